@@ -1,0 +1,147 @@
+//! Exact amounts of money and points.
+//!
+//! Money and points are [`Decimal`]s everywhere: parsed from text, never from `f64`, and
+//! rounded only where the club declares how ([`Rounding`]). Input written the way a shop
+//! writes numbers is accepted: thousands separators (`1,250,000`) and Persian or Arabic
+//! digits (`۱۲۵۰۰۰`).
+
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Parses an amount such as `125000`, `1,250,000.50`, `-3` or `۱۲۵٬۰۰۰`.
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("the amount is empty".into());
+    }
+    let mut normalized = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        match c {
+            '0'..='9' | '-' | '+' | '.' => normalized.push(c),
+            // Thousands separators: ASCII comma, Arabic thousands separator, underscore.
+            ',' | '٬' | '_' => {}
+            // Arabic decimal separator.
+            '٫' => normalized.push('.'),
+            '۰'..='۹' => normalized.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
+            '٠'..='٩' => normalized.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
+            _ => return Err(format!("`{trimmed}` is not a number")),
+        }
+    }
+    Decimal::from_str(&normalized).map_err(|_| format!("`{trimmed}` is not a number"))
+}
+
+/// How a fractional number of points becomes a whole (or `precision`-digit) one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Towards negative infinity: 12.9 → 12. The usual choice: never over-award.
+    #[default]
+    Floor,
+    /// Towards positive infinity: 12.1 → 13.
+    Ceil,
+    /// Half away from zero: 12.5 → 13, 12.4 → 12.
+    HalfUp,
+    /// Half to even (banker's rounding): 12.5 → 12, 13.5 → 14.
+    HalfEven,
+    /// Towards zero: 12.9 → 12, -12.9 → -12.
+    Truncate,
+}
+
+impl Rounding {
+    /// Rounds `value` to `precision` decimal places.
+    pub fn apply(self, value: Decimal, precision: u32) -> Decimal {
+        let strategy = match self {
+            Rounding::Floor => RoundingStrategy::ToNegativeInfinity,
+            Rounding::Ceil => RoundingStrategy::ToPositiveInfinity,
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Truncate => RoundingStrategy::ToZero,
+        };
+        value
+            .round_dp_with_strategy(precision, strategy)
+            .normalize()
+    }
+}
+
+/// Formats points or money for people: `+12`, `-3.5`, with no trailing zeros.
+pub fn signed(value: Decimal) -> String {
+    let value = value.normalize();
+    if value.is_sign_positive() && !value.is_zero() {
+        format!("+{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// Formats with thousands separators: `1250000` → `1,250,000`.
+pub fn grouped(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn parses_shop_written_numbers() {
+        assert_eq!(parse_amount("1,250,000"), Ok(d("1250000")));
+        assert_eq!(parse_amount("۱۲۵٬۰۰۰"), Ok(d("125000")));
+        assert_eq!(parse_amount("12.50"), Ok(d("12.50")));
+        assert_eq!(parse_amount("-3"), Ok(d("-3")));
+        assert_eq!(parse_amount("12x"), Err("`12x` is not a number".into()));
+        assert_eq!(parse_amount(" "), Err("the amount is empty".into()));
+    }
+
+    #[test]
+    fn rounding_modes_differ_where_they_should() {
+        let cases = [
+            (Rounding::Floor, "12.5", "12"),
+            (Rounding::Ceil, "12.1", "13"),
+            (Rounding::HalfUp, "12.5", "13"),
+            (Rounding::HalfEven, "12.5", "12"),
+            (Rounding::HalfEven, "13.5", "14"),
+            (Rounding::Truncate, "-12.9", "-12"),
+            (Rounding::Floor, "-12.1", "-13"),
+        ];
+        for (mode, input, expected) in cases {
+            assert_eq!(mode.apply(d(input), 0), d(expected), "{mode:?} {input}");
+        }
+        assert_eq!(Rounding::Floor.apply(d("1.239"), 2), d("1.23"));
+    }
+
+    #[test]
+    fn formats_for_people() {
+        assert_eq!(signed(d("12.0")), "+12");
+        assert_eq!(signed(d("-3.50")), "-3.5");
+        assert_eq!(signed(d("0")), "0");
+        assert_eq!(grouped(d("1250000")), "1,250,000");
+        assert_eq!(grouped(d("-999.5")), "-999.5");
+        assert_eq!(grouped(d("100")), "100");
+    }
+}

@@ -1,0 +1,93 @@
+//! Command-line arguments as clap parses them, before any resolving.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::import::FileFormat;
+
+/// bashgah: a customer-club engine. Club rules live in plain files under `policies/`;
+/// purchases and points live in one SQLite ledger per club under `data/`.
+#[derive(Debug, Parser)]
+#[command(name = "bashgah", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Folder holding one sub-folder per club.
+    #[arg(
+        long,
+        global = true,
+        env = "BASHGAH_POLICIES",
+        default_value = "policies"
+    )]
+    pub policies: PathBuf,
+    /// Folder of shared Rhai modules that scripts `import`.
+    #[arg(
+        long,
+        global = true,
+        env = "BASHGAH_PLUGINS",
+        default_value = "plugins"
+    )]
+    pub plugins: PathBuf,
+    /// Folder holding each club's ledger as `<club>.sqlite`.
+    #[arg(long, global = true, env = "BASHGAH_DATA", default_value = "data")]
+    pub data: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check club files and scripts; print every problem with its position.
+    Check {
+        /// A policies folder (checks every club in it) or one club's folder.
+        dir: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of club.yaml, for editors.
+    Schema,
+    /// Import purchases and other events (CSV or JSON Lines), or members with --members.
+    Import(ImportArgs),
+    /// Show a member's balance and statement.
+    Member {
+        /// Club id (a folder under --policies) or a club folder.
+        club: String,
+        /// Member id.
+        id: String,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load every shipped club, import its examples and show the result.
+    Demo {
+        /// Folder with one sub-folder of sample files per club.
+        #[arg(long, default_value = "examples")]
+        examples: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Club id (a folder under --policies) or a club folder.
+    pub club: String,
+    /// Events file: .csv or .jsonl.
+    pub file: Option<PathBuf>,
+    /// Members file (id, type, birthday, joined, other columns as attributes), loaded first.
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<PathBuf>,
+    /// File format, if the extension does not say.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Ledger file (default: <data>/<club>.sqlite).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Evaluate and report everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Events per transaction.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

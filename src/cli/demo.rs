@@ -1,0 +1,124 @@
+//! `bashgah demo`: the newcomer's first run. Loads every club under `policies/`, imports
+//! its sample members and events from `examples/<club>/` into `data/<club>.sqlite`, and
+//! prints each club's top members with one statement. Running it again changes nothing:
+//! every event is already in the ledger.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::workspace::{CommandError, Workspace};
+use super::ExitCode;
+use crate::import::{self, FileFormat, ImportOptions, EVENT_COLUMNS, MEMBER_COLUMNS};
+use crate::policy::discover_clubs;
+
+/// Members shown per club.
+const TOP: usize = 5;
+
+pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandError> {
+    let clubs = discover_clubs(&workspace.policies).map_err(|e| {
+        CommandError(format!(
+            "error: cannot read `{}`: {e}",
+            workspace.policies.display()
+        ))
+    })?;
+    let mut code = ExitCode::Ok;
+    for club_dir in clubs {
+        let club = club_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let policy = match workspace.load_policy(&club_dir.display().to_string()) {
+            Ok(policy) => policy,
+            Err(error) => {
+                eprint!("{error}");
+                code = ExitCode::Failed;
+                continue;
+            }
+        };
+        println!(
+            "== {} ({}) — policy {}",
+            policy.club.name,
+            club,
+            policy.short_id()
+        );
+        let samples = examples.join(&club);
+        let (members, events) = sample_files(&samples);
+        if members.is_none() && events.is_empty() {
+            println!("no sample files in {}\n", samples.display());
+            continue;
+        }
+        let db = workspace.ledger_path(&policy);
+        let ledger = workspace.open_ledger(&db)?;
+        if let Some(members) = members {
+            let rows = rows(&members, &MEMBER_COLUMNS)?;
+            let today = chrono::Utc::now().with_timezone(&policy.zone).date_naive();
+            let report = import::import_members(&ledger, &policy, rows, today)?;
+            println!("{}: {}", members.display(), report.summary());
+        }
+        for file in events {
+            let report = import::import_events(
+                &ledger,
+                &policy,
+                rows(&file, &EVENT_COLUMNS)?,
+                ImportOptions::default(),
+            )?;
+            let shown = file.display().to_string();
+            for problem in &report.problems {
+                eprint!("{}", problem.render(&shown));
+            }
+            println!("{shown}: {}", report.summary());
+            if report.rejected > 0 || report.conflicts > 0 {
+                code = ExitCode::Failed;
+            }
+        }
+        let top = ledger.top_members(TOP)?;
+        println!("ledger {}: top members by balance", db.display());
+        for (id, balance) in &top {
+            println!(
+                "  {id:<12} {:>10} {}",
+                crate::amount::grouped(*balance),
+                policy.club.points.name
+            );
+        }
+        if let Some((id, _)) = top.first() {
+            if let Some(member) = ledger.member_summary(id)? {
+                println!();
+                print!(
+                    "{}",
+                    super::member::render(&policy, &member, &ledger.statement(id)?)
+                );
+            }
+            println!("\nsee any member with: bashgah member {club} <id>\n");
+        }
+    }
+    Ok(code)
+}
+
+/// `members.csv|jsonl` and every other .csv/.jsonl (events), sorted by name.
+fn sample_files(dir: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| FileFormat::from_path(p).is_some());
+    files.sort();
+    let members = files
+        .iter()
+        .position(|p| p.file_stem().is_some_and(|s| s == "members"))
+        .map(|i| files.remove(i));
+    (members, files)
+}
+
+fn rows(
+    path: &Path,
+    required: &[&str],
+) -> Result<Box<dyn Iterator<Item = Result<import::Row, import::RowProblem>>>, CommandError> {
+    let format = FileFormat::from_path(path).unwrap_or(FileFormat::Csv);
+    let file = fs::File::open(path)
+        .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}", path.display())))?;
+    Ok(import::read_rows(
+        file,
+        format,
+        &path.display().to_string(),
+        required,
+    )?)
+}

@@ -1,0 +1,113 @@
+//! `bashgah import <club> [FILE] [--members FILE]`.
+
+use std::fs::File;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use super::args::ImportArgs;
+use super::workspace::{CommandError, Workspace};
+use super::ExitCode;
+use crate::import::{self, FileFormat, ImportOptions, EVENT_COLUMNS, MEMBER_COLUMNS};
+
+/// Files smaller than this import too fast for a progress bar to help.
+const PROGRESS_MIN_BYTES: u64 = 4 * 1024 * 1024;
+
+pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, CommandError> {
+    if args.file.is_none() && args.members.is_none() {
+        return Err(CommandError(
+            "error: nothing to import\n  = help: give an events file, --members FILE, or both\n"
+                .into(),
+        ));
+    }
+    let policy = workspace.load_policy(&args.club)?;
+    let db = args
+        .db
+        .clone()
+        .unwrap_or_else(|| workspace.ledger_path(&policy));
+    let ledger = workspace.open_ledger(&db)?;
+    let mut code = ExitCode::Ok;
+
+    if let Some(members) = &args.members {
+        let rows = open_rows(members, args.format, &MEMBER_COLUMNS)?;
+        let today = chrono::Utc::now().with_timezone(&policy.zone).date_naive();
+        let report = import::import_members(&ledger, &policy, rows, today)?;
+        let shown = members.display().to_string();
+        for problem in &report.problems {
+            eprint!("{}", problem.render(&shown));
+        }
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        } else {
+            println!("{shown}: {}", report.summary());
+        }
+        if report.rejected > 0 {
+            code = ExitCode::Failed;
+        }
+    }
+
+    if let Some(file) = &args.file {
+        let rows = open_rows(file, args.format, &EVENT_COLUMNS)?;
+        let options = ImportOptions {
+            batch_size: args.batch_size as usize,
+            dry_run: args.dry_run,
+        };
+        let report = import::import_events(&ledger, &policy, rows, options)?;
+        let shown = file.display().to_string();
+        for problem in &report.problems {
+            eprint!("{}", problem.render(&shown));
+        }
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        } else {
+            let note = if args.dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            };
+            println!("{shown}: {}{note}", report.summary());
+        }
+        if report.rejected > 0 || report.conflicts > 0 {
+            code = ExitCode::Failed;
+        }
+    }
+    Ok(code)
+}
+
+type Rows = Box<dyn Iterator<Item = Result<import::Row, import::RowProblem>>>;
+
+fn open_rows(
+    path: &Path,
+    format: Option<FileFormat>,
+    required: &[&str],
+) -> Result<Rows, CommandError> {
+    let format = format.or_else(|| FileFormat::from_path(path)).ok_or_else(|| {
+        CommandError(format!(
+            "error: cannot tell the format of `{}`\n  = help: name it .csv or .jsonl, or pass --format csv|jsonl\n",
+            path.display()
+        ))
+    })?;
+    let file = File::open(path)
+        .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}\n", path.display())))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reader: Box<dyn Read> = if size >= PROGRESS_MIN_BYTES && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Box::new(bar.wrap_read(file))
+    } else {
+        Box::new(file)
+    };
+    Ok(import::read_rows(
+        reader,
+        format,
+        &path.display().to_string(),
+        required,
+    )?)
+}

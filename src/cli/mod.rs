@@ -1,0 +1,61 @@
+//! The command line: clap parses plain arguments ([`args`]), [`Workspace`] resolves them
+//! into folders and files the rest trusts, and one module per verb does the work.
+//!
+//! Exit codes are defined once, in [`exit`]: 0 ok, 1 a check failed or rows were
+//! rejected, 2 usage or unreadable input.
+
+mod args;
+mod check;
+mod demo;
+mod exit;
+mod import;
+mod member;
+mod workspace;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use exit::ExitCode;
+pub use workspace::Workspace;
+
+/// Parses the process arguments, runs the command, returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout with success, usage errors to stderr.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::Usage as i32
+            } else {
+                ExitCode::Ok as i32
+            };
+        }
+    };
+    run(cli) as i32
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let workspace = Workspace::new(&cli);
+    let result = match cli.command {
+        Command::Check { dir, json } => check::run(&workspace, dir.as_deref(), json),
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::club::json_schema()).unwrap_or_default()
+            );
+            Ok(ExitCode::Ok)
+        }
+        Command::Import(args) => import::run(&workspace, &args),
+        Command::Member { club, id, json } => member::run(&workspace, &club, &id, json),
+        Command::Demo { examples } => demo::run(&workspace, &examples),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprint!("{error}");
+            ExitCode::Usage
+        }
+    }
+}

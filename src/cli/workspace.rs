@@ -1,0 +1,113 @@
+//! Resolving the command line's folders into a club's policy and ledger: the one place
+//! that decides where things live, so every command agrees.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::args::Cli;
+use crate::diagnostic::{render_all, Diagnostic};
+use crate::ledger::Ledger;
+use crate::policy::{Policy, ScriptEngine, ScriptLimits};
+
+/// Where policies, plugins and ledgers are, and the shared script engine.
+pub struct Workspace {
+    pub policies: PathBuf,
+    pub data: PathBuf,
+    pub engine: Arc<ScriptEngine>,
+}
+
+/// A failure that ends a command with exit code 2, already worded for the user.
+#[derive(Debug)]
+pub struct CommandError(pub String);
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &self.0;
+        if text.ends_with('\n') {
+            f.write_str(text)
+        } else {
+            writeln!(f, "{text}")
+        }
+    }
+}
+
+impl<E: std::error::Error> From<E> for CommandError {
+    fn from(error: E) -> Self {
+        CommandError(format!("error: {error}"))
+    }
+}
+
+impl Workspace {
+    pub fn new(cli: &Cli) -> Workspace {
+        let plugins = cli.plugins.is_dir().then_some(cli.plugins.as_path());
+        Workspace {
+            policies: cli.policies.clone(),
+            data: cli.data.clone(),
+            engine: Arc::new(ScriptEngine::new(ScriptLimits::default(), plugins)),
+        }
+    }
+
+    /// The folder of `club`: the argument itself if it is a club folder, else
+    /// `<policies>/<club>`.
+    pub fn club_dir(&self, club: &str) -> Result<PathBuf, CommandError> {
+        let direct = Path::new(club);
+        if direct.join("club.yaml").is_file() {
+            return Ok(direct.to_owned());
+        }
+        let under = self.policies.join(club);
+        if under.join("club.yaml").is_file() {
+            return Ok(under);
+        }
+        let known: Vec<String> = crate::policy::discover_clubs(&self.policies)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        let mut message = format!("error: no club `{club}` in `{}`\n", self.policies.display());
+        match crate::diagnostic::did_you_mean(club, known.iter().map(String::as_str)) {
+            Some(near) => message.push_str(&format!("  = help: did you mean `{near}`?\n")),
+            None if !known.is_empty() => {
+                message.push_str(&format!("  = help: clubs here: {}\n", known.join(", ")))
+            }
+            None => message
+                .push_str("  = help: pass --policies DIR, or a club folder holding club.yaml\n"),
+        }
+        Err(CommandError(message))
+    }
+
+    /// Loads `club`'s policy, printing warnings; on errors, all of them as the failure.
+    pub fn load_policy(&self, club: &str) -> Result<Policy, CommandError> {
+        let dir = self.club_dir(club)?;
+        match Policy::load(&dir, &self.engine) {
+            Ok((policy, warnings)) => {
+                eprint!("{}", render_all(&warnings));
+                Ok(policy)
+            }
+            Err(problems) => Err(CommandError(format!(
+                "{}error: club `{club}` has {} and was not loaded\n",
+                render_all(&problems),
+                count_errors(&problems)
+            ))),
+        }
+    }
+
+    /// The default ledger file of a club.
+    pub fn ledger_path(&self, policy: &Policy) -> PathBuf {
+        self.data.join(format!("{}.sqlite", policy.club.id))
+    }
+
+    pub fn open_ledger(&self, path: &Path) -> Result<Ledger, CommandError> {
+        Ok(Ledger::open(path)?)
+    }
+}
+
+/// "1 error" / "3 errors".
+pub fn count_errors(diagnostics: &[Diagnostic]) -> String {
+    let n = diagnostics.iter().filter(|d| d.is_error()).count();
+    if n == 1 {
+        "1 error".into()
+    } else {
+        format!("{n} errors")
+    }
+}

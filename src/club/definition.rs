@@ -1,0 +1,172 @@
+//! The typed shape of `club.yaml`.
+//!
+//! The doc comments here become the descriptions in the JSON Schema, which editors show
+//! on hover, so they are written for the shop owner, not for Rust readers.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Rounding;
+use crate::calendar::CalendarKind;
+use crate::engine::EventType;
+
+/// A customer club: who its members are, how they earn points, and (in later versions)
+/// its tiers, rewards, deals and campaigns.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClubDefinition {
+    /// Short identifier, the same as the club's folder name, e.g. `cafe`.
+    pub id: String,
+    /// The club's name as members see it.
+    pub name: String,
+    /// Free text for whoever maintains the club.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Currency of amounts, as a three-letter code: `IRR` (Rial), `IRT` (Toman), `EUR`...
+    pub currency: String,
+    /// Calendar that months, years and birthdays follow, and that dates may be written in.
+    #[serde(default)]
+    pub calendar: CalendarKind,
+    /// IANA timezone of the club, e.g. `Asia/Tehran`. Times without an offset are read in it.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Kinds of member. The first one is given to members created on first sight.
+    #[serde(default = "default_member_types")]
+    pub member_types: Vec<MemberType>,
+    /// How points are named and rounded.
+    #[serde(default)]
+    pub points: PointsSettings,
+    /// Earning rules, applied in this order to every event of the types they name.
+    pub rules: Vec<RuleDefinition>,
+    /// Member tiers (bronze, silver, gold...). Checked now; applied in a later version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<TierDefinition>,
+    /// Rewards catalogue. Reserved for a later version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rewards: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Commitment-based deals. Reserved for a later version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deals: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Campaigns. Reserved for a later version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
+}
+
+fn default_member_types() -> Vec<MemberType> {
+    vec![
+        MemberType {
+            id: "individual".into(),
+            kind: PersonKind::Natural,
+            description: None,
+        },
+        MemberType {
+            id: "business".into(),
+            kind: PersonKind::Legal,
+            description: None,
+        },
+    ]
+}
+
+/// A kind of member, e.g. `individual` or `business`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberType {
+    /// Identifier used in member files and scripts (`member.type`).
+    pub id: String,
+    /// Whether members of this type are people or companies.
+    #[serde(default)]
+    pub kind: PersonKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A natural person (حقیقی) or a legal entity (حقوقی).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKind {
+    #[default]
+    Natural,
+    Legal,
+}
+
+/// How points are named and rounded.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsSettings {
+    /// What members call points, e.g. `stars` or `امتیاز`.
+    #[serde(default = "default_points_name")]
+    pub name: String,
+    /// Decimal places points are kept to; 0 means whole points.
+    #[serde(default)]
+    pub precision: u32,
+    /// How each award is rounded to `precision`.
+    #[serde(default)]
+    pub rounding: Rounding,
+}
+
+impl Default for PointsSettings {
+    fn default() -> Self {
+        PointsSettings {
+            name: default_points_name(),
+            precision: 0,
+            rounding: Rounding::default(),
+        }
+    }
+}
+
+fn default_points_name() -> String {
+    "points".into()
+}
+
+/// One earning rule: a Rhai function that reads the event and the member and says how
+/// many points to award.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDefinition {
+    /// Identifier shown in statements and traces, e.g. `base`.
+    pub id: String,
+    /// Name of the Rhai function `fn name(event, member)` in one of the club's `.rhai` files.
+    pub function: String,
+    /// Why members get these points; used as the reason when the function gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Event types the rule runs for.
+    #[serde(default = "default_rule_events")]
+    pub events: Vec<EventType>,
+    /// Set to false to switch the rule off without deleting it.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+fn default_rule_events() -> Vec<EventType> {
+    vec![EventType::Purchase]
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A member tier. Checked now; applied in a later version.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierDefinition {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Qualifying amount per member type, e.g. `{individual: 5000000, business: 50000000}`.
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, Decimal>,
+    /// Earn multiplier while the member holds the tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<Decimal>,
+    /// Perks scripts can read, e.g. `free_shipping`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perks: Vec<String>,
+}

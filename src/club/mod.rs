@@ -1,0 +1,18 @@
+//! What a club is: the typed form of `club.yaml`, how it is read with every problem
+//! positioned, and the JSON Schema that editors use to check it as the user types.
+
+mod definition;
+mod keys;
+mod load;
+mod validate;
+mod yaml_tree;
+
+pub use definition::*;
+pub use load::{load_club_file, ClubFile};
+pub use yaml_tree::{Node, NodeValue, PathSegment};
+
+/// The JSON Schema of `club.yaml`, as `bashgah schema` prints it.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(ClubDefinition);
+    serde_json::to_value(schema).unwrap_or_default()
+}

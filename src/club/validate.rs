@@ -1,0 +1,207 @@
+//! Checks on what `club.yaml` means, beyond its shape: a real timezone, unique ids,
+//! thresholds that make sense. Each problem points at the value it is about.
+
+use std::collections::HashSet;
+
+use chrono_tz::Tz;
+
+use super::load::ClubFile;
+use super::yaml_tree::PathSegment::{Index, Key};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+
+/// Points kept to more decimal places than this are almost surely a typo.
+const MAX_PRECISION: u32 = 6;
+
+pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
+    let club = &file.definition;
+    let mut out = Vec::new();
+
+    if club.id.is_empty()
+        || !club
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        out.push(
+            file.error_at(
+                &[Key("id")],
+                format!("club id `{}` must be letters, digits, `-` or `_`", club.id),
+            )
+            .with_help("the id names the club's database file, e.g. `cafe`"),
+        );
+    }
+    if let Some(folder) = file
+        .path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+    {
+        if folder != club.id {
+            out.push(
+                file.error_at(
+                    &[Key("id")],
+                    format!("club id `{}` differs from its folder `{folder}`", club.id),
+                )
+                .with_help(format!("set `id: {folder}` or rename the folder")),
+            );
+        }
+    }
+    if club.currency.len() != 3 || !club.currency.chars().all(|c| c.is_ascii_uppercase()) {
+        out.push(
+            file.error_at(
+                &[Key("currency")],
+                format!("currency `{}` is not a three-letter code", club.currency),
+            )
+            .with_help("use e.g. `IRR` for Rial or `IRT` for Toman"),
+        );
+    }
+    if club.timezone.parse::<Tz>().is_err() {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+        let mut diagnostic = file.error_at(
+            &[Key("timezone")],
+            format!("unknown timezone `{}`", club.timezone),
+        );
+        diagnostic = match did_you_mean(&club.timezone, names) {
+            Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+            None => diagnostic.with_help("use an IANA name such as `Asia/Tehran` or `UTC`"),
+        };
+        out.push(diagnostic);
+    }
+    if club.points.precision > MAX_PRECISION {
+        out.push(file.error_at(
+            &[Key("points"), Key("precision")],
+            format!(
+                "points precision {} is more than {MAX_PRECISION} decimal places",
+                club.points.precision
+            ),
+        ));
+    }
+
+    if club.member_types.is_empty() {
+        out.push(file.error_at(
+            &[Key("member_types")],
+            "a club needs at least one member type",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, member_type) in club.member_types.iter().enumerate() {
+        if !seen.insert(member_type.id.as_str()) {
+            out.push(file.error_at(
+                &[Key("member_types"), Index(i), Key("id")],
+                format!("member type `{}` is defined twice", member_type.id),
+            ));
+        }
+    }
+
+    if club.rules.is_empty() {
+        out.push(
+            Diagnostic::warning("the club has no rules, so no event earns points")
+                .in_file(&file.path),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, rule) in club.rules.iter().enumerate() {
+        if !seen.insert(rule.id.as_str()) {
+            out.push(file.error_at(
+                &[Key("rules"), Index(i), Key("id")],
+                format!("rule `{}` is defined twice", rule.id),
+            ));
+        }
+        if rule.events.is_empty() {
+            out.push(file.error_at(
+                &[Key("rules"), Index(i), Key("events")],
+                format!("rule `{}` runs for no event type", rule.id),
+            ));
+        }
+    }
+
+    validate_tiers(file, &mut out);
+    for section in ["rewards", "deals", "campaigns"] {
+        let used = match section {
+            "rewards" => !club.rewards.is_empty(),
+            "deals" => !club.deals.is_empty(),
+            _ => !club.campaigns.is_empty(),
+        };
+        if used {
+            let mut warning = file.error_at(
+                &[Key(section)],
+                format!("`{section}` are not applied by this version of bashgah"),
+            );
+            warning.severity = crate::diagnostic::Severity::Warning;
+            out.push(warning);
+        }
+    }
+    out
+}
+
+fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let club = &file.definition;
+    let member_types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, tier) in club.tiers.iter().enumerate() {
+        if !seen.insert(tier.id.as_str()) {
+            out.push(file.error_at(
+                &[Key("tiers"), Index(i), Key("id")],
+                format!("tier `{}` is defined twice", tier.id),
+            ));
+        }
+        for member_type in tier.thresholds.keys() {
+            if !member_types.contains(&member_type.as_str()) {
+                let mut diagnostic = file.error_at(
+                    &[Key("tiers"), Index(i), Key("thresholds"), Key(member_type)],
+                    format!(
+                        "tier `{}` has a threshold for unknown member type `{member_type}`",
+                        tier.id
+                    ),
+                );
+                // Point at the key, not its value.
+                if let Some(key) = file
+                    .tree
+                    .find(&[Key("tiers"), Index(i), Key("thresholds")])
+                    .and_then(|n| n.key_node(member_type))
+                {
+                    diagnostic = diagnostic.at(
+                        crate::diagnostic::Location::new(&file.path, key.line, key.column)
+                            .with_width(key.width()),
+                        Some(&file.source),
+                    );
+                }
+                if let Some(near) = did_you_mean(member_type, member_types.iter().copied()) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+    for member_type in &member_types {
+        let mut previous: Option<(&str, rust_decimal::Decimal)> = None;
+        for (i, tier) in club.tiers.iter().enumerate() {
+            let Some(threshold) = tier.thresholds.get(*member_type) else {
+                continue;
+            };
+            if let Some((lower, lower_threshold)) = previous {
+                if *threshold <= lower_threshold {
+                    out.push(
+                        file.error_at(
+                            &[Key("tiers"), Index(i), Key("thresholds"), Key(member_type)],
+                            format!(
+                                "tier `{}` needs {threshold} for `{member_type}`, not more than `{lower}` ({lower_threshold})",
+                                tier.id
+                            ),
+                        )
+                        .with_help("tiers are listed from lowest to highest; each threshold must be larger than the one before"),
+                    );
+                }
+            }
+            previous = Some((&tier.id, *threshold));
+        }
+    }
+    if !club.tiers.is_empty() {
+        let mut warning = file.error_at(
+            &[Key("tiers")],
+            "tiers are checked but not yet applied by this version of bashgah",
+        );
+        warning.severity = crate::diagnostic::Severity::Warning;
+        out.push(warning);
+    }
+}

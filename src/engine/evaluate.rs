@@ -1,0 +1,371 @@
+//! [`evaluate`]: run a policy's rules on one event. Pure: its only inputs are its
+//! arguments, its only output the returned [`Outcome`] or [`EvalError`].
+
+use std::collections::BTreeMap;
+
+use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
+use rust_decimal::Decimal;
+
+use super::script_values::{event_value, member_value};
+use super::{Award, Event, EventType, MemberState, Outcome, RuleTrace};
+use crate::amount::Rounding;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::policy::{CompiledRule, Policy};
+
+/// What a return needs to know about the purchase it gives back, read from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalRecord {
+    pub member: String,
+    pub kind: EventType,
+    pub amount: Decimal,
+    /// Sum of the amounts of returns already applied against it.
+    pub returned_before: Decimal,
+    /// What it awarded: (rule, points, policy version), in ledger order.
+    pub awards: Vec<(String, Decimal, String)>,
+    /// Points already reversed per rule by earlier returns (negative numbers).
+    pub reversed_before: BTreeMap<String, Decimal>,
+}
+
+/// Everything evaluation reads.
+#[derive(Debug, Clone, Copy)]
+pub struct EvaluationInput<'a> {
+    pub event: &'a Event,
+    pub member: &'a MemberState,
+    /// For a return: the original event as recorded (`None` if unknown).
+    pub original: Option<&'a OriginalRecord>,
+}
+
+/// Why an event could not be evaluated. It fails this one event only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+    /// Where in a script, for script errors.
+    pub location: Option<Location>,
+    pub source_line: Option<String>,
+    /// The input column the problem is about, for input problems (e.g. `original`).
+    pub column: Option<&'static str>,
+}
+
+impl EvalError {
+    fn input(column: &'static str, message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+            location: None,
+            source_line: None,
+            column: Some(column),
+        }
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut diagnostic = Diagnostic::error(self.message.clone());
+        if let Some(location) = &self.location {
+            diagnostic.location = Some(location.clone());
+            diagnostic.source_line = self.source_line.clone();
+        }
+        diagnostic
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.location {
+            Some(at) => write!(
+                f,
+                "{} ({}:{}:{})",
+                self.message,
+                at.file.display(),
+                at.line,
+                at.column
+            ),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Evaluates `input` under `policy`.
+pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, EvalError> {
+    let event = input.event;
+    let mut outcome = Outcome {
+        policy_version: policy.id.clone(),
+        awards: Vec::new(),
+        trace: Vec::new(),
+    };
+    if event.kind == EventType::Return {
+        outcome.awards = reverse_original(policy, event, input.original)?;
+    }
+
+    let wanted = |rule: &CompiledRule| {
+        let definition = &policy.club.rules[rule.index];
+        definition.enabled && definition.events.contains(&event.kind)
+    };
+    // Build the script values only if some rule will read them.
+    let values = policy.rules.iter().any(wanted).then(|| {
+        (
+            event_value(event, policy).into_shared(),
+            member_value(input.member, policy).into_shared(),
+        )
+    });
+
+    for rule in &policy.rules {
+        let definition = &policy.club.rules[rule.index];
+        let script = &policy.scripts[rule.script];
+        let mut trace = RuleTrace {
+            rule: definition.id.clone(),
+            function: definition.function.clone(),
+            file: script.display_path.clone(),
+            line: rule.line,
+            ran: false,
+            raw_points: None,
+            points: Decimal::ZERO,
+            note: String::new(),
+        };
+        let Some((event_dyn, member_dyn)) = values.as_ref().filter(|_| wanted(rule)) else {
+            trace.note = if definition.enabled {
+                format!("does not run for {} events", event.kind)
+            } else {
+                "disabled".into()
+            };
+            outcome.trace.push(trace);
+            continue;
+        };
+        trace.ran = true;
+        let result = policy.engine.timed(|engine| {
+            let mut scope = Scope::new();
+            engine.call_fn_with_options::<Dynamic>(
+                CallFnOptions::new().eval_ast(false).rewind_scope(false),
+                &mut scope,
+                &script.ast,
+                &definition.function,
+                (event_dyn.clone(), member_dyn.clone()),
+            )
+        });
+        let value = result.map_err(|error| script_error(policy, rule, &error))?;
+        let default_reason = definition
+            .description
+            .clone()
+            .unwrap_or_else(|| definition.id.clone());
+        let raw_awards = interpret(&value, &default_reason)
+            .map_err(|what| returned_wrong_type(policy, rule, &what))?;
+        let settings = &policy.club.points;
+        for (raw, reason) in raw_awards {
+            let points = settings.rounding.apply(raw, settings.precision);
+            trace.raw_points = Some(trace.raw_points.unwrap_or_default() + raw);
+            trace.points += points;
+            if !points.is_zero() {
+                outcome.awards.push(Award {
+                    rule: definition.id.clone(),
+                    points,
+                    reason,
+                    policy_version: policy.id.clone(),
+                });
+            }
+        }
+        trace.note = match trace.raw_points {
+            Some(raw) if raw != trace.points => format!(
+                "{raw} rounded ({:?}) to {}",
+                settings.rounding, trace.points
+            ),
+            Some(_) => String::new(),
+            None => "no points".into(),
+        };
+        outcome.trace.push(trace);
+    }
+    Ok(outcome)
+}
+
+/// Reads what a rule function returned: nothing, a number, `award(points, reason)`, or an
+/// array of those. Returns (raw points, reason) pairs, or the name of the wrong type.
+fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<(Decimal, String)>, String> {
+    if value.is_unit() {
+        return Ok(Vec::new());
+    }
+    if let Some(points) = as_decimal(value) {
+        return Ok(vec![(points, default_reason.to_owned())]);
+    }
+    if let Some(map) = value.read_lock::<rhai::Map>() {
+        let points = map
+            .get("points")
+            .and_then(as_decimal)
+            .ok_or("a map without numeric `points`")?;
+        let reason = map
+            .get("reason")
+            .and_then(|r| {
+                r.read_lock::<rhai::ImmutableString>()
+                    .map(|s| s.to_string())
+            })
+            .unwrap_or_else(|| default_reason.to_owned());
+        return Ok(vec![(points, reason)]);
+    }
+    if let Some(items) = value.read_lock::<rhai::Array>() {
+        let mut all = Vec::new();
+        for item in items.iter() {
+            all.extend(interpret(item, default_reason)?);
+        }
+        return Ok(all);
+    }
+    Err(format!("a value of type `{}`", value.type_name()))
+}
+
+fn as_decimal(value: &Dynamic) -> Option<Decimal> {
+    if let Ok(int) = value.as_int() {
+        return Some(Decimal::from(int));
+    }
+    value.read_lock::<Decimal>().map(|d| *d)
+}
+
+fn script_location(
+    policy: &Policy,
+    rule: &CompiledRule,
+    position: rhai::Position,
+) -> (Location, Option<String>) {
+    let script = &policy.scripts[rule.script];
+    let line = position.line().unwrap_or(rule.line);
+    let column = position.position().unwrap_or(1);
+    let source_line = script
+        .source
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(str::to_owned);
+    (
+        Location::new(&script.display_path, line, column),
+        source_line,
+    )
+}
+
+fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> EvalError {
+    let definition = &policy.club.rules[rule.index];
+    let limits = policy.engine.limits();
+    let inner = error.unwrap_inner();
+    let position = inner.position();
+    let what = match &inner {
+        EvalAltResult::ErrorTooManyOperations(..) => format!(
+            "ran more than {} operations (a loop that never ends?)",
+            limits.max_operations
+        ),
+        EvalAltResult::ErrorTerminated(..) => {
+            format!("ran longer than {} ms", limits.max_time.as_millis())
+        }
+        EvalAltResult::ErrorStackOverflow(..) => format!(
+            "called functions more than {} deep (endless recursion?)",
+            limits.max_call_levels
+        ),
+        other => without_position(&other.to_string()),
+    };
+    let (location, source_line) = script_location(policy, rule, position);
+    EvalError {
+        message: format!("rule `{}` failed: {what}", definition.id),
+        location: Some(location),
+        source_line,
+        column: None,
+    }
+}
+
+/// Rhai appends ` (line L, position C)` to messages; we show positions our own way.
+fn without_position(message: &str) -> String {
+    match message.rfind(" (line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> EvalError {
+    let definition = &policy.club.rules[rule.index];
+    let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
+    EvalError {
+        message: format!(
+            "rule `{}` returned {what}; return a number of points, `award(points, reason)`, an array of those, or nothing",
+            definition.id
+        ),
+        location: Some(location),
+        source_line,
+        column: None,
+    }
+}
+
+/// A return takes back, in proportion to the amount returned, exactly what the original
+/// event awarded, rule by rule and under the policy version that awarded it — never what
+/// today's rules would have given. Cumulative rounding toward zero means several partial
+/// returns never take back more than the original gave, and a full return takes it all.
+fn reverse_original(
+    policy: &Policy,
+    event: &Event,
+    original: Option<&OriginalRecord>,
+) -> Result<Vec<Award>, EvalError> {
+    let Some(name) = event.original.as_deref() else {
+        return Err(EvalError::input(
+            "original",
+            "a return must name the purchase it returns in `original`",
+        ));
+    };
+    let Some(original) = original else {
+        return Err(EvalError::input(
+            "original",
+            format!("the original event `{name}` is not in the ledger"),
+        ));
+    };
+    if original.member != event.member {
+        return Err(EvalError::input(
+            "original",
+            format!(
+                "the original event `{name}` belongs to member `{}`, not `{}`",
+                original.member, event.member
+            ),
+        ));
+    }
+    if original.kind != EventType::Purchase {
+        return Err(EvalError::input(
+            "original",
+            format!(
+                "`{name}` is a {} event; only purchases can be returned",
+                original.kind
+            ),
+        ));
+    }
+    let remaining = original.amount - original.returned_before;
+    if event.amount <= Decimal::ZERO {
+        return Err(EvalError::input(
+            "amount",
+            "a return's amount must be more than zero",
+        ));
+    }
+    if event.amount > remaining {
+        return Err(EvalError::input(
+            "amount",
+            format!(
+                "the return of {} is more than the {} left of `{name}`",
+                event.amount, remaining
+            ),
+        ));
+    }
+    let share = (original.returned_before + event.amount) / original.amount;
+    let precision = policy.club.points.precision;
+    let mut awarded_per_rule: Vec<(&str, Decimal, &str)> = Vec::new();
+    for (rule, points, version) in &original.awards {
+        match awarded_per_rule
+            .iter_mut()
+            .find(|(r, _, v)| r == rule && v == version)
+        {
+            Some(entry) => entry.1 += *points,
+            None => awarded_per_rule.push((rule, *points, version)),
+        }
+    }
+    let mut awards = Vec::new();
+    for (rule, awarded, version) in awarded_per_rule {
+        let target = -Rounding::Truncate.apply(awarded * share, precision);
+        let already = original
+            .reversed_before
+            .get(rule)
+            .copied()
+            .unwrap_or_default();
+        let points = target - already;
+        if !points.is_zero() {
+            awards.push(Award {
+                rule: rule.to_owned(),
+                points,
+                reason: format!("return of {} from `{name}`", event.amount.normalize()),
+                policy_version: version.to_owned(),
+            });
+        }
+    }
+    Ok(awards)
+}

@@ -1,0 +1,51 @@
+//! What evaluation knows about a member: profile, balance, and simple activity figures,
+//! read from the ledger by the caller and handed in, so that evaluation stays pure.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberState {
+    pub id: String,
+    /// One of the club's `member_types`.
+    pub member_type: String,
+    pub joined: NaiveDate,
+    pub birthday: Option<NaiveDate>,
+    pub attributes: BTreeMap<String, String>,
+    /// Points available now: the sum of the member's ledger entries.
+    pub balance: Decimal,
+    pub stats: MemberStats,
+}
+
+/// Spend and visits (purchases) before the event being evaluated. Windows are counted
+/// back from the event's own time, never from the wall clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MemberStats {
+    pub spend_total: Decimal,
+    pub visits_total: i64,
+    pub last_visit: Option<DateTime<Utc>>,
+    pub spend_30d: Decimal,
+    pub visits_30d: i64,
+    pub spend_90d: Decimal,
+    pub visits_90d: i64,
+    pub spend_365d: Decimal,
+    pub visits_365d: i64,
+}
+
+impl MemberState {
+    /// A member seen for the first time, at `time`, with the club's default type.
+    pub fn new(id: &str, member_type: &str, joined: NaiveDate) -> MemberState {
+        MemberState {
+            id: id.to_owned(),
+            member_type: member_type.to_owned(),
+            joined,
+            birthday: None,
+            attributes: BTreeMap::new(),
+            balance: Decimal::ZERO,
+            stats: MemberStats::default(),
+        }
+    }
+}

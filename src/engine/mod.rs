@@ -1,0 +1,15 @@
+//! Evaluation: one event, one member state, one policy in; an [`Outcome`] out.
+//!
+//! Nothing here reads files, the clock or the database. That is what lets a live import,
+//! a dry run and a policy test share this code and get the same answer.
+
+mod evaluate;
+mod event;
+mod member;
+mod outcome;
+mod script_values;
+
+pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
+pub use event::{Event, EventType, LineItem};
+pub use member::{MemberState, MemberStats};
+pub use outcome::{Award, Outcome, RuleTrace};

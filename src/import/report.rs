@@ -1,0 +1,96 @@
+//! What an import did, row by row where it matters.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// The row could not be read, or its event could not be evaluated; nothing was written.
+    Rejected,
+    /// The event id is already in the ledger with different content; nothing was written.
+    Conflict,
+}
+
+/// A row that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    pub kind: ProblemKind,
+    /// 1-based line in the input file.
+    pub line: u64,
+    /// The column (CSV header or JSON field) the problem is about, if one.
+    pub column: Option<String>,
+    pub message: String,
+    /// For script errors: where in the script.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<Box<Diagnostic>>,
+}
+
+impl RowProblem {
+    pub fn rejected(line: u64, column: Option<&str>, message: impl Into<String>) -> RowProblem {
+        RowProblem {
+            kind: ProblemKind::Rejected,
+            line,
+            column: column.map(str::to_owned),
+            message: message.into(),
+            script: None,
+        }
+    }
+
+    /// Renders as `file:line: column `c`: message`, plus the script diagnostic if any.
+    pub fn render(&self, file: &str) -> String {
+        let label = match self.kind {
+            ProblemKind::Rejected => "rejected",
+            ProblemKind::Conflict => "conflict",
+        };
+        let mut text = match &self.column {
+            Some(column) => format!(
+                "{label}: {file}:{}: column `{column}`: {}\n",
+                self.line, self.message
+            ),
+            None => format!("{label}: {file}:{}: {}\n", self.line, self.message),
+        };
+        if let Some(script) = &self.script {
+            for line in script.to_string().lines().skip(1) {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        text
+    }
+}
+
+/// Counts and problems of one import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub accepted: u64,
+    pub duplicates: u64,
+    pub conflicts: u64,
+    pub rejected: u64,
+    pub points_awarded: Decimal,
+    pub problems: Vec<RowProblem>,
+}
+
+impl ImportReport {
+    pub fn push_problem(&mut self, problem: RowProblem) {
+        match problem.kind {
+            ProblemKind::Rejected => self.rejected += 1,
+            ProblemKind::Conflict => self.conflicts += 1,
+        }
+        self.problems.push(problem);
+    }
+
+    /// One line: `imported 3 events (12 points): 1 duplicate, 0 conflicts, 1 rejected`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} accepted, {} duplicate, {} conflicting, {} rejected; {} points awarded",
+            self.accepted,
+            self.duplicates,
+            self.conflicts,
+            self.rejected,
+            crate::amount::grouped(self.points_awarded)
+        )
+    }
+}

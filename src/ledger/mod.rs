@@ -1,0 +1,13 @@
+//! The ledger: one SQLite file per club, the only place bashgah writes.
+//!
+//! Entries are append-only (triggers refuse UPDATE and DELETE on them); a member's
+//! balance is the sum of their entries, also cached on the member row and updated in the
+//! same transaction. Every entry names its event, rule and policy version, and every
+//! policy version is stored with the text of its files, so any point can be explained.
+
+mod migrations;
+mod statement;
+mod store;
+
+pub use statement::{MemberSummary, StatementLine};
+pub use store::{EventLookup, Ledger, LedgerError};

@@ -1,0 +1,442 @@
+//! [`Ledger`]: opening a club's database, reading member state, applying outcomes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::migrations::MIGRATIONS;
+use crate::engine::{Event, EventType, MemberState, MemberStats, OriginalRecord, Outcome};
+use crate::policy::Policy;
+use crate::time::{from_stored, stored};
+
+/// A database problem: the file cannot be opened, is corrupt, or a write failed.
+/// Unlike a bad row, this stops the whole operation (after rolling back).
+#[derive(Debug, thiserror::Error)]
+#[error("ledger database: {0}")]
+pub struct LedgerError(String);
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(error: rusqlite::Error) -> Self {
+        LedgerError(error.to_string())
+    }
+}
+
+impl LedgerError {
+    pub fn corrupt(what: impl Into<String>) -> LedgerError {
+        LedgerError(what.into())
+    }
+}
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+/// Whether an event id is already in the ledger, and with what content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventLookup {
+    Absent,
+    Present { fingerprint: String },
+}
+
+/// An open club ledger.
+pub struct Ledger {
+    conn: Connection,
+}
+
+fn decimal(text: &str) -> Result<Decimal> {
+    Decimal::from_str(text)
+        .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
+}
+
+fn date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a date")))
+}
+
+fn json_map(text: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| LedgerError(format!("cannot create `{}`: {e}", parent.display())))?;
+        }
+        let conn = Connection::open(path)
+            .map_err(|e| LedgerError(format!("cannot open `{}`: {e}", path.display())))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL + NORMAL is durable across application crashes; only an OS crash or power
+        // loss can lose the last transactions, never corrupt the file.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ledger::prepare(conn)
+    }
+
+    /// A ledger that lives in memory: policy tests, simulations, dry runs.
+    pub fn open_in_memory() -> Result<Ledger> {
+        Ledger::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(conn: Connection) -> Result<Ledger> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut ledger = Ledger { conn };
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let current = self.schema_version()?;
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![version, stored(Utc::now())],
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Starts a write transaction. Writes take the lock at once, so two importers
+    /// queue rather than fail half-way.
+    pub fn begin(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+    }
+
+    pub fn commit(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("COMMIT")?)
+    }
+
+    pub fn rollback(&self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
+    /// Stores `policy`'s files under its id, once.
+    pub fn record_policy(&self, policy: &Policy) -> Result<()> {
+        let files = serde_json::to_string(&policy.files).unwrap_or_default();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
+            params![policy.id, policy.club.id, stored(Utc::now()), files],
+        )?;
+        Ok(())
+    }
+
+    pub fn lookup_event(&self, id: &str) -> Result<EventLookup> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT fingerprint FROM events WHERE id = ?1")?;
+        let found: Option<String> = statement.query_row([id], |r| r.get(0)).optional()?;
+        Ok(match found {
+            Some(fingerprint) => EventLookup::Present { fingerprint },
+            None => EventLookup::Absent,
+        })
+    }
+
+    /// The member as evaluation sees them just before an event at `at`; `None` if the
+    /// ledger has never seen them. Window stats are computed only when asked for.
+    pub fn member_state(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        with_stats: bool,
+    ) -> Result<Option<MemberState>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit FROM members WHERE id = ?1",
+        )?;
+        let row = statement
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .optional()?;
+        let Some((
+            member_type,
+            joined,
+            birthday,
+            attributes,
+            balance,
+            spend_total,
+            visits,
+            last_visit,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let mut stats = MemberStats {
+            spend_total: decimal(&spend_total)?,
+            visits_total: visits,
+            last_visit: last_visit.as_deref().and_then(from_stored),
+            ..MemberStats::default()
+        };
+        if with_stats {
+            self.window_stats(id, at, &mut stats)?;
+        }
+        Ok(Some(MemberState {
+            id: id.to_owned(),
+            member_type,
+            joined: date(&joined)?,
+            birthday: birthday.as_deref().map(date).transpose()?,
+            attributes: json_map(&attributes),
+            balance: decimal(&balance)?,
+            stats,
+        }))
+    }
+
+    fn window_stats(&self, id: &str, at: DateTime<Utc>, stats: &mut MemberStats) -> Result<()> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT time, amount FROM events WHERE member = ?1 AND type = 'purchase' AND time >= ?2 AND time < ?3",
+        )?;
+        let since = stored(at - Duration::days(365));
+        let mut rows = statement.query(params![id, since, stored(at)])?;
+        let day30 = stored(at - Duration::days(30));
+        let day90 = stored(at - Duration::days(90));
+        while let Some(row) = rows.next()? {
+            let time: String = row.get(0)?;
+            let amount = decimal(&row.get::<_, String>(1)?)?;
+            stats.spend_365d += amount;
+            stats.visits_365d += 1;
+            if time >= day90 {
+                stats.spend_90d += amount;
+                stats.visits_90d += 1;
+            }
+            if time >= day30 {
+                stats.spend_30d += amount;
+                stats.visits_30d += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a return of `id` needs to know; `None` if there is no such event.
+    pub fn original_record(&self, id: &str) -> Result<Option<OriginalRecord>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT member, type, amount FROM events WHERE id = ?1")?;
+        let row = statement
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((member, kind, amount)) = row else {
+            return Ok(None);
+        };
+        let kind = EventType::parse(&kind)
+            .ok_or_else(|| LedgerError::corrupt(format!("unknown event type `{kind}`")))?;
+        let mut returned_before = Decimal::ZERO;
+        let mut returns = self
+            .conn
+            .prepare_cached("SELECT amount FROM events WHERE original = ?1 AND type = 'return'")?;
+        for amount in returns.query_map([id], |r| r.get::<_, String>(0))? {
+            returned_before += decimal(&amount?)?;
+        }
+        let mut awards = Vec::new();
+        let mut entries = self.conn.prepare_cached(
+            "SELECT rule, points, policy_version FROM ledger WHERE event = ?1 ORDER BY seq",
+        )?;
+        for row in entries.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (rule, points, version) = row?;
+            awards.push((rule, decimal(&points)?, version));
+        }
+        let mut reversed_before = BTreeMap::new();
+        let mut reversals = self.conn.prepare_cached(
+            "SELECT l.rule, l.points FROM ledger l JOIN events e ON e.id = l.event WHERE e.original = ?1 AND e.type = 'return'",
+        )?;
+        for row in reversals.query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
+            let (rule, points) = row?;
+            *reversed_before.entry(rule).or_insert(Decimal::ZERO) += decimal(&points)?;
+        }
+        Ok(Some(OriginalRecord {
+            member,
+            kind,
+            amount: decimal(&amount)?,
+            returned_before,
+            awards,
+            reversed_before,
+        }))
+    }
+
+    /// Writes an evaluated event: the member (if new), the event, its ledger entries, and
+    /// the member's cached balance and stats. Call inside [`Ledger::begin`]/[`Ledger::commit`].
+    pub fn apply(
+        &self,
+        event: &Event,
+        fingerprint: &str,
+        member: &MemberState,
+        member_is_new: bool,
+        outcome: &Outcome,
+    ) -> Result<()> {
+        if member_is_new {
+            self.insert_member(member)?;
+        }
+        let items = (!event.items.is_empty())
+            .then(|| serde_json::to_string(&event.items).unwrap_or_default());
+        let attributes = (!event.attributes.is_empty())
+            .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
+        let time = stored(event.time);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                event.id,
+                event.member,
+                event.kind.as_str(),
+                time,
+                event.amount.normalize().to_string(),
+                event.original,
+                event.currency,
+                event.channel,
+                event.store,
+                items,
+                attributes,
+                fingerprint,
+                outcome.policy_version,
+            ])?;
+        let mut insert_entry = self.conn.prepare_cached(
+            "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for award in &outcome.awards {
+            insert_entry.execute(params![
+                event.member,
+                event.id,
+                time,
+                award.rule,
+                award.points.to_string(),
+                award.reason,
+                award.policy_version,
+            ])?;
+        }
+        let balance = member.balance + outcome.total_points();
+        let (spend, visits, last_visit) = match event.kind {
+            EventType::Purchase => (
+                member.stats.spend_total + event.amount,
+                member.stats.visits_total + 1,
+                Some(
+                    member
+                        .stats
+                        .last_visit
+                        .map_or(event.time, |t| t.max(event.time)),
+                ),
+            ),
+            _ => (
+                member.stats.spend_total,
+                member.stats.visits_total,
+                member.stats.last_visit,
+            ),
+        };
+        self.conn
+            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5 WHERE id = ?1")?
+            .execute(params![
+                event.member,
+                balance.normalize().to_string(),
+                spend.normalize().to_string(),
+                visits,
+                last_visit.map(stored),
+            ])?;
+        Ok(())
+    }
+
+    fn insert_member(&self, member: &MemberState) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO members (id, type, joined, birthday, attributes) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![
+                member.id,
+                member.member_type,
+                member.joined.to_string(),
+                member.birthday.map(|d| d.to_string()),
+                serde_json::to_string(&member.attributes).unwrap_or_default(),
+            ])?;
+        Ok(())
+    }
+
+    /// Creates or updates a member's profile (type, joined, birthday, attributes),
+    /// leaving their balance and history alone. Returns true if the member was new.
+    pub fn upsert_member_profile(&self, member: &MemberState) -> Result<bool> {
+        let updated = self
+            .conn
+            .prepare_cached("UPDATE members SET type = ?2, joined = ?3, birthday = ?4, attributes = ?5 WHERE id = ?1")?
+            .execute(params![
+                member.id,
+                member.member_type,
+                member.joined.to_string(),
+                member.birthday.map(|d| d.to_string()),
+                serde_json::to_string(&member.attributes).unwrap_or_default(),
+            ])?;
+        if updated == 0 {
+            self.insert_member(member)?;
+        }
+        Ok(updated == 0)
+    }
+
+    pub(super) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A canonical text dump of members, events and entries (without row numbers or
+    /// load times), for comparing two ledgers: replays, interrupted imports.
+    pub fn dump(&self) -> Result<String> {
+        let mut out = String::new();
+        let queries = [
+            "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, '') FROM members ORDER BY id",
+            "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY seq",
+            "SELECT member, event, time, rule, points, reason, policy_version FROM ledger ORDER BY seq",
+        ];
+        for query in queries {
+            let mut statement = self.conn.prepare(query)?;
+            let columns = statement.column_count();
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let fields: Vec<String> = (0..columns)
+                    .map(|i| {
+                        row.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<std::result::Result<_, _>>()?;
+                out.push_str(&fields.join("|"));
+                out.push('\n');
+            }
+            out.push_str("--\n");
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,255 @@
+//! Loading a club folder into a [`Policy`]: `club.yaml`, every `*.rhai` next to it, and
+//! the checks that join them (each rule's function exists, once, with two parameters).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use sha2::{Digest, Sha256};
+
+use super::snapshot::{CompiledRule, Policy, PolicyFile, Script};
+use super::ScriptEngine;
+use crate::club::{load_club_file, ClubFile, PathSegment};
+use crate::diagnostic::{did_you_mean, Diagnostic, Location};
+
+/// The club folders under `policies` (those holding a `club.yaml`), sorted by name.
+pub fn discover_clubs(policies: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut clubs = Vec::new();
+    for entry in fs::read_dir(policies)? {
+        let path = entry?.path();
+        if path.join("club.yaml").is_file() {
+            clubs.push(path);
+        }
+    }
+    clubs.sort();
+    Ok(clubs)
+}
+
+impl Policy {
+    /// Loads the club in `dir`. On success also returns warnings; on failure, every
+    /// problem found in the YAML and the scripts.
+    pub fn load(
+        dir: &Path,
+        engine: &Arc<ScriptEngine>,
+    ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let club_path = dir.join("club.yaml");
+        let club_source = fs::read_to_string(&club_path).map_err(|e| {
+            vec![
+                Diagnostic::error(format!("cannot read `{}`: {e}", club_path.display()))
+                    .with_help("a club folder needs a club.yaml; `bashgah init` creates one"),
+            ]
+        })?;
+        let mut problems = Vec::new();
+        let mut files = vec![PolicyFile {
+            name: "club.yaml".into(),
+            text: club_source.clone(),
+        }];
+
+        let scripts = compile_scripts(dir, engine, &mut files, &mut problems);
+        let (club_file, mut warnings) = match load_club_file(&club_path, club_source) {
+            Ok(loaded) => loaded,
+            Err(mut club_problems) => {
+                club_problems.extend(problems);
+                return Err(club_problems);
+            }
+        };
+        let rules = bind_rules(&club_file, &scripts, &mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        warnings.extend(problems);
+
+        let zone: Tz = club_file
+            .definition
+            .timezone
+            .parse()
+            .map_err(|_| vec![Diagnostic::error("unknown timezone").in_file(&club_path)])?;
+        let uses_member_stats = scripts.iter().any(|s| s.source.contains("stats"));
+        let policy = Policy {
+            id: content_hash(&files),
+            club: club_file.definition,
+            dir: dir.to_owned(),
+            zone,
+            files,
+            scripts,
+            rules,
+            uses_member_stats,
+            engine: Arc::clone(engine),
+        };
+        Ok((policy, warnings))
+    }
+}
+
+fn compile_scripts(
+    dir: &Path,
+    engine: &ScriptEngine,
+    files: &mut Vec<PolicyFile>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Script> {
+    let mut paths: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|ext| ext == "rhai"))
+            .collect(),
+        Err(e) => {
+            problems.push(Diagnostic::error(format!(
+                "cannot list `{}`: {e}",
+                dir.display()
+            )));
+            return Vec::new();
+        }
+    };
+    paths.sort();
+    let mut scripts = Vec::new();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let source = match fs::read_to_string(&path) {
+            Ok(source) => source,
+            Err(e) => {
+                problems.push(Diagnostic::error(format!(
+                    "cannot read `{}`: {e}",
+                    path.display()
+                )));
+                continue;
+            }
+        };
+        files.push(PolicyFile {
+            name: name.clone(),
+            text: source.clone(),
+        });
+        match engine.engine().compile(&source) {
+            Ok(mut ast) => {
+                ast.set_source(path.display().to_string());
+                scripts.push(Script {
+                    display_path: path.display().to_string(),
+                    source,
+                    ast,
+                });
+            }
+            Err(error) => {
+                let position = error.position();
+                let line = position.line().unwrap_or(0);
+                let column = position.position().unwrap_or(1);
+                problems.push(
+                    Diagnostic::error(format!("in a Rhai script: {}", error.err_type()))
+                        .at(Location::new(&path, line, column), Some(&source)),
+                );
+            }
+        }
+    }
+    scripts
+}
+
+fn bind_rules(
+    club: &ClubFile,
+    scripts: &[Script],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<CompiledRule> {
+    let mut rules = Vec::new();
+    for (index, rule) in club.definition.rules.iter().enumerate() {
+        let path = [
+            PathSegment::Key("rules"),
+            PathSegment::Index(index),
+            PathSegment::Key("function"),
+        ];
+        let defining: Vec<(usize, usize)> = scripts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                s.ast
+                    .iter_functions()
+                    .filter(|f| f.name == rule.function)
+                    .map(move |f| (i, f.params.len()))
+            })
+            .collect();
+        match defining.as_slice() {
+            [] => {
+                let known: Vec<&str> = scripts
+                    .iter()
+                    .flat_map(|s| s.ast.iter_functions().map(|f| f.name))
+                    .collect();
+                let mut diagnostic = club.error_at(
+                    &path,
+                    format!(
+                        "rule `{}` names function `{}`, which no script defines",
+                        rule.id, rule.function
+                    ),
+                );
+                diagnostic = match did_you_mean(&rule.function, known.iter().copied()) {
+                    Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+                    None => diagnostic.with_help(format!(
+                        "define `fn {}(event, member) {{ ... }}` in a .rhai file next to club.yaml",
+                        rule.function
+                    )),
+                };
+                problems.push(diagnostic);
+            }
+            [(script, 2)] => rules.push(CompiledRule {
+                index,
+                script: *script,
+                line: function_line(&scripts[*script].source, &rule.function),
+            }),
+            [(_, params)] => problems.push(
+                club.error_at(
+                    &path,
+                    format!(
+                        "function `{}` takes {params} parameters, but a rule function takes 2",
+                        rule.function
+                    ),
+                )
+                .with_help(format!(
+                    "declare it as `fn {}(event, member)`",
+                    rule.function
+                )),
+            ),
+            several => {
+                let files: Vec<&str> = several
+                    .iter()
+                    .map(|(s, _)| scripts[*s].display_path.as_str())
+                    .collect();
+                problems.push(club.error_at(
+                    &path,
+                    format!(
+                        "function `{}` is defined more than once ({})",
+                        rule.function,
+                        files.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    rules
+}
+
+/// The 1-based line on which `fn name(` appears, for traces; 0 if not found.
+fn function_line(source: &str, name: &str) -> usize {
+    let needle = format!("fn {name}(");
+    source
+        .lines()
+        .position(|line| {
+            line.trim_start().starts_with(&needle) || line.contains(&format!(" {needle}"))
+        })
+        .map_or(0, |i| i + 1)
+}
+
+fn content_hash(files: &[PolicyFile]) -> String {
+    let mut hasher = Sha256::new();
+    let mut sorted: Vec<&PolicyFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for file in sorted {
+        // Length prefixes keep ("ab","c") and ("a","bc") apart.
+        hasher.update((file.name.len() as u64).to_le_bytes());
+        hasher.update(file.name.as_bytes());
+        hasher.update((file.text.len() as u64).to_le_bytes());
+        hasher.update(file.text.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! A policy: one club's files, loaded, compiled and checked into an immutable snapshot
+//! whose id is a hash of every file it was built from.
+//!
+//! Every ledger entry names the policy version that produced it, so the id must change
+//! whenever any input changes and never otherwise: it hashes file names and contents only.
+
+mod load;
+mod script_engine;
+mod snapshot;
+
+pub use load::discover_clubs;
+pub use script_engine::{ScriptEngine, ScriptLimits};
+pub use snapshot::{CompiledRule, Policy, PolicyFile, Script};

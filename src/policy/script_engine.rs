@@ -1,0 +1,142 @@
+//! The one Rhai engine every club's scripts run in, with its sandbox limits.
+//!
+//! Rhai itself has no file, network or process access; we also silence `print` and
+//! `debug` (scripts speak only through what they return), turn on strict variables so a
+//! misspelt name fails at load time, and bound operations, call depth, expression depth,
+//! sizes and wall time, so that a broken or runaway rule fails one event, never the process.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rhai::module_resolvers::FileModuleResolver;
+use rhai::{Dynamic, Engine, EvalAltResult, Map, OptimizationLevel, INT};
+use rust_decimal::Decimal;
+
+/// Sandbox limits for scripts. The defaults are generous for earning rules, which loop
+/// over a purchase's line items at most, and tight enough that a runaway loop stops fast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptLimits {
+    pub max_operations: u64,
+    pub max_call_levels: usize,
+    pub max_expr_depth: usize,
+    pub max_function_expr_depth: usize,
+    pub max_string_size: usize,
+    pub max_array_size: usize,
+    pub max_map_size: usize,
+    pub max_time: Duration,
+}
+
+impl Default for ScriptLimits {
+    fn default() -> Self {
+        ScriptLimits {
+            max_operations: 200_000,
+            max_call_levels: 32,
+            max_expr_depth: 64,
+            max_function_expr_depth: 32,
+            max_string_size: 16 * 1024,
+            max_array_size: 10_000,
+            max_map_size: 1_000,
+            max_time: Duration::from_millis(250),
+        }
+    }
+}
+
+thread_local! {
+    /// When the script call running on this thread started; read by the progress callback.
+    static CALL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// The shared engine plus the limits it was built with.
+pub struct ScriptEngine {
+    engine: Engine,
+    limits: ScriptLimits,
+}
+
+impl std::fmt::Debug for ScriptEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptEngine")
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// How often (in operations) the wall-time limit is checked; checking costs a clock read.
+const TIME_CHECK_EVERY: u64 = 4096;
+
+impl ScriptEngine {
+    /// Builds the engine. `plugins` is the folder `import "name"` statements load from.
+    pub fn new(limits: ScriptLimits, plugins: Option<&Path>) -> ScriptEngine {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(limits.max_operations)
+            .set_max_call_levels(limits.max_call_levels)
+            .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
+            .set_max_string_size(limits.max_string_size)
+            .set_max_array_size(limits.max_array_size)
+            .set_max_map_size(limits.max_map_size)
+            .set_max_modules(16)
+            .set_strict_variables(true)
+            .set_fail_on_invalid_map_property(true)
+            .set_optimization_level(OptimizationLevel::Simple);
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+        let max_time = limits.max_time;
+        engine.on_progress(move |operations| {
+            if operations % TIME_CHECK_EVERY != 0 {
+                return None;
+            }
+            let started = CALL_STARTED.with(Cell::get)?;
+            (started.elapsed() > max_time).then(|| Dynamic::from("time limit"))
+        });
+        match plugins {
+            Some(dir) => engine.set_module_resolver(FileModuleResolver::new_with_path(dir)),
+            None => engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new()),
+        };
+        register_helpers(&mut engine);
+        ScriptEngine { engine, limits }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn limits(&self) -> &ScriptLimits {
+        &self.limits
+    }
+
+    /// Runs `call` with the wall-time limit armed for this thread.
+    pub fn timed<T>(&self, call: impl FnOnce(&Engine) -> T) -> T {
+        CALL_STARTED.with(|c| c.set(Some(Instant::now())));
+        let result = call(&self.engine);
+        CALL_STARTED.with(|c| c.set(None));
+        result
+    }
+}
+
+/// Functions scripts can call besides Rhai's standard library.
+fn register_helpers(engine: &mut Engine) {
+    // `award(points, reason)`: the explicit way to say "these points, for this reason".
+    engine.register_fn("award", |points: Decimal, reason: &str| {
+        award(Dynamic::from(points), reason)
+    });
+    engine.register_fn("award", |points: INT, reason: &str| {
+        award(Dynamic::from(points), reason)
+    });
+    // `decimal(x)`: an exact number from text (CSV attributes arrive as text) or an integer.
+    engine.register_fn(
+        "decimal",
+        |text: &str| -> Result<Decimal, Box<EvalAltResult>> {
+            crate::amount::parse_amount(text).map_err(|message| message.into())
+        },
+    );
+    engine.register_fn("decimal", |value: INT| Decimal::from(value));
+    engine.register_fn("decimal", |value: Decimal| value);
+}
+
+fn award(points: Dynamic, reason: &str) -> Map {
+    let mut map = Map::new();
+    map.insert("points".into(), points);
+    map.insert("reason".into(), reason.into());
+    map
+}

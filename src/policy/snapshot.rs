@@ -1,0 +1,60 @@
+//! The loaded policy snapshot and its parts.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+
+use super::ScriptEngine;
+use crate::club::ClubDefinition;
+
+/// A source file the policy was built from, kept verbatim for the `policy_versions` table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PolicyFile {
+    /// Path relative to the club folder, with `/` separators.
+    pub name: String,
+    pub text: String,
+}
+
+/// A compiled `.rhai` file.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// Path as shown in diagnostics, e.g. `policies/cafe/earn.rhai`.
+    pub display_path: String,
+    pub source: String,
+    pub ast: rhai::AST,
+}
+
+/// A rule bound to the script function that implements it.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// Index into `ClubDefinition::rules`.
+    pub index: usize,
+    /// Index into [`Policy::scripts`].
+    pub script: usize,
+    /// 1-based line of `fn <function>(` in that script, for traces.
+    pub line: usize,
+}
+
+/// An immutable, checked club policy ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Hex SHA-256 of the files below (names and contents).
+    pub id: String,
+    pub club: ClubDefinition,
+    pub dir: PathBuf,
+    pub zone: Tz,
+    pub files: Vec<PolicyFile>,
+    pub scripts: Vec<Script>,
+    pub rules: Vec<CompiledRule>,
+    /// Whether any script reads `member.stats`; if not, the ledger skips computing them.
+    pub uses_member_stats: bool,
+    pub engine: Arc<ScriptEngine>,
+}
+
+impl Policy {
+    /// The first 12 hex digits of the id: enough to tell versions apart on screen.
+    pub fn short_id(&self) -> &str {
+        &self.id[..12.min(self.id.len())]
+    }
+}
