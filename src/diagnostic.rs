@@ -109,10 +109,11 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{label}: {}", self.message)?;
         if let Some(location) = &self.location {
             let file = location.file.display();
+            let gutter = " ".repeat(location.line.to_string().len());
             if location.line == 0 {
                 writeln!(f, " --> {file}")?;
             } else {
-                writeln!(f, " --> {file}:{}:{}", location.line, location.column)?;
+                writeln!(f, "{gutter}--> {file}:{}:{}", location.line, location.column)?;
             }
             if let Some(line) = &self.source_line {
                 let number = location.line.to_string();
@@ -129,7 +130,12 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            // Aligned with the `|` gutter, as rustc does.
+            let gutter = match (&self.location, &self.source_line) {
+                (Some(location), Some(_)) => location.line.to_string().len(),
+                _ => 1,
+            };
+            writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ use crate::engine::EventType;
 /// A customer club: who its members are, how they earn points, and (in later versions)
 /// its tiers, rewards, deals and campaigns.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ClubDefinition {
     /// Short identifier, the same as the club's folder name, e.g. `cafe`.
     pub id: String,
@@ -76,7 +76,7 @@ fn default_member_types() -> Vec<MemberType> {
 
 /// A kind of member, e.g. `individual` or `business`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct MemberType {
     /// Identifier used in member files and scripts (`member.type`).
     pub id: String,
@@ -98,7 +98,7 @@ pub enum PersonKind {
 
 /// How points are named and rounded.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct PointsSettings {
     /// What members call points, e.g. `stars` or `امتیاز`.
     #[serde(default = "default_points_name")]
@@ -128,7 +128,7 @@ fn default_points_name() -> String {
 /// One earning rule: a Rhai function that reads the event and the member and says how
 /// many points to award.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct RuleDefinition {
     /// Identifier shown in statements and traces, e.g. `base`.
     pub id: String,
@@ -155,7 +155,7 @@ fn default_true() -> bool {
 
 /// A member tier. Checked now; applied in a later version.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct TierDefinition {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

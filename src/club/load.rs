@@ -37,45 +37,56 @@ impl ClubFile {
     }
 }
 
-/// Loads and checks a `club.yaml` whose text is `source`. On failure, every problem found.
-pub fn load_club_file(
-    path: &Path,
-    source: String,
-) -> Result<(ClubFile, Vec<Diagnostic>), Vec<Diagnostic>> {
+impl ClubFile {
+    /// A warning pointing at the top-level key `key` itself.
+    pub fn warning_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let mut diagnostic = Diagnostic::warning(message);
+        diagnostic = match self.tree.key_node(key) {
+            Some(node) => diagnostic.at(
+                Location::new(&self.path, node.line, node.column).with_width(node.width()),
+                Some(&self.source),
+            ),
+            None => diagnostic.in_file(&self.path),
+        };
+        diagnostic
+    }
+}
+
+/// Loads and checks a `club.yaml` whose text is `source`. Returns the club if its shape
+/// could be read at all, and every problem found (errors and warnings); the club is usable
+/// only if no problem is an error.
+pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Diagnostic>) {
     let tree = match yaml_tree::parse(&source) {
         Ok(Some(tree)) => tree,
         Ok(None) => {
-            return Err(vec![Diagnostic::error("the club file is empty")
+            let problem = Diagnostic::error("the club file is empty")
                 .in_file(path)
-                .with_help(
-                    "start from `bashgah init` or copy policies/cafe/club.yaml",
-                )]);
+                .with_help("copy policies/cafe/club.yaml to start from a working club");
+            return (None, vec![problem]);
         }
         Err(syntax) => {
-            return Err(vec![Diagnostic::error(format!(
-                "invalid YAML: {}",
-                syntax.message
-            ))
-            .at(
-                Location::new(path, syntax.line, syntax.column),
-                Some(&source),
-            )
-            .with_help(
-                "check the indentation and that every `key: value` pair has its colon",
-            )]);
+            let problem = Diagnostic::error(format!("invalid YAML: {}", syntax.message))
+                .at(Location::new(path, syntax.line, syntax.column), Some(&source))
+                .with_help("check the indentation and that every `key: value` pair has its colon");
+            return (None, vec![problem]);
         }
     };
 
+    // Unknown keys and choices are all found here; serde (which ignores unknown keys)
+    // then reads the types, so one typo does not hide the problems after it.
     let schema = super::json_schema();
     let mut problems = Vec::new();
     check_keys(&tree, &schema, &schema, path, &source, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
 
     let definition: ClubDefinition = match serde_yaml::from_str(&source) {
         Ok(definition) => definition,
-        Err(error) => return Err(vec![serde_diagnostic(path, &source, &error)]),
+        Err(error) => {
+            // A bad choice was already reported, with a suggestion, by check_keys.
+            if problems.is_empty() || !error.to_string().contains("unknown variant") {
+                problems.push(serde_diagnostic(path, &source, &error));
+            }
+            return (None, problems);
+        }
     };
 
     let file = ClubFile {
@@ -84,11 +95,8 @@ pub fn load_club_file(
         definition,
         tree,
     };
-    let diagnostics = validate(&file);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
-    Ok((file, diagnostics))
+    problems.extend(validate(&file));
+    (Some(file), problems)
 }
 
 /// serde_yaml's message without its trailing " at line L column C", which we show our way.

@@ -47,18 +47,24 @@ impl Policy {
         }];
 
         let scripts = compile_scripts(dir, engine, &mut files, &mut problems);
-        let (club_file, mut warnings) = match load_club_file(&club_path, club_source) {
-            Ok(loaded) => loaded,
-            Err(mut club_problems) => {
-                club_problems.extend(problems);
-                return Err(club_problems);
-            }
+        let scripts_compiled = !problems.iter().any(Diagnostic::is_error);
+        let (club_file, club_problems) = load_club_file(&club_path, club_source);
+        // Club problems first: they are usually the cause of the script ones.
+        problems.splice(0..0, club_problems);
+        let Some(club_file) = club_file else {
+            return Err(problems);
         };
-        let rules = bind_rules(&club_file, &scripts, &mut problems);
+        // A script that did not compile defines no functions: binding rules to it
+        // would only repeat that problem.
+        let rules = if scripts_compiled {
+            bind_rules(&club_file, &scripts, &mut problems)
+        } else {
+            Vec::new()
+        };
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
-        warnings.extend(problems);
+        let warnings = problems;
 
         let zone: Tz = club_file
             .definition
