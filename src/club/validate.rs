@@ -123,12 +123,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
             _ => !club.campaigns.is_empty(),
         };
         if used {
-            let mut warning = file.error_at(
-                &[Key(section)],
-                format!("`{section}` are not applied by this version of bashgah"),
-            );
-            warning.severity = crate::diagnostic::Severity::Warning;
-            out.push(warning);
+            out.push(file.warning_at_key(section, format!("`{section}` are not applied by this version of bashgah")));
         }
     }
     out
@@ -197,11 +192,6 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
     }
     if !club.tiers.is_empty() {
-        let mut warning = file.error_at(
-            &[Key("tiers")],
-            "tiers are checked but not yet applied by this version of bashgah",
-        );
-        warning.severity = crate::diagnostic::Severity::Warning;
-        out.push(warning);
+        out.push(file.warning_at_key("tiers", "tiers are checked but not yet applied by this version of bashgah"));
     }
 }

@@ -1,0 +1,195 @@
+//! Problems in club files: each reported with file, line, column, the line and a caret.
+
+use crate::{shop, SHOP_RHAI};
+use crate::harness::Test;
+
+#[test]
+fn yaml_syntax_error() {
+    Test::new()
+        .file("policies/shop/club.yaml", "id: shop\nname: [Corner Shop\ncurrency: EUR\n")
+        .file("policies/shop/earn.rhai", SHOP_RHAI)
+        .args(["check"])
+        .stderr(
+            "\
+error: invalid YAML: illegal placement of ':' indicator
+ --> policies/shop/club.yaml:3:9
+  |
+3 | currency: EUR
+  |         ^
+  = help: check the indentation and that every `key: value` pair has its colon
+
+",
+        )
+        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn unknown_keys_each_with_a_suggestion_and_the_problems_after_them() {
+    Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+calender: gregorian
+timezone: Europe/Pariss
+rules:
+  - id: base
+    function: base_point
+tiers:
+  - id: silver
+    tresholds: {individual: 100}
+",
+        )
+        .file("policies/shop/earn.rhai", SHOP_RHAI)
+        .args(["check"])
+        .stderr(
+            "\
+error: unknown key `calender`
+ --> policies/shop/club.yaml:4:1
+  |
+4 | calender: gregorian
+  | ^^^^^^^^
+  = help: did you mean `calendar`?
+
+error: unknown key `tresholds`
+  --> policies/shop/club.yaml:11:5
+   |
+11 |     tresholds: {individual: 100}
+   |     ^^^^^^^^^
+   = help: did you mean `thresholds`?
+
+error: unknown timezone `Europe/Pariss`
+ --> policies/shop/club.yaml:5:11
+  |
+5 | timezone: Europe/Pariss
+  |           ^^^^^^^^^^^^^
+  = help: did you mean `Europe/Paris`?
+
+warning: tiers are checked but not yet applied by this version of bashgah
+ --> policies/shop/club.yaml:9:1
+  |
+9 | tiers:
+  | ^^^^^
+
+error: rule `base` names function `base_point`, which no script defines
+ --> policies/shop/club.yaml:8:15
+  |
+8 |     function: base_point
+  |               ^^^^^^^^^^
+  = help: did you mean `base_points`?
+
+",
+        )
+        .stdout("FAILED  shop (4 errors)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn a_bad_choice_gets_the_valid_ones_and_the_nearest() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            "id: shop\nname: Corner Shop\ncurrency: EUR\npoints:\n  rounding: half_upp\nrules: []\n",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: `half_upp` is not one of `floor`, `ceil`, `half_up`, `half_even`, `truncate`
+ --> policies/shop/club.yaml:5:13
+  |
+5 |   rounding: half_upp
+  |             ^^^^^^^^
+  = help: did you mean `half_up`?
+
+",
+        )
+        .status(1)
+        .run();
+}
+
+#[test]
+fn rhai_syntax_error() {
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    let points = event.amount / 1000;\n    points +\n}\n",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: in a Rhai script: Unexpected '}'
+ --> policies/shop/earn.rhai:4:1
+  |
+4 | }
+  | ^
+
+",
+        )
+        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn misspelt_variable_is_caught_before_any_event() {
+    shop()
+        .file("policies/shop/earn.rhai", "fn base_points(event, member) {\n    evnt.amount / 1000\n}\n")
+        .args(["check"])
+        .stderr(
+            "\
+error: in a Rhai script: Undefined variable: evnt
+ --> policies/shop/earn.rhai:2:5
+  |
+2 |     evnt.amount / 1000
+  |     ^
+
+",
+        )
+        .status(1)
+        .run();
+}
+
+#[test]
+fn rule_function_with_wrong_parameters() {
+    shop()
+        .file("policies/shop/earn.rhai", "fn base_points(event) {\n    event.amount / 1000\n}\n")
+        .args(["check"])
+        .stderr(
+            "\
+error: function `base_points` takes 1 parameters, but a rule function takes 2
+ --> policies/shop/club.yaml:7:15
+  |
+7 |     function: base_points
+  |               ^^^^^^^^^^^
+  = help: declare it as `fn base_points(event, member)`
+
+",
+        )
+        .status(1)
+        .run();
+}
+
+#[test]
+fn check_passes_and_json_lists_the_version() {
+    let test = shop().args(["check"]).run();
+    let output = crate::harness::bashgah(&test.path(), &["check".into(), "--json".into()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json[0]["club"], "shop");
+    assert_eq!(json[0]["ok"], true);
+    assert_eq!(json[0]["rules"], 1);
+    assert_eq!(json[0]["policy_version"].as_str().unwrap().len(), 12);
+}
+
+#[test]
+fn unknown_club_suggests_the_near_one() {
+    shop()
+        .args(["member", "shp", "M1"])
+        .stderr("error: no club `shp` in `policies`\n  = help: did you mean `shop`?\n")
+        .status(2)
+        .run();
+}

@@ -1,0 +1,35 @@
+//! End-to-end tests of the `bashgah` command: a club folder, some input, the exact output.
+
+mod harness;
+
+mod diagnostics;
+mod import;
+mod scripts;
+mod shipped;
+
+use harness::Test;
+
+/// A minimal club: 1 point per 1,000 of amount, in a Gregorian UTC club.
+pub const SHOP_YAML: &str = "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+    description: 1 point per 1,000
+";
+
+pub const SHOP_RHAI: &str = "\
+fn base_points(event, member) {
+    event.amount / 1000
+}
+";
+
+/// A workspace holding the `shop` club.
+pub fn shop() -> Test {
+    Test::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", SHOP_RHAI)
+}
