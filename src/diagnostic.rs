@@ -113,7 +113,11 @@ impl fmt::Display for Diagnostic {
             if location.line == 0 {
                 writeln!(f, " --> {file}")?;
             } else {
-                writeln!(f, "{gutter}--> {file}:{}:{}", location.line, location.column)?;
+                writeln!(
+                    f,
+                    "{gutter}--> {file}:{}:{}",
+                    location.line, location.column
+                )?;
             }
             if let Some(line) = &self.source_line {
                 let number = location.line.to_string();

@@ -66,7 +66,10 @@ pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Dia
         }
         Err(syntax) => {
             let problem = Diagnostic::error(format!("invalid YAML: {}", syntax.message))
-                .at(Location::new(path, syntax.line, syntax.column), Some(&source))
+                .at(
+                    Location::new(path, syntax.line, syntax.column),
+                    Some(&source),
+                )
                 .with_help("check the indentation and that every `key: value` pair has its colon");
             return (None, vec![problem]);
         }

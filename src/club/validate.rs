@@ -123,7 +123,10 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
             _ => !club.campaigns.is_empty(),
         };
         if used {
-            out.push(file.warning_at_key(section, format!("`{section}` are not applied by this version of bashgah")));
+            out.push(file.warning_at_key(
+                section,
+                format!("`{section}` are not applied by this version of bashgah"),
+            ));
         }
     }
     out
@@ -192,6 +195,9 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
     }
     if !club.tiers.is_empty() {
-        out.push(file.warning_at_key("tiers", "tiers are checked but not yet applied by this version of bashgah"));
+        out.push(file.warning_at_key(
+            "tiers",
+            "tiers are checked but not yet applied by this version of bashgah",
+        ));
     }
 }

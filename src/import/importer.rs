@@ -137,7 +137,10 @@ fn import_one(
                 line,
                 column: error.column.map(str::to_owned),
                 message: error.message.clone(),
-                script: error.location.is_some().then(|| Box::new(error.to_diagnostic())),
+                script: error
+                    .location
+                    .is_some()
+                    .then(|| Box::new(error.to_diagnostic())),
             });
             Ok(false)
         }

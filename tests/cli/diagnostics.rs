@@ -1,12 +1,15 @@
 //! Problems in club files: each reported with file, line, column, the line and a caret.
 
-use crate::{shop, SHOP_RHAI};
 use crate::harness::Test;
+use crate::{shop, SHOP_RHAI};
 
 #[test]
 fn yaml_syntax_error() {
     Test::new()
-        .file("policies/shop/club.yaml", "id: shop\nname: [Corner Shop\ncurrency: EUR\n")
+        .file(
+            "policies/shop/club.yaml",
+            "id: shop\nname: [Corner Shop\ncurrency: EUR\n",
+        )
         .file("policies/shop/earn.rhai", SHOP_RHAI)
         .args(["check"])
         .stderr(
@@ -138,7 +141,10 @@ error: in a Rhai script: Unexpected '}'
 #[test]
 fn misspelt_variable_is_caught_before_any_event() {
     shop()
-        .file("policies/shop/earn.rhai", "fn base_points(event, member) {\n    evnt.amount / 1000\n}\n")
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    evnt.amount / 1000\n}\n",
+        )
         .args(["check"])
         .stderr(
             "\
@@ -157,7 +163,10 @@ error: in a Rhai script: Undefined variable: evnt
 #[test]
 fn rule_function_with_wrong_parameters() {
     shop()
-        .file("policies/shop/earn.rhai", "fn base_points(event) {\n    event.amount / 1000\n}\n")
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event) {\n    event.amount / 1000\n}\n",
+        )
         .args(["check"])
         .stderr(
             "\

@@ -36,7 +36,9 @@ impl Test {
 
     /// Copies a shipped club (`policies/<name>`) into the workspace.
     pub fn shipped_club(self, name: &str) -> Test {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies").join(name);
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("policies")
+            .join(name);
         let target = self.dir.path().join("policies").join(name);
         copy_dir(&source, &target);
         self
@@ -73,7 +75,10 @@ impl Test {
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let status = output.status.code().unwrap_or(-1);
-        let context = format!("bashgah {}\n--- stdout\n{stdout}--- stderr\n{stderr}---", self.args.join(" "));
+        let context = format!(
+            "bashgah {}\n--- stdout\n{stdout}--- stderr\n{stderr}---",
+            self.args.join(" ")
+        );
         if let Some(expected) = self.expected_stdout.take() {
             pretty_assertions_eq(&stdout, &expected, "stdout", &context);
         }
@@ -105,7 +110,12 @@ fn pretty_assertions_eq(actual: &str, expected: &str, what: &str, context: &str)
         for i in 0..a.len().max(e.len()) {
             let (al, el) = (a.get(i).copied(), e.get(i).copied());
             if al != el {
-                diff.push_str(&format!("line {}:\n  expected: {:?}\n  actual:   {:?}\n", i + 1, el, al));
+                diff.push_str(&format!(
+                    "line {}:\n  expected: {:?}\n  actual:   {:?}\n",
+                    i + 1,
+                    el,
+                    al
+                ));
             }
         }
         panic!("{what} differs\n{diff}\n{context}");

@@ -197,7 +197,9 @@ rejected: events.csv:4: column `amount`: the return of 5000 is more than the 499
 rejected: events.csv:6: column `original`: the original event `P9` is not in the ledger
 ",
         )
-        .stdout("events.csv: 3 accepted, 0 duplicate, 0 conflicting, 2 rejected; 0 points awarded\n")
+        .stdout(
+            "events.csv: 3 accepted, 0 duplicate, 0 conflicting, 2 rejected; 0 points awarded\n",
+        )
         .status(1)
         .run()
         .args(["member", "shop", "M1"])

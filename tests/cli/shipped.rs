@@ -1,0 +1,207 @@
+//! What ships: every club under `policies/` checks clean, every example imports, the
+//! schema file editors use is current, and the README's commands are the real ones.
+
+use std::fs;
+use std::path::Path;
+
+use crate::harness::{bashgah, copy_dir, Test};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_shipped_club_checks_clean() {
+    let output = bashgah(
+        repo(),
+        &[
+            "check".into(),
+            repo().join("policies").display().to_string(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.ends_with(" clubs checked, 0 failed\n"), "{stdout}");
+}
+
+/// The README's first command: every shipped club with its sample files. Run twice, the
+/// second run changes nothing.
+#[test]
+fn demo_imports_every_example_and_is_idempotent() {
+    let test = Test::new();
+    copy_dir(&repo().join("policies"), &test.path().join("policies"));
+    copy_dir(&repo().join("examples"), &test.path().join("examples"));
+    let test = test
+        .args(["demo"])
+        .stdout(&demo_output(
+            "4 members created, 0 updated",
+            "10 accepted, 0 duplicate",
+            "438",
+        ))
+        .run();
+    test.args(["demo"])
+        .stdout(&demo_output(
+            "0 members created, 4 updated",
+            "0 accepted, 10 duplicate",
+            "0",
+        ))
+        .run()
+        .args(["member", "cafe", "M001"])
+        .stdout(
+            "\
+member M001 (individual) in Café Naderi
+joined 1403-01-15, birthday 1370-10-02; 4 events, 559,000 IRR spent
+balance: 64 stars
+
+date        event  rule              points  reason
+1403-10-03  P1001  base                 +18  1 star per 10,000 IRR
+1403-10-03  P1001  birthday_month       +18  birthday month: double stars
+1403-10-12  P1004  base                  +6  1 star per 10,000 IRR
+1403-10-12  P1004  birthday_month        +6  birthday month: double stars
+1403-11-01  P1007  base                 +31  1 star per 10,000 IRR
+1403-11-03  R1001  base                 -15  return of 155000 from `P1007`
+",
+        )
+        .run();
+}
+
+fn demo_output(members: &str, events: &str, points: &str) -> String {
+    let policy = policy_version("cafe");
+    format!(
+        "\
+== Café Naderi (cafe) — policy {policy}
+examples/cafe/members.csv: {members}, 0 rejected
+examples/cafe/purchases.csv: {events}, 0 conflicting, 0 rejected; {points} points awarded
+ledger data/cafe.sqlite: top members by balance
+  M003                300 stars
+  M001                 64 stars
+  M002                 37 stars
+  M004                 25 stars
+  M005                 12 stars
+
+member M003 (business) in Café Naderi
+joined 1403-05-10; 2 events, 3,270,000 IRR spent
+balance: 300 stars
+
+date        event  rule    points  reason
+1403-10-04  P1003  base      +200  1 star per 10,000 IRR
+1403-11-02  P1008  base      +100  1 star per 10,000 IRR
+
+see any member with: bashgah member cafe <id>
+
+"
+    )
+}
+
+fn policy_version(club: &str) -> String {
+    let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(Default::default(), None));
+    let (policy, _) =
+        bashgah::policy::Policy::load(&repo().join("policies").join(club), &engine).unwrap();
+    policy.short_id().to_owned()
+}
+
+#[test]
+fn the_shipped_schema_file_is_current() {
+    let output = bashgah(repo(), &["schema".into()]);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let shipped = fs::read_to_string(repo().join("policies/club.schema.json")).unwrap();
+    assert_eq!(
+        printed, shipped,
+        "policies/club.schema.json is stale: run `cargo run -- schema > policies/club.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["id", "name", "currency", "rules"])
+    );
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+/// The README promises two commands; CI must run the second.
+#[test]
+fn readme_commands_are_the_real_ones() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains("\ncargo run --release -- demo\n"),
+        "README must show the main command"
+    );
+    assert!(
+        readme.contains("\ncargo test\n"),
+        "README must show the test command"
+    );
+    let ci = fs::read_to_string(repo().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test"),
+        ".ci/run must run the README's test command"
+    );
+}
+
+/// The README's walk-through, run for real: each ```` ```\n$ bashgah ... ```` block is a
+/// command and its exact output (stderr, then stdout).
+#[test]
+fn readme_walkthrough_prints_what_the_readme_shows() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let blocks: Vec<(Vec<String>, String)> = readme
+        .split("```\n$ bashgah ")
+        .skip(1)
+        .map(|block| {
+            let block = &block[..block.find("```").unwrap()];
+            let (command, output) = block.split_once('\n').unwrap();
+            (
+                command.split_whitespace().map(str::to_owned).collect(),
+                output.to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        5,
+        "walk-through blocks: check, check with typos, check, import, member"
+    );
+
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let run = |args: &[String]| {
+        let output = bashgah(&dir, args);
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stderr),
+            String::from_utf8_lossy(&output.stdout)
+        )
+    };
+    let (first, typos, _, import, member) =
+        (&blocks[0], &blocks[1], &blocks[2], &blocks[3], &blocks[4]);
+    assert_eq!(run(&first.0), first.1);
+
+    // Step 2: the two typos the README asks for.
+    let rhai = dir.join("policies/cafe/earn.rhai");
+    let yaml = dir.join("policies/cafe/club.yaml");
+    let (rhai_text, yaml_text) = (
+        fs::read_to_string(&rhai).unwrap(),
+        fs::read_to_string(&yaml).unwrap(),
+    );
+    fs::write(
+        &rhai,
+        rhai_text.replace("\n    event.amount\n", "\n    evnt.amount\n"),
+    )
+    .unwrap();
+    fs::write(&yaml, yaml_text.replace("Asia/Tehran", "Asia/Tehrn")).unwrap();
+    assert_eq!(run(&typos.0), typos.1);
+    fs::write(&rhai, rhai_text).unwrap();
+    fs::write(&yaml, yaml_text).unwrap();
+
+    assert_eq!(run(&import.0), import.1);
+    assert_eq!(run(&member.0), member.1);
+}

@@ -1,0 +1,245 @@
+//! The ledger's promises on real volumes: importing the same file twice changes nothing,
+//! and an import killed half-way and run again ends with the uninterrupted ledger.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
+use bashgah::ledger::Ledger;
+use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
+
+const CLUB_YAML: &str = "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: Europe/Berlin
+rules:
+  - id: base
+    function: base_points
+    description: 1 point per 10
+  - id: loyal
+    function: loyal_bonus
+    description: 5 extra from the 10th visit in 90 days
+";
+
+const CLUB_RHAI: &str = "\
+fn base_points(event, member) { event.amount / 10 }
+fn loyal_bonus(event, member) { if member.stats.visits_90d >= 9 { 5 } }
+";
+
+/// `n` purchases by 2,000 members over 2025, with some returns, deterministic.
+fn purchases(n: usize) -> String {
+    let mut csv = String::from("id,member,date,amount,type,original,store\n");
+    let mut seed: u64 = 42;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    for i in 0..n {
+        let member = next() % 2000;
+        let day = 1 + i * 364 / n;
+        let date = chrono::NaiveDate::from_yo_opt(2025, day as u32).unwrap();
+        let amount = 5 + next() % 500;
+        if i % 50 == 49 {
+            // A return of part of the purchase just before it (same member).
+            writeln!(
+                csv,
+                "R{i},M{prev},{date} 18:00,1,return,P{},s1",
+                i - 1,
+                prev = last_member(&csv)
+            )
+            .unwrap();
+        } else {
+            writeln!(
+                csv,
+                "P{i},M{member},{date} {:02}:{:02},{amount}.{:02},purchase,,s{}",
+                8 + i % 12,
+                i % 60,
+                i % 100,
+                i % 3
+            )
+            .unwrap();
+        }
+    }
+    csv
+}
+
+fn last_member(csv: &str) -> String {
+    let line = csv.lines().last().unwrap();
+    line.split(',')
+        .nth(1)
+        .unwrap()
+        .trim_start_matches('M')
+        .to_owned()
+}
+
+fn club(dir: &Path) -> Policy {
+    let club = dir.join("policies/shop");
+    std::fs::create_dir_all(&club).unwrap();
+    std::fs::write(club.join("club.yaml"), CLUB_YAML).unwrap();
+    std::fs::write(club.join("earn.rhai"), CLUB_RHAI).unwrap();
+    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+    Policy::load(&club, &engine).unwrap().0
+}
+
+fn import(ledger: &Ledger, policy: &Policy, file: &Path) -> bashgah::import::ImportReport {
+    let rows = read_rows(
+        std::fs::File::open(file).unwrap(),
+        FileFormat::Csv,
+        "purchases.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    import_events(ledger, policy, rows, ImportOptions::default()).unwrap()
+}
+
+#[test]
+fn importing_70_000_purchases_twice_changes_nothing_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(70_000)).unwrap();
+    let ledger = Ledger::open(&dir.path().join("shop.sqlite")).unwrap();
+
+    let first = import(&ledger, &policy, &file);
+    assert_eq!(
+        (first.accepted, first.rejected, first.conflicts),
+        (70_000, 0, 0),
+        "{:?}",
+        first.problems.first()
+    );
+    let after_first = ledger.dump().unwrap();
+
+    let second = import(&ledger, &policy, &file);
+    assert_eq!(
+        (second.accepted, second.duplicates, second.rejected),
+        (0, 70_000, 0)
+    );
+    assert_eq!(ledger.dump().unwrap(), after_first);
+
+    // Every balance is the sum of the member's entries.
+    for (member, balance) in ledger.top_members(usize::MAX).unwrap() {
+        assert_eq!(
+            balance,
+            ledger.sum_of_entries(&member).unwrap(),
+            "member {member}"
+        );
+    }
+    let (members, events, entries) = ledger.counts().unwrap();
+    assert_eq!((members, events), (2000, 70_000));
+    assert!(
+        entries > 70_000,
+        "the loyalty bonus and returns add entries: {entries}"
+    );
+}
+
+#[test]
+fn an_import_killed_half_way_and_run_again_gives_the_same_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(70_000)).unwrap();
+
+    let reference = Ledger::open(&dir.path().join("reference.sqlite")).unwrap();
+    import(&reference, &policy, &file);
+
+    let db = dir.path().join("killed.sqlite");
+    let command = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bashgah"));
+        command
+            .current_dir(dir.path())
+            .args([
+                "import",
+                "shop",
+                "purchases.csv",
+                "--batch-size",
+                "500",
+                "--db",
+            ])
+            .arg(&db);
+        command
+    };
+    let mut child = command().spawn().unwrap();
+    // Kill it once some batches are committed but (almost surely) before the end.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut committed = 0;
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        if let Ok(ledger) = Ledger::open(&db) {
+            committed = ledger.counts().map(|c| c.1).unwrap_or(0);
+            if committed >= 2_000 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(committed >= 2_000, "the import never committed a batch");
+    let partial = Ledger::open(&db).unwrap().counts().unwrap().1;
+    assert!(
+        partial < 70_000,
+        "the import finished before it could be killed"
+    );
+    assert_eq!(
+        partial % 500,
+        0,
+        "only whole batches are committed: {partial}"
+    );
+
+    let rerun = command().output().unwrap();
+    assert_eq!(
+        rerun.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    assert_eq!(
+        Ledger::open(&db).unwrap().dump().unwrap(),
+        reference.dump().unwrap()
+    );
+}
+
+#[test]
+fn ledger_entries_cannot_be_changed_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(10)).unwrap();
+    let path = dir.path().join("shop.sqlite");
+    import(&Ledger::open(&path).unwrap(), &policy, &file);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let update = raw
+        .execute("UPDATE ledger SET points = '1000000'", [])
+        .unwrap_err();
+    assert!(
+        update.to_string().contains("the ledger is append-only"),
+        "{update}"
+    );
+    let delete = raw.execute("DELETE FROM ledger", []).unwrap_err();
+    assert!(
+        delete.to_string().contains("the ledger is append-only"),
+        "{delete}"
+    );
+    let version: String = raw
+        .query_row("SELECT policy_version FROM ledger LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(version, policy.id);
+    let stored: String = raw
+        .query_row(
+            "SELECT files FROM policy_versions WHERE id = ?1",
+            [&policy.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        stored.contains("fn loyal_bonus(event, member)"),
+        "policy files are stored verbatim"
+    );
+}
