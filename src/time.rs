@@ -45,7 +45,32 @@ pub fn local_to_utc(local: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, Str
 
 /// The format instants are stored in: sortable as text, second precision, always UTC.
 pub fn stored(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let (date, time) = (instant.date_naive(), instant.time());
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return instant.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    // Written by hand: chrono's formatter is measurably slow on the import path.
+    fn two_digits(out: &mut String, n: u32) {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+    let mut out = String::with_capacity(20);
+    two_digits(&mut out, year as u32 / 100);
+    two_digits(&mut out, year as u32 % 100);
+    for (separator, value) in [
+        ('-', date.month()),
+        ('-', date.day()),
+        ('T', time.hour()),
+        (':', time.minute()),
+        (':', time.second()),
+    ] {
+        out.push(separator);
+        two_digits(&mut out, value);
+    }
+    out.push('Z');
+    out
 }
 
 /// Reads an instant written by [`stored`].
@@ -69,5 +94,7 @@ mod tests {
         let t = parse_event_time("2025-01-15T10:30:00Z", CalendarKind::Jalali, tehran).unwrap();
         assert_eq!(stored(t), "2025-01-15T10:30:00Z");
         assert!(parse_event_time("2025-01-15 25:00", CalendarKind::Gregorian, tehran).is_err());
+        let t = parse_event_time("0999-01-02T03:04:05Z", CalendarKind::Gregorian, tehran).unwrap();
+        assert_eq!(stored(t), "0999-01-02T03:04:05Z");
     }
 }

@@ -108,10 +108,7 @@ fn sample_files(dir: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
     (members, files)
 }
 
-fn rows(
-    path: &Path,
-    required: &[&str],
-) -> Result<Box<dyn Iterator<Item = Result<import::Row, import::RowProblem>>>, CommandError> {
+fn rows(path: &Path, required: &[&str]) -> Result<import::Rows, CommandError> {
     let format = FileFormat::from_path(path).unwrap_or(FileFormat::Csv);
     let file = fs::File::open(path)
         .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}", path.display())))?;

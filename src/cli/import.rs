@@ -79,7 +79,7 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
     Ok(code)
 }
 
-type Rows = Box<dyn Iterator<Item = Result<import::Row, import::RowProblem>>>;
+use crate::import::Rows;
 
 fn open_rows(
     path: &Path,
@@ -95,15 +95,16 @@ fn open_rows(
     let file = File::open(path)
         .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}\n", path.display())))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let reader: Box<dyn Read> = if size >= PROGRESS_MIN_BYTES && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(size).with_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Box::new(bar.wrap_read(file))
-    } else {
-        Box::new(file)
-    };
+    let reader: Box<dyn Read + Send> =
+        if size >= PROGRESS_MIN_BYTES && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(size).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            Box::new(bar.wrap_read(file))
+        } else {
+            Box::new(file)
+        };
     Ok(import::read_rows(
         reader,
         format,

@@ -101,8 +101,8 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     // Build the script values only if some rule will read them.
     let values = policy.rules.iter().any(wanted).then(|| {
         (
-            event_value(event, policy).into_shared(),
-            member_value(input.member, policy).into_shared(),
+            event_value(event, policy),
+            member_value(input.member, policy),
         )
     });
 
@@ -136,7 +136,10 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
                 &mut scope,
                 &script.ast,
                 &definition.function,
-                (event_dyn.clone(), member_dyn.clone()),
+                (
+                    Dynamic::from(event_dyn.clone()),
+                    Dynamic::from(member_dyn.clone()),
+                ),
             )
         });
         let value = result.map_err(|error| script_error(policy, rule, &error))?;

@@ -89,15 +89,89 @@ impl Event {
     /// A digest of everything the event says. The same id arriving with another
     /// fingerprint is a conflict, not a duplicate.
     pub fn fingerprint(&self) -> String {
-        // Amounts are normalized so that `1000` and `1000.00` are the same event.
-        let mut canonical = self.clone();
-        canonical.amount = canonical.amount.normalize();
-        for item in &mut canonical.items {
-            item.qty = item.qty.normalize();
-            item.price = item.price.normalize();
+        // Fields are fed to the hash with separators that cannot occur in them, and
+        // amounts normalized so that `1000` and `1000.00` are the same event. (This runs
+        // for every imported row, so it avoids building an intermediate document.)
+        let mut hasher = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u32).to_le_bytes());
+            hasher.update(bytes);
+        };
+        let number = |value: Decimal, field: &mut dyn FnMut(&[u8])| {
+            let normalized = value.normalize();
+            field(&normalized.serialize());
+        };
+        field(self.id.as_bytes());
+        field(self.member.as_bytes());
+        field(self.kind.as_str().as_bytes());
+        field(&self.time.timestamp().to_le_bytes());
+        number(self.amount, &mut field);
+        for optional in [&self.original, &self.currency, &self.channel, &self.store] {
+            match optional {
+                Some(text) => field(text.as_bytes()),
+                None => field(b"\xff"),
+            }
         }
-        let json = serde_json::to_vec(&canonical).unwrap_or_default();
-        let digest = Sha256::digest(&json);
-        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        field(&(self.items.len() as u32).to_le_bytes());
+        for item in &self.items {
+            field(item.sku.as_bytes());
+            field(item.category.as_deref().unwrap_or("\u{0}").as_bytes());
+            number(item.qty, &mut field);
+            number(item.price, &mut field);
+        }
+        field(&(self.attributes.len() as u32).to_le_bytes());
+        for (key, value) in &self.attributes {
+            field(key.as_bytes());
+            field(value.as_bytes());
+        }
+        let digest = hasher.finalize();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(32);
+        for byte in &digest[..16] {
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 15)] as char);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn purchase(amount: &str) -> Event {
+        Event {
+            id: "E1".into(),
+            member: "M1".into(),
+            kind: EventType::Purchase,
+            time: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            amount: Decimal::from_str(amount).unwrap(),
+            original: None,
+            currency: None,
+            channel: None,
+            store: Some("s1".into()),
+            items: Vec::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_trailing_zeros_and_sees_every_field() {
+        let base = purchase("1000");
+        assert_eq!(base.fingerprint(), purchase("1000.00").fingerprint());
+        assert_eq!(base.fingerprint().len(), 32);
+        let mut other = purchase("1000");
+        other.store = None;
+        other.channel = Some("s1".into());
+        assert_ne!(
+            base.fingerprint(),
+            other.fingerprint(),
+            "a value moved to another field"
+        );
+        let mut other = purchase("1000");
+        other.attributes.insert("tax".into(), "90".into());
+        assert_ne!(base.fingerprint(), other.fingerprint());
+        assert_ne!(base.fingerprint(), purchase("1000.01").fingerprint());
     }
 }

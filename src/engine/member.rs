@@ -36,6 +36,21 @@ pub struct MemberStats {
 }
 
 impl MemberState {
+    /// Updates balance and lifetime figures for an applied event. Window figures are
+    /// recomputed from the ledger before each evaluation, so they are left alone.
+    pub fn record(&mut self, event: &super::Event, outcome: &super::Outcome) {
+        self.balance += outcome.total_points();
+        if event.kind == super::EventType::Purchase {
+            self.stats.spend_total += event.amount;
+            self.stats.visits_total += 1;
+            self.stats.last_visit = Some(
+                self.stats
+                    .last_visit
+                    .map_or(event.time, |t| t.max(event.time)),
+            );
+        }
+    }
+
     /// A member seen for the first time, at `time`, with the club's default type.
     pub fn new(id: &str, member_type: &str, joined: NaiveDate) -> MemberState {
         MemberState {

@@ -7,7 +7,7 @@ mod evaluate;
 mod event;
 mod member;
 mod outcome;
-mod script_values;
+pub(crate) mod script_values;
 
 pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};

@@ -1,120 +1,194 @@
-//! How events and members look to Rhai scripts: plain maps with exact decimals, dates
-//! written in the club's calendar, and nothing that could reach outside.
+//! How events and members look to Rhai scripts: `Event` and `Member` values whose fields
+//! are read through getters, with exact decimals and dates in the club's calendar.
+//!
+//! Getters (rather than maps built for every event) cost only for the fields a script
+//! reads, which matters at a million purchases; and a misspelt field is an error that
+//! names the field and the type, not a silent `()`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Timelike};
-use rhai::{Array, Dynamic, Map, INT};
+use rhai::{Array, Dynamic, Engine, Map, INT};
+use rust_decimal::Decimal;
 
 use super::{Event, MemberState};
+use crate::calendar::{CalendarKind, LocalDate};
 use crate::club::PersonKind;
 use crate::policy::Policy;
 
-fn text_or_unit(value: &Option<String>) -> Dynamic {
-    value.as_ref().map_or(Dynamic::UNIT, |v| v.as_str().into())
+/// The event as scripts see it: the event plus its time in the club's calendar and zone.
+#[derive(Debug, Clone)]
+pub struct ScriptEvent(Arc<EventView>);
+
+#[derive(Debug)]
+pub struct EventView {
+    event: Event,
+    local: LocalDate,
+    weekday: &'static str,
+    hour: u32,
 }
 
-fn string_map(values: &std::collections::BTreeMap<String, String>) -> Map {
-    values
-        .iter()
-        .map(|(k, v)| (k.as_str().into(), v.as_str().into()))
-        .collect()
+/// The member as scripts see it.
+#[derive(Debug, Clone)]
+pub struct ScriptMember(Arc<MemberView>);
+
+#[derive(Debug)]
+pub struct MemberView {
+    member: MemberState,
+    calendar: CalendarKind,
+    kind: PersonKind,
 }
 
-/// `event` as scripts see it; see the README's "What scripts see" for the field list.
-pub fn event_value(event: &Event, policy: &Policy) -> Dynamic {
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+pub fn event_value(event: &Event, policy: &Policy) -> ScriptEvent {
     let local = event.time.with_timezone(&policy.zone);
     let calendar = policy.club.calendar;
-    let date = calendar.to_local(local.date_naive());
-    let mut map = Map::new();
-    map.insert("id".into(), event.id.as_str().into());
-    map.insert("member".into(), event.member.as_str().into());
-    map.insert("type".into(), event.kind.as_str().into());
-    map.insert("time".into(), crate::time::stored(event.time).into());
-    map.insert("date".into(), calendar.format(local.date_naive()).into());
-    map.insert("year".into(), INT::from(date.year).into());
-    map.insert("month".into(), INT::from(date.month).into());
-    map.insert("day".into(), INT::from(date.day).into());
-    map.insert(
-        "weekday".into(),
-        local.weekday().to_string().to_lowercase().into(),
-    );
-    map.insert("hour".into(), INT::from(local.hour() as u8).into());
-    map.insert("amount".into(), Dynamic::from_decimal(event.amount));
-    map.insert("original".into(), text_or_unit(&event.original));
-    map.insert("currency".into(), text_or_unit(&event.currency));
-    map.insert("channel".into(), text_or_unit(&event.channel));
-    map.insert("store".into(), text_or_unit(&event.store));
-    let items: Array = event
-        .items
-        .iter()
-        .map(|item| {
-            let mut m = Map::new();
-            m.insert("sku".into(), item.sku.as_str().into());
-            m.insert("category".into(), text_or_unit(&item.category));
-            m.insert("qty".into(), Dynamic::from_decimal(item.qty));
-            m.insert("price".into(), Dynamic::from_decimal(item.price));
-            m.into()
-        })
-        .collect();
-    map.insert("items".into(), items.into());
-    map.insert("attributes".into(), string_map(&event.attributes).into());
-    map.into()
+    ScriptEvent(Arc::new(EventView {
+        event: event.clone(),
+        local: calendar.to_local(local.date_naive()),
+        weekday: WEEKDAYS[local.weekday().num_days_from_monday() as usize],
+        hour: local.hour(),
+    }))
 }
 
-/// `member` as scripts see it.
-pub fn member_value(member: &MemberState, policy: &Policy) -> Dynamic {
-    let calendar = policy.club.calendar;
+pub fn member_value(member: &MemberState, policy: &Policy) -> ScriptMember {
     let kind = policy
         .club
         .member_types
         .iter()
         .find(|t| t.id == member.member_type)
         .map_or(PersonKind::Natural, |t| t.kind);
-    let mut map = Map::new();
-    map.insert("id".into(), member.id.as_str().into());
-    map.insert("type".into(), member.member_type.as_str().into());
-    map.insert(
-        "kind".into(),
-        match kind {
-            PersonKind::Natural => "natural",
-            PersonKind::Legal => "legal",
-        }
-        .into(),
-    );
-    map.insert("joined".into(), calendar.format(member.joined).into());
-    match member.birthday {
-        Some(birthday) => {
-            let local = calendar.to_local(birthday);
-            map.insert("birthday".into(), calendar.format(birthday).into());
-            map.insert("birthday_month".into(), INT::from(local.month).into());
-            map.insert("birthday_day".into(), INT::from(local.day).into());
-        }
-        None => {
-            map.insert("birthday".into(), Dynamic::UNIT);
-            map.insert("birthday_month".into(), Dynamic::UNIT);
-            map.insert("birthday_day".into(), Dynamic::UNIT);
-        }
-    }
-    map.insert("attributes".into(), string_map(&member.attributes).into());
-    map.insert("balance".into(), Dynamic::from_decimal(member.balance));
-    let stats = &member.stats;
-    let mut s = Map::new();
-    s.insert(
-        "spend_total".into(),
-        Dynamic::from_decimal(stats.spend_total),
-    );
-    s.insert("visits_total".into(), stats.visits_total.into());
-    s.insert(
-        "last_visit".into(),
-        stats
-            .last_visit
-            .map_or(Dynamic::UNIT, |t| crate::time::stored(t).into()),
-    );
-    s.insert("spend_30d".into(), Dynamic::from_decimal(stats.spend_30d));
-    s.insert("visits_30d".into(), stats.visits_30d.into());
-    s.insert("spend_90d".into(), Dynamic::from_decimal(stats.spend_90d));
-    s.insert("visits_90d".into(), stats.visits_90d.into());
-    s.insert("spend_365d".into(), Dynamic::from_decimal(stats.spend_365d));
-    s.insert("visits_365d".into(), stats.visits_365d.into());
-    map.insert("stats".into(), s.into());
-    map.into()
+    ScriptMember(Arc::new(MemberView {
+        member: member.clone(),
+        calendar: policy.club.calendar,
+        kind,
+    }))
+}
+
+fn text_or_unit(value: &Option<String>) -> Dynamic {
+    value.as_ref().map_or(Dynamic::UNIT, |v| v.as_str().into())
+}
+
+fn string_map(values: &BTreeMap<String, String>) -> Map {
+    values
+        .iter()
+        .map(|(k, v)| (k.as_str().into(), v.as_str().into()))
+        .collect()
+}
+
+fn local_date_text(date: LocalDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+}
+
+/// Registers the `Event` and `Member` types and their fields; see the README's
+/// "What scripts see" for the list.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<ScriptEvent>("Event");
+    engine.register_get("id", |e: &mut ScriptEvent| e.0.event.id.clone());
+    engine.register_get("member", |e: &mut ScriptEvent| e.0.event.member.clone());
+    engine.register_get("type", |e: &mut ScriptEvent| e.0.event.kind.as_str());
+    engine.register_get("time", |e: &mut ScriptEvent| {
+        crate::time::stored(e.0.event.time)
+    });
+    engine.register_get("date", |e: &mut ScriptEvent| local_date_text(e.0.local));
+    engine.register_get("year", |e: &mut ScriptEvent| INT::from(e.0.local.year));
+    engine.register_get("month", |e: &mut ScriptEvent| INT::from(e.0.local.month));
+    engine.register_get("day", |e: &mut ScriptEvent| INT::from(e.0.local.day));
+    engine.register_get("weekday", |e: &mut ScriptEvent| e.0.weekday);
+    engine.register_get("hour", |e: &mut ScriptEvent| INT::from(e.0.hour));
+    engine.register_get("amount", |e: &mut ScriptEvent| e.0.event.amount);
+    engine.register_get("original", |e: &mut ScriptEvent| {
+        text_or_unit(&e.0.event.original)
+    });
+    engine.register_get("currency", |e: &mut ScriptEvent| {
+        text_or_unit(&e.0.event.currency)
+    });
+    engine.register_get("channel", |e: &mut ScriptEvent| {
+        text_or_unit(&e.0.event.channel)
+    });
+    engine.register_get("store", |e: &mut ScriptEvent| {
+        text_or_unit(&e.0.event.store)
+    });
+    engine.register_get("attributes", |e: &mut ScriptEvent| {
+        string_map(&e.0.event.attributes)
+    });
+    engine.register_get("items", |e: &mut ScriptEvent| -> Array {
+        e.0.event
+            .items
+            .iter()
+            .map(|item| {
+                let mut m = Map::new();
+                m.insert("sku".into(), item.sku.as_str().into());
+                m.insert("category".into(), text_or_unit(&item.category));
+                m.insert("qty".into(), Dynamic::from_decimal(item.qty));
+                m.insert("price".into(), Dynamic::from_decimal(item.price));
+                m.into()
+            })
+            .collect()
+    });
+    engine.register_fn("to_string", |e: &mut ScriptEvent| {
+        format!(
+            "{} event `{}` of member `{}`",
+            e.0.event.kind, e.0.event.id, e.0.event.member
+        )
+    });
+    engine.register_fn("to_debug", |e: &mut ScriptEvent| format!("{:?}", e.0.event));
+
+    engine.register_type_with_name::<ScriptMember>("Member");
+    engine.register_get("id", |m: &mut ScriptMember| m.0.member.id.clone());
+    engine.register_get("type", |m: &mut ScriptMember| {
+        m.0.member.member_type.clone()
+    });
+    engine.register_get("kind", |m: &mut ScriptMember| match m.0.kind {
+        PersonKind::Natural => "natural",
+        PersonKind::Legal => "legal",
+    });
+    engine.register_get("joined", |m: &mut ScriptMember| {
+        m.0.calendar.format(m.0.member.joined)
+    });
+    engine.register_get("birthday", |m: &mut ScriptMember| {
+        m.0.member
+            .birthday
+            .map_or(Dynamic::UNIT, |b| m.0.calendar.format(b).into())
+    });
+    engine.register_get("birthday_month", |m: &mut ScriptMember| {
+        let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
+        local.map_or(Dynamic::UNIT, |l| INT::from(l.month).into())
+    });
+    engine.register_get("birthday_day", |m: &mut ScriptMember| {
+        let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
+        local.map_or(Dynamic::UNIT, |l| INT::from(l.day).into())
+    });
+    engine.register_get("attributes", |m: &mut ScriptMember| {
+        string_map(&m.0.member.attributes)
+    });
+    engine.register_get("balance", |m: &mut ScriptMember| m.0.member.balance);
+    engine.register_get("stats", |m: &mut ScriptMember| {
+        let stats = &m.0.member.stats;
+        let decimal = |d: Decimal| Dynamic::from_decimal(d);
+        let mut s = Map::new();
+        s.insert("spend_total".into(), decimal(stats.spend_total));
+        s.insert("visits_total".into(), stats.visits_total.into());
+        s.insert(
+            "last_visit".into(),
+            stats
+                .last_visit
+                .map_or(Dynamic::UNIT, |t| crate::time::stored(t).into()),
+        );
+        s.insert("spend_30d".into(), decimal(stats.spend_30d));
+        s.insert("visits_30d".into(), stats.visits_30d.into());
+        s.insert("spend_90d".into(), decimal(stats.spend_90d));
+        s.insert("visits_90d".into(), stats.visits_90d.into());
+        s.insert("spend_365d".into(), decimal(stats.spend_365d));
+        s.insert("visits_365d".into(), stats.visits_365d.into());
+        s
+    });
+    engine.register_fn("to_string", |m: &mut ScriptMember| {
+        format!("member `{}`", m.0.member.id)
+    });
+    engine.register_fn("to_debug", |m: &mut ScriptMember| {
+        format!("{:?}", m.0.member)
+    });
 }

@@ -5,10 +5,12 @@
 //! re-run skips events already present, an import killed half-way and run again ends with
 //! exactly the ledger an uninterrupted run would have written.
 
+use std::collections::HashMap;
+
 use super::event_row::event_from_row;
 use super::report::{ImportReport, ProblemKind, RowProblem};
 use super::rows::Row;
-use crate::engine::{evaluate, EvaluationInput, EventType, MemberState};
+use crate::engine::{evaluate, EvaluationInput, Event, EventType, MemberState};
 use crate::ledger::{EventLookup, Ledger, LedgerError};
 use crate::policy::Policy;
 
@@ -34,35 +36,116 @@ impl Default for ImportOptions {
 pub fn import_events(
     ledger: &Ledger,
     policy: &Policy,
-    rows: impl Iterator<Item = Result<Row, RowProblem>>,
+    rows: impl Iterator<Item = Result<Row, RowProblem>> + Send,
+    options: ImportOptions,
+) -> Result<ImportReport, LedgerError> {
+    // Reading, checking and fingerprinting rows needs no ledger, so a second thread does
+    // it while this one evaluates and writes (the machines we run on have two cores or
+    // more). Chunks keep the channel cheap; the bound keeps memory flat on huge files.
+    std::thread::scope(|scope| {
+        let (sender, receiver) =
+            std::sync::mpsc::sync_channel::<Vec<PreparedRow>>(CHUNKS_IN_FLIGHT);
+        scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for row in rows {
+                let prepared = row.and_then(|row| {
+                    let event = event_from_row(&row, policy)?;
+                    let fingerprint = event.fingerprint();
+                    Ok((row.line, event, fingerprint))
+                });
+                chunk.push(prepared);
+                if chunk.len() == CHUNK
+                    && sender
+                        .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                        .is_err()
+                {
+                    // The importer stopped (a ledger error): nothing more to read.
+                    return;
+                }
+            }
+            let _ = sender.send(chunk);
+        });
+        apply_rows(ledger, policy, receiver.into_iter().flatten(), options)
+    })
+}
+
+/// Rows handed from the reading thread: (line, event, fingerprint) or the row's problem.
+type PreparedRow = Result<(u64, Event, String), RowProblem>;
+const CHUNK: usize = 256;
+const CHUNKS_IN_FLIGHT: usize = 16;
+
+fn apply_rows(
+    ledger: &Ledger,
+    policy: &Policy,
+    rows: impl Iterator<Item = PreparedRow>,
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
     let mut report = ImportReport::default();
+    let mut members = BatchMembers::default();
     ledger.begin()?;
     let result = (|| {
         ledger.record_policy(policy)?;
         let mut in_batch = 0;
         for row in rows {
-            match row.and_then(|row| event_from_row(&row, policy).map(|e| (row.line, e))) {
+            match row {
                 Err(problem) => report.push_problem(problem),
-                Ok((line, event)) => {
-                    if import_one(ledger, policy, line, &event, &mut report)? {
+                Ok((line, event, fingerprint)) => {
+                    if import_one(
+                        ledger,
+                        policy,
+                        line,
+                        &event,
+                        fingerprint,
+                        &mut members,
+                        &mut report,
+                    )? {
                         in_batch += 1;
                     }
                 }
             }
             if in_batch >= options.batch_size {
+                members.save(ledger)?;
                 finish_batch(ledger, options)?;
                 ledger.begin()?;
                 in_batch = 0;
             }
         }
+        members.save(ledger)?;
         finish_batch(ledger, options)
     })();
     if result.is_err() {
         ledger.rollback()?;
     }
     result.map(|()| report)
+}
+
+/// Members touched in the current batch, held in memory and saved once at its end.
+///
+/// Only within one transaction: between batches another process may have written the
+/// same ledger, so nothing is trusted across a commit.
+#[derive(Default)]
+struct BatchMembers {
+    members: HashMap<String, BatchMember>,
+}
+
+struct BatchMember {
+    /// The state after the batch's events so far.
+    state: MemberState,
+    /// Not yet in the ledger: created on first sight in this batch.
+    is_new: bool,
+    /// Some event of theirs was applied. A member whose only events were rejected is not
+    /// created: a rejected row leaves no trace.
+    changed: bool,
+}
+
+impl BatchMembers {
+    fn save(&mut self, ledger: &Ledger) -> Result<(), LedgerError> {
+        for member in self.members.values().filter(|m| m.changed) {
+            ledger.save_member(&member.state, member.is_new)?;
+        }
+        self.members.clear();
+        Ok(())
+    }
 }
 
 fn finish_batch(ledger: &Ledger, options: ImportOptions) -> Result<(), LedgerError> {
@@ -78,10 +161,11 @@ fn import_one(
     ledger: &Ledger,
     policy: &Policy,
     line: u64,
-    event: &crate::engine::Event,
+    event: &Event,
+    fingerprint: String,
+    members: &mut BatchMembers,
     report: &mut ImportReport,
 ) -> Result<bool, LedgerError> {
-    let fingerprint = event.fingerprint();
     if let EventLookup::Present {
         fingerprint: stored,
     } = ledger.lookup_event(&event.id)?
@@ -102,8 +186,8 @@ fn import_one(
         }
         return Ok(false);
     }
-    let (member, is_new) =
-        match ledger.member_state(&event.member, event.time, policy.uses_member_stats)? {
+    if !members.members.contains_key(&event.member) {
+        let (state, is_new) = match ledger.member_state(&event.member, event.time, false)? {
             Some(member) => (member, false),
             None => {
                 let default_type = policy
@@ -115,18 +199,33 @@ fn import_one(
                 (MemberState::new(&event.member, default_type, joined), true)
             }
         };
+        let loaded = BatchMember {
+            state,
+            is_new,
+            changed: false,
+        };
+        members.members.insert(event.member.clone(), loaded);
+    }
+    let Some(cached) = members.members.get_mut(&event.member) else {
+        unreachable!("the member was just inserted");
+    };
+    if policy.uses_member_stats {
+        ledger.window_stats(&event.member, event.time, &mut cached.state.stats)?;
+    }
     let original = match (&event.kind, &event.original) {
         (EventType::Return, Some(original)) => ledger.original_record(original)?,
         _ => None,
     };
     let input = EvaluationInput {
         event,
-        member: &member,
+        member: &cached.state,
         original: original.as_ref(),
     };
     match evaluate(policy, input) {
         Ok(outcome) => {
-            ledger.apply(event, &fingerprint, &member, is_new, &outcome)?;
+            ledger.apply_event(event, &fingerprint, &outcome)?;
+            cached.state.record(event, &outcome);
+            cached.changed = true;
             report.accepted += 1;
             report.points_awarded += outcome.total_points();
             Ok(true)

