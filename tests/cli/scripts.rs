@@ -92,3 +92,67 @@ rejected: purchases.csv:2: rule `base` returned a value of type `string`; return
         .status(1)
         .run();
 }
+
+#[test]
+fn a_member_whose_only_event_failed_is_not_created() {
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    1000 / (event.amount - 500)\n}\n",
+        )
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M9,2025-01-11,500\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .status(1)
+        .run()
+        .args(["member", "shop", "M9"])
+        .stderr("error: no member `M9` in club `shop`\n")
+        .status(2)
+        .run();
+}
+
+/// Window figures count purchases before the event's own time, including those of the
+/// same import, and not returns.
+#[test]
+fn member_stats_count_earlier_purchases_in_their_window() {
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "\
+fn base_points(event, member) {
+    let s = member.stats;
+    award(s.visits_30d, `${s.visits_30d}/${s.visits_90d}/${s.visits_total} visits, ${s.spend_30d} spent in 30 days`)
+}
+",
+        )
+        .file(
+            "purchases.csv",
+            "\
+id,member,date,amount,type,original
+E1,M1,2025-01-01,100,purchase,
+E2,M1,2025-01-20,250,purchase,
+R1,M1,2025-01-21,50,return,E2
+E3,M1,2025-01-25,300,purchase,
+E4,M1,2025-02-21,400,purchase,
+",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .stdout("purchases.csv: 5 accepted, 0 duplicate, 0 conflicting, 0 rejected; 4 points awarded\n")
+        .run()
+        .args(["member", "shop", "M1"])
+        .stdout(
+            "\
+member M1 (individual) in Corner Shop
+joined 2025-01-01; 5 events, 1,050 EUR spent
+balance: 4 points
+
+date        event  rule    points  reason
+2025-01-20  E2     base        +1  1/1/1 visits, 100 spent in 30 days
+2025-01-25  E3     base        +2  2/2/2 visits, 350 spent in 30 days
+2025-02-21  E4     base        +1  1/3/3 visits, 300 spent in 30 days
+",
+        )
+        .run();
+}
