@@ -7,7 +7,7 @@ use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
 use rust_decimal::Decimal;
 
 use super::script_values::{event_value, member_value};
-use super::{Award, Event, EventType, MemberState, Outcome, RuleTrace};
+use super::{Award, Event, EventType, MemberState, Outcome, RuleStatus, RuleTrace};
 use crate::amount::Rounding;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::policy::{CompiledRule, Policy};
@@ -110,25 +110,20 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let definition = &policy.club.rules[rule.index];
         let script = &policy.scripts[rule.script];
         let mut trace = RuleTrace {
-            rule: definition.id.clone(),
-            function: definition.function.clone(),
-            file: script.display_path.clone(),
-            line: rule.line,
-            ran: false,
+            rule: rule.index,
+            status: RuleStatus::Ran,
             raw_points: None,
             points: Decimal::ZERO,
-            note: String::new(),
         };
         let Some((event_dyn, member_dyn)) = values.as_ref().filter(|_| wanted(rule)) else {
-            trace.note = if definition.enabled {
-                format!("does not run for {} events", event.kind)
+            trace.status = if definition.enabled {
+                RuleStatus::NotForThisEventType
             } else {
-                "disabled".into()
+                RuleStatus::Disabled
             };
             outcome.trace.push(trace);
             continue;
         };
-        trace.ran = true;
         let result = policy.engine.timed(|engine| {
             let mut scope = Scope::new();
             engine.call_fn_with_options::<Dynamic>(
@@ -143,11 +138,8 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             )
         });
         let value = result.map_err(|error| script_error(policy, rule, &error))?;
-        let default_reason = definition
-            .description
-            .clone()
-            .unwrap_or_else(|| definition.id.clone());
-        let raw_awards = interpret(&value, &default_reason)
+        let default_reason = definition.description.as_deref().unwrap_or(&definition.id);
+        let raw_awards = interpret(&value, default_reason)
             .map_err(|what| returned_wrong_type(policy, rule, &what))?;
         let settings = &policy.club.points;
         for (raw, reason) in raw_awards {
@@ -163,14 +155,6 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
                 });
             }
         }
-        trace.note = match trace.raw_points {
-            Some(raw) if raw != trace.points => format!(
-                "{raw} rounded ({:?}) to {}",
-                settings.rounding, trace.points
-            ),
-            Some(_) => String::new(),
-            None => "no points".into(),
-        };
         outcome.trace.push(trace);
     }
     Ok(outcome)

@@ -12,4 +12,4 @@ pub(crate) mod script_values;
 pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};
 pub use member::{MemberState, MemberStats};
-pub use outcome::{Award, Outcome, RuleTrace};
+pub use outcome::{Award, Outcome, RuleStatus, RuleTrace};

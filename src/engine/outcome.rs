@@ -14,19 +14,26 @@ pub struct Award {
     pub policy_version: String,
 }
 
-/// What one rule did with one event.
+/// What one rule did with one event. Kept small (it is built for every rule of every
+/// event); names, files and lines come from the policy when the trace is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleTrace {
-    pub rule: String,
-    pub function: String,
-    pub file: String,
-    pub line: usize,
-    /// False when the rule does not run for this event type or is disabled.
-    pub ran: bool,
-    /// The points before rounding, as the script returned them.
+    /// Index of the rule in the club's `rules`.
+    pub rule: usize,
+    pub status: RuleStatus,
+    /// The points before rounding, as the script returned them (`None`: it returned nothing).
     pub raw_points: Option<Decimal>,
+    /// The points after rounding.
     pub points: Decimal,
-    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    Ran,
+    /// The rule's `events` do not include this event's type.
+    NotForThisEventType,
+    Disabled,
 }
 
 /// The effects of an event, ready for the ledger to apply.

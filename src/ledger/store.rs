@@ -72,6 +72,7 @@ impl Ledger {
         // WAL + NORMAL is durable across application crashes; only an OS crash or power
         // loss can lose the last transactions, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
         Ledger::prepare(conn)
     }
 
