@@ -85,7 +85,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Events per transaction.
-    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub batch_size: u32,
     /// Print the report as JSON.
     #[arg(long)]

@@ -25,7 +25,7 @@ pub struct ImportOptions {
 impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
-            batch_size: 5_000,
+            batch_size: 20_000,
             dry_run: false,
         }
     }

@@ -62,7 +62,7 @@ impl Ledger {
         let conn = self.connection();
         let mut statement = conn.prepare_cached(
             "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version
-             FROM ledger l JOIN events e ON e.id = l.event WHERE l.member = ?1 ORDER BY l.time, l.seq",
+             FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
         )?;
         let mut rows = statement.query([member])?;
         let mut lines = Vec::new();
@@ -84,7 +84,9 @@ impl Ledger {
     /// The sum of all of a member's entries: what the balance must always equal.
     pub fn sum_of_entries(&self, member: &str) -> Result<Decimal, LedgerError> {
         let conn = self.connection();
-        let mut statement = conn.prepare_cached("SELECT points FROM ledger WHERE member = ?1")?;
+        let mut statement = conn.prepare_cached(
+            "SELECT l.points FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1",
+        )?;
         let mut total = Decimal::ZERO;
         for points in statement.query_map([member], |r| r.get::<_, String>(0))? {
             total += number(&points?)?;
