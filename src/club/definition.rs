@@ -170,3 +170,22 @@ pub struct TierDefinition {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub perks: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// YAML numbers become exact decimals, never a nearby binary fraction.
+    #[test]
+    fn yaml_numbers_are_read_exactly() {
+        let tier: TierDefinition =
+            serde_yaml::from_str("id: gold\nmultiplier: 1.1\nthresholds: {individual: 0.3}")
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(tier.multiplier, Some(Decimal::from_str("1.1").unwrap()));
+        assert_eq!(
+            tier.thresholds["individual"],
+            Decimal::from_str("0.3").unwrap()
+        );
+    }
+}

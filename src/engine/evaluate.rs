@@ -223,7 +223,7 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
     let definition = &policy.club.rules[rule.index];
     let limits = policy.engine.limits();
     let inner = error.unwrap_inner();
-    let position = inner.position();
+    let position = deepest_position(error);
     let what = match &inner {
         EvalAltResult::ErrorTooManyOperations(..) => format!(
             "ran more than {} operations (a loop that never ends?)",
@@ -232,6 +232,13 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
         EvalAltResult::ErrorTerminated(..) => {
             format!("ran longer than {} ms", limits.max_time.as_millis())
         }
+        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
+            "{} (limits: strings {} bytes, arrays {} items, maps {} entries)",
+            what.to_lowercase(),
+            limits.max_string_size,
+            limits.max_array_size,
+            limits.max_map_size
+        ),
         EvalAltResult::ErrorStackOverflow(..) => format!(
             "called functions more than {} deep (endless recursion?)",
             limits.max_call_levels
@@ -244,6 +251,23 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
         location: Some(location),
         source_line,
         column: None,
+    }
+}
+
+/// The innermost known position of an error: where it happened if Rhai knows, else the
+/// deepest call site on the way there (e.g. the recursive call for a stack overflow).
+fn deepest_position(error: &EvalAltResult) -> rhai::Position {
+    match error {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, at)
+        | EvalAltResult::ErrorInModule(_, inner, at) => {
+            let deeper = deepest_position(inner);
+            if deeper.is_none() {
+                *at
+            } else {
+                deeper
+            }
+        }
+        other => other.position(),
     }
 }
 

@@ -156,3 +156,64 @@ date        event  rule    points  reason
         )
         .run();
 }
+
+/// Rhai reports no position for these limits, so the rule's function is shown.
+#[test]
+fn endless_recursion_and_oversized_strings_fail_their_event() {
+    let purchases = "id,member,date,amount\nE1,M1,2025-01-10,2000\n";
+    shop()
+        .file("policies/shop/earn.rhai", "fn base_points(event, member) {\n    base_points(event, member)\n}\n")
+        .file("purchases.csv", purchases)
+        .args(["import", "shop", "purchases.csv"])
+        .stderr(
+            "\
+rejected: purchases.csv:2: rule `base` failed: called functions more than 32 deep (endless recursion?)
+ --> policies/shop/earn.rhai:1:1
+  |
+1 | fn base_points(event, member) {
+  | ^
+",
+        )
+        .status(1)
+        .run();
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    let s = \"0123456789abcdef\";\n    loop { s += s; }\n}\n",
+        )
+        .file("purchases.csv", purchases)
+        .args(["import", "shop", "purchases.csv"])
+        .stderr(
+            "\
+rejected: purchases.csv:2: rule `base` failed: length of string (limits: strings 16384 bytes, arrays 10000 items, maps 1000 entries)
+ --> policies/shop/earn.rhai:1:1
+  |
+1 | fn base_points(event, member) {
+  | ^
+",
+        )
+        .status(1)
+        .run();
+}
+
+#[test]
+fn an_error_in_a_helper_points_into_the_helper() {
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    rate(event) * 2\n}\n\nfn rate(event) {\n    event.amount / (event.amount - 2000)\n}\n",
+        )
+        .file("purchases.csv", "id,member,date,amount\nE1,M1,2025-01-10,2000\n")
+        .args(["import", "shop", "purchases.csv"])
+        .stderr(
+            "\
+rejected: purchases.csv:2: rule `base` failed: Division by zero: 2000 / 0
+ --> policies/shop/earn.rhai:6:18
+  |
+6 |     event.amount / (event.amount - 2000)
+  |                  ^
+",
+        )
+        .status(1)
+        .run();
+}
