@@ -31,18 +31,13 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         let rows = open_rows(members, args.format, &MEMBER_COLUMNS)?;
         let today = chrono::Utc::now().with_timezone(&policy.zone).date_naive();
         let report = import::import_members(&ledger, &policy, rows, today)?;
-        let shown = members.display().to_string();
-        for problem in &report.problems {
-            eprint!("{}", problem.render(&shown));
-        }
-        if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
-        } else {
-            println!("{shown}: {}", report.summary());
-        }
+        print_report(
+            members,
+            &report.problems,
+            &report,
+            &report.summary(),
+            args.json,
+        );
         if report.rejected > 0 {
             code = ExitCode::Failed;
         }
@@ -55,23 +50,11 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
             dry_run: args.dry_run,
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;
-        let shown = file.display().to_string();
-        for problem in &report.problems {
-            eprint!("{}", problem.render(&shown));
+        let mut summary = report.summary();
+        if args.dry_run {
+            summary.push_str(" (dry run: nothing written)");
         }
-        if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
-        } else {
-            let note = if args.dry_run {
-                " (dry run: nothing written)"
-            } else {
-                ""
-            };
-            println!("{shown}: {}{note}", report.summary());
-        }
+        print_report(file, &report.problems, &report, &summary, args.json);
         if report.rejected > 0 || report.conflicts > 0 {
             code = ExitCode::Failed;
         }
@@ -80,6 +63,28 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
 }
 
 use crate::import::Rows;
+
+/// Problems to stderr, then the summary line (or the whole report as JSON) to stdout.
+fn print_report(
+    file: &Path,
+    problems: &[import::RowProblem],
+    report: &impl serde::Serialize,
+    summary: &str,
+    json: bool,
+) {
+    let shown = file.display().to_string();
+    for problem in problems {
+        eprint!("{}", problem.render(&shown));
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    } else {
+        println!("{shown}: {summary}");
+    }
+}
 
 fn open_rows(
     path: &Path,

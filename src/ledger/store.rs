@@ -383,31 +383,28 @@ impl Ledger {
     }
 
     fn insert_member(&self, member: &MemberState) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT INTO members (id, type, joined, birthday, attributes) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![
-                member.id,
-                member.member_type,
-                member.joined.to_string(),
-                member.birthday.map(|d| d.to_string()),
-                serde_json::to_string(&member.attributes).unwrap_or_default(),
-            ])?;
+        self.write_profile("INSERT INTO members (id, type, joined, birthday, attributes) VALUES (?1, ?2, ?3, ?4, ?5)", member)?;
         Ok(())
+    }
+
+    /// Runs `sql` with a member's profile fields as ?1..?5; returns the rows changed.
+    fn write_profile(&self, sql: &str, member: &MemberState) -> Result<usize> {
+        Ok(self.conn.prepare_cached(sql)?.execute(params![
+            member.id,
+            member.member_type,
+            member.joined.to_string(),
+            member.birthday.map(|d| d.to_string()),
+            serde_json::to_string(&member.attributes).unwrap_or_default(),
+        ])?)
     }
 
     /// Creates or updates a member's profile (type, joined, birthday, attributes),
     /// leaving their balance and history alone. Returns true if the member was new.
     pub fn upsert_member_profile(&self, member: &MemberState) -> Result<bool> {
-        let updated = self
-            .conn
-            .prepare_cached("UPDATE members SET type = ?2, joined = ?3, birthday = ?4, attributes = ?5 WHERE id = ?1")?
-            .execute(params![
-                member.id,
-                member.member_type,
-                member.joined.to_string(),
-                member.birthday.map(|d| d.to_string()),
-                serde_json::to_string(&member.attributes).unwrap_or_default(),
-            ])?;
+        let updated = self.write_profile(
+            "UPDATE members SET type = ?2, joined = ?3, birthday = ?4, attributes = ?5 WHERE id = ?1",
+            member,
+        )?;
         if updated == 0 {
             self.insert_member(member)?;
         }
