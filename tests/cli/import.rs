@@ -230,3 +230,53 @@ fn dry_run_writes_nothing() {
         .status(2)
         .run();
 }
+
+#[test]
+fn unreadable_input_and_bad_usage_exit_with_2() {
+    shop()
+        .args(["import", "shop", "missing.csv"])
+        .stderr("error: cannot open `missing.csv`: No such file or directory (os error 2)\n")
+        .status(2)
+        .run()
+        .args(["import", "shop", "purchases.txt"])
+        .stderr("error: cannot tell the format of `purchases.txt`\n  = help: name it .csv or .jsonl, or pass --format csv|jsonl\n")
+        .status(2)
+        .run()
+        .args(["import", "shop"])
+        .stderr("error: nothing to import\n  = help: give an events file, --members FILE, or both\n")
+        .status(2)
+        .run()
+        .args(["frobnicate"])
+        .status(2)
+        .run();
+}
+
+#[test]
+fn jalali_dates_in_a_jalali_club() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            &crate::SHOP_YAML.replace("timezone: UTC", "timezone: Asia/Tehran\ncalendar: jalali"),
+        )
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,1403-12-30 23:30,5000\nE2,M1,1404-12-30,5000\nE3,M1,2025-03-21T10:00:00+03:30,1000\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .stderr("rejected: purchases.csv:3: column `date`: 1404-12-30 is not a Jalali date: 1404 is not a leap year, so Esfand has 29 days\n")
+        .status(1)
+        .run()
+        .args(["member", "shop", "M1"])
+        .stdout(
+            "\
+member M1 (individual) in Corner Shop
+joined 1403-12-30; 2 events, 6,000 EUR spent
+balance: 6 points
+
+date        event  rule    points  reason
+1403-12-30  E1     base        +5  1 point per 1,000
+1404-01-01  E3     base        +1  1 point per 1,000
+",
+        )
+        .run();
+}
