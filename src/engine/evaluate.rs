@@ -127,7 +127,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let result = policy.engine.timed(|engine| {
             let mut scope = Scope::new();
             engine.call_fn_with_options::<Dynamic>(
-                CallFnOptions::new().eval_ast(false).rewind_scope(false),
+                CallFnOptions::new().eval_ast(true).rewind_scope(false),
                 &mut scope,
                 &script.ast,
                 &definition.function,
@@ -243,7 +243,7 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
             "called functions more than {} deep (endless recursion?)",
             limits.max_call_levels
         ),
-        other => without_position(&other.to_string()),
+        other => crate::policy::error_message(other),
     };
     let (location, source_line) = script_location(policy, rule, position);
     EvalError {
@@ -268,14 +268,6 @@ fn deepest_position(error: &EvalAltResult) -> rhai::Position {
             }
         }
         other => other.position(),
-    }
-}
-
-/// Rhai appends ` (line L, position C)` to messages; we show positions our own way.
-fn without_position(message: &str) -> String {
-    match message.rfind(" (line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message.to_owned(),
     }
 }
 

@@ -130,6 +130,31 @@ fn compile_scripts(
         match engine.engine().compile(&source) {
             Ok(mut ast) => {
                 ast.set_source(path.display().to_string());
+                // Top-level statements (`import "rates" as rates;`, constants) run before
+                // every rule call; run them once now so that a missing plugin is reported
+                // when the club is checked, not at the first purchase.
+                let top_level = ast.clone_statements_only();
+                if let Err(error) = engine.timed(|e| e.run_ast(&top_level)) {
+                    let position = error.position();
+                    problems.push(
+                        Diagnostic::error(format!(
+                            "in a Rhai script: {}",
+                            super::error_message(&error)
+                        ))
+                        .at(
+                            Location::new(
+                                &path,
+                                position.line().unwrap_or(0),
+                                position.position().unwrap_or(1),
+                            ),
+                            Some(&source),
+                        )
+                        .with_help(
+                            "plugins are `.rhai` files in the plugins folder (`--plugins DIR`)",
+                        ),
+                    );
+                    continue;
+                }
                 scripts.push(Script {
                     display_path: path.display().to_string(),
                     source,

@@ -9,5 +9,5 @@ mod script_engine;
 mod snapshot;
 
 pub use load::discover_clubs;
-pub use script_engine::{ScriptEngine, ScriptLimits};
+pub use script_engine::{error_message, ScriptEngine, ScriptLimits};
 pub use snapshot::{CompiledRule, Policy, PolicyFile, Script};

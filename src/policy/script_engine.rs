@@ -141,3 +141,13 @@ fn award(points: Dynamic, reason: &str) -> Map {
     map.insert("reason".into(), reason.into());
     map
 }
+
+/// What went wrong in a script, in Rhai's words but without the ` (line L, position C)`
+/// it appends: we show positions our own way.
+pub fn error_message(error: &EvalAltResult) -> String {
+    let message = error.unwrap_inner().to_string();
+    match message.rfind(" (line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    }
+}

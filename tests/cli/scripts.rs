@@ -217,3 +217,59 @@ rejected: purchases.csv:2: rule `base` failed: Division by zero: 2000 / 0
         .status(1)
         .run();
 }
+
+#[test]
+fn plugins_are_imported_from_the_plugins_folder() {
+    shop()
+        .file(
+            "plugins/rates.rhai",
+            "fn per_thousand(amount) { amount / 1000 }\n",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "\
+import \"rates\" as rates;
+
+fn base_points(event, member) {
+    rates::per_thousand(event.amount) + bonus(event)
+}
+
+fn bonus(event) {
+    import \"rates\" as r;
+    r::per_thousand(event.amount) / 2
+}
+",
+        )
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-01-10,4000\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .stdout(
+            "purchases.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 6 points awarded\n",
+        )
+        .run();
+}
+
+#[test]
+fn a_missing_plugin_is_reported_by_check() {
+    shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "import \"ratez\" as rates;\n\nfn base_points(event, member) {\n    rates::per_thousand(event.amount)\n}\n",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: in a Rhai script: Module not found: ratez
+ --> policies/shop/earn.rhai:1:8
+  |
+1 | import \"ratez\" as rates;
+  |        ^
+  = help: plugins are `.rhai` files in the plugins folder (`--plugins DIR`)
+
+",
+        )
+        .status(1)
+        .run();
+}
