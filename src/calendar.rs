@@ -21,6 +21,16 @@ pub enum CalendarKind {
     Jalali,
 }
 
+/// A stretch of a club's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Month,
+    /// Three months: 1–3, 4–6, 7–9, 10–12.
+    Quarter,
+    Year,
+}
+
 /// A day written in a club's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LocalDate {
@@ -127,6 +137,32 @@ impl CalendarKind {
         CalendarKind::Gregorian.from_local(year, month, day)
     }
 
+    /// `date` moved by `months` months in this calendar; a day past the end of the
+    /// target month becomes its last day (31 Shahrivar + 1 month = 30 Mehr).
+    pub fn add_months(self, date: NaiveDate, months: u32) -> NaiveDate {
+        let local = self.to_local(date);
+        let total = local.year * 12 + i32::from(local.month) - 1 + months as i32;
+        let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
+        (1..=local.day)
+            .rev()
+            .find_map(|day| self.from_local(year, month, day).ok())
+            .unwrap_or(date)
+    }
+
+    /// The first day after the `period` (month, quarter or year of this calendar) that
+    /// holds `date`.
+    pub fn start_of_next(self, period: Period, date: NaiveDate) -> NaiveDate {
+        let local = self.to_local(date);
+        let month_index = local.year * 12 + i32::from(local.month) - 1;
+        let next = match period {
+            Period::Month => month_index + 1,
+            Period::Quarter => month_index - month_index.rem_euclid(3) + 3,
+            Period::Year => month_index - month_index.rem_euclid(12) + 12,
+        };
+        self.from_local(next.div_euclid(12), (next.rem_euclid(12) + 1) as u8, 1)
+            .unwrap_or(date)
+    }
+
     /// Writes `date` in this calendar as `YYYY-MM-DD`.
     pub fn format(self, date: NaiveDate) -> String {
         let local = self.to_local(date);
@@ -163,6 +199,43 @@ mod tests {
                 "1404-12-30 is not a Jalali date: 1404 is not a leap year, so Esfand has 29 days"
                     .into()
             )
+        );
+    }
+
+    #[test]
+    fn months_and_periods_follow_the_club_calendar() {
+        let (g, j) = (CalendarKind::Gregorian, CalendarKind::Jalali);
+        assert_eq!(g.add_months(ymd(2025, 1, 31), 1), ymd(2025, 2, 28));
+        assert_eq!(g.add_months(ymd(2024, 2, 29), 12), ymd(2025, 2, 28));
+        // 31 Shahrivar 1403 (2024-09-21) + 1 month = 30 Mehr 1403 (Mehr has 30 days).
+        assert_eq!(
+            j.to_local(j.add_months(ymd(2024, 9, 21), 1)),
+            LocalDate {
+                year: 1403,
+                month: 7,
+                day: 30
+            }
+        );
+        assert_eq!(
+            g.start_of_next(Period::Month, ymd(2025, 1, 15)),
+            ymd(2025, 2, 1)
+        );
+        assert_eq!(
+            g.start_of_next(Period::Quarter, ymd(2025, 5, 15)),
+            ymd(2025, 7, 1)
+        );
+        assert_eq!(
+            g.start_of_next(Period::Year, ymd(2025, 12, 31)),
+            ymd(2026, 1, 1)
+        );
+        // The Jalali year 1403 ends on 30 Esfand (2025-03-20).
+        assert_eq!(
+            j.start_of_next(Period::Year, ymd(2025, 3, 20)),
+            ymd(2025, 3, 21)
+        );
+        assert_eq!(
+            j.start_of_next(Period::Quarter, ymd(2024, 6, 1)),
+            j.from_local(1403, 4, 1).unwrap()
         );
     }
 

@@ -5,11 +5,16 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use bashgah::engine::{
-    evaluate, Award, EvaluationInput, Event, EventType, MemberState, RuleStatus, RuleTrace,
+    evaluate, Award, EntryKind, EvaluationInput, Event, EventType, LotTerms, MemberState,
+    RuleStatus, RuleTrace,
 };
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
 
 fn d(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
@@ -25,12 +30,12 @@ fn club() -> (tempfile::TempDir, Policy) {
 id: shop
 name: Corner Shop
 currency: EUR
-points: {precision: 1, rounding: half_even}
+points: {precision: 1, rounding: half_even, pending: 14d, expiry: {after: 12m, round_to: month}}
 rules:
   - {id: base, function: base, description: 1 point per 7 EUR}
   - {id: on_time, function: on_time, events: [payment]}
   - {id: retired, function: base, enabled: false}
-  - {id: weekend, function: weekend}
+  - {id: weekend, function: weekend, expiry: {end_of: year}}
 ",
     )
     .unwrap();
@@ -93,13 +98,26 @@ fn evaluation_is_pure_and_traced() {
                 rule: "base".into(),
                 points: d("14.3"),
                 reason: "1 point per 7 EUR".into(),
-                policy_version: version.clone()
+                policy_version: version.clone(),
+                kind: EntryKind::Earn,
+                // Spendable after 14 days; 12 months, to the end of the month: all of
+                // February 2026, gone on 1 March.
+                lot: Some(LotTerms {
+                    pending_until: at(2025, 3, 15, 10),
+                    expires_at: Some(at(2026, 3, 1, 0))
+                }),
             },
             Award {
                 rule: "weekend".into(),
                 points: d("2"),
                 reason: "weekend, balance was 12.5".into(),
-                policy_version: version
+                policy_version: version,
+                kind: EntryKind::Earn,
+                // The rule's own expiry: the end of the year of earning.
+                lot: Some(LotTerms {
+                    pending_until: at(2025, 3, 15, 10),
+                    expires_at: Some(at(2026, 1, 1, 0))
+                }),
             },
         ]
     );

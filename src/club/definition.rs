@@ -9,8 +9,9 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Span;
 use crate::amount::Rounding;
-use crate::calendar::CalendarKind;
+use crate::calendar::{CalendarKind, Period};
 use crate::engine::EventType;
 
 /// A customer club: who its members are, how they earn points, and (in later versions)
@@ -109,6 +110,16 @@ pub struct PointsSettings {
     /// How each award is rounded to `precision`.
     #[serde(default)]
     pub rounding: Rounding,
+    /// How long earned points wait before they can be spent, e.g. `14d` (a return window).
+    /// A return inside the window cancels them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Span>,
+    /// When points expire. Rules may override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<ExpiryPolicy>,
+    /// What a return does when the points it takes back were already spent.
+    #[serde(default)]
+    pub when_spent: WhenSpent,
 }
 
 impl Default for PointsSettings {
@@ -117,8 +128,45 @@ impl Default for PointsSettings {
             name: default_points_name(),
             precision: 0,
             rounding: Rounding::default(),
+            pending: None,
+            expiry: None,
+            when_spent: WhenSpent::default(),
         }
     }
+}
+
+/// When points expire. Use `after` (optionally with `round_to`) or `end_of`, and/or
+/// `inactivity`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ExpiryPolicy {
+    /// A fixed time after earning, e.g. `12m`: points earned on 15 Dey 1403 are gone on
+    /// 15 Dey 1404.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Span>,
+    /// With `after`: push the expiry to the end of that month, quarter or year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_to: Option<Period>,
+    /// Points expire at the end of the calendar month, quarter or year they were earned in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of: Option<Period>,
+    /// The whole balance expires after this long without a purchase, e.g. `18m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactivity: Option<Span>,
+    /// Tell the member this long before points expire, e.g. `30d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_before: Option<Span>,
+}
+
+/// What a return does when the points it takes back were already spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenSpent {
+    /// Take what is there and record the rest as a debt that later earnings settle.
+    #[default]
+    Debt,
+    /// Let the balance go below zero; later earnings bring it back.
+    NegativeBalance,
 }
 
 fn default_points_name() -> String {
@@ -143,6 +191,9 @@ pub struct RuleDefinition {
     /// Set to false to switch the rule off without deleting it.
     #[serde(default = "default_true")]
     pub enabled: bool,
+    /// Expiry for the points of this rule, instead of `points.expiry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<ExpiryPolicy>,
 }
 
 fn default_rule_events() -> Vec<EventType> {

@@ -4,11 +4,13 @@
 mod definition;
 mod keys;
 mod load;
+mod span;
 mod validate;
 mod yaml_tree;
 
 pub use definition::*;
 pub use load::{load_club_file, ClubFile};
+pub use span::Span;
 pub use yaml_tree::{Node, NodeValue, PathSegment};
 
 /// The JSON Schema of `club.yaml`, as `bashgah schema` prints it.

@@ -107,6 +107,20 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
                 format!("rule `{}` is defined twice", rule.id),
             ));
         }
+        if let Some(internal) = rule.events.iter().find(|e| !e.importable()) {
+            out.push(
+                file.error_at(
+                    &[Key("rules"), Index(i), Key("events")],
+                    format!(
+                        "rules cannot run for `{internal}` events, which bashgah writes itself"
+                    ),
+                )
+                .with_help(format!(
+                    "use {}",
+                    crate::engine::EventType::IMPORTABLE.join(", ")
+                )),
+            );
+        }
         if rule.events.is_empty() {
             out.push(file.error_at(
                 &[Key("rules"), Index(i), Key("events")],
@@ -115,6 +129,19 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
         }
     }
 
+    if let Some(expiry) = &club.points.expiry {
+        validate_expiry(file, &[Key("points"), Key("expiry")], expiry, &mut out);
+    }
+    for (i, rule) in club.rules.iter().enumerate() {
+        if let Some(expiry) = &rule.expiry {
+            validate_expiry(
+                file,
+                &[Key("rules"), Index(i), Key("expiry")],
+                expiry,
+                &mut out,
+            );
+        }
+    }
     validate_tiers(file, &mut out);
     for section in ["rewards", "deals", "campaigns"] {
         let used = match section {
@@ -198,6 +225,43 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         out.push(file.warning_at_key(
             "tiers",
             "tiers are checked but not yet applied by this version of bashgah",
+        ));
+    }
+}
+
+fn validate_expiry(
+    file: &ClubFile,
+    at: &[super::yaml_tree::PathSegment],
+    expiry: &super::ExpiryPolicy,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = |key| {
+        let mut path = at.to_vec();
+        path.push(Key(key));
+        path
+    };
+    if expiry.after.is_some() && expiry.end_of.is_some() {
+        out.push(
+            file.error_at(&path("end_of"), "an expiry has both `after` and `end_of`")
+                .with_help(
+                    "use `after: 12m` (with `round_to` if wanted) or `end_of: year`, not both",
+                ),
+        );
+    }
+    if expiry.round_to.is_some() && expiry.after.is_none() {
+        out.push(
+            file.error_at(&path("round_to"), "`round_to` needs `after`")
+                .with_help("e.g. `after: 12m` and `round_to: month`; for the end of the period of earning use `end_of`"),
+        );
+    }
+    if expiry.warn_before.is_some()
+        && expiry.after.is_none()
+        && expiry.end_of.is_none()
+        && expiry.inactivity.is_none()
+    {
+        out.push(file.error_at(
+            &path("warn_before"),
+            "`warn_before` is set, but nothing expires",
         ));
     }
 }

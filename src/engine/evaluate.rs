@@ -7,7 +7,9 @@ use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
 use rust_decimal::Decimal;
 
 use super::script_values::{event_value, member_value};
-use super::{Award, Event, EventType, MemberState, Outcome, RuleStatus, RuleTrace};
+use super::{
+    lot_terms, Award, EntryKind, Event, EventType, MemberState, Outcome, RuleStatus, RuleTrace,
+};
 use crate::amount::Rounding;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::policy::{CompiledRule, Policy};
@@ -147,11 +149,17 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             trace.raw_points = Some(trace.raw_points.unwrap_or_default() + raw);
             trace.points += points;
             if !points.is_zero() {
+                // Points added become a lot; points a rule takes (negative) use lots up.
+                let lot = points
+                    .is_sign_positive()
+                    .then(|| lot_terms(policy, Some(definition), event.time));
                 outcome.awards.push(Award {
                     rule: definition.id.clone(),
                     points,
                     reason,
                     policy_version: policy.id.clone(),
+                    kind: EntryKind::Earn,
+                    lot,
                 });
             }
         }
@@ -367,6 +375,8 @@ fn reverse_original(
                 points,
                 reason: format!("return of {} from `{name}`", event.amount.normalize()),
                 policy_version: version.to_owned(),
+                kind: EntryKind::Reverse,
+                lot: None,
             });
         }
     }

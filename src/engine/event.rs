@@ -21,10 +21,17 @@ pub enum EventType {
     Payment,
     /// Anything else a club's scripts look for (`event.attributes` says what).
     Custom,
+    /// Points expiring; written by bashgah when the clock passes their date.
+    Expiry,
+    /// A manual correction, with its reason.
+    Adjustment,
+    /// Points moved between two members.
+    Transfer,
 }
 
 impl EventType {
-    pub const ALL: [&'static str; 4] = ["purchase", "return", "payment", "custom"];
+    /// The types an import file may carry; the others are written by bashgah itself.
+    pub const IMPORTABLE: [&'static str; 4] = ["purchase", "return", "payment", "custom"];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +39,9 @@ impl EventType {
             EventType::Return => "return",
             EventType::Payment => "payment",
             EventType::Custom => "custom",
+            EventType::Expiry => "expiry",
+            EventType::Adjustment => "adjustment",
+            EventType::Transfer => "transfer",
         }
     }
 
@@ -41,8 +51,16 @@ impl EventType {
             "return" => Some(EventType::Return),
             "payment" => Some(EventType::Payment),
             "custom" => Some(EventType::Custom),
+            "expiry" => Some(EventType::Expiry),
+            "adjustment" => Some(EventType::Adjustment),
+            "transfer" => Some(EventType::Transfer),
             _ => None,
         }
+    }
+
+    /// Whether an import file may carry this type.
+    pub fn importable(self) -> bool {
+        Self::IMPORTABLE.contains(&self.as_str())
     }
 }
 

@@ -15,8 +15,11 @@ pub struct MemberState {
     pub joined: NaiveDate,
     pub birthday: Option<NaiveDate>,
     pub attributes: BTreeMap<String, String>,
-    /// Points available now: the sum of the member's ledger entries.
+    /// The sum of the member's ledger entries: unspent lots (available or pending) less
+    /// any debt.
     pub balance: Decimal,
+    /// Points a return took back after they were spent; later earnings settle it first.
+    pub debt: Decimal,
     pub stats: MemberStats,
 }
 
@@ -60,6 +63,7 @@ impl MemberState {
             birthday: None,
             attributes: BTreeMap::new(),
             balance: Decimal::ZERO,
+            debt: Decimal::ZERO,
             stats: MemberStats::default(),
         }
     }

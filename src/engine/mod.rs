@@ -5,11 +5,13 @@
 
 mod evaluate;
 mod event;
+mod lifecycle;
 mod member;
 mod outcome;
 pub(crate) mod script_values;
 
 pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};
+pub use lifecycle::{expiry_policy, lot_terms, start_of_day};
 pub use member::{MemberState, MemberStats};
-pub use outcome::{Award, Outcome, RuleStatus, RuleTrace};
+pub use outcome::{Award, EntryKind, LotTerms, Outcome, RuleStatus, RuleTrace};

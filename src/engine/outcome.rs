@@ -1,5 +1,6 @@
 //! What evaluating one event produced: the awards to write, and a trace of every rule.
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -12,6 +13,43 @@ pub struct Award {
     /// The policy version that produced the points. For a return it is the version that
     /// awarded the points being reversed.
     pub policy_version: String,
+    pub kind: EntryKind,
+    /// For points added: when they become spendable and when they expire.
+    pub lot: Option<LotTerms>,
+}
+
+/// What a ledger entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Points a rule awarded (or, if negative, took).
+    Earn,
+    /// Points a return took back.
+    Reverse,
+    Expire,
+    Adjust,
+    TransferIn,
+    TransferOut,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Earn => "earn",
+            EntryKind::Reverse => "reverse",
+            EntryKind::Expire => "expire",
+            EntryKind::Adjust => "adjust",
+            EntryKind::TransferIn => "transfer_in",
+            EntryKind::TransferOut => "transfer_out",
+        }
+    }
+}
+
+/// The terms of a lot of points: from when it can be spent, and when it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LotTerms {
+    pub pending_until: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// What one rule did with one event. Kept small (it is built for every rule of every

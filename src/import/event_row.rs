@@ -45,16 +45,18 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         .map_err(|message| RowProblem::rejected(row.line, Some("amount"), message))?;
     let kind = match row.text("type") {
         None => EventType::Purchase,
-        Some(text) => EventType::parse(&text).ok_or_else(|| {
-            RowProblem::rejected(
-                row.line,
-                Some("type"),
-                format!(
-                    "`{text}` is not an event type; use one of {}",
-                    EventType::ALL.join(", ")
-                ),
-            )
-        })?,
+        Some(text) => EventType::parse(&text)
+            .filter(|t| t.importable())
+            .ok_or_else(|| {
+                RowProblem::rejected(
+                    row.line,
+                    Some("type"),
+                    format!(
+                        "`{text}` is not an event type; use one of {}",
+                        EventType::IMPORTABLE.join(", ")
+                    ),
+                )
+            })?,
     };
     // A refund is often exported as a negative amount; store what was given back.
     let amount = if kind == EventType::Return {

@@ -223,8 +223,7 @@ fn import_one(
     };
     match evaluate(policy, input) {
         Ok(outcome) => {
-            ledger.apply_event(event, &fingerprint, &outcome)?;
-            cached.state.record(event, &outcome);
+            ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
             cached.changed = true;
             report.accepted += 1;
             report.points_awarded += outcome.total_points();

@@ -4,9 +4,10 @@
 //! `schema_migrations` table records which have run.
 
 /// (version, SQL). Append only.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "
     CREATE TABLE policy_versions (
         id TEXT PRIMARY KEY,
         club TEXT NOT NULL,
@@ -60,4 +61,48 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(
     CREATE TRIGGER ledger_is_append_only_delete BEFORE DELETE ON ledger
         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
     ",
-)];
+    ),
+    (
+        2,
+        "
+    -- Points lifecycle: every award is a lot; spends, reversals, expiry and debt
+    -- settlement record which lots they used.
+    ALTER TABLE ledger ADD COLUMN kind TEXT NOT NULL DEFAULT 'earn';
+    ALTER TABLE members ADD COLUMN debt TEXT NOT NULL DEFAULT '0';
+    CREATE TABLE lots (
+        seq INTEGER PRIMARY KEY,
+        member TEXT NOT NULL,
+        entry INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        points TEXT NOT NULL,
+        remaining TEXT NOT NULL,
+        earned_at TEXT NOT NULL,
+        pending_until TEXT NOT NULL,
+        expires_at TEXT
+    );
+    CREATE INDEX lots_open ON lots(member, earned_at) WHERE remaining != '0';
+    CREATE INDEX lots_event ON lots(event);
+    CREATE INDEX lots_expiry ON lots(expires_at) WHERE remaining != '0' AND expires_at IS NOT NULL;
+    CREATE TABLE lot_uses (
+        entry INTEGER NOT NULL,
+        lot INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        points TEXT NOT NULL
+    );
+    CREATE INDEX lot_uses_lot ON lot_uses(lot);
+    CREATE TABLE notices (
+        seq INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        member TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        due TEXT,
+        points TEXT
+    );
+    CREATE TABLE clock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        now TEXT NOT NULL
+    );
+    ",
+    ),
+];

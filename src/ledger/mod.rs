@@ -5,9 +5,11 @@
 //! same transaction. Every entry names its event, rule and policy version, and every
 //! policy version is stored with the text of its files, so any point can be explained.
 
+mod lots;
 mod migrations;
 mod statement;
 mod store;
 
+pub use lots::{Balances, Lot, Take, UseKind};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};

@@ -8,8 +8,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use super::lots::{Take, UseKind};
 use super::migrations::MIGRATIONS;
-use crate::engine::{Event, EventType, MemberState, MemberStats, OriginalRecord, Outcome};
+use crate::engine::{
+    Award, EntryKind, Event, EventType, LotTerms, MemberState, MemberStats, OriginalRecord, Outcome,
+};
 use crate::policy::Policy;
 use crate::time::{from_stored, stored};
 
@@ -161,7 +164,7 @@ impl Ledger {
         with_stats: bool,
     ) -> Result<Option<MemberState>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt FROM members WHERE id = ?1",
         )?;
         let row = statement
             .query_row([id], |r| {
@@ -174,6 +177,7 @@ impl Ledger {
                     r.get::<_, String>(5)?,
                     r.get::<_, i64>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(8)?,
                 ))
             })
             .optional()?;
@@ -186,6 +190,7 @@ impl Ledger {
             spend_total,
             visits,
             last_visit,
+            debt,
         )) = row
         else {
             return Ok(None);
@@ -206,6 +211,7 @@ impl Ledger {
             birthday: birthday.as_deref().map(date).transpose()?,
             attributes: json_map(&attributes),
             balance: decimal(&balance)?,
+            debt: decimal(&debt)?,
             stats,
         }))
     }
@@ -303,8 +309,8 @@ impl Ledger {
         }))
     }
 
-    /// Writes an evaluated event: the member (if new), the event, its ledger entries, and
-    /// the member's cached balance and stats. Call inside [`Ledger::begin`]/[`Ledger::commit`].
+    /// Writes an evaluated event: the member (if new), the event, its ledger entries and
+    /// lots, and the member's balance. Call inside [`Ledger::begin`]/[`Ledger::commit`].
     pub fn apply(
         &self,
         event: &Event,
@@ -314,14 +320,20 @@ impl Ledger {
         outcome: &Outcome,
     ) -> Result<()> {
         let mut after = member.clone();
-        after.record(event, outcome);
-        self.save_member(&after, member_is_new)?;
-        self.apply_event(event, fingerprint, outcome)
+        self.apply_event(event, fingerprint, outcome, &mut after)?;
+        self.save_member(&after, member_is_new)
     }
 
-    /// Writes the event and its ledger entries, but not the member row: the importer keeps
-    /// members touched in a batch in memory and saves each once, with [`Ledger::save_member`].
-    pub fn apply_event(&self, event: &Event, fingerprint: &str, outcome: &Outcome) -> Result<()> {
+    /// Writes the event, its ledger entries and their lots, and updates `member` (balance,
+    /// debt, activity) in memory but not its row: the importer holds members touched in a
+    /// batch and saves each once, with [`Ledger::save_member`].
+    pub fn apply_event(
+        &self,
+        event: &Event,
+        fingerprint: &str,
+        outcome: &Outcome,
+        member: &mut MemberState,
+    ) -> Result<()> {
         let items = (!event.items.is_empty())
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
@@ -347,19 +359,70 @@ impl Ledger {
                 fingerprint,
                 outcome.policy_version,
             ])?;
-        let mut insert_entry = self.conn.prepare_cached(
-            "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
         for award in &outcome.awards {
-            insert_entry.execute(params![
-                event.member,
+            self.write_entry(event, &time, award, member)?;
+        }
+        member.record(event, outcome);
+        Ok(())
+    }
+
+    /// One ledger entry and what it does to lots: points added become a lot (first paying
+    /// any debt); points taken use lots up, oldest first, and what is missing becomes debt.
+    fn write_entry(
+        &self,
+        event: &Event,
+        time: &str,
+        award: &Award,
+        member: &mut MemberState,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                member.id,
                 event.id,
                 time,
                 award.rule,
                 award.points.to_string(),
                 award.reason,
                 award.policy_version,
+                award.kind.as_str(),
             ])?;
+        let entry = self.conn.last_insert_rowid();
+        if award.points.is_sign_positive() {
+            let terms = award.lot.unwrap_or(LotTerms {
+                pending_until: event.time,
+                expires_at: None,
+            });
+            let lot = self.create_lot(
+                &member.id,
+                entry,
+                &event.id,
+                award.points,
+                terms,
+                event.time,
+            )?;
+            if !member.debt.is_zero() {
+                let settled = member.debt.min(award.points);
+                self.use_lot(entry, lot, award.points, settled, UseKind::Settle)?;
+                member.debt -= settled;
+            }
+        } else {
+            let (take, kind) = match award.kind {
+                EntryKind::Reverse => (
+                    Take::Any {
+                        first: event.original.as_deref(),
+                    },
+                    UseKind::Reverse,
+                ),
+                EntryKind::Expire => (Take::Any { first: None }, UseKind::Expire),
+                _ => (Take::Any { first: None }, UseKind::Spend),
+            };
+            let missing =
+                self.take_from_lots(&member.id, entry, -award.points, event.time, take, kind)?;
+            member.debt += missing;
         }
         Ok(())
     }
@@ -371,13 +434,14 @@ impl Ledger {
         }
         let stats = &member.stats;
         self.conn
-            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5 WHERE id = ?1")?
+            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6 WHERE id = ?1")?
             .execute(params![
                 member.id,
                 member.balance.normalize().to_string(),
                 stats.spend_total.normalize().to_string(),
                 stats.visits_total,
                 stats.last_visit.map(stored),
+                member.debt.normalize().to_string(),
             ])?;
         Ok(())
     }

@@ -1,0 +1,275 @@
+//! Lots: every award of points is a lot, spent oldest first.
+//!
+//! A lot remembers when it was earned, from when it can be spent and when it expires.
+//! Whatever takes points away (a spend, a return, expiry, a debt being settled) records
+//! in `lot_uses` which lots it used and how much of each, so that expiry only ever
+//! removes what is left of a lot and every point can be followed from award to end.
+//! `lots.remaining` is a cache of `points` less those uses, kept in the same transaction.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::store::{Ledger, LedgerError};
+use crate::engine::LotTerms;
+use crate::time::{from_stored, stored};
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+/// Why points left a lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseKind {
+    /// Redeemed, transferred away, or taken by a negative adjustment or rule.
+    Spend,
+    /// Taken back by a return.
+    Reverse,
+    Expire,
+    /// Used to pay a debt a return left.
+    Settle,
+}
+
+impl UseKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            UseKind::Spend => "spend",
+            UseKind::Reverse => "reverse",
+            UseKind::Expire => "expire",
+            UseKind::Settle => "settle",
+        }
+    }
+}
+
+/// Which lots a use may take from.
+#[derive(Debug, Clone, Copy)]
+pub enum Take<'a> {
+    /// Only lots spendable at the time: not pending, not expired.
+    Available,
+    /// Any unspent lot, pending ones included; the lots of `first` (an event id) first.
+    Any { first: Option<&'a str> },
+}
+
+/// A lot as the member statement shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lot {
+    pub seq: i64,
+    pub event: String,
+    pub points: Decimal,
+    pub remaining: Decimal,
+    pub earned_at: DateTime<Utc>,
+    pub pending_until: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A member's points by state at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Balances {
+    /// Spendable now.
+    pub available: Decimal,
+    /// Earned but still waiting (`points.pending`).
+    pub pending: Decimal,
+    pub debt: Decimal,
+}
+
+fn seq_and_remaining(row: &rusqlite::Row) -> rusqlite::Result<(i64, String)> {
+    Ok((row.get(0)?, row.get(1)?))
+}
+
+fn number(text: &str) -> Result<Decimal> {
+    Decimal::from_str(text)
+        .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>> {
+    from_stored(text)
+        .ok_or_else(|| LedgerError::corrupt(format!("`{text}` in the ledger is not a time")))
+}
+
+impl Ledger {
+    /// Records a new lot for the ledger entry `entry` and returns its number.
+    pub(super) fn create_lot(
+        &self,
+        member: &str,
+        entry: i64,
+        event: &str,
+        points: Decimal,
+        terms: LotTerms,
+        earned: DateTime<Utc>,
+    ) -> Result<i64> {
+        let text = points.normalize().to_string();
+        self.connection()
+            .prepare_cached(
+                "INSERT INTO lots (member, entry, event, points, remaining, earned_at, pending_until, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![member, entry, event, text, stored(earned), stored(terms.pending_until), terms.expires_at.map(stored)])?;
+        Ok(self.connection().last_insert_rowid())
+    }
+
+    /// Takes up to `points` (positive) from the member's lots, oldest first, recording
+    /// the use under ledger entry `entry`. Returns what could not be taken.
+    pub(super) fn take_from_lots(
+        &self,
+        member: &str,
+        entry: i64,
+        points: Decimal,
+        at: DateTime<Utc>,
+        take: Take,
+        kind: UseKind,
+    ) -> Result<Decimal> {
+        let mut needed = points;
+        let now = stored(at);
+        let candidates: Vec<(i64, Decimal)> = {
+            let mut statement;
+            let rows = match take {
+                Take::Available => {
+                    statement = self.connection().prepare_cached(
+                        "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
+                         AND pending_until <= ?2 AND (expires_at IS NULL OR expires_at > ?2)
+                         ORDER BY earned_at, seq",
+                    )?;
+                    statement.query_map(params![member, now], seq_and_remaining)?
+                }
+                Take::Any { first } => {
+                    statement = self.connection().prepare_cached(
+                        "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
+                         AND (expires_at IS NULL OR expires_at > ?2)
+                         ORDER BY (event IS NOT ?3), earned_at, seq",
+                    )?;
+                    statement.query_map(params![member, now, first], seq_and_remaining)?
+                }
+            };
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, remaining) = row?;
+                out.push((seq, number(&remaining)?));
+            }
+            out
+        };
+        for (lot, remaining) in candidates {
+            if needed.is_zero() {
+                break;
+            }
+            let used = remaining.min(needed);
+            self.use_lot(entry, lot, remaining, used, kind)?;
+            needed -= used;
+        }
+        Ok(needed)
+    }
+
+    /// Takes `used` of lot `lot` (which has `remaining` left) for `entry`.
+    pub(super) fn use_lot(
+        &self,
+        entry: i64,
+        lot: i64,
+        remaining: Decimal,
+        used: Decimal,
+        kind: UseKind,
+    ) -> Result<()> {
+        let conn = self.connection();
+        conn.prepare_cached(
+            "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            entry,
+            lot,
+            kind.as_str(),
+            used.normalize().to_string()
+        ])?;
+        conn.prepare_cached("UPDATE lots SET remaining = ?2 WHERE seq = ?1")?
+            .execute(params![lot, (remaining - used).normalize().to_string()])?;
+        Ok(())
+    }
+
+    /// The member's points by state at `at`.
+    pub fn balances(&self, member: &str, at: DateTime<Utc>) -> Result<Balances> {
+        let mut balances = Balances::default();
+        for lot in self.open_lots(member)? {
+            if lot.expires_at.is_some_and(|e| e <= at) {
+                // Due to expire: the clock has not been advanced past it yet, but it
+                // can no longer be spent.
+                continue;
+            }
+            if lot.pending_until > at {
+                balances.pending += lot.remaining;
+            } else {
+                balances.available += lot.remaining;
+            }
+        }
+        let debt: Option<String> = self
+            .connection()
+            .prepare_cached("SELECT debt FROM members WHERE id = ?1")?
+            .query_row([member], |r| r.get(0))
+            .optional()?;
+        balances.debt = debt.as_deref().map(number).transpose()?.unwrap_or_default();
+        Ok(balances)
+    }
+
+    /// The member's lots with points left, oldest first.
+    pub fn open_lots(&self, member: &str) -> Result<Vec<Lot>> {
+        let mut statement = self.connection().prepare_cached(
+            "SELECT seq, event, points, remaining, earned_at, pending_until, expires_at FROM lots
+             WHERE member = ?1 AND remaining != '0' ORDER BY earned_at, seq",
+        )?;
+        let rows = statement.query_map([member], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut lots = Vec::new();
+        for row in rows {
+            let (seq, event, points, remaining, earned, pending, expires) = row?;
+            lots.push(Lot {
+                seq,
+                event,
+                points: number(&points)?,
+                remaining: number(&remaining)?,
+                earned_at: instant(&earned)?,
+                pending_until: instant(&pending)?,
+                expires_at: expires.as_deref().map(instant).transpose()?,
+            });
+        }
+        Ok(lots)
+    }
+
+    /// Sums over all lots: (awarded, remaining, used by kind). Every point awarded is
+    /// either still in a lot or was used: the accounting identity the tests check.
+    pub fn lot_totals(&self) -> Result<(Decimal, Decimal, Vec<(String, Decimal)>)> {
+        let conn = self.connection();
+        let mut awarded = Decimal::ZERO;
+        let mut remaining = Decimal::ZERO;
+        let mut statement = conn.prepare("SELECT points, remaining FROM lots")?;
+        for row in
+            statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        {
+            let (points, left) = row?;
+            awarded += number(&points)?;
+            remaining += number(&left)?;
+        }
+        let mut used = Vec::new();
+        let mut statement = conn.prepare("SELECT kind, points FROM lot_uses ORDER BY kind")?;
+        for row in
+            statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        {
+            let (kind, points) = row?;
+            let points = number(&points)?;
+            match used
+                .iter_mut()
+                .find(|(k, _): &&mut (String, Decimal)| *k == kind)
+            {
+                Some((_, total)) => *total += points,
+                None => used.push((kind, points)),
+            }
+        }
+        Ok((awarded, remaining, used))
+    }
+}
