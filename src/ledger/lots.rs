@@ -64,6 +64,15 @@ pub struct Lot {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// Points over all lots of a ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LotTotals {
+    pub awarded: Decimal,
+    pub remaining: Decimal,
+    /// Points used, by kind of use (`spend`, `reverse`, `expire`, `settle`).
+    pub used: Vec<(String, Decimal)>,
+}
+
 /// A member's points by state at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Balances {
@@ -241,9 +250,9 @@ impl Ledger {
         Ok(lots)
     }
 
-    /// Sums over all lots: (awarded, remaining, used by kind). Every point awarded is
-    /// either still in a lot or was used: the accounting identity the tests check.
-    pub fn lot_totals(&self) -> Result<(Decimal, Decimal, Vec<(String, Decimal)>)> {
+    /// Sums over all lots. Every point awarded is either still in a lot or was used: the
+    /// accounting identity the tests check.
+    pub fn lot_totals(&self) -> Result<LotTotals> {
         let conn = self.connection();
         let mut awarded = Decimal::ZERO;
         let mut remaining = Decimal::ZERO;
@@ -270,6 +279,10 @@ impl Ledger {
                 None => used.push((kind, points)),
             }
         }
-        Ok((awarded, remaining, used))
+        Ok(LotTotals {
+            awarded,
+            remaining,
+            used,
+        })
     }
 }

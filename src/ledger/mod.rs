@@ -10,6 +10,6 @@ mod migrations;
 mod statement;
 mod store;
 
-pub use lots::{Balances, Lot, Take, UseKind};
+pub use lots::{Balances, Lot, LotTotals, Take, UseKind};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
