@@ -54,9 +54,47 @@ pub enum Command {
         club: String,
         /// Member id.
         id: String,
+        /// Show balances as at this date (default: the ledger's clock).
+        #[arg(long)]
+        at: Option<String>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Move the club's clock to DATE: expire what is due, send expiring-soon notices.
+    Advance {
+        /// Club id (a folder under --policies) or a club folder.
+        club: String,
+        /// The date (or date and time) to move to, in the club's calendar and timezone.
+        #[arg(long)]
+        to: String,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add (or, with a negative number, take) points by hand; a reason is required.
+    Adjust {
+        club: String,
+        member: String,
+        /// Points to add; negative to take (write `-- -5` or `=-5`).
+        #[arg(allow_negative_numbers = true)]
+        points: String,
+        /// Why: it is the entry's reason in the statement.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: WhenArgs,
+    },
+    /// Give points from one member to another, where the club allows it.
+    Transfer {
+        club: String,
+        from: String,
+        to: String,
+        points: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        when: WhenArgs,
     },
     /// Load every shipped club, import its examples and show the result.
     Demo {
@@ -90,4 +128,15 @@ pub struct ImportArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// When a manual change happens, and its id (for retries: the same id is applied once).
+#[derive(Debug, Args)]
+pub struct WhenArgs {
+    /// Date and time of the change (default: now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Id of the change (default: made from the kind, member and time).
+    #[arg(long)]
+    pub id: Option<String>,
 }

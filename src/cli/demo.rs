@@ -81,12 +81,9 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             );
         }
         if let Some((id, _)) = top.first() {
-            if let Some(member) = ledger.member_summary(id)? {
+            if let Some(view) = super::member::MemberView::read(&ledger, id, None)? {
                 println!();
-                print!(
-                    "{}",
-                    super::member::render(&policy, &member, &ledger.statement(id)?)
-                );
+                print!("{}", super::member::render(&policy, &view));
             }
             println!("\nsee any member with: bashgah member {club} <id>\n");
         }

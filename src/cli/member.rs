@@ -5,21 +5,67 @@ use serde::Serialize;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::amount::{grouped, signed};
-use crate::ledger::{MemberSummary, StatementLine};
+use crate::ledger::{Balances, Lot, MemberSummary, StatementLine};
 use crate::policy::Policy;
 
 #[derive(Serialize)]
 struct MemberReport {
     club: String,
     points_name: String,
+    /// The time balances are given for.
+    at: String,
     member: MemberSummary,
+    balances: Balances,
+    lots: Vec<Lot>,
     statement: Vec<StatementLine>,
+}
+
+/// Everything the member view shows.
+pub struct MemberView {
+    pub summary: MemberSummary,
+    pub balances: Balances,
+    pub lots: Vec<Lot>,
+    pub statement: Vec<StatementLine>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl MemberView {
+    /// Reads a member as at `at` (default: the ledger's clock, else now).
+    pub fn read(
+        ledger: &crate::ledger::Ledger,
+        id: &str,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Option<MemberView>, crate::ledger::LedgerError> {
+        let Some(summary) = ledger.member_summary(id)? else {
+            return Ok(None);
+        };
+        let at = match at {
+            Some(at) => at,
+            None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+        };
+        Ok(Some(MemberView {
+            balances: ledger.balances(id, at)?,
+            lots: ledger.open_lots(id)?,
+            statement: ledger.statement(id)?,
+            summary,
+            at,
+        }))
+    }
+}
+
+/// An instant as the club writes dates: its calendar, its timezone.
+pub fn club_time(policy: &Policy, at: chrono::DateTime<chrono::Utc>) -> String {
+    policy
+        .club
+        .calendar
+        .format(at.with_timezone(&policy.zone).date_naive())
 }
 
 pub fn run(
     workspace: &Workspace,
     club: &str,
     id: &str,
+    at: Option<&str>,
     json: bool,
 ) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
@@ -32,33 +78,40 @@ pub fn run(
             policy.club.id
         )));
     }
+    let at = at
+        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| CommandError(format!("error: --at: {m}\n")))?;
     let ledger = workspace.open_ledger(&db)?;
-    let Some(member) = ledger.member_summary(id)? else {
+    let Some(view) = MemberView::read(&ledger, id, at)? else {
         return Err(CommandError(format!(
             "error: no member `{id}` in club `{}`\n",
             policy.club.id
         )));
     };
-    let statement = ledger.statement(id)?;
     if json {
         let report = MemberReport {
             club: policy.club.id.clone(),
             points_name: policy.club.points.name.clone(),
-            member,
-            statement,
+            at: crate::time::stored(view.at),
+            member: view.summary,
+            balances: view.balances,
+            lots: view.lots,
+            statement: view.statement,
         };
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
-        print!("{}", render(&policy, &member, &statement));
+        print!("{}", render(&policy, &view));
     }
     Ok(ExitCode::Ok)
 }
 
 /// The text statement; dates in the club's calendar and timezone.
-pub fn render(policy: &Policy, member: &MemberSummary, statement: &[StatementLine]) -> String {
+pub fn render(policy: &Policy, view: &MemberView) -> String {
+    let (member, statement) = (&view.summary, &view.statement);
     let calendar = policy.club.calendar;
     let local_date = |stored: &str| {
         crate::time::from_stored(stored)
@@ -84,11 +137,12 @@ pub fn render(policy: &Policy, member: &MemberSummary, statement: &[StatementLin
         grouped(member.spend_total),
         policy.club.currency
     ));
-    out.push_str(&format!(
-        "balance: {} {}\n\n",
-        grouped(member.balance),
-        policy.club.points.name
-    ));
+    out.push_str(&balance_lines(policy, view));
+    out.push('\n');
+    if !view.lots.is_empty() {
+        out.push_str(&lot_lines(policy, &view.lots));
+        out.push('\n');
+    }
     if statement.is_empty() {
         out.push_str("no ledger entries yet\n");
         return out;
@@ -117,6 +171,81 @@ pub fn render(policy: &Policy, member: &MemberSummary, statement: &[StatementLin
             line.rule,
             signed(line.points),
             line.reason
+        ));
+    }
+    out
+}
+
+/// `balance: 64 stars (50 available, 14 pending)`, debt and the next expiries.
+fn balance_lines(policy: &Policy, view: &MemberView) -> String {
+    let name = &policy.club.points.name;
+    let b = &view.balances;
+    let mut out = format!(
+        "balance: {} {name} ({} available, {} pending) on {}\n",
+        grouped(view.summary.balance),
+        grouped(b.available),
+        grouped(b.pending),
+        club_time(policy, view.at)
+    );
+    if !b.debt.is_zero() {
+        out.push_str(&match policy.club.points.when_spent {
+            crate::club::WhenSpent::Debt => format!(
+                "debt: {} {name}, paid from the next points earned\n",
+                grouped(b.debt)
+            ),
+            crate::club::WhenSpent::NegativeBalance => format!(
+                "below zero by {} {name} until the next points earned\n",
+                grouped(b.debt)
+            ),
+        });
+    }
+    let mut expiring: Vec<(chrono::DateTime<chrono::Utc>, rust_decimal::Decimal)> = Vec::new();
+    for lot in view
+        .lots
+        .iter()
+        .filter(|l| l.expires_at.is_some_and(|e| e > view.at))
+    {
+        let Some(at) = lot.expires_at else { continue };
+        match expiring.iter_mut().find(|(e, _)| *e == at) {
+            Some((_, points)) => *points += lot.remaining,
+            None => expiring.push((at, lot.remaining)),
+        }
+    }
+    expiring.sort();
+    if !expiring.is_empty() {
+        let next: Vec<String> = expiring
+            .iter()
+            .take(3)
+            .map(|(at, points)| {
+                format!("{} {name} on {}", grouped(*points), club_time(policy, *at))
+            })
+            .collect();
+        out.push_str(&format!("expiring: {}\n", next.join(", ")));
+    }
+    out
+}
+
+/// The member's unspent lots, oldest (spent first) first.
+fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
+    let names: Vec<String> = lots
+        .iter()
+        .map(|l| format!("{} {}", l.event, l.rule))
+        .collect();
+    let event_width = names.iter().map(String::len).max().unwrap_or(6).max(6);
+    let mut out = format!(
+        "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  expires\n",
+        "earned", "lot of", "points", "left", "spendable"
+    );
+    for (lot, name) in lots.iter().zip(&names) {
+        out.push_str(&format!(
+            "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  {}\n",
+            club_time(policy, lot.earned_at),
+            name,
+            grouped(lot.points),
+            grouped(lot.remaining),
+            club_time(policy, lot.pending_until),
+            lot.expires_at
+                .map_or("never".to_owned(), |e| club_time(policy, e)),
         ));
     }
     out

@@ -4,11 +4,13 @@
 //! Exit codes are defined once, in [`exit`]: 0 ok, 1 a check failed or rows were
 //! rejected, 2 usage or unreadable input.
 
+mod advance;
 mod args;
 mod check;
 mod demo;
 mod exit;
 mod import;
+mod manual;
 mod member;
 mod workspace;
 
@@ -48,7 +50,25 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(ExitCode::Ok)
         }
         Command::Import(args) => import::run(&workspace, &args),
-        Command::Member { club, id, json } => member::run(&workspace, &club, &id, json),
+        Command::Member { club, id, at, json } => {
+            member::run(&workspace, &club, &id, at.as_deref(), json)
+        }
+        Command::Advance { club, to, json } => advance::run(&workspace, &club, &to, json),
+        Command::Adjust {
+            club,
+            member,
+            points,
+            reason,
+            when,
+        } => manual::adjust(&workspace, &club, &member, &points, &reason, &when),
+        Command::Transfer {
+            club,
+            from,
+            to,
+            points,
+            reason,
+            when,
+        } => manual::transfer(&workspace, &club, &from, &to, &points, &reason, &when),
         Command::Demo { examples } => demo::run(&workspace, &examples),
     };
     match result {

@@ -120,6 +120,9 @@ pub struct PointsSettings {
     /// What a return does when the points it takes back were already spent.
     #[serde(default)]
     pub when_spent: WhenSpent,
+    /// Whether members may give points to each other (households, company branches).
+    #[serde(default)]
+    pub transfers: bool,
 }
 
 impl Default for PointsSettings {
@@ -131,6 +134,7 @@ impl Default for PointsSettings {
             pending: None,
             expiry: None,
             when_spent: WhenSpent::default(),
+            transfers: false,
         }
     }
 }

@@ -86,10 +86,13 @@ fn apply_rows(
     let result = (|| {
         ledger.record_policy(policy)?;
         let mut in_batch = 0;
+        // The clock moves to the latest event time seen (never back).
+        let mut latest = None;
         for row in rows {
             match row {
                 Err(problem) => report.push_problem(problem),
                 Ok((line, event, fingerprint)) => {
+                    latest = latest.max(Some(event.time));
                     if import_one(
                         ledger,
                         policy,
@@ -111,6 +114,9 @@ fn apply_rows(
             }
         }
         members.save(ledger)?;
+        if let Some(latest) = latest {
+            ledger.set_clock(latest)?;
+        }
         finish_batch(ledger, options)
     })();
     if result.is_err() {
@@ -209,6 +215,14 @@ fn import_one(
     let Some(cached) = members.members.get_mut(&event.member) else {
         unreachable!("the member was just inserted");
     };
+    if policy.has_expiry() && !cached.is_new {
+        // Whatever expired before this event is gone before it is evaluated.
+        let mut expired = crate::ledger::AdvanceReport::default();
+        ledger.run_due(policy, &mut cached.state, event.time, &mut expired)?;
+        if expired.expiries > 0 || expired.notices > 0 {
+            cached.changed = true;
+        }
+    }
     if policy.uses_member_stats {
         ledger.window_stats(&event.member, event.time, &mut cached.state.stats)?;
     }

@@ -57,6 +57,8 @@ pub enum Take<'a> {
 pub struct Lot {
     pub seq: i64,
     pub event: String,
+    /// The rule (or `adjustment`, `transfer`) whose entry made the lot.
+    pub rule: String,
     pub points: Decimal,
     pub remaining: Decimal,
     pub earned_at: DateTime<Utc>,
@@ -220,8 +222,9 @@ impl Ledger {
     /// The member's lots with points left, oldest first.
     pub fn open_lots(&self, member: &str) -> Result<Vec<Lot>> {
         let mut statement = self.connection().prepare_cached(
-            "SELECT seq, event, points, remaining, earned_at, pending_until, expires_at FROM lots
-             WHERE member = ?1 AND remaining != '0' ORDER BY earned_at, seq",
+            "SELECT l.seq, l.event, l.points, l.remaining, l.earned_at, l.pending_until, l.expires_at, e.rule
+             FROM lots l JOIN ledger e ON e.seq = l.entry
+             WHERE l.member = ?1 AND l.remaining != '0' ORDER BY l.earned_at, l.seq",
         )?;
         let rows = statement.query_map([member], |r| {
             Ok((
@@ -232,14 +235,16 @@ impl Ledger {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
         let mut lots = Vec::new();
         for row in rows {
-            let (seq, event, points, remaining, earned, pending, expires) = row?;
+            let (seq, event, points, remaining, earned, pending, expires, rule) = row?;
             lots.push(Lot {
                 seq,
                 event,
+                rule,
                 points: number(&points)?,
                 remaining: number(&remaining)?,
                 earned_at: instant(&earned)?,

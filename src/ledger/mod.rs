@@ -5,11 +5,15 @@
 //! same transaction. Every entry names its event, rule and policy version, and every
 //! policy version is stored with the text of its files, so any point can be explained.
 
+mod expiry;
 mod lots;
+mod manual;
 mod migrations;
 mod statement;
 mod store;
 
+pub use expiry::{AdvanceReport, Notice};
 pub use lots::{Balances, Lot, LotTotals, Take, UseKind};
+pub use manual::{Applied, ManualError};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};

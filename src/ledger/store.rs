@@ -374,7 +374,7 @@ impl Ledger {
         time: &str,
         award: &Award,
         member: &mut MemberState,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         self.conn
             .prepare_cached(
                 "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
@@ -418,13 +418,15 @@ impl Ledger {
                     UseKind::Reverse,
                 ),
                 EntryKind::Expire => (Take::Any { first: None }, UseKind::Expire),
+                // Spends the member chose: only points they can spend now (checked before).
+                EntryKind::Adjust | EntryKind::TransferOut => (Take::Available, UseKind::Spend),
                 _ => (Take::Any { first: None }, UseKind::Spend),
             };
             let missing =
                 self.take_from_lots(&member.id, entry, -award.points, event.time, take, kind)?;
             member.debt += missing;
         }
-        Ok(())
+        Ok(entry)
     }
 
     /// Saves a member's row: all of it if new, else balance and activity figures.

@@ -53,6 +53,11 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Whether any points can expire (club-wide or per rule), so that the clock has work.
+    pub fn has_expiry(&self) -> bool {
+        self.club.points.expiry.is_some() || self.club.rules.iter().any(|r| r.expiry.is_some())
+    }
+
     /// The first 12 hex digits of the id: enough to tell versions apart on screen.
     pub fn short_id(&self) -> &str {
         &self.id[..12.min(self.id.len())]

@@ -69,7 +69,12 @@ fn the_same_event_again_is_a_no_op_and_other_content_is_a_conflict() {
             "\
 member M1 (individual) in Corner Shop
 joined 2025-01-10; 3 events, 6,000 EUR spent
-balance: 6 points
+balance: 6 points (6 available, 0 pending) on 2025-01-12
+
+earned      lot of     points      left  spendable   expires
+2025-01-10  E1 base         2         2  2025-01-10  never
+2025-01-11  E2 base         3         3  2025-01-11  never
+2025-01-12  E3 base         1         1  2025-01-12  never
 
 date        event  rule    points  reason
 2025-01-10  E1     base        +2  1 point per 1,000
@@ -123,7 +128,11 @@ rejected: events.jsonl:4: invalid JSON: expected ident at line 1 column 2
             "\
 member M1 (individual) in Corner Shop
 joined 2025-03-01; 1 events, 9.5 EUR spent
-balance: 9 points
+balance: 9 points (9 available, 0 pending) on 2025-03-01
+
+earned      lot of     points      left  spendable   expires
+2025-03-01  J1 base         4         4  2025-03-01  never
+2025-03-01  J1 base         5         5  2025-03-01  never
 
 date        event  rule    points  reason
 2025-03-01  J1     base        +4  2 per latte
@@ -155,11 +164,12 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
         .stdout("members.csv: 1 members created, 0 updated, 2 rejected\n")
         .status(1)
         .run()
-        .args(["member", "shop", "M1", "--json"])
+        .args(["member", "shop", "M1", "--json", "--at", "2025-01-01"])
         .stdout(
             r#"{
   "club": "shop",
   "points_name": "points",
+  "at": "2025-01-01T00:00:00Z",
   "member": {
     "id": "M1",
     "member_type": "business",
@@ -169,6 +179,12 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
     "events": 0,
     "spend_total": "0"
   },
+  "balances": {
+    "available": "0",
+    "pending": "0",
+    "debt": "0"
+  },
+  "lots": [],
   "statement": []
 }
 "#,
@@ -207,7 +223,7 @@ rejected: events.csv:6: column `original`: the original event `P9` is not in the
             "\
 member M1 (individual) in Corner Shop
 joined 2025-01-10; 3 events, 9,999 EUR spent
-balance: 0 points
+balance: 0 points (0 available, 0 pending) on 2025-01-12
 
 date        event  rule    points  reason
 2025-01-10  P1     base        +9  1 point per 1,000
@@ -271,7 +287,11 @@ fn jalali_dates_in_a_jalali_club() {
             "\
 member M1 (individual) in Corner Shop
 joined 1403-12-30; 2 events, 6,000 EUR spent
-balance: 6 points
+balance: 6 points (6 available, 0 pending) on 1404-01-01
+
+earned      lot of     points      left  spendable   expires
+1403-12-30  E1 base         5         5  1403-12-30  never
+1404-01-01  E3 base         1         1  1404-01-01  never
 
 date        event  rule    points  reason
 1403-12-30  E1     base        +5  1 point per 1,000

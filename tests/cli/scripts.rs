@@ -36,7 +36,10 @@ rejected: purchases.csv:3: rule `base` failed: Division by zero: 1000 / 0
             "\
 member M1 (individual) in Corner Shop
 joined 2025-01-10; 1 events, 2,000 EUR spent
-balance: 2 points
+balance: 2 points (2 available, 0 pending) on 2025-01-12
+
+earned      lot of     points      left  spendable   expires
+2025-01-10  E1 base         2         2  2025-01-10  never
 
 date        event  rule    points  reason
 2025-01-10  E1     base        +2  1 point per 1,000
@@ -146,7 +149,12 @@ E4,M1,2025-02-21,400,purchase,
             "\
 member M1 (individual) in Corner Shop
 joined 2025-01-01; 5 events, 1,050 EUR spent
-balance: 4 points
+balance: 4 points (4 available, 0 pending) on 2025-02-21
+
+earned      lot of     points      left  spendable   expires
+2025-01-20  E2 base         1         1  2025-01-20  never
+2025-01-25  E3 base         2         2  2025-01-25  never
+2025-02-21  E4 base         1         1  2025-02-21  never
 
 date        event  rule    points  reason
 2025-01-20  E2     base        +1  1/1/1 visits, 100 spent in 30 days

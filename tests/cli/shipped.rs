@@ -61,7 +61,15 @@ fn demo_imports_every_example_and_is_idempotent() {
             "\
 member M001 (individual) in Café Naderi
 joined 1403-01-15, birthday 1370-10-02; 4 events, 559,000 IRR spent
-balance: 64 stars
+balance: 64 stars (64 available, 0 pending) on 1403-11-03
+expiring: 64 stars on 1404-01-01
+
+earned      lot of                  points      left  spendable   expires
+1403-10-03  P1001 base                  18        18  1403-10-03  1404-01-01
+1403-10-03  P1001 birthday_month        18        18  1403-10-03  1404-01-01
+1403-10-12  P1004 base                   6         6  1403-10-12  1404-01-01
+1403-10-12  P1004 birthday_month         6         6  1403-10-12  1404-01-01
+1403-11-01  P1007 base                  31        16  1403-11-01  1404-01-01
 
 date        event  rule              points  reason
 1403-10-03  P1001  base                 +18  1 star per 10,000 IRR
@@ -91,7 +99,12 @@ ledger data/cafe.sqlite: top members by balance
 
 member M003 (business) in Café Naderi
 joined 1403-05-10; 2 events, 3,270,000 IRR spent
-balance: 300 stars
+balance: 300 stars (300 available, 0 pending) on 1403-11-03
+expiring: 300 stars on 1404-01-01
+
+earned      lot of        points      left  spendable   expires
+1403-10-04  P1003 base       200       200  1403-10-04  1404-01-01
+1403-11-02  P1008 base       100       100  1403-11-02  1404-01-01
 
 date        event  rule    points  reason
 1403-10-04  P1003  base      +200  1 star per 10,000 IRR
@@ -166,8 +179,8 @@ fn readme_walkthrough_prints_what_the_readme_shows() {
         .collect();
     assert_eq!(
         blocks.len(),
-        4,
-        "walk-through blocks: check, check with typos, import, member"
+        7,
+        "walk-through blocks: check, check with typos, import, member, advance twice, member"
     );
 
     let test = Test::new();
@@ -182,7 +195,7 @@ fn readme_walkthrough_prints_what_the_readme_shows() {
             String::from_utf8_lossy(&output.stdout)
         )
     };
-    let (first, typos, import, member) = (&blocks[0], &blocks[1], &blocks[2], &blocks[3]);
+    let (first, typos) = (&blocks[0], &blocks[1]);
     assert_eq!(run(&first.0), first.1);
 
     // Step 2: the two typos the README asks for.
@@ -202,6 +215,8 @@ fn readme_walkthrough_prints_what_the_readme_shows() {
     fs::write(&rhai, rhai_text).unwrap();
     fs::write(&yaml, yaml_text).unwrap();
 
-    assert_eq!(run(&import.0), import.1);
-    assert_eq!(run(&member.0), member.1);
+    // The rest run in order: import, statement, advances, statement after expiry.
+    for (command, output) in &blocks[2..] {
+        assert_eq!(&run(command), output, "bashgah {}", command.join(" "));
+    }
 }
