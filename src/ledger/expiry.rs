@@ -211,12 +211,19 @@ impl Ledger {
         Ok(added)
     }
 
-    /// The member's notices (e.g. expiring soon), oldest first: (kind, due, points).
-    pub fn notices(&self, member: &str) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+    /// The member's notices (e.g. expiring soon), oldest first.
+    pub fn notices(&self, member: &str) -> Result<Vec<Notice>> {
         let mut statement = self.connection().prepare_cached(
-            "SELECT kind, due, points FROM notices WHERE member = ?1 ORDER BY seq",
+            "SELECT kind, at, due, points FROM notices WHERE member = ?1 ORDER BY seq",
         )?;
-        let rows = statement.query_map([member], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = statement.query_map([member], |r| {
+            Ok(Notice {
+                kind: r.get(0)?,
+                at: r.get(1)?,
+                due: r.get(2)?,
+                points: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
