@@ -93,7 +93,8 @@ impl Ledger {
             member: member.to_owned(),
             kind: EventType::Adjustment,
             time: at,
-            amount: Decimal::ZERO,
+            // The points, so that the same id with other points is a conflict.
+            amount: points,
             original: None,
             currency: None,
             channel: None,
@@ -168,7 +169,7 @@ impl Ledger {
             member: from.to_owned(),
             kind: EventType::Transfer,
             time: at,
-            amount: Decimal::ZERO,
+            amount: points,
             original: None,
             currency: None,
             channel: None,
@@ -193,10 +194,15 @@ impl Ledger {
                 points.normalize()
             ));
         }
-        let reason = if reason.trim().is_empty() {
-            format!("transfer to `{to}`")
-        } else {
-            reason.trim().to_owned()
+        let (out_reason, in_reason) = match reason.trim() {
+            "" => (
+                format!("transfer to `{to}`"),
+                format!("transfer from `{from}`"),
+            ),
+            why => (
+                format!("transfer to `{to}`: {why}"),
+                format!("transfer from `{from}`: {why}"),
+            ),
         };
         self.record_policy(policy)?;
         let out = Outcome {
@@ -204,7 +210,7 @@ impl Ledger {
             awards: vec![Award {
                 rule: "transfer".into(),
                 points: -points,
-                reason: reason.clone(),
+                reason: out_reason,
                 policy_version: policy.id.clone(),
                 kind: EntryKind::TransferOut,
                 lot: None,
@@ -212,19 +218,26 @@ impl Ledger {
             trace: Vec::new(),
         };
         self.apply_event(&event, &event.fingerprint(), &out, &mut giver)?;
-        // The receiver's entry, and one lot per lot the giver used, with its expiry.
+        // The receiver's side is an event of their own (every entry belongs to an event of
+        // its member): one entry, and one lot per lot the giver used, with its expiry.
         let time = stored(at);
         let conn = self.connection();
+        let receiving = format!("{id}:in");
+        conn.prepare_cached(
+            "INSERT INTO events (id, member, type, time, amount, original, fingerprint, policy_version)
+             VALUES (?1, ?2, 'transfer', ?3, ?4, ?5, ?1, ?6)",
+        )?
+        .execute(params![receiving, to, time, points.normalize().to_string(), id, policy.id])?;
         conn.prepare_cached(
             "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
              VALUES (?1, ?2, ?3, 'transfer', ?4, ?5, ?6, 'transfer_in')",
         )?
         .execute(params![
             to,
-            id,
+            receiving,
             time,
             points.normalize().to_string(),
-            format!("transfer from `{from}`: {reason}"),
+            in_reason,
             policy.id
         ])?;
         let entry = conn.last_insert_rowid();
@@ -244,7 +257,7 @@ impl Ledger {
                 pending_until: at,
                 expires_at: expires.as_deref().and_then(crate::time::from_stored),
             };
-            let lot = self.create_lot(to, entry, id, part, terms, at)?;
+            let lot = self.create_lot(to, entry, &receiving, part, terms, at)?;
             if !receiver.debt.is_zero() {
                 let settled = receiver.debt.min(part);
                 self.use_lot(entry, lot, part, settled, UseKind::Settle)?;

@@ -4,6 +4,7 @@ mod harness;
 
 mod diagnostics;
 mod import;
+mod lifecycle;
 mod scripts;
 mod shipped;
 
