@@ -4,6 +4,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use bashgah::club::WhenSpent;
 use bashgah::import::{
     import_events, read_rows, FileFormat, ImportOptions, ImportReport, EVENT_COLUMNS,
 };
@@ -110,7 +111,14 @@ impl Club {
             .map(|l| l.remaining)
             .sum();
         let debt = self.ledger.balances(member, far).unwrap().debt;
-        assert_eq!(balance, lots - debt);
+        match self.policy.club.points.when_spent {
+            // A debt is kept beside the balance, which never goes below zero.
+            WhenSpent::Debt => {
+                assert_eq!(balance, lots);
+                assert!(balance >= Decimal::ZERO);
+            }
+            WhenSpent::NegativeBalance => assert_eq!(balance, lots - debt),
+        }
         let totals = self.ledger.lot_totals().unwrap();
         let used: Decimal = totals.used.iter().map(|(_, p)| *p).sum();
         assert_eq!(totals.awarded, totals.remaining + used);
@@ -309,19 +317,71 @@ fn a_return_after_a_rule_change_reverses_at_the_original_rate() {
     club.check_invariants("M1");
 }
 
-#[test]
-fn a_return_of_spent_points_leaves_a_debt_that_later_points_pay() {
-    let club = Club::new("");
+/// Earn 10, spend 8, return the purchase, earn 5 twice: what each `when_spent` records.
+fn return_of_spent_points(when_spent: &str) -> Club {
+    let club = Club::new(&format!("  when_spent: {when_spent}\n"));
     club.import("P1,M1,2025-03-01,100,purchase,\n");
     club.adjust("A1", "M1", "-8", "2025-03-02").unwrap();
     club.import("R1,M1,2025-03-03,100,return,P1\n");
+    club
+}
+
+#[test]
+fn a_return_of_spent_points_leaves_a_debt_that_later_points_pay() {
+    let club = return_of_spent_points("debt");
+    // The return takes the 2 points left and records 8 as owed; the balance stays at 0.
     assert_eq!(club.balances("M1", "2025-03-03"), (d("0"), d("0"), d("8")));
-    assert_eq!(club.balance("M1"), d("-8"));
+    assert_eq!(club.balance("M1"), d("0"));
+    club.check_invariants("M1");
     club.import("P2,M1,2025-03-04,50,purchase,\n");
     assert_eq!(club.balances("M1", "2025-03-04"), (d("0"), d("0"), d("3")));
     club.import("P3,M1,2025-03-05,50,purchase,\n");
     assert_eq!(club.balances("M1", "2025-03-05"), (d("2"), d("0"), d("0")));
+    let lines: Vec<(String, Decimal, String)> = club
+        .ledger
+        .statement("M1")
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.event, l.points, l.reason))
+        .collect();
+    let expected = [
+        ("P1", "10", "base"),
+        ("A1", "-8", "test"),
+        (
+            "R1",
+            "-2",
+            "return of 100 from `P1` (8 already spent: owed)",
+        ),
+        ("P2", "5", "base"),
+        ("P2", "-5", "pays what a return left owed"),
+        ("P3", "5", "base"),
+        ("P3", "-3", "pays what a return left owed"),
+    ];
+    let expected: Vec<(String, Decimal, String)> = expected
+        .iter()
+        .map(|(e, p, r)| (e.to_string(), d(p), r.to_string()))
+        .collect();
+    assert_eq!(lines, expected);
+    club.check_invariants("M1");
+}
+
+#[test]
+fn a_club_may_let_the_balance_go_below_zero_instead() {
+    let club = return_of_spent_points("negative_balance");
+    assert_eq!(club.balance("M1"), d("-8"));
+    club.check_invariants("M1");
+    assert_eq!(club.balances("M1", "2025-03-03"), (d("0"), d("0"), d("8")));
+    club.import("P2,M1,2025-03-04,50,purchase,\nP3,M1,2025-03-05,50,purchase,\n");
     assert_eq!(club.balance("M1"), d("2"));
+    assert_eq!(club.balances("M1", "2025-03-05"), (d("2"), d("0"), d("0")));
+    let points: Vec<Decimal> = club
+        .ledger
+        .statement("M1")
+        .unwrap()
+        .iter()
+        .map(|l| l.points)
+        .collect();
+    assert_eq!(points, vec![d("10"), d("-8"), d("-10"), d("5"), d("5")]);
     club.check_invariants("M1");
 }
 

@@ -89,6 +89,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     let event = input.event;
     let mut outcome = Outcome {
         policy_version: policy.id.clone(),
+        when_spent: policy.club.points.when_spent,
         awards: Vec::new(),
         trace: Vec::new(),
     };

@@ -39,10 +39,10 @@ pub struct MemberStats {
 }
 
 impl MemberState {
-    /// Updates balance and lifetime figures for an applied event. Window figures are
-    /// recomputed from the ledger before each evaluation, so they are left alone.
-    pub fn record(&mut self, event: &super::Event, outcome: &super::Outcome) {
-        self.balance += outcome.total_points();
+    /// Updates lifetime figures for an applied event (the ledger updates the balance as
+    /// it writes entries). Window figures are recomputed from the ledger before each
+    /// evaluation, so they are left alone.
+    pub fn record(&mut self, event: &super::Event) {
         if event.kind == super::EventType::Purchase {
             self.stats.spend_total += event.amount;
             self.stats.visits_total += 1;

@@ -30,6 +30,8 @@ pub enum EntryKind {
     Adjust,
     TransferIn,
     TransferOut,
+    /// Points taken from new earnings to pay a debt a return left.
+    Settle,
 }
 
 impl EntryKind {
@@ -41,6 +43,7 @@ impl EntryKind {
             EntryKind::Adjust => "adjust",
             EntryKind::TransferIn => "transfer_in",
             EntryKind::TransferOut => "transfer_out",
+            EntryKind::Settle => "settle",
         }
     }
 }
@@ -78,6 +81,8 @@ pub enum RuleStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub policy_version: String,
+    /// How the ledger records points taken that were already spent.
+    pub when_spent: crate::club::WhenSpent,
     pub awards: Vec<Award>,
     pub trace: Vec<RuleTrace>,
 }

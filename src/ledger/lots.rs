@@ -120,55 +120,48 @@ impl Ledger {
         Ok(self.connection().last_insert_rowid())
     }
 
-    /// Takes up to `points` (positive) from the member's lots, oldest first, recording
-    /// the use under ledger entry `entry`. Returns what could not be taken.
-    pub(super) fn take_from_lots(
+    /// Which lots `points` (positive) would come from, oldest first: (lot, remaining, used).
+    /// Less than `points` in all if the member does not have them.
+    pub(super) fn plan_take(
         &self,
         member: &str,
-        entry: i64,
         points: Decimal,
         at: DateTime<Utc>,
         take: Take,
-        kind: UseKind,
-    ) -> Result<Decimal> {
-        let mut needed = points;
+    ) -> Result<Vec<(i64, Decimal, Decimal)>> {
         let now = stored(at);
-        let candidates: Vec<(i64, Decimal)> = {
-            let mut statement;
-            let rows = match take {
-                Take::Available => {
-                    statement = self.connection().prepare_cached(
-                        "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
-                         AND pending_until <= ?2 AND (expires_at IS NULL OR expires_at > ?2)
-                         ORDER BY earned_at, seq",
-                    )?;
-                    statement.query_map(params![member, now], seq_and_remaining)?
-                }
-                Take::Any { first } => {
-                    statement = self.connection().prepare_cached(
-                        "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
-                         AND (expires_at IS NULL OR expires_at > ?2)
-                         ORDER BY (event IS NOT ?3), earned_at, seq",
-                    )?;
-                    statement.query_map(params![member, now, first], seq_and_remaining)?
-                }
-            };
-            let mut out = Vec::new();
-            for row in rows {
-                let (seq, remaining) = row?;
-                out.push((seq, number(&remaining)?));
+        let mut statement;
+        let rows = match take {
+            Take::Available => {
+                statement = self.connection().prepare_cached(
+                    "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
+                     AND pending_until <= ?2 AND (expires_at IS NULL OR expires_at > ?2)
+                     ORDER BY earned_at, seq",
+                )?;
+                statement.query_map(params![member, now], seq_and_remaining)?
             }
-            out
+            Take::Any { first } => {
+                statement = self.connection().prepare_cached(
+                    "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
+                     AND (expires_at IS NULL OR expires_at > ?2)
+                     ORDER BY (event IS NOT ?3), earned_at, seq",
+                )?;
+                statement.query_map(params![member, now, first], seq_and_remaining)?
+            }
         };
-        for (lot, remaining) in candidates {
+        let mut needed = points;
+        let mut plan = Vec::new();
+        for row in rows {
             if needed.is_zero() {
                 break;
             }
+            let (lot, remaining) = row?;
+            let remaining = number(&remaining)?;
             let used = remaining.min(needed);
-            self.use_lot(entry, lot, remaining, used, kind)?;
+            plan.push((lot, remaining, used));
             needed -= used;
         }
-        Ok(needed)
+        Ok(plan)
     }
 
     /// Takes `used` of lot `lot` (which has `remaining` left) for `entry`.

@@ -9,8 +9,7 @@ use rusqlite::params;
 use rust_decimal::Decimal;
 
 use super::expiry::AdvanceReport;
-use super::lots::UseKind;
-use super::store::{EventLookup, Ledger, LedgerError};
+use super::store::{EntryContext, EventLookup, Ledger, LedgerError};
 use crate::engine::{Award, EntryKind, Event, EventType, LotTerms, MemberState, Outcome};
 use crate::policy::Policy;
 use crate::time::stored;
@@ -123,6 +122,7 @@ impl Ledger {
         });
         let outcome = Outcome {
             policy_version: policy.id.clone(),
+            when_spent: policy.club.points.when_spent,
             awards: vec![Award {
                 rule: "adjustment".into(),
                 points,
@@ -207,6 +207,7 @@ impl Ledger {
         self.record_policy(policy)?;
         let out = Outcome {
             policy_version: policy.id.clone(),
+            when_spent: policy.club.points.when_spent,
             awards: vec![Award {
                 rule: "transfer".into(),
                 points: -points,
@@ -228,19 +229,21 @@ impl Ledger {
              VALUES (?1, ?2, 'transfer', ?3, ?4, ?5, ?1, ?6)",
         )?
         .execute(params![receiving, to, time, points.normalize().to_string(), id, policy.id])?;
-        conn.prepare_cached(
-            "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
-             VALUES (?1, ?2, ?3, 'transfer', ?4, ?5, ?6, 'transfer_in')",
-        )?
-        .execute(params![
+        let context = EntryContext {
+            event: &receiving,
+            time: &time,
+            policy_version: &policy.id,
+            when_spent: policy.club.points.when_spent,
+        };
+        let entry = self.insert_entry(
             to,
-            receiving,
-            time,
-            points.normalize().to_string(),
-            in_reason,
-            policy.id
-        ])?;
-        let entry = conn.last_insert_rowid();
+            &context,
+            "transfer",
+            points,
+            &in_reason,
+            EntryKind::TransferIn,
+        )?;
+        receiver.balance += points;
         let used: Vec<(String, Option<String>)> = {
             let mut statement = conn.prepare_cached(
                 "SELECT u.points, l.expires_at FROM lot_uses u JOIN lots l ON l.seq = u.lot
@@ -258,13 +261,8 @@ impl Ledger {
                 expires_at: expires.as_deref().and_then(crate::time::from_stored),
             };
             let lot = self.create_lot(to, entry, &receiving, part, terms, at)?;
-            if !receiver.debt.is_zero() {
-                let settled = receiver.debt.min(part);
-                self.use_lot(entry, lot, part, settled, UseKind::Settle)?;
-                receiver.debt -= settled;
-            }
+            self.settle_debt(&mut receiver, lot, part, entry, &context)?;
         }
-        receiver.balance += points;
         self.save_member(&giver, false)?;
         self.save_member(&receiver, false)?;
         self.set_clock(at)?;

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::lots::{Take, UseKind};
 use super::migrations::MIGRATIONS;
+use crate::club::WhenSpent;
 use crate::engine::{
     Award, EntryKind, Event, EventType, LotTerms, MemberState, MemberStats, OriginalRecord, Outcome,
 };
@@ -35,6 +36,15 @@ impl LedgerError {
 }
 
 type Result<T> = std::result::Result<T, LedgerError>;
+
+/// Where a ledger entry is written: its event, time, policy version, and the club's
+/// choice for points taken that were already spent.
+pub struct EntryContext<'a> {
+    pub event: &'a str,
+    pub time: &'a str,
+    pub policy_version: &'a str,
+    pub when_spent: WhenSpent,
+}
 
 /// Whether an event id is already in the ledger, and with what content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,38 +370,40 @@ impl Ledger {
                 outcome.policy_version,
             ])?;
         for award in &outcome.awards {
-            self.write_entry(event, &time, award, member)?;
+            self.write_entry(event, &time, award, member, outcome.when_spent)?;
         }
-        member.record(event, outcome);
+        member.record(event);
         Ok(())
     }
 
     /// One ledger entry and what it does to lots: points added become a lot (first paying
-    /// any debt); points taken use lots up, oldest first, and what is missing becomes debt.
+    /// any debt); points taken use lots up, oldest first. What is missing becomes debt:
+    /// with `when_spent: debt` the entry records only what it could take (the balance
+    /// never goes below zero), with `negative_balance` all of it.
     fn write_entry(
         &self,
         event: &Event,
         time: &str,
         award: &Award,
         member: &mut MemberState,
-    ) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                member.id,
-                event.id,
-                time,
-                award.rule,
-                award.points.to_string(),
-                award.reason,
-                award.policy_version,
-                award.kind.as_str(),
-            ])?;
-        let entry = self.conn.last_insert_rowid();
+        when_spent: WhenSpent,
+    ) -> Result<()> {
+        let context = EntryContext {
+            event: &event.id,
+            time,
+            policy_version: &award.policy_version,
+            when_spent,
+        };
         if award.points.is_sign_positive() {
+            let entry = self.insert_entry(
+                &member.id,
+                &context,
+                &award.rule,
+                award.points,
+                &award.reason,
+                award.kind,
+            )?;
+            member.balance += award.points;
             let terms = award.lot.unwrap_or(LotTerms {
                 pending_until: event.time,
                 expires_at: None,
@@ -404,29 +416,110 @@ impl Ledger {
                 terms,
                 event.time,
             )?;
-            if !member.debt.is_zero() {
-                let settled = member.debt.min(award.points);
-                self.use_lot(entry, lot, award.points, settled, UseKind::Settle)?;
-                member.debt -= settled;
-            }
-        } else {
-            let (take, kind) = match award.kind {
-                EntryKind::Reverse => (
-                    Take::Any {
-                        first: event.original.as_deref(),
-                    },
-                    UseKind::Reverse,
-                ),
-                EntryKind::Expire => (Take::Any { first: None }, UseKind::Expire),
-                // Spends the member chose: only points they can spend now (checked before).
-                EntryKind::Adjust | EntryKind::TransferOut => (Take::Available, UseKind::Spend),
-                _ => (Take::Any { first: None }, UseKind::Spend),
-            };
-            let missing =
-                self.take_from_lots(&member.id, entry, -award.points, event.time, take, kind)?;
-            member.debt += missing;
+            self.settle_debt(member, lot, award.points, entry, &context)?;
+            return Ok(());
         }
-        Ok(entry)
+        let (take, kind) = match award.kind {
+            EntryKind::Reverse => (
+                Take::Any {
+                    first: event.original.as_deref(),
+                },
+                UseKind::Reverse,
+            ),
+            // Spends the member chose: only points they can spend now (checked before).
+            EntryKind::Adjust | EntryKind::TransferOut => (Take::Available, UseKind::Spend),
+            _ => (Take::Any { first: None }, UseKind::Spend),
+        };
+        let wanted = -award.points;
+        let plan = self.plan_take(&member.id, wanted, event.time, take)?;
+        let taken: Decimal = plan.iter().map(|(_, _, used)| *used).sum();
+        let missing = wanted - taken;
+        let (points, reason) = match when_spent {
+            WhenSpent::Debt if !missing.is_zero() => (
+                -taken,
+                format!(
+                    "{} ({} already spent: owed)",
+                    award.reason,
+                    missing.normalize()
+                ),
+            ),
+            _ => (award.points, award.reason.clone()),
+        };
+        let entry = self.insert_entry(
+            &member.id,
+            &context,
+            &award.rule,
+            points,
+            &reason,
+            award.kind,
+        )?;
+        member.balance += points;
+        for (lot, remaining, used) in plan {
+            self.use_lot(entry, lot, remaining, used, kind)?;
+        }
+        member.debt += missing;
+        Ok(())
+    }
+
+    pub(super) fn insert_entry(
+        &self,
+        member: &str,
+        context: &EntryContext,
+        rule: &str,
+        points: Decimal,
+        reason: &str,
+        kind: EntryKind,
+    ) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                member,
+                context.event,
+                context.time,
+                rule,
+                points.normalize().to_string(),
+                reason,
+                context.policy_version,
+                kind.as_str(),
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Pays the member's debt from a new lot (`lot`, of `points`, made by `entry`). With
+    /// `when_spent: debt` the payment is an entry of its own; with `negative_balance` the
+    /// balance already went below zero, so the lot is only marked as used.
+    pub(super) fn settle_debt(
+        &self,
+        member: &mut MemberState,
+        lot: i64,
+        points: Decimal,
+        entry: i64,
+        context: &EntryContext,
+    ) -> Result<()> {
+        if member.debt.is_zero() {
+            return Ok(());
+        }
+        let settled = member.debt.min(points);
+        let use_entry = match context.when_spent {
+            WhenSpent::NegativeBalance => entry,
+            WhenSpent::Debt => {
+                member.balance -= settled;
+                self.insert_entry(
+                    &member.id,
+                    context,
+                    "debt",
+                    -settled,
+                    "pays what a return left owed",
+                    EntryKind::Settle,
+                )?
+            }
+        };
+        self.use_lot(use_entry, lot, points, settled, UseKind::Settle)?;
+        member.debt -= settled;
+        Ok(())
     }
 
     /// Saves a member's row: all of it if new, else balance and activity figures.
