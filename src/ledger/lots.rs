@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use super::store::{Ledger, LedgerError};
 use crate::engine::LotTerms;
-use crate::time::{from_stored, stored};
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
@@ -94,9 +93,9 @@ fn number(text: &str) -> Result<Decimal> {
         .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
 }
 
-fn instant(text: &str) -> Result<DateTime<Utc>> {
-    from_stored(text)
-        .ok_or_else(|| LedgerError::corrupt(format!("`{text}` in the ledger is not a time")))
+fn instant(seconds: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| LedgerError::corrupt(format!("`{seconds}` in the ledger is not a time")))
 }
 
 impl Ledger {
@@ -116,7 +115,15 @@ impl Ledger {
                 "INSERT INTO lots (member, entry, event, points, remaining, earned_at, pending_until, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![member, entry, event, text, stored(earned), stored(terms.pending_until), terms.expires_at.map(stored)])?;
+            .execute(params![
+                member,
+                entry,
+                event,
+                text,
+                earned.timestamp(),
+                terms.pending_until.timestamp(),
+                terms.expires_at.map(|t| t.timestamp())
+            ])?;
         Ok(self.connection().last_insert_rowid())
     }
 
@@ -129,7 +136,7 @@ impl Ledger {
         at: DateTime<Utc>,
         take: Take,
     ) -> Result<Vec<(i64, Decimal, Decimal)>> {
-        let now = stored(at);
+        let now = at.timestamp();
         let mut statement;
         let rows = match take {
             Take::Available => {
@@ -225,9 +232,9 @@ impl Ledger {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<i64>>(6)?,
                 r.get::<_, String>(7)?,
             ))
         })?;
@@ -240,9 +247,9 @@ impl Ledger {
                 rule,
                 points: number(&points)?,
                 remaining: number(&remaining)?,
-                earned_at: instant(&earned)?,
-                pending_until: instant(&pending)?,
-                expires_at: expires.as_deref().map(instant).transpose()?,
+                earned_at: instant(earned)?,
+                pending_until: instant(pending)?,
+                expires_at: expires.map(instant).transpose()?,
             });
         }
         Ok(lots)

@@ -244,7 +244,7 @@ impl Ledger {
             EntryKind::TransferIn,
         )?;
         receiver.balance += points;
-        let used: Vec<(String, Option<String>)> = {
+        let used: Vec<(String, Option<i64>)> = {
             let mut statement = conn.prepare_cached(
                 "SELECT u.points, l.expires_at FROM lot_uses u JOIN lots l ON l.seq = u.lot
                  WHERE u.entry = (SELECT MAX(seq) FROM ledger WHERE event = ?1 AND kind = 'transfer_out') ORDER BY u.rowid",
@@ -258,7 +258,8 @@ impl Ledger {
                 .map_err(|_| LedgerError::corrupt("a lot use is not a number"))?;
             let terms = LotTerms {
                 pending_until: at,
-                expires_at: expires.as_deref().and_then(crate::time::from_stored),
+                expires_at: expires
+                    .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0)),
             };
             let lot = self.create_lot(to, entry, &receiving, part, terms, at)?;
             self.settle_debt(&mut receiver, lot, part, entry, &context)?;

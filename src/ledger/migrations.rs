@@ -76,13 +76,15 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         event TEXT NOT NULL,
         points TEXT NOT NULL,
         remaining TEXT NOT NULL,
-        earned_at TEXT NOT NULL,
-        pending_until TEXT NOT NULL,
-        expires_at TEXT
+        -- Unix seconds: a lot is written for every award, and integers are cheaper to
+        -- store, index and compare than formatted times.
+        earned_at INTEGER NOT NULL,
+        pending_until INTEGER NOT NULL,
+        expires_at INTEGER
     );
+    -- Every use of lots starts from a member's open lots, oldest first; one index serves
+    -- them all (each index costs every award a b-tree insert).
     CREATE INDEX lots_open ON lots(member, earned_at) WHERE remaining != '0';
-    CREATE INDEX lots_event ON lots(event);
-    CREATE INDEX lots_expiry ON lots(expires_at) WHERE remaining != '0' AND expires_at IS NOT NULL;
     CREATE TABLE lot_uses (
         entry INTEGER NOT NULL,
         lot INTEGER NOT NULL,
