@@ -68,6 +68,7 @@ fn evaluation_is_pure_and_traced() {
         currency: None,
         channel: None,
         store: None,
+        credit_used: None,
         items: Vec::new(),
         attributes: BTreeMap::new(),
     };

@@ -38,6 +38,15 @@ enum Op {
         to: usize,
         points: u32,
     },
+    /// Redeem reward `nth` of the catalogue (one has a stock of 2).
+    Redeem {
+        member: usize,
+        nth: usize,
+    },
+    Convert {
+        member: usize,
+        points: u32,
+    },
     Advance {
         days: u32,
     },
@@ -50,6 +59,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..3usize, 1..80u32).prop_map(|(member, points)| Op::Spend { member, points }),
         1 => (0..3usize, 1..50u32).prop_map(|(member, points)| Op::Grant { member, points }),
         1 => (0..3usize, 0..3usize, 1..60u32).prop_map(|(from, to, points)| Op::Transfer { from, to, points }),
+        2 => (0..3usize, 0..2usize).prop_map(|(member, nth)| Op::Redeem { member, nth }),
+        1 => (0..3usize, 1..60u32).prop_map(|(member, points)| Op::Convert { member, points }),
         2 => (0..90u32).prop_map(|days| Op::Advance { days }),
     ]
 }
@@ -66,7 +77,9 @@ fn club(when_spent: WhenSpent) -> (tempfile::TempDir, Policy) {
         club.join("club.yaml"),
         format!(
             "id: shop\nname: Shop\ncurrency: EUR\npoints:\n  pending: 3d\n  transfers: true\n  when_spent: {when}\n  \
-             expiry: {{after: 2m, inactivity: 4m, warn_before: 10d}}\nrules:\n  - {{id: base, function: base}}\n"
+             expiry: {{after: 2m, inactivity: 4m, warn_before: 10d}}\nrules:\n  - {{id: base, function: base}}\n\
+             rewards:\n  - {{id: cup, cost: 7, kind: gift}}\n  - {{id: code, cost: 15, kind: discount_code, stock: 2}}\n\
+             credit: {{rate: 100, minimum: 10}}\n"
         ),
     )
     .unwrap();
@@ -168,6 +181,33 @@ fn play(ledger: &Ledger, policy: &Policy, ops: &[Op]) {
                     Err(_) => ledger.rollback().unwrap(),
                 }
             }
+            Op::Redeem { member, nth } => {
+                if ledger.member_summary(MEMBERS[*member]).unwrap().is_none() {
+                    continue;
+                }
+                let reward = ["cup", "code"][*nth];
+                ledger.begin().unwrap();
+                match ledger.redeem(policy, &format!("X{step}"), MEMBERS[*member], reward, now) {
+                    Ok(_) => ledger.commit().unwrap(),
+                    Err(_) => ledger.rollback().unwrap(),
+                }
+            }
+            Op::Convert { member, points } => {
+                if ledger.member_summary(MEMBERS[*member]).unwrap().is_none() {
+                    continue;
+                }
+                ledger.begin().unwrap();
+                match ledger.convert(
+                    policy,
+                    &format!("C{step}"),
+                    MEMBERS[*member],
+                    Decimal::from(*points),
+                    now,
+                ) {
+                    Ok(_) => ledger.commit().unwrap(),
+                    Err(_) => ledger.rollback().unwrap(),
+                }
+            }
             Op::Advance { days } => {
                 now += Duration::days(i64::from(*days));
                 ledger.begin().unwrap();
@@ -209,7 +249,15 @@ fn check(ledger: &Ledger, policy: &Policy, now: DateTime<Utc>) {
         }
         // Lots due to expire but not yet expired do not count as available or pending.
         assert!(b.available + b.pending <= lots);
+        assert!(
+            summary.credit >= Decimal::ZERO,
+            "{member}: credit cannot go below zero"
+        );
     }
+    assert!(
+        ledger.redemptions_of("code", None).unwrap() <= 2,
+        "the stock of `code` is 2"
+    );
     let totals = ledger.lot_totals().unwrap();
     let used: Decimal = totals.used.iter().map(|(_, p)| *p).sum();
     assert_eq!(

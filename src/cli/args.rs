@@ -96,6 +96,22 @@ pub enum Command {
         #[command(flatten)]
         when: WhenArgs,
     },
+    /// Spend a member's points on a reward from the club's catalogue.
+    Redeem {
+        club: String,
+        member: String,
+        reward: String,
+        #[command(flatten)]
+        when: WhenArgs,
+    },
+    /// Turn a member's points into credit, at the club's rate.
+    Convert {
+        club: String,
+        member: String,
+        points: String,
+        #[command(flatten)]
+        when: WhenArgs,
+    },
     /// Load every shipped club, import its examples and show the result.
     Demo {
         /// Folder with one sub-folder of sample files per club.

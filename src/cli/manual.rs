@@ -24,8 +24,13 @@ fn prepare(
     when: &WhenArgs,
 ) -> Result<Prepared, CommandError> {
     let policy = workspace.load_policy(club)?;
-    let points = crate::amount::parse_amount(points)
-        .map_err(|m| CommandError(format!("error: points: {m}\n")))?;
+    // Redemptions have no points argument: the reward says what it costs.
+    let points = if points.is_empty() {
+        Decimal::ZERO
+    } else {
+        crate::amount::parse_amount(points)
+            .map_err(|m| CommandError(format!("error: points: {m}\n")))?
+    };
     let at = match &when.at {
         Some(text) => parse_event_time(text, policy.club.calendar, policy.zone)
             .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
@@ -121,5 +126,55 @@ pub fn transfer(
     finish(&p.ledger, &done, || {
         p.ledger
             .transfer(&p.policy, &id, from, to, p.points, reason, p.at)
+    })
+}
+
+pub fn redeem(
+    workspace: &Workspace,
+    club: &str,
+    member: &str,
+    reward: &str,
+    when: &WhenArgs,
+) -> Result<ExitCode, CommandError> {
+    let p = prepare(workspace, club, "", when)?;
+    let id = when
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("redeem:{member}:{reward}:{}", stored(p.at)));
+    let mut code = None;
+    let result = finish(
+        &p.ledger,
+        &format!("`{member}` redeemed `{reward}` ({id})"),
+        || {
+            let redemption = p.ledger.redeem(&p.policy, &id, member, reward, p.at)?;
+            code = redemption.code;
+            Ok(redemption.applied)
+        },
+    );
+    if let (Ok(ExitCode::Ok), Some(code)) = (&result, code) {
+        println!("code: {code}");
+    }
+    result
+}
+
+pub fn convert(
+    workspace: &Workspace,
+    club: &str,
+    member: &str,
+    points: &str,
+    when: &WhenArgs,
+) -> Result<ExitCode, CommandError> {
+    let p = prepare(workspace, club, points, when)?;
+    let id = when
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("convert:{member}:{}", stored(p.at)));
+    let done = format!(
+        "converted {} {} of `{member}` to credit ({id})",
+        p.points.normalize(),
+        p.policy.club.points.name
+    );
+    finish(&p.ledger, &done, || {
+        p.ledger.convert(&p.policy, &id, member, p.points, p.at)
     })
 }

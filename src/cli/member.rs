@@ -187,6 +187,13 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
         grouped(b.pending),
         club_time(policy, view.at)
     );
+    if policy.club.credit.is_some() || !view.summary.credit.is_zero() {
+        out.push_str(&format!(
+            "credit: {} {}\n",
+            grouped(view.summary.credit),
+            policy.club.currency
+        ));
+    }
     if !b.debt.is_zero() {
         out.push_str(&match policy.club.points.when_spent {
             crate::club::WhenSpent::Debt => format!(

@@ -69,6 +69,18 @@ pub fn run(cli: Cli) -> ExitCode {
             reason,
             when,
         } => manual::transfer(&workspace, &club, &from, &to, &points, &reason, &when),
+        Command::Redeem {
+            club,
+            member,
+            reward,
+            when,
+        } => manual::redeem(&workspace, &club, &member, &reward, &when),
+        Command::Convert {
+            club,
+            member,
+            points,
+            when,
+        } => manual::convert(&workspace, &club, &member, &points, &when),
         Command::Demo { examples } => demo::run(&workspace, &examples),
     };
     match result {

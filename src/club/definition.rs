@@ -45,9 +45,12 @@ pub struct ClubDefinition {
     /// Member tiers (bronze, silver, gold...). Checked now; applied in a later version.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<TierDefinition>,
-    /// Rewards catalogue. Reserved for a later version.
+    /// What members can spend points on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rewards: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub rewards: Vec<RewardDefinition>,
+    /// Turning points into credit, a wallet in the club's currency that pays purchases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<CreditSettings>,
     /// Commitment-based deals. Reserved for a later version.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deals: Vec<serde_json::Map<String, serde_json::Value>>,
@@ -206,6 +209,78 @@ fn default_rule_events() -> Vec<EventType> {
 
 fn default_true() -> bool {
     true
+}
+
+/// A reward members can redeem points for.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RewardDefinition {
+    /// Identifier used with `bashgah redeem`, e.g. `free-coffee`.
+    pub id: String,
+    /// The title per language, e.g. `{en: Free coffee, fa: قهوه رایگان}`.
+    #[serde(default)]
+    pub title: BTreeMap<String, String>,
+    /// Points it costs.
+    pub cost: Decimal,
+    pub kind: RewardKind,
+    /// How many can be redeemed in all; none means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<u64>,
+    /// How many times one member may redeem it; none means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_member: Option<u64>,
+    /// Member types that may redeem it; empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_types: Vec<String>,
+    /// Tiers that may redeem it; empty means all. (Tiers are applied in a later version.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<String>,
+    /// First day it can be redeemed, in the club's calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// Last day it can be redeemed, in the club's calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// For `kind: credit`: the amount put in the member's credit wallet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Decimal>,
+    /// For `kind: partner`: the partner that honours it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
+}
+
+/// What a reward is. Discount codes, gift cards and partner rewards get a unique code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RewardKind {
+    DiscountCode,
+    Gift,
+    FreeShipping,
+    GiftCard,
+    Service,
+    Partner,
+    Credit,
+}
+
+impl RewardKind {
+    /// Whether redeeming it issues a code the member shows or types in.
+    pub fn has_code(self) -> bool {
+        matches!(
+            self,
+            RewardKind::DiscountCode | RewardKind::GiftCard | RewardKind::Partner
+        )
+    }
+}
+
+/// Points to credit: `rate` of the club's currency per point, from `minimum` points.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CreditSettings {
+    /// Currency per point, e.g. 1000 (1 point = 1,000 IRR).
+    pub rate: Decimal,
+    /// The fewest points that can be converted at once.
+    #[serde(default)]
+    pub minimum: Decimal,
 }
 
 /// A member tier. Checked now; applied in a later version.

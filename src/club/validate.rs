@@ -143,9 +143,9 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
         }
     }
     validate_tiers(file, &mut out);
-    for section in ["rewards", "deals", "campaigns"] {
+    validate_rewards(file, &mut out);
+    for section in ["deals", "campaigns"] {
         let used = match section {
-            "rewards" => !club.rewards.is_empty(),
             "deals" => !club.deals.is_empty(),
             _ => !club.campaigns.is_empty(),
         };
@@ -263,5 +263,97 @@ fn validate_expiry(
             &path("warn_before"),
             "`warn_before` is set, but nothing expires",
         ));
+    }
+}
+
+fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let club = &file.definition;
+    let member_types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
+    let tiers: Vec<&str> = club.tiers.iter().map(|t| t.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, reward) in club.rewards.iter().enumerate() {
+        let at = |key| [Key("rewards"), Index(i), Key(key)];
+        if !seen.insert(reward.id.as_str()) {
+            out.push(file.error_at(
+                &at("id"),
+                format!("reward `{}` is defined twice", reward.id),
+            ));
+        }
+        if reward.cost <= rust_decimal::Decimal::ZERO {
+            out.push(file.error_at(
+                &at("cost"),
+                format!("reward `{}` must cost more than 0 points", reward.id),
+            ));
+        }
+        for (j, member_type) in reward.member_types.iter().enumerate() {
+            if !member_types.contains(&member_type.as_str()) {
+                let mut diagnostic = file.error_at(
+                    &[Key("rewards"), Index(i), Key("member_types"), Index(j)],
+                    format!(
+                        "reward `{}` names unknown member type `{member_type}`",
+                        reward.id
+                    ),
+                );
+                if let Some(near) = did_you_mean(member_type, member_types.iter().copied()) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                }
+                out.push(diagnostic);
+            }
+        }
+        for (j, tier) in reward.tiers.iter().enumerate() {
+            if !tiers.contains(&tier.as_str()) {
+                out.push(file.error_at(
+                    &[Key("rewards"), Index(i), Key("tiers"), Index(j)],
+                    format!("reward `{}` names unknown tier `{tier}`", reward.id),
+                ));
+            }
+        }
+        let mut dates = Vec::new();
+        for key in ["valid_from", "valid_until"] {
+            let text = if key == "valid_from" {
+                &reward.valid_from
+            } else {
+                &reward.valid_until
+            };
+            if let Some(text) = text {
+                match club.calendar.parse_date(text) {
+                    Ok(date) => dates.push(date),
+                    Err(message) => out.push(file.error_at(&at(key), message)),
+                }
+            }
+        }
+        if let [from, until] = dates.as_slice() {
+            if from > until {
+                out.push(file.error_at(
+                    &at("valid_until"),
+                    format!("reward `{}` ends before it starts", reward.id),
+                ));
+            }
+        }
+        match (reward.kind, reward.credit) {
+            (super::RewardKind::Credit, None) => out.push(
+                file.error_at(
+                    &at("kind"),
+                    format!(
+                        "reward `{}` is credit but says no `credit:` amount",
+                        reward.id
+                    ),
+                )
+                .with_help("add e.g. `credit: 100000`, the amount put in the member's wallet"),
+            ),
+            (kind, Some(_)) if kind != super::RewardKind::Credit => out.push(file.error_at(
+                &at("credit"),
+                "`credit:` is only for rewards of `kind: credit`",
+            )),
+            _ => {}
+        }
+    }
+    if let Some(credit) = &club.credit {
+        if credit.rate <= rust_decimal::Decimal::ZERO {
+            out.push(file.error_at(
+                &[Key("credit"), Key("rate")],
+                "the credit rate must be more than 0",
+            ));
+        }
     }
 }

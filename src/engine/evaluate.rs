@@ -96,6 +96,20 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     if event.kind == EventType::Return {
         outcome.awards = reverse_original(policy, event, input.original)?;
     }
+    if let Some(credit) = event.credit_used {
+        if credit > input.member.credit {
+            return Err(EvalError::input(
+                "credit_used",
+                format!(
+                    "`{}` has {} {} of credit, less than the {} used",
+                    event.member,
+                    input.member.credit.normalize(),
+                    policy.club.currency,
+                    credit.normalize()
+                ),
+            ));
+        }
+    }
 
     let wanted = |rule: &CompiledRule| {
         let definition = &policy.club.rules[rule.index];

@@ -27,6 +27,10 @@ pub enum EventType {
     Adjustment,
     /// Points moved between two members.
     Transfer,
+    /// A reward redeemed.
+    Redemption,
+    /// Points turned into credit.
+    Conversion,
 }
 
 impl EventType {
@@ -42,6 +46,8 @@ impl EventType {
             EventType::Expiry => "expiry",
             EventType::Adjustment => "adjustment",
             EventType::Transfer => "transfer",
+            EventType::Redemption => "redemption",
+            EventType::Conversion => "conversion",
         }
     }
 
@@ -54,6 +60,8 @@ impl EventType {
             "expiry" => Some(EventType::Expiry),
             "adjustment" => Some(EventType::Adjustment),
             "transfer" => Some(EventType::Transfer),
+            "redemption" => Some(EventType::Redemption),
+            "conversion" => Some(EventType::Conversion),
             _ => None,
         }
     }
@@ -97,6 +105,9 @@ pub struct Event {
     pub channel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<String>,
+    /// Part of the amount paid from the member's credit wallet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_used: Option<Decimal>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<LineItem>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -129,6 +140,10 @@ impl Event {
                 Some(text) => field(text.as_bytes()),
                 None => field(b"\xff"),
             }
+        }
+        match self.credit_used {
+            Some(credit) => number(credit, &mut field),
+            None => field(b"\xff"),
         }
         field(&(self.items.len() as u32).to_le_bytes());
         for item in &self.items {
@@ -169,6 +184,7 @@ mod tests {
             currency: None,
             channel: None,
             store: Some("s1".into()),
+            credit_used: None,
             items: Vec::new(),
             attributes: BTreeMap::new(),
         }

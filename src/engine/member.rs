@@ -20,6 +20,8 @@ pub struct MemberState {
     pub balance: Decimal,
     /// Points a return took back after they were spent; later earnings settle it first.
     pub debt: Decimal,
+    /// Money in the member's credit wallet, in the club's currency.
+    pub credit: Decimal,
     pub stats: MemberStats,
 }
 
@@ -64,6 +66,7 @@ impl MemberState {
             attributes: BTreeMap::new(),
             balance: Decimal::ZERO,
             debt: Decimal::ZERO,
+            credit: Decimal::ZERO,
             stats: MemberStats::default(),
         }
     }

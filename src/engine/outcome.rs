@@ -32,6 +32,9 @@ pub enum EntryKind {
     TransferOut,
     /// Points taken from new earnings to pay a debt a return left.
     Settle,
+    Redeem,
+    /// Points turned into credit.
+    Convert,
 }
 
 impl EntryKind {
@@ -44,6 +47,8 @@ impl EntryKind {
             EntryKind::TransferIn => "transfer_in",
             EntryKind::TransferOut => "transfer_out",
             EntryKind::Settle => "settle",
+            EntryKind::Redeem => "redeem",
+            EntryKind::Convert => "convert",
         }
     }
 }

@@ -165,6 +165,7 @@ pub fn register(engine: &mut Engine) {
         string_map(&m.0.member.attributes)
     });
     engine.register_get("balance", |m: &mut ScriptMember| m.0.member.balance);
+    engine.register_get("credit", |m: &mut ScriptMember| m.0.member.credit);
     engine.register_get("stats", |m: &mut ScriptMember| {
         let stats = &m.0.member.stats;
         let decimal = |d: Decimal| Dynamic::from_decimal(d);

@@ -16,7 +16,7 @@ use crate::time::parse_event_time;
 /// Columns every event row must have.
 pub const REQUIRED: [&str; 4] = ["id", "member", "date", "amount"];
 /// Columns with a meaning of their own; the rest become attributes.
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 12] = [
     "id",
     "member",
     "date",
@@ -26,6 +26,7 @@ const KNOWN: [&str; 11] = [
     "currency",
     "channel",
     "store",
+    "credit_used",
     "items",
     "attributes",
 ];
@@ -84,6 +85,21 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             ));
         }
     }
+    let credit_used = row
+        .text("credit_used")
+        .map(|text| parse_amount(&text))
+        .transpose()
+        .map_err(|message| RowProblem::rejected(row.line, Some("credit_used"), message))?
+        .filter(|credit| !credit.is_zero());
+    if let Some(credit) = credit_used {
+        if credit.is_sign_negative() || credit > amount || kind != EventType::Purchase {
+            return Err(RowProblem::rejected(
+                row.line,
+                Some("credit_used"),
+                format!("`credit_used` is the part of a purchase paid with credit: between 0 and the amount ({amount})"),
+            ));
+        }
+    }
     let original = row.text("original");
     if kind == EventType::Return && original.is_none() {
         return Err(RowProblem::rejected(
@@ -118,6 +134,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         currency,
         channel: row.text("channel"),
         store: row.text("store"),
+        credit_used,
         items: line_items(row)?,
         attributes,
     })

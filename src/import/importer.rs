@@ -92,7 +92,6 @@ fn apply_rows(
             match row {
                 Err(problem) => report.push_problem(problem),
                 Ok((line, event, fingerprint)) => {
-                    latest = latest.max(Some(event.time));
                     if import_one(
                         ledger,
                         policy,
@@ -103,6 +102,8 @@ fn apply_rows(
                         &mut report,
                     )? {
                         in_batch += 1;
+                        // Only applied events move the clock; a rejected row never happened.
+                        latest = latest.max(Some(event.time));
                     }
                 }
             }

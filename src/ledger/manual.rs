@@ -98,6 +98,7 @@ impl Ledger {
             currency: None,
             channel: None,
             store: None,
+            credit_used: None,
             items: Vec::new(),
             attributes: BTreeMap::from([("reason".to_owned(), reason.trim().to_owned())]),
         };
@@ -174,6 +175,7 @@ impl Ledger {
             currency: None,
             channel: None,
             store: None,
+            credit_used: None,
             items: Vec::new(),
             attributes: BTreeMap::from([
                 ("to".to_owned(), to.to_owned()),

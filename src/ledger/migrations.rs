@@ -107,4 +107,34 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     );
     ",
     ),
+    (
+        3,
+        "
+    -- Rewards redeemed, and the credit wallet (append-only entries, like the ledger).
+    CREATE TABLE redemptions (
+        event TEXT PRIMARY KEY,
+        member TEXT NOT NULL,
+        reward TEXT NOT NULL,
+        points TEXT NOT NULL,
+        code TEXT UNIQUE,
+        time TEXT NOT NULL
+    );
+    CREATE INDEX redemptions_reward ON redemptions(reward, member);
+    CREATE TABLE credit (
+        seq INTEGER PRIMARY KEY,
+        member TEXT NOT NULL,
+        event TEXT NOT NULL,
+        time TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX credit_member ON credit(member, seq);
+    CREATE TRIGGER credit_is_append_only_update BEFORE UPDATE ON credit
+        BEGIN SELECT RAISE(ABORT, 'the credit wallet is append-only'); END;
+    CREATE TRIGGER credit_is_append_only_delete BEFORE DELETE ON credit
+        BEGIN SELECT RAISE(ABORT, 'the credit wallet is append-only'); END;
+    ALTER TABLE members ADD COLUMN credit TEXT NOT NULL DEFAULT '0';
+    ALTER TABLE events ADD COLUMN credit_used TEXT;
+    ",
+    ),
 ];

@@ -9,11 +9,13 @@ mod expiry;
 mod lots;
 mod manual;
 mod migrations;
+mod rewards;
 mod statement;
 mod store;
 
 pub use expiry::{AdvanceReport, Notice};
 pub use lots::{Balances, Lot, LotTotals, Take, UseKind};
 pub use manual::{Applied, ManualError};
+pub use rewards::Redemption;
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};

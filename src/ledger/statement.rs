@@ -29,6 +29,8 @@ pub struct MemberSummary {
     pub balance: Decimal,
     pub events: i64,
     pub spend_total: Decimal,
+    /// Money in the credit wallet, in the club's currency.
+    pub credit: Decimal,
 }
 
 fn number(text: &str) -> Result<Decimal, LedgerError> {
@@ -40,7 +42,7 @@ impl Ledger {
     pub fn member_summary(&self, id: &str) -> Result<Option<MemberSummary>, LedgerError> {
         let conn = self.connection();
         let mut statement = conn.prepare_cached(
-            "SELECT type, joined, birthday, balance, spend_total, (SELECT COUNT(*) FROM events WHERE member = ?1) FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, balance, spend_total, (SELECT COUNT(*) FROM events WHERE member = ?1), credit FROM members WHERE id = ?1",
         )?;
         let mut rows = statement.query([id])?;
         let Some(row) = rows.next()? else {
@@ -54,6 +56,7 @@ impl Ledger {
             balance: number(&row.get::<_, String>(3)?)?,
             spend_total: number(&row.get::<_, String>(4)?)?,
             events: row.get(5)?,
+            credit: number(&row.get::<_, String>(6)?)?,
         }))
     }
 

@@ -177,7 +177,7 @@ impl Ledger {
         with_stats: bool,
     ) -> Result<Option<MemberState>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit FROM members WHERE id = ?1",
         )?;
         let row = statement
             .query_row([id], |r| {
@@ -191,6 +191,7 @@ impl Ledger {
                     r.get::<_, i64>(6)?,
                     r.get::<_, Option<String>>(7)?,
                     r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
                 ))
             })
             .optional()?;
@@ -204,6 +205,7 @@ impl Ledger {
             visits,
             last_visit,
             debt,
+            credit,
         )) = row
         else {
             return Ok(None);
@@ -225,6 +227,7 @@ impl Ledger {
             attributes: json_map(&attributes),
             balance: decimal(&balance)?,
             debt: decimal(&debt)?,
+            credit: decimal(&credit)?,
             stats,
         }))
     }
@@ -354,8 +357,8 @@ impl Ledger {
         let time = stored(event.time);
         self.conn
             .prepare_cached(
-                "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 event.id,
@@ -371,9 +374,20 @@ impl Ledger {
                 attributes,
                 fingerprint,
                 outcome.policy_version,
+                event.credit_used.map(|c| c.normalize().to_string()),
             ])?;
         for award in &outcome.awards {
             self.write_entry(event, &time, award, member, outcome.when_spent)?;
+        }
+        if let Some(credit) = event.credit_used {
+            // Evaluation refused the event if the wallet held less.
+            self.credit_entry(
+                member,
+                &event.id,
+                &time,
+                -credit,
+                "paid part of this purchase",
+            )?;
         }
         member.record(event);
         Ok(())
@@ -430,7 +444,9 @@ impl Ledger {
                 UseKind::Reverse,
             ),
             // Spends the member chose: only points they can spend now (checked before).
-            EntryKind::Adjust | EntryKind::TransferOut => (Take::Available, UseKind::Spend),
+            EntryKind::Adjust | EntryKind::TransferOut | EntryKind::Redeem | EntryKind::Convert => {
+                (Take::Available, UseKind::Spend)
+            }
             _ => (Take::Any { first: None }, UseKind::Spend),
         };
         let wanted = -award.points;
@@ -461,6 +477,22 @@ impl Ledger {
             self.use_lot(entry, lot, remaining, used, kind)?;
         }
         member.debt += missing;
+        Ok(())
+    }
+
+    /// A credit wallet entry (positive: credit added).
+    pub(super) fn credit_entry(
+        &self,
+        member: &mut MemberState,
+        event: &str,
+        time: &str,
+        amount: Decimal,
+        reason: &str,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO credit (member, event, time, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![member.id, event, time, amount.normalize().to_string(), reason])?;
+        member.credit += amount;
         Ok(())
     }
 
@@ -532,7 +564,7 @@ impl Ledger {
         }
         let stats = &member.stats;
         self.conn
-            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6 WHERE id = ?1")?
+            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7 WHERE id = ?1")?
             .execute(params![
                 member.id,
                 member.balance.normalize().to_string(),
@@ -540,6 +572,7 @@ impl Ledger {
                 stats.visits_total,
                 stats.last_visit.map(stored),
                 member.debt.normalize().to_string(),
+                member.credit.normalize().to_string(),
             ])?;
         Ok(())
     }

@@ -177,7 +177,8 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
     "birthday": "1990-05-04",
     "balance": "0",
     "events": 0,
-    "spend_total": "0"
+    "spend_total": "0",
+    "credit": "0"
   },
   "balances": {
     "available": "0",

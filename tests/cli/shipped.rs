@@ -62,6 +62,7 @@ fn demo_imports_every_example_and_is_idempotent() {
 member M001 (individual) in Café Naderi
 joined 1403-01-15, birthday 1370-10-02; 4 events, 559,000 IRR spent
 balance: 64 stars (64 available, 0 pending) on 1403-11-03
+credit: 0 IRR
 expiring: 64 stars on 1404-01-01
 
 earned      lot of                  points      left  spendable   expires
@@ -100,6 +101,7 @@ ledger data/cafe.sqlite: top members by balance
 member M003 (business) in Café Naderi
 joined 1403-05-10; 2 events, 3,270,000 IRR spent
 balance: 300 stars (300 available, 0 pending) on 1403-11-03
+credit: 0 IRR
 expiring: 300 stars on 1404-01-01
 
 earned      lot of        points      left  spendable   expires
@@ -179,8 +181,8 @@ fn readme_walkthrough_prints_what_the_readme_shows() {
         .collect();
     assert_eq!(
         blocks.len(),
-        7,
-        "walk-through blocks: check, check with typos, import, member, advance twice, member"
+        9,
+        "walk-through blocks: check, check with typos, import, member, redeem twice, advance twice, member"
     );
 
     let test = Test::new();
