@@ -202,3 +202,70 @@ fn unknown_club_suggests_the_near_one() {
         .status(2)
         .run();
 }
+
+#[test]
+fn rewards_and_expiry_are_checked_with_positions() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+calendar: jalali
+points:
+  expiry: {round_to: month}
+rules:
+  - {id: base, function: base_points}
+rewards:
+  - id: mug
+    cost: 0
+    kind: gift
+    member_types: [indvidual]
+    valid_until: 1404-12-30
+  - id: wallet
+    cost: 10
+    kind: credit
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: `round_to` needs `after`
+ --> policies/shop/club.yaml:6:22
+  |
+6 |   expiry: {round_to: month}
+  |                      ^^^^^
+  = help: e.g. `after: 12m` and `round_to: month`; for the end of the period of earning use `end_of`
+
+error: reward `mug` must cost more than 0 points
+  --> policies/shop/club.yaml:11:11
+   |
+11 |     cost: 0
+   |           ^
+
+error: reward `mug` names unknown member type `indvidual`
+  --> policies/shop/club.yaml:13:20
+   |
+13 |     member_types: [indvidual]
+   |                    ^^^^^^^^^
+   = help: did you mean `individual`?
+
+error: 1404-12-30 is not a Jalali date: 1404 is not a leap year, so Esfand has 29 days
+  --> policies/shop/club.yaml:14:18
+   |
+14 |     valid_until: 1404-12-30
+   |                  ^^^^^^^^^^
+
+error: reward `wallet` is credit but says no `credit:` amount
+  --> policies/shop/club.yaml:17:11
+   |
+17 |     kind: credit
+   |           ^^^^^^
+   = help: add e.g. `credit: 100000`, the amount put in the member's wallet
+
+",
+        )
+        .status(1)
+        .run();
+}

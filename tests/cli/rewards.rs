@@ -23,6 +23,9 @@ rewards:
     kind: discount_code
     per_member: 1
     member_types: [individual]
+  - id: sticker
+    cost: 25
+    kind: gift
   - id: summer
     cost: 10
     kind: free_shipping
@@ -169,6 +172,48 @@ fn the_last_item_goes_to_exactly_one_member() {
         assert_eq!(
             String::from_utf8_lossy(&loser.stderr),
             "error: reward `mug` is out of stock (all 1 redeemed)\n"
+        );
+    }
+}
+
+/// Two redemptions racing for the same last points: exactly one wins.
+#[test]
+fn the_last_points_go_to_exactly_one_redemption() {
+    let test = shop();
+    let dir = test.path();
+    let children: Vec<_> = (0..4)
+        .map(|n| {
+            Command::new(env!("CARGO_BIN_EXE_bashgah"))
+                .current_dir(&dir)
+                .args([
+                    "redeem",
+                    "shop",
+                    "M2",
+                    "sticker",
+                    "--at",
+                    "2025-03-02",
+                    "--id",
+                    &format!("S{n}"),
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let results: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    assert_eq!(
+        results.iter().filter(|r| r.status.success()).count(),
+        1,
+        "{results:?}"
+    );
+    for loser in results.iter().filter(|r| !r.status.success()) {
+        assert_eq!(
+            String::from_utf8_lossy(&loser.stderr),
+            "error: member `M2` has 15 points available, fewer than the 25 needed\n"
         );
     }
 }
