@@ -15,6 +15,8 @@ struct Prepared {
     ledger: Ledger,
     at: chrono::DateTime<Utc>,
     points: Decimal,
+    /// `--id`, or one made from the kind, member and time by the caller's `default_id`.
+    id: String,
 }
 
 fn prepare(
@@ -22,6 +24,7 @@ fn prepare(
     club: &str,
     points: &str,
     when: &WhenArgs,
+    default_id: impl FnOnce(&str) -> String,
 ) -> Result<Prepared, CommandError> {
     let policy = workspace.load_policy(club)?;
     // Redemptions have no points argument: the reward says what it costs.
@@ -37,11 +40,13 @@ fn prepare(
         None => Utc::now(),
     };
     let ledger = workspace.open_ledger(&workspace.ledger_path(&policy))?;
+    let id = when.id.clone().unwrap_or_else(|| default_id(&stored(at)));
     Ok(Prepared {
         policy,
         ledger,
         at,
         points,
+        id,
     })
 }
 
@@ -83,11 +88,10 @@ pub fn adjust(
     reason: &str,
     when: &WhenArgs,
 ) -> Result<ExitCode, CommandError> {
-    let p = prepare(workspace, club, points, when)?;
-    let id = when
-        .id
-        .clone()
-        .unwrap_or_else(|| format!("adjust:{member}:{}", stored(p.at)));
+    let p = prepare(workspace, club, points, when, |at| {
+        format!("adjust:{member}:{at}")
+    })?;
+    let id = &p.id;
     let done = format!(
         "{} {} {} for `{member}` ({id})",
         if p.points.is_sign_negative() {
@@ -100,7 +104,7 @@ pub fn adjust(
     );
     finish(&p.ledger, &done, || {
         p.ledger
-            .adjust(&p.policy, &id, member, p.points, reason, p.at)
+            .adjust(&p.policy, id, member, p.points, reason, p.at)
     })
 }
 
@@ -113,11 +117,10 @@ pub fn transfer(
     reason: &str,
     when: &WhenArgs,
 ) -> Result<ExitCode, CommandError> {
-    let p = prepare(workspace, club, points, when)?;
-    let id = when
-        .id
-        .clone()
-        .unwrap_or_else(|| format!("transfer:{from}:{to}:{}", stored(p.at)));
+    let p = prepare(workspace, club, points, when, |at| {
+        format!("transfer:{from}:{to}:{at}")
+    })?;
+    let id = &p.id;
     let done = format!(
         "moved {} {} from `{from}` to `{to}` ({id})",
         p.points.normalize(),
@@ -125,7 +128,7 @@ pub fn transfer(
     );
     finish(&p.ledger, &done, || {
         p.ledger
-            .transfer(&p.policy, &id, from, to, p.points, reason, p.at)
+            .transfer(&p.policy, id, from, to, p.points, reason, p.at)
     })
 }
 
@@ -136,17 +139,16 @@ pub fn redeem(
     reward: &str,
     when: &WhenArgs,
 ) -> Result<ExitCode, CommandError> {
-    let p = prepare(workspace, club, "", when)?;
-    let id = when
-        .id
-        .clone()
-        .unwrap_or_else(|| format!("redeem:{member}:{reward}:{}", stored(p.at)));
+    let p = prepare(workspace, club, "", when, |at| {
+        format!("redeem:{member}:{reward}:{at}")
+    })?;
+    let id = &p.id;
     let mut code = None;
     let result = finish(
         &p.ledger,
         &format!("`{member}` redeemed `{reward}` ({id})"),
         || {
-            let redemption = p.ledger.redeem(&p.policy, &id, member, reward, p.at)?;
+            let redemption = p.ledger.redeem(&p.policy, id, member, reward, p.at)?;
             code = redemption.code;
             Ok(redemption.applied)
         },
@@ -164,17 +166,16 @@ pub fn convert(
     points: &str,
     when: &WhenArgs,
 ) -> Result<ExitCode, CommandError> {
-    let p = prepare(workspace, club, points, when)?;
-    let id = when
-        .id
-        .clone()
-        .unwrap_or_else(|| format!("convert:{member}:{}", stored(p.at)));
+    let p = prepare(workspace, club, points, when, |at| {
+        format!("convert:{member}:{at}")
+    })?;
+    let id = &p.id;
     let done = format!(
         "converted {} {} of `{member}` to credit ({id})",
         p.points.normalize(),
         p.policy.club.points.name
     );
     finish(&p.ledger, &done, || {
-        p.ledger.convert(&p.policy, &id, member, p.points, p.at)
+        p.ledger.convert(&p.policy, id, member, p.points, p.at)
     })
 }

@@ -115,6 +115,33 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event bashgah writes for a change made by hand (adjustment, transfer,
+    /// redemption, conversion): no channel, store or items; `amount` holds the points, so
+    /// that the same id with other points is a conflict.
+    pub fn manual(
+        id: &str,
+        member: &str,
+        kind: EventType,
+        amount: Decimal,
+        time: DateTime<Utc>,
+        attributes: BTreeMap<String, String>,
+    ) -> Event {
+        Event {
+            id: id.to_owned(),
+            member: member.to_owned(),
+            kind,
+            time,
+            amount,
+            original: None,
+            currency: None,
+            channel: None,
+            store: None,
+            credit_used: None,
+            items: Vec::new(),
+            attributes,
+        }
+    }
+
     /// A digest of everything the event says. The same id arriving with another
     /// fingerprint is a conflict, not a duplicate.
     pub fn fingerprint(&self) -> String {

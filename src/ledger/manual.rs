@@ -87,21 +87,8 @@ impl Ledger {
         if points.is_zero() {
             return refuse("an adjustment of 0 points changes nothing");
         }
-        let event = Event {
-            id: id.to_owned(),
-            member: member.to_owned(),
-            kind: EventType::Adjustment,
-            time: at,
-            // The points, so that the same id with other points is a conflict.
-            amount: points,
-            original: None,
-            currency: None,
-            channel: None,
-            store: None,
-            credit_used: None,
-            items: Vec::new(),
-            attributes: BTreeMap::from([("reason".to_owned(), reason.trim().to_owned())]),
-        };
+        let attributes = BTreeMap::from([("reason".to_owned(), reason.trim().to_owned())]);
+        let event = Event::manual(id, member, EventType::Adjustment, points, at, attributes);
         if let Some(applied) = self.check_id(&event)? {
             return Ok(applied);
         }
@@ -165,23 +152,11 @@ impl Ledger {
         if points <= Decimal::ZERO {
             return refuse("a transfer moves more than 0 points");
         }
-        let event = Event {
-            id: id.to_owned(),
-            member: from.to_owned(),
-            kind: EventType::Transfer,
-            time: at,
-            amount: points,
-            original: None,
-            currency: None,
-            channel: None,
-            store: None,
-            credit_used: None,
-            items: Vec::new(),
-            attributes: BTreeMap::from([
-                ("to".to_owned(), to.to_owned()),
-                ("reason".to_owned(), reason.trim().to_owned()),
-            ]),
-        };
+        let attributes = BTreeMap::from([
+            ("to".to_owned(), to.to_owned()),
+            ("reason".to_owned(), reason.trim().to_owned()),
+        ]);
+        let event = Event::manual(id, from, EventType::Transfer, points, at, attributes);
         if let Some(applied) = self.check_id(&event)? {
             return Ok(applied);
         }

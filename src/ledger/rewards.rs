@@ -31,31 +31,6 @@ fn refuse<T>(message: impl Into<String>) -> Result<T, ManualError> {
     Err(ManualError::Refused(message.into()))
 }
 
-/// An event for a spend made by hand.
-fn spend_event(
-    id: &str,
-    member: &str,
-    kind: EventType,
-    points: Decimal,
-    at: DateTime<Utc>,
-    attributes: BTreeMap<String, String>,
-) -> Event {
-    Event {
-        id: id.to_owned(),
-        member: member.to_owned(),
-        kind,
-        time: at,
-        amount: points,
-        original: None,
-        currency: None,
-        channel: None,
-        store: None,
-        credit_used: None,
-        items: Vec::new(),
-        attributes,
-    }
-}
-
 /// A code for a redemption: ten characters from a hash of the club and the redemption,
 /// so that a replay of the same ledger issues the same codes.
 fn code_for(club: &str, event: &str, attempt: u32) -> String {
@@ -110,7 +85,7 @@ impl Ledger {
                 policy.club.id
             ));
         };
-        let event = spend_event(
+        let event = Event::manual(
             id,
             member,
             EventType::Redemption,
@@ -318,7 +293,7 @@ impl Ledger {
                 policy.club.points.name
             ));
         }
-        let event = spend_event(
+        let event = Event::manual(
             id,
             member,
             EventType::Conversion,

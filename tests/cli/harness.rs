@@ -134,3 +134,33 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Starts one `bashgah` per argument list at once in `dir` (so that they really race for
+/// the ledger's lock) and returns their outputs in the same order.
+pub fn race(dir: &Path, commands: Vec<Vec<String>>) -> Vec<Output> {
+    let children: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            Command::new(env!("CARGO_BIN_EXE_bashgah"))
+                .args(args)
+                .current_dir(dir)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start bashgah")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait for bashgah"))
+        .collect()
+}
+
+/// Checks that exactly one of `results` succeeded and every other one failed with `error`.
+pub fn one_winner(results: &[Output], error: &str) {
+    let winners = results.iter().filter(|r| r.status.success()).count();
+    assert_eq!(winners, 1, "{results:?}");
+    for loser in results.iter().filter(|r| !r.status.success()) {
+        assert_eq!(String::from_utf8_lossy(&loser.stderr), error);
+    }
+}

@@ -1,8 +1,6 @@
 //! The lifecycle commands: `advance`, `adjust`, `transfer`, and what `member` shows.
 
-use std::process::Command;
-
-use crate::harness::Test;
+use crate::harness::{one_winner, race, Test};
 
 fn club(points: &str) -> Test {
     Test::new()
@@ -104,41 +102,30 @@ fn the_race_for_the_last_points_has_one_winner() {
         .args(["import", "shop", "purchases.csv"])
         .run();
     let dir = test.path();
-    // Started together, so that they really race for the lock.
-    let children: Vec<_> = (0..4)
+    let commands = (0..4)
         .map(|n| {
-            Command::new(env!("CARGO_BIN_EXE_bashgah"))
-                .current_dir(&dir)
-                .args([
-                    "adjust",
-                    "shop",
-                    "M2",
-                    "-15",
-                    "--reason",
-                    "race",
-                    "--id",
-                    &format!("S{n}"),
-                    "--at",
-                    "2025-04-01",
-                ])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
+            let id = format!("S{n}");
+            [
+                "adjust",
+                "shop",
+                "M2",
+                "-15",
+                "--reason",
+                "race",
+                "--id",
+                &id,
+                "--at",
+                "2025-04-01",
+            ]
+            .iter()
+            .map(|a| (*a).to_owned())
+            .collect()
         })
         .collect();
-    let results: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
-    let winners = results.iter().filter(|r| r.status.success()).count();
-    assert_eq!(winners, 1, "{results:?}");
-    for loser in results.iter().filter(|r| !r.status.success()) {
-        assert_eq!(
-            String::from_utf8_lossy(&loser.stderr),
-            "error: member `M2` has 5 points available, fewer than the 15 to take\n"
-        );
-    }
+    one_winner(
+        &race(&dir, commands),
+        "error: member `M2` has 5 points available, fewer than the 15 to take\n",
+    );
     let output = crate::harness::bashgah(
         &dir,
         &["member".into(), "shop".into(), "M2".into(), "--json".into()],

@@ -1,8 +1,6 @@
 //! Rewards and credit: `redeem` and `convert`, and purchases paid with credit.
 
-use std::process::{Command, Stdio};
-
-use crate::harness::Test;
+use crate::harness::{one_winner, race, Test};
 
 const CLUB: &str = "\
 id: shop
@@ -136,86 +134,54 @@ date        event  rule      points  reason
 #[test]
 fn the_last_item_goes_to_exactly_one_member() {
     let test = shop();
-    let dir = test.path();
-    let children: Vec<_> = ["M1", "M2", "M1", "M2"]
+    let commands = ["M1", "M2", "M1", "M2"]
         .iter()
         .enumerate()
         .map(|(n, member)| {
-            Command::new(env!("CARGO_BIN_EXE_bashgah"))
-                .current_dir(&dir)
-                .args([
-                    "redeem",
-                    "shop",
-                    member,
-                    "mug",
-                    "--at",
-                    "2025-03-02",
-                    "--id",
-                    &format!("R{n}"),
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            args(&[
+                "redeem",
+                "shop",
+                member,
+                "mug",
+                "--at",
+                "2025-03-02",
+                "--id",
+                &format!("R{n}"),
+            ])
         })
         .collect();
-    let results: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.status.success()).count(),
-        1,
-        "{results:?}"
+    one_winner(
+        &race(&test.path(), commands),
+        "error: reward `mug` is out of stock (all 1 redeemed)\n",
     );
-    for loser in results.iter().filter(|r| !r.status.success()) {
-        assert_eq!(
-            String::from_utf8_lossy(&loser.stderr),
-            "error: reward `mug` is out of stock (all 1 redeemed)\n"
-        );
-    }
 }
 
 /// Two redemptions racing for the same last points: exactly one wins.
 #[test]
 fn the_last_points_go_to_exactly_one_redemption() {
     let test = shop();
-    let dir = test.path();
-    let children: Vec<_> = (0..4)
+    let commands = (0..4)
         .map(|n| {
-            Command::new(env!("CARGO_BIN_EXE_bashgah"))
-                .current_dir(&dir)
-                .args([
-                    "redeem",
-                    "shop",
-                    "M2",
-                    "sticker",
-                    "--at",
-                    "2025-03-02",
-                    "--id",
-                    &format!("S{n}"),
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            args(&[
+                "redeem",
+                "shop",
+                "M2",
+                "sticker",
+                "--at",
+                "2025-03-02",
+                "--id",
+                &format!("S{n}"),
+            ])
         })
         .collect();
-    let results: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.status.success()).count(),
-        1,
-        "{results:?}"
+    one_winner(
+        &race(&test.path(), commands),
+        "error: member `M2` has 15 points available, fewer than the 25 needed\n",
     );
-    for loser in results.iter().filter(|r| !r.status.success()) {
-        assert_eq!(
-            String::from_utf8_lossy(&loser.stderr),
-            "error: member `M2` has 15 points available, fewer than the 25 needed\n"
-        );
-    }
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|a| (*a).to_owned()).collect()
 }
 
 #[test]
