@@ -42,9 +42,12 @@ pub struct ClubDefinition {
     pub points: PointsSettings,
     /// Earning rules, applied in this order to every event of the types they name.
     pub rules: Vec<RuleDefinition>,
-    /// Member tiers (bronze, silver, gold...). Checked now; applied in a later version.
+    /// Member tiers, lowest first (bronze, silver, gold...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<TierDefinition>,
+    /// How members qualify for tiers and when they move down.
+    #[serde(default)]
+    pub tiering: Tiering,
     /// What members can spend points on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewards: Vec<RewardDefinition>,
@@ -283,14 +286,165 @@ pub struct CreditSettings {
     pub minimum: Decimal,
 }
 
-/// A member tier. Checked now; applied in a later version.
+/// How members qualify for tiers and when they move down.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Tiering {
+    /// What a member's standing is measured by.
+    #[serde(default)]
+    pub metric: TierMetric,
+    /// For `metric: function`: a Rhai `fn name(member, window)` returning a number, where
+    /// `window` holds `spend`, `points` and `visits` over the tier window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// The stretch of time measured: `12m` (rolling), `calendar_year`, `anniversary_year`
+    /// (from the member's last joining anniversary) or `lifetime`.
+    #[serde(default = "default_window")]
+    pub window: TierWindow,
+    /// When moving down is considered: at the end of every month, quarter or year of the
+    /// club calendar. Moving up happens as soon as a member qualifies.
+    #[serde(default = "default_review")]
+    pub review: Period,
+    /// What a review does when a member no longer qualifies.
+    #[serde(default)]
+    pub downgrade: Downgrade,
+    /// Whether the purchase that lifts a member to a tier earns at the new tier's rate.
+    #[serde(default)]
+    pub upgrade_earns_at: UpgradeEarns,
+}
+
+impl Default for Tiering {
+    fn default() -> Self {
+        Tiering {
+            metric: TierMetric::default(),
+            function: None,
+            window: default_window(),
+            review: default_review(),
+            downgrade: Downgrade::default(),
+            upgrade_earns_at: UpgradeEarns::default(),
+        }
+    }
+}
+
+fn default_window() -> TierWindow {
+    TierWindow::Rolling(Span::Months(12))
+}
+
+fn default_review() -> Period {
+    Period::Year
+}
+
+/// What qualifies a member for a tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TierMetric {
+    /// Purchases less returns, in the club's currency.
+    #[default]
+    Spend,
+    /// Points earned by rules (less those returns took back); never what was spent.
+    Points,
+    /// Number of purchases.
+    Visits,
+    /// The current balance (only if the club really wants it).
+    Balance,
+    /// A Rhai function (`tiering.function`).
+    Function,
+}
+
+/// The stretch of time a tier metric is measured over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierWindow {
+    Rolling(Span),
+    CalendarYear,
+    AnniversaryYear,
+    Lifetime,
+}
+
+impl std::str::FromStr for TierWindow {
+    type Err = String;
+    fn from_str(text: &str) -> Result<TierWindow, String> {
+        match text.trim() {
+            "calendar_year" => Ok(TierWindow::CalendarYear),
+            "anniversary_year" => Ok(TierWindow::AnniversaryYear),
+            "lifetime" => Ok(TierWindow::Lifetime),
+            other => other.parse::<Span>().map(TierWindow::Rolling).map_err(|_| {
+                format!("`{other}` is not a tier window; use e.g. `12m`, `calendar_year`, `anniversary_year` or `lifetime`")
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for TierWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TierWindow::Rolling(span) => write!(f, "{span}"),
+            TierWindow::CalendarYear => f.write_str("calendar_year"),
+            TierWindow::AnniversaryYear => f.write_str("anniversary_year"),
+            TierWindow::Lifetime => f.write_str("lifetime"),
+        }
+    }
+}
+
+impl Serialize for TierWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TierWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TierWindow, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for TierWindow {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TierWindow".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^([0-9]+[dwmy]|calendar_year|anniversary_year|lifetime)$",
+            "description": "A rolling span (`12m`), `calendar_year`, `anniversary_year` or `lifetime`."
+        })
+    }
+}
+
+/// What a review does when a member no longer qualifies for their tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Downgrade {
+    /// Move to whatever tier the member qualifies for now.
+    #[default]
+    Recompute,
+    /// Move down one tier at most per review.
+    OneStep,
+    /// A tier reached in one review period is kept through the next one (as airlines do).
+    KeepNextPeriod,
+}
+
+/// Whether the purchase that lifts a member to a tier earns at the old or the new rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UpgradeEarns {
+    Old,
+    #[default]
+    New,
+}
+
+/// A member tier: what qualifies for it, and what it gives.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct TierDefinition {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Qualifying amount per member type, e.g. `{individual: 5000000, business: 50000000}`.
+    /// Qualifying amount of the metric per member type, e.g.
+    /// `{individual: 5000000, business: 50000000}`. A member type without a threshold
+    /// cannot reach the tier.
     #[serde(default)]
     pub thresholds: BTreeMap<String, Decimal>,
     /// Earn multiplier while the member holds the tier.

@@ -221,11 +221,25 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             previous = Some((&tier.id, *threshold));
         }
     }
-    if !club.tiers.is_empty() {
-        out.push(file.warning_at_key(
-            "tiers",
-            "tiers are checked but not yet applied by this version of bashgah",
-        ));
+    if club.tiers.is_empty() && file.tree.key_node("tiering").is_some() {
+        out.push(file.warning_at_key("tiering", "`tiering` is set, but the club has no `tiers`"));
+    }
+    let tiering = &club.tiering;
+    match (tiering.metric, &tiering.function) {
+        (crate::club::TierMetric::Function, None) => out.push(
+            file.error_at(
+                &[Key("tiering"), Key("metric")],
+                "`metric: function` needs `tiering.function`",
+            )
+            .with_help("name a Rhai `fn score(member, window)` that returns a number"),
+        ),
+        (metric, Some(_)) if metric != crate::club::TierMetric::Function => {
+            out.push(file.error_at(
+                &[Key("tiering"), Key("function")],
+                "`tiering.function` is only used with `metric: function`",
+            ))
+        }
+        _ => {}
     }
 }
 
@@ -302,10 +316,14 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
         for (j, tier) in reward.tiers.iter().enumerate() {
             if !tiers.contains(&tier.as_str()) {
-                out.push(file.error_at(
+                let mut diagnostic = file.error_at(
                     &[Key("rewards"), Index(i), Key("tiers"), Index(j)],
                     format!("reward `{}` names unknown tier `{tier}`", reward.id),
-                ));
+                );
+                if let Some(near) = did_you_mean(tier, tiers.iter().copied()) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                }
+                out.push(diagnostic);
             }
         }
         let mut dates = Vec::new();

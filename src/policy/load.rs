@@ -56,10 +56,28 @@ impl Policy {
         };
         // A script that did not compile defines no functions: binding rules to it
         // would only repeat that problem.
-        let rules = if scripts_compiled {
-            bind_rules(&club_file, &scripts, &mut problems)
+        let (rules, tier_function) = if scripts_compiled {
+            let rules = bind_rules(&club_file, &scripts, &mut problems);
+            let tier_function = club_file
+                .definition
+                .tiering
+                .function
+                .as_ref()
+                .and_then(|name| {
+                    let path = [PathSegment::Key("tiering"), PathSegment::Key("function")];
+                    bind_function(
+                        &club_file,
+                        &scripts,
+                        name,
+                        &path,
+                        "`tiering`",
+                        "member, window",
+                        &mut problems,
+                    )
+                });
+            (rules, tier_function.map(|(script, _)| script))
         } else {
-            Vec::new()
+            (Vec::new(), None)
         };
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
@@ -80,6 +98,7 @@ impl Policy {
             files,
             scripts,
             rules,
+            tier_function,
             uses_member_stats,
             engine: Arc::clone(engine),
         };
@@ -187,73 +206,92 @@ fn bind_rules(
             PathSegment::Index(index),
             PathSegment::Key("function"),
         ];
-        let defining: Vec<(usize, usize)> = scripts
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| {
-                s.ast
-                    .iter_functions()
-                    .filter(|f| f.name == rule.function)
-                    .map(move |f| (i, f.params.len()))
-            })
-            .collect();
-        match defining.as_slice() {
-            [] => {
-                let known: Vec<&str> = scripts
-                    .iter()
-                    .flat_map(|s| s.ast.iter_functions().map(|f| f.name))
-                    .collect();
-                let mut diagnostic = club.error_at(
-                    &path,
-                    format!(
-                        "rule `{}` names function `{}`, which no script defines",
-                        rule.id, rule.function
-                    ),
-                );
-                diagnostic = match did_you_mean(&rule.function, known.iter().copied()) {
-                    Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                    None => diagnostic.with_help(format!(
-                        "define `fn {}(event, member) {{ ... }}` in a .rhai file next to club.yaml",
-                        rule.function
-                    )),
-                };
-                problems.push(diagnostic);
-            }
-            [(script, 2)] => rules.push(CompiledRule {
+        let what = format!("rule `{}`", rule.id);
+        if let Some((script, line)) = bind_function(
+            club,
+            scripts,
+            &rule.function,
+            &path,
+            &what,
+            "event, member",
+            problems,
+        ) {
+            rules.push(CompiledRule {
                 index,
-                script: *script,
-                line: function_line(&scripts[*script].source, &rule.function),
-            }),
-            [(_, params)] => problems.push(
-                club.error_at(
-                    &path,
-                    format!(
-                        "function `{}` takes {params} parameters, but a rule function takes 2",
-                        rule.function
-                    ),
-                )
-                .with_help(format!(
-                    "declare it as `fn {}(event, member)`",
-                    rule.function
-                )),
-            ),
-            several => {
-                let files: Vec<&str> = several
-                    .iter()
-                    .map(|(s, _)| scripts[*s].display_path.as_str())
-                    .collect();
-                problems.push(club.error_at(
-                    &path,
-                    format!(
-                        "function `{}` is defined more than once ({})",
-                        rule.function,
-                        files.join(", ")
-                    ),
-                ));
-            }
+                script,
+                line,
+            });
         }
     }
     rules
+}
+
+/// Finds the one script function `name` taking the parameters `params` (e.g.
+/// `"event, member"`); reports at `path` in club.yaml if it is missing, doubled, or takes
+/// other parameters. Returns (script index, line).
+fn bind_function(
+    club: &ClubFile,
+    scripts: &[Script],
+    name: &str,
+    path: &[PathSegment],
+    what: &str,
+    params: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(usize, usize)> {
+    let wanted = params.split(',').count();
+    let defining: Vec<(usize, usize)> = scripts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.ast
+                .iter_functions()
+                .filter(|f| f.name == name)
+                .map(move |f| (i, f.params.len()))
+        })
+        .collect();
+    match defining.as_slice() {
+        [] => {
+            let known: Vec<&str> = scripts
+                .iter()
+                .flat_map(|s| s.ast.iter_functions().map(|f| f.name))
+                .collect();
+            let diagnostic = club.error_at(
+                path,
+                format!("{what} names function `{name}`, which no script defines"),
+            );
+            problems.push(match did_you_mean(name, known.iter().copied()) {
+                Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+                None => diagnostic.with_help(format!(
+                    "define `fn {name}({params}) {{ ... }}` in a .rhai file next to club.yaml"
+                )),
+            });
+            None
+        }
+        [(script, count)] if *count == wanted => {
+            Some((*script, function_line(&scripts[*script].source, name)))
+        }
+        [(_, count)] => {
+            problems.push(
+                club.error_at(path, format!("function `{name}` takes {count} parameters, but {what} calls it with {wanted}"))
+                    .with_help(format!("declare it as `fn {name}({params})`")),
+            );
+            None
+        }
+        several => {
+            let files: Vec<&str> = several
+                .iter()
+                .map(|(s, _)| scripts[*s].display_path.as_str())
+                .collect();
+            problems.push(club.error_at(
+                path,
+                format!(
+                    "function `{name}` is defined more than once ({})",
+                    files.join(", ")
+                ),
+            ));
+            None
+        }
+    }
 }
 
 /// The 1-based line on which `fn name(` appears, for traces; 0 if not found.

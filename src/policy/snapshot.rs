@@ -47,6 +47,8 @@ pub struct Policy {
     pub files: Vec<PolicyFile>,
     pub scripts: Vec<Script>,
     pub rules: Vec<CompiledRule>,
+    /// The script holding `tiering.function`, when the tier metric is a function.
+    pub tier_function: Option<usize>,
     /// Whether any script reads `member.stats`; if not, the ledger skips computing them.
     pub uses_member_stats: bool,
     pub engine: Arc<ScriptEngine>,

@@ -72,12 +72,6 @@ error: unknown timezone `Europe/Pariss`
   |           ^^^^^^^^^^^^^
   = help: did you mean `Europe/Paris`?
 
-warning: tiers are checked but not yet applied by this version of bashgah
- --> policies/shop/club.yaml:9:1
-  |
-9 | tiers:
-  | ^^^^^
-
 error: rule `base` names function `base_point`, which no script defines
  --> policies/shop/club.yaml:8:15
   |
@@ -170,7 +164,7 @@ fn rule_function_with_wrong_parameters() {
         .args(["check"])
         .stderr(
             "\
-error: function `base_points` takes 1 parameters, but a rule function takes 2
+error: function `base_points` takes 1 parameters, but rule `base` calls it with 2
  --> policies/shop/club.yaml:7:15
   |
 7 |     function: base_points
