@@ -48,6 +48,9 @@ pub fn run(
             report.expiries,
             report.notices
         );
+        if !policy.club.tiers.is_empty() {
+            println!("{} tier changes", report.tier_changes);
+        }
     }
     Ok(ExitCode::Ok)
 }

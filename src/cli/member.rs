@@ -15,6 +15,8 @@ struct MemberReport {
     /// The time balances are given for.
     at: String,
     member: MemberSummary,
+    tier: Option<String>,
+    tier_changes: Vec<crate::ledger::TierChange>,
     balances: Balances,
     lots: Vec<Lot>,
     statement: Vec<StatementLine>,
@@ -23,6 +25,8 @@ struct MemberReport {
 /// Everything the member view shows.
 pub struct MemberView {
     pub summary: MemberSummary,
+    pub tier: Option<String>,
+    pub tier_changes: Vec<crate::ledger::TierChange>,
     pub balances: Balances,
     pub lots: Vec<Lot>,
     pub statement: Vec<StatementLine>,
@@ -43,7 +47,10 @@ impl MemberView {
             Some(at) => at,
             None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
         };
+        let tier = ledger.member_state(id, at, false)?.and_then(|m| m.tier);
         Ok(Some(MemberView {
+            tier,
+            tier_changes: ledger.tier_changes(id)?,
             balances: ledger.balances(id, at)?,
             lots: ledger.open_lots(id)?,
             statement: ledger.statement(id)?,
@@ -95,6 +102,8 @@ pub fn run(
             points_name: policy.club.points.name.clone(),
             at: crate::time::stored(view.at),
             member: view.summary,
+            tier: view.tier,
+            tier_changes: view.tier_changes,
             balances: view.balances,
             lots: view.lots,
             statement: view.statement,
@@ -143,6 +152,20 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         out.push_str(&lot_lines(policy, &view.lots));
         out.push('\n');
     }
+    if !view.tier_changes.is_empty() {
+        out.push_str("tier changes\n");
+        for change in &view.tier_changes {
+            let when = crate::time::from_stored(&change.time)
+                .map_or(change.time.clone(), |t| club_time(policy, t));
+            out.push_str(&format!(
+                "{when}  {} -> {}  {}\n",
+                change.from.as_deref().unwrap_or("-"),
+                change.to.as_deref().unwrap_or("-"),
+                change.reason
+            ));
+        }
+        out.push('\n');
+    }
     if statement.is_empty() {
         out.push_str("no ledger entries yet\n");
         return out;
@@ -187,6 +210,32 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
         grouped(b.pending),
         club_time(policy, view.at)
     );
+    if let Some(tier) = view
+        .tier
+        .as_deref()
+        .and_then(|id| policy.club.tiers.iter().find(|t| t.id == id))
+    {
+        let mut details = Vec::new();
+        if let Some(multiplier) = tier.multiplier.filter(|m| *m != rust_decimal::Decimal::ONE) {
+            details.push(format!("×{} {name}", multiplier.normalize()));
+        }
+        if !tier.perks.is_empty() {
+            details.push(format!("perks: {}", tier.perks.join(", ")));
+        }
+        let since = view.tier_changes.last().map(|c| {
+            crate::time::from_stored(&c.time).map_or(c.time.clone(), |t| club_time(policy, t))
+        });
+        out.push_str(&format!(
+            "tier: {}{}{}\n",
+            tier.name.as_deref().unwrap_or(&tier.id),
+            since.map(|s| format!(" since {s}")).unwrap_or_default(),
+            if details.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", details.join("; "))
+            }
+        ));
+    }
     if policy.club.credit.is_some() || !view.summary.credit.is_zero() {
         out.push_str(&format!(
             "credit: {} {}\n",

@@ -123,6 +123,9 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         )
     });
 
+    let tier_multiplier = super::tiers::tier_of(policy, input.member)
+        .and_then(|tier| tier.multiplier.map(|m| (m, tier.id.as_str())))
+        .filter(|(m, _)| *m != Decimal::ONE);
     for rule in &policy.rules {
         let definition = &policy.club.rules[rule.index];
         let script = &policy.scripts[rule.script];
@@ -159,7 +162,15 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let raw_awards = interpret(&value, default_reason)
             .map_err(|what| returned_wrong_type(policy, rule, &what))?;
         let settings = &policy.club.points;
-        for (raw, reason) in raw_awards {
+        for (raw, mut reason) in raw_awards {
+            // The member's tier multiplies what rules award (not what they take).
+            let raw = match tier_multiplier {
+                Some((multiplier, tier)) if raw.is_sign_positive() => {
+                    reason = format!("{reason} (×{} {tier})", multiplier.normalize());
+                    raw * multiplier
+                }
+                _ => raw,
+            };
             let points = settings.rounding.apply(raw, settings.precision);
             trace.raw_points = Some(trace.raw_points.unwrap_or_default() + raw);
             trace.points += points;

@@ -22,6 +22,12 @@ pub struct MemberState {
     pub debt: Decimal,
     /// Money in the member's credit wallet, in the club's currency.
     pub credit: Decimal,
+    /// The member's tier (an id from the club's `tiers`), if the club has tiers.
+    pub tier: Option<String>,
+    /// With `downgrade: keep_next_period`: the tier is kept at reviews before this time.
+    pub tier_valid_until: Option<DateTime<Utc>>,
+    /// The last tier review applied to the member.
+    pub tier_reviewed_at: Option<DateTime<Utc>>,
     pub stats: MemberStats,
 }
 
@@ -67,6 +73,9 @@ impl MemberState {
             balance: Decimal::ZERO,
             debt: Decimal::ZERO,
             credit: Decimal::ZERO,
+            tier: None,
+            tier_valid_until: None,
+            tier_reviewed_at: None,
             stats: MemberStats::default(),
         }
     }

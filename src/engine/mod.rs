@@ -9,6 +9,7 @@ mod lifecycle;
 mod member;
 mod outcome;
 pub(crate) mod script_values;
+pub mod tiers;
 
 pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};

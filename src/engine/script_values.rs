@@ -38,6 +38,9 @@ pub struct MemberView {
     member: MemberState,
     calendar: CalendarKind,
     kind: PersonKind,
+    /// The tier's perks and multiplier (none and 1 without a tier).
+    perks: Vec<String>,
+    multiplier: Decimal,
 }
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -60,10 +63,13 @@ pub fn member_value(member: &MemberState, policy: &Policy) -> ScriptMember {
         .iter()
         .find(|t| t.id == member.member_type)
         .map_or(PersonKind::Natural, |t| t.kind);
+    let tier = super::tiers::tier_of(policy, member);
     ScriptMember(Arc::new(MemberView {
         member: member.clone(),
         calendar: policy.club.calendar,
         kind,
+        perks: tier.map(|t| t.perks.clone()).unwrap_or_default(),
+        multiplier: tier.and_then(|t| t.multiplier).unwrap_or(Decimal::ONE),
     }))
 }
 
@@ -166,6 +172,13 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("balance", |m: &mut ScriptMember| m.0.member.balance);
     engine.register_get("credit", |m: &mut ScriptMember| m.0.member.credit);
+    engine.register_get("tier", |m: &mut ScriptMember| {
+        text_or_unit(&m.0.member.tier)
+    });
+    engine.register_get("perks", |m: &mut ScriptMember| -> Array {
+        m.0.perks.iter().map(|p| Dynamic::from(p.clone())).collect()
+    });
+    engine.register_get("tier_multiplier", |m: &mut ScriptMember| m.0.multiplier);
     engine.register_get("stats", |m: &mut ScriptMember| {
         let stats = &m.0.member.stats;
         let decimal = |d: Decimal| Dynamic::from_decimal(d);

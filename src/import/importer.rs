@@ -231,31 +231,110 @@ fn import_one(
         (EventType::Return, Some(original)) => ledger.original_record(original)?,
         _ => None,
     };
+    if !policy.club.tiers.is_empty()
+        && !cached.is_new
+        && ledger.run_tier_reviews(policy, &mut cached.state, event.time)? > 0
+    {
+        cached.changed = true;
+    }
+    let reject = |report: &mut ImportReport, error: crate::engine::EvalError| {
+        report.push_problem(RowProblem {
+            kind: ProblemKind::Rejected,
+            line,
+            column: error.column.map(str::to_owned),
+            message: error.message.clone(),
+            script: error
+                .location
+                .is_some()
+                .then(|| Box::new(error.to_diagnostic())),
+        });
+        Ok(false)
+    };
     let input = EvaluationInput {
         event,
         member: &cached.state,
         original: original.as_ref(),
     };
-    match evaluate(policy, input) {
-        Ok(outcome) => {
-            ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
-            cached.changed = true;
-            report.accepted += 1;
-            report.points_awarded += outcome.total_points();
-            Ok(true)
-        }
-        Err(error) => {
-            report.push_problem(RowProblem {
-                kind: ProblemKind::Rejected,
-                line,
-                column: error.column.map(str::to_owned),
-                message: error.message.clone(),
-                script: error
-                    .location
-                    .is_some()
-                    .then(|| Box::new(error.to_diagnostic())),
-            });
-            Ok(false)
+    let mut outcome = match evaluate(policy, input) {
+        Ok(outcome) => outcome,
+        Err(error) => return reject(report, error),
+    };
+    let upgrade = match tier_upgrade(ledger, policy, &cached.state, event, &outcome)? {
+        Ok(upgrade) => upgrade,
+        Err(error) => return reject(report, error),
+    };
+    if let Some((tier, _)) = &upgrade {
+        if policy.club.tiering.upgrade_earns_at == crate::club::UpgradeEarns::New {
+            // The purchase that lifts the member earns at the new tier's rate.
+            let mut lifted = cached.state.clone();
+            lifted.tier = Some(policy.club.tiers[*tier].id.clone());
+            outcome = match evaluate(
+                policy,
+                EvaluationInput {
+                    member: &lifted,
+                    ..input
+                },
+            ) {
+                Ok(outcome) => outcome,
+                Err(error) => return reject(report, error),
+            };
         }
     }
+    if let Some((tier, reason)) = upgrade {
+        ledger.change_tier(policy, &mut cached.state, Some(tier), event.time, &reason)?;
+        // A tier reached in this review period holds through the next one.
+        let next = crate::engine::tiers::next_review(policy, event.time);
+        cached.state.tier_valid_until = Some(crate::engine::tiers::next_review(policy, next));
+    }
+    ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
+    cached.changed = true;
+    report.accepted += 1;
+    report.points_awarded += outcome.total_points();
+    Ok(true)
+}
+
+/// The tier `member` moves up to with this event, and why; `None` if no move up.
+/// A failing `tiering.function` fails this event only.
+type Upgrade = Result<Option<(usize, String)>, crate::engine::EvalError>;
+
+fn tier_upgrade(
+    ledger: &Ledger,
+    policy: &Policy,
+    member: &MemberState,
+    event: &Event,
+    outcome: &crate::engine::Outcome,
+) -> Result<Upgrade, LedgerError> {
+    use crate::engine::tiers;
+    if policy.club.tiers.is_empty() {
+        return Ok(Ok(None));
+    }
+    let from = tiers::window_start(policy, member, event.time);
+    // Everything up to and including this instant that is already in the ledger.
+    let mut standing =
+        ledger.standing(&member.id, from, event.time + chrono::Duration::seconds(1))?;
+    standing.add(event, outcome);
+    let value = match tiers::metric(policy, member, &standing) {
+        Ok(value) => value,
+        Err(message) => {
+            return Ok(Err(crate::engine::EvalError {
+                message: format!("tier metric: {message}"),
+                location: None,
+                source_line: None,
+                column: None,
+            }))
+        }
+    };
+    let qualified = tiers::qualified(policy, &member.member_type, value);
+    let current = tiers::tier_index(policy, member.tier.as_deref());
+    let Some(tier) = qualified.filter(|_| qualified > current) else {
+        return Ok(Ok(None));
+    };
+    let reason = format!(
+        "{} {} over {} reaches {}",
+        crate::amount::grouped(value),
+        crate::ledger::metric_unit(policy),
+        policy.club.tiering.window,
+        policy.club.tiers[tier].id
+    );
+    Ok(Ok(Some((tier, reason))))
 }

@@ -24,6 +24,8 @@ pub struct AdvanceReport {
     pub expired_points: Decimal,
     pub expiries: u64,
     pub notices: u64,
+    /// Tier reviews that moved a member.
+    pub tier_changes: u64,
 }
 
 /// Something to tell a member (messaging arrives with a later issue; notices wait here).
@@ -67,9 +69,11 @@ impl Ledger {
     /// [`Ledger::begin`]/[`Ledger::commit`].
     pub fn advance(&self, policy: &Policy, to: DateTime<Utc>) -> Result<AdvanceReport> {
         let mut report = AdvanceReport::default();
+        // Members with points that may expire, or a tier to review.
         let members: Vec<String> = {
             let mut statement = self.connection().prepare(
-                "SELECT DISTINCT member FROM lots WHERE remaining != '0' ORDER BY member",
+                "SELECT DISTINCT member FROM lots WHERE remaining != '0'
+                 UNION SELECT id FROM members WHERE tier IS NOT NULL ORDER BY 1",
             )?;
             let rows = statement.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -78,6 +82,7 @@ impl Ledger {
             let Some(mut member) = self.member_state(&id, to, false)? else {
                 continue;
             };
+            report.tier_changes += self.run_tier_reviews(policy, &mut member, to)?;
             self.run_due(policy, &mut member, to, &mut report)?;
             self.save_member(&member, false)?;
         }

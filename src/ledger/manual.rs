@@ -52,6 +52,7 @@ impl Ledger {
         let Some(mut member) = self.member_state(id, at, false)? else {
             return refuse(format!("no member `{id}` in club `{}`", policy.club.id));
         };
+        self.run_tier_reviews(policy, &mut member, at)?;
         self.run_due(policy, &mut member, at, &mut AdvanceReport::default())?;
         Ok(member)
     }

@@ -137,4 +137,23 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE events ADD COLUMN credit_used TEXT;
     ",
     ),
+    (
+        4,
+        "
+    -- Tiers: each member's tier, and every change with its reason.
+    ALTER TABLE members ADD COLUMN tier TEXT;
+    ALTER TABLE members ADD COLUMN tier_valid_until TEXT;
+    ALTER TABLE members ADD COLUMN tier_reviewed_at TEXT;
+    CREATE TABLE tier_changes (
+        seq INTEGER PRIMARY KEY,
+        member TEXT NOT NULL,
+        event TEXT NOT NULL,
+        time TEXT NOT NULL,
+        from_tier TEXT,
+        to_tier TEXT,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX tier_changes_member ON tier_changes(member, seq);
+    ",
+    ),
 ];

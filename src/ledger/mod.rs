@@ -12,6 +12,7 @@ mod migrations;
 mod rewards;
 mod statement;
 mod store;
+mod tiers;
 
 pub use expiry::{AdvanceReport, Notice};
 pub use lots::{Balances, Lot, LotTotals, Take, UseKind};
@@ -19,3 +20,4 @@ pub use manual::{Applied, ManualError};
 pub use rewards::Redemption;
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
+pub use tiers::{metric_unit, TierChange};

@@ -115,7 +115,7 @@ impl Ledger {
             }
         }
         let mut state = self.member_now(policy, member, at)?;
-        self.check_reward(policy, definition, &state.member_type, member, at)?;
+        self.check_reward(policy, definition, &state, at)?;
         self.spendable(policy, member, definition.cost, at)?;
 
         let title = definition
@@ -174,6 +174,7 @@ impl Ledger {
         let Some(mut state) = self.member_state(member, at, false)? else {
             return refuse(format!("no member `{member}` in club `{}`", policy.club.id));
         };
+        self.run_tier_reviews(policy, &mut state, at)?;
         self.run_due(policy, &mut state, at, &mut super::AdvanceReport::default())?;
         Ok(state)
     }
@@ -182,10 +183,14 @@ impl Ledger {
         &self,
         policy: &Policy,
         reward: &RewardDefinition,
-        member_type: &str,
-        member: &str,
+        state: &crate::engine::MemberState,
         at: DateTime<Utc>,
     ) -> Result<(), ManualError> {
+        let (member, member_type, member_tier) = (
+            state.id.as_str(),
+            state.member_type.as_str(),
+            state.tier.as_deref(),
+        );
         let calendar = policy.club.calendar;
         let today = at.with_timezone(&policy.zone).date_naive();
         let date =
@@ -216,10 +221,14 @@ impl Ledger {
                 reward.member_types.join(" or ")
             ));
         }
-        if !reward.tiers.is_empty() {
+        if !reward.tiers.is_empty()
+            && !member_tier.is_some_and(|t| reward.tiers.iter().any(|r| r == t))
+        {
             return refuse(format!(
-                "reward `{}` is for members of some tiers; tiers are not applied yet",
-                reward.id
+                "reward `{}` is for {} members, and `{member}` is {}",
+                reward.id,
+                reward.tiers.join(" or "),
+                member_tier.unwrap_or("in no tier")
             ));
         }
         if let Some(stock) = reward.stock {

@@ -177,7 +177,7 @@ impl Ledger {
         with_stats: bool,
     ) -> Result<Option<MemberState>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at FROM members WHERE id = ?1",
         )?;
         let row = statement
             .query_row([id], |r| {
@@ -192,6 +192,9 @@ impl Ledger {
                     r.get::<_, Option<String>>(7)?,
                     r.get::<_, String>(8)?,
                     r.get::<_, String>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
                 ))
             })
             .optional()?;
@@ -206,6 +209,9 @@ impl Ledger {
             last_visit,
             debt,
             credit,
+            tier,
+            tier_valid_until,
+            tier_reviewed_at,
         )) = row
         else {
             return Ok(None);
@@ -228,6 +234,9 @@ impl Ledger {
             balance: decimal(&balance)?,
             debt: decimal(&debt)?,
             credit: decimal(&credit)?,
+            tier,
+            tier_valid_until: tier_valid_until.as_deref().and_then(from_stored),
+            tier_reviewed_at: tier_reviewed_at.as_deref().and_then(from_stored),
             stats,
         }))
     }
@@ -564,7 +573,8 @@ impl Ledger {
         }
         let stats = &member.stats;
         self.conn
-            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7 WHERE id = ?1")?
+            .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
+                 tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10 WHERE id = ?1")?
             .execute(params![
                 member.id,
                 member.balance.normalize().to_string(),
@@ -573,6 +583,9 @@ impl Ledger {
                 stats.last_visit.map(stored),
                 member.debt.normalize().to_string(),
                 member.credit.normalize().to_string(),
+                member.tier,
+                member.tier_valid_until.map(stored),
+                member.tier_reviewed_at.map(stored),
             ])?;
         Ok(())
     }

@@ -180,6 +180,8 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
     "spend_total": "0",
     "credit": "0"
   },
+  "tier": null,
+  "tier_changes": [],
   "balances": {
     "available": "0",
     "pending": "0",

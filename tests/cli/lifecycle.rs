@@ -72,7 +72,7 @@ fn adjust_transfer_and_advance_from_the_command_line() {
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 2025-03-02; 3 events, 200 EUR spent
+joined 2025-03-02; 1 events, 200 EUR spent
 balance: 0 points (0 available, 0 pending) on 2026-01-01
 
 date        event                           rule        points  reason

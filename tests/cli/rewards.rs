@@ -116,7 +116,7 @@ fn redeeming_checks_everything_and_changes_nothing_when_refused() {
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 2025-03-01; 2 events, 400 EUR spent
+joined 2025-03-01; 1 events, 400 EUR spent
 balance: 10 points (10 available, 0 pending) on 2025-03-03
 credit: 0 EUR
 
@@ -213,7 +213,7 @@ rejected: more.csv:4: column `credit_used`: `credit_used` is the part of a purch
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 2025-03-01; 3 events, 1,020 EUR spent
+joined 2025-03-01; 2 events, 1,020 EUR spent
 balance: 22 points (22 available, 0 pending) on 2025-03-05
 credit: 3 EUR
 
