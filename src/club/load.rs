@@ -86,7 +86,7 @@ pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Dia
         Err(error) => {
             // A bad choice was already reported, with a suggestion, by check_keys.
             if problems.is_empty() || !error.to_string().contains("unknown variant") {
-                problems.push(serde_diagnostic(path, &source, &error));
+                problems.push(serde_diagnostic(path, &source, &tree, &error));
             }
             return (None, problems);
         }
@@ -103,15 +103,42 @@ pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Dia
 }
 
 /// serde_yaml's message without its trailing " at line L column C", which we show our way.
-fn serde_diagnostic(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
+fn serde_diagnostic(
+    path: &Path,
+    source: &str,
+    tree: &Node,
+    error: &serde_yaml::Error,
+) -> Diagnostic {
     let text = error.to_string();
     let message = match text.find(" at line ") {
         Some(cut) => text[..cut].to_owned(),
         None => text,
     };
-    let diagnostic = Diagnostic::error(message);
-    match error.location() {
-        Some(at) => diagnostic.at(Location::new(path, at.line(), at.column()), Some(source)),
-        None => diagnostic.in_file(path),
+    // serde reports a value our own parsers refuse (a tier window, a span) at the start of
+    // the mapping that holds it; point at the value itself when the message quotes it.
+    let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
+    let located = error.location().map(|at| (at.line(), at.column()));
+    let value = quoted.and_then(|q| find_scalar(tree, q, located.map_or(0, |(line, _)| line)));
+    let diagnostic = Diagnostic::error(message.clone());
+    match (value, located) {
+        (Some(node), _) => diagnostic.at(
+            Location::new(path, node.line, node.column).with_width(node.width()),
+            Some(source),
+        ),
+        (None, Some((line, column))) => {
+            diagnostic.at(Location::new(path, line, column), Some(source))
+        }
+        (None, None) => diagnostic.in_file(path),
+    }
+}
+
+/// The first scalar node with exactly `text`, on or after line `from`.
+fn find_scalar<'a>(node: &'a Node, text: &str, from: usize) -> Option<&'a Node> {
+    use super::NodeValue;
+    match &node.value {
+        NodeValue::Scalar(value) if value == text && node.line >= from => Some(node),
+        NodeValue::Sequence(items) => items.iter().find_map(|n| find_scalar(n, text, from)),
+        NodeValue::Mapping(entries) => entries.iter().find_map(|(_, v)| find_scalar(v, text, from)),
+        _ => None,
     }
 }

@@ -129,7 +129,8 @@ impl Ledger {
             let qualified = tiers::qualified(policy, &member.member_type, value);
             let current = tiers::tier_index(policy, member.tier.as_deref());
             if qualified >= current {
-                // Requalified: with keep_next_period the tier now holds through the next period.
+                // Requalified in the period just closed: with keep_next_period the tier holds
+                // through the next one, until the review that closes it.
                 member.tier_valid_until = Some(tiers::next_review(policy, at));
             }
             if let Some(new) = tiers::review(policy, member, current, qualified, at) {

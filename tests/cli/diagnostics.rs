@@ -263,3 +263,91 @@ error: reward `wallet` is credit but says no `credit:` amount
         .status(1)
         .run();
 }
+
+#[test]
+fn tier_definitions_are_checked_with_positions() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+rules:
+  - {id: base, function: base_points}
+tiers:
+  - {id: silver, thresholds: {individual: 500}}
+  - {id: gold, thresholds: {individual: 400, busines: 10}}
+tiering:
+  metric: function
+  window: 12 months
+rewards:
+  - {id: lounge, cost: 10, kind: service, tiers: [glod]}
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: tiering: `12 months` is not a tier window; use e.g. `12m`, `calendar_year`, `anniversary_year` or `lifetime`
+  --> policies/shop/club.yaml:11:11
+   |
+11 |   window: 12 months
+   |           ^^^^^^^^^
+
+",
+        )
+        .status(1)
+        .run()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+rules:
+  - {id: base, function: base_points}
+tiers:
+  - {id: silver, thresholds: {individual: 500}}
+  - {id: gold, thresholds: {individual: 400, busines: 10}}
+tiering:
+  metric: function
+rewards:
+  - {id: lounge, cost: 10, kind: service, tiers: [glod]}
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: tier `gold` has a threshold for unknown member type `busines`
+ --> policies/shop/club.yaml:8:46
+  |
+8 |   - {id: gold, thresholds: {individual: 400, busines: 10}}
+  |                                              ^^^^^^^
+  = help: did you mean `business`?
+
+error: tier `gold` needs 400 for `individual`, not more than `silver` (500)
+ --> policies/shop/club.yaml:8:41
+  |
+8 |   - {id: gold, thresholds: {individual: 400, busines: 10}}
+  |                                         ^^^
+  = help: tiers are listed from lowest to highest; each threshold must be larger than the one before
+
+error: `metric: function` needs `tiering.function`
+  --> policies/shop/club.yaml:10:11
+   |
+10 |   metric: function
+   |           ^^^^^^^^
+   = help: name a Rhai `fn score(member, window)` that returns a number
+
+error: reward `lounge` names unknown tier `glod`
+  --> policies/shop/club.yaml:12:51
+   |
+12 |   - {id: lounge, cost: 10, kind: service, tiers: [glod]}
+   |                                                   ^^^^
+   = help: did you mean `gold`?
+
+",
+        )
+        .status(1)
+        .run();
+}
