@@ -19,6 +19,7 @@
 pub mod amount;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod club;
 pub mod diagnostic;
 pub mod engine;

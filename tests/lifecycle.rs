@@ -64,7 +64,7 @@ impl Club {
 
     fn advance(&self, to: &str) {
         self.ledger.begin().unwrap();
-        self.ledger.advance(&self.policy, time(to)).unwrap();
+        bashgah::clock::advance(&self.ledger, &self.policy, time(to)).unwrap();
         self.ledger.commit().unwrap();
     }
 

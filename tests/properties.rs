@@ -211,7 +211,7 @@ fn play(ledger: &Ledger, policy: &Policy, ops: &[Op]) {
             Op::Advance { days } => {
                 now += Duration::days(i64::from(*days));
                 ledger.begin().unwrap();
-                ledger.advance(policy, now).unwrap();
+                bashgah::clock::advance(ledger, policy, now).unwrap();
                 ledger.commit().unwrap();
             }
         }

@@ -86,7 +86,7 @@ impl Club {
         let to = bashgah::time::parse_event_time(to, self.policy.club.calendar, self.policy.zone)
             .unwrap();
         self.ledger.begin().unwrap();
-        self.ledger.advance(&self.policy, to).unwrap();
+        bashgah::clock::advance(&self.ledger, &self.policy, to).unwrap();
         self.ledger.commit().unwrap();
     }
 

@@ -25,7 +25,7 @@ pub fn run(
     ledger.begin()?;
     let report = match ledger
         .record_policy(&policy)
-        .and_then(|()| ledger.advance(&policy, to))
+        .and_then(|()| crate::clock::advance(&ledger, &policy, to))
     {
         Ok(report) => report,
         Err(error) => {
@@ -34,6 +34,9 @@ pub fn run(
         }
     };
     ledger.commit()?;
+    for failure in &report.failures {
+        eprintln!("error: {failure}");
+    }
     if json {
         println!(
             "{}",
@@ -50,6 +53,9 @@ pub fn run(
         );
         if !policy.club.tiers.is_empty() {
             println!("{} tier changes", report.tier_changes);
+        }
+        if report.greetings > 0 {
+            println!("{} birthdays and anniversaries", report.greetings);
         }
     }
     Ok(ExitCode::Ok)

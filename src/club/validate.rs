@@ -107,7 +107,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
                 format!("rule `{}` is defined twice", rule.id),
             ));
         }
-        if let Some(internal) = rule.events.iter().find(|e| !e.importable()) {
+        if let Some(internal) = rule.events.iter().find(|e| !e.for_rules()) {
             out.push(
                 file.error_at(
                     &[Key("rules"), Index(i), Key("events")],

@@ -31,6 +31,10 @@ pub enum EventType {
     Redemption,
     /// Points turned into credit.
     Conversion,
+    /// The member's birthday, in the club's calendar; written when the clock passes it.
+    Birthday,
+    /// The anniversary of the member's joining; written when the clock passes it.
+    Anniversary,
 }
 
 impl EventType {
@@ -48,6 +52,8 @@ impl EventType {
             EventType::Transfer => "transfer",
             EventType::Redemption => "redemption",
             EventType::Conversion => "conversion",
+            EventType::Birthday => "birthday",
+            EventType::Anniversary => "anniversary",
         }
     }
 
@@ -62,6 +68,8 @@ impl EventType {
             "transfer" => Some(EventType::Transfer),
             "redemption" => Some(EventType::Redemption),
             "conversion" => Some(EventType::Conversion),
+            "birthday" => Some(EventType::Birthday),
+            "anniversary" => Some(EventType::Anniversary),
             _ => None,
         }
     }
@@ -69,6 +77,12 @@ impl EventType {
     /// Whether an import file may carry this type.
     pub fn importable(self) -> bool {
         Self::IMPORTABLE.contains(&self.as_str())
+    }
+
+    /// Whether earning rules may run for this type: what is imported, and the greetings
+    /// the clock writes (birthdays, anniversaries).
+    pub fn for_rules(self) -> bool {
+        self.importable() || matches!(self, EventType::Birthday | EventType::Anniversary)
     }
 }
 

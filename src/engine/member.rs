@@ -28,6 +28,8 @@ pub struct MemberState {
     pub tier_valid_until: Option<DateTime<Utc>>,
     /// The last tier review applied to the member.
     pub tier_reviewed_at: Option<DateTime<Utc>>,
+    /// Birthdays and anniversaries up to this time have been written.
+    pub greeted_through: Option<DateTime<Utc>>,
     pub stats: MemberStats,
 }
 
@@ -76,6 +78,7 @@ impl MemberState {
             tier: None,
             tier_valid_until: None,
             tier_reviewed_at: None,
+            greeted_through: None,
             stats: MemberStats::default(),
         }
     }

@@ -216,13 +216,11 @@ fn import_one(
     let Some(cached) = members.members.get_mut(&event.member) else {
         unreachable!("the member was just inserted");
     };
-    if policy.has_expiry() && !cached.is_new {
-        // Whatever expired before this event is gone before it is evaluated.
-        let mut expired = crate::ledger::AdvanceReport::default();
-        ledger.run_due(policy, &mut cached.state, event.time, &mut expired)?;
-        if expired.expiries > 0 || expired.notices > 0 {
-            cached.changed = true;
-        }
+    if !cached.is_new {
+        // What fell due before this event (greetings, reviews, expiry) happens first.
+        let mut due = crate::ledger::AdvanceReport::default();
+        crate::clock::catch_up(ledger, policy, &mut cached.state, event.time, &mut due)?;
+        cached.changed = true;
     }
     if policy.uses_member_stats {
         ledger.window_stats(&event.member, event.time, &mut cached.state.stats)?;
@@ -231,12 +229,6 @@ fn import_one(
         (EventType::Return, Some(original)) => ledger.original_record(original)?,
         _ => None,
     };
-    if !policy.club.tiers.is_empty()
-        && !cached.is_new
-        && ledger.run_tier_reviews(policy, &mut cached.state, event.time)? > 0
-    {
-        cached.changed = true;
-    }
     let reject = |report: &mut ImportReport, error: crate::engine::EvalError| {
         report.push_problem(RowProblem {
             kind: ProblemKind::Rejected,

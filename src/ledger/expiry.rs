@@ -26,6 +26,10 @@ pub struct AdvanceReport {
     pub notices: u64,
     /// Tier reviews that moved a member.
     pub tier_changes: u64,
+    /// Birthdays and anniversaries written.
+    pub greetings: u64,
+    /// Greetings whose rules failed, with why.
+    pub failures: Vec<String>,
 }
 
 /// Something to tell a member (messaging arrives with a later issue; notices wait here).
@@ -65,29 +69,18 @@ impl Ledger {
         Ok(())
     }
 
-    /// Runs everything due up to `to` for every member, then sets the clock. Call inside
-    /// [`Ledger::begin`]/[`Ledger::commit`].
-    pub fn advance(&self, policy: &Policy, to: DateTime<Utc>) -> Result<AdvanceReport> {
-        let mut report = AdvanceReport::default();
-        // Members with points that may expire, or a tier to review.
-        let members: Vec<String> = {
-            let mut statement = self.connection().prepare(
-                "SELECT DISTINCT member FROM lots WHERE remaining != '0'
-                 UNION SELECT id FROM members WHERE tier IS NOT NULL ORDER BY 1",
-            )?;
-            let rows = statement.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
+    /// The members the clock may have work for: points that may expire, a tier to
+    /// review, and (when `everyone`) greetings.
+    pub fn members_with_something_due(&self, everyone: bool) -> Result<Vec<String>> {
+        let sql = if everyone {
+            "SELECT id FROM members ORDER BY id"
+        } else {
+            "SELECT DISTINCT member FROM lots WHERE remaining != '0'
+             UNION SELECT id FROM members WHERE tier IS NOT NULL ORDER BY 1"
         };
-        for id in members {
-            let Some(mut member) = self.member_state(&id, to, false)? else {
-                continue;
-            };
-            report.tier_changes += self.run_tier_reviews(policy, &mut member, to)?;
-            self.run_due(policy, &mut member, to, &mut report)?;
-            self.save_member(&member, false)?;
-        }
-        self.set_clock(to)?;
-        Ok(report)
+        let mut statement = self.connection().prepare(sql)?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Expires what is due for `member` up to `to` and records expiring-soon notices;

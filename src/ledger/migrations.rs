@@ -156,4 +156,11 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX tier_changes_member ON tier_changes(member, seq);
     ",
     ),
+    (
+        5,
+        "
+    -- How far birthdays and anniversaries have been written for each member.
+    ALTER TABLE members ADD COLUMN greeted_through TEXT;
+    ",
+    ),
 ];

@@ -177,7 +177,7 @@ impl Ledger {
         with_stats: bool,
     ) -> Result<Option<MemberState>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through FROM members WHERE id = ?1",
         )?;
         let row = statement
             .query_row([id], |r| {
@@ -195,6 +195,7 @@ impl Ledger {
                     r.get::<_, Option<String>>(10)?,
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, Option<String>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
                 ))
             })
             .optional()?;
@@ -212,6 +213,7 @@ impl Ledger {
             tier,
             tier_valid_until,
             tier_reviewed_at,
+            greeted_through,
         )) = row
         else {
             return Ok(None);
@@ -237,6 +239,7 @@ impl Ledger {
             tier,
             tier_valid_until: tier_valid_until.as_deref().and_then(from_stored),
             tier_reviewed_at: tier_reviewed_at.as_deref().and_then(from_stored),
+            greeted_through: greeted_through.as_deref().and_then(from_stored),
             stats,
         }))
     }
@@ -574,7 +577,7 @@ impl Ledger {
         let stats = &member.stats;
         self.conn
             .prepare_cached("UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
-                 tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10 WHERE id = ?1")?
+                 tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1")?
             .execute(params![
                 member.id,
                 member.balance.normalize().to_string(),
@@ -586,6 +589,7 @@ impl Ledger {
                 member.tier,
                 member.tier_valid_until.map(stored),
                 member.tier_reviewed_at.map(stored),
+                member.greeted_through.map(stored),
             ])?;
         Ok(())
     }

@@ -1,0 +1,156 @@
+//! Time passing: what falls due when the clock moves, for every member (`bashgah
+//! advance`) or for one member just before their next event (imports).
+//!
+//! For each member, in this order: birthdays and joining anniversaries (events that rules
+//! may award points on), tier reviews, then expiry and expiring-soon notices. The same
+//! events and the same advances always give the same ledger.
+//!
+//! An event that arrives with a time before the clock is applied at its own time: its
+//! points, lots and any upgrade it brings are dated then. What the clock already decided
+//! (reviews, expiries, greetings) is not decided again: a late purchase counts towards
+//! the windows of reviews still to come, and its lots, if already past their expiry, expire
+//! at the next advance or event of that member, dated at their own expiry.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::engine::{evaluate, start_of_day, EvaluationInput, Event, EventType, MemberState};
+use crate::ledger::{AdvanceReport, Ledger, LedgerError};
+use crate::policy::Policy;
+use crate::time::stored;
+
+/// Runs everything due up to `to` for every member, then sets the clock. Call inside
+/// [`Ledger::begin`]/[`Ledger::commit`].
+pub fn advance(
+    ledger: &Ledger,
+    policy: &Policy,
+    to: DateTime<Utc>,
+) -> Result<AdvanceReport, LedgerError> {
+    let mut report = AdvanceReport::default();
+    for id in ledger.members_with_something_due(greets(policy))? {
+        let Some(mut member) = ledger.member_state(&id, to, false)? else {
+            continue;
+        };
+        catch_up(ledger, policy, &mut member, to, &mut report)?;
+        ledger.save_member(&member, false)?;
+    }
+    ledger.set_clock(to)?;
+    Ok(report)
+}
+
+/// Runs what is due for one member up to `to`; updates `member` (the caller saves it).
+pub fn catch_up(
+    ledger: &Ledger,
+    policy: &Policy,
+    member: &mut MemberState,
+    to: DateTime<Utc>,
+    report: &mut AdvanceReport,
+) -> Result<(), LedgerError> {
+    if greets(policy) {
+        greet(ledger, policy, member, to, report)?;
+    }
+    report.tier_changes += ledger.run_tier_reviews(policy, member, to)?;
+    if policy.has_expiry() {
+        ledger.run_due(policy, member, to, report)?;
+    }
+    Ok(())
+}
+
+/// Whether some rule runs for birthdays or anniversaries (otherwise they are not written).
+fn greets(policy: &Policy) -> bool {
+    policy.club.rules.iter().any(|r| {
+        r.enabled
+            && r.events
+                .iter()
+                .any(|e| matches!(e, EventType::Birthday | EventType::Anniversary))
+    })
+}
+
+/// The day in `year` (of the club's calendar) that celebrates `date`: the same month and
+/// day, or the month's last day when that year's month is shorter (30 Esfand, 29 February).
+fn celebrated(policy: &Policy, date: NaiveDate, year: i32) -> Option<NaiveDate> {
+    let calendar = policy.club.calendar;
+    let local = calendar.to_local(date);
+    (1..=local.day)
+        .rev()
+        .find_map(|day| calendar.from_local(year, local.month, day).ok())
+}
+
+/// Writes the member's birthdays and joining anniversaries that fall after what was
+/// greeted before and up to `to`, each evaluated by the rules that run for it.
+fn greet(
+    ledger: &Ledger,
+    policy: &Policy,
+    member: &mut MemberState,
+    to: DateTime<Utc>,
+    report: &mut AdvanceReport,
+) -> Result<(), LedgerError> {
+    let since = member
+        .greeted_through
+        .unwrap_or_else(|| start_of_day(policy, member.joined));
+    if since >= to {
+        return Ok(());
+    }
+    let calendar = policy.club.calendar;
+    let first_year = calendar
+        .to_local(since.with_timezone(&policy.zone).date_naive())
+        .year;
+    let last_year = calendar
+        .to_local(to.with_timezone(&policy.zone).date_naive())
+        .year;
+    let mut due: Vec<(DateTime<Utc>, EventType, i32)> = Vec::new();
+    for year in first_year..=last_year {
+        let days = [
+            (member.birthday, EventType::Birthday),
+            (
+                Some(member.joined).filter(|_| year > calendar.to_local(member.joined).year),
+                EventType::Anniversary,
+            ),
+        ];
+        for (date, kind) in days {
+            let Some(day) = date.and_then(|d| celebrated(policy, d, year)) else {
+                continue;
+            };
+            let at = start_of_day(policy, day);
+            if at > since && at <= to {
+                due.push((at, kind, year));
+            }
+        }
+    }
+    due.sort_by_key(|(at, kind, _)| (*at, kind.as_str()));
+    for (at, kind, year) in due {
+        let event = Event::manual(
+            &format!("{}:{}:{year}", kind.as_str(), member.id),
+            &member.id,
+            kind,
+            rust_decimal::Decimal::ZERO,
+            at,
+            Default::default(),
+        );
+        if !matches!(
+            ledger.lookup_event(&event.id)?,
+            crate::ledger::EventLookup::Absent
+        ) {
+            continue;
+        }
+        let input = EvaluationInput {
+            event: &event,
+            member,
+            original: None,
+        };
+        match evaluate(policy, input) {
+            Ok(outcome) => {
+                ledger.apply_event(&event, &event.fingerprint(), &outcome, member)?;
+                report.greetings += 1;
+            }
+            // A failing rule fails this greeting only; it is reported and not retried.
+            Err(error) => report.failures.push(format!(
+                "{} of `{}` on {}: {error}",
+                kind.as_str(),
+                member.id,
+                stored(at)
+            )),
+        }
+    }
+    member.greeted_through = Some(to);
+    Ok(())
+}
