@@ -54,9 +54,10 @@ pub struct ClubDefinition {
     /// Turning points into credit, a wallet in the club's currency that pays purchases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CreditSettings>,
-    /// Commitment-based deals. Reserved for a later version.
+    /// Commitment-based deals: a member commits to a target every period for a number of
+    /// periods, and gets benefits while the commitment is kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub deals: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub deals: Vec<DealDefinition>,
     /// Campaigns. Reserved for a later version.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<serde_json::Map<String, serde_json::Value>>,
@@ -284,6 +285,103 @@ pub struct CreditSettings {
     /// The fewest points that can be converted at once.
     #[serde(default)]
     pub minimum: Decimal,
+}
+
+/// A commitment-based deal.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DealDefinition {
+    /// Identifier used in `enroll` events (`deal` column) and statements.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How members join: with an `enroll` event naming the deal, or automatically at their
+    /// first purchase.
+    #[serde(default)]
+    pub enroll: Enrollment,
+    /// The length of one commitment period, in the club's calendar. Periods are whole:
+    /// the first starts with the period after enrolment (or on the day of it, if that is a
+    /// period's first day).
+    pub period: DealPeriod,
+    /// How many periods the commitment lasts. Give this or `window`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub periods: Option<u32>,
+    /// How long the commitment lasts, e.g. `3m`; the number of periods follows from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Span>,
+    /// A Rhai `fn name(member, period)` returning true when the period's target was met;
+    /// `period` holds `spend`, `visits`, `points`, `payments`, `index`, `start` and `end`.
+    pub target: String,
+    /// Periods that may be missed without failing.
+    #[serde(default)]
+    pub grace: u32,
+    /// What the member gets while the deal is active.
+    #[serde(default)]
+    pub benefits: DealBenefits,
+    /// What keeping every period gives.
+    #[serde(default)]
+    pub completion: DealCompletion,
+    /// What failing does (besides ending the benefits).
+    #[serde(default)]
+    pub failure: DealFailure,
+}
+
+/// How members join a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Enrollment {
+    /// An imported event of `type: enroll` with a `deal` column.
+    #[default]
+    Event,
+    /// At the member's first purchase while not in the deal (once per member).
+    Auto,
+}
+
+/// The length of a deal's commitment period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DealPeriod {
+    Week,
+    Month,
+    Quarter,
+}
+
+/// Benefits while a deal is active.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DealBenefits {
+    /// Extra points on what rules award, e.g. 1.2 gives 20% more (as separate entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<Decimal>,
+    /// At least this tier while the deal is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Perks scripts can read while the deal is active.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perks: Vec<String>,
+}
+
+/// What completing a deal gives.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DealCompletion {
+    /// Points awarded at the last checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<Decimal>,
+    /// At least this tier for `tier_months` after completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub tier_months: u32,
+}
+
+/// What failing a deal does besides ending its benefits.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DealFailure {
+    /// Take back the extra points the deal's multiplier gave.
+    #[serde(default)]
+    pub claw_back: bool,
 }
 
 /// How members qualify for tiers and when they move down.

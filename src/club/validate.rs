@@ -144,17 +144,12 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     }
     validate_tiers(file, &mut out);
     validate_rewards(file, &mut out);
-    for section in ["deals", "campaigns"] {
-        let used = match section {
-            "deals" => !club.deals.is_empty(),
-            _ => !club.campaigns.is_empty(),
-        };
-        if used {
-            out.push(file.warning_at_key(
-                section,
-                format!("`{section}` are not applied by this version of bashgah"),
-            ));
-        }
+    validate_deals(file, &mut out);
+    if !club.campaigns.is_empty() {
+        out.push(file.warning_at_key(
+            "campaigns",
+            "`campaigns` are not applied by this version of bashgah",
+        ));
     }
     out
 }
@@ -371,6 +366,93 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             out.push(file.error_at(
                 &[Key("credit"), Key("rate")],
                 "the credit rate must be more than 0",
+            ));
+        }
+    }
+}
+
+fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let club = &file.definition;
+    let tiers: Vec<&str> = club.tiers.iter().map(|t| t.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, deal) in club.deals.iter().enumerate() {
+        let at = |keys: &[&'static str]| {
+            let mut path = vec![Key("deals"), Index(i)];
+            path.extend(keys.iter().map(|k| Key(k)));
+            path
+        };
+        if !seen.insert(deal.id.as_str()) {
+            out.push(file.error_at(&at(&["id"]), format!("deal `{}` is defined twice", deal.id)));
+        }
+        match (deal.periods, deal.window) {
+            (None, None) => out.push(
+                file.error_at(
+                    &at(&["period"]),
+                    format!("deal `{}` says neither `periods` nor `window`", deal.id),
+                )
+                .with_help("add e.g. `periods: 3` (three periods) or `window: 3m`"),
+            ),
+            (Some(_), Some(_)) => out.push(file.error_at(
+                &at(&["window"]),
+                "a deal has `periods` or `window`, not both",
+            )),
+            (Some(0), None) => {
+                out.push(file.error_at(&at(&["periods"]), "a deal lasts at least one period"))
+            }
+            (None, Some(window)) => {
+                let period_days = match deal.period {
+                    super::DealPeriod::Week => 7,
+                    super::DealPeriod::Month => 28,
+                    super::DealPeriod::Quarter => 89,
+                };
+                let window_days = match window {
+                    super::Span::Days(days) => days,
+                    super::Span::Months(months) => months * 28,
+                };
+                if window_days < period_days {
+                    out.push(
+                        file.error_at(
+                            &at(&["window"]),
+                            format!(
+                                "deal `{}` lasts {window}, less than one {:?} period",
+                                deal.id, deal.period
+                            )
+                            .to_lowercase(),
+                        )
+                        .with_help(
+                            "make the window at least one period long, or use a shorter `period`",
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+        let tier_fields = [
+            (&deal.benefits.tier, ["benefits", "tier"]),
+            (&deal.completion.tier, ["completion", "tier"]),
+        ];
+        for (tier, keys) in tier_fields {
+            if let Some(tier) = tier {
+                if !tiers.contains(&tier.as_str()) {
+                    let mut diagnostic = file.error_at(
+                        &at(&keys),
+                        format!("deal `{}` names unknown tier `{tier}`", deal.id),
+                    );
+                    diagnostic = match did_you_mean(tier, tiers.iter().copied()) {
+                        Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+                        None if tiers.is_empty() => {
+                            diagnostic.with_help("the club defines no `tiers`")
+                        }
+                        None => diagnostic.with_help(format!("tiers: {}", tiers.join(", "))),
+                    };
+                    out.push(diagnostic);
+                }
+            }
+        }
+        if deal.completion.tier.is_some() && deal.completion.tier_months == 0 {
+            out.push(file.error_at(
+                &at(&["completion", "tier"]),
+                "`completion.tier` needs `tier_months`, how long it is held",
             ));
         }
     }

@@ -56,7 +56,7 @@ impl Policy {
         };
         // A script that did not compile defines no functions: binding rules to it
         // would only repeat that problem.
-        let (rules, tier_function) = if scripts_compiled {
+        let (rules, tier_function, deal_targets) = if scripts_compiled {
             let rules = bind_rules(&club_file, &scripts, &mut problems);
             let tier_function = club_file
                 .definition
@@ -75,9 +75,33 @@ impl Policy {
                         &mut problems,
                     )
                 });
-            (rules, tier_function.map(|(script, _)| script))
+            let deal_targets = club_file
+                .definition
+                .deals
+                .iter()
+                .enumerate()
+                .map(|(i, deal)| {
+                    let path = [
+                        PathSegment::Key("deals"),
+                        PathSegment::Index(i),
+                        PathSegment::Key("target"),
+                    ];
+                    let what = format!("deal `{}`", deal.id);
+                    bind_function(
+                        &club_file,
+                        &scripts,
+                        &deal.target,
+                        &path,
+                        &what,
+                        "member, period",
+                        &mut problems,
+                    )
+                    .map_or(0, |(script, _)| script)
+                })
+                .collect();
+            (rules, tier_function.map(|(script, _)| script), deal_targets)
         } else {
-            (Vec::new(), None)
+            (Vec::new(), None, Vec::new())
         };
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
@@ -99,6 +123,7 @@ impl Policy {
             scripts,
             rules,
             tier_function,
+            deal_targets,
             uses_member_stats,
             engine: Arc::clone(engine),
         };

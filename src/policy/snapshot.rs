@@ -49,6 +49,8 @@ pub struct Policy {
     pub rules: Vec<CompiledRule>,
     /// The script holding `tiering.function`, when the tier metric is a function.
     pub tier_function: Option<usize>,
+    /// For each deal, the script holding its `target` function.
+    pub deal_targets: Vec<usize>,
     /// Whether any script reads `member.stats`; if not, the ledger skips computing them.
     pub uses_member_stats: bool,
     pub engine: Arc<ScriptEngine>,

@@ -351,3 +351,55 @@ error: reward `lounge` names unknown tier `glod`
         .status(1)
         .run();
 }
+
+#[test]
+fn deal_definitions_are_checked_with_positions() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+rules:
+  - {id: base, function: base_points}
+tiers:
+  - {id: silver, thresholds: {individual: 0}}
+  - {id: gold, thresholds: {individual: 500}}
+deals:
+  - id: monthly
+    period: quarter
+    window: 2m
+    target: kept_it
+    benefits: {tier: glod}
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: deal `monthly` lasts 2m, less than one quarter period
+  --> policies/shop/club.yaml:12:13
+   |
+12 |     window: 2m
+   |             ^^
+   = help: make the window at least one period long, or use a shorter `period`
+
+error: deal `monthly` names unknown tier `glod`
+  --> policies/shop/club.yaml:14:22
+   |
+14 |     benefits: {tier: glod}
+   |                      ^^^^
+   = help: did you mean `gold`?
+
+error: deal `monthly` names function `kept_it`, which no script defines
+  --> policies/shop/club.yaml:13:13
+   |
+13 |     target: kept_it
+   |             ^^^^^^^
+   = help: define `fn kept_it(member, period) { ... }` in a .rhai file next to club.yaml
+
+",
+        )
+        .status(1)
+        .run();
+}
