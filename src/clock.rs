@@ -2,7 +2,8 @@
 //! advance`) or for one member just before their next event (imports).
 //!
 //! For each member, in this order: birthdays and joining anniversaries (events that rules
-//! may award points on), tier reviews, then expiry and expiring-soon notices. The same
+//! may award points on), deal checkpoints, tier reviews, then expiry and expiring-soon
+//! notices. The same
 //! events and the same advances always give the same ledger.
 //!
 //! An event that arrives with a time before the clock is applied at its own time: its
@@ -47,6 +48,11 @@ pub fn catch_up(
 ) -> Result<(), LedgerError> {
     if greets(policy) {
         greet(ledger, policy, member, to, report)?;
+    }
+    if !policy.club.deals.is_empty() {
+        report
+            .failures
+            .extend(ledger.run_deal_checkpoints(policy, member, to)?);
     }
     report.tier_changes += ledger.run_tier_reviews(policy, member, to)?;
     if policy.has_expiry() {

@@ -81,7 +81,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             );
         }
         if let Some((id, _)) = top.first() {
-            if let Some(view) = super::member::MemberView::read(&ledger, id, None)? {
+            if let Some(view) = super::member::MemberView::read(&ledger, id, None, Some(&policy))? {
                 println!();
                 print!("{}", super::member::render(&policy, &view));
             }

@@ -15,6 +15,8 @@ struct MemberReport {
     /// The time balances are given for.
     at: String,
     member: MemberSummary,
+    deals: Vec<crate::engine::DealStatus>,
+    checkpoints: Vec<crate::ledger::Checkpoint>,
     tier: Option<String>,
     tier_changes: Vec<crate::ledger::TierChange>,
     balances: Balances,
@@ -25,6 +27,10 @@ struct MemberReport {
 /// Everything the member view shows.
 pub struct MemberView {
     pub summary: MemberSummary,
+    /// The tier the member reached themselves (`tier` may be higher, from a deal).
+    pub own_tier: Option<String>,
+    pub deals: Vec<crate::engine::DealStatus>,
+    pub checkpoints: Vec<crate::ledger::Checkpoint>,
     pub tier: Option<String>,
     pub tier_changes: Vec<crate::ledger::TierChange>,
     pub balances: Balances,
@@ -34,11 +40,13 @@ pub struct MemberView {
 }
 
 impl MemberView {
-    /// Reads a member as at `at` (default: the ledger's clock, else now).
+    /// Reads a member as at `at` (default: the ledger's clock, else now). With `policy`,
+    /// the tier shown is the one whose benefits the member has (a deal may lift it).
     pub fn read(
         ledger: &crate::ledger::Ledger,
         id: &str,
         at: Option<chrono::DateTime<chrono::Utc>>,
+        policy: Option<&Policy>,
     ) -> Result<Option<MemberView>, crate::ledger::LedgerError> {
         let Some(summary) = ledger.member_summary(id)? else {
             return Ok(None);
@@ -47,9 +55,19 @@ impl MemberView {
             Some(at) => at,
             None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
         };
-        let tier = ledger.member_state(id, at, false)?.and_then(|m| m.tier);
+        let state = ledger.member_state(id, at, false)?;
+        let tier = state.as_ref().and_then(|m| m.tier.clone());
+        let effective_tier = match (&state, policy) {
+            (Some(member), Some(policy)) => {
+                crate::engine::tiers::tier_of(policy, member).map(|t| t.id.clone())
+            }
+            _ => tier.clone(),
+        };
         Ok(Some(MemberView {
-            tier,
+            own_tier: tier,
+            deals: state.map(|m| m.deals).unwrap_or_default(),
+            checkpoints: ledger.deal_checkpoints(id)?,
+            tier: effective_tier,
             tier_changes: ledger.tier_changes(id)?,
             balances: ledger.balances(id, at)?,
             lots: ledger.open_lots(id)?,
@@ -90,7 +108,7 @@ pub fn run(
         .transpose()
         .map_err(|m| CommandError(format!("error: --at: {m}\n")))?;
     let ledger = workspace.open_ledger(&db)?;
-    let Some(view) = MemberView::read(&ledger, id, at)? else {
+    let Some(view) = MemberView::read(&ledger, id, at, Some(&policy))? else {
         return Err(CommandError(format!(
             "error: no member `{id}` in club `{}`\n",
             policy.club.id
@@ -102,6 +120,8 @@ pub fn run(
             points_name: policy.club.points.name.clone(),
             at: crate::time::stored(view.at),
             member: view.summary,
+            deals: view.deals,
+            checkpoints: view.checkpoints,
             tier: view.tier,
             tier_changes: view.tier_changes,
             balances: view.balances,
@@ -150,6 +170,10 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     out.push('\n');
     if !view.lots.is_empty() {
         out.push_str(&lot_lines(policy, &view.lots));
+        out.push('\n');
+    }
+    if !view.deals.is_empty() {
+        out.push_str(&deal_lines(policy, view));
         out.push('\n');
     }
     if !view.tier_changes.is_empty() {
@@ -225,10 +249,18 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
         let since = view.tier_changes.last().map(|c| {
             crate::time::from_stored(&c.time).map_or(c.time.clone(), |t| club_time(policy, t))
         });
+        let since = if view.own_tier.as_deref() == Some(tier.id.as_str()) {
+            since.map(|s| format!(" since {s}"))
+        } else {
+            Some(format!(
+                " through a deal; own tier: {}",
+                view.own_tier.as_deref().unwrap_or("none")
+            ))
+        };
         out.push_str(&format!(
             "tier: {}{}{}\n",
             tier.name.as_deref().unwrap_or(&tier.id),
-            since.map(|s| format!(" since {s}")).unwrap_or_default(),
+            since.unwrap_or_default(),
             if details.is_empty() {
                 String::new()
             } else {
@@ -303,6 +335,66 @@ fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
             lot.expires_at
                 .map_or("never".to_owned(), |e| club_time(policy, e)),
         ));
+    }
+    out
+}
+
+/// Each deal: its state and progress, and its checkpoints.
+fn deal_lines(policy: &Policy, view: &MemberView) -> String {
+    let mut out = String::from("deals\n");
+    for status in &view.deals {
+        let grace = policy
+            .club
+            .deals
+            .iter()
+            .find(|d| d.id == status.deal)
+            .map_or(0, |d| d.grace);
+        let progress = format!(
+            "{} of {} periods kept, {} missed (grace {grace})",
+            status.kept, status.periods, status.missed
+        );
+        let state = match status.state {
+            crate::engine::DealState::Active => format!(
+                "active since {}, {progress}; next checkpoint {}",
+                club_time(policy, status.enrolled_at),
+                club_time(policy, status.next_checkpoint)
+            ),
+            crate::engine::DealState::Completed => {
+                let until = status
+                    .tier_until
+                    .map(|t| format!("; its tier held until {}", club_time(policy, t)));
+                format!(
+                    "completed {}, {progress}{}",
+                    status
+                        .ended_at
+                        .map(|t| club_time(policy, t))
+                        .unwrap_or_default(),
+                    until.unwrap_or_default()
+                )
+            }
+            crate::engine::DealState::Failed => format!(
+                "failed {}, {progress}",
+                status
+                    .ended_at
+                    .map(|t| club_time(policy, t))
+                    .unwrap_or_default()
+            ),
+        };
+        out.push_str(&format!("  {}: {state}\n", status.deal));
+        for checkpoint in view.checkpoints.iter().filter(|c| c.deal == status.deal) {
+            let day = |text: &str| {
+                crate::time::from_stored(text).map_or(text.to_owned(), |t| club_time(policy, t))
+            };
+            out.push_str(&format!(
+                "    period {} ({} to {}): {}\n",
+                checkpoint.period,
+                day(&checkpoint.starts),
+                crate::time::from_stored(&checkpoint.ends).map_or(checkpoint.ends.clone(), |t| {
+                    club_time(policy, t - chrono::Duration::seconds(1))
+                }),
+                checkpoint.note
+            ));
+        }
     }
     out
 }

@@ -96,6 +96,9 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     if event.kind == EventType::Return {
         outcome.awards = reverse_original(policy, event, input.original)?;
     }
+    if event.kind == EventType::Enroll {
+        check_enrolment(policy, event, input.member)?;
+    }
     if let Some(credit) = event.credit_used {
         if credit > input.member.credit {
             return Err(EvalError::input(
@@ -191,7 +194,70 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         }
         outcome.trace.push(trace);
     }
+    // Active deals add their extra as entries of their own, so that a failed deal can take
+    // back exactly what it gave.
+    let earned: Decimal = outcome
+        .awards
+        .iter()
+        .filter(|a| a.kind == EntryKind::Earn && a.points.is_sign_positive())
+        .map(|a| a.points)
+        .sum();
+    if !earned.is_zero() {
+        for (deal, multiplier) in super::deals::multipliers(policy, input.member) {
+            let settings = &policy.club.points;
+            let points = settings
+                .rounding
+                .apply(earned * (multiplier - Decimal::ONE), settings.precision);
+            if points > Decimal::ZERO {
+                outcome.awards.push(Award {
+                    rule: format!("deal:{deal}"),
+                    points,
+                    reason: format!("deal `{deal}`: ×{}", multiplier.normalize()),
+                    policy_version: policy.id.clone(),
+                    kind: EntryKind::Earn,
+                    lot: Some(lot_terms(policy, None, event.time)),
+                });
+            }
+        }
+    }
     Ok(outcome)
+}
+
+/// An `enroll` event must name a deal members join by event, which the member is not in.
+fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Result<(), EvalError> {
+    let Some(name) = event.attributes.get("deal") else {
+        return Err(EvalError::input(
+            "deal",
+            "an `enroll` event names the deal in a `deal` column",
+        ));
+    };
+    let Some(deal) = policy.club.deals.iter().find(|d| &d.id == name) else {
+        let known: Vec<&str> = policy.club.deals.iter().map(|d| d.id.as_str()).collect();
+        let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        return Err(EvalError::input(
+            "deal",
+            format!("no deal `{name}` in this club{hint}"),
+        ));
+    };
+    if deal.enroll == crate::club::Enrollment::Auto {
+        return Err(EvalError::input(
+            "deal",
+            format!("members join `{name}` automatically, at their first purchase"),
+        ));
+    }
+    if member
+        .deals
+        .iter()
+        .any(|d| &d.deal == name && d.state == super::DealState::Active)
+    {
+        return Err(EvalError::input(
+            "deal",
+            format!("`{}` is already in deal `{name}`", member.id),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads what a rule function returned: nothing, a number, `award(points, reason)`, or an

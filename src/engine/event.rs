@@ -35,11 +35,15 @@ pub enum EventType {
     Birthday,
     /// The anniversary of the member's joining; written when the clock passes it.
     Anniversary,
+    /// Joining a commitment deal (the `deal` column names it).
+    Enroll,
+    /// A deal's checkpoint that gave or took points.
+    Deal,
 }
 
 impl EventType {
     /// The types an import file may carry; the others are written by bashgah itself.
-    pub const IMPORTABLE: [&'static str; 4] = ["purchase", "return", "payment", "custom"];
+    pub const IMPORTABLE: [&'static str; 5] = ["purchase", "return", "payment", "custom", "enroll"];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +58,8 @@ impl EventType {
             EventType::Conversion => "conversion",
             EventType::Birthday => "birthday",
             EventType::Anniversary => "anniversary",
+            EventType::Enroll => "enroll",
+            EventType::Deal => "deal",
         }
     }
 
@@ -70,6 +76,8 @@ impl EventType {
             "conversion" => Some(EventType::Conversion),
             "birthday" => Some(EventType::Birthday),
             "anniversary" => Some(EventType::Anniversary),
+            "enroll" => Some(EventType::Enroll),
+            "deal" => Some(EventType::Deal),
             _ => None,
         }
     }

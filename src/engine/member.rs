@@ -30,7 +30,48 @@ pub struct MemberState {
     pub tier_reviewed_at: Option<DateTime<Utc>>,
     /// Birthdays and anniversaries up to this time have been written.
     pub greeted_through: Option<DateTime<Utc>>,
+    /// The member's deal enrolments, oldest first.
+    pub deals: Vec<DealStatus>,
     pub stats: MemberStats,
+}
+
+/// Where a member stands in one deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DealStatus {
+    /// Row of the enrolment in the ledger.
+    pub enrollment: i64,
+    /// The deal's id.
+    pub deal: String,
+    pub state: DealState,
+    pub enrolled_at: DateTime<Utc>,
+    /// When the first period starts.
+    pub starts_at: DateTime<Utc>,
+    pub periods: u32,
+    pub kept: u32,
+    pub missed: u32,
+    /// The end of the period being measured now.
+    pub next_checkpoint: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// After completion: the deal's tier is held until then.
+    pub tier_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DealState {
+    Active,
+    Completed,
+    Failed,
+}
+
+impl DealState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealState::Active => "active",
+            DealState::Completed => "completed",
+            DealState::Failed => "failed",
+        }
+    }
 }
 
 /// Spend and visits (purchases) before the event being evaluated. Windows are counted
@@ -79,6 +120,7 @@ impl MemberState {
             tier_valid_until: None,
             tier_reviewed_at: None,
             greeted_through: None,
+            deals: Vec::new(),
             stats: MemberStats::default(),
         }
     }

@@ -3,6 +3,7 @@
 //! Nothing here reads files, the clock or the database. That is what lets a live import,
 //! a dry run and a policy test share this code and get the same answer.
 
+pub mod deals;
 mod evaluate;
 mod event;
 mod lifecycle;
@@ -14,5 +15,5 @@ pub mod tiers;
 pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};
 pub use lifecycle::{expiry_policy, lot_terms, start_of_day};
-pub use member::{MemberState, MemberStats};
+pub use member::{DealState, DealStatus, MemberState, MemberStats};
 pub use outcome::{Award, EntryKind, LotTerms, Outcome, RuleStatus, RuleTrace};

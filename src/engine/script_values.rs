@@ -68,7 +68,12 @@ pub fn member_value(member: &MemberState, policy: &Policy) -> ScriptMember {
         member: member.clone(),
         calendar: policy.club.calendar,
         kind,
-        perks: tier.map(|t| t.perks.clone()).unwrap_or_default(),
+        perks: tier
+            .map(|t| t.perks.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(super::deals::active(policy, member).flat_map(|d| d.benefits.perks.clone()))
+            .collect(),
         multiplier: tier.and_then(|t| t.multiplier).unwrap_or(Decimal::ONE),
     }))
 }

@@ -47,8 +47,11 @@ pub fn tier_index(policy: &Policy, id: Option<&str>) -> Option<usize> {
     id.and_then(|id| policy.club.tiers.iter().position(|t| t.id == id))
 }
 
+/// The tier whose benefits the member has: their own, or a higher one a deal gives.
 pub fn tier_of<'a>(policy: &'a Policy, member: &MemberState) -> Option<&'a TierDefinition> {
-    tier_index(policy, member.tier.as_deref()).map(|i| &policy.club.tiers[i])
+    let own = tier_index(policy, member.tier.as_deref());
+    own.max(super::deals::tier_floor(policy, member))
+        .map(|i| &policy.club.tiers[i])
 }
 
 /// The start of the window a tier metric is measured over at `at` (`None`: since ever).

@@ -42,8 +42,6 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     let date = required(row, "date")?;
     let time = parse_event_time(&date, policy.club.calendar, policy.zone)
         .map_err(|message| RowProblem::rejected(row.line, Some("date"), message))?;
-    let amount = parse_amount(&required(row, "amount")?)
-        .map_err(|message| RowProblem::rejected(row.line, Some("amount"), message))?;
     let kind = match row.text("type") {
         None => EventType::Purchase,
         Some(text) => EventType::parse(&text)
@@ -58,6 +56,12 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
                     ),
                 )
             })?,
+    };
+    // An enrolment involves no money: its amount may be left empty.
+    let amount = match (kind, row.text("amount")) {
+        (EventType::Enroll, None) => Decimal::ZERO,
+        _ => parse_amount(&required(row, "amount")?)
+            .map_err(|message| RowProblem::rejected(row.line, Some("amount"), message))?,
     };
     // A refund is often exported as a negative amount; store what was given back.
     let amount = if kind == EventType::Return {

@@ -279,6 +279,7 @@ fn import_one(
         cached.state.tier_valid_until = Some(crate::engine::tiers::next_review(policy, next));
     }
     ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
+    enroll(ledger, policy, event, &mut cached.state)?;
     cached.changed = true;
     report.accepted += 1;
     report.points_awarded += outcome.total_points();
@@ -286,6 +287,31 @@ fn import_one(
 }
 
 /// The tier `member` moves up to with this event, and why; `None` if no move up.
+/// Joins the deal an `enroll` event names (evaluation checked it), and the automatic deals
+/// a member's first purchase joins.
+fn enroll(
+    ledger: &Ledger,
+    policy: &Policy,
+    event: &Event,
+    member: &mut MemberState,
+) -> Result<(), LedgerError> {
+    for (index, deal) in policy.club.deals.iter().enumerate() {
+        let joins = match (event.kind, deal.enroll) {
+            (EventType::Enroll, crate::club::Enrollment::Event) => {
+                event.attributes.get("deal") == Some(&deal.id)
+            }
+            (EventType::Purchase, crate::club::Enrollment::Auto) => {
+                !member.deals.iter().any(|d| d.deal == deal.id)
+            }
+            _ => false,
+        };
+        if joins {
+            ledger.enroll(policy, member, index, &event.id, event.time)?;
+        }
+    }
+    Ok(())
+}
+
 /// A failing `tiering.function` fails this event only.
 type Upgrade = Result<Option<(usize, String)>, crate::engine::EvalError>;
 

@@ -76,7 +76,8 @@ impl Ledger {
             "SELECT id FROM members ORDER BY id"
         } else {
             "SELECT DISTINCT member FROM lots WHERE remaining != '0'
-             UNION SELECT id FROM members WHERE tier IS NOT NULL ORDER BY 1"
+             UNION SELECT id FROM members WHERE tier IS NOT NULL
+             UNION SELECT member FROM deal_enrollments WHERE state = 'active' OR tier_until IS NOT NULL ORDER BY 1"
         };
         let mut statement = self.connection().prepare(sql)?;
         let rows = statement.query_map([], |r| r.get(0))?;

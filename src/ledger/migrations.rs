@@ -163,4 +163,36 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE members ADD COLUMN greeted_through TEXT;
     ",
     ),
+    (
+        6,
+        "
+    -- Commitment deals: each enrolment's state, and every checkpoint with its result.
+    CREATE TABLE deal_enrollments (
+        seq INTEGER PRIMARY KEY,
+        member TEXT NOT NULL,
+        deal TEXT NOT NULL,
+        event TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        periods INTEGER NOT NULL,
+        kept INTEGER NOT NULL DEFAULT 0,
+        missed INTEGER NOT NULL DEFAULT 0,
+        next_checkpoint TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'active',
+        ended_at TEXT,
+        tier_until TEXT
+    );
+    CREATE INDEX deal_enrollments_member ON deal_enrollments(member, deal);
+    CREATE TABLE deal_checkpoints (
+        seq INTEGER PRIMARY KEY,
+        enrollment INTEGER NOT NULL,
+        period INTEGER NOT NULL,
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL,
+        kept INTEGER NOT NULL,
+        note TEXT NOT NULL
+    );
+    CREATE INDEX deal_checkpoints_enrollment ON deal_checkpoints(enrollment, seq);
+    ",
+    ),
 ];

@@ -5,6 +5,7 @@
 //! same transaction. Every entry names its event, rule and policy version, and every
 //! policy version is stored with the text of its files, so any point can be explained.
 
+mod deals;
 mod expiry;
 mod lots;
 mod manual;
@@ -14,6 +15,7 @@ mod statement;
 mod store;
 mod tiers;
 
+pub use deals::Checkpoint;
 pub use expiry::{AdvanceReport, Notice};
 pub use lots::{Balances, Lot, LotTotals, Take, UseKind};
 pub use manual::{Applied, ManualError};

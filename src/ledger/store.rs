@@ -240,6 +240,7 @@ impl Ledger {
             tier_valid_until: tier_valid_until.as_deref().and_then(from_stored),
             tier_reviewed_at: tier_reviewed_at.as_deref().and_then(from_stored),
             greeted_through: greeted_through.as_deref().and_then(from_stored),
+            deals: self.deal_statuses(id)?,
             stats,
         }))
     }
