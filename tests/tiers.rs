@@ -317,3 +317,44 @@ fn score(member, window) { window.spend / 10 + window.visits * 100 }
     // 1 + 5 for free shipping, times 1.5.
     assert_eq!(last.points, Decimal::from(9));
 }
+
+/// Each downgrade policy at the Jalali year end: 1403 (leap) and 1404 (common).
+#[test]
+fn downgrade_policies_at_the_jalali_year_end() {
+    let run = |downgrade: &str| {
+        let club = Club::new(
+            &format!("  window: calendar_year\n  review: year\n  downgrade: {downgrade}\n"),
+            "calendar: jalali\ntimezone: Asia/Tehran\n",
+        );
+        // Gold reached on 30 Esfand 1403, half of it returned the same day.
+        club.import(
+            "P1,M1,1403-12-30 10:00,2200,purchase,\nR1,M1,1403-12-30 12:00,1100,return,P1\n",
+        );
+        let mut tiers = Vec::new();
+        for date in [
+            "1403-12-30 23:59",
+            "1404-01-01",
+            "1404-12-29",
+            "1405-01-01",
+            "1405-12-29",
+            "1406-01-01",
+        ] {
+            club.advance(date);
+            tiers.push(club.tier("M1"));
+        }
+        tiers
+    };
+    let tiers = |list: [&str; 6]| list.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        run("recompute"),
+        tiers(["gold", "silver", "silver", "bronze", "bronze", "bronze"])
+    );
+    assert_eq!(
+        run("one_step"),
+        tiers(["gold", "silver", "silver", "bronze", "bronze", "bronze"])
+    );
+    assert_eq!(
+        run("keep_next_period"),
+        tiers(["gold", "gold", "gold", "bronze", "bronze", "bronze"])
+    );
+}

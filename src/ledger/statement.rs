@@ -42,7 +42,7 @@ impl Ledger {
     pub fn member_summary(&self, id: &str) -> Result<Option<MemberSummary>, LedgerError> {
         let conn = self.connection();
         let mut statement = conn.prepare_cached(
-            "SELECT type, joined, birthday, balance, spend_total, (SELECT COUNT(*) FROM events WHERE member = ?1 AND type IN ('purchase', 'return', 'payment', 'custom')), credit FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, balance, spend_total, (SELECT COUNT(*) FROM events WHERE member = ?1 AND type IN ('purchase', 'return', 'payment', 'custom', 'enroll')), credit FROM members WHERE id = ?1",
         )?;
         let mut rows = statement.query([id])?;
         let Some(row) = rows.next()? else {

@@ -133,3 +133,57 @@ fn the_race_for_the_last_points_has_one_winner() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["member"]["balance"], "5");
 }
+
+/// A member's progress in a deal, as `bashgah member` shows it.
+#[test]
+fn member_shows_deal_progress() {
+    Test::new()
+        .file(
+            "policies/club/club.yaml",
+            "\
+id: club
+name: Deal club
+currency: IRR
+calendar: jalali
+timezone: Asia/Tehran
+rules:
+  - {id: base, function: base, description: base}
+deals:
+  - id: monthly
+    period: month
+    periods: 3
+    grace: 1
+    target: spent_500k
+    benefits: {perks: [free_delivery]}
+",
+        )
+        .file(
+            "policies/club/earn.rhai",
+            "fn base(event, member) { event.amount / 10000 }\nfn spent_500k(member, period) { period.spend >= 500000 }\n",
+        )
+        .file("e.csv", "id,member,date,amount,type,deal\nE1,M1,1403-06-20,,enroll,monthly\nP1,M1,1403-07-05,600000,purchase,\n")
+        .args(["import", "club", "e.csv"])
+        .run()
+        .args(["advance", "club", "--to", "1403-09-01"])
+        .run()
+        .args(["member", "club", "M1"])
+        .stdout(
+            "\
+member M1 (individual) in Deal club
+joined 1403-06-20; 2 events, 600,000 IRR spent
+balance: 60 points (60 available, 0 pending) on 1403-09-01
+
+earned      lot of     points      left  spendable   expires
+1403-07-05  P1 base        60        60  1403-07-05  never
+
+deals
+  monthly: active since 1403-06-20, 1 of 3 periods kept, 1 missed (grace 1); next checkpoint 1403-10-01
+    period 1 (1403-07-01 to 1403-07-30): target met
+    period 2 (1403-08-01 to 1403-08-30): target missed
+
+date        event  rule    points  reason
+1403-07-05  P1     base       +60  base
+",
+        )
+        .run();
+}
