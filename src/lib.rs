@@ -26,4 +26,5 @@ pub mod engine;
 pub mod import;
 pub mod ledger;
 pub mod policy;
+pub mod testing;
 pub mod time;

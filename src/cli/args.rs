@@ -46,6 +46,11 @@ pub enum Command {
     },
     /// Print the JSON Schema of club.yaml, for editors.
     Schema,
+    /// Run the policy tests in each club's tests/*.yaml.
+    Test {
+        /// Club folders (default: every club under --policies).
+        clubs: Vec<PathBuf>,
+    },
     /// Import purchases and other events (CSV or JSON Lines), or members with --members.
     Import(ImportArgs),
     /// Show a member's balance and statement.

@@ -12,6 +12,7 @@ mod exit;
 mod import;
 mod manual;
 mod member;
+mod test;
 mod workspace;
 
 use clap::Parser;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(ExitCode::Ok)
         }
         Command::Import(args) => import::run(&workspace, &args),
+        Command::Test { clubs } => test::run(&workspace, &clubs),
         Command::Member { club, id, at, json } => {
             member::run(&workspace, &club, &id, at.as_deref(), json)
         }

@@ -6,7 +6,7 @@ mod keys;
 mod load;
 mod span;
 mod validate;
-mod yaml_tree;
+pub mod yaml_tree;
 
 pub use definition::*;
 pub use load::{load_club_file, ClubFile};

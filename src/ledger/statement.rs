@@ -124,3 +124,17 @@ impl Ledger {
         Ok(all)
     }
 }
+
+impl Ledger {
+    /// The sum of the entries one event wrote (for any member).
+    pub fn sum_of_event(&self, event: &str) -> Result<Decimal, LedgerError> {
+        let mut statement = self
+            .connection()
+            .prepare_cached("SELECT points FROM ledger WHERE event = ?1")?;
+        let mut total = Decimal::ZERO;
+        for points in statement.query_map([event], |r| r.get::<_, String>(0))? {
+            total += number(&points?)?;
+        }
+        Ok(total)
+    }
+}

@@ -5,6 +5,7 @@ mod harness;
 mod diagnostics;
 mod import;
 mod lifecycle;
+mod policy_tests;
 mod rewards;
 mod scripts;
 mod shipped;

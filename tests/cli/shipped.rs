@@ -34,6 +34,41 @@ fn every_shipped_club_checks_clean() {
     assert!(stdout.ends_with(" clubs checked, 0 failed\n"), "{stdout}");
 }
 
+/// Every shipped club comes with policy tests, and they pass.
+#[test]
+fn every_shipped_club_passes_its_policy_tests() {
+    let output = bashgah(
+        repo(),
+        &[
+            "test".into(),
+            "--policies".into(),
+            repo().join("policies").display().to_string(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.ends_with(" failed\n") && stdout.contains(", 0 failed"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("uncovered rules"),
+        "every rule of a shipped club is tested: {stdout}"
+    );
+    for club in bashgah::policy::discover_clubs(&repo().join("policies")).unwrap() {
+        assert!(
+            club.join("tests").is_dir(),
+            "{} has no tests",
+            club.display()
+        );
+    }
+}
+
 /// The README's first command: every shipped club with its sample files. Run twice, the
 /// second run changes nothing.
 #[test]

@@ -1,0 +1,381 @@
+//! Running a club's policy tests: each case in a fresh in-memory ledger, its steps through
+//! the import, clock and spending code, then its expectations compared with the ledger.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::case::{load_cases, Case, Step};
+use crate::diagnostic::Diagnostic;
+use crate::engine::MemberState;
+use crate::import::{event_from_row, import_events, ImportOptions, Row};
+use crate::ledger::{AdvanceReport, Ledger, LedgerError};
+use crate::policy::{Policy, ScriptEngine};
+use crate::time::parse_event_time;
+
+/// What one case did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    pub name: String,
+    pub file: PathBuf,
+    pub line: usize,
+    /// Expectations that did not hold (empty: the case passed).
+    pub failures: Vec<String>,
+    /// The entries the case's events wrote: `P1: base +18 (reason)`.
+    pub trace: Vec<String>,
+}
+
+/// The results of one club's tests.
+#[derive(Debug, Clone)]
+pub struct ClubResults {
+    pub club: String,
+    pub tests_dir: PathBuf,
+    pub cases: Vec<CaseResult>,
+    /// Enabled rules that no case made award points.
+    pub uncovered: Vec<String>,
+}
+
+impl ClubResults {
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|c| c.failures.is_empty()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+}
+
+/// Loads the club in `dir` and runs its tests. Problems loading the club or its test
+/// files come back as diagnostics.
+pub fn run_club(dir: &Path, engine: &Arc<ScriptEngine>) -> Result<ClubResults, Vec<Diagnostic>> {
+    let (policy, _) = Policy::load(dir, engine)?;
+    let cases = load_cases(dir)?;
+    let mut covered = BTreeSet::new();
+    let mut results = Vec::new();
+    for case in &cases {
+        let result = run_case(&policy, case, &mut covered)
+            .unwrap_or_else(|error| failed(case, vec![format!("the ledger failed: {error}")]));
+        results.push(result);
+    }
+    let uncovered = policy
+        .club
+        .rules
+        .iter()
+        .filter(|r| r.enabled && !covered.contains(&r.id))
+        .map(|r| r.id.clone())
+        .collect();
+    Ok(ClubResults {
+        club: policy.club.id.clone(),
+        tests_dir: dir.join("tests"),
+        cases: results,
+        uncovered,
+    })
+}
+
+fn failed(case: &Case, failures: Vec<String>) -> CaseResult {
+    CaseResult {
+        name: case.name.clone(),
+        file: case.file.clone(),
+        line: case.line,
+        failures,
+        trace: Vec::new(),
+    }
+}
+
+fn run_case(
+    policy: &Policy,
+    case: &Case,
+    covered: &mut BTreeSet<String>,
+) -> Result<CaseResult, LedgerError> {
+    let ledger = Ledger::open_in_memory()?;
+    let mut failures = Vec::new();
+    let time = |text: &str| parse_event_time(text, policy.club.calendar, policy.zone);
+    let first = case
+        .given
+        .clock
+        .as_deref()
+        .or_else(|| case.when.iter().find_map(step_date))
+        .map(time)
+        .transpose();
+    let mut now = match first {
+        Ok(Some(at)) => at,
+        Ok(None) => DateTime::<Utc>::UNIX_EPOCH,
+        Err(message) => return Ok(failed(case, vec![format!("a date in the case: {message}")])),
+    };
+    if let Err(message) = set_up(&ledger, policy, case, now) {
+        return Ok(failed(case, vec![message]));
+    }
+    let mut events = Vec::new();
+    for (n, step) in case.when.iter().enumerate() {
+        let outcome = run_step(&ledger, policy, case, n, step, &mut now, &mut events)?;
+        match (outcome, &step.error) {
+            (Ok(()), None) => {}
+            (Ok(()), Some(expected)) => failures.push(format!(
+                "step {}: expected an error containing {expected:?}, but it succeeded",
+                n + 1
+            )),
+            (Err(message), None) => failures.push(format!("step {}: {message}", n + 1)),
+            (Err(message), Some(expected)) if !message.contains(expected.as_str()) => failures
+                .push(format!(
+                    "step {}: expected an error containing {expected:?}, got {message:?}",
+                    n + 1
+                )),
+            (Err(_), Some(_)) => {}
+        }
+    }
+    check(&ledger, policy, case, &mut failures)?;
+    let mut trace = Vec::new();
+    for member in members_of(&ledger)? {
+        for line in ledger.statement(&member)? {
+            if events.contains(&line.event) {
+                covered.insert(line.rule.clone());
+                trace.push(format!(
+                    "{}: {} {} ({})",
+                    line.event,
+                    line.rule,
+                    crate::amount::signed(line.points),
+                    line.reason
+                ));
+            }
+        }
+    }
+    Ok(CaseResult {
+        name: case.name.clone(),
+        file: case.file.clone(),
+        line: case.line,
+        failures,
+        trace,
+    })
+}
+
+fn step_date(step: &Step) -> Option<&str> {
+    if let Some(event) = &step.event {
+        return event.get("date").and_then(|d| d.as_str());
+    }
+    let manual = step.redeem.as_ref().or(step.adjust.as_ref());
+    step.advance.as_deref().or_else(|| {
+        manual
+            .and_then(|fields| fields.get("date"))
+            .map(String::as_str)
+    })
+}
+
+/// Members with their profiles, tiers and starting balances.
+fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> Result<(), String> {
+    let calendar = policy.club.calendar;
+    let date = |text: &Option<String>| text.as_deref().map(|t| calendar.parse_date(t)).transpose();
+    ledger.begin().map_err(|e| e.to_string())?;
+    for given in &case.given.members {
+        let member_type = given
+            .member_type
+            .clone()
+            .or_else(|| policy.club.member_types.first().map(|t| t.id.clone()))
+            .unwrap_or_else(|| "individual".into());
+        if !policy.club.member_types.iter().any(|t| t.id == member_type) {
+            return Err(format!(
+                "member `{}` has unknown type `{member_type}`",
+                given.id
+            ));
+        }
+        let joined =
+            date(&given.joined)?.unwrap_or_else(|| now.with_timezone(&policy.zone).date_naive());
+        let mut member = MemberState::new(&given.id, &member_type, joined);
+        member.birthday = date(&given.birthday)?;
+        member.attributes = given.attributes.clone();
+        if let Some(tier) = &given.tier {
+            if !policy.club.tiers.iter().any(|t| &t.id == tier) {
+                return Err(format!("member `{}` has unknown tier `{tier}`", given.id));
+            }
+            member.tier = Some(tier.clone());
+        }
+        ledger
+            .upsert_member_profile(&member)
+            .map_err(|e| e.to_string())?;
+        ledger
+            .save_member(&member, false)
+            .map_err(|e| e.to_string())?;
+        if let Some(balance) = given.balance.filter(|b| !b.is_zero()) {
+            ledger
+                .adjust(
+                    policy,
+                    &format!("given:{}", given.id),
+                    &given.id,
+                    balance,
+                    "balance given by the test",
+                    now,
+                )
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    if case.given.clock.is_some() {
+        crate::clock::advance(ledger, policy, now).map_err(|e| e.to_string())?;
+    }
+    ledger.commit().map_err(|e| e.to_string())
+}
+
+/// Runs one step; `Err` is the step's failure message.
+fn run_step(
+    ledger: &Ledger,
+    policy: &Policy,
+    case: &Case,
+    n: usize,
+    step: &Step,
+    now: &mut DateTime<Utc>,
+    events: &mut Vec<String>,
+) -> Result<Result<(), String>, LedgerError> {
+    let time = |text: Option<&String>, now: DateTime<Utc>| match text {
+        Some(text) => parse_event_time(text, policy.club.calendar, policy.zone),
+        None => Ok(now),
+    };
+    if let Some(fields) = &step.event {
+        let row = Row {
+            line: case.line as u64,
+            fields: fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        let event = match event_from_row(&row, policy) {
+            Ok(event) => event,
+            Err(problem) => return Ok(Err(problem.message)),
+        };
+        *now = (*now).max(event.time);
+        events.push(event.id.clone());
+        let report = import_events(
+            ledger,
+            policy,
+            std::iter::once(Ok(row)),
+            ImportOptions::default(),
+        )?;
+        return Ok(match report.problems.first() {
+            Some(problem) => Err(problem.message.clone()),
+            None => Ok(()),
+        });
+    }
+    if let Some(to) = &step.advance {
+        let to = match time(Some(to), *now) {
+            Ok(to) => to,
+            Err(message) => return Ok(Err(message)),
+        };
+        *now = (*now).max(to);
+        ledger.begin()?;
+        let report: AdvanceReport = crate::clock::advance(ledger, policy, to)?;
+        ledger.commit()?;
+        return Ok(match report.failures.first() {
+            Some(failure) => Err(failure.clone()),
+            None => Ok(()),
+        });
+    }
+    let (fields, redeem) = match (&step.redeem, &step.adjust) {
+        (Some(fields), None) => (fields, true),
+        (None, Some(fields)) => (fields, false),
+        _ => {
+            return Ok(Err(
+                "a step is one of `event`, `advance`, `redeem` or `adjust`".into(),
+            ))
+        }
+    };
+    let at = match time(fields.get("date"), *now) {
+        Ok(at) => at,
+        Err(message) => return Ok(Err(message)),
+    };
+    *now = (*now).max(at);
+    let member = fields.get("member").cloned().unwrap_or_default();
+    let id = format!("step:{}", n + 1);
+    events.push(id.clone());
+    ledger.begin()?;
+    let result = if redeem {
+        let reward = fields.get("reward").cloned().unwrap_or_default();
+        ledger.redeem(policy, &id, &member, &reward, at).map(|_| ())
+    } else {
+        let points = fields
+            .get("points")
+            .and_then(|p| crate::amount::parse_amount(p).ok())
+            .unwrap_or_default();
+        let reason = fields
+            .get("reason")
+            .cloned()
+            .unwrap_or_else(|| "test".into());
+        ledger
+            .adjust(policy, &id, &member, points, &reason, at)
+            .map(|_| ())
+    };
+    match result {
+        Ok(()) => {
+            ledger.commit()?;
+            Ok(Ok(()))
+        }
+        Err(crate::ledger::ManualError::Refused(message)) => {
+            ledger.rollback()?;
+            Ok(Err(message))
+        }
+        Err(crate::ledger::ManualError::Ledger(error)) => Err(error),
+    }
+}
+
+/// Compares `then` with the ledger, adding a line per difference.
+fn check(
+    ledger: &Ledger,
+    policy: &Policy,
+    case: &Case,
+    failures: &mut Vec<String>,
+) -> Result<(), LedgerError> {
+    let expect = &case.then;
+    for (event, expected) in &expect.points {
+        let actual = ledger.sum_of_event(event)?;
+        if actual != *expected {
+            failures.push(format!(
+                "points of `{event}`: expected {}, got {}",
+                expected.normalize(),
+                actual.normalize()
+            ));
+        }
+    }
+    for (member, expected) in &expect.balance {
+        let actual = ledger.member_summary(member)?.map(|m| m.balance);
+        if actual != Some(*expected) {
+            failures.push(format!(
+                "balance of `{member}`: expected {}, got {}",
+                expected.normalize(),
+                actual.map_or("no such member".into(), |a| a.normalize().to_string())
+            ));
+        }
+    }
+    for (member, expected) in &expect.tier {
+        let state = ledger.member_state(member, Utc::now(), false)?;
+        let actual = state
+            .as_ref()
+            .and_then(|m| crate::engine::tiers::tier_of(policy, m))
+            .map(|t| t.id.clone());
+        if actual.as_deref() != Some(expected.as_str()) {
+            failures.push(format!(
+                "tier of `{member}`: expected {expected}, got {}",
+                actual.unwrap_or_else(|| "none".into())
+            ));
+        }
+    }
+    for (member, deals) in &expect.deal {
+        let statuses = ledger.deal_statuses(member)?;
+        for (deal, expected) in deals {
+            let actual = statuses
+                .iter()
+                .rev()
+                .find(|d| &d.deal == deal)
+                .map(|d| d.state.as_str());
+            if actual != Some(expected.as_str()) {
+                failures.push(format!(
+                    "deal `{deal}` of `{member}`: expected {expected}, got {}",
+                    actual.unwrap_or("not joined")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn members_of(ledger: &Ledger) -> Result<Vec<String>, LedgerError> {
+    Ok(ledger
+        .top_members(usize::MAX)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}

@@ -1,0 +1,114 @@
+//! `bashgah test`: a passing suite, a failing expectation with its file and line, an
+//! expected error, and the rules no case covers.
+
+use crate::{shop, SHOP_YAML};
+
+const TWO_RULES: &str = "  - id: weekend
+    function: weekend_bonus
+";
+
+fn club() -> crate::harness::Test {
+    shop()
+        .file("policies/shop/club.yaml", &format!("{SHOP_YAML}{TWO_RULES}"))
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) { event.amount / 1000 }\nfn weekend_bonus(event, member) { if event.weekday == \"sat\" { 5 } }\n",
+        )
+}
+
+#[test]
+fn a_passing_suite_and_an_uncovered_rule() {
+    club()
+        .file(
+            "policies/shop/tests/earning.yaml",
+            "\
+- name: 1 point per 1,000
+  when:
+    - event: {id: P1, member: M1, date: 2025-03-03, amount: 2500}
+  then:
+    points: {P1: 2}
+    balance: {M1: 2}
+- name: too few points to take
+  when:
+    - event: {id: P1, member: M1, date: 2025-03-03, amount: 2500}
+    - adjust: {member: M1, points: -5, reason: oops}
+      error: fewer than the 5 to take
+",
+        )
+        .args(["test"])
+        .stdout(
+            "\
+shop: 2 cases in policies/shop/tests
+ok      1 point per 1,000
+ok      too few points to take
+uncovered rules: weekend
+2 passed, 0 failed
+",
+        )
+        .run();
+}
+
+#[test]
+fn a_failing_expectation_shows_where_what_and_the_entries() {
+    club()
+        .file(
+            "policies/shop/tests/earning.yaml",
+            "\
+- name: weekend bonus on a Saturday
+  when:
+    - event: {id: P1, member: M1, date: 2025-03-01, amount: 2500}
+  then:
+    points: {P1: 8}
+    tier: {M1: gold}
+- name: an expected error that does not come
+  when:
+    - event: {id: P1, member: M1, date: 2025-03-03, amount: 2500}
+      error: is not a number
+",
+        )
+        .args(["test", "policies/shop"])
+        .stdout(
+            "\
+shop: 2 cases in policies/shop/tests
+FAILED  weekend bonus on a Saturday
+  --> policies/shop/tests/earning.yaml:1
+  points of `P1`: expected 8, got 7
+  tier of `M1`: expected gold, got none
+  entries written:
+    P1: base +2 (1 point per 1,000)
+    P1: weekend +5 (weekend)
+FAILED  an expected error that does not come
+  --> policies/shop/tests/earning.yaml:7
+  step 1: expected an error containing \"is not a number\", but it succeeded
+  entries written:
+    P1: base +2 (1 point per 1,000)
+0 passed, 2 failed
+",
+        )
+        .status(1)
+        .run();
+}
+
+#[test]
+fn a_broken_test_file_is_reported_with_its_position() {
+    club()
+        .file(
+            "policies/shop/tests/earning.yaml",
+            "- name: typo\n  wen: []\n",
+        )
+        .args(["test"])
+        .stderr(
+            "\
+error: case 1: unknown field `wen`, expected one of `name`, `given`, `when`, `then`
+ --> policies/shop/tests/earning.yaml:2:3
+  |
+2 |   wen: []
+  |   ^
+  = help: a test file is a list of cases with `name`, `given`, `when` and `then`
+
+",
+        )
+        .stdout("FAILED  policies/shop: could not be loaded\n0 passed, 1 failed\n")
+        .status(1)
+        .run();
+}
