@@ -101,6 +101,16 @@ pub enum Command {
         #[command(flatten)]
         when: WhenArgs,
     },
+    /// Show how an event's points came about: every rule, what it read and produced.
+    Explain {
+        club: String,
+        /// A stored event's id.
+        event: Option<String>,
+        /// A hypothetical event as JSON (`{"id", "member", "date", "amount", ...}`):
+        /// evaluated against the member as they are now, nothing written.
+        #[arg(long = "event", value_name = "JSON", conflicts_with = "event")]
+        json: Option<String>,
+    },
     /// Spend a member's points on a reward from the club's catalogue.
     Redeem {
         club: String,

@@ -9,6 +9,7 @@ mod args;
 mod check;
 mod demo;
 mod exit;
+mod explain;
 mod import;
 mod manual;
 mod member;
@@ -52,6 +53,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Import(args) => import::run(&workspace, &args),
         Command::Test { clubs } => test::run(&workspace, &clubs),
+        Command::Explain { club, event, json } => {
+            explain::run(&workspace, &club, event.as_deref(), json.as_deref())
+        }
         Command::Member { club, id, at, json } => {
             member::run(&workspace, &club, &id, at.as_deref(), json)
         }

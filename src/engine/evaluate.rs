@@ -1,6 +1,7 @@
 //! [`evaluate`]: run a policy's rules on one event. Pure: its only inputs are its
 //! arguments, its only output the returned [`Outcome`] or [`EvalError`].
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
@@ -84,6 +85,19 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+thread_local! {
+    /// Whether `evaluate` records the fields each rule reads (for `explain`).
+    static TRACING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`evaluate`], also recording in the trace which event and member fields each rule read.
+pub fn evaluate_traced(policy: &Policy, input: EvaluationInput) -> Result<Outcome, EvalError> {
+    TRACING.with(|t| t.set(true));
+    let result = evaluate(policy, input);
+    TRACING.with(|t| t.set(false));
+    result
+}
+
 /// Evaluates `input` under `policy`.
 pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, EvalError> {
     let event = input.event;
@@ -137,6 +151,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             status: RuleStatus::Ran,
             raw_points: None,
             points: Decimal::ZERO,
+            reads: Vec::new(),
         };
         let Some((event_dyn, member_dyn)) = values.as_ref().filter(|_| wanted(rule)) else {
             trace.status = if definition.enabled {
@@ -147,19 +162,28 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             outcome.trace.push(trace);
             continue;
         };
-        let result = policy.engine.timed(|engine| {
-            let mut scope = Scope::new();
-            engine.call_fn_with_options::<Dynamic>(
-                CallFnOptions::new().eval_ast(true).rewind_scope(false),
-                &mut scope,
-                &script.ast,
-                &definition.function,
-                (
-                    Dynamic::from(event_dyn.clone()),
-                    Dynamic::from(member_dyn.clone()),
-                ),
-            )
-        });
+        let call = || {
+            policy.engine.timed(|engine| {
+                let mut scope = Scope::new();
+                engine.call_fn_with_options::<Dynamic>(
+                    CallFnOptions::new().eval_ast(true).rewind_scope(false),
+                    &mut scope,
+                    &script.ast,
+                    &definition.function,
+                    (
+                        Dynamic::from(event_dyn.clone()),
+                        Dynamic::from(member_dyn.clone()),
+                    ),
+                )
+            })
+        };
+        let result = if TRACING.with(Cell::get) {
+            let (result, reads) = super::script_values::record_reads(call);
+            trace.reads = reads;
+            result
+        } else {
+            call()
+        };
         let value = result.map_err(|error| script_error(policy, rule, &error))?;
         let default_reason = definition.description.as_deref().unwrap_or(&definition.id);
         let raw_awards = interpret(&value, default_reason)

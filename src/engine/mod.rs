@@ -12,7 +12,7 @@ mod outcome;
 pub(crate) mod script_values;
 pub mod tiers;
 
-pub use evaluate::{evaluate, EvalError, EvaluationInput, OriginalRecord};
+pub use evaluate::{evaluate, evaluate_traced, EvalError, EvaluationInput, OriginalRecord};
 pub use event::{Event, EventType, LineItem};
 pub use lifecycle::{expiry_policy, lot_terms, start_of_day};
 pub use member::{DealState, DealStatus, MemberState, MemberStats};

@@ -71,6 +71,9 @@ pub struct RuleTrace {
     pub raw_points: Option<Decimal>,
     /// The points after rounding.
     pub points: Decimal,
+    /// The event and member fields the rule read (only when traced by `explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

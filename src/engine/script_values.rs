@@ -5,6 +5,7 @@
 //! reads, which matters at a million purchases; and a misspelt field is an error that
 //! names the field and the type, not a silent `()`.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -93,39 +94,96 @@ fn local_date_text(date: LocalDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
 }
 
+thread_local! {
+    /// The fields read while a trace is being recorded on this thread (see [`record_reads`]).
+    static READS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` and returns what it returned with the event and member fields scripts read,
+/// in the order first read (`event.amount`, `member.birthday_month`...).
+pub fn record_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let reads = READS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    (result, reads)
+}
+
+/// Registers a getter that also notes the read when a trace is being recorded.
+fn get<T, R>(
+    engine: &mut Engine,
+    owner: &'static str,
+    name: &'static str,
+    getter: impl Fn(&mut T) -> R + Send + Sync + 'static,
+) where
+    T: Clone + Send + Sync + 'static,
+    R: Clone + Send + Sync + 'static,
+{
+    engine.register_get(name, move |value: &mut T| {
+        READS.with(|r| {
+            if let Some(reads) = r.borrow_mut().as_mut() {
+                let field = format!("{owner}.{name}");
+                if !reads.contains(&field) {
+                    reads.push(field);
+                }
+            }
+        });
+        getter(value)
+    });
+}
+
 /// Registers the `Event` and `Member` types and their fields; see the README's
 /// "What scripts see" for the list.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<ScriptEvent>("Event");
-    engine.register_get("id", |e: &mut ScriptEvent| e.0.event.id.clone());
-    engine.register_get("member", |e: &mut ScriptEvent| e.0.event.member.clone());
-    engine.register_get("type", |e: &mut ScriptEvent| e.0.event.kind.as_str());
-    engine.register_get("time", |e: &mut ScriptEvent| {
+    get(engine, "event", "id", |e: &mut ScriptEvent| {
+        e.0.event.id.clone()
+    });
+    get(engine, "event", "member", |e: &mut ScriptEvent| {
+        e.0.event.member.clone()
+    });
+    get(engine, "event", "type", |e: &mut ScriptEvent| {
+        e.0.event.kind.as_str()
+    });
+    get(engine, "event", "time", |e: &mut ScriptEvent| {
         crate::time::stored(e.0.event.time)
     });
-    engine.register_get("date", |e: &mut ScriptEvent| local_date_text(e.0.local));
-    engine.register_get("year", |e: &mut ScriptEvent| INT::from(e.0.local.year));
-    engine.register_get("month", |e: &mut ScriptEvent| INT::from(e.0.local.month));
-    engine.register_get("day", |e: &mut ScriptEvent| INT::from(e.0.local.day));
-    engine.register_get("weekday", |e: &mut ScriptEvent| e.0.weekday);
-    engine.register_get("hour", |e: &mut ScriptEvent| INT::from(e.0.hour));
-    engine.register_get("amount", |e: &mut ScriptEvent| e.0.event.amount);
-    engine.register_get("original", |e: &mut ScriptEvent| {
+    get(engine, "event", "date", |e: &mut ScriptEvent| {
+        local_date_text(e.0.local)
+    });
+    get(engine, "event", "year", |e: &mut ScriptEvent| {
+        INT::from(e.0.local.year)
+    });
+    get(engine, "event", "month", |e: &mut ScriptEvent| {
+        INT::from(e.0.local.month)
+    });
+    get(engine, "event", "day", |e: &mut ScriptEvent| {
+        INT::from(e.0.local.day)
+    });
+    get(engine, "event", "weekday", |e: &mut ScriptEvent| {
+        e.0.weekday
+    });
+    get(engine, "event", "hour", |e: &mut ScriptEvent| {
+        INT::from(e.0.hour)
+    });
+    get(engine, "event", "amount", |e: &mut ScriptEvent| {
+        e.0.event.amount
+    });
+    get(engine, "event", "original", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.original)
     });
-    engine.register_get("currency", |e: &mut ScriptEvent| {
+    get(engine, "event", "currency", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.currency)
     });
-    engine.register_get("channel", |e: &mut ScriptEvent| {
+    get(engine, "event", "channel", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.channel)
     });
-    engine.register_get("store", |e: &mut ScriptEvent| {
+    get(engine, "event", "store", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.store)
     });
-    engine.register_get("attributes", |e: &mut ScriptEvent| {
+    get(engine, "event", "attributes", |e: &mut ScriptEvent| {
         string_map(&e.0.event.attributes)
     });
-    engine.register_get("items", |e: &mut ScriptEvent| -> Array {
+    get(engine, "event", "items", |e: &mut ScriptEvent| -> Array {
         e.0.event
             .items
             .iter()
@@ -148,43 +206,61 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |e: &mut ScriptEvent| format!("{:?}", e.0.event));
 
     engine.register_type_with_name::<ScriptMember>("Member");
-    engine.register_get("id", |m: &mut ScriptMember| m.0.member.id.clone());
-    engine.register_get("type", |m: &mut ScriptMember| {
+    get(engine, "member", "id", |m: &mut ScriptMember| {
+        m.0.member.id.clone()
+    });
+    get(engine, "member", "type", |m: &mut ScriptMember| {
         m.0.member.member_type.clone()
     });
-    engine.register_get("kind", |m: &mut ScriptMember| match m.0.kind {
-        PersonKind::Natural => "natural",
-        PersonKind::Legal => "legal",
+    get(engine, "member", "kind", |m: &mut ScriptMember| {
+        match m.0.kind {
+            PersonKind::Natural => "natural",
+            PersonKind::Legal => "legal",
+        }
     });
-    engine.register_get("joined", |m: &mut ScriptMember| {
+    get(engine, "member", "joined", |m: &mut ScriptMember| {
         m.0.calendar.format(m.0.member.joined)
     });
-    engine.register_get("birthday", |m: &mut ScriptMember| {
+    get(engine, "member", "birthday", |m: &mut ScriptMember| {
         m.0.member
             .birthday
             .map_or(Dynamic::UNIT, |b| m.0.calendar.format(b).into())
     });
-    engine.register_get("birthday_month", |m: &mut ScriptMember| {
-        let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
-        local.map_or(Dynamic::UNIT, |l| INT::from(l.month).into())
-    });
-    engine.register_get("birthday_day", |m: &mut ScriptMember| {
+    get(
+        engine,
+        "member",
+        "birthday_month",
+        |m: &mut ScriptMember| {
+            let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
+            local.map_or(Dynamic::UNIT, |l| INT::from(l.month).into())
+        },
+    );
+    get(engine, "member", "birthday_day", |m: &mut ScriptMember| {
         let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
         local.map_or(Dynamic::UNIT, |l| INT::from(l.day).into())
     });
-    engine.register_get("attributes", |m: &mut ScriptMember| {
+    get(engine, "member", "attributes", |m: &mut ScriptMember| {
         string_map(&m.0.member.attributes)
     });
-    engine.register_get("balance", |m: &mut ScriptMember| m.0.member.balance);
-    engine.register_get("credit", |m: &mut ScriptMember| m.0.member.credit);
-    engine.register_get("tier", |m: &mut ScriptMember| {
+    get(engine, "member", "balance", |m: &mut ScriptMember| {
+        m.0.member.balance
+    });
+    get(engine, "member", "credit", |m: &mut ScriptMember| {
+        m.0.member.credit
+    });
+    get(engine, "member", "tier", |m: &mut ScriptMember| {
         text_or_unit(&m.0.member.tier)
     });
-    engine.register_get("perks", |m: &mut ScriptMember| -> Array {
+    get(engine, "member", "perks", |m: &mut ScriptMember| -> Array {
         m.0.perks.iter().map(|p| Dynamic::from(p.clone())).collect()
     });
-    engine.register_get("tier_multiplier", |m: &mut ScriptMember| m.0.multiplier);
-    engine.register_get("stats", |m: &mut ScriptMember| {
+    get(
+        engine,
+        "member",
+        "tier_multiplier",
+        |m: &mut ScriptMember| m.0.multiplier,
+    );
+    get(engine, "member", "stats", |m: &mut ScriptMember| {
         let stats = &m.0.member.stats;
         let decimal = |d: Decimal| Dynamic::from_decimal(d);
         let mut s = Map::new();

@@ -1,5 +1,6 @@
 //! Reading a member back: balance and the statement where every line says why.
 
+use rusqlite::OptionalExtension;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -133,6 +134,120 @@ impl Ledger {
             .prepare_cached("SELECT points FROM ledger WHERE event = ?1")?;
         let mut total = Decimal::ZERO;
         for points in statement.query_map([event], |r| r.get::<_, String>(0))? {
+            total += number(&points?)?;
+        }
+        Ok(total)
+    }
+}
+
+impl Ledger {
+    /// A stored event as it was imported, with the policy version that evaluated it.
+    pub fn stored_event(
+        &self,
+        id: &str,
+    ) -> Result<Option<(crate::engine::Event, String)>, LedgerError> {
+        let mut statement = self.connection().prepare_cached(
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version
+             FROM events WHERE id = ?1",
+        )?;
+        let mut rows = statement.query([id])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let kind: String = row.get(1)?;
+        let time: String = row.get(2)?;
+        let items: Option<String> = row.get(8)?;
+        let attributes: Option<String> = row.get(9)?;
+        let credit: Option<String> = row.get(10)?;
+        let event = crate::engine::Event {
+            id: id.to_owned(),
+            member: row.get(0)?,
+            kind: crate::engine::EventType::parse(&kind)
+                .ok_or_else(|| LedgerError::corrupt(format!("unknown event type `{kind}`")))?,
+            time: crate::time::from_stored(&time)
+                .ok_or_else(|| LedgerError::corrupt(format!("`{time}` is not a time")))?,
+            amount: number(&row.get::<_, String>(3)?)?,
+            original: row.get(4)?,
+            currency: row.get(5)?,
+            channel: row.get(6)?,
+            store: row.get(7)?,
+            credit_used: credit.as_deref().map(number).transpose()?,
+            items: items
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+            attributes: attributes
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+        };
+        Ok(Some((event, row.get(11)?)))
+    }
+
+    /// The files of a policy version, as stored when it was first used.
+    pub fn policy_files(
+        &self,
+        version: &str,
+    ) -> Result<Option<Vec<(String, String)>>, LedgerError> {
+        let files: Option<String> = self
+            .connection()
+            .prepare_cached("SELECT files FROM policy_versions WHERE id = ?1")?
+            .query_row([version], |r| r.get(0))
+            .optional()?;
+        let Some(files) = files else { return Ok(None) };
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&files).unwrap_or_default();
+        Ok(Some(
+            parsed
+                .iter()
+                .filter_map(|f| {
+                    Some((
+                        f.get("name")?.as_str()?.to_owned(),
+                        f.get("text")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    /// The entries an event wrote, in order.
+    pub fn entries_of_event(
+        &self,
+        event: &str,
+    ) -> Result<Vec<(String, Decimal, String, String)>, LedgerError> {
+        let mut statement = self.connection().prepare_cached(
+            "SELECT rule, points, reason, kind FROM ledger WHERE event = ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([event], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rule, points, reason, kind) = row?;
+            out.push((rule, number(&points)?, reason, kind));
+        }
+        Ok(out)
+    }
+
+    /// The member's balance just before `event`'s first entry (or at its time, if it has none).
+    pub fn balance_before(
+        &self,
+        member: &str,
+        event: &str,
+        time: &str,
+    ) -> Result<Decimal, LedgerError> {
+        let mut statement = self.connection().prepare_cached(
+            "SELECT l.points FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1
+             AND l.seq < COALESCE((SELECT MIN(seq) FROM ledger WHERE event = ?2), (SELECT MAX(seq) + 1 FROM ledger WHERE time <= ?3), 0)",
+        )?;
+        let mut total = Decimal::ZERO;
+        for points in statement.query_map(rusqlite::params![member, event, time], |r| {
+            r.get::<_, String>(0)
+        })? {
             total += number(&points?)?;
         }
         Ok(total)

@@ -3,6 +3,7 @@
 mod harness;
 
 mod diagnostics;
+mod explain;
 mod import;
 mod lifecycle;
 mod policy_tests;

@@ -1,0 +1,300 @@
+//! `bashgah explain <club> <event-id>` and `--event JSON`: why an event earned what it did.
+//!
+//! A stored event is evaluated again, traced, under the policy version that evaluated it
+//! (rebuilt from the files the ledger keeps), against the member as they stood just
+//! before it; the entries the ledger holds are shown beside the result. A hypothetical
+//! event (`--event`) is evaluated against the member as they are now; nothing is written.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::workspace::{CommandError, Workspace};
+use super::ExitCode;
+use crate::amount::{grouped, signed};
+use crate::engine::{
+    evaluate_traced, EvaluationInput, Event, EventType, MemberState, Outcome, RuleStatus,
+};
+use crate::import::{event_from_row, Row};
+use crate::ledger::Ledger;
+use crate::policy::Policy;
+use crate::time::stored;
+
+pub fn run(
+    workspace: &Workspace,
+    club: &str,
+    event: Option<&str>,
+    json: Option<&str>,
+) -> Result<ExitCode, CommandError> {
+    let current = workspace.load_policy(club)?;
+    let db = workspace.ledger_path(&current);
+    let ledger = workspace.open_ledger(&db)?;
+    let (event, policy, stored_entries) = match (event, json) {
+        (Some(id), _) => {
+            let Some((event, version)) = ledger.stored_event(id)? else {
+                return Err(CommandError(format!(
+                    "error: no event `{id}` in club `{}`\n",
+                    current.club.id
+                )));
+            };
+            let policy = if version == current.id {
+                current.clone()
+            } else {
+                rebuild(workspace, &ledger, &current, &version)?
+            };
+            (event, policy, Some(ledger.entries_of_event(id)?))
+        }
+        (None, Some(json)) => {
+            let fields: BTreeMap<String, serde_json::Value> = serde_json::from_str(json)
+                .map_err(|e| CommandError(format!("error: --event is not a JSON object: {e}\n")))?;
+            let row = Row { line: 1, fields };
+            let event = event_from_row(&row, &current).map_err(|p| {
+                CommandError(format!(
+                    "error: --event: {}{}\n",
+                    p.column.map(|c| format!("`{c}`: ")).unwrap_or_default(),
+                    p.message
+                ))
+            })?;
+            (event, current.clone(), None)
+        }
+        (None, None) => {
+            return Err(CommandError(
+                "error: give an event id, or --event JSON\n".into(),
+            ))
+        }
+    };
+    let member = member_then(&ledger, &policy, &event, stored_entries.is_some())?;
+    let mut original = match (&event.kind, &event.original) {
+        (EventType::Return, Some(original)) => ledger.original_record(original)?,
+        _ => None,
+    };
+    // A stored return is itself among the returns of its original: leave it out, to see
+    // the original as it was when this return arrived.
+    if let (Some(record), Some(entries)) = (original.as_mut(), stored_entries.as_ref()) {
+        record.returned_before -= event.amount;
+        for (rule, points, _, _) in entries {
+            if let Some(reversed) = record.reversed_before.get_mut(rule) {
+                *reversed -= *points;
+            }
+        }
+    }
+    let input = EvaluationInput {
+        event: &event,
+        member: &member,
+        original: original.as_ref(),
+    };
+    let result = evaluate_traced(&policy, input);
+    print!(
+        "{}",
+        render(
+            &policy,
+            &current,
+            &event,
+            &member,
+            &result,
+            stored_entries.as_deref()
+        )
+    );
+    Ok(ExitCode::Ok)
+}
+
+/// The policy version `version`, rebuilt from the files the ledger stored for it.
+fn rebuild(
+    workspace: &Workspace,
+    ledger: &Ledger,
+    current: &Policy,
+    version: &str,
+) -> Result<Policy, CommandError> {
+    let Some(files) = ledger.policy_files(version)? else {
+        return Err(CommandError(format!(
+            "error: the ledger has no files for policy version {version}\n"
+        )));
+    };
+    let dir = std::env::temp_dir()
+        .join(format!("bashgah-policy-{version}"))
+        .join(&current.club.id);
+    std::fs::create_dir_all(&dir)?;
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Policy::load(&dir, &Arc::clone(&workspace.engine))
+        .map(|(policy, _)| policy)
+        .map_err(|problems| {
+            CommandError(format!(
+                "{}error: policy version {version} no longer loads\n",
+                crate::diagnostic::render_all(&problems)
+            ))
+        })
+}
+
+/// The member as they stood just before a stored event (balance, tier, activity), or as
+/// they are now for a hypothetical one.
+fn member_then(
+    ledger: &Ledger,
+    policy: &Policy,
+    event: &Event,
+    stored_event: bool,
+) -> Result<MemberState, CommandError> {
+    let Some(mut member) =
+        ledger.member_state(&event.member, event.time, policy.uses_member_stats)?
+    else {
+        let default_type = policy
+            .club
+            .member_types
+            .first()
+            .map_or("individual", |t| t.id.as_str());
+        return Ok(MemberState::new(
+            &event.member,
+            default_type,
+            event.time.with_timezone(&policy.zone).date_naive(),
+        ));
+    };
+    if stored_event {
+        member.balance = ledger.balance_before(&member.id, &event.id, &stored(event.time))?;
+        let changes = ledger.tier_changes(&member.id)?;
+        member.tier = changes
+            .iter()
+            .rev()
+            .find(|c| c.time <= stored(event.time))
+            .and_then(|c| c.to.clone());
+        member.deals.retain(|d| {
+            d.enrolled_at <= event.time && d.ended_at.is_none_or(|end| end > event.time)
+        });
+    }
+    Ok(member)
+}
+
+fn render(
+    policy: &Policy,
+    current: &Policy,
+    event: &Event,
+    member: &MemberState,
+    result: &Result<Outcome, crate::engine::EvalError>,
+    stored_entries: Option<&[(String, rust_decimal::Decimal, String, String)]>,
+) -> String {
+    let calendar = policy.club.calendar;
+    let local = event.time.with_timezone(&policy.zone);
+    let mut out = format!(
+        "{} `{}` of member `{}` on {} {} ({})\n",
+        event.kind,
+        event.id,
+        event.member,
+        calendar.format(local.date_naive()),
+        local.format("%H:%M"),
+        stored(event.time)
+    );
+    out.push_str(&format!(
+        "amount {} {}",
+        grouped(event.amount),
+        policy.club.currency
+    ));
+    for (name, value) in [("channel", &event.channel), ("store", &event.store)] {
+        if let Some(value) = value {
+            out.push_str(&format!(", {name} {value}"));
+        }
+    }
+    for (key, value) in &event.attributes {
+        out.push_str(&format!(", {key} {value}"));
+    }
+    out.push('\n');
+    let version = if policy.id == current.id {
+        format!("policy {} (the current one)", policy.short_id())
+    } else {
+        format!(
+            "policy {} (an earlier version, rebuilt from the files the ledger keeps; current: {})",
+            policy.short_id(),
+            current.short_id()
+        )
+    };
+    out.push_str(&version);
+    out.push('\n');
+    let tier = crate::engine::tiers::tier_of(policy, member);
+    out.push_str(&format!(
+        "member then: {}, tier {}, balance {} {}\n",
+        member.member_type,
+        tier.map_or("none".to_owned(), |t| match t.multiplier {
+            Some(m) if m != rust_decimal::Decimal::ONE => format!("{} (×{})", t.id, m.normalize()),
+            _ => t.id.clone(),
+        }),
+        grouped(member.balance),
+        policy.club.points.name
+    ));
+    out.push_str("\nrules\n");
+    match result {
+        Ok(outcome) => {
+            for trace in &outcome.trace {
+                let definition = &policy.club.rules[trace.rule];
+                let compiled = policy.rules.iter().find(|r| r.index == trace.rule);
+                let place = compiled.map_or(String::new(), |r| {
+                    format!("{}:{}", policy.scripts[r.script].display_path, r.line)
+                });
+                let what = match trace.status {
+                    RuleStatus::Disabled => "disabled".to_owned(),
+                    RuleStatus::NotForThisEventType => {
+                        format!("does not run for {} events", event.kind)
+                    }
+                    RuleStatus::Ran => match trace.raw_points {
+                        None => "ran: no points".to_owned(),
+                        Some(raw) if raw == trace.points => {
+                            format!("ran: {}", signed(trace.points))
+                        }
+                        Some(raw) => format!(
+                            "ran: {} rounded ({}, {} places) to {}",
+                            raw.normalize(),
+                            format!("{:?}", policy.club.points.rounding).to_lowercase(),
+                            policy.club.points.precision,
+                            signed(trace.points)
+                        ),
+                    },
+                };
+                out.push_str(&format!(
+                    "  {} (fn {}, {place}): {what}\n",
+                    definition.id, definition.function
+                ));
+                if !trace.reads.is_empty() {
+                    out.push_str(&format!("    read {}\n", trace.reads.join(", ")));
+                }
+            }
+            out.push_str("\nentries\n");
+            for award in &outcome.awards {
+                out.push_str(&format!(
+                    "  {} {}  {}\n",
+                    award.rule,
+                    signed(award.points),
+                    award.reason
+                ));
+            }
+            if outcome.awards.is_empty() {
+                out.push_str("  none\n");
+            }
+        }
+        Err(error) => out.push_str(&format!("  the event fails: {error}\n")),
+    }
+    match stored_entries {
+        None => out.push_str("\ndry run: nothing was written\n"),
+        Some(entries) => {
+            let now: Vec<(String, rust_decimal::Decimal)> = result
+                .as_ref()
+                .map(|o| {
+                    o.awards
+                        .iter()
+                        .map(|a| (a.rule.clone(), a.points))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let then: Vec<(String, rust_decimal::Decimal)> = entries
+                .iter()
+                .filter(|(_, _, _, kind)| kind == "earn" || kind == "reverse")
+                .map(|(rule, points, _, _)| (rule.clone(), *points))
+                .collect();
+            if now == then {
+                out.push_str("\nthe ledger holds the same entries\n");
+            } else {
+                out.push_str("\nthe ledger holds other entries (the member's state then may have differed):\n");
+                for (rule, points, reason, _) in entries {
+                    out.push_str(&format!("  {rule} {}  {reason}\n", signed(*points)));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,111 @@
+//! `bashgah explain`: a stored event under the policy version that evaluated it, and a
+//! hypothetical event evaluated without writing anything.
+
+use crate::harness::{bashgah, Test};
+use crate::shop;
+
+fn short_id(test: &Test) -> String {
+    let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(Default::default(), None));
+    let (policy, _) =
+        bashgah::policy::Policy::load(&test.path().join("policies/shop"), &engine).unwrap();
+    policy.short_id().to_owned()
+}
+
+#[test]
+fn a_stored_event_is_explained_rule_by_rule() {
+    let test = shop()
+        .file(
+            "purchases.csv",
+            "id,member,date,amount,store\nE1,M1,2025-03-01 10:30,2500,north\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run();
+    let version = short_id(&test);
+    test.args(["explain", "shop", "E1"])
+        .stdout(&format!(
+            "\
+purchase `E1` of member `M1` on 2025-03-01 10:30 (2025-03-01T10:30:00Z)
+amount 2,500 EUR, store north
+policy {version} (the current one)
+member then: individual, tier none, balance 0 points
+
+rules
+  base (fn base_points, policies/shop/earn.rhai:1): ran: 2.5 rounded (floor, 0 places) to +2
+    read event.amount
+
+entries
+  base +2  1 point per 1,000
+
+the ledger holds the same entries
+"
+        ))
+        .run();
+}
+
+#[test]
+fn a_stored_event_is_explained_under_the_version_that_evaluated_it() {
+    let test = shop()
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-03-01,2500\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run();
+    let old = short_id(&test);
+    std::fs::write(
+        test.path().join("policies/shop/earn.rhai"),
+        "fn base_points(event, member) {\n    event.amount / 100\n}\n",
+    )
+    .unwrap();
+    let new = short_id(&test);
+    let output = bashgah(
+        &test.path(),
+        &["explain".into(), "shop".into(), "E1".into()],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("policy {old} (an earlier version, rebuilt from the files the ledger keeps; current: {new})")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  base +2  1 point per 1,000\n\nthe ledger holds the same entries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_hypothetical_event_writes_nothing() {
+    let test = shop()
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-03-01,2500\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run();
+    let output = bashgah(
+        &test.path(),
+        &[
+            "explain".into(),
+            "shop".into(),
+            "--event".into(),
+            r#"{"id": "X", "member": "M1", "date": "2025-03-02", "amount": "9999"}"#.into(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("member then: individual, tier none, balance 2 points"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("entries\n  base +9  1 point per 1,000\n\ndry run: nothing was written\n"),
+        "{stdout}"
+    );
+    // Nothing was written: the member still has one event.
+    let member = bashgah(
+        &test.path(),
+        &["member".into(), "shop".into(), "M1".into(), "--json".into()],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&member.stdout).unwrap();
+    assert_eq!(json["member"]["events"], 1);
+    assert_eq!(json["member"]["balance"], "2");
+}
