@@ -129,25 +129,29 @@ fn evaluation_is_pure_and_traced() {
                 rule: 0,
                 status: RuleStatus::Ran,
                 raw_points: Some(d("100") / d("7")),
-                points: d("14.3")
+                points: d("14.3"),
+                reads: Vec::new(),
             },
             RuleTrace {
                 rule: 1,
                 status: RuleStatus::NotForThisEventType,
                 raw_points: None,
-                points: d("0")
+                points: d("0"),
+                reads: Vec::new(),
             },
             RuleTrace {
                 rule: 2,
                 status: RuleStatus::Disabled,
                 raw_points: None,
-                points: d("0")
+                points: d("0"),
+                reads: Vec::new(),
             },
             RuleTrace {
                 rule: 3,
                 status: RuleStatus::Ran,
                 raw_points: Some(d("2")),
-                points: d("2")
+                points: d("2"),
+                reads: Vec::new(),
             },
         ]
     );
