@@ -36,6 +36,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new club from a template (cafe, retailer, wholesale, commitment).
+    Init {
+        /// The new club's folder; its name is the club's id.
+        dir: PathBuf,
+        #[arg(long, default_value = "cafe")]
+        template: String,
+    },
     /// Check club files and scripts; print every problem with its position.
     Check {
         /// A policies folder (checks every club in it) or one club's folder.

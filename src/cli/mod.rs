@@ -11,6 +11,7 @@ mod demo;
 mod exit;
 mod explain;
 mod import;
+mod init;
 mod manual;
 mod member;
 mod test;
@@ -43,6 +44,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> ExitCode {
     let workspace = Workspace::new(&cli);
     let result = match cli.command {
+        Command::Init { dir, template } => init::run(&workspace, &dir, &template),
         Command::Check { dir, json } => check::run(&workspace, dir.as_deref(), json),
         Command::Schema => {
             println!(

@@ -112,3 +112,61 @@ error: case 1: unknown field `wen`, expected one of `name`, `given`, `when`, `th
         .status(1)
         .run();
 }
+
+/// Every template creates a club that checks clean and passes its own tests, with every
+/// rule covered.
+#[test]
+fn every_template_creates_a_club_whose_tests_pass() {
+    let test = crate::harness::Test::new();
+    for template in ["cafe", "retailer", "wholesale", "commitment"] {
+        let dir = format!("policies/my-{template}");
+        let output = crate::harness::bashgah(
+            &test.path(),
+            &[
+                "init".into(),
+                dir.clone(),
+                "--template".into(),
+                template.into(),
+            ],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let club = std::fs::read_to_string(test.path().join(&dir).join("club.yaml")).unwrap();
+        assert!(
+            club.contains(&format!("\nid: my-{template}\n")),
+            "the id is the folder's name"
+        );
+    }
+    let check = crate::harness::bashgah(&test.path(), &["check".into()]);
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).lines().last(),
+        Some("4 clubs checked, 0 failed")
+    );
+    assert!(
+        check.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let run = crate::harness::bashgah(&test.path(), &["test".into()]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with("10 passed, 0 failed\n"), "{stdout}");
+    assert!(!stdout.contains("uncovered"), "{stdout}");
+}
+
+#[test]
+fn init_refuses_an_unknown_template_and_a_used_folder() {
+    shop()
+        .args(["init", "policies/new", "--template", "cafee"])
+        .stderr("error: no template `cafee`\n  = help: did you mean `cafe`?\n")
+        .status(2)
+        .run()
+        .args(["init", "policies/shop", "--template", "cafe"])
+        .stderr("error: `policies/shop` already exists and is not empty\n")
+        .status(2)
+        .run();
+}
