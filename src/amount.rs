@@ -76,6 +76,15 @@ pub fn signed(value: Decimal) -> String {
     }
 }
 
+/// Formats with a sign and thousands separators: `+1,250,000`, `-3`.
+pub fn signed_grouped(value: Decimal) -> String {
+    if value.is_sign_positive() && !value.is_zero() {
+        format!("+{}", grouped(value))
+    } else {
+        grouped(value)
+    }
+}
+
 /// Formats with thousands separators: `1250000` → `1,250,000`.
 pub fn grouped(value: Decimal) -> String {
     let text = value.normalize().to_string();

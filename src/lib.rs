@@ -26,5 +26,6 @@ pub mod engine;
 pub mod import;
 pub mod ledger;
 pub mod policy;
+pub mod simulate;
 pub mod testing;
 pub mod time;

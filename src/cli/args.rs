@@ -108,6 +108,29 @@ pub enum Command {
         #[command(flatten)]
         when: WhenArgs,
     },
+    /// Replay historical events under a club's rules (and another's) and report what they
+    /// cost: nothing is written to the club's ledger.
+    Simulate {
+        club: String,
+        /// Events file (.csv or .jsonl).
+        #[arg(long)]
+        events: PathBuf,
+        /// Member profiles (type, birthday...) to load before the events.
+        #[arg(long, value_name = "FILE")]
+        members: Option<PathBuf>,
+        /// Another version of the club (a club folder) to compare with.
+        #[arg(long, value_name = "CLUB_DIR")]
+        against: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print the report as CSV (metric, A, B).
+        #[arg(long)]
+        csv: bool,
+        /// Also write a self-contained HTML report with charts to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Show how an event's points came about: every rule, what it read and produced.
     Explain {
         club: String,

@@ -86,7 +86,7 @@ fn print_report(
     }
 }
 
-fn open_rows(
+pub(super) fn open_rows(
     path: &Path,
     format: Option<FileFormat>,
     required: &[&str],

@@ -14,6 +14,7 @@ mod import;
 mod init;
 mod manual;
 mod member;
+mod simulate;
 mod test;
 mod workspace;
 
@@ -55,6 +56,29 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Import(args) => import::run(&workspace, &args),
         Command::Test { clubs } => test::run(&workspace, &clubs),
+        Command::Simulate {
+            club,
+            events,
+            members,
+            against,
+            json,
+            csv,
+            html,
+        } => {
+            let files = simulate::Files {
+                events: &events,
+                members: members.as_deref(),
+            };
+            simulate::run(
+                &workspace,
+                &club,
+                files,
+                against.as_deref(),
+                json,
+                csv,
+                html.as_deref(),
+            )
+        }
         Command::Explain { club, event, json } => {
             explain::run(&workspace, &club, event.as_deref(), json.as_deref())
         }

@@ -253,3 +253,43 @@ impl Ledger {
         Ok(total)
     }
 }
+
+impl Ledger {
+    /// Calls `f` with (rule, kind, points, time) for every entry, oldest first, without
+    /// holding them all in memory.
+    pub fn each_entry(
+        &self,
+        mut f: impl FnMut(&str, &str, &str, &str) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        let mut statement = self
+            .connection()
+            .prepare("SELECT rule, kind, points, time FROM ledger ORDER BY seq")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let (rule, kind, points, time): (String, String, String, String) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            f(&rule, &kind, &points, &time)?;
+        }
+        Ok(())
+    }
+
+    /// Every member's id, balance and tier.
+    pub fn member_balances(&self) -> Result<Vec<(String, Decimal, Option<String>)>, LedgerError> {
+        let mut statement = self
+            .connection()
+            .prepare("SELECT id, balance, tier FROM members ORDER BY id")?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, balance, tier) = row?;
+            out.push((id, number(&balance)?, tier));
+        }
+        Ok(out)
+    }
+}

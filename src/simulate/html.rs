@@ -1,0 +1,250 @@
+//! The simulation report as one self-contained HTML page with SVG charts, for a
+//! consultant to send a client: no scripts, no external files.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::{Comparison, Simulation};
+use crate::amount::grouped;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A bar chart of one or two series over the same labels.
+fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>)]) -> String {
+    let (width, height, pad) = (720.0, 260.0, 40.0);
+    // Chart geometry is drawing, not money: f64 is fine for pixel positions.
+    let max = series
+        .iter()
+        .flat_map(|(_, _, values)| values.iter())
+        .filter_map(|v| v.to_f64())
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let groups = labels.len().max(1) as f64;
+    let group_width = (width - 2.0 * pad) / groups;
+    let bar_width = (group_width * 0.8) / series.len().max(1) as f64;
+    let mut svg = format!(
+        r#"<figure><figcaption>{}</figcaption><svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">"#,
+        escape(title)
+    );
+    let _ = write!(
+        svg,
+        r##"<line x1="{pad}" y1="{0}" x2="{1}" y2="{0}" stroke="#555"/>"##,
+        height - pad,
+        width - pad
+    );
+    for (i, label) in labels.iter().enumerate() {
+        let x0 = pad + i as f64 * group_width + group_width * 0.1;
+        for (s, (_, color, values)) in series.iter().enumerate() {
+            let value = values.get(i).and_then(|v| v.to_f64()).unwrap_or(0.0);
+            let h = (height - 2.0 * pad) * value / max;
+            let _ = write!(
+                svg,
+                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}"><title>{}: {}</title></rect>"#,
+                x0 + s as f64 * bar_width,
+                height - pad - h,
+                bar_width.max(1.0),
+                h,
+                escape(label),
+                value
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle">{}</text>"#,
+            x0 + group_width * 0.4,
+            height - pad + 14.0,
+            escape(label)
+        );
+    }
+    for (s, (name, color, _)) in series.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<rect x="{}" y="8" width="10" height="10" fill="{color}"/><text x="{}" y="17" font-size="11">{}</text>"#,
+            pad + s as f64 * 160.0,
+            pad + 14.0 + s as f64 * 160.0,
+            escape(name)
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn table(rows: &[(String, String, Option<String>)], two: bool) -> String {
+    let mut html = String::from("<table><tr><th></th><th>A</th>");
+    if two {
+        html.push_str("<th>B</th>");
+    }
+    html.push_str("</tr>");
+    for (name, a, b) in rows {
+        let _ = write!(html, "<tr><th>{}</th><td>{}</td>", escape(name), escape(a));
+        if two {
+            let _ = write!(html, "<td>{}</td>", escape(b.as_deref().unwrap_or("")));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>");
+    html
+}
+
+fn totals(sim: &Simulation) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("events".to_owned(), sim.events.to_string()),
+        ("points issued".to_owned(), grouped(sim.issued)),
+        ("points spent".to_owned(), grouped(sim.spent)),
+        ("points expired".to_owned(), grouped(sim.expired)),
+        ("points reversed".to_owned(), grouped(sim.reversed)),
+        ("points outstanding".to_owned(), grouped(sim.outstanding)),
+    ];
+    if let Some(liability) = sim.liability {
+        rows.push((format!("liability ({})", sim.currency), grouped(liability)));
+    }
+    for (rule, points) in &sim.issued_by_rule {
+        rows.push((format!("issued by `{rule}`"), grouped(*points)));
+    }
+    for (deal, points) in &sim.deal_points {
+        rows.push((format!("deal `{deal}` cost"), grouped(*points)));
+    }
+    rows
+}
+
+/// The page for one simulation, or for a comparison.
+pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
+    let b = comparison.map(|c| &c.b);
+    let mut html = String::from(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>bashgah simulation</title><style>\
+         body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}\
+         td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{text-align:left}\
+         figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.5em}</style></head><body>",
+    );
+    let _ = write!(
+        html,
+        "<h1>Simulation of club <code>{}</code></h1>",
+        escape(&a.club)
+    );
+    let _ = write!(
+        html,
+        "<p>A: policy <code>{}</code>",
+        escape(&a.policy_version)
+    );
+    if let Some(b) = b {
+        let _ = write!(
+            html,
+            "; B: policy <code>{}</code> (club <code>{}</code>)",
+            escape(&b.policy_version),
+            escape(&b.club)
+        );
+    }
+    html.push_str("</p><h2>Totals</h2>");
+    let rows_a = totals(a);
+    let rows_b: BTreeMap<String, String> = b
+        .map(|b| totals(b).into_iter().collect())
+        .unwrap_or_default();
+    let mut names: Vec<String> = rows_a.iter().map(|(n, _)| n.clone()).collect();
+    for name in rows_b.keys() {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    let rows: Vec<(String, String, Option<String>)> = names
+        .iter()
+        .map(|n| {
+            let value_a = rows_a
+                .iter()
+                .find(|(m, _)| m == n)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (n.clone(), value_a, rows_b.get(n).cloned())
+        })
+        .collect();
+    html.push_str(&table(&rows, b.is_some()));
+    let mut months: Vec<String> = a.issued_by_month.keys().cloned().collect();
+    if let Some(b) = b {
+        for month in b.issued_by_month.keys() {
+            if !months.contains(month) {
+                months.push(month.clone());
+            }
+        }
+        months.sort();
+    }
+    let series_of = |sim: &Simulation| {
+        months
+            .iter()
+            .map(|m| sim.issued_by_month.get(m).copied().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let mut series = vec![("A", "#2b6cb0", series_of(a))];
+    if let Some(b) = b {
+        series.push(("B", "#dd6b20", series_of(b)));
+    }
+    html.push_str(&bar_chart("Points issued per month", &months, &series));
+    if !a.members_per_tier.is_empty() || b.is_some_and(|b| !b.members_per_tier.is_empty()) {
+        let mut tiers: Vec<String> = a.members_per_tier.keys().cloned().collect();
+        if let Some(b) = b {
+            for tier in b.members_per_tier.keys() {
+                if !tiers.contains(tier) {
+                    tiers.push(tier.clone());
+                }
+            }
+        }
+        let counts = |sim: &Simulation| {
+            tiers
+                .iter()
+                .map(|t| Decimal::from(sim.members_per_tier.get(t).copied().unwrap_or(0)))
+                .collect::<Vec<_>>()
+        };
+        let mut series = vec![("A", "#2b6cb0", counts(a))];
+        if let Some(b) = b {
+            series.push(("B", "#dd6b20", counts(b)));
+        }
+        html.push_str(&bar_chart("Members per tier", &tiers, &series));
+    }
+    if let Some(c) = comparison {
+        if !c.migration.is_empty() {
+            html.push_str(
+                "<h2>Tier migration (rows: under A, columns: under B)</h2><table><tr><th></th>",
+            );
+            let columns: Vec<String> = c
+                .migration
+                .values()
+                .flat_map(|m| m.keys().cloned())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for column in &columns {
+                let _ = write!(html, "<th>{}</th>", escape(column));
+            }
+            html.push_str("</tr>");
+            for (from, to) in &c.migration {
+                let _ = write!(html, "<tr><th>{}</th>", escape(from));
+                for column in &columns {
+                    let _ = write!(html, "<td>{}</td>", to.get(column).copied().unwrap_or(0));
+                }
+                html.push_str("</tr>");
+            }
+            html.push_str("</table>");
+        }
+        html.push_str(
+            "<h2>Members most affected</h2><table><tr><th>member</th><th>A</th><th>B</th></tr>",
+        );
+        for (member, balance_a, balance_b) in &c.most_affected {
+            let _ = write!(
+                html,
+                "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+                escape(member),
+                grouped(*balance_a),
+                grouped(*balance_b)
+            );
+        }
+        html.push_str("</table>");
+    }
+    html.push_str("</body></html>\n");
+    html
+}

@@ -1,0 +1,134 @@
+//! One policy over a file of events: the scratch ledger, and what it adds up to.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::import::{import_events, ImportOptions, Rows};
+use crate::ledger::{Ledger, LedgerError};
+use crate::policy::Policy;
+
+/// What a policy did with a file of events.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Simulation {
+    pub club: String,
+    pub policy_version: String,
+    pub events: u64,
+    pub rejected: u64,
+    /// Points rules (and deals) awarded, in all and by rule.
+    pub issued: Decimal,
+    pub issued_by_rule: BTreeMap<String, Decimal>,
+    /// Points taken back by returns (and claw-backs).
+    pub reversed: Decimal,
+    pub spent: Decimal,
+    pub expired: Decimal,
+    /// Points members hold at the end.
+    pub outstanding: Decimal,
+    /// `outstanding` in the club's currency, when the club converts points to credit.
+    pub liability: Option<Decimal>,
+    pub currency: String,
+    pub members_per_tier: BTreeMap<String, u64>,
+    /// Points each deal gave (net of claw-backs).
+    pub deal_points: BTreeMap<String, Decimal>,
+    /// Points issued per month of the club's calendar (`1403-10`), for charts.
+    pub issued_by_month: BTreeMap<String, Decimal>,
+    /// Each member's balance and tier at the end (for comparisons).
+    #[serde(skip)]
+    pub members: BTreeMap<String, (Decimal, String)>,
+}
+
+/// A temporary ledger file, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+fn number(text: &str) -> Result<Decimal, LedgerError> {
+    Decimal::from_str(text).map_err(|_| LedgerError::corrupt(format!("`{text}` is not a number")))
+}
+
+/// Replays `rows` (after the member profiles in `members`, if any) under `policy` into a
+/// scratch ledger and sums it up.
+pub fn simulate(
+    policy: &Policy,
+    members: Option<Rows>,
+    rows: Rows,
+) -> Result<Simulation, LedgerError> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "bashgah-simulate-{}-{n}.sqlite",
+        std::process::id()
+    )));
+    let _ = std::fs::remove_file(&scratch.0);
+    let ledger = Ledger::open(&scratch.0)?;
+    if let Some(members) = members {
+        // Profiles without a joining date join on the first day of the events; fixed, so
+        // that two simulations of the same files agree.
+        let first_day = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        crate::import::import_members(&ledger, policy, members, first_day)?;
+    }
+    let report = import_events(&ledger, policy, rows, ImportOptions::default())?;
+    // Let the clock run to the last event, so that what fell due by then has happened.
+    if let Some(now) = ledger.now()? {
+        ledger.begin()?;
+        crate::clock::advance(&ledger, policy, now)?;
+        ledger.commit()?;
+    }
+    let mut sim = Simulation {
+        club: policy.club.id.clone(),
+        policy_version: policy.short_id().to_owned(),
+        events: report.accepted,
+        rejected: report.rejected + report.conflicts,
+        currency: policy.club.currency.clone(),
+        ..Simulation::default()
+    };
+    let calendar = policy.club.calendar;
+    ledger.each_entry(|rule, kind, points, time| {
+        let points = number(points)?;
+        match kind {
+            "earn" if points.is_sign_positive() => {
+                sim.issued += points;
+                *sim.issued_by_rule.entry(rule.to_owned()).or_default() += points;
+                if let Some(at) = crate::time::from_stored(time) {
+                    let local = calendar.to_local(at.with_timezone(&policy.zone).date_naive());
+                    *sim.issued_by_month
+                        .entry(format!("{:04}-{:02}", local.year, local.month))
+                        .or_default() += points;
+                }
+            }
+            "reverse" | "settle" => sim.reversed -= points,
+            "expire" => sim.expired -= points,
+            "redeem" | "convert" | "adjust" | "earn" if points.is_sign_negative() => {
+                sim.spent -= points
+            }
+            _ => {}
+        }
+        if let Some(deal) = rule.strip_prefix("deal:") {
+            *sim.deal_points.entry(deal.to_owned()).or_default() += points;
+        }
+        Ok(())
+    })?;
+    for (id, balance, tier) in ledger.member_balances()? {
+        sim.outstanding += balance;
+        let tier = tier.unwrap_or_else(|| "none".into());
+        if !policy.club.tiers.is_empty() {
+            *sim.members_per_tier.entry(tier.clone()).or_default() += 1;
+        }
+        sim.members.insert(id, (balance, tier));
+    }
+    sim.liability = policy
+        .club
+        .credit
+        .as_ref()
+        .map(|c| sim.outstanding * c.rate);
+    Ok(sim)
+}
