@@ -105,6 +105,9 @@ pub struct Expectations {
     /// Each member's state in each deal: `{M1: {monthly: completed}}`.
     #[serde(default)]
     pub deal: BTreeMap<String, BTreeMap<String, String>>,
+    /// The messages each member was given, by kind and in order: `{M1: [expiring_soon]}`.
+    #[serde(default)]
+    pub messages: BTreeMap<String, Vec<String>>,
 }
 
 /// The cases of every `tests/*.yaml` of the club in `dir`, or the problems reading them.

@@ -351,6 +351,20 @@ fn check(
             ));
         }
     }
+    for (member, expected) in &expect.messages {
+        let actual: Vec<String> = ledger
+            .notices(member)?
+            .into_iter()
+            .map(|n| n.kind)
+            .collect();
+        if &actual != expected {
+            failures.push(format!(
+                "messages of `{member}`: expected [{}], got [{}]",
+                expected.join(", "),
+                actual.join(", ")
+            ));
+        }
+    }
     for (member, deals) in &expect.deal {
         let statuses = ledger.deal_statuses(member)?;
         for (deal, expected) in deals {
