@@ -60,6 +60,7 @@ fn a_failing_expectation_shows_where_what_and_the_entries() {
   then:
     points: {P1: 8}
     tier: {M1: gold}
+    messages: {M1: [expiring_soon]}
 - name: an expected error that does not come
   when:
     - event: {id: P1, member: M1, date: 2025-03-03, amount: 2500}
@@ -74,11 +75,12 @@ FAILED  weekend bonus on a Saturday
   --> policies/shop/tests/earning.yaml:1
   points of `P1`: expected 8, got 7
   tier of `M1`: expected gold, got none
+  messages of `M1`: expected [expiring_soon], got []
   entries written:
     P1: base +2 (1 point per 1,000)
     P1: weekend +5 (weekend)
 FAILED  an expected error that does not come
-  --> policies/shop/tests/earning.yaml:7
+  --> policies/shop/tests/earning.yaml:8
   step 1: expected an error containing \"is not a number\", but it succeeded
   entries written:
     P1: base +2 (1 point per 1,000)
