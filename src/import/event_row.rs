@@ -16,7 +16,7 @@ use crate::time::parse_event_time;
 /// Columns every event row must have.
 pub const REQUIRED: [&str; 4] = ["id", "member", "date", "amount"];
 /// Columns with a meaning of their own; the rest become attributes.
-const KNOWN: [&str; 12] = [
+pub const KNOWN: [&str; 12] = [
     "id",
     "member",
     "date",

@@ -7,6 +7,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
 use super::event_row::event_from_row;
 use super::report::{ImportReport, ProblemKind, RowProblem};
 use super::rows::Row;
@@ -81,43 +84,32 @@ fn apply_rows(
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
     let mut report = ImportReport::default();
-    let mut members = BatchMembers::default();
     ledger.begin()?;
     let result = (|| {
         ledger.record_policy(policy)?;
+        let mut applier = EventApplier::new(ledger, policy);
         let mut in_batch = 0;
-        // The clock moves to the latest event time seen (never back).
-        let mut latest = None;
         for row in rows {
             match row {
                 Err(problem) => report.push_problem(problem),
                 Ok((line, event, fingerprint)) => {
-                    if import_one(
-                        ledger,
-                        policy,
-                        line,
-                        &event,
-                        fingerprint,
-                        &mut members,
-                        &mut report,
-                    )? {
+                    let disposition = applier.apply(&event, fingerprint)?;
+                    if let Disposition::Applied { points } = disposition {
                         in_batch += 1;
-                        // Only applied events move the clock; a rejected row never happened.
-                        latest = latest.max(Some(event.time));
+                        report.accepted += 1;
+                        report.points_awarded += points;
                     }
+                    record(&mut report, line, &event.id, disposition);
                 }
             }
             if in_batch >= options.batch_size {
-                members.save(ledger)?;
+                applier.finish()?;
                 finish_batch(ledger, options)?;
                 ledger.begin()?;
                 in_batch = 0;
             }
         }
-        members.save(ledger)?;
-        if let Some(latest) = latest {
-            ledger.set_clock(latest)?;
-        }
+        applier.finish()?;
         finish_batch(ledger, options)
     })();
     if result.is_err() {
@@ -126,6 +118,101 @@ fn apply_rows(
     result.map(|()| report)
 }
 
+/// Counts what happened to one imported row in the report.
+fn record(report: &mut ImportReport, line: u64, id: &str, disposition: Disposition) {
+    match disposition {
+        Disposition::Applied { .. } => {}
+        Disposition::Duplicate => report.duplicates += 1,
+        Disposition::Conflict => report.push_problem(RowProblem {
+            kind: ProblemKind::Conflict,
+            line,
+            column: Some("id".into()),
+            message: format!("event `{id}` is already in the ledger with different content"),
+            script: None,
+        }),
+        Disposition::Rejected(error) => report.push_problem(RowProblem {
+            kind: ProblemKind::Rejected,
+            line,
+            column: error.column.map(str::to_owned),
+            message: error.message.clone(),
+            script: error
+                .location
+                .is_some()
+                .then(|| Box::new(error.to_diagnostic())),
+        }),
+    }
+}
+
+/// What applying one event did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disposition {
+    /// Written, with the points its entries add up to.
+    Applied { points: Decimal },
+    /// Already in the ledger with the same content: nothing written.
+    Duplicate,
+    /// Already in the ledger with different content: nothing written.
+    Conflict,
+    /// Its evaluation failed (a script error, a tier function error): nothing written.
+    Rejected(crate::engine::EvalError),
+}
+
+/// Applies events one by one inside the caller's transaction: the one path every live
+/// event takes, whether it comes from a file (`import`), a policy test, or the HTTP API.
+///
+/// Members touched are held in memory and saved by [`EventApplier::finish`], which must
+/// be called before the transaction commits; the ledger clock moves to the latest event
+/// applied (never back).
+pub struct EventApplier<'a> {
+    ledger: &'a Ledger,
+    policy: &'a Policy,
+    members: BatchMembers,
+    latest: Option<DateTime<Utc>>,
+}
+
+impl<'a> EventApplier<'a> {
+    pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> EventApplier<'a> {
+        EventApplier {
+            ledger,
+            policy,
+            members: BatchMembers::default(),
+            latest: None,
+        }
+    }
+
+    /// Evaluates `event` against its member's state and writes the outcome.
+    pub fn apply(
+        &mut self,
+        event: &Event,
+        fingerprint: String,
+    ) -> Result<Disposition, LedgerError> {
+        let disposition = apply_one(
+            self.ledger,
+            self.policy,
+            event,
+            fingerprint,
+            &mut self.members,
+        )?;
+        if matches!(disposition, Disposition::Applied { .. }) {
+            // Only applied events move the clock; a rejected event never happened.
+            self.latest = self.latest.max(Some(event.time));
+        }
+        Ok(disposition)
+    }
+
+    /// The member's state after the events applied so far, if any of theirs were seen.
+    pub fn member(&self, id: &str) -> Option<&MemberState> {
+        self.members.members.get(id).map(|m| &m.state)
+    }
+
+    /// Saves the members touched and moves the clock. Call before committing.
+    pub fn finish(&mut self) -> Result<(), LedgerError> {
+        self.members.save(self.ledger)?;
+        if let Some(latest) = self.latest.take() {
+            self.ledger.set_clock(latest)?;
+        }
+        Ok(())
+    }
+}
 /// Members touched in the current batch, held in memory and saved once at its end.
 ///
 /// Only within one transaction: between batches another process may have written the
@@ -163,35 +250,23 @@ fn finish_batch(ledger: &Ledger, options: ImportOptions) -> Result<(), LedgerErr
     }
 }
 
-/// Handles one event; returns whether anything was written.
-fn import_one(
+/// Handles one event: skips it if the ledger has it, else evaluates and writes it.
+fn apply_one(
     ledger: &Ledger,
     policy: &Policy,
-    line: u64,
     event: &Event,
     fingerprint: String,
     members: &mut BatchMembers,
-    report: &mut ImportReport,
-) -> Result<bool, LedgerError> {
+) -> Result<Disposition, LedgerError> {
     if let EventLookup::Present {
         fingerprint: stored,
     } = ledger.lookup_event(&event.id)?
     {
-        if stored == fingerprint {
-            report.duplicates += 1;
+        return Ok(if stored == fingerprint {
+            Disposition::Duplicate
         } else {
-            report.push_problem(RowProblem {
-                kind: ProblemKind::Conflict,
-                line,
-                column: Some("id".into()),
-                message: format!(
-                    "event `{}` is already in the ledger with different content",
-                    event.id
-                ),
-                script: None,
-            });
-        }
-        return Ok(false);
+            Disposition::Conflict
+        });
     }
     if !members.members.contains_key(&event.member) {
         let (state, is_new) = match ledger.member_state(&event.member, event.time, false)? {
@@ -229,19 +304,7 @@ fn import_one(
         (EventType::Return, Some(original)) => ledger.original_record(original)?,
         _ => None,
     };
-    let reject = |report: &mut ImportReport, error: crate::engine::EvalError| {
-        report.push_problem(RowProblem {
-            kind: ProblemKind::Rejected,
-            line,
-            column: error.column.map(str::to_owned),
-            message: error.message.clone(),
-            script: error
-                .location
-                .is_some()
-                .then(|| Box::new(error.to_diagnostic())),
-        });
-        Ok(false)
-    };
+    let reject = |error| Ok(Disposition::Rejected(error));
     let input = EvaluationInput {
         event,
         member: &cached.state,
@@ -249,11 +312,11 @@ fn import_one(
     };
     let mut outcome = match evaluate(policy, input) {
         Ok(outcome) => outcome,
-        Err(error) => return reject(report, error),
+        Err(error) => return reject(error),
     };
     let upgrade = match tier_upgrade(ledger, policy, &cached.state, event, &outcome)? {
         Ok(upgrade) => upgrade,
-        Err(error) => return reject(report, error),
+        Err(error) => return reject(error),
     };
     if let Some((tier, _)) = &upgrade {
         if policy.club.tiering.upgrade_earns_at == crate::club::UpgradeEarns::New {
@@ -268,7 +331,7 @@ fn import_one(
                 },
             ) {
                 Ok(outcome) => outcome,
-                Err(error) => return reject(report, error),
+                Err(error) => return reject(error),
             };
         }
     }
@@ -281,9 +344,9 @@ fn import_one(
     ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
     enroll(ledger, policy, event, &mut cached.state)?;
     cached.changed = true;
-    report.accepted += 1;
-    report.points_awarded += outcome.total_points();
-    Ok(true)
+    Ok(Disposition::Applied {
+        points: outcome.total_points(),
+    })
 }
 
 /// The tier `member` moves up to with this event, and why; `None` if no move up.

@@ -10,8 +10,8 @@ mod member_row;
 mod report;
 mod rows;
 
-pub use event_row::{event_from_row, REQUIRED as EVENT_COLUMNS};
-pub use importer::{import_events, ImportOptions};
+pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
+pub use importer::{import_events, Disposition, EventApplier, ImportOptions};
 pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
 pub use report::{ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, FileFormat, InputError, Row, Rows};

@@ -210,12 +210,21 @@ impl Ledger {
         Ok(added)
     }
 
-    /// The member's notices (e.g. expiring soon), oldest first.
-    pub fn notices(&self, member: &str) -> Result<Vec<Notice>> {
+    /// The sequence number of the latest notice of any member (0 if none).
+    pub fn last_notice_seq(&self) -> Result<i64> {
+        Ok(self
+            .connection()
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM notices", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The member's notices raised after notice `seq`, oldest first.
+    pub fn notices_after(&self, member: &str, seq: i64) -> Result<Vec<Notice>> {
         let mut statement = self.connection().prepare_cached(
-            "SELECT kind, at, due, points FROM notices WHERE member = ?1 ORDER BY seq",
+            "SELECT kind, at, due, points FROM notices WHERE member = ?1 AND seq > ?2 ORDER BY seq",
         )?;
-        let rows = statement.query_map([member], |r| {
+        let rows = statement.query_map(params![member, seq], |r| {
             Ok(Notice {
                 kind: r.get(0)?,
                 at: r.get(1)?,
@@ -224,6 +233,11 @@ impl Ledger {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The member's notices (e.g. expiring soon), oldest first.
+    pub fn notices(&self, member: &str) -> Result<Vec<Notice>> {
+        self.notices_after(member, 0)
     }
 }
 

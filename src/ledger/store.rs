@@ -147,6 +147,36 @@ impl Ledger {
         Ok(())
     }
 
+    /// Whether a transaction is open.
+    pub fn is_in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// Marks a point inside the transaction that [`Ledger::undo_to_mark`] returns to: the
+    /// host process runs many requests in one transaction (one disk sync for all), and a
+    /// request that is refused or is only a dry run must leave nothing behind.
+    pub fn mark(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("SAVEPOINT request")?)
+    }
+
+    /// Keeps what was written since [`Ledger::mark`].
+    pub fn keep_since_mark(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("RELEASE request")?)
+    }
+
+    /// Undoes everything written since [`Ledger::mark`].
+    pub fn undo_to_mark(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch("ROLLBACK TO request; RELEASE request")?)
+    }
+
+    /// Every commit is synced to disk before it returns (`synchronous = FULL`): what the
+    /// host process has answered for survives a power cut, not only a crash.
+    pub fn sync_every_commit(&self) -> Result<()> {
+        Ok(self.conn.pragma_update(None, "synchronous", "FULL")?)
+    }
+
     /// Stores `policy`'s files under its id, once.
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
         let files = serde_json::to_string(&policy.files).unwrap_or_default();

@@ -6,4 +6,4 @@ mod case;
 mod runner;
 
 pub use case::{load_cases, Case, Expectations, Given, GivenMember, Step};
-pub use runner::{run_club, CaseResult, ClubResults};
+pub use runner::{run_club, run_policy_tests, CaseResult, ClubResults};

@@ -51,11 +51,18 @@ impl ClubResults {
 /// files come back as diagnostics.
 pub fn run_club(dir: &Path, engine: &Arc<ScriptEngine>) -> Result<ClubResults, Vec<Diagnostic>> {
     let (policy, _) = Policy::load(dir, engine)?;
+    run_policy_tests(&policy)
+}
+
+/// Runs the tests in the policy's folder against this very snapshot (the host process
+/// tests a reloaded policy before it goes live). Unreadable test files are diagnostics.
+pub fn run_policy_tests(policy: &Policy) -> Result<ClubResults, Vec<Diagnostic>> {
+    let dir = policy.dir.as_path();
     let cases = load_cases(dir)?;
     let mut covered = BTreeSet::new();
     let mut results = Vec::new();
     for case in &cases {
-        let result = run_case(&policy, case, &mut covered)
+        let result = run_case(policy, case, &mut covered)
             .unwrap_or_else(|error| failed(case, vec![format!("the ledger failed: {error}")]));
         results.push(result);
     }
