@@ -26,6 +26,7 @@ pub mod engine;
 pub mod import;
 pub mod ledger;
 pub mod policy;
+pub mod serve;
 pub mod simulate;
 pub mod testing;
 pub mod time;

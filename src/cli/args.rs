@@ -163,6 +163,47 @@ pub enum Command {
         #[arg(long, default_value = "examples")]
         examples: PathBuf,
     },
+    /// Run the host process: every club behind an HTTP JSON API, reloaded live (and only
+    /// when the new version passes its tests) as its files change.
+    Serve(ServeArgs),
+    /// Make a new API key and print it with the line that grants it, for the keys file.
+    Key {
+        /// Who will hold the key (shows in logs).
+        #[arg(long)]
+        name: String,
+        /// A club the key may use (repeat for more).
+        #[arg(long = "club", value_name = "CLUB")]
+        clubs: Vec<String>,
+        /// Every club, plus reload and moving the clock.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless you choose otherwise.
+    #[arg(long, env = "BASHGAH_LISTEN", default_value = "127.0.0.1:8640")]
+    pub listen: std::net::SocketAddr,
+    /// The API keys file (hashes only; `bashgah key` makes keys).
+    #[arg(long, env = "BASHGAH_KEYS", default_value = "keys.yaml")]
+    pub keys: PathBuf,
+    /// Poll for file changes every SECONDS instead of using file-system notifications
+    /// (for network or container file systems that send none).
+    #[arg(long, value_name = "SECONDS")]
+    pub poll: Option<u64>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

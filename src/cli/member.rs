@@ -8,8 +8,9 @@ use crate::amount::{grouped, signed};
 use crate::ledger::{Balances, Lot, MemberSummary, StatementLine};
 use crate::policy::Policy;
 
+/// A member as `member --json` and the HTTP API show them.
 #[derive(Serialize)]
-struct MemberReport {
+pub struct MemberReport {
     club: String,
     points_name: String,
     /// The time balances are given for.
@@ -78,6 +79,23 @@ impl MemberView {
     }
 }
 
+/// The member as JSON: `bashgah member --json` and the HTTP API give the same document.
+pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
+    MemberReport {
+        club: policy.club.id.clone(),
+        points_name: policy.club.points.name.clone(),
+        at: crate::time::stored(view.at),
+        member: view.summary,
+        deals: view.deals,
+        checkpoints: view.checkpoints,
+        tier: view.tier,
+        tier_changes: view.tier_changes,
+        balances: view.balances,
+        lots: view.lots,
+        statement: view.statement,
+    }
+}
+
 /// An instant as the club writes dates: its calendar, its timezone.
 pub fn club_time(policy: &Policy, at: chrono::DateTime<chrono::Utc>) -> String {
     policy
@@ -115,22 +133,9 @@ pub fn run(
         )));
     };
     if json {
-        let report = MemberReport {
-            club: policy.club.id.clone(),
-            points_name: policy.club.points.name.clone(),
-            at: crate::time::stored(view.at),
-            member: view.summary,
-            deals: view.deals,
-            checkpoints: view.checkpoints,
-            tier: view.tier,
-            tier_changes: view.tier_changes,
-            balances: view.balances,
-            lots: view.lots,
-            statement: view.statement,
-        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
+            serde_json::to_string_pretty(&report(&policy, view)).unwrap_or_default()
         );
     } else {
         print!("{}", render(&policy, &view));

@@ -14,6 +14,7 @@ mod import;
 mod init;
 mod manual;
 mod member;
+mod serve;
 mod simulate;
 mod test;
 mod workspace;
@@ -22,6 +23,7 @@ use clap::Parser;
 
 pub use args::{Cli, Command};
 pub use exit::ExitCode;
+pub use member::{club_time, report as member_report, MemberView};
 pub use workspace::Workspace;
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -41,9 +43,18 @@ pub fn main() -> i32 {
     run(cli) as i32
 }
 
+fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve::clubs::Folders {
+    crate::serve::clubs::Folders {
+        policies: workspace.policies.clone(),
+        plugins: plugins.to_owned(),
+        data: workspace.data.clone(),
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let workspace = Workspace::new(&cli);
+    let plugins = cli.plugins.clone();
     let result = match cli.command {
         Command::Init { dir, template } => init::run(&workspace, &dir, &template),
         Command::Check { dir, json } => check::run(&workspace, dir.as_deref(), json),
@@ -114,6 +125,8 @@ pub fn run(cli: Cli) -> ExitCode {
             when,
         } => manual::convert(&workspace, &club, &member, &points, &when),
         Command::Demo { examples } => demo::run(&workspace, &examples),
+        Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
+        Command::Key { name, clubs, admin } => serve::key(&name, &clubs, admin),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Load run of `bashgah serve` on loopback with wrk (Debian package `wrk`):
+#   1. baseline: GET /v1/health (HTTP and routing only, no ledger);
+#   2. single-event POSTs of café purchases, each committed with synchronous=FULL
+#      before it is answered.
+# Usage: benches/serve_load.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+seconds=${1:-20}
+connections=${2:-32}
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+cp -r "$root/policies" "$work/policies"
+export BASHGAH_KEY=bench-key
+hash=$(printf '%s' "$BASHGAH_KEY" | sha256sum | cut -d' ' -f1)
+printf 'keys:\n  - {name: bench, sha256: %s, clubs: [cafe]}\n' "$hash" > "$work/keys.yaml"
+cd "$work"
+RUST_LOG=warn "$root/target/release/bashgah" serve --listen 127.0.0.1:0 > server.out 2> server.err &
+server=$!
+for _ in $(seq 100); do grep -q listening server.out 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' server.out)
+echo "== baseline: GET /v1/health, ${seconds}s, $connections connections"
+MODE=health wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$url" | grep -E "^(requests|throughput|latency)"
+echo "== POST /v1/clubs/cafe/events, one event per request, ${seconds}s, $connections connections"
+wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$url" | grep -E "^(requests|throughput|latency)"
+events=$(sqlite3 "data/cafe.sqlite" "SELECT COUNT(*) FROM events" 2>/dev/null || echo "?")
+echo "events in the ledger: $events"

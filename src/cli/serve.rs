@@ -1,0 +1,72 @@
+//! `bashgah serve` and `bashgah key`: set-up around [`crate::serve`].
+
+use super::args::{LogFormat, ServeArgs};
+use super::workspace::CommandError;
+use super::ExitCode;
+use crate::diagnostic::render_all;
+use crate::serve::clubs::Folders;
+use crate::serve::{keys, ServeOptions};
+
+pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError> {
+    init_logging(args.log_format);
+    let keys = keys::Keys::load(&args.keys).map_err(|problems| {
+        CommandError(format!(
+            "{}error: the keys file was not loaded; the server needs it to know who may call\n",
+            render_all(&problems)
+        ))
+    })?;
+    if !folders.policies.is_dir() {
+        return Err(CommandError(format!(
+            "error: no policies folder `{}`\n",
+            folders.policies.display()
+        )));
+    }
+    let options = ServeOptions {
+        folders: Folders {
+            policies: folders.policies.clone(),
+            plugins: folders.plugins.clone(),
+            data: folders.data.clone(),
+        },
+        listen: args.listen,
+        keys,
+        poll: args.poll.map(|s| std::time::Duration::from_secs(s.max(1))),
+        max_body: args.max_body,
+    };
+    crate::serve::run(options).map_err(|message| CommandError(format!("error: {message}\n")))?;
+    Ok(ExitCode::Ok)
+}
+
+/// Structured logs on stderr; `RUST_LOG` (e.g. `bashgah=debug`) chooses what is logged.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+pub fn key(name: &str, clubs: &[String], admin: bool) -> Result<ExitCode, CommandError> {
+    if clubs.is_empty() && !admin {
+        return Err(CommandError(
+            "error: a key needs `--club CLUB` (repeatable) or `--admin`\n".into(),
+        ));
+    }
+    let key = keys::generate().map_err(|m| CommandError(format!("error: {m}\n")))?;
+    let grants = if admin {
+        "admin: true".to_owned()
+    } else {
+        format!("clubs: [{}]", clubs.join(", "))
+    };
+    println!("key: {key}");
+    println!("Give the key to its holder; it is not stored anywhere. Add this line under `keys:` in the keys file:");
+    println!(
+        "  - {{name: {name}, sha256: {}, {grants}}}",
+        keys::hash(&key)
+    );
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,720 @@
+//! The HTTP JSON API, version 1: what tills and web shops call.
+//!
+//! Every answer is JSON; every refusal is `{"error": {"code", "message", ...}}` with a
+//! precise 4xx status and changes nothing. Amounts and points are strings holding exact
+//! decimals. `docs/openapi.json` describes every route (served at `/v1/openapi.json`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::clubs::{Club, Registry};
+use super::keys::{Grant, Keys};
+use super::writer::{Done, Refused, Work};
+use crate::engine::Event;
+use crate::import::{event_from_row, Disposition, EventApplier, Row, RowProblem, EVENT_FIELDS};
+use crate::ledger::{Ledger, LedgerError};
+use crate::policy::Policy;
+
+/// Shared by every request.
+pub struct App {
+    pub registry: Arc<Registry>,
+    pub keys: Keys,
+}
+
+/// The API's description.
+pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
+/// At most this many events in one batch.
+pub const MAX_BATCH: usize = 1000;
+
+/// Every route, as `(method, path)`; the OpenAPI document must describe each.
+pub const ROUTES: [(&str, &str); 9] = [
+    ("get", "/v1/health"),
+    ("get", "/v1/status"),
+    ("get", "/v1/openapi.json"),
+    ("post", "/v1/reload"),
+    ("post", "/v1/clubs/{club}/events"),
+    ("get", "/v1/clubs/{club}/members/{member}"),
+    ("get", "/v1/clubs/{club}/members/{member}/statement"),
+    ("post", "/v1/clubs/{club}/members/{member}/redemptions"),
+    ("post", "/v1/clubs/{club}/clock"),
+];
+
+pub fn router(app: Arc<App>, max_body: usize) -> Router {
+    Router::new()
+        .route(ROUTES[0].1, get(health))
+        .route(ROUTES[1].1, get(status))
+        .route(ROUTES[2].1, get(openapi))
+        .route(ROUTES[3].1, post(reload))
+        .route(ROUTES[4].1, post(post_events))
+        .route(ROUTES[5].1, get(get_member))
+        .route(ROUTES[6].1, get(get_statement))
+        .route(ROUTES[7].1, post(redeem))
+        .route(ROUTES[8].1, post(advance))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(app)
+}
+
+/// A refusal: its status, a stable code for programs, a message for people.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    extra: Map<String, Value>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            extra: Map::new(),
+        }
+    }
+
+    fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
+        self.extra.insert(key.to_owned(), value.into());
+        self
+    }
+
+    fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(error: LedgerError) -> ApiError {
+        ApiError::internal(format!("the ledger failed: {error}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        body.insert("code".into(), self.code.into());
+        body.insert("message".into(), self.message.into());
+        body.extend(self.extra);
+        (self.status, Json(json!({ "error": body }))).into_response()
+    }
+}
+
+type Answer = Result<Response, ApiError>;
+
+fn ok(value: Value) -> Answer {
+    Ok(Json(value).into_response())
+}
+
+// ---- access ----
+
+/// The key's grant: `Authorization: Bearer <key>` (or `X-Api-Key: <key>`).
+fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let key = bearer.or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()));
+    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "no_key",
+            "this needs an API key: send `Authorization: Bearer <key>`",
+        ));
+    };
+    app.keys.grant(key).cloned().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unknown_key",
+            "the API key is not known",
+        )
+    })
+}
+
+fn require_admin(grant: &Grant) -> Result<(), ApiError> {
+    if grant.admin {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "admin_only",
+            format!("key `{}` is not an admin key", grant.name),
+        ))
+    }
+}
+
+/// The club, if the key may use it. A key is refused for a club it does not hold before
+/// anything is said about whether that club exists.
+fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
+    if !grant.may_use(club) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_club",
+            format!("key `{}` is not a key of club `{club}`", grant.name),
+        ));
+    }
+    if let Some(found) = app.registry.club(club) {
+        return Ok(found);
+    }
+    if app.registry.is_broken(club) {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "club_not_loaded",
+            format!("club `{club}` has no working policy yet; GET /v1/status shows why"),
+        ));
+    }
+    let ids = app.registry.ids();
+    let mut error = ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_club",
+        format!("no club `{club}`"),
+    );
+    if let Some(near) = crate::diagnostic::did_you_mean(club, ids.iter().map(String::as_str)) {
+        error = error.with("help", format!("did you mean `{near}`?"));
+    }
+    Err(error)
+}
+
+// ---- the ledger thread ----
+
+/// Runs `work` on the club's ledger thread; `keep` says whether its writes stay. The
+/// answer comes back once the transaction holding them is committed.
+async fn on_ledger<T: Send + 'static>(
+    club: &Club,
+    work: impl FnOnce(&Ledger) -> (bool, Result<T, ApiError>) + Send + 'static,
+) -> Result<T, ApiError> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let boxed: Work = Box::new(move |ledger: &Ledger| {
+        let (keep, value) = work(ledger);
+        Done {
+            keep: keep && value.is_ok(),
+            reply: Box::new(move |committed: Result<(), String>| {
+                let _ = sender.send(committed.map(|()| value));
+            }),
+        }
+    });
+    club.submit(boxed).map_err(|refused| match refused {
+        Refused::Busy => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!(
+                "club `{}` has too many requests waiting; retry shortly",
+                club.id
+            ),
+        ),
+        Refused::Stopped => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the server is shutting down",
+        ),
+    })?;
+    match receiver.await {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => Err(ApiError::internal(format!(
+            "the ledger could not commit: {error}; nothing was written"
+        ))),
+        Err(_) => Err(ApiError::internal(
+            "the request failed inside the engine; nothing was written",
+        )),
+    }
+}
+
+// ---- request bodies ----
+
+fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+    let bytes = body.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "body_too_large"
+        } else {
+            "unreadable_body"
+        };
+        ApiError::new(status, code, rejection.body_text())
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("invalid JSON: {e}"),
+        )
+        .with("line", e.line())
+        .with("column", e.column())
+    })
+}
+
+/// A small fixed-shape body (`{"reward": ...}`): unknown fields are refused by name.
+fn typed_body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
+}
+
+/// Only `dry_run` is accepted in the query string.
+fn dry_run(query: Option<&str>) -> Result<bool, ApiError> {
+    let mut dry = false;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, "true"));
+        match (name, value) {
+            ("dry_run", "true" | "1") => dry = true,
+            ("dry_run", "false" | "0") => dry = false,
+            ("dry_run", other) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("`dry_run` is true or false, not `{other}`"),
+                ))
+            }
+            (other, _) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("unknown query parameter `{other}`; the only one is `dry_run`"),
+                ))
+            }
+        }
+    }
+    Ok(dry)
+}
+
+/// The events of a request body: one event object, or `{"events": [...]}`.
+fn event_objects(body: Value) -> Result<(Vec<Map<String, Value>>, bool), ApiError> {
+    let shape = "the body is one event object or {\"events\": [...]}";
+    let Value::Object(mut object) = body else {
+        return Err(ApiError::unprocessable("invalid_body", shape));
+    };
+    let Some(events) = object.remove("events") else {
+        return Ok((vec![object], false));
+    };
+    if let Some(other) = object.keys().next() {
+        return Err(ApiError::unprocessable(
+            "unknown_field",
+            format!("unknown field `{other}` beside `events`"),
+        ));
+    }
+    let Value::Array(events) = events else {
+        return Err(ApiError::unprocessable("invalid_body", shape));
+    };
+    if events.len() > MAX_BATCH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("{} events in one batch; at most {MAX_BATCH}", events.len()),
+        ));
+    }
+    let objects = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| match event {
+            Value::Object(object) => Ok(object),
+            _ => Err(ApiError::unprocessable(
+                "invalid_body",
+                format!("event {} is not a JSON object", i + 1),
+            )),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((objects, true))
+}
+
+/// Unknown fields are a client's bug: the whole request is refused, naming the field.
+/// (Files imported with `bashgah import` may carry extra columns as attributes; the API
+/// takes them in `attributes` only, so a misspelt `amount` cannot slip through.)
+fn check_fields(objects: &[Map<String, Value>], batch: bool) -> Result<(), ApiError> {
+    for (i, object) in objects.iter().enumerate() {
+        for key in object.keys() {
+            if !EVENT_FIELDS.contains(&key.as_str()) {
+                let which = if batch {
+                    format!("event {}: ", i + 1)
+                } else {
+                    String::new()
+                };
+                let mut error = ApiError::unprocessable(
+                    "unknown_field",
+                    format!("{which}unknown field `{key}`"),
+                )
+                .with("field", key.as_str());
+                let help = match crate::diagnostic::did_you_mean(key, EVENT_FIELDS) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "fields of your own go inside `attributes`".to_owned(),
+                };
+                error = error.with("help", help);
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- handlers ----
+
+async fn health(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({ "status": "ok", "clubs": app.registry.ids().len() }))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+async fn status(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    ok(app.registry.status(&grant))
+}
+
+async fn reload(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    require_admin(&grant)?;
+    let registry = Arc::clone(&app.registry);
+    let outcomes = tokio::task::spawn_blocking(move || registry.reload(true))
+        .await
+        .map_err(|e| ApiError::internal(format!("the reload failed: {e}")))?;
+    ok(json!({ "reloaded": outcomes }))
+}
+
+async fn post_events(
+    State(app): State<Arc<App>>,
+    Path(club): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = club_for(&app, &grant, &club)?;
+    let dry_run = dry_run(query.as_deref())?;
+    let (objects, batch) = event_objects(json_body(body)?)?;
+    check_fields(&objects, batch)?;
+    // The snapshot this request started with, to its end, whatever a reload does.
+    let policy = club.policy();
+    let prepared: Vec<Prepared> = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, fields)| {
+            let row = Row {
+                line: i as u64 + 1,
+                fields: fields.into_iter().collect(),
+            };
+            let id = row.text("id");
+            event_from_row(&row, &policy)
+                .map(|event| {
+                    let fingerprint = event.fingerprint();
+                    (event, fingerprint)
+                })
+                .map_err(|problem| (id, problem))
+        })
+        .collect();
+    let answers = on_ledger(&club, move |ledger| {
+        (
+            !dry_run,
+            apply_events(ledger, &policy, prepared).map_err(ApiError::from),
+        )
+    })
+    .await?;
+    if batch {
+        let applied = answers.iter().filter(|a| a["status"] == "applied").count();
+        return ok(json!({ "results": answers, "applied": applied, "dry_run": dry_run }));
+    }
+    let Some(mut answer) = answers.into_iter().next() else {
+        return Err(ApiError::internal("no answer for the event"));
+    };
+    answer["dry_run"] = dry_run.into();
+    let status = match answer["status"].as_str() {
+        Some("conflict") => StatusCode::CONFLICT,
+        Some("rejected") => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
+
+/// The one write path of the API: the importer's, event by event, with what each did.
+fn apply_events(
+    ledger: &Ledger,
+    policy: &Policy,
+    prepared: Vec<Prepared>,
+) -> Result<Vec<Value>, LedgerError> {
+    let mut applier = EventApplier::new(ledger, policy);
+    let mut answers = Vec::with_capacity(prepared.len());
+    for item in prepared {
+        let answer = match item {
+            Err((id, problem)) => json!({
+                "id": id,
+                "status": "rejected",
+                "error": { "message": problem.message, "field": problem.column },
+            }),
+            Ok((event, fingerprint)) => {
+                let notices_before = ledger.last_notice_seq()?;
+                let disposition = applier.apply(&event, fingerprint)?;
+                describe(
+                    ledger,
+                    policy,
+                    &applier,
+                    &event,
+                    disposition,
+                    notices_before,
+                )?
+            }
+        };
+        answers.push(answer);
+    }
+    applier.finish()?;
+    Ok(answers)
+}
+
+fn describe(
+    ledger: &Ledger,
+    policy: &Policy,
+    applier: &EventApplier,
+    event: &Event,
+    disposition: Disposition,
+    notices_before: i64,
+) -> Result<Value, LedgerError> {
+    let status = match &disposition {
+        Disposition::Applied { .. } => "applied",
+        Disposition::Duplicate => "duplicate",
+        Disposition::Conflict => {
+            return Ok(json!({
+                "id": event.id,
+                "status": "conflict",
+                "error": { "message": format!("event `{}` is already in the ledger with different content", event.id), "field": "id" },
+            }))
+        }
+        Disposition::Rejected(error) => {
+            let mut answer = json!({
+                "id": event.id,
+                "status": "rejected",
+                "error": { "message": error.message, "field": error.column },
+            });
+            if let Some(location) = &error.location {
+                answer["error"]["script"] = json!({
+                    "file": location.file.display().to_string(),
+                    "line": location.line,
+                    "column": location.column,
+                });
+            }
+            return Ok(answer);
+        }
+    };
+    let written = ledger.entries_of_event(&event.id)?;
+    let points: rust_decimal::Decimal = written.iter().map(|(_, points, _, _)| *points).sum();
+    let entries: Vec<Value> = written
+        .into_iter()
+        .map(|(rule, points, reason, kind)| {
+            json!({ "rule": rule, "points": points.normalize().to_string(), "reason": reason, "kind": kind })
+        })
+        .collect();
+    // A duplicate's member was not loaded by the applier: read them from the ledger.
+    let stored;
+    let member = match applier.member(&event.member) {
+        Some(member) => Some(member),
+        None => {
+            stored = ledger.member_state(&event.member, event.time, false)?;
+            stored.as_ref()
+        }
+    };
+    let messages = ledger.notices_after(&event.member, notices_before)?;
+    Ok(json!({
+        "id": event.id,
+        "status": status,
+        "member": event.member,
+        "points": points.normalize().to_string(),
+        "entries": entries,
+        "balance": member.map(|m| m.balance.normalize().to_string()),
+        "tier": member.and_then(|m| crate::engine::tiers::tier_of(policy, m)).map(|t| t.id.clone()),
+        "messages": messages,
+        "policy_version": policy.short_id(),
+    }))
+}
+
+async fn get_member(
+    State(app): State<Arc<App>>,
+    Path((club, member)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = club_for(&app, &grant, &club)?;
+    let policy = club.policy();
+    let club_id = club.id.clone();
+    let view = on_ledger(&club, move |ledger| {
+        let read = crate::cli::MemberView::read(ledger, &member, None, Some(&policy));
+        let value = match read {
+            Ok(Some(view)) => serde_json::to_value(crate::cli::member_report(&policy, view))
+                .map_err(|e| ApiError::internal(e.to_string())),
+            Ok(None) => Err(unknown_member(&member, &club_id)),
+            Err(error) => Err(error.into()),
+        };
+        (false, value)
+    })
+    .await?;
+    ok(view)
+}
+
+fn unknown_member(member: &str, club: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_member",
+        format!("no member `{member}` in club `{club}`"),
+    )
+}
+
+async fn get_statement(
+    State(app): State<Arc<App>>,
+    Path((club, member)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = club_for(&app, &grant, &club)?;
+    let club_id = club.id.clone();
+    let statement = on_ledger(&club, move |ledger| {
+        let read = (|| {
+            if ledger.member_summary(&member)?.is_none() {
+                return Ok(Err(unknown_member(&member, &club_id)));
+            }
+            Ok(Ok(
+                json!({ "member": member, "entries": ledger.statement(&member)? }),
+            ))
+        })();
+        (false, read.unwrap_or_else(|e: LedgerError| Err(e.into())))
+    })
+    .await?;
+    ok(statement)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedeemBody {
+    reward: String,
+    /// Makes a retried request safe: the same id redeems once.
+    id: Option<String>,
+    /// When, in the club's calendar; default now.
+    at: Option<String>,
+}
+
+async fn redeem(
+    State(app): State<Arc<App>>,
+    Path((club, member)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = club_for(&app, &grant, &club)?;
+    let body: RedeemBody = typed_body(json_body(body)?)?;
+    let policy = club.policy();
+    let at = match &body.at {
+        Some(text) => crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
+            .map_err(|m| {
+                ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
+            })?,
+        None => chrono::Utc::now(),
+    };
+    let id = body.id.clone().unwrap_or_else(|| {
+        format!(
+            "redeem:{member}:{}:{}",
+            body.reward,
+            crate::time::stored(at)
+        )
+    });
+    let club_id = club.id.clone();
+    let answer = on_ledger(&club, move |ledger| {
+        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+            if ledger.member_summary(&member)?.is_none() {
+                return Ok(Err(unknown_member(&member, &club_id)));
+            }
+            let redemption = match ledger.redeem(&policy, &id, &member, &body.reward, at) {
+                Ok(redemption) => redemption,
+                Err(crate::ledger::ManualError::Refused(message)) => {
+                    return Ok(Err(ApiError::unprocessable("refused", message)))
+                }
+                Err(crate::ledger::ManualError::Ledger(error)) => return Err(error),
+            };
+            let balance = ledger.balances(&member, at)?;
+            let status = match redemption.applied {
+                crate::ledger::Applied::Done => "redeemed",
+                crate::ledger::Applied::Duplicate => "duplicate",
+            };
+            Ok(Ok(json!({
+                "id": id,
+                "status": status,
+                "reward": body.reward,
+                "code": redemption.code,
+                "balance": balance,
+            })))
+        })();
+        (true, result.unwrap_or_else(|e| Err(e.into())))
+    })
+    .await?;
+    ok(answer)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceBody {
+    /// The new time of the club's clock, in the club's calendar.
+    to: String,
+}
+
+async fn advance(
+    State(app): State<Arc<App>>,
+    Path(club): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    require_admin(&grant)?;
+    let club = club_for(&app, &grant, &club)?;
+    let body: AdvanceBody = typed_body(json_body(body)?)?;
+    let policy = club.policy();
+    let to = crate::time::parse_event_time(&body.to, policy.club.calendar, policy.zone).map_err(
+        |m| ApiError::unprocessable("invalid_date", format!("`to`: {m}")).with("field", "to"),
+    )?;
+    let report = on_ledger(&club, move |ledger| {
+        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+            if let Some(now) = ledger.now()? {
+                if to < now {
+                    return Ok(Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "clock_moves_forward",
+                        format!(
+                            "the clock is already at {}; it only moves forward",
+                            crate::cli::club_time(&policy, now)
+                        ),
+                    )));
+                }
+            }
+            let report = crate::clock::advance(ledger, &policy, to)?;
+            Ok(Ok(
+                json!({ "clock": crate::cli::club_time(&policy, to), "report": report }),
+            ))
+        })();
+        (true, result.unwrap_or_else(|e| Err(e.into())))
+    })
+    .await?;
+    ok(report)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "no such route; GET /v1/openapi.json lists them",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method; GET /v1/openapi.json lists them",
+    )
+}

@@ -1,0 +1,373 @@
+//! The clubs the host process serves: for each, the active policy snapshot (swapped
+//! atomically on reload), the thread that owns its ledger, and its last reload attempt.
+//!
+//! A request takes the snapshot once, when it starts, and keeps it to the end: a reload
+//! that lands meanwhile changes the next request, never half of this one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use arc_swap::ArcSwap;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::keys::Grant;
+use super::reload::{build, fingerprint, Attempt, Problem};
+use super::writer::{Done, Writer};
+use crate::diagnostic::Diagnostic;
+use crate::ledger::Ledger;
+use crate::policy::{discover_clubs, Policy};
+
+/// One served club.
+pub struct Club {
+    pub id: String,
+    pub dir: PathBuf,
+    policy: ArcSwap<Policy>,
+    pub writer: Mutex<Writer>,
+    state: Mutex<ClubState>,
+}
+
+struct ClubState {
+    /// The files' hash at the last attempt: an unchanged folder is not rebuilt.
+    fingerprint: String,
+    active_since: DateTime<Utc>,
+    last_attempt: Option<Attempt>,
+}
+
+impl Club {
+    /// The active snapshot; hold it for the whole request.
+    pub fn policy(&self) -> Arc<Policy> {
+        self.policy.load_full()
+    }
+
+    fn state(&self) -> MutexGuard<'_, ClubState> {
+        // A panic while holding this lock cannot leave the state half-written (each
+        // field is replaced whole), so a poisoned lock is still good to use.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn submit(&self, work: super::writer::Work) -> Result<(), super::writer::Refused> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .submit(work)
+    }
+}
+
+/// Where the registry finds clubs and keeps ledgers.
+pub struct Folders {
+    pub policies: PathBuf,
+    pub plugins: PathBuf,
+    pub data: PathBuf,
+}
+
+/// Every club, plus the folders that have never loaded.
+pub struct Registry {
+    folders: Folders,
+    clubs: RwLock<BTreeMap<String, Arc<Club>>>,
+    /// Club folders without a working policy yet, by folder: their hash and last attempt.
+    broken: Mutex<BTreeMap<String, (String, Attempt)>>,
+    /// One reload at a time.
+    reloading: Mutex<()>,
+}
+
+/// What a reload did to one club folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReloadOutcome {
+    pub folder: String,
+    #[serde(flatten)]
+    pub attempt: Attempt,
+}
+
+impl Registry {
+    pub fn new(folders: Folders) -> Registry {
+        Registry {
+            folders,
+            clubs: RwLock::new(BTreeMap::new()),
+            broken: Mutex::new(BTreeMap::new()),
+            reloading: Mutex::new(()),
+        }
+    }
+
+    pub fn club(&self, id: &str) -> Option<Arc<Club>> {
+        self.clubs
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.clubs
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    fn all(&self) -> Vec<Arc<Club>> {
+        self.clubs
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Whether a club folder named `folder` exists but has never loaded.
+    pub fn is_broken(&self, folder: &str) -> bool {
+        self.broken
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(folder)
+    }
+
+    /// Looks at every club folder: those whose files changed (all of them when `force`)
+    /// are rebuilt aside, tested, and swapped in only if both succeed.
+    pub fn reload(&self, force: bool) -> Vec<ReloadOutcome> {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        let dirs = match discover_clubs(&self.folders.policies) {
+            Ok(dirs) => dirs,
+            Err(error) => {
+                tracing::error!(policies = %self.folders.policies.display(), %error, "cannot list the policies folder");
+                return Vec::new();
+            }
+        };
+        let mut outcomes = Vec::new();
+        for dir in dirs {
+            let folder = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(attempt) = self.reload_folder(&dir, &folder, force) {
+                outcomes.push(ReloadOutcome { folder, attempt });
+            }
+        }
+        outcomes
+    }
+
+    fn reload_folder(&self, dir: &Path, folder: &str, force: bool) -> Option<Attempt> {
+        let hash = fingerprint(dir, &self.folders.plugins);
+        let existing = self.all().into_iter().find(|c| c.dir == dir);
+        match existing {
+            Some(club) => {
+                {
+                    let mut state = club.state();
+                    if !force && state.fingerprint == hash {
+                        return None;
+                    }
+                    state.fingerprint = hash;
+                }
+                let attempt = self.rebuild(&club);
+                club.state().last_attempt = Some(attempt.clone());
+                Some(attempt)
+            }
+            None => {
+                let mut broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
+                if !force && broken.get(folder).is_some_and(|(h, _)| *h == hash) {
+                    return None;
+                }
+                let attempt = match self.add(dir, hash.clone()) {
+                    Ok(attempt) => {
+                        broken.remove(folder);
+                        attempt
+                    }
+                    Err(problems) => {
+                        let attempt = failed(None, &problems);
+                        log_failure(folder, None, &attempt);
+                        broken.insert(folder.to_owned(), (hash, attempt.clone()));
+                        attempt
+                    }
+                };
+                Some(attempt)
+            }
+        }
+    }
+
+    /// Rebuilds a served club; the old snapshot stays unless the new one is good.
+    fn rebuild(&self, club: &Club) -> Attempt {
+        let active = club.policy();
+        let policy = match build(&club.dir, &self.folders.plugins) {
+            Ok(policy) => policy,
+            Err(problems) => {
+                let attempt = failed(None, &problems);
+                log_failure(&club.id, Some(&active.id), &attempt);
+                return attempt;
+            }
+        };
+        let version = policy.short_id().to_owned();
+        if policy.club.id != club.id {
+            let problem = Diagnostic::error(format!(
+                "the club's id changed from `{}` to `{}`; a served club keeps its id (restart to serve it under the new one)",
+                club.id, policy.club.id
+            ))
+            .in_file(&club.dir.join("club.yaml"));
+            let attempt = failed(Some(version), &[problem]);
+            log_failure(&club.id, Some(&active.id), &attempt);
+            return attempt;
+        }
+        if policy.id == active.id {
+            // Only tests or whitespace-free renames changed: the rules are the same.
+            return Attempt {
+                at: Utc::now(),
+                outcome: "unchanged",
+                version: Some(version),
+                errors: Vec::new(),
+            };
+        }
+        let policy = Arc::new(policy);
+        if let Err(error) = record(club, &policy) {
+            let attempt = failed(
+                Some(version),
+                &[Diagnostic::error(format!(
+                    "the ledger refused the new version: {error}"
+                ))],
+            );
+            log_failure(&club.id, Some(&active.id), &attempt);
+            return attempt;
+        }
+        club.policy.store(policy);
+        club.state().active_since = Utc::now();
+        tracing::info!(club = %club.id, version = %version, previous = %active.short_id(), "policy activated");
+        Attempt {
+            at: Utc::now(),
+            outcome: "activated",
+            version: Some(version),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Starts serving a club folder that was not served yet.
+    fn add(&self, dir: &Path, hash: String) -> Result<Attempt, Vec<Diagnostic>> {
+        let policy = build(dir, &self.folders.plugins)?;
+        let id = policy.club.id.clone();
+        if let Some(other) = self.club(&id) {
+            return Err(vec![Diagnostic::error(format!(
+                "club id `{id}` is already served from `{}`",
+                other.dir.display()
+            ))
+            .in_file(&dir.join("club.yaml"))]);
+        }
+        let path = self.folders.data.join(format!("{id}.sqlite"));
+        let ledger = Ledger::open(&path)
+            .and_then(|ledger| {
+                ledger.sync_every_commit()?;
+                ledger.record_policy(&policy)?;
+                Ok(ledger)
+            })
+            .map_err(|e| {
+                vec![Diagnostic::error(format!(
+                    "ledger `{}`: {e}",
+                    path.display()
+                ))]
+            })?;
+        let version = policy.short_id().to_owned();
+        tracing::info!(club = %id, version = %version, ledger = %path.display(), "club loaded");
+        let now = Utc::now();
+        let attempt = Attempt {
+            at: now,
+            outcome: "activated",
+            version: Some(version),
+            errors: Vec::new(),
+        };
+        let club = Club {
+            writer: Mutex::new(Writer::start(&id, ledger)),
+            id: id.clone(),
+            dir: dir.to_owned(),
+            policy: ArcSwap::from_pointee(policy),
+            state: Mutex::new(ClubState {
+                fingerprint: hash,
+                active_since: now,
+                last_attempt: Some(attempt.clone()),
+            }),
+        };
+        self.clubs
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, Arc::new(club));
+        Ok(attempt)
+    }
+
+    /// Status of the clubs `grant` may see (all of them, and broken folders, for admins).
+    pub fn status(&self, grant: &Grant) -> serde_json::Value {
+        let clubs: Vec<serde_json::Value> = self
+            .all()
+            .iter()
+            .filter(|club| grant.may_use(&club.id))
+            .map(|club| {
+                let policy = club.policy();
+                let state = club.state();
+                serde_json::json!({
+                    "id": club.id,
+                    "folder": club.dir.display().to_string(),
+                    "active_version": policy.short_id(),
+                    "active_since": state.active_since,
+                    "last_reload": state.last_attempt,
+                })
+            })
+            .collect();
+        let mut status = serde_json::json!({ "clubs": clubs });
+        if grant.admin {
+            let broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
+            let not_loaded: Vec<serde_json::Value> = broken
+                .iter()
+                .map(|(folder, (_, attempt))| serde_json::json!({"folder": folder, "last_reload": attempt}))
+                .collect();
+            status["not_loaded"] = serde_json::Value::Array(not_loaded);
+        }
+        status
+    }
+
+    /// Lets every club's queued work finish and closes the ledgers.
+    pub fn stop(&self) {
+        for club in self.all() {
+            club.writer.lock().unwrap_or_else(|e| e.into_inner()).stop();
+        }
+    }
+}
+
+fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
+    Attempt {
+        at: Utc::now(),
+        outcome: "failed",
+        version,
+        errors: problems
+            .iter()
+            .filter(|d| d.is_error())
+            .map(Problem::from)
+            .collect(),
+    }
+}
+
+fn log_failure(club: &str, serving: Option<&str>, attempt: &Attempt) {
+    for problem in &attempt.errors {
+        match serving {
+            Some(version) => {
+                tracing::warn!(club, serving = %&version[..12.min(version.len())], problem = %problem, "reload refused; the last good version keeps serving")
+            }
+            None => tracing::error!(club, problem = %problem, "club not loaded"),
+        }
+    }
+}
+
+/// Stores the policy's files in the club's ledger (through its thread) before any event
+/// can name the version.
+fn record(club: &Club, policy: &Arc<Policy>) -> Result<(), String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let policy = Arc::clone(policy);
+    let work = Box::new(move |ledger: &Ledger| {
+        let result = ledger.record_policy(&policy).map_err(|e| e.to_string());
+        Done {
+            keep: result.is_ok(),
+            reply: Box::new(move |committed: Result<(), String>| {
+                let _ = sender.send(result.and(committed));
+            }),
+        }
+    });
+    club.submit(work).map_err(|e| format!("{e:?}"))?;
+    receiver
+        .recv()
+        .map_err(|_| "the ledger thread stopped".to_owned())?
+}

@@ -1,0 +1,194 @@
+//! API keys: who may call the host process, and for which clubs.
+//!
+//! The keys file holds each key's SHA-256, never the key itself, so a copied or leaked
+//! file opens nothing. Keys are 32 random bytes (`bashgah key`), so a plain hash is as
+//! strong as a slow one would be: there is nothing to guess a dictionary word from.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Diagnostic, Location};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysFile {
+    keys: Vec<KeyEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyEntry {
+    /// Who holds the key: shows in logs, never the key.
+    name: String,
+    /// Hex SHA-256 of the key.
+    sha256: String,
+    /// Clubs the key may read and write.
+    #[serde(default)]
+    clubs: Vec<String>,
+    /// Every club, plus reload and moving the clock.
+    #[serde(default)]
+    admin: bool,
+}
+
+/// What a key allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub name: String,
+    pub clubs: Vec<String>,
+    pub admin: bool,
+}
+
+impl Grant {
+    pub fn may_use(&self, club: &str) -> bool {
+        self.admin || self.clubs.iter().any(|c| c == club)
+    }
+}
+
+/// The keys the host process accepts, by hash.
+#[derive(Debug, Default)]
+pub struct Keys {
+    by_hash: HashMap<String, Grant>,
+}
+
+/// Hex SHA-256 of a key, as the keys file stores it.
+pub fn hash(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new random key: `bk_` and 64 hex digits.
+pub fn generate() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness available: {e}"))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("bk_{hex}"))
+}
+
+impl Keys {
+    /// The grant of `key`, if it is one of ours.
+    pub fn grant(&self, key: &str) -> Option<&Grant> {
+        self.by_hash.get(&hash(key))
+    }
+
+    /// Reads the keys file; every problem comes back with its line and column.
+    pub fn load(path: &Path) -> Result<Keys, Vec<Diagnostic>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Diagnostic::error(format!("cannot read `{}`: {e}", path.display()))
+                .with_help("make a key with `bashgah key --name NAME --club CLUB` and add the line it prints to this file")]
+        })?;
+        Keys::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Keys, Vec<Diagnostic>> {
+        let file: KeysFile = serde_yaml::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            let diagnostic = Diagnostic::error(format!("in the keys file: {message}"));
+            vec![match e.location() {
+                Some(at) => diagnostic.at(Location::new(path, at.line(), at.column()), Some(text)),
+                None => diagnostic.in_file(path),
+            }]
+        })?;
+        let mut keys = Keys::default();
+        let mut problems = Vec::new();
+        for entry in file.keys {
+            let well_formed =
+                entry.sha256.len() == 64 && entry.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+            if !well_formed {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "key `{}`: `sha256` must be 64 hex digits, the hash of the key",
+                        entry.name
+                    ))
+                    .in_file(path)
+                    .with_help("`bashgah key` prints a new key and its hash; never put the key itself here"),
+                );
+                continue;
+            }
+            if entry.clubs.is_empty() && !entry.admin {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "key `{}` grants nothing: give it `clubs: [...]` or `admin: true`",
+                        entry.name
+                    ))
+                    .in_file(path),
+                );
+                continue;
+            }
+            let grant = Grant {
+                name: entry.name,
+                clubs: entry.clubs,
+                admin: entry.admin,
+            };
+            keys.by_hash
+                .insert(entry.sha256.to_ascii_lowercase(), grant);
+        }
+        if problems.is_empty() {
+            Ok(keys)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_opens_only_what_its_entry_grants() {
+        let till = hash("till-key");
+        let ops = hash("ops-key");
+        let text = format!(
+            "keys:\n  - {{name: till, sha256: {till}, clubs: [cafe]}}\n  - {{name: ops, sha256: {ops}, admin: true}}\n"
+        );
+        let keys = Keys::parse(Path::new("keys.yaml"), &text).expect("valid");
+        let grant = keys.grant("till-key").expect("known key");
+        assert!(grant.may_use("cafe"));
+        assert!(!grant.may_use("bakery"));
+        assert!(keys.grant("ops-key").expect("known").may_use("bakery"));
+        assert_eq!(keys.grant("till-key ").map(|g| &g.name), None);
+        assert_eq!(keys.grant(&till), None, "the hash itself is not a key");
+    }
+
+    #[test]
+    fn a_plain_key_in_the_file_is_refused_with_its_position() {
+        let problems = Keys::parse(
+            Path::new("keys.yaml"),
+            "keys:\n  - {name: till, sha256: secret, clubs: [cafe]}\n  - {name: x, sha256: 00, clubz: []}\n",
+        )
+        .expect_err("invalid");
+        let rendered = crate::diagnostic::render_all(&problems);
+        assert!(rendered.contains("unknown field `clubz`"), "{rendered}");
+        assert!(rendered.contains("keys.yaml:3:"), "{rendered}");
+    }
+
+    #[test]
+    fn the_shipped_example_keys_open_what_the_readme_says() {
+        let keys = Keys::parse(
+            Path::new("examples/keys.yaml"),
+            include_str!("../../examples/keys.yaml"),
+        )
+        .expect("the example keys file is valid");
+        let till = keys.grant("demo-cafe-till").expect("the till key");
+        assert_eq!((till.may_use("cafe"), till.admin), (true, false));
+        assert!(!till.may_use("bakery"));
+        assert!(keys.grant("demo-admin").expect("the admin key").admin);
+    }
+
+    #[test]
+    fn generated_keys_differ() {
+        let a = generate().expect("random");
+        assert_eq!(a.len(), 67);
+        assert_ne!(a, generate().expect("random"));
+    }
+}

@@ -1,0 +1,133 @@
+//! `bashgah serve`: the host process. It loads every club, serves the HTTP API, and
+//! reloads a club when its files change — but only to a version that loads and passes its
+//! own policy tests; otherwise the last good version keeps serving and the problem is
+//! logged and shown in `/v1/status`, with file, line and column.
+//!
+//! - [`clubs`]: the registry of served clubs and their atomically swapped snapshots;
+//! - [`reload`]: building a club's next version aside and testing it;
+//! - [`watch`]: file notifications, polling and signals that trigger reloads;
+//! - [`writer`]: one thread per club ledger, group commits;
+//! - [`api`]: the HTTP routes; [`keys`]: who may call them.
+
+pub mod api;
+pub mod clubs;
+pub mod keys;
+pub mod reload;
+pub mod watch;
+pub mod writer;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clubs::{Folders, Registry};
+
+/// How the host process is set up.
+pub struct ServeOptions {
+    pub folders: Folders,
+    pub listen: SocketAddr,
+    pub keys: keys::Keys,
+    /// Poll for changes at this interval instead of file notifications.
+    pub poll: Option<Duration>,
+    pub max_body: usize,
+}
+
+/// Runs until SIGTERM or Ctrl-C; then stops taking connections, lets in-flight requests
+/// finish, commits what they wrote and closes the ledgers.
+pub fn run(options: ServeOptions) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let watched: Vec<PathBuf> = vec![
+        options.folders.policies.clone(),
+        options.folders.plugins.clone(),
+    ];
+    let registry = Arc::new(Registry::new(options.folders));
+    for outcome in registry.reload(true) {
+        if outcome.attempt.outcome == "failed" {
+            tracing::error!(folder = %outcome.folder, "club not served until it is fixed");
+        }
+    }
+    let (trigger, triggers) = std::sync::mpsc::channel();
+    let watch = watch::watch(&watched, options.poll, trigger.clone())?;
+    let reloader = {
+        let registry = Arc::clone(&registry);
+        std::thread::Builder::new()
+            .name("reloader".into())
+            .spawn(move || watch::reload_on_trigger(registry, triggers))
+            .map_err(|e| format!("cannot start the reloader: {e}"))?
+    };
+    let app = Arc::new(api::App {
+        registry: Arc::clone(&registry),
+        keys: options.keys,
+    });
+    let router = api::router(app, options.max_body);
+    let serving = Arc::clone(&registry);
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the listening address: {e}"))?;
+        tracing::info!(%address, clubs = ?serving.ids(), "serving");
+        // Tests and scripts read this line to learn the port when asked for port 0.
+        println!("listening on http://{address}");
+        spawn_hangup_reload(serving);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| format!("the server failed: {e}"))
+    });
+    // No request is running any more: stop watching, let each ledger thread finish its
+    // queue and commit, then close.
+    drop(watch);
+    drop(trigger);
+    let _ = reloader.join();
+    registry.stop();
+    tracing::info!("stopped");
+    served
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// SIGHUP reloads every club, changed or not (a manual reload).
+fn spawn_hangup_reload(registry: Arc<Registry>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hangups) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading every club");
+            let registry = Arc::clone(&registry);
+            let _ = tokio::task::spawn_blocking(move || registry.reload(true)).await;
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = registry;
+}

@@ -1,0 +1,79 @@
+//! API keys: a key opens its own clubs only; admin routes need an admin key; a refused
+//! request changes nothing.
+
+use crate::server::{purchase, Workspace, OPS, OTHER, TILL};
+use crate::{shop_rule, SHOP_YAML};
+
+#[test]
+fn one_clubs_key_is_refused_on_another_club_and_nothing_changes() {
+    let bakery = SHOP_YAML.replace("id: shop", "id: bakery");
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .file("policies/bakery/club.yaml", &bakery)
+        .file("policies/bakery/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let event = purchase("B1", "M1", "2025-03-03", 2500);
+
+    let refused = server.post("/v1/clubs/bakery/events", Some(TILL), &event);
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.body["error"]["code"], "wrong_club");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "key `till` is not a key of club `bakery`"
+    );
+    let read = server.get("/v1/clubs/bakery/members/M1", Some(TILL));
+    assert_eq!(read.status, 403);
+    // The bakery's own key works there, and the bakery's ledger holds only that.
+    assert_eq!(
+        server
+            .get("/v1/clubs/bakery/members/M1", Some(OTHER))
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .post("/v1/clubs/shop/events", Some(OTHER), &event)
+            .status,
+        403
+    );
+
+    let missing = server.post("/v1/clubs/shop/events", None, &event);
+    assert_eq!(missing.status, 401);
+    assert_eq!(missing.body["error"]["code"], "no_key");
+    let unknown = server.post("/v1/clubs/shop/events", Some("guess"), &event);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(unknown.body["error"]["code"], "unknown_key");
+    // The status lists only the key's own clubs.
+    let status = server.get("/v1/status", Some(TILL)).body;
+    assert_eq!(status["clubs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(status["clubs"][0]["id"], "shop");
+
+    // Admin routes.
+    let advance = server.post(
+        "/v1/clubs/shop/clock",
+        Some(TILL),
+        r#"{"to": "2025-04-01"}"#,
+    );
+    assert_eq!(advance.status, 403);
+    assert_eq!(advance.body["error"]["code"], "admin_only");
+    assert_eq!(server.post("/v1/reload", Some(TILL), "").status, 403);
+    assert_eq!(server.post("/v1/reload", Some(OPS), "").status, 200);
+
+    // None of the refused requests wrote anything.
+    for club in ["shop", "bakery"] {
+        let ledger = rusqlite::Connection::open(server.path().join(format!("data/{club}.sqlite")))
+            .expect("ledger");
+        let events: i64 = ledger
+            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(events, 0, "{club}");
+        let now: Option<String> = ledger
+            .query_row("SELECT now FROM clock", [], |r| r.get(0))
+            .unwrap_or(None);
+        assert_eq!(now, None, "{club}: the clock did not move");
+    }
+    // The admin key may use any club.
+    let by_admin = server.post("/v1/clubs/bakery/events", Some(OPS), &event);
+    assert_eq!(by_admin.status, 200, "{}", by_admin.body);
+}

@@ -1,0 +1,261 @@
+//! The API's answers: points, balance, tier and messages for a purchase; idempotent
+//! retries; batches; dry runs; members, statements, redemptions and the clock; and a
+//! precise 4xx for every kind of bad request.
+
+use crate::server::{purchase, request, Workspace, OPS, TILL};
+use crate::{shop_rule, SHOP_YAML};
+
+const EVENTS: &str = "/v1/clubs/shop/events";
+
+fn shop() -> crate::server::Server {
+    Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&["--max-body", "4096"])
+}
+
+#[test]
+fn a_purchase_answers_points_balance_and_is_idempotent() {
+    let server = shop();
+    let event = purchase("P1", "M1", "2025-03-03", 12_500);
+    let first = server.post(EVENTS, Some(TILL), &event);
+    assert_eq!(first.status, 200);
+    let version = server.active_version("shop");
+    assert_eq!(
+        first.body,
+        serde_json::json!({
+            "id": "P1", "status": "applied", "member": "M1", "points": "12",
+            "entries": [{"rule": "base", "points": "12", "reason": "points per amount", "kind": "earn"}],
+            "balance": "12", "tier": null, "messages": [], "policy_version": version, "dry_run": false,
+        })
+    );
+    // The till retries after a timeout: same answer, nothing written twice.
+    let retry = server.post(EVENTS, Some(TILL), &event);
+    assert_eq!(retry.status, 200);
+    assert_eq!(retry.body["status"], "duplicate");
+    assert_eq!(retry.body["points"], "12");
+    assert_eq!(retry.body["balance"], "12");
+    // Same id, other content: a conflict.
+    let conflict = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 99_000),
+    );
+    assert_eq!(conflict.status, 409);
+    assert_eq!(conflict.body["status"], "conflict");
+
+    // A dry run answers as if, and writes nothing.
+    let dry = server.post(
+        &format!("{EVENTS}?dry_run=true"),
+        Some(TILL),
+        &purchase("P2", "M1", "2025-03-04", 7_000),
+    );
+    assert_eq!(dry.body["status"], "applied");
+    assert_eq!(dry.body["dry_run"], true);
+    assert_eq!(dry.body["balance"], "19");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.status, 200);
+    assert_eq!(member.body["balances"]["available"], "12");
+    assert_eq!(member.body["member"]["events"], 1);
+
+    // A batch: each event has its own outcome.
+    let batch = format!(
+        r#"{{"events": [{}, {}, {}]}}"#,
+        purchase("P2", "M1", "2025-03-04", 7_000),
+        purchase("P1", "M1", "2025-03-03", 12_500),
+        r#"{"id": "P3", "member": "M2", "date": "2025-02-30", "amount": "1000"}"#
+    );
+    let answer = server.post(EVENTS, Some(TILL), &batch);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["applied"], 1);
+    let statuses: Vec<&str> = answer.body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["status"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(statuses, ["applied", "duplicate", "rejected"]);
+    assert_eq!(answer.body["results"][0]["balance"], "19");
+    assert_eq!(answer.body["results"][2]["error"]["field"], "date");
+
+    // Spending: a redemption, retried safely with its id, then one too many.
+    let redeem = r#"{"reward": "coffee", "id": "R1", "at": "2025-03-05"}"#;
+    let redeemed = server.post("/v1/clubs/shop/members/M1/redemptions", Some(TILL), redeem);
+    assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+    assert_eq!(redeemed.body["status"], "redeemed");
+    assert_eq!(redeemed.body["balance"]["available"], "16");
+    let again = server.post("/v1/clubs/shop/members/M1/redemptions", Some(TILL), redeem);
+    assert_eq!(again.body["status"], "duplicate");
+    let statement = server.get("/v1/clubs/shop/members/M1/statement", Some(TILL));
+    let points: Vec<&str> = statement.body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["points"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(points, ["12", "7", "-3"]);
+    let broke = server.post(
+        "/v1/clubs/shop/members/M2/redemptions",
+        Some(TILL),
+        r#"{"reward": "coffee"}"#,
+    );
+    assert_eq!(
+        broke.status, 404,
+        "M2's only event was rejected: no such member"
+    );
+
+    // The clock (admin).
+    let moved = server.post("/v1/clubs/shop/clock", Some(OPS), r#"{"to": "2025-04-01"}"#);
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let back = server.post("/v1/clubs/shop/clock", Some(OPS), r#"{"to": "2025-03-01"}"#);
+    assert_eq!(back.status, 409);
+    assert_eq!(back.body["error"]["code"], "clock_moves_forward");
+}
+
+#[test]
+fn bad_requests_get_precise_answers_and_change_nothing() {
+    let server = shop();
+    let unknown_query = format!("{EVENTS}?dry=1");
+    let cases: Vec<(&str, &str, String, u16, &str)> = vec![
+        (
+            "POST",
+            EVENTS,
+            r#"{"id": "P1", "member": "M1","#.into(),
+            400,
+            "invalid_json",
+        ),
+        ("POST", EVENTS, r#"[1, 2]"#.into(), 422, "invalid_body"),
+        (
+            "POST",
+            EVENTS,
+            r#"{"id": "P1", "member": "M1", "date": "2025-03-03", "amout": "100"}"#.into(),
+            422,
+            "unknown_field",
+        ),
+        (
+            "POST",
+            EVENTS,
+            format!(r#"{{"id": "P1", "note": "{}"}}"#, "x".repeat(5000)),
+            413,
+            "body_too_large",
+        ),
+        (
+            "POST",
+            &unknown_query,
+            purchase("P1", "M1", "2025-03-03", 1),
+            400,
+            "invalid_query",
+        ),
+        (
+            "POST",
+            "/v1/clubs/shpo/events",
+            purchase("P1", "M1", "2025-03-03", 1),
+            403,
+            "wrong_club",
+        ),
+        (
+            "GET",
+            "/v1/clubs/shop/members/nobody",
+            String::new(),
+            404,
+            "unknown_member",
+        ),
+        (
+            "GET",
+            "/v1/clubs/shop/members/nobody/statement",
+            String::new(),
+            404,
+            "unknown_member",
+        ),
+        (
+            "POST",
+            "/v1/clubs/shop/members/M1/redemptions",
+            r#"{"rewrd": "coffee"}"#.into(),
+            422,
+            "invalid_body",
+        ),
+        ("GET", EVENTS, String::new(), 405, "method_not_allowed"),
+        ("GET", "/v2/clubs", String::new(), 404, "no_route"),
+    ];
+    for (method, path, body, status, code) in cases {
+        let reply = request(&server.address, method, path, Some(TILL), Some(&body));
+        assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
+        assert_eq!(
+            reply.body["error"]["code"], code,
+            "{method} {path}: {}",
+            reply.body
+        );
+    }
+    let json = request(
+        &server.address,
+        "POST",
+        EVENTS,
+        Some(TILL),
+        Some("{\n  \"id\": 1,,\n}"),
+    );
+    assert_eq!(json.body["error"]["line"], 2);
+    assert_eq!(json.body["error"]["column"], 11);
+    let field = request(
+        &server.address,
+        "POST",
+        EVENTS,
+        Some(TILL),
+        Some(r#"{"id": "P1", "member": "M1", "date": "2025-03-03", "amout": "100"}"#),
+    );
+    assert_eq!(field.body["error"]["help"], "did you mean `amount`?");
+    let unknown_club = server.post(
+        "/v1/clubs/shpo/events",
+        Some(OPS),
+        &purchase("P1", "M1", "2025-03-03", 1),
+    );
+    assert_eq!(unknown_club.status, 404);
+    assert_eq!(unknown_club.body["error"]["help"], "did you mean `shop`?");
+    // A script error fails that event only, with the script's position.
+    let ledger =
+        rusqlite::Connection::open(server.path().join("data/shop.sqlite")).expect("ledger");
+    let events: i64 = ledger
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(events, 0);
+}
+
+#[test]
+fn concurrent_posts_to_one_member_are_serialized() {
+    let server = shop();
+    let address = server.address.clone();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let event = purchase(&format!("P{t}-{i}"), "M1", "2025-03-03", 1000 + t * 1000);
+                    let reply = request(&address, "POST", EVENTS, Some(TILL), Some(&event));
+                    assert_eq!(reply.status, 200, "{}", reply.body);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("client thread");
+    }
+    // 25 purchases each of 1..8 thousand: 25 * (1+2+...+8) = 900 points.
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL)).body;
+    assert_eq!(member["balances"]["available"], "900");
+    assert_eq!(member["member"]["events"], 200);
+    assert_eq!(member["statement"].as_array().map(Vec::len), Some(200));
+}
+
+#[test]
+fn health_needs_no_key_and_the_openapi_document_lists_every_route() {
+    let server = shop();
+    let health = server.get("/v1/health", None);
+    assert_eq!(health.body, serde_json::json!({"status": "ok", "clubs": 1}));
+    let openapi = server.get("/v1/openapi.json", None).body;
+    assert_eq!(openapi["openapi"], "3.1.0");
+    for (method, path) in bashgah::serve::api::ROUTES {
+        assert!(
+            openapi["paths"][path][method].is_object(),
+            "{method} {path} is not in docs/openapi.json"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Starting `bashgah serve` in a temporary workspace and talking HTTP to it with nothing
+//! but a `TcpStream`, so the tests see exactly the bytes a till would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The till's key (club `shop` only) and the operator's (admin).
+pub const TILL: &str = "till-key-for-shop";
+pub const OPS: &str = "ops-admin-key";
+pub const OTHER: &str = "key-for-the-bakery";
+
+pub struct Server {
+    pub dir: TempDir,
+    child: Child,
+    pub address: String,
+}
+
+pub struct Workspace {
+    pub dir: TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keys = format!(
+            "keys:\n  - {{name: till, sha256: {}, clubs: [shop]}}\n  - {{name: bakery, sha256: {}, clubs: [bakery]}}\n  - {{name: ops, sha256: {}, admin: true}}\n",
+            bashgah::serve::keys::hash(TILL),
+            bashgah::serve::keys::hash(OTHER),
+            bashgah::serve::keys::hash(OPS),
+        );
+        std::fs::write(dir.path().join("keys.yaml"), keys).expect("keys");
+        std::fs::create_dir_all(dir.path().join("plugins")).expect("plugins");
+        Workspace { dir }
+    }
+
+    pub fn file(self, path: &str, contents: &str) -> Workspace {
+        write(self.dir.path(), path, contents);
+        self
+    }
+
+    pub fn start(self, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .current_dir(self.dir.path())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start bashgah serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server prints its address");
+        let address = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server {
+            dir: self.dir,
+            child,
+            address,
+        }
+    }
+}
+
+/// Writes a file the way vim does: a temporary file next to it, renamed over it.
+pub fn write(root: &Path, path: &str, contents: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    let temporary = full.with_file_name(format!(
+        ".{}.tmp",
+        full.file_name().expect("name").to_string_lossy()
+    ));
+    std::fs::write(&temporary, contents).expect("write");
+    std::fs::rename(&temporary, &full).expect("rename");
+}
+
+/// An HTTP answer: status and JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Server {
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+
+    pub fn get(&self, path: &str, key: Option<&str>) -> Reply {
+        request(&self.address, "GET", path, key, None)
+    }
+
+    pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Reply {
+        request(&self.address, "POST", path, key, Some(body))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for the process to end; returns its exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "the server did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Asks `check` every 20 ms until it says yes; returns how long that took.
+    pub fn wait_for(&self, within: Duration, mut check: impl FnMut(&Server) -> bool) -> Duration {
+        let start = Instant::now();
+        loop {
+            if check(self) {
+                return start.elapsed();
+            }
+            assert!(
+                start.elapsed() < within,
+                "not seen within {within:?}; status: {}",
+                self.get("/v1/status", Some(OPS)).body
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn active_version(&self, club: &str) -> String {
+        let status = self.get("/v1/status", Some(OPS)).body;
+        status["clubs"]
+            .as_array()
+            .and_then(|clubs| clubs.iter().find(|c| c["id"] == club))
+            .and_then(|c| c["active_version"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One request on a fresh connection.
+pub fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<&str>,
+) -> Reply {
+    try_request(address, method, path, key, body).expect("the server answers")
+}
+
+pub fn try_request(
+    address: &str,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<Reply> {
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let body = body.unwrap_or("");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(key) = key {
+        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body.as_bytes())?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw)?;
+    let (head, body) = raw.split_once("\r\n\r\n").ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!("no head in {raw:?}"),
+        )
+    })?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line in {head:?}")))?;
+    let body = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()))
+    };
+    Ok(Reply { status, body })
+}
+
+/// A purchase as JSON.
+pub fn purchase(id: &str, member: &str, date: &str, amount: u32) -> String {
+    format!(r#"{{"id": "{id}", "member": "{member}", "date": "{date}", "amount": "{amount}"}}"#)
+}
