@@ -22,7 +22,16 @@ pub struct MemberReport {
     tier_changes: Vec<crate::ledger::TierChange>,
     balances: Balances,
     lots: Vec<Lot>,
+    /// Unspent points by the date they expire, soonest first.
+    expiring: Vec<Expiring>,
     statement: Vec<StatementLine>,
+}
+
+/// Points that expire together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expiring {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub points: rust_decimal::Decimal,
 }
 
 /// Everything the member view shows.
@@ -81,6 +90,7 @@ impl MemberView {
 
 /// The member as JSON: `bashgah member --json` and the HTTP API give the same document.
 pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
+    let expiring = view.expiring();
     MemberReport {
         club: policy.club.id.clone(),
         points_name: policy.club.points.name.clone(),
@@ -91,8 +101,30 @@ pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
         tier: view.tier,
         tier_changes: view.tier_changes,
         balances: view.balances,
+        expiring,
         lots: view.lots,
         statement: view.statement,
+    }
+}
+
+impl MemberView {
+    /// Unspent points by expiry date, soonest first (only what has not expired yet).
+    pub fn expiring(&self) -> Vec<Expiring> {
+        let mut expiring: Vec<Expiring> = Vec::new();
+        for lot in &self.lots {
+            let Some(at) = lot.expires_at.filter(|e| *e > self.at) else {
+                continue;
+            };
+            match expiring.iter_mut().find(|e| e.at == at) {
+                Some(found) => found.points += lot.remaining,
+                None => expiring.push(Expiring {
+                    at,
+                    points: lot.remaining,
+                }),
+            }
+        }
+        expiring.sort_by_key(|e| e.at);
+        expiring
     }
 }
 
@@ -292,25 +324,17 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
             ),
         });
     }
-    let mut expiring: Vec<(chrono::DateTime<chrono::Utc>, rust_decimal::Decimal)> = Vec::new();
-    for lot in view
-        .lots
-        .iter()
-        .filter(|l| l.expires_at.is_some_and(|e| e > view.at))
-    {
-        let Some(at) = lot.expires_at else { continue };
-        match expiring.iter_mut().find(|(e, _)| *e == at) {
-            Some((_, points)) => *points += lot.remaining,
-            None => expiring.push((at, lot.remaining)),
-        }
-    }
-    expiring.sort();
+    let expiring = view.expiring();
     if !expiring.is_empty() {
         let next: Vec<String> = expiring
             .iter()
             .take(3)
-            .map(|(at, points)| {
-                format!("{} {name} on {}", grouped(*points), club_time(policy, *at))
+            .map(|e| {
+                format!(
+                    "{} {name} on {}",
+                    grouped(e.points),
+                    club_time(policy, e.at)
+                )
             })
             .collect();
         out.push_str(&format!("expiring: {}\n", next.join(", ")));

@@ -190,6 +190,7 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
     "debt": "0"
   },
   "lots": [],
+  "expiring": [],
   "statement": []
 }
 "#,

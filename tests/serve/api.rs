@@ -259,3 +259,45 @@ fn health_needs_no_key_and_the_openapi_document_lists_every_route() {
         );
     }
 }
+
+#[test]
+fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
+    let server = Workspace::new()
+        .shipped_club("cafe")
+        .file(
+            "keys.yaml",
+            &format!(
+                "keys:\n  - {{name: till, sha256: {}, clubs: [cafe]}}\n",
+                bashgah::serve::keys::hash(TILL)
+            ),
+        )
+        .start(&[]);
+    let events = "/v1/clubs/cafe/events";
+    // 25 stars in Mordad 1403; the café's stars expire at the end of the Jalali year.
+    let earned = server.post(
+        events,
+        Some(TILL),
+        r#"{"id": "P1", "member": "M1", "date": "1403-05-01", "amount": "250000"}"#,
+    );
+    assert_eq!(earned.status, 200, "{}", earned.body);
+    assert_eq!(earned.body["points"], "25");
+    let member = server.get("/v1/clubs/cafe/members/M1", Some(TILL)).body;
+    assert_eq!(
+        member["expiring"],
+        serde_json::json!([{"at": "2025-03-20T20:30:00Z", "points": "25"}])
+    );
+    assert_eq!(member["balances"]["pending"], "0");
+    // A purchase inside the month before the expiry brings the warning with its answer.
+    let warned = server.post(
+        events,
+        Some(TILL),
+        r#"{"id": "P2", "member": "M1", "date": "1403-12-10", "amount": "100000"}"#,
+    );
+    assert_eq!(
+        warned.body["messages"][0]["kind"], "expiring_soon",
+        "{}",
+        warned.body
+    );
+    assert_eq!(warned.body["messages"][0]["points"], "25");
+    assert_eq!(warned.body["balance"], "35");
+}

@@ -44,6 +44,15 @@ impl Workspace {
         self
     }
 
+    /// Copies a shipped club (`policies/<name>`), its tests included.
+    pub fn shipped_club(self, name: &str) -> Workspace {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("policies")
+            .join(name);
+        copy_dir(&source, &self.dir.path().join("policies").join(name));
+        self
+    }
+
     pub fn start(self, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -212,4 +221,16 @@ pub fn try_request(
 /// A purchase as JSON.
 pub fn purchase(id: &str, member: &str, date: &str, amount: u32) -> String {
     format!(r#"{{"id": "{id}", "member": "{member}", "date": "{date}", "amount": "{amount}"}}"#)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
 }
