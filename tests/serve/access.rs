@@ -77,3 +77,38 @@ fn one_clubs_key_is_refused_on_another_club_and_nothing_changes() {
     let by_admin = server.post("/v1/clubs/bakery/events", Some(OPS), &event);
     assert_eq!(by_admin.status, 200, "{}", by_admin.body);
 }
+
+#[test]
+fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["key", "--name", "till-3", "--club", "shop"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let key = stdout
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("key: "))
+        .expect("the key");
+    let line = stdout.lines().last().expect("the line");
+    assert_eq!(
+        line,
+        format!(
+            "  - {{name: till-3, sha256: {}, clubs: [shop]}}",
+            bashgah::serve::keys::hash(key)
+        )
+    );
+    assert!(!line.contains(key));
+    let keys = bashgah::serve::keys::Keys::parse(
+        std::path::Path::new("keys.yaml"),
+        &format!("keys:\n{line}\n"),
+    )
+    .expect("the printed line is a valid keys file entry");
+    assert!(keys.grant(key).is_some_and(|g| g.may_use("shop")));
+    let none = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["key", "--name", "x"])
+        .output()
+        .expect("run");
+    assert_eq!(none.status.code(), Some(2));
+}

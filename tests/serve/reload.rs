@@ -199,3 +199,70 @@ fn sighup_reloads_by_hand() {
     let status = server.get("/v1/status", Some(OPS)).body;
     assert_eq!(status["clubs"][0]["last_reload"]["outcome"], "unchanged");
 }
+
+#[test]
+fn a_club_broken_at_start_waits_in_status_and_is_served_once_fixed() {
+    let server = Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &SHOP_YAML.replace("timezone: UTC", "timezone: Mars/Olympus"),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let refused = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 2500),
+    );
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.body["error"]["code"], "club_not_loaded");
+    let status = server.get("/v1/status", Some(OPS)).body;
+    assert_eq!(status["clubs"], serde_json::json!([]));
+    let waiting = &status["not_loaded"][0];
+    assert_eq!(waiting["folder"], "shop");
+    assert_eq!(
+        waiting["last_reload"]["errors"][0]["file"],
+        "policies/shop/club.yaml"
+    );
+    assert_eq!(waiting["last_reload"]["errors"][0]["line"], 4);
+    assert_eq!(waiting["last_reload"]["errors"][0]["column"], 11);
+    // A club key does not see folders that are not clubs yet.
+    assert!(server
+        .get("/v1/status", Some(TILL))
+        .body
+        .get("not_loaded")
+        .is_none());
+
+    write(&server.path(), "policies/shop/club.yaml", SHOP_YAML);
+    server.wait_for(Duration::from_secs(1), |s| {
+        !s.active_version("shop").is_empty()
+    });
+    let answer = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 2500),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[test]
+fn without_a_keys_file_the_server_does_not_start() {
+    let workspace = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["serve", "--keys", "missing.yaml", "--listen", "127.0.0.1:0"])
+        .current_dir(workspace.dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read `missing.yaml`: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= help: make a key with `bashgah key --name NAME --club CLUB`"),
+        "{stderr}"
+    );
+}
