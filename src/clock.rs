@@ -27,11 +27,16 @@ pub fn advance(
     to: DateTime<Utc>,
 ) -> Result<AdvanceReport, LedgerError> {
     let mut report = AdvanceReport::default();
-    for id in ledger.members_with_something_due(greets(policy))? {
+    for id in ledger.members_with_something_due(greets(policy) || watches_inactivity(policy))? {
         let Some(mut member) = ledger.member_state(&id, to, false)? else {
             continue;
         };
         catch_up(ledger, policy, &mut member, to, &mut report)?;
+        // Only the clock tells members they have been away: before a member's own next
+        // purchase (an import's catch-up) they are, by then, back.
+        if watches_inactivity(policy) {
+            tell_inactive(ledger, policy, &member, to)?;
+        }
         ledger.save_member(&member, false)?;
     }
     ledger.set_clock(to)?;
@@ -58,17 +63,59 @@ pub fn catch_up(
     if policy.has_expiry() {
         ledger.run_due(policy, member, to, report)?;
     }
+
     Ok(())
 }
 
-/// Whether some rule runs for birthdays or anniversaries (otherwise they are not written).
+/// Whether some rule runs for birthdays or anniversaries, or the club has a message for
+/// them (otherwise they are not written).
 fn greets(policy: &Policy) -> bool {
-    policy.club.rules.iter().any(|r| {
-        r.enabled
-            && r.events
-                .iter()
-                .any(|e| matches!(e, EventType::Birthday | EventType::Anniversary))
-    })
+    let templates = policy.club.messages.as_ref().map(|m| &m.templates);
+    templates.is_some_and(|t| t.birthday.is_some() || t.anniversary.is_some())
+        || policy.club.rules.iter().any(|r| {
+            r.enabled
+                && r.events
+                    .iter()
+                    .any(|e| matches!(e, EventType::Birthday | EventType::Anniversary))
+        })
+}
+
+/// Whether the club tells members who stopped buying.
+fn watches_inactivity(policy: &Policy) -> bool {
+    policy
+        .club
+        .messages
+        .as_ref()
+        .is_some_and(|m| m.inactive_after.is_some() && m.templates.inactive.is_some())
+}
+
+/// Tells a member whose last purchase is `inactive_after` old, once per lapse.
+fn tell_inactive(
+    ledger: &Ledger,
+    policy: &Policy,
+    member: &MemberState,
+    to: DateTime<Utc>,
+) -> Result<(), LedgerError> {
+    let Some(span) = policy.club.messages.as_ref().and_then(|m| m.inactive_after) else {
+        return Ok(());
+    };
+    let Some(last) = member.stats.last_visit else {
+        return Ok(());
+    };
+    let local = last.with_timezone(&policy.zone).date_naive();
+    let due = start_of_day(policy, span.after(local, policy.club.calendar));
+    if due > to {
+        return Ok(());
+    }
+    let days = (due - last).num_days();
+    let occasion = crate::messaging::Occasion::new(
+        "inactive",
+        format!("inactive:{}:{}", member.id, stored(last)),
+        due,
+    )
+    .with("days", crate::messaging::Value::Number(days.into()));
+    ledger.emit(policy, member, &occasion)?;
+    Ok(())
 }
 
 /// The day in `year` (of the club's calendar) that celebrates `date`: the same month and
@@ -147,6 +194,23 @@ fn greet(
             Ok(outcome) => {
                 ledger.apply_event(&event, &event.fingerprint(), &outcome, member)?;
                 report.greetings += 1;
+                // A greeting written late (at the member's next purchase, months on) still
+                // gives its points, but "happy birthday" is not sent weeks after the day.
+                if to - at > chrono::Duration::days(2) {
+                    continue;
+                }
+                let occasion = crate::messaging::Occasion::new(kind.as_str(), event.id.clone(), at)
+                    .with(
+                        "points",
+                        crate::messaging::Value::Number(outcome.total_points()),
+                    )
+                    .with(
+                        "years",
+                        crate::messaging::Value::Number(
+                            (year - policy.club.calendar.to_local(member.joined).year).into(),
+                        ),
+                    );
+                ledger.emit(policy, member, &occasion)?;
             }
             // A failing rule fails this greeting only; it is reported and not retried.
             Err(error) => report.failures.push(format!(

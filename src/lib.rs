@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod import;
 pub mod ledger;
+pub mod messaging;
 pub mod policy;
 pub mod serve;
 pub mod simulate;

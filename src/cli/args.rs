@@ -163,6 +163,17 @@ pub enum Command {
         #[arg(long, default_value = "examples")]
         examples: PathBuf,
     },
+    /// Send the messages that are due (the outbox), through the club's channels; failed
+    /// ones are retried at a later run, with a doubling wait.
+    Deliver {
+        club: String,
+        /// The time it is, in the club's calendar (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the host process: every club behind an HTTP JSON API, reloaded live (and only
     /// when the new version passes its tests) as its files change.
     Serve(ServeArgs),

@@ -7,6 +7,7 @@
 mod advance;
 mod args;
 mod check;
+mod deliver;
 mod demo;
 mod exit;
 mod explain;
@@ -125,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
             when,
         } => manual::convert(&workspace, &club, &member, &points, &when),
         Command::Demo { examples } => demo::run(&workspace, &examples),
+        Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
         Command::Key { name, clubs, admin } => serve::key(&name, &clubs, admin),
     };

@@ -61,6 +61,10 @@ pub struct ClubDefinition {
     /// Campaigns. Reserved for a later version.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Messages to members: templates per occasion and language, channels, consent, quiet
+    /// hours and a daily cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<super::messaging::MessagingSettings>,
 }
 
 fn default_timezone() -> String {

@@ -4,13 +4,16 @@
 mod definition;
 mod keys;
 mod load;
+mod messaging;
 mod span;
 mod validate;
 pub mod yaml_tree;
 
 pub use definition::*;
 pub use load::{load_club_file, ClubFile};
+pub use messaging::*;
 pub use span::Span;
+pub use validate::{clock_minutes, placeholders};
 pub use yaml_tree::{Node, NodeValue, PathSegment};
 
 /// The JSON Schema of `club.yaml`, as `bashgah schema` prints it.

@@ -145,6 +145,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     validate_tiers(file, &mut out);
     validate_rewards(file, &mut out);
     validate_deals(file, &mut out);
+    validate_messages(file, &mut out);
     if !club.campaigns.is_empty() {
         out.push(file.warning_at_key(
             "campaigns",
@@ -454,6 +455,101 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 &at(&["completion", "tier"]),
                 "`completion.tier` needs `tier_months`, how long it is held",
             ));
+        }
+    }
+}
+
+/// `HH:MM` as minutes after midnight.
+pub fn clock_minutes(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.split_once(':')?;
+    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60 && text.len() == 5).then_some(hours * 60 + minutes)
+}
+
+/// The `{placeholders}` of a template text.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        found.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    found
+}
+
+fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let Some(messages) = &file.definition.messages else {
+        return;
+    };
+    let mut seen = HashSet::new();
+    for (i, channel) in messages.channels.iter().enumerate() {
+        if !seen.insert(channel.id.as_str()) {
+            out.push(file.error_at(
+                &[Key("messages"), Key("channels"), Index(i), Key("id")],
+                format!("channel `{}` is defined twice", channel.id),
+            ));
+        }
+        let missing = match channel.kind {
+            super::ChannelKind::File if channel.path.is_none() => Some("path"),
+            super::ChannelKind::Webhook if channel.url.is_none() => Some("url"),
+            _ => None,
+        };
+        if let Some(key) = missing {
+            out.push(file.error_at(
+                &[Key("messages"), Key("channels"), Index(i), Key("kind")],
+                format!("a `{:?}` channel needs `{key}`", channel.kind).to_lowercase(),
+            ));
+        }
+        if let Some(url) = &channel.url {
+            if !url.starts_with("http://") && !url.starts_with("https://") {
+                out.push(file.error_at(
+                    &[Key("messages"), Key("channels"), Index(i), Key("url")],
+                    format!("`{url}` is not an http:// or https:// address"),
+                ));
+            }
+        }
+    }
+    if let Some(quiet) = &messages.quiet_hours {
+        for (key, value) in [("from", &quiet.from), ("to", &quiet.to)] {
+            if clock_minutes(value).is_none() {
+                out.push(
+                    file.error_at(
+                        &[Key("messages"), Key("quiet_hours"), Key(key)],
+                        format!("`{value}` is not a time of day"),
+                    )
+                    .with_help("write hours and minutes, e.g. `22:00`"),
+                );
+            }
+        }
+    }
+    for occasion in super::OCCASIONS {
+        let Some(texts) = messages.templates.get(occasion) else {
+            continue;
+        };
+        for (language, text) in texts {
+            for name in placeholders(text) {
+                if !super::PLACEHOLDERS.contains(&name) {
+                    let mut diagnostic = file.error_at(
+                        &[
+                            Key("messages"),
+                            Key("templates"),
+                            Key(occasion),
+                            Key(language),
+                        ],
+                        format!("unknown placeholder `{{{name}}}`"),
+                    );
+                    diagnostic = match did_you_mean(name, super::PLACEHOLDERS) {
+                        Some(near) => diagnostic.with_help(format!("did you mean `{{{near}}}`?")),
+                        None => diagnostic.with_help(format!(
+                            "placeholders are {}",
+                            super::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                        )),
+                    };
+                    out.push(diagnostic);
+                }
+            }
         }
     }
 }

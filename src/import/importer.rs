@@ -343,6 +343,17 @@ fn apply_one(
     }
     ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
     enroll(ledger, policy, event, &mut cached.state)?;
+    if cached.is_new && !cached.changed {
+        let occasion = crate::messaging::Occasion::new(
+            "enrolled",
+            format!("enrolled:{}", event.member),
+            event.time,
+        );
+        ledger.emit(policy, &cached.state, &occasion)?;
+    }
+    if event.kind == EventType::Custom {
+        reply(ledger, policy, event)?;
+    }
     cached.changed = true;
     Ok(Disposition::Applied {
         points: outcome.total_points(),
@@ -370,6 +381,39 @@ fn enroll(
         };
         if joins {
             ledger.enroll(policy, member, index, &event.id, event.time)?;
+        }
+    }
+    Ok(())
+}
+
+/// An inbound message from a member (`type: custom` with a `reply` attribute, e.g. from an
+/// SMS gateway): an opt-out word withdraws consent for the channel it came on (attribute
+/// `channel`, else every channel), an opt-in word gives it.
+fn reply(ledger: &Ledger, policy: &Policy, event: &Event) -> Result<(), LedgerError> {
+    let (Some(settings), Some(text)) = (&policy.club.messages, event.attributes.get("reply"))
+    else {
+        return Ok(());
+    };
+    let said = |words: &[String]| {
+        words
+            .iter()
+            .any(|w| w.trim().eq_ignore_ascii_case(text.trim()))
+    };
+    let granted = if said(&settings.opt_out_words) {
+        false
+    } else if said(&settings.opt_in_words) {
+        true
+    } else {
+        return Ok(());
+    };
+    let source = format!("reply `{}` ({})", text.trim(), event.id);
+    for channel in &settings.channels {
+        if event
+            .attributes
+            .get("channel")
+            .is_none_or(|c| *c == channel.id)
+        {
+            ledger.set_consent(&event.member, &channel.id, granted, event.time, &source)?;
         }
     }
     Ok(())

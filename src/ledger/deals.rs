@@ -243,6 +243,19 @@ impl Ledger {
         } else {
             next.next_checkpoint = deals::period_end(policy, deal, end);
         }
+        if next.state != DealState::Active {
+            let kind = if next.state == DealState::Completed {
+                "deal_completed"
+            } else {
+                "deal_failed"
+            };
+            let key = format!("{kind}:{}:{}", member.id, status.enrollment);
+            let occasion = crate::messaging::Occasion::new(kind, key, end).with(
+                "deal",
+                crate::messaging::Value::Text(deal.name.clone().unwrap_or_else(|| deal.id.clone())),
+            );
+            self.emit(policy, member, &occasion)?;
+        }
         self.connection()
             .prepare_cached(
                 "UPDATE deal_enrollments SET kept = ?2, missed = ?3, next_checkpoint = ?4, state = ?5, ended_at = ?6, tier_until = ?7

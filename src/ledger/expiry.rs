@@ -206,6 +206,10 @@ impl Ledger {
                     "INSERT OR IGNORE INTO notices (key, member, kind, at, due, points) VALUES (?1, ?2, 'expiring_soon', ?3, ?4, ?5)",
                 )?
                 .execute(params![key, member.id, stored(to), stored(expires), points.normalize().to_string()])? as u64;
+            let occasion = crate::messaging::Occasion::new("expiring_soon", key, to)
+                .with("points", crate::messaging::Value::Number(points))
+                .with("date", crate::messaging::Value::Date(expires));
+            self.emit(policy, member, &occasion)?;
         }
         Ok(added)
     }

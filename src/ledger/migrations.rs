@@ -195,4 +195,73 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX deal_checkpoints_enrollment ON deal_checkpoints(enrollment, seq);
     ",
     ),
+    (
+        7,
+        "
+    -- The outbox: one row per message and channel; `key` names the occasion, so that a
+    -- message is never queued twice. `day` is the member's local day, for the daily cap.
+    CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        member TEXT NOT NULL,
+        occasion TEXT NOT NULL,
+        day TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        deliver_after TEXT NOT NULL,
+        language TEXT NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        sent_at TEXT,
+        UNIQUE (key, channel)
+    );
+    CREATE INDEX messages_due ON messages(status, deliver_after);
+    CREATE INDEX messages_member_day ON messages(member, day);
+    CREATE TABLE delivery_attempts (
+        seq INTEGER PRIMARY KEY,
+        message INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE consents (
+        member TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (member, channel)
+    );
+    -- Points each campaign gave, by member and local day: budgets are checked against it.
+    CREATE TABLE campaign_spend (
+        campaign TEXT NOT NULL,
+        member TEXT NOT NULL,
+        day TEXT NOT NULL,
+        points TEXT NOT NULL,
+        event TEXT NOT NULL
+    );
+    CREATE INDEX campaign_spend_campaign ON campaign_spend(campaign, member, day);
+    CREATE TABLE challenge_progress (
+        challenge TEXT NOT NULL,
+        member TEXT NOT NULL,
+        period TEXT NOT NULL,
+        purchases INTEGER NOT NULL,
+        spend TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (challenge, member, period)
+    );
+    CREATE TABLE badges (
+        member TEXT NOT NULL,
+        badge TEXT NOT NULL,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (member, badge)
+    );
+    -- The last activity an `inactive` message was sent about (once per lapse).
+    ALTER TABLE members ADD COLUMN inactive_told TEXT;
+    ",
+    ),
 ];

@@ -102,7 +102,14 @@ impl Ledger {
         self.connection()
             .prepare_cached("INSERT INTO tier_changes (member, event, time, from_tier, to_tier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
             .execute(params![member.id, id, time, member.tier, new, reason])?;
-        member.tier = new;
+        let had_tier = member.tier.is_some();
+        member.tier = new.clone();
+        // Entering the lowest tier on joining is not news; every later change is.
+        if let Some(tier) = new.filter(|_| had_tier || to.is_some_and(|i| i > 0)) {
+            let occasion = crate::messaging::Occasion::new("tier_changed", id, at)
+                .with("tier", crate::messaging::Value::Text(tier));
+            self.emit(policy, member, &occasion)?;
+        }
         Ok(())
     }
 

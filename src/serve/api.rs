@@ -454,7 +454,11 @@ fn apply_events(
                 "error": { "message": problem.message, "field": problem.column },
             }),
             Ok((event, fingerprint)) => {
-                let notices_before = ledger.last_notice_seq()?;
+                let notices_before = if policy.club.messages.is_some() {
+                    ledger.last_message_seq()?
+                } else {
+                    ledger.last_notice_seq()?
+                };
                 let disposition = applier.apply(&event, fingerprint)?;
                 describe(
                     ledger,
@@ -523,7 +527,14 @@ fn describe(
             stored.as_ref()
         }
     };
-    let messages = ledger.notices_after(&event.member, notices_before)?;
+    // What the member is told because of this event: the outbox of a club with messaging,
+    // else the notices the clock raised.
+    let messages = if policy.club.messages.is_some() {
+        serde_json::to_value(ledger.messages_after(&event.member, notices_before)?)
+    } else {
+        serde_json::to_value(ledger.notices_after(&event.member, notices_before)?)
+    }
+    .unwrap_or_default();
     Ok(json!({
         "id": event.id,
         "status": status,

@@ -107,6 +107,11 @@ impl Registry {
             .collect()
     }
 
+    /// Every served club.
+    pub fn clubs(&self) -> Vec<Arc<Club>> {
+        self.all()
+    }
+
     fn all(&self) -> Vec<Arc<Club>> {
         self.clubs
             .read()

@@ -7,10 +7,12 @@
 //! - [`reload`]: building a club's next version aside and testing it;
 //! - [`watch`]: file notifications, polling and signals that trigger reloads;
 //! - [`writer`]: one thread per club ledger, group commits;
+//! - [`delivery`]: sending each club's due messages every second;
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them.
 
 pub mod api;
 pub mod clubs;
+pub mod delivery;
 pub mod keys;
 pub mod reload;
 pub mod watch;
@@ -44,6 +46,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         options.folders.policies.clone(),
         options.folders.plugins.clone(),
     ];
+    let data = options.folders.data.clone();
     let registry = Arc::new(Registry::new(options.folders));
     for outcome in registry.reload(true) {
         if outcome.attempt.outcome == "failed" {
@@ -75,6 +78,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
         // Tests and scripts read this line to learn the port when asked for port 0.
         println!("listening on http://{address}");
+        delivery::spawn(Arc::clone(&serving), data);
         spawn_hangup_reload(serving);
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())

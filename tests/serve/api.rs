@@ -293,11 +293,31 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
         Some(TILL),
         r#"{"id": "P2", "member": "M1", "date": "1403-12-10", "amount": "100000"}"#,
     );
+    // The café writes in Persian digits and Toman, and holds messages during the night:
+    // this one, raised at midnight, waits until 8 in the morning, Tehran time.
+    let message = &warned.body["messages"][0];
+    assert_eq!(message["occasion"], "expiring_soon", "{}", warned.body);
     assert_eq!(
-        warned.body["messages"][0]["kind"], "expiring_soon",
-        "{}",
-        warned.body
+        message["text"],
+        "۲۵ ستاره شما در ۱۴۰۴-۰۱-۰۱ منقضی می‌شود؛ اعتبار فعلی شما ۰ تومان است."
     );
-    assert_eq!(warned.body["messages"][0]["points"], "25");
+    assert_eq!(message["status"], "pending");
+    assert_eq!(message["reason"], "quiet_hours");
+    assert_eq!(message["deliver_after"], "2025-02-28T04:30:00Z");
+    assert_eq!(warned.body["messages"].as_array().map(Vec::len), Some(1));
+    // The server delivers due messages on its own: both (the welcome and the warning) were
+    // due long ago in real time, so they reach the café's file channel within seconds.
+    let sent = server.path().join("data/cafe-sms.jsonl");
+    server.wait_for(std::time::Duration::from_secs(5), |_| {
+        std::fs::read_to_string(&sent).is_ok_and(|text| text.lines().count() == 2)
+    });
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&sent)
+        .expect("sent messages")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines[0]["occasion"], "enrolled");
+    assert_eq!(lines[1]["occasion"], "expiring_soon");
+    assert_eq!(lines[1]["channel"], "sms");
     assert_eq!(warned.body["balance"], "35");
 }

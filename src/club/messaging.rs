@@ -1,0 +1,227 @@
+//! The `messages:` section of `club.yaml`: what members are told on each occasion, in
+//! which language, on which channels, and the discipline that keeps them from being
+//! spammed (consent, quiet hours, a daily cap).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Span;
+
+/// Messages to members.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct MessagingSettings {
+    /// The language of members who have none of their own (member attribute `language`):
+    /// `fa`, `en`...
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Digits in messages: `latin` (0-9) or `persian` (۰-۹).
+    #[serde(default)]
+    pub digits: Digits,
+    /// How money is written: `rial`, or `toman` (a tenth of the Rial amount).
+    #[serde(default)]
+    pub money: MoneyUnit,
+    /// At most this many messages a member gets in one day of the club's calendar, across
+    /// every occasion and campaign. Messages over the cap are not sent (and are counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_day: Option<u32>,
+    /// Hours (club time) when nothing is sent: messages wait until they end, e.g.
+    /// `{from: "22:00", to: "08:00"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<QuietHours>,
+    /// `opt_out`: members get messages until they opt out; `opt_in`: only after opting in.
+    #[serde(default)]
+    pub consent: ConsentDefault,
+    /// Replies (inbound events) that opt a member out of the channel they came on.
+    #[serde(default = "default_opt_out_words")]
+    pub opt_out_words: Vec<String>,
+    /// Replies that opt a member (back) in.
+    #[serde(default = "default_opt_in_words")]
+    pub opt_in_words: Vec<String>,
+    /// A member with no purchase for this long is told once (`inactive`), e.g. `90d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive_after: Option<Span>,
+    /// Where messages go.
+    #[serde(default)]
+    pub channels: Vec<ChannelDefinition>,
+    /// Text per occasion and language, with placeholders such as `{name}`, `{points}`:
+    /// `birthday: {fa: "تولدت مبارک {name}!", en: "Happy birthday, {name}!"}`.
+    #[serde(default)]
+    pub templates: Templates,
+}
+
+fn default_language() -> String {
+    "fa".into()
+}
+
+fn default_opt_out_words() -> Vec<String> {
+    ["STOP", "1", "لغو"].map(String::from).to_vec()
+}
+
+fn default_opt_in_words() -> Vec<String> {
+    ["START", "2"].map(String::from).to_vec()
+}
+
+/// Which digits numbers are written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Digits {
+    #[default]
+    Latin,
+    Persian,
+}
+
+/// How amounts of money are written in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MoneyUnit {
+    #[default]
+    Rial,
+    Toman,
+}
+
+/// Whether silence means yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentDefault {
+    #[default]
+    OptOut,
+    OptIn,
+}
+
+/// A daily span of quiet, in club time; it may cross midnight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct QuietHours {
+    /// `HH:MM`, e.g. `22:00`.
+    pub from: String,
+    /// `HH:MM`, e.g. `08:00`.
+    pub to: String,
+}
+
+/// A way messages leave the club.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ChannelDefinition {
+    /// Identifier members' consent and replies refer to, e.g. `sms`.
+    pub id: String,
+    pub kind: ChannelKind,
+    /// For `file`: the file each message is appended to as a JSON line (relative to the
+    /// data folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For `webhook`: where each message is POSTed as JSON (an SMS gateway, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Attempts before a message is given up as failed; between them the wait doubles from
+    /// 30 seconds.
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_attempts() -> u32 {
+    5
+}
+
+/// The channel plugins bashgah ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    /// Appends a JSON line per message to a file.
+    File,
+    /// Prints a JSON line per message on standard output.
+    Stdout,
+    /// POSTs each message as JSON to a URL.
+    Webhook,
+}
+
+/// One text per language.
+pub type Texts = BTreeMap<String, String>;
+
+/// What members are told, per occasion. An occasion without a text sends nothing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Templates {
+    /// A new member's first event. Placeholders: `{name}`, `{club}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled: Option<Texts>,
+    /// The member's birthday. `{points}`: what birthday rules gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<Texts>,
+    /// The anniversary of joining. `{years}`, `{points}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anniversary: Option<Texts>,
+    /// A new tier. `{tier}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_changed: Option<Texts>,
+    /// Points about to expire. `{points}`, `{date}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiring_soon: Option<Texts>,
+    /// A deal kept to its end. `{deal}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_completed: Option<Texts>,
+    /// A deal whose commitment was missed. `{deal}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_failed: Option<Texts>,
+    /// No purchase for `inactive_after`. `{days}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive: Option<Texts>,
+    /// A challenge reached. `{challenge}`, `{points}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge_completed: Option<Texts>,
+    /// A campaign opening early for the member. `{campaign}`, `{date}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_access: Option<Texts>,
+}
+
+/// Occasions, as the outbox and reports name them.
+pub const OCCASIONS: [&str; 10] = [
+    "enrolled",
+    "birthday",
+    "anniversary",
+    "tier_changed",
+    "expiring_soon",
+    "deal_completed",
+    "deal_failed",
+    "inactive",
+    "challenge_completed",
+    "early_access",
+];
+
+/// Placeholders any template may use, besides its occasion's own.
+pub const PLACEHOLDERS: [&str; 13] = [
+    "name",
+    "balance",
+    "credit",
+    "club",
+    "points_name",
+    "points",
+    "date",
+    "tier",
+    "deal",
+    "days",
+    "years",
+    "challenge",
+    "campaign",
+];
+
+impl Templates {
+    /// The texts of `occasion`, if the club has any.
+    pub fn get(&self, occasion: &str) -> Option<&Texts> {
+        match occasion {
+            "enrolled" => self.enrolled.as_ref(),
+            "birthday" => self.birthday.as_ref(),
+            "anniversary" => self.anniversary.as_ref(),
+            "tier_changed" => self.tier_changed.as_ref(),
+            "expiring_soon" => self.expiring_soon.as_ref(),
+            "deal_completed" => self.deal_completed.as_ref(),
+            "deal_failed" => self.deal_failed.as_ref(),
+            "inactive" => self.inactive.as_ref(),
+            "challenge_completed" => self.challenge_completed.as_ref(),
+            "early_access" => self.early_access.as_ref(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Delivering queued messages through their channels, with retries.
+//!
+//! Sending happens outside any ledger transaction (a slow gateway must not hold the
+//! ledger), then the results are written in one. Every attempt is recorded. Webhooks carry
+//! the message's id in an `Idempotency-Key` header, so a gateway can drop the rare
+//! duplicate of a message sent just before a crash and not yet marked sent.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::club::{ChannelDefinition, ChannelKind};
+use crate::ledger::{Ledger, LedgerError, OutboxMessage};
+use crate::policy::Policy;
+
+/// What one delivery run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryReport {
+    pub sent: u64,
+    /// Failed this time; to be tried again later.
+    pub retrying: u64,
+    /// Failed for the last allowed time.
+    pub failed: u64,
+}
+
+/// The result of handing one message to its channel.
+pub type Sent = Result<(), String>;
+
+/// Sends every message due at `now`, and records what happened.
+pub fn deliver_due(
+    ledger: &Ledger,
+    policy: &Policy,
+    data: &Path,
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, LedgerError> {
+    let due = ledger.due_messages(now)?;
+    let results: Vec<(OutboxMessage, Sent)> = due
+        .into_iter()
+        .map(|message| {
+            let result = send(policy, data, &message);
+            (message, result)
+        })
+        .collect();
+    ledger.begin()?;
+    let report = record(ledger, policy, now, &results);
+    match report {
+        Ok(report) => {
+            ledger.commit()?;
+            Ok(report)
+        }
+        Err(error) => {
+            ledger.rollback()?;
+            Err(error)
+        }
+    }
+}
+
+/// Writes the results of a delivery run. Call inside a transaction.
+pub fn record(
+    ledger: &Ledger,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    results: &[(OutboxMessage, Sent)],
+) -> Result<DeliveryReport, LedgerError> {
+    let mut report = DeliveryReport::default();
+    for (message, result) in results {
+        let max_attempts = channel(policy, &message.channel).map_or(1, |c| c.max_attempts.max(1));
+        let outcome = ledger.record_attempt(message, now, result, max_attempts)?;
+        match outcome {
+            "sent" => report.sent += 1,
+            "failed" => report.failed += 1,
+            _ => report.retrying += 1,
+        }
+    }
+    Ok(report)
+}
+
+fn channel<'a>(policy: &'a Policy, id: &str) -> Option<&'a ChannelDefinition> {
+    policy
+        .club
+        .messages
+        .as_ref()?
+        .channels
+        .iter()
+        .find(|c| c.id == id)
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    id: String,
+    club: &'a str,
+    member: &'a str,
+    occasion: &'a str,
+    channel: &'a str,
+    language: &'a str,
+    text: &'a str,
+}
+
+/// Hands one message to its channel.
+pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
+    let Some(channel) = channel(policy, &message.channel) else {
+        return Err(format!(
+            "the club has no channel `{}` any more",
+            message.channel
+        ));
+    };
+    let payload = Payload {
+        id: format!("{}:{}", policy.club.id, message.seq),
+        club: &policy.club.id,
+        member: &message.member,
+        occasion: &message.occasion,
+        channel: &message.channel,
+        language: &message.language,
+        text: &message.text,
+    };
+    let line = serde_json::to_string(&payload).map_err(|e| e.to_string())?;
+    match channel.kind {
+        ChannelKind::Stdout => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").map_err(|e| e.to_string())
+        }
+        ChannelKind::File => {
+            let path = data.join(channel.path.as_deref().unwrap_or("messages.jsonl"));
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
+            writeln!(file, "{line}").map_err(|e| e.to_string())
+        }
+        ChannelKind::Webhook => {
+            let url = channel.url.as_deref().unwrap_or_default();
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(Duration::from_secs(5)))
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let response = agent
+                .post(url)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", &payload.id)
+                .send(line.as_bytes())
+                .map_err(|e| format!("POST {url}: {e}"))?;
+            let status = response.status().as_u16();
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                Err(format!("POST {url}: HTTP {status}"))
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The host process delivers each club's due messages every second: the due list is read
+//! on the club's ledger thread, the messages are sent off it (a slow gateway never holds
+//! the ledger), and the results are written back on it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clubs::{Club, Registry};
+use super::writer::Done;
+use crate::ledger::{Ledger, OutboxMessage};
+use crate::messaging::deliver;
+
+pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            for club in registry.clubs() {
+                if club.policy().club.messages.is_none() {
+                    continue;
+                }
+                if let Err(error) = deliver_club(&club, &data).await {
+                    tracing::warn!(club = %club.id, %error, "message delivery failed");
+                }
+            }
+        }
+    });
+}
+
+async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), String> {
+    let now = chrono::Utc::now();
+    let due: Vec<OutboxMessage> = on_ledger(club, false, move |ledger| {
+        ledger.due_messages(now).map_err(|e| e.to_string())
+    })
+    .await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let policy = club.policy();
+    let data = data.to_owned();
+    let sending = Arc::clone(&policy);
+    let results = tokio::task::spawn_blocking(move || {
+        due.into_iter()
+            .map(|message| {
+                let result = deliver::send(&sending, &data, &message);
+                (message, result)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let report = on_ledger(club, true, move |ledger| {
+        deliver::record(ledger, &policy, now, &results).map_err(|e| e.to_string())
+    })
+    .await?;
+    tracing::info!(club = %club.id, sent = report.sent, retrying = report.retrying, failed = report.failed, "messages delivered");
+    Ok(())
+}
+
+async fn on_ledger<T: Send + 'static>(
+    club: &Club,
+    keep: bool,
+    work: impl FnOnce(&Ledger) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    club.submit(Box::new(move |ledger: &Ledger| {
+        let value = work(ledger);
+        Done {
+            keep: keep && value.is_ok(),
+            reply: Box::new(move |committed: Result<(), String>| {
+                let _ = sender.send(committed.and(value));
+            }),
+        }
+    }))
+    .map_err(|e| format!("{e:?}"))?;
+    receiver
+        .await
+        .map_err(|_| "the ledger thread dropped the work".to_owned())?
+}

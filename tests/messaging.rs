@@ -1,0 +1,288 @@
+//! Messages: a birthday, a tier upgrade and an expiring-points notice on one day under a
+//! cap of two; an opted-out member; a webhook that receives, and one that fails and is
+//! retried until it is given up, every attempt recorded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+fn club(sms_url: &str) -> String {
+    format!(
+        "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+points:
+  expiry: {{after: 30d, warn_before: 10d}}
+rules:
+  - id: base
+    function: base_points
+tiers:
+  - {{id: member, thresholds: {{individual: 0}}}}
+  - {{id: gold, thresholds: {{individual: 100}}}}
+tiering: {{metric: points, window: 12m, review: year}}
+messages:
+  language: en
+  max_per_day: 2
+  channels:
+    - {{id: sms, kind: webhook, url: \"{sms_url}\", max_attempts: 2}}
+  templates:
+    birthday: {{en: \"Happy birthday, {{name}}!\"}}
+    tier_changed: {{en: \"Welcome to {{tier}}, {{name}}.\"}}
+    expiring_soon: {{en: \"{{points}} {{points_name}} expire on {{date}}.\"}}
+"
+    )
+}
+
+const RULES: &str = "fn base_points(event, member) { event.amount / 10 }\n";
+
+/// A local HTTP server answering every request with `status`, keeping the bodies.
+fn gateway(status: u16) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&bodies);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            kept.lock()
+                .expect("lock")
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (format!("http://{address}/sms"), bodies)
+}
+
+fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run bashgah");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+fn workspace(sms_url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let club_dir = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club_dir).expect("mkdir");
+    std::fs::write(club_dir.join("club.yaml"), club(sms_url)).expect("club");
+    std::fs::write(club_dir.join("earn.rhai"), RULES).expect("rules");
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,type,birthday,joined,name\nM1,individual,1990-03-15,2025-01-01,Sara\nM2,individual,1991-03-15,2025-01-01,Reza\n",
+    )
+    .expect("members");
+    // 20 points on 20 Feb, expiring on 22 Mar (warned from 12 Mar); on 15 Mar, the
+    // birthday, a purchase of 90 points lifts each member to gold. M2 first replies STOP.
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "id,member,date,amount,type,reply\n\
+         P1,M1,2025-02-20 10:00,200,,\n\
+         Q1,M2,2025-02-20 10:00,200,,\n\
+         Q0,M2,2025-02-21 10:00,0,custom,stop\n\
+         P2,M1,2025-03-15 10:00,900,,\n\
+         Q2,M2,2025-03-15 10:00,900,,\n",
+    )
+    .expect("events");
+    dir
+}
+
+fn messages(dir: &Path) -> Vec<(String, String, String, String, Option<String>, i64)> {
+    let ledger = rusqlite::Connection::open(dir.join("data/shop.sqlite")).expect("ledger");
+    let mut statement = ledger
+        .prepare(
+            "SELECT member, occasion, text, status, reason, attempts FROM messages ORDER BY seq",
+        )
+        .expect("query");
+    let rows = statement
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+fn row(
+    member: &str,
+    occasion: &str,
+    text: &str,
+    status: &str,
+    reason: Option<&str>,
+    attempts: i64,
+) -> (String, String, String, String, Option<String>, i64) {
+    (
+        member.into(),
+        occasion.into(),
+        text.into(),
+        status.into(),
+        reason.map(Into::into),
+        attempts,
+    )
+}
+
+#[test]
+fn a_cap_of_two_an_opt_out_and_a_webhook_that_receives() {
+    let (url, received) = gateway(200);
+    let dir = workspace(&url);
+    let (code, out) = bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        messages(dir.path()),
+        vec![
+            row(
+                "M1",
+                "birthday",
+                "Happy birthday, Sara!",
+                "pending",
+                None,
+                0
+            ),
+            row(
+                "M1",
+                "expiring_soon",
+                "20 points expire on 2025-03-22.",
+                "pending",
+                None,
+                0
+            ),
+            row(
+                "M1",
+                "tier_changed",
+                "Welcome to gold, Sara.",
+                "suppressed",
+                Some("cap"),
+                0
+            ),
+            row(
+                "M2",
+                "birthday",
+                "Happy birthday, Reza!",
+                "suppressed",
+                Some("opt_out"),
+                0
+            ),
+            row(
+                "M2",
+                "expiring_soon",
+                "20 points expire on 2025-03-22.",
+                "suppressed",
+                Some("opt_out"),
+                0
+            ),
+            row(
+                "M2",
+                "tier_changed",
+                "Welcome to gold, Reza.",
+                "suppressed",
+                Some("opt_out"),
+                0
+            ),
+        ]
+    );
+    // Importing again queues nothing twice.
+    let (code, _) = bashgah(dir.path(), &["import", "shop", "events.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(messages(dir.path()).len(), 6);
+
+    let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
+    assert_eq!((code, out.as_str()), (0, "2 sent, 0 to retry, 0 failed\n"));
+    let bodies = received.lock().expect("lock").clone();
+    let texts: Vec<serde_json::Value> = bodies
+        .iter()
+        .map(|b| serde_json::from_str(b).expect("JSON payload"))
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert_eq!(texts[0]["member"], "M1");
+    assert_eq!(texts[0]["occasion"], "birthday");
+    assert_eq!(texts[0]["text"], "Happy birthday, Sara!");
+    assert_eq!(texts[1]["text"], "20 points expire on 2025-03-22.");
+    // Sent is sent: a second run sends nothing.
+    let (_, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 12:00"]);
+    assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
+    assert_eq!(received.lock().expect("lock").len(), 2);
+}
+
+#[test]
+fn a_failing_endpoint_is_retried_with_a_wait_and_every_attempt_is_recorded() {
+    let (url, received) = gateway(500);
+    let dir = workspace(&url);
+    bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
+    assert_eq!((code, out.as_str()), (1, "0 sent, 2 to retry, 0 failed\n"));
+    // Too early for the retry (the wait is 30 seconds): nothing is tried.
+    let (_, out) = bashgah(
+        dir.path(),
+        &["deliver", "shop", "--at", "2025-03-15 10:01:20"],
+    );
+    assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
+    let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:02"]);
+    assert_eq!((code, out.as_str()), (1, "0 sent, 0 to retry, 2 failed\n"));
+    assert_eq!(received.lock().expect("lock").len(), 4);
+    let m1: Vec<_> = messages(dir.path())
+        .into_iter()
+        .filter(|m| m.0 == "M1")
+        .collect();
+    assert_eq!(m1[0].3, "failed");
+    assert_eq!(m1[0].5, 2);
+    assert!(
+        m1[0].4.as_deref().unwrap_or("").ends_with("HTTP 500"),
+        "{:?}",
+        m1[0]
+    );
+    let ledger = rusqlite::Connection::open(dir.path().join("data/shop.sqlite")).expect("ledger");
+    let attempts: Vec<(String, bool)> = ledger
+        .prepare("SELECT at, ok FROM delivery_attempts ORDER BY seq")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(
+        attempts,
+        vec![
+            ("2025-03-15T10:01:00Z".to_owned(), false),
+            ("2025-03-15T10:01:00Z".to_owned(), false),
+            ("2025-03-15T10:02:00Z".to_owned(), false),
+            ("2025-03-15T10:02:00Z".to_owned(), false),
+        ]
+    );
+}
