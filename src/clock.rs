@@ -27,7 +27,9 @@ pub fn advance(
     to: DateTime<Utc>,
 ) -> Result<AdvanceReport, LedgerError> {
     let mut report = AdvanceReport::default();
-    for id in ledger.members_with_something_due(greets(policy) || watches_inactivity(policy))? {
+    for id in ledger.members_with_something_due(
+        greets(policy) || watches_inactivity(policy) || !policy.club.campaigns.is_empty(),
+    )? {
         let Some(mut member) = ledger.member_state(&id, to, false)? else {
             continue;
         };
@@ -37,6 +39,7 @@ pub fn advance(
         if watches_inactivity(policy) {
             tell_inactive(ledger, policy, &member, to)?;
         }
+        tell_early_access(ledger, policy, &member, to)?;
         ledger.save_member(&member, false)?;
     }
     ledger.set_clock(to)?;
@@ -87,6 +90,40 @@ fn watches_inactivity(policy: &Policy) -> bool {
         .messages
         .as_ref()
         .is_some_and(|m| m.inactive_after.is_some() && m.templates.inactive.is_some())
+}
+
+/// Tells early-access members that a campaign has opened for them, once, while it is
+/// open to them but not yet to everyone.
+fn tell_early_access(
+    ledger: &Ledger,
+    policy: &Policy,
+    member: &MemberState,
+    to: DateTime<Utc>,
+) -> Result<(), LedgerError> {
+    for (index, campaign) in policy.club.campaigns.iter().enumerate() {
+        let window = &policy.campaigns[index];
+        if window.early_start >= window.start
+            || to < window.early_start
+            || to >= window.start
+            || !crate::engine::campaigns::early(policy, index, member)
+        {
+            continue;
+        }
+        let occasion = crate::messaging::Occasion::new(
+            "early_access",
+            format!("early:{}:{}", campaign.id, member.id),
+            window.early_start.max(to.min(window.start)),
+        )
+        .with(
+            "campaign",
+            crate::messaging::Value::Text(
+                campaign.name.clone().unwrap_or_else(|| campaign.id.clone()),
+            ),
+        )
+        .with("date", crate::messaging::Value::Date(window.start));
+        ledger.emit(policy, member, &occasion)?;
+    }
+    Ok(())
 }
 
 /// Tells a member whose last purchase is `inactive_after` old, once per lapse.

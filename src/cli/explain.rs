@@ -229,6 +229,9 @@ fn render(
                 });
                 let what = match trace.status {
                     RuleStatus::Disabled => "disabled".to_owned(),
+                    RuleStatus::CampaignClosed => {
+                        "not run: its campaign is not open to this member now".to_owned()
+                    }
                     RuleStatus::NotForThisEventType => {
                         format!("does not run for {} events", event.kind)
                     }

@@ -24,6 +24,9 @@ pub struct MemberReport {
     lots: Vec<Lot>,
     /// Unspent points by the date they expire, soonest first.
     expiring: Vec<Expiring>,
+    /// Progress in the club's challenges, latest period first.
+    challenges: Vec<crate::ledger::ChallengeProgress>,
+    badges: Vec<String>,
     statement: Vec<StatementLine>,
 }
 
@@ -45,6 +48,8 @@ pub struct MemberView {
     pub tier_changes: Vec<crate::ledger::TierChange>,
     pub balances: Balances,
     pub lots: Vec<Lot>,
+    pub challenges: Vec<crate::ledger::ChallengeProgress>,
+    pub badges: Vec<String>,
     pub statement: Vec<StatementLine>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
@@ -81,6 +86,8 @@ impl MemberView {
             tier_changes: ledger.tier_changes(id)?,
             balances: ledger.balances(id, at)?,
             lots: ledger.open_lots(id)?,
+            challenges: ledger.challenge_progress(id)?,
+            badges: ledger.badges(id)?,
             statement: ledger.statement(id)?,
             summary,
             at,
@@ -102,6 +109,8 @@ pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
         tier_changes: view.tier_changes,
         balances: view.balances,
         expiring,
+        challenges: view.challenges,
+        badges: view.badges,
         lots: view.lots,
         statement: view.statement,
     }

@@ -58,9 +58,12 @@ pub struct ClubDefinition {
     /// periods, and gets benefits while the commitment is kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deals: Vec<DealDefinition>,
-    /// Campaigns. Reserved for a later version.
+    /// Campaigns: rules that award only inside a date window, for a segment, under a budget.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub campaigns: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub campaigns: Vec<super::campaigns::CampaignDefinition>,
+    /// Challenges: a goal within a period (five purchases in a month) for a bonus and a badge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<super::campaigns::ChallengeDefinition>,
     /// Messages to members: templates per occasion and language, channels, consent, quiet
     /// hours and a daily cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,7 @@
 //! What a club is: the typed form of `club.yaml`, how it is read with every problem
 //! positioned, and the JSON Schema that editors use to check it as the user types.
 
+mod campaigns;
 mod definition;
 mod keys;
 mod load;
@@ -9,6 +10,7 @@ mod span;
 mod validate;
 pub mod yaml_tree;
 
+pub use campaigns::*;
 pub use definition::*;
 pub use load::{load_club_file, ClubFile};
 pub use messaging::*;

@@ -146,12 +146,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     validate_rewards(file, &mut out);
     validate_deals(file, &mut out);
     validate_messages(file, &mut out);
-    if !club.campaigns.is_empty() {
-        out.push(file.warning_at_key(
-            "campaigns",
-            "`campaigns` are not applied by this version of bashgah",
-        ));
-    }
+    validate_campaigns(file, &mut out);
     out
 }
 
@@ -550,6 +545,121 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                     out.push(diagnostic);
                 }
             }
+        }
+    }
+}
+
+fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let club = &file.definition;
+    let rules: Vec<&str> = club.rules.iter().map(|r| r.id.as_str()).collect();
+    let tiers: Vec<&str> = club.tiers.iter().map(|t| t.id.as_str()).collect();
+    let types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
+    let unknown =
+        |what: &str, name: &str, known: &[&str], path: &[super::yaml_tree::PathSegment]| {
+            let diagnostic = file.error_at(path, format!("no {what} `{name}` in this club"));
+            match did_you_mean(name, known.iter().copied()) {
+                Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+                None => diagnostic.with_help(format!("{what}s: {}", known.join(", "))),
+            }
+        };
+    let mut ids = HashSet::new();
+    let mut owner: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (i, campaign) in club.campaigns.iter().enumerate() {
+        let at = |key: &'static str| vec![Key("campaigns"), Index(i), Key(key)];
+        if !ids.insert(campaign.id.as_str()) {
+            out.push(file.error_at(
+                &at("id"),
+                format!("campaign `{}` is defined twice", campaign.id),
+            ));
+        }
+        for (j, rule) in campaign.rules.iter().enumerate() {
+            let path = [Key("campaigns"), Index(i), Key("rules"), Index(j)];
+            if !rules.contains(&rule.as_str()) {
+                out.push(unknown("rule", rule, &rules, &path));
+            } else if let Some(other) = owner.insert(rule, &campaign.id) {
+                out.push(file.error_at(
+                    &path,
+                    format!("rule `{rule}` is already in campaign `{other}`"),
+                ));
+            }
+        }
+        if let Some(segment) = &campaign.segment {
+            for (j, tier) in segment.tiers.iter().enumerate() {
+                if !tiers.contains(&tier.as_str()) {
+                    out.push(unknown(
+                        "tier",
+                        tier,
+                        &tiers,
+                        &[
+                            Key("campaigns"),
+                            Index(i),
+                            Key("segment"),
+                            Key("tiers"),
+                            Index(j),
+                        ],
+                    ));
+                }
+            }
+            for (j, kind) in segment.member_types.iter().enumerate() {
+                if !types.contains(&kind.as_str()) {
+                    out.push(unknown(
+                        "member type",
+                        kind,
+                        &types,
+                        &[
+                            Key("campaigns"),
+                            Index(i),
+                            Key("segment"),
+                            Key("member_types"),
+                            Index(j),
+                        ],
+                    ));
+                }
+            }
+        }
+        if let Some(early) = &campaign.early_access {
+            for (j, tier) in early.tiers.iter().enumerate() {
+                if !tiers.contains(&tier.as_str()) {
+                    out.push(unknown(
+                        "tier",
+                        tier,
+                        &tiers,
+                        &[
+                            Key("campaigns"),
+                            Index(i),
+                            Key("early_access"),
+                            Key("tiers"),
+                            Index(j),
+                        ],
+                    ));
+                }
+            }
+        }
+        if let Some(budget) = &campaign.budget {
+            if budget.money.is_some() && club.credit.is_none() {
+                out.push(
+                    file.error_at(&[Key("campaigns"), Index(i), Key("budget"), Key("money")], "a budget in money needs `credit.rate`, what a point is worth")
+                        .with_help("add `credit: {rate: 1000}` (1 point = 1,000), or give the budget in `points`"),
+                );
+            }
+        }
+    }
+    let mut ids = HashSet::new();
+    for (i, challenge) in club.challenges.iter().enumerate() {
+        if !ids.insert(challenge.id.as_str()) {
+            out.push(file.error_at(
+                &[Key("challenges"), Index(i), Key("id")],
+                format!("challenge `{}` is defined twice", challenge.id),
+            ));
+        }
+        if challenge.goal.purchases.is_none() && challenge.goal.spend.is_none() {
+            out.push(
+                file.error_at(
+                    &[Key("challenges"), Index(i), Key("goal")],
+                    format!("challenge `{}` has no goal", challenge.id),
+                )
+                .with_help("give `purchases: 5` and/or `spend: 1000000`"),
+            );
         }
     }
 }

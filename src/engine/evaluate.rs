@@ -162,6 +162,19 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             outcome.trace.push(trace);
             continue;
         };
+        if let Some(campaign) = policy.campaign_of(&definition.id) {
+            if !super::campaigns::is_open(
+                policy,
+                campaign,
+                input.member,
+                &Dynamic::from(member_dyn.clone()),
+                event.time,
+            )? {
+                trace.status = RuleStatus::CampaignClosed;
+                outcome.trace.push(trace);
+                continue;
+            }
+        }
         let call = || {
             policy.engine.timed(|engine| {
                 let mut scope = Scope::new();

@@ -3,6 +3,7 @@
 //! Nothing here reads files, the clock or the database. That is what lets a live import,
 //! a dry run and a policy test share this code and get the same answer.
 
+pub mod campaigns;
 pub mod deals;
 mod evaluate;
 mod event;

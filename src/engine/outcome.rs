@@ -83,6 +83,8 @@ pub enum RuleStatus {
     /// The rule's `events` do not include this event's type.
     NotForThisEventType,
     Disabled,
+    /// The rule belongs to a campaign that is not open to this member now.
+    CampaignClosed,
 }
 
 /// The effects of an event, ready for the ledger to apply.

@@ -341,8 +341,10 @@ fn apply_one(
         let next = crate::engine::tiers::next_review(policy, event.time);
         cached.state.tier_valid_until = Some(crate::engine::tiers::next_review(policy, next));
     }
+    ledger.apply_budgets(policy, event, &mut outcome)?;
     ledger.apply_event(event, &fingerprint, &outcome, &mut cached.state)?;
     enroll(ledger, policy, event, &mut cached.state)?;
+    ledger.progress_challenges(policy, event, &mut cached.state)?;
     if cached.is_new && !cached.changed {
         let occasion = crate::messaging::Occasion::new(
             "enrolled",

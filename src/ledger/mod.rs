@@ -5,6 +5,7 @@
 //! same transaction. Every entry names its event, rule and policy version, and every
 //! policy version is stored with the text of its files, so any point can be explained.
 
+mod campaigns;
 mod deals;
 mod expiry;
 mod lots;
@@ -16,6 +17,7 @@ mod statement;
 mod store;
 mod tiers;
 
+pub use campaigns::{budget_points, CampaignCost, ChallengeProgress};
 pub use deals::Checkpoint;
 pub use expiry::{AdvanceReport, Notice};
 pub use lots::{Balances, Lot, LotTotals, Take, UseKind};

@@ -56,6 +56,36 @@ impl Policy {
         };
         // A script that did not compile defines no functions: binding rules to it
         // would only repeat that problem.
+        let segment_scripts: Vec<Option<usize>> = if scripts_compiled {
+            club_file
+                .definition
+                .campaigns
+                .iter()
+                .enumerate()
+                .map(|(i, campaign)| {
+                    let name = campaign.segment.as_ref()?.function.as_ref()?;
+                    let path = [
+                        PathSegment::Key("campaigns"),
+                        PathSegment::Index(i),
+                        PathSegment::Key("segment"),
+                        PathSegment::Key("function"),
+                    ];
+                    let what = format!("campaign `{}`", campaign.id);
+                    bind_function(
+                        &club_file,
+                        &scripts,
+                        name,
+                        &path,
+                        &what,
+                        "member",
+                        &mut problems,
+                    )
+                    .map(|(script, _)| script)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let (rules, tier_function, deal_targets) = if scripts_compiled {
             let rules = bind_rules(&club_file, &scripts, &mut problems);
             let tier_function = club_file
@@ -113,6 +143,7 @@ impl Policy {
             .timezone
             .parse()
             .map_err(|_| vec![Diagnostic::error("unknown timezone").in_file(&club_path)])?;
+        let campaigns = compile_campaigns(&club_file, zone, &segment_scripts)?;
         let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"));
         let policy = Policy {
             id: content_hash(&files),
@@ -125,6 +156,7 @@ impl Policy {
             tier_function,
             deal_targets,
             uses_member_stats,
+            campaigns,
             engine: Arc::clone(engine),
         };
         Ok((policy, warnings))
@@ -316,6 +348,68 @@ fn bind_function(
             ));
             None
         }
+    }
+}
+
+/// Each campaign's dates as instants in the club's zone: the window is `[from, to + 1 day)`.
+fn compile_campaigns(
+    club: &ClubFile,
+    zone: Tz,
+    segment_scripts: &[Option<usize>],
+) -> Result<Vec<super::CompiledCampaign>, Vec<Diagnostic>> {
+    let calendar = club.definition.calendar;
+    let mut problems = Vec::new();
+    let mut compiled = Vec::new();
+    for (i, campaign) in club.definition.campaigns.iter().enumerate() {
+        let day = |key: &'static str, text: &str| {
+            crate::time::parse_event_time(text, calendar, zone).map_err(|message| {
+                Box::new(club.error_at(
+                    &[
+                        PathSegment::Key("campaigns"),
+                        PathSegment::Index(i),
+                        PathSegment::Key(key),
+                    ],
+                    format!("campaign `{}`: {message}", campaign.id),
+                ))
+            })
+        };
+        match (day("from", &campaign.from), day("to", &campaign.to)) {
+            (Ok(start), Ok(last)) => {
+                // The start of the day after `to`, in the club's zone (a day is not always
+                // 24 hours where clocks change).
+                let next_day = last.with_timezone(&zone).date_naive() + chrono::Days::new(1);
+                let end = next_day
+                    .and_hms_opt(0, 0, 0)
+                    .and_then(|midnight| crate::time::local_to_utc(midnight, zone).ok())
+                    .unwrap_or(last + chrono::Duration::days(1));
+                if end <= start {
+                    problems.push(club.error_at(
+                        &[
+                            PathSegment::Key("campaigns"),
+                            PathSegment::Index(i),
+                            PathSegment::Key("to"),
+                        ],
+                        format!("campaign `{}` ends before it starts", campaign.id),
+                    ));
+                }
+                let early = campaign
+                    .early_access
+                    .as_ref()
+                    .map_or(0, |e| i64::from(e.days));
+                compiled.push(super::CompiledCampaign {
+                    start,
+                    end,
+                    early_start: start - chrono::Duration::days(early),
+                    segment_script: segment_scripts.get(i).copied().flatten(),
+                });
+            }
+            (from, to) => problems.extend(from.err().into_iter().chain(to.err()).map(|b| *b)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(compiled)
+    } else {
+        Err(problems)
     }
 }
 

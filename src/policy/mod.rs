@@ -10,4 +10,4 @@ mod snapshot;
 
 pub use load::discover_clubs;
 pub use script_engine::{error_message, ScriptEngine, ScriptLimits};
-pub use snapshot::{CompiledRule, Policy, PolicyFile, Script};
+pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};

@@ -53,13 +53,36 @@ pub struct Policy {
     pub deal_targets: Vec<usize>,
     /// Whether any script reads `member.stats`; if not, the ledger skips computing them.
     pub uses_member_stats: bool,
+    /// Each campaign's window and segment function, in `club.campaigns` order.
+    pub campaigns: Vec<CompiledCampaign>,
     pub engine: Arc<ScriptEngine>,
+}
+
+/// A campaign's dates as instants, and its segment function.
+#[derive(Debug, Clone)]
+pub struct CompiledCampaign {
+    /// The public start (the first day's start, club time).
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// The end: the start of the day after `to`.
+    pub end: chrono::DateTime<chrono::Utc>,
+    /// The start for early-access members (`start` when none).
+    pub early_start: chrono::DateTime<chrono::Utc>,
+    /// The script holding `segment.function`.
+    pub segment_script: Option<usize>,
 }
 
 impl Policy {
     /// Whether any points can expire (club-wide or per rule), so that the clock has work.
     pub fn has_expiry(&self) -> bool {
         self.club.points.expiry.is_some() || self.club.rules.iter().any(|r| r.expiry.is_some())
+    }
+
+    /// The campaign a rule belongs to, if any.
+    pub fn campaign_of(&self, rule: &str) -> Option<usize> {
+        self.club
+            .campaigns
+            .iter()
+            .position(|c| c.rules.iter().any(|r| r == rule))
     }
 
     /// The first 12 hex digits of the id: enough to tell versions apart on screen.

@@ -191,6 +191,8 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
   },
   "lots": [],
   "expiring": [],
+  "challenges": [],
+  "badges": [],
   "statement": []
 }
 "#,
