@@ -113,10 +113,24 @@ fn rebuild(
         .join(format!("bashgah-policy-{version}"))
         .join(&current.club.id);
     std::fs::create_dir_all(&dir)?;
+    // The plugins the version imported were stored with it, as `plugins/...`: they go
+    // beside the club, and the rebuilt policy imports them from there.
+    let plugins = dir.with_file_name("plugins");
     for (name, text) in files {
-        std::fs::write(dir.join(name), text)?;
+        let path = match name.strip_prefix("plugins/") {
+            Some(inner) => plugins.join(inner),
+            None => dir.join(&name),
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
     }
-    Policy::load(&dir, &Arc::clone(&workspace.engine))
+    let engine = Arc::new(crate::policy::ScriptEngine::new(
+        workspace.engine.limits().clone(),
+        plugins.is_dir().then_some(plugins.as_path()),
+    ));
+    Policy::load(&dir, &engine)
         .map(|(policy, _)| policy)
         .map_err(|problems| {
             CommandError(format!(

@@ -11,12 +11,14 @@ use crate::testing::run_club;
 
 pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, CommandError> {
     let clubs = if clubs.is_empty() {
-        discover_clubs(&workspace.policies).map_err(|e| {
+        let mut all = discover_clubs(&workspace.policies).map_err(|e| {
             CommandError(format!(
                 "error: cannot read `{}`: {e}\n",
                 workspace.policies.display()
             ))
-        })?
+        })?;
+        all.extend(plugin_test_clubs(workspace));
+        all
     } else {
         clubs.to_vec()
     };
@@ -69,4 +71,16 @@ pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, Command
     }
     println!("{passed} passed, {failed} failed");
     Ok(code)
+}
+
+/// The test clubs plugins carry: `plugins/<name>/tests/<name>/`.
+fn plugin_test_clubs(workspace: &Workspace) -> Vec<PathBuf> {
+    let Some(dir) = workspace.engine.plugins() else {
+        return Vec::new();
+    };
+    crate::policy::plugins::discover(dir)
+        .into_iter()
+        .map(|plugin| plugin.path.join("tests").join(&plugin.name))
+        .filter(|club| club.join("club.yaml").is_file())
+        .collect()
 }

@@ -64,6 +64,13 @@ pub struct ClubDefinition {
     /// Challenges: a goal within a period (five purchases in a month) for a bonus and a badge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub challenges: Vec<super::campaigns::ChallengeDefinition>,
+    /// Settings of the plugins the club's scripts import, checked against each plugin's
+    /// manifest: `plugins: {referral: {bonus: 500}}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plugins: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// What `bashgah report` uses from the club's scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<ReportSettings>,
     /// Messages to members: templates per occasion and language, channels, consent, quiet
     /// hours and a daily cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,4 +584,14 @@ mod tests {
             Decimal::from_str("0.3").unwrap()
         );
     }
+}
+
+/// What `bashgah report` uses from the club's scripts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// A function `fn name(member, now)` returning the member's segment (e.g. with the `rfm`
+    /// plugin); the report counts members per segment and lists those at risk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
 }

@@ -63,7 +63,10 @@ pub fn is_open(
         .engine
         .timed(|engine| {
             engine.call_fn_with_options::<Dynamic>(
-                CallFnOptions::new().eval_ast(false).rewind_scope(false),
+                CallFnOptions::new()
+                    .eval_ast(false)
+                    .rewind_scope(false)
+                    .with_tag(policy.plugin_settings.clone()),
                 &mut Scope::new(),
                 &policy.scripts[script].ast,
                 function,

@@ -117,7 +117,9 @@ pub fn target_met(
     );
     let result = policy.engine.timed(|engine| {
         engine.call_fn_with_options::<Dynamic>(
-            CallFnOptions::new().rewind_scope(false),
+            CallFnOptions::new()
+                .rewind_scope(false)
+                .with_tag(policy.plugin_settings.clone()),
             &mut Scope::new(),
             &policy.scripts[script].ast,
             &deal.target,

@@ -105,6 +105,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         policy_version: policy.id.clone(),
         when_spent: policy.club.points.when_spent,
         awards: Vec::new(),
+        for_others: Vec::new(),
         trace: Vec::new(),
     };
     if event.kind == EventType::Return {
@@ -179,7 +180,10 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             policy.engine.timed(|engine| {
                 let mut scope = Scope::new();
                 engine.call_fn_with_options::<Dynamic>(
-                    CallFnOptions::new().eval_ast(true).rewind_scope(false),
+                    CallFnOptions::new()
+                        .eval_ast(true)
+                        .rewind_scope(false)
+                        .with_tag(policy.plugin_settings.clone()),
                     &mut scope,
                     &script.ast,
                     &definition.function,
@@ -202,7 +206,26 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let raw_awards = interpret(&value, default_reason)
             .map_err(|what| returned_wrong_type(policy, rule, &what))?;
         let settings = &policy.club.points;
-        for (raw, mut reason) in raw_awards {
+        for (raw, mut reason, to) in raw_awards {
+            if let Some(to) = to {
+                let settings = &policy.club.points;
+                let points = settings.rounding.apply(raw, settings.precision);
+                trace.points += points;
+                if points > Decimal::ZERO && to != event.member {
+                    outcome.for_others.push((
+                        to,
+                        Award {
+                            rule: definition.id.clone(),
+                            points,
+                            reason,
+                            policy_version: policy.id.clone(),
+                            kind: EntryKind::Earn,
+                            lot: Some(lot_terms(policy, Some(definition), event.time)),
+                        },
+                    ));
+                }
+                continue;
+            }
             // The member's tier multiplies what rules award (not what they take).
             let raw = match tier_multiplier {
                 Some((multiplier, tier)) if raw.is_sign_positive() => {
@@ -297,14 +320,17 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     Ok(())
 }
 
+/// (raw points, reason, the other member they go to).
+type RawAward = (Decimal, String, Option<String>);
+
 /// Reads what a rule function returned: nothing, a number, `award(points, reason)`, or an
 /// array of those. Returns (raw points, reason) pairs, or the name of the wrong type.
-fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<(Decimal, String)>, String> {
+fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, String> {
     if value.is_unit() {
         return Ok(Vec::new());
     }
     if let Some(points) = as_decimal(value) {
-        return Ok(vec![(points, default_reason.to_owned())]);
+        return Ok(vec![(points, default_reason.to_owned(), None)]);
     }
     if let Some(map) = value.read_lock::<rhai::Map>() {
         let points = map
@@ -318,7 +344,17 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<(Decimal, Stri
                     .map(|s| s.to_string())
             })
             .unwrap_or_else(|| default_reason.to_owned());
-        return Ok(vec![(points, reason)]);
+        // `to`: the points go to another member (a referrer), not the event's.
+        let to = match map.get("to") {
+            None => None,
+            Some(to) if to.is_unit() => None,
+            Some(to) => Some(
+                to.read_lock::<rhai::ImmutableString>()
+                    .map(|s| s.to_string())
+                    .ok_or("a map whose `to` is not a member id")?,
+            ),
+        };
+        return Ok(vec![(points, reason, to)]);
     }
     if let Some(items) = value.read_lock::<rhai::Array>() {
         let mut all = Vec::new();

@@ -94,6 +94,9 @@ pub struct Outcome {
     /// How the ledger records points taken that were already spent.
     pub when_spent: crate::club::WhenSpent,
     pub awards: Vec<Award>,
+    /// Points the event gives to *other* members (a referrer's bonus), by member id.
+    /// Each is written as an event of its own for that member.
+    pub for_others: Vec<(String, Award)>,
     pub trace: Vec<RuleTrace>,
 }
 

@@ -233,6 +233,40 @@ struct BatchMember {
 }
 
 impl BatchMembers {
+    /// The member, from this batch or the ledger, or new (with the club's first member
+    /// type) if the ledger has never seen them.
+    fn load(
+        &mut self,
+        ledger: &Ledger,
+        policy: &Policy,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<&mut BatchMember, LedgerError> {
+        if !self.members.contains_key(id) {
+            let (state, is_new) = match ledger.member_state(id, at, false)? {
+                Some(member) => (member, false),
+                None => {
+                    let default_type = policy
+                        .club
+                        .member_types
+                        .first()
+                        .map_or("individual", |t| t.id.as_str());
+                    let joined = at.with_timezone(&policy.zone).date_naive();
+                    (MemberState::new(id, default_type, joined), true)
+                }
+            };
+            let loaded = BatchMember {
+                state,
+                is_new,
+                changed: false,
+            };
+            self.members.insert(id.to_owned(), loaded);
+        }
+        self.members
+            .get_mut(id)
+            .ok_or_else(|| LedgerError::corrupt("a member just loaded is missing"))
+    }
+
     fn save(&mut self, ledger: &Ledger) -> Result<(), LedgerError> {
         for member in self.members.values().filter(|m| m.changed) {
             ledger.save_member(&member.state, member.is_new)?;
@@ -268,29 +302,7 @@ fn apply_one(
             Disposition::Conflict
         });
     }
-    if !members.members.contains_key(&event.member) {
-        let (state, is_new) = match ledger.member_state(&event.member, event.time, false)? {
-            Some(member) => (member, false),
-            None => {
-                let default_type = policy
-                    .club
-                    .member_types
-                    .first()
-                    .map_or("individual", |t| t.id.as_str());
-                let joined = event.time.with_timezone(&policy.zone).date_naive();
-                (MemberState::new(&event.member, default_type, joined), true)
-            }
-        };
-        let loaded = BatchMember {
-            state,
-            is_new,
-            changed: false,
-        };
-        members.members.insert(event.member.clone(), loaded);
-    }
-    let Some(cached) = members.members.get_mut(&event.member) else {
-        unreachable!("the member was just inserted");
-    };
+    let cached = members.load(ledger, policy, &event.member, event.time)?;
     if !cached.is_new {
         // What fell due before this event (greetings, reviews, expiry) happens first.
         let mut due = crate::ledger::AdvanceReport::default();
@@ -357,9 +369,47 @@ fn apply_one(
         reply(ledger, policy, event)?;
     }
     cached.changed = true;
+    for (to, award) in std::mem::take(&mut outcome.for_others) {
+        give_to_other(ledger, policy, event, &to, award, members)?;
+    }
     Ok(Disposition::Applied {
         points: outcome.total_points(),
     })
+}
+
+/// Points an event gives another member (a referrer's bonus): an event of that member's
+/// own, `<event>:to:<member>`, so that their statement says where the points came from.
+fn give_to_other(
+    ledger: &Ledger,
+    policy: &Policy,
+    event: &Event,
+    to: &str,
+    award: crate::engine::Award,
+    members: &mut BatchMembers,
+) -> Result<(), LedgerError> {
+    let target = members.load(ledger, policy, to, event.time)?;
+    let attributes = std::collections::BTreeMap::from([
+        ("from_event".to_owned(), event.id.clone()),
+        ("from_member".to_owned(), event.member.clone()),
+    ]);
+    let gift = Event::manual(
+        &format!("{}:to:{to}", event.id),
+        to,
+        EventType::Custom,
+        Decimal::ZERO,
+        event.time,
+        attributes,
+    );
+    let outcome = crate::engine::Outcome {
+        policy_version: policy.id.clone(),
+        when_spent: policy.club.points.when_spent,
+        awards: vec![award],
+        for_others: Vec::new(),
+        trace: Vec::new(),
+    };
+    ledger.apply_event(&gift, &gift.fingerprint(), &outcome, &mut target.state)?;
+    target.changed = true;
+    Ok(())
 }
 
 /// The tier `member` moves up to with this event, and why; `None` if no move up.

@@ -286,6 +286,7 @@ impl Ledger {
                         kind: EntryKind::Earn,
                         lot: Some(crate::engine::lot_terms(policy, None, event.time)),
                     }],
+                    for_others: Vec::new(),
                     trace: Vec::new(),
                 };
                 self.apply_event(&bonus, &bonus.fingerprint(), &outcome, member)?;

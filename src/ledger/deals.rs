@@ -310,6 +310,7 @@ impl Ledger {
                 kind,
                 lot,
             }],
+            for_others: Vec::new(),
             trace: Vec::new(),
         };
         self.apply_event(&event, &event.fingerprint(), &outcome, member)

@@ -120,6 +120,7 @@ impl Ledger {
                 kind: EntryKind::Adjust,
                 lot,
             }],
+            for_others: Vec::new(),
             trace: Vec::new(),
         };
         self.record_policy(policy)?;
@@ -194,6 +195,7 @@ impl Ledger {
                 kind: EntryKind::TransferOut,
                 lot: None,
             }],
+            for_others: Vec::new(),
             trace: Vec::new(),
         };
         self.apply_event(&event, &event.fingerprint(), &out, &mut giver)?;

@@ -135,6 +135,7 @@ impl Ledger {
                 kind: EntryKind::Redeem,
                 lot: None,
             }],
+            for_others: Vec::new(),
             trace: Vec::new(),
         };
         self.record_policy(policy)?;
@@ -339,6 +340,7 @@ impl Ledger {
                 kind: EntryKind::Convert,
                 lot: None,
             }],
+            for_others: Vec::new(),
             trace: Vec::new(),
         };
         self.record_policy(policy)?;

@@ -454,18 +454,6 @@ impl Ledger {
             policy_version: &award.policy_version,
             when_spent,
         };
-        if award.points.is_zero() {
-            // An entry that records why nothing was given (a campaign over budget).
-            self.insert_entry(
-                &member.id,
-                &context,
-                &award.rule,
-                award.points,
-                &award.reason,
-                award.kind,
-            )?;
-            return Ok(());
-        }
         if award.points.is_sign_positive() {
             let entry = self.insert_entry(
                 &member.id,
@@ -475,6 +463,10 @@ impl Ledger {
                 &award.reason,
                 award.kind,
             )?;
+            if award.points.is_zero() {
+                // An entry that records why nothing was given (a campaign over budget).
+                return Ok(());
+            }
             member.balance += award.points;
             let terms = award.lot.unwrap_or(LotTerms {
                 pending_until: event.time,

@@ -86,6 +86,25 @@ impl Policy {
         } else {
             Vec::new()
         };
+        let segment_function = club_file
+            .definition
+            .reports
+            .as_ref()
+            .and_then(|r| r.segment.as_ref())
+            .filter(|_| scripts_compiled)
+            .and_then(|name| {
+                let path = [PathSegment::Key("reports"), PathSegment::Key("segment")];
+                bind_function(
+                    &club_file,
+                    &scripts,
+                    name,
+                    &path,
+                    "`reports.segment`",
+                    "member, now",
+                    &mut problems,
+                )
+                .map(|(script, _)| script)
+            });
         let (rules, tier_function, deal_targets) = if scripts_compiled {
             let rules = bind_rules(&club_file, &scripts, &mut problems);
             let tier_function = club_file
@@ -133,6 +152,16 @@ impl Policy {
         } else {
             (Vec::new(), None, Vec::new())
         };
+        let mut imports: Vec<String> = Vec::new();
+        for script in &scripts {
+            for name in super::plugins::imported(&script.source) {
+                if !imports.contains(&name) {
+                    imports.push(name);
+                }
+            }
+        }
+        let (plugin_settings, plugin_files) =
+            super::plugins::settings(&club_file, engine.plugins(), &imports, &mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
@@ -144,7 +173,9 @@ impl Policy {
             .parse()
             .map_err(|_| vec![Diagnostic::error("unknown timezone").in_file(&club_path)])?;
         let campaigns = compile_campaigns(&club_file, zone, &segment_scripts)?;
-        let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"));
+        let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"))
+            || plugin_files.iter().any(|f| f.text.contains(".stats"));
+        files.extend(plugin_files);
         let policy = Policy {
             id: content_hash(&files),
             club: club_file.definition,
@@ -157,6 +188,8 @@ impl Policy {
             deal_targets,
             uses_member_stats,
             campaigns,
+            segment_function,
+            plugin_settings,
             engine: Arc::clone(engine),
         };
         Ok((policy, warnings))

@@ -51,6 +51,7 @@ thread_local! {
 pub struct ScriptEngine {
     engine: Engine,
     limits: ScriptLimits,
+    plugins: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ScriptEngine {
@@ -89,13 +90,16 @@ impl ScriptEngine {
             let started = CALL_STARTED.with(Cell::get)?;
             (started.elapsed() > max_time).then(|| Dynamic::from("time limit"))
         });
-        match plugins {
-            Some(dir) => engine.set_module_resolver(FileModuleResolver::new_with_path(dir)),
-            None => engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new()),
-        };
+        engine.set_module_resolver(PluginResolver {
+            files: plugins.map(FileModuleResolver::new_with_path),
+        });
         register_helpers(&mut engine);
         crate::engine::script_values::register(&mut engine);
-        ScriptEngine { engine, limits }
+        ScriptEngine {
+            engine,
+            limits,
+            plugins: plugins.map(Path::to_path_buf),
+        }
     }
 
     pub fn engine(&self) -> &Engine {
@@ -106,12 +110,66 @@ impl ScriptEngine {
         &self.limits
     }
 
+    /// The plugins folder `import` resolves in, if any.
+    pub fn plugins(&self) -> Option<&Path> {
+        self.plugins.as_deref()
+    }
+
     /// Runs `call` with the wall-time limit armed for this thread.
     pub fn timed<T>(&self, call: impl FnOnce(&Engine) -> T) -> T {
         CALL_STARTED.with(|c| c.set(Some(Instant::now())));
         let result = call(&self.engine);
         CALL_STARTED.with(|c| c.set(None));
         result
+    }
+}
+
+/// Resolves `import "name"` to a plugin, and to nothing else: the name must be a plain
+/// name (letters, digits, `_`), found as `plugins/<name>.rhai` or, for a plugin with a
+/// manifest, `plugins/<name>/<name>.rhai`. Paths (`../x`, `/etc/x`, `a/b`) are refused, so
+/// a script can never read a file outside the plugins folder.
+struct PluginResolver {
+    files: Option<FileModuleResolver>,
+}
+
+/// Whether `name` is a plain plugin name.
+pub fn is_plugin_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl rhai::ModuleResolver for PluginResolver {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        source: Option<&str>,
+        path: &str,
+        pos: rhai::Position,
+    ) -> Result<rhai::Shared<rhai::Module>, Box<EvalAltResult>> {
+        if !is_plugin_name(path) {
+            return Err(EvalAltResult::ErrorRuntime(
+                format!(
+                    "`{path}` is not a plugin name: imports name a plugin in the plugins folder (letters, digits and `_`), never a path"
+                )
+                .into(),
+                pos,
+            )
+            .into());
+        }
+        let Some(files) = &self.files else {
+            return Err(EvalAltResult::ErrorModuleNotFound(path.to_owned(), pos).into());
+        };
+        let folder = files.base_path().map(|base| base.join(path));
+        let inner = match folder {
+            Some(folder) if folder.join(format!("{path}.rhai")).is_file() => {
+                format!("{path}/{path}")
+            }
+            _ => path.to_owned(),
+        };
+        files.resolve(engine, source, &inner, pos)
     }
 }
 
@@ -133,6 +191,38 @@ fn register_helpers(engine: &mut Engine) {
     );
     engine.register_fn("decimal", |value: INT| Decimal::from(value));
     engine.register_fn("decimal", |value: Decimal| value);
+    // `settings("referral")`: the club's settings for a plugin (its manifest's defaults,
+    // overridden in club.yaml under `plugins:`). They travel with each call as its tag.
+    engine.register_fn(
+        "settings",
+        |context: rhai::NativeCallContext, plugin: &str| -> Result<Map, Box<EvalAltResult>> {
+            let all = context
+                .tag()
+                .and_then(|tag| tag.read_lock::<Map>().map(|m| m.clone()))
+                .unwrap_or_default();
+            match all.get(plugin) {
+                Some(settings) => Ok(settings
+                    .read_lock::<Map>()
+                    .map(|m| m.clone())
+                    .unwrap_or_default()),
+                None => Err(format!(
+                    "no settings for plugin `{plugin}`: it has no manifest in the plugins folder"
+                )
+                .into()),
+            }
+        },
+    );
+    // `days_between(a, b)`: whole days from one stored time (`event.time`,
+    // `member.stats.last_visit`) to another.
+    engine.register_fn(
+        "days_between",
+        |from: &str, to: &str| -> Result<INT, Box<EvalAltResult>> {
+            let parse = |text: &str| {
+                crate::time::from_stored(text).ok_or_else(|| format!("`{text}` is not a time"))
+            };
+            Ok((parse(to)? - parse(from)?).num_days())
+        },
+    );
 }
 
 fn award(points: Dynamic, reason: &str) -> Map {

@@ -55,6 +55,10 @@ pub struct Policy {
     pub uses_member_stats: bool,
     /// Each campaign's window and segment function, in `club.campaigns` order.
     pub campaigns: Vec<CompiledCampaign>,
+    /// The script holding `reports.segment`.
+    pub segment_function: Option<usize>,
+    /// What `settings("<plugin>")` returns, per plugin (shared: cloning it is cheap).
+    pub plugin_settings: rhai::Dynamic,
     pub engine: Arc<ScriptEngine>,
 }
 

@@ -6,6 +6,7 @@ mod diagnostics;
 mod explain;
 mod import;
 mod lifecycle;
+mod plugins;
 mod policy_tests;
 mod rewards;
 mod scripts;

@@ -60,6 +60,21 @@ fn every_shipped_club_passes_its_policy_tests() {
         !stdout.contains("uncovered rules"),
         "every rule of a shipped club is tested: {stdout}"
     );
+    // Every shipped plugin carries a test club, and `bashgah test` runs it.
+    let plugins = bashgah::policy::plugins::discover(&repo().join("plugins"));
+    assert!(plugins.len() >= 5, "{plugins:?}");
+    for plugin in &plugins {
+        assert!(plugin.manifest.is_some(), "{} has a manifest", plugin.name);
+        assert!(
+            stdout.contains(&format!("{}: ", plugin.name))
+                && stdout.contains(&format!(
+                    "plugins/{}/tests/{}/tests",
+                    plugin.name, plugin.name
+                )),
+            "the tests of plugin {} ran: {stdout}",
+            plugin.name
+        );
+    }
     for club in bashgah::policy::discover_clubs(&repo().join("policies")).unwrap() {
         assert!(
             club.join("tests").is_dir(),
