@@ -37,7 +37,7 @@ pub fn advance(
         // Only the clock tells members they have been away: before a member's own next
         // purchase (an import's catch-up) they are, by then, back.
         if watches_inactivity(policy) {
-            tell_inactive(ledger, policy, &member, to)?;
+            tell_inactive(ledger, policy, &mut member, to)?;
         }
         tell_early_access(ledger, policy, &member, to)?;
         ledger.save_member(&member, false)?;
@@ -85,11 +85,15 @@ fn greets(policy: &Policy) -> bool {
 
 /// Whether the club tells members who stopped buying.
 fn watches_inactivity(policy: &Policy) -> bool {
-    policy
-        .club
-        .messages
-        .as_ref()
-        .is_some_and(|m| m.inactive_after.is_some() && m.templates.inactive.is_some())
+    policy.club.messages.as_ref().is_some_and(|m| {
+        m.inactive_after.is_some()
+            && (m.templates.inactive.is_some()
+                || policy
+                    .club
+                    .rules
+                    .iter()
+                    .any(|r| r.enabled && r.events.contains(&EventType::Inactive)))
+    })
 }
 
 /// Tells early-access members that a campaign has opened for them, once, while it is
@@ -130,7 +134,7 @@ fn tell_early_access(
 fn tell_inactive(
     ledger: &Ledger,
     policy: &Policy,
-    member: &MemberState,
+    member: &mut MemberState,
     to: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     let Some(span) = policy.club.messages.as_ref().and_then(|m| m.inactive_after) else {
@@ -151,7 +155,7 @@ fn tell_inactive(
         due,
     )
     .with("days", crate::messaging::Value::Number(days.into()));
-    ledger.emit(policy, member, &occasion)?;
+    ledger.happen(policy, member, EventType::Inactive, occasion)?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub mod import;
 pub mod ledger;
 pub mod messaging;
 pub mod policy;
+pub mod report;
 pub mod serve;
 pub mod simulate;
 pub mod testing;

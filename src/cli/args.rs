@@ -163,6 +163,17 @@ pub enum Command {
         #[arg(long, default_value = "examples")]
         examples: PathBuf,
     },
+    /// How the club is doing: segments and members at risk, campaign cost against budget,
+    /// partner settlement, and messages sent, held back and failed.
+    Report {
+        club: String,
+        /// The time to report for, in the club's calendar (default: the ledger's clock).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Send the messages that are due (the outbox), through the club's channels; failed
     /// ones are retried at a later run, with a doubling wait.
     Deliver {

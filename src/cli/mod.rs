@@ -15,6 +15,7 @@ mod import;
 mod init;
 mod manual;
 mod member;
+mod report;
 mod serve;
 mod simulate;
 mod test;
@@ -126,6 +127,7 @@ pub fn run(cli: Cli) -> ExitCode {
             when,
         } => manual::convert(&workspace, &club, &member, &points, &when),
         Command::Demo { examples } => demo::run(&workspace, &examples),
+        Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
         Command::Key { name, clubs, admin } => serve::key(&name, &clubs, admin),

@@ -39,6 +39,23 @@ pub enum EventType {
     Enroll,
     /// A deal's checkpoint that gave or took points.
     Deal,
+    /// Lifecycle hooks: rules may award points on them (`events: [tier_changed]`), and the
+    /// club may send a message. A new member's first event.
+    Enrolled,
+    /// A member moved to another tier (`event.attributes.tier` names it).
+    #[serde(rename = "tier_changed")]
+    TierChanged,
+    /// Points about to expire (`event.attributes.points`, `event.attributes.date`).
+    #[serde(rename = "expiring_soon")]
+    ExpiringSoon,
+    /// A deal kept to its end (`event.attributes.deal`).
+    #[serde(rename = "deal_completed")]
+    DealCompleted,
+    /// A deal whose commitment was missed (`event.attributes.deal`).
+    #[serde(rename = "deal_failed")]
+    DealFailed,
+    /// No purchase for `messages.inactive_after` (`event.attributes.days`).
+    Inactive,
 }
 
 impl EventType {
@@ -60,6 +77,12 @@ impl EventType {
             EventType::Anniversary => "anniversary",
             EventType::Enroll => "enroll",
             EventType::Deal => "deal",
+            EventType::Enrolled => "enrolled",
+            EventType::TierChanged => "tier_changed",
+            EventType::ExpiringSoon => "expiring_soon",
+            EventType::DealCompleted => "deal_completed",
+            EventType::DealFailed => "deal_failed",
+            EventType::Inactive => "inactive",
         }
     }
 
@@ -78,6 +101,12 @@ impl EventType {
             "anniversary" => Some(EventType::Anniversary),
             "enroll" => Some(EventType::Enroll),
             "deal" => Some(EventType::Deal),
+            "enrolled" => Some(EventType::Enrolled),
+            "tier_changed" => Some(EventType::TierChanged),
+            "expiring_soon" => Some(EventType::ExpiringSoon),
+            "deal_completed" => Some(EventType::DealCompleted),
+            "deal_failed" => Some(EventType::DealFailed),
+            "inactive" => Some(EventType::Inactive),
             _ => None,
         }
     }
@@ -90,7 +119,23 @@ impl EventType {
     /// Whether earning rules may run for this type: what is imported, and the greetings
     /// the clock writes (birthdays, anniversaries).
     pub fn for_rules(self) -> bool {
-        self.importable() || matches!(self, EventType::Birthday | EventType::Anniversary)
+        self.importable() || self.is_occasion()
+    }
+
+    /// Birthdays, anniversaries and the lifecycle hooks: things that happen to a member
+    /// rather than things they do.
+    pub fn is_occasion(self) -> bool {
+        matches!(
+            self,
+            EventType::Birthday
+                | EventType::Anniversary
+                | EventType::Enrolled
+                | EventType::TierChanged
+                | EventType::ExpiringSoon
+                | EventType::DealCompleted
+                | EventType::DealFailed
+                | EventType::Inactive
+        )
     }
 }
 

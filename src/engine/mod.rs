@@ -10,7 +10,7 @@ mod event;
 mod lifecycle;
 mod member;
 mod outcome;
-pub(crate) mod script_values;
+pub mod script_values;
 pub mod tiers;
 
 pub use evaluate::{evaluate, evaluate_traced, EvalError, EvaluationInput, OriginalRecord};

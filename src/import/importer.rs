@@ -363,7 +363,7 @@ fn apply_one(
             format!("enrolled:{}", event.member),
             event.time,
         );
-        ledger.emit(policy, &cached.state, &occasion)?;
+        ledger.happen(policy, &mut cached.state, EventType::Enrolled, occasion)?;
     }
     if event.kind == EventType::Custom {
         reply(ledger, policy, event)?;

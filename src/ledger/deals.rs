@@ -244,17 +244,17 @@ impl Ledger {
             next.next_checkpoint = deals::period_end(policy, deal, end);
         }
         if next.state != DealState::Active {
-            let kind = if next.state == DealState::Completed {
-                "deal_completed"
+            let (kind, event_type) = if next.state == DealState::Completed {
+                ("deal_completed", crate::engine::EventType::DealCompleted)
             } else {
-                "deal_failed"
+                ("deal_failed", crate::engine::EventType::DealFailed)
             };
             let key = format!("{kind}:{}:{}", member.id, status.enrollment);
             let occasion = crate::messaging::Occasion::new(kind, key, end).with(
                 "deal",
                 crate::messaging::Value::Text(deal.name.clone().unwrap_or_else(|| deal.id.clone())),
             );
-            self.emit(policy, member, &occasion)?;
+            self.happen(policy, member, event_type, occasion)?;
         }
         self.connection()
             .prepare_cached(

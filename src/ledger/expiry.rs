@@ -179,7 +179,7 @@ impl Ledger {
     fn notify_expiring(
         &self,
         policy: &Policy,
-        member: &MemberState,
+        member: &mut MemberState,
         to: DateTime<Utc>,
     ) -> Result<u64> {
         let calendar = policy.club.calendar;
@@ -209,7 +209,12 @@ impl Ledger {
             let occasion = crate::messaging::Occasion::new("expiring_soon", key, to)
                 .with("points", crate::messaging::Value::Number(points))
                 .with("date", crate::messaging::Value::Date(expires));
-            self.emit(policy, member, &occasion)?;
+            self.happen(
+                policy,
+                member,
+                crate::engine::EventType::ExpiringSoon,
+                occasion,
+            )?;
         }
         Ok(added)
     }

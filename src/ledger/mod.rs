@@ -8,6 +8,7 @@
 mod campaigns;
 mod deals;
 mod expiry;
+mod hooks;
 mod lots;
 mod manual;
 mod migrations;

@@ -292,4 +292,32 @@ impl Ledger {
         }
         Ok(out)
     }
+
+    /// Each purchase made with a partner (attribute `partner`): the partner, the amount,
+    /// and the points its entries gave (returns included, as negative points).
+    pub fn partner_purchases(&self) -> Result<Vec<(String, Decimal, Decimal)>, LedgerError> {
+        let mut statement = self.connection().prepare(
+            "SELECT json_extract(e.attributes, '$.partner'), e.amount,
+                    (SELECT group_concat(l.points, ' ') FROM ledger l WHERE l.event = e.id)
+             FROM events e WHERE e.type = 'purchase' AND e.attributes IS NOT NULL
+               AND json_extract(e.attributes, '$.partner') IS NOT NULL ORDER BY e.seq",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (partner, amount, points) = row?;
+            let mut total = Decimal::ZERO;
+            for text in points.unwrap_or_default().split_whitespace() {
+                total += number(text)?;
+            }
+            out.push((partner, number(&amount)?, total));
+        }
+        Ok(out)
+    }
 }

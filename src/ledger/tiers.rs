@@ -108,7 +108,12 @@ impl Ledger {
         if let Some(tier) = new.filter(|_| had_tier || to.is_some_and(|i| i > 0)) {
             let occasion = crate::messaging::Occasion::new("tier_changed", id, at)
                 .with("tier", crate::messaging::Value::Text(tier));
-            self.emit(policy, member, &occasion)?;
+            self.happen(
+                policy,
+                member,
+                crate::engine::EventType::TierChanged,
+                occasion,
+            )?;
         }
         Ok(())
     }

@@ -1,0 +1,138 @@
+//! `bashgah report`: how a club is doing — members per segment and those at risk of
+//! lapsing, what each campaign cost against its budget, what each coalition partner
+//! issued (for settlement), and what became of the messages.
+//!
+//! Reading only: a report never writes to the ledger.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rhai::{CallFnOptions, Dynamic, Scope};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::ledger::{CampaignCost, Ledger, LedgerError, MessageCount};
+use crate::policy::Policy;
+
+/// Everything `bashgah report` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub club: String,
+    /// The time the report is for.
+    pub at: DateTime<Utc>,
+    pub members: usize,
+    /// Members per segment (`reports.segment`), or empty when the club has none.
+    pub segments: BTreeMap<String, usize>,
+    /// Members in the `at_risk` segment, by balance (largest first): who to win back.
+    pub at_risk: Vec<AtRisk>,
+    pub campaigns: Vec<CampaignCost>,
+    pub partners: Vec<PartnerSettlement>,
+    pub messages: Vec<MessageCount>,
+    /// Members whose segment could not be computed, with why.
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AtRisk {
+    pub member: String,
+    pub balance: Decimal,
+    pub last_visit: Option<DateTime<Utc>>,
+}
+
+/// What one partner's purchases earned: what the club settles with the partner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PartnerSettlement {
+    pub partner: String,
+    pub purchases: usize,
+    pub amount: Decimal,
+    pub points: Decimal,
+    /// The points' worth at `credit.rate`, when the club has one.
+    pub money: Option<Decimal>,
+}
+
+/// Builds the report as at `at`.
+pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Report, LedgerError> {
+    let members = ledger.member_balances()?;
+    let mut segments = BTreeMap::new();
+    let mut at_risk = Vec::new();
+    let mut failures = Vec::new();
+    if let Some(script) = policy.segment_function {
+        let name = policy
+            .club
+            .reports
+            .as_ref()
+            .and_then(|r| r.segment.clone())
+            .unwrap_or_default();
+        for (id, balance, _) in &members {
+            let Some(member) = ledger.member_state(id, at, true)? else {
+                continue;
+            };
+            let value = Dynamic::from(crate::engine::script_values::member_value(&member, policy));
+            let result = policy.engine.timed(|engine| {
+                engine.call_fn_with_options::<Dynamic>(
+                    CallFnOptions::new()
+                        .rewind_scope(false)
+                        .with_tag(policy.plugin_settings.clone()),
+                    &mut Scope::new(),
+                    &policy.scripts[script].ast,
+                    &name,
+                    (value, Dynamic::from(crate::time::stored(at))),
+                )
+            });
+            match result.map(|v| v.into_string()) {
+                Ok(Ok(segment)) => {
+                    if segment == "at_risk" {
+                        at_risk.push(AtRisk {
+                            member: id.clone(),
+                            balance: *balance,
+                            last_visit: member.stats.last_visit,
+                        });
+                    }
+                    *segments.entry(segment).or_insert(0) += 1;
+                }
+                Ok(Err(kind)) => failures.push(format!(
+                    "`{name}` returned a {kind} for `{id}`, not a segment name"
+                )),
+                Err(error) => failures.push(format!(
+                    "`{name}` failed for `{id}`: {}",
+                    crate::policy::error_message(&error)
+                )),
+            }
+        }
+        at_risk.sort_by(|a, b| b.balance.cmp(&a.balance).then(a.member.cmp(&b.member)));
+    }
+    Ok(Report {
+        club: policy.club.id.clone(),
+        at,
+        members: members.len(),
+        segments,
+        at_risk,
+        campaigns: ledger.campaign_costs(policy)?,
+        partners: partners(ledger, policy)?,
+        messages: ledger.message_counts()?,
+        failures,
+    })
+}
+
+fn partners(ledger: &Ledger, policy: &Policy) -> Result<Vec<PartnerSettlement>, LedgerError> {
+    let mut by_partner: BTreeMap<String, PartnerSettlement> = BTreeMap::new();
+    for (partner, amount, points) in ledger.partner_purchases()? {
+        let entry = by_partner
+            .entry(partner.clone())
+            .or_insert_with(|| PartnerSettlement {
+                partner,
+                ..PartnerSettlement::default()
+            });
+        entry.purchases += 1;
+        entry.amount += amount;
+        entry.points += points;
+    }
+    let rate = policy.club.credit.as_ref().map(|c| c.rate);
+    Ok(by_partner
+        .into_values()
+        .map(|mut p| {
+            p.money = rate.map(|r| p.points * r);
+            p
+        })
+        .collect())
+}
