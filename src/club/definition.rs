@@ -14,8 +14,8 @@ use crate::amount::Rounding;
 use crate::calendar::{CalendarKind, Period};
 use crate::engine::EventType;
 
-/// A customer club: who its members are, how they earn points, and (in later versions)
-/// its tiers, rewards, deals and campaigns.
+/// A customer club: who its members are, how they earn points, its tiers, rewards, deals,
+/// campaigns and challenges, and what it tells its members.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct ClubDefinition {
@@ -250,7 +250,7 @@ pub struct RewardDefinition {
     /// Member types that may redeem it; empty means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub member_types: Vec<String>,
-    /// Tiers that may redeem it; empty means all. (Tiers are applied in a later version.)
+    /// Tiers that may redeem it; empty means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<String>,
     /// First day it can be redeemed, in the club's calendar.
