@@ -200,12 +200,17 @@ impl Ledger {
         let mut added = 0;
         for (expires, points) in by_date {
             let key = format!("expiring:{}:{}", member.id, stored(expires));
-            added += self
+            let new = self
                 .connection()
                 .prepare_cached(
                     "INSERT OR IGNORE INTO notices (key, member, kind, at, due, points) VALUES (?1, ?2, 'expiring_soon', ?3, ?4, ?5)",
                 )?
                 .execute(params![key, member.id, stored(to), stored(expires), points.normalize().to_string()])? as u64;
+            added += new;
+            if new == 0 {
+                // Raised before: its award and message were dealt with then.
+                continue;
+            }
             let occasion = crate::messaging::Occasion::new("expiring_soon", key, to)
                 .with("points", crate::messaging::Value::Number(points))
                 .with("date", crate::messaging::Value::Date(expires));
