@@ -286,3 +286,56 @@ fn a_failing_endpoint_is_retried_with_a_wait_and_every_attempt_is_recorded() {
         ]
     );
 }
+
+#[test]
+fn consent_comes_from_the_members_file_too() {
+    let (url, received) = gateway(200);
+    let dir = workspace(&url);
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,type,birthday,joined,name,consent_sms\nM1,individual,1990-03-15,2025-01-01,Sara,no\nM2,individual,1991-03-15,2025-01-01,Reza,yes\n",
+    )
+    .expect("members");
+    std::fs::write(dir.path().join("bad.csv"), "id,consent_smss\nM3,yes\n").expect("bad members");
+    let (code, out) = bashgah(dir.path(), &["import", "shop", "--members", "bad.csv"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("column `consent_smss`: the club has no message channel `smss`; did you mean `consent_sms`?"),
+        "{out}"
+    );
+    let (code, out) = bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    // M1 said no in the file; M2 said yes there, but then replied STOP.
+    let statuses: Vec<(String, String, Option<String>)> = messages(dir.path())
+        .into_iter()
+        .map(|m| (m.0, m.3, m.4))
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|(_, status, reason)| status == "suppressed"
+                && reason.as_deref() == Some("opt_out")),
+        "{statuses:?}"
+    );
+    let (_, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
+    assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
+    assert!(received.lock().expect("lock").is_empty());
+    let ledger = rusqlite::Connection::open(dir.path().join("data/shop.sqlite")).expect("ledger");
+    let sources: Vec<(String, bool, String)> = ledger
+        .prepare("SELECT member, granted, source FROM consents ORDER BY member")
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(
+        sources,
+        vec![
+            ("M1".to_owned(), false, "members file, line 2".to_owned()),
+            ("M2".to_owned(), false, "reply `stop` (Q0)".to_owned()),
+        ]
+    );
+}

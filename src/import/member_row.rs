@@ -1,5 +1,6 @@
-//! Importing member profiles: type (individual, business...), birthday, joining date and
-//! any other columns as attributes. Balances and history are never touched here.
+//! Importing member profiles: type (individual, business...), birthday, joining date,
+//! consent to each message channel (`consent_<channel>`: yes or no), and any other columns
+//! as attributes. Balances and history are never touched here.
 
 use serde::Serialize;
 
@@ -42,13 +43,27 @@ pub fn import_members(
     ledger.begin()?;
     let result = (|| {
         for row in rows {
-            let member = row.and_then(|row| member_from_row(&row, policy, ledger, today));
+            let member = row.and_then(|row| {
+                let consents = consents_from_row(&row, policy)?;
+                let member = member_from_row(&row, policy, ledger, today)?;
+                Ok((member, consents, row.line))
+            });
             match member {
-                Ok(member) => {
+                Ok((member, consents, line)) => {
                     if ledger.upsert_member_profile(&member)? {
                         report.created += 1;
                     } else {
                         report.updated += 1;
+                    }
+                    for (channel, granted) in consents {
+                        let source = format!("members file, line {line}");
+                        ledger.set_consent(
+                            &member.id,
+                            &channel,
+                            granted,
+                            chrono::Utc::now(),
+                            &source,
+                        )?;
                     }
                 }
                 Err(problem) => {
@@ -63,6 +78,46 @@ pub fn import_members(
         ledger.rollback()?;
     }
     result.map(|()| report)
+}
+
+/// `consent_<channel>` columns: yes or no for each of the club's message channels.
+fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, RowProblem> {
+    let channels: Vec<&str> = policy
+        .club
+        .messages
+        .iter()
+        .flat_map(|m| m.channels.iter().map(|c| c.id.as_str()))
+        .collect();
+    let mut consents = Vec::new();
+    for key in row.fields.keys() {
+        let Some(channel) = key.strip_prefix("consent_") else {
+            continue;
+        };
+        if !channels.contains(&channel) {
+            let hint = crate::diagnostic::did_you_mean(channel, channels.iter().copied())
+                .map(|near| format!("; did you mean `consent_{near}`?"))
+                .unwrap_or_default();
+            return Err(RowProblem::rejected(
+                row.line,
+                Some(key),
+                format!("the club has no message channel `{channel}`{hint}"),
+            ));
+        }
+        let Some(text) = row.text(key) else { continue };
+        let granted = match text.to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" | "بله" => true,
+            "no" | "n" | "false" | "0" | "خیر" => false,
+            _ => {
+                return Err(RowProblem::rejected(
+                    row.line,
+                    Some(key),
+                    format!("`{text}` is not yes or no"),
+                ))
+            }
+        };
+        consents.push((channel.to_owned(), granted));
+    }
+    Ok(consents)
 }
 
 fn member_from_row(
@@ -122,7 +177,7 @@ fn member_from_row(
     member.birthday = birthday;
     member.joined = joined;
     for (key, value) in &row.fields {
-        if !KNOWN.contains(&key.as_str()) {
+        if !KNOWN.contains(&key.as_str()) && !key.starts_with("consent_") {
             let text = match value {
                 serde_json::Value::String(s) => s.trim().to_owned(),
                 serde_json::Value::Null => String::new(),
