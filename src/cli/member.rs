@@ -139,10 +139,7 @@ impl MemberView {
 
 /// An instant as the club writes dates: its calendar, its timezone.
 pub fn club_time(policy: &Policy, at: chrono::DateTime<chrono::Utc>) -> String {
-    policy
-        .club
-        .calendar
-        .format(at.with_timezone(&policy.zone).date_naive())
+    policy.local_date(at)
 }
 
 pub fn run(

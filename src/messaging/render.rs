@@ -87,7 +87,7 @@ pub fn render(
             Value::Number(number) => format_number(settings, *number),
             Value::Money(amount) => money(settings, language, &policy.club.currency, *amount),
             Value::Date(at) => {
-                let text = crate::cli::club_time(policy, *at);
+                let text = policy.local_date(*at);
                 digits(settings, text.split(' ').next().unwrap_or(&text))
             }
         };

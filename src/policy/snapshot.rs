@@ -89,6 +89,13 @@ impl Policy {
             .position(|c| c.rules.iter().any(|r| r == rule))
     }
 
+    /// The day of `at` as the club writes dates: its calendar, its timezone.
+    pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        self.club
+            .calendar
+            .format(at.with_timezone(&self.zone).date_naive())
+    }
+
     /// The first 12 hex digits of the id: enough to tell versions apart on screen.
     pub fn short_id(&self) -> &str {
         &self.id[..12.min(self.id.len())]

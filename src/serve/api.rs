@@ -698,14 +698,14 @@ async fn advance(
                         "clock_moves_forward",
                         format!(
                             "the clock is already at {}; it only moves forward",
-                            crate::cli::club_time(&policy, now)
+                            policy.local_date(now)
                         ),
                     )));
                 }
             }
             let report = crate::clock::advance(ledger, &policy, to)?;
             Ok(Ok(
-                json!({ "clock": crate::cli::club_time(&policy, to), "report": report }),
+                json!({ "clock": policy.local_date(to), "report": report }),
             ))
         })();
         (true, result.unwrap_or_else(|e| Err(e.into())))
