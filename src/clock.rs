@@ -43,6 +43,7 @@ pub fn advance(
         ledger.save_member(&member, false)?;
     }
     ledger.set_clock(to)?;
+    report.failures.extend(ledger.take_hook_failures());
     Ok(report)
 }
 

@@ -90,3 +90,46 @@ fn hooks_award_once_and_the_message_says_what_was_given() {
         .expect("message");
     assert_eq!(text, "Welcome to gold: 20 points for you.");
 }
+
+#[test]
+fn a_failing_hook_rule_gives_nothing_and_says_so_the_event_stands() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let club = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club).expect("mkdir");
+    std::fs::write(
+        club.join("club.yaml"),
+        "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\nrules:\n  - {id: base, function: base_points}\n  - {id: welcome, function: welcome, events: [enrolled]}\n",
+    )
+    .expect("club");
+    std::fs::write(
+        club.join("earn.rhai"),
+        "fn base_points(event, member) { event.amount / 10 }\nfn welcome(event, member) { 5 / 0 }\n",
+    )
+    .expect("rules");
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "id,member,date,amount\nP1,M1,2025-01-01,100\n",
+    )
+    .expect("events");
+    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["import", "shop", "events.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "events.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 10 points awarded\n"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "warning: events.csv:2: enrolled of `M1` on 2025-01-01: no points were given: "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("policies/shop/earn.rhai:2:"),
+        "the script's position: {stderr}"
+    );
+}

@@ -54,6 +54,9 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         if args.dry_run {
             summary.push_str(" (dry run: nothing written)");
         }
+        for warning in &report.warnings {
+            eprintln!("warning: {}:{warning}", file.display());
+        }
         print_report(file, &report.problems, &report, &summary, args.json);
         if report.rejected > 0 || report.conflicts > 0 {
             code = ExitCode::Failed;

@@ -100,6 +100,9 @@ fn apply_rows(
                         report.points_awarded += points;
                     }
                     record(&mut report, line, &event.id, disposition);
+                    for failure in ledger.take_hook_failures() {
+                        report.warnings.push(format!("{line}: {failure}"));
+                    }
                 }
             }
             if in_batch >= options.batch_size {

@@ -71,6 +71,10 @@ pub struct ImportReport {
     pub rejected: u64,
     pub points_awarded: Decimal,
     pub problems: Vec<RowProblem>,
+    /// Applied rows whose lifecycle-hook rules failed (`<line>: ...`): the row stands, the
+    /// hook gave no points.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl ImportReport {

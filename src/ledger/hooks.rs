@@ -64,12 +64,12 @@ impl Ledger {
                     }
                     Ok(_) => {}
                     // A failing rule fails this award only; the occasion still happened.
-                    Err(error) => tracing::warn!(
-                        member = %member.id,
-                        occasion = occasion.kind,
-                        %error,
-                        "a rule failed on a lifecycle occasion; no points were given"
-                    ),
+                    Err(error) => self.note_hook_failure(format!(
+                        "{} of `{}` on {}: no points were given: {error}",
+                        occasion.kind,
+                        member.id,
+                        policy.local_date(occasion.at)
+                    )),
                 }
             }
         }

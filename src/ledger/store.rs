@@ -56,6 +56,9 @@ pub enum EventLookup {
 /// An open club ledger.
 pub struct Ledger {
     conn: Connection,
+    /// Lifecycle-hook rules that failed since the caller last asked
+    /// ([`Ledger::take_hook_failures`]): the occasion still happened, without its points.
+    hook_failures: std::cell::RefCell<Vec<String>>,
 }
 
 fn decimal(text: &str) -> Result<Decimal> {
@@ -100,7 +103,10 @@ impl Ledger {
     fn prepare(conn: Connection) -> Result<Ledger> {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut ledger = Ledger { conn };
+        let mut ledger = Ledger {
+            conn,
+            hook_failures: std::cell::RefCell::new(Vec::new()),
+        };
         ledger.migrate()?;
         Ok(ledger)
     }
@@ -145,6 +151,15 @@ impl Ledger {
             self.conn.execute_batch("ROLLBACK")?;
         }
         Ok(())
+    }
+
+    /// The lifecycle-hook rules that failed since the last call, worded for the user.
+    pub fn take_hook_failures(&self) -> Vec<String> {
+        std::mem::take(&mut *self.hook_failures.borrow_mut())
+    }
+
+    pub(super) fn note_hook_failure(&self, failure: String) {
+        self.hook_failures.borrow_mut().push(failure);
     }
 
     /// Whether a transaction is open.

@@ -460,14 +460,20 @@ fn apply_events(
                     ledger.last_notice_seq()?
                 };
                 let disposition = applier.apply(&event, fingerprint)?;
-                describe(
+                let mut answer = describe(
                     ledger,
                     policy,
                     &applier,
                     &event,
                     disposition,
                     notices_before,
-                )?
+                )?;
+                // Lifecycle-hook rules that failed: the event stands, the hook gave nothing.
+                let failures = ledger.take_hook_failures();
+                if !failures.is_empty() {
+                    answer["warnings"] = failures.into();
+                }
+                answer
             }
         };
         answers.push(answer);
