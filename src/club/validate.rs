@@ -583,57 +583,37 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+        // Names a campaign lists under `section.list`, each checked against `known`.
+        let mut check = |what: &str,
+                         names: &[String],
+                         known: &[&str],
+                         section: &'static str,
+                         list: &'static str| {
+            for (j, name) in names.iter().enumerate() {
+                if !known.contains(&name.as_str()) {
+                    let path = [
+                        Key("campaigns"),
+                        Index(i),
+                        Key(section),
+                        Key(list),
+                        Index(j),
+                    ];
+                    out.push(unknown(what, name, known, &path));
+                }
+            }
+        };
         if let Some(segment) = &campaign.segment {
-            for (j, tier) in segment.tiers.iter().enumerate() {
-                if !tiers.contains(&tier.as_str()) {
-                    out.push(unknown(
-                        "tier",
-                        tier,
-                        &tiers,
-                        &[
-                            Key("campaigns"),
-                            Index(i),
-                            Key("segment"),
-                            Key("tiers"),
-                            Index(j),
-                        ],
-                    ));
-                }
-            }
-            for (j, kind) in segment.member_types.iter().enumerate() {
-                if !types.contains(&kind.as_str()) {
-                    out.push(unknown(
-                        "member type",
-                        kind,
-                        &types,
-                        &[
-                            Key("campaigns"),
-                            Index(i),
-                            Key("segment"),
-                            Key("member_types"),
-                            Index(j),
-                        ],
-                    ));
-                }
-            }
+            check("tier", &segment.tiers, &tiers, "segment", "tiers");
+            check(
+                "member type",
+                &segment.member_types,
+                &types,
+                "segment",
+                "member_types",
+            );
         }
         if let Some(early) = &campaign.early_access {
-            for (j, tier) in early.tiers.iter().enumerate() {
-                if !tiers.contains(&tier.as_str()) {
-                    out.push(unknown(
-                        "tier",
-                        tier,
-                        &tiers,
-                        &[
-                            Key("campaigns"),
-                            Index(i),
-                            Key("early_access"),
-                            Key("tiers"),
-                            Index(j),
-                        ],
-                    ));
-                }
-            }
+            check("tier", &early.tiers, &tiers, "early_access", "tiers");
         }
         if let Some(budget) = &campaign.budget {
             if budget.money.is_some() && club.credit.is_none() {

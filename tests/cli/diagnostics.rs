@@ -403,3 +403,77 @@ error: deal `monthly` names function `kept_it`, which no script defines
         .status(1)
         .run();
 }
+
+const CAMPAIGN_CLUB: &str = "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+tiers:
+  - {id: gold, thresholds: {individual: 0}}
+campaigns:
+  - id: spring
+    from: 2025-03-01
+    to: 2025-02-30
+    rules: [bsae]
+    segment: {tiers: [glod]}
+    budget: {money: 1000}
+";
+
+#[test]
+fn a_campaign_names_what_the_club_has_and_real_dates() {
+    shop()
+        .file("policies/shop/club.yaml", CAMPAIGN_CLUB)
+        .args(["check"])
+        .stderr(
+            "\
+error: no rule `bsae` in this club
+  --> policies/shop/club.yaml:14:13
+   |
+14 |     rules: [bsae]
+   |             ^^^^
+   = help: did you mean `base`?
+
+error: no tier `glod` in this club
+  --> policies/shop/club.yaml:15:23
+   |
+15 |     segment: {tiers: [glod]}
+   |                       ^^^^
+   = help: did you mean `gold`?
+
+error: a budget in money needs `credit.rate`, what a point is worth
+  --> policies/shop/club.yaml:16:21
+   |
+16 |     budget: {money: 1000}
+   |                     ^^^^
+   = help: add `credit: {rate: 1000}` (1 point = 1,000), or give the budget in `points`
+
+",
+        )
+        .stdout("FAILED  shop (3 errors)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run();
+    let fixed = CAMPAIGN_CLUB
+        .replace("[bsae]", "[base]")
+        .replace("[glod]", "[gold]")
+        .replace("{money: 1000}", "{points: 1000}");
+    shop()
+        .file("policies/shop/club.yaml", &fixed)
+        .args(["check"])
+        .stderr(
+            "\
+error: campaign `spring`: 2025-02-30 is not a date
+  --> policies/shop/club.yaml:13:9
+   |
+13 |     to: 2025-02-30
+   |         ^^^^^^^^^^
+
+",
+        )
+        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run();
+}
