@@ -33,6 +33,61 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     Decimal::from_str(&normalized).map_err(|_| format!("`{trimmed}` is not a number"))
 }
 
+/// The most an event's amount, or one award, may be: far beyond any real purchase or
+/// award, and small enough that sums over a lifetime of them stay exact in a [`Decimal`]
+/// (whose largest value is about 7.9 × 10²⁸).
+pub const LARGEST: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0);
+
+/// A sum or product that would leave the exact range of [`Decimal`]: the operation is
+/// refused (one event fails) rather than rounded or allowed to panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a number grew too large to keep exactly (more than 28 digits)")]
+pub struct Overflow;
+
+/// `a + b`, or [`Overflow`].
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_add(b).ok_or(Overflow)
+}
+
+/// `a × b`, or [`Overflow`].
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_mul(b).ok_or(Overflow)
+}
+
+/// The sum of `values`, or [`Overflow`].
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Overflow> {
+    values.into_iter().try_fold(Decimal::ZERO, add)
+}
+
+/// `points × part / whole`, rounded towards zero to `precision` places — exactly: the
+/// product is taken before the division, and the one rounding a 28-digit division can
+/// make is corrected, so `30 × 100,000 / 300,000` is 10, never 9.99… truncated to 9.
+pub fn share(
+    points: Decimal,
+    part: Decimal,
+    whole: Decimal,
+    precision: u32,
+) -> Result<Decimal, Overflow> {
+    if whole.is_zero() {
+        return Err(Overflow);
+    }
+    let negative = points.is_sign_negative() != part.is_sign_negative();
+    let (points, part, whole) = (points.abs(), part.abs(), whole.abs());
+    let product = mul(points, part)?;
+    let quotient = product.checked_div(whole).ok_or(Overflow)?;
+    let step = Decimal::new(1, precision.min(28));
+    let mut result = quotient.round_dp_with_strategy(precision, RoundingStrategy::ToZero);
+    // The division rounds at its 28th digit, which can carry a quotient just below a
+    // step up to it: step back down while the result is more than the exact quotient.
+    while mul(result, whole)? > product {
+        result -= step;
+    }
+    while mul(result + step, whole)? <= product {
+        result += step;
+    }
+    Ok(if negative { -result } else { result }.normalize())
+}
+
 /// How a fractional number of points becomes a whole (or `precision`-digit) one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -142,6 +197,24 @@ mod tests {
             assert_eq!(mode.apply(d(input), 0), d(expected), "{mode:?} {input}");
         }
         assert_eq!(Rounding::Floor.apply(d("1.239"), 2), d("1.23"));
+    }
+
+    #[test]
+    fn shares_multiply_before_they_divide() {
+        // The example: 100,000 of a 300,000 purchase that earned 30 points.
+        assert_eq!(share(d("30"), d("100000"), d("300000"), 0), Ok(d("10")));
+        assert_eq!(share(d("30"), d("200000"), d("300000"), 0), Ok(d("20")));
+        assert_eq!(share(d("7"), d("1"), d("3"), 0), Ok(d("2")));
+        assert_eq!(share(d("7"), d("1"), d("3"), 2), Ok(d("2.33")));
+        assert_eq!(share(d("-7"), d("1"), d("3"), 0), Ok(d("-2")));
+        // A quotient just under a whole number whose 28-digit division rounds up to it.
+        let whole = d("3000000000000000000000000001");
+        assert_eq!(
+            share(whole - Decimal::ONE, Decimal::ONE, whole, 0),
+            Ok(d("0"))
+        );
+        assert_eq!(share(LARGEST, LARGEST, Decimal::ONE, 0), Err(Overflow));
+        assert_eq!(add(Decimal::MAX, Decimal::ONE), Err(Overflow));
     }
 
     #[test]

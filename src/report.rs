@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rhai::{CallFnOptions, Dynamic, Scope};
+use rhai::Dynamic;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -64,21 +64,19 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
             .and_then(|r| r.segment.clone())
             .unwrap_or_default();
         for (id, balance, _) in &members {
-            let Some(member) = ledger.member_state(id, at, true)? else {
+            let Some(book) = ledger.load_book(id, crate::decide::BookNeeds::all())? else {
                 continue;
             };
-            let value = Dynamic::from(crate::engine::script_values::member_value(&member, policy));
-            let result = policy.engine.timed(|engine| {
-                engine.call_fn_with_options::<Dynamic>(
-                    CallFnOptions::new()
-                        .rewind_scope(false)
-                        .with_tag(policy.plugin_settings.clone()),
-                    &mut Scope::new(),
-                    &policy.scripts[script].ast,
-                    &name,
-                    (value, Dynamic::from(crate::time::stored(at))),
-                )
-            });
+            let mut member = book.state.clone();
+            member.stats = book
+                .window_stats(at)
+                .map_err(|e| LedgerError::corrupt(e.to_string()))?;
+            let value = Dynamic::from(crate::engine::benefits::member_value(&member, policy));
+            let result = policy.call(
+                script,
+                &name,
+                (value, Dynamic::from(crate::time::stored(at))),
+            );
             match result.map(|v| v.into_string()) {
                 Ok(Ok(segment)) => {
                     if segment == "at_risk" {

@@ -55,7 +55,9 @@ fn club() -> (tempfile::TempDir, Policy, Ledger) {
         &ledger,
         &policy,
         rows,
-        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc(),
     )
     .unwrap();
     (dir, policy, ledger)

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use bashgah::engine::DealState;
 use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
 use bashgah::ledger::Ledger;
+use bashgah::member::DealState;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 
 fn club(grace: u32) -> (tempfile::TempDir, Policy, Ledger) {

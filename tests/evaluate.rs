@@ -5,9 +5,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use bashgah::engine::{
-    evaluate, Award, EntryKind, EvaluationInput, Event, EventType, LotTerms, MemberState,
-    RuleStatus, RuleTrace,
+    evaluate, Award, EntryKind, EvaluationInput, LotTerms, RuleStatus, RuleTrace,
 };
+use bashgah::event::{Event, EventType};
+use bashgah::member::MemberState;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;

@@ -8,8 +8,9 @@ use bashgah::club::WhenSpent;
 use bashgah::import::{
     import_events, read_rows, FileFormat, ImportOptions, ImportReport, EVENT_COLUMNS,
 };
-use bashgah::ledger::{Applied, Ledger, ManualError};
+use bashgah::ledger::Ledger;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
+use bashgah::recording::{Applied, ManualError};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 

@@ -2,6 +2,7 @@
 //! Jan 1 and on the last day of Esfand in a leap and a common Jalali year, multipliers from
 //! the moment of an upgrade, thresholds per member type, and a scripted metric.
 
+use chrono::TimeZone;
 use std::sync::Arc;
 
 use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
@@ -76,9 +77,8 @@ impl Club {
             &["id"],
         )
         .unwrap();
-        let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-        let report =
-            bashgah::import::import_members(&self.ledger, &self.policy, rows, today).unwrap();
+        let at = chrono::Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let report = bashgah::import::import_members(&self.ledger, &self.policy, rows, at).unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
     }
 
@@ -91,9 +91,8 @@ impl Club {
     }
 
     fn tier(&self, member: &str) -> String {
-        let now = chrono::Utc::now();
         self.ledger
-            .member_state(member, now, false)
+            .member_state(member)
             .unwrap()
             .unwrap()
             .tier

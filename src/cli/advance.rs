@@ -43,20 +43,54 @@ pub fn run(
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
-        println!(
-            "clock at {}: {} {} expired in {} expiries, {} expiring-soon notices",
-            super::member::club_time(&policy, to),
-            crate::amount::grouped(report.expired_points),
-            policy.club.points.name,
-            report.expiries,
-            report.notices
-        );
-        if !policy.club.tiers.is_empty() {
-            println!("{} tier changes", report.tier_changes);
-        }
-        if report.greetings > 0 {
-            println!("{} birthdays and anniversaries", report.greetings);
-        }
+        print!("{}", render(&policy, &report));
     }
     Ok(ExitCode::Ok)
+}
+
+/// Everything the clock did, one line per kind of work (lines with nothing to say are
+/// left out, but for expiry, which every club reads).
+pub fn render(policy: &crate::policy::Policy, report: &crate::recording::AdvanceReport) -> String {
+    use crate::amount::grouped;
+    let t = &report.tally;
+    let name = &policy.club.points.name;
+    let mut out = format!(
+        "clock at {}: {} {name} expired in {} expiries, {} expiring-soon notices\n",
+        super::member::club_time(policy, report.to),
+        grouped(t.expired_points),
+        t.expiries,
+        t.notices
+    );
+    if !policy.club.tiers.is_empty() {
+        out.push_str(&format!(
+            "{} tier reviews: {} up, {} down\n",
+            t.reviews, t.reviews_up, t.reviews_down
+        ));
+    }
+    if t.deal_checkpoints > 0 {
+        out.push_str(&format!(
+            "{} deal checkpoints: {} periods kept, {} missed; {} deals completed (+{} {name}), {} failed (-{} {name} taken back)\n",
+            t.deal_checkpoints,
+            t.deal_periods_kept,
+            t.deal_periods_missed,
+            t.deals_completed,
+            grouped(t.deal_bonus_points),
+            t.deals_failed,
+            grouped(t.deal_clawback_points)
+        ));
+    }
+    if t.greetings > 0 {
+        out.push_str(&format!("{} birthdays and anniversaries\n", t.greetings));
+    }
+    if t.hook_awards > 0 {
+        out.push_str(&format!(
+            "{} lifecycle awards: +{} {name}\n",
+            t.hook_awards,
+            grouped(t.hook_points)
+        ));
+    }
+    if t.messages > 0 {
+        out.push_str(&format!("{} messages queued\n", t.messages));
+    }
+    out
 }

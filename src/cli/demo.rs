@@ -51,8 +51,12 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
         let ledger = workspace.open_ledger(&db)?;
         if let Some(members) = members {
             let rows = rows(&members, &MEMBER_COLUMNS)?;
-            let today = chrono::Utc::now().with_timezone(&policy.zone).date_naive();
-            let report = import::import_members(&ledger, &policy, rows, today)?;
+            let report = import::import_members(
+                &ledger,
+                &policy,
+                rows,
+                ledger.now()?.unwrap_or_else(chrono::Utc::now),
+            )?;
             println!("{}: {}", members.display(), report.summary());
         }
         for file in events {
@@ -81,7 +85,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             );
         }
         if let Some((id, _)) = top.first() {
-            if let Some(view) = super::member::MemberView::read(&ledger, id, None, Some(&policy))? {
+            if let Some(view) = crate::view::MemberView::read(&ledger, id, None, Some(&policy))? {
                 println!();
                 print!("{}", super::member::render(&policy, &view));
             }

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::amount::{grouped, signed};
-use crate::engine::{
-    evaluate_traced, EvaluationInput, Event, EventType, MemberState, Outcome, RuleStatus,
-};
+use crate::decide::{Change, Decider, Ids, MemberBook, Plan};
+use crate::engine::{evaluate_traced, EvaluationInput, Outcome, RuleStatus};
+use crate::event::{Event, EventType};
 use crate::import::{event_from_row, Row};
 use crate::ledger::Ledger;
+use crate::member::MemberState;
 use crate::policy::Policy;
 use crate::time::stored;
 
@@ -62,18 +63,36 @@ pub fn run(
             ))
         }
     };
-    let member = member_then(&ledger, &policy, &event, stored_entries.is_some())?;
-    let mut original = match (&event.kind, &event.original) {
-        (EventType::Return, Some(original)) => ledger.original_record(original)?,
+    let book = ledger.load_book(&event.member, crate::decide::BookNeeds::all())?;
+    let stored_event = stored_entries.is_some();
+    // A dry run is decided as the ledger would: first what the clock has due for the
+    // member by then, then the event itself — its entries, budget cuts and upgrades.
+    let (member, dry_run) = match (stored_event, book.clone()) {
+        (false, book) => {
+            let mut book = book.unwrap_or_else(|| new_member(&policy, &event));
+            let mut decider = Decider::new(&policy, &ledger, Ids::scratch());
+            decider.catch_up(&mut book, event.time);
+            let due = decider.take_plan();
+            let mut member = book.state.clone();
+            member.stats = book.window_stats(event.time).unwrap_or_default();
+            let decided = decider.event(&mut book, &event, event.fingerprint());
+            let plan = decider.take_plan();
+            (member, Some((due, decided.map(|_| plan))))
+        }
+        (true, book) => (member_then(&ledger, &policy, &event, book.as_ref())?, None),
+    };
+    let mut original = match (&event.kind, &event.original, &book) {
+        (EventType::Return, Some(original), Some(book)) => book.original(original).ok().flatten(),
         _ => None,
     };
     // A stored return is itself among the returns of its original: leave it out, to see
     // the original as it was when this return arrived.
-    if let (Some(record), Some(entries)) = (original.as_mut(), stored_entries.as_ref()) {
+    if let (Some(record), Some(book)) = (original.as_mut(), book.as_ref().filter(|_| stored_event))
+    {
         record.returned_before -= event.amount;
-        for (rule, points, _, _) in entries {
-            if let Some(reversed) = record.reversed_before.get_mut(rule) {
-                *reversed -= *points;
+        for share in book.returns.iter().filter(|s| s.return_event == event.id) {
+            if let Some(reversed) = record.reversed_before.get_mut(&share.rule) {
+                *reversed -= share.points;
             }
         }
     }
@@ -94,7 +113,84 @@ pub fn run(
             stored_entries.as_deref()
         )
     );
+    if let Some((due, decided)) = dry_run {
+        print!("{}", render_plan(&policy, &due, decided));
+    }
     Ok(ExitCode::Ok)
+}
+
+/// A member the ledger has not seen, as the write path would create them.
+fn new_member(policy: &Policy, event: &Event) -> MemberBook {
+    let default_type = policy
+        .club
+        .member_types
+        .first()
+        .map_or("individual", |t| t.id.as_str());
+    let joined = event.time.with_timezone(&policy.zone).date_naive();
+    MemberBook::new(MemberState::new(&event.member, default_type, joined), false)
+}
+
+/// What a dry run would write: what falls due first, then the event's own changes.
+fn render_plan(
+    policy: &Policy,
+    due: &Plan<'_>,
+    decided: Result<Plan<'_>, crate::decide::Failure>,
+) -> String {
+    let mut out = String::new();
+    if !due.is_empty() {
+        out.push_str("\nfalls due first (the clock catches up to the event)\n");
+        out.push_str(&plan_lines(policy, due));
+    }
+    match decided {
+        Ok(plan) => {
+            out.push_str("\nthe ledger would hold\n");
+            out.push_str(&plan_lines(policy, &plan));
+        }
+        Err(failure) => out.push_str(&format!("\nthe event would be rejected: {failure}\n")),
+    }
+    out.push_str("\ndry run: nothing was written\n");
+    out
+}
+
+/// One line per event, entry and tier move of a plan.
+fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
+    let mut out = String::new();
+    for change in &plan.changes {
+        match change {
+            Change::Posting(posting) => {
+                out.push_str(&format!(
+                    "  {} `{}` on {}\n",
+                    posting.event.kind,
+                    posting.event.id,
+                    policy.local_date(posting.event.time)
+                ));
+                for entry in &posting.entries {
+                    out.push_str(&format!(
+                        "    {} {}  {}\n",
+                        entry.rule,
+                        signed(entry.points),
+                        entry.reason
+                    ));
+                }
+            }
+            Change::Tier(tier) => out.push_str(&format!(
+                "  tier {} -> {} on {}: {}\n",
+                tier.from.as_deref().unwrap_or("none"),
+                tier.to.as_deref().unwrap_or("none"),
+                policy.local_date(tier.at),
+                tier.reason
+            )),
+            Change::Message(message) => out.push_str(&format!(
+                "  message `{}` on {}: {}\n",
+                message.occasion, message.channel, message.status
+            )),
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push_str("  nothing\n");
+    }
+    out
 }
 
 /// The policy version `version`, rebuilt from the files the ledger stored for it.
@@ -140,40 +236,38 @@ fn rebuild(
         })
 }
 
-/// The member as they stood just before a stored event (balance, tier, activity), or as
-/// they are now for a hypothetical one.
+/// The member as they stood just before a stored event (balance, tier, deals, activity
+/// over the windows before it).
 fn member_then(
     ledger: &Ledger,
     policy: &Policy,
     event: &Event,
-    stored_event: bool,
+    book: Option<&MemberBook>,
 ) -> Result<MemberState, CommandError> {
-    let Some(mut member) =
-        ledger.member_state(&event.member, event.time, policy.uses_member_stats)?
-    else {
-        let default_type = policy
-            .club
-            .member_types
-            .first()
-            .map_or("individual", |t| t.id.as_str());
-        return Ok(MemberState::new(
-            &event.member,
-            default_type,
-            event.time.with_timezone(&policy.zone).date_naive(),
-        ));
+    let Some(book) = book else {
+        return Ok(new_member(policy, event).state);
     };
-    if stored_event {
-        member.balance = ledger.balance_before(&member.id, &event.id, &stored(event.time))?;
-        let changes = ledger.tier_changes(&member.id)?;
-        member.tier = changes
+    let mut member = book.state.clone();
+    let before = MemberBook {
+        events: book
+            .events
             .iter()
-            .rev()
-            .find(|c| c.time <= stored(event.time))
-            .and_then(|c| c.to.clone());
-        member.deals.retain(|d| {
-            d.enrolled_at <= event.time && d.ended_at.is_none_or(|end| end > event.time)
-        });
-    }
+            .take_while(|e| e.id != event.id)
+            .cloned()
+            .collect(),
+        ..book.clone()
+    };
+    member.stats = before.window_stats(event.time).unwrap_or_default();
+    member.balance = ledger.balance_before(&member.id, &event.id, &stored(event.time))?;
+    let changes = ledger.tier_changes(&member.id)?;
+    member.tier = changes
+        .iter()
+        .rev()
+        .find(|c| c.time <= stored(event.time))
+        .and_then(|c| c.to.clone());
+    member
+        .deals
+        .retain(|d| d.enrolled_at <= event.time && d.ended_at.is_none_or(|end| end > event.time));
     Ok(member)
 }
 
@@ -221,7 +315,7 @@ fn render(
     };
     out.push_str(&version);
     out.push('\n');
-    let tier = crate::engine::tiers::tier_of(policy, member);
+    let tier = crate::engine::benefits::tier_of(policy, member);
     out.push_str(&format!(
         "member then: {}, tier {}, balance {} {}\n",
         member.member_type,
@@ -271,6 +365,10 @@ fn render(
                     out.push_str(&format!("    read {}\n", trace.reads.join(", ")));
                 }
             }
+            if stored_entries.is_none() {
+                // A dry run shows what the ledger would hold instead (budgets, the clock).
+                return out;
+            }
             out.push_str("\nentries\n");
             for award in &outcome.awards {
                 out.push_str(&format!(
@@ -287,7 +385,7 @@ fn render(
         Err(error) => out.push_str(&format!("  the event fails: {error}\n")),
     }
     match stored_entries {
-        None => out.push_str("\ndry run: nothing was written\n"),
+        None => {}
         Some(entries) => {
             let now: Vec<(String, rust_decimal::Decimal)> = result
                 .as_ref()

@@ -29,8 +29,12 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
 
     if let Some(members) = &args.members {
         let rows = open_rows(members, args.format, &MEMBER_COLUMNS)?;
-        let today = chrono::Utc::now().with_timezone(&policy.zone).date_naive();
-        let report = import::import_members(&ledger, &policy, rows, today)?;
+        let report = import::import_members(
+            &ledger,
+            &policy,
+            rows,
+            ledger.now()?.unwrap_or_else(chrono::Utc::now),
+        )?;
         print_report(
             members,
             &report.problems,

@@ -6,8 +6,9 @@ use rust_decimal::Decimal;
 use super::args::WhenArgs;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::ledger::{Applied, Ledger, ManualError};
+use crate::ledger::Ledger;
 use crate::policy::Policy;
+use crate::recording::{Applied, ManualError};
 use crate::time::{parse_event_time, stored};
 
 struct Prepared {

@@ -1,141 +1,11 @@
 //! `bashgah member <club> <id>`: balance and a statement where every line says why.
 
-use serde::Serialize;
-
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::amount::{grouped, signed};
-use crate::ledger::{Balances, Lot, MemberSummary, StatementLine};
+use crate::ledger::Lot;
 use crate::policy::Policy;
-
-/// A member as `member --json` and the HTTP API show them.
-#[derive(Serialize)]
-pub struct MemberReport {
-    club: String,
-    points_name: String,
-    /// The time balances are given for.
-    at: String,
-    member: MemberSummary,
-    deals: Vec<crate::engine::DealStatus>,
-    checkpoints: Vec<crate::ledger::Checkpoint>,
-    tier: Option<String>,
-    tier_changes: Vec<crate::ledger::TierChange>,
-    balances: Balances,
-    lots: Vec<Lot>,
-    /// Unspent points by the date they expire, soonest first.
-    expiring: Vec<Expiring>,
-    /// Progress in the club's challenges, latest period first.
-    challenges: Vec<crate::ledger::ChallengeProgress>,
-    badges: Vec<String>,
-    statement: Vec<StatementLine>,
-}
-
-/// Points that expire together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Expiring {
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub points: rust_decimal::Decimal,
-}
-
-/// Everything the member view shows.
-pub struct MemberView {
-    pub summary: MemberSummary,
-    /// The tier the member reached themselves (`tier` may be higher, from a deal).
-    pub own_tier: Option<String>,
-    pub deals: Vec<crate::engine::DealStatus>,
-    pub checkpoints: Vec<crate::ledger::Checkpoint>,
-    pub tier: Option<String>,
-    pub tier_changes: Vec<crate::ledger::TierChange>,
-    pub balances: Balances,
-    pub lots: Vec<Lot>,
-    pub challenges: Vec<crate::ledger::ChallengeProgress>,
-    pub badges: Vec<String>,
-    pub statement: Vec<StatementLine>,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
-impl MemberView {
-    /// Reads a member as at `at` (default: the ledger's clock, else now). With `policy`,
-    /// the tier shown is the one whose benefits the member has (a deal may lift it).
-    pub fn read(
-        ledger: &crate::ledger::Ledger,
-        id: &str,
-        at: Option<chrono::DateTime<chrono::Utc>>,
-        policy: Option<&Policy>,
-    ) -> Result<Option<MemberView>, crate::ledger::LedgerError> {
-        let Some(summary) = ledger.member_summary(id)? else {
-            return Ok(None);
-        };
-        let at = match at {
-            Some(at) => at,
-            None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
-        };
-        let state = ledger.member_state(id, at, false)?;
-        let tier = state.as_ref().and_then(|m| m.tier.clone());
-        let effective_tier = match (&state, policy) {
-            (Some(member), Some(policy)) => {
-                crate::engine::tiers::tier_of(policy, member).map(|t| t.id.clone())
-            }
-            _ => tier.clone(),
-        };
-        Ok(Some(MemberView {
-            own_tier: tier,
-            deals: state.map(|m| m.deals).unwrap_or_default(),
-            checkpoints: ledger.deal_checkpoints(id)?,
-            tier: effective_tier,
-            tier_changes: ledger.tier_changes(id)?,
-            balances: ledger.balances(id, at)?,
-            lots: ledger.open_lots(id)?,
-            challenges: ledger.challenge_progress(id)?,
-            badges: ledger.badges(id)?,
-            statement: ledger.statement(id)?,
-            summary,
-            at,
-        }))
-    }
-}
-
-/// The member as JSON: `bashgah member --json` and the HTTP API give the same document.
-pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
-    let expiring = view.expiring();
-    MemberReport {
-        club: policy.club.id.clone(),
-        points_name: policy.club.points.name.clone(),
-        at: crate::time::stored(view.at),
-        member: view.summary,
-        deals: view.deals,
-        checkpoints: view.checkpoints,
-        tier: view.tier,
-        tier_changes: view.tier_changes,
-        balances: view.balances,
-        expiring,
-        challenges: view.challenges,
-        badges: view.badges,
-        lots: view.lots,
-        statement: view.statement,
-    }
-}
-
-impl MemberView {
-    /// Unspent points by expiry date, soonest first (only what has not expired yet).
-    pub fn expiring(&self) -> Vec<Expiring> {
-        let mut expiring: Vec<Expiring> = Vec::new();
-        for lot in &self.lots {
-            let Some(at) = lot.expires_at.filter(|e| *e > self.at) else {
-                continue;
-            };
-            match expiring.iter_mut().find(|e| e.at == at) {
-                Some(found) => found.points += lot.remaining,
-                None => expiring.push(Expiring {
-                    at,
-                    points: lot.remaining,
-                }),
-            }
-        }
-        expiring.sort_by_key(|e| e.at);
-        expiring
-    }
-}
+use crate::view::{report, MemberView};
 
 /// An instant as the club writes dates: its calendar, its timezone.
 pub fn club_time(policy: &Policy, at: chrono::DateTime<chrono::Utc>) -> String {
@@ -209,6 +79,12 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         grouped(member.spend_total),
         policy.club.currency
     ));
+    if view.projected {
+        out.push_str(&format!(
+            "projected to {}: what the clock will have done by then (expiry, reviews, deals); not in the ledger until `bashgah advance`\n",
+            club_time(policy, view.at)
+        ));
+    }
     out.push_str(&balance_lines(policy, view));
     out.push('\n');
     if !view.lots.is_empty() {
@@ -389,12 +265,12 @@ fn deal_lines(policy: &Policy, view: &MemberView) -> String {
             status.kept, status.periods, status.missed
         );
         let state = match status.state {
-            crate::engine::DealState::Active => format!(
+            crate::member::DealState::Active => format!(
                 "active since {}, {progress}; next checkpoint {}",
                 club_time(policy, status.enrolled_at),
                 club_time(policy, status.next_checkpoint)
             ),
-            crate::engine::DealState::Completed => {
+            crate::member::DealState::Completed => {
                 let until = status
                     .tier_until
                     .map(|t| format!("; its tier held until {}", club_time(policy, t)));
@@ -407,7 +283,7 @@ fn deal_lines(policy: &Policy, view: &MemberView) -> String {
                     until.unwrap_or_default()
                 )
             }
-            crate::engine::DealState::Failed => format!(
+            crate::member::DealState::Failed => format!(
                 "failed {}, {progress}",
                 status
                     .ended_at

@@ -25,7 +25,7 @@ use clap::Parser;
 
 pub use args::{Cli, Command};
 pub use exit::ExitCode;
-pub use member::{club_time, report as member_report, MemberView};
+pub use member::club_time;
 pub use workspace::Workspace;
 
 /// Parses the process arguments, runs the command, returns the exit code.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Span;
 use crate::amount::Rounding;
 use crate::calendar::{CalendarKind, Period};
-use crate::engine::EventType;
+use crate::event::EventType;
 
 /// A customer club: who its members are, how they earn points, its tiers, rewards, deals,
 /// campaigns and challenges, and what it tells its members.
@@ -48,6 +48,9 @@ pub struct ClubDefinition {
     /// How members qualify for tiers and when they move down.
     #[serde(default)]
     pub tiering: Tiering,
+    /// How returns take back points.
+    #[serde(default)]
+    pub returns: ReturnSettings,
     /// What members can spend points on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewards: Vec<RewardDefinition>,
@@ -94,6 +97,33 @@ fn default_member_types() -> Vec<MemberType> {
             description: None,
         },
     ]
+}
+
+/// How a return takes back the points its purchase earned. A return always takes from
+/// the purchase's own points first, then from the rest of the balance; what the member no
+/// longer has is owed (see `points.when_spent`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ReturnSettings {
+    /// When the purchase's own points expired before the return: `forgive` (the default:
+    /// a member who already lost them is not charged for them twice), `take_from_balance`
+    /// (take them from the member's other points), or `debt` (owe them, to be paid from
+    /// later earnings).
+    #[serde(default)]
+    pub after_expiry: AfterExpiry,
+}
+
+/// What a return does about the share of its purchase's points that expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterExpiry {
+    /// Not taken again.
+    #[default]
+    Forgive,
+    /// Taken from the member's other points.
+    TakeFromBalance,
+    /// Owed, and paid from later earnings.
+    Debt,
 }
 
 /// A kind of member, e.g. `individual` or `business`.
@@ -314,9 +344,14 @@ pub struct DealDefinition {
     #[serde(default)]
     pub enroll: Enrollment,
     /// The length of one commitment period, in the club's calendar. Periods are whole:
-    /// the first starts with the period after enrolment (or on the day of it, if that is a
-    /// period's first day).
+    /// see `first_period` for which one comes first.
     pub period: DealPeriod,
+    /// Which period is the first: `current` (the default) — the one that starts on the
+    /// day of enrolment if a period starts that day, else the next one; `next` — always
+    /// the period after the one the member enrolled in ("each of the three months after
+    /// the month you joined").
+    #[serde(default)]
+    pub first_period: FirstPeriod,
     /// How many periods the commitment lasts. Give this or `window`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub periods: Option<u32>,
@@ -349,6 +384,17 @@ pub enum Enrollment {
     Event,
     /// At the member's first purchase while not in the deal (once per member).
     Auto,
+}
+
+/// Which of a deal's periods is the member's first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstPeriod {
+    /// The period starting on the day of enrolment, if one does; else the next.
+    #[default]
+    Current,
+    /// The period after the one holding the day of enrolment.
+    Next,
 }
 
 /// The length of a deal's commitment period.

@@ -117,7 +117,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
                 )
                 .with_help(format!(
                     "use {}",
-                    crate::engine::EventType::IMPORTABLE.join(", ")
+                    crate::event::EventType::IMPORTABLE.join(", ")
                 )),
             );
         }

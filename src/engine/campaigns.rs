@@ -1,12 +1,14 @@
 //! Whether a campaign's rules run for this member at this time: inside the campaign's
 //! window (opened early for early-access tiers) and inside its segment. Budgets are
-//! applied after evaluation, against what the ledger says was already given
-//! ([`crate::ledger::Ledger::apply_budgets`]).
+//! applied by the decision stage after evaluation, against what was already given
+//! ([`crate::decide`]).
 
 use chrono::{DateTime, Utc};
-use rhai::{CallFnOptions, Dynamic, Scope};
+use rhai::Dynamic;
 
-use super::{EvalError, MemberState};
+use super::benefits::tier_of;
+use super::EvalError;
+use crate::member::MemberState;
 use crate::policy::Policy;
 
 /// Whether the member has early access to campaign `index`.
@@ -14,7 +16,7 @@ pub fn early(policy: &Policy, index: usize, member: &MemberState) -> bool {
     let Some(early) = &policy.club.campaigns[index].early_access else {
         return false;
     };
-    super::tiers::tier_of(policy, member).is_some_and(|tier| early.tiers.contains(&tier.id))
+    tier_of(policy, member).is_some_and(|tier| early.tiers.contains(&tier.id))
 }
 
 /// Whether campaign `index` is open to `member` at `at`.
@@ -42,7 +44,7 @@ pub fn is_open(
         return Ok(false);
     }
     if !segment.tiers.is_empty() {
-        let tier = super::tiers::tier_of(policy, member);
+        let tier = tier_of(policy, member);
         if !tier.is_some_and(|t| segment.tiers.contains(&t.id)) {
             return Ok(false);
         }
@@ -60,19 +62,7 @@ pub fn is_open(
         column: None,
     };
     let value = policy
-        .engine
-        .timed(|engine| {
-            engine.call_fn_with_options::<Dynamic>(
-                CallFnOptions::new()
-                    .eval_ast(false)
-                    .rewind_scope(false)
-                    .with_tag(policy.plugin_settings.clone()),
-                &mut Scope::new(),
-                &policy.scripts[script].ast,
-                function,
-                (member_value.clone(),),
-            )
-        })
+        .call(script, function, (member_value.clone(),))
         .map_err(|e| failed(format!("failed: {}", crate::policy::error_message(&e))))?;
     value.as_bool().map_err(|_| {
         failed(format!(

@@ -4,15 +4,16 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
+use rhai::{Dynamic, EvalAltResult};
 use rust_decimal::Decimal;
 
-use super::script_values::{event_value, member_value};
-use super::{
-    lot_terms, Award, EntryKind, Event, EventType, MemberState, Outcome, RuleStatus, RuleTrace,
-};
-use crate::amount::Rounding;
+use super::benefits::{deal_multipliers, member_value, tier_of};
+use super::{lot_terms, Award, EntryKind, Outcome, RuleStatus, RuleTrace};
+use crate::amount::{Overflow, LARGEST};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::event::{Event, EventType};
+use crate::member::MemberState;
+use crate::policy::script_values::event_value;
 use crate::policy::{CompiledRule, Policy};
 
 /// What a return needs to know about the purchase it gives back, read from the ledger.
@@ -23,9 +24,11 @@ pub struct OriginalRecord {
     pub amount: Decimal,
     /// Sum of the amounts of returns already applied against it.
     pub returned_before: Decimal,
-    /// What it awarded: (rule, points, policy version), in ledger order.
+    /// What its rules (and deals) earned: (rule, points, policy version), in ledger order.
+    /// Entries that only paid a debt from its points are not awards, and are not reversed.
     pub awards: Vec<(String, Decimal, String)>,
-    /// Points already reversed per rule by earlier returns (negative numbers).
+    /// The share of each rule's award that earlier returns stood for (negative numbers),
+    /// whether it was taken from lots, left owed, or forgiven.
     pub reversed_before: BTreeMap<String, Decimal>,
 }
 
@@ -50,6 +53,26 @@ pub struct EvalError {
 }
 
 impl EvalError {
+    /// A failure described in words only.
+    pub fn message(message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+            location: None,
+            source_line: None,
+            column: None,
+        }
+    }
+
+    /// A number in or from this event grew beyond what can be kept exactly.
+    pub fn overflow(what: &str) -> EvalError {
+        EvalError {
+            message: format!("{what}: {Overflow}; nothing was written for this event"),
+            location: None,
+            source_line: None,
+            column: None,
+        }
+    }
+
     fn input(column: &'static str, message: impl Into<String>) -> EvalError {
         EvalError {
             message: message.into(),
@@ -141,12 +164,11 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         )
     });
 
-    let tier_multiplier = super::tiers::tier_of(policy, input.member)
+    let tier_multiplier = tier_of(policy, input.member)
         .and_then(|tier| tier.multiplier.map(|m| (m, tier.id.as_str())))
         .filter(|(m, _)| *m != Decimal::ONE);
     for rule in &policy.rules {
         let definition = &policy.club.rules[rule.index];
-        let script = &policy.scripts[rule.script];
         let mut trace = RuleTrace {
             rule: rule.index,
             status: RuleStatus::Ran,
@@ -177,25 +199,17 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             }
         }
         let call = || {
-            policy.engine.timed(|engine| {
-                let mut scope = Scope::new();
-                engine.call_fn_with_options::<Dynamic>(
-                    CallFnOptions::new()
-                        .eval_ast(true)
-                        .rewind_scope(false)
-                        .with_tag(policy.plugin_settings.clone()),
-                    &mut scope,
-                    &script.ast,
-                    &definition.function,
-                    (
-                        Dynamic::from(event_dyn.clone()),
-                        Dynamic::from(member_dyn.clone()),
-                    ),
-                )
-            })
+            policy.call(
+                rule.script,
+                &definition.function,
+                (
+                    Dynamic::from(event_dyn.clone()),
+                    Dynamic::from(member_dyn.clone()),
+                ),
+            )
         };
         let result = if TRACING.with(Cell::get) {
-            let (result, reads) = super::script_values::record_reads(call);
+            let (result, reads) = crate::policy::script_values::record_reads(call);
             trace.reads = reads;
             result
         } else {
@@ -205,12 +219,23 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let default_reason = definition.description.as_deref().unwrap_or(&definition.id);
         let raw_awards = interpret(&value, default_reason)
             .map_err(|what| returned_wrong_type(policy, rule, &what))?;
+        if let Some((raw, _, _)) = raw_awards.iter().find(|(raw, _, _)| raw.abs() > LARGEST) {
+            return Err(returned_wrong_type(
+                policy,
+                rule,
+                &format!(
+                    "{} points, more than the {} one award may give or take",
+                    raw.normalize(),
+                    crate::amount::grouped(LARGEST)
+                ),
+            ));
+        }
         let settings = &policy.club.points;
         for (raw, mut reason, to) in raw_awards {
             if let Some(to) = to {
                 let settings = &policy.club.points;
                 let points = settings.rounding.apply(raw, settings.precision);
-                trace.points += points;
+                trace.points = trace.points.saturating_add(points);
                 if points > Decimal::ZERO && to != event.member {
                     outcome.for_others.push((
                         to,
@@ -230,13 +255,14 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             let raw = match tier_multiplier {
                 Some((multiplier, tier)) if raw.is_sign_positive() => {
                     reason = format!("{reason} (×{} {tier})", multiplier.normalize());
-                    raw * multiplier
+                    crate::amount::mul(raw, multiplier)
+                        .map_err(|_| EvalError::overflow(&format!("rule `{}`", definition.id)))?
                 }
                 _ => raw,
             };
             let points = settings.rounding.apply(raw, settings.precision);
-            trace.raw_points = Some(trace.raw_points.unwrap_or_default() + raw);
-            trace.points += points;
+            trace.raw_points = Some(trace.raw_points.unwrap_or_default().saturating_add(raw));
+            trace.points = trace.points.saturating_add(points);
             if !points.is_zero() {
                 // Points added become a lot; points a rule takes (negative) use lots up.
                 let lot = points
@@ -256,18 +282,20 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     }
     // Active deals add their extra as entries of their own, so that a failed deal can take
     // back exactly what it gave.
-    let earned: Decimal = outcome
-        .awards
-        .iter()
-        .filter(|a| a.kind == EntryKind::Earn && a.points.is_sign_positive())
-        .map(|a| a.points)
-        .sum();
+    let earned = crate::amount::sum(
+        outcome
+            .awards
+            .iter()
+            .filter(|a| a.kind == EntryKind::Earn && a.points.is_sign_positive())
+            .map(|a| a.points),
+    )
+    .map_err(|_| EvalError::overflow("the points of this event"))?;
     if !earned.is_zero() {
-        for (deal, multiplier) in super::deals::multipliers(policy, input.member) {
+        for (deal, multiplier) in deal_multipliers(policy, input.member) {
             let settings = &policy.club.points;
-            let points = settings
-                .rounding
-                .apply(earned * (multiplier - Decimal::ONE), settings.precision);
+            let extra = crate::amount::mul(earned, multiplier - Decimal::ONE)
+                .map_err(|_| EvalError::overflow(&format!("deal `{deal}`")))?;
+            let points = settings.rounding.apply(extra, settings.precision);
             if points > Decimal::ZERO {
                 outcome.awards.push(Award {
                     rule: format!("deal:{deal}"),
@@ -310,7 +338,7 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     if member
         .deals
         .iter()
-        .any(|d| &d.deal == name && d.state == super::DealState::Active)
+        .any(|d| &d.deal == name && d.state == crate::member::DealState::Active)
     {
         return Err(EvalError::input(
             "deal",
@@ -459,9 +487,13 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
 }
 
 /// A return takes back, in proportion to the amount returned, exactly what the original
-/// event awarded, rule by rule and under the policy version that awarded it — never what
-/// today's rules would have given. Cumulative rounding toward zero means several partial
-/// returns never take back more than the original gave, and a full return takes it all.
+/// event earned, rule by rule and under the policy version that awarded it — never what
+/// today's rules would have given. Each rule's cumulative share is
+/// `points × returned so far / amount`, multiplied before it is divided and rounded
+/// towards zero, less what earlier returns already stood for: several partial returns
+/// never take back more than the original gave, and a full return takes it all. How the
+/// share is taken (from the purchase's own points, forgiven if they expired, from the
+/// rest of the balance, or owed) is the decision stage's to work out.
 fn reverse_original(
     policy: &Policy,
     event: &Event,
@@ -497,23 +529,26 @@ fn reverse_original(
             ),
         ));
     }
-    let remaining = original.amount - original.returned_before;
     if event.amount <= Decimal::ZERO {
         return Err(EvalError::input(
             "amount",
             "a return's amount must be more than zero",
         ));
     }
+    let overflow = |_| EvalError::overflow("the return");
+    let remaining =
+        crate::amount::add(original.amount, -original.returned_before).map_err(overflow)?;
     if event.amount > remaining {
         return Err(EvalError::input(
             "amount",
             format!(
                 "the return of {} is more than the {} left of `{name}`",
-                event.amount, remaining
+                event.amount.normalize(),
+                remaining.normalize()
             ),
         ));
     }
-    let share = (original.returned_before + event.amount) / original.amount;
+    let returned = crate::amount::add(original.returned_before, event.amount).map_err(overflow)?;
     let precision = policy.club.points.precision;
     let mut awarded_per_rule: Vec<(&str, Decimal, &str)> = Vec::new();
     for (rule, points, version) in &original.awards {
@@ -521,19 +556,20 @@ fn reverse_original(
             .iter_mut()
             .find(|(r, _, v)| r == rule && v == version)
         {
-            Some(entry) => entry.1 += *points,
+            Some(entry) => entry.1 = crate::amount::add(entry.1, *points).map_err(overflow)?,
             None => awarded_per_rule.push((rule, *points, version)),
         }
     }
     let mut awards = Vec::new();
     for (rule, awarded, version) in awarded_per_rule {
-        let target = -Rounding::Truncate.apply(awarded * share, precision);
+        let target = -crate::amount::share(awarded, returned, original.amount, precision)
+            .map_err(overflow)?;
         let already = original
             .reversed_before
             .get(rule)
             .copied()
             .unwrap_or_default();
-        let points = target - already;
+        let points = crate::amount::add(target, -already).map_err(overflow)?;
         if !points.is_zero() {
             awards.push(Award {
                 rule: rule.to_owned(),

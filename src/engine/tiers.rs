@@ -1,58 +1,18 @@
-//! Tiers: which tier a member's standing qualifies for, over which window, and what a
-//! review decides. Pure functions; the ledger supplies the standing and writes changes.
+//! Tiers, the pure part: which tier a member's standing qualifies for, over which window,
+//! when reviews fall due and what a review decides. The decision stage supplies the
+//! standing and records changes.
 
 use chrono::{DateTime, Utc};
-use rhai::{CallFnOptions, Dynamic, Map, Scope};
+use rhai::{Dynamic, Map};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::script_values::member_value;
-use super::{EntryKind, Event, EventType, MemberState, Outcome};
-use crate::club::{Downgrade, TierDefinition, TierMetric, TierWindow};
+use super::benefits::member_value;
+use super::Standing;
+use crate::club::{Downgrade, TierMetric, TierWindow};
+use crate::member::MemberState;
 use crate::policy::Policy;
 
-/// A member's activity over a tier window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Standing {
-    /// Purchases less returns.
-    pub spend: Decimal,
-    /// Points earned by rules, less what returns took back.
-    pub points: Decimal,
-    /// Number of purchases.
-    pub visits: i64,
-}
-
-impl Standing {
-    /// Adds an event about to be applied, with its outcome.
-    pub fn add(&mut self, event: &Event, outcome: &Outcome) {
-        match event.kind {
-            EventType::Purchase => {
-                self.spend += event.amount;
-                self.visits += 1;
-            }
-            EventType::Return => self.spend -= event.amount,
-            _ => {}
-        }
-        self.points += outcome
-            .awards
-            .iter()
-            .filter(|a| matches!(a.kind, EntryKind::Earn | EntryKind::Reverse))
-            .map(|a| a.points)
-            .sum::<Decimal>();
-    }
-}
-
-/// The tier named `id`, as an index into the club's tiers (lowest first).
-pub fn tier_index(policy: &Policy, id: Option<&str>) -> Option<usize> {
-    id.and_then(|id| policy.club.tiers.iter().position(|t| t.id == id))
-}
-
-/// The tier whose benefits the member has: their own, or a higher one a deal gives.
-pub fn tier_of<'a>(policy: &'a Policy, member: &MemberState) -> Option<&'a TierDefinition> {
-    let own = tier_index(policy, member.tier.as_deref());
-    own.max(super::deals::tier_floor(policy, member))
-        .map(|i| &policy.club.tiers[i])
-}
+pub use super::benefits::{tier_index, tier_of};
 
 /// The start of the window a tier metric is measured over at `at` (`None`: since ever).
 pub fn window_start(
@@ -81,7 +41,7 @@ pub fn window_start(
     Some(super::start_of_day(policy, day))
 }
 
-/// The value of the club's tier metric for `standing`.
+/// The value of the club's tier metric for `standing`, or why it has none.
 pub fn metric(
     policy: &Policy,
     member: &MemberState,
@@ -103,21 +63,15 @@ pub fn metric(
             window.insert("spend".into(), Dynamic::from_decimal(standing.spend));
             window.insert("points".into(), Dynamic::from_decimal(standing.points));
             window.insert("visits".into(), standing.visits.into());
-            let result = policy.engine.timed(|engine| {
-                engine.call_fn_with_options::<Dynamic>(
-                    CallFnOptions::new()
-                        .rewind_scope(false)
-                        .with_tag(policy.plugin_settings.clone()),
-                    &mut Scope::new(),
-                    &policy.scripts[script].ast,
+            let value = policy
+                .call(
+                    script,
                     name,
                     (
                         Dynamic::from(member_value(member, policy)),
                         Dynamic::from(window),
                     ),
                 )
-            });
-            let value = result
                 .map_err(|e| format!("`{name}` failed: {}", crate::policy::error_message(&e)))?;
             if let Ok(int) = value.as_int() {
                 Decimal::from(int)
@@ -147,6 +101,16 @@ pub fn qualified(policy: &Policy, member_type: &str, value: Decimal) -> Option<u
         .map(|(i, _)| i)
 }
 
+/// The lowest tier a member of `member_type` can be in: the floor a review never goes
+/// below once a member has a tier (a year of returns is not a reason to leave the club).
+pub fn lowest(policy: &Policy, member_type: &str) -> Option<usize> {
+    policy
+        .club
+        .tiers
+        .iter()
+        .position(|tier| tier.thresholds.contains_key(member_type))
+}
+
 /// The first review instant strictly after `after`: the start of the next review period.
 pub fn next_review(policy: &Policy, after: DateTime<Utc>) -> DateTime<Utc> {
     // The next period starts on a later day than `after`'s, so this is always after it.
@@ -161,7 +125,8 @@ pub fn next_review(policy: &Policy, after: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// What a review at `at` does to a member at `current` who now qualifies for `qualified`:
-/// the new tier, or `None` to leave it as it is.
+/// the new tier, or `None` to leave it as it is. A member with a tier never falls below
+/// the lowest tier for their type.
 pub fn review(
     policy: &Policy,
     member: &MemberState,
@@ -169,6 +134,8 @@ pub fn review(
     qualified: Option<usize>,
     at: DateTime<Utc>,
 ) -> Option<Option<usize>> {
+    let floor = current.and(lowest(policy, &member.member_type));
+    let qualified = qualified.max(floor);
     if qualified >= current {
         return (qualified != current).then_some(qualified);
     }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::report::RowProblem;
 use super::rows::Row;
 use crate::amount::parse_amount;
-use crate::engine::{Event, EventType, LineItem};
+use crate::event::{Event, EventType, LineItem};
 use crate::policy::Policy;
 use crate::time::parse_event_time;
 

@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::report::RowProblem;
 use super::rows::Row;
-use crate::engine::MemberState;
 use crate::ledger::{Ledger, LedgerError};
+use crate::member::MemberState;
 use crate::policy::Policy;
+use crate::recording::Recorder;
 
 /// Columns every member row must have.
 pub const REQUIRED: [&str; 1] = ["id"];
@@ -31,39 +32,38 @@ impl MemberImportReport {
     }
 }
 
-/// Creates or updates the members in `rows`, in one transaction.
-/// `today` is the joining date given to new members whose row has no `joined`.
+/// Creates or updates the members in `rows`, in one transaction. `at` is when the file
+/// is taken to say what it says (consents are dated then). A new member whose row has no
+/// `joined` joins on the day of their first event.
 pub fn import_members(
     ledger: &Ledger,
     policy: &Policy,
     rows: impl Iterator<Item = Result<Row, RowProblem>>,
-    today: chrono::NaiveDate,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<MemberImportReport, LedgerError> {
     let mut report = MemberImportReport::default();
     ledger.begin()?;
+    let mut recorder = Recorder::new(ledger, policy);
     let result = (|| {
         for row in rows {
-            let member = row.and_then(|row| {
-                let consents = consents_from_row(&row, policy)?;
-                let member = member_from_row(&row, policy, ledger, today)?;
-                Ok((member, consents, row.line))
-            });
+            let member = match row {
+                Ok(row) => {
+                    let existing = recorder.member_state(&row.text("id").unwrap_or_default())?;
+                    consents_from_row(&row, policy).and_then(|consents| {
+                        let (member, joined_known) =
+                            member_from_row(&row, policy, existing.as_ref(), at)?;
+                        Ok((member, joined_known, consents, row.line))
+                    })
+                }
+                Err(problem) => Err(problem),
+            };
             match member {
-                Ok((member, consents, line)) => {
-                    if ledger.upsert_member_profile(&member)? {
+                Ok((member, joined_known, consents, line)) => {
+                    let source = format!("members file, line {line}");
+                    if recorder.profile(&member, joined_known, &consents, &source, at)? {
                         report.created += 1;
                     } else {
                         report.updated += 1;
-                    }
-                    for (channel, granted) in consents {
-                        let source = format!("members file, line {line}");
-                        ledger.set_consent(
-                            &member.id,
-                            &channel,
-                            granted,
-                            chrono::Utc::now(),
-                            &source,
-                        )?;
                     }
                 }
                 Err(problem) => {
@@ -72,6 +72,7 @@ pub fn import_members(
                 }
             }
         }
+        recorder.finish()?;
         ledger.commit()
     })();
     if result.is_err() {
@@ -120,19 +121,22 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
     Ok(consents)
 }
 
+/// The member a row describes, over what is known of them, and whether their joining date
+/// is known.
 fn member_from_row(
     row: &Row,
     policy: &Policy,
-    ledger: &Ledger,
-    today: chrono::NaiveDate,
-) -> Result<MemberState, RowProblem> {
+    existing: Option<&(MemberState, bool)>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(MemberState, bool), RowProblem> {
     let id = row
         .text("id")
         .ok_or_else(|| RowProblem::rejected(row.line, Some("id"), "`id` is empty"))?;
     let calendar = policy.club.calendar;
-    let existing = ledger
-        .member_state(&id, chrono::Utc::now(), false)
-        .map_err(|e| RowProblem::rejected(row.line, None, e.to_string()))?;
+    let (existing, known_before) = match existing {
+        Some((state, known)) => (Some(state.clone()), *known),
+        None => (None, false),
+    };
     let types: Vec<&str> = policy
         .club
         .member_types
@@ -169,9 +173,13 @@ fn member_from_row(
             .transpose()
     };
     let birthday = parse_date("birthday")?.or(existing.as_ref().and_then(|m| m.birthday));
-    let joined = parse_date("joined")?
+    let given = parse_date("joined")?;
+    let joined_known = given.is_some() || known_before;
+    // Not given and not known: the day of the member's first event, when it comes (until
+    // then, the day the file is read).
+    let joined = given
         .or(existing.as_ref().map(|m| m.joined))
-        .unwrap_or(today);
+        .unwrap_or_else(|| at.with_timezone(&policy.zone).date_naive());
     let mut member = existing.unwrap_or_else(|| MemberState::new(&id, &member_type, joined));
     member.member_type = member_type;
     member.birthday = birthday;
@@ -190,5 +198,5 @@ fn member_from_row(
             }
         }
     }
-    Ok(member)
+    Ok((member, joined_known))
 }

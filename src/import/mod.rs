@@ -1,7 +1,8 @@
 //! Importing events and members from CSV and JSON Lines files.
 //!
-//! Rows are read ([`rows`]), turned into events ([`event_row`]), then evaluated and applied
-//! in batched transactions ([`importer`]). A bad row is reported with its line and column
+//! Rows are read ([`rows`]), turned into events ([`event_row`]), then decided and
+//! recorded through the write path ([`crate::recording`]) in batched transactions
+//! ([`importer`]). A bad row is reported with its line and column
 //! name and the rest goes on; a row is either applied whole or not at all.
 
 mod event_row;
@@ -11,7 +12,7 @@ mod report;
 mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
-pub use importer::{import_events, Disposition, EventApplier, ImportOptions};
+pub use importer::{import_events, ImportOptions};
 pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
 pub use report::{ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, FileFormat, InputError, Row, Rows};

@@ -1,4 +1,5 @@
-//! Lots: every award of points is a lot, spent oldest first.
+//! Lots as the member view and reports read them: every award of points is a lot, spent
+//! oldest first (how lots are taken is decided in [`crate::decide`]).
 //!
 //! A lot remembers when it was earned, from when it can be spent and when it expires.
 //! Whatever takes points away (a spend, a return, expiry, a debt being settled) records
@@ -9,47 +10,13 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::store::{Ledger, LedgerError};
-use crate::engine::LotTerms;
 
 type Result<T> = std::result::Result<T, LedgerError>;
-
-/// Why points left a lot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UseKind {
-    /// Redeemed, transferred away, or taken by a negative adjustment or rule.
-    Spend,
-    /// Taken back by a return.
-    Reverse,
-    Expire,
-    /// Used to pay a debt a return left.
-    Settle,
-}
-
-impl UseKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            UseKind::Spend => "spend",
-            UseKind::Reverse => "reverse",
-            UseKind::Expire => "expire",
-            UseKind::Settle => "settle",
-        }
-    }
-}
-
-/// Which lots a use may take from.
-#[derive(Debug, Clone, Copy)]
-pub enum Take<'a> {
-    /// Only lots spendable at the time: not pending, not expired.
-    Available,
-    /// Any unspent lot, pending ones included; the lots of `first` (an event id) first.
-    Any { first: Option<&'a str> },
-}
 
 /// A lot as the member statement shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,10 +51,6 @@ pub struct Balances {
     pub debt: Decimal,
 }
 
-fn seq_and_remaining(row: &rusqlite::Row) -> rusqlite::Result<(i64, String)> {
-    Ok((row.get(0)?, row.get(1)?))
-}
-
 fn number(text: &str) -> Result<Decimal> {
     Decimal::from_str(text)
         .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
@@ -99,102 +62,6 @@ fn instant(seconds: i64) -> Result<DateTime<Utc>> {
 }
 
 impl Ledger {
-    /// Records a new lot for the ledger entry `entry` and returns its number.
-    pub(super) fn create_lot(
-        &self,
-        member: &str,
-        entry: i64,
-        event: &str,
-        points: Decimal,
-        terms: LotTerms,
-        earned: DateTime<Utc>,
-    ) -> Result<i64> {
-        let text = points.normalize().to_string();
-        self.connection()
-            .prepare_cached(
-                "INSERT INTO lots (member, entry, event, points, remaining, earned_at, pending_until, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                member,
-                entry,
-                event,
-                text,
-                earned.timestamp(),
-                terms.pending_until.timestamp(),
-                terms.expires_at.map(|t| t.timestamp())
-            ])?;
-        Ok(self.connection().last_insert_rowid())
-    }
-
-    /// Which lots `points` (positive) would come from, oldest first: (lot, remaining, used).
-    /// Less than `points` in all if the member does not have them.
-    pub(super) fn plan_take(
-        &self,
-        member: &str,
-        points: Decimal,
-        at: DateTime<Utc>,
-        take: Take,
-    ) -> Result<Vec<(i64, Decimal, Decimal)>> {
-        let now = at.timestamp();
-        let mut statement;
-        let rows = match take {
-            Take::Available => {
-                statement = self.connection().prepare_cached(
-                    "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
-                     AND pending_until <= ?2 AND (expires_at IS NULL OR expires_at > ?2)
-                     ORDER BY earned_at, seq",
-                )?;
-                statement.query_map(params![member, now], seq_and_remaining)?
-            }
-            Take::Any { first } => {
-                statement = self.connection().prepare_cached(
-                    "SELECT seq, remaining FROM lots WHERE member = ?1 AND remaining != '0'
-                     AND (expires_at IS NULL OR expires_at > ?2)
-                     ORDER BY (event IS NOT ?3), earned_at, seq",
-                )?;
-                statement.query_map(params![member, now, first], seq_and_remaining)?
-            }
-        };
-        let mut needed = points;
-        let mut plan = Vec::new();
-        for row in rows {
-            if needed.is_zero() {
-                break;
-            }
-            let (lot, remaining) = row?;
-            let remaining = number(&remaining)?;
-            let used = remaining.min(needed);
-            plan.push((lot, remaining, used));
-            needed -= used;
-        }
-        Ok(plan)
-    }
-
-    /// Takes `used` of lot `lot` (which has `remaining` left) for `entry`.
-    pub(super) fn use_lot(
-        &self,
-        entry: i64,
-        lot: i64,
-        remaining: Decimal,
-        used: Decimal,
-        kind: UseKind,
-    ) -> Result<()> {
-        let conn = self.connection();
-        conn.prepare_cached(
-            "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            entry,
-            lot,
-            kind.as_str(),
-            used.normalize().to_string()
-        ])?;
-        conn.prepare_cached("UPDATE lots SET remaining = ?2 WHERE seq = ?1")?
-            .execute(params![lot, (remaining - used).normalize().to_string()])?;
-        Ok(())
-    }
-
     /// The member's points by state at `at`.
     pub fn balances(&self, member: &str, at: DateTime<Utc>) -> Result<Balances> {
         let mut balances = Balances::default();

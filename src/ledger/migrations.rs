@@ -264,4 +264,45 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE members ADD COLUMN inactive_told TEXT;
     ",
     ),
+    (
+        8,
+        "
+    -- What each return stood for, rule by rule: taken from lots, owed, or forgiven because
+    -- the purchase's points had expired. Later returns of the same purchase are measured
+    -- against it (the ledger's entries hold only what was taken).
+    CREATE TABLE return_shares (
+        return_event TEXT NOT NULL,
+        original TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        points TEXT NOT NULL,
+        taken TEXT NOT NULL,
+        owed TEXT NOT NULL,
+        forgiven TEXT NOT NULL,
+        expired TEXT NOT NULL
+    );
+    CREATE INDEX return_shares_original ON return_shares(original);
+    INSERT INTO return_shares
+        SELECT e.id, e.original, l.rule, l.policy_version, l.points,
+               CASE WHEN substr(l.points, 1, 1) = '-' THEN substr(l.points, 2) ELSE l.points END,
+               '0', '0', '0'
+        FROM ledger l JOIN events e ON e.id = l.event
+        WHERE e.type = 'return' AND l.kind = 'reverse' AND e.original IS NOT NULL;
+    -- What of a lot expired (a lot expires at most once: expiry takes all that is left).
+    ALTER TABLE lots ADD COLUMN expired TEXT NOT NULL DEFAULT '0';
+    UPDATE lots SET expired = COALESCE(
+        (SELECT u.points FROM lot_uses u WHERE u.lot = lots.seq AND u.kind = 'expire'), '0');
+    -- A member's facts are read together, by member: every lot (a return looks at its
+    -- purchase's expired lots too), notices, campaign awards, challenges, redemptions.
+    DROP INDEX lots_open;
+    CREATE INDEX lots_member ON lots(member, earned_at);
+    CREATE INDEX notices_member ON notices(member);
+    CREATE INDEX campaign_spend_member ON campaign_spend(member);
+    CREATE INDEX challenge_progress_member ON challenge_progress(member);
+    CREATE INDEX redemptions_member ON redemptions(member);
+    -- Whether `joined` was given, or is the day of the member's first event (and moves
+    -- back with an earlier one).
+    ALTER TABLE members ADD COLUMN joined_known INTEGER NOT NULL DEFAULT 1;
+    ",
+    ),
 ];

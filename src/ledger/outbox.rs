@@ -1,20 +1,15 @@
 //! The outbox: messages queued for members, their consent per channel, and every
 //! delivery attempt.
 //!
-//! Whether a message may go out is decided when it is queued, in the transaction of the
-//! event or clock advance that caused it: a member who opted out of a channel, or who has
-//! had the club's daily cap already, gets a `suppressed` row (with the reason) rather than
-//! nothing, so reports can count what was held back.
+//! Whether a message may go out is decided when it is queued ([`crate::decide`]), in the
+//! transaction of the event or clock advance that caused it; here the outbox is read for
+//! delivery and reports, and every delivery attempt is recorded.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::store::{Ledger, LedgerError};
-use crate::club::ConsentDefault;
-use crate::engine::MemberState;
-use crate::messaging::{render, Occasion};
-use crate::policy::Policy;
 use crate::time::{from_stored, stored};
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -48,90 +43,6 @@ pub struct MessageCount {
 }
 
 impl Ledger {
-    /// Queues what the club says on `occasion` to `member`, on each channel: nothing when
-    /// the club has no text for it; once per occasion key and channel, ever.
-    pub fn emit(&self, policy: &Policy, member: &MemberState, occasion: &Occasion) -> Result<u64> {
-        let Some(settings) = policy.club.messages.as_ref() else {
-            return Ok(0);
-        };
-        let Some((language, text)) = render(policy, member, occasion) else {
-            return Ok(0);
-        };
-        let local = occasion.at.with_timezone(&policy.zone);
-        let day = local.date_naive().to_string();
-        let capped = match settings.max_per_day {
-            Some(cap) => {
-                let today: i64 = self.connection().query_row(
-                    "SELECT COUNT(DISTINCT key) FROM messages WHERE member = ?1 AND day = ?2 AND status != 'suppressed' AND key != ?3",
-                    params![member.id, day, occasion.key],
-                    |r| r.get(0),
-                )?;
-                today >= i64::from(cap)
-            }
-            None => false,
-        };
-        let deliver_after = after_quiet_hours(policy, occasion.at);
-        let mut queued = 0;
-        for channel in &settings.channels {
-            let (status, reason) = if !self.consents(&member.id, &channel.id, settings.consent)? {
-                ("suppressed", Some("opt_out"))
-            } else if capped {
-                ("suppressed", Some("cap"))
-            } else if deliver_after > occasion.at {
-                ("pending", Some("quiet_hours"))
-            } else {
-                ("pending", None)
-            };
-            queued += self
-                .connection()
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO messages (key, channel, member, occasion, day, created_at, deliver_after, language, text, status, reason)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![
-                    occasion.key,
-                    channel.id,
-                    member.id,
-                    occasion.kind,
-                    day,
-                    stored(occasion.at),
-                    stored(deliver_after),
-                    language,
-                    text,
-                    status,
-                    reason
-                ])? as u64;
-        }
-        Ok(queued)
-    }
-
-    /// Whether `member` may be sent messages on `channel`.
-    pub fn consents(&self, member: &str, channel: &str, default: ConsentDefault) -> Result<bool> {
-        let granted: Option<bool> = self
-            .connection()
-            .prepare_cached("SELECT granted FROM consents WHERE member = ?1 AND channel = ?2")?
-            .query_row(params![member, channel], |r| r.get(0))
-            .optional()?;
-        Ok(granted.unwrap_or(default == ConsentDefault::OptOut))
-    }
-
-    /// Records a member's yes or no for `channel`, and why (`reply: STOP`, an import...).
-    pub fn set_consent(
-        &self,
-        member: &str,
-        channel: &str,
-        granted: bool,
-        at: DateTime<Utc>,
-        source: &str,
-    ) -> Result<()> {
-        self.connection().execute(
-            "INSERT INTO consents (member, channel, granted, at, source) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (member, channel) DO UPDATE SET granted = excluded.granted, at = excluded.at, source = excluded.source",
-            params![member, channel, granted, stored(at), source],
-        )?;
-        Ok(())
-    }
-
     /// Messages waiting to go out at `now`, oldest first.
     pub fn due_messages(&self, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>> {
         self.select_messages(
@@ -274,43 +185,4 @@ impl Ledger {
         }
         Ok(out)
     }
-}
-
-/// `at`, or the end of the club's quiet hours if `at` falls inside them.
-fn after_quiet_hours(policy: &Policy, at: DateTime<Utc>) -> DateTime<Utc> {
-    let Some(quiet) = policy
-        .club
-        .messages
-        .as_ref()
-        .and_then(|m| m.quiet_hours.as_ref())
-    else {
-        return at;
-    };
-    let (Some(from), Some(to)) = (
-        crate::club::clock_minutes(&quiet.from),
-        crate::club::clock_minutes(&quiet.to),
-    ) else {
-        return at;
-    };
-    let local = at.with_timezone(&policy.zone);
-    let minute = {
-        use chrono::Timelike;
-        local.hour() * 60 + local.minute()
-    };
-    let inside = if from <= to {
-        minute >= from && minute < to
-    } else {
-        minute >= from || minute < to
-    };
-    if !inside {
-        return at;
-    }
-    // The quiet ends at `to` today, or tomorrow if it started before midnight.
-    let day = if from > to && minute >= from {
-        local.date_naive() + chrono::Days::new(1)
-    } else {
-        local.date_naive()
-    };
-    let end = day.and_hms_opt(to / 60, to % 60, 0).unwrap_or_default();
-    crate::time::local_to_utc(end, policy.zone).unwrap_or(at)
 }

@@ -145,7 +145,7 @@ impl Ledger {
     pub fn stored_event(
         &self,
         id: &str,
-    ) -> Result<Option<(crate::engine::Event, String)>, LedgerError> {
+    ) -> Result<Option<(crate::event::Event, String)>, LedgerError> {
         let mut statement = self.connection().prepare_cached(
             "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version
              FROM events WHERE id = ?1",
@@ -159,10 +159,10 @@ impl Ledger {
         let items: Option<String> = row.get(8)?;
         let attributes: Option<String> = row.get(9)?;
         let credit: Option<String> = row.get(10)?;
-        let event = crate::engine::Event {
+        let event = crate::event::Event {
             id: id.to_owned(),
             member: row.get(0)?,
-            kind: crate::engine::EventType::parse(&kind)
+            kind: crate::event::EventType::parse(&kind)
                 .ok_or_else(|| LedgerError::corrupt(format!("unknown event type `{kind}`")))?,
             time: crate::time::from_stored(&time)
                 .ok_or_else(|| LedgerError::corrupt(format!("`{time}` is not a time")))?,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::club::{Digits, MessagingSettings, MoneyUnit};
-use crate::engine::MemberState;
+use crate::member::MemberState;
 use crate::policy::Policy;
 
 /// Something that happened to a member that the club may tell them about.

@@ -7,6 +7,7 @@
 mod load;
 pub mod plugins;
 mod script_engine;
+pub mod script_values;
 mod snapshot;
 
 pub use load::discover_clubs;

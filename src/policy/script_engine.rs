@@ -94,7 +94,7 @@ impl ScriptEngine {
             files: plugins.map(FileModuleResolver::new_with_path),
         });
         register_helpers(&mut engine);
-        crate::engine::script_values::register(&mut engine);
+        super::script_values::register(&mut engine);
         ScriptEngine {
             engine,
             limits,

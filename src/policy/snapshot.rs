@@ -76,6 +76,37 @@ pub struct CompiledCampaign {
 }
 
 impl Policy {
+    /// Calls `function`, defined in script number `script`, with `args`: the one place
+    /// bashgah runs a club's Rhai. Every caller — earning rules, campaign segments, deal
+    /// targets, the tier function, report segments — gets the same options (the script's
+    /// top level runs first, so its `import`s resolve; plugin settings travel as the call's
+    /// tag) and the same limits (operations, depth, sizes, and the wall-time limit).
+    pub fn call(
+        &self,
+        script: usize,
+        function: &str,
+        args: impl rhai::FuncArgs,
+    ) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
+        let Some(script) = self.scripts.get(script) else {
+            return Err(Box::new(rhai::EvalAltResult::ErrorFunctionNotFound(
+                function.to_owned(),
+                rhai::Position::NONE,
+            )));
+        };
+        self.engine.timed(|engine| {
+            engine.call_fn_with_options::<rhai::Dynamic>(
+                rhai::CallFnOptions::new()
+                    .eval_ast(true)
+                    .rewind_scope(false)
+                    .with_tag(self.plugin_settings.clone()),
+                &mut rhai::Scope::new(),
+                &script.ast,
+                function,
+                args,
+            )
+        })
+    }
+
     /// Whether any points can expire (club-wide or per rule), so that the clock has work.
     pub fn has_expiry(&self) -> bool {
         self.club.points.expiry.is_some() || self.club.rules.iter().any(|r| r.expiry.is_some())

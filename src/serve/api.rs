@@ -19,10 +19,11 @@ use serde_json::{json, Map, Value};
 use super::clubs::{Club, Registry};
 use super::keys::{Grant, Keys};
 use super::writer::{Done, Refused, Work};
-use crate::engine::Event;
-use crate::import::{event_from_row, Disposition, EventApplier, Row, RowProblem, EVENT_FIELDS};
+use crate::event::Event;
+use crate::import::{event_from_row, Row, RowProblem, EVENT_FIELDS};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
+use crate::recording::{Disposition, Recorder};
 
 /// Shared by every request.
 pub struct App {
@@ -444,7 +445,7 @@ fn apply_events(
     policy: &Policy,
     prepared: Vec<Prepared>,
 ) -> Result<Vec<Value>, LedgerError> {
-    let mut applier = EventApplier::new(ledger, policy);
+    let mut recorder = Recorder::new(ledger, policy);
     let mut answers = Vec::with_capacity(prepared.len());
     for item in prepared {
         let answer = match item {
@@ -459,17 +460,17 @@ fn apply_events(
                 } else {
                     ledger.last_notice_seq()?
                 };
-                let disposition = applier.apply(&event, fingerprint)?;
+                let disposition = recorder.event(&event, fingerprint)?;
                 let mut answer = describe(
                     ledger,
                     policy,
-                    &applier,
+                    &recorder,
                     &event,
                     disposition,
                     notices_before,
                 )?;
                 // Lifecycle-hook rules that failed: the event stands, the hook gave nothing.
-                let failures = ledger.take_hook_failures();
+                let failures = recorder.take_warnings();
                 if !failures.is_empty() {
                     answer["warnings"] = failures.into();
                 }
@@ -478,14 +479,14 @@ fn apply_events(
         };
         answers.push(answer);
     }
-    applier.finish()?;
+    recorder.finish()?;
     Ok(answers)
 }
 
 fn describe(
     ledger: &Ledger,
     policy: &Policy,
-    applier: &EventApplier,
+    recorder: &Recorder,
     event: &Event,
     disposition: Disposition,
     notices_before: i64,
@@ -526,10 +527,10 @@ fn describe(
         .collect();
     // A duplicate's member was not loaded by the applier: read them from the ledger.
     let stored;
-    let member = match applier.member(&event.member) {
-        Some(member) => Some(member),
+    let member = match recorder.member(&event.member) {
+        Some(book) => Some(&book.state),
         None => {
-            stored = ledger.member_state(&event.member, event.time, false)?;
+            stored = ledger.member_state(&event.member)?;
             stored.as_ref()
         }
     };
@@ -548,7 +549,7 @@ fn describe(
         "points": points.normalize().to_string(),
         "entries": entries,
         "balance": member.map(|m| m.balance.normalize().to_string()),
-        "tier": member.and_then(|m| crate::engine::tiers::tier_of(policy, m)).map(|t| t.id.clone()),
+        "tier": member.and_then(|m| crate::engine::benefits::tier_of(policy, m)).map(|t| t.id.clone()),
         "messages": messages,
         "policy_version": policy.short_id(),
     }))
@@ -564,9 +565,9 @@ async fn get_member(
     let policy = club.policy();
     let club_id = club.id.clone();
     let view = on_ledger(&club, move |ledger| {
-        let read = crate::cli::MemberView::read(ledger, &member, None, Some(&policy));
+        let read = crate::view::MemberView::read(ledger, &member, None, Some(&policy));
         let value = match read {
-            Ok(Some(view)) => serde_json::to_value(crate::cli::member_report(&policy, view))
+            Ok(Some(view)) => serde_json::to_value(crate::view::report(&policy, view))
                 .map_err(|e| ApiError::internal(e.to_string())),
             Ok(None) => Err(unknown_member(&member, &club_id)),
             Err(error) => Err(error.into()),
@@ -650,15 +651,15 @@ async fn redeem(
             }
             let redemption = match ledger.redeem(&policy, &id, &member, &body.reward, at) {
                 Ok(redemption) => redemption,
-                Err(crate::ledger::ManualError::Refused(message)) => {
+                Err(crate::recording::ManualError::Refused(message)) => {
                     return Ok(Err(ApiError::unprocessable("refused", message)))
                 }
-                Err(crate::ledger::ManualError::Ledger(error)) => return Err(error),
+                Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
             };
             let balance = ledger.balances(&member, at)?;
             let status = match redemption.applied {
-                crate::ledger::Applied::Done => "redeemed",
-                crate::ledger::Applied::Duplicate => "duplicate",
+                crate::recording::Applied::Done => "redeemed",
+                crate::recording::Applied::Duplicate => "duplicate",
             };
             Ok(Ok(json!({
                 "id": id,

@@ -71,10 +71,9 @@ pub fn simulate(
     let _ = std::fs::remove_file(&scratch.0);
     let ledger = Ledger::open(&scratch.0)?;
     if let Some(members) = members {
-        // Profiles without a joining date join on the first day of the events; fixed, so
-        // that two simulations of the same files agree.
-        let first_day = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-        crate::import::import_members(&ledger, policy, members, first_day)?;
+        // Profiles without a joining date join on the day of their first event; the time
+        // the file is read at is fixed, so that two simulations of the same files agree.
+        crate::import::import_members(&ledger, policy, members, chrono::DateTime::UNIX_EPOCH)?;
     }
     let report = import_events(&ledger, policy, rows, ImportOptions::default())?;
     // Let the clock run to the last event, so that what fell due by then has happened.

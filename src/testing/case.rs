@@ -87,6 +87,10 @@ pub struct Step {
     /// The step must fail with a message containing this.
     #[serde(default)]
     pub error: Option<String>,
+    /// What must hold right after this step (the same keys as the case's `then`), so a
+    /// timeline — a review, an expiry, a deal checkpoint — can be checked as it unfolds.
+    #[serde(default)]
+    pub then: Option<Expectations>,
 }
 
 /// What must hold after the steps.

@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 
 use super::case::{load_cases, Case, Step};
 use crate::diagnostic::Diagnostic;
-use crate::engine::MemberState;
 use crate::import::{event_from_row, import_events, ImportOptions, Row};
-use crate::ledger::{AdvanceReport, Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError};
+use crate::member::MemberState;
 use crate::policy::{Policy, ScriptEngine};
+use crate::recording::AdvanceReport;
 use crate::time::parse_event_time;
 
 /// What one case did.
@@ -116,6 +117,15 @@ fn run_case(
     }
     for (n, step) in case.when.iter().enumerate() {
         let outcome = run_step(&ledger, policy, case, n, step, &mut now)?;
+        if let Some(expect) = &step.then {
+            let mut after = Vec::new();
+            check(&ledger, policy, expect, &mut after)?;
+            failures.extend(
+                after
+                    .into_iter()
+                    .map(|f| format!("after step {}: {f}", n + 1)),
+            );
+        }
         match (outcome, &step.error) {
             (Ok(()), None) => {}
             (Ok(()), Some(expected)) => failures.push(format!(
@@ -131,7 +141,7 @@ fn run_case(
             (Err(_), Some(_)) => {}
         }
     }
-    check(&ledger, policy, case, &mut failures)?;
+    check(&ledger, policy, &case.then, &mut failures)?;
     // Every entry the case's steps wrote (events, and what the clock did), not the
     // balances the test gave.
     let mut trace = Vec::new();
@@ -175,6 +185,7 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
     let calendar = policy.club.calendar;
     let date = |text: &Option<String>| text.as_deref().map(|t| calendar.parse_date(t)).transpose();
     ledger.begin().map_err(|e| e.to_string())?;
+    let mut recorder = crate::recording::Recorder::new(ledger, policy);
     for given in &case.given.members {
         let member_type = given
             .member_type
@@ -187,8 +198,8 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
                 given.id
             ));
         }
-        let joined =
-            date(&given.joined)?.unwrap_or_else(|| now.with_timezone(&policy.zone).date_naive());
+        let joined_given = date(&given.joined)?;
+        let joined = joined_given.unwrap_or_else(|| now.with_timezone(&policy.zone).date_naive());
         let mut member = MemberState::new(&given.id, &member_type, joined);
         member.birthday = date(&given.birthday)?;
         member.attributes = given.attributes.clone();
@@ -198,16 +209,12 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
             }
             member.tier = Some(tier.clone());
         }
-        ledger
-            .upsert_member_profile(&member)
-            .map_err(|e| e.to_string())?;
-        ledger
-            .save_member(&member, false)
+        recorder
+            .profile(&member, joined_given.is_some(), &[], "the test", now)
             .map_err(|e| e.to_string())?;
         if let Some(balance) = given.balance.filter(|b| !b.is_zero()) {
-            ledger
+            recorder
                 .adjust(
-                    policy,
                     &format!("given:{}", given.id),
                     &given.id,
                     balance,
@@ -218,8 +225,9 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
         }
     }
     if case.given.clock.is_some() {
-        crate::clock::advance(ledger, policy, now).map_err(|e| e.to_string())?;
+        recorder.advance(now).map_err(|e| e.to_string())?;
     }
+    recorder.finish().map_err(|e| e.to_string())?;
     ledger.commit().map_err(|e| e.to_string())
 }
 
@@ -309,22 +317,21 @@ fn run_step(
             ledger.commit()?;
             Ok(Ok(()))
         }
-        Err(crate::ledger::ManualError::Refused(message)) => {
+        Err(crate::recording::ManualError::Refused(message)) => {
             ledger.rollback()?;
             Ok(Err(message))
         }
-        Err(crate::ledger::ManualError::Ledger(error)) => Err(error),
+        Err(crate::recording::ManualError::Ledger(error)) => Err(error),
     }
 }
 
-/// Compares `then` with the ledger, adding a line per difference.
+/// Compares expectations with the ledger, adding a line per difference.
 fn check(
     ledger: &Ledger,
     policy: &Policy,
-    case: &Case,
+    expect: &super::case::Expectations,
     failures: &mut Vec<String>,
 ) -> Result<(), LedgerError> {
-    let expect = &case.then;
     for (event, expected) in &expect.points {
         let actual = ledger.sum_of_event(event)?;
         if actual != *expected {
@@ -346,10 +353,10 @@ fn check(
         }
     }
     for (member, expected) in &expect.tier {
-        let state = ledger.member_state(member, Utc::now(), false)?;
+        let state = ledger.member_state(member)?;
         let actual = state
             .as_ref()
-            .and_then(|m| crate::engine::tiers::tier_of(policy, m))
+            .and_then(|m| crate::engine::benefits::tier_of(policy, m))
             .map(|t| t.id.clone());
         if actual.as_deref() != Some(expected.as_str()) {
             failures.push(format!(

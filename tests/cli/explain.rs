@@ -97,7 +97,9 @@ fn a_hypothetical_event_writes_nothing() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("entries\n  base +9  1 point per 1,000\n\ndry run: nothing was written\n"),
+        stdout.ends_with(
+            "the ledger would hold\n  purchase `X` on 2025-03-02\n    base +9  1 point per 1,000\n\ndry run: nothing was written\n"
+        ),
         "{stdout}"
     );
     // Nothing was written: the member still has one event.

@@ -170,6 +170,7 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
   "club": "shop",
   "points_name": "points",
   "at": "2025-01-01T00:00:00Z",
+  "projected": false,
   "member": {
     "id": "M1",
     "member_type": "business",

@@ -13,10 +13,11 @@ use chrono::{Datelike, Timelike};
 use rhai::{Array, Dynamic, Engine, Map, INT};
 use rust_decimal::Decimal;
 
-use super::{Event, MemberState};
+use super::Policy;
 use crate::calendar::{CalendarKind, LocalDate};
 use crate::club::PersonKind;
-use crate::policy::Policy;
+use crate::event::Event;
+use crate::member::MemberState;
 
 /// The event as scripts see it: the event plus its time in the club's calendar and zone.
 #[derive(Debug, Clone)]
@@ -57,25 +58,26 @@ pub fn event_value(event: &Event, policy: &Policy) -> ScriptEvent {
     }))
 }
 
-pub fn member_value(member: &MemberState, policy: &Policy) -> ScriptMember {
+/// The member as scripts see them, with the perks and tier multiplier their tier and deals
+/// give them (worked out by the engine, which knows what a tier and a deal are).
+pub fn member_value(
+    member: &MemberState,
+    policy: &Policy,
+    perks: Vec<String>,
+    multiplier: Decimal,
+) -> ScriptMember {
     let kind = policy
         .club
         .member_types
         .iter()
         .find(|t| t.id == member.member_type)
         .map_or(PersonKind::Natural, |t| t.kind);
-    let tier = super::tiers::tier_of(policy, member);
     ScriptMember(Arc::new(MemberView {
         member: member.clone(),
         calendar: policy.club.calendar,
         kind,
-        perks: tier
-            .map(|t| t.perks.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .chain(super::deals::active(policy, member).flat_map(|d| d.benefits.perks.clone()))
-            .collect(),
-        multiplier: tier.and_then(|t| t.multiplier).unwrap_or(Decimal::ONE),
+        perks,
+        multiplier,
     }))
 }
 

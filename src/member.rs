@@ -1,5 +1,6 @@
-//! What evaluation knows about a member: profile, balance, and simple activity figures,
-//! read from the ledger by the caller and handed in, so that evaluation stays pure.
+//! What is known about a member at a moment: profile, balance, tier, deals and simple
+//! activity figures. Read from the ledger by the caller and handed to evaluation and to
+//! the decision stage, so that both stay pure.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +27,8 @@ pub struct MemberState {
     pub tier: Option<String>,
     /// With `downgrade: keep_next_period`: the tier is kept at reviews before this time.
     pub tier_valid_until: Option<DateTime<Utc>>,
-    /// The last tier review applied to the member.
+    /// Tier reviews are due after this instant: the last review applied, or the moment the
+    /// member first got a tier (there is nothing to review before it).
     pub tier_reviewed_at: Option<DateTime<Utc>>,
     /// Birthdays and anniversaries up to this time have been written.
     pub greeted_through: Option<DateTime<Utc>>,
@@ -93,9 +95,9 @@ impl MemberState {
     /// Updates lifetime figures for an applied event (the ledger updates the balance as
     /// it writes entries). Window figures are recomputed from the ledger before each
     /// evaluation, so they are left alone.
-    pub fn record(&mut self, event: &super::Event) {
-        if event.kind == super::EventType::Purchase {
-            self.stats.spend_total += event.amount;
+    pub fn record(&mut self, event: &crate::event::Event) -> Result<(), crate::amount::Overflow> {
+        if event.kind == crate::event::EventType::Purchase {
+            self.stats.spend_total = crate::amount::add(self.stats.spend_total, event.amount)?;
             self.stats.visits_total += 1;
             self.stats.last_visit = Some(
                 self.stats
@@ -103,6 +105,7 @@ impl MemberState {
                     .map_or(event.time, |t| t.max(event.time)),
             );
         }
+        Ok(())
     }
 
     /// A member seen for the first time, at `time`, with the club's default type.

@@ -1,0 +1,405 @@
+//! [`MemberBook`]: everything the decision stage knows about one member, in memory.
+//!
+//! The store loads a member's book once (per transaction) and the decision stage reads it
+//! instead of the database: their state, their purchases, returns and payments, the
+//! points their rules earned, their lots, the messages and notices they were given, their
+//! consents, challenge progress, campaign awards and redemptions. As a decision unfolds it
+//! updates the book in step with the [`super::Plan`] it writes, so that what a later part
+//! of the same decision reads (a tier review after an expiry, a purchase after a review)
+//! is what the ledger will hold once the plan is recorded. A book and the ledger agree
+//! after every recorded plan; that is the invariant the recorder keeps.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::amount::Overflow;
+use crate::engine::{EntryKind, OriginalRecord, Standing};
+use crate::event::EventType;
+use crate::member::{MemberState, MemberStats};
+
+/// An event the member brought (a purchase, return, payment, custom or enrol event): what
+/// windows, returns and deal periods are counted from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFact {
+    pub id: String,
+    pub kind: EventType,
+    pub time: DateTime<Utc>,
+    pub amount: Decimal,
+    pub original: Option<String>,
+}
+
+/// A ledger entry that counts towards the points a member earned: rules' awards (`earn`)
+/// and what returns took back of them (`reverse`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryFact {
+    pub event: String,
+    pub time: DateTime<Utc>,
+    pub rule: String,
+    pub kind: EntryKind,
+    pub points: Decimal,
+    pub policy_version: String,
+}
+
+/// A lot: points awarded together, and what is left of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotFact {
+    /// The lot's number in the ledger.
+    pub id: i64,
+    /// The event whose entry made the lot.
+    pub event: String,
+    pub points: Decimal,
+    pub remaining: Decimal,
+    /// Of `points`, how many expired.
+    pub expired: Decimal,
+    pub earned_at: DateTime<Utc>,
+    pub pending_until: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What one return stood for, for one rule of the purchase it gave back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnShare {
+    pub return_event: String,
+    pub original: String,
+    pub rule: String,
+    pub policy_version: String,
+    /// The share of the rule's award this return reversed (negative).
+    pub points: Decimal,
+    /// Of it, taken from lots.
+    pub taken: Decimal,
+    /// Left owed (debt).
+    pub owed: Decimal,
+    /// Not taken because the points had expired (`returns.after_expiry: forgive`).
+    pub forgiven: Decimal,
+    /// The part that stood for the purchase's expired points, whatever was done with it.
+    pub expired: Decimal,
+}
+
+/// A message queued for the member on one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageFact {
+    pub key: String,
+    pub channel: String,
+    /// The member's local day it was queued for (the daily cap counts per day).
+    pub day: String,
+    pub suppressed: bool,
+}
+
+/// A challenge's progress in one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeFact {
+    pub challenge: String,
+    pub period: String,
+    pub purchases: i64,
+    pub spend: Decimal,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// Points a campaign gave the member on one local day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendFact {
+    pub campaign: String,
+    pub day: NaiveDate,
+    pub points: Decimal,
+}
+
+/// Which of a member's facts a club's decisions read: a club that only earns points on
+/// purchases needs the member and their unspent lots, not their whole history. The
+/// store loads what is asked for; a return asks for the history even when the club
+/// otherwise does not ([`MemberBook::history`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookNeeds {
+    /// Events, earn and reverse entries, every lot, return shares, and every event id:
+    /// for tiers, deals, member statistics, expiry, greetings, lifecycle awards and
+    /// challenges (their events are named after the member and must not repeat).
+    pub history: bool,
+    pub messages: bool,
+    pub notices: bool,
+    pub challenges: bool,
+    pub campaign_spend: bool,
+    pub redemptions: bool,
+}
+
+impl BookNeeds {
+    /// What `policy`'s decisions read.
+    pub fn of(policy: &crate::policy::Policy) -> BookNeeds {
+        let club = &policy.club;
+        let hooks = club
+            .rules
+            .iter()
+            .any(|r| r.enabled && r.events.iter().any(|e| e.is_occasion()));
+        BookNeeds {
+            history: !club.tiers.is_empty()
+                || !club.deals.is_empty()
+                || policy.uses_member_stats
+                || policy.has_expiry()
+                || super::clock::greets(policy)
+                || hooks
+                || !club.challenges.is_empty(),
+            messages: club.messages.is_some(),
+            notices: policy.has_expiry(),
+            challenges: !club.challenges.is_empty(),
+            campaign_spend: club
+                .campaigns
+                .iter()
+                .any(|c| c.budget.as_ref().is_some_and(|b| b.per_member.is_some())),
+            redemptions: club.rewards.iter().any(|r| r.per_member.is_some()),
+        }
+    }
+
+    /// Everything: for views and tools that read a member whole.
+    pub fn all() -> BookNeeds {
+        BookNeeds {
+            history: true,
+            messages: true,
+            notices: true,
+            challenges: true,
+            campaign_spend: true,
+            redemptions: true,
+        }
+    }
+}
+
+/// One member's facts, as the decision stage reads and updates them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberBook {
+    pub state: MemberState,
+    /// Not yet in the ledger: the recorder creates the member's row.
+    pub is_new: bool,
+    /// Whether `joined` was given (a members file, a test) rather than taken from the
+    /// member's first event; an unknown joining date moves back to an earlier event's day.
+    pub joined_known: bool,
+    /// Whether an event was posted for the member since the book was read (a new
+    /// member's first event is their welcome).
+    pub posted: bool,
+    /// Whether type, joining date, birthday or attributes changed since the book was read
+    /// (the store writes them only then).
+    pub profile_changed: bool,
+    /// Whether the member's lots are here (the unspent ones at least). A club that only
+    /// earns does not read them for most events; a decision that must take points asks
+    /// for them ([`super::Failure::NeedsLots`]).
+    pub lots_loaded: bool,
+    /// Whether the member's whole history is here (events, entries, every lot, return
+    /// shares, every event id), or only their unspent lots; see [`BookNeeds`].
+    pub history: bool,
+    /// The member's own events (the kinds an import file carries), in the order recorded.
+    pub events: Vec<EventFact>,
+    /// The id of every event of the member's (purchases and what bashgah wrote alike).
+    pub ids: HashSet<String>,
+    /// Earn and reverse entries, in the order recorded.
+    pub entries: Vec<EntryFact>,
+    /// Every lot, oldest first (by time earned, then number).
+    pub lots: Vec<LotFact>,
+    pub returns: Vec<ReturnShare>,
+    /// Keys of the notices raised (expiring soon, for clubs without messages).
+    pub notices: HashSet<String>,
+    pub messages: Vec<MessageFact>,
+    /// Consent per channel, where the member said yes or no.
+    pub consents: BTreeMap<String, bool>,
+    pub challenges: Vec<ChallengeFact>,
+    pub badges: BTreeSet<String>,
+    pub campaign_spend: Vec<SpendFact>,
+    /// The rewards the member redeemed, one per redemption.
+    pub redemptions: Vec<String>,
+}
+
+impl MemberBook {
+    /// A member the ledger has never seen.
+    pub fn new(state: MemberState, joined_known: bool) -> MemberBook {
+        MemberBook {
+            state,
+            is_new: true,
+            joined_known,
+            profile_changed: false,
+            posted: false,
+            lots_loaded: true,
+            history: true,
+            events: Vec::new(),
+            ids: HashSet::new(),
+            entries: Vec::new(),
+            lots: Vec::new(),
+            returns: Vec::new(),
+            notices: HashSet::new(),
+            messages: Vec::new(),
+            consents: BTreeMap::new(),
+            challenges: Vec::new(),
+            badges: BTreeSet::new(),
+            campaign_spend: Vec::new(),
+            redemptions: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.state.id
+    }
+
+    /// An event id of this member's based on `base` that is not taken yet: `base`, then
+    /// `base:2`, `base:3`... (two tier changes, or two expiries, can fall on one instant).
+    pub fn fresh_id(&self, base: String) -> String {
+        if !self.ids.contains(&base) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}:{n}"))
+            .find(|id| !self.ids.contains(id))
+            .unwrap_or(base)
+    }
+
+    /// The member's purchases, returns and points from `from` (or ever) to before `to`.
+    pub fn standing(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: DateTime<Utc>,
+    ) -> Result<Standing, Overflow> {
+        let inside = |time: DateTime<Utc>| from.is_none_or(|f| time >= f) && time < to;
+        let mut standing = Standing::default();
+        for event in self.events.iter().filter(|e| inside(e.time)) {
+            match event.kind {
+                EventType::Purchase => standing.add_spend(event.amount, false)?,
+                EventType::Return => standing.add_spend(event.amount, true)?,
+                _ => {}
+            }
+        }
+        for entry in self.entries.iter().filter(|e| inside(e.time)) {
+            standing.add_points(entry.points)?;
+        }
+        Ok(standing)
+    }
+
+    /// How many events of `kind` the member had from `from` to before `to`.
+    pub fn count(&self, kind: EventType, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        self.events
+            .iter()
+            .filter(|e| e.kind == kind && e.time >= from && e.time < to)
+            .count() as i64
+    }
+
+    /// Points entries of `rule` earned from `from` to before `to` (a deal's extra points).
+    pub fn earned_by(
+        &self,
+        rule: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Decimal, Overflow> {
+        crate::amount::sum(
+            self.entries
+                .iter()
+                .filter(|e| {
+                    e.rule == rule && e.kind == EntryKind::Earn && e.time >= from && e.time < to
+                })
+                .map(|e| e.points),
+        )
+    }
+
+    /// The member's 30/90/365-day spend and visits, counted over purchases before `at`;
+    /// lifetime figures are kept as they are.
+    pub fn window_stats(&self, at: DateTime<Utc>) -> Result<MemberStats, Overflow> {
+        let stats = &self.state.stats;
+        let mut out = MemberStats {
+            spend_total: stats.spend_total,
+            visits_total: stats.visits_total,
+            last_visit: stats.last_visit,
+            ..MemberStats::default()
+        };
+        let (day30, day90, day365) = (
+            at - Duration::days(30),
+            at - Duration::days(90),
+            at - Duration::days(365),
+        );
+        for event in &self.events {
+            if event.kind != EventType::Purchase || event.time < day365 || event.time >= at {
+                continue;
+            }
+            out.spend_365d = crate::amount::add(out.spend_365d, event.amount)?;
+            out.visits_365d += 1;
+            if event.time >= day90 {
+                out.spend_90d = crate::amount::add(out.spend_90d, event.amount)?;
+                out.visits_90d += 1;
+            }
+            if event.time >= day30 {
+                out.spend_30d = crate::amount::add(out.spend_30d, event.amount)?;
+                out.visits_30d += 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// What a return of this member's event `id` needs to know; `None` if the member has
+    /// no purchase, return or payment of that id.
+    pub fn original(&self, id: &str) -> Result<Option<OriginalRecord>, Overflow> {
+        let Some(event) = self.events.iter().find(|e| e.id == id) else {
+            return Ok(None);
+        };
+        let returned_before = crate::amount::sum(
+            self.events
+                .iter()
+                .filter(|e| e.kind == EventType::Return && e.original.as_deref() == Some(id))
+                .map(|e| e.amount),
+        )?;
+        let awards = self
+            .entries
+            .iter()
+            .filter(|e| e.event == id && e.kind == EntryKind::Earn)
+            .map(|e| (e.rule.clone(), e.points, e.policy_version.clone()))
+            .collect();
+        let mut reversed_before: BTreeMap<String, Decimal> = BTreeMap::new();
+        for share in self.returns.iter().filter(|s| s.original == id) {
+            let total = reversed_before.entry(share.rule.clone()).or_default();
+            *total = crate::amount::add(*total, share.points)?;
+        }
+        Ok(Some(OriginalRecord {
+            member: self.state.id.clone(),
+            kind: event.kind,
+            amount: event.amount,
+            returned_before,
+            awards,
+            reversed_before,
+        }))
+    }
+
+    /// Lots with points left, oldest first.
+    pub fn open_lots(&self) -> impl Iterator<Item = &LotFact> {
+        self.lots.iter().filter(|l| !l.remaining.is_zero())
+    }
+
+    /// Adds a new lot where it belongs in the oldest-first order.
+    pub fn add_lot(&mut self, lot: LotFact) {
+        let at = self
+            .lots
+            .partition_point(|l| (l.earned_at, l.id) <= (lot.earned_at, lot.id));
+        self.lots.insert(at, lot);
+    }
+
+    /// The lot numbered `id`.
+    pub fn lot_mut(&mut self, id: i64) -> Option<&mut LotFact> {
+        self.lots.iter_mut().find(|l| l.id == id)
+    }
+
+    /// The member's points by state at `at`: (available, pending). Lots due to expire
+    /// by then count as neither, even before the clock has expired them.
+    pub fn balances(&self, at: DateTime<Utc>) -> (Decimal, Decimal) {
+        let mut available = Decimal::ZERO;
+        let mut pending = Decimal::ZERO;
+        for lot in self.open_lots() {
+            if lot.expires_at.is_some_and(|e| e <= at) {
+                continue;
+            }
+            if lot.pending_until > at {
+                pending += lot.remaining;
+            } else {
+                available += lot.remaining;
+            }
+        }
+        (available, pending)
+    }
+
+    /// Whether the member may be sent messages on `channel`.
+    pub fn consents_to(&self, channel: &str, default: crate::club::ConsentDefault) -> bool {
+        self.consents
+            .get(channel)
+            .copied()
+            .unwrap_or(default == crate::club::ConsentDefault::OptOut)
+    }
+}

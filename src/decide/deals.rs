@@ -1,0 +1,247 @@
+//! Deals over time: enrolments, checkpoints with their results, completion bonuses and
+//! claw-backs. A checkpoint that gives or takes points is an event of its own
+//! (`deal:<member>:<deal>:<period>`) with its entry.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::book::MemberBook;
+use super::plan::{Change, CheckpointRow};
+use super::Decider;
+use crate::engine::deals::{self, PeriodFacts};
+use crate::engine::{Award, EntryKind};
+use crate::event::{Event, EventType};
+use crate::member::{DealState, DealStatus};
+
+use crate::messaging::{Occasion, Value};
+
+impl Decider<'_> {
+    /// Enrols the member in deal number `index` at `at` (the enrolment event is `event`).
+    pub(super) fn join_deal(
+        &mut self,
+        book: &mut MemberBook,
+        index: usize,
+        event: &str,
+        at: DateTime<Utc>,
+    ) {
+        let policy = self.policy;
+        let deal = &policy.club.deals[index];
+        let starts = deals::first_start(policy, deal, at);
+        let status = DealStatus {
+            enrollment: self.ids.enrollment(),
+            deal: deal.id.clone(),
+            state: DealState::Active,
+            enrolled_at: at,
+            starts_at: starts,
+            periods: deals::period_count(policy, deal, starts),
+            kept: 0,
+            missed: 0,
+            next_checkpoint: deals::period_end(policy, deal, starts),
+            ended_at: None,
+            tier_until: None,
+        };
+        self.plan.changes.push(Change::DealJoined {
+            member: book.id().to_owned(),
+            event: event.to_owned(),
+            status: status.clone(),
+        });
+        book.state.deals.push(status);
+    }
+
+    /// Runs the member's deal checkpoints due up to `to`. A failing target counts the
+    /// period as missed, and says why.
+    pub(super) fn deal_checkpoints(&mut self, book: &mut MemberBook, to: DateTime<Utc>) {
+        for position in 0..book.state.deals.len() {
+            loop {
+                let status = book.state.deals[position].clone();
+                if status.state == DealState::Completed {
+                    if status.tier_until.is_some_and(|until| until <= to) {
+                        // The tier a completed deal gave has run out.
+                        self.touch(book);
+                        let mut ended = status;
+                        ended.tier_until = None;
+                        self.plan.changes.push(Change::DealUpdated(ended.clone()));
+                        book.state.deals[position] = ended;
+                    }
+                    break;
+                }
+                if status.state != DealState::Active || status.next_checkpoint > to {
+                    break;
+                }
+                let Some(index) = self
+                    .policy
+                    .club
+                    .deals
+                    .iter()
+                    .position(|d| d.id == status.deal)
+                else {
+                    break;
+                };
+                self.touch(book);
+                self.checkpoint(book, index, position);
+            }
+        }
+    }
+
+    /// Closes the period the member's deal number `position` is measuring.
+    fn checkpoint(&mut self, book: &mut MemberBook, index: usize, position: usize) {
+        let policy = self.policy;
+        let status = book.state.deals[position].clone();
+        let deal = &policy.club.deals[index];
+        let end = status.next_checkpoint;
+        let period = status.kept + status.missed + 1;
+        // The start of this period is the end of the previous one.
+        let mut start = status.starts_at;
+        for _ in 1..period {
+            start = deals::period_end(policy, deal, start);
+        }
+        let standing = book.standing(Some(start), end);
+        let facts = standing.map(|standing| PeriodFacts {
+            index: period,
+            start,
+            end,
+            standing,
+            payments: book.count(EventType::Payment, start, end),
+        });
+        let met = facts
+            .map_err(|e| e.to_string())
+            .and_then(|facts| deals::target_met(policy, index, &book.state, &facts));
+        let (kept, note) = match met {
+            Ok(true) => (true, "target met".to_owned()),
+            Ok(false) => (false, "target missed".to_owned()),
+            Err(message) => {
+                self.plan.warnings.push(format!(
+                    "deal `{}` of `{}`: {message}",
+                    deal.id,
+                    book.id()
+                ));
+                (false, format!("target failed: {message}"))
+            }
+        };
+        self.plan.tally.deal_checkpoints += 1;
+        if kept {
+            self.plan.tally.deal_periods_kept += 1;
+        } else {
+            self.plan.tally.deal_periods_missed += 1;
+        }
+        self.plan.changes.push(Change::Checkpoint(CheckpointRow {
+            enrollment: status.enrollment,
+            period,
+            starts: start,
+            ends: end,
+            kept,
+            note,
+        }));
+        let mut next = status.clone();
+        if kept {
+            next.kept += 1;
+        } else {
+            next.missed += 1;
+        }
+        if next.missed > deal.grace {
+            next.state = DealState::Failed;
+            next.ended_at = Some(end);
+            self.plan.tally.deals_failed += 1;
+            // The deal's benefits end now: what follows no longer gets them.
+            book.state.deals[position] = next.clone();
+            if deal.failure.claw_back {
+                let given = book
+                    .earned_by(&format!("deal:{}", deal.id), status.enrolled_at, end)
+                    .unwrap_or_default();
+                if given > Decimal::ZERO {
+                    self.plan.tally.deal_clawback_points += given;
+                    self.deal_entry(
+                        book,
+                        index,
+                        period,
+                        end,
+                        -given,
+                        EntryKind::Reverse,
+                        "claw-back: the deal was not kept",
+                    );
+                }
+            }
+        } else if next.kept + next.missed >= next.periods {
+            next.state = DealState::Completed;
+            next.ended_at = Some(end);
+            self.plan.tally.deals_completed += 1;
+            if deal.completion.tier.is_some() {
+                let day = end.with_timezone(&policy.zone).date_naive();
+                let until = policy
+                    .club
+                    .calendar
+                    .add_months(day, deal.completion.tier_months);
+                next.tier_until = Some(crate::engine::start_of_day(policy, until));
+            }
+            book.state.deals[position] = next.clone();
+            if let Some(bonus) = deal.completion.bonus.filter(|b| *b > Decimal::ZERO) {
+                self.plan.tally.deal_bonus_points += bonus;
+                self.deal_entry(
+                    book,
+                    index,
+                    period,
+                    end,
+                    bonus,
+                    EntryKind::Earn,
+                    "deal completed",
+                );
+            }
+        } else {
+            next.next_checkpoint = deals::period_end(policy, deal, end);
+        }
+        self.plan.changes.push(Change::DealUpdated(next.clone()));
+        book.state.deals[position] = next.clone();
+        if next.state != DealState::Active {
+            let (kind, event_type) = if next.state == DealState::Completed {
+                ("deal_completed", EventType::DealCompleted)
+            } else {
+                ("deal_failed", EventType::DealFailed)
+            };
+            let key = format!("{kind}:{}:{}", book.id(), status.enrollment);
+            let occasion = Occasion::new(kind, key, end).with(
+                "deal",
+                Value::Text(deal.name.clone().unwrap_or_else(|| deal.id.clone())),
+            );
+            self.happen(book, event_type, occasion);
+        }
+    }
+
+    /// A deal's bonus or claw-back: an event of its own with one entry.
+    #[allow(clippy::too_many_arguments)]
+    fn deal_entry(
+        &mut self,
+        book: &mut MemberBook,
+        index: usize,
+        period: u32,
+        at: DateTime<Utc>,
+        points: Decimal,
+        kind: EntryKind,
+        why: &str,
+    ) {
+        let policy = self.policy;
+        let deal = &policy.club.deals[index];
+        let id = book.fresh_id(format!("deal:{}:{}:{period}", book.id(), deal.id));
+        let event = Event::manual(&id, book.id(), EventType::Deal, points, at, BTreeMap::new());
+        let award = Award {
+            rule: format!("deal:{}", deal.id),
+            points,
+            reason: format!("{why} (`{}`)", deal.id),
+            policy_version: policy.id.clone(),
+            kind,
+            lot: points
+                .is_sign_positive()
+                .then(|| crate::engine::lot_terms(policy, None, at)),
+        };
+        if self.post_event(book, &event, &[award]).is_err() {
+            self.plan.warnings.push(format!(
+                "deal `{}` of `{}`: {} points could not be written: {}",
+                deal.id,
+                book.id(),
+                points.normalize(),
+                crate::amount::Overflow
+            ));
+        }
+    }
+}

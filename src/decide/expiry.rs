@@ -1,0 +1,206 @@
+//! Expiry: points expire when the clock passes their date, or after the club's
+//! inactivity span without a purchase. Each expiry is an event of its own,
+//! `expiry:<member>:<time>`, whose single entry takes exactly the unspent rest of the lots
+//! that expired then. Members hear beforehand (`warn_before`), once per expiry date.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::book::{LotFact, MemberBook};
+use super::plan::{Change, Entry, LotUse, Posting, UseKind};
+use super::posting::apply_uses;
+use super::Decider;
+use crate::engine::{expiry_policy, start_of_day, EntryKind};
+use crate::event::{Event, EventType};
+use crate::messaging::{Occasion, Value};
+use crate::policy::Policy;
+use crate::time::stored;
+
+/// Lots of one member expiring at one instant, and why.
+struct Due {
+    at: DateTime<Utc>,
+    lots: Vec<LotFact>,
+    inactivity: bool,
+}
+
+impl Decider<'_> {
+    /// Expires what is due for the member up to `to`.
+    pub(super) fn expire(&mut self, book: &mut MemberBook, to: DateTime<Utc>) {
+        let due = due_expiries(self.policy, book, to);
+        if due.is_empty() {
+            return;
+        }
+        self.touch(book);
+        for due in due {
+            self.expire_lots(book, &due);
+        }
+    }
+
+    fn expire_lots(&mut self, book: &mut MemberBook, due: &Due) {
+        let policy = self.policy;
+        let points: Decimal = due.lots.iter().map(|l| l.remaining).sum();
+        let (rule, why) = if due.inactivity {
+            ("inactivity", "no purchase for too long")
+        } else {
+            ("expiry", "expiry date reached")
+        };
+        // Lots earned late (an event imported after the clock passed) can expire at an
+        // instant that already has an expiry event: the later ones are numbered.
+        let id = book.fresh_id(format!("{rule}:{}:{}", book.id(), stored(due.at)));
+        let earned: Vec<String> = due
+            .lots
+            .iter()
+            .map(|l| policy.local_date(l.earned_at))
+            .collect();
+        let uses: Vec<LotUse> = due
+            .lots
+            .iter()
+            .map(|lot| LotUse {
+                lot: lot.id,
+                points: lot.remaining,
+                remaining: Decimal::ZERO,
+                kind: UseKind::Expire,
+            })
+            .collect();
+        apply_uses(book, &uses);
+        book.state.balance -= points;
+        let event = Event::manual(
+            &id,
+            book.id(),
+            EventType::Expiry,
+            Decimal::ZERO,
+            due.at,
+            Default::default(),
+        );
+        let posting = Posting {
+            fingerprint: id.clone(),
+            policy_version: policy.id.clone(),
+            entries: vec![Entry {
+                rule: rule.into(),
+                points: -points,
+                reason: format!(
+                    "{} expired ({why}), earned {}",
+                    points.normalize(),
+                    summarize(&earned)
+                ),
+                kind: EntryKind::Expire,
+                policy_version: policy.id.clone(),
+                lots: Vec::new(),
+                uses,
+            }],
+            credit: Vec::new(),
+            returns: Vec::new(),
+            event: std::borrow::Cow::Owned(event),
+        };
+        self.plan.tally.expiries += 1;
+        self.plan.tally.expired_points = self.plan.tally.expired_points.saturating_add(points);
+        self.finish_posting(book, posting);
+    }
+
+    /// Raises "expiring soon" notices for lots expiring within `warn_before` of `to`, once
+    /// per expiry date: the club's message, rules listening for it, and a notice row.
+    pub(super) fn notify_expiring(&mut self, book: &mut MemberBook, to: DateTime<Utc>) {
+        let policy = self.policy;
+        let Some(warn) = club_warning(policy) else {
+            return;
+        };
+        let calendar = policy.club.calendar;
+        let mut by_date: Vec<(DateTime<Utc>, Decimal)> = Vec::new();
+        for lot in book.open_lots() {
+            let Some(expires) = lot.expires_at else {
+                continue;
+            };
+            let local_expiry = expires.with_timezone(&policy.zone).date_naive();
+            let warn_at = start_of_day(policy, warn.before(local_expiry, calendar));
+            if warn_at <= to && to < expires {
+                match by_date.iter_mut().find(|(at, _)| *at == expires) {
+                    Some((_, points)) => *points += lot.remaining,
+                    None => by_date.push((expires, lot.remaining)),
+                }
+            }
+        }
+        for (expires, points) in by_date {
+            let key = format!("expiring:{}:{}", book.id(), stored(expires));
+            if book.notices.contains(&key) {
+                // Raised before: its award and message were dealt with then.
+                continue;
+            }
+            self.touch(book);
+            book.notices.insert(key.clone());
+            self.plan.tally.notices += 1;
+            self.plan.changes.push(Change::Notice {
+                key: key.clone(),
+                member: book.id().to_owned(),
+                at: to,
+                due: expires,
+                points,
+            });
+            let occasion = Occasion::new("expiring_soon", key, to)
+                .with("points", Value::Number(points))
+                .with("date", Value::Date(expires));
+            self.happen(book, EventType::ExpiringSoon, occasion);
+        }
+    }
+}
+
+/// `warn_before` of the club's expiry policy.
+fn club_warning(policy: &Policy) -> Option<crate::club::Span> {
+    policy
+        .club
+        .points
+        .expiry
+        .as_ref()
+        .and_then(|e| e.warn_before)
+}
+
+/// "1403-01-05" or "1403-01-05 to 1403-02-10".
+fn summarize(dates: &[String]) -> String {
+    match (dates.first(), dates.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
+        (Some(first), _) => first.clone(),
+        _ => String::new(),
+    }
+}
+
+/// What expires for the member up to `to`, in time order: each lot at its own date or,
+/// after `inactivity` without a purchase, at that deadline if it was earned before it and
+/// the deadline comes first.
+fn due_expiries(policy: &Policy, book: &MemberBook, to: DateTime<Utc>) -> Vec<Due> {
+    let member = &book.state;
+    let deadline = expiry_policy(policy, None)
+        .and_then(|e| e.inactivity)
+        .map(|span| {
+            let last_activity = member
+                .stats
+                .last_visit
+                .map(|t| t.with_timezone(&policy.zone).date_naive())
+                .unwrap_or(member.joined);
+            start_of_day(policy, span.after(last_activity, policy.club.calendar))
+        });
+    let mut due: Vec<Due> = Vec::new();
+    for lot in book.open_lots() {
+        let own = lot.expires_at;
+        let inactive = deadline.filter(|d| lot.earned_at < *d && own.is_none_or(|o| *d < o));
+        let (at, inactivity) = match (inactive, own) {
+            (Some(d), _) => (d, true),
+            (None, Some(o)) => (o, false),
+            (None, None) => continue,
+        };
+        if at > to {
+            continue;
+        }
+        match due
+            .iter_mut()
+            .find(|d| d.at == at && d.inactivity == inactivity)
+        {
+            Some(group) => group.lots.push(lot.clone()),
+            None => due.push(Due {
+                at,
+                lots: vec![lot.clone()],
+                inactivity,
+            }),
+        }
+    }
+    due.sort_by_key(|d| (d.at, d.inactivity));
+    due
+}

@@ -1,0 +1,45 @@
+//! [`ClubFacts`]: what a decision needs to know beyond one member's book — facts of the
+//! whole club, read (never written) through this trait, so that the decision stage does
+//! not know which store answers.
+
+use rust_decimal::Decimal;
+
+use crate::event::EventType;
+
+/// A store could not answer. The decision stops; nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FactsError(pub String);
+
+/// Club-wide facts, as recorded so far (in the current transaction).
+pub trait ClubFacts {
+    /// Points campaign `campaign` gave, in all.
+    fn campaign_given(&self, campaign: &str) -> Result<Decimal, FactsError>;
+    /// How many times `reward` was redeemed, by anyone.
+    fn redeemed(&self, reward: &str) -> Result<u64, FactsError>;
+    /// Whether a redemption code is taken.
+    fn code_taken(&self, code: &str) -> Result<bool, FactsError>;
+    /// The member and type of event `id`, if the club has it.
+    fn event_owner(&self, id: &str) -> Result<Option<(String, EventType)>, FactsError>;
+}
+
+/// A club with nothing recorded: for decisions made with no ledger at hand.
+pub struct NoFacts;
+
+impl ClubFacts for NoFacts {
+    fn campaign_given(&self, _: &str) -> Result<Decimal, FactsError> {
+        Ok(Decimal::ZERO)
+    }
+
+    fn redeemed(&self, _: &str) -> Result<u64, FactsError> {
+        Ok(0)
+    }
+
+    fn code_taken(&self, _: &str) -> Result<bool, FactsError> {
+        Ok(false)
+    }
+
+    fn event_owner(&self, _: &str) -> Result<Option<(String, EventType)>, FactsError> {
+        Ok(None)
+    }
+}

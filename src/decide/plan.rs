@@ -1,0 +1,286 @@
+//! [`Plan`]: everything one decision will write, in order, with reasons — the only thing
+//! that crosses from deciding to recording.
+//!
+//! A plan names rows, not SQL: events with their entries, the lots those entries make and
+//! the lots they use, tier moves, deal enrolments and checkpoints, notices, messages,
+//! consents, campaign spend, challenge progress, badges and redemptions. The store writes
+//! them as they are, in one transaction; `explain`, dry runs and projections read them
+//! without writing.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::book::ReturnShare;
+use crate::engine::{EntryKind, LotTerms};
+use crate::event::Event;
+use crate::member::DealStatus;
+
+/// Why points left a lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseKind {
+    /// Redeemed, transferred away, or taken by a negative adjustment or rule.
+    Spend,
+    /// Taken back by a return.
+    Reverse,
+    Expire,
+    /// Used to pay a debt a return left.
+    Settle,
+}
+
+impl UseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UseKind::Spend => "spend",
+            UseKind::Reverse => "reverse",
+            UseKind::Expire => "expire",
+            UseKind::Settle => "settle",
+        }
+    }
+}
+
+/// A lot an entry makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewLot {
+    pub id: i64,
+    pub points: Decimal,
+    pub earned_at: DateTime<Utc>,
+    pub terms: LotTerms,
+}
+
+/// Points an entry takes from a lot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LotUse {
+    pub lot: i64,
+    pub points: Decimal,
+    /// What the lot has left after this use.
+    pub remaining: Decimal,
+    pub kind: UseKind,
+}
+
+/// One ledger entry, with the lots it makes or uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub rule: String,
+    pub points: Decimal,
+    pub reason: String,
+    pub kind: EntryKind,
+    pub policy_version: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<NewLot>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<LotUse>,
+}
+
+/// An event with its entries: a purchase, a return, an expiry, a bonus, a redemption...
+/// The event is borrowed from the caller where it came from one (an import row), so the
+/// hot path does not copy it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Posting<'e> {
+    pub event: Cow<'e, Event>,
+    pub fingerprint: String,
+    /// The version that decided it (for returns, their entries keep the awarding one).
+    pub policy_version: String,
+    pub entries: Vec<Entry>,
+    /// Credit wallet changes (positive: credit added).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credit: Vec<(Decimal, String)>,
+    /// For a return: what it stood for, rule by rule.
+    #[serde(skip)]
+    pub returns: Vec<ReturnShare>,
+}
+
+impl Posting<'_> {
+    pub fn points(&self) -> Decimal {
+        self.entries.iter().map(|e| e.points).sum()
+    }
+}
+
+/// A member moving to another tier (or, the first time, into one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierMove {
+    /// The event that records the move: `tier:<member>:<time>`.
+    pub event: String,
+    pub member: String,
+    pub at: DateTime<Utc>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: String,
+    pub policy_version: String,
+}
+
+/// A deal checkpoint's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckpointRow {
+    pub enrollment: i64,
+    pub period: u32,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub kept: bool,
+    pub note: String,
+}
+
+/// A message for one channel, with its fate decided now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageRow {
+    pub key: String,
+    pub channel: String,
+    pub member: String,
+    pub occasion: String,
+    pub day: String,
+    pub created_at: DateTime<Utc>,
+    pub deliver_after: DateTime<Utc>,
+    pub language: String,
+    pub text: String,
+    /// `pending` or `suppressed`.
+    pub status: &'static str,
+    pub reason: Option<&'static str>,
+}
+
+/// One change the store writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change<'e> {
+    Posting(Box<Posting<'e>>),
+    Tier(TierMove),
+    DealJoined {
+        member: String,
+        event: String,
+        status: DealStatus,
+    },
+    Checkpoint(CheckpointRow),
+    DealUpdated(DealStatus),
+    /// An expiring-soon notice (clubs without messages keep these).
+    Notice {
+        key: String,
+        member: String,
+        at: DateTime<Utc>,
+        due: DateTime<Utc>,
+        points: Decimal,
+    },
+    Message(MessageRow),
+    Consent {
+        member: String,
+        channel: String,
+        granted: bool,
+        at: DateTime<Utc>,
+        source: String,
+    },
+    CampaignSpend {
+        campaign: String,
+        member: String,
+        day: NaiveDate,
+        points: Decimal,
+        event: String,
+    },
+    /// A challenge's progress for a member and period, as it now stands.
+    Challenge {
+        challenge: String,
+        member: String,
+        period: String,
+        purchases: i64,
+        spend: Decimal,
+        completed_at: Option<DateTime<Utc>>,
+    },
+    Badge {
+        member: String,
+        badge: String,
+        at: DateTime<Utc>,
+        source: String,
+    },
+    Redemption {
+        event: String,
+        member: String,
+        reward: String,
+        points: Decimal,
+        code: Option<String>,
+        at: DateTime<Utc>,
+    },
+}
+
+/// What the clock (and the catch-up before each event) did, counted for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub expired_points: Decimal,
+    pub expiries: u64,
+    /// Expiring-soon notices raised.
+    pub notices: u64,
+    /// Tier reviews held, and how many moved members up or down.
+    pub reviews: u64,
+    pub reviews_up: u64,
+    pub reviews_down: u64,
+    /// Birthdays and anniversaries written.
+    pub greetings: u64,
+    pub deal_checkpoints: u64,
+    pub deal_periods_kept: u64,
+    pub deal_periods_missed: u64,
+    pub deals_completed: u64,
+    pub deals_failed: u64,
+    pub deal_bonus_points: Decimal,
+    pub deal_clawback_points: Decimal,
+    /// Lifecycle-hook awards given, and their points.
+    pub hook_awards: u64,
+    pub hook_points: Decimal,
+    /// Messages queued (one per occasion and channel, suppressed ones included).
+    pub messages: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        self.expired_points = self.expired_points.saturating_add(other.expired_points);
+        self.expiries += other.expiries;
+        self.notices += other.notices;
+        self.reviews += other.reviews;
+        self.reviews_up += other.reviews_up;
+        self.reviews_down += other.reviews_down;
+        self.greetings += other.greetings;
+        self.deal_checkpoints += other.deal_checkpoints;
+        self.deal_periods_kept += other.deal_periods_kept;
+        self.deal_periods_missed += other.deal_periods_missed;
+        self.deals_completed += other.deals_completed;
+        self.deals_failed += other.deals_failed;
+        self.deal_bonus_points = self
+            .deal_bonus_points
+            .saturating_add(other.deal_bonus_points);
+        self.deal_clawback_points = self
+            .deal_clawback_points
+            .saturating_add(other.deal_clawback_points);
+        self.hook_awards += other.hook_awards;
+        self.hook_points = self.hook_points.saturating_add(other.hook_points);
+        self.messages += other.messages;
+    }
+}
+
+/// Everything a decision writes, and what it noticed on the way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan<'e> {
+    pub changes: Vec<Change<'e>>,
+    pub tally: Tally,
+    /// Parts that failed without failing the decision (a lifecycle-hook rule, a greeting
+    /// rule, a deal target), worded for the user.
+    pub warnings: Vec<String>,
+}
+
+impl<'e> Plan<'e> {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The postings of the plan, in order.
+    pub fn postings(&self) -> impl Iterator<Item = &Posting<'e>> {
+        self.changes.iter().filter_map(|c| match c {
+            Change::Posting(p) => Some(p.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// Appends `other` (a later part of the same decision).
+    pub fn extend(&mut self, other: Plan<'e>) {
+        self.changes.extend(other.changes);
+        self.tally.add(&other.tally);
+        self.warnings.extend(other.warnings);
+    }
+}

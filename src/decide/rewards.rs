@@ -1,0 +1,305 @@
+//! Spending points: redeeming a reward from the catalogue, and turning points into credit.
+//!
+//! Each checks everything first (the reward exists and is valid that day, stock, the
+//! member's limit, type and tier, points that can be spent now), then spends. The store
+//! records it in the transaction that holds the ledger's write lock, so two redemptions
+//! racing for the same last points or the same last item are decided one after the
+//! other: the second sees the first's spend and is refused.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::book::MemberBook;
+use super::manual::refuse;
+use super::plan::Change;
+use super::{Decider, Failure};
+use crate::club::{RewardDefinition, RewardKind};
+use crate::engine::{Award, EntryKind, EvalError};
+use crate::event::{Event, EventType};
+use crate::policy::Policy;
+
+/// A redemption decided: its code, if the reward has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redeemed {
+    pub code: Option<String>,
+}
+
+/// A code for a redemption: ten characters from a hash of the club and the redemption,
+/// so that a replay of the same ledger issues the same codes.
+fn code_for(club: &str, event: &str, attempt: u32) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let digest = Sha256::digest(format!("{club}\u{0}{event}\u{0}{attempt}"));
+    let chars: String = digest
+        .iter()
+        .take(10)
+        .map(|b| ALPHABET[usize::from(b % 32)] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// The reward named `id`, or a refusal that suggests the near one.
+pub fn find_reward<'a>(policy: &'a Policy, id: &str) -> Result<&'a RewardDefinition, Failure> {
+    if let Some(found) = policy.club.rewards.iter().find(|r| r.id == id) {
+        return Ok(found);
+    }
+    let known: Vec<&str> = policy.club.rewards.iter().map(|r| r.id.as_str()).collect();
+    let hint = match crate::diagnostic::did_you_mean(id, known.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if known.is_empty() => "; the club has no rewards".to_owned(),
+        None => format!("; rewards: {}", known.join(", ")),
+    };
+    refuse(format!(
+        "no reward `{id}` in club `{}`{hint}",
+        policy.club.id
+    ))
+}
+
+impl Decider<'_> {
+    /// The event a redemption of `reward` writes.
+    pub fn redemption(
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        reward: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Event, Failure> {
+        let definition = find_reward(policy, reward)?;
+        Ok(Event::manual(
+            id,
+            member,
+            EventType::Redemption,
+            definition.cost,
+            at,
+            BTreeMap::from([("reward".to_owned(), reward.to_owned())]),
+        ))
+    }
+
+    /// Redeems the reward of `event` (a [`Decider::redemption`]) for the member.
+    pub fn redeem(&mut self, book: &mut MemberBook, event: &Event) -> Result<Redeemed, Failure> {
+        let backup = book.clone();
+        let result = self.redeem_in(book, event);
+        if result.is_err() {
+            *book = backup;
+        }
+        result
+    }
+
+    fn redeem_in(&mut self, book: &mut MemberBook, event: &Event) -> Result<Redeemed, Failure> {
+        let policy = self.policy;
+        let reward = event.attributes.get("reward").cloned().unwrap_or_default();
+        let definition = find_reward(policy, &reward)?;
+        let at = event.time;
+        self.catch_up(book, at);
+        self.check_reward(book, definition, at)?;
+        self.spendable(book, definition.cost, at)?;
+        let title = definition
+            .title
+            .values()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| reward.clone());
+        let award = Award {
+            rule: "redeem".into(),
+            points: -definition.cost,
+            reason: format!("redeemed `{reward}`: {title}"),
+            policy_version: policy.id.clone(),
+            kind: EntryKind::Redeem,
+            lot: None,
+        };
+        let credit = match (definition.kind, definition.credit) {
+            (RewardKind::Credit, Some(amount)) => Some(amount),
+            _ => None,
+        };
+        let overflow = |_| Failure::Rejected(EvalError::overflow("the redemption"));
+        self.check_room(book, event, [definition.cost, credit.unwrap_or_default()])
+            .map_err(overflow)?;
+        let code = if definition.kind.has_code() {
+            let mut attempt = 0;
+            loop {
+                let code = code_for(&policy.club.id, &event.id, attempt);
+                if !self.facts.code_taken(&code)? {
+                    break Some(code);
+                }
+                attempt += 1;
+            }
+        } else {
+            None
+        };
+        let mut posting = self.posting(
+            std::borrow::Cow::Owned(event.clone()),
+            event.fingerprint(),
+            policy.id.clone(),
+        );
+        self.post_award(book, &mut posting, award);
+        if let Some(amount) = credit {
+            self.credit(book, &mut posting, amount, format!("reward `{reward}`"));
+        }
+        self.finish_posting(book, posting);
+        book.redemptions.push(reward.clone());
+        self.plan.changes.push(Change::Redemption {
+            event: event.id.clone(),
+            member: book.id().to_owned(),
+            reward,
+            points: definition.cost,
+            code: code.clone(),
+            at,
+        });
+        Ok(Redeemed { code })
+    }
+
+    /// Turns `points` (the amount of a conversion event) of the member into credit at the
+    /// club's rate.
+    pub fn convert(&mut self, book: &mut MemberBook, event: &Event) -> Result<(), Failure> {
+        let backup = book.clone();
+        let result = self.convert_in(book, event);
+        if result.is_err() {
+            *book = backup;
+        }
+        result
+    }
+
+    fn convert_in(&mut self, book: &mut MemberBook, event: &Event) -> Result<(), Failure> {
+        let policy = self.policy;
+        let Some(settings) = &policy.club.credit else {
+            return refuse(format!(
+                "club `{}` has no credit (add `credit: {{rate: ..., minimum: ...}}`)",
+                policy.club.id
+            ));
+        };
+        let (points, at) = (event.amount, event.time);
+        if points <= Decimal::ZERO || points < settings.minimum {
+            return refuse(format!(
+                "at least {} {} are converted at once",
+                settings.minimum.normalize(),
+                policy.club.points.name
+            ));
+        }
+        self.catch_up(book, at);
+        self.spendable(book, points, at)?;
+        let overflow = |_| Failure::Rejected(EvalError::overflow("the conversion"));
+        let credit = crate::amount::mul(points, settings.rate).map_err(overflow)?;
+        self.check_room(book, event, [points, credit])
+            .map_err(overflow)?;
+        let award = Award {
+            rule: "credit".into(),
+            points: -points,
+            reason: format!(
+                "converted to {} {} of credit",
+                crate::amount::grouped(credit),
+                policy.club.currency
+            ),
+            policy_version: policy.id.clone(),
+            kind: EntryKind::Convert,
+            lot: None,
+        };
+        let mut posting = self.posting(
+            std::borrow::Cow::Owned(event.clone()),
+            event.fingerprint(),
+            policy.id.clone(),
+        );
+        self.post_award(book, &mut posting, award);
+        self.credit(
+            book,
+            &mut posting,
+            credit,
+            format!("{} points converted", points.normalize()),
+        );
+        self.finish_posting(book, posting);
+        Ok(())
+    }
+
+    fn spendable(
+        &self,
+        book: &MemberBook,
+        points: Decimal,
+        at: DateTime<Utc>,
+    ) -> Result<(), Failure> {
+        let (available, _) = book.balances(at);
+        if available < points {
+            return refuse(format!(
+                "member `{}` has {} {} available, fewer than the {} needed",
+                book.id(),
+                available.normalize(),
+                self.policy.club.points.name,
+                points.normalize()
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_reward(
+        &self,
+        book: &MemberBook,
+        reward: &RewardDefinition,
+        at: DateTime<Utc>,
+    ) -> Result<(), Failure> {
+        let policy = self.policy;
+        let state = &book.state;
+        let (member, member_type, member_tier) = (
+            state.id.as_str(),
+            state.member_type.as_str(),
+            state.tier.as_deref(),
+        );
+        let calendar = policy.club.calendar;
+        let today = at.with_timezone(&policy.zone).date_naive();
+        let date =
+            |text: &Option<String>| text.as_deref().and_then(|t| calendar.parse_date(t).ok());
+        if let Some(from) = date(&reward.valid_from) {
+            if today < from {
+                return refuse(format!(
+                    "reward `{}` can be redeemed from {}",
+                    reward.id,
+                    calendar.format(from)
+                ));
+            }
+        }
+        if let Some(until) = date(&reward.valid_until) {
+            if today > until {
+                return refuse(format!(
+                    "reward `{}` could be redeemed until {}",
+                    reward.id,
+                    calendar.format(until)
+                ));
+            }
+        }
+        if !reward.member_types.is_empty() && !reward.member_types.iter().any(|t| t == member_type)
+        {
+            return refuse(format!(
+                "reward `{}` is for {} members, and `{member}` is {member_type}",
+                reward.id,
+                reward.member_types.join(" or ")
+            ));
+        }
+        if !reward.tiers.is_empty()
+            && !member_tier.is_some_and(|t| reward.tiers.iter().any(|r| r == t))
+        {
+            return refuse(format!(
+                "reward `{}` is for {} members, and `{member}` is {}",
+                reward.id,
+                reward.tiers.join(" or "),
+                member_tier.unwrap_or("in no tier")
+            ));
+        }
+        if let Some(stock) = reward.stock {
+            if self.facts.redeemed(&reward.id)? >= stock {
+                return refuse(format!(
+                    "reward `{}` is out of stock (all {stock} redeemed)",
+                    reward.id
+                ));
+            }
+        }
+        if let Some(limit) = reward.per_member {
+            let used = book.redemptions.iter().filter(|r| **r == reward.id).count() as u64;
+            if used >= limit {
+                return refuse(format!(
+                    "member `{member}` has redeemed `{}` {used} times, the most allowed",
+                    reward.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}

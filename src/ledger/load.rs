@@ -1,0 +1,293 @@
+//! Reading a member's whole book for the decision stage ([`MemberBook`]), and the next free
+//! numbers for lots and deal enrolments.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::DateTime;
+use rusqlite::params;
+
+use super::store::{decimal, Ledger, LedgerError};
+use crate::decide::{
+    BookNeeds, ChallengeFact, EntryFact, EventFact, Ids, LotFact, MemberBook, MessageFact,
+    ReturnShare, SpendFact,
+};
+use crate::engine::EntryKind;
+use crate::event::EventType;
+use crate::time::from_stored;
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    from_stored(text)
+        .ok_or_else(|| LedgerError::corrupt(format!("`{text}` in the ledger is not a time")))
+}
+
+fn seconds(value: i64) -> Result<chrono::DateTime<chrono::Utc>> {
+    DateTime::from_timestamp(value, 0)
+        .ok_or_else(|| LedgerError::corrupt(format!("`{value}` in the ledger is not a time")))
+}
+
+fn entry_kind(text: &str) -> Option<EntryKind> {
+    Some(match text {
+        "earn" => EntryKind::Earn,
+        "reverse" => EntryKind::Reverse,
+        _ => return None,
+    })
+}
+
+impl Ledger {
+    /// The numbers the next lot and the next deal enrolment get.
+    pub fn next_ids(&self) -> Result<Ids> {
+        let (lot, enrollment): (i64, i64) = self.connection().query_row(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM lots), (SELECT COALESCE(MAX(seq), 0) + 1 FROM deal_enrollments)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Ids {
+            next_lot: lot,
+            next_enrollment: enrollment,
+        })
+    }
+
+    /// What the decision stage needs to know about member `id` (`needs` says which of
+    /// their facts); `None` if the ledger has never seen them.
+    pub fn load_book(&self, id: &str, needs: BookNeeds) -> Result<Option<MemberBook>> {
+        let Some(state) = self.member_state(id)? else {
+            return Ok(None);
+        };
+        let conn = self.connection();
+        let joined_known: bool = conn
+            .prepare_cached("SELECT joined_known FROM members WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        let mut book = MemberBook::new(state, joined_known);
+        book.is_new = false;
+        book.history = false;
+        book.lots_loaded = false;
+        if needs.history {
+            self.load_history(&mut book)?;
+        }
+        if needs.notices {
+            self.load_notices(&mut book)?;
+        }
+        if needs.messages {
+            self.load_messages(&mut book)?;
+        }
+        if needs.challenges {
+            self.load_challenges(&mut book)?;
+        }
+        if needs.campaign_spend {
+            self.load_campaign_spend(&mut book)?;
+        }
+        if needs.redemptions {
+            self.load_redemptions(&mut book)?;
+        }
+        Ok(Some(book))
+    }
+
+    /// Reads the member's whole history into `book` (once): events and their ids, earn
+    /// and reverse entries, every lot, and what returns stood for.
+    pub fn load_history(&self, book: &mut MemberBook) -> Result<()> {
+        if book.history {
+            return Ok(());
+        }
+        let conn = self.connection();
+        let id = book.state.id.clone();
+        let id = id.as_str();
+
+        let mut statement = conn.prepare_cached(
+            "SELECT id, type, time, amount, original FROM events WHERE member = ?1 ORDER BY seq",
+        )?;
+        let mut rows = statement.query([id])?;
+        // Everything recorded so far is in the ledger: what is read replaces what the
+        // book held.
+        book.events.clear();
+        let mut ids = HashSet::new();
+        while let Some(row) = rows.next()? {
+            let event: String = row.get(0)?;
+            let kind: String = row.get(1)?;
+            let kind = EventType::parse(&kind);
+            if let Some(kind) = kind.filter(|k| k.importable()) {
+                book.events.push(EventFact {
+                    id: event.clone(),
+                    kind,
+                    time: instant(&row.get::<_, String>(2)?)?,
+                    amount: decimal(&row.get::<_, String>(3)?)?,
+                    original: row.get(4)?,
+                });
+            }
+            ids.insert(event);
+        }
+        book.ids.extend(ids);
+
+        book.entries.clear();
+        let mut statement = conn.prepare_cached(
+            "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event = e.id
+             WHERE e.member = ?1 AND l.member = ?1 AND l.kind IN ('earn', 'reverse') ORDER BY l.seq",
+        )?;
+        let mut rows = statement.query([id])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(3)?;
+            let Some(kind) = entry_kind(&kind) else {
+                continue;
+            };
+            book.entries.push(EntryFact {
+                event: row.get(0)?,
+                time: instant(&row.get::<_, String>(1)?)?,
+                rule: row.get(2)?,
+                kind,
+                points: decimal(&row.get::<_, String>(4)?)?,
+                policy_version: row.get(5)?,
+            });
+        }
+
+        self.read_lots(book, false)?;
+        book.returns.clear();
+        let mut statement = conn.prepare_cached(
+            "SELECT s.return_event, s.original, s.rule, s.policy_version, s.points, s.taken, s.owed, s.forgiven, s.expired
+             FROM events e JOIN return_shares s ON s.original = e.id WHERE e.member = ?1",
+        )?;
+        let mut rows = statement.query([id])?;
+        while let Some(row) = rows.next()? {
+            book.returns.push(ReturnShare {
+                return_event: row.get(0)?,
+                original: row.get(1)?,
+                rule: row.get(2)?,
+                policy_version: row.get(3)?,
+                points: decimal(&row.get::<_, String>(4)?)?,
+                taken: decimal(&row.get::<_, String>(5)?)?,
+                owed: decimal(&row.get::<_, String>(6)?)?,
+                forgiven: decimal(&row.get::<_, String>(7)?)?,
+                expired: decimal(&row.get::<_, String>(8)?)?,
+            });
+        }
+
+        book.history = true;
+        Ok(())
+    }
+
+    /// Reads the member's unspent lots into `book`, if it does not hold them yet.
+    pub fn load_lots(&self, book: &mut MemberBook) -> Result<()> {
+        if book.lots_loaded {
+            return Ok(());
+        }
+        self.read_lots(book, true)
+    }
+
+    fn read_lots(&self, book: &mut MemberBook, open_only: bool) -> Result<()> {
+        let sql = if open_only {
+            "SELECT seq, event, points, remaining, expired, earned_at, pending_until, expires_at FROM lots
+             WHERE member = ?1 AND remaining != '0' ORDER BY earned_at, seq"
+        } else {
+            "SELECT seq, event, points, remaining, expired, earned_at, pending_until, expires_at FROM lots
+             WHERE member = ?1 ORDER BY earned_at, seq"
+        };
+        let mut statement = self.connection().prepare_cached(sql)?;
+        let mut rows = statement.query([book.state.id.as_str()])?;
+        let mut lots = Vec::new();
+        while let Some(row) = rows.next()? {
+            lots.push(LotFact {
+                id: row.get(0)?,
+                event: row.get(1)?,
+                points: decimal(&row.get::<_, String>(2)?)?,
+                remaining: decimal(&row.get::<_, String>(3)?)?,
+                expired: decimal(&row.get::<_, String>(4)?)?,
+                earned_at: seconds(row.get(5)?)?,
+                pending_until: seconds(row.get(6)?)?,
+                expires_at: row.get::<_, Option<i64>>(7)?.map(seconds).transpose()?,
+            });
+        }
+        book.lots = lots;
+        book.lots_loaded = true;
+        Ok(())
+    }
+
+    fn load_notices(&self, book: &mut MemberBook) -> Result<()> {
+        let conn = self.connection();
+        let id = book.state.id.as_str();
+        let mut statement = conn.prepare_cached("SELECT key FROM notices WHERE member = ?1")?;
+        book.notices = statement
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(())
+    }
+
+    fn load_messages(&self, book: &mut MemberBook) -> Result<()> {
+        let conn = self.connection();
+        let id = book.state.id.as_str();
+        let mut statement = conn.prepare_cached(
+            "SELECT key, channel, day, status FROM messages WHERE member = ?1 ORDER BY seq",
+        )?;
+        let mut rows = statement.query([id])?;
+        while let Some(row) = rows.next()? {
+            book.messages.push(MessageFact {
+                key: row.get(0)?,
+                channel: row.get(1)?,
+                day: row.get(2)?,
+                suppressed: row.get::<_, String>(3)? == "suppressed",
+            });
+        }
+
+        let mut statement =
+            conn.prepare_cached("SELECT channel, granted FROM consents WHERE member = ?1")?;
+        book.consents = statement
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<BTreeMap<String, bool>>>()?;
+        Ok(())
+    }
+
+    fn load_challenges(&self, book: &mut MemberBook) -> Result<()> {
+        let conn = self.connection();
+        let id = book.state.id.as_str();
+        let mut statement = conn.prepare_cached(
+            "SELECT challenge, period, purchases, spend, completed_at FROM challenge_progress WHERE member = ?1",
+        )?;
+        let mut rows = statement.query([id])?;
+        while let Some(row) = rows.next()? {
+            book.challenges.push(ChallengeFact {
+                challenge: row.get(0)?,
+                period: row.get(1)?,
+                purchases: row.get(2)?,
+                spend: decimal(&row.get::<_, String>(3)?)?,
+                completed_at: row
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .map(instant)
+                    .transpose()?,
+            });
+        }
+
+        let mut statement = conn.prepare_cached("SELECT badge FROM badges WHERE member = ?1")?;
+        book.badges = statement
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<BTreeSet<String>>>()?;
+        Ok(())
+    }
+
+    fn load_campaign_spend(&self, book: &mut MemberBook) -> Result<()> {
+        let conn = self.connection();
+        let id = book.state.id.as_str();
+        let mut statement = conn
+            .prepare_cached("SELECT campaign, day, points FROM campaign_spend WHERE member = ?1")?;
+        let mut rows = statement.query(params![id])?;
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(1)?;
+            book.campaign_spend.push(SpendFact {
+                campaign: row.get(0)?,
+                day: super::store::date(&day)?,
+                points: decimal(&row.get::<_, String>(2)?)?,
+            });
+        }
+
+        Ok(())
+    }
+
+    fn load_redemptions(&self, book: &mut MemberBook) -> Result<()> {
+        let mut statement = self
+            .connection()
+            .prepare_cached("SELECT reward FROM redemptions WHERE member = ?1")?;
+        book.redemptions = statement
+            .query_map([book.state.id.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,582 @@
+//! The write path: every event, clock advance and change by hand goes decide → record,
+//! here, whoever calls — `bashgah import`, the HTTP API, policy tests, simulations,
+//! `advance`, `redeem`.
+//!
+//! A [`Recorder`] works inside the caller's transaction. For each operation it checks the
+//! id (the same event again is a no-op, the same id with other content a conflict), takes
+//! the member's book from its cache or the ledger, has the decision stage decide, and has
+//! the ledger record the plan at once — so the next decision, and anything the caller
+//! reads, sees it. Books are kept for the rest of the transaction (a batch of an import,
+//! a group of the host process) and member rows are written when it finishes; nothing is
+//! trusted across a commit, since another process may write the same ledger between
+//! transactions.
+
+mod outcome;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::decide::{BookNeeds, Decider, Failure, Ids, MemberBook, Plan, Tally, Transfer};
+use crate::event::Event;
+use crate::ledger::{EventLookup, Ledger, LedgerError};
+use crate::member::MemberState;
+use crate::policy::Policy;
+
+pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, Redemption};
+
+/// The one write path, for one policy, inside one transaction at a time.
+pub struct Recorder<'a> {
+    ledger: &'a Ledger,
+    policy: &'a Policy,
+    books: HashMap<String, MemberBook>,
+    /// Members whose rows must be written before the transaction commits.
+    dirty: HashSet<String>,
+    ids: Option<Ids>,
+    /// The latest time of anything applied: the clock moves there (never back).
+    latest: Option<DateTime<Utc>>,
+    policy_recorded: bool,
+    warnings: Vec<String>,
+    tally: Tally,
+    /// Which facts of a member the policy's decisions read.
+    needs: BookNeeds,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
+        Recorder {
+            ledger,
+            policy,
+            books: HashMap::new(),
+            dirty: HashSet::new(),
+            ids: None,
+            latest: None,
+            policy_recorded: false,
+            warnings: Vec::new(),
+            tally: Tally::default(),
+            needs: BookNeeds::of(policy),
+        }
+    }
+
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+
+    /// The member's book as it stands in this transaction, if they were touched in it.
+    pub fn member(&self, id: &str) -> Option<&MemberBook> {
+        self.books.get(id)
+    }
+
+    /// The member's state and whether their joining date is known, as this transaction
+    /// has them; `None` for a member never seen.
+    pub fn member_state(&self, id: &str) -> Result<Option<(MemberState, bool)>, LedgerError> {
+        if let Some(book) = self.books.get(id) {
+            return Ok(Some((book.state.clone(), book.joined_known)));
+        }
+        Ok(self
+            .ledger
+            .load_book(id, self.needs)?
+            .map(|book| (book.state, book.joined_known)))
+    }
+
+    /// What failed without failing its operation since the last call (a lifecycle-hook
+    /// rule, a greeting rule, a deal target), worded for the user.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Applies one event: skipped if the ledger has it, else decided and recorded.
+    pub fn event(
+        &mut self,
+        event: &Event,
+        fingerprint: String,
+    ) -> Result<Disposition, LedgerError> {
+        if let EventLookup::Present {
+            fingerprint: stored,
+        } = self.ledger.lookup_event(&event.id)?
+        {
+            return Ok(if stored == fingerprint {
+                Disposition::Duplicate
+            } else {
+                Disposition::Conflict
+            });
+        }
+        let (key, mut book) = self.take_book_keyed(&event.member, event.time)?;
+        if event.kind == crate::event::EventType::Return {
+            // A return reads its purchase: what it earned, what expired, what earlier
+            // returns took.
+            self.ledger.load_history(&mut book)?;
+        }
+        let ids = self.ids()?;
+        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let mut decided = decider.event(&mut book, event, fingerprint.clone());
+        if let Err(Failure::NeedsLots) = decided {
+            self.ledger.load_lots(&mut book)?;
+            decided = decider.event(&mut book, event, fingerprint);
+        }
+        let decided = match decided {
+            Ok(decided) => decided,
+            Err(failure) => {
+                self.ids = Some(decider.ids());
+                self.put_book_as(key, book);
+                return match failure {
+                    Failure::Rejected(error) => Ok(Disposition::Rejected(error)),
+                    Failure::Refused(message) => Ok(Disposition::Rejected(
+                        crate::engine::EvalError::message(message),
+                    )),
+                    Failure::Facts(error) => Err(LedgerError::corrupt(error.0)),
+                    Failure::NeedsLots => Err(LedgerError::corrupt(
+                        "the member's lots were read, and asked for again",
+                    )),
+                };
+            }
+        };
+        let mut gifted = Vec::new();
+        for gift in &decided.gifts {
+            let mut target = match self.books.remove(&gift.to) {
+                Some(target) => target,
+                None => self.load_or_new(&gift.to, gift.at)?,
+            };
+            match decider.gift(&mut target, gift) {
+                Ok(()) => {}
+                Err(Failure::Facts(error)) => return Err(LedgerError::corrupt(error.0)),
+                Err(other) => self.warnings.push(format!(
+                    "points for `{}` from `{}` were not given: {other}",
+                    gift.to, event.id
+                )),
+            }
+            gifted.push(target);
+        }
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        self.record(plan)?;
+        self.put_book_as(key, book);
+        for target in gifted {
+            self.put_book(target);
+        }
+        // Only applied events move the clock; a rejected event never happened.
+        self.latest = self.latest.max(Some(event.time));
+        Ok(Disposition::Applied {
+            points: decided.points,
+        })
+    }
+
+    /// Runs everything due up to `to` for every member, then sets the clock.
+    pub fn advance(&mut self, to: DateTime<Utc>) -> Result<AdvanceReport, LedgerError> {
+        self.finish()?;
+        let policy = self.policy;
+        let everyone = crate::decide::greets(policy)
+            || crate::decide::watches_inactivity(policy)
+            || !policy.club.campaigns.is_empty();
+        let before = std::mem::take(&mut self.tally);
+        let warnings_before = self.warnings.len();
+        for id in self.ledger.members_with_something_due(everyone)? {
+            let Some(mut book) = self.ledger.load_book(&id, self.needs)? else {
+                continue;
+            };
+            let ids = self.ids()?;
+            let mut decider = Decider::new(policy, self.ledger, ids);
+            decider.advance(&mut book, to);
+            let plan = decider.take_plan();
+            self.ids = Some(decider.ids());
+            self.record(plan)?;
+            self.ledger.save_book(&book)?;
+        }
+        self.ledger.set_clock(to)?;
+        let tally = std::mem::replace(&mut self.tally, before);
+        self.tally.add(&tally);
+        Ok(AdvanceReport {
+            to,
+            tally,
+            failures: self.warnings.split_off(warnings_before),
+        })
+    }
+
+    /// Runs what is due for one member up to `to` (as before an event of theirs at `to`),
+    /// without moving the clock. Returns whether anything was due.
+    pub fn catch_up(&mut self, member: &str, to: DateTime<Utc>) -> Result<bool, LedgerError> {
+        let mut book = match self.books.remove(member) {
+            Some(book) => book,
+            None => match self.ledger.load_book(member, self.needs)? {
+                Some(book) => book,
+                None => return Ok(false),
+            },
+        };
+        let ids = self.ids()?;
+        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        decider.catch_up(&mut book, to);
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        let changed = !plan.is_empty();
+        self.record(plan)?;
+        self.put_book(book);
+        Ok(changed)
+    }
+
+    /// Adds (or, if negative, takes) `points` for `member`, for `reason`.
+    pub fn adjust(
+        &mut self,
+        id: &str,
+        member: &str,
+        points: Decimal,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let event = Decider::adjustment(id, member, points, reason, at);
+        let done = self.by_hand(&event, |decider, book| decider.adjust(book, &event))?;
+        Ok(done.map_or(Applied::Duplicate, |()| Applied::Done))
+    }
+
+    /// Moves `points` from `from` to `to`. The points keep the expiry dates they had.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transfer(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        points: Decimal,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let transfer = Transfer::new(id, from, to, points, reason, at);
+        if let Some(applied) = self.check_id(&transfer.out)? {
+            return Ok(applied);
+        }
+        if from == to {
+            return Err(ManualError::Refused(
+                "a transfer needs two different members".into(),
+            ));
+        }
+        let mut giver = self.existing_book(from)?;
+        let mut receiver = match self.existing_book(to) {
+            Ok(receiver) => receiver,
+            Err(error) => {
+                self.put_book(giver);
+                return Err(error);
+            }
+        };
+        let ids = self.ids()?;
+        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let result = decider.transfer(&mut giver, &mut receiver, &transfer);
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        if result.is_ok() {
+            self.record(plan)?;
+        }
+        self.put_book(giver);
+        self.put_book(receiver);
+        result.map_err(ManualError::from)?;
+        self.latest = self.latest.max(Some(at));
+        Ok(Applied::Done)
+    }
+
+    /// Redeems `reward` for `member`.
+    pub fn redeem(
+        &mut self,
+        id: &str,
+        member: &str,
+        reward: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Redemption, ManualError> {
+        let event = Decider::redemption(self.policy, id, member, reward, at)?;
+        match self.by_hand(&event, |decider, book| decider.redeem(book, &event))? {
+            Some(redeemed) => Ok(Redemption {
+                applied: Applied::Done,
+                code: redeemed.code,
+            }),
+            None => Ok(Redemption {
+                applied: Applied::Duplicate,
+                code: self.ledger.redemption_code(id)?,
+            }),
+        }
+    }
+
+    /// Turns `points` of `member` into credit at the club's rate.
+    pub fn convert(
+        &mut self,
+        id: &str,
+        member: &str,
+        points: Decimal,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let event = Event::manual(
+            id,
+            member,
+            crate::event::EventType::Conversion,
+            points,
+            at,
+            Default::default(),
+        );
+        let done = self.by_hand(&event, |decider, book| decider.convert(book, &event))?;
+        Ok(done.map_or(Applied::Duplicate, |()| Applied::Done))
+    }
+
+    /// Creates or updates a member's profile from a members file (or a policy test): type,
+    /// joining date (when known), birthday, attributes and consents. Returns whether the
+    /// member was new.
+    pub fn profile(
+        &mut self,
+        profile: &MemberState,
+        joined_known: bool,
+        consents: &[(String, bool)],
+        source: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, LedgerError> {
+        let mut book = self.take_book(&profile.id, at)?;
+        let created = book.is_new && !book.posted && !self.dirty.contains(&profile.id);
+        let state = &mut book.state;
+        state.member_type = profile.member_type.clone();
+        state.birthday = profile.birthday;
+        state.attributes = profile.attributes.clone();
+        if profile.tier.is_some() {
+            state.tier = profile.tier.clone();
+        }
+        state.joined = profile.joined;
+        book.joined_known = joined_known;
+        book.profile_changed = true;
+        let ids = self.ids()?;
+        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        for (channel, granted) in consents {
+            decider.consent(&mut book, channel, *granted, at, source);
+        }
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        self.record(plan)?;
+        self.dirty.insert(profile.id.clone());
+        self.put_book(book);
+        Ok(created)
+    }
+
+    /// Writes the rows of the members touched and moves the clock; forgets the books.
+    /// Call before the transaction commits.
+    pub fn finish(&mut self) -> Result<(), LedgerError> {
+        for id in self.dirty.drain() {
+            if let Some(book) = self.books.get(&id) {
+                self.ledger.save_book(book)?;
+            }
+        }
+        self.books.clear();
+        self.ids = None;
+        self.policy_recorded = false;
+        if let Some(latest) = self.latest.take() {
+            self.ledger.set_clock(latest)?;
+        }
+        Ok(())
+    }
+
+    /// What the catch-ups and advances of this recorder did.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    /// A change by hand to one member: `None` if its id is already in the ledger with
+    /// the same content, else what `decision` gave, recorded.
+    fn by_hand<T>(
+        &mut self,
+        event: &Event,
+        decision: impl FnOnce(&mut Decider, &mut MemberBook) -> Result<T, Failure>,
+    ) -> Result<Option<T>, ManualError> {
+        if self.check_id(event)?.is_some() {
+            return Ok(None);
+        }
+        let mut book = self.existing_book(&event.member)?;
+        let result = self.decide(&mut book, decision);
+        self.put_book(book);
+        let value = result?;
+        self.latest = self.latest.max(Some(event.time));
+        Ok(Some(value))
+    }
+
+    fn decide<T>(
+        &mut self,
+        book: &mut MemberBook,
+        decision: impl FnOnce(&mut Decider, &mut MemberBook) -> Result<T, Failure>,
+    ) -> Result<T, ManualError> {
+        let ids = self.ids()?;
+        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let result = decision(&mut decider, book);
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        let value = result.map_err(ManualError::from)?;
+        self.record(plan)?;
+        Ok(value)
+    }
+
+    /// `Some` if an operation's id is already in the ledger with the same content; an
+    /// error if with other content.
+    fn check_id(&self, event: &Event) -> Result<Option<Applied>, ManualError> {
+        match self.ledger.lookup_event(&event.id)? {
+            EventLookup::Absent => Ok(None),
+            EventLookup::Present { fingerprint } if fingerprint == event.fingerprint() => {
+                Ok(Some(Applied::Duplicate))
+            }
+            EventLookup::Present { .. } => Err(ManualError::Refused(format!(
+                "event `{}` is already in the ledger with different content",
+                event.id
+            ))),
+        }
+    }
+
+    fn record(&mut self, plan: Plan<'_>) -> Result<(), LedgerError> {
+        if !self.policy_recorded {
+            self.ledger.record_policy(self.policy)?;
+            self.policy_recorded = true;
+        }
+        self.ledger.record(&plan)?;
+        if plan.tally != Tally::default() {
+            self.tally.add(&plan.tally);
+        }
+        self.warnings.extend(plan.warnings);
+        Ok(())
+    }
+
+    fn ids(&mut self) -> Result<Ids, LedgerError> {
+        match self.ids {
+            Some(ids) => Ok(ids),
+            None => self.ledger.next_ids(),
+        }
+    }
+
+    /// The member's book, from this transaction, the ledger, or new.
+    fn take_book(&mut self, id: &str, at: DateTime<Utc>) -> Result<MemberBook, LedgerError> {
+        Ok(self.take_book_keyed(id, at)?.1)
+    }
+
+    /// The member's book with the key it was kept under (or a new one).
+    fn take_book_keyed(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(String, MemberBook), LedgerError> {
+        match self.books.remove_entry(id) {
+            Some(found) => Ok(found),
+            None => Ok((id.to_owned(), self.load_or_new(id, at)?)),
+        }
+    }
+
+    fn load_or_new(&self, id: &str, at: DateTime<Utc>) -> Result<MemberBook, LedgerError> {
+        if let Some(book) = self.ledger.load_book(id, self.needs)? {
+            return Ok(book);
+        }
+        let policy = self.policy;
+        let default_type = policy
+            .club
+            .member_types
+            .first()
+            .map_or("individual", |t| t.id.as_str());
+        // A member first seen at an event joined that day, or at an earlier event's if
+        // one arrives later.
+        let joined = at.with_timezone(&policy.zone).date_naive();
+        let mut book = MemberBook::new(MemberState::new(id, default_type, joined), false);
+        // A new member's history is complete (there is none); it is kept only if the
+        // club's decisions read it.
+        book.history = self.needs.history;
+        Ok(book)
+    }
+
+    /// A member who must exist already (changes by hand are for known members), with
+    /// their lots: a change by hand spends or counts them.
+    fn existing_book(&mut self, id: &str) -> Result<MemberBook, ManualError> {
+        let book = match self.books.remove(id) {
+            Some(book) => Some(book),
+            None => self.ledger.load_book(id, self.needs)?,
+        };
+        let Some(mut book) = book else {
+            return Err(ManualError::Refused(format!(
+                "no member `{id}` in club `{}`",
+                self.policy.club.id
+            )));
+        };
+        self.ledger.load_lots(&mut book)?;
+        Ok(book)
+    }
+
+    /// Keeps a book for the rest of the transaction. A member never written (their only
+    /// event was rejected) is forgotten: a rejected row leaves no trace.
+    fn put_book(&mut self, book: MemberBook) {
+        let key = book.id().to_owned();
+        self.put_book_as(key, book);
+    }
+
+    /// [`Recorder::put_book`] under a key already made (the one it was taken out with):
+    /// the import's path, where a string per event counts.
+    fn put_book_as(&mut self, key: String, book: MemberBook) {
+        if book.is_new && !book.posted && !self.dirty.contains(&key) {
+            return;
+        }
+        if !self.dirty.contains(&key) {
+            self.dirty.insert(key.clone());
+        }
+        self.books.insert(key, book);
+    }
+}
+
+/// One change by hand through the write path, for callers that make one at a time (the
+/// CLI, tests): a recorder for the one operation, finished at once. Call inside
+/// [`Ledger::begin`]/[`Ledger::commit`].
+impl Ledger {
+    /// Adds (or, if negative, takes) `points` for `member`, for `reason`.
+    pub fn adjust(
+        &self,
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        points: Decimal,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let applied = recorder.adjust(id, member, points, reason, at)?;
+        recorder.finish()?;
+        Ok(applied)
+    }
+
+    /// Moves `points` from `from` to `to`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transfer(
+        &self,
+        policy: &Policy,
+        id: &str,
+        from: &str,
+        to: &str,
+        points: Decimal,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let applied = recorder.transfer(id, from, to, points, reason, at)?;
+        recorder.finish()?;
+        Ok(applied)
+    }
+
+    /// Redeems `reward` for `member`.
+    pub fn redeem(
+        &self,
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        reward: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Redemption, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let redemption = recorder.redeem(id, member, reward, at)?;
+        recorder.finish()?;
+        Ok(redemption)
+    }
+
+    /// Turns `points` of `member` into credit.
+    pub fn convert(
+        &self,
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        points: Decimal,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let applied = recorder.convert(id, member, points, at)?;
+        recorder.finish()?;
+        Ok(applied)
+    }
+}

@@ -1,0 +1,6 @@
+//! Views: how a member (and later, a club) is read back for people — the CLI's `member`,
+//! the HTTP API's member routes — the same document whoever asks.
+
+mod member;
+
+pub use member::{report, Expiring, MemberReport, MemberView};
