@@ -4,9 +4,17 @@
 //! or a date written in a file (`1403-12-30`) must mean theirs. Conversion is delegated to
 //! `icu_calendar` rather than hand-written arithmetic; this module only adapts it to
 //! `chrono` dates and to the text forms users type.
+//!
+//! Every date a user writes is within [`EARLIEST_DATE`]..=[`LATEST_DATE`]
+//! ([`CalendarKind::check_supported`], called by [`CalendarKind::parse_date`] and
+//! `time::parse_event_time`), and every span is at most 100 years (`club::span`). The
+//! functions here are total all the same: none panics on any `chrono` date, and where a
+//! result cannot be counted they say so (`from_local`) or saturate (`add_months`,
+//! `start_of_next`), which the bounds above keep from happening.
 
 use chrono::{Datelike, NaiveDate};
 use icu_calendar::cal::Persian;
+use icu_calendar::types::RataDie;
 use icu_calendar::{Date, Iso};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -39,12 +47,56 @@ pub struct LocalDate {
     pub day: u8,
 }
 
+/// The first Gregorian year bashgah accepts in a date a user writes.
+///
+/// Loyalty data (purchases, birthdays, campaigns) is never that old. The bound guards
+/// arithmetic, not plausibility, so it is loose on purpose: a date the longest span (100
+/// years) and a day's timezone offset before it, in year 899, still has four digits
+/// (stored instants sort as text) and is far inside what chrono and ICU count.
+pub const EARLIEST_YEAR: i32 = 1000;
+/// The last Gregorian year bashgah accepts in a date a user writes.
+///
+/// Chosen so that a date plus the longest span (100 years) and a day's timezone offset
+/// stays below year 9999: instants are stored as text with four-digit years, which sort
+/// correctly only up to there (issue 11: `9999-12-31T23:59:59-23:59` is in year 10000
+/// UTC), and ICU builds dates only from years within ±9999 (Jalali 9101 is about 8480).
+pub const LATEST_YEAR: i32 = 9000;
+/// 1 January [`EARLIEST_YEAR`].
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(EARLIEST_YEAR, 1, 1) {
+    Some(date) => date,
+    None => panic!("EARLIEST_YEAR is a year chrono counts"),
+};
+/// 31 December [`LATEST_YEAR`].
+pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(LATEST_YEAR, 12, 31) {
+    Some(date) => date,
+    None => panic!("LATEST_YEAR is a year chrono counts"),
+};
+
 /// Years below this are taken as Jalali when a date is typed; Gregorian dates in a
 /// loyalty ledger are never that old, and Jalali ones (currently ~1400) never that new.
 const JALALI_YEAR_LIMIT: i32 = 1700;
 
 impl CalendarKind {
-    /// The date `date` written in this calendar.
+    /// `date` if it is one bashgah accepts ([`EARLIEST_DATE`] to [`LATEST_DATE`]), or why
+    /// not, quoting `text`, the date as the user wrote it.
+    pub fn check_supported(self, date: NaiveDate, text: &str) -> Result<NaiveDate, String> {
+        if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+            return Ok(date);
+        }
+        let range = match self {
+            CalendarKind::Gregorian => String::new(),
+            CalendarKind::Jalali => format!(
+                "; in the Jalali calendar {} to {}",
+                self.format(EARLIEST_DATE),
+                self.format(LATEST_DATE)
+            ),
+        };
+        Err(format!(
+            "`{text}` is outside the dates bashgah accepts (years {EARLIEST_YEAR}–{LATEST_YEAR}{range})"
+        ))
+    }
+
+    /// The date `date` written in this calendar. Total: exact for every `chrono` date.
     pub fn to_local(self, date: NaiveDate) -> LocalDate {
         match self {
             CalendarKind::Gregorian => LocalDate {
@@ -53,10 +105,11 @@ impl CalendarKind {
                 day: date.day() as u8,
             },
             CalendarKind::Jalali => {
-                // A chrono date always has a valid month and day, so ICU accepts it.
-                let iso = Date::try_new_iso(date.year(), date.month() as u8, date.day() as u8)
-                    .unwrap_or_else(|_| unreachable!("chrono produced an invalid date {date}"));
-                let persian = iso.to_calendar(Persian);
+                // Through the day count rather than ISO fields: ICU builds ISO dates only
+                // from years within ±9999, but counts days far beyond chrono's range
+                // (both number 1 January of year 1 as day 1).
+                let day = RataDie::new(i64::from(date.num_days_from_ce()));
+                let persian = Date::from_rata_die(day, Persian);
                 LocalDate {
                     year: persian.year().extended_year(),
                     month: persian.month().ordinal,
@@ -66,7 +119,9 @@ impl CalendarKind {
         }
     }
 
-    /// The Gregorian date of a day written in this calendar, or why there is none.
+    /// The Gregorian date of a day written in this calendar, or why there is none (also
+    /// when the year is beyond what the calendars count: ±9999 for Jalali, chrono's range
+    /// for Gregorian).
     pub fn from_local(self, year: i32, month: u8, day: u8) -> Result<NaiveDate, String> {
         match self {
             CalendarKind::Gregorian => NaiveDate::from_ymd_opt(year, month.into(), day.into())
@@ -94,7 +149,8 @@ impl CalendarKind {
 
     /// Parses `YYYY-MM-DD` (also with `/`, and Persian digits). In a Jalali club a year
     /// below 1700 is read as Jalali and a later one as Gregorian (ISO-8601), so both
-    /// `1403-10-10` and `2024-12-30` work.
+    /// `1403-10-10` and `2024-12-30` work. A date outside the years
+    /// [`EARLIEST_YEAR`]–[`LATEST_YEAR`] is refused.
     pub fn parse_date(self, text: &str) -> Result<NaiveDate, String> {
         let ascii: String = text
             .trim()
@@ -125,42 +181,53 @@ impl CalendarKind {
                 }
             ));
         };
-        if year < JALALI_YEAR_LIMIT {
-            if self == CalendarKind::Jalali {
-                return CalendarKind::Jalali.from_local(year, month, day);
+        let date = if year < JALALI_YEAR_LIMIT {
+            if self != CalendarKind::Jalali {
+                return Err(format!(
+                    "`{}` looks like a Jalali date, but this club's calendar is gregorian; write the Gregorian date or set `calendar: jalali`",
+                    text.trim()
+                ));
             }
-            return Err(format!(
-                "`{}` looks like a Jalali date, but this club's calendar is gregorian; write the Gregorian date or set `calendar: jalali`",
-                text.trim()
-            ));
-        }
-        CalendarKind::Gregorian.from_local(year, month, day)
+            CalendarKind::Jalali.from_local(year, month, day)?
+        } else {
+            CalendarKind::Gregorian.from_local(year, month, day)?
+        };
+        self.check_supported(date, text.trim())
     }
 
     /// `date` moved by `months` months in this calendar; a day past the end of the
     /// target month becomes its last day (31 Shahrivar + 1 month = 30 Mehr).
+    ///
+    /// Exact whenever the result is a date the calendar counts, which every accepted date
+    /// plus the longest span is; past that, `NaiveDate::MAX` ("never"), so that a caller
+    /// stepping forward always ends.
     pub fn add_months(self, date: NaiveDate, months: u32) -> NaiveDate {
         let local = self.to_local(date);
-        let total = local.year * 12 + i32::from(local.month) - 1 + months as i32;
-        let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
-        (1..=local.day)
-            .rev()
-            .find_map(|day| self.from_local(year, month, day).ok())
-            .unwrap_or(date)
+        // In i64: a year times 12 plus any u32 fits, so nothing wraps round.
+        let total = i64::from(local.year) * 12 + i64::from(local.month) - 1 + i64::from(months);
+        year_and_month(total)
+            .and_then(|(year, month)| {
+                (1..=local.day)
+                    .rev()
+                    .find_map(|day| self.from_local(year, month, day).ok())
+            })
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// The first day after the `period` (month, quarter or year of this calendar) that
-    /// holds `date`.
+    /// holds `date`; `NaiveDate::MAX` if the calendar cannot count that far (see
+    /// [`CalendarKind::add_months`]).
     pub fn start_of_next(self, period: Period, date: NaiveDate) -> NaiveDate {
         let local = self.to_local(date);
-        let month_index = local.year * 12 + i32::from(local.month) - 1;
+        let month_index = i64::from(local.year) * 12 + i64::from(local.month) - 1;
         let next = match period {
             Period::Month => month_index + 1,
             Period::Quarter => month_index - month_index.rem_euclid(3) + 3,
             Period::Year => month_index - month_index.rem_euclid(12) + 12,
         };
-        self.from_local(next.div_euclid(12), (next.rem_euclid(12) + 1) as u8, 1)
-            .unwrap_or(date)
+        year_and_month(next)
+            .and_then(|(year, month)| self.from_local(year, month, 1).ok())
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// Writes `date` in this calendar as `YYYY-MM-DD`.
@@ -168,6 +235,14 @@ impl CalendarKind {
         let local = self.to_local(date);
         format!("{:04}-{:02}-{:02}", local.year, local.month, local.day)
     }
+}
+
+/// The year and month of a month counted from year 0 (`year * 12 + month - 1`), if the
+/// year fits an `i32`.
+fn year_and_month(index: i64) -> Option<(i32, u8)> {
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month = u8::try_from(index.rem_euclid(12) + 1).ok()?;
+    Some((year, month))
 }
 
 #[cfg(test)]
@@ -249,5 +324,102 @@ mod tests {
         assert!(CalendarKind::Gregorian.parse_date("1403-01-01").is_err());
         assert!(CalendarKind::Gregorian.parse_date("2025-02-30").is_err());
         assert!(jalali.parse_date("yesterday").is_err());
+    }
+
+    #[test]
+    fn dates_are_accepted_from_year_1000_to_9000() {
+        let (g, j) = (CalendarKind::Gregorian, CalendarKind::Jalali);
+        assert_eq!(g.parse_date("9000-12-31"), Ok(LATEST_DATE));
+        assert_eq!(
+            g.parse_date("9001-01-01"),
+            Err("`9001-01-01` is outside the dates bashgah accepts (years 1000–9000)".into())
+        );
+        assert_eq!(
+            g.parse_date("9999-12-31"),
+            Err("`9999-12-31` is outside the dates bashgah accepts (years 1000–9000)".into())
+        );
+        // In a Jalali club a year below 1700 is Jalali: the earliest day is in 378.
+        let first = j.format(EARLIEST_DATE);
+        assert_eq!(j.parse_date(&first), Ok(EARLIEST_DATE));
+        assert_eq!(
+            j.parse_date("0001-01-01"),
+            Err("`0001-01-01` is outside the dates bashgah accepts (years 1000–9000; in the Jalali calendar 0378-10-11 to 8379-10-11)".into())
+        );
+        assert!(j.parse_date("9001-01-01").is_err());
+        assert_eq!(j.parse_date("9000-12-31"), Ok(LATEST_DATE));
+    }
+
+    #[test]
+    fn the_accepted_dates_and_the_longest_span_are_counted_exactly_in_both_calendars() {
+        // The extremes a club can reach: the earliest and latest accepted dates, a day's
+        // timezone offset beyond them, and 100 years (the longest span) beyond that.
+        let extremes = [
+            ymd(899, 12, 30),
+            EARLIEST_DATE.pred_opt().unwrap(),
+            EARLIEST_DATE,
+            LATEST_DATE,
+            LATEST_DATE.succ_opt().unwrap(),
+            ymd(9101, 1, 2),
+        ];
+        for calendar in [CalendarKind::Gregorian, CalendarKind::Jalali] {
+            for date in extremes {
+                let local = calendar.to_local(date);
+                assert_eq!(
+                    calendar.from_local(local.year, local.month, local.day),
+                    Ok(date),
+                    "{calendar:?} {date}"
+                );
+                let later = calendar.add_months(date, 1200);
+                assert!(
+                    later > date && later < ymd(9202, 1, 1),
+                    "{calendar:?} {date}"
+                );
+                assert!(calendar.to_local(later).day <= local.day);
+                for period in [Period::Month, Period::Quarter, Period::Year] {
+                    let next = calendar.start_of_next(period, later);
+                    assert!(next > later && calendar.to_local(next).day == 1);
+                }
+            }
+        }
+        let j = CalendarKind::Jalali;
+        assert_eq!(
+            j.to_local(LATEST_DATE),
+            LocalDate {
+                year: 8379,
+                month: 10,
+                day: 11
+            }
+        );
+        assert_eq!(
+            j.add_months(LATEST_DATE, 1200),
+            j.from_local(8479, 10, 11).unwrap()
+        );
+        assert_eq!(
+            CalendarKind::Gregorian.add_months(EARLIEST_DATE, 1200),
+            ymd(1100, 1, 1)
+        );
+    }
+
+    #[test]
+    fn no_date_chrono_can_hold_makes_the_calendar_panic() {
+        for calendar in [CalendarKind::Gregorian, CalendarKind::Jalali] {
+            for date in [
+                NaiveDate::MIN,
+                ymd(-9999, 1, 1),
+                ymd(10_000, 1, 1),
+                NaiveDate::MAX,
+            ] {
+                let _ = calendar.to_local(date);
+                let _ = calendar.format(date);
+                assert!(calendar.check_supported(date, "x").is_err());
+                assert!(calendar.add_months(date, u32::MAX) >= date);
+                for period in [Period::Month, Period::Quarter, Period::Year] {
+                    assert!(calendar.start_of_next(period, date) > date || date == NaiveDate::MAX);
+                }
+            }
+            assert_eq!(calendar.add_months(NaiveDate::MAX, 1), NaiveDate::MAX);
+            assert!(calendar.from_local(i32::MAX, 12, 31).is_err());
+            assert!(calendar.from_local(i32::MIN, 1, 1).is_err());
+        }
     }
 }

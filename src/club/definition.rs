@@ -525,9 +525,13 @@ impl std::str::FromStr for TierWindow {
             "calendar_year" => Ok(TierWindow::CalendarYear),
             "anniversary_year" => Ok(TierWindow::AnniversaryYear),
             "lifetime" => Ok(TierWindow::Lifetime),
-            other => other.parse::<Span>().map(TierWindow::Rolling).map_err(|_| {
-                format!("`{other}` is not a tier window; use e.g. `12m`, `calendar_year`, `anniversary_year` or `lifetime`")
-            }),
+            other => match Span::parse(other) {
+                Ok(span) => Ok(TierWindow::Rolling(span)),
+                Err(too_long @ super::SpanError::TooLong) => Err(too_long.message(other)),
+                Err(super::SpanError::NotASpan) => Err(format!(
+                    "`{other}` is not a tier window; use e.g. `12m`, `calendar_year`, `anniversary_year` or `lifetime`"
+                )),
+            },
         }
     }
 }

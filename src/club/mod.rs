@@ -14,7 +14,7 @@ pub use campaigns::*;
 pub use definition::*;
 pub use load::{load_club_file, ClubFile};
 pub use messaging::*;
-pub use span::Span;
+pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 pub use validate::{clock_minutes, placeholders};
 pub use yaml_tree::{Node, NodeValue, PathSegment};
 

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono_tz::Tz;
 
 use super::load::ClubFile;
+use super::span::{MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 use super::yaml_tree::PathSegment::{Index, Key};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 
@@ -395,6 +396,22 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             (Some(0), None) => {
                 out.push(file.error_at(&at(&["periods"]), "a deal lasts at least one period"))
             }
+            (Some(periods), None) => {
+                // The same bound as a `window:` span: 100 years of weeks, months or quarters.
+                let (name, limit) = match deal.period {
+                    super::DealPeriod::Week => ("weeks", MAX_DAYS / 7),
+                    super::DealPeriod::Month => ("months", MAX_MONTHS),
+                    super::DealPeriod::Quarter => ("quarters", MAX_MONTHS / 3),
+                };
+                if periods > limit {
+                    out.push(too_long(
+                        file,
+                        &at(&["periods"]),
+                        format!("deal `{}` lasts {periods} {name}", deal.id),
+                        format!("periods: {limit}"),
+                    ));
+                }
+            }
             (None, Some(window)) => {
                 let period_days = match deal.period {
                     super::DealPeriod::Week => 7,
@@ -403,7 +420,7 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 };
                 let window_days = match window {
                     super::Span::Days(days) => days,
-                    super::Span::Months(months) => months * 28,
+                    super::Span::Months(months) => months.saturating_mul(28),
                 };
                 if window_days < period_days {
                     out.push(
@@ -421,7 +438,6 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            _ => {}
         }
         let tier_fields = [
             (&deal.benefits.tier, ["benefits", "tier"]),
@@ -451,7 +467,35 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 "`completion.tier` needs `tier_months`, how long it is held",
             ));
         }
+        if deal.completion.tier_months > MAX_MONTHS {
+            out.push(too_long(
+                file,
+                &at(&["completion", "tier_months"]),
+                format!(
+                    "deal `{}` keeps its tier for {} months",
+                    deal.id, deal.completion.tier_months
+                ),
+                format!("tier_months: {MAX_MONTHS}"),
+            ));
+        }
     }
+}
+
+/// A count of days, weeks or months that `what` makes longer than the longest span a
+/// club may hold (see `club::span`), with `limit` (`key: number`) as the fix.
+fn too_long(
+    file: &ClubFile,
+    path: &[super::yaml_tree::PathSegment],
+    what: String,
+    limit: String,
+) -> Diagnostic {
+    file.error_at(
+        path,
+        format!(
+            "{what}, longer than {MAX_YEARS} years, the longest length of time bashgah accepts"
+        ),
+    )
+    .with_help(format!("write at most `{limit}`"))
 }
 
 /// `HH:MM` as minutes after midnight.
@@ -614,6 +658,14 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
         if let Some(early) = &campaign.early_access {
             check("tier", &early.tiers, &tiers, "early_access", "tiers");
+            if early.days > MAX_DAYS {
+                out.push(too_long(
+                    file,
+                    &[Key("campaigns"), Index(i), Key("early_access"), Key("days")],
+                    format!("campaign `{}` opens {} days early", campaign.id, early.days),
+                    format!("days: {MAX_DAYS}"),
+                ));
+            }
         }
         if let Some(budget) = &campaign.budget {
             if budget.money.is_some() && club.credit.is_none() {

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod bounds;
 mod diagnostics;
 mod explain;
 mod import;
