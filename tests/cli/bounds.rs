@@ -277,7 +277,7 @@ tiering:
         .stdout("first.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 5 points awarded\n")
         .run()
         .args(["advance", "shop", "--to", "9000-12-31T23:59:59-23:59"])
-        .stdout("clock at 8379-10-13: 5 points expired in 1 expiries, 0 expiring-soon notices\n1 tier changes\n")
+        .stdout("clock at 8379-10-13: 5 points expired in 1 expiries, 0 expiring-soon notices\n8001 tier reviews: 0 up, 1 down\n")
         .run()
         .args(["import", "shop", "last.csv"])
         .stdout("last.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 7 points awarded\n")
