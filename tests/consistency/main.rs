@@ -17,4 +17,5 @@ mod history;
 mod model;
 mod model_properties;
 mod properties;
+mod regressions;
 mod server;

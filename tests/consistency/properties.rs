@@ -33,18 +33,6 @@ pub fn runner_config(cases: u32) -> RunnerConfig {
     }
 }
 
-#[test]
-#[ignore]
-fn timing() {
-    let mut runner = TestRunner::new(runner_config(50));
-    let start = std::time::Instant::now();
-    let _ = runner.run(&case(), |(config, spec)| {
-        let _ = same_as_one_by_one(config, &spec, &Mode::Batches(Some(7)));
-        Ok(())
-    });
-    eprintln!("50 cases: {:?}", start.elapsed());
-}
-
 pub fn case() -> impl Strategy<Value = (Config, Spec)> {
     prop::sample::select(Config::ALL.to_vec())
         .prop_flat_map(|config| (Just(config), spec(config.features(), 8..48)))
@@ -98,13 +86,26 @@ pub fn guarded<T>(
     })
 }
 
+/// The history one event per transaction. If even that fails (the engine errs: today a
+/// second claw-back of a deal joined again reuses the first one's event id, see
+/// `regressions::a_deal_joined_again_can_fail_again`), there is no reference to compare
+/// with and the case is set aside (a proptest rejection, not a pass).
+fn reference(
+    config: Config,
+    policy: &bashgah::policy::Policy,
+    history: &History,
+) -> Result<(Facts, Vec<String>), TestCaseError> {
+    guarded(&config.yaml("shop"), history, "one by one", || {
+        one_by_one(policy, history)
+    })
+    .map_err(|error| TestCaseError::reject(format!("the reference delivery failed: {error}")))
+}
+
 /// Delivers `spec` in `mode` and one by one; fails with the difference.
 fn same_as_one_by_one(config: Config, spec: &Spec, mode: &Mode) -> Result<(), TestCaseError> {
     let club = temp_club("shop", &config.yaml("shop"), RHAI);
     let history = realize(spec);
-    let (expected, expected_log) = guarded(&config.yaml("shop"), &history, "one by one", || {
-        one_by_one(&club.policy, &history)
-    })?;
+    let (expected, expected_log) = reference(config, &club.policy, &history)?;
     let (actual, log) = guarded(&config.yaml("shop"), &history, &format!("{mode:?}"), || {
         let ledger = Ledger::open_in_memory().expect("ledger");
         let log = deliver(&ledger, &club.policy, &history, mode);
@@ -243,25 +244,28 @@ fn simulate_equals_import(config: Config, spec: &Spec) -> Result<(), TestCaseErr
     let rows = history.rows();
     // The import, one event per transaction, then the clock run to the last event, as
     // `simulate` does.
-    let ledger = Ledger::open_in_memory().expect("ledger");
-    let mut rejected = 0;
-    for row in &rows {
-        rejected += import(
+    let expected = guarded(&config.yaml("shop"), &history, "one by one", || {
+        let ledger = Ledger::open_in_memory().expect("ledger");
+        let mut rejected = 0;
+        for row in &rows {
+            rejected += import(
+                &ledger,
+                &club.policy,
+                std::slice::from_ref(row),
+                bashgah::import::ImportOptions::default(),
+            )
+            .len() as u64;
+        }
+        let last = rows.iter().map(|r| r.time).max().expect("a row");
+        advance(&ledger, &club.policy, last);
+        totals_of(
             &ledger,
-            &club.policy,
-            std::slice::from_ref(row),
-            bashgah::import::ImportOptions::default(),
+            &history.members,
+            rows.len() as u64 - rejected,
+            rejected,
         )
-        .len() as u64;
-    }
-    let last = rows.iter().map(|r| r.time).max().expect("a row");
-    advance(&ledger, &club.policy, last);
-    let expected = totals_of(
-        &ledger,
-        &history.members,
-        rows.len() as u64 - rejected,
-        rejected,
-    );
+    })
+    .map_err(|error| TestCaseError::reject(format!("the reference import failed: {error}")))?;
 
     let mut text = String::from(crate::history::CSV_HEADER);
     for row in &rows {
@@ -274,7 +278,9 @@ fn simulate_equals_import(config: Config, spec: &Spec) -> Result<(), TestCaseErr
         &bashgah::import::EVENT_COLUMNS,
     )
     .expect("rows");
-    let sim = bashgah::simulate::simulate(&club.policy, None, read).expect("simulate");
+    let sim = guarded(&config.yaml("shop"), &history, "to simulate", || {
+        bashgah::simulate::simulate(&club.policy, None, read).expect("simulate")
+    })?;
     let actual = Totals {
         events: sim.events,
         rejected: sim.rejected,
@@ -311,17 +317,24 @@ fn posting_over_http_one_at_a_time_gives_the_same_ledger() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(256);
     let pool = std::cell::RefCell::new(Pool::new(12));
-    let mut runner = TestRunner::new(runner_config(cases));
+    let mut runner = TestRunner::new(RunnerConfig {
+        // The pool's clubs are not named after the source file: persist by path.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/consistency/http.proptest-regressions",
+        ))),
+        ..runner_config(cases)
+    });
     let result = runner.run(&case(), |(config, spec)| {
         let history = realize(&spec);
         let mut pool = pool.borrow_mut();
         let slot = pool.take(config);
         let policy = load(&slot.dir);
-        let log = deliver_http(pool.server(&slot), &slot.club, &history);
-        let served = Ledger::open(&slot.db).expect("the served ledger");
-        let actual = facts(&served, &history.members, history.end);
-        drop(served);
-        let (expected, expected_log) = one_by_one(&policy, &history);
+        let (expected, expected_log) = reference(config, &policy, &history)?;
+        let (actual, log) = guarded(&config.yaml(&slot.club), &history, "over HTTP", || {
+            let log = deliver_http(pool.server(&slot), &slot.club, &history);
+            let served = Ledger::open(&slot.db).expect("the served ledger");
+            (facts(&served, &history.members, history.end), log)
+        })?;
         match difference("one-by-one", &expected, "http", &actual) {
             None => Ok(()),
             Some(diff) => Err(failure(
