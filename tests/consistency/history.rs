@@ -337,8 +337,9 @@ pub fn op(features: Features, members: usize) -> impl Strategy<Value = Op> {
         ));
     }
     if features.enrol_deal.is_some() {
+        // Often enough that members join again while (or after) they are in the deal.
         kinds.push((
-            1,
+            2,
             (0..members, gap())
                 .prop_map(|(member, gap)| Op::Enroll { member, gap })
                 .boxed(),

@@ -152,10 +152,12 @@ proptest! {
         same_as_one_by_one(config, &spec, &Mode::Killed { at, batch_size: None })?;
     }
 
+    /// Kills late in a run as often as anywhere: a row rejected before the kill and
+    /// valid after a later row changed its member is what goes wrong here.
     #[test]
     fn an_import_killed_and_resumed_in_batches_of_one_gives_the_same_ledger(
         (config, spec) in case(),
-        at in prop::collection::vec(0..=100u8, 1..4),
+        at in prop::collection::vec(prop_oneof![0..=100u8, 75..=100u8], 1..4),
     ) {
         same_as_one_by_one(config, &spec, &Mode::Killed { at, batch_size: Some(1) })?;
     }
