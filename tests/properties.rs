@@ -268,7 +268,7 @@ fn check(ledger: &Ledger, policy: &Policy, now: DateTime<Utc>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn the_ledger_always_adds_up_and_replays_identically(

@@ -249,6 +249,10 @@ pub struct ImportArgs {
     /// Events per transaction.
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub batch_size: u32,
+    /// Decide again rows an earlier import rejected (by default a row rejected before,
+    /// with the same content under the same policy, is rejected the same way).
+    #[arg(long)]
+    pub retry_rejected: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -75,7 +75,7 @@ pub fn run(
             let due = decider.take_plan();
             let mut member = book.state.clone();
             member.stats = book.window_stats(event.time).unwrap_or_default();
-            let decided = decider.event(&mut book, &event, event.fingerprint());
+            let decided = decider.event(&mut book, &event, &event.fingerprint());
             let plan = decider.take_plan();
             (member, Some((due, decided.map(|_| plan))))
         }

@@ -52,6 +52,7 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         let options = ImportOptions {
             batch_size: args.batch_size as usize,
             dry_run: args.dry_run,
+            retry_rejected: args.retry_rejected,
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;
         let mut summary = report.summary();

@@ -40,7 +40,7 @@ impl<'a> Decider<'a> {
         &mut self,
         book: &mut MemberBook,
         event: &'a Event,
-        fingerprint: String,
+        fingerprint: &str,
     ) -> Result<Decided, Failure> {
         self.backup = Some(None);
         let (changes, tally, warnings) = (
@@ -66,7 +66,7 @@ impl<'a> Decider<'a> {
         &mut self,
         book: &mut MemberBook,
         event: &'a Event,
-        fingerprint: String,
+        fingerprint: &str,
     ) -> Result<Decided, Failure> {
         let policy = self.policy;
         let first_event = book.is_new && !book.posted;
@@ -120,7 +120,11 @@ impl<'a> Decider<'a> {
             book.state.tier_valid_until = Some(crate::engine::tiers::next_review(policy, next));
         }
         let version = std::mem::take(&mut outcome.policy_version);
-        let mut posting = self.posting(std::borrow::Cow::Borrowed(event), fingerprint, version);
+        let mut posting = self.posting(
+            std::borrow::Cow::Borrowed(event),
+            fingerprint.to_owned(),
+            version,
+        );
         for award in std::mem::take(&mut outcome.awards) {
             self.post_award(book, &mut posting, award);
         }

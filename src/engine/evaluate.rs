@@ -52,6 +52,14 @@ pub struct EvalError {
     pub column: Option<&'static str>,
 }
 
+/// The input fields evaluation can blame for a failure, by name (for failures read back
+/// from the ledger).
+pub fn input_field(name: &str) -> Option<&'static str> {
+    ["amount", "credit_used", "deal", "original"]
+        .into_iter()
+        .find(|field| *field == name)
+}
+
 impl EvalError {
     /// A failure described in words only.
     pub fn message(message: impl Into<String>) -> EvalError {

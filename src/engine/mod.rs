@@ -14,7 +14,9 @@ mod outcome;
 mod standing;
 pub mod tiers;
 
-pub use evaluate::{evaluate, evaluate_traced, EvalError, EvaluationInput, OriginalRecord};
+pub use evaluate::{
+    evaluate, evaluate_traced, input_field, EvalError, EvaluationInput, OriginalRecord,
+};
 pub use lifecycle::{expiry_policy, lot_terms, start_of_day};
 pub use outcome::{Award, EntryKind, LotTerms, Outcome, RuleStatus, RuleTrace};
 pub use standing::Standing;

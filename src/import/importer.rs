@@ -19,6 +19,10 @@ pub struct ImportOptions {
     pub batch_size: usize,
     /// Evaluate and report, but write nothing.
     pub dry_run: bool,
+    /// Decide again rows an earlier import rejected. Otherwise a row rejected before
+    /// (same id, content and policy version) is rejected again the same way, so a file
+    /// imported again — or an import killed and resumed — ends as if it ran once.
+    pub retry_rejected: bool,
 }
 
 impl Default for ImportOptions {
@@ -26,6 +30,7 @@ impl Default for ImportOptions {
         ImportOptions {
             batch_size: 20_000,
             dry_run: false,
+            retry_rejected: false,
         }
     }
 }
@@ -81,7 +86,7 @@ fn apply_rows(
 ) -> Result<ImportReport, LedgerError> {
     let mut report = ImportReport::default();
     ledger.begin()?;
-    let mut recorder = Recorder::new(ledger, policy);
+    let mut recorder = Recorder::new(ledger, policy).remember_rejections(options.retry_rejected);
     let result = (|| {
         let mut in_batch = 0;
         for row in rows {

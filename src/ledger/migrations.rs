@@ -303,6 +303,20 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     -- Whether `joined` was given, or is the day of the member's first event (and moves
     -- back with an earlier one).
     ALTER TABLE members ADD COLUMN joined_known INTEGER NOT NULL DEFAULT 1;
+    -- Rows an import rejected, with why: the same row imported again under the same
+    -- policy version is rejected the same way (a resumed import ends like an uninterrupted
+    -- one), unless the import is told to decide rejected rows again.
+    CREATE TABLE rejections (
+        id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        message TEXT NOT NULL,
+        field TEXT,
+        file TEXT,
+        line INTEGER,
+        col INTEGER,
+        source_line TEXT
+    );
     ",
     ),
 ];

@@ -201,6 +201,81 @@ impl Ledger {
         })
     }
 
+    /// Why an import rejected event `id` before, if it did with content `fingerprint`
+    /// under policy version `version`.
+    pub fn rejection(
+        &self,
+        id: &str,
+        fingerprint: &str,
+        version: &str,
+    ) -> Result<Option<crate::engine::EvalError>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT message, field, file, line, col, source_line FROM rejections
+             WHERE id = ?1 AND fingerprint = ?2 AND policy_version = ?3",
+        )?;
+        let row = statement
+            .query_row(params![id, fingerprint, version], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<usize>>(3)?,
+                    r.get::<_, Option<usize>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })
+            .optional()?;
+        Ok(row.map(|(message, field, file, line, col, source_line)| {
+            let location = file
+                .zip(line)
+                .map(|(file, line)| crate::diagnostic::Location::new(file, line, col.unwrap_or(1)));
+            crate::engine::EvalError {
+                message,
+                location,
+                source_line,
+                // The input fields an evaluation can blame are few and named in code.
+                column: field.as_deref().and_then(crate::engine::input_field),
+            }
+        }))
+    }
+
+    /// Remembers that an import rejected event `id` (with this content, under this
+    /// version), and why.
+    pub fn remember_rejection(
+        &self,
+        id: &str,
+        fingerprint: &str,
+        version: &str,
+        error: &crate::engine::EvalError,
+    ) -> Result<()> {
+        let location = error.location.as_ref();
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO rejections (id, fingerprint, policy_version, message, field, file, line, col, source_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                fingerprint,
+                version,
+                error.message,
+                error.column,
+                location.map(|l| l.file.display().to_string()),
+                location.map(|l| l.line),
+                location.map(|l| l.column),
+                error.source_line,
+            ])?;
+        Ok(())
+    }
+
+    /// Forgets a rejection (the event was accepted since).
+    pub fn forget_rejection(&self, id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM rejections WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+
     /// The member as their row and deals say (window statistics left empty); `None` if
     /// the ledger has never seen them. The decision stage reads whole books instead
     /// ([`Ledger::load_book`]).

@@ -41,6 +41,12 @@ pub struct Recorder<'a> {
     tally: Tally,
     /// Which facts of a member the policy's decisions read.
     needs: BookNeeds,
+    /// Rejected events are remembered, and one rejected before (same content, same
+    /// policy version) is rejected again without being decided: an import's rows.
+    remember_rejections: bool,
+    /// Rejections are written down (to be found by a later import), whether or not
+    /// earlier ones are honoured.
+    remember_any: bool,
 }
 
 impl<'a> Recorder<'a> {
@@ -56,6 +62,8 @@ impl<'a> Recorder<'a> {
             warnings: Vec::new(),
             tally: Tally::default(),
             needs: BookNeeds::of(policy),
+            remember_rejections: false,
+            remember_any: false,
         }
     }
 
@@ -66,6 +74,16 @@ impl<'a> Recorder<'a> {
     /// The member's book as it stands in this transaction, if they were touched in it.
     pub fn member(&self, id: &str) -> Option<&MemberBook> {
         self.books.get(id)
+    }
+
+    /// Remembers rejected events, and rejects again what was rejected before (same id,
+    /// content and policy version): a file imported again, or an import resumed after it
+    /// was killed, then ends as if it had run once. Rows that later rows made valid stay
+    /// rejected; `retry` decides remembered rejections again instead.
+    pub fn remember_rejections(mut self, retry: bool) -> Recorder<'a> {
+        self.remember_rejections = !retry;
+        self.remember_any = true;
+        self
     }
 
     /// The member's state and whether their joining date is known, as this transaction
@@ -102,6 +120,14 @@ impl<'a> Recorder<'a> {
                 Disposition::Conflict
             });
         }
+        if self.remember_rejections {
+            if let Some(error) = self
+                .ledger
+                .rejection(&event.id, &fingerprint, &self.policy.id)?
+            {
+                return Ok(Disposition::Rejected(error));
+            }
+        }
         let (key, mut book) = self.take_book_keyed(&event.member, event.time)?;
         if event.kind == crate::event::EventType::Return {
             // A return reads its purchase: what it earned, what expired, what earlier
@@ -110,16 +136,24 @@ impl<'a> Recorder<'a> {
         }
         let ids = self.ids()?;
         let mut decider = Decider::new(self.policy, self.ledger, ids);
-        let mut decided = decider.event(&mut book, event, fingerprint.clone());
+        let mut decided = decider.event(&mut book, event, &fingerprint);
         if let Err(Failure::NeedsLots) = decided {
             self.ledger.load_lots(&mut book)?;
-            decided = decider.event(&mut book, event, fingerprint);
+            decided = decider.event(&mut book, event, &fingerprint);
         }
         let decided = match decided {
             Ok(decided) => decided,
             Err(failure) => {
                 self.ids = Some(decider.ids());
                 self.put_book_as(key, book);
+                if let (true, Failure::Rejected(error)) = (self.remember_any, &failure) {
+                    self.ledger.remember_rejection(
+                        &event.id,
+                        &fingerprint,
+                        &self.policy.id,
+                        error,
+                    )?;
+                }
                 return match failure {
                     Failure::Rejected(error) => Ok(Disposition::Rejected(error)),
                     Failure::Refused(message) => Ok(Disposition::Rejected(

@@ -3,8 +3,9 @@
 //! batches of some size, split in pieces, or killed part-way and imported again.
 
 use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
-use bashgah::ledger::{Ledger, ManualError};
+use bashgah::ledger::Ledger;
 use bashgah::policy::Policy;
+use bashgah::recording::ManualError;
 
 use crate::history::{History, Row, Step, CSV_HEADER};
 
