@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod club;
 pub mod decide;
+pub mod delivery;
 pub mod diagnostic;
 pub mod engine;
 pub mod event;

@@ -16,7 +16,7 @@ pub fn run(
         None => chrono::Utc::now(),
     };
     let ledger = workspace.open_ledger(&workspace.ledger_path(&policy))?;
-    let report = crate::messaging::deliver::deliver_due(&ledger, &policy, &workspace.data, now)?;
+    let report = crate::delivery::deliver_due(&ledger, &policy, &workspace.data, now)?;
     if json {
         println!(
             "{}",

@@ -1,56 +1,14 @@
 //! Reads `club.yaml`: syntax, then unknown keys and choices (all of them), then types
 //! (serde), then the meaning checks in [`super::validate`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::club_file::ClubFile;
 use super::definition::ClubDefinition;
 use super::keys::check_keys;
 use super::validate::validate;
 use super::yaml_tree::{self, Node};
 use crate::diagnostic::{Diagnostic, Location};
-
-/// A parsed, type-checked `club.yaml` with its text and positioned tree, so later checks
-/// (e.g. against the scripts) can still point into it.
-#[derive(Debug, Clone)]
-pub struct ClubFile {
-    pub path: PathBuf,
-    pub source: String,
-    pub definition: ClubDefinition,
-    pub tree: Node,
-}
-
-impl ClubFile {
-    /// A diagnostic pointing at the node at `path` (or the file, if the node is absent).
-    pub fn error_at(
-        &self,
-        path: &[yaml_tree::PathSegment],
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        let diagnostic = Diagnostic::error(message);
-        match self.tree.find(path) {
-            Some(node) => diagnostic.at(
-                Location::new(&self.path, node.line, node.column).with_width(node.width()),
-                Some(&self.source),
-            ),
-            None => diagnostic.in_file(&self.path),
-        }
-    }
-}
-
-impl ClubFile {
-    /// A warning pointing at the top-level key `key` itself.
-    pub fn warning_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let mut diagnostic = Diagnostic::warning(message);
-        diagnostic = match self.tree.key_node(key) {
-            Some(node) => diagnostic.at(
-                Location::new(&self.path, node.line, node.column).with_width(node.width()),
-                Some(&self.source),
-            ),
-            None => diagnostic.in_file(&self.path),
-        };
-        diagnostic
-    }
-}
 
 /// Loads and checks a `club.yaml` whose text is `source`. Returns the club if its shape
 /// could be read at all, and every problem found (errors and warnings); the club is usable

@@ -2,6 +2,7 @@
 //! positioned, and the JSON Schema that editors use to check it as the user types.
 
 mod campaigns;
+mod club_file;
 mod definition;
 mod keys;
 mod load;
@@ -11,8 +12,9 @@ mod validate;
 pub mod yaml_tree;
 
 pub use campaigns::*;
+pub use club_file::ClubFile;
 pub use definition::*;
-pub use load::{load_club_file, ClubFile};
+pub use load::load_club_file;
 pub use messaging::*;
 pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 pub use validate::{clock_minutes, placeholders};

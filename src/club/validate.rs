@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono_tz::Tz;
 
-use super::load::ClubFile;
+use super::club_file::ClubFile;
 use super::span::{MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 use super::yaml_tree::PathSegment::{Index, Key};
 use crate::diagnostic::{did_you_mean, Diagnostic};

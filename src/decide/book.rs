@@ -135,7 +135,7 @@ impl BookNeeds {
                 || !club.deals.is_empty()
                 || policy.uses_member_stats
                 || policy.has_expiry()
-                || super::clock::greets(policy)
+                || policy.greets()
                 || hooks
                 || !club.challenges.is_empty(),
             messages: club.messages.is_some(),

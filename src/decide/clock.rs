@@ -31,7 +31,7 @@ impl Decider<'_> {
         self.catch_up(book, to);
         // Only the clock tells members they have been away: before a member's own next
         // purchase they are, by then, back.
-        if watches_inactivity(self.policy) {
+        if self.policy.watches_inactivity() {
             self.tell_inactive(book, to);
         }
         self.tell_early_access(book, to);
@@ -39,7 +39,7 @@ impl Decider<'_> {
 
     /// What falls due for the member up to `to`, before anything else of theirs at `to`.
     pub fn catch_up(&mut self, book: &mut MemberBook, to: DateTime<Utc>) {
-        if greets(self.policy) {
+        if self.policy.greets() {
             self.greet(book, to);
         }
         if !self.policy.club.deals.is_empty() {
@@ -152,32 +152,6 @@ impl Decider<'_> {
             self.emit(book, &occasion);
         }
     }
-}
-
-/// Whether some rule runs for birthdays or anniversaries, or the club has a message for
-/// them (otherwise they are not written).
-pub fn greets(policy: &Policy) -> bool {
-    let templates = policy.club.messages.as_ref().map(|m| &m.templates);
-    templates.is_some_and(|t| t.birthday.is_some() || t.anniversary.is_some())
-        || policy.club.rules.iter().any(|r| {
-            r.enabled
-                && r.events
-                    .iter()
-                    .any(|e| matches!(e, EventType::Birthday | EventType::Anniversary))
-        })
-}
-
-/// Whether the club tells members who stopped buying.
-pub fn watches_inactivity(policy: &Policy) -> bool {
-    policy.club.messages.as_ref().is_some_and(|m| {
-        m.inactive_after.is_some()
-            && (m.templates.inactive.is_some()
-                || policy
-                    .club
-                    .rules
-                    .iter()
-                    .any(|r| r.enabled && r.events.contains(&EventType::Inactive)))
-    })
 }
 
 /// The day in `year` (of the club's calendar) that celebrates `date`: the same month and

@@ -36,7 +36,6 @@ pub use book::{
     SpendFact,
 };
 pub use campaigns::budget_points;
-pub use clock::{greets, watches_inactivity};
 pub use event::{Decided, Gift};
 pub use facts::{ClubFacts, FactsError, NoFacts};
 pub use manual::Transfer;

@@ -2,13 +2,12 @@
 //! expire...) says, in the member's language, and how queued messages leave the club.
 //!
 //! Queuing is part of applying an event or advancing the clock, inside the same
-//! transaction ([`crate::ledger::Ledger::emit`]): consent, the daily cap and quiet hours are
+//! transaction ([`crate::decide`]): consent, the daily cap and quiet hours are
 //! decided then, and an occasion is queued at most once per channel. Delivery
-//! ([`deliver`]) is separate: it reads due messages, hands them to their channel (a file,
+//! ([`crate::delivery`]) is separate: it reads due messages, hands them to their channel (a file,
 //! standard output or a webhook), and records every attempt; a failure is retried with a
 //! doubling wait until the channel's `max_attempts`.
 
-pub mod deliver;
 mod render;
 
 pub use render::{format_number, render, Occasion, Value};

@@ -107,6 +107,34 @@ impl Policy {
         })
     }
 
+    /// Whether some rule runs for birthdays or anniversaries, or the club has a message for
+    /// them (otherwise the clock does not write them).
+    pub fn greets(&self) -> bool {
+        use crate::event::EventType;
+        let templates = self.club.messages.as_ref().map(|m| &m.templates);
+        templates.is_some_and(|t| t.birthday.is_some() || t.anniversary.is_some())
+            || self.club.rules.iter().any(|r| {
+                r.enabled
+                    && r.events
+                        .iter()
+                        .any(|e| matches!(e, EventType::Birthday | EventType::Anniversary))
+            })
+    }
+
+    /// Whether the club tells members who stopped buying (a message or a rule for it).
+    pub fn watches_inactivity(&self) -> bool {
+        let listens = |kind| {
+            self.club
+                .rules
+                .iter()
+                .any(|r| r.enabled && r.events.contains(&kind))
+        };
+        self.club.messages.as_ref().is_some_and(|m| {
+            m.inactive_after.is_some()
+                && (m.templates.inactive.is_some() || listens(crate::event::EventType::Inactive))
+        })
+    }
+
     /// Whether any points can expire (club-wide or per rule), so that the clock has work.
     pub fn has_expiry(&self) -> bool {
         self.club.points.expiry.is_some() || self.club.rules.iter().any(|r| r.expiry.is_some())

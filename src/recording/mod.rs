@@ -200,9 +200,8 @@ impl<'a> Recorder<'a> {
     pub fn advance(&mut self, to: DateTime<Utc>) -> Result<AdvanceReport, LedgerError> {
         self.finish()?;
         let policy = self.policy;
-        let everyone = crate::decide::greets(policy)
-            || crate::decide::watches_inactivity(policy)
-            || !policy.club.campaigns.is_empty();
+        let everyone =
+            policy.greets() || policy.watches_inactivity() || !policy.club.campaigns.is_empty();
         let before = std::mem::take(&mut self.tally);
         let warnings_before = self.warnings.len();
         for id in self.ledger.members_with_something_due(everyone)? {

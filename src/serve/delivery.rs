@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::clubs::{Club, Registry};
 use super::writer::Done;
+use crate::delivery as deliver;
 use crate::ledger::{Ledger, OutboxMessage};
-use crate::messaging::deliver;
 
 pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
     tokio::spawn(async move {
