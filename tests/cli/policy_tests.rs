@@ -91,6 +91,44 @@ FAILED  an expected error that does not come
         .run();
 }
 
+/// Issue 11: a step's own `then:` is checked right after it, so a timeline can be written
+/// as it unfolds; what does not hold names the step.
+#[test]
+fn expectations_after_a_step_are_checked_then() {
+    club()
+        .file(
+            "policies/shop/tests/timeline.yaml",
+            "\
+- name: two purchases
+  when:
+    - event: {id: P1, member: M1, date: 2025-03-03, amount: 2500}
+      then:
+        balance: {M1: 3}
+    - event: {id: P2, member: M1, date: 2025-03-04, amount: 4000}
+      then:
+        balance: {M1: 6}
+  then:
+    balance: {M1: 6}
+",
+        )
+        .args(["test", "policies/shop"])
+        .stdout(
+            "\
+shop: 1 cases in policies/shop/tests
+FAILED  two purchases
+  --> policies/shop/tests/timeline.yaml:1
+  after step 1: balance of `M1`: expected 3, got 2
+  entries written:
+    P1: base +2 (1 point per 1,000)
+    P2: base +4 (1 point per 1,000)
+uncovered rules: weekend
+0 passed, 1 failed
+",
+        )
+        .status(1)
+        .run();
+}
+
 #[test]
 fn a_broken_test_file_is_reported_with_its_position() {
     club()
