@@ -115,6 +115,8 @@ pub struct BookNeeds {
     /// for tiers, deals, member statistics, expiry, greetings, lifecycle awards and
     /// challenges (their events are named after the member and must not repeat).
     pub history: bool,
+    /// The member's deal enrolments.
+    pub deals: bool,
     pub messages: bool,
     pub notices: bool,
     pub challenges: bool,
@@ -138,6 +140,7 @@ impl BookNeeds {
                 || policy.greets()
                 || hooks
                 || !club.challenges.is_empty(),
+            deals: !club.deals.is_empty(),
             messages: club.messages.is_some(),
             notices: policy.has_expiry(),
             challenges: !club.challenges.is_empty(),
@@ -153,6 +156,7 @@ impl BookNeeds {
     pub fn all() -> BookNeeds {
         BookNeeds {
             history: true,
+            deals: true,
             messages: true,
             notices: true,
             challenges: true,

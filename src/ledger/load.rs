@@ -52,13 +52,9 @@ impl Ledger {
     /// What the decision stage needs to know about member `id` (`needs` says which of
     /// their facts); `None` if the ledger has never seen them.
     pub fn load_book(&self, id: &str, needs: BookNeeds) -> Result<Option<MemberBook>> {
-        let Some(state) = self.member_state(id)? else {
+        let Some((state, joined_known)) = self.member_row(id, needs.deals)? else {
             return Ok(None);
         };
-        let conn = self.connection();
-        let joined_known: bool = conn
-            .prepare_cached("SELECT joined_known FROM members WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?;
         let mut book = MemberBook::new(state, joined_known);
         book.is_new = false;
         book.history = false;

@@ -280,8 +280,14 @@ impl Ledger {
     /// the ledger has never seen them. The decision stage reads whole books instead
     /// ([`Ledger::load_book`]).
     pub fn member_state(&self, id: &str) -> Result<Option<MemberState>> {
+        Ok(self.member_row(id, true)?.map(|(state, _)| state))
+    }
+
+    /// The member's row (and, with `deals`, their deal enrolments), and whether their
+    /// joining date is known.
+    pub(super) fn member_row(&self, id: &str, deals: bool) -> Result<Option<(MemberState, bool)>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through FROM members WHERE id = ?1",
+            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through, joined_known FROM members WHERE id = ?1",
         )?;
         let row = statement
             .query_row([id], |r| {
@@ -300,6 +306,7 @@ impl Ledger {
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, Option<String>>(12)?,
                     r.get::<_, Option<String>>(13)?,
+                    r.get::<_, bool>(14)?,
                 ))
             })
             .optional()?;
@@ -318,6 +325,7 @@ impl Ledger {
             tier_valid_until,
             tier_reviewed_at,
             greeted_through,
+            joined_known,
         )) = row
         else {
             return Ok(None);
@@ -328,7 +336,7 @@ impl Ledger {
             last_visit: last_visit.as_deref().and_then(from_stored),
             ..MemberStats::default()
         };
-        Ok(Some(MemberState {
+        let state = MemberState {
             id: id.to_owned(),
             member_type,
             joined: date(&joined)?,
@@ -341,9 +349,14 @@ impl Ledger {
             tier_valid_until: tier_valid_until.as_deref().and_then(from_stored),
             tier_reviewed_at: tier_reviewed_at.as_deref().and_then(from_stored),
             greeted_through: greeted_through.as_deref().and_then(from_stored),
-            deals: self.deal_statuses(id)?,
+            deals: if deals {
+                self.deal_statuses(id)?
+            } else {
+                Vec::new()
+            },
             stats,
-        }))
+        };
+        Ok(Some((state, joined_known)))
     }
 
     pub(super) fn connection(&self) -> &Connection {
