@@ -17,20 +17,80 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     if trimmed.is_empty() {
         return Err("the amount is empty".into());
     }
-    let mut normalized = String::with_capacity(trimmed.len());
-    for c in trimmed.chars() {
+    let normalized =
+        plain_number(trimmed, false).ok_or_else(|| format!("`{trimmed}` is not a number"))?;
+    Decimal::from_str(&normalized).map_err(|_| format!("`{trimmed}` is not a number"))
+}
+
+/// Parses an amount a row brings — an event's `amount` or `credit_used`, a line item's
+/// `qty` or `price` — and refuses one larger than [`LARGEST`] either way, saying so: also
+/// when it has more digits than a [`Decimal`] holds, or is written as `1e30` (as JSON
+/// writers write large numbers). Issue 11: such amounts reached lifetime sums that
+/// overflowed, and the importer panicked.
+pub fn parse_bounded(text: &str) -> Result<Decimal, String> {
+    let too_large = || {
+        format!(
+            "`{}` is more than the largest amount bashgah accepts ({})",
+            text.trim(),
+            grouped(LARGEST)
+        )
+    };
+    match parse_amount(text) {
+        Ok(value) if value.abs() > LARGEST => Err(too_large()),
+        Ok(value) => Ok(value),
+        Err(_) if exceeds_largest(text.trim()) => Err(too_large()),
+        Err(message) => Err(message),
+    }
+}
+
+/// `text` with ASCII digits, no thousands separators and `.` for the decimal point; with
+/// `exponent`, an `e` or `E` is kept too. `None` if a character cannot be in a number.
+fn plain_number(text: &str, exponent: bool) -> Option<String> {
+    let mut normalized = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '0'..='9' | '-' | '+' | '.' => normalized.push(c),
+            'e' | 'E' if exponent => normalized.push('e'),
             // Thousands separators: ASCII comma, Arabic thousands separator, underscore.
             ',' | '٬' | '_' => {}
             // Arabic decimal separator.
             '٫' => normalized.push('.'),
             '۰'..='۹' => normalized.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
             '٠'..='٩' => normalized.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
-            _ => return Err(format!("`{trimmed}` is not a number")),
+            _ => return None,
         }
     }
-    Decimal::from_str(&normalized).map_err(|_| format!("`{trimmed}` is not a number"))
+    Some(normalized)
+}
+
+/// Whether `text` is a number (perhaps with an exponent, perhaps too long for a
+/// [`Decimal`]) larger than [`LARGEST`] either way. Worked out on the digits, so that no
+/// number is too large to be told so.
+fn exceeds_largest(text: &str) -> bool {
+    let Some(normalized) = plain_number(text, true) else {
+        return false;
+    };
+    let unsigned = normalized.strip_prefix(['-', '+']).unwrap_or(&normalized);
+    let (mantissa, exponent) = match unsigned.split_once('e') {
+        Some((mantissa, exponent)) => match exponent.parse::<i64>() {
+            Ok(exponent) => (mantissa, exponent),
+            Err(_) => return false,
+        },
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some(first) = digits.iter().position(|d| *d != b'0') else {
+        return false;
+    };
+    // The power of ten of the first digit that is not zero: LARGEST is 10^18.
+    let magnitude = (whole.len() as i64 - 1 - first as i64).saturating_add(exponent);
+    magnitude > 18
+        || magnitude == 18
+            && (digits[first] > b'1' || digits[first + 1..].iter().any(|d| *d != b'0'))
 }
 
 /// The most an event's amount, or one award, may be: far beyond any real purchase or
@@ -180,6 +240,52 @@ mod tests {
         assert_eq!(parse_amount("-3"), Ok(d("-3")));
         assert_eq!(parse_amount("12x"), Err("`12x` is not a number".into()));
         assert_eq!(parse_amount(" "), Err("the amount is empty".into()));
+    }
+
+    #[test]
+    fn amounts_past_the_largest_are_refused_however_they_are_written() {
+        let refused = |text: &str| {
+            Err(format!(
+                "`{text}` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)"
+            ))
+        };
+        assert_eq!(parse_bounded("1,000,000,000,000,000,000"), Ok(LARGEST));
+        assert_eq!(parse_bounded("-1000000000000000000"), Ok(-LARGEST));
+        assert_eq!(
+            parse_bounded("999999999999999999.99"),
+            Ok(d("999999999999999999.99"))
+        );
+        assert_eq!(
+            parse_bounded("1000000000000000000.01"),
+            refused("1000000000000000000.01")
+        );
+        assert_eq!(
+            parse_bounded("-1000000000000000001"),
+            refused("-1000000000000000001")
+        );
+        assert_eq!(
+            parse_bounded("۲۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰"),
+            refused("۲۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰")
+        );
+        // More digits than a decimal holds, and the notation JSON writers use.
+        let long = "1".repeat(40);
+        assert_eq!(parse_bounded(&long), refused(&long));
+        assert_eq!(parse_bounded("1e30"), refused("1e30"));
+        assert_eq!(parse_bounded("-2.5E18"), refused("-2.5E18"));
+        assert_eq!(parse_bounded("0.1e20"), refused("0.1e20"));
+        assert_eq!(
+            parse_bounded("1e99999999999999999999"),
+            Err("`1e99999999999999999999` is not a number".into())
+        );
+        assert_eq!(
+            parse_bounded("9223372036854775807e9223372036854775807"),
+            refused("9223372036854775807e9223372036854775807")
+        );
+        // Small numbers in that notation are not amounts either, as before.
+        assert_eq!(parse_bounded("1e3"), Err("`1e3` is not a number".into()));
+        assert_eq!(parse_bounded("1e18"), Err("`1e18` is not a number".into()));
+        assert_eq!(parse_bounded("12x"), Err("`12x` is not a number".into()));
+        assert_eq!(parse_bounded("0e99"), Err("`0e99` is not a number".into()));
     }
 
     #[test]

@@ -150,9 +150,8 @@ impl Decider<'_> {
                 let given = book
                     .earned_by(&format!("deal:{}", deal.id), status.enrolled_at, end)
                     .unwrap_or_default();
-                if given > Decimal::ZERO {
-                    self.plan.tally.deal_clawback_points += given;
-                    self.deal_entry(
+                if given > Decimal::ZERO
+                    && self.deal_entry(
                         book,
                         index,
                         period,
@@ -160,7 +159,10 @@ impl Decider<'_> {
                         -given,
                         EntryKind::Reverse,
                         "claw-back: the deal was not kept",
-                    );
+                    )
+                {
+                    let tally = &mut self.plan.tally;
+                    tally.deal_clawback_points = tally.deal_clawback_points.saturating_add(given);
                 }
             }
         } else if next.kept + next.missed >= next.periods {
@@ -177,8 +179,9 @@ impl Decider<'_> {
             }
             book.state.deals[position] = next.clone();
             if let Some(bonus) = deal.completion.bonus.filter(|b| *b > Decimal::ZERO) {
-                self.plan.tally.deal_bonus_points += bonus;
-                self.deal_entry(
+                // Counted only once written: a bonus too large to keep is a warning, not
+                // points the report says were given (nor a panic when two add up).
+                if self.deal_entry(
                     book,
                     index,
                     period,
@@ -186,7 +189,10 @@ impl Decider<'_> {
                     bonus,
                     EntryKind::Earn,
                     "deal completed",
-                );
+                ) {
+                    let tally = &mut self.plan.tally;
+                    tally.deal_bonus_points = tally.deal_bonus_points.saturating_add(bonus);
+                }
             }
         } else {
             next.next_checkpoint = deals::period_end(policy, deal, end);
@@ -208,7 +214,8 @@ impl Decider<'_> {
         }
     }
 
-    /// A deal's bonus or claw-back: an event of its own with one entry.
+    /// A deal's bonus or claw-back: an event of its own with one entry. Returns whether it
+    /// was written (not if a sum would overflow: then the plan carries a warning).
     #[allow(clippy::too_many_arguments)]
     fn deal_entry(
         &mut self,
@@ -219,7 +226,7 @@ impl Decider<'_> {
         points: Decimal,
         kind: EntryKind,
         why: &str,
-    ) {
+    ) -> bool {
         let policy = self.policy;
         let deal = &policy.club.deals[index];
         let id = book.fresh_id(format!("deal:{}:{}:{period}", book.id(), deal.id));
@@ -242,6 +249,8 @@ impl Decider<'_> {
                 points.normalize(),
                 crate::amount::Overflow
             ));
+            return false;
         }
+        true
     }
 }

@@ -110,7 +110,7 @@ impl<'a> Decider<'a> {
         }
         let spend = self.budgets(book, event, &mut outcome)?;
         self.check_room(book, event, outcome.awards.iter().map(|a| a.points))
-            .map_err(|_| reject(EvalError::overflow("the member's points")))?;
+            .map_err(|_| reject(EvalError::overflow("the member's points or spend")))?;
 
         // From here on nothing fails: the event is accepted.
         if let Some((tier, reason)) = upgrade {

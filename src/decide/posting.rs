@@ -513,3 +513,97 @@ pub(super) fn apply_uses(book: &mut MemberBook, uses: &[LotUse]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    use chrono::{NaiveDate, TimeZone};
+
+    use super::super::{Failure, Ids, NoFacts};
+    use super::*;
+    use crate::member::MemberState;
+    use crate::policy::{Policy, ScriptEngine, ScriptLimits};
+
+    /// A club of one rule, 1 point per 1,000, that reads the member's statistics (so that
+    /// deciding an event works them out too).
+    fn shop() -> (tempfile::TempDir, Policy) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let club = dir.path().join("shop");
+        std::fs::create_dir(&club).expect("club folder");
+        std::fs::write(
+            club.join("club.yaml"),
+            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\nrules:\n  - {id: base, function: base_points}\n",
+        )
+        .expect("club.yaml");
+        std::fs::write(
+            club.join("earn.rhai"),
+            "fn base_points(event, member) {\n    if member.stats.spend_30d > 0 { 0 } else { event.amount / 1000 }\n}\n",
+        )
+        .expect("earn.rhai");
+        let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+        let policy = Policy::load(&club, &engine)
+            .map_err(|problems| crate::diagnostic::render_all(&problems))
+            .expect("the club loads")
+            .0;
+        (dir, policy)
+    }
+
+    fn purchase(id: &str, amount: &str) -> Event {
+        let at = Utc.with_ymd_and_hms(2025, 3, 3, 10, 0, 0).unwrap();
+        let amount = Decimal::from_str(amount).expect("an amount");
+        Event::manual(
+            id,
+            "M1",
+            EventType::Purchase,
+            amount,
+            at,
+            Default::default(),
+        )
+    }
+
+    /// Issue 11, item 11: a member whose lifetime spend is near the largest decimal used
+    /// to panic the importer at their next purchase (and, over HTTP, every later one).
+    /// The purchase that would overflow is rejected, saying why, and changes nothing; a
+    /// purchase that still fits is decided as usual.
+    #[test]
+    fn a_purchase_that_would_overflow_lifetime_spend_is_rejected_not_a_panic() {
+        let (_dir, policy) = shop();
+        let joined = NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date");
+        let mut state = MemberState::new("M1", "individual", joined);
+        state.stats.spend_total = Decimal::MAX - Decimal::from(10_000);
+        state.stats.visits_total = 3;
+        let mut book = MemberBook::new(state, true);
+        let before = book.clone();
+        let mut decider = Decider::new(&policy, &NoFacts, Ids::scratch());
+
+        let too_much = purchase("P1", "20000");
+        match decider.event(&mut book, &too_much, "fingerprint-1") {
+            Err(Failure::Rejected(error)) => assert_eq!(
+                error.message,
+                "the member's points or spend: a number grew too large to keep exactly (more than 28 digits); nothing was written for this event"
+            ),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+        assert_eq!(
+            book, before,
+            "a rejected event leaves the member's book as it was"
+        );
+        assert!(
+            decider.take_plan().is_empty(),
+            "and the plan holds nothing of it"
+        );
+
+        let fits = purchase("P2", "9000");
+        let decided = decider
+            .event(&mut book, &fits, "fingerprint-2")
+            .expect("a purchase that fits is decided");
+        assert_eq!(decided.points, Decimal::from(9));
+        assert_eq!(
+            book.state.stats.spend_total,
+            Decimal::MAX - Decimal::from(1_000)
+        );
+        assert_eq!(book.state.balance, Decimal::from(9));
+    }
+}

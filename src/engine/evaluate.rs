@@ -228,15 +228,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         let raw_awards = interpret(&value, default_reason)
             .map_err(|what| returned_wrong_type(policy, rule, &what))?;
         if let Some((raw, _, _)) = raw_awards.iter().find(|(raw, _, _)| raw.abs() > LARGEST) {
-            return Err(returned_wrong_type(
-                policy,
-                rule,
-                &format!(
-                    "{} points, more than the {} one award may give or take",
-                    raw.normalize(),
-                    crate::amount::grouped(LARGEST)
-                ),
-            ));
+            return Err(returned_too_much(policy, rule, *raw));
         }
         let settings = &policy.club.points;
         for (raw, mut reason, to) in raw_awards {
@@ -301,7 +293,9 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     if !earned.is_zero() {
         for (deal, multiplier) in deal_multipliers(policy, input.member) {
             let settings = &policy.club.points;
-            let extra = crate::amount::mul(earned, multiplier - Decimal::ONE)
+            // The multiplier is the club's number: even taking one from it is checked.
+            let extra = crate::amount::add(multiplier, -Decimal::ONE)
+                .and_then(|extra| crate::amount::mul(earned, extra))
                 .map_err(|_| EvalError::overflow(&format!("deal `{deal}`")))?;
             let points = settings.rounding.apply(extra, settings.precision);
             if points > Decimal::ZERO {
@@ -487,6 +481,24 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
         message: format!(
             "rule `{}` returned {what}; return a number of points, `award(points, reason)`, an array of those, or nothing",
             definition.id
+        ),
+        location: Some(location),
+        source_line,
+        column: None,
+    }
+}
+
+/// The rule returned a number of points, but more than one award may be: the type was
+/// right, so the help about what to return is left out.
+fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> EvalError {
+    let definition = &policy.club.rules[rule.index];
+    let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
+    EvalError {
+        message: format!(
+            "rule `{}` returned {} points, more than the {} one award may give or take",
+            definition.id,
+            points.normalize(),
+            crate::amount::grouped(LARGEST)
         ),
         location: Some(location),
         source_line,

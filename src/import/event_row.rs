@@ -1,5 +1,7 @@
 //! Turning a row into an [`Event`]: required columns, types, dates in the club's
-//! calendar, exact amounts; every other column becomes an attribute scripts can read.
+//! calendar, exact amounts no larger than [`crate::amount::LARGEST`] (so that no sum over
+//! a member's events can overflow); every other column becomes an attribute scripts can
+//! read.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +10,7 @@ use serde_json::Value;
 
 use super::report::RowProblem;
 use super::rows::Row;
-use crate::amount::parse_amount;
+use crate::amount::parse_bounded;
 use crate::event::{Event, EventType, LineItem};
 use crate::policy::Policy;
 use crate::time::parse_event_time;
@@ -60,7 +62,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     // An enrolment involves no money: its amount may be left empty.
     let amount = match (kind, row.text("amount")) {
         (EventType::Enroll, None) => Decimal::ZERO,
-        _ => parse_amount(&required(row, "amount")?)
+        _ => parse_bounded(&required(row, "amount")?)
             .map_err(|message| RowProblem::rejected(row.line, Some("amount"), message))?,
     };
     // A refund is often exported as a negative amount; store what was given back.
@@ -91,7 +93,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     }
     let credit_used = row
         .text("credit_used")
-        .map(|text| parse_amount(&text))
+        .map(|text| parse_bounded(&text))
         .transpose()
         .map_err(|message| RowProblem::rejected(row.line, Some("credit_used"), message))?
         .filter(|credit| !credit.is_zero());
@@ -175,7 +177,7 @@ fn line_items(row: &Row) -> Result<Vec<LineItem>, RowProblem> {
             let number = |name: &str, default: Option<Decimal>| -> Result<Decimal, RowProblem> {
                 match field(name) {
                     Some(text) => {
-                        parse_amount(&text).map_err(|m| bad(format!("item {n}: `{name}`: {m}")))
+                        parse_bounded(&text).map_err(|m| bad(format!("item {n}: `{name}`: {m}")))
                     }
                     None => default.ok_or_else(|| bad(format!("item {n} has no `{name}`"))),
                 }

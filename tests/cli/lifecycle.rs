@@ -187,3 +187,248 @@ date        event  rule    points  reason
         )
         .run();
 }
+
+/// A club where one `advance` does every kind of work the clock does: points expire
+/// (after 12 months), tiers are reviewed (calendar-year spend, yearly), a two-month deal
+/// completes with a bonus (and a lifecycle award) or fails with a claw-back of what its
+/// multiplier gave, a birthday gives points, and members are told.
+fn busy_club() -> Test {
+    Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+points:
+  expiry: {after: 12m}
+rules:
+  - {id: base, function: base_points, description: 1 point per 10 EUR}
+  - {id: birthday_gift, function: birthday_gift, events: [birthday], description: birthday gift}
+  - {id: kept_gift, function: kept_gift, events: [deal_completed], description: deal kept}
+tiers:
+  - {id: bronze, thresholds: {individual: 0}}
+  - {id: silver, thresholds: {individual: 1000}}
+tiering: {metric: spend, window: calendar_year, review: year}
+deals:
+  - id: monthly
+    period: month
+    periods: 2
+    target: spent_100
+    benefits: {multiplier: 2}
+    completion: {bonus: 50}
+    failure: {claw_back: true}
+messages:
+  language: en
+  channels: [{id: log, kind: stdout}]
+  templates:
+    birthday: {en: \"Happy birthday, {name}: {points} points for you.\"}
+    tier_changed: {en: \"You are now {tier}.\"}
+    deal_completed: {en: \"You kept {deal}.\"}
+    deal_failed: {en: \"{deal} was not kept.\"}
+",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "\
+fn base_points(event, member) { event.amount / 10 }
+fn birthday_gift(event, member) { 20 }
+fn kept_gift(event, member) { 7 }
+fn spent_100(member, period) { period.spend >= 100 }
+",
+        )
+        .file("members.csv", "id,birthday\nM4,1990-01-01\n")
+        // M3 reached silver in 2023 and spent nothing in 2024; M1 keeps the deal in
+        // November and December, M2 misses December; M4 was born on 1 January.
+        .file(
+            "events.csv",
+            "\
+id,member,date,amount,type,deal
+S1,M3,2023-06-01,1500,,
+E1,M1,2024-11-01,,enroll,monthly
+E2,M2,2024-11-01,,enroll,monthly
+P1,M1,2024-11-10,200,,
+P2,M2,2024-11-10,200,,
+B1,M4,2024-12-01,100,,
+P3,M1,2024-12-10,200,,
+P4,M2,2024-12-10,50,,
+",
+        )
+        .args(["import", "shop", "events.csv", "--members", "members.csv"])
+        .stdout(
+            "\
+members.csv: 1 members created, 0 updated, 0 rejected
+events.csv: 8 accepted, 0 duplicate, 0 conflicting, 0 rejected; 290 points awarded
+",
+        )
+        .run()
+}
+
+/// Issue 11, item 9: `advance` used to print only expiry and notices, however many deals
+/// it closed and bonuses it gave. From the clock at 10 December 2024 to 2 January 2025:
+/// M3's points of June 2023 expire (June 2024); M3 is reviewed twice (silver kept on
+/// 1 January 2024, bronze on 1 January 2025) and M1, M2 and M4 once; the deal's second
+/// checkpoint completes M1's (+50, and the 7-point `deal_completed` award) and fails M2's
+/// (the 25 extra points taken back); M4's birthday and M3's anniversary are written; and
+/// four messages are queued (M3's new tier, both deals, M4's birthday).
+#[test]
+fn issue_11_advance_reports_everything_the_clock_did() {
+    let test = busy_club()
+        .args(["advance", "shop", "--to", "2025-01-02"])
+        .stderr("")
+        .stdout(
+            "\
+clock at 2025-01-02: 150 points expired in 1 expiries, 0 expiring-soon notices
+5 tier reviews: 0 up, 1 down
+2 deal checkpoints: 1 periods kept, 1 missed; 1 deals completed (+50 points), 1 failed (-25 points taken back)
+2 birthdays and anniversaries
+1 lifecycle awards: +7 points
+4 messages queued
+",
+        )
+        .run();
+    // What it reported is what the ledger holds.
+    let entries = |member: &str| -> Vec<(String, String, String)> {
+        let args = ["member", "shop", member, "--json"].map(str::to_owned);
+        let output = crate::harness::bashgah(&test.path(), &args);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        json["statement"]
+            .as_array()
+            .expect("statement")
+            .iter()
+            .filter(|line| line["time"].as_str().is_some_and(|t| t >= "2024-12-11"))
+            .map(|line| {
+                let text = |key: &str| line[key].as_str().unwrap_or_default().to_owned();
+                (text("event"), text("rule"), text("points"))
+            })
+            .collect()
+    };
+    let entry = |event: &str, rule: &str, points: &str| {
+        (event.to_owned(), rule.to_owned(), points.to_owned())
+    };
+    assert_eq!(
+        entries("M1"),
+        [
+            entry("deal:M1:monthly:2", "deal:monthly", "50"),
+            entry("deal_completed:M1:1:award", "kept_gift", "7"),
+        ]
+    );
+    assert_eq!(
+        entries("M2"),
+        [entry("deal:M2:monthly:2", "deal:monthly", "-25")]
+    );
+    assert_eq!(
+        entries("M4"),
+        [entry("birthday:M4:2025", "birthday_gift", "20")]
+    );
+
+    // The same advance as JSON carries every counter.
+    let args = ["advance", "shop", "--to", "2025-01-02", "--json"].map(str::to_owned);
+    let output = crate::harness::bashgah(&busy_club().path(), &args);
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "to": "2025-01-02T00:00:00Z",
+            "expired_points": "150",
+            "expiries": 1,
+            "notices": 0,
+            "reviews": 5,
+            "reviews_up": 0,
+            "reviews_down": 1,
+            "greetings": 2,
+            "deal_checkpoints": 2,
+            "deal_periods_kept": 1,
+            "deal_periods_missed": 1,
+            "deals_completed": 1,
+            "deals_failed": 1,
+            "deal_bonus_points": "50",
+            "deal_clawback_points": "25",
+            "hook_awards": 1,
+            "hook_points": "7",
+            "messages": 4,
+            "failures": [],
+        })
+    );
+}
+
+/// Issue 11, item 10: `member --at` a time past the clock used to count points already
+/// expired by then as the balance. It is now a projection of what the clock will have done
+/// by then, labelled so (`projected to`, `"projected": true`), and nothing of it is kept:
+/// the member as the ledger holds them is unchanged afterwards. A time before the clock
+/// is no projection.
+#[test]
+fn issue_11_member_at_a_time_past_the_clock_is_a_projection_that_writes_nothing() {
+    let as_is = "\
+member M1 (individual) in Corner Shop
+joined 2025-03-01; 2 events, 1,800 EUR spent
+balance: 180 points (180 available, 0 pending) on 2025-03-20
+expiring: 100 points on 2025-03-31, 80 points on 2025-04-19
+
+earned      lot of     points      left  spendable   expires
+2025-03-01  P1 base       100       100  2025-03-01  2025-03-31
+2025-03-20  P3 base        80        80  2025-03-20  2025-04-19
+
+date        event  rule    points  reason
+2025-03-01  P1     base      +100  1 point per 10
+2025-03-20  P3     base       +80  1 point per 10
+";
+    let test = club("  expiry: {after: 30d}\n")
+        .file(
+            "more.csv",
+            "id,member,date,amount\nP3,M1,2025-03-20,800\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run()
+        .args(["import", "shop", "more.csv"])
+        .run()
+        .args(["member", "shop", "M1", "--at", "2025-04-05"])
+        .stdout(
+            "\
+member M1 (individual) in Corner Shop
+joined 2025-03-01; 2 events, 1,800 EUR spent
+projected to 2025-04-05: what the clock will have done by then (expiry, reviews, deals); not in the ledger until `bashgah advance`
+balance: 80 points (80 available, 0 pending) on 2025-04-05
+expiring: 80 points on 2025-04-19
+
+earned      lot of     points      left  spendable   expires
+2025-03-20  P3 base        80        80  2025-03-20  2025-04-19
+
+date        event                           rule      points  reason
+2025-03-01  P1                              base        +100  1 point per 10
+2025-03-20  P3                              base         +80  1 point per 10
+2025-03-31  expiry:M1:2025-03-31T00:00:00Z  expiry      -100  100 expired (expiry date reached), earned 2025-03-01
+",
+        )
+        .run()
+        .args(["member", "shop", "M1"])
+        .stdout(as_is)
+        .run();
+    let json = |at: Option<&str>| -> serde_json::Value {
+        let mut args = vec!["member", "shop", "M1", "--json"];
+        args.extend(at.map(|at| ["--at", at]).into_iter().flatten());
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        let output = crate::harness::bashgah(&test.path(), &args);
+        serde_json::from_slice(&output.stdout).expect("a member as JSON")
+    };
+    let projected = json(Some("2025-04-05"));
+    assert_eq!(projected["projected"], true);
+    assert_eq!(projected["member"]["balance"], "80");
+    assert_eq!(projected["at"], "2025-04-05T00:00:00Z");
+    let now = json(None);
+    assert_eq!(now["projected"], false);
+    assert_eq!(now["member"]["balance"], "180");
+    assert_eq!(now["at"], "2025-03-20T00:00:00Z", "the clock did not move");
+    assert_eq!(
+        now["statement"].as_array().map(Vec::len),
+        Some(2),
+        "no expiry was written"
+    );
+    // Before the clock: the ledger as it is, no projection.
+    let before = json(Some("2025-03-10"));
+    assert_eq!(before["projected"], false);
+    assert_eq!(before["member"]["balance"], "180");
+    test.args(["member", "shop", "M1"]).stdout(as_is).run();
+}

@@ -128,3 +128,142 @@ fn a_plugin_reads_its_settings_and_its_text_is_part_of_the_policy_version() {
     assert!(before.starts_with("ok      shop (policy "), "{before}");
     assert_ne!(before, after);
 }
+
+const VIP_MANIFEST: &str = "\
+name: vip
+version: 1.0.0
+description: who is a VIP, and a rate
+settings:
+  attribute: {type: string, description: the member attribute that says `yes` for a VIP}
+";
+
+const VIP_PLUGIN: &str = "\
+fn is_vip(member) {
+    let attribute = settings(\"vip\").attribute;
+    attribute in member.attributes && member.attributes[attribute] == \"yes\"
+}
+
+fn per_thousand(amount) {
+    amount / 1000
+}
+";
+
+/// Issue 11, item 7: a campaign's segment function used to be called with other options
+/// than rules, so a plugin the script imports at its top was \"Module not found\" there —
+/// and `check` said ok. Now the earning rule and the segment use the same plugin (and its
+/// settings): `check` is ok, no row is rejected, and only the VIP's purchase inside the
+/// campaign's window gets the campaign's rule.
+#[test]
+fn issue_11_a_campaign_segment_function_can_use_the_plugin_the_rules_use() {
+    let club = "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+    description: 1 point per 1,000
+  - id: vip_week
+    function: vip_bonus
+    description: VIP week bonus
+campaigns:
+  - id: vip_week
+    from: 2025-03-10
+    to: 2025-03-16
+    rules: [vip_week]
+    segment: {function: vip_member}
+plugins:
+  vip: {attribute: status}
+";
+    let rules = "\
+import \"vip\" as vip;
+
+fn base_points(event, member) {
+    vip::per_thousand(event.amount)
+}
+
+fn vip_bonus(event, member) {
+    50
+}
+
+fn vip_member(member) {
+    vip::is_vip(member)
+}
+";
+    let test = crate::harness::Test::new()
+        .file("plugins/vip/plugin.yaml", VIP_MANIFEST)
+        .file("plugins/vip/vip.rhai", VIP_PLUGIN)
+        .file("policies/shop/club.yaml", club)
+        .file("policies/shop/earn.rhai", rules)
+        .file("members.csv", "id,status\nV1,yes\nN1,no\n")
+        .file(
+            "purchases.csv",
+            "\
+id,member,date,amount
+P1,V1,2025-03-09,5000
+P2,V1,2025-03-12,5000
+P3,N1,2025-03-12,5000
+P4,V1,2025-03-17,5000
+",
+        );
+    let check = crate::harness::bashgah(&test.path(), &["check".to_owned()]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.starts_with("ok      shop (policy ")
+            && stdout.ends_with(", 2 rules)\n1 clubs checked, 0 failed\n"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    test.args([
+        "import",
+        "shop",
+        "purchases.csv",
+        "--members",
+        "members.csv",
+    ])
+    .stderr("")
+    .stdout(
+        "\
+members.csv: 2 members created, 0 updated, 0 rejected
+purchases.csv: 4 accepted, 0 duplicate, 0 conflicting, 0 rejected; 70 points awarded
+",
+    )
+    .run()
+    .args(["member", "shop", "V1"])
+    .stdout(
+        "\
+member V1 (individual) in Corner Shop
+joined 2025-03-09; 3 events, 15,000 EUR spent
+balance: 65 points (65 available, 0 pending) on 2025-03-17
+
+earned      lot of         points      left  spendable   expires
+2025-03-09  P1 base             5         5  2025-03-09  never
+2025-03-12  P2 base             5         5  2025-03-12  never
+2025-03-12  P2 vip_week        50        50  2025-03-12  never
+2025-03-17  P4 base             5         5  2025-03-17  never
+
+date        event  rule        points  reason
+2025-03-09  P1     base            +5  1 point per 1,000
+2025-03-12  P2     base            +5  1 point per 1,000
+2025-03-12  P2     vip_week       +50  VIP week bonus
+2025-03-17  P4     base            +5  1 point per 1,000
+",
+    )
+    .run()
+    .args(["member", "shop", "N1"])
+    .stdout(
+        "\
+member N1 (individual) in Corner Shop
+joined 2025-03-12; 1 events, 5,000 EUR spent
+balance: 5 points (5 available, 0 pending) on 2025-03-17
+
+earned      lot of     points      left  spendable   expires
+2025-03-12  P3 base         5         5  2025-03-12  never
+
+date        event  rule    points  reason
+2025-03-12  P3     base        +5  1 point per 1,000
+",
+    )
+    .run();
+}

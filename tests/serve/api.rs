@@ -321,3 +321,67 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
     assert_eq!(lines[1]["channel"], "sms");
     assert_eq!(warned.body["balance"], "35");
 }
+
+/// Issue 11, item 11: over HTTP, an event whose numbers were too large used to leave its
+/// member unusable (every later event answered 500). Now such an event is rejected (422)
+/// — an amount past the largest at its field, points past the largest with the rule's
+/// position — nothing of it is written, and the member's next event is applied as usual.
+#[test]
+fn issue_11_a_member_stays_usable_after_an_event_too_large() {
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    event.amount * 10\n}\n",
+        )
+        .start(&[]);
+    let first = server.post(EVENTS, Some(TILL), &purchase("P1", "M1", "2025-03-03", 5));
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["balance"], "50");
+
+    let amount = server.post(
+        EVENTS,
+        Some(TILL),
+        r#"{"id": "P2", "member": "M1", "date": "2025-03-04", "amount": 1e30}"#,
+    );
+    assert_eq!(amount.status, 422, "{}", amount.body);
+    assert_eq!(
+        amount.body,
+        serde_json::json!({
+            "id": "P2", "status": "rejected", "dry_run": false,
+            "error": {
+                "field": "amount",
+                // A JSON number this large reaches bashgah as the JSON reader writes it.
+                "message": "`1e+30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)",
+            },
+        })
+    );
+
+    let points = server.post(
+        EVENTS,
+        Some(TILL),
+        r#"{"id": "P3", "member": "M1", "date": "2025-03-04", "amount": "1000000000000000000"}"#,
+    );
+    assert_eq!(points.status, 422, "{}", points.body);
+    assert_eq!(
+        points.body,
+        serde_json::json!({
+            "id": "P3", "status": "rejected", "dry_run": false,
+            "error": {
+                "field": null,
+                "message": "rule `base` returned 10000000000000000000 points, more than the 1,000,000,000,000,000,000 one award may give or take",
+                "script": {"file": "policies/shop/earn.rhai", "line": 1, "column": 1},
+            },
+        })
+    );
+
+    let next = server.post(EVENTS, Some(TILL), &purchase("P4", "M1", "2025-03-05", 7));
+    assert_eq!(next.status, 200, "{}", next.body);
+    assert_eq!(next.body["status"], "applied");
+    assert_eq!(next.body["points"], "70");
+    assert_eq!(next.body["balance"], "120");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.status, 200, "{}", member.body);
+    assert_eq!(member.body["member"]["events"], 2);
+    assert_eq!(member.body["member"]["spend_total"], "12");
+}
