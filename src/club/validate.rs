@@ -16,6 +16,8 @@ const MAX_PRECISION: u32 = 6;
 pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     let club = &file.definition;
     let mut out = Vec::new();
+    validate_numbers(file, &file.tree, &mut out);
+    validate_multipliers(file, &mut out);
 
     if club.id.is_empty()
         || !club
@@ -477,6 +479,94 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 ),
                 format!("tier_months: {MAX_MONTHS}"),
             ));
+        }
+    }
+}
+
+/// Every number written in the club is at most [`crate::amount::LARGEST`] in size: a
+/// threshold, bonus, cost, rate or budget beyond it could make no event's sums exact.
+fn validate_numbers(file: &ClubFile, node: &super::yaml_tree::Node, out: &mut Vec<Diagnostic>) {
+    use super::yaml_tree::NodeValue;
+    match &node.value {
+        NodeValue::Scalar(text) => {
+            let number = text
+                .trim()
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+                .or_else(|| rust_decimal::Decimal::from_scientific(text.trim()).ok());
+            let huge = match number {
+                Some(number) => number.abs() > crate::amount::LARGEST,
+                // All digits, but too many for a decimal at all.
+                None => {
+                    let digits = text.trim().trim_start_matches(['-', '+']);
+                    digits.len() > 18 && digits.chars().all(|c| c.is_ascii_digit())
+                }
+            };
+            if huge {
+                let location = crate::diagnostic::Location::new(&file.path, node.line, node.column)
+                    .with_width(node.width());
+                out.push(
+                    Diagnostic::error(format!(
+                        "`{}` is beyond the largest number bashgah accepts (±{})",
+                        text.trim(),
+                        crate::amount::grouped(crate::amount::LARGEST)
+                    ))
+                    .at(location, Some(&file.source)),
+                );
+            }
+        }
+        NodeValue::Sequence(items) => {
+            for item in items {
+                validate_numbers(file, item, out);
+            }
+        }
+        NodeValue::Mapping(entries) => {
+            for (_, value) in entries {
+                validate_numbers(file, value, out);
+            }
+        }
+        NodeValue::Alias => {}
+    }
+}
+
+/// The most a tier's or a deal's multiplier may be: generous for any programme, and far
+/// from making one award's points overflow.
+const MAX_MULTIPLIER: u32 = 1000;
+
+/// Multipliers are between 0 and [`MAX_MULTIPLIER`].
+fn validate_multipliers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let club = &file.definition;
+    let limit = rust_decimal::Decimal::from(MAX_MULTIPLIER);
+    let tiers = club.tiers.iter().enumerate().map(|(i, t)| {
+        (
+            vec![Key("tiers"), Index(i), Key("multiplier")],
+            t.multiplier,
+            format!("tier `{}`", t.id),
+        )
+    });
+    let deals = club.deals.iter().enumerate().map(|(i, d)| {
+        (
+            vec![Key("deals"), Index(i), Key("benefits"), Key("multiplier")],
+            d.benefits.multiplier,
+            format!("deal `{}`", d.id),
+        )
+    });
+    for (path, multiplier, owner) in tiers.chain(deals) {
+        // Beyond the largest number is said once, by `validate_numbers`.
+        let Some(multiplier) = multiplier.filter(|m| m.abs() <= crate::amount::LARGEST) else {
+            continue;
+        };
+        if multiplier.is_sign_negative() || multiplier > limit {
+            out.push(
+                file.error_at(
+                    &path,
+                    format!(
+                        "{owner} multiplies points by {}; a multiplier is between 0 and {MAX_MULTIPLIER}",
+                        multiplier.normalize()
+                    ),
+                )
+                .with_help("1.5 gives half as many points again; 1 changes nothing"),
+            );
         }
     }
 }

@@ -140,6 +140,7 @@ impl Decider<'_> {
         } else {
             next.missed += 1;
         }
+        let mut bonus_given = Decimal::ZERO;
         if next.missed > deal.grace {
             next.state = DealState::Failed;
             next.ended_at = Some(end);
@@ -150,8 +151,10 @@ impl Decider<'_> {
                 let given = book
                     .earned_by(&format!("deal:{}", deal.id), status.enrolled_at, end)
                     .unwrap_or_default();
-                if given > Decimal::ZERO
-                    && self.deal_entry(
+                if given > Decimal::ZERO {
+                    // What the entry took (with `when_spent: debt`, points already spent
+                    // are owed rather than taken).
+                    if let Some(taken) = self.deal_entry(
                         book,
                         index,
                         period,
@@ -159,10 +162,11 @@ impl Decider<'_> {
                         -given,
                         EntryKind::Reverse,
                         "claw-back: the deal was not kept",
-                    )
-                {
-                    let tally = &mut self.plan.tally;
-                    tally.deal_clawback_points = tally.deal_clawback_points.saturating_add(given);
+                    ) {
+                        let tally = &mut self.plan.tally;
+                        tally.deal_clawback_points =
+                            tally.deal_clawback_points.saturating_add(-taken);
+                    }
                 }
             }
         } else if next.kept + next.missed >= next.periods {
@@ -181,7 +185,7 @@ impl Decider<'_> {
             if let Some(bonus) = deal.completion.bonus.filter(|b| *b > Decimal::ZERO) {
                 // Counted only once written: a bonus too large to keep is a warning, not
                 // points the report says were given (nor a panic when two add up).
-                if self.deal_entry(
+                if let Some(given) = self.deal_entry(
                     book,
                     index,
                     period,
@@ -191,7 +195,8 @@ impl Decider<'_> {
                     "deal completed",
                 ) {
                     let tally = &mut self.plan.tally;
-                    tally.deal_bonus_points = tally.deal_bonus_points.saturating_add(bonus);
+                    tally.deal_bonus_points = tally.deal_bonus_points.saturating_add(given);
+                    bonus_given = given;
                 }
             }
         } else {
@@ -206,16 +211,21 @@ impl Decider<'_> {
                 ("deal_failed", EventType::DealFailed)
             };
             let key = format!("{kind}:{}:{}", book.id(), status.enrollment);
-            let occasion = Occasion::new(kind, key, end).with(
+            let mut occasion = Occasion::new(kind, key, end).with(
                 "deal",
                 Value::Text(deal.name.clone().unwrap_or_else(|| deal.id.clone())),
             );
+            if next.state == DealState::Completed && !bonus_given.is_zero() {
+                // `{points}` in the message is the completion bonus (rules listening for
+                // the occasion add their award to the statement, not to this number).
+                occasion = occasion.with("points", Value::Number(bonus_given));
+            }
             self.happen(book, event_type, occasion);
         }
     }
 
-    /// A deal's bonus or claw-back: an event of its own with one entry. Returns whether it
-    /// was written (not if a sum would overflow: then the plan carries a warning).
+    /// A deal's bonus or claw-back: an event of its own with one entry. Returns the points
+    /// the entry holds, or `None` if a sum would overflow (then the plan carries a warning).
     #[allow(clippy::too_many_arguments)]
     fn deal_entry(
         &mut self,
@@ -226,7 +236,7 @@ impl Decider<'_> {
         points: Decimal,
         kind: EntryKind,
         why: &str,
-    ) -> bool {
+    ) -> Option<Decimal> {
         let policy = self.policy;
         let deal = &policy.club.deals[index];
         let id = book.fresh_id(format!("deal:{}:{}:{period}", book.id(), deal.id));
@@ -241,16 +251,18 @@ impl Decider<'_> {
                 .is_sign_positive()
                 .then(|| crate::engine::lot_terms(policy, None, at)),
         };
-        if self.post_event(book, &event, &[award]).is_err() {
-            self.plan.warnings.push(format!(
-                "deal `{}` of `{}`: {} points could not be written: {}",
-                deal.id,
-                book.id(),
-                points.normalize(),
-                crate::amount::Overflow
-            ));
-            return false;
+        match self.post_event(book, &event, &[award]) {
+            Ok(written) => Some(written),
+            Err(_) => {
+                self.plan.warnings.push(format!(
+                    "deal `{}` of `{}`: {} points could not be written: {}",
+                    deal.id,
+                    book.id(),
+                    points.normalize(),
+                    crate::amount::Overflow
+                ));
+                None
+            }
         }
-        true
     }
 }

@@ -465,48 +465,63 @@ deals:
         )
 }
 
-/// Found beside issue 11, item 11: a completion bonus too large to keep is not written
-/// (a warning says so), and `advance` used to count it anyway — and panicked adding up
-/// two of them for one member. It counts only what was written.
+/// Issue 11, item 11: numbers in `club.yaml` that no event's sums could hold — a bonus
+/// of 5 × 10^28, a multiplier at the decimal's limit or out of range — are refused by
+/// `check`, each where it is written (before, the engine panicked adding up two such
+/// bonuses, and on such a multiplier).
 #[test]
-fn a_deal_bonus_too_large_to_keep_is_a_warning_and_is_not_counted() {
-    shop_with_deals("    completion: {bonus: 50000000000000000000000000000}\n")
-        .file(
-            "events.csv",
-            "id,member,date,amount,type,deal\nE1,M1,2024-12-01,,enroll,monthly\nE2,M1,2024-12-01,,enroll,weekly\nP1,M1,2024-12-03,200000,,\n",
-        )
-        .args(["import", "shop", "events.csv"])
-        .stdout("events.csv: 3 accepted, 0 duplicate, 0 conflicting, 0 rejected; 200 points awarded\n")
-        .run()
-        .args(["advance", "shop", "--to", "2025-01-02"])
+fn numbers_no_event_could_hold_are_refused_by_check() {
+    shop_with_deals("    completion: {bonus: 50000000000000000000000000000}\n    benefits: {multiplier: 5000}\n")
+        .args(["check"])
         .stderr(
             "\
-error: deal `monthly` of `M1`: 50000000000000000000000000000 points could not be written: a number grew too large to keep exactly (more than 28 digits)
-error: deal `weekly` of `M1`: 50000000000000000000000000000 points could not be written: a number grew too large to keep exactly (more than 28 digits)
-",
-        )
-        .stdout(
-            "\
-clock at 2025-01-02: 0 points expired in 0 expiries, 0 expiring-soon notices
-2 deal checkpoints: 2 periods kept, 0 missed; 2 deals completed (+0 points), 0 failed (-0 points taken back)
-",
-        )
-        .run();
-}
+error: `50000000000000000000000000000` is beyond the largest number bashgah accepts (±1,000,000,000,000,000,000)
+  --> policies/shop/club.yaml:12:25
+   |
+12 |     completion: {bonus: 50000000000000000000000000000}
+   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
-/// Found beside issue 11, item 11: a deal multiplier at the decimal's limit panicked in
-/// working out the deal's extra points (`multiplier - 1`). The purchase is rejected, as
-/// any overflow is; the rest of the file lands.
-#[test]
-fn a_deal_multiplier_at_the_decimal_limit_rejects_the_purchase_not_a_panic() {
-    shop_with_deals("    benefits: {multiplier: -79228162514264337593543950335}\n")
-        .file(
-            "events.csv",
-            "id,member,date,amount,type,deal\nE1,M1,2024-12-01,,enroll,monthly\nP1,M1,2024-12-03,200000,,\nP2,M2,2024-12-03,5000,,\n",
+error: `50000000000000000000000000000` is beyond the largest number bashgah accepts (±1,000,000,000,000,000,000)
+  --> policies/shop/club.yaml:18:25
+   |
+18 |     completion: {bonus: 50000000000000000000000000000}
+   |                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+error: deal `monthly` multiplies points by 5000; a multiplier is between 0 and 1000
+  --> policies/shop/club.yaml:13:28
+   |
+13 |     benefits: {multiplier: 5000}
+   |                            ^^^^
+   = help: 1.5 gives half as many points again; 1 changes nothing
+
+error: deal `weekly` multiplies points by 5000; a multiplier is between 0 and 1000
+  --> policies/shop/club.yaml:19:28
+   |
+19 |     benefits: {multiplier: 5000}
+   |                            ^^^^
+   = help: 1.5 gives half as many points again; 1 changes nothing
+
+",
         )
-        .args(["import", "shop", "events.csv"])
-        .stderr("rejected: events.csv:3: deal `monthly`: a number grew too large to keep exactly (more than 28 digits); nothing was written for this event\n")
-        .stdout("events.csv: 2 accepted, 0 duplicate, 0 conflicting, 1 rejected; 5 points awarded\n")
+        .stdout("FAILED  shop (4 errors)\n1 clubs checked, 1 failed\n")
+        .status(1)
+        .run()
+        .file(
+            "policies/shop/club.yaml",
+            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\nrules:\n  - {id: base, function: base_points}\ndeals:\n  - {id: monthly, period: month, periods: 1, target: spent_100, benefits: {multiplier: -79228162514264337593543950335}}\n",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: `-79228162514264337593543950335` is beyond the largest number bashgah accepts (±1,000,000,000,000,000,000)
+ --> policies/shop/club.yaml:8:88
+  |
+8 |   - {id: monthly, period: month, periods: 1, target: spent_100, benefits: {multiplier: -79228162514264337593543950335}}
+  |                                                                                        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+",
+        )
+        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
         .status(1)
         .run();
 }
