@@ -232,7 +232,7 @@ impl Decider<'_> {
             receiver,
             &mut posting,
             line("transfer", in_reason, EntryKind::TransferIn),
-            parts,
+            &parts,
         );
         self.finish_posting(receiver, posting);
         Ok(())

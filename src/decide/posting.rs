@@ -83,7 +83,7 @@ impl<'a> Decider<'a> {
                 expires_at: None,
             });
             let points = award.points;
-            self.add_points(book, posting, EntryLine::of(award), vec![(points, terms)]);
+            self.add_points(book, posting, EntryLine::of(award), &[(points, terms)]);
         } else {
             // Spends the member chose: only points they can spend now (checked before).
             let (take, kind) = match award.kind {
@@ -107,14 +107,13 @@ impl<'a> Decider<'a> {
         book: &mut MemberBook,
         posting: &mut Posting<'a>,
         line: EntryLine,
-        lots: Vec<(Decimal, LotTerms)>,
+        lots: &[(Decimal, LotTerms)],
     ) {
         let points: Decimal = lots.iter().map(|(p, _)| *p).sum();
         let earned_at = posting.event.time;
-        let version = line.policy_version.clone();
         let mut entry = line.entry(points);
         let first_lot = self.ids.next_lot;
-        for (part, terms) in lots.into_iter().filter(|(p, _)| !p.is_zero()) {
+        for &(part, terms) in lots.iter().filter(|(p, _)| !p.is_zero()) {
             let id = self.ids.lot();
             entry.lots.push(NewLot {
                 id,
@@ -172,6 +171,10 @@ impl<'a> Decider<'a> {
                 settle.push(used);
             }
         }
+        let version = match settle.is_empty() {
+            true => String::new(),
+            false => entry.policy_version.clone(),
+        };
         self.push_entry(book, posting, entry);
         if !settle.is_empty() {
             let paid: Decimal = settle.iter().map(|u| u.points).sum();

@@ -28,6 +28,7 @@ pub use deals::Checkpoint;
 pub use expiry::Notice;
 pub use lots::{Balances, Lot, LotTotals};
 pub use outbox::{MessageCount, OutboxMessage};
+pub use record::Statements;
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
 pub use tiers::TierChange;

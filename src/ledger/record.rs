@@ -3,7 +3,7 @@
 //! [`Ledger::commit`] (or a mark of the host process), so a plan is written whole or not
 //! at all.
 
-use rusqlite::params;
+use rusqlite::{params, CachedStatement};
 use rust_decimal::Decimal;
 
 use super::store::{Ledger, LedgerError};
@@ -23,19 +23,62 @@ fn text(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+/// The statements every posting uses, held by a writer that records many plans (an
+/// import) so that each is found in the statement cache once, not once per row.
+#[derive(Default)]
+pub struct Statements<'a> {
+    event: Option<CachedStatement<'a>>,
+    entry: Option<CachedStatement<'a>>,
+    lot: Option<CachedStatement<'a>>,
+}
+
+const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+const INSERT_ENTRY: &str =
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
+
+/// `slot`'s statement, prepared (from the cache) the first time.
+fn statement<'s, 'a>(
+    ledger: &'a Ledger,
+    slot: &'s mut Option<CachedStatement<'a>>,
+    sql: &str,
+) -> Result<&'s mut CachedStatement<'a>> {
+    if slot.is_none() {
+        *slot = Some(ledger.connection().prepare_cached(sql)?);
+    }
+    slot.as_mut()
+        .ok_or_else(|| LedgerError::corrupt("a statement just prepared is missing"))
+}
+
 impl Ledger {
     /// Writes every change of `plan`, in order.
     pub fn record(&self, plan: &Plan<'_>) -> Result<()> {
+        self.record_with(plan, &mut Statements::default())
+    }
+
+    /// [`Ledger::record`] with statements kept between plans.
+    pub fn record_with<'a>(
+        &'a self,
+        plan: &Plan<'_>,
+        statements: &mut Statements<'a>,
+    ) -> Result<()> {
         for change in &plan.changes {
-            self.record_change(change)?;
+            self.record_change(change, statements)?;
         }
         Ok(())
     }
 
-    fn record_change(&self, change: &Change<'_>) -> Result<()> {
+    fn record_change<'a>(
+        &'a self,
+        change: &Change<'_>,
+        statements: &mut Statements<'a>,
+    ) -> Result<()> {
         let conn = self.connection();
         match change {
-            Change::Posting(posting) => self.record_posting(posting)?,
+            Change::Posting(posting) => self.record_posting(posting, statements)?,
             Change::Tier(tier) => {
                 let time = stored(tier.at);
                 conn.prepare_cached(
@@ -201,7 +244,11 @@ impl Ledger {
     }
 
     /// An event, its entries, the lots they make and use, credit and return shares.
-    fn record_posting(&self, posting: &Posting<'_>) -> Result<()> {
+    fn record_posting<'a>(
+        &'a self,
+        posting: &Posting<'_>,
+        statements: &mut Statements<'a>,
+    ) -> Result<()> {
         let conn = self.connection();
         let event = &posting.event;
         let time = stored(event.time);
@@ -209,11 +256,7 @@ impl Ledger {
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
             .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
-        conn.prepare_cached(
-            "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?
-        .execute(params![
+        statement(self, &mut statements.event, INSERT_EVENT)?.execute(params![
             event.id,
             event.member,
             event.kind.as_str(),
@@ -229,16 +272,8 @@ impl Ledger {
             posting.policy_version,
             event.credit_used.map(text),
         ])?;
-        let mut insert_entry = conn.prepare_cached(
-            "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut insert_lot = conn.prepare_cached(
-            "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
-        )?;
         for entry in &posting.entries {
-            insert_entry.execute(params![
+            statement(self, &mut statements.entry, INSERT_ENTRY)?.execute(params![
                 event.member,
                 event.id,
                 time,
@@ -250,7 +285,7 @@ impl Ledger {
             ])?;
             let seq = conn.last_insert_rowid();
             for lot in &entry.lots {
-                insert_lot.execute(params![
+                statement(self, &mut statements.lot, INSERT_LOT)?.execute(params![
                     lot.id,
                     event.member,
                     seq,

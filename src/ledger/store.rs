@@ -239,6 +239,13 @@ impl Ledger {
         }))
     }
 
+    /// Whether any rejection is remembered at all.
+    pub fn has_rejections(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM rejections)", [], |r| r.get(0))?)
+    }
+
     /// Remembers that an import rejected event `id` (with this content, under this
     /// version), and why.
     pub fn remember_rejection(

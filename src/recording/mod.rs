@@ -30,7 +30,10 @@ pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, Redemption};
 pub struct Recorder<'a> {
     ledger: &'a Ledger,
     policy: &'a Policy,
-    books: HashMap<String, MemberBook>,
+    /// The posting statements, kept while the recorder lives.
+    statements: crate::ledger::Statements<'a>,
+    /// Boxed: a book is moved out and back for every event, and a pointer moves cheaply.
+    books: HashMap<String, Box<MemberBook>>,
     /// Members whose rows must be written before the transaction commits.
     dirty: HashSet<String>,
     ids: Option<Ids>,
@@ -47,6 +50,9 @@ pub struct Recorder<'a> {
     /// Rejections are written down (to be found by a later import), whether or not
     /// earlier ones are honoured.
     remember_any: bool,
+    /// Whether the ledger holds any remembered rejection (`None`: not asked yet). Most
+    /// ledgers hold none, and then no event needs looking for one.
+    any_rejections: Option<bool>,
 }
 
 impl<'a> Recorder<'a> {
@@ -55,6 +61,7 @@ impl<'a> Recorder<'a> {
             ledger,
             policy,
             books: HashMap::new(),
+            statements: crate::ledger::Statements::default(),
             dirty: HashSet::new(),
             ids: None,
             latest: None,
@@ -64,6 +71,7 @@ impl<'a> Recorder<'a> {
             needs: BookNeeds::of(policy),
             remember_rejections: false,
             remember_any: false,
+            any_rejections: None,
         }
     }
 
@@ -73,7 +81,7 @@ impl<'a> Recorder<'a> {
 
     /// The member's book as it stands in this transaction, if they were touched in it.
     pub fn member(&self, id: &str) -> Option<&MemberBook> {
-        self.books.get(id)
+        self.books.get(id).map(|book| &**book)
     }
 
     /// Remembers rejected events, and rejects again what was rejected before (same id,
@@ -84,6 +92,16 @@ impl<'a> Recorder<'a> {
         self.remember_rejections = !retry;
         self.remember_any = true;
         self
+    }
+
+    /// Whether the ledger holds any remembered rejection (asked once a transaction).
+    fn any_rejections(&mut self) -> Result<bool, LedgerError> {
+        if let Some(any) = self.any_rejections {
+            return Ok(any);
+        }
+        let any = self.ledger.has_rejections()?;
+        self.any_rejections = Some(any);
+        Ok(any)
     }
 
     /// The member's state and whether their joining date is known, as this transaction
@@ -120,7 +138,7 @@ impl<'a> Recorder<'a> {
                 Disposition::Conflict
             });
         }
-        if self.remember_rejections {
+        if self.remember_rejections && self.any_rejections()? {
             if let Some(error) = self
                 .ledger
                 .rejection(&event.id, &fingerprint, &self.policy.id)?
@@ -232,7 +250,7 @@ impl<'a> Recorder<'a> {
         let mut book = match self.books.remove(member) {
             Some(book) => book,
             None => match self.ledger.load_book(member, self.needs)? {
-                Some(book) => book,
+                Some(book) => Box::new(book),
                 None => return Ok(false),
             },
         };
@@ -391,6 +409,7 @@ impl<'a> Recorder<'a> {
         }
         self.books.clear();
         self.ids = None;
+        self.any_rejections = None;
         self.policy_recorded = false;
         if let Some(latest) = self.latest.take() {
             self.ledger.set_clock(latest)?;
@@ -456,7 +475,7 @@ impl<'a> Recorder<'a> {
             self.ledger.record_policy(self.policy)?;
             self.policy_recorded = true;
         }
-        self.ledger.record(&plan)?;
+        self.ledger.record_with(&plan, &mut self.statements)?;
         if plan.tally != Tally::default() {
             self.tally.add(&plan.tally);
         }
@@ -472,7 +491,7 @@ impl<'a> Recorder<'a> {
     }
 
     /// The member's book, from this transaction, the ledger, or new.
-    fn take_book(&mut self, id: &str, at: DateTime<Utc>) -> Result<MemberBook, LedgerError> {
+    fn take_book(&mut self, id: &str, at: DateTime<Utc>) -> Result<Box<MemberBook>, LedgerError> {
         Ok(self.take_book_keyed(id, at)?.1)
     }
 
@@ -481,16 +500,16 @@ impl<'a> Recorder<'a> {
         &mut self,
         id: &str,
         at: DateTime<Utc>,
-    ) -> Result<(String, MemberBook), LedgerError> {
+    ) -> Result<(String, Box<MemberBook>), LedgerError> {
         match self.books.remove_entry(id) {
             Some(found) => Ok(found),
             None => Ok((id.to_owned(), self.load_or_new(id, at)?)),
         }
     }
 
-    fn load_or_new(&self, id: &str, at: DateTime<Utc>) -> Result<MemberBook, LedgerError> {
+    fn load_or_new(&self, id: &str, at: DateTime<Utc>) -> Result<Box<MemberBook>, LedgerError> {
         if let Some(book) = self.ledger.load_book(id, self.needs)? {
-            return Ok(book);
+            return Ok(Box::new(book));
         }
         let policy = self.policy;
         let default_type = policy
@@ -505,15 +524,15 @@ impl<'a> Recorder<'a> {
         // A new member's history is complete (there is none); it is kept only if the
         // club's decisions read it.
         book.history = self.needs.history;
-        Ok(book)
+        Ok(Box::new(book))
     }
 
     /// A member who must exist already (changes by hand are for known members), with
     /// their lots: a change by hand spends or counts them.
-    fn existing_book(&mut self, id: &str) -> Result<MemberBook, ManualError> {
+    fn existing_book(&mut self, id: &str) -> Result<Box<MemberBook>, ManualError> {
         let book = match self.books.remove(id) {
             Some(book) => Some(book),
-            None => self.ledger.load_book(id, self.needs)?,
+            None => self.ledger.load_book(id, self.needs)?.map(Box::new),
         };
         let Some(mut book) = book else {
             return Err(ManualError::Refused(format!(
@@ -527,14 +546,14 @@ impl<'a> Recorder<'a> {
 
     /// Keeps a book for the rest of the transaction. A member never written (their only
     /// event was rejected) is forgotten: a rejected row leaves no trace.
-    fn put_book(&mut self, book: MemberBook) {
+    fn put_book(&mut self, book: Box<MemberBook>) {
         let key = book.id().to_owned();
         self.put_book_as(key, book);
     }
 
     /// [`Recorder::put_book`] under a key already made (the one it was taken out with):
     /// the import's path, where a string per event counts.
-    fn put_book_as(&mut self, key: String, book: MemberBook) {
+    fn put_book_as(&mut self, key: String, book: Box<MemberBook>) {
         if book.is_new && !book.posted && !self.dirty.contains(&key) {
             return;
         }
