@@ -216,6 +216,7 @@ fn compile_scripts(
         }
     };
     paths.sort();
+    let known = super::calls::engine_functions(engine.engine());
     let mut scripts = Vec::new();
     for path in paths {
         let name = path
@@ -262,6 +263,28 @@ fn compile_scripts(
                             "plugins are `.rhai` files in the plugins folder (`--plugins DIR`)",
                         ),
                     );
+                    continue;
+                }
+                let unknown = super::calls::unknown_calls(engine.engine(), &known, &ast);
+                if !unknown.is_empty() {
+                    for call in unknown {
+                        let mut problem = Diagnostic::error(format!(
+                            "in a Rhai script: `{}` is not a function: no plugin, helper or function in this script has that name",
+                            call.name
+                        ))
+                        .at(
+                            Location::new(&path, call.line, call.column)
+                                .with_width(call.name.chars().count()),
+                            Some(&source),
+                        );
+                        problem = match call.suggestion {
+                            Some(name) => problem.with_help(format!("did you mean `{name}`?")),
+                            None => problem.with_help(
+                                "functions come from this script, the plugins it imports, and Rhai's standard library",
+                            ),
+                        };
+                        problems.push(problem);
+                    }
                     continue;
                 }
                 scripts.push(Script {

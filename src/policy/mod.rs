@@ -4,6 +4,7 @@
 //! Every ledger entry names the policy version that produced it, so the id must change
 //! whenever any input changes and never otherwise: it hashes file names and contents only.
 
+mod calls;
 mod load;
 pub mod plugins;
 mod script_engine;

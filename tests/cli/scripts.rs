@@ -281,3 +281,51 @@ error: in a Rhai script: Module not found: ratez
         .status(1)
         .run();
 }
+
+#[test]
+fn check_reports_calls_to_functions_that_exist_nowhere() {
+    shop()
+        .file(
+            "plugins/rates.rhai",
+            "fn per_thousand(amount) { amount / 1000 }\n",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "\
+import \"rates\" as rates;
+
+fn base_points(event, member) {
+    let log = open_file(\"/tmp/log\");
+    rates::per_thousnd(event.amount) + awrd(1, \"x\").points
+}
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: in a Rhai script: `open_file` is not a function: no plugin, helper or function in this script has that name
+ --> policies/shop/earn.rhai:4:15
+  |
+4 |     let log = open_file(\"/tmp/log\");
+  |               ^^^^^^^^^
+  = help: functions come from this script, the plugins it imports, and Rhai's standard library
+
+error: in a Rhai script: `rates::per_thousnd` is not a function: no plugin, helper or function in this script has that name
+ --> policies/shop/earn.rhai:5:5
+  |
+5 |     rates::per_thousnd(event.amount) + awrd(1, \"x\").points
+  |     ^^^^^^^^^^^^^^^^^^
+  = help: did you mean `per_thousand`?
+
+error: in a Rhai script: `awrd` is not a function: no plugin, helper or function in this script has that name
+ --> policies/shop/earn.rhai:5:40
+  |
+5 |     rates::per_thousnd(event.amount) + awrd(1, \"x\").points
+  |                                        ^^^^
+  = help: did you mean `award`?
+
+",
+        )
+        .status(1)
+        .run();
+}
