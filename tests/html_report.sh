@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --quiet
-bin=target/debug/bashgah
+bin="${CARGO_TARGET_DIR:-target}/debug/bashgah"
 mkdir -p "$work/changed"
 cp -r policies/cafe "$work/changed/cafe"
 sed -i 's|earning_amount(event, member) / 10000$|earning_amount(event, member) / 5000|' "$work/changed/cafe/earn.rhai"
