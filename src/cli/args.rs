@@ -253,6 +253,10 @@ pub struct ImportArgs {
     /// with the same content under the same policy, is rejected the same way).
     #[arg(long)]
     pub retry_rejected: bool,
+    /// Read the files with this import profile of the club (`import.profiles` in
+    /// club.yaml): another system's column names, date format, calendar and amount unit.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

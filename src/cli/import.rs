@@ -7,7 +7,10 @@ use std::path::Path;
 use super::args::ImportArgs;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::import::{self, FileFormat, ImportOptions, EVENT_COLUMNS, MEMBER_COLUMNS};
+use crate::import::{
+    self, FileFormat, HeaderMap, ImportOptions, Profile, EVENT_COLUMNS, MEMBER_COLUMNS,
+};
+use crate::policy::Policy;
 
 /// Files smaller than this import too fast for a progress bar to help.
 const PROGRESS_MIN_BYTES: u64 = 4 * 1024 * 1024;
@@ -24,11 +27,16 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         .db
         .clone()
         .unwrap_or_else(|| workspace.ledger_path(&policy));
+    let profile = args
+        .profile
+        .as_deref()
+        .map(|name| find_profile(&policy, name))
+        .transpose()?;
     let ledger = workspace.open_ledger(&db)?;
     let mut code = ExitCode::Ok;
 
     if let Some(members) = &args.members {
-        let rows = open_rows(members, args.format, &MEMBER_COLUMNS)?;
+        let rows = open_rows_with(members, args.format, &MEMBER_COLUMNS, profile.clone())?;
         let report = import::import_members(
             &ledger,
             &policy,
@@ -48,7 +56,7 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
     }
 
     if let Some(file) = &args.file {
-        let rows = open_rows(file, args.format, &EVENT_COLUMNS)?;
+        let rows = open_rows_with(file, args.format, &EVENT_COLUMNS, profile)?;
         let options = ImportOptions {
             batch_size: args.batch_size as usize,
             dry_run: args.dry_run,
@@ -94,10 +102,62 @@ fn print_report(
     }
 }
 
+/// The club's import profile `name`, or an error listing the ones it has.
+fn find_profile(policy: &Policy, name: &str) -> Result<Profile, CommandError> {
+    let profiles = policy
+        .club
+        .import
+        .as_ref()
+        .map(|settings| &settings.profiles);
+    match profiles.and_then(|profiles| profiles.get(name)) {
+        Some(profile) => Ok(Profile::new(name, profile, policy.club.calendar)),
+        None => {
+            let known: Vec<&String> = profiles.map(|p| p.keys().collect()).unwrap_or_default();
+            let help = match crate::diagnostic::did_you_mean(name, known.iter().map(|k| k.as_str())) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if known.is_empty() => {
+                    "profiles are defined in club.yaml under `import: {profiles: {NAME: {columns: ...}}}`".to_owned()
+                }
+                None => format!(
+                    "the club's profiles are {}",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            Err(CommandError(format!(
+                "error: club `{}` has no import profile `{name}`\n  = help: {help}\n",
+                policy.club.id
+            )))
+        }
+    }
+}
+
+/// [`open_rows`] read through an import profile, if one is given.
+fn open_rows_with(
+    path: &Path,
+    format: Option<FileFormat>,
+    required: &[&str],
+    profile: Option<Profile>,
+) -> Result<Rows, CommandError> {
+    let Some(profile) = profile else {
+        return open_rows(path, format, required);
+    };
+    let rows = open_mapped(path, format, required, profile.headers())?;
+    Ok(profile.apply(rows))
+}
+
 pub(super) fn open_rows(
     path: &Path,
     format: Option<FileFormat>,
     required: &[&str],
+) -> Result<Rows, CommandError> {
+    open_mapped(path, format, required, &HeaderMap::default())
+}
+
+fn open_mapped(
+    path: &Path,
+    format: Option<FileFormat>,
+    required: &[&str],
+    names: &HeaderMap,
 ) -> Result<Rows, CommandError> {
     let format = format.or_else(|| FileFormat::from_path(path)).ok_or_else(|| {
         CommandError(format!(
@@ -118,10 +178,11 @@ pub(super) fn open_rows(
         } else {
             Box::new(file)
         };
-    Ok(import::read_rows(
+    Ok(import::read_rows_mapped(
         reader,
         format,
         &path.display().to_string(),
         required,
+        names,
     )?)
 }

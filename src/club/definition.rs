@@ -78,6 +78,9 @@ pub struct ClubDefinition {
     /// hours and a daily cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<super::messaging::MessagingSettings>,
+    /// How files exported by other systems (a POS, a CRM) are read: named import profiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<super::import_profiles::ImportSettings>,
 }
 
 fn default_timezone() -> String {

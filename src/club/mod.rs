@@ -4,6 +4,7 @@
 mod campaigns;
 mod club_file;
 mod definition;
+mod import_profiles;
 mod keys;
 mod load;
 mod messaging;
@@ -14,6 +15,9 @@ pub mod yaml_tree;
 pub use campaigns::*;
 pub use club_file::ClubFile;
 pub use definition::*;
+pub use import_profiles::{
+    check_date_format, ImportProfile, ImportSettings, CANONICAL_COLUMNS, IGNORE,
+};
 pub use load::load_club_file;
 pub use messaging::*;
 pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};

@@ -18,6 +18,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     validate_numbers(file, &file.tree, &mut out);
     validate_multipliers(file, &mut out);
+    super::import_profiles::validate_profiles(file, &mut out);
 
     if club.id.is_empty()
         || !club

@@ -1,6 +1,6 @@
 //! Importing events and members from CSV and JSON Lines files.
 //!
-//! Rows are read ([`rows`]), turned into events ([`event_row`]), then decided and
+//! Rows are read ([`rows`]), through an import profile if one is named ([`profile`]), turned into events ([`event_row`]), then decided and
 //! recorded through the write path ([`crate::recording`]) in batched transactions
 //! ([`importer`]). A bad row is reported with its line and column
 //! name and the rest goes on; a row is either applied whole or not at all.
@@ -8,11 +8,13 @@
 mod event_row;
 mod importer;
 mod member_row;
+mod profile;
 mod report;
 mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
 pub use importer::{import_events, ImportOptions};
 pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
+pub use profile::{HeaderMap, Profile};
 pub use report::{ImportReport, ProblemKind, RowProblem};
-pub use rows::{read_rows, FileFormat, InputError, Row, Rows};
+pub use rows::{read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};

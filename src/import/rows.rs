@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::profile::HeaderMap;
 use super::report::RowProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,11 +55,15 @@ impl Row {
 pub enum InputError {
     #[error("cannot read `{file}`: {message}")]
     Unreadable { file: String, message: String },
-    #[error("{file}:1: the header has no `{column}` column; required columns are {required}")]
+    #[error(
+        "{file}:1: the header has no `{column}` column; required columns are {required}{hint}"
+    )]
     MissingColumn {
         file: String,
         column: String,
         required: String,
+        /// What to do: the file's column that is probably it, or how to map one.
+        hint: String,
     },
 }
 
@@ -70,9 +75,53 @@ pub fn read_rows(
     file: &str,
     required: &[&str],
 ) -> Result<Rows, InputError> {
+    read_rows_mapped(reader, format, file, required, &HeaderMap::default())
+}
+
+/// [`read_rows`] with the file's column names mapped to bashgah's (an import profile's
+/// `columns`): in the CSV header once, or in each JSON Lines object's keys.
+pub fn read_rows_mapped(
+    reader: impl Read + Send + 'static,
+    format: FileFormat,
+    file: &str,
+    required: &[&str],
+    names: &HeaderMap,
+) -> Result<Rows, InputError> {
     match format {
-        FileFormat::Csv => read_csv(reader, file, required),
-        FileFormat::Jsonl => Ok(read_jsonl(reader, file)),
+        FileFormat::Csv => read_csv(reader, file, required, names),
+        FileFormat::Jsonl => Ok(read_jsonl(reader, file, names.clone())),
+    }
+}
+
+/// Why a required column may be missing, and how to fix it: a header close to its name,
+/// or a profile's column that should map to it.
+fn missing_column_hint(column: &str, written: &[String], names: &HeaderMap) -> String {
+    let lower: Vec<String> = written.iter().map(|h| h.to_lowercase()).collect();
+    let close = crate::diagnostic::did_you_mean(column, lower.iter().map(String::as_str))
+        .and_then(|found| lower.iter().position(|h| h == found))
+        .map(|index| &written[index]);
+    match close {
+        Some(header) if names.is_empty() => format!(
+            "\n  = help: is `{header}` the `{column}` column? rename it in the file, or map it with an import profile (`import.profiles` in club.yaml, `--profile NAME`)"
+        ),
+        Some(header) => format!(
+            "\n  = help: is `{header}` the `{column}` column? map it in the profile's `columns`"
+        ),
+        None if names.is_empty() => format!(
+            "\n  = help: the file's columns are {}; an import profile (`import.profiles` in club.yaml, `--profile NAME`) maps another system's names",
+            written.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+        ),
+        None => {
+            let sources = names.sources_of(column);
+            if sources.is_empty() {
+                format!("\n  = help: the profile maps no column of the file to `{column}`")
+            } else {
+                format!(
+                    "\n  = help: the profile reads `{column}` from {}, which the file does not have",
+                    sources.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" or ")
+                )
+            }
+        }
     }
 }
 
@@ -80,11 +129,12 @@ fn read_csv(
     reader: impl Read + Send + 'static,
     file: &str,
     required: &[&str],
+    names: &HeaderMap,
 ) -> Result<Rows, InputError> {
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let headers: Vec<String> = csv
+    let written: Vec<String> = csv
         .headers()
         .map_err(|e| InputError::Unreadable {
             file: file.to_owned(),
@@ -92,7 +142,18 @@ fn read_csv(
         })?
         .iter()
         // Spreadsheets often save a byte-order mark before the first header.
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .map(|h| h.trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    // A column the profile drops is kept as an empty name and skipped in every row.
+    let headers: Vec<String> = written
+        .iter()
+        .map(|h| {
+            if names.is_empty() {
+                h.to_ascii_lowercase()
+            } else {
+                names.column(h).unwrap_or_default()
+            }
+        })
         .collect();
     for column in required {
         if !headers.iter().any(|h| h == column) {
@@ -104,6 +165,7 @@ fn read_csv(
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                hint: missing_column_hint(column, &written, names),
             });
         }
     }
@@ -120,6 +182,7 @@ fn read_csv(
                 let fields = headers
                     .iter()
                     .zip(record.iter())
+                    .filter(|(h, _)| !h.is_empty())
                     .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
                     .collect();
                 Ok(Row { line, fields })
@@ -150,7 +213,7 @@ fn csv_message(error: &csv::Error) -> String {
     }
 }
 
-fn read_jsonl(reader: impl Read + Send + 'static, file: &str) -> Rows {
+fn read_jsonl(reader: impl Read + Send + 'static, file: &str, names: HeaderMap) -> Rows {
     let file = file.to_owned();
     let mut lines = BufReader::new(reader).lines();
     let mut number = 0u64;
@@ -170,9 +233,16 @@ fn read_jsonl(reader: impl Read + Send + 'static, file: &str) -> Rows {
             continue;
         }
         return Some(match serde_json::from_str::<Value>(&line) {
-            Ok(Value::Object(object)) => Ok(Row {
+            Ok(Value::Object(object)) if names.is_empty() => Ok(Row {
                 line: number,
                 fields: object.into_iter().collect(),
+            }),
+            Ok(Value::Object(object)) => Ok(Row {
+                line: number,
+                fields: object
+                    .into_iter()
+                    .filter_map(|(key, value)| names.column(&key).map(|key| (key, value)))
+                    .collect(),
             }),
             Ok(_) => Err(RowProblem::rejected(
                 number,

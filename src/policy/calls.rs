@@ -157,13 +157,12 @@ fn imported_plugins(engine: &Engine, ast: &AST) -> HashMap<String, Option<BTreeS
 }
 
 fn closest(name: &str, candidates: Vec<&String>) -> Option<String> {
-    candidates
+    // Rhai's generated names (`get$x`, `anon$…`) are never what a user meant.
+    let candidates = candidates
         .into_iter()
         .filter(|candidate| !candidate.contains('$'))
-        .map(|candidate| (strsim::levenshtein(name, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(name.len().min(candidate.len()) / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate.clone())
+        .map(String::as_str);
+    crate::diagnostic::did_you_mean(name, candidates).map(str::to_owned)
 }
 
 #[cfg(test)]

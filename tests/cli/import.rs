@@ -40,7 +40,7 @@ fn a_missing_required_column_fails_the_file_before_any_row() {
         .file("purchases.csv", "id,member,amount\nE1,M1,2000\n")
         .args(["import", "shop", "purchases.csv"])
         .stderr(
-            "error: purchases.csv:1: the header has no `date` column; required columns are `id`, `member`, `date`, `amount`\n",
+            "error: purchases.csv:1: the header has no `date` column; required columns are `id`, `member`, `date`, `amount`\n  = help: the file's columns are `id`, `member`, `amount`; an import profile (`import.profiles` in club.yaml, `--profile NAME`) maps another system's names\n",
         )
         .stdout("")
         .status(2)

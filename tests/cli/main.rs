@@ -9,6 +9,7 @@ mod import;
 mod lifecycle;
 mod plugins;
 mod policy_tests;
+mod profiles;
 mod rewards;
 mod scripts;
 mod shipped;

@@ -1,0 +1,220 @@
+//! Applying an import profile (`import.profiles.<name>` in club.yaml, see
+//! `crate::club::ImportProfile`): a client's export read as it is.
+//!
+//! A profile works in two places. Its column names apply where the file's names are read —
+//! the CSV header, once, or each JSON Lines object's keys — so that a missing column is
+//! reported once, at the header ([`HeaderMap`]). Its value rules (the date format and
+//! calendar, the amount unit, constants) rewrite each row's text into what bashgah reads
+//! anyway ([`Profile::apply`]): a row then goes through the same parsing as any other, so
+//! a profile cannot make an import accept what the canonical format would refuse.
+
+use std::collections::BTreeMap;
+
+use chrono::format::{parse, Parsed, StrftimeItems};
+use chrono::NaiveTime;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::report::RowProblem;
+use super::rows::{Row, Rows};
+use crate::amount::parse_amount;
+use crate::calendar::CalendarKind;
+use crate::club::{ImportProfile, IGNORE};
+
+/// The file's column names → bashgah's, case-insensitive. A name it does not list is kept.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderMap {
+    /// Lower-cased file column → bashgah column, or `None` for a dropped column.
+    names: BTreeMap<String, Option<String>>,
+}
+
+impl HeaderMap {
+    /// What the file's column `name` is called in bashgah (lower-cased), or `None` if the
+    /// profile drops it.
+    pub fn column(&self, name: &str) -> Option<String> {
+        let lower = name.to_lowercase();
+        match self.names.get(&lower) {
+            Some(target) => target.clone(),
+            None => Some(lower),
+        }
+    }
+
+    /// Whether the map renames or drops anything (a file without a profile: no).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The file's columns that become `column`, for messages.
+    pub fn sources_of(&self, column: &str) -> Vec<&str> {
+        self.names
+            .iter()
+            .filter(|(_, target)| target.as_deref() == Some(column))
+            .map(|(source, _)| source.as_str())
+            .collect()
+    }
+}
+
+/// A profile ready to apply to one club's rows.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    name: String,
+    headers: HeaderMap,
+    date_format: Option<String>,
+    /// The calendar the file's dates are written in.
+    file_calendar: CalendarKind,
+    club_calendar: CalendarKind,
+    amount_unit: Option<Decimal>,
+    constants: Vec<(String, String)>,
+}
+
+/// Columns holding dates a profile's date format applies to.
+const DATE_COLUMNS: [&str; 2] = ["date", "joined"];
+/// Columns holding amounts a profile's unit applies to.
+const AMOUNT_COLUMNS: [&str; 2] = ["amount", "credit_used"];
+
+impl Profile {
+    /// `profile` (called `name`) for a club whose calendar is `club_calendar`.
+    pub fn new(name: &str, profile: &ImportProfile, club_calendar: CalendarKind) -> Profile {
+        let names = profile
+            .columns
+            .iter()
+            .map(|(source, target)| {
+                let target = (target != IGNORE).then(|| target.to_lowercase());
+                (source.trim().to_lowercase(), target)
+            })
+            .collect();
+        Profile {
+            name: name.to_owned(),
+            headers: HeaderMap { names },
+            date_format: profile.date_format.clone(),
+            file_calendar: profile.calendar.unwrap_or(club_calendar),
+            club_calendar,
+            amount_unit: profile.amount_unit,
+            constants: profile
+                .constants
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), v.clone()))
+                .collect(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rows with the profile's value rules applied; a value it cannot read fails its
+    /// row only, naming the column.
+    pub fn apply(self, rows: Rows) -> Rows {
+        Box::new(rows.map(move |row| row.and_then(|row| self.apply_row(row))))
+    }
+
+    fn apply_row(&self, mut row: Row) -> Result<Row, RowProblem> {
+        for (column, value) in &self.constants {
+            let empty = row.text(column).is_none();
+            if empty {
+                row.fields
+                    .insert(column.clone(), Value::String(value.clone()));
+            }
+        }
+        for column in DATE_COLUMNS {
+            if let Some(text) = row.text(column) {
+                let rewritten = self
+                    .date(&text)
+                    .map_err(|message| RowProblem::rejected(row.line, Some(column), message))?;
+                row.fields
+                    .insert(column.to_owned(), Value::String(rewritten));
+            }
+        }
+        if let Some(unit) = self.amount_unit {
+            for column in AMOUNT_COLUMNS {
+                if let Some(text) = row.text(column) {
+                    let amount = parse_amount(&text)
+                        .map_err(|message| RowProblem::rejected(row.line, Some(column), message))?;
+                    let scaled = amount.checked_mul(unit).ok_or_else(|| {
+                        RowProblem::rejected(
+                            row.line,
+                            Some(column),
+                            format!("`{text}` × {unit} (the profile's `amount_unit`) is too large"),
+                        )
+                    })?;
+                    row.fields.insert(
+                        column.to_owned(),
+                        Value::String(scaled.normalize().to_string()),
+                    );
+                }
+            }
+        }
+        Ok(row)
+    }
+
+    /// A date written the profile's way, as bashgah reads dates in this club: the date in
+    /// the club's calendar, the time, and the offset if the file gave one.
+    fn date(&self, text: &str) -> Result<String, String> {
+        let Some(format) = &self.date_format else {
+            if self.file_calendar == self.club_calendar {
+                return Ok(text.to_owned());
+            }
+            // Only the calendar differs: read the date part in the file's calendar.
+            let (date, rest) = match text.split_once(['T', ' ']) {
+                Some((date, rest)) => (date, Some(rest)),
+                None => (text, None),
+            };
+            let day = self.file_calendar.parse_date(date)?;
+            let date = self.club_calendar.format(day);
+            return Ok(match rest {
+                Some(rest) => format!("{date}T{rest}"),
+                None => date,
+            });
+        };
+        let digits = ascii_digits(text);
+        let mut parsed = Parsed::new();
+        parse(&mut parsed, digits.trim(), StrftimeItems::new(format)).map_err(|e| {
+            format!("`{text}` is not a date in the profile's format `{format}`: {e}")
+        })?;
+        // The fields as written, not validated as a Gregorian date: the file's calendar
+        // may be Jalali (1403-12-30 is no Gregorian date).
+        let (Some(year), Some(month), Some(day)) = (parsed.year(), parsed.month(), parsed.day())
+        else {
+            return Err(format!(
+                "`{text}` has no whole date in the profile's format `{format}`"
+            ));
+        };
+        let month = u8::try_from(month).map_err(|_| format!("`{text}`: no month {month}"))?;
+        let day_of_month = u8::try_from(day).map_err(|_| format!("`{text}`: no day {day}"))?;
+        let date = self
+            .file_calendar
+            .from_local(year, month, day_of_month)
+            .map_err(|e| format!("`{text}`: {e}"))?;
+        let date = self.file_calendar.check_supported(date, text)?;
+        let mut out = self.club_calendar.format(date);
+        if let Some(hour) = parsed.hour_div_12().zip(parsed.hour_mod_12()) {
+            let hour = hour.0 * 12 + hour.1;
+            let minute = parsed.minute().unwrap_or(0);
+            let second = parsed.second().unwrap_or(0);
+            let time = NaiveTime::from_hms_opt(hour, minute, second)
+                .ok_or_else(|| format!("`{text}` has no such time of day"))?;
+            out.push_str(&time.format("T%H:%M:%S").to_string());
+            if let Some(offset) = parsed.offset() {
+                let sign = if offset < 0 { '-' } else { '+' };
+                let minutes = offset.unsigned_abs() / 60;
+                out.push_str(&format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `text` with Persian (۰–۹) and Arabic-Indic (٠–٩) digits written as ASCII digits.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            other => other,
+        })
+        .collect()
+}
