@@ -268,7 +268,7 @@ tiering:
         )
         .file(
             "first.csv",
-            "id,member,date,amount\nP1,M1,1000-01-01T00:00:00+23:59,5000\n",
+            "id,member,date,amount\nP1,M1,0378-10-11T00:00:00+23:59,5000\n",
         )
         .file(
             "last.csv",
