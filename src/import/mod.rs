@@ -7,12 +7,16 @@
 
 mod event_row;
 mod importer;
+pub mod json;
 mod member_row;
 mod report;
 mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
 pub use importer::{import_events, ImportOptions};
-pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
+pub use json::Field;
+pub use member_row::{
+    import_members, import_members_dry_run, MemberImportReport, REQUIRED as MEMBER_COLUMNS,
+};
 pub use report::{ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, FileFormat, InputError, Row, Rows};

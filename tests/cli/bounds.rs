@@ -362,7 +362,7 @@ rejected: purchases.csv:6: column `credit_used`: `999999999999999999999999999999
         .args(["import", "shop", "events.jsonl"])
         .stderr(
             "\
-rejected: events.jsonl:1: column `amount`: `1e+30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
+rejected: events.jsonl:1: column `amount`: `1e30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
 rejected: events.jsonl:2: column `items`: item 1: `price`: `-2000000000000000000` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
 ",
         )

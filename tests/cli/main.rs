@@ -12,6 +12,7 @@ mod policy_tests;
 mod rewards;
 mod scripts;
 mod shipped;
+mod values;
 
 use harness::Test;
 
