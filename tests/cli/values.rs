@@ -413,3 +413,58 @@ rejected: purchases.csv:5: column `items`: `2.5` is not a number of items (a who
         .status(2)
         .run();
 }
+
+/// `import --dry-run --members FILE` wrote the member profiles.
+#[test]
+fn a_dry_run_writes_no_members() {
+    shop()
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-01-10,2000\n",
+        )
+        .file(
+            "members.csv",
+            "id,type,birthday,city\nM1,business,1990-05-04,Shiraz\nM2,individual,1991-06-07,Yazd\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run()
+        .args(["import", "shop", "--members", "members.csv", "--dry-run"])
+        .stdout(
+            "members.csv: 1 members created, 1 updated, 0 rejected (dry run: nothing written)\n",
+        )
+        .run()
+        .args(["member", "shop", "M1"])
+        .stdout(
+            "\
+member M1 (individual) in Corner Shop
+joined 2025-01-10; 1 events, 2,000 EUR spent
+balance: 2 points (2 available, 0 pending) on 2025-01-10
+
+earned      lot of     points      left  spendable   expires
+2025-01-10  E1 base         2         2  2025-01-10  never
+
+date        event  rule    points  reason
+2025-01-10  E1     base        +2  1 point per 1,000
+",
+        )
+        .run()
+        .args(["member", "shop", "M2"])
+        .stderr("error: no member `M2` in club `shop`\n")
+        .status(2)
+        .run()
+        // The same file imported for real writes both.
+        .args(["import", "shop", "--members", "members.csv"])
+        .stdout("members.csv: 1 members created, 1 updated, 0 rejected\n")
+        .run()
+        .args(["member", "shop", "M2"])
+        .stdout(
+            "\
+member M2 (individual) in Corner Shop
+joined 2025-01-10, birthday 1991-06-07; 0 events, 0 EUR spent
+balance: 0 points (0 available, 0 pending) on 2025-01-10
+
+no ledger entries yet
+",
+        )
+        .run();
+}
