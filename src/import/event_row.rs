@@ -193,10 +193,12 @@ fn line_items(row: &Row) -> Result<(Vec<LineItem>, Option<Decimal>), RowProblem>
                 Err(message) => Err(bad(format!("{message}{hint}"))),
             };
         }
-        Some(other) => return Err(bad(format!(
+        Some(other) => {
+            return Err(bad(format!(
             "`items` must be a list of {{sku, category, qty, price}} or a count of items, not {}",
             other.kind()
-        ))),
+        )))
+        }
     };
     let lines = items
         .iter()

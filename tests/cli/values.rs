@@ -468,3 +468,82 @@ no ledger entries yet
         )
         .run();
 }
+
+const MESSAGING_CLUB: &str = "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+messages:
+  language: en
+  channels:
+    - {id: sms, kind: file, path: sms.jsonl}
+    - {id: email, kind: file, path: email.jsonl}
+  templates:
+    birthday: {en: \"Happy birthday!\"}
+";
+
+fn consents(test: &Test) -> Vec<(String, String, bool, String)> {
+    let ledger = rusqlite::Connection::open(test.path().join("data/shop.sqlite")).expect("ledger");
+    let mut statement = ledger
+        .prepare("SELECT member, channel, granted, source FROM consents ORDER BY member, channel")
+        .expect("query");
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    rows
+}
+
+/// A `STOP` reply carrying `channel: bad` opted the member out of every channel, because
+/// `channel` is the sales channel. A reply names its channel in `reply_channel`; one the
+/// club does not send on is refused; a `channel` naming a message channel still works.
+#[test]
+fn a_reply_names_its_channel_in_reply_channel() {
+    let test = shop()
+        .file("policies/shop/club.yaml", MESSAGING_CLUB)
+        .file(
+            "replies.csv",
+            "\
+id,member,date,amount,type,reply,reply_channel,channel
+R1,M1,2025-01-10,0,custom,STOP,,bad
+R2,M1,2025-01-10,0,custom,STOP,fax,
+R3,M1,2025-01-10,0,custom,STOP,emial,
+R4,M1,2025-01-11,0,custom,STOP,sms,
+R5,M2,2025-01-11,0,custom,STOP,,email
+R6,M3,2025-01-11,0,custom,STOP,,
+R7,M4,2025-01-11,2000,purchase,,sms,
+",
+        )
+        .args(["import", "shop", "replies.csv"])
+        .stderr(
+            "\
+rejected: replies.csv:2: column `channel`: `channel` is the sales channel, and a reply's channel goes in `reply_channel`: `bad` is not a message channel (its message channels are sms, email)
+rejected: replies.csv:3: column `reply_channel`: the club has no message channel `fax` (its message channels are sms, email)
+rejected: replies.csv:4: column `reply_channel`: the club has no message channel `emial` (its message channels are sms, email); did you mean `email`?
+rejected: replies.csv:8: column `reply_channel`: `reply_channel` is the channel a reply came on; this row is not a reply (`type: custom` with a `reply`)
+",
+        )
+        .stdout("replies.csv: 3 accepted, 0 duplicate, 0 conflicting, 4 rejected; 0 points awarded\n")
+        .status(1)
+        .run();
+    assert_eq!(
+        consents(&test),
+        [
+            ("M1", "sms", "reply `STOP` (R4)"),
+            ("M2", "email", "reply `STOP` (R5)"),
+            ("M3", "email", "reply `STOP` (R6)"),
+            ("M3", "sms", "reply `STOP` (R6)"),
+        ]
+        .map(|(member, channel, source)| (
+            member.to_owned(),
+            channel.to_owned(),
+            false,
+            source.to_owned()
+        ))
+    );
+}
