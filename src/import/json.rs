@@ -139,6 +139,8 @@ fn quoted(text: &str) -> String {
 pub enum JsonError {
     /// Not JSON, with serde_json's message and position.
     Syntax(serde_json::Error),
+    /// Lists and objects nested more than [`MAX_DEPTH`] levels.
+    TooDeep,
     /// A key given twice in one object; `within` is where that object is, from the
     /// value that holds it outwards.
     Duplicate { key: String, within: Vec<Step> },
@@ -156,7 +158,7 @@ impl JsonError {
     /// The key of the outermost object this is about: for a row, its column.
     pub fn column(&self) -> Option<&str> {
         match self {
-            JsonError::Syntax(_) => None,
+            JsonError::Syntax(_) | JsonError::TooDeep => None,
             JsonError::Duplicate { key, within } => match within.last() {
                 Some(Step::Key(outer)) => Some(outer),
                 Some(Step::Index(_)) => None,
@@ -170,6 +172,9 @@ impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JsonError::Syntax(error) => write!(f, "invalid JSON: {error}"),
+            JsonError::TooDeep => {
+                write!(f, "invalid JSON: nested more than {MAX_DEPTH} levels deep")
+            }
             JsonError::Duplicate { key, within } => {
                 write!(f, "the key `{key}` is given twice")?;
                 if !within.is_empty() {
@@ -190,16 +195,51 @@ impl fmt::Display for JsonError {
     }
 }
 
+/// How deep lists and objects may nest: serde_json's own limit when it reads into types.
+pub const MAX_DEPTH: usize = 128;
+
 /// Reads one JSON text into a [`Field`].
 pub fn read(text: &str) -> Result<Field, JsonError> {
-    let raw: &RawValue = serde_json::from_str(text).map_err(JsonError::Syntax)?;
-    field(raw)
+    read_slice(text.as_bytes())
 }
 
 /// Reads one JSON document from bytes (an HTTP body) into a [`Field`].
 pub fn read_slice(bytes: &[u8]) -> Result<Field, JsonError> {
+    // serde_json takes a raw value whole however deep it nests, and reading it here
+    // recurses once per level: a line of a million `[` would overflow the stack and abort
+    // the process. Counted first, on the bytes, before anything recurses.
+    if nesting(bytes) > MAX_DEPTH {
+        return Err(JsonError::TooDeep);
+    }
     let raw: &RawValue = serde_json::from_slice(bytes).map_err(JsonError::Syntax)?;
     field(raw)
+}
+
+/// The deepest nesting of lists and objects in `bytes`, outside strings. (On text that is
+/// not JSON the count means little, but then serde_json refuses it anyway.)
+fn nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for &byte in bytes {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The value `raw` holds. Its text is valid JSON (serde_json read it whole first), so
@@ -320,5 +360,34 @@ mod tests {
         // Equal keys in different objects are not the same key.
         assert!(read(r#"{"a":{"x":1},"b":{"x":1}}"#).is_ok());
         assert!(matches!(read("{\"a\":1,}"), Err(JsonError::Syntax(_))));
+    }
+
+    #[test]
+    fn json_nested_deeper_than_serde_json_reads_is_refused_not_a_crash() {
+        // A raw value is taken whole however deep it is, so the reading here counts
+        // levels itself, and stays within the stack a server's request gets (2 MiB).
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(126), "]".repeat(126));
+        let too_deep = format!("{{\"a\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let read = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                (
+                    read(&deep).is_ok(),
+                    read(&too_deep).map_err(|e| e.to_string()),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(
+            read,
+            (
+                true,
+                Err("invalid JSON: nested more than 128 levels deep".to_owned())
+            )
+        );
+        // Brackets in strings, escaped quotes and all, are not nesting.
+        let text = format!(r#"{{"a": "\"{}", "b": [[1]]}}"#, "[".repeat(500));
+        assert!(super::read(&text).is_ok());
     }
 }

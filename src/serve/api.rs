@@ -257,6 +257,9 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
         )
         .with("line", e.line())
         .with("column", e.column()),
+        JsonError::TooDeep => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", error.to_string())
+        }
         JsonError::Duplicate { .. } => {
             let field = error.column().map(str::to_owned);
             let mut refusal = ApiError::unprocessable("duplicate_key", error.to_string());
