@@ -139,6 +139,8 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
                 consents.push((channel.to_owned(), *granted));
                 continue;
             }
+            // `1` and `0` in JSON, as in a CSV.
+            Some(Field::Number(number)) => number.clone(),
             _ => match row.text(key)? {
                 Some(text) => crate::digits::to_ascii(text).into_owned(),
                 None => continue,
