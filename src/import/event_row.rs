@@ -255,6 +255,9 @@ fn check_reply(
     attributes: &BTreeMap<String, String>,
 ) -> Result<(), RowProblem> {
     let reply = kind == EventType::Custom && attributes.contains_key("reply");
+    if !reply && !attributes.contains_key("reply_channel") {
+        return Ok(());
+    }
     let channels: Vec<&str> = policy
         .club
         .messages
