@@ -2,24 +2,25 @@
 //!
 //! Money and points are [`Decimal`]s everywhere: parsed from text, never from `f64`, and
 //! rounded only where the club declares how ([`Rounding`]). Input written the way a shop
-//! writes numbers is accepted: thousands separators (`1,250,000`) and Persian or Arabic
-//! digits (`۱۲۵۰۰۰`).
-
-use std::str::FromStr;
+//! writes numbers is accepted: thousands separators in groups of three (`1,250,000`,
+//! `۱٬۲۵۰٬۰۰۰`), and Persian or Arabic-Indic digits (`۱۲۵۰۰۰`, read by
+//! [`crate::digits`]). A number that cannot be read exactly is refused, never guessed at or
+//! rounded (issue 12): a decimal comma (`12,50` was read as 1,250), separators out of
+//! place (`1,2,3,4` was 1234), more decimals than a [`Decimal`] keeps (28), more than the
+//! club's currency has ([`within_currency`]). JSON numbers are read from their text
+//! ([`parse_json_number`]), so `123456789.123456789` stays what it says.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Parses an amount such as `125000`, `1,250,000.50`, `-3` or `۱۲۵٬۰۰۰`.
+/// Parses an amount such as `125000`, `1,250,000.50`, `-3` or `۱۲۵٬۰۰۰`, exactly.
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err("the amount is empty".into());
     }
-    let normalized =
-        plain_number(trimmed, false).ok_or_else(|| format!("`{trimmed}` is not a number"))?;
-    Decimal::from_str(&normalized).map_err(|_| format!("`{trimmed}` is not a number"))
+    read_text(trimmed)?.exact(trimmed)
 }
 
 /// Parses an amount a row brings — an event's `amount` or `credit_used`, a line item's
@@ -28,69 +29,249 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 /// writers write large numbers). Issue 11: such amounts reached lifetime sums that
 /// overflowed, and the importer panicked.
 pub fn parse_bounded(text: &str) -> Result<Decimal, String> {
-    let too_large = || {
-        format!(
-            "`{}` is more than the largest amount bashgah accepts ({})",
-            text.trim(),
-            grouped(LARGEST)
-        )
-    };
-    match parse_amount(text) {
-        Ok(value) if value.abs() > LARGEST => Err(too_large()),
-        Ok(value) => Ok(value),
-        Err(_) if exceeds_largest(text.trim()) => Err(too_large()),
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("the amount is empty".into());
+    }
+    match read_text(trimmed) {
+        Ok(written) if written.exceeds_largest() => Err(too_large(trimmed)),
+        Ok(written) => written.exact(trimmed),
+        // Text is not written with an exponent, but a number too large to accept is
+        // better told so than called "not a number".
+        Err(_)
+            if read_exponent(&crate::digits::to_ascii(trimmed))
+                .is_some_and(|w| w.exceeds_largest()) =>
+        {
+            Err(too_large(trimmed))
+        }
         Err(message) => Err(message),
     }
 }
 
-/// `text` with ASCII digits, no thousands separators and `.` for the decimal point; with
-/// `exponent`, an `e` or `E` is kept too. `None` if a character cannot be in a number.
-fn plain_number(text: &str, exponent: bool) -> Option<String> {
-    let mut normalized = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '0'..='9' | '-' | '+' | '.' => normalized.push(c),
-            'e' | 'E' if exponent => normalized.push('e'),
-            // Thousands separators: ASCII comma, Arabic thousands separator, underscore.
-            ',' | '٬' | '_' => {}
-            // Arabic decimal separator.
-            '٫' => normalized.push('.'),
-            '۰'..='۹' => normalized.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
-            '٠'..='٩' => normalized.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
-            _ => return None,
-        }
+/// Reads a JSON number from its text, exactly as the client wrote it — never through
+/// `f64`, which turned `123456789.123456789` into `123456789.12345679` and quoted a large
+/// integer back as `1.2345678901234568e22` — and refuses one larger than [`LARGEST`].
+pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
+    let written = read_exponent(text).ok_or_else(|| format!("`{text}` is not a number"))?;
+    if written.exceeds_largest() {
+        return Err(too_large(text));
     }
-    Some(normalized)
+    written.exact(text)
 }
 
-/// Whether `text` is a number (perhaps with an exponent, perhaps too long for a
-/// [`Decimal`]) larger than [`LARGEST`] either way. Worked out on the digits, so that no
-/// number is too large to be told so.
-fn exceeds_largest(text: &str) -> bool {
-    let Some(normalized) = plain_number(text, true) else {
-        return false;
+fn too_large(text: &str) -> String {
+    format!(
+        "`{text}` is more than the largest amount bashgah accepts ({})",
+        grouped(LARGEST)
+    )
+}
+
+/// How many decimals an amount of money in `currency` may have: its minor unit in ISO
+/// 4217 (2 for most, including IRR; 0 for JPY, KRW...; 3 for KWD, BHD...). A code ISO does
+/// not list (such as `IRT`, the Toman) is taken to have 2, like most.
+pub fn currency_decimals(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
+        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        "CLF" | "UYW" => 4,
+        _ => 2,
+    }
+}
+
+/// `value` (read from `text`) if it has no more decimals than `currency` has. An amount
+/// of money with more is refused: rounding it would record a sum nobody paid.
+pub fn within_currency(value: Decimal, text: &str, currency: &str) -> Result<Decimal, String> {
+    let decimals = currency_decimals(currency);
+    if value.normalize().scale() <= decimals {
+        return Ok(value);
+    }
+    Err(match decimals {
+        0 => format!("`{text}` has decimals, but {currency} has none; bashgah does not round amounts"),
+        _ => format!(
+            "`{text}` has more decimals than {currency} has ({decimals}); bashgah does not round amounts"
+        ),
+    })
+}
+
+/// A number as written: its sign, its digits (ASCII, no separators) and how many of them
+/// are decimals. A negative scale means that many zeros follow (`1e3`).
+struct Written {
+    negative: bool,
+    digits: String,
+    scale: i64,
+}
+
+impl Written {
+    /// The digits without leading zeros and the scale without trailing decimal zeros:
+    /// the same value, with only the digits that matter.
+    fn significant(&self) -> (&str, i64) {
+        let mut digits = self.digits.trim_start_matches('0');
+        let mut scale = self.scale;
+        while scale > 0 && digits.ends_with('0') {
+            digits = &digits[..digits.len() - 1];
+            scale -= 1;
+        }
+        (digits, scale)
+    }
+
+    /// Whether the value is more than [`LARGEST`] (10¹⁸) either way. Worked out on the
+    /// digits, so that no number is too large to be told so.
+    fn exceeds_largest(&self) -> bool {
+        let (digits, scale) = self.significant();
+        let Some(&first) = digits.as_bytes().first() else {
+            return false;
+        };
+        // The power of ten of the first digit.
+        let magnitude = (digits.len() as i64 - 1).saturating_sub(scale);
+        magnitude > 18
+            || magnitude == 18 && (first > b'1' || digits.bytes().skip(1).any(|d| d != b'0'))
+    }
+
+    /// The value as a [`Decimal`], exactly, or why it cannot be one. `text` is what the
+    /// user wrote, for the message.
+    fn exact(&self, text: &str) -> Result<Decimal, String> {
+        let (significant, scale) = self.significant();
+        if significant.is_empty() {
+            return Ok(Decimal::ZERO);
+        }
+        if scale > 28 {
+            return Err(format!(
+                "`{text}` has {scale} decimals; bashgah keeps at most 28 exactly and never rounds an amount"
+            ));
+        }
+        let too_long = || {
+            format!("`{text}` has more digits than bashgah keeps exactly (28); it is not rounded")
+        };
+        // The scale as written (`12.50` stays 12.50) when it fits, else the digits that
+        // matter; a negative scale is spelt out (`1e3` is 1000).
+        let written = self.digits.trim_start_matches('0');
+        let (digits, scale) = if (0..=28).contains(&self.scale) && written.len() <= 28 {
+            (written.to_owned(), self.scale)
+        } else if scale >= 0 {
+            (significant.to_owned(), scale)
+        } else if scale >= -28 {
+            (format!("{significant}{}", "0".repeat((-scale) as usize)), 0)
+        } else {
+            return Err(too_long());
+        };
+        if digits.len() > 29 {
+            return Err(too_long());
+        }
+        let mantissa: i128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().map_err(|_| too_long())?
+        };
+        let mantissa = if self.negative { -mantissa } else { mantissa };
+        Decimal::try_from_i128_with_scale(mantissa, scale as u32).map_err(|_| too_long())
+    }
+}
+
+/// Reads a number the way people write it: a sign, digits (grouped in threes with `,`,
+/// `٬` or `_`, if at all), a decimal point (`.` or `٫`) and decimals. Errors quote `text`.
+fn read_text(text: &str) -> Result<Written, String> {
+    let ascii = crate::digits::to_ascii(text);
+    let not_a_number = || format!("`{text}` is not a number");
+    let (negative, body) = match ascii.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, ascii.strip_prefix('+').unwrap_or(&ascii)),
     };
-    let unsigned = normalized.strip_prefix(['-', '+']).unwrap_or(&normalized);
-    let (mantissa, exponent) = match unsigned.split_once('e') {
-        Some((mantissa, exponent)) => match exponent.parse::<i64>() {
-            Ok(exponent) => (mantissa, exponent),
-            Err(_) => return false,
-        },
-        None => (unsigned, 0),
+    let is_separator = |c: char| matches!(c, ',' | '٬' | '_');
+    let is_point = |c: char| matches!(c, '.' | '٫');
+    // `1.234,56` or `1.234.567,8`: points grouping thousands, then a decimal comma.
+    if let Some((grouped, decimals)) = body.split_once(',') {
+        if grouped.contains('.')
+            && grouped.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !decimals.is_empty()
+            && decimals.chars().all(|c| c.is_ascii_digit())
+        {
+            let digits: String = grouped.chars().filter(char::is_ascii_digit).collect();
+            return Err(decimal_comma(text, negative, &digits, decimals));
+        }
+    }
+    let mut points = body.char_indices().filter(|(_, c)| is_point(*c));
+    let (whole, fraction) = match (points.next(), points.next()) {
+        (None, _) => (body, ""),
+        (Some((at, point)), None) => (&body[..at], &body[at + point.len_utf8()..]),
+        (Some(_), Some(_)) => return Err(not_a_number()),
+    };
+    if !whole.chars().all(|c| c.is_ascii_digit() || is_separator(c))
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(not_a_number());
+    }
+    let separators: Vec<char> = whole.chars().filter(|c| is_separator(*c)).collect();
+    if let Some(&first) = separators.first() {
+        let groups: Vec<&str> = whole.split(is_separator).collect();
+        let in_threes = separators.iter().all(|s| *s == first)
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !in_threes {
+            // One comma with no point after it: the decimal comma of most of Europe.
+            if let ([before, after], [','], true) = (
+                groups.as_slice(),
+                separators.as_slice(),
+                !body.contains(is_point),
+            ) {
+                if !after.is_empty() {
+                    return Err(decimal_comma(text, negative, before, after));
+                }
+            }
+            return Err(format!(
+                "`{text}` has thousands separators out of place: group the digits in threes (1,234,567) or write none"
+            ));
+        }
+    }
+    let digits: String = whole
+        .chars()
+        .filter(char::is_ascii_digit)
+        .chain(fraction.chars())
+        .collect();
+    if digits.is_empty() {
+        return Err(not_a_number());
+    }
+    Ok(Written {
+        negative,
+        digits,
+        scale: fraction.len() as i64,
+    })
+}
+
+fn decimal_comma(text: &str, negative: bool, whole: &str, decimals: &str) -> String {
+    let sign = if negative { "-" } else { "" };
+    let whole = if whole.is_empty() { "0" } else { whole };
+    format!("`{text}` looks like a decimal comma: write {sign}{whole}.{decimals}")
+}
+
+/// Reads a number in the notation of JSON, exponent and all (`-12.5`, `1e30`, `2.5E-3`;
+/// also with a leading `+`). `None` if it is not one, or its exponent does not fit an
+/// `i64`.
+fn read_exponent(text: &str) -> Option<Written> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (mantissa, exponent.parse::<i64>().ok()?)
+        }
+        None => (body, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return false;
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
     }
-    let Some(first) = digits.iter().position(|d| *d != b'0') else {
-        return false;
-    };
-    // The power of ten of the first digit that is not zero: LARGEST is 10^18.
-    let magnitude = (whole.len() as i64 - 1 - first as i64).saturating_add(exponent);
-    magnitude > 18
-        || magnitude == 18
-            && (digits[first] > b'1' || digits[first + 1..].iter().any(|d| *d != b'0'))
+    Some(Written {
+        negative,
+        digits: format!("{whole}{fraction}"),
+        scale: (fraction.len() as i64).saturating_sub(exponent),
+    })
 }
 
 /// The most an event's amount, or one award, may be: far beyond any real purchase or
@@ -227,6 +408,7 @@ pub fn grouped(value: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -240,6 +422,134 @@ mod tests {
         assert_eq!(parse_amount("-3"), Ok(d("-3")));
         assert_eq!(parse_amount("12x"), Err("`12x` is not a number".into()));
         assert_eq!(parse_amount(" "), Err("the amount is empty".into()));
+        assert_eq!(parse_amount("١٢٣٬٤٥٦٫٧٨"), Ok(d("123456.78")));
+        assert_eq!(parse_amount("1_000_000"), Ok(d("1000000")));
+        assert_eq!(parse_amount("+5"), Ok(d("5")));
+        assert_eq!(parse_amount(".5"), Ok(d("0.5")));
+        assert_eq!(
+            parse_amount("12.50").map(|v| v.to_string()),
+            Ok("12.50".into())
+        );
+    }
+
+    /// Issue 12: a comma was dropped wherever it stood, so `12,50` was 1,250 and
+    /// `1,2,3,4` was 1234.
+    #[test]
+    fn separators_group_in_threes_and_a_decimal_comma_is_refused() {
+        let comma = |text: &str, write: &str| {
+            Err(format!(
+                "`{text}` looks like a decimal comma: write {write}"
+            ))
+        };
+        assert_eq!(parse_amount("12,50"), comma("12,50", "12.50"));
+        assert_eq!(parse_amount("-0,5"), comma("-0,5", "-0.5"));
+        assert_eq!(parse_amount("1234,567"), comma("1234,567", "1234.567"));
+        assert_eq!(parse_amount("1.234,56"), comma("1.234,56", "1234.56"));
+        assert_eq!(
+            parse_amount("1.234.567,8"),
+            comma("1.234.567,8", "1234567.8")
+        );
+        assert_eq!(parse_amount("۱۲,۵۰"), comma("۱۲,۵۰", "12.50"));
+        let misplaced = |text: &str| {
+            Err(format!(
+                "`{text}` has thousands separators out of place: group the digits in threes (1,234,567) or write none"
+            ))
+        };
+        assert_eq!(parse_amount("1,2,3,4"), misplaced("1,2,3,4"));
+        assert_eq!(parse_amount("12,34,567"), misplaced("12,34,567"));
+        assert_eq!(parse_amount("1234,567,890"), misplaced("1234,567,890"));
+        assert_eq!(parse_amount("1,234٬567"), misplaced("1,234٬567"));
+        assert_eq!(parse_amount("12٬50"), misplaced("12٬50"));
+        assert_eq!(parse_amount("1,"), misplaced("1,"));
+        assert_eq!(parse_amount("1,234,567.25"), Ok(d("1234567.25")));
+        assert_eq!(parse_amount("1,250"), Ok(d("1250")));
+        assert_eq!(parse_amount("۱٬۲۳۴٬۵۶۷"), Ok(d("1234567")));
+        assert_eq!(parse_amount("1.2.3"), Err("`1.2.3` is not a number".into()));
+        assert_eq!(
+            parse_amount("1.2,3x"),
+            Err("`1.2,3x` is not a number".into())
+        );
+        assert_eq!(parse_amount("-"), Err("`-` is not a number".into()));
+        assert_eq!(
+            parse_amount("1,000.5,0"),
+            Err("`1,000.5,0` is not a number".into())
+        );
+    }
+
+    /// Issue 12: `Decimal`'s parser rounds past 28 decimals without a word.
+    #[test]
+    fn nothing_is_rounded_on_the_way_in() {
+        let third = format!("0.{}", "3".repeat(28));
+        assert_eq!(parse_amount(&third), Ok(d(&third)));
+        let longer = format!("0.{}", "3".repeat(29));
+        assert_eq!(
+            parse_amount(&longer),
+            Err(format!("`{longer}` has 29 decimals; bashgah keeps at most 28 exactly and never rounds an amount"))
+        );
+        // Trailing zeros say nothing more: the value is kept exactly.
+        let zeros = format!("1.5{}", "0".repeat(40));
+        assert_eq!(parse_amount(&zeros), Ok(d("1.5")));
+        // 29 significant digits that no 96-bit mantissa holds.
+        let wide = format!("99999999999999999999.{}", "9".repeat(9));
+        assert_eq!(
+            parse_amount(&wide),
+            Err(format!(
+                "`{wide}` has more digits than bashgah keeps exactly (28); it is not rounded"
+            ))
+        );
+        assert_eq!(
+            parse_bounded("999999999999999999.1234567890"),
+            Ok(d("999999999999999999.1234567890"))
+        );
+        assert!(parse_bounded("999999999999999999.12345678901").is_err());
+    }
+
+    /// Issue 12: JSON numbers went through `f64`.
+    #[test]
+    fn json_numbers_are_read_from_their_text() {
+        assert_eq!(
+            parse_json_number("123456789.123456789"),
+            Ok(d("123456789.123456789"))
+        );
+        assert_eq!(parse_json_number("1e3"), Ok(d("1000")));
+        assert_eq!(parse_json_number("-2.5E-3"), Ok(d("-0.0025")));
+        assert_eq!(parse_json_number("0e99999"), Ok(Decimal::ZERO));
+        assert_eq!(parse_json_number("1E18"), Ok(LARGEST));
+        assert_eq!(
+            parse_json_number("12345678901234567890123"),
+            Err("`12345678901234567890123` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)".into())
+        );
+        assert_eq!(
+            parse_json_number("1e-40"),
+            Err("`1e-40` has 40 decimals; bashgah keeps at most 28 exactly and never rounds an amount".into())
+        );
+        assert_eq!(
+            parse_json_number("1e99999999999999999999"),
+            Err("`1e99999999999999999999` is not a number".into())
+        );
+    }
+
+    #[test]
+    fn amounts_of_money_have_at_most_the_decimals_of_their_currency() {
+        assert_eq!(within_currency(d("12.50"), "12.50", "EUR"), Ok(d("12.50")));
+        assert_eq!(
+            within_currency(d("12.500"), "12.500", "EUR"),
+            Ok(d("12.500"))
+        );
+        assert_eq!(
+            within_currency(d("12.505"), "12.505", "EUR"),
+            Err(
+                "`12.505` has more decimals than EUR has (2); bashgah does not round amounts"
+                    .into()
+            )
+        );
+        assert_eq!(
+            within_currency(d("1.5"), "1.5", "JPY"),
+            Err("`1.5` has decimals, but JPY has none; bashgah does not round amounts".into())
+        );
+        assert_eq!(within_currency(d("1.505"), "1.505", "KWD"), Ok(d("1.505")));
+        assert_eq!(currency_decimals("IRR"), 2);
+        assert_eq!(currency_decimals("IRT"), 2);
     }
 
     #[test]

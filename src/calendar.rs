@@ -147,23 +147,32 @@ impl CalendarKind {
         }
     }
 
-    /// Parses `YYYY-MM-DD` (also with `/`, and Persian digits). In a Jalali club a year
-    /// below 1700 is read as Jalali and a later one as Gregorian (ISO-8601), so both
-    /// `1403-10-10` and `2024-12-30` work. A date outside the years
+    /// Parses `YYYY-MM-DD` (also with `/`, and Persian or Arabic-Indic digits). In a
+    /// Jalali club a year below 1700 is read as Jalali and a later one as Gregorian
+    /// (ISO-8601), so both `1403-10-10` and `2024-12-30` work. A date outside the years
     /// [`EARLIEST_YEAR`]–[`LATEST_YEAR`] is refused.
     pub fn parse_date(self, text: &str) -> Result<NaiveDate, String> {
-        let ascii: String = text
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-                '/' => '-',
-                other => other,
-            })
-            .collect();
+        let date = self.read_date(text)?;
+        self.check_supported(date, text.trim())
+    }
+
+    /// The Gregorian date `text` names in a club of this calendar, as [`parse_date`]
+    /// reads it but whatever its year: `time::parse_event_time` checks the years against
+    /// the whole text it was given, so that its message quotes what the user wrote.
+    ///
+    /// Every date a user writes is read by this one rule, with or without a time and an
+    /// offset (issue 12: `1403-11-20T10:30:00+03:30` was taken as the Gregorian year
+    /// 1403 in a Jalali club). In a Gregorian club a year below 1700 is refused: it is a
+    /// Jalali date in the wrong club, never a purchase of the 17th century.
+    ///
+    /// [`parse_date`]: CalendarKind::parse_date
+    pub fn read_date(self, text: &str) -> Result<NaiveDate, String> {
+        let written = text.trim();
+        let ascii = crate::digits::to_ascii(written).replace('/', "-");
         let parts: Vec<&str> = ascii.split('-').collect();
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         let (year, month, day) = match parts.as_slice() {
-            [y, m, d] if y.len() == 4 => (
+            [y, m, d] if y.len() == 4 && [y, m, d].iter().all(|p| all_digits(p)) => (
                 y.parse::<i32>().ok(),
                 m.parse::<u8>().ok(),
                 d.parse::<u8>().ok(),
@@ -172,8 +181,7 @@ impl CalendarKind {
         };
         let (Some(year), Some(month), Some(day)) = (year, month, day) else {
             return Err(format!(
-                "`{}` is not a date; write it as YYYY-MM-DD, e.g. 2025-03-21{}",
-                text.trim(),
+                "`{written}` is not a date; write it as YYYY-MM-DD, e.g. 2025-03-21{}",
                 if self == CalendarKind::Jalali {
                     " or 1404-01-01"
                 } else {
@@ -181,18 +189,16 @@ impl CalendarKind {
                 }
             ));
         };
-        let date = if year < JALALI_YEAR_LIMIT {
+        if year < JALALI_YEAR_LIMIT {
             if self != CalendarKind::Jalali {
                 return Err(format!(
-                    "`{}` looks like a Jalali date, but this club's calendar is gregorian; write the Gregorian date or set `calendar: jalali`",
-                    text.trim()
+                    "`{written}` looks like a Jalali date, but this club's calendar is gregorian; write the Gregorian date or set `calendar: jalali`"
                 ));
             }
-            CalendarKind::Jalali.from_local(year, month, day)?
+            CalendarKind::Jalali.from_local(year, month, day)
         } else {
-            CalendarKind::Gregorian.from_local(year, month, day)?
-        };
-        self.check_supported(date, text.trim())
+            CalendarKind::Gregorian.from_local(year, month, day)
+        }
     }
 
     /// `date` moved by `months` months in this calendar; a day past the end of the
@@ -320,6 +326,10 @@ mod tests {
         assert_eq!(jalali.parse_date("1403-01-01"), Ok(ymd(2024, 3, 20)));
         assert_eq!(jalali.parse_date("۱۴۰۴/۰۱/۰۱"), Ok(ymd(2025, 3, 21)));
         assert_eq!(jalali.parse_date("2025-03-21"), Ok(ymd(2025, 3, 21)));
+        assert_eq!(jalali.parse_date("١٤٠٤-٠١-٠١"), Ok(ymd(2025, 3, 21)));
+        assert_eq!(jalali.parse_date(" 1404-1-1 "), Ok(ymd(2025, 3, 21)));
+        assert!(jalali.parse_date("+404-01-01").is_err());
+        assert!(jalali.parse_date("1404-+1-01").is_err());
         assert_eq!(jalali.format(ymd(2025, 3, 21)), "1404-01-01");
         assert!(CalendarKind::Gregorian.parse_date("1403-01-01").is_err());
         assert!(CalendarKind::Gregorian.parse_date("2025-02-30").is_err());

@@ -24,6 +24,7 @@ pub mod club;
 pub mod decide;
 pub mod delivery;
 pub mod diagnostic;
+pub mod digits;
 pub mod engine;
 pub mod event;
 pub mod import;

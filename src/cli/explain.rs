@@ -5,7 +5,6 @@
 //! before it; the entries the ledger holds are shown beside the result. A hypothetical
 //! event (`--event`) is evaluated against the member as they are now; nothing is written.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::workspace::{CommandError, Workspace};
@@ -45,8 +44,16 @@ pub fn run(
             (event, policy, Some(ledger.entries_of_event(id)?))
         }
         (None, Some(json)) => {
-            let fields: BTreeMap<String, serde_json::Value> = serde_json::from_str(json)
-                .map_err(|e| CommandError(format!("error: --event is not a JSON object: {e}\n")))?;
+            let fields = match crate::import::json::read(json) {
+                Ok(crate::import::Field::Object(fields)) => fields,
+                Ok(other) => {
+                    return Err(CommandError(format!(
+                        "error: --event is not a JSON object but {}\n",
+                        other.kind()
+                    )))
+                }
+                Err(e) => return Err(CommandError(format!("error: --event: {e}\n"))),
+            };
             let row = Row { line: 1, fields };
             let event = event_from_row(&row, &current).map_err(|p| {
                 CommandError(format!(

@@ -37,19 +37,18 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
 
     if let Some(members) = &args.members {
         let rows = open_rows_with(members, args.format, &MEMBER_COLUMNS, profile.clone())?;
-        let report = import::import_members(
-            &ledger,
-            &policy,
-            rows,
-            ledger.now()?.unwrap_or_else(chrono::Utc::now),
-        )?;
-        print_report(
-            members,
-            &report.problems,
-            &report,
-            &report.summary(),
-            args.json,
-        );
+        let at = ledger.now()?.unwrap_or_else(chrono::Utc::now);
+        let report = if args.dry_run {
+            import::import_members_dry_run(&ledger, &policy, rows, at)?
+        } else {
+            import::import_members(&ledger, &policy, rows, at)?
+        };
+        let mut summary = report.summary();
+        if args.dry_run {
+            // The events of the same dry run are decided without these profiles.
+            summary.push_str(" (dry run: nothing written)");
+        }
+        print_report(members, &report.problems, &report, &summary, args.json);
         if report.rejected > 0 {
             code = ExitCode::Failed;
         }

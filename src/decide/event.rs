@@ -225,8 +225,12 @@ impl<'a> Decider<'a> {
     }
 
     /// An inbound message from a member (`type: custom` with a `reply` attribute, e.g.
-    /// from an SMS gateway): an opt-out word withdraws consent for the channel it came on
-    /// (attribute `channel`, else every channel), an opt-in word gives it.
+    /// from an SMS gateway): an opt-out word withdraws consent for the channel it came on,
+    /// an opt-in word gives it. The channel is the `reply_channel` attribute; else, as
+    /// before it existed, a `channel` that names a message channel; else every channel.
+    /// (Issue 12: `channel` is the sales channel, so a reply's `channel: bad` made a STOP
+    /// opt the member out of everything; such a row is now refused at import, see
+    /// `import::event_row`, and only an event stored before is decided that way again.)
     fn reply(&mut self, book: &mut MemberBook, event: &Event) {
         let (Some(settings), Some(text)) =
             (&self.policy.club.messages, event.attributes.get("reply"))
@@ -245,13 +249,15 @@ impl<'a> Decider<'a> {
         } else {
             return;
         };
+        let is_channel = |name: &&String| settings.channels.iter().any(|c| c.id == **name);
+        let via = event
+            .attributes
+            .get("reply_channel")
+            .or(event.channel.as_ref().filter(is_channel))
+            .or(event.attributes.get("channel").filter(is_channel));
         let source = format!("reply `{}` ({})", text.trim(), event.id);
         for channel in &settings.channels {
-            if event
-                .attributes
-                .get("channel")
-                .is_none_or(|c| *c == channel.id)
-            {
+            if via.is_none_or(|c| *c == channel.id) {
                 self.consent(book, &channel.id, granted, event.time, &source);
             }
         }

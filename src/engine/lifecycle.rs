@@ -16,14 +16,11 @@ pub fn expiry_policy<'a>(
         .or(policy.club.points.expiry.as_ref())
 }
 
-/// The instant `date` begins in the club's timezone.
+/// The instant `date` begins in the club's timezone: the same first instant a date-only
+/// row names ([`crate::time::start_of_day`]); for a day the zone skipped whole, midnight
+/// UTC (no such day holds an event).
 pub fn start_of_day(policy: &Policy, date: NaiveDate) -> DateTime<Utc> {
-    // Midnight exists in every zone bashgah is likely to meet; if a zone skipped it, the
-    // day starts an hour later.
-    crate::time::local_to_utc(date.and_time(NaiveTime::MIN), policy.zone)
-        .or_else(|_| {
-            crate::time::local_to_utc(date.and_hms_opt(1, 0, 0).unwrap_or_default(), policy.zone)
-        })
+    crate::time::start_of_day(date, policy.zone)
         .unwrap_or_else(|_| date.and_time(NaiveTime::MIN).and_utc())
 }
 

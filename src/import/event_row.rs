@@ -1,16 +1,20 @@
 //! Turning a row into an [`Event`]: required columns, types, dates in the club's
 //! calendar, exact amounts no larger than [`crate::amount::LARGEST`] (so that no sum over
-//! a member's events can overflow); every other column becomes an attribute scripts can
-//! read.
+//! a member's events can overflow) and no finer than the club's currency; every other
+//! column becomes an attribute scripts can read.
+//!
+//! Every value is read into its type here, once, or the row is refused with the column's
+//! name: identifiers are text without control characters, amounts exact, `items` a list
+//! of line items or a count, a reply's channel one the club sends on.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde_json::Value;
 
+use super::json::Field;
 use super::report::RowProblem;
-use super::rows::Row;
-use crate::amount::parse_bounded;
+use super::rows::{number, Row};
+use crate::amount::within_currency;
 use crate::event::{Event, EventType, LineItem};
 use crate::policy::Policy;
 use crate::time::parse_event_time;
@@ -33,25 +37,21 @@ pub const KNOWN: [&str; 12] = [
     "attributes",
 ];
 
-fn required(row: &Row, column: &'static str) -> Result<String, RowProblem> {
-    row.text(column)
-        .ok_or_else(|| RowProblem::rejected(row.line, Some(column), format!("`{column}` is empty")))
-}
-
 pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
-    let id = required(row, "id")?;
-    let member = required(row, "member")?;
-    let date = required(row, "date")?;
-    let time = parse_event_time(&date, policy.club.calendar, policy.zone)
-        .map_err(|message| RowProblem::rejected(row.line, Some("date"), message))?;
-    let kind = match row.text("type") {
+    let id = row.required_id("id")?.to_owned();
+    let member = row.required_id("member")?.to_owned();
+    let date = row
+        .text("date")?
+        .ok_or_else(|| row.problem("date", "`date` is empty"))?;
+    let time = parse_event_time(date, policy.club.calendar, policy.zone)
+        .map_err(|message| row.problem("date", message))?;
+    let kind = match row.text("type")? {
         None => EventType::Purchase,
-        Some(text) => EventType::parse(&text)
+        Some(text) => EventType::parse(text)
             .filter(|t| t.importable())
             .ok_or_else(|| {
-                RowProblem::rejected(
-                    row.line,
-                    Some("type"),
+                row.problem(
+                    "type",
                     format!(
                         "`{text}` is not an event type; use one of {}",
                         EventType::IMPORTABLE.join(", ")
@@ -59,11 +59,20 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
                 )
             })?,
     };
+    let currency_code = &policy.club.currency;
+    let money = |column: &str| -> Result<Option<Decimal>, RowProblem> {
+        row.number(column)?
+            .map(|(value, written)| {
+                within_currency(value, &written, currency_code)
+                    .map_err(|message| row.problem(column, message))
+            })
+            .transpose()
+    };
     // An enrolment involves no money: its amount may be left empty.
-    let amount = match (kind, row.text("amount")) {
+    let amount = match (kind, money("amount")?) {
+        (_, Some(amount)) => amount,
         (EventType::Enroll, None) => Decimal::ZERO,
-        _ => parse_bounded(&required(row, "amount")?)
-            .map_err(|message| RowProblem::rejected(row.line, Some("amount"), message))?,
+        (_, None) => return Err(row.problem("amount", "`amount` is empty")),
     };
     // A refund is often exported as a negative amount; store what was given back.
     let amount = if kind == EventType::Return {
@@ -72,63 +81,79 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         amount
     };
     if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(RowProblem::rejected(
-            row.line,
-            Some("amount"),
+        return Err(row.problem(
+            "amount",
             format!("a {kind} cannot have a negative amount; record refunds as `type: return` naming the `original`"),
         ));
     }
-    let currency = row.text("currency").map(|c| c.to_ascii_uppercase());
+    let currency = row.id("currency")?.map(|c| c.to_ascii_uppercase());
     if let Some(currency) = &currency {
-        if *currency != policy.club.currency {
-            return Err(RowProblem::rejected(
-                row.line,
-                Some("currency"),
-                format!(
-                    "`{currency}` is not the club's currency `{}`",
-                    policy.club.currency
-                ),
+        if currency != currency_code {
+            return Err(row.problem(
+                "currency",
+                format!("`{currency}` is not the club's currency `{currency_code}`"),
             ));
         }
     }
-    let credit_used = row
-        .text("credit_used")
-        .map(|text| parse_bounded(&text))
-        .transpose()
-        .map_err(|message| RowProblem::rejected(row.line, Some("credit_used"), message))?
-        .filter(|credit| !credit.is_zero());
+    let credit_used = money("credit_used")?.filter(|credit| !credit.is_zero());
     if let Some(credit) = credit_used {
         if credit.is_sign_negative() || credit > amount || kind != EventType::Purchase {
-            return Err(RowProblem::rejected(
-                row.line,
-                Some("credit_used"),
+            return Err(row.problem(
+                "credit_used",
                 format!("`credit_used` is the part of a purchase paid with credit: between 0 and the amount ({amount})"),
             ));
         }
     }
-    let original = row.text("original");
+    let original = row.id("original")?.map(str::to_owned);
     if kind == EventType::Return && original.is_none() {
-        return Err(RowProblem::rejected(
-            row.line,
-            Some("original"),
-            "a return must name the purchase it returns",
-        ));
+        return Err(row.problem("original", "a return must name the purchase it returns"));
     }
+    let channel = row.id("channel")?.map(str::to_owned);
+    let store = row.id("store")?.map(str::to_owned);
 
     let mut attributes = BTreeMap::new();
-    if let Some(Value::Object(map)) = row.fields.get("attributes") {
-        for (key, value) in map {
-            attributes.insert(key.clone(), plain_text(value));
+    match row.fields.get("attributes") {
+        None | Some(Field::Null) => {}
+        Some(Field::Object(map)) => {
+            for (key, value) in map {
+                attributes.insert(key.clone(), value.plain_text());
+            }
+        }
+        Some(Field::Text(text)) if text.trim().is_empty() => {}
+        // It used to be dropped without a word.
+        Some(other) => {
+            return Err(row.problem(
+                "attributes",
+                format!(
+                    "`attributes` must be a JSON object of fields of your own, not {}; in a CSV file give each its own column",
+                    other.kind()
+                ),
+            ))
         }
     }
     for (key, value) in &row.fields {
         if !KNOWN.contains(&key.as_str()) {
-            let text = plain_text(value);
+            let text = value.plain_text();
             if !text.is_empty() {
                 attributes.insert(key.clone(), text);
             }
         }
     }
+    let (items, count) = line_items(row)?;
+    if let Some(count) = count {
+        // A count is what a till without line items knows; scripts read it as
+        // `event.attributes.items`, like any column of the shop's own.
+        if attributes
+            .insert("items".to_owned(), count.to_string())
+            .is_some()
+        {
+            return Err(row.problem(
+                "items",
+                "`items` is given twice: as a column and in `attributes`",
+            ));
+        }
+    }
+    check_reply(row, policy, kind, channel.as_deref(), &attributes)?;
 
     Ok(Event {
         id,
@@ -138,56 +163,148 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         amount,
         original,
         currency,
-        channel: row.text("channel"),
-        store: row.text("store"),
+        channel,
+        store,
         credit_used,
-        items: line_items(row)?,
+        items,
         attributes,
     })
 }
 
-fn plain_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.trim().to_owned(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// `items` from JSON Lines: `[{"sku": "...", "category": "...", "qty": 2, "price": "45000"}]`.
-fn line_items(row: &Row) -> Result<Vec<LineItem>, RowProblem> {
-    let Some(value) = row.fields.get("items") else {
-        return Ok(Vec::new());
-    };
-    let bad = |message: String| RowProblem::rejected(row.line, Some("items"), message);
-    let Value::Array(items) = value else {
-        if matches!(value, Value::String(s) if s.trim().is_empty()) {
-            return Ok(Vec::new());
+/// `items`: line items (`[{"sku": "...", "category": "...", "qty": 2, "price": "45000"}]`,
+/// JSON only), or a count of items — a whole number, in a CSV cell or JSON (issue 12: a
+/// CSV with a count in `items` had every row refused). No line items and no count is
+/// `([], None)`.
+fn line_items(row: &Row) -> Result<(Vec<LineItem>, Option<Decimal>), RowProblem> {
+    let bad = |message: String| row.problem("items", message);
+    let items = match row.fields.get("items") {
+        None | Some(Field::Null) => return Ok((Vec::new(), None)),
+        Some(Field::List(items)) => items,
+        Some(field @ (Field::Text(_) | Field::Number(_))) => {
+            let hint = "; `items` is a count of items, or in JSON Lines a list of {sku, category, qty, price}";
+            return match number(Some(field), "items") {
+                Ok(None) => Ok((Vec::new(), None)),
+                Ok(Some((count, _))) if count >= Decimal::ZERO && count.fract().is_zero() => {
+                    Ok((Vec::new(), Some(count.normalize())))
+                }
+                Ok(Some((_, written))) => Err(bad(format!(
+                    "`{written}` is not a number of items (a whole number, 0 or more){hint}"
+                ))),
+                Err(message) => Err(bad(format!("{message}{hint}"))),
+            };
         }
-        return Err(bad(
-            "`items` must be a list of {sku, category, qty, price}".into()
-        ));
+        Some(other) => {
+            return Err(bad(format!(
+            "`items` must be a list of {{sku, category, qty, price}} or a count of items, not {}",
+            other.kind()
+        )))
+        }
     };
-    items
+    let lines = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let n = i + 1;
-            let field = |name: &str| item.get(name).map(plain_text).filter(|t| !t.is_empty());
-            let number = |name: &str, default: Option<Decimal>| -> Result<Decimal, RowProblem> {
-                match field(name) {
-                    Some(text) => {
-                        parse_bounded(&text).map_err(|m| bad(format!("item {n}: `{name}`: {m}")))
-                    }
-                    None => default.ok_or_else(|| bad(format!("item {n} has no `{name}`"))),
+            let Field::Object(item) = item else {
+                return Err(bad(format!(
+                    "item {n} must be an object {{sku, category, qty, price}}, not {}",
+                    item.kind()
+                )));
+            };
+            let text = |name: &str| -> Result<Option<String>, RowProblem> {
+                match item.get(name) {
+                    None | Some(Field::Null) => Ok(None),
+                    Some(Field::Text(text)) if text.trim().is_empty() => Ok(None),
+                    Some(Field::Text(text)) if text.chars().any(char::is_control) => Err(bad(
+                        format!("item {n}: `{name}` holds a control character; it is plain text"),
+                    )),
+                    Some(Field::Text(text)) => Ok(Some(text.trim().to_owned())),
+                    Some(other) => Err(bad(format!(
+                        "item {n}: `{name}` must be text, not {}",
+                        other.kind()
+                    ))),
+                }
+            };
+            let amount = |name: &str, default: Option<Decimal>| -> Result<Decimal, RowProblem> {
+                match number(item.get(name), name) {
+                    Ok(Some((value, _))) => Ok(value),
+                    Ok(None) => default.ok_or_else(|| bad(format!("item {n} has no `{name}`"))),
+                    Err(message) => Err(bad(format!("item {n}: `{name}`: {message}"))),
                 }
             };
             Ok(LineItem {
-                sku: field("sku").ok_or_else(|| bad(format!("item {n} has no `sku`")))?,
-                category: field("category"),
-                qty: number("qty", Some(Decimal::ONE))?,
-                price: number("price", None)?,
+                sku: text("sku")?.ok_or_else(|| bad(format!("item {n} has no `sku`")))?,
+                category: text("category")?,
+                qty: amount("qty", Some(Decimal::ONE))?,
+                price: amount("price", None)?,
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((lines, None))
+}
+
+/// A reply's messaging channel, in its own column `reply_channel` (issue 12: `channel`
+/// is the sales channel, so `STOP` with `channel: bad` opted the member out of every
+/// channel). A `channel` naming one of the club's message channels is still taken for a
+/// reply's; any other is refused, not read as "every channel".
+fn check_reply(
+    row: &Row,
+    policy: &Policy,
+    kind: EventType,
+    channel: Option<&str>,
+    attributes: &BTreeMap<String, String>,
+) -> Result<(), RowProblem> {
+    let reply = kind == EventType::Custom && attributes.contains_key("reply");
+    if !reply && !attributes.contains_key("reply_channel") {
+        return Ok(());
+    }
+    let channels: Vec<&str> = policy
+        .club
+        .messages
+        .iter()
+        .flat_map(|m| m.channels.iter().map(|c| c.id.as_str()))
+        .collect();
+    let list = || {
+        if channels.is_empty() {
+            "the club sends no messages".to_owned()
+        } else {
+            format!("its message channels are {}", channels.join(", "))
+        }
+    };
+    if let Some(via) = attributes.get("reply_channel") {
+        if !reply {
+            return Err(row.problem(
+                "reply_channel",
+                "`reply_channel` is the channel a reply came on; this row is not a reply (`type: custom` with a `reply`)",
+            ));
+        }
+        if !channels.contains(&via.as_str()) {
+            let hint = crate::diagnostic::did_you_mean(via, channels.iter().copied())
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            return Err(row.problem(
+                "reply_channel",
+                format!("the club has no message channel `{via}` ({}){hint}", list()),
+            ));
+        }
+        return Ok(());
+    }
+    if !reply || policy.club.messages.is_none() {
+        return Ok(());
+    }
+    let sales = channel.map(|c| ("channel", c)).or_else(|| {
+        attributes
+            .get("channel")
+            .map(|c| ("attributes", c.as_str()))
+    });
+    match sales {
+        Some((column, named)) if !channels.contains(&named) => Err(row.problem(
+            column,
+            format!(
+                "`channel` is the sales channel, and a reply's channel goes in `reply_channel`: `{named}` is not a message channel ({})",
+                list()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }

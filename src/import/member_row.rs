@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::json::Field;
 use super::report::RowProblem;
 use super::rows::Row;
 use crate::ledger::{Ledger, LedgerError};
@@ -41,20 +42,45 @@ pub fn import_members(
     rows: impl Iterator<Item = Result<Row, RowProblem>>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<MemberImportReport, LedgerError> {
+    members(ledger, policy, rows, at, false)
+}
+
+/// Reads and decides the members in `rows` as [`import_members`] does, reports the
+/// same, and writes nothing (issue 12: `import --dry-run --members FILE` wrote the
+/// profiles).
+pub fn import_members_dry_run(
+    ledger: &Ledger,
+    policy: &Policy,
+    rows: impl Iterator<Item = Result<Row, RowProblem>>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<MemberImportReport, LedgerError> {
+    members(ledger, policy, rows, at, true)
+}
+
+fn members(
+    ledger: &Ledger,
+    policy: &Policy,
+    rows: impl Iterator<Item = Result<Row, RowProblem>>,
+    at: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<MemberImportReport, LedgerError> {
     let mut report = MemberImportReport::default();
     ledger.begin()?;
     let mut recorder = Recorder::new(ledger, policy);
     let result = (|| {
         for row in rows {
             let member = match row {
-                Ok(row) => {
-                    let existing = recorder.member_state(&row.text("id").unwrap_or_default())?;
-                    consents_from_row(&row, policy).and_then(|consents| {
-                        let (member, joined_known) =
-                            member_from_row(&row, policy, existing.as_ref(), at)?;
-                        Ok((member, joined_known, consents, row.line))
-                    })
-                }
+                Ok(row) => match row.required_id("id") {
+                    Ok(id) => {
+                        let existing = recorder.member_state(id)?;
+                        consents_from_row(&row, policy).and_then(|consents| {
+                            let (member, joined_known) =
+                                member_from_row(&row, id, policy, existing.as_ref(), at)?;
+                            Ok((member, joined_known, consents, row.line))
+                        })
+                    }
+                    Err(problem) => Err(problem),
+                },
                 Err(problem) => Err(problem),
             };
             match member {
@@ -73,7 +99,11 @@ pub fn import_members(
             }
         }
         recorder.finish()?;
-        ledger.commit()
+        if dry_run {
+            ledger.rollback()
+        } else {
+            ledger.commit()
+        }
     })();
     if result.is_err() {
         ledger.rollback()?;
@@ -104,7 +134,18 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
                 format!("the club has no message channel `{channel}`{hint}"),
             ));
         }
-        let Some(text) = row.text(key) else { continue };
+        let text = match row.fields.get(key) {
+            Some(Field::Bool(granted)) => {
+                consents.push((channel.to_owned(), *granted));
+                continue;
+            }
+            // `1` and `0` in JSON, as in a CSV.
+            Some(Field::Number(number)) => number.clone(),
+            _ => match row.text(key)? {
+                Some(text) => crate::digits::to_ascii(text).into_owned(),
+                None => continue,
+            },
+        };
         let granted = match text.to_ascii_lowercase().as_str() {
             "yes" | "y" | "true" | "1" | "بله" => true,
             "no" | "n" | "false" | "0" | "خیر" => false,
@@ -125,13 +166,11 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
 /// is known.
 fn member_from_row(
     row: &Row,
+    id: &str,
     policy: &Policy,
     existing: Option<&(MemberState, bool)>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(MemberState, bool), RowProblem> {
-    let id = row
-        .text("id")
-        .ok_or_else(|| RowProblem::rejected(row.line, Some("id"), "`id` is empty"))?;
     let calendar = policy.club.calendar;
     let (existing, known_before) = match existing {
         Some((state, known)) => (Some(state.clone()), *known),
@@ -143,10 +182,10 @@ fn member_from_row(
         .iter()
         .map(|t| t.id.as_str())
         .collect();
-    let member_type = match row.text("type") {
-        Some(t) if types.contains(&t.as_str()) => t,
+    let member_type = match row.text("type")? {
+        Some(t) if types.contains(&t) => t.to_owned(),
         Some(t) => {
-            let hint = crate::diagnostic::did_you_mean(&t, types.iter().copied())
+            let hint = crate::diagnostic::did_you_mean(t, types.iter().copied())
                 .map(|near| format!("; did you mean `{near}`?"))
                 .unwrap_or_default();
             return Err(RowProblem::rejected(
@@ -164,10 +203,10 @@ fn member_from_row(
             .unwrap_or_else(|| types.first().copied().unwrap_or("individual").to_owned()),
     };
     let parse_date = |column: &'static str| -> Result<Option<chrono::NaiveDate>, RowProblem> {
-        row.text(column)
+        row.text(column)?
             .map(|text| {
                 calendar
-                    .parse_date(&text)
+                    .parse_date(text)
                     .map_err(|m| RowProblem::rejected(row.line, Some(column), m))
             })
             .transpose()
@@ -180,17 +219,13 @@ fn member_from_row(
     let joined = given
         .or(existing.as_ref().map(|m| m.joined))
         .unwrap_or_else(|| at.with_timezone(&policy.zone).date_naive());
-    let mut member = existing.unwrap_or_else(|| MemberState::new(&id, &member_type, joined));
+    let mut member = existing.unwrap_or_else(|| MemberState::new(id, &member_type, joined));
     member.member_type = member_type;
     member.birthday = birthday;
     member.joined = joined;
     for (key, value) in &row.fields {
         if !KNOWN.contains(&key.as_str()) && !key.starts_with("consent_") {
-            let text = match value {
-                serde_json::Value::String(s) => s.trim().to_owned(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
+            let text = value.plain_text();
             if text.is_empty() {
                 member.attributes.remove(key);
             } else {

@@ -7,6 +7,7 @@
 
 mod event_row;
 mod importer;
+pub mod json;
 mod member_row;
 mod profile;
 mod report;
@@ -14,7 +15,10 @@ mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
 pub use importer::{import_events, ImportOptions};
-pub use member_row::{import_members, MemberImportReport, REQUIRED as MEMBER_COLUMNS};
+pub use json::Field;
+pub use member_row::{
+    import_members, import_members_dry_run, MemberImportReport, REQUIRED as MEMBER_COLUMNS,
+};
 pub use profile::{HeaderMap, Profile};
 pub use report::{ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};

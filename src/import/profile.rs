@@ -13,11 +13,10 @@ use std::collections::BTreeMap;
 use chrono::format::{parse, Parsed, StrftimeItems};
 use chrono::NaiveTime;
 use rust_decimal::Decimal;
-use serde_json::Value;
 
+use super::json::Field;
 use super::report::RowProblem;
 use super::rows::{Row, Rows};
-use crate::amount::parse_amount;
 use crate::calendar::CalendarKind;
 use crate::club::{ImportProfile, IGNORE};
 
@@ -114,36 +113,34 @@ impl Profile {
 
     fn apply_row(&self, mut row: Row) -> Result<Row, RowProblem> {
         for (column, value) in &self.constants {
-            let empty = row.text(column).is_none();
-            if empty {
+            if row.text(column)?.is_none() {
                 row.fields
-                    .insert(column.clone(), Value::String(value.clone()));
+                    .insert(column.clone(), Field::Text(value.clone()));
             }
         }
         for column in DATE_COLUMNS {
-            if let Some(text) = row.text(column) {
+            if let Some(text) = row.text(column)? {
                 let rewritten = self
-                    .date(&text)
-                    .map_err(|message| RowProblem::rejected(row.line, Some(column), message))?;
-                row.fields
-                    .insert(column.to_owned(), Value::String(rewritten));
+                    .date(text)
+                    .map_err(|message| row.problem(column, message))?;
+                row.fields.insert(column.to_owned(), Field::Text(rewritten));
             }
         }
         if let Some(unit) = self.amount_unit {
             for column in AMOUNT_COLUMNS {
-                if let Some(text) = row.text(column) {
-                    let amount = parse_amount(&text)
-                        .map_err(|message| RowProblem::rejected(row.line, Some(column), message))?;
-                    let scaled = amount.checked_mul(unit).ok_or_else(|| {
-                        RowProblem::rejected(
-                            row.line,
-                            Some(column),
-                            format!("`{text}` × {unit} (the profile's `amount_unit`) is too large"),
-                        )
-                    })?;
+                if let Some((amount, written)) = row.number(column)? {
+                    let scaled = crate::amount::mul(amount, unit)
+                        .ok()
+                        .filter(|scaled| scaled.abs() <= crate::amount::LARGEST)
+                        .ok_or_else(|| {
+                            row.problem(
+                                column,
+                                format!("`{written}` × {unit} (the profile's `amount_unit`) is too large"),
+                            )
+                        })?;
                     row.fields.insert(
                         column.to_owned(),
-                        Value::String(scaled.normalize().to_string()),
+                        Field::Text(scaled.normalize().to_string()),
                     );
                 }
             }
@@ -170,7 +167,7 @@ impl Profile {
                 None => date,
             });
         };
-        let digits = ascii_digits(text);
+        let digits = crate::digits::to_ascii(text);
         let mut parsed = Parsed::new();
         parse(&mut parsed, digits.trim(), StrftimeItems::new(format)).map_err(|e| {
             format!("`{text}` is not a date in the profile's format `{format}`: {e}")
@@ -206,15 +203,4 @@ impl Profile {
         }
         Ok(out)
     }
-}
-
-/// `text` with Persian (۰–۹) and Arabic-Indic (٠–٩) digits written as ASCII digits.
-fn ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            other => other,
-        })
-        .collect()
 }

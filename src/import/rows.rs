@@ -1,14 +1,18 @@
 //! Reading rows from CSV (header row) or JSON Lines, with their line numbers.
 //!
-//! Both formats become [`Row`]s: named text fields plus, from JSON, structured line items,
-//! so that the rest of the import does not care which format it came from.
+//! Both formats become [`Row`]s: named [`Field`]s (a CSV cell is text; JSON keeps its
+//! shape and its numbers' text, see [`super::json`]), so that the rest of the import does
+//! not care which format it came from. The values a row holds are read into types once,
+//! here and in `event_row`/`member_row`, through the accessors of [`Row`]: each refuses a
+//! value of the wrong kind with the row's line and the column's name.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use serde_json::Value;
+use rust_decimal::Decimal;
 
+use super::json::{self, Field};
 use super::profile::HeaderMap;
 use super::report::RowProblem;
 
@@ -32,21 +36,91 @@ impl FileFormat {
 /// The rows of a file, as read; sendable so that a reading thread can own them.
 pub type Rows = Box<dyn Iterator<Item = Result<Row, RowProblem>> + Send>;
 
-/// One input row: its line and its fields (JSON values kept for nested `items`).
+/// One input row: its line and its fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub line: u64,
-    pub fields: BTreeMap<String, Value>,
+    pub fields: BTreeMap<String, Field>,
 }
 
 impl Row {
-    /// A field as trimmed text; `None` if absent or empty.
-    pub fn text(&self, name: &str) -> Option<String> {
-        match self.fields.get(name)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            other => Some(other.to_string()),
+    /// A problem with `column` of this row.
+    pub fn problem(&self, column: &str, message: impl Into<String>) -> RowProblem {
+        RowProblem::rejected(self.line, Some(column), message)
+    }
+
+    /// A field that holds text, trimmed: `None` if it is absent, null or empty; refused if
+    /// it is a JSON number, true or false, a list or an object (issue 12: `"member": {}`
+    /// created the member `{}`).
+    pub fn text(&self, name: &str) -> Result<Option<&str>, RowProblem> {
+        match self.fields.get(name) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Text(text)) => Ok(Some(text.trim()).filter(|t| !t.is_empty())),
+            Some(Field::Number(number)) => Err(self.problem(
+                name,
+                format!("`{name}` must be text, not a JSON number: write \"{number}\""),
+            )),
+            Some(other) => {
+                Err(self.problem(name, format!("`{name}` must be text, not {}", other.kind())))
+            }
         }
+    }
+
+    /// An identifier — an event's `id`, its `member`, `original`, `store`... — as
+    /// [`Row::text`], and without control characters (a NUL or a line break in an id is
+    /// a broken export, and would make a member no one can look up).
+    pub fn id(&self, name: &str) -> Result<Option<&str>, RowProblem> {
+        let text = self.text(name)?;
+        if let Some(c) = text.and_then(|t| t.chars().find(|c| c.is_control())) {
+            return Err(self.problem(
+                name,
+                format!(
+                    "`{name}` holds a control character (U+{:04X}); identifiers are plain text",
+                    u32::from(c)
+                ),
+            ));
+        }
+        Ok(text)
+    }
+
+    /// A required [`Row::id`].
+    pub fn required_id(&self, name: &str) -> Result<&str, RowProblem> {
+        self.id(name)?
+            .ok_or_else(|| self.problem(name, format!("`{name}` is empty")))
+    }
+
+    /// A number: text as people write it (`1,250,000`, `۱۲٬۵۰۰`) or a JSON number read
+    /// from its text, exact and no larger than [`crate::amount::LARGEST`]; with the
+    /// value as written, for messages. `None` if absent, null or empty.
+    pub fn number(&self, name: &str) -> Result<Option<(Decimal, String)>, RowProblem> {
+        number(self.fields.get(name), name).map_err(|message| self.problem(name, message))
+    }
+
+    /// A field as text for a label (the id of a refused event in an answer): what
+    /// [`Row::text`] gives, and nothing for a value of another kind.
+    pub fn label(&self, name: &str) -> Option<String> {
+        self.text(name).ok().flatten().map(str::to_owned)
+    }
+}
+
+/// A number held by `field`, named `name` in messages (see [`Row::number`]).
+pub fn number(field: Option<&Field>, name: &str) -> Result<Option<(Decimal, String)>, String> {
+    match field {
+        None | Some(Field::Null) => Ok(None),
+        Some(Field::Text(text)) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            crate::amount::parse_bounded(text).map(|value| Some((value, text.to_owned())))
+        }
+        Some(Field::Number(text)) => {
+            crate::amount::parse_json_number(text).map(|value| Some((value, text.clone())))
+        }
+        Some(other) => Err(format!(
+            "`{name}` must be a number or text, not {}",
+            other.kind()
+        )),
     }
 }
 
@@ -65,6 +139,9 @@ pub enum InputError {
         /// What to do: the file's column that is probably it, or how to map one.
         hint: String,
     },
+    /// Told once for the file, not once for every row under it.
+    #[error("{file}:1: {message}")]
+    BadHeader { file: String, message: String },
 }
 
 /// Reads every row of `reader`. Rows that cannot be parsed come back as problems;
@@ -133,7 +210,7 @@ fn read_csv(
 ) -> Result<Rows, InputError> {
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(CrlfAsLf::new(reader));
     let written: Vec<String> = csv
         .headers()
         .map_err(|e| InputError::Unreadable {
@@ -169,6 +246,22 @@ fn read_csv(
             });
         }
     }
+    // A column named twice: which one would a row mean? Said once, before any row.
+    for (i, header) in headers.iter().enumerate() {
+        if let Some(j) = headers[i + 1..].iter().position(|h| h == header) {
+            if header.is_empty() {
+                continue;
+            }
+            return Err(InputError::BadHeader {
+                file: file.to_owned(),
+                message: format!(
+                    "the header names `{header}` twice (columns {} and {}); each column once",
+                    i + 1,
+                    i + j + 2
+                ),
+            });
+        }
+    }
     let mut records = csv.into_records();
     let mut failed = false;
     Ok(Box::new(std::iter::from_fn(move || {
@@ -183,7 +276,7 @@ fn read_csv(
                     .iter()
                     .zip(record.iter())
                     .filter(|(h, _)| !h.is_empty())
-                    .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
+                    .map(|(h, v)| (h.clone(), Field::Text(v.to_owned())))
                     .collect();
                 Ok(Row { line, fields })
             }
@@ -197,6 +290,75 @@ fn read_csv(
             }
         })
     })))
+}
+
+/// A reader that passes on `\r\n` as `\n`.
+///
+/// The `csv` crate ends a record at the `\r` of a `\r\n` and counts lines by `\n`, so
+/// in a file with Windows line endings (Excel's default) the position it gives each record
+/// is that of the `\n` before it: every line number was one too low (issue 12). A line
+/// break inside a quoted cell becomes `\n` too, which is how spreadsheets write them.
+struct CrlfAsLf<R> {
+    inner: BufReader<R>,
+    /// A `\r` read at the end of the last chunk, not passed on yet: whether a `\n`
+    /// follows decides what it was.
+    carriage_return: bool,
+}
+
+impl<R: Read> CrlfAsLf<R> {
+    fn new(inner: R) -> CrlfAsLf<R> {
+        CrlfAsLf {
+            inner: BufReader::new(inner),
+            carriage_return: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfAsLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut written = 0;
+        while written < out.len() {
+            let input = self.inner.fill_buf()?;
+            let Some(&first) = input.first() else {
+                // The end: a `\r` held back was a line end of its own (or stray).
+                if std::mem::take(&mut self.carriage_return) {
+                    out[written] = b'\r';
+                    written += 1;
+                }
+                break;
+            };
+            if self.carriage_return {
+                self.carriage_return = false;
+                if first != b'\n' {
+                    out[written] = b'\r';
+                    written += 1;
+                    continue;
+                }
+            }
+            // Copy up to the next `\r`, which is held back until what follows is seen.
+            let room = out.len() - written;
+            let (chunk, ends_in_cr) = match input[..input.len().min(room)]
+                .iter()
+                .position(|b| *b == b'\r')
+            {
+                Some(at) => (at, true),
+                None => (input.len().min(room), false),
+            };
+            out[written..written + chunk].copy_from_slice(&input[..chunk]);
+            written += chunk;
+            if ends_in_cr {
+                self.carriage_return = true;
+                self.inner.consume(chunk + 1);
+            } else {
+                self.inner.consume(chunk);
+            }
+            // Hand back what there is rather than wait for more input.
+            if written > 0 && self.inner.buffer().is_empty() {
+                break;
+            }
+        }
+        Ok(written)
+    }
 }
 
 fn csv_message(error: &csv::Error) -> String {
@@ -232,14 +394,14 @@ fn read_jsonl(reader: impl Read + Send + 'static, file: &str, names: HeaderMap) 
         if line.trim().is_empty() {
             continue;
         }
-        return Some(match serde_json::from_str::<Value>(&line) {
-            Ok(Value::Object(object)) if names.is_empty() => Ok(Row {
+        return Some(match json::read(&line) {
+            Ok(Field::Object(fields)) if names.is_empty() => Ok(Row {
                 line: number,
-                fields: object.into_iter().collect(),
+                fields,
             }),
-            Ok(Value::Object(object)) => Ok(Row {
+            Ok(Field::Object(fields)) => Ok(Row {
                 line: number,
-                fields: object
+                fields: fields
                     .into_iter()
                     .filter_map(|(key, value)| names.column(&key).map(|key| (key, value)))
                     .collect(),
@@ -249,10 +411,10 @@ fn read_jsonl(reader: impl Read + Send + 'static, file: &str, names: HeaderMap) 
                 None,
                 "each line must be a JSON object `{...}`",
             )),
-            Err(e) => Err(RowProblem::rejected(
+            Err(error) => Err(RowProblem::rejected(
                 number,
-                None,
-                format!("invalid JSON: {e}"),
+                error.column(),
+                error.to_string(),
             )),
         });
     }))

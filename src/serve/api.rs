@@ -20,7 +20,8 @@ use super::clubs::{Club, Registry};
 use super::keys::{Grant, Keys};
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
-use crate::import::{event_from_row, Row, RowProblem, EVENT_FIELDS};
+use crate::import::json::{self as exact_json, JsonError};
+use crate::import::{event_from_row, Field, Row, RowProblem, EVENT_FIELDS};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
 use crate::recording::{Disposition, Recorder};
@@ -236,7 +237,9 @@ async fn on_ledger<T: Send + 'static>(
 
 // ---- request bodies ----
 
-fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+/// The body as JSON: numbers as the client wrote them, and a key given twice in any
+/// object refused, naming it (see [`crate::import::json`]).
+fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
     let bytes = body.map_err(|rejection| {
         let status = rejection.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -246,20 +249,31 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
         };
         ApiError::new(status, code, rejection.body_text())
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
+    exact_json::read_slice(&bytes).map_err(|error| match &error {
+        JsonError::Syntax(e) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             format!("invalid JSON: {e}"),
         )
         .with("line", e.line())
-        .with("column", e.column())
+        .with("column", e.column()),
+        JsonError::TooDeep => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", error.to_string())
+        }
+        JsonError::Duplicate { .. } => {
+            let field = error.column().map(str::to_owned);
+            let mut refusal = ApiError::unprocessable("duplicate_key", error.to_string());
+            if let Some(field) = field {
+                refusal = refusal.with("field", field);
+            }
+            refusal
+        }
     })
 }
 
 /// A small fixed-shape body (`{"reward": ...}`): unknown fields are refused by name.
-fn typed_body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value)
+fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
+    serde_json::from_value(value.into_value())
         .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
 }
 
@@ -290,10 +304,13 @@ fn dry_run(query: Option<&str>) -> Result<bool, ApiError> {
     Ok(dry)
 }
 
+/// An event's fields, as a request gives them.
+type Fields = std::collections::BTreeMap<String, Field>;
+
 /// The events of a request body: one event object, or `{"events": [...]}`.
-fn event_objects(body: Value) -> Result<(Vec<Map<String, Value>>, bool), ApiError> {
+fn event_objects(body: Field) -> Result<(Vec<Fields>, bool), ApiError> {
     let shape = "the body is one event object or {\"events\": [...]}";
-    let Value::Object(mut object) = body else {
+    let Field::Object(mut object) = body else {
         return Err(ApiError::unprocessable("invalid_body", shape));
     };
     let Some(events) = object.remove("events") else {
@@ -305,7 +322,7 @@ fn event_objects(body: Value) -> Result<(Vec<Map<String, Value>>, bool), ApiErro
             format!("unknown field `{other}` beside `events`"),
         ));
     }
-    let Value::Array(events) = events else {
+    let Field::List(events) = events else {
         return Err(ApiError::unprocessable("invalid_body", shape));
     };
     if events.len() > MAX_BATCH {
@@ -319,7 +336,7 @@ fn event_objects(body: Value) -> Result<(Vec<Map<String, Value>>, bool), ApiErro
         .into_iter()
         .enumerate()
         .map(|(i, event)| match event {
-            Value::Object(object) => Ok(object),
+            Field::Object(object) => Ok(object),
             _ => Err(ApiError::unprocessable(
                 "invalid_body",
                 format!("event {} is not a JSON object", i + 1),
@@ -332,7 +349,7 @@ fn event_objects(body: Value) -> Result<(Vec<Map<String, Value>>, bool), ApiErro
 /// Unknown fields are a client's bug: the whole request is refused, naming the field.
 /// (Files imported with `bashgah import` may carry extra columns as attributes; the API
 /// takes them in `attributes` only, so a misspelt `amount` cannot slip through.)
-fn check_fields(objects: &[Map<String, Value>], batch: bool) -> Result<(), ApiError> {
+fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
     for (i, object) in objects.iter().enumerate() {
         for key in object.keys() {
             if !EVENT_FIELDS.contains(&key.as_str()) {
@@ -403,9 +420,9 @@ async fn post_events(
         .map(|(i, fields)| {
             let row = Row {
                 line: i as u64 + 1,
-                fields: fields.into_iter().collect(),
+                fields,
             };
-            let id = row.text("id");
+            let id = row.label("id");
             event_from_row(&row, &policy)
                 .map(|event| {
                     let fingerprint = event.fingerprint();

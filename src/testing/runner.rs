@@ -247,7 +247,10 @@ fn run_step(
     if let Some(fields) = &step.event {
         let row = Row {
             line: case.line as u64,
-            fields: fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::import::Field::from_value(v)))
+                .collect(),
         };
         let event = match event_from_row(&row, policy) {
             Ok(event) => event,

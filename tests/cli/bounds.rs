@@ -268,7 +268,7 @@ tiering:
         )
         .file(
             "first.csv",
-            "id,member,date,amount\nP1,M1,1000-01-01T00:00:00+23:59,5000\n",
+            "id,member,date,amount\nP1,M1,0378-10-11T00:00:00+23:59,5000\n",
         )
         .file(
             "last.csv",
@@ -362,7 +362,7 @@ rejected: purchases.csv:6: column `credit_used`: `999999999999999999999999999999
         .args(["import", "shop", "events.jsonl"])
         .stderr(
             "\
-rejected: events.jsonl:1: column `amount`: `1e+30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
+rejected: events.jsonl:1: column `amount`: `1e30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
 rejected: events.jsonl:2: column `items`: item 1: `price`: `-2000000000000000000` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)
 ",
         )

@@ -13,6 +13,7 @@ mod profiles;
 mod rewards;
 mod scripts;
 mod shipped;
+mod values;
 
 use harness::Test;
 

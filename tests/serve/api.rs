@@ -351,8 +351,8 @@ fn issue_11_a_member_stays_usable_after_an_event_too_large() {
             "id": "P2", "status": "rejected", "dry_run": false,
             "error": {
                 "field": "amount",
-                // A JSON number this large reaches bashgah as the JSON reader writes it.
-                "message": "`1e+30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)",
+                // Quoted as the client wrote it (issue 12: it went through f64).
+                "message": "`1e30` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)",
             },
         })
     );
@@ -384,4 +384,97 @@ fn issue_11_a_member_stays_usable_after_an_event_too_large() {
     assert_eq!(member.status, 200, "{}", member.body);
     assert_eq!(member.body["member"]["events"], 2);
     assert_eq!(member.body["member"]["spend_total"], "12");
+}
+
+/// Issue 12 over HTTP: a JSON number is taken from its text (it went through `f64`:
+/// 12345678901234567.25 was 12345678901234568, a large integer was quoted back as
+/// `1.2345678901234568e+22`); a key given twice in a body is refused naming it (the last
+/// one won: `"amount": "1", "amount": "990000000"`); an identifier must be text without
+/// control characters (`"member": {}` created the member `{}`).
+#[test]
+fn issue_12_numbers_keys_and_identifiers_are_read_exactly() {
+    let server = shop();
+    let exact = server.post(
+        EVENTS,
+        Some(TILL),
+        r#"{"id": "P1", "member": "M1", "date": "2025-03-03", "amount": 12345678901234567.25}"#,
+    );
+    assert_eq!(exact.status, 200, "{}", exact.body);
+    assert_eq!(exact.body["points"], "12345678901234");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.body["member"]["spend_total"], "12345678901234567.25");
+
+    let refused = |body: &str| {
+        let reply = server.post(EVENTS, Some(TILL), body);
+        (reply.status, reply.body)
+    };
+    let rejected = |field: &str, message: &str| {
+        serde_json::json!({
+            "id": "P2", "status": "rejected", "dry_run": false,
+            "error": {"field": field, "message": message},
+        })
+    };
+    assert_eq!(
+        refused(r#"{"id": "P2", "member": "M1", "date": "2025-03-03", "amount": 12345678901234567890123}"#),
+        (422, rejected("amount", "`12345678901234567890123` is more than the largest amount bashgah accepts (1,000,000,000,000,000,000)"))
+    );
+    assert_eq!(
+        refused(r#"{"id": "P2", "member": "M1", "date": "2025-03-03", "amount": 123456789.123456789}"#),
+        (422, rejected("amount", "`123456789.123456789` has more decimals than EUR has (2); bashgah does not round amounts"))
+    );
+    assert_eq!(
+        refused(r#"{"id": "P2", "member": {}, "date": "2025-03-03", "amount": "1000"}"#),
+        (
+            422,
+            rejected("member", "`member` must be text, not a JSON object")
+        )
+    );
+    assert_eq!(
+        refused(r#"{"id": "P2", "member": "M\u0000", "date": "2025-03-03", "amount": "1000"}"#),
+        (
+            422,
+            rejected(
+                "member",
+                "`member` holds a control character (U+0000); identifiers are plain text"
+            )
+        )
+    );
+    let twice = |body: &str| {
+        serde_json::json!({"error": {
+            "code": "duplicate_key",
+            "message": body,
+            "field": "amount",
+        }})
+    };
+    assert_eq!(
+        refused(r#"{"id": "P2", "member": "M1", "date": "2025-03-03", "amount": "1", "amount": "990000000"}"#),
+        (422, twice("the key `amount` is given twice; each key may appear once (JSON readers would keep only one)"))
+    );
+    let (status, body) = refused(
+        r#"{"events": [{"id": "P2", "member": "M1", "date": "2025-03-03", "amount": "1"}, {"id": "P3", "member": "M1", "date": "2025-03-03", "amount": "1", "amount": "2"}]}"#,
+    );
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "duplicate_key");
+    assert_eq!(
+        body["error"]["message"],
+        "the key `amount` is given twice in element 2 of `events`; each key may appear once (JSON readers would keep only one)"
+    );
+    let redeem = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coffee", "id": "R1", "id": "R2"}"#,
+    );
+    assert_eq!(redeem.status, 422, "{}", redeem.body);
+    assert_eq!(redeem.body["error"]["code"], "duplicate_key");
+    assert_eq!(redeem.body["error"]["field"], "id");
+    // Nothing of the refused requests was written: one event, and its points.
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.body["member"]["events"], 1);
+    assert_eq!(member.body["balances"]["available"], "12345678901234");
+    assert_eq!(
+        server
+            .get("/v1/clubs/shop/members/%7B%7D", Some(TILL))
+            .status,
+        404
+    );
 }
