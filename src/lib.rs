@@ -38,3 +38,4 @@ pub mod simulate;
 pub mod testing;
 pub mod time;
 pub mod view;
+pub mod yaml;

@@ -1,0 +1,211 @@
+//! The one way a YAML file becomes a typed value: `club.yaml`, `tests/*.yaml`,
+//! `plugin.yaml` and the keys file all come through [`load`], so each gets the same
+//! checks and the same located messages.
+//!
+//! 1. syntax, nesting depth, aliases ([`super::tree`]): a problem here stops the rest;
+//!    duplicate keys do not, they are reported where each duplicate is written;
+//! 2. unknown keys and bad choices, all of them, with suggestions ([`super::keys`]);
+//! 3. the whole JSON Schema of the type ([`super::schema`]), less what step 2 said;
+//! 4. the typed read ([`super::de`]), whose one error is kept if nothing before it said
+//!    the same thing at the same place (a type's own words replace a schema's "not in the
+//!    expected form": "`12 months` is not a tier window").
+
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+
+use super::de::from_node;
+use super::keys::{check_keys, KeyReport};
+use super::schema::{self, Rule};
+use super::tree::{self, Node};
+use crate::diagnostic::{Diagnostic, Location};
+
+/// What kind of file is being read, for the messages that concern the whole file.
+#[derive(Debug, Clone, Copy)]
+pub struct FileKind {
+    /// The message for a file with nothing in it.
+    pub empty: &'static str,
+    /// What such a file holds, as help for an empty file.
+    pub help: &'static str,
+}
+
+/// A read file: the value if its shape could be read at all, the tree for later checks
+/// to point into, and every problem found. The value is usable only if no problem is an
+/// error.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub value: Option<T>,
+    pub tree: Option<Node>,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl<T> Loaded<T> {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A problem being merged: where it is, and which check found it.
+struct Found {
+    at: (usize, usize),
+    diagnostic: Diagnostic,
+    pattern: bool,
+}
+
+/// Reads `source` (the text of `path`) as a `T`, checking it against `T`'s JSON Schema.
+pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
+    path: &Path,
+    source: &str,
+    kind: FileKind,
+) -> Loaded<T> {
+    let located = |line: usize, column: usize, width: usize, message: String| {
+        Diagnostic::error(message).at(
+            Location::new(path, line, column).with_width(width),
+            Some(source),
+        )
+    };
+    let with_help = |diagnostic: Diagnostic, help: Option<String>| match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    };
+    let failed = |problems| Loaded {
+        value: None,
+        tree: None,
+        problems,
+    };
+
+    let parsed = match tree::parse(source) {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            let diagnostic = located(problem.line, problem.column, problem.width, problem.message);
+            return failed(vec![with_help(diagnostic, problem.help)]);
+        }
+    };
+    let mut found: Vec<Found> = parsed
+        .problems
+        .into_iter()
+        .map(|p| Found {
+            at: (p.line, p.column),
+            diagnostic: with_help(located(p.line, p.column, p.width, p.message), p.help),
+            pattern: false,
+        })
+        .collect();
+    let Some(root) = parsed.root else {
+        let empty = Diagnostic::error(kind.empty)
+            .in_file(path)
+            .with_help(kind.help);
+        let mut problems = vec![empty];
+        problems.extend(found.into_iter().map(|f| f.diagnostic));
+        return failed(problems);
+    };
+    let compiled = match schema::compiled::<T>() {
+        Ok(compiled) => compiled,
+        // The schema is generated from our own types: this is a bug, said plainly.
+        Err(message) => {
+            return failed(vec![Diagnostic::error(format!(
+                "bashgah's own schema for this file does not compile: {message}"
+            ))
+            .in_file(path)])
+        }
+    };
+
+    let mut keys = KeyReport::default();
+    check_keys(
+        &root,
+        &compiled.schema,
+        &compiled.schema,
+        path,
+        source,
+        &mut keys,
+    );
+    let suggested = |at: (usize, usize), name: &str| {
+        keys.suggested
+            .iter()
+            .any(|(line, column, near)| (*line, *column) == at && near == name)
+    };
+    let mut merged: Vec<Found> = Vec::new();
+    for diagnostic in keys.problems.iter().cloned() {
+        let at = diagnostic
+            .location
+            .as_ref()
+            .map_or((0, 0), |l| (l.line, l.column));
+        merged.push(Found {
+            at,
+            diagnostic,
+            pattern: false,
+        });
+    }
+    // Places another message explains: nothing more is said there.
+    let mut explained = Vec::new();
+    for problem in schema::check(&root, &compiled) {
+        let at = (problem.line, problem.column);
+        if problem.rule == Rule::Explained {
+            explained.push(at);
+            continue;
+        }
+        let said = found.iter().chain(&merged).any(|f| f.at == at)
+            || matches!(&problem.rule, Rule::Required(name) if suggested(at, name));
+        if !said {
+            merged.push(Found {
+                at,
+                diagnostic: with_help(
+                    located(problem.line, problem.column, problem.width, problem.message),
+                    problem.help,
+                ),
+                pattern: problem.rule == Rule::Pattern,
+            });
+        }
+    }
+
+    let value = match from_node::<T>(&root) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let (line, column, width) = error.position.unwrap_or((root.line, root.column, 1));
+            let at = (line, column);
+            let typed = located(line, column, width, error.message);
+            let explained =
+                explained.contains(&at) || error.missing.is_some_and(|name| suggested(at, name));
+            match merged
+                .iter_mut()
+                .chain(found.iter_mut())
+                .find(|f| f.at == at)
+            {
+                // The type's parser knows what it wanted better than a regular expression.
+                Some(same) if same.pattern => same.diagnostic = typed,
+                Some(_) => {}
+                None if explained => {}
+                None => merged.push(Found {
+                    at,
+                    diagnostic: typed,
+                    pattern: false,
+                }),
+            }
+            None
+        }
+    };
+
+    found.extend(merged);
+    // Top to bottom, as the file reads; stable, so the checks' order holds within a place.
+    found.sort_by_key(|f| f.at);
+    Loaded {
+        value,
+        tree: Some(root),
+        problems: found.into_iter().map(|f| f.diagnostic).collect(),
+    }
+}
+
+/// Reads `source` as a `T` with no schema checks: for tests and for text bashgah wrote.
+pub fn from_str<T: DeserializeOwned>(source: &str) -> Result<T, String> {
+    let parsed = tree::parse(source).map_err(|p| p.message)?;
+    if let Some(problem) = parsed.problems.first() {
+        return Err(problem.message.clone());
+    }
+    let root = parsed.root.unwrap_or(Node {
+        value: tree::NodeValue::Scalar(String::new()),
+        line: 1,
+        column: 1,
+        plain: true,
+    });
+    from_node(&root).map_err(|e| e.to_string())
+}
