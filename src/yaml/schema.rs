@@ -221,8 +221,17 @@ impl<'a> Report<'a> {
                 Rule::Other,
             ),
             ValidationErrorKind::Pattern { .. } => {
-                let help = self
-                    .keyword_schema(error)
+                let schema = self.keyword_schema(error);
+                // A decimal's schema is "a number, or text that is one": text that is not
+                // one is simply not a number.
+                let number = schema
+                    .and_then(|s| s.get("type"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|types| types.iter().any(|t| t == "number"));
+                if number {
+                    return self.wrong_type(node, parent, vec![JsonType::Number]);
+                }
+                let help = schema
                     .and_then(|s| s.get("description"))
                     .and_then(Value::as_str)
                     .map(str::to_owned);
