@@ -12,6 +12,7 @@ mod policy_tests;
 mod rewards;
 mod scripts;
 mod shipped;
+mod yaml;
 
 use harness::Test;
 
