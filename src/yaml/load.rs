@@ -28,6 +28,10 @@ pub struct FileKind {
     pub empty: &'static str,
     /// What such a file holds, as help for an empty file.
     pub help: &'static str,
+    /// Whether a plain number or boolean where text is wanted is read as its text
+    /// (`member: 1001` in a test) instead of refused. Not for `club.yaml`: editors check it
+    /// with its schema and flag `name: 2024`, and `check` must say what they say.
+    pub numbers_as_text: bool,
 }
 
 /// A read file: the value if its shape could be read at all, the tree for later checks
@@ -144,6 +148,9 @@ pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
             explained.push(at);
             continue;
         }
+        if problem.rule == Rule::ScalarAsText && kind.numbers_as_text {
+            continue;
+        }
         let said = found.iter().chain(&merged).any(|f| f.at == at)
             || matches!(&problem.rule, Rule::Required(name) if suggested(at, name));
         if !said {
@@ -219,6 +226,7 @@ mod tests {
     const KIND: FileKind = FileKind {
         empty: "the file is empty",
         help: "a file of settings",
+        numbers_as_text: false,
     };
 
     /// A small type with the shapes the loader must merge problems for.
@@ -292,6 +300,24 @@ mod tests {
                 "3:1: duplicate key `name`",
             ]
         );
+    }
+
+    #[test]
+    fn numbers_where_text_goes_are_refused_unless_the_kind_of_file_reads_them_as_text() {
+        assert_eq!(
+            problems("name: 1001\n"),
+            ["1:7: expected text, found the number 1001"]
+        );
+        let lenient = FileKind {
+            numbers_as_text: true,
+            ..KIND
+        };
+        let loaded = load::<Settings>(Path::new("f.yaml"), "name: 1001\n", lenient);
+        assert_eq!(loaded.problems, vec![]);
+        assert_eq!(loaded.value.map(|s| s.name).as_deref(), Some("1001"));
+        // Nothing is still nothing.
+        let loaded = load::<Settings>(Path::new("f.yaml"), "name:\n", lenient);
+        assert_eq!(loaded.problems.len(), 1);
     }
 
     #[test]

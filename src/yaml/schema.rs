@@ -52,6 +52,9 @@ pub enum Rule {
     /// Already explained by another problem's message: not to be shown, but nothing
     /// else is to be said at this place either.
     Explained,
+    /// A plain number or boolean where text is wanted (`name: 2024`): what an editor
+    /// flags, and what the typed read would take as its text.
+    ScalarAsText,
     Other,
 }
 
@@ -312,6 +315,7 @@ impl<'a> Report<'a> {
     /// `expected text, found the number 500`, with the likely fix.
     fn wrong_type(&mut self, node: &Node, parent: Option<(&Node, String)>, types: Vec<JsonType>) {
         let mut help = None;
+        let mut rule = Rule::Other;
         let wants_text = types == [JsonType::String]
             || types == [JsonType::String, JsonType::Null]
             || types == [JsonType::Null, JsonType::String];
@@ -319,6 +323,7 @@ impl<'a> Report<'a> {
             && matches!(node.resolve(), Some(r) if !matches!(r, Resolved::Null | Resolved::Text(_)))
         {
             let text = node.scalar().unwrap_or_default();
+            rule = Rule::ScalarAsText;
             help = Some(format!("write it in quotes to make it text: `\"{text}\"`"));
             // `{en: 500,000 IRR}`: in a `{...}` the comma ends the value, and the rest
             // becomes a key with no value. Say it once, with the whole text quoted.
@@ -336,7 +341,7 @@ impl<'a> Report<'a> {
             node,
             format!("expected {}, found {}", expected(&types), found(node)),
             help,
-            Rule::Other,
+            rule,
         );
     }
 

@@ -70,6 +70,28 @@ error: `advance` and `event` cannot be given together: give only one of `event`,
 }
 
 #[test]
+fn member_ids_in_tests_may_be_numbers() {
+    // Shops number their members; a test need not quote `1001` (club.yaml, which editors
+    // check with its schema, must).
+    shop()
+        .file(
+            "policies/shop/tests/numbers.yaml",
+            "\
+- name: member 1001
+  given:
+    members: [{id: 1001, balance: 10}]
+  when:
+    - adjust: {member: 1001, points: -4, reason: 2024}
+  then:
+    balance: {1001: 6}
+",
+        )
+        .args(["test"])
+        .stdout("shop: 1 cases in policies/shop/tests\nok      member 1001\nuncovered rules: base\n1 passed, 0 failed\n")
+        .run();
+}
+
+#[test]
 fn every_problem_of_a_test_file_is_reported_not_just_the_first() {
     shop()
         .file(
