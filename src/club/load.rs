@@ -13,7 +13,7 @@ use crate::yaml::{self, FileKind};
 const CLUB_FILE: FileKind = FileKind {
     empty: "the club file is empty",
     help: "copy policies/cafe/club.yaml to start from a working club",
-    numbers_as_text: false,
+    strict: true,
 };
 
 /// Loads and checks a `club.yaml` whose text is `source`. Returns the club if its shape

@@ -25,7 +25,7 @@ use crate::yaml::{self, FileKind, Node, NodeValue, Resolved};
 const MANIFEST_FILE: FileKind = FileKind {
     empty: "the plugin manifest is empty",
     help: "`plugin.yaml` gives the plugin's `name`, `version`, `description` and the `settings` it takes",
-    numbers_as_text: true,
+    strict: false,
 };
 
 /// A plugin's `plugin.yaml`.

@@ -18,7 +18,7 @@ use crate::yaml::{self, FileKind, PathSegment};
 const KEYS_FILE: FileKind = FileKind {
     empty: "the keys file is empty",
     help: "make a key with `bashgah key --name NAME --club CLUB` and add the line it prints under `keys:`",
-    numbers_as_text: true,
+    strict: false,
 };
 
 /// The keys file: who may call the host process.

@@ -25,7 +25,7 @@ use crate::yaml::{self, FileKind, PathSegment};
 const TEST_FILE: FileKind = FileKind {
     empty: "the test file is empty",
     help: "a test file is a list of cases with `name`, `given`, `when` and `then`",
-    numbers_as_text: true,
+    strict: false,
 };
 
 // Unknown keys are refused through the schema (`schemars(deny_unknown_fields)`), which

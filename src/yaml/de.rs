@@ -395,9 +395,12 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de> {
         visitor.visit_newtype_struct(self)
     }
 
+    /// A list; nothing at all written (`tiers:`) is an empty one, as serde_yaml read it
+    /// (a strict file's schema check refuses it first).
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.node.value {
             NodeValue::Sequence(items) => self.visit_seq(items, visitor),
+            _ if self.node.is_empty_value() => self.visit_seq(&[], visitor),
             _ => self.invalid(&visitor),
         }
     }
@@ -419,9 +422,11 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de> {
         self.deserialize_seq(visitor)
     }
 
+    /// A mapping; nothing at all written (`given:`) is an empty one, as for lists.
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.node.value {
             NodeValue::Mapping(entries) => self.visit_map(entries, visitor),
+            _ if self.node.is_empty_value() => self.visit_map(&[], visitor),
             _ => self.invalid(&visitor),
         }
     }

@@ -28,10 +28,12 @@ pub struct FileKind {
     pub empty: &'static str,
     /// What such a file holds, as help for an empty file.
     pub help: &'static str,
-    /// Whether a plain number or boolean where text is wanted is read as its text
-    /// (`member: 1001` in a test) instead of refused. Not for `club.yaml`: editors check it
-    /// with its schema and flag `name: 2024`, and `check` must say what they say.
-    pub numbers_as_text: bool,
+    /// Whether what an editor would flag is refused even where the typed read can take
+    /// it: a plain number where text goes (`member: 1001`, read as `"1001"`), nothing at
+    /// all where a list or a mapping goes (`given:`, read as empty). `club.yaml` is strict:
+    /// editors check it with its schema, and `check` must say what they say. Other files
+    /// are read as they always were.
+    pub strict: bool,
 }
 
 /// A read file: the value if its shape could be read at all, the tree for later checks
@@ -148,7 +150,7 @@ pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
             explained.push(at);
             continue;
         }
-        if problem.rule == Rule::ScalarAsText && kind.numbers_as_text {
+        if problem.rule == Rule::Loose && !kind.strict {
             continue;
         }
         let said = found.iter().chain(&merged).any(|f| f.at == at)
@@ -226,7 +228,7 @@ mod tests {
     const KIND: FileKind = FileKind {
         empty: "the file is empty",
         help: "a file of settings",
-        numbers_as_text: false,
+        strict: true,
     };
 
     /// A small type with the shapes the loader must merge problems for.
@@ -303,19 +305,26 @@ mod tests {
     }
 
     #[test]
-    fn numbers_where_text_goes_are_refused_unless_the_kind_of_file_reads_them_as_text() {
+    fn what_editors_flag_is_refused_only_in_strict_files() {
         assert_eq!(
             problems("name: 1001\n"),
             ["1:7: expected text, found the number 1001"]
         );
         let lenient = FileKind {
-            numbers_as_text: true,
+            strict: false,
             ..KIND
         };
         let loaded = load::<Settings>(Path::new("f.yaml"), "name: 1001\n", lenient);
         assert_eq!(loaded.problems, vec![]);
         assert_eq!(loaded.value.map(|s| s.name).as_deref(), Some("1001"));
-        // Nothing is still nothing.
+        // Nothing where a mapping goes is an empty one; where text goes, still nothing.
+        assert_eq!(
+            problems("name: x\nlimits:\n"),
+            ["2:1: expected a mapping, found nothing"]
+        );
+        let loaded = load::<Settings>(Path::new("f.yaml"), "name: x\nlimits:\n", lenient);
+        assert_eq!(loaded.problems, vec![]);
+        assert!(loaded.value.is_some_and(|s| s.limits.is_empty()));
         let loaded = load::<Settings>(Path::new("f.yaml"), "name:\n", lenient);
         assert_eq!(loaded.problems.len(), 1);
     }

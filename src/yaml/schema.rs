@@ -52,9 +52,10 @@ pub enum Rule {
     /// Already explained by another problem's message: not to be shown, but nothing
     /// else is to be said at this place either.
     Explained,
-    /// A plain number or boolean where text is wanted (`name: 2024`): what an editor
-    /// flags, and what the typed read would take as its text.
-    ScalarAsText,
+    /// What an editor flags but the typed read takes: a plain number or boolean where text
+    /// is wanted (`name: 2024`, read as its text), nothing at all where a list or a mapping
+    /// is wanted (`given:`, read as empty).
+    Loose,
     Other,
 }
 
@@ -323,7 +324,7 @@ impl<'a> Report<'a> {
             && matches!(node.resolve(), Some(r) if !matches!(r, Resolved::Null | Resolved::Text(_)))
         {
             let text = node.scalar().unwrap_or_default();
-            rule = Rule::ScalarAsText;
+            rule = Rule::Loose;
             help = Some(format!("write it in quotes to make it text: `\"{text}\"`"));
             // `{en: 500,000 IRR}`: in a `{...}` the comma ends the value, and the rest
             // becomes a key with no value. Say it once, with the whole text quoted.
@@ -336,6 +337,12 @@ impl<'a> Report<'a> {
                     self.covered.push((rest.line, rest.column));
                 }
             }
+        }
+        let wants_collection = types
+            .iter()
+            .any(|t| matches!(t, JsonType::Array | JsonType::Object));
+        if wants_collection && node.is_empty_value() {
+            rule = Rule::Loose;
         }
         self.push(
             node,

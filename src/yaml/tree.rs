@@ -131,7 +131,8 @@ impl Node {
 }
 
 /// The YAML 1.2 core schema for a plain scalar: `null`/`~`/nothing, `true`/`false`,
-/// integers (decimal, `0o` octal, `0x` hex) and floats; everything else is text.
+/// integers (decimal, `0o` octal, `0x` hex) and floats; everything else is text, and so
+/// are digits with a leading zero.
 pub fn resolve_plain(text: &str) -> Resolved<'_> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
@@ -141,6 +142,11 @@ pub fn resolve_plain(text: &str) -> Resolved<'_> {
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        // `007`, `01234`: an identifier or a code, not a number (as YAML 1.2's JSON schema
+        // and serde_yaml had it), so a member `007` does not become `7`.
+        if unsigned.len() > 1 && unsigned.starts_with('0') {
+            return Resolved::Text(text);
+        }
         if let Ok(n) = text.parse::<i64>() {
             return Resolved::Int(n);
         }
@@ -616,6 +622,8 @@ mod tests {
             ("0", Int(0)),
             ("-12", Int(-12)),
             ("+7", Int(7)),
+            ("007", Text("007")),
+            ("-00", Text("-00")),
             ("18446744073709551615", UInt(u64::MAX)),
             ("99999999999999999999999", Number("99999999999999999999999")),
             ("0x1F", Int(31)),

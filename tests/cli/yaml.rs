@@ -70,9 +70,9 @@ error: `advance` and `event` cannot be given together: give only one of `event`,
 }
 
 #[test]
-fn member_ids_in_tests_may_be_numbers() {
-    // Shops number their members; a test need not quote `1001` (club.yaml, which editors
-    // check with its schema, must).
+fn tests_are_read_as_they_always_were_where_an_editor_would_object() {
+    // Shops number their members; a test need not quote `1001`, and an empty `given:` is
+    // nothing given (club.yaml, which editors check with its schema, must be exact).
     shop()
         .file(
             "policies/shop/tests/numbers.yaml",
@@ -84,10 +84,16 @@ fn member_ids_in_tests_may_be_numbers() {
     - adjust: {member: 1001, points: -4, reason: 2024}
   then:
     balance: {1001: 6}
+- name: nothing given
+  given:
+  when:
+    - event: {id: P1, member: 007, date: 2025-03-03, amount: 2500}
+  then:
+    balance: {007: 2}
 ",
         )
         .args(["test"])
-        .stdout("shop: 1 cases in policies/shop/tests\nok      member 1001\nuncovered rules: base\n1 passed, 0 failed\n")
+        .stdout("shop: 2 cases in policies/shop/tests\nok      member 1001\nok      nothing given\n2 passed, 0 failed\n")
         .run();
 }
 
