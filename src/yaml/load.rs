@@ -142,6 +142,10 @@ pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
             pattern: false,
         });
     }
+    // Where the tree and the key check said something, the schema (which sees the same
+    // unknown keys and choices) says nothing more. Two schema problems at one place (two
+    // missing keys of one mapping) are both said.
+    let said_before: Vec<(usize, usize)> = found.iter().chain(&merged).map(|f| f.at).collect();
     // Places another message explains: nothing more is said there.
     let mut explained = Vec::new();
     for problem in schema::check(&root, &compiled) {
@@ -153,7 +157,7 @@ pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
         if problem.rule == Rule::Loose && !kind.strict {
             continue;
         }
-        let said = found.iter().chain(&merged).any(|f| f.at == at)
+        let said = said_before.contains(&at)
             || matches!(&problem.rule, Rule::Required(name) if suggested(at, name));
         if !said {
             merged.push(Found {
@@ -249,8 +253,19 @@ mod tests {
         Credit,
     }
 
-    fn problems(source: &str) -> Vec<String> {
-        load::<Settings>(Path::new("f.yaml"), source, KIND)
+    /// Two keys that may both be missing.
+    #[derive(Debug, serde::Deserialize, JsonSchema)]
+    struct Two {
+        #[allow(dead_code)]
+        a: u32,
+        #[allow(dead_code)]
+        b: u32,
+        #[allow(dead_code)]
+        c: u32,
+    }
+
+    fn problems<T: DeserializeOwned + JsonSchema + 'static>(source: &str) -> Vec<String> {
+        load::<T>(Path::new("f.yaml"), source, KIND)
             .problems
             .iter()
             .map(|d| {
@@ -281,21 +296,31 @@ mod tests {
     fn each_problem_is_said_once() {
         // A bad choice: the key check, the schema's enum and serde all see it.
         assert_eq!(
-            problems("name: x\nkind: gfit\n"),
+            problems::<Settings>("name: x\nkind: gfit\n"),
             ["2:7: `gfit` is not one of `gift`, `credit`"]
         );
         // An unknown key: the key check and `additionalProperties` both see it.
         assert_eq!(
-            problems("name: x\nkidn: gift\n"),
+            problems::<Settings>("name: x\nkidn: gift\n"),
             ["2:1: unknown key `kidn`"]
         );
         // A misspelt required key is not also a missing one.
-        assert_eq!(problems("nmae: x\n"), ["1:1: unknown key `nmae`"]);
+        assert_eq!(
+            problems::<Settings>("nmae: x\n"),
+            ["1:1: unknown key `nmae`"]
+        );
         // A missing key that was not misspelt is said once (schema and serde both see it).
-        assert_eq!(problems("kind: gift\n"), ["1:1: missing key `name`"]);
+        assert_eq!(
+            problems::<Settings>("kind: gift\n"),
+            ["1:1: missing key `name`"]
+        );
+        assert_eq!(
+            problems::<Two>("a: 1\n"),
+            ["1:1: missing key `b`", "1:1: missing key `c`"]
+        );
         // Problems of the tree come with the rest, in the order of the file.
         assert_eq!(
-            problems("name: x\nlimits: {a: 1, a: 2, b: lots}\nname: y\n"),
+            problems::<Settings>("name: x\nlimits: {a: 1, a: 2, b: lots}\nname: y\n"),
             [
                 "2:16: duplicate key `a`",
                 "2:25: expected a number, found `lots`",
@@ -307,7 +332,7 @@ mod tests {
     #[test]
     fn what_editors_flag_is_refused_only_in_strict_files() {
         assert_eq!(
-            problems("name: 1001\n"),
+            problems::<Settings>("name: 1001\n"),
             ["1:7: expected text, found the number 1001"]
         );
         let lenient = FileKind {
@@ -319,7 +344,7 @@ mod tests {
         assert_eq!(loaded.value.map(|s| s.name).as_deref(), Some("1001"));
         // Nothing where a mapping goes is an empty one; where text goes, still nothing.
         assert_eq!(
-            problems("name: x\nlimits:\n"),
+            problems::<Settings>("name: x\nlimits:\n"),
             ["2:1: expected a mapping, found nothing"]
         );
         let loaded = load::<Settings>(Path::new("f.yaml"), "name: x\nlimits:\n", lenient);
@@ -331,14 +356,17 @@ mod tests {
 
     #[test]
     fn empty_and_broken_files() {
-        assert_eq!(problems(""), ["0:0: the file is empty"]);
-        assert_eq!(problems("# nothing\n"), ["0:0: the file is empty"]);
+        assert_eq!(problems::<Settings>(""), ["0:0: the file is empty"]);
         assert_eq!(
-            problems("name: [x\n"),
+            problems::<Settings>("# nothing\n"),
+            ["0:0: the file is empty"]
+        );
+        assert_eq!(
+            problems::<Settings>("name: [x\n"),
             ["2:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
         );
         assert_eq!(
-            problems("just text\n"),
+            problems::<Settings>("just text\n"),
             ["1:1: expected a mapping, found `just text`"]
         );
     }
