@@ -39,3 +39,4 @@ pub mod simulate;
 pub mod testing;
 pub mod time;
 pub mod view;
+pub mod yaml;

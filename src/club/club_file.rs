@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::definition::ClubDefinition;
-use super::yaml_tree::{self, Node};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::yaml::{Node, PathSegment};
 
 /// A parsed, type-checked `club.yaml` with its text and positioned tree, so later checks
 /// (e.g. against the scripts) can still point into it.
@@ -19,11 +19,7 @@ pub struct ClubFile {
 
 impl ClubFile {
     /// A diagnostic pointing at the node at `path` (or the file, if the node is absent).
-    pub fn error_at(
-        &self,
-        path: &[yaml_tree::PathSegment],
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error_at(&self, path: &[PathSegment], message: impl Into<String>) -> Diagnostic {
         let diagnostic = Diagnostic::error(message);
         match self.tree.find(path) {
             Some(node) => diagnostic.at(

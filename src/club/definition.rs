@@ -629,7 +629,7 @@ mod tests {
     #[test]
     fn yaml_numbers_are_read_exactly() {
         let tier: TierDefinition =
-            serde_yaml::from_str("id: gold\nmultiplier: 1.1\nthresholds: {individual: 0.3}")
+            crate::yaml::from_str("id: gold\nmultiplier: 1.1\nthresholds: {individual: 0.3}")
                 .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(tier.multiplier, Some(Decimal::from_str("1.1").unwrap()));
         assert_eq!(

@@ -21,10 +21,10 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::yaml_tree::PathSegment::Key;
 use super::ClubFile;
 use crate::calendar::CalendarKind;
 use crate::diagnostic::Diagnostic;
+use crate::yaml::PathSegment::Key;
 
 /// Column names with a meaning of their own in event and member files.
 pub const CANONICAL_COLUMNS: [&str; 16] = [

@@ -1,55 +1,30 @@
-//! Reads `club.yaml`: syntax, then unknown keys and choices (all of them), then types
-//! (serde), then the meaning checks in [`super::validate`].
+//! Reads `club.yaml`: the shared YAML loader (syntax, unknown keys and choices, the whole
+//! JSON Schema, types), then the meaning checks in [`super::validate`].
 
 use std::path::Path;
 
 use super::club_file::ClubFile;
 use super::definition::ClubDefinition;
-use super::keys::check_keys;
 use super::validate::validate;
-use super::yaml_tree::{self, Node};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, FileKind};
+
+/// What a club file is, for the messages about the whole file.
+const CLUB_FILE: FileKind = FileKind {
+    empty: "the club file is empty",
+    help: "copy policies/cafe/club.yaml to start from a working club",
+    strict: true,
+};
 
 /// Loads and checks a `club.yaml` whose text is `source`. Returns the club if its shape
 /// could be read at all, and every problem found (errors and warnings); the club is usable
 /// only if no problem is an error.
 pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Diagnostic>) {
-    let tree = match yaml_tree::parse(&source) {
-        Ok(Some(tree)) => tree,
-        Ok(None) => {
-            let problem = Diagnostic::error("the club file is empty")
-                .in_file(path)
-                .with_help("copy policies/cafe/club.yaml to start from a working club");
-            return (None, vec![problem]);
-        }
-        Err(syntax) => {
-            let problem = Diagnostic::error(format!("invalid YAML: {}", syntax.message))
-                .at(
-                    Location::new(path, syntax.line, syntax.column),
-                    Some(&source),
-                )
-                .with_help("check the indentation and that every `key: value` pair has its colon");
-            return (None, vec![problem]);
-        }
+    let loaded = yaml::load::<ClubDefinition>(path, &source, CLUB_FILE);
+    let mut problems = loaded.problems;
+    let (Some(definition), Some(tree)) = (loaded.value, loaded.tree) else {
+        return (None, problems);
     };
-
-    // Unknown keys and choices are all found here; serde (which ignores unknown keys)
-    // then reads the types, so one typo does not hide the problems after it.
-    let schema = super::json_schema();
-    let mut problems = Vec::new();
-    check_keys(&tree, &schema, &schema, path, &source, &mut problems);
-
-    let definition: ClubDefinition = match serde_yaml::from_str(&source) {
-        Ok(definition) => definition,
-        Err(error) => {
-            // A bad choice was already reported, with a suggestion, by check_keys.
-            if problems.is_empty() || !error.to_string().contains("unknown variant") {
-                problems.push(serde_diagnostic(path, &source, &tree, &error));
-            }
-            return (None, problems);
-        }
-    };
-
     let file = ClubFile {
         path: path.to_owned(),
         source,
@@ -60,43 +35,77 @@ pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Dia
     (Some(file), problems)
 }
 
-/// serde_yaml's message without its trailing " at line L column C", which we show our way.
-fn serde_diagnostic(
-    path: &Path,
-    source: &str,
-    tree: &Node,
-    error: &serde_yaml::Error,
-) -> Diagnostic {
-    let text = error.to_string();
-    let message = match text.find(" at line ") {
-        Some(cut) => text[..cut].to_owned(),
-        None => text,
-    };
-    // serde reports a value our own parsers refuse (a tier window, a span) at the start of
-    // the mapping that holds it; point at the value itself when the message quotes it.
-    let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
-    let located = error.location().map(|at| (at.line(), at.column()));
-    let value = quoted.and_then(|q| find_scalar(tree, q, located.map_or(0, |(line, _)| line)));
-    let diagnostic = Diagnostic::error(message.clone());
-    match (value, located) {
-        (Some(node), _) => diagnostic.at(
-            Location::new(path, node.line, node.column).with_width(node.width()),
-            Some(source),
-        ),
-        (None, Some((line, column))) => {
-            diagnostic.at(Location::new(path, line, column), Some(source))
-        }
-        (None, None) => diagnostic.in_file(path),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
 
-/// The first scalar node with exactly `text`, on or after line `from`.
-fn find_scalar<'a>(node: &'a Node, text: &str, from: usize) -> Option<&'a Node> {
-    use super::NodeValue;
-    match &node.value {
-        NodeValue::Scalar(value) if value == text && node.line >= from => Some(node),
-        NodeValue::Sequence(items) => items.iter().find_map(|n| find_scalar(n, text, from)),
-        NodeValue::Mapping(entries) => entries.iter().find_map(|(_, v)| find_scalar(v, text, from)),
-        _ => None,
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn problems(source: &str) -> Vec<String> {
+        load_club_file(Path::new("club.yaml"), source.to_owned())
+            .1
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().map_or((0, 0), |l| (l.line, l.column));
+                format!("{}:{}: {}", at.0, at.1, d.message)
+            })
+            .collect()
     }
+
+    const CLUB: &str = "id: shop\nname: Shop\ncurrency: EUR\nrules: []\n";
+
+    #[test]
+    fn a_types_own_words_replace_the_schemas_pattern() {
+        assert_eq!(
+            problems(&format!("{CLUB}points: {{pending: 12 days}}\n")),
+            ["5:19: points: `12 days` is not a length of time; write e.g. `14d`, `2w`, `12m` or `1y`"]
+        );
+    }
+
+    #[test]
+    fn every_type_error_is_found_not_just_the_first() {
+        assert_eq!(
+            problems(&format!(
+                "{CLUB}points: {{precision: two, transfers: maybe}}\nrewards:\n  - {{id: 7, cost: lots, kind: gift}}\n"
+            )),
+            [
+                "5:21: expected a whole number, found `two`",
+                "5:37: expected `true` or `false`, found `maybe`",
+                "7:10: expected text, found the number 7",
+                "7:19: expected a number, found `lots`",
+            ]
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// No text a user can write panics the loading of a club.
+        #[test]
+        fn no_text_panics(source in "[-a-z0-9 :\\[\\]{}&*!|>'\"#,?%@`\n\r\t.~]{0,80}") {
+            let _ = load_club_file(Path::new("club.yaml"), source);
+        }
+
+        /// Nor any arrangement of YAML's own pieces and the club's keys.
+        #[test]
+        fn no_arrangement_of_yaml_panics(pieces in proptest::collection::vec(prop::sample::select(PIECES.to_vec()), 0..64)) {
+            let _ = load_club_file(Path::new("club.yaml"), pieces.concat());
+        }
+    }
+
+    const PIECES: [&str; 12] = [
+        "id: x\n",
+        "rules:\n",
+        "  - ",
+        "{id: a, function: f}",
+        "tiers: ",
+        "points: ",
+        "{precision: ",
+        "expiry: {after: 12m}",
+        "}",
+        "\n",
+        "[",
+        "]",
+    ];
 }

@@ -5,13 +5,12 @@ mod campaigns;
 mod club_file;
 mod definition;
 mod import_profiles;
-mod keys;
 mod load;
 mod messaging;
 mod span;
 mod validate;
-pub mod yaml_tree;
 
+pub use crate::yaml::{Node, NodeValue, PathSegment};
 pub use campaigns::*;
 pub use club_file::ClubFile;
 pub use definition::*;
@@ -22,7 +21,6 @@ pub use load::load_club_file;
 pub use messaging::*;
 pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 pub use validate::{clock_minutes, placeholders};
-pub use yaml_tree::{Node, NodeValue, PathSegment};
 
 /// The JSON Schema of `club.yaml`, as `bashgah schema` prints it.
 pub fn json_schema() -> serde_json::Value {

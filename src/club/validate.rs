@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 
 use super::club_file::ClubFile;
 use super::span::{MAX_DAYS, MAX_MONTHS, MAX_YEARS};
-use super::yaml_tree::PathSegment::{Index, Key};
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::yaml::PathSegment::{Index, Key};
 
 /// Points kept to more decimal places than this are almost surely a typo.
 const MAX_PRECISION: u32 = 6;
@@ -240,7 +240,7 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
 
 fn validate_expiry(
     file: &ClubFile,
-    at: &[super::yaml_tree::PathSegment],
+    at: &[crate::yaml::PathSegment],
     expiry: &super::ExpiryPolicy,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -486,8 +486,8 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
 
 /// Every number written in the club is at most [`crate::amount::LARGEST`] in size: a
 /// threshold, bonus, cost, rate or budget beyond it could make no event's sums exact.
-fn validate_numbers(file: &ClubFile, node: &super::yaml_tree::Node, out: &mut Vec<Diagnostic>) {
-    use super::yaml_tree::NodeValue;
+fn validate_numbers(file: &ClubFile, node: &crate::yaml::Node, out: &mut Vec<Diagnostic>) {
+    use crate::yaml::NodeValue;
     match &node.value {
         NodeValue::Scalar(text) => {
             let number = text
@@ -526,7 +526,6 @@ fn validate_numbers(file: &ClubFile, node: &super::yaml_tree::Node, out: &mut Ve
                 validate_numbers(file, value, out);
             }
         }
-        NodeValue::Alias => {}
     }
 }
 
@@ -576,7 +575,7 @@ fn validate_multipliers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
 /// club may hold (see `club::span`), with `limit` (`key: number`) as the fix.
 fn too_long(
     file: &ClubFile,
-    path: &[super::yaml_tree::PathSegment],
+    path: &[crate::yaml::PathSegment],
     what: String,
     limit: String,
 ) -> Diagnostic {
@@ -689,14 +688,13 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     let rules: Vec<&str> = club.rules.iter().map(|r| r.id.as_str()).collect();
     let tiers: Vec<&str> = club.tiers.iter().map(|t| t.id.as_str()).collect();
     let types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
-    let unknown =
-        |what: &str, name: &str, known: &[&str], path: &[super::yaml_tree::PathSegment]| {
-            let diagnostic = file.error_at(path, format!("no {what} `{name}` in this club"));
-            match did_you_mean(name, known.iter().copied()) {
-                Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                None => diagnostic.with_help(format!("{what}s: {}", known.join(", "))),
-            }
-        };
+    let unknown = |what: &str, name: &str, known: &[&str], path: &[crate::yaml::PathSegment]| {
+        let diagnostic = file.error_at(path, format!("no {what} `{name}` in this club"));
+        match did_you_mean(name, known.iter().copied()) {
+            Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+            None => diagnostic.with_help(format!("{what}s: {}", known.join(", "))),
+        }
+    };
     let mut ids = HashSet::new();
     let mut owner: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for (i, campaign) in club.campaigns.iter().enumerate() {

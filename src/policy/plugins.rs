@@ -13,15 +13,24 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rhai::{Dynamic, Map};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::PolicyFile;
 use crate::club::{ClubFile, PathSegment};
-use crate::diagnostic::{did_you_mean, Diagnostic, Location};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::yaml::{self, FileKind, Node, NodeValue, Resolved};
+
+/// What a plugin manifest is, for the messages about the whole file.
+const MANIFEST_FILE: FileKind = FileKind {
+    empty: "the plugin manifest is empty",
+    help: "`plugin.yaml` gives the plugin's `name`, `version`, `description` and the `settings` it takes",
+    strict: false,
+};
 
 /// A plugin's `plugin.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Manifest {
     pub name: String,
     pub version: String,
@@ -31,8 +40,8 @@ pub struct Manifest {
 }
 
 /// One setting a plugin takes.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SettingSpec {
     #[serde(rename = "type")]
     pub kind: SettingType,
@@ -43,7 +52,7 @@ pub struct SettingSpec {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SettingType {
     Integer,
@@ -61,9 +70,12 @@ pub struct Plugin {
     /// `plugins/<name>.rhai` or the folder `plugins/<name>/`.
     pub path: PathBuf,
     pub manifest: Option<Manifest>,
-    /// Why `plugin.yaml` could not be read, if it could not: reported only to clubs that
-    /// use this plugin.
-    pub manifest_problem: Option<Diagnostic>,
+    /// The manifest as written: defaults are read from it, so that `0.5` stays the
+    /// decimal written rather than text or a binary fraction.
+    pub manifest_tree: Option<Node>,
+    /// What is wrong with `plugin.yaml`, if anything: reported only to clubs that use this
+    /// plugin.
+    pub manifest_problems: Vec<Diagnostic>,
 }
 
 /// Every plugin in `dir`, sorted by name.
@@ -80,43 +92,33 @@ pub fn discover(dir: &Path) -> Vec<Plugin> {
                 continue;
             }
             let manifest_path = path.join("plugin.yaml");
-            let mut problem = None;
-            let manifest = match std::fs::read_to_string(&manifest_path) {
-                Ok(text) => match serde_yaml::from_str::<Manifest>(&text) {
-                    Ok(manifest) => Some(manifest),
-                    Err(error) => {
-                        let message = error.to_string();
-                        let message = message
-                            .split(" at line ")
-                            .next()
-                            .unwrap_or(&message)
-                            .to_owned();
-                        let diagnostic =
-                            Diagnostic::error(format!("in a plugin manifest: {message}"));
-                        problem = Some(match error.location() {
-                            Some(at) => diagnostic.at(
-                                Location::new(&manifest_path, at.line(), at.column()),
-                                Some(&text),
-                            ),
-                            None => diagnostic.in_file(&manifest_path),
-                        });
-                        None
+            let (manifest, manifest_tree, manifest_problems) =
+                match std::fs::read_to_string(&manifest_path) {
+                    Ok(text) => {
+                        let loaded = yaml::load::<Manifest>(&manifest_path, &text, MANIFEST_FILE);
+                        let value = if loaded.has_errors() {
+                            None
+                        } else {
+                            loaded.value
+                        };
+                        (value, loaded.tree, loaded.problems)
                     }
-                },
-                Err(_) => None,
-            };
+                    Err(_) => (None, None, Vec::new()),
+                };
             plugins.push(Plugin {
                 name: file_name,
                 path,
                 manifest,
-                manifest_problem: problem,
+                manifest_tree,
+                manifest_problems,
             });
         } else if let Some(name) = file_name.strip_suffix(".rhai") {
             plugins.push(Plugin {
                 name: name.to_owned(),
                 path,
                 manifest: None,
-                manifest_problem: None,
+                manifest_tree: None,
+                manifest_problems: Vec::new(),
             });
         }
     }
@@ -181,9 +183,7 @@ pub fn settings(
         if !used {
             continue;
         }
-        if let Some(problem) = &plugin.manifest_problem {
-            problems.push(problem.clone());
-        }
+        problems.extend(plugin.manifest_problems.iter().cloned());
         if imports.contains(&plugin.name) {
             files.extend(plugin_files(plugin));
         }
@@ -191,7 +191,7 @@ pub fn settings(
     for name in configured.keys() {
         if !found
             .iter()
-            .any(|p| &p.name == name && (p.manifest.is_some() || p.manifest_problem.is_some()))
+            .any(|p| &p.name == name && (p.manifest.is_some() || !p.manifest_problems.is_empty()))
         {
             let known: Vec<&str> = found
                 .iter()
@@ -237,12 +237,24 @@ pub fn settings(
             }
         }
         for (key, spec) in &manifest.settings {
-            let value = given.and_then(|g| g.get(key)).or(spec.default.as_ref());
             let path = [
                 PathSegment::Key("plugins"),
                 PathSegment::Key(&plugin.name),
                 PathSegment::Key(key),
             ];
+            // The club's value, else the manifest's default, as written in either file.
+            let default = [
+                PathSegment::Key("settings"),
+                PathSegment::Key(key),
+                PathSegment::Key("default"),
+            ];
+            let value = given
+                .filter(|g| g.contains_key(key))
+                .and_then(|_| club.tree.find(&path))
+                .or_else(|| {
+                    spec.default.as_ref()?;
+                    plugin.manifest_tree.as_ref()?.find(&default)
+                });
             match value {
                 Some(value) => match convert(value, spec.kind) {
                     Ok(dynamic) => {
@@ -278,55 +290,60 @@ pub fn settings(
     (Dynamic::from_map(all).into_shared(), files)
 }
 
-/// A setting's YAML value as Rhai sees it, or what was expected.
-fn convert(value: &serde_json::Value, kind: SettingType) -> Result<Dynamic, &'static str> {
-    use serde_json::Value;
-    match (kind, value) {
-        (SettingType::Integer, Value::Number(n)) => {
-            n.as_i64().map(Dynamic::from_int).ok_or("a whole number")
-        }
+/// A setting's YAML value as Rhai sees it, or what was expected. Read from the node, so a
+/// plain `0.5` is the decimal 0.5 and a quoted `"0.5"` is text, as the user wrote them.
+fn convert(node: &Node, kind: SettingType) -> Result<Dynamic, &'static str> {
+    let scalar = node.resolve();
+    match (kind, scalar) {
+        (SettingType::Integer, Some(Resolved::Int(n))) => Ok(Dynamic::from_int(n)),
         (SettingType::Integer, _) => Err("a whole number"),
-        (SettingType::Decimal, Value::Number(n)) => crate::amount::parse_amount(&n.to_string())
+        (SettingType::Decimal, Some(Resolved::Null | Resolved::Bool(_)) | None) => Err("a number"),
+        (SettingType::Decimal, Some(_)) => exact(node.scalar().unwrap_or_default())
             .map(Dynamic::from_decimal)
-            .map_err(|_| "a number"),
-        (SettingType::Decimal, Value::String(s)) => crate::amount::parse_amount(s)
-            .map(Dynamic::from_decimal)
-            .map_err(|_| "a number"),
-        (SettingType::Decimal, _) => Err("a number"),
-        (SettingType::String, Value::String(s)) => Ok(s.as_str().into()),
+            .ok_or("a number"),
+        (SettingType::String, Some(Resolved::Text(s))) => Ok(s.into()),
         (SettingType::String, _) => Err("text"),
-        (SettingType::Boolean, Value::Bool(b)) => Ok((*b).into()),
+        (SettingType::Boolean, Some(Resolved::Bool(b))) => Ok(b.into()),
         (SettingType::Boolean, _) => Err("true or false"),
-        (SettingType::List, Value::Array(items)) => {
-            Ok(Dynamic::from_array(items.iter().map(plain).collect()))
-        }
-        (SettingType::List, _) => Err("a list"),
-        (SettingType::Map, Value::Object(map)) => Ok(Dynamic::from_map(
-            map.iter()
-                .map(|(k, v)| (k.as_str().into(), plain(v)))
-                .collect(),
-        )),
-        (SettingType::Map, _) => Err("a map of `key: value`"),
+        (SettingType::List, _) => match &node.value {
+            NodeValue::Sequence(items) => {
+                Ok(Dynamic::from_array(items.iter().map(plain).collect()))
+            }
+            _ => Err("a list"),
+        },
+        (SettingType::Map, _) => match &node.value {
+            NodeValue::Mapping(_) => Ok(plain(node)),
+            _ => Err("a map of `key: value`"),
+        },
     }
 }
 
-/// A value inside a list or map setting: numbers become decimals (or integers), text text.
-fn plain(value: &serde_json::Value) -> Dynamic {
-    use serde_json::Value;
-    match value {
-        Value::Null => Dynamic::UNIT,
-        Value::Bool(b) => (*b).into(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Dynamic::from_int(i),
-            None => crate::amount::parse_amount(&n.to_string())
-                .map_or(Dynamic::UNIT, Dynamic::from_decimal),
-        },
-        Value::String(s) => s.as_str().into(),
-        Value::Array(items) => Dynamic::from_array(items.iter().map(plain).collect()),
-        Value::Object(map) => Dynamic::from_map(
-            map.iter()
-                .map(|(k, v)| (k.as_str().into(), plain(v)))
+/// A value inside a list or map setting: whole numbers become integers, other numbers
+/// exact decimals, text text.
+fn plain(node: &Node) -> Dynamic {
+    match &node.value {
+        NodeValue::Sequence(items) => Dynamic::from_array(items.iter().map(plain).collect()),
+        NodeValue::Mapping(entries) => Dynamic::from_map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.scalar().unwrap_or_default().into(), plain(v)))
                 .collect(),
         ),
+        NodeValue::Scalar(text) => match node.resolve() {
+            Some(Resolved::Bool(b)) => b.into(),
+            Some(Resolved::Int(n)) => Dynamic::from_int(n),
+            Some(Resolved::UInt(_) | Resolved::Number(_)) => {
+                exact(text).map_or(Dynamic::UNIT, Dynamic::from_decimal)
+            }
+            Some(Resolved::Text(s)) => s.into(),
+            Some(Resolved::Null) | None => Dynamic::UNIT,
+        },
     }
+}
+
+/// The decimal `text` says, exactly: `0.5`, `1,000`, `1e3`.
+fn exact(text: &str) -> Option<rust_decimal::Decimal> {
+    crate::amount::parse_amount(text)
+        .ok()
+        .or_else(|| rust_decimal::Decimal::from_scientific(text.trim()).ok())
 }

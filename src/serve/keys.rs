@@ -7,19 +7,29 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::yaml::{self, FileKind, PathSegment};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// What a keys file is, for the messages about the whole file.
+const KEYS_FILE: FileKind = FileKind {
+    empty: "the keys file is empty",
+    help: "make a key with `bashgah key --name NAME --club CLUB` and add the line it prints under `keys:`",
+    strict: false,
+};
+
+/// The keys file: who may call the host process.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct KeysFile {
     keys: Vec<KeyEntry>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct KeyEntry {
     /// Who holds the key: shows in logs, never the key.
     name: String,
@@ -84,44 +94,54 @@ impl Keys {
         Keys::parse(path, &text)
     }
 
+    /// Reads the keys file's text; every problem comes back with its line and column.
     pub fn parse(path: &Path, text: &str) -> Result<Keys, Vec<Diagnostic>> {
-        let file: KeysFile = serde_yaml::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_owned();
-            let diagnostic = Diagnostic::error(format!("in the keys file: {message}"));
-            vec![match e.location() {
-                Some(at) => diagnostic.at(Location::new(path, at.line(), at.column()), Some(text)),
+        let loaded = yaml::load::<KeysFile>(path, text, KEYS_FILE);
+        let failed = loaded.has_errors();
+        let (Some(file), Some(tree), false) = (loaded.value, loaded.tree, failed) else {
+            return Err(loaded.problems);
+        };
+        // At the value of the entry's `key` (or the entry, if it has none), so that the
+        // line shown is the one to fix.
+        let at = |i: usize, key: &str, message: String| {
+            let entry = [PathSegment::Key("keys"), PathSegment::Index(i)];
+            let node = tree
+                .find(&entry)
+                .and_then(|e| e.find(&[PathSegment::Key(key)]))
+                .or_else(|| tree.find(&entry));
+            let diagnostic = Diagnostic::error(message);
+            match node {
+                Some(node) => diagnostic.at(
+                    Location::new(path, node.line, node.column).with_width(node.width()),
+                    Some(text),
+                ),
                 None => diagnostic.in_file(path),
-            }]
-        })?;
+            }
+        };
         let mut keys = Keys::default();
         let mut problems = Vec::new();
-        for entry in file.keys {
+        for (i, entry) in file.keys.into_iter().enumerate() {
             let well_formed =
                 entry.sha256.len() == 64 && entry.sha256.bytes().all(|b| b.is_ascii_hexdigit());
             if !well_formed {
                 problems.push(
-                    Diagnostic::error(format!(
+                    at(i, "sha256", format!(
                         "key `{}`: `sha256` must be 64 hex digits, the hash of the key",
                         entry.name
                     ))
-                    .in_file(path)
                     .with_help("`bashgah key` prints a new key and its hash; never put the key itself here"),
                 );
                 continue;
             }
             if entry.clubs.is_empty() && !entry.admin {
-                problems.push(
-                    Diagnostic::error(format!(
+                problems.push(at(
+                    i,
+                    "name",
+                    format!(
                         "key `{}` grants nothing: give it `clubs: [...]` or `admin: true`",
                         entry.name
-                    ))
-                    .in_file(path),
-                );
+                    ),
+                ));
                 continue;
             }
             let grant = Grant {
@@ -168,8 +188,29 @@ mod tests {
         )
         .expect_err("invalid");
         let rendered = crate::diagnostic::render_all(&problems);
-        assert!(rendered.contains("unknown field `clubz`"), "{rendered}");
-        assert!(rendered.contains("keys.yaml:3:"), "{rendered}");
+        assert_eq!(
+            rendered,
+            "\
+error: unknown key `clubz`
+ --> keys.yaml:3:27
+  |
+3 |   - {name: x, sha256: 00, clubz: []}
+  |                           ^^^^^
+  = help: did you mean `clubs`?
+
+"
+        );
+        // With the shape right, each entry's own problems, at their lines.
+        let problems = Keys::parse(
+            Path::new("keys.yaml"),
+            "keys:\n  - {name: till, sha256: secret, clubs: [cafe]}\n  - name: x\n    sha256: abababababababababababababababababababababababababababababababab\n",
+        )
+        .expect_err("invalid");
+        let at: Vec<_> = problems
+            .iter()
+            .map(|p| p.location.as_ref().map(|l| (l.line, l.column)))
+            .collect();
+        assert_eq!(at, vec![Some((2, 26)), Some((3, 11))]);
     }
 
     #[test]

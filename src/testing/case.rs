@@ -15,14 +15,26 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::club::{yaml_tree, PathSegment};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, FileKind, PathSegment};
+
+/// What a test file is, for the messages about the whole file.
+const TEST_FILE: FileKind = FileKind {
+    empty: "the test file is empty",
+    help: "a test file is a list of cases with `name`, `given`, `when` and `then`",
+    strict: false,
+};
+
+// Unknown keys are refused through the schema (`schemars(deny_unknown_fields)`), which
+// finds all of them with suggestions; serde then reads past them so that the problems
+// after the first are found too.
 
 /// One test case, with where it is written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Case {
     pub name: String,
     #[serde(default)]
@@ -38,8 +50,8 @@ pub struct Case {
 }
 
 /// The starting point: members and the clock.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Given {
     /// The clock's time before the first step, in the club's calendar.
     #[serde(default)]
@@ -48,8 +60,8 @@ pub struct Given {
     pub members: Vec<GivenMember>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct GivenMember {
     pub id: String,
     #[serde(default, rename = "type")]
@@ -67,10 +79,20 @@ pub struct GivenMember {
     pub balance: Option<Decimal>,
 }
 
-/// Something that happens: an event, the clock moving, a redemption, an adjustment. A
-/// step may say it must fail, with `error:` (part of the expected message).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Something that happens: an event, the clock moving, a redemption, an adjustment —
+/// exactly one of them (the schema's `oneOf`: a step with both `event` and `advance` used
+/// to run the event and drop the advance without a word). A step may say it must fail,
+/// with `error:` (part of the expected message).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(
+    deny_unknown_fields,
+    extend("oneOf" = [
+        {"required": ["event"]},
+        {"required": ["advance"]},
+        {"required": ["redeem"]},
+        {"required": ["adjust"]}
+    ])
+)]
 pub struct Step {
     /// An event as an import row: `{id, member, date, amount, type, ...}`.
     #[serde(default)]
@@ -78,12 +100,12 @@ pub struct Step {
     /// Move the clock to this date.
     #[serde(default)]
     pub advance: Option<String>,
-    /// `{member, reward, date}`.
+    /// Redeem a reward: `{member, reward, date}`.
     #[serde(default)]
-    pub redeem: Option<BTreeMap<String, String>>,
-    /// `{member, points, reason, date}`.
+    pub redeem: Option<Redeem>,
+    /// Adjust a balance by hand: `{member, points, reason, date}`.
     #[serde(default)]
-    pub adjust: Option<BTreeMap<String, String>>,
+    pub adjust: Option<Adjust>,
     /// The step must fail with a message containing this.
     #[serde(default)]
     pub error: Option<String>,
@@ -93,9 +115,34 @@ pub struct Step {
     pub then: Option<Expectations>,
 }
 
+/// A redemption step.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Redeem {
+    pub member: String,
+    pub reward: String,
+    /// When, in the club's calendar; the clock's time if not given.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// An adjustment step.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Adjust {
+    pub member: String,
+    /// Points to add (or, negative, to take).
+    pub points: Decimal,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// When, in the club's calendar; the clock's time if not given.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
 /// What must hold after the steps.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Expectations {
     /// Points each event gave or took, by event id (the sum of its entries).
     #[serde(default)]
@@ -130,7 +177,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
     for file in files {
         match load_file(&file) {
             Ok(more) => cases.extend(more),
-            Err(problem) => problems.push(*problem),
+            Err(more) => problems.extend(more),
         }
     }
     if problems.is_empty() {
@@ -140,37 +187,22 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
     }
 }
 
-fn load_file(file: &Path) -> Result<Vec<Case>, Box<Diagnostic>> {
-    let source = std::fs::read_to_string(file)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", file.display())))?;
-    let tree = yaml_tree::parse(&source).map_err(|e| {
-        Diagnostic::error(format!("invalid YAML: {}", e.message))
-            .at(Location::new(file, e.line, e.column), Some(&source))
+/// The cases of one file, or every problem in it.
+fn load_file(file: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
+    let source = std::fs::read_to_string(file).map_err(|e| {
+        vec![Diagnostic::error(format!(
+            "cannot read `{}`: {e}",
+            file.display()
+        ))]
     })?;
-    let mut cases: Vec<Case> = serde_yaml::from_str(&source).map_err(|e| {
-        let text = e.to_string();
-        let mut message = text.split(" at line ").next().unwrap_or(&text).to_owned();
-        // serde names the case as `.[0]`; people count from 1.
-        if let Some(rest) = message.strip_prefix(".[") {
-            if let Some((index, tail)) = rest.split_once(']') {
-                if let Ok(index) = index.parse::<usize>() {
-                    message = format!("case {}{tail}", index + 1);
-                }
-            }
-        }
-        let diagnostic = Diagnostic::error(message)
-            .with_help("a test file is a list of cases with `name`, `given`, `when` and `then`");
-        Box::new(match e.location() {
-            Some(at) => diagnostic.at(Location::new(file, at.line(), at.column()), Some(&source)),
-            None => diagnostic.in_file(file),
-        })
-    })?;
+    let loaded = yaml::load::<Vec<Case>>(file, &source, TEST_FILE);
+    let failed = loaded.has_errors();
+    let (Some(mut cases), Some(tree), false) = (loaded.value, loaded.tree, failed) else {
+        return Err(loaded.problems);
+    };
     for (i, case) in cases.iter_mut().enumerate() {
         case.file = file.to_owned();
-        case.line = tree
-            .as_ref()
-            .and_then(|t| t.find(&[PathSegment::Index(i)]))
-            .map_or(0, |n| n.line);
+        case.line = tree.find(&[PathSegment::Index(i)]).map_or(0, |n| n.line);
     }
     Ok(cases)
 }

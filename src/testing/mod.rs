@@ -5,5 +5,5 @@
 mod case;
 mod runner;
 
-pub use case::{load_cases, Case, Expectations, Given, GivenMember, Step};
+pub use case::{load_cases, Adjust, Case, Expectations, Given, GivenMember, Redeem, Step};
 pub use runner::{run_club, run_policy_tests, CaseResult, ClubResults};

@@ -172,12 +172,10 @@ fn step_date(step: &Step) -> Option<&str> {
     if let Some(event) = &step.event {
         return event.get("date").and_then(|d| d.as_str());
     }
-    let manual = step.redeem.as_ref().or(step.adjust.as_ref());
-    step.advance.as_deref().or_else(|| {
-        manual
-            .and_then(|fields| fields.get("date"))
-            .map(String::as_str)
-    })
+    let manual = (step.redeem.as_ref().map(|r| &r.date))
+        .or(step.adjust.as_ref().map(|a| &a.date))
+        .and_then(Option::as_deref);
+    step.advance.as_deref().or(manual)
 }
 
 /// Members with their profiles, tiers and starting balances.
@@ -282,38 +280,35 @@ fn run_step(
             None => Ok(()),
         });
     }
-    let (fields, redeem) = match (&step.redeem, &step.adjust) {
-        (Some(fields), None) => (fields, true),
-        (None, Some(fields)) => (fields, false),
+    // The schema lets a step do exactly one thing; this is what is left after an event
+    // and an advance.
+    let date = match (&step.redeem, &step.adjust) {
+        (Some(redeem), None) => redeem.date.as_ref(),
+        (None, Some(adjust)) => adjust.date.as_ref(),
         _ => {
             return Ok(Err(
                 "a step is one of `event`, `advance`, `redeem` or `adjust`".into(),
             ))
         }
     };
-    let at = match time(fields.get("date"), *now) {
+    let at = match time(date, *now) {
         Ok(at) => at,
         Err(message) => return Ok(Err(message)),
     };
     *now = (*now).max(at);
-    let member = fields.get("member").cloned().unwrap_or_default();
     let id = format!("step:{}", n + 1);
     ledger.begin()?;
-    let result = if redeem {
-        let reward = fields.get("reward").cloned().unwrap_or_default();
-        ledger.redeem(policy, &id, &member, &reward, at).map(|_| ())
-    } else {
-        let points = fields
-            .get("points")
-            .and_then(|p| crate::amount::parse_amount(p).ok())
-            .unwrap_or_default();
-        let reason = fields
-            .get("reason")
-            .cloned()
-            .unwrap_or_else(|| "test".into());
-        ledger
-            .adjust(policy, &id, &member, points, &reason, at)
-            .map(|_| ())
+    let result = match (&step.redeem, &step.adjust) {
+        (Some(redeem), _) => ledger
+            .redeem(policy, &id, &redeem.member, &redeem.reward, at)
+            .map(|_| ()),
+        (None, Some(adjust)) => {
+            let reason = adjust.reason.as_deref().unwrap_or("test");
+            ledger
+                .adjust(policy, &id, &adjust.member, adjust.points, reason, at)
+                .map(|_| ())
+        }
+        (None, None) => Ok(()),
     };
     match result {
         Ok(()) => {

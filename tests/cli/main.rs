@@ -14,6 +14,7 @@ mod rewards;
 mod scripts;
 mod shipped;
 mod values;
+mod yaml;
 
 use harness::Test;
 

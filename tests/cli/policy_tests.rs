@@ -139,12 +139,12 @@ fn a_broken_test_file_is_reported_with_its_position() {
         .args(["test"])
         .stderr(
             "\
-error: case 1: unknown field `wen`, expected one of `name`, `given`, `when`, `then`
+error: unknown key `wen`
  --> policies/shop/tests/earning.yaml:2:3
   |
 2 |   wen: []
-  |   ^
-  = help: a test file is a list of cases with `name`, `given`, `when` and `then`
+  |   ^^^
+  = help: did you mean `when`?
 
 ",
         )

@@ -272,3 +272,50 @@ fn readme_walkthrough_prints_what_the_readme_shows() {
         assert_eq!(&run(command), output, "bashgah {}", command.join(" "));
     }
 }
+
+/// Issue 12: every club bashgah ships — `policies/*`, the templates `init` copies, and the
+/// test club of every plugin — is valid under the JSON Schema editors check it with (the
+/// cafe's credit title was not: an unquoted comma had split it in two).
+#[test]
+fn every_shipped_club_template_and_plugin_test_club_is_valid_under_the_schema() {
+    use bashgah::club::ClubDefinition;
+    use bashgah::yaml::schema;
+
+    let mut files = Vec::new();
+    for folder in ["policies", "src/templates"] {
+        for club in bashgah::policy::discover_clubs(&repo().join(folder)).unwrap() {
+            files.push(club.join("club.yaml"));
+        }
+    }
+    for plugin in bashgah::policy::plugins::discover(&repo().join("plugins")) {
+        let club = plugin
+            .path
+            .join("tests")
+            .join(&plugin.name)
+            .join("club.yaml");
+        assert!(club.is_file(), "{} has a test club", plugin.name);
+        files.push(club);
+    }
+    assert!(files.len() >= 10, "{files:?}");
+    let compiled = schema::compiled::<ClubDefinition>().expect("the schema compiles");
+    let validate = |text: &str| {
+        let tree = bashgah::yaml::tree::parse(text)
+            .expect("parses")
+            .root
+            .expect("a document");
+        schema::check(&tree, &compiled)
+    };
+    for file in &files {
+        let problems = validate(&fs::read_to_string(file).unwrap());
+        assert_eq!(problems, vec![], "{}", file.display());
+    }
+    // The validator is a real one: the cafe as it was fails it.
+    let cafe = fs::read_to_string(repo().join("policies/cafe/club.yaml")).unwrap();
+    let old = cafe.replace("\"500,000 IRR on account\"", "500,000 IRR on account");
+    assert_ne!(old, cafe);
+    assert_eq!(
+        validate(&old).len(),
+        2,
+        "the number 500, and the key with no value"
+    );
+}

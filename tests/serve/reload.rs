@@ -266,3 +266,42 @@ fn without_a_keys_file_the_server_does_not_start() {
         "{stderr}"
     );
 }
+
+/// Issue 12: a club file nested 6,000 levels deep overflowed the reloader's stack and the
+/// whole process aborted. Now it is a refused reload like any other, located, and the
+/// running version keeps answering.
+#[test]
+fn a_club_file_nested_thousands_deep_is_refused_and_the_server_keeps_serving() {
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let v1 = server.active_version("shop");
+    write(
+        &server.path(),
+        "policies/shop/club.yaml",
+        &format!("{}x\n", "- ".repeat(6000)),
+    );
+    server.wait_for(Duration::from_secs(2), |s| {
+        s.get("/v1/status", Some(OPS)).body["clubs"][0]["last_reload"]["outcome"] == "failed"
+    });
+    let status = server.get("/v1/status", Some(OPS)).body;
+    let error = &status["clubs"][0]["last_reload"]["errors"][0];
+    assert_eq!(error["file"], "policies/shop/club.yaml");
+    assert_eq!(
+        (error["line"].clone(), error["column"].clone()),
+        (1.into(), 129.into())
+    );
+    assert_eq!(
+        error["message"],
+        "the file nests lists and mappings more than 64 levels deep"
+    );
+    assert_eq!(server.active_version("shop"), v1);
+    let answer = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 2500),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["points"], "2");
+}

@@ -1,22 +1,34 @@
-//! Finds every unknown key and every out-of-range choice in `club.yaml`, using the same
-//! JSON Schema that `bashgah schema` gives editors, so the two can never disagree.
+//! Finds every unknown key and every out-of-range choice in a YAML file, using the same
+//! JSON Schema that editors get (`bashgah schema` for `club.yaml`), so the two can never
+//! disagree.
 //!
 //! serde stops at the first unknown field; a user who misspelt three keys deserves to
 //! hear about all three, each with its position and the nearest valid name.
 
+use std::path::Path;
+
 use serde_json::Value;
 
-use super::yaml_tree::{Node, NodeValue};
+use super::tree::{Node, NodeValue};
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
+
+/// What the key check found: its problems, and the keys it suggested for misspelt ones,
+/// by the position of the mapping (line, column). A mapping that lacks `points` because
+/// `pionts` was written needs one message, not a second one saying `points` is missing.
+#[derive(Debug, Default)]
+pub struct KeyReport {
+    pub problems: Vec<Diagnostic>,
+    pub suggested: Vec<(usize, usize, String)>,
+}
 
 /// Walks `node` against `schema` (resolving `$ref`s in `root`) and reports problems.
 pub fn check_keys(
     node: &Node,
     schema: &Value,
     root: &Value,
-    file: &std::path::Path,
+    file: &Path,
     source: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut KeyReport,
 ) {
     let schema = resolve(schema, root);
     match &node.value {
@@ -40,12 +52,16 @@ pub fn check_keys(
                             Some(source),
                         );
                         diagnostic = match did_you_mean(name, known.iter().copied()) {
-                            Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
+                            Some(near) => {
+                                out.suggested
+                                    .push((node.line, node.column, near.to_owned()));
+                                diagnostic.with_help(format!("did you mean `{near}`?"))
+                            }
                             None => {
                                 diagnostic.with_help(format!("known keys here: {}", quoted(&known)))
                             }
                         };
-                        out.push(diagnostic);
+                        out.problems.push(diagnostic);
                     }
                     None => {
                         if let Some(child) = open_values {
@@ -62,6 +78,8 @@ pub fn check_keys(
                 }
             }
         }
+        // A missing value is the schema check's to report, in its words.
+        NodeValue::Scalar(_) if node.is_null() => {}
         NodeValue::Scalar(text) => {
             let choices = enum_choices(schema, root);
             if !choices.is_empty() && !choices.contains(&text.as_str()) {
@@ -73,10 +91,9 @@ pub fn check_keys(
                 if let Some(near) = did_you_mean(text, choices.iter().copied()) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
                 }
-                out.push(diagnostic);
+                out.problems.push(diagnostic);
             }
         }
-        NodeValue::Alias => {}
     }
 }
 
