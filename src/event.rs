@@ -10,6 +10,26 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// Columns of an event row with a meaning of their own (in a file or an HTTP body); any
+/// other column becomes an attribute scripts read.
+pub const EVENT_COLUMNS: [&str; 12] = [
+    "id",
+    "member",
+    "date",
+    "amount",
+    "type",
+    "original",
+    "currency",
+    "channel",
+    "store",
+    "credit_used",
+    "items",
+    "attributes",
+];
+
+/// Columns of a members file with a meaning of their own.
+pub const MEMBER_COLUMNS: [&str; 4] = ["id", "type", "birthday", "joined"];
+
 /// What kind of thing happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -24,27 +24,22 @@ use serde::{Deserialize, Serialize};
 use super::ClubFile;
 use crate::calendar::CalendarKind;
 use crate::diagnostic::Diagnostic;
+use crate::event::{EVENT_COLUMNS, MEMBER_COLUMNS};
 use crate::yaml::PathSegment::Key;
 
 /// Column names with a meaning of their own in event and member files.
-pub const CANONICAL_COLUMNS: [&str; 16] = [
-    "id",
-    "member",
-    "date",
-    "amount",
-    "type",
-    "original",
-    "currency",
-    "channel",
-    "store",
-    "credit_used",
-    "items",
-    "attributes",
-    "birthday",
-    "joined",
-    "kind",
-    "name",
-];
+pub const CANONICAL_COLUMNS: [&str; 14] = {
+    let mut all = [""; 14];
+    let mut i = 0;
+    while i < EVENT_COLUMNS.len() {
+        all[i] = EVENT_COLUMNS[i];
+        i += 1;
+    }
+    // `id` and `type` are in both; a members file adds its dates.
+    all[12] = MEMBER_COLUMNS[2];
+    all[13] = MEMBER_COLUMNS[3];
+    all
+};
 
 /// The target that drops a column.
 pub const IGNORE: &str = "ignore";

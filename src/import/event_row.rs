@@ -22,20 +22,7 @@ use crate::time::parse_event_time;
 /// Columns every event row must have.
 pub const REQUIRED: [&str; 4] = ["id", "member", "date", "amount"];
 /// Columns with a meaning of their own; the rest become attributes.
-pub const KNOWN: [&str; 12] = [
-    "id",
-    "member",
-    "date",
-    "amount",
-    "type",
-    "original",
-    "currency",
-    "channel",
-    "store",
-    "credit_used",
-    "items",
-    "attributes",
-];
+pub const KNOWN: [&str; 12] = crate::event::EVENT_COLUMNS;
 
 pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     let id = row.required_id("id")?.to_owned();

@@ -14,7 +14,7 @@ use crate::recording::Recorder;
 
 /// Columns every member row must have.
 pub const REQUIRED: [&str; 1] = ["id"];
-const KNOWN: [&str; 4] = ["id", "type", "birthday", "joined"];
+const KNOWN: [&str; 4] = crate::event::MEMBER_COLUMNS;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MemberImportReport {
