@@ -323,7 +323,64 @@ fn check(request: &Request) -> Result<(), String> {
             ));
         }
     }
+    // Every answer of the API is JSON, refusals `{"error": {"code", "message"}}`. (HTTP's
+    // own refusals of a malformed request, before any route, have no body.)
+    let json = serde_json::from_slice::<serde_json::Value>(&answer.body);
+    if json.is_err() && request.method != b"HEAD" {
+        if !answer.body.is_empty() {
+            return Err(format!(
+                "answered {} with a body that is not JSON: {body}",
+                answer.status
+            ));
+        }
+        note("empty answer");
+    }
+    if let Ok(value) = &json {
+        // (An event's own result — `status` rejected or conflict — says why in
+        // `error.message` and `error.field`.)
+        let event_result = value["status"].is_string();
+        if refused && !event_result && !value["error"]["code"].is_string() {
+            return Err(format!(
+                "a refusal ({}) without an error code: {body}",
+                answer.status
+            ));
+        }
+    }
+    // A batch answers 200 with a result per event: those refused leave no event behind
+    // (or the one already there, for a conflict, unchanged).
+    if let Ok(answer) = json {
+        let refused: Vec<&str> = answer["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["status"] == "rejected" || r["status"] == "conflict")
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        if !refused.is_empty() {
+            let after = server.snapshot()?;
+            for id in refused {
+                let (was, is) = (event_rows(&before, id), event_rows(&after, id));
+                if was != is {
+                    return Err(format!(
+                        "event `{id}`, refused in a batch, changed the events table: {was:?} then {is:?}"
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// The rows of the events table (the dump's second section, in every club) for `id`.
+fn event_rows(snapshot: &str, id: &str) -> Vec<String> {
+    let prefix = format!("{:?}|", rusqlite::types::Value::Text(id.to_owned()));
+    snapshot
+        .split("== ")
+        .filter_map(|club| club.split("--\n").nth(1))
+        .flat_map(str::lines)
+        .filter(|line| line.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Query strings, `dry_run` spelt right and wrong.

@@ -280,11 +280,29 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
         })
         .collect();
     let distinct: BTreeSet<u64> = lines.iter().copied().collect();
+    let mut members: BTreeSet<String> = club
+        .members
+        .iter()
+        .chain(club.events.iter())
+        .chain(items.iter())
+        .filter_map(|item| item.as_ref().ok())
+        .filter_map(|row| match kind {
+            Kind::Events => row.text("member"),
+            Kind::Members => row.text("id"),
+        })
+        .collect();
+    members.extend(
+        club.events
+            .iter()
+            .filter_map(|i| i.as_ref().ok()?.text("member")),
+    );
     if problems.is_empty() {
+        time_passes(club, &ledger, &members)?;
         return Ok(());
     }
     if distinct.len() != lines.len() {
         note("lines ambiguous");
+        time_passes(club, &ledger, &members)?;
         return Ok(());
     }
     let kept: Items = items
@@ -316,7 +334,58 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
             diff(&expected, &after)
         ));
     }
+    // And they stay the same as time passes (greetings on fuzzed birthdays, expiry,
+    // reviews, deal checkpoints).
+    let later = time_passes(club, &ledger, &members)?;
+    let expected = time_passes(club, &reference, &members)?;
+    if expected != later {
+        return Err(format!(
+            "refused rows (lines {refused:?}) changed what the clock does later: it differs from the import of the file without them:{}",
+            diff(&expected, &later)
+        ));
+    }
     Ok(())
+}
+
+/// Moves the clock two years past the later of its time and 2026 (unless the rows took it
+/// near the last supported year), then checks that every member's balance is the sum of
+/// their entries. Returns the snapshot after.
+fn time_passes(club: &Club, ledger: &Ledger, members: &BTreeSet<String>) -> Result<String, String> {
+    let now = ledger.now().map_err(ledger_failed)?;
+    let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().expect("a time");
+    let from = now.map_or(start, |now| now.max(start));
+    let to = from + chrono::Duration::days(730);
+    if chrono::Datelike::year(&to) < 8990 {
+        ledger.begin().map_err(ledger_failed)?;
+        match bashgah::clock::advance(ledger, &club.policy, to) {
+            Ok(_) => ledger.commit().map_err(ledger_failed)?,
+            Err(error) => {
+                let _ = ledger.rollback();
+                return Err(format!(
+                    "moving the clock to {to}: {}",
+                    ledger_failed(error)
+                ));
+            }
+        }
+    }
+    for member in members {
+        let Some(summary) = ledger.member_summary(member).map_err(ledger_failed)? else {
+            continue;
+        };
+        let entries: rust_decimal::Decimal = ledger
+            .statement(member)
+            .map_err(ledger_failed)?
+            .iter()
+            .map(|line| line.points)
+            .sum();
+        if summary.balance != entries {
+            return Err(format!(
+                "member `{member}`'s balance {} is not the sum of their entries {entries}",
+                summary.balance
+            ));
+        }
+    }
+    snapshot(ledger)
 }
 
 fn csv_structured(rng: &mut Rng, data: &[u8], _: &Dictionary) -> Option<Vec<u8>> {
