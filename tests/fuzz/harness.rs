@@ -67,7 +67,10 @@ impl Failure {
                 .unwrap_or("")
                 .chars()
                 .filter(|c| !c.is_ascii_digit())
-                .collect(),
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 }
@@ -261,10 +264,22 @@ pub fn run_case(
             let _ = sender.send(outcome);
         })
         .expect("start a case thread");
+    // Past the deadline a case gets twice as long again before it counts as a hang: on a
+    // shared machine a build next door can stall a quick case for seconds, and a case that
+    // does finish that late is reported as slow rather than failed.
     let deadline = timeout();
     let outcome = match receiver.recv_timeout(deadline) {
         Ok(outcome) => outcome,
-        Err(_) => Err(Failure::Hang(started.elapsed())),
+        Err(_) => match receiver.recv_timeout(deadline * 2) {
+            Ok(outcome) => {
+                eprintln!(
+                    "fuzz {name}: case {label} took {:.1?}, past the {deadline:?} deadline",
+                    started.elapsed()
+                );
+                outcome
+            }
+            Err(_) => Err(Failure::Hang(started.elapsed())),
+        },
     };
     // A panic in another thread (a ledger thread, the import's reading thread) shows only
     // as a failed answer here: add what was recorded meanwhile.
@@ -409,15 +424,15 @@ fn make(target: &Target, case_seed: u64) -> (String, Vec<u8>) {
     (seed.context, data)
 }
 
-/// How the inputs in `open/` fail (run only once a case fails, to tell a known bug from
-/// a new one).
+/// The failures of `target` known and not fixed yet: lines `<target>: <signature>` of
+/// `open/known.txt` (the signature is what a failure report prints after `signature:`).
 fn open_signatures(target: &Target) -> BTreeSet<String> {
-    regression_inputs(&open_dir(), target.name)
-        .into_iter()
-        .filter_map(|(_, context, input)| {
-            run_case(&target.check, target.name, &context, &input, "open").err()
-        })
-        .map(|failure| failure.signature())
+    let text = std::fs::read_to_string(open_dir().join("known.txt")).unwrap_or_default();
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(of, _)| of.trim() == target.name)
+        .map(|(_, signature)| signature.to_owned())
         .collect()
 }
 
@@ -454,6 +469,14 @@ pub fn fuzz(target: Target) {
         }
         let case_seed = u64::from_str_radix(seed.trim_start_matches("0x"), 16).expect("a hex seed");
         let (context, input) = generate(&target, case_seed);
+        // Kept before it runs: a stack overflow aborts the process.
+        let kept = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(crash_name(
+            target.name,
+            &context,
+            &input,
+        ));
+        std::fs::write(&kept, &input).expect("keep the input");
+        eprintln!("the input is in {}", kept.display());
         eprintln!(
             "replaying {of} case {case_seed:#x} in context `{context}`: {}",
             shown(&input)
@@ -480,9 +503,10 @@ pub fn fuzz(target: Target) {
     for dir in dirs {
         for (path, context, input) in regression_inputs(&dir, target.name) {
             replayed += 1;
-            if let Err(failure) =
-                run_case(&target.check, target.name, &context, &input, "regression")
-            {
+            let label = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            if let Err(failure) = run_case(&target.check, target.name, &context, &input, &label) {
                 failed += 1;
                 let _ = writeln!(
                     report,
@@ -532,8 +556,9 @@ pub fn fuzz(target: Target) {
             let path = save_crash(target.name, &context, &input);
             let _ = writeln!(
                 report,
-                "\n{} case {index} {failure}\n  input: {}\n  saved: {}\n  replay: BASHGAH_FUZZ_REPLAY={}:{label} cargo test --test fuzz {}",
+                "\n{} case {index} {failure}\n  signature: {}\n  input: {}\n  saved: {}\n  replay: BASHGAH_FUZZ_REPLAY={}:{label} cargo test --test fuzz {}",
                 target.name,
+                failure.signature(),
                 shown(&input),
                 path.display(),
                 target.name,

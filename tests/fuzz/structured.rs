@@ -85,6 +85,18 @@ fn paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
     }
 }
 
+fn get<'a>(value: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(value);
+    };
+    let child = match (value, first) {
+        (Value::Mapping(map), Step::Key(key)) => map.get(key)?,
+        (Value::Sequence(items), Step::Index(i)) => items.get(*i)?,
+        _ => return None,
+    };
+    get(child, rest)
+}
+
 fn get_mut<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
     let Some((first, rest)) = path.split_first() else {
         return Some(value);
@@ -450,6 +462,34 @@ fn alike(rng: &mut Rng, node: &Value) -> Value {
         Value::Bool(b) => Value::Bool(!b),
         other => other.clone(),
     }
+}
+
+/// A YAML input whose scalars (one to three) get values of the same kind past a bound:
+/// the file keeps its shape, so it usually still loads and the values reach the engine.
+pub fn yaml_alike(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(data).ok()?;
+    let mut value: Value = serde_yaml::from_str(text).ok()?;
+    let mut all = Vec::new();
+    paths(&value, &mut Vec::new(), &mut all);
+    let leaves: Vec<Vec<Step>> = all
+        .into_iter()
+        .filter(|path| {
+            matches!(
+                get(&value, path),
+                Some(Value::Number(_) | Value::String(_) | Value::Bool(_))
+            )
+        })
+        .collect();
+    if leaves.is_empty() {
+        return None;
+    }
+    for _ in 0..rng.between(1, 3) {
+        let path = rng.pick(&leaves);
+        if let Some(node) = get_mut(&mut value, path) {
+            *node = alike(rng, node);
+        }
+    }
+    serde_yaml::to_string(&value).ok().map(String::into_bytes)
 }
 
 /// A YAML input, parsed, mutated and written back; `None` if it does not parse.

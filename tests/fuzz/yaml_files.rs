@@ -36,7 +36,11 @@ fn yaml_structured(
     data: &[u8],
     dictionary: &Dictionary,
 ) -> Option<Vec<u8>> {
-    structured::yaml(rng, data, dictionary)
+    if rng.one_in(2) {
+        structured::yaml_alike(rng, data)
+    } else {
+        structured::yaml(rng, data, dictionary)
+    }
 }
 
 /// Renders diagnostics the way the command line does (rendering slices source lines at
