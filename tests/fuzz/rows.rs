@@ -164,6 +164,22 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
             return Ok(());
         }
     };
+    // Every row has a line of its own: problems are reported by line, and the comparison
+    // below finds refused rows by it.
+    let lines: Vec<u64> = items
+        .iter()
+        .map(|item| match item {
+            Ok(row) => row.line,
+            Err(problem) => problem.line,
+        })
+        .collect();
+    let distinct: BTreeSet<u64> = lines.iter().copied().collect();
+    if distinct.len() != lines.len() {
+        return Err(format!(
+            "rows share line numbers: {} rows on lines {distinct:?}",
+            lines.len()
+        ));
+    }
     let ledger = club.base()?;
     let before = snapshot(&ledger)?;
     let (refused, problems): (BTreeSet<u64>, Vec<RowProblem>) = match kind {
@@ -270,16 +286,7 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
         ));
     }
 
-    // Without the refused rows, into the same base: the same ledger. (Only when lines
-    // name rows unambiguously.)
-    let lines: Vec<u64> = items
-        .iter()
-        .map(|item| match item {
-            Ok(row) => row.line,
-            Err(problem) => problem.line,
-        })
-        .collect();
-    let distinct: BTreeSet<u64> = lines.iter().copied().collect();
+    // Without the refused rows, into the same base: the same ledger.
     let mut members: BTreeSet<String> = club
         .members
         .iter()
@@ -300,11 +307,7 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
         time_passes(club, &ledger, &members)?;
         return Ok(());
     }
-    if distinct.len() != lines.len() {
-        note("lines ambiguous");
-        time_passes(club, &ledger, &members)?;
-        return Ok(());
-    }
+
     let kept: Items = items
         .into_iter()
         .filter(|item| matches!(item, Ok(row) if !refused.contains(&row.line)))
