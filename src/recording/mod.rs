@@ -171,6 +171,9 @@ impl<'a> Recorder<'a> {
                         &self.policy.id,
                         error,
                     )?;
+                    // Later rows of this transaction must find it too, as rows of the
+                    // next one do: the outcome may not depend on where batches end.
+                    self.any_rejections = Some(true);
                 }
                 return match failure {
                     Failure::Rejected(error) => Ok(Disposition::Rejected(error)),
