@@ -210,7 +210,7 @@ fn read_csv(
 ) -> Result<Rows, InputError> {
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(CrlfAsLf::new(reader));
+        .from_reader(LineEndsAsLf::new(reader));
     let written: Vec<String> = csv
         .headers()
         .map_err(|e| InputError::Unreadable {
@@ -292,37 +292,39 @@ fn read_csv(
     })))
 }
 
-/// A reader that passes on `\r\n` as `\n`.
+/// A reader that passes on `\r\n`, and a `\r` alone, as `\n`.
 ///
 /// The `csv` crate ends a record at the `\r` of a `\r\n` and counts lines by `\n`, so
 /// in a file with Windows line endings (Excel's default) the position it gives each record
-/// is that of the `\n` before it: every line number was one too low (issue 12). A line
-/// break inside a quoted cell becomes `\n` too, which is how spreadsheets write them.
-struct CrlfAsLf<R> {
+/// is that of the `\n` before it: every line number was one too low (issue 12). With old
+/// Mac line endings (a `\r` alone, Excel's "CSV (Macintosh)") every row was line 1 (found
+/// by the fuzz suite). A line break inside a quoted cell becomes `\n` too, which is how
+/// spreadsheets write them.
+struct LineEndsAsLf<R> {
     inner: BufReader<R>,
     /// A `\r` read at the end of the last chunk, not passed on yet: whether a `\n`
     /// follows decides what it was.
     carriage_return: bool,
 }
 
-impl<R: Read> CrlfAsLf<R> {
-    fn new(inner: R) -> CrlfAsLf<R> {
-        CrlfAsLf {
+impl<R: Read> LineEndsAsLf<R> {
+    fn new(inner: R) -> LineEndsAsLf<R> {
+        LineEndsAsLf {
             inner: BufReader::new(inner),
             carriage_return: false,
         }
     }
 }
 
-impl<R: Read> Read for CrlfAsLf<R> {
+impl<R: Read> Read for LineEndsAsLf<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let mut written = 0;
         while written < out.len() {
             let input = self.inner.fill_buf()?;
             let Some(&first) = input.first() else {
-                // The end: a `\r` held back was a line end of its own (or stray).
+                // The end: a `\r` held back was a line end of its own.
                 if std::mem::take(&mut self.carriage_return) {
-                    out[written] = b'\r';
+                    out[written] = b'\n';
                     written += 1;
                 }
                 break;
@@ -330,7 +332,8 @@ impl<R: Read> Read for CrlfAsLf<R> {
             if self.carriage_return {
                 self.carriage_return = false;
                 if first != b'\n' {
-                    out[written] = b'\r';
+                    // A `\r` alone ends a line too.
+                    out[written] = b'\n';
                     written += 1;
                     continue;
                 }

@@ -353,6 +353,27 @@ purchases.csv: 2 accepted, 0 duplicate, 0 conflicting, 2 rejected; 3 points awar
         .run();
 }
 
+/// With old Mac line endings (a `\r` alone, Excel's "CSV (Macintosh)") every row was
+/// reported at line 1 (found by the fuzz suite).
+#[test]
+fn line_numbers_are_right_in_files_with_old_mac_line_endings() {
+    shop()
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\rE1,M1,2025-01-10,2000\rE2,M1,2025-01-11,12x\rE3,M1,2025-01-12,1000\rE4,,2025-01-12,1000\r",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .stderr(
+            "\
+rejected: purchases.csv:3: column `amount`: `12x` is not a number
+rejected: purchases.csv:5: column `member`: `member` is empty
+",
+        )
+        .stdout("purchases.csv: 2 accepted, 0 duplicate, 0 conflicting, 2 rejected; 3 points awarded\n")
+        .status(1)
+        .run();
+}
+
 /// A CSV with an `items` column holding a count had every row refused, one message each,
 /// about JSON line items. A whole number in `items` is the number of items bought, which
 /// scripts read as `event.attributes.items`; a column named twice is told once, for the

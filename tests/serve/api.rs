@@ -176,6 +176,21 @@ fn bad_requests_get_precise_answers_and_change_nothing() {
         ),
         ("GET", EVENTS, String::new(), 405, "method_not_allowed"),
         ("GET", "/v2/clubs", String::new(), 404, "no_route"),
+        // A path segment that is not UTF-8 was axum's plain-text 400 (found by the fuzz suite).
+        (
+            "POST",
+            "/v1/clubs/%ff/events",
+            purchase("P1", "M1", "2025-03-03", 1),
+            400,
+            "invalid_path",
+        ),
+        (
+            "GET",
+            "/v1/clubs/shop/members/%ff%fe",
+            String::new(),
+            400,
+            "invalid_path",
+        ),
     ];
     for (method, path, body, status, code) in cases {
         let reply = request(&server.address, method, path, Some(TILL), Some(&body));
