@@ -107,8 +107,13 @@ fn apply_rows(
             }
             if in_batch >= options.batch_size.max(1) {
                 recorder.finish()?;
-                finish_batch(ledger, options)?;
-                ledger.begin()?;
+                // A dry run keeps one transaction for the whole file, rolled back at the
+                // end: a later row must see what earlier rows would have written (a
+                // return of a purchase further up), whatever the batch size.
+                if !options.dry_run {
+                    ledger.commit()?;
+                    ledger.begin()?;
+                }
                 in_batch = 0;
             }
         }
