@@ -317,6 +317,19 @@ fn dry_run(query: Option<&str>) -> Result<bool, ApiError> {
     Ok(dry)
 }
 
+/// Routes that change the ledger and take no query refuse one: `?dry_run=true` on a
+/// redemption must not redeem for real (found by the fuzz suite).
+fn no_query(query: Option<&str>) -> Result<(), ApiError> {
+    match query.filter(|q| !q.is_empty()) {
+        None => Ok(()),
+        Some(query) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("this route takes no query parameters, not `{query}`"),
+        )),
+    }
+}
+
 /// An event's fields, as a request gives them.
 type Fields = std::collections::BTreeMap<String, Field>;
 
@@ -655,10 +668,12 @@ struct RedeemBody {
 async fn redeem(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
     let (club, member) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
     let body: RedeemBody = typed_body(json_body(body)?)?;
@@ -719,10 +734,12 @@ struct AdvanceBody {
 async fn advance(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
     let club = segments(path)?;
     require_admin(&grant)?;
     let club = club_for(&app, &grant, &club)?;

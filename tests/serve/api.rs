@@ -176,6 +176,14 @@ fn bad_requests_get_precise_answers_and_change_nothing() {
         ),
         ("GET", EVENTS, String::new(), 405, "method_not_allowed"),
         ("GET", "/v2/clubs", String::new(), 404, "no_route"),
+        // A redemption with a query it does not take redeemed for real.
+        (
+            "POST",
+            "/v1/clubs/shop/members/M1/redemptions?dry_run=true",
+            r#"{"reward": "coffee"}"#.into(),
+            400,
+            "invalid_query",
+        ),
         // A path segment that is not UTF-8 was axum's plain-text 400 (found by the fuzz suite).
         (
             "POST",
