@@ -508,12 +508,12 @@ pub fn target() -> Target {
             data: read(file),
         })
         .collect();
-    let trees: Vec<serde_yaml::Value> = seeds
+    let trees: Vec<yaml_rust2::Yaml> = seeds
         .iter()
         .filter_map(|s| {
             serde_json::from_slice::<serde_json::Value>(&Request::parse(&s.data).body).ok()
         })
-        .filter_map(|v| serde_yaml::to_value(v).ok())
+        .map(|v| structured::from_json(&v))
         .collect();
     let mut dictionary = Dictionary::from_trees(&trees);
     dictionary.add_words(

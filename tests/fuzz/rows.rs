@@ -294,14 +294,14 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
         .chain(items.iter())
         .filter_map(|item| item.as_ref().ok())
         .filter_map(|row| match kind {
-            Kind::Events => row.text("member"),
-            Kind::Members => row.text("id"),
+            Kind::Events => row.text("member").ok().flatten().map(str::to_owned),
+            Kind::Members => row.text("id").ok().flatten().map(str::to_owned),
         })
         .collect();
     members.extend(
         club.events
             .iter()
-            .filter_map(|i| i.as_ref().ok()?.text("member")),
+            .filter_map(|i| Some(i.as_ref().ok()?.text("member").ok()??.to_owned())),
     );
     if problems.is_empty() {
         time_passes(club, &ledger, &members)?;
@@ -440,7 +440,7 @@ pub fn target(kind: Kind, format: FileFormat) -> Target {
                 String::from_utf8_lossy(&s.data)
                     .lines()
                     .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .filter_map(|v| serde_yaml::to_value(v).ok())
+                    .map(|v| structured::from_json(&v))
                     .collect::<Vec<_>>()
             })
             .collect::<Vec<_>>(),

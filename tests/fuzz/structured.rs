@@ -3,10 +3,204 @@
 //! a key renamed, dropped or repeated, a subtree from another file, nesting, a column
 //! lost — and written back. Inputs that do not parse are left to the byte-level mutator.
 
-use serde_yaml::{Mapping, Value};
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::yaml::Hash as Mapping;
+use yaml_rust2::{Yaml as Value, YamlEmitter, YamlLoader};
 
 use crate::mutate;
 use crate::rng::Rng;
+
+// The value trees are yaml-rust2's `Yaml`. Its `Real` holds a number's text as written and
+// its emitter writes that text verbatim, so a `Real` also carries what `Yaml` has no node
+// for: numbers past 64 bits (`18446744073709551616`) and tagged nodes (`!int 5`,
+// `!x {"a": 1}`, see [`tagged`]).
+
+/// The deepest nesting a YAML input may have to be parsed here (serde_yaml's limit, which
+/// the suite was written with); deeper inputs are left to the byte-level mutator.
+const MAX_NESTING: usize = 128;
+
+/// How many nodes an input may expand to, aliases included: an alias bomb is left to the
+/// byte-level mutator too (`YamlLoader` copies the anchored node for every alias).
+const MAX_NODES: usize = 1_000_000;
+
+/// Whether `text` can be given to `YamlLoader`: it parses, it is nested no deeper than
+/// [`MAX_NESTING`] (`YamlLoader` recurses once per level) and its aliases do not expand
+/// past [`MAX_NODES`]. Events are read one at a time, so this walk does not recurse.
+fn tame(text: &str) -> bool {
+    let mut parser = Parser::new_from_str(text);
+    let mut nodes = 0usize;
+    // the anchor and node count of every open sequence or mapping
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    // the number of nodes of every anchored node
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    loop {
+        let Ok((event, _)) = parser.next_token() else {
+            return false;
+        };
+        match event {
+            Event::StreamEnd => return true,
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                nodes += 1;
+                open.push((anchor, nodes));
+                if open.len() > MAX_NESTING {
+                    return false;
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, start)) = open.pop() else {
+                    return false;
+                };
+                if anchor > 0 {
+                    sizes.insert(anchor, nodes - start + 1);
+                }
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                nodes += 1;
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+            }
+            Event::Alias(anchor) => nodes += sizes.get(&anchor).copied().unwrap_or(1),
+            _ => {}
+        }
+        if nodes > MAX_NODES {
+            return false;
+        }
+    }
+}
+
+/// The first document of a YAML text as a tree; `None` if it does not parse or is not
+/// [`tame`].
+pub fn parse_yaml(text: &str) -> Option<Value> {
+    if !tame(text) {
+        return None;
+    }
+    let documents = YamlLoader::load_from_str(text).ok()?;
+    Some(match documents.into_iter().next() {
+        None | Some(Value::BadValue) => Value::Null,
+        Some(value) => value,
+    })
+}
+
+/// A tree written as YAML (block style, no `---`).
+pub fn emit_yaml(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    YamlEmitter::new(&mut out).dump(value).ok()?;
+    let mut out = match out.strip_prefix("---\n") {
+        Some(rest) => rest.to_owned(),
+        None => out.trim_start_matches("---").trim_start().to_owned(),
+    };
+    out.push('\n');
+    Some(out)
+}
+
+/// A JSON value as a tree.
+pub fn from_json(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Boolean(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.to_string()),
+        },
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(items) => Value::Array(items.iter().map(from_json).collect()),
+        serde_json::Value::Object(map) => Value::Hash(
+            map.iter()
+                .map(|(k, v)| (Value::String(k.clone()), from_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A number's text as a float, with YAML's `.inf` and `.nan`.
+fn real(text: &str) -> Option<f64> {
+    match text.trim_start_matches(['+', '-']) {
+        ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN" => None,
+        _ => text.parse::<f64>().ok(),
+    }
+}
+
+/// A float as a YAML number (`1e30`, `-0.5`, `.inf`).
+fn float(x: f64) -> Value {
+    Value::Real(if x.is_nan() {
+        ".nan".to_owned()
+    } else if x.is_infinite() {
+        if x > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+    } else {
+        format!("{x:?}")
+    })
+}
+
+/// A tree as a JSON value: keys that are not text are written as YAML would read them
+/// back, numbers too large for JSON become `null` (as serde_json writes them), and a tagged
+/// node is the text `!tag value`.
+fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null | Value::BadValue | Value::Alias(_) => serde_json::Value::Null,
+        Value::Boolean(b) => serde_json::Value::Bool(*b),
+        Value::Integer(i) => serde_json::Value::from(*i),
+        Value::Real(text) => {
+            if let Ok(n) = text.parse::<u64>() {
+                serde_json::Value::from(n)
+            } else if text.starts_with('!') {
+                serde_json::Value::String(text.clone())
+            } else {
+                match real(text) {
+                    Some(x) => serde_json::Number::from_f64(x)
+                        .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    None if text.contains(['i', 'I', 'n', 'N']) => serde_json::Value::Null,
+                    None => serde_json::Value::String(text.clone()),
+                }
+            }
+        }
+        Value::String(text) => serde_json::Value::String(text.clone()),
+        Value::Array(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Hash(map) => serde_json::Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Value::String(text) => text.clone(),
+                        other => flow(other),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A tree in YAML's flow style, on one line (`{"a": [1, "x"]}`): the form a tagged
+/// collection is written in.
+fn flow(value: &Value) -> String {
+    match value {
+        Value::Null | Value::BadValue | Value::Alias(_) => "null".to_owned(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(text) => text.clone(),
+        // JSON's escapes are YAML's too
+        Value::String(text) => serde_json::Value::String(text.clone()).to_string(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Hash(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", flow(k), flow(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
+}
+
+/// A node with a tag (`!int 5`, `!x {"a": 1}`): `Yaml` has no tags, so the node is written
+/// in flow style after the tag, as the verbatim text of a `Real`.
+fn tagged(tag: &str, value: &Value) -> Value {
+    Value::Real(format!("{tag} {}", flow(value)))
+}
 
 /// Keys and subtrees seen in every seed of a target: what structured mutations borrow.
 #[derive(Default, Clone)]
@@ -32,14 +226,13 @@ impl Dictionary {
             self.values.push(value.clone());
         }
         match value {
-            Value::Mapping(map) => {
+            Value::Hash(map) => {
                 for (key, value) in map {
                     self.keys.push(key.clone());
                     self.gather(value);
                 }
             }
-            Value::Sequence(items) => items.iter().for_each(|v| self.gather(v)),
-            Value::Tagged(tagged) => self.gather(&tagged.value),
+            Value::Array(items) => items.iter().for_each(|v| self.gather(v)),
             _ => {}
         }
     }
@@ -67,14 +260,14 @@ fn paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
         return;
     }
     match value {
-        Value::Mapping(map) => {
+        Value::Hash(map) => {
             for (key, child) in map {
                 prefix.push(Step::Key(key.clone()));
                 paths(child, prefix, out);
                 prefix.pop();
             }
         }
-        Value::Sequence(items) => {
+        Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 prefix.push(Step::Index(i));
                 paths(child, prefix, out);
@@ -90,8 +283,8 @@ fn get<'a>(value: &'a Value, path: &[Step]) -> Option<&'a Value> {
         return Some(value);
     };
     let child = match (value, first) {
-        (Value::Mapping(map), Step::Key(key)) => map.get(key)?,
-        (Value::Sequence(items), Step::Index(i)) => items.get(*i)?,
+        (Value::Hash(map), Step::Key(key)) => map.get(key)?,
+        (Value::Array(items), Step::Index(i)) => items.get(*i)?,
         _ => return None,
     };
     get(child, rest)
@@ -102,8 +295,8 @@ fn get_mut<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
         return Some(value);
     };
     let child = match (value, first) {
-        (Value::Mapping(map), Step::Key(key)) => map.get_mut(key)?,
-        (Value::Sequence(items), Step::Index(i)) => items.get_mut(*i)?,
+        (Value::Hash(map), Step::Key(key)) => map.get_mut(key)?,
+        (Value::Array(items), Step::Index(i)) => items.get_mut(*i)?,
         _ => return None,
     };
     get_mut(child, rest)
@@ -116,8 +309,14 @@ pub fn scalar(rng: &mut Rng) -> Value {
     if rng.one_in(3) {
         return Value::String(token);
     }
-    match serde_yaml::from_str::<Value>(&token) {
-        Ok(value @ (Value::Number(_) | Value::Bool(_) | Value::Null | Value::String(_))) => value,
+    match parse_yaml(&token) {
+        Some(
+            value @ (Value::Integer(_)
+            | Value::Real(_)
+            | Value::Boolean(_)
+            | Value::Null
+            | Value::String(_)),
+        ) => value,
         _ => Value::String(token),
     }
 }
@@ -161,24 +360,24 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
             return;
         };
         match (parent, last, op) {
-            (Value::Mapping(map), Step::Key(key), 3) => {
+            (Value::Hash(map), Step::Key(key), 3) => {
                 map.remove(key);
             }
-            (Value::Sequence(items), Step::Index(i), 3) => {
+            (Value::Array(items), Step::Index(i), 3) => {
                 items.remove(*i);
             }
-            (Value::Sequence(items), Step::Index(i), 4) => {
+            (Value::Array(items), Step::Index(i), 4) => {
                 let copy = items[*i].clone();
                 let to = rng.below(items.len() + 1);
                 items.insert(to, copy);
             }
-            (Value::Mapping(map), Step::Key(key), 4) => {
+            (Value::Hash(map), Step::Key(key), 4) => {
                 // the same value under another key
                 if let Some(copy) = map.get(key).cloned() {
                     map.insert(new_key(rng, dictionary), copy);
                 }
             }
-            (Value::Mapping(map), Step::Key(key), _) => {
+            (Value::Hash(map), Step::Key(key), _) => {
                 // renamed, keeping its place among the keys
                 let renamed = if rng.one_in(3) {
                     match key {
@@ -201,7 +400,7 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
                     }
                 }
             }
-            (Value::Sequence(items), Step::Index(i), _) => {
+            (Value::Array(items), Step::Index(i), _) => {
                 let other = rng.below(items.len());
                 items.swap(*i, other);
             }
@@ -218,40 +417,39 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
         1 => *node = some_value(rng, dictionary),
         2 => {
             // another type holding the same thing
-            let old = std::mem::take(node);
+            let old = std::mem::replace(node, Value::Null);
             *node = match (old, rng.below(6)) {
-                (Value::Mapping(map), 0) => {
-                    Value::Sequence(map.into_iter().map(|(_, v)| v).collect())
-                }
-                (Value::Sequence(items), 0) => Value::Mapping(
+                (Value::Hash(map), 0) => Value::Array(map.into_iter().map(|(_, v)| v).collect()),
+                (Value::Array(items), 0) => Value::Hash(
                     items
                         .into_iter()
                         .enumerate()
-                        .map(|(i, v)| (Value::from(i as u64), v))
+                        .map(|(i, v)| (Value::Integer(i as i64), v))
                         .collect(),
                 ),
                 (Value::String(text), 1) => match text.trim().parse::<i64>() {
-                    Ok(n) => Value::from(n),
-                    Err(_) => Value::Sequence(vec![Value::String(text)]),
+                    Ok(n) => Value::Integer(n),
+                    Err(_) => Value::Array(vec![Value::String(text)]),
                 },
-                (Value::Number(n), 1) => Value::String(n.to_string()),
-                (old, 2) => Value::Sequence(vec![old]),
+                (Value::Integer(n), 1) => Value::String(n.to_string()),
+                (Value::Real(text), 1) => Value::String(text),
+                (old, 2) => Value::Array(vec![old]),
                 (old, 3) => {
                     let mut map = Mapping::new();
                     map.insert(new_key(rng, dictionary), old);
-                    Value::Mapping(map)
+                    Value::Hash(map)
                 }
                 (_, 4) => Value::Null,
-                (old, _) => Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
-                    tag: serde_yaml::value::Tag::new(*rng.pick(&["x", "!str", "binary", "int"])),
-                    value: old,
-                })),
+                (old, _) => {
+                    let tag = *rng.pick(TAGS);
+                    tagged(tag, &old)
+                }
             };
         }
         6 => {
-            if let Value::Mapping(map) = node {
+            if let Value::Hash(map) = node {
                 map.insert(new_key(rng, dictionary), some_value(rng, dictionary));
-            } else if let Value::Sequence(items) = node {
+            } else if let Value::Array(items) = node {
                 let to = rng.below(items.len() + 1);
                 items.insert(to, some_value(rng, dictionary));
             } else {
@@ -263,18 +461,18 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
             let depth = match rng.below(3) {
                 0 => rng.between(1, 5),
                 1 => rng.between(5, 100),
-                // past the parsers' limits (128 in serde_json and serde_yaml); deeper
+                // past the parsers' limits (128 in serde_json, 64 in bashgah's YAML); deeper
                 // input comes from the byte-level tokens
                 _ => rng.between(100, 300),
             };
-            let mut value = std::mem::take(node);
+            let mut value = std::mem::replace(node, Value::Null);
             for _ in 0..depth {
                 value = if rng.one_in(2) {
-                    Value::Sequence(vec![value])
+                    Value::Array(vec![value])
                 } else {
                     let mut map = Mapping::new();
                     map.insert(Value::String("a".into()), value);
-                    Value::Mapping(map)
+                    Value::Hash(map)
                 };
             }
             *node = value;
@@ -291,15 +489,19 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
         }
         9 => {
             // a number nudged past a bound
-            if let Value::Number(n) = node {
-                let base = n.as_f64().unwrap_or(0.0);
+            if let Value::Integer(_) | Value::Real(_) = node {
+                let (int, base) = match node {
+                    Value::Integer(n) => (*n, *n as f64),
+                    Value::Real(text) => (0, real(text).unwrap_or(0.0)),
+                    _ => (0, 0.0),
+                };
                 *node = match rng.below(6) {
-                    0 => Value::from(n.as_i64().unwrap_or(0).wrapping_add(1)),
-                    1 => Value::from(n.as_i64().unwrap_or(0).wrapping_sub(1)),
-                    2 => Value::from(-base),
-                    3 => Value::from(base * 10f64.powi(rng.between(1, 30) as i32)),
-                    4 => Value::from(base / 1000.0 + 0.0001),
-                    _ => Value::from(u64::MAX),
+                    0 => Value::Integer(int.wrapping_add(1)),
+                    1 => Value::Integer(int.wrapping_sub(1)),
+                    2 => float(-base),
+                    3 => float(base * 10f64.powi(rng.between(1, 30) as i32)),
+                    4 => float(base / 1000.0 + 0.0001),
+                    _ => Value::Real(u64::MAX.to_string()),
                 };
             } else {
                 *node = scalar(rng);
@@ -307,18 +509,18 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
         }
         10 => {
             // many repeats: a long list or many keys
-            let copy = std::mem::take(node);
+            let copy = std::mem::replace(node, Value::Null);
             let count = rng.between(2, 2_000);
-            *node = Value::Sequence(vec![copy; count]);
+            *node = Value::Array(vec![copy; count]);
         }
         11 => {
             let unit = *rng.pick(&["x", "۹", "\\", "'\"", " "]);
             *node = Value::String(unit.repeat(rng.between(100, 50_000)));
         }
         12 => {
-            if let Value::Mapping(map) = node {
+            if let Value::Hash(map) = node {
                 map.clear();
-            } else if let Value::Sequence(items) = node {
+            } else if let Value::Array(items) = node {
                 items.clear();
             } else {
                 *node = Value::String(String::new());
@@ -327,6 +529,9 @@ fn tree_once(rng: &mut Rng, root: &mut Value, dictionary: &Dictionary) {
         _ => *node = Value::Null,
     }
 }
+
+/// Tags put on a node: unknown ones, and the core schema's (which yaml-rust2 resolves).
+const TAGS: &[&str] = &["!x", "!str", "!binary", "!int", "!!str", "!!int"];
 
 /// Numbers, dates, lengths of time and clock times at and past the bounds bashgah checks.
 const NUMBERS: &[&str] = &[
@@ -435,15 +640,15 @@ fn shape(text: &str) -> Option<&'static [&'static str]> {
 /// and the engine behind the parser.
 fn alike(rng: &mut Rng, node: &Value) -> Value {
     match node {
-        Value::Number(_) => {
+        Value::Integer(_) | Value::Real(_) => {
             let text = *rng.pick(NUMBERS);
-            serde_yaml::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+            Value::from_str(text)
         }
         Value::String(text) => match shape(text) {
             Some(kind) => {
                 let text = *rng.pick(kind);
                 if kind == NUMBERS && rng.one_in(2) {
-                    serde_yaml::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+                    Value::from_str(text)
                 } else {
                     Value::String(text.to_owned())
                 }
@@ -459,7 +664,7 @@ fn alike(rng: &mut Rng, node: &Value) -> Value {
                 Value::String(text)
             }
         },
-        Value::Bool(b) => Value::Bool(!b),
+        Value::Boolean(b) => Value::Boolean(!b),
         other => other.clone(),
     }
 }
@@ -468,7 +673,7 @@ fn alike(rng: &mut Rng, node: &Value) -> Value {
 /// the file keeps its shape, so it usually still loads and the values reach the engine.
 pub fn yaml_alike(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(data).ok()?;
-    let mut value: Value = serde_yaml::from_str(text).ok()?;
+    let mut value = parse_yaml(text)?;
     let mut all = Vec::new();
     paths(&value, &mut Vec::new(), &mut all);
     let leaves: Vec<Vec<Step>> = all
@@ -476,7 +681,7 @@ pub fn yaml_alike(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
         .filter(|path| {
             matches!(
                 get(&value, path),
-                Some(Value::Number(_) | Value::String(_) | Value::Bool(_))
+                Some(Value::Integer(_) | Value::Real(_) | Value::String(_) | Value::Boolean(_))
             )
         })
         .collect();
@@ -489,16 +694,15 @@ pub fn yaml_alike(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
             *node = alike(rng, node);
         }
     }
-    serde_yaml::to_string(&value).ok().map(String::into_bytes)
+    emit_yaml(&value).map(String::into_bytes)
 }
 
 /// A YAML input, parsed, mutated and written back; `None` if it does not parse.
 pub fn yaml(rng: &mut Rng, data: &[u8], dictionary: &Dictionary) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(data).ok()?;
-    let mut value: Value = serde_yaml::from_str(text).ok()?;
+    let mut value = parse_yaml(text)?;
     tree(rng, &mut value, dictionary);
-    let out = serde_yaml::to_string(&value).ok()?;
-    Some(out.into_bytes())
+    emit_yaml(&value).map(String::into_bytes)
 }
 
 /// A JSON value mutated as a tree and written back as JSON (one line).
@@ -507,12 +711,9 @@ pub fn json_value(
     value: &serde_json::Value,
     dictionary: &Dictionary,
 ) -> Option<String> {
-    let mut tree_value = serde_yaml::to_value(value).ok()?;
+    let mut tree_value = from_json(value);
     tree(rng, &mut tree_value, dictionary);
-    let mut text = match serde_json::to_string(&tree_value) {
-        Ok(text) => text,
-        Err(_) => serde_json::to_string(&stringify_keys(tree_value)).ok()?,
-    };
+    let mut text = serde_json::to_string(&to_json(&tree_value)).ok()?;
     if rng.one_in(6) {
         // a key twice in one object
         if let Some(colon) = text.find("\":") {
@@ -537,28 +738,6 @@ pub fn json_value(
         }
     }
     Some(text)
-}
-
-fn stringify_keys(value: Value) -> Value {
-    match value {
-        Value::Mapping(map) => Value::Mapping(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Value::String(s) => s,
-                        other => serde_yaml::to_string(&other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_owned(),
-                    };
-                    (Value::String(key), stringify_keys(v))
-                })
-                .collect(),
-        ),
-        Value::Sequence(items) => Value::Sequence(items.into_iter().map(stringify_keys).collect()),
-        Value::Tagged(tagged) => stringify_keys(tagged.value),
-        other => other,
-    }
 }
 
 /// JSON Lines: a line's value mutated as a tree, or lines repeated, dropped, blanked or
@@ -750,4 +929,43 @@ pub fn csv(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
         writer.write_record(cells).ok()?;
     }
     writer.into_inner().ok()
+}
+
+/// What the structured YAML mutations stand on: every shipped `club.yaml` reads back as
+/// the same tree once written, and a tagged node is written as YAML with its tag.
+#[test]
+fn yaml_round_trip() {
+    let clubs = crate::files::clubs();
+    assert!(!clubs.is_empty());
+    for (context, dir) in clubs {
+        let text = std::fs::read_to_string(dir.join("club.yaml")).expect("read club.yaml");
+        let tree = parse_yaml(&text).unwrap_or_else(|| panic!("{context}: club.yaml parses"));
+        let written = emit_yaml(&tree).expect("written");
+        assert_eq!(
+            parse_yaml(&written),
+            Some(tree),
+            "{context}: written back\n{written}"
+        );
+    }
+    let mut map = Mapping::new();
+    map.insert(
+        Value::String("a".into()),
+        tagged("!!int", &Value::String("5".into())),
+    );
+    map.insert(
+        Value::String("b".into()),
+        tagged("!x", &from_json(&serde_json::json!({"c": [1, "d: e"]}))),
+    );
+    map.insert(
+        Value::String("big".into()),
+        Value::Real(u64::MAX.to_string()),
+    );
+    let written = emit_yaml(&Value::Hash(map)).expect("written");
+    assert_eq!(
+        written,
+        "a: !!int \"5\"\nb: !x {\"c\": [1, \"d: e\"]}\nbig: 18446744073709551615\n"
+    );
+    assert!(parse_yaml(&written).is_some(), "{written}");
+    assert!(parse_yaml(&"[".repeat(100_000)).is_none());
+    assert!(parse_yaml(&crate::mutate::alias_bomb(12)).is_none());
 }

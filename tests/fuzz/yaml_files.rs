@@ -24,9 +24,9 @@ use crate::harness::{note, root, Check, Seed, Target};
 use crate::structured::{self, Dictionary};
 
 fn dictionary(seeds: &[Seed]) -> Dictionary {
-    let trees: Vec<serde_yaml::Value> = seeds
+    let trees: Vec<yaml_rust2::Yaml> = seeds
         .iter()
-        .filter_map(|s| serde_yaml::from_slice(&s.data).ok())
+        .filter_map(|s| structured::parse_yaml(std::str::from_utf8(&s.data).ok()?))
         .collect();
     Dictionary::from_trees(&trees)
 }
@@ -302,9 +302,7 @@ pub fn plugin() -> Target {
         copy_dir(&plugins, &copy);
         std::fs::write(copy.join(context).join("plugin.yaml"), input).expect("write plugin.yaml");
         for plugin in bashgah::policy::plugins::discover(&copy) {
-            if let Some(problem) = plugin.manifest_problem {
-                render(&[problem]);
-            }
+            render(&plugin.manifest_problems);
         }
         let club = copy.join(context).join("tests").join(context);
         if club.join("club.yaml").is_file() {
