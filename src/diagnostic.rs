@@ -145,6 +145,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `n` and the noun that goes with it: `1 expiry`, `2 expiries`.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The known name nearest to `unknown`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     unknown: &str,

@@ -52,45 +52,58 @@ pub fn run(
 /// left out, but for expiry, which every club reads).
 pub fn render(policy: &crate::policy::Policy, report: &crate::recording::AdvanceReport) -> String {
     use crate::amount::grouped;
+    use crate::diagnostic::count;
     let t = &report.tally;
     let name = &policy.club.points.name;
     let mut out = format!(
-        "clock at {}: {} {name} expired in {} expiries, {} expiring-soon notices\n",
+        "clock at {}: {} {name} expired in {}, {}\n",
         super::member::club_time(policy, report.to),
         grouped(t.expired_points),
-        t.expiries,
-        t.notices
+        count(t.expiries, "expiry", "expiries"),
+        count(t.notices, "expiring-soon notice", "expiring-soon notices")
     );
     if !policy.club.tiers.is_empty() {
         out.push_str(&format!(
-            "{} tier reviews: {} up, {} down\n",
-            t.reviews, t.reviews_up, t.reviews_down
+            "{}: {} up, {} down\n",
+            count(t.reviews, "tier review", "tier reviews"),
+            t.reviews_up,
+            t.reviews_down
         ));
     }
     if t.deal_checkpoints > 0 {
         out.push_str(&format!(
-            "{} deal checkpoints: {} periods kept, {} missed; {} deals completed (+{} {name}), {} failed (-{} {name} taken back)\n",
-            t.deal_checkpoints,
-            t.deal_periods_kept,
+            "{}: {} kept, {} missed; {} (+{} {name}), {} failed (-{} {name} taken back)\n",
+            count(t.deal_checkpoints, "deal checkpoint", "deal checkpoints"),
+            count(t.deal_periods_kept, "period", "periods"),
             t.deal_periods_missed,
-            t.deals_completed,
+            count(t.deals_completed, "deal completed", "deals completed"),
             grouped(t.deal_bonus_points),
             t.deals_failed,
             grouped(t.deal_clawback_points)
         ));
     }
     if t.greetings > 0 {
-        out.push_str(&format!("{} birthdays and anniversaries\n", t.greetings));
+        out.push_str(&format!(
+            "{}\n",
+            count(
+                t.greetings,
+                "birthday or anniversary",
+                "birthdays and anniversaries"
+            )
+        ));
     }
     if t.hook_awards > 0 {
         out.push_str(&format!(
-            "{} lifecycle awards: +{} {name}\n",
-            t.hook_awards,
+            "{}: +{} {name}\n",
+            count(t.hook_awards, "lifecycle award", "lifecycle awards"),
             grouped(t.hook_points)
         ));
     }
     if t.messages > 0 {
-        out.push_str(&format!("{} messages queued\n", t.messages));
+        out.push_str(&format!(
+            "{} queued\n",
+            count(t.messages, "message", "messages")
+        ));
     }
     out
 }

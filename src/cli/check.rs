@@ -83,7 +83,10 @@ pub fn run(
                 ),
             }
         }
-        println!("{} clubs checked, {} failed", results.len(), failed);
+        println!(
+            "{} checked, {failed} failed",
+            crate::diagnostic::count(results.len() as u64, "club", "clubs")
+        );
     }
     Ok(if failed > 0 {
         ExitCode::Failed

@@ -40,7 +40,7 @@ error: points.expiry: `99999999d` is longer than 100 years, the longest length o
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run()
         // Every command that loads the club refuses it the same way, before any row.
@@ -170,7 +170,7 @@ error: campaign `yalda` opens 36501 days early, longer than 100 years, the longe
 
 ",
         )
-        .stdout("FAILED  shop (3 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (3 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -278,7 +278,7 @@ tiering:
         .stdout("first.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 5 points awarded\n")
         .run()
         .args(["advance", "shop", "--to", "9000-12-31T23:59:59-23:59"])
-        .stdout("clock at 8379-10-13: 5 points expired in 1 expiries, 0 expiring-soon notices\n8001 tier reviews: 0 up, 1 down\n")
+        .stdout("clock at 8379-10-13: 5 points expired in 1 expiry, 0 expiring-soon notices\n8001 tier reviews: 0 up, 1 down\n")
         .run()
         .args(["import", "shop", "last.csv"])
         .stdout("last.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 7 points awarded\n")
@@ -503,7 +503,7 @@ error: deal `weekly` multiplies points by 5000; a multiplier is between 0 and 10
 
 ",
         )
-        .stdout("FAILED  shop (4 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (4 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run()
         .file(
@@ -521,7 +521,7 @@ error: `-79228162514264337593543950335` is beyond the largest number bashgah acc
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }

@@ -23,7 +23,7 @@ error: invalid YAML: illegal placement of ':' indicator
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -81,7 +81,7 @@ error: rule `base` names function `base_point`, which no script defines
 
 ",
         )
-        .stdout("FAILED  shop (4 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (4 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -127,7 +127,7 @@ error: in a Rhai script: Unexpected '}'
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -453,7 +453,7 @@ error: a budget in money needs `credit.rate`, what a point is worth
 
 ",
         )
-        .stdout("FAILED  shop (3 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (3 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
     let fixed = CAMPAIGN_CLUB
@@ -473,7 +473,7 @@ error: campaign `spring`: 2025-02-30 is not a date
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }

@@ -279,11 +279,11 @@ fn issue_11_advance_reports_everything_the_clock_did() {
         .stderr("")
         .stdout(
             "\
-clock at 2025-01-02: 150 points expired in 1 expiries, 0 expiring-soon notices
+clock at 2025-01-02: 150 points expired in 1 expiry, 0 expiring-soon notices
 5 tier reviews: 0 up, 1 down
-2 deal checkpoints: 1 periods kept, 1 missed; 1 deals completed (+50 points), 1 failed (-25 points taken back)
+2 deal checkpoints: 1 period kept, 1 missed; 1 deal completed (+50 points), 1 failed (-25 points taken back)
 2 birthdays and anniversaries
-1 lifecycle awards: +7 points
+1 lifecycle award: +7 points
 4 messages queued
 ",
         )

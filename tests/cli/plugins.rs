@@ -24,7 +24,7 @@ error: in a Rhai script: Runtime error: `../secret` is not a plugin name: import
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -82,7 +82,7 @@ error: setting `points` of plugin `bonus` must be a number
 
 ",
         )
-        .stdout("FAILED  shop (3 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (3 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -211,7 +211,7 @@ P4,V1,2025-03-17,5000
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(
         stdout.starts_with("ok      shop (policy ")
-            && stdout.ends_with(", 2 rules)\n1 clubs checked, 0 failed\n"),
+            && stdout.ends_with(", 2 rules)\n1 club checked, 0 failed\n"),
         "{stdout}{}",
         String::from_utf8_lossy(&check.stderr)
     );

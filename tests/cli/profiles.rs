@@ -187,7 +187,7 @@ error: `amount_unit` must be above 0, not 0
 
 ",
         )
-        .stdout("FAILED  shop (4 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (4 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }

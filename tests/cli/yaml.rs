@@ -178,7 +178,7 @@ error: duplicate key `currency`
 
 ",
         )
-        .stdout("FAILED  shop (2 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (2 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -190,7 +190,7 @@ fn nesting_six_thousand_levels_deep_is_a_clear_error_not_an_abort() {
     let test = shop()
         .file("policies/shop/club.yaml", &deep)
         .args(["check"])
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
     let output = bashgah(&test.path(), &["check".into()]);
@@ -278,7 +278,7 @@ error: expected text, found the number 500
 
 ",
         )
-        .stdout("FAILED  shop (1 error)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
@@ -369,7 +369,7 @@ error: duplicate key `points`
 
 ",
         )
-        .stdout("FAILED  shop (3 errors)\n1 clubs checked, 1 failed\n")
+        .stdout("FAILED  shop (3 errors)\n1 club checked, 1 failed\n")
         .status(1)
         .run();
 }
