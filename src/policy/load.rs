@@ -216,7 +216,7 @@ fn compile_scripts(
         }
     };
     paths.sort();
-    let known = super::calls::engine_functions(engine.engine());
+    let known = engine.functions();
     let mut scripts = Vec::new();
     for path in paths {
         let name = path
@@ -265,7 +265,7 @@ fn compile_scripts(
                     );
                     continue;
                 }
-                let unknown = super::calls::unknown_calls(engine.engine(), &known, &ast);
+                let unknown = super::calls::unknown_calls(engine.engine(), known, &ast);
                 if !unknown.is_empty() {
                     for call in unknown {
                         let mut problem = Diagnostic::error(format!(

@@ -52,6 +52,9 @@ pub struct ScriptEngine {
     engine: Engine,
     limits: ScriptLimits,
     plugins: Option<std::path::PathBuf>,
+    /// Every function name the engine knows without a script (see `policy::calls`):
+    /// listed once, not on every club (re)load, as listing walks the whole library.
+    functions: std::sync::OnceLock<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for ScriptEngine {
@@ -99,11 +102,18 @@ impl ScriptEngine {
             engine,
             limits,
             plugins: plugins.map(Path::to_path_buf),
+            functions: std::sync::OnceLock::new(),
         }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The names scripts can call without defining or importing them.
+    pub fn functions(&self) -> &std::collections::BTreeSet<String> {
+        self.functions
+            .get_or_init(|| super::calls::engine_functions(&self.engine))
     }
 
     pub fn limits(&self) -> &ScriptLimits {

@@ -786,25 +786,21 @@ pub fn jsonl(rng: &mut Rng, data: &[u8], dictionary: &Dictionary) -> Option<Vec<
     Some(out.into_bytes())
 }
 
-/// Columns a CSV mutation may add or rename to.
-pub const CSV_WORDS: &[&str] = &[
-    "id",
-    "member",
-    "date",
-    "amount",
-    "type",
-    "original",
-    "currency",
-    "channel",
-    "store",
-    "credit_used",
-    "items",
-    "attributes",
+/// Columns a CSV mutation may add or rename to: bashgah's own (from the engine, so a new
+/// column is fuzzed without editing this list) and others exports carry.
+pub static CSV_WORDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut words: Vec<&'static str> = bashgah::event::EVENT_COLUMNS.to_vec();
+    words.extend(bashgah::event::MEMBER_COLUMNS);
+    words.extend(OTHER_CSV_WORDS);
+    words.dedup();
+    words
+});
+
+const OTHER_CSV_WORDS: &[&str] = &[
+    "&str] = &[",
     "tax",
     "deal",
     "reward",
-    "birthday",
-    "joined",
     "language",
     "name",
     "phone",
@@ -868,7 +864,7 @@ pub fn csv(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
             }
             6 => {
                 if let Some(header) = rows[0].get_mut(column) {
-                    *header = (*rng.pick(CSV_WORDS)).to_owned();
+                    *header = (*rng.pick(&CSV_WORDS)).to_owned();
                 }
             }
             7 => {
