@@ -83,7 +83,7 @@ fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned()
-            + &String::from_utf8_lossy(&output.stderr),
+            + String::from_utf8_lossy(&output.stderr).as_ref(),
     )
 }
 

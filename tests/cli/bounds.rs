@@ -4,10 +4,10 @@
 //! refused where they enter (an import row, an argument); points past the largest fail
 //! their event; and the rest of the work goes on.
 
-use crate::{shop, SHOP_RHAI};
+use crate::cli::{shop, SHOP_RHAI};
 
 /// The shop club with `points` set to `points` (a YAML block indented by two spaces).
-fn shop_with_points(points: &str) -> crate::harness::Test {
+fn shop_with_points(points: &str) -> crate::cli::harness::Test {
     shop().file(
         "policies/shop/club.yaml",
         &format!(
@@ -372,7 +372,7 @@ rejected: events.jsonl:2: column `items`: item 1: `price`: `-2000000000000000000
 }
 
 /// The shop club with one rule, `fn base_points(event, member) { <body> }`.
-fn shop_with_rule(body: &str) -> crate::harness::Test {
+fn shop_with_rule(body: &str) -> crate::cli::harness::Test {
     shop().file(
         "policies/shop/earn.rhai",
         &format!("fn base_points(event, member) {{\n{body}}}\n"),
@@ -435,7 +435,7 @@ fn issue_11_two_awards_of_the_largest_size_add_up_exactly() {
 
 /// A club with deals `monthly` and `weekly` — each kept by 100 spent in its period —
 /// whose `deal:` lines are `deal` (a YAML block indented by four spaces).
-fn shop_with_deals(deal: &str) -> crate::harness::Test {
+fn shop_with_deals(deal: &str) -> crate::cli::harness::Test {
     shop()
         .file(
             "policies/shop/club.yaml",
@@ -527,14 +527,14 @@ error: `-79228162514264337593543950335` is beyond the largest number bashgah acc
 }
 
 /// `bashgah member <club> <id> --json`, read.
-fn member_json(test: &crate::harness::Test, id: &str) -> serde_json::Value {
+fn member_json(test: &crate::cli::harness::Test, id: &str) -> serde_json::Value {
     let args = ["member", "shop", id, "--json"].map(str::to_owned);
-    let output = crate::harness::bashgah(&test.path(), &args);
+    let output = crate::cli::harness::bashgah(&test.path(), &args);
     serde_json::from_slice(&output.stdout).expect("a member as JSON")
 }
 
 /// `(event, points)` of each of the member's entries.
-fn entries(test: &crate::harness::Test, id: &str) -> Vec<(String, String)> {
+fn entries(test: &crate::cli::harness::Test, id: &str) -> Vec<(String, String)> {
     member_json(test, id)["statement"]
         .as_array()
         .expect("a statement")

@@ -1,7 +1,7 @@
 //! Problems in club files: each reported with file, line, column, the line and a caret.
 
-use crate::harness::Test;
-use crate::{shop, SHOP_RHAI};
+use crate::cli::harness::Test;
+use crate::cli::{shop, SHOP_RHAI};
 
 #[test]
 fn yaml_syntax_error() {
@@ -180,7 +180,7 @@ error: function `base_points` takes 1 parameters, but rule `base` calls it with 
 #[test]
 fn check_passes_and_json_lists_the_version() {
     let test = shop().args(["check"]).run();
-    let output = crate::harness::bashgah(&test.path(), &["check".into(), "--json".into()]);
+    let output = crate::cli::harness::bashgah(&test.path(), &["check".into(), "--json".into()]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json[0]["club"], "shop");
     assert_eq!(json[0]["ok"], true);

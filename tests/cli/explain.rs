@@ -1,8 +1,8 @@
 //! `bashgah explain`: a stored event under the policy version that evaluated it, and a
 //! hypothetical event evaluated without writing anything.
 
-use crate::harness::{bashgah, Test};
-use crate::shop;
+use crate::cli::harness::{bashgah, Test};
+use crate::cli::shop;
 
 fn short_id(test: &Test) -> String {
     let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(Default::default(), None));

@@ -34,16 +34,6 @@ impl Test {
         self
     }
 
-    /// Copies a shipped club (`policies/<name>`) into the workspace.
-    pub fn shipped_club(self, name: &str) -> Test {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("policies")
-            .join(name);
-        let target = self.dir.path().join("policies").join(name);
-        copy_dir(&source, &target);
-        self
-    }
-
     pub fn args<const N: usize>(mut self, args: [&str; N]) -> Test {
         self.args = args.iter().map(|a| (*a).to_owned()).collect();
         self

@@ -1,7 +1,7 @@
 //! Importing events and members: every bad row named by line and column, nothing lost,
 //! nothing twice.
 
-use crate::shop;
+use crate::cli::shop;
 
 #[test]
 fn bad_rows_are_rejected_with_line_and_column_and_the_rest_lands() {
@@ -297,7 +297,7 @@ fn jalali_dates_in_a_jalali_club() {
     shop()
         .file(
             "policies/shop/club.yaml",
-            &crate::SHOP_YAML.replace("timezone: UTC", "timezone: Asia/Tehran\ncalendar: jalali"),
+            &crate::cli::SHOP_YAML.replace("timezone: UTC", "timezone: Asia/Tehran\ncalendar: jalali"),
         )
         .file(
             "purchases.csv",

@@ -1,6 +1,6 @@
 //! The lifecycle commands: `advance`, `adjust`, `transfer`, and what `member` shows.
 
-use crate::harness::{one_winner, race, Test};
+use crate::cli::harness::{one_winner, race, Test};
 
 fn club(points: &str) -> Test {
     Test::new()
@@ -126,7 +126,7 @@ fn the_race_for_the_last_points_has_one_winner() {
         &race(&dir, commands),
         "error: member `M2` has 5 points available, fewer than the 15 to take\n",
     );
-    let output = crate::harness::bashgah(
+    let output = crate::cli::harness::bashgah(
         &dir,
         &["member".into(), "shop".into(), "M2".into(), "--json".into()],
     );
@@ -291,7 +291,7 @@ clock at 2025-01-02: 150 points expired in 1 expiry, 0 expiring-soon notices
     // What it reported is what the ledger holds.
     let entries = |member: &str| -> Vec<(String, String, String)> {
         let args = ["member", "shop", member, "--json"].map(str::to_owned);
-        let output = crate::harness::bashgah(&test.path(), &args);
+        let output = crate::cli::harness::bashgah(&test.path(), &args);
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
         json["statement"]
             .as_array()
@@ -325,7 +325,7 @@ clock at 2025-01-02: 150 points expired in 1 expiry, 0 expiring-soon notices
 
     // The same advance as JSON carries every counter.
     let args = ["advance", "shop", "--to", "2025-01-02", "--json"].map(str::to_owned);
-    let output = crate::harness::bashgah(&busy_club().path(), &args);
+    let output = crate::cli::harness::bashgah(&busy_club().path(), &args);
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(
@@ -410,7 +410,7 @@ date        event                           rule      points  reason
         let mut args = vec!["member", "shop", "M1", "--json"];
         args.extend(at.map(|at| ["--at", at]).into_iter().flatten());
         let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
-        let output = crate::harness::bashgah(&test.path(), &args);
+        let output = crate::cli::harness::bashgah(&test.path(), &args);
         serde_json::from_slice(&output.stdout).expect("a member as JSON")
     };
     let projected = json(Some("2025-04-05"));

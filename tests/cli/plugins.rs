@@ -1,7 +1,7 @@
 //! Plugins: an import that tries to leave the plugins folder is refused; a club's plugin
 //! settings are checked against the plugin's manifest, every problem with its position.
 
-use crate::shop;
+use crate::cli::shop;
 
 #[test]
 fn an_import_from_outside_the_plugins_folder_is_refused() {
@@ -54,7 +54,7 @@ fn settings_are_checked_against_the_manifest() {
             "policies/shop/club.yaml",
             &format!(
                 "{}plugins:\n  bonus:\n    points: many\n    lable: x\n  bonsu: {{}}\n",
-                crate::SHOP_YAML
+                crate::cli::SHOP_YAML
             ),
         )
         .args(["check"])
@@ -89,7 +89,10 @@ error: setting `points` of plugin `bonus` must be a number
 
 #[test]
 fn a_plugin_reads_its_settings_and_its_text_is_part_of_the_policy_version() {
-    let club = format!("{}plugins:\n  bonus: {{points: 7}}\n", crate::SHOP_YAML);
+    let club = format!(
+        "{}plugins:\n  bonus: {{points: 7}}\n",
+        crate::cli::SHOP_YAML
+    );
     let test = shop()
         .file("plugins/bonus/plugin.yaml", MANIFEST)
         .file(
@@ -107,7 +110,7 @@ fn a_plugin_reads_its_settings_and_its_text_is_part_of_the_policy_version() {
         );
     let dir = test.path();
     let run = |args: &[&str]| {
-        crate::harness::bashgah(
+        crate::cli::harness::bashgah(
             &dir,
             &args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
         )
@@ -191,7 +194,7 @@ fn vip_member(member) {
     vip::is_vip(member)
 }
 ";
-    let test = crate::harness::Test::new()
+    let test = crate::cli::harness::Test::new()
         .file("plugins/vip/plugin.yaml", VIP_MANIFEST)
         .file("plugins/vip/vip.rhai", VIP_PLUGIN)
         .file("policies/shop/club.yaml", club)
@@ -207,7 +210,7 @@ P3,N1,2025-03-12,5000
 P4,V1,2025-03-17,5000
 ",
         );
-    let check = crate::harness::bashgah(&test.path(), &["check".to_owned()]);
+    let check = crate::cli::harness::bashgah(&test.path(), &["check".to_owned()]);
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(
         stdout.starts_with("ok      shop (policy ")

@@ -1,13 +1,13 @@
 //! `bashgah test`: a passing suite, a failing expectation with its file and line, an
 //! expected error, and the rules no case covers.
 
-use crate::{shop, SHOP_YAML};
+use crate::cli::{shop, SHOP_YAML};
 
 const TWO_RULES: &str = "  - id: weekend
     function: weekend_bonus
 ";
 
-fn club() -> crate::harness::Test {
+fn club() -> crate::cli::harness::Test {
     shop()
         .file("policies/shop/club.yaml", &format!("{SHOP_YAML}{TWO_RULES}"))
         .file(
@@ -157,10 +157,10 @@ error: unknown key `wen`
 /// rule covered.
 #[test]
 fn every_template_creates_a_club_whose_tests_pass() {
-    let test = crate::harness::Test::new();
+    let test = crate::cli::harness::Test::new();
     for template in ["cafe", "retailer", "wholesale", "commitment"] {
         let dir = format!("policies/my-{template}");
-        let output = crate::harness::bashgah(
+        let output = crate::cli::harness::bashgah(
             &test.path(),
             &[
                 "init".into(),
@@ -181,7 +181,7 @@ fn every_template_creates_a_club_whose_tests_pass() {
             "the id is the folder's name"
         );
     }
-    let check = crate::harness::bashgah(&test.path(), &["check".into()]);
+    let check = crate::cli::harness::bashgah(&test.path(), &["check".into()]);
     assert_eq!(
         String::from_utf8_lossy(&check.stdout).lines().last(),
         Some("4 clubs checked, 0 failed")
@@ -191,7 +191,7 @@ fn every_template_creates_a_club_whose_tests_pass() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    let run = crate::harness::bashgah(&test.path(), &["test".into()]);
+    let run = crate::cli::harness::bashgah(&test.path(), &["test".into()]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}");
     assert!(stdout.ends_with("10 passed, 0 failed\n"), "{stdout}");

@@ -3,7 +3,7 @@
 
 use harness::Test;
 
-use crate::harness;
+use crate::cli::harness;
 
 /// The shop club with a profile for a POS export in Toman with day-first dates, and a
 /// rule that shows what the profile did: points only for `pos` purchases, a 1,000-point

@@ -1,6 +1,6 @@
 //! Rewards and credit: `redeem` and `convert`, and purchases paid with credit.
 
-use crate::harness::{one_winner, race, Test};
+use crate::cli::harness::{one_winner, race, Test};
 
 const CLUB: &str = "\
 id: shop

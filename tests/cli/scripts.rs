@@ -1,6 +1,6 @@
 //! Script failures at run time fail one event, with the script's position; the rest land.
 
-use crate::shop;
+use crate::cli::shop;
 
 const PURCHASES: &str = "\
 id,member,date,amount

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::harness::{bashgah, copy_dir, Test};
+use crate::cli::harness::{bashgah, copy_dir, Test};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,8 +3,8 @@
 //! keys, identifiers, digits, dates and times, CRLF files, item counts, dry runs and
 //! replies. Each test failed before the fix.
 
-use crate::harness::Test;
-use crate::{shop, SHOP_YAML};
+use crate::cli::harness::Test;
+use crate::cli::{shop, SHOP_YAML};
 
 fn short_id(test: &Test) -> String {
     let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(Default::default(), None));

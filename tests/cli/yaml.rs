@@ -2,8 +2,8 @@
 //! `plugin.yaml`, the keys file — is parsed once, checked against its JSON Schema and
 //! typed from the same tree, and every problem is reported where it is written.
 
-use crate::harness::{bashgah, Test};
-use crate::{shop, SHOP_YAML};
+use crate::cli::harness::{bashgah, Test};
+use crate::cli::{shop, SHOP_YAML};
 
 #[test]
 fn a_misspelt_key_in_a_test_step_is_named_with_the_right_one() {

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 
-use crate::calendar::Cal;
-use crate::history::Features;
+use crate::consistency::calendar::Cal;
+use crate::consistency::history::Features;
 
 const TIERS: &str = "\
 tiers:

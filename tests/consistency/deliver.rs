@@ -7,7 +7,7 @@ use bashgah::ledger::Ledger;
 use bashgah::policy::Policy;
 use bashgah::recording::ManualError;
 
-use crate::history::{History, Row, Step, CSV_HEADER};
+use crate::consistency::history::{History, Row, Step, CSV_HEADER};
 
 /// How the rows of each run of events reach the ledger.
 #[derive(Debug, Clone)]

@@ -29,8 +29,8 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
-use crate::calendar::{local_date, start_of_day, Cal, Period};
-use crate::history::{rfc3339, History, Kind, Row, Step, REWARDS};
+use crate::consistency::calendar::{local_date, start_of_day, Cal, Period};
+use crate::consistency::history::{rfc3339, History, Kind, Row, Step, REWARDS};
 
 pub const THRESHOLDS: [i64; 3] = [0, 500, 2000];
 pub const TIER_NAMES: [&str; 3] = ["bronze", "silver", "gold"];

@@ -7,12 +7,14 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use rust_decimal::Decimal;
 
-use crate::calendar::{Cal, Period};
-use crate::clubs::temp_club;
-use crate::deliver::{deliver, Mode};
-use crate::history::{realize, rfc3339, spec, Features, History, Spec};
-use crate::model::{Downgrade, Expiry, MemberOutcome, Model, ModelClub, Outcome, Quirks, Window};
-use crate::properties::{guarded, runner_config};
+use crate::consistency::calendar::{Cal, Period};
+use crate::consistency::clubs::temp_club;
+use crate::consistency::deliver::{deliver, Mode};
+use crate::consistency::history::{realize, rfc3339, spec, Features, History, Spec};
+use crate::consistency::model::{
+    Downgrade, Expiry, MemberOutcome, Model, ModelClub, Outcome, Quirks, Window,
+};
+use crate::consistency::properties::{guarded, runner_config};
 
 /// The model club's rule.
 const RHAI: &str = "fn base(event, member) { event.amount / 10 }\n";

@@ -11,11 +11,11 @@ use proptest::test_runner::{
 };
 use rust_decimal::Decimal;
 
-use crate::clubs::{load, temp_club, Config, RHAI};
-use crate::deliver::{advance, deliver, import, Mode};
-use crate::facts::{difference, facts, Facts};
-use crate::history::{realize, spec, History, Spec};
-use crate::server::{deliver_http, Pool};
+use crate::consistency::clubs::{load, temp_club, Config, RHAI};
+use crate::consistency::deliver::{advance, deliver, import, Mode};
+use crate::consistency::facts::{difference, facts, Facts};
+use crate::consistency::history::{realize, spec, History, Spec};
+use crate::consistency::server::{deliver_http, Pool};
 
 /// Cases per property (CI runs this many); shrinking a failure is bounded in time so
 /// that a broken engine still gives an answer in minutes.
@@ -171,7 +171,7 @@ proptest! {
 /// Histories `simulate` can replay: event rows only (no redemptions, no advances).
 fn simulate_case() -> impl Strategy<Value = (Config, Spec)> {
     prop::sample::select(Config::ALL.to_vec()).prop_flat_map(|config| {
-        let features = crate::history::Features {
+        let features = crate::consistency::history::Features {
             redemptions: false,
             advances: false,
             ..config.features()
@@ -272,7 +272,7 @@ fn simulate_equals_import(config: Config, spec: &Spec) -> Result<(), TestCaseErr
     })
     .map_err(|error| TestCaseError::reject(format!("the reference import failed: {error}")))?;
 
-    let mut text = String::from(crate::history::CSV_HEADER);
+    let mut text = String::from(crate::consistency::history::CSV_HEADER);
     for row in &rows {
         text.push_str(&row.csv());
     }

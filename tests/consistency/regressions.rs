@@ -12,8 +12,8 @@ use bashgah::policy::Policy;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::clubs::load;
-use crate::deliver::{advance, redeem};
+use crate::consistency::clubs::load;
+use crate::consistency::deliver::{advance, redeem};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

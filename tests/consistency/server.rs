@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::clubs::{write_club, Config, RHAI};
-use crate::history::{rfc3339, History, Step};
+use crate::consistency::clubs::{write_club, Config, RHAI};
+use crate::consistency::history::{rfc3339, History, Step};
 
 const ADMIN: &str = "consistency-admin-key";
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::root;
+use crate::fuzz::harness::root;
 
 /// Every club folder that ships: `policies/*`, the `init` templates, the plugins' test
 /// clubs and the test suites' fixture clubs, by context name.

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::mutate;
-use crate::rng::{mix, name_seed, Rng};
-use crate::structured::Dictionary;
+use crate::fuzz::mutate;
+use crate::fuzz::rng::{mix, name_seed, Rng};
+use crate::fuzz::structured::Dictionary;
 
 /// What a check says about one input: fine, or which property it broke.
 pub type Check = Arc<dyn Fn(&str, &[u8]) -> Result<(), String> + Send + Sync>;
@@ -556,7 +556,7 @@ pub fn fuzz(target: Target) {
             let path = save_crash(target.name, &context, &input);
             let _ = writeln!(
                 report,
-                "\n{} case {index} {failure}\n  signature: {}\n  input: {}\n  saved: {}\n  replay: BASHGAH_FUZZ_REPLAY={}:{label} cargo test --test fuzz {}",
+                "\n{} case {index} {failure}\n  signature: {}\n  input: {}\n  saved: {}\n  replay: BASHGAH_FUZZ_REPLAY={}:{label} cargo test --test all fuzz::{}",
                 target.name,
                 failure.signature(),
                 shown(&input),

@@ -18,12 +18,12 @@ use bashgah::serve::api::{router, App};
 use bashgah::serve::clubs::{Folders, Registry};
 use bashgah::serve::keys::{hash, Keys};
 
-use crate::files::{club_dir, copy_dir, corpus, files_ending, read};
-use crate::harness::{note, root, Check, Seed, Target};
-use crate::mutate;
-use crate::rng::Rng;
-use crate::rows::diff;
-use crate::structured::{self, Dictionary};
+use crate::fuzz::files::{club_dir, copy_dir, corpus, files_ending, read};
+use crate::fuzz::harness::{note, root, Check, Seed, Target};
+use crate::fuzz::mutate;
+use crate::fuzz::rng::Rng;
+use crate::fuzz::rows::diff;
+use crate::fuzz::structured::{self, Dictionary};
 
 pub const TILL: &str = "fuzz-till";
 pub const ADMIN: &str = "fuzz-admin";

@@ -3,7 +3,7 @@
 //! Arabic digits, control characters, YAML anchors, deep nesting, long lines, invalid
 //! UTF-8) dropped in where a number or a word was.
 
-use crate::rng::Rng;
+use crate::fuzz::rng::Rng;
 
 /// No generated input grows past this, so a case stays quick.
 pub const MAX_INPUT: usize = 256 * 1024;

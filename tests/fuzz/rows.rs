@@ -21,10 +21,10 @@ use bashgah::ledger::Ledger;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use chrono::{DateTime, Utc};
 
-use crate::files::{corpus, files_ending, read};
-use crate::harness::{note, root, Check, Seed, Target};
-use crate::rng::Rng;
-use crate::structured::{self, Dictionary, CSV_WORDS};
+use crate::fuzz::files::{corpus, files_ending, read};
+use crate::fuzz::harness::{note, root, Check, Seed, Target};
+use crate::fuzz::rng::Rng;
+use crate::fuzz::structured::{self, Dictionary, CSV_WORDS};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

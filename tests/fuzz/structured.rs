@@ -9,8 +9,8 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::yaml::Hash as Mapping;
 use yaml_rust2::{Yaml as Value, YamlEmitter, YamlLoader};
 
-use crate::mutate;
-use crate::rng::Rng;
+use crate::fuzz::mutate;
+use crate::fuzz::rng::Rng;
 
 // The value trees are yaml-rust2's `Yaml`. Its `Real` holds a number's text as written and
 // its emitter writes that text verbatim, so a `Real` also carries what `Yaml` has no node
@@ -931,7 +931,7 @@ pub fn csv(rng: &mut Rng, data: &[u8]) -> Option<Vec<u8>> {
 /// the same tree once written, and a tagged node is written as YAML with its tag.
 #[test]
 fn yaml_round_trip() {
-    let clubs = crate::files::clubs();
+    let clubs = crate::fuzz::files::clubs();
     assert!(!clubs.is_empty());
     for (context, dir) in clubs {
         let text = std::fs::read_to_string(dir.join("club.yaml")).expect("read club.yaml");
@@ -963,5 +963,5 @@ fn yaml_round_trip() {
     );
     assert!(parse_yaml(&written).is_some(), "{written}");
     assert!(parse_yaml(&"[".repeat(100_000)).is_none());
-    assert!(parse_yaml(&crate::mutate::alias_bomb(12)).is_none());
+    assert!(parse_yaml(&crate::fuzz::mutate::alias_bomb(12)).is_none());
 }

@@ -19,9 +19,9 @@ use bashgah::view::MemberView;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::files::{club_dir, clubs, copy_dir, corpus, files_ending, read};
-use crate::harness::{note, root, Check, Seed, Target};
-use crate::structured::{self, Dictionary};
+use crate::fuzz::files::{club_dir, clubs, copy_dir, corpus, files_ending, read};
+use crate::fuzz::harness::{note, root, Check, Seed, Target};
+use crate::fuzz::structured::{self, Dictionary};
 
 fn dictionary(seeds: &[Seed]) -> Dictionary {
     let trees: Vec<yaml_rust2::Yaml> = seeds
@@ -32,7 +32,7 @@ fn dictionary(seeds: &[Seed]) -> Dictionary {
 }
 
 fn yaml_structured(
-    rng: &mut crate::rng::Rng,
+    rng: &mut crate::fuzz::rng::Rng,
     data: &[u8],
     dictionary: &Dictionary,
 ) -> Option<Vec<u8>> {

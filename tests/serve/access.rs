@@ -1,8 +1,8 @@
 //! API keys: a key opens its own clubs only; admin routes need an admin key; a refused
 //! request changes nothing.
 
-use crate::server::{purchase, Workspace, OPS, OTHER, TILL};
-use crate::{shop_rule, SHOP_YAML};
+use crate::serve::server::{purchase, Workspace, OPS, OTHER, TILL};
+use crate::serve::{shop_rule, SHOP_YAML};
 
 #[test]
 fn one_clubs_key_is_refused_on_another_club_and_nothing_changes() {

@@ -2,12 +2,12 @@
 //! retries; batches; dry runs; members, statements, redemptions and the clock; and a
 //! precise 4xx for every kind of bad request.
 
-use crate::server::{purchase, request, Workspace, OPS, TILL};
-use crate::{shop_rule, SHOP_YAML};
+use crate::serve::server::{purchase, request, Workspace, OPS, TILL};
+use crate::serve::{shop_rule, SHOP_YAML};
 
 const EVENTS: &str = "/v1/clubs/shop/events";
 
-fn shop() -> crate::server::Server {
+fn shop() -> crate::serve::server::Server {
     Workspace::new()
         .file("policies/shop/club.yaml", SHOP_YAML)
         .file("policies/shop/earn.rhai", &shop_rule(1000))

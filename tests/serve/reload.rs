@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use crate::server::{purchase, write, Workspace, OPS, TILL};
-use crate::{shop_rule, SHOP_YAML};
+use crate::serve::server::{purchase, write, Workspace, OPS, TILL};
+use crate::serve::{shop_rule, SHOP_YAML};
 
 const EVENTS: &str = "/v1/clubs/shop/events";
 

@@ -1,8 +1,8 @@
 //! SIGTERM while requests are in flight: every request that was answered is in the
 //! ledger, nothing is half applied, and the process exits cleanly.
 
-use crate::server::{purchase, try_request, Workspace, TILL};
-use crate::{shop_rule, SHOP_YAML};
+use crate::serve::server::{purchase, try_request, Workspace, TILL};
+use crate::serve::{shop_rule, SHOP_YAML};
 
 #[test]
 fn sigterm_drains_in_flight_requests_and_leaves_nothing_half_applied() {

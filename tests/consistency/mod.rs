@@ -18,7 +18,7 @@
 //!   comparison with the engine;
 //! - `regressions.rs`, `fixtures/`: fixed cases.
 //!
-//! Run: `cargo test --test consistency`. While working:
+//! Run: `cargo test --test all consistency::`. While working:
 //! - `CONSISTENCY_CASES=N` changes the cases of every property (256 by default, as CI
 //!   runs them), `CONSISTENCY_HTTP_CASES=N` those of the HTTP one only;
 //! - `CONSISTENCY_SHRINK_SECONDS=N` bounds the shrinking of a failure (20 by default);
