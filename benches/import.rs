@@ -1,16 +1,24 @@
-//! Import throughput: bashgah's CSV import (read, validate, evaluate three Rhai earning
-//! rules, write events, ledger entries and member balances) against a baseline of plain
-//! rusqlite inserts of the same rows into a single table.
+//! Import throughput, measured beside two peers on the same rows, in the same run:
+//!
+//! - **baseline**: plain rusqlite inserts of the rows into one table;
+//! - **SQL peer**: the same inserts, then one `INSERT … SELECT` per rule computing the
+//!   three-rule club's points in SQL (what a database administrator would write); its
+//!   points total is checked against the rules';
+//! - **bashgah, 3-rule club** (`benches/club/`): the real import (read, check and
+//!   fingerprint each row, skip duplicates, three Rhai rules, events, entries, lots and
+//!   members written), its points total checked;
+//! - **bashgah, realistic club** (`benches/realistic/`, or `BASHGAH_BENCH_CLUB`): tiers
+//!   over calendar years with reviews, expiry with notices, birthdays (a members file with
+//!   birthdays is imported first, untimed) and anniversaries, a deal and a campaign with a
+//!   budget.
 //!
 //! Run with `cargo bench --bench import`. It writes a CSV of purchases (100,000 by
-//! default; `BASHGAH_BENCH_EVENTS` overrides) for about 5,000 members over 2025 into a
-//! temporary folder, loads the club in `benches/club/`, then times both variants on fresh
-//! file databases, alternating, for `BASHGAH_BENCH_ROUNDS` rounds (default 3), and prints
-//! the median of each and their ratio. `BASHGAH_BENCH_CLUB` names another club folder to
-//! load instead (for example one whose rules do nothing, to see what scripts cost).
-//! Both variants use the same SQLite settings: 16 KiB pages, WAL journal,
-//! `synchronous = NORMAL`, a 64 MiB page cache,
-//! transactions of 20,000 rows (bashgah's default batch).
+//! default, `BASHGAH_BENCH_EVENTS`) by 5,000 members (`BASHGAH_BENCH_MEMBERS`) over 2025,
+//! then times each variant on fresh database files, in turn, for `BASHGAH_BENCH_ROUNDS`
+//! rounds (default 3), and prints the medians and their ratios. `BASHGAH_BENCH_ONLY=club`
+//! (or `realistic`) times only that club and the baseline. Every variant uses the
+//! ledger's SQLite settings: 16 KiB pages, WAL, `synchronous = NORMAL`, a 64 MiB page
+//! cache, and bashgah's default import batch as its transaction size.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -18,7 +26,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
+use bashgah::import::{
+    import_events, import_members, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS,
+    MEMBER_COLUMNS,
+};
 use bashgah::ledger::Ledger;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -27,13 +38,11 @@ use rust_decimal::Decimal;
 
 const DEFAULT_EVENTS: usize = 100_000;
 const DEFAULT_ROUNDS: usize = 3;
-const MEMBERS: u64 = 5_000;
+const DEFAULT_MEMBERS: usize = 5_000;
 const STORES: u64 = 20;
 const CHANNELS: [&str; 3] = ["pos", "online", "app"];
 const MIN_AMOUNT: u64 = 10_000;
 const MAX_AMOUNT: u64 = 5_000_000;
-/// The same transaction size as bashgah's default (`ImportOptions::default()`).
-const BATCH: usize = 20_000;
 
 /// A 64-bit linear congruential generator (Knuth's MMIX constants): deterministic and
 /// good enough to spread members, amounts and times.
@@ -69,7 +78,7 @@ fn env_number(name: &str, default: usize) -> usize {
 
 /// Writes `n` purchases in time order over 2025 and returns the points the benchmark
 /// club's rules should award for them, to check the rules really ran.
-fn write_purchases(path: &Path, n: usize) -> Decimal {
+fn write_purchases(path: &Path, n: usize, members: u64) -> Decimal {
     let mut out = BufWriter::new(File::create(path).unwrap());
     writeln!(out, "id,member,date,amount,channel,store").unwrap();
     let mut rng = Lcg(0x6261_7368_6761_6821);
@@ -80,13 +89,13 @@ fn write_purchases(path: &Path, n: usize) -> Decimal {
         let minute = minute.min(minutes_in_year - 1);
         let day = NaiveDate::from_yo_opt(2025, (minute / (24 * 60)) as u32 + 1).unwrap();
         let (hour, min) = ((minute / 60) % 24, minute % 60);
-        let member = rng.below(MEMBERS);
+        let member = rng.below(members);
         let amount = MIN_AMOUNT + rng.below(MAX_AMOUNT - MIN_AMOUNT + 1);
         let channel = CHANNELS[rng.below(CHANNELS.len() as u64) as usize];
         let store = rng.below(STORES) + 1;
         writeln!(
             out,
-            "e{i:07},m{member:04},{day} {hour:02}:{min:02},{amount},{channel},s{store:02}"
+            "e{i:08},m{member:07},{day} {hour:02}:{min:02},{amount},{channel},s{store:02}"
         )
         .unwrap();
         expected += amount / 10_000;
@@ -101,6 +110,19 @@ fn write_purchases(path: &Path, n: usize) -> Decimal {
     Decimal::from(expected)
 }
 
+/// Every member with a birthday (spread over the year), for the realistic club's
+/// birthday rule.
+fn write_members(path: &Path, members: u64) {
+    let mut out = BufWriter::new(File::create(path).unwrap());
+    writeln!(out, "id,birthday").unwrap();
+    let mut rng = Lcg(0x6d65_6d62_6572_7321);
+    for member in 0..members {
+        let day = NaiveDate::from_yo_opt(1990, rng.below(365) as u32 + 1).unwrap();
+        writeln!(out, "m{member:07},{day}").unwrap();
+    }
+    out.flush().unwrap();
+}
+
 fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut name = path.as_os_str().to_owned();
@@ -109,8 +131,10 @@ fn remove_db(path: &Path) {
     }
 }
 
-/// Plain rusqlite: one table, a cached prepared insert, transactions of `BATCH` rows.
-fn run_baseline(csv_path: &Path, db_path: &Path, n: usize) -> f64 {
+/// Plain rusqlite: one table, a cached prepared insert, transactions of bashgah's default
+/// batch size. With `peer`, then computes the three-rule club's points in SQL, one
+/// `INSERT … SELECT` per rule, and returns their total.
+fn run_baseline(csv_path: &Path, db_path: &Path, n: usize, peer: bool) -> (f64, Option<i64>) {
     remove_db(db_path);
     let started = Instant::now();
     let mut conn = Connection::open(db_path).unwrap();
@@ -123,6 +147,7 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize) -> f64 {
         "CREATE TABLE events (id TEXT PRIMARY KEY, member TEXT, time TEXT, amount TEXT, channel TEXT, store TEXT)",
     )
     .unwrap();
+    let batch = ImportOptions::default().batch_size;
     let mut reader = csv::Reader::from_path(csv_path).unwrap();
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
@@ -135,7 +160,7 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize) -> f64 {
                     "INSERT INTO events (id, member, time, amount, channel, store) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .unwrap();
-            for _ in 0..BATCH {
+            for _ in 0..batch {
                 if !reader.read_record(&mut record).unwrap() {
                     done = true;
                     break;
@@ -150,22 +175,60 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize) -> f64 {
         }
         tx.commit().unwrap();
     }
+    let total = peer.then(|| {
+        // The three rules of benches/club/earn.rhai, in SQL: 1 point per 10,000; half as
+        // much again on Saturdays and Sundays (strftime's %w: 0 is Sunday, 6 Saturday);
+        // 50 for a basket over 1,000,000. Entries of 0 points are not written, as in
+        // bashgah.
+        conn.execute_batch(
+            "BEGIN;
+             CREATE TABLE entries (event TEXT NOT NULL, member TEXT NOT NULL, rule TEXT NOT NULL, points INTEGER NOT NULL);
+             CREATE INDEX entries_event ON entries(event);
+             INSERT INTO entries SELECT id, member, 'base', CAST(amount AS INTEGER) / 10000
+                 FROM events WHERE CAST(amount AS INTEGER) >= 10000;
+             INSERT INTO entries SELECT id, member, 'weekend', CAST(amount AS INTEGER) / 20000
+                 FROM events WHERE strftime('%w', time) IN ('0', '6') AND CAST(amount AS INTEGER) >= 20000;
+             INSERT INTO entries SELECT id, member, 'big_basket', 50
+                 FROM events WHERE CAST(amount AS INTEGER) > 1000000;
+             COMMIT;",
+        )
+        .unwrap();
+        conn.query_row("SELECT SUM(points) FROM entries", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    });
     drop(conn);
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(rows, n, "baseline inserted {rows} rows, expected {n}");
     remove_db(db_path);
-    seconds
+    (seconds, total)
 }
 
 /// bashgah: a fresh ledger, rows read and imported exactly as `bashgah import` does.
 fn run_bashgah(
     csv_path: &Path,
+    members_path: Option<&Path>,
     db_path: &Path,
     policy: &Policy,
     n: usize,
     expected_points: Option<Decimal>,
 ) -> f64 {
     remove_db(db_path);
+    if let Some(members_path) = members_path {
+        // Profiles first (birthdays), untimed: what is measured is the events' import.
+        let ledger = Ledger::open(db_path).unwrap();
+        let rows = read_rows(
+            File::open(members_path).unwrap(),
+            FileFormat::Csv,
+            "members.csv",
+            &MEMBER_COLUMNS,
+        )
+        .unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let report = import_members(&ledger, policy, rows, at).unwrap();
+        assert_eq!(report.rejected, 0, "{}", report.summary());
+    }
     let started = Instant::now();
     let ledger = Ledger::open(db_path).unwrap();
     let rows = read_rows(
@@ -234,14 +297,8 @@ fn rate(value: f64) -> String {
     out
 }
 
-fn main() {
-    let n = env_number("BASHGAH_BENCH_EVENTS", DEFAULT_EVENTS);
-    let rounds = env_number("BASHGAH_BENCH_ROUNDS", DEFAULT_ROUNDS);
-    let default_club = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/club");
-    let club = std::env::var_os("BASHGAH_BENCH_CLUB").map_or(default_club.clone(), PathBuf::from);
-
-    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
-    let policy = match Policy::load(&club, &engine) {
+fn load(club: &Path, engine: &Arc<ScriptEngine>) -> Policy {
+    match Policy::load(club, engine) {
         Ok((policy, _warnings)) => policy,
         Err(problems) => {
             for problem in problems {
@@ -249,51 +306,104 @@ fn main() {
             }
             panic!("cannot load the club in `{}`", club.display());
         }
-    };
+    }
+}
+
+fn main() {
+    let n = env_number("BASHGAH_BENCH_EVENTS", DEFAULT_EVENTS);
+    let rounds = env_number("BASHGAH_BENCH_ROUNDS", DEFAULT_ROUNDS);
+    let members = env_number("BASHGAH_BENCH_MEMBERS", DEFAULT_MEMBERS) as u64;
+    let only = std::env::var("BASHGAH_BENCH_ONLY").ok();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let realistic_club = std::env::var_os("BASHGAH_BENCH_CLUB")
+        .map_or(root.join("benches/realistic"), PathBuf::from);
+
+    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+    let simple = load(&root.join("benches/club"), &engine);
+    let realistic = load(&realistic_club, &engine);
+    let run_simple = only.as_deref() != Some("realistic");
+    let run_realistic = only.as_deref() != Some("club");
 
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("purchases.csv");
-    let expected_points = write_purchases(&csv_path, n);
-    // Another club's rules award other points; only the benchmark club's are checked.
-    let expected_points = (club == default_club).then_some(expected_points);
+    let members_path = dir.path().join("members.csv");
+    let expected_points = write_purchases(&csv_path, n, members);
+    write_members(&members_path, members);
     let baseline_db = dir.path().join("baseline.db");
     let bashgah_db = dir.path().join("ledger.db");
 
-    let mut baseline = Vec::new();
-    let mut bashgah = Vec::new();
+    let (mut baseline, mut peer, mut ours, mut real) = (vec![], vec![], vec![], vec![]);
     for round in 1..=rounds {
-        baseline.push(run_baseline(&csv_path, &baseline_db, n));
-        bashgah.push(run_bashgah(
-            &csv_path,
-            &bashgah_db,
-            &policy,
-            n,
-            expected_points,
-        ));
+        baseline.push(run_baseline(&csv_path, &baseline_db, n, false).0);
+        if run_simple {
+            let (seconds, total) = run_baseline(&csv_path, &baseline_db, n, true);
+            assert_eq!(
+                total.map(Decimal::from),
+                Some(expected_points),
+                "the SQL peer computed other points than the rules should give"
+            );
+            peer.push(seconds);
+            ours.push(run_bashgah(
+                &csv_path,
+                None,
+                &bashgah_db,
+                &simple,
+                n,
+                Some(expected_points),
+            ));
+        }
+        if run_realistic {
+            real.push(run_bashgah(
+                &csv_path,
+                Some(&members_path),
+                &bashgah_db,
+                &realistic,
+                n,
+                None,
+            ));
+        }
+        let last = |v: &Vec<f64>| v.last().map_or("-".into(), |s| format!("{s:.2} s"));
         eprintln!(
-            "round {round}/{rounds}: baseline {:.2} s, bashgah {:.2} s",
-            baseline[round - 1],
-            bashgah[round - 1]
+            "round {round}/{rounds}: baseline {}, SQL peer {}, 3-rule club {}, realistic club {}",
+            last(&baseline),
+            last(&peer),
+            last(&ours),
+            last(&real)
         );
     }
 
     let base = median(&baseline);
-    let ours = median(&bashgah);
     println!(
-        "import benchmark: {n} purchases, {}-rule club, {rounds} rounds (median)",
-        policy.rules.len()
+        "import benchmark: {n} purchases by {members} members, {rounds} rounds (median), batch {}",
+        ImportOptions::default().batch_size
     );
-    println!(
-        "{:<34}{:>6.2} s   {:>7} rows/s",
-        "baseline (plain rusqlite inserts)",
-        base,
-        rate(n as f64 / base)
-    );
-    println!(
-        "{:<34}{:>6.2} s   {:>7} events/s",
-        "bashgah import + evaluate",
-        ours,
-        rate(n as f64 / ours)
-    );
-    println!("{:<34}{:>5.1}x", "ratio bashgah/baseline", ours / base);
+    let line = |name: &str, seconds: f64, unit: &str| {
+        println!(
+            "{name:<40}{seconds:>7.2} s {:>9} {unit}/s {:>7.1}x baseline",
+            rate(n as f64 / seconds),
+            seconds / base
+        );
+    };
+    line("baseline (plain rusqlite inserts)", base, "rows");
+    if run_simple {
+        let (peer, ours) = (median(&peer), median(&ours));
+        line("SQL peer (inserts + INSERT ... SELECT)", peer, "rows");
+        line(
+            &format!("bashgah, {}-rule club", simple.rules.len()),
+            ours,
+            "events",
+        );
+        println!("{:<40}{:>7.2}x", "ratio 3-rule club / SQL peer", ours / peer);
+    }
+    if run_realistic {
+        let real = median(&real);
+        line("bashgah, realistic club", real, "events");
+        if run_simple {
+            println!(
+                "{:<40}{:>7.2}x",
+                "rate realistic / 3-rule club",
+                median(&ours) / real
+            );
+        }
+    }
 }

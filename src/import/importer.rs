@@ -86,7 +86,9 @@ fn apply_rows(
 ) -> Result<ImportReport, LedgerError> {
     let mut report = ImportReport::default();
     ledger.begin()?;
-    let mut recorder = Recorder::new(ledger, policy).remember_rejections(options.retry_rejected);
+    let mut recorder = Recorder::new(ledger, policy)
+        .remember_rejections(options.retry_rejected)
+        .keep_books_across_commits();
     let result = (|| {
         let mut in_batch = 0;
         for row in rows {

@@ -21,14 +21,16 @@ impl From<rusqlite::Error> for FactsError {
 
 impl ClubFacts for Ledger {
     fn campaign_given(&self, campaign: &str) -> Result<Decimal, FactsError> {
-        let mut statement = self
-            .connection()
-            .prepare_cached("SELECT points FROM campaign_spend WHERE campaign = ?1")?;
-        let mut total = Decimal::ZERO;
-        for points in statement.query_map([campaign], |r| r.get::<_, String>(0))? {
-            total = total.saturating_add(decimal(&points?)?);
-        }
-        Ok(total)
+        Ok(self.campaign_total(campaign, || {
+            let mut statement = self
+                .connection()
+                .prepare_cached("SELECT points FROM campaign_spend WHERE campaign = ?1")?;
+            let mut total = Decimal::ZERO;
+            for points in statement.query_map([campaign], |r| r.get::<_, String>(0))? {
+                total = total.saturating_add(decimal(&points?)?);
+            }
+            Ok(total)
+        })?)
     }
 
     fn redeemed(&self, reward: &str) -> Result<u64, FactsError> {

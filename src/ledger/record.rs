@@ -193,6 +193,7 @@ impl Ledger {
                     "INSERT INTO campaign_spend (campaign, member, day, points, event) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![campaign, member, day.to_string(), text(*points), event])?;
+                self.add_to_campaign_total(campaign, *points);
             }
             Change::Challenge {
                 challenge,

@@ -1,6 +1,7 @@
 //! [`Ledger`]: opening a club's database, reading member state, applying outcomes.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -43,6 +44,12 @@ pub enum EventLookup {
 /// An open club ledger.
 pub struct Ledger {
     conn: Connection,
+    /// What each campaign gave in all, as read (and since added to) in the open
+    /// transaction. Every event in a campaign's window asks it; summing the campaign's
+    /// rows each time made an import quadratic in the campaign's awards. Kept only inside
+    /// one transaction (another process may write between two), and forgotten at every
+    /// boundary that can undo a write.
+    campaign_totals: RefCell<HashMap<String, Decimal>>,
 }
 
 pub(super) fn decimal(text: &str) -> Result<Decimal> {
@@ -90,7 +97,10 @@ impl Ledger {
         conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut ledger = Ledger { conn };
+        let mut ledger = Ledger {
+            conn,
+            campaign_totals: RefCell::default(),
+        };
         ledger.migrate()?;
         Ok(ledger)
     }
@@ -123,18 +133,59 @@ impl Ledger {
     /// Starts a write transaction. Writes take the lock at once, so two importers
     /// queue rather than fail half-way.
     pub fn begin(&self) -> Result<()> {
+        self.forget_totals();
         Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
     }
 
     pub fn commit(&self) -> Result<()> {
+        self.forget_totals();
         Ok(self.conn.execute_batch("COMMIT")?)
     }
 
     pub fn rollback(&self) -> Result<()> {
+        self.forget_totals();
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
         }
         Ok(())
+    }
+
+    fn forget_totals(&self) {
+        self.campaign_totals.borrow_mut().clear();
+    }
+
+    /// Campaign `campaign`'s total from this transaction's memory, or `read` from the
+    /// ledger (and remembered, if a transaction is open).
+    pub(super) fn campaign_total(
+        &self,
+        campaign: &str,
+        read: impl FnOnce() -> Result<Decimal>,
+    ) -> Result<Decimal> {
+        if let Some(total) = self.campaign_totals.borrow().get(campaign) {
+            return Ok(*total);
+        }
+        let total = read()?;
+        if self.is_in_transaction() {
+            self.campaign_totals
+                .borrow_mut()
+                .insert(campaign.to_owned(), total);
+        }
+        Ok(total)
+    }
+
+    /// Adds an award just recorded to its campaign's remembered total.
+    pub(super) fn add_to_campaign_total(&self, campaign: &str, points: Decimal) {
+        if let Some(total) = self.campaign_totals.borrow_mut().get_mut(campaign) {
+            *total = total.saturating_add(points);
+        }
+    }
+
+    /// SQLite's `data_version`: it moves when another connection commits to the file,
+    /// never for this connection's own commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
 
     /// Whether a transaction is open.
@@ -156,6 +207,7 @@ impl Ledger {
 
     /// Undoes everything written since [`Ledger::mark`].
     pub fn undo_to_mark(&self) -> Result<()> {
+        self.forget_totals();
         Ok(self
             .conn
             .execute_batch("ROLLBACK TO request; RELEASE request")?)
@@ -169,6 +221,7 @@ impl Ledger {
 
     /// Undoes everything written since [`Ledger::begin_projection`].
     pub fn end_projection(&self) -> Result<()> {
+        self.forget_totals();
         Ok(self
             .conn
             .execute_batch("ROLLBACK TO projection; RELEASE projection")?)

@@ -53,7 +53,18 @@ pub struct Recorder<'a> {
     /// Whether the ledger holds any remembered rejection (`None`: not asked yet). Most
     /// ledgers hold none, and then no event needs looking for one.
     any_rejections: Option<bool>,
+    /// Whether books outlive a commit (an import, which owns the connection from batch
+    /// to batch): see [`Recorder::keep_books_across_commits`].
+    keep_books: bool,
+    /// Books were kept at a commit, when the ledger's `data_version` was this: the first
+    /// operation of the next transaction checks that no other connection wrote since.
+    kept_at: Option<i64>,
 }
+
+/// The most member books a recorder holds. Past it, books are written and forgotten
+/// (within a transaction too): memory stays flat whatever the batch size and the number
+/// of members, and a member seen again is read back from the ledger.
+const MAX_BOOKS: usize = 50_000;
 
 impl<'a> Recorder<'a> {
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
@@ -72,7 +83,63 @@ impl<'a> Recorder<'a> {
             remember_rejections: false,
             remember_any: false,
             any_rejections: None,
+            keep_books: false,
+            kept_at: None,
         }
+    }
+
+    /// Keeps member books, the next ids and what is known of rejections from one
+    /// transaction to the next, as long as nothing else writes the ledger in between.
+    /// The first operation after a commit asks SQLite's `data_version`, which moves when
+    /// another connection commits; if it moved, everything kept is forgotten and read
+    /// again. For a caller that commits and begins on this recorder's connection and
+    /// writes nothing else on it between (the import): reading every member's book again
+    /// at every batch was most of an import's reading, and the more history a member
+    /// has, the more it cost.
+    pub fn keep_books_across_commits(mut self) -> Recorder<'a> {
+        self.keep_books = true;
+        self
+    }
+
+    /// Forgets what was kept at the last commit if another connection wrote since.
+    fn revalidate(&mut self) -> Result<(), LedgerError> {
+        if let Some(kept_at) = self.kept_at.take() {
+            if self.ledger.data_version()? != kept_at {
+                self.forget();
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets every book and what was read of the ledger.
+    fn forget(&mut self) {
+        self.books.clear();
+        self.ids = None;
+        self.any_rejections = None;
+        self.policy_recorded = false;
+    }
+
+    /// Writes the rows of the members touched since the last write.
+    fn save_dirty(&mut self) -> Result<(), LedgerError> {
+        for id in self.dirty.drain() {
+            if let Some(book) = self.books.get_mut(&id) {
+                self.ledger.save_book(book)?;
+                // As the ledger now has it: what reading the book back would give.
+                book.is_new = false;
+                book.posted = false;
+                book.profile_changed = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// Past [`MAX_BOOKS`], writes the books and forgets them (the transaction goes on).
+    fn bound_books(&mut self) -> Result<(), LedgerError> {
+        if self.books.len() > MAX_BOOKS {
+            self.save_dirty()?;
+            self.books.clear();
+        }
+        Ok(())
     }
 
     pub fn policy(&self) -> &'a Policy {
@@ -81,6 +148,10 @@ impl<'a> Recorder<'a> {
 
     /// The member's book as it stands in this transaction, if they were touched in it.
     pub fn member(&self, id: &str) -> Option<&MemberBook> {
+        if self.kept_at.is_some() {
+            // Kept from the last transaction and not yet checked: ask the ledger.
+            return None;
+        }
         self.books.get(id).map(|book| &**book)
     }
 
@@ -107,7 +178,7 @@ impl<'a> Recorder<'a> {
     /// The member's state and whether their joining date is known, as this transaction
     /// has them; `None` for a member never seen.
     pub fn member_state(&self, id: &str) -> Result<Option<(MemberState, bool)>, LedgerError> {
-        if let Some(book) = self.books.get(id) {
+        if let Some(book) = self.member(id) {
             return Ok(Some((book.state.clone(), book.joined_known)));
         }
         Ok(self
@@ -128,6 +199,7 @@ impl<'a> Recorder<'a> {
         event: &Event,
         fingerprint: String,
     ) -> Result<Disposition, LedgerError> {
+        self.revalidate()?;
         if let EventLookup::Present {
             fingerprint: stored,
         } = self.ledger.lookup_event(&event.id)?
@@ -210,6 +282,7 @@ impl<'a> Recorder<'a> {
         for target in gifted {
             self.put_book(target);
         }
+        self.bound_books()?;
         // Only applied events move the clock; a rejected event never happened.
         self.latest = self.latest.max(Some(event.time));
         Ok(Disposition::Applied {
@@ -219,7 +292,11 @@ impl<'a> Recorder<'a> {
 
     /// Runs everything due up to `to` for every member, then sets the clock.
     pub fn advance(&mut self, to: DateTime<Utc>) -> Result<AdvanceReport, LedgerError> {
+        self.revalidate()?;
         self.finish()?;
+        // Every member due is read, decided and written below, one at a time.
+        self.forget();
+        self.kept_at = None;
         let policy = self.policy;
         let everyone =
             policy.greets() || policy.watches_inactivity() || !policy.club.campaigns.is_empty();
@@ -250,6 +327,7 @@ impl<'a> Recorder<'a> {
     /// Runs what is due for one member up to `to` (as before an event of theirs at `to`),
     /// without moving the clock. Returns whether anything was due.
     pub fn catch_up(&mut self, member: &str, to: DateTime<Utc>) -> Result<bool, LedgerError> {
+        self.revalidate()?;
         let mut book = match self.books.remove(member) {
             Some(book) => book,
             None => match self.ledger.load_book(member, self.needs)? {
@@ -293,6 +371,7 @@ impl<'a> Recorder<'a> {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<Applied, ManualError> {
+        self.revalidate()?;
         let transfer = Transfer::new(id, from, to, points, reason, at);
         if let Some(applied) = self.check_id(&transfer.out)? {
             return Ok(applied);
@@ -377,6 +456,7 @@ impl<'a> Recorder<'a> {
         source: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, LedgerError> {
+        self.revalidate()?;
         let mut book = self.take_book(&profile.id, at)?;
         let created = book.is_new && !book.posted && !self.dirty.contains(&profile.id);
         let state = &mut book.state;
@@ -405,17 +485,15 @@ impl<'a> Recorder<'a> {
     /// Writes the rows of the members touched and moves the clock; forgets the books.
     /// Call before the transaction commits.
     pub fn finish(&mut self) -> Result<(), LedgerError> {
-        for id in self.dirty.drain() {
-            if let Some(book) = self.books.get(&id) {
-                self.ledger.save_book(book)?;
-            }
-        }
-        self.books.clear();
-        self.ids = None;
-        self.any_rejections = None;
-        self.policy_recorded = false;
+        self.save_dirty()?;
         if let Some(latest) = self.latest.take() {
             self.ledger.set_clock(latest)?;
+        }
+        if self.keep_books && self.books.len() <= MAX_BOOKS {
+            // This connection's own commit does not move `data_version`; another's does.
+            self.kept_at = Some(self.ledger.data_version()?);
+        } else {
+            self.forget();
         }
         Ok(())
     }
@@ -432,6 +510,7 @@ impl<'a> Recorder<'a> {
         event: &Event,
         decision: impl FnOnce(&mut Decider, &mut MemberBook) -> Result<T, Failure>,
     ) -> Result<Option<T>, ManualError> {
+        self.revalidate()?;
         if self.check_id(event)?.is_some() {
             return Ok(None);
         }
