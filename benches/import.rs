@@ -18,7 +18,8 @@
 //! rounds (default 3), and prints the medians and their ratios. `BASHGAH_BENCH_ONLY=club`
 //! (or `realistic`) times only that club and the baseline. Every variant uses the
 //! ledger's SQLite settings: 16 KiB pages, WAL, `synchronous = NORMAL`, a 64 MiB page
-//! cache, and bashgah's default import batch as its transaction size.
+//! cache, and bashgah's default import batch as its transaction size
+//! (`BASHGAH_BENCH_BATCH` sets another).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -147,7 +148,7 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize, peer: bool) -> (f64, 
         "CREATE TABLE events (id TEXT PRIMARY KEY, member TEXT, time TEXT, amount TEXT, channel TEXT, store TEXT)",
     )
     .unwrap();
-    let batch = ImportOptions::default().batch_size;
+    let batch = options().batch_size;
     let mut reader = csv::Reader::from_path(csv_path).unwrap();
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
@@ -238,7 +239,7 @@ fn run_bashgah(
         &EVENT_COLUMNS,
     )
     .unwrap();
-    let report = import_events(&ledger, policy, rows, ImportOptions::default()).unwrap();
+    let report = import_events(&ledger, policy, rows, options()).unwrap();
     drop(ledger);
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(
@@ -263,6 +264,16 @@ fn run_bashgah(
     }
     remove_db(db_path);
     seconds
+}
+
+/// bashgah's default import options, with `BASHGAH_BENCH_BATCH` events per transaction
+/// if set (for the baseline too).
+fn options() -> ImportOptions {
+    let default = ImportOptions::default();
+    ImportOptions {
+        batch_size: env_number("BASHGAH_BENCH_BATCH", default.batch_size),
+        ..default
+    }
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -375,7 +386,7 @@ fn main() {
     let base = median(&baseline);
     println!(
         "import benchmark: {n} purchases by {members} members, {rounds} rounds (median), batch {}",
-        ImportOptions::default().batch_size
+        options().batch_size
     );
     let line = |name: &str, seconds: f64, unit: &str| {
         println!(
@@ -393,7 +404,11 @@ fn main() {
             ours,
             "events",
         );
-        println!("{:<40}{:>7.2}x", "ratio 3-rule club / SQL peer", ours / peer);
+        println!(
+            "{:<40}{:>7.2}x",
+            "ratio 3-rule club / SQL peer",
+            ours / peer
+        );
     }
     if run_realistic {
         let real = median(&real);

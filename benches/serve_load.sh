@@ -8,7 +8,12 @@ set -euo pipefail
 seconds=${1:-20}
 connections=${2:-32}
 root=$(cd "$(dirname "$0")/.." && pwd)
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
+if ! command -v wrk >/dev/null; then
+    # Debian's wrk, installed here when the machine lacks it.
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+fi
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -247,7 +247,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Events per transaction.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub batch_size: u32,
     /// Decide again rows an earlier import rejected (by default a row rejected before,
     /// with the same content under the same policy, is rejected the same way).

@@ -60,6 +60,7 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
             batch_size: args.batch_size as usize,
             dry_run: args.dry_run,
             retry_rejected: args.retry_rejected,
+            ..ImportOptions::default()
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;
         let mut summary = report.summary();

@@ -363,6 +363,21 @@ impl MemberBook {
         }))
     }
 
+    /// Roughly how many facts the book holds (events, ids, entries, lots, ...): what
+    /// keeping it costs in memory (some 150 to 250 bytes a fact).
+    pub fn weight(&self) -> usize {
+        1 + self.events.len()
+            + self.ids.len()
+            + self.entries.len()
+            + self.lots.len()
+            + self.returns.len()
+            + self.notices.len()
+            + self.messages.len()
+            + self.challenges.len()
+            + self.campaign_spend.len()
+            + self.redemptions.len()
+    }
+
     /// Lots with points left, oldest first.
     pub fn open_lots(&self) -> impl Iterator<Item = &LotFact> {
         self.lots.iter().filter(|l| !l.remaining.is_zero())

@@ -11,11 +11,12 @@ use super::rows::Row;
 use crate::event::Event;
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
-use crate::recording::{Disposition, Recorder};
+use crate::recording::{BookLimits, Disposition, Recorder};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
-    /// Events per transaction.
+    /// Events per transaction. Larger batches write each b-tree page fewer times; the
+    /// books held stay bounded by `books` whatever the size.
     pub batch_size: usize,
     /// Evaluate and report, but write nothing.
     pub dry_run: bool,
@@ -23,14 +24,18 @@ pub struct ImportOptions {
     /// (same id, content and policy version) is rejected again the same way, so a file
     /// imported again — or an import killed and resumed — ends as if it ran once.
     pub retry_rejected: bool,
+    /// How many member books are held in memory, within a batch and from one batch to
+    /// the next (see [`BookLimits`]).
+    pub books: BookLimits,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
-            batch_size: 20_000,
+            batch_size: 200_000,
             dry_run: false,
             retry_rejected: false,
+            books: BookLimits::default(),
         }
     }
 }
@@ -88,7 +93,8 @@ fn apply_rows(
     ledger.begin()?;
     let mut recorder = Recorder::new(ledger, policy)
         .remember_rejections(options.retry_rejected)
-        .keep_books_across_commits();
+        .keep_books_across_commits()
+        .book_limits(options.books);
     let result = (|| {
         let mut in_batch = 0;
         for row in rows {

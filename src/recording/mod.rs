@@ -33,7 +33,10 @@ pub struct Recorder<'a> {
     /// The posting statements, kept while the recorder lives.
     statements: crate::ledger::Statements<'a>,
     /// Boxed: a book is moved out and back for every event, and a pointer moves cheaply.
-    books: HashMap<String, Box<MemberBook>>,
+    /// With each, when it was last put back (a count of operations): the books used
+    /// least recently are the ones forgotten when there are too many.
+    books: HashMap<String, (u64, Box<MemberBook>)>,
+    uses: u64,
     /// Members whose rows must be written before the transaction commits.
     dirty: HashSet<String>,
     ids: Option<Ids>,
@@ -59,12 +62,33 @@ pub struct Recorder<'a> {
     /// Books were kept at a commit, when the ledger's `data_version` was this: the first
     /// operation of the next transaction checks that no other connection wrote since.
     kept_at: Option<i64>,
+    /// Events since the facts held were last counted.
+    since_count: usize,
+    limits: BookLimits,
 }
 
-/// The most member books a recorder holds. Past it, books are written and forgotten
-/// (within a transaction too): memory stays flat whatever the batch size and the number
-/// of members, and a member seen again is read back from the ledger.
-const MAX_BOOKS: usize = 50_000;
+/// How many member books a recorder holds at most, and how many facts in them all
+/// ([`MemberBook::weight`]; a fact takes some 150 to 250 bytes). Past either, books are
+/// written and the half used least recently forgotten (within a transaction too), so
+/// memory stays flat whatever the batch size, the number of members and the length of
+/// their histories; a member seen again is read back from the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookLimits {
+    pub members: usize,
+    pub facts: usize,
+}
+
+impl Default for BookLimits {
+    /// About 150 to 250 MB of books at most.
+    fn default() -> Self {
+        BookLimits {
+            members: 50_000,
+            facts: 1_000_000,
+        }
+    }
+}
+/// How often (in events) the facts held are counted.
+const COUNT_FACTS_EVERY: usize = 1_024;
 
 impl<'a> Recorder<'a> {
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
@@ -72,6 +96,7 @@ impl<'a> Recorder<'a> {
             ledger,
             policy,
             books: HashMap::new(),
+            uses: 0,
             statements: crate::ledger::Statements::default(),
             dirty: HashSet::new(),
             ids: None,
@@ -85,6 +110,8 @@ impl<'a> Recorder<'a> {
             any_rejections: None,
             keep_books: false,
             kept_at: None,
+            since_count: 0,
+            limits: BookLimits::default(),
         }
     }
 
@@ -98,6 +125,12 @@ impl<'a> Recorder<'a> {
     /// has, the more it cost.
     pub fn keep_books_across_commits(mut self) -> Recorder<'a> {
         self.keep_books = true;
+        self
+    }
+
+    /// Holds at most this many books and facts (see [`BookLimits`]).
+    pub fn book_limits(mut self, limits: BookLimits) -> Recorder<'a> {
+        self.limits = limits;
         self
     }
 
@@ -122,7 +155,7 @@ impl<'a> Recorder<'a> {
     /// Writes the rows of the members touched since the last write.
     fn save_dirty(&mut self) -> Result<(), LedgerError> {
         for id in self.dirty.drain() {
-            if let Some(book) = self.books.get_mut(&id) {
+            if let Some((_, book)) = self.books.get_mut(&id) {
                 self.ledger.save_book(book)?;
                 // As the ledger now has it: what reading the book back would give.
                 book.is_new = false;
@@ -133,13 +166,39 @@ impl<'a> Recorder<'a> {
         Ok(())
     }
 
-    /// Past [`MAX_BOOKS`], writes the books and forgets them (the transaction goes on).
+    /// Whether the books held are past the limits.
+    fn too_many_books(&self) -> bool {
+        self.books.len() > self.limits.members
+            || self
+                .books
+                .values()
+                .map(|(_, book)| book.weight())
+                .sum::<usize>()
+                > self.limits.facts
+    }
+
+    /// Past the bounds, writes the books and forgets the half used least recently (the
+    /// transaction goes on; a member seen again is read back).
     fn bound_books(&mut self) -> Result<(), LedgerError> {
-        if self.books.len() > MAX_BOOKS {
-            self.save_dirty()?;
-            self.books.clear();
+        self.since_count += 1;
+        if self.books.len() > self.limits.members
+            || self.since_count >= COUNT_FACTS_EVERY.min(self.limits.facts)
+        {
+            self.since_count = 0;
+            if self.too_many_books() {
+                self.save_dirty()?;
+                self.forget_older_half();
+            }
         }
         Ok(())
+    }
+
+    /// Forgets the books used least recently, half of them (all written already).
+    fn forget_older_half(&mut self) {
+        let mut uses: Vec<u64> = self.books.values().map(|(used, _)| *used).collect();
+        let middle = uses.len() / 2;
+        let (_, &mut cut, _) = uses.select_nth_unstable(middle);
+        self.books.retain(|_, (used, _)| *used > cut);
     }
 
     pub fn policy(&self) -> &'a Policy {
@@ -152,7 +211,7 @@ impl<'a> Recorder<'a> {
             // Kept from the last transaction and not yet checked: ask the ledger.
             return None;
         }
-        self.books.get(id).map(|book| &**book)
+        self.books.get(id).map(|(_, book)| &**book)
     }
 
     /// Remembers rejected events, and rejects again what was rejected before (same id,
@@ -262,7 +321,7 @@ impl<'a> Recorder<'a> {
         let mut gifted = Vec::new();
         for gift in &decided.gifts {
             let mut target = match self.books.remove(&gift.to) {
-                Some(target) => target,
+                Some((_, target)) => target,
                 None => self.load_or_new(&gift.to, gift.at)?,
             };
             match decider.gift(&mut target, gift) {
@@ -329,7 +388,7 @@ impl<'a> Recorder<'a> {
     pub fn catch_up(&mut self, member: &str, to: DateTime<Utc>) -> Result<bool, LedgerError> {
         self.revalidate()?;
         let mut book = match self.books.remove(member) {
-            Some(book) => book,
+            Some((_, book)) => book,
             None => match self.ledger.load_book(member, self.needs)? {
                 Some(book) => Box::new(book),
                 None => return Ok(false),
@@ -489,7 +548,7 @@ impl<'a> Recorder<'a> {
         if let Some(latest) = self.latest.take() {
             self.ledger.set_clock(latest)?;
         }
-        if self.keep_books && self.books.len() <= MAX_BOOKS {
+        if self.keep_books && !self.too_many_books() {
             // This connection's own commit does not move `data_version`; another's does.
             self.kept_at = Some(self.ledger.data_version()?);
         } else {
@@ -584,7 +643,7 @@ impl<'a> Recorder<'a> {
         at: DateTime<Utc>,
     ) -> Result<(String, Box<MemberBook>), LedgerError> {
         match self.books.remove_entry(id) {
-            Some(found) => Ok(found),
+            Some((key, (_, book))) => Ok((key, book)),
             None => Ok((id.to_owned(), self.load_or_new(id, at)?)),
         }
     }
@@ -613,7 +672,7 @@ impl<'a> Recorder<'a> {
     /// their lots: a change by hand spends or counts them.
     fn existing_book(&mut self, id: &str) -> Result<Box<MemberBook>, ManualError> {
         let book = match self.books.remove(id) {
-            Some(book) => Some(book),
+            Some((_, book)) => Some(book),
             None => self.ledger.load_book(id, self.needs)?.map(Box::new),
         };
         let Some(mut book) = book else {
@@ -642,7 +701,8 @@ impl<'a> Recorder<'a> {
         if !self.dirty.contains(&key) {
             self.dirty.insert(key.clone());
         }
-        self.books.insert(key, book);
+        self.uses += 1;
+        self.books.insert(key, (self.uses, book));
     }
 }
 

@@ -5,6 +5,7 @@
 use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
 use bashgah::ledger::Ledger;
 use bashgah::policy::Policy;
+use bashgah::recording::BookLimits;
 use bashgah::recording::ManualError;
 
 use crate::consistency::history::{History, Row, Step, CSV_HEADER};
@@ -14,6 +15,12 @@ use crate::consistency::history::{History, Row, Step, CSV_HEADER};
 pub enum Mode {
     /// One import per run, committing every `batch_size` events (`None`: the default).
     Batches(Option<usize>),
+    /// One event per transaction, every member's book read back from the ledger for each
+    /// event (none held in memory): the reference.
+    Reference,
+    /// Batches of `batch_size` with at most two member books and a few dozen facts held
+    /// in memory: books written and forgotten mid-batch, and kept across commits.
+    FewBooks(usize),
     /// Each run split at these percentages of its rows, the pieces imported one after
     /// the other.
     Split(Vec<u8>),
@@ -118,6 +125,32 @@ pub fn deliver(ledger: &Ledger, policy: &Policy, history: &History, mode: &Mode)
         }
         match mode {
             Mode::Batches(size) => log.extend(import(ledger, policy, run, options(*size))),
+            Mode::Reference => log.extend(import(
+                ledger,
+                policy,
+                run,
+                ImportOptions {
+                    batch_size: 1,
+                    books: BookLimits {
+                        members: 0,
+                        facts: 0,
+                    },
+                    ..ImportOptions::default()
+                },
+            )),
+            Mode::FewBooks(batch_size) => log.extend(import(
+                ledger,
+                policy,
+                run,
+                ImportOptions {
+                    batch_size: *batch_size,
+                    books: BookLimits {
+                        members: 2,
+                        facts: 40,
+                    },
+                    ..ImportOptions::default()
+                },
+            )),
             Mode::Split(percents) => {
                 for piece in cuts(run.len(), percents).windows(2) {
                     log.extend(import(

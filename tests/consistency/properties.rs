@@ -38,10 +38,11 @@ pub fn case() -> impl Strategy<Value = (Config, Spec)> {
         .prop_flat_map(|config| (Just(config), spec(config.features(), 8..48)))
 }
 
-/// The history delivered one event per transaction: the reference every mode must equal.
+/// The history delivered one event per transaction, each member read back from the
+/// ledger for every event: the reference every mode must equal.
 fn one_by_one(policy: &bashgah::policy::Policy, history: &History) -> (Facts, Vec<String>) {
     let ledger = Ledger::open_in_memory().expect("ledger");
-    let log = deliver(&ledger, policy, history, &Mode::Batches(Some(1)));
+    let log = deliver(&ledger, policy, history, &Mode::Reference);
     (facts(&ledger, &history.members, history.end), log)
 }
 
@@ -129,6 +130,13 @@ proptest! {
     #[test]
     fn batches_of_seven_give_the_same_ledger((config, spec) in case()) {
         same_as_one_by_one(config, &spec, &Mode::Batches(Some(7)))?;
+    }
+
+    /// Member books kept from batch to batch, and written and forgotten mid-batch when
+    /// there are too many (issue 14): the same ledger as reading each one back.
+    #[test]
+    fn few_books_held_in_memory_give_the_same_ledger((config, spec) in case()) {
+        same_as_one_by_one(config, &spec, &Mode::FewBooks(5))?;
     }
 
     #[test]
