@@ -37,6 +37,11 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 
+/// The allocator the `bashgah` command uses (src/main.rs), so the import measured here is
+/// the one users run. The baseline and the peer use it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DEFAULT_EVENTS: usize = 100_000;
 const DEFAULT_ROUNDS: usize = 3;
 const DEFAULT_MEMBERS: usize = 5_000;

@@ -97,6 +97,18 @@ impl Posting<'_> {
     pub fn points(&self) -> Decimal {
         self.entries.iter().map(|e| e.points).sum()
     }
+
+    /// The posting with its own copy of the event.
+    pub fn into_owned(self) -> Posting<'static> {
+        Posting {
+            event: Cow::Owned(self.event.into_owned()),
+            fingerprint: self.fingerprint,
+            policy_version: self.policy_version,
+            entries: self.entries,
+            credit: self.credit,
+            returns: self.returns,
+        }
+    }
 }
 
 /// A member moving to another tier (or, the first time, into one).
@@ -201,6 +213,108 @@ pub enum Change<'e> {
     },
 }
 
+impl Change<'_> {
+    /// The change with its own copy of the event it posts, if any.
+    pub fn into_owned(self) -> Change<'static> {
+        match self {
+            Change::Posting(posting) => Change::Posting(Box::new(posting.into_owned())),
+            Change::Tier(tier) => Change::Tier(tier),
+            Change::DealJoined {
+                member,
+                event,
+                status,
+            } => Change::DealJoined {
+                member,
+                event,
+                status,
+            },
+            Change::Checkpoint(row) => Change::Checkpoint(row),
+            Change::DealUpdated(status) => Change::DealUpdated(status),
+            Change::Notice {
+                key,
+                member,
+                at,
+                due,
+                points,
+            } => Change::Notice {
+                key,
+                member,
+                at,
+                due,
+                points,
+            },
+            Change::Message(row) => Change::Message(row),
+            Change::Consent {
+                member,
+                channel,
+                granted,
+                at,
+                source,
+            } => Change::Consent {
+                member,
+                channel,
+                granted,
+                at,
+                source,
+            },
+            Change::CampaignSpend {
+                campaign,
+                member,
+                day,
+                points,
+                event,
+            } => Change::CampaignSpend {
+                campaign,
+                member,
+                day,
+                points,
+                event,
+            },
+            Change::Challenge {
+                challenge,
+                member,
+                period,
+                purchases,
+                spend,
+                completed_at,
+            } => Change::Challenge {
+                challenge,
+                member,
+                period,
+                purchases,
+                spend,
+                completed_at,
+            },
+            Change::Badge {
+                member,
+                badge,
+                at,
+                source,
+            } => Change::Badge {
+                member,
+                badge,
+                at,
+                source,
+            },
+            Change::Redemption {
+                event,
+                member,
+                reward,
+                points,
+                code,
+                at,
+            } => Change::Redemption {
+                event,
+                member,
+                reward,
+                points,
+                code,
+                at,
+            },
+        }
+    }
+}
+
 /// What the clock (and the catch-up before each event) did, counted for reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
@@ -275,6 +389,16 @@ impl<'e> Plan<'e> {
             Change::Posting(p) => Some(p.as_ref()),
             _ => None,
         })
+    }
+
+    /// The plan with its own copy of every event: one that outlives the events it was
+    /// decided from (handed to a writer thread).
+    pub fn into_owned(self) -> Plan<'static> {
+        Plan {
+            changes: self.changes.into_iter().map(Change::into_owned).collect(),
+            tally: self.tally,
+            warnings: self.warnings,
+        }
     }
 
     /// Appends `other` (a later part of the same decision).

@@ -1,5 +1,5 @@
-//! The import loop: rows read on one thread, then each event through the write path
-//! ([`Recorder`]), committed in batches.
+//! The import loop: rows read on one thread, each event decided through the write path
+//! ([`Recorder`]) on another, and written on a third, committed in batches.
 //!
 //! Batches make a million-row import fast; because each batch is one transaction and a
 //! re-run skips events already present, an import killed half-way and run again ends with
@@ -11,7 +11,10 @@ use super::rows::Row;
 use crate::event::Event;
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
-use crate::recording::{BookLimits, Disposition, Recorder};
+use crate::recording::pipeline::{self, Remote};
+use crate::recording::{BookLimits, Disposition, Recorder, Store};
+use std::rc::Rc;
+use std::sync::mpsc::Receiver;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
@@ -27,6 +30,10 @@ pub struct ImportOptions {
     /// How many member books are held in memory, within a batch and from one batch to
     /// the next (see [`BookLimits`]).
     pub books: BookLimits,
+    /// Rows handed from the reading thread at once: the writer reads whether the next
+    /// chunk's events are in the ledger, and its members' books, while this one is
+    /// decided. Any size gives the same ledger; small ones are slower.
+    pub chunk: usize,
 }
 
 impl Default for ImportOptions {
@@ -36,26 +43,30 @@ impl Default for ImportOptions {
             dry_run: false,
             retry_rejected: false,
             books: BookLimits::default(),
+            chunk: 256,
         }
     }
 }
 
 /// Imports `rows` into `ledger` under `policy`. Row problems are counted in the report;
 /// only a database failure stops the import (the current batch is rolled back).
+///
+/// Three threads: one reads, checks and fingerprints rows (no ledger needed); one decides
+/// (the [`Recorder`], with the books); the calling thread owns the ledger and writes what
+/// was decided while the next events are decided ([`pipeline`]).
 pub fn import_events(
     ledger: &Ledger,
     policy: &Policy,
     rows: impl Iterator<Item = Result<Row, RowProblem>> + Send,
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
-    // Reading, checking and fingerprinting rows needs no ledger, so a second thread does
-    // it while this one evaluates and writes (the machines we run on have two cores or
-    // more). Chunks keep the channel cheap; the bound keeps memory flat on huge files.
     std::thread::scope(|scope| {
+        // Chunks keep the channel cheap; the bound keeps memory flat on huge files.
         let (sender, receiver) =
             std::sync::mpsc::sync_channel::<Vec<PreparedRow>>(CHUNKS_IN_FLIGHT);
+        let size = options.chunk.max(1);
         scope.spawn(move || {
-            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut chunk = Vec::with_capacity(size);
             for row in rows {
                 let prepared = row.and_then(|row| {
                     let event = event_from_row(&row, policy)?;
@@ -63,9 +74,9 @@ pub fn import_events(
                     Ok((row.line, event, fingerprint))
                 });
                 chunk.push(prepared);
-                if chunk.len() == CHUNK
+                if chunk.len() == size
                     && sender
-                        .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                        .send(std::mem::replace(&mut chunk, Vec::with_capacity(size)))
                         .is_err()
                 {
                     // The importer stopped (a ledger error): nothing more to read.
@@ -74,30 +85,40 @@ pub fn import_events(
             }
             let _ = sender.send(chunk);
         });
-        apply_rows(ledger, policy, receiver.into_iter().flatten(), options)
+        pipeline::with_writer(ledger, policy, move |remote| {
+            apply_rows(remote, policy, receiver, options)
+        })
     })
 }
 
 /// Rows handed from the reading thread: (line, event, fingerprint) or the row's problem.
 type PreparedRow = Result<(u64, Event, String), RowProblem>;
-const CHUNK: usize = 256;
 const CHUNKS_IN_FLIGHT: usize = 16;
 
-fn apply_rows(
-    ledger: &Ledger,
-    policy: &Policy,
-    rows: impl Iterator<Item = PreparedRow>,
+/// Decides every row, one chunk at a time, telling the writer the next chunk's events and
+/// members while this one is decided.
+fn apply_rows<'p>(
+    remote: Remote<'p>,
+    policy: &'p Policy,
+    chunks: Receiver<Vec<PreparedRow>>,
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
+    let remote = Rc::new(remote);
     let mut report = ImportReport::default();
-    ledger.begin()?;
-    let mut recorder = Recorder::new(ledger, policy)
+    remote.begin()?;
+    let store: Rc<dyn Store + 'p> = remote.clone();
+    let mut recorder = Recorder::on(store, policy)
         .remember_rejections(options.retry_rejected)
         .keep_books_across_commits()
         .book_limits(options.books);
-    let result = (|| {
-        let mut in_batch = 0;
-        for row in rows {
+    let mut chunks = chunks.into_iter();
+    let mut next = chunks.next();
+    read_ahead(&recorder, next.as_deref());
+    let mut in_batch = 0;
+    while let Some(chunk) = next {
+        next = chunks.next();
+        read_ahead(&recorder, next.as_deref());
+        for row in chunk {
             match row {
                 Err(problem) => report.push_problem(problem),
                 Ok((line, event, fingerprint)) => {
@@ -119,19 +140,35 @@ fn apply_rows(
                 // end: a later row must see what earlier rows would have written (a
                 // return of a purchase further up), whatever the batch size.
                 if !options.dry_run {
-                    ledger.commit()?;
-                    ledger.begin()?;
+                    remote.commit()?;
+                    remote.begin()?;
                 }
                 in_batch = 0;
             }
         }
-        recorder.finish()?;
-        finish_batch(ledger, options)
-    })();
-    if result.is_err() {
-        ledger.rollback()?;
     }
-    result.map(|()| report)
+    recorder.finish()?;
+    if options.dry_run {
+        remote.rollback()?;
+    } else {
+        remote.commit()?;
+    }
+    remote.sync()?;
+    Ok(report)
+}
+
+/// Tells the recorder's store about the next chunk's events (an empty one at the end).
+fn read_ahead(recorder: &Recorder<'_>, chunk: Option<&[PreparedRow]>) {
+    let next = chunk.unwrap_or_default().iter().filter_map(|row| {
+        row.as_ref().ok().map(|(_, event, fingerprint)| {
+            (
+                event.id.as_str(),
+                fingerprint.as_str(),
+                event.member.as_str(),
+            )
+        })
+    });
+    recorder.read_ahead(next);
 }
 
 /// Counts what happened to one imported row in the report.
@@ -156,13 +193,5 @@ fn record(report: &mut ImportReport, line: u64, id: &str, disposition: Dispositi
                 .is_some()
                 .then(|| Box::new(error.to_diagnostic())),
         }),
-    }
-}
-
-fn finish_batch(ledger: &Ledger, options: ImportOptions) -> Result<(), LedgerError> {
-    if options.dry_run {
-        ledger.rollback()
-    } else {
-        ledger.commit()
     }
 }

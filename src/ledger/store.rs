@@ -16,7 +16,7 @@ use crate::time::{from_stored, stored};
 
 /// A database problem: the file cannot be opened, is corrupt, or a write failed.
 /// Unlike a bad row, this stops the whole operation (after rolling back).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("ledger database: {0}")]
 pub struct LedgerError(String);
 

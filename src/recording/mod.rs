@@ -12,6 +12,8 @@
 //! transactions.
 
 mod outcome;
+pub mod pipeline;
+mod store;
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,13 +27,13 @@ use crate::member::MemberState;
 use crate::policy::Policy;
 
 pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, Redemption};
+pub use store::{Direct, Store};
 
 /// The one write path, for one policy, inside one transaction at a time.
 pub struct Recorder<'a> {
-    ledger: &'a Ledger,
+    /// The ledger, here or on a writer thread.
+    store: std::rc::Rc<dyn Store + 'a>,
     policy: &'a Policy,
-    /// The posting statements, kept while the recorder lives.
-    statements: crate::ledger::Statements<'a>,
     /// Boxed: a book is moved out and back for every event, and a pointer moves cheaply.
     /// With each, when it was last put back (a count of operations): the books used
     /// least recently are the ones forgotten when there are too many.
@@ -92,12 +94,16 @@ const COUNT_FACTS_EVERY: usize = 1_024;
 
 impl<'a> Recorder<'a> {
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
+        Recorder::on(std::rc::Rc::new(Direct::new(ledger)), policy)
+    }
+
+    /// A recorder writing through `store` (see [`pipeline`]).
+    pub fn on(store: std::rc::Rc<dyn Store + 'a>, policy: &'a Policy) -> Recorder<'a> {
         Recorder {
-            ledger,
+            store,
             policy,
             books: HashMap::new(),
             uses: 0,
-            statements: crate::ledger::Statements::default(),
             dirty: HashSet::new(),
             ids: None,
             latest: None,
@@ -137,7 +143,7 @@ impl<'a> Recorder<'a> {
     /// Forgets what was kept at the last commit if another connection wrote since.
     fn revalidate(&mut self) -> Result<(), LedgerError> {
         if let Some(kept_at) = self.kept_at.take() {
-            if self.ledger.data_version()? != kept_at {
+            if self.store.data_version()? != kept_at {
                 self.forget();
             }
         }
@@ -146,6 +152,7 @@ impl<'a> Recorder<'a> {
 
     /// Forgets every book and what was read of the ledger.
     fn forget(&mut self) {
+        self.store.forget_read_ahead(true);
         self.books.clear();
         self.ids = None;
         self.any_rejections = None;
@@ -156,7 +163,7 @@ impl<'a> Recorder<'a> {
     fn save_dirty(&mut self) -> Result<(), LedgerError> {
         for id in self.dirty.drain() {
             if let Some((_, book)) = self.books.get_mut(&id) {
-                self.ledger.save_book(book)?;
+                self.store.save_book(book)?;
                 // As the ledger now has it: what reading the book back would give.
                 book.is_new = false;
                 book.posted = false;
@@ -199,6 +206,24 @@ impl<'a> Recorder<'a> {
         let middle = uses.len() / 2;
         let (_, &mut cut, _) = uses.select_nth_unstable(middle);
         self.books.retain(|_, (used, _)| *used > cut);
+        // Books read ahead for members just forgotten predate what was written of them.
+        self.store.forget_read_ahead(false);
+    }
+
+    /// Tells the store the events that come next, as (id, fingerprint, member), so that
+    /// a store on another thread reads whether they are in the ledger, and the books of
+    /// members not held, while this one decides (see [`Store::read_ahead`]).
+    pub fn read_ahead<'e>(&self, next: impl Iterator<Item = (&'e str, &'e str, &'e str)>) {
+        let mut events = Vec::new();
+        let mut members = Vec::new();
+        let mut asked = HashSet::new();
+        for (id, fingerprint, member) in next {
+            events.push((id.to_owned(), fingerprint.to_owned()));
+            if !self.books.contains_key(member) && asked.insert(member) {
+                members.push(member.to_owned());
+            }
+        }
+        self.store.read_ahead(events, members, self.needs);
     }
 
     pub fn policy(&self) -> &'a Policy {
@@ -229,7 +254,7 @@ impl<'a> Recorder<'a> {
         if let Some(any) = self.any_rejections {
             return Ok(any);
         }
-        let any = self.ledger.has_rejections()?;
+        let any = self.store.has_rejections()?;
         self.any_rejections = Some(any);
         Ok(any)
     }
@@ -241,7 +266,7 @@ impl<'a> Recorder<'a> {
             return Ok(Some((book.state.clone(), book.joined_known)));
         }
         Ok(self
-            .ledger
+            .store
             .load_book(id, self.needs)?
             .map(|book| (book.state, book.joined_known)))
     }
@@ -261,7 +286,7 @@ impl<'a> Recorder<'a> {
         self.revalidate()?;
         if let EventLookup::Present {
             fingerprint: stored,
-        } = self.ledger.lookup_event(&event.id)?
+        } = self.store.lookup_event(&event.id)?
         {
             return Ok(if stored == fingerprint {
                 Disposition::Duplicate
@@ -271,7 +296,7 @@ impl<'a> Recorder<'a> {
         }
         if self.remember_rejections && self.any_rejections()? {
             if let Some(error) = self
-                .ledger
+                .store
                 .rejection(&event.id, &fingerprint, &self.policy.id)?
             {
                 return Ok(Disposition::Rejected(error));
@@ -281,13 +306,14 @@ impl<'a> Recorder<'a> {
         if event.kind == crate::event::EventType::Return {
             // A return reads its purchase: what it earned, what expired, what earlier
             // returns took.
-            self.ledger.load_history(&mut book)?;
+            self.store.load_history(&mut book)?;
         }
         let ids = self.ids()?;
-        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let store = self.store.clone();
+        let mut decider = Decider::new(self.policy, store.facts(), ids);
         let mut decided = decider.event(&mut book, event, &fingerprint);
         if let Err(Failure::NeedsLots) = decided {
-            self.ledger.load_lots(&mut book)?;
+            self.store.load_lots(&mut book)?;
             decided = decider.event(&mut book, event, &fingerprint);
         }
         let decided = match decided {
@@ -296,7 +322,7 @@ impl<'a> Recorder<'a> {
                 self.ids = Some(decider.ids());
                 self.put_book_as(key, book);
                 if let (true, Failure::Rejected(error)) = (self.remember_any, &failure) {
-                    self.ledger.remember_rejection(
+                    self.store.remember_rejection(
                         &event.id,
                         &fingerprint,
                         &self.policy.id,
@@ -361,19 +387,20 @@ impl<'a> Recorder<'a> {
             policy.greets() || policy.watches_inactivity() || !policy.club.campaigns.is_empty();
         let before = std::mem::take(&mut self.tally);
         let warnings_before = self.warnings.len();
-        for id in self.ledger.members_with_something_due(everyone)? {
-            let Some(mut book) = self.ledger.load_book(&id, self.needs)? else {
+        for id in self.store.members_with_something_due(everyone)? {
+            let Some(mut book) = self.store.load_book(&id, self.needs)? else {
                 continue;
             };
             let ids = self.ids()?;
-            let mut decider = Decider::new(policy, self.ledger, ids);
+            let store = self.store.clone();
+            let mut decider = Decider::new(policy, store.facts(), ids);
             decider.advance(&mut book, to);
             let plan = decider.take_plan();
             self.ids = Some(decider.ids());
             self.record(plan)?;
-            self.ledger.save_book(&book)?;
+            self.store.save_book(&book)?;
         }
-        self.ledger.set_clock(to)?;
+        self.store.set_clock(to)?;
         let tally = std::mem::replace(&mut self.tally, before);
         self.tally.add(&tally);
         Ok(AdvanceReport {
@@ -389,13 +416,14 @@ impl<'a> Recorder<'a> {
         self.revalidate()?;
         let mut book = match self.books.remove(member) {
             Some((_, book)) => book,
-            None => match self.ledger.load_book(member, self.needs)? {
+            None => match self.store.load_book(member, self.needs)? {
                 Some(book) => Box::new(book),
                 None => return Ok(false),
             },
         };
         let ids = self.ids()?;
-        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let store = self.store.clone();
+        let mut decider = Decider::new(self.policy, store.facts(), ids);
         decider.catch_up(&mut book, to);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
@@ -449,7 +477,8 @@ impl<'a> Recorder<'a> {
             }
         };
         let ids = self.ids()?;
-        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let store = self.store.clone();
+        let mut decider = Decider::new(self.policy, store.facts(), ids);
         let result = decider.transfer(&mut giver, &mut receiver, &transfer);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
@@ -479,7 +508,7 @@ impl<'a> Recorder<'a> {
             }),
             None => Ok(Redemption {
                 applied: Applied::Duplicate,
-                code: self.ledger.redemption_code(id)?,
+                code: self.store.redemption_code(id)?,
             }),
         }
     }
@@ -529,7 +558,8 @@ impl<'a> Recorder<'a> {
         book.joined_known = joined_known;
         book.profile_changed = true;
         let ids = self.ids()?;
-        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let store = self.store.clone();
+        let mut decider = Decider::new(self.policy, store.facts(), ids);
         for (channel, granted) in consents {
             decider.consent(&mut book, channel, *granted, at, source);
         }
@@ -546,11 +576,11 @@ impl<'a> Recorder<'a> {
     pub fn finish(&mut self) -> Result<(), LedgerError> {
         self.save_dirty()?;
         if let Some(latest) = self.latest.take() {
-            self.ledger.set_clock(latest)?;
+            self.store.set_clock(latest)?;
         }
         if self.keep_books && !self.too_many_books() {
             // This connection's own commit does not move `data_version`; another's does.
-            self.kept_at = Some(self.ledger.data_version()?);
+            self.kept_at = Some(self.store.data_version()?);
         } else {
             self.forget();
         }
@@ -587,7 +617,8 @@ impl<'a> Recorder<'a> {
         decision: impl FnOnce(&mut Decider, &mut MemberBook) -> Result<T, Failure>,
     ) -> Result<T, ManualError> {
         let ids = self.ids()?;
-        let mut decider = Decider::new(self.policy, self.ledger, ids);
+        let store = self.store.clone();
+        let mut decider = Decider::new(self.policy, store.facts(), ids);
         let result = decision(&mut decider, book);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
@@ -599,7 +630,7 @@ impl<'a> Recorder<'a> {
     /// `Some` if an operation's id is already in the ledger with the same content; an
     /// error if with other content.
     fn check_id(&self, event: &Event) -> Result<Option<Applied>, ManualError> {
-        match self.ledger.lookup_event(&event.id)? {
+        match self.store.lookup_event(&event.id)? {
             EventLookup::Absent => Ok(None),
             EventLookup::Present { fingerprint } if fingerprint == event.fingerprint() => {
                 Ok(Some(Applied::Duplicate))
@@ -611,23 +642,23 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    fn record(&mut self, plan: Plan<'_>) -> Result<(), LedgerError> {
+    fn record(&mut self, mut plan: Plan<'_>) -> Result<(), LedgerError> {
         if !self.policy_recorded {
-            self.ledger.record_policy(self.policy)?;
+            self.store.record_policy(self.policy)?;
             self.policy_recorded = true;
         }
-        self.ledger.record_with(&plan, &mut self.statements)?;
         if plan.tally != Tally::default() {
             self.tally.add(&plan.tally);
         }
-        self.warnings.extend(plan.warnings);
+        self.warnings.extend(std::mem::take(&mut plan.warnings));
+        self.store.record(plan)?;
         Ok(())
     }
 
     fn ids(&mut self) -> Result<Ids, LedgerError> {
         match self.ids {
             Some(ids) => Ok(ids),
-            None => self.ledger.next_ids(),
+            None => self.store.next_ids(),
         }
     }
 
@@ -649,7 +680,7 @@ impl<'a> Recorder<'a> {
     }
 
     fn load_or_new(&self, id: &str, at: DateTime<Utc>) -> Result<Box<MemberBook>, LedgerError> {
-        if let Some(book) = self.ledger.load_book(id, self.needs)? {
+        if let Some(book) = self.store.load_book(id, self.needs)? {
             return Ok(Box::new(book));
         }
         let policy = self.policy;
@@ -673,7 +704,7 @@ impl<'a> Recorder<'a> {
     fn existing_book(&mut self, id: &str) -> Result<Box<MemberBook>, ManualError> {
         let book = match self.books.remove(id) {
             Some((_, book)) => Some(book),
-            None => self.ledger.load_book(id, self.needs)?.map(Box::new),
+            None => self.store.load_book(id, self.needs)?.map(Box::new),
         };
         let Some(mut book) = book else {
             return Err(ManualError::Refused(format!(
@@ -681,7 +712,7 @@ impl<'a> Recorder<'a> {
                 self.policy.club.id
             )));
         };
-        self.ledger.load_lots(&mut book)?;
+        self.store.load_lots(&mut book)?;
         Ok(book)
     }
 

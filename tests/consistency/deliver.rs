@@ -2,24 +2,28 @@
 //! rows between two other steps (an advance, a redemption) imported as one file — in
 //! batches of some size, split in pieces, or killed part-way and imported again.
 
-use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
+use bashgah::import::{
+    event_from_row, import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS,
+};
 use bashgah::ledger::Ledger;
 use bashgah::policy::Policy;
-use bashgah::recording::BookLimits;
-use bashgah::recording::ManualError;
+use bashgah::recording::{BookLimits, Disposition, ManualError, Recorder};
 
 use crate::consistency::history::{History, Row, Step, CSV_HEADER};
 
 /// How the rows of each run of events reach the ledger.
 #[derive(Debug, Clone)]
 pub enum Mode {
-    /// One import per run, committing every `batch_size` events (`None`: the default).
+    /// One import per run, committing every `batch_size` events (`None`: the default;
+    /// with a size, rows come three at a time).
     Batches(Option<usize>),
-    /// One event per transaction, every member's book read back from the ledger for each
-    /// event (none held in memory): the reference.
+    /// One event per transaction, decided and recorded on this thread by a recorder of its
+    /// own (no writer thread, nothing read ahead, every member's book read back from the
+    /// ledger): the reference.
     Reference,
     /// Batches of `batch_size` with at most two member books and a few dozen facts held
-    /// in memory: books written and forgotten mid-batch, and kept across commits.
+    /// in memory: books written and forgotten mid-batch, and kept across commits; rows
+    /// two at a time.
     FewBooks(usize),
     /// Each run split at these percentages of its rows, the pieces imported one after
     /// the other.
@@ -33,14 +37,32 @@ pub enum Mode {
     },
 }
 
+/// Import options: with a batch size, rows also come three at a time, so that the
+/// writer reads ahead across many chunks (while earlier ones are still being written).
 fn options(batch_size: Option<usize>) -> ImportOptions {
     match batch_size {
         Some(batch_size) => ImportOptions {
             batch_size,
+            chunk: 3,
             ..ImportOptions::default()
         },
         None => ImportOptions::default(),
     }
+}
+
+/// `rows` as one CSV file, read as an import reads it.
+fn as_file(rows: &[&Row]) -> bashgah::import::Rows {
+    let mut text = String::from(CSV_HEADER);
+    for row in rows {
+        text.push_str(&row.csv());
+    }
+    read_rows(
+        std::io::Cursor::new(text.into_bytes()),
+        FileFormat::Csv,
+        "history.csv",
+        &EVENT_COLUMNS,
+    )
+    .expect("the header is complete")
 }
 
 /// Imports `rows` as one CSV file; returns what was rejected (id: why).
@@ -50,17 +72,7 @@ pub fn import(
     rows: &[&Row],
     options: ImportOptions,
 ) -> Vec<String> {
-    let mut text = String::from(CSV_HEADER);
-    for row in rows {
-        text.push_str(&row.csv());
-    }
-    let read = read_rows(
-        std::io::Cursor::new(text.into_bytes()),
-        FileFormat::Csv,
-        "history.csv",
-        &EVENT_COLUMNS,
-    )
-    .expect("the header is complete");
+    let read = as_file(rows);
     let report = import_events(ledger, policy, read, options).expect("the ledger works");
     assert_eq!(
         report.conflicts, 0,
@@ -72,6 +84,36 @@ pub fn import(
         .iter()
         .map(|p| format!("line {}: {}", p.line, p.message))
         .collect()
+}
+
+/// The rows of one run read as an import reads them, then each event applied in a
+/// transaction of its own by a [`Recorder`] on this thread; returns what was rejected.
+fn one_at_a_time(ledger: &Ledger, policy: &Policy, rows: &[&Row]) -> Vec<String> {
+    let read = as_file(rows);
+    let mut log = Vec::new();
+    for row in read {
+        let event = match row.and_then(|row| Ok((row.line, event_from_row(&row, policy)?))) {
+            Ok(event) => event,
+            Err(problem) => {
+                log.push(format!("line {}: {}", problem.line, problem.message));
+                continue;
+            }
+        };
+        let (line, event) = event;
+        ledger.begin().expect("begin");
+        let mut recorder = Recorder::new(ledger, policy).remember_rejections(false);
+        match recorder
+            .event(&event, event.fingerprint())
+            .expect("the ledger works")
+        {
+            Disposition::Applied { .. } | Disposition::Duplicate => {}
+            Disposition::Conflict => panic!("no row is a conflict: `{}`", event.id),
+            Disposition::Rejected(error) => log.push(format!("line {line}: {}", error.message)),
+        }
+        recorder.finish().expect("the ledger works");
+        ledger.commit().expect("commit");
+    }
+    log
 }
 
 /// Runs the clock to `at` in its own transaction.
@@ -125,19 +167,7 @@ pub fn deliver(ledger: &Ledger, policy: &Policy, history: &History, mode: &Mode)
         }
         match mode {
             Mode::Batches(size) => log.extend(import(ledger, policy, run, options(*size))),
-            Mode::Reference => log.extend(import(
-                ledger,
-                policy,
-                run,
-                ImportOptions {
-                    batch_size: 1,
-                    books: BookLimits {
-                        members: 0,
-                        facts: 0,
-                    },
-                    ..ImportOptions::default()
-                },
-            )),
+            Mode::Reference => log.extend(one_at_a_time(ledger, policy, run)),
             Mode::FewBooks(batch_size) => log.extend(import(
                 ledger,
                 policy,
@@ -148,6 +178,9 @@ pub fn deliver(ledger: &Ledger, policy: &Policy, history: &History, mode: &Mode)
                         members: 2,
                         facts: 40,
                     },
+                    // Books read ahead for the next chunk while this one writes and
+                    // forgets some: what was read ahead must not be trusted then.
+                    chunk: 2,
                     ..ImportOptions::default()
                 },
             )),
