@@ -17,7 +17,7 @@
 //! then times each variant on fresh database files, in turn, for `BASHGAH_BENCH_ROUNDS`
 //! rounds (default 3), and prints the medians and their ratios. `BASHGAH_BENCH_ONLY=club`
 //! (or `realistic`) times only that club and the baseline. Every variant uses the
-//! ledger's SQLite settings: 16 KiB pages, WAL, `synchronous = NORMAL`, a 64 MiB page
+//! ledger's SQLite settings: 8 KiB pages, WAL, `synchronous = NORMAL`, a 64 MiB page
 //! cache, and bashgah's default import batch as its transaction size
 //! (`BASHGAH_BENCH_BATCH` sets another).
 
@@ -145,7 +145,7 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize, peer: bool) -> (f64, 
     let started = Instant::now();
     let mut conn = Connection::open(db_path).unwrap();
     // The same settings as `Ledger::open`, so that only the work differs.
-    conn.pragma_update(None, "page_size", 16_384).unwrap();
+    conn.pragma_update(None, "page_size", 8_192).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
     conn.pragma_update(None, "cache_size", -65_536).unwrap();

@@ -75,9 +75,13 @@ impl Ledger {
         }
         let conn = Connection::open(path)
             .map_err(|e| LedgerError(format!("cannot open `{}`: {e}", path.display())))?;
-        // Larger pages: fewer b-tree splits for the many small rows of a busy ledger. Only
-        // takes effect when the file is created.
-        conn.pragma_update(None, "page_size", 16_384)?;
+        // 8 KiB pages, set when the file is created. Reading a member's book back is a
+        // few rows on many pages (their events are spread through the file), and every
+        // page read is copied whole: at a million purchases by 100,000 members the
+        // realistic club imported in 150 s with 8 KiB pages, 183 s with 16 KiB and 154 s
+        // with 4 KiB, while writes favour larger pages (the 3-rule club: 25.0, 22.8 and
+        // 26.2 s). Issue 14, docs/PERFORMANCE.md.
+        conn.pragma_update(None, "page_size", 8_192)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // WAL + NORMAL is durable across application crashes; only an OS crash or power
         // loss can lose the last transactions, never corrupt the file.
