@@ -41,8 +41,10 @@ const BUNDLE: usize = 256;
 const BUNDLES_IN_FLIGHT: usize = 16;
 
 /// Runs `decide` on a thread of its own with a store whose writes this thread makes on
-/// `ledger`, in order; returns what `decide` returns once everything it handed over is
-/// done. If `decide` fails, the open transaction is rolled back here.
+/// `ledger`, in order, and returns what `decide` returns. `decide` ends with
+/// [`Remote::sync`], which waits for every write and reports the first failure: writes
+/// still queued when the store is dropped are not made. If `decide` fails, the open
+/// transaction is rolled back here.
 pub fn with_writer<'p, T: Send>(
     ledger: &Ledger,
     policy: &'p Policy,
