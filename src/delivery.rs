@@ -123,7 +123,11 @@ pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
             writeln!(out, "{line}").map_err(|e| e.to_string())
         }
         ChannelKind::File => {
-            let path = data.join(channel.path.as_deref().unwrap_or("messages.jsonl"));
+            // Checked when the club loads too; checked again here so that no path that
+            // leaves the data folder is ever opened, whatever loaded it.
+            let path = data.join(crate::club::file_channel_path(
+                channel.path.as_deref().unwrap_or("messages.jsonl"),
+            )?);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
             }

@@ -121,6 +121,28 @@ pub struct ChannelDefinition {
     pub max_attempts: u32,
 }
 
+/// Where a `file` channel writes, relative to the data folder: a path that stays inside
+/// it (no `..`, not absolute), or why not. A club file must not be able to make the host
+/// process append to any file its user may write.
+pub fn file_channel_path(path: &str) -> Result<std::path::PathBuf, String> {
+    use std::path::Component;
+    let relative = std::path::Path::new(path);
+    let inside = !path.trim().is_empty()
+        && relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        && relative
+            .components()
+            .any(|c| matches!(c, Component::Normal(_)));
+    if inside {
+        Ok(relative.to_path_buf())
+    } else {
+        Err(format!(
+            "`{path}` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`"
+        ))
+    }
+}
+
 fn default_attempts() -> u32 {
     5
 }

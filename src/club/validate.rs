@@ -631,6 +631,14 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 format!("a `{:?}` channel needs `{key}`", channel.kind).to_lowercase(),
             ));
         }
+        if let Some(path) = &channel.path {
+            if let Err(message) = super::messaging::file_channel_path(path) {
+                out.push(file.error_at(
+                    &[Key("messages"), Key("channels"), Index(i), Key("path")],
+                    message,
+                ));
+            }
+        }
         if let Some(url) = &channel.url {
             if !url.starts_with("http://") && !url.starts_with("https://") {
                 out.push(file.error_at(

@@ -477,3 +477,49 @@ error: campaign `spring`: 2025-02-30 is not a date
         .status(1)
         .run();
 }
+
+/// A file channel writes inside the data folder only: a club file cannot make the host
+/// process append to `../../home/user/.bashrc` or `/etc/cron.d/x` (issue 13).
+#[test]
+fn a_file_channel_path_must_stay_inside_the_data_folder() {
+    Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+messages:
+  language: en
+  channels:
+    - {id: sms, kind: file, path: ../../outside.jsonl}
+    - {id: email, kind: file, path: /tmp/outside.jsonl}
+    - {id: push, kind: file, path: messages/./push.jsonl}
+",
+        )
+        .file("policies/shop/earn.rhai", SHOP_RHAI)
+        .args(["check"])
+        .stderr(
+            "\
+error: `../../outside.jsonl` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`
+  --> policies/shop/club.yaml:11:35
+   |
+11 |     - {id: sms, kind: file, path: ../../outside.jsonl}
+   |                                   ^^^^^^^^^^^^^^^^^^^
+
+error: `/tmp/outside.jsonl` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`
+  --> policies/shop/club.yaml:12:37
+   |
+12 |     - {id: email, kind: file, path: /tmp/outside.jsonl}
+   |                                     ^^^^^^^^^^^^^^^^^^
+
+",
+        )
+        .stdout("FAILED  shop (2 errors)\n1 club checked, 1 failed\n")
+        .status(1)
+        .run();
+}
