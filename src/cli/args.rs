@@ -217,6 +217,14 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_body: usize,
+    /// Connections open at once; more wait to be accepted (keep it below the process's
+    /// descriptor limit, `ulimit -n`, less what the ledgers need).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers, and again its body; a
+    /// kept-alive connection idle this long is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3_600))]
+    pub read_timeout: u32,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -249,6 +257,11 @@ pub struct ImportArgs {
     /// Events per transaction.
     #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub batch_size: u32,
+    /// Seconds to wait for the ledger while another process writes to it (another import,
+    /// `bashgah serve`) before giving up; an import that gives up can be run again and
+    /// resumes where it stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u32).range(0..=86_400))]
+    pub wait: u32,
     /// Decide again rows an earlier import rejected (by default a row rejected before,
     /// with the same content under the same policy, is rejected the same way).
     #[arg(long)]

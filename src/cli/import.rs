@@ -33,6 +33,7 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         .map(|name| find_profile(&policy, name))
         .transpose()?;
     let ledger = workspace.open_ledger(&db)?;
+    ledger.wait_when_busy(std::time::Duration::from_secs(args.wait.into()))?;
     let mut code = ExitCode::Ok;
 
     if let Some(members) = &args.members {

@@ -9,7 +9,7 @@ use crate::serve::{keys, ServeOptions};
 
 pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     init_logging(args.log_format);
-    let keys = keys::Keys::load(&args.keys).map_err(|problems| {
+    let keys = keys::KeyRing::load(&args.keys).map_err(|problems| {
         CommandError(format!(
             "{}error: the keys file was not loaded; the server needs it to know who may call\n",
             render_all(&problems)
@@ -31,6 +31,10 @@ pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError
         keys,
         poll: args.poll.map(|s| std::time::Duration::from_secs(s.max(1))),
         max_body: args.max_body,
+        connections: crate::serve::listen::ConnectionLimits {
+            max_connections: args.max_connections as usize,
+            read_timeout: std::time::Duration::from_secs(args.read_timeout.into()),
+        },
     };
     crate::serve::run(options).map_err(|message| CommandError(format!("error: {message}\n")))?;
     Ok(ExitCode::Ok)

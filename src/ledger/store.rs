@@ -17,22 +17,47 @@ use crate::time::{from_stored, stored};
 /// A database problem: the file cannot be opened, is corrupt, or a write failed.
 /// Unlike a bad row, this stops the whole operation (after rolling back).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("ledger database: {0}")]
-pub struct LedgerError(String);
+#[error("ledger database: {message}")]
+pub struct LedgerError {
+    message: String,
+    /// Another connection held the write lock for longer than this one would wait.
+    busy: bool,
+}
 
 impl From<rusqlite::Error> for LedgerError {
     fn from(error: rusqlite::Error) -> Self {
-        LedgerError(error.to_string())
+        let busy = matches!(
+            error.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        );
+        let message = if busy {
+            format!("{error}: another process (an import, or `bashgah serve`) held the ledger for longer than this one waits; what was not finished was not written, so run it again once the other is done (an import resumes where it stopped)")
+        } else {
+            error.to_string()
+        };
+        LedgerError { message, busy }
     }
 }
 
 impl LedgerError {
     pub fn corrupt(what: impl Into<String>) -> LedgerError {
-        LedgerError(what.into())
+        LedgerError {
+            message: what.into(),
+            busy: false,
+        }
+    }
+
+    /// Whether the ledger was busy (another process writing) rather than broken: the
+    /// same work can simply be tried again later.
+    pub fn is_busy(&self) -> bool {
+        self.busy
     }
 }
 
 type Result<T> = std::result::Result<T, LedgerError>;
+
+/// How long a write waits for another connection's transaction unless told otherwise.
+pub const DEFAULT_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Whether an event id is already in the ledger, and with what content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +95,12 @@ impl Ledger {
     /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Ledger> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| LedgerError(format!("cannot create `{}`: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                LedgerError::corrupt(format!("cannot create `{}`: {e}", parent.display()))
+            })?;
         }
         let conn = Connection::open(path)
-            .map_err(|e| LedgerError(format!("cannot open `{}`: {e}", path.display())))?;
+            .map_err(|e| LedgerError::corrupt(format!("cannot open `{}`: {e}", path.display())))?;
         // 8 KiB pages, set when the file is created. Reading a member's book back is a
         // few rows on many pages (their events are spread through the file), and every
         // page read is copied whole: at a million purchases by 100,000 members the
@@ -100,7 +126,7 @@ impl Ledger {
         // turn; a cache smaller than that would prepare each of them again every time.
         conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "foreign_keys", "OFF")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(DEFAULT_BUSY_WAIT)?;
         let mut ledger = Ledger {
             conn,
             campaign_totals: RefCell::default(),
@@ -124,6 +150,12 @@ impl Ledger {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// How long a write waits for another process's transaction (an import, the host
+    /// process) before giving up as busy ([`LedgerError::is_busy`]).
+    pub fn wait_when_busy(&self, wait: std::time::Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
     }
 
     pub fn schema_version(&self) -> Result<i64> {

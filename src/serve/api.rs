@@ -17,7 +17,9 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::clubs::{Club, Registry};
-use super::keys::{Grant, Keys};
+use super::incident::{self, Incident};
+use super::keys::{Grant, KeyRing};
+use super::metrics;
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
 use crate::import::json::{self as exact_json, JsonError};
@@ -29,7 +31,7 @@ use crate::recording::{Disposition, Recorder};
 /// Shared by every request.
 pub struct App {
     pub registry: Arc<Registry>,
-    pub keys: Keys,
+    pub keys: Arc<KeyRing>,
 }
 
 /// The API's description.
@@ -38,9 +40,10 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 9] = [
+pub const ROUTES: [(&str, &str); 10] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
+    ("get", "/metrics"),
     ("get", "/v1/openapi.json"),
     ("post", "/v1/reload"),
     ("post", "/v1/clubs/{club}/events"),
@@ -54,13 +57,14 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
     Router::new()
         .route(ROUTES[0].1, get(health))
         .route(ROUTES[1].1, get(status))
-        .route(ROUTES[2].1, get(openapi))
-        .route(ROUTES[3].1, post(reload))
-        .route(ROUTES[4].1, post(post_events))
-        .route(ROUTES[5].1, get(get_member))
-        .route(ROUTES[6].1, get(get_statement))
-        .route(ROUTES[7].1, post(redeem))
-        .route(ROUTES[8].1, post(advance))
+        .route(ROUTES[2].1, get(metrics_text))
+        .route(ROUTES[3].1, get(openapi))
+        .route(ROUTES[4].1, post(reload))
+        .route(ROUTES[5].1, post(post_events))
+        .route(ROUTES[6].1, get(get_member))
+        .route(ROUTES[7].1, get(get_statement))
+        .route(ROUTES[8].1, post(redeem))
+        .route(ROUTES[9].1, post(advance))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -74,7 +78,12 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     extra: Map<String, Value>,
+    /// For 503: when to try again (the `Retry-After` header, in seconds).
+    retry_after: Option<u32>,
 }
+
+/// What a busy club tells clients to wait before trying again.
+const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
@@ -83,6 +92,26 @@ impl ApiError {
             code,
             message: message.into(),
             extra: Map::new(),
+            retry_after: None,
+        }
+    }
+
+    fn retry_after(mut self, seconds: u32) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// No transaction could be started: busy (503, retry) or broken (500).
+    fn unavailable(club: &str, error: &LedgerError) -> ApiError {
+        if error.is_busy() {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!("the ledger of club `{club}` is busy: another process (an import?) is writing to it; nothing was written, retry shortly"),
+            )
+            .retry_after(RETRY_AFTER_SECONDS)
+        } else {
+            ApiError::from(error.clone())
         }
     }
 
@@ -98,6 +127,15 @@ impl ApiError {
     fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
+
+    /// A caught panic: nothing was written, and the id matches the log line.
+    fn incident(incident: &Incident) -> ApiError {
+        ApiError::internal(format!(
+            "the request failed inside the engine (incident {}); nothing was written",
+            incident.id
+        ))
+        .with("incident", incident.id.clone())
+    }
 }
 
 impl From<LedgerError> for ApiError {
@@ -112,7 +150,13 @@ impl IntoResponse for ApiError {
         body.insert("code".into(), self.code.into());
         body.insert("message".into(), self.message.into());
         body.extend(self.extra);
-        (self.status, Json(json!({ "error": body }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -151,13 +195,22 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
             "this needs an API key: send `Authorization: Bearer <key>`",
         ));
     };
-    app.keys.grant(key).cloned().ok_or_else(|| {
+    let grant = app.keys.grant(key).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unknown_key",
             "the API key is not known",
         )
-    })
+    })?;
+    if grant.expired(chrono::Utc::now()) {
+        let at = grant.expires.map(|at| at.to_rfc3339()).unwrap_or_default();
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "key_expired",
+            format!("the API key `{}` expired at {at}", grant.name),
+        ));
+    }
+    Ok(grant)
 }
 
 fn require_admin(grant: &Grant) -> Result<(), ApiError> {
@@ -213,8 +266,30 @@ async fn on_ledger<T: Send + 'static>(
     work: impl FnOnce(&Ledger) -> (bool, Result<T, ApiError>) + Send + 'static,
 ) -> Result<T, ApiError> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let boxed: Work = Box::new(move |ledger: &Ledger| {
-        let (keep, value) = work(ledger);
+    let club_id = club.id.clone();
+    let boxed: Work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
+        let ledger = match ledger {
+            Ok(ledger) => ledger,
+            Err(error) => {
+                let refusal = ApiError::unavailable(&club_id, error);
+                return Done {
+                    keep: false,
+                    reply: Box::new(move |_| {
+                        let _ = sender.send(Ok(Err(refusal)));
+                    }),
+                };
+            }
+        };
+        // A panic here fails this request alone, with an incident id the log line shares;
+        // its writes are undone by the keep flag like any refusal's.
+        let (keep, value) =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(ledger))) {
+                Ok(done) => done,
+                Err(payload) => {
+                    let incident = incident::caught(payload.as_ref());
+                    (false, Err(ApiError::incident(&incident)))
+                }
+            };
         Done {
             keep: keep && value.is_ok(),
             reply: Box::new(move |committed: Result<(), String>| {
@@ -230,7 +305,8 @@ async fn on_ledger<T: Send + 'static>(
                 "club `{}` has too many requests waiting; retry shortly",
                 club.id
             ),
-        ),
+        )
+        .retry_after(RETRY_AFTER_SECONDS),
         Refused::Stopped => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "stopping",
@@ -407,19 +483,39 @@ async fn health(State(app): State<Arc<App>>) -> Json<Value> {
     Json(json!({ "status": "ok", "clubs": app.registry.ids().len() }))
 }
 
+/// Prometheus's scrape: every metric in the OpenMetrics text format (admin keys only: it
+/// names every club).
+async fn metrics_text(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    require_admin(&grant)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        metrics::render(),
+    )
+        .into_response())
+}
+
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 async fn status(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
     let grant = authorize(&app, &headers)?;
-    ok(app.registry.status(&grant))
+    let mut status = app.registry.status(&grant);
+    if grant.admin {
+        status["keys"] = app.keys.status();
+    }
+    ok(status)
 }
 
 async fn reload(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
     let grant = authorize(&app, &headers)?;
     require_admin(&grant)?;
     let registry = Arc::clone(&app.registry);
+    app.keys.refresh();
     let outcomes = tokio::task::spawn_blocking(move || registry.reload(true))
         .await
         .map_err(|e| ApiError::internal(format!("the reload failed: {e}")))?;
@@ -458,13 +554,24 @@ async fn post_events(
                 .map_err(|problem| (id, problem))
         })
         .collect();
+    let count = prepared.len();
     let answers = on_ledger(&club, move |ledger| {
         (
             !dry_run,
             apply_events(ledger, &policy, prepared).map_err(ApiError::from),
         )
     })
-    .await?;
+    .await
+    .inspect_err(|_| {
+        for _ in 0..count {
+            metrics::event(&club.id, "failed");
+        }
+    })?;
+    if !dry_run {
+        for answer in &answers {
+            metrics::event(&club.id, answer["status"].as_str().unwrap_or("unknown"));
+        }
+    }
     if batch {
         let applied = answers.iter().filter(|a| a["status"] == "applied").count();
         return ok(json!({ "results": answers, "applied": applied, "dry_run": dry_run }));
@@ -499,6 +606,7 @@ fn apply_events(
                 "error": { "message": problem.message, "field": problem.column },
             }),
             Ok((event, fingerprint)) => {
+                incident::fault("request", &event.member);
                 let notices_before = if policy.club.messages.is_some() {
                     ledger.last_message_seq()?
                 } else {

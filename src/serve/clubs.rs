@@ -5,6 +5,7 @@
 //! that lands meanwhile changes the next request, never half of this one.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -12,11 +13,12 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::incident;
 use super::keys::Grant;
 use super::reload::{build, fingerprint, Attempt, Problem};
 use super::writer::{Done, Writer};
 use crate::diagnostic::Diagnostic;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, LedgerError};
 use crate::policy::{discover_clubs, Policy};
 
 /// One served club.
@@ -70,6 +72,17 @@ pub struct Registry {
     broken: Mutex<BTreeMap<String, (String, Attempt)>>,
     /// One reload at a time.
     reloading: Mutex<()>,
+    reloads: Mutex<Reloads>,
+}
+
+/// How the reloads have gone since the process started, for `/v1/status`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Reloads {
+    /// Passes over the policies folder (each looks at every club folder).
+    pub runs: u64,
+    pub last_run: Option<DateTime<Utc>>,
+    /// Attempts that panicked (and were reported as failed).
+    pub panics: u64,
 }
 
 /// What a reload did to one club folder.
@@ -87,6 +100,7 @@ impl Registry {
             clubs: RwLock::new(BTreeMap::new()),
             broken: Mutex::new(BTreeMap::new()),
             reloading: Mutex::new(()),
+            reloads: Mutex::new(Reloads::default()),
         }
     }
 
@@ -146,11 +160,57 @@ impl Registry {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some(attempt) = self.reload_folder(&dir, &folder, force) {
+            // A panic anywhere in building or testing a version fails this folder's
+            // attempt, visibly; the other folders, and every later reload, go on.
+            let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                self.reload_folder(&dir, &folder, force)
+            }))
+            .unwrap_or_else(|payload| Some(self.panicked(&dir, &folder, payload.as_ref())));
+            if let Some(attempt) = attempt {
+                super::metrics::reload(&folder, attempt.outcome);
                 outcomes.push(ReloadOutcome { folder, attempt });
             }
         }
+        let mut reloads = self.reloads.lock().unwrap_or_else(|e| e.into_inner());
+        reloads.runs += 1;
+        reloads.last_run = Some(Utc::now());
         outcomes
+    }
+
+    /// Records a reload of `dir` that panicked as a failed attempt, with the incident id
+    /// the log line carries, and remembers the files' hash so that the same files are not
+    /// tried again until they change.
+    fn panicked(&self, dir: &Path, folder: &str, payload: &(dyn std::any::Any + Send)) -> Attempt {
+        let incident = incident::caught(payload);
+        let hash = fingerprint(dir, &self.folders.plugins);
+        let problem = Diagnostic::error(format!(
+            "building this version panicked: {} (incident {})",
+            incident.reason, incident.id
+        ))
+        .in_file(&dir.join("club.yaml"))
+        .with_help("this is a bug in bashgah, not in the club's files; the last good version keeps serving. Please report it with the incident id");
+        let mut attempt = failed(None, &[problem]);
+        attempt.incident = Some(incident.id);
+        self.reloads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .panics += 1;
+        match self.all().into_iter().find(|c| c.dir == dir) {
+            Some(club) => {
+                log_failure(&club.id, Some(&club.policy().id), &attempt);
+                let mut state = club.state();
+                state.fingerprint = hash;
+                state.last_attempt = Some(attempt.clone());
+            }
+            None => {
+                log_failure(folder, None, &attempt);
+                self.broken
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(folder.to_owned(), (hash, attempt.clone()));
+            }
+        }
+        attempt
     }
 
     fn reload_folder(&self, dir: &Path, folder: &str, force: bool) -> Option<Attempt> {
@@ -220,6 +280,7 @@ impl Registry {
                 outcome: "unchanged",
                 version: Some(version),
                 errors: Vec::new(),
+                incident: None,
             };
         }
         let policy = Arc::new(policy);
@@ -241,6 +302,7 @@ impl Registry {
             outcome: "activated",
             version: Some(version),
             errors: Vec::new(),
+            incident: None,
         }
     }
 
@@ -259,6 +321,7 @@ impl Registry {
         let ledger = Ledger::open(&path)
             .and_then(|ledger| {
                 ledger.sync_every_commit()?;
+                ledger.wait_when_busy(super::writer::BUSY_WAIT)?;
                 ledger.record_policy(&policy)?;
                 Ok(ledger)
             })
@@ -276,6 +339,7 @@ impl Registry {
             outcome: "activated",
             version: Some(version),
             errors: Vec::new(),
+            incident: None,
         };
         let club = Club {
             writer: Mutex::new(Writer::start(&id, ledger)),
@@ -313,7 +377,12 @@ impl Registry {
                 })
             })
             .collect();
-        let mut status = serde_json::json!({ "clubs": clubs });
+        let reloads = self
+            .reloads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut status = serde_json::json!({ "clubs": clubs, "reloads": reloads });
         if grant.admin {
             let broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
             let not_loaded: Vec<serde_json::Value> = broken
@@ -343,6 +412,7 @@ fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
             .filter(|d| d.is_error())
             .map(Problem::from)
             .collect(),
+        incident: None,
     }
 }
 
@@ -362,8 +432,11 @@ fn log_failure(club: &str, serving: Option<&str>, attempt: &Attempt) {
 fn record(club: &Club, policy: &Arc<Policy>) -> Result<(), String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     let policy = Arc::clone(policy);
-    let work = Box::new(move |ledger: &Ledger| {
-        let result = ledger.record_policy(&policy).map_err(|e| e.to_string());
+    let work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
+        let result = ledger
+            .map_err(LedgerError::clone)
+            .and_then(|ledger| ledger.record_policy(&policy))
+            .map_err(|e| e.to_string());
         Done {
             keep: result.is_ok(),
             reply: Box::new(move |committed: Result<(), String>| {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::clubs::{Club, Registry};
 use super::writer::Done;
 use crate::delivery as deliver;
-use crate::ledger::{Ledger, OutboxMessage};
+use crate::ledger::{Ledger, LedgerError, OutboxMessage};
 
 pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
     tokio::spawn(async move {
@@ -56,6 +56,13 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     })
     .await?;
     tracing::info!(club = %club.id, sent = report.sent, retrying = report.retrying, failed = report.failed, "messages delivered");
+    for (outcome, count) in [
+        ("sent", report.sent),
+        ("retrying", report.retrying),
+        ("failed", report.failed),
+    ] {
+        super::metrics::messages(&club.id, outcome, count);
+    }
     Ok(())
 }
 
@@ -65,8 +72,8 @@ async fn on_ledger<T: Send + 'static>(
     work: impl FnOnce(&Ledger) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    club.submit(Box::new(move |ledger: &Ledger| {
-        let value = work(ledger);
+    club.submit(Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
+        let value = ledger.map_err(|e| e.to_string()).and_then(work);
         Done {
             keep: keep && value.is_ok(),
             reply: Box::new(move |committed: Result<(), String>| {

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -41,6 +42,11 @@ struct KeyEntry {
     /// Every club, plus reload and moving the clock.
     #[serde(default)]
     admin: bool,
+    /// When the key stops opening anything: a date (`2027-01-01`, midnight UTC) or a time
+    /// (`2027-01-01T08:00:00+03:30`). Takes effect without a restart, like removing the
+    /// entry (which revokes the key).
+    #[serde(default)]
+    expires: Option<String>,
 }
 
 /// What a key allows.
@@ -49,9 +55,15 @@ pub struct Grant {
     pub name: String,
     pub clubs: Vec<String>,
     pub admin: bool,
+    pub expires: Option<DateTime<Utc>>,
 }
 
 impl Grant {
+    /// Whether the key has expired at `now`.
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires.is_some_and(|at| at <= now)
+    }
+
     pub fn may_use(&self, club: &str) -> bool {
         self.admin || self.clubs.iter().any(|c| c == club)
     }
@@ -144,10 +156,26 @@ impl Keys {
                 ));
                 continue;
             }
+            let expires = match entry.expires.as_deref().map(expiry) {
+                None => None,
+                Some(Some(at)) => Some(at),
+                Some(None) => {
+                    problems.push(
+                        at(i, "expires", format!(
+                            "key `{}`: `{}` is not a date or a time",
+                            entry.name,
+                            entry.expires.as_deref().unwrap_or_default()
+                        ))
+                        .with_help("write a date, `2027-01-01` (midnight UTC), or a time with its offset, `2027-01-01T08:00:00+03:30`"),
+                    );
+                    continue;
+                }
+            };
             let grant = Grant {
                 name: entry.name,
                 clubs: entry.clubs,
                 admin: entry.admin,
+                expires,
             };
             keys.by_hash
                 .insert(entry.sha256.to_ascii_lowercase(), grant);
@@ -157,6 +185,117 @@ impl Keys {
         } else {
             Err(problems)
         }
+    }
+}
+
+/// `2027-01-01` (midnight UTC) or an RFC 3339 time.
+fn expiry(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(day.and_hms_opt(0, 0, 0)?.and_utc());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// The keys in force, re-read when the keys file changes: an added key opens at once, a
+/// removed one (revoked) or an expired one closes at once, with no restart. A file that
+/// does not load keeps the keys in force, and says why in the log and `/v1/status`.
+pub struct KeyRing {
+    path: std::path::PathBuf,
+    keys: arc_swap::ArcSwap<Keys>,
+    state: std::sync::Mutex<RingState>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RingState {
+    /// The file's text at the last look: unchanged text is not parsed again.
+    text: Option<String>,
+    loaded_at: Option<DateTime<Utc>>,
+    /// The last failure, until a load succeeds.
+    problems: Vec<super::reload::Problem>,
+}
+
+impl KeyRing {
+    /// Loads the keys file; the server does not start without a valid one.
+    pub fn load(path: &Path) -> Result<KeyRing, Vec<Diagnostic>> {
+        let keys = Keys::load(path)?;
+        Ok(KeyRing {
+            path: path.to_path_buf(),
+            keys: arc_swap::ArcSwap::from_pointee(keys),
+            state: std::sync::Mutex::new(RingState {
+                text: std::fs::read_to_string(path).ok(),
+                loaded_at: Some(Utc::now()),
+                problems: Vec::new(),
+            }),
+        })
+    }
+
+    /// Keys given directly, with no file behind them (embedding, the HTTP fuzz suite).
+    pub fn fixed(keys: Keys) -> KeyRing {
+        KeyRing {
+            path: std::path::PathBuf::new(),
+            keys: arc_swap::ArcSwap::from_pointee(keys),
+            state: std::sync::Mutex::new(RingState::default()),
+        }
+    }
+
+    /// The grant of `key` as the keys in force say.
+    pub fn grant(&self, key: &str) -> Option<Grant> {
+        self.keys.load().grant(key).cloned()
+    }
+
+    /// Re-reads the file if its text changed; returns whether new keys took effect.
+    pub fn refresh(&self) -> bool {
+        if self.path.as_os_str().is_empty() {
+            return false;
+        }
+        let text = std::fs::read_to_string(&self.path);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let parsed = match &text {
+            Ok(text) if state.text.as_deref() == Some(text.as_str()) => return false,
+            Ok(text) => Keys::parse(&self.path, text),
+            Err(error) => {
+                // Mid-save (renamed away) or deleted: keep the keys in force and look again.
+                if state.text.is_some() {
+                    tracing::warn!(file = %self.path.display(), %error, "cannot read the keys file; the keys in force stay");
+                }
+                state.text = None;
+                return false;
+            }
+        };
+        state.text = text.ok();
+        match parsed {
+            Ok(keys) => {
+                tracing::info!(file = %self.path.display(), keys = keys.by_hash.len(), "keys reloaded");
+                self.keys.store(std::sync::Arc::new(keys));
+                state.loaded_at = Some(Utc::now());
+                state.problems.clear();
+                true
+            }
+            Err(problems) => {
+                state.problems = problems
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(super::reload::Problem::from)
+                    .collect();
+                for problem in &state.problems {
+                    tracing::warn!(problem = %problem, "the keys file was not reloaded; the keys in force stay");
+                }
+                false
+            }
+        }
+    }
+
+    /// For `/v1/status`: when the keys in force were loaded, and the last failure.
+    pub fn status(&self) -> serde_json::Value {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        serde_json::json!({
+            "file": self.path.display().to_string(),
+            "loaded_at": state.loaded_at,
+            "errors": state.problems,
+        })
     }
 }
 
@@ -224,6 +363,41 @@ error: unknown key `clubz`
         assert_eq!((till.may_use("cafe"), till.admin), (true, false));
         assert!(!till.may_use("bakery"));
         assert!(keys.grant("demo-admin").expect("the admin key").admin);
+    }
+
+    #[test]
+    fn expiry_is_a_date_or_a_time_and_anything_else_is_refused_where_it_is() {
+        let key = hash("k");
+        let text = format!(
+            "keys:\n  - {{name: a, sha256: {key}, clubs: [cafe], expires: 2027-01-01}}\n  - {{name: b, sha256: {}, clubs: [cafe], expires: '2027-01-01T08:00:00+03:30'}}\n",
+            hash("b")
+        );
+        let keys = Keys::parse(Path::new("keys.yaml"), &text).expect("valid");
+        let a = keys.grant("k").expect("a");
+        let midnight = chrono::DateTime::parse_from_rfc3339("2027-01-01T00:00:00Z").expect("time");
+        assert_eq!(a.expires, Some(midnight.with_timezone(&Utc)));
+        assert!(!a.expired(midnight.with_timezone(&Utc) - chrono::Duration::seconds(1)));
+        assert!(a.expired(midnight.with_timezone(&Utc)));
+        let b = keys.grant("b").expect("b");
+        assert_eq!(
+            b.expires.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2027-01-01T04:30:00+00:00")
+        );
+
+        let problems = Keys::parse(
+            Path::new("keys.yaml"),
+            &format!(
+                "keys:\n  - {{name: a, sha256: {key}, clubs: [cafe], expires: next tuesday}}\n"
+            ),
+        )
+        .expect_err("invalid");
+        let rendered = crate::diagnostic::render_all(&problems);
+        assert!(
+            rendered.starts_with(
+                "error: key `a`: `next tuesday` is not a date or a time\n --> keys.yaml:2:"
+            ),
+            "{rendered}"
+        );
     }
 
     #[test]

@@ -8,12 +8,18 @@
 //! - [`watch`]: file notifications, polling and signals that trigger reloads;
 //! - [`writer`]: one thread per club ledger, group commits;
 //! - [`delivery`]: sending each club's due messages every second;
-//! - [`api`]: the HTTP routes; [`keys`]: who may call them.
+//! - [`listen`]: accepting connections, with a cap and read timeouts;
+//! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`incident`]: a caught panic as one log line and an id in the answer;
+//! - [`metrics`]: `/metrics` for Prometheus.
 
 pub mod api;
 pub mod clubs;
 pub mod delivery;
+pub mod incident;
 pub mod keys;
+pub mod listen;
+pub mod metrics;
 pub mod reload;
 pub mod watch;
 pub mod writer;
@@ -29,15 +35,17 @@ use clubs::{Folders, Registry};
 pub struct ServeOptions {
     pub folders: Folders,
     pub listen: SocketAddr,
-    pub keys: keys::Keys,
+    pub keys: keys::KeyRing,
     /// Poll for changes at this interval instead of file notifications.
     pub poll: Option<Duration>,
     pub max_body: usize,
+    pub connections: listen::ConnectionLimits,
 }
 
 /// Runs until SIGTERM or Ctrl-C; then stops taking connections, lets in-flight requests
 /// finish, commits what they wrote and closes the ledgers.
 pub fn run(options: ServeOptions) -> Result<(), String> {
+    incident::install_hook();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -62,9 +70,10 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             .spawn(move || watch::reload_on_trigger(registry, triggers))
             .map_err(|e| format!("cannot start the reloader: {e}"))?
     };
+    let keys = Arc::new(options.keys);
     let app = Arc::new(api::App {
         registry: Arc::clone(&registry),
-        keys: options.keys,
+        keys: Arc::clone(&keys),
     });
     let router = api::router(app, options.max_body);
     let serving = Arc::clone(&registry);
@@ -79,11 +88,10 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         // Tests and scripts read this line to learn the port when asked for port 0.
         println!("listening on http://{address}");
         delivery::spawn(Arc::clone(&serving), data);
-        spawn_hangup_reload(serving);
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("the server failed: {e}"))
+        spawn_key_refresh(Arc::clone(&keys));
+        spawn_hangup_reload(serving, keys);
+        listen::serve(listener, router, options.connections, shutdown_signal()).await;
+        Ok::<(), String>(())
     });
     // No request is running any more: stop watching, let each ledger thread finish its
     // queue and commit, then close.
@@ -117,8 +125,24 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing the requests in flight");
 }
 
-/// SIGHUP reloads every club, changed or not (a manual reload).
-fn spawn_hangup_reload(registry: Arc<Registry>) {
+/// How often the keys file is looked at: a revoked key closes within this.
+const KEYS_EVERY: Duration = Duration::from_secs(1);
+
+/// Re-reads the keys file when it changes (a small file: reading it each second is
+/// cheaper and surer than watching one more path, which editors replace by renaming).
+fn spawn_key_refresh(keys: Arc<keys::KeyRing>) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(KEYS_EVERY);
+        loop {
+            ticks.tick().await;
+            let keys = Arc::clone(&keys);
+            let _ = tokio::task::spawn_blocking(move || keys.refresh()).await;
+        }
+    });
+}
+
+/// SIGHUP reloads every club, changed or not (a manual reload), and the keys file.
+fn spawn_hangup_reload(registry: Arc<Registry>, keys: Arc<keys::KeyRing>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         let Ok(mut hangups) =
@@ -127,11 +151,12 @@ fn spawn_hangup_reload(registry: Arc<Registry>) {
             return;
         };
         while hangups.recv().await.is_some() {
-            tracing::info!("SIGHUP: reloading every club");
+            tracing::info!("SIGHUP: reloading every club and the keys");
+            keys.refresh();
             let registry = Arc::clone(&registry);
             let _ = tokio::task::spawn_blocking(move || registry.reload(true)).await;
         }
     });
     #[cfg(not(unix))]
-    let _ = registry;
+    let _ = (registry, keys);
 }

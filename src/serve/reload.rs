@@ -59,6 +59,9 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
 /// Loads the club in `dir` with a fresh engine and runs its policy tests against that
 /// very snapshot. Every problem, a failing test included, is a diagnostic with a position.
 pub fn build(dir: &Path, plugins: &Path) -> Result<Policy, Vec<Diagnostic>> {
+    if let Some(folder) = dir.file_name() {
+        super::incident::fault("reload.build", &folder.to_string_lossy());
+    }
     let plugins = plugins.is_dir().then_some(plugins);
     let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), plugins));
     let (policy, _warnings) = Policy::load(dir, &engine)?;
@@ -94,6 +97,9 @@ pub struct Attempt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub errors: Vec<Problem>,
+    /// When the attempt panicked: the id its log line carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 /// A diagnostic flattened for JSON and logs.

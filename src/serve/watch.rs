@@ -96,8 +96,20 @@ pub fn watch(
 pub fn reload_on_trigger(registry: Arc<Registry>, triggers: Receiver<()>) {
     while triggers.recv().is_ok() {
         while triggers.try_recv().is_ok() {}
-        for outcome in registry.reload(false) {
-            tracing::debug!(folder = %outcome.folder, outcome = outcome.attempt.outcome, "reload");
+        // `reload` reports a panic in any one club as that club's failed attempt; this
+        // catch is for a panic outside them, so that no panic ever ends the watching.
+        let reloaded =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| registry.reload(false)));
+        match reloaded {
+            Ok(outcomes) => {
+                for outcome in outcomes {
+                    tracing::debug!(folder = %outcome.folder, outcome = outcome.attempt.outcome, "reload");
+                }
+            }
+            Err(payload) => {
+                let incident = super::incident::caught(payload.as_ref());
+                tracing::error!(incident = %incident.id, reason = %incident.reason, "a reload panicked; watching goes on");
+            }
         }
     }
 }

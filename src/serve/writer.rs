@@ -11,11 +11,19 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 
+use super::metrics;
 use crate::ledger::{Ledger, LedgerError};
 
 /// Work for the ledger thread: runs inside the open transaction and says whether to keep
-/// what it wrote; its reply is sent once the transaction's fate is known.
-pub type Work = Box<dyn FnOnce(&Ledger) -> Done + Send>;
+/// what it wrote; its reply is sent once the transaction's fate is known. When no
+/// transaction could be started (another process held the ledger past the wait, see
+/// [`LedgerError::is_busy`]), it is handed the error instead, so that it answers at once
+/// ("busy, retry") rather than being dropped.
+pub type Work = Box<dyn FnOnce(Result<&Ledger, &LedgerError>) -> Done + Send>;
+
+/// How long the host process waits for another process's write transaction (an import)
+/// before answering "busy": a till waits a moment, not the ten seconds an import would.
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Done {
     pub keep: bool,
@@ -38,6 +46,7 @@ pub enum Refused {
 }
 
 pub struct Writer {
+    club: String,
     sender: Option<SyncSender<Work>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -49,10 +58,11 @@ impl Writer {
         let name = format!("ledger-{club}");
         let club = club.to_owned();
         let thread = std::thread::Builder::new()
-            .name(name)
+            .name(name.clone())
             .spawn(move || run(&club, &ledger, &receiver))
             .ok();
         Writer {
+            club: name.trim_start_matches("ledger-").to_owned(),
             sender: Some(sender),
             thread,
         }
@@ -60,9 +70,14 @@ impl Writer {
 
     pub fn submit(&self, work: Work) -> Result<(), Refused> {
         let sender = self.sender.as_ref().ok_or(Refused::Stopped)?;
-        sender.try_send(work).map_err(|e| match e {
-            TrySendError::Full(_) => Refused::Busy,
-            TrySendError::Disconnected(_) => Refused::Stopped,
+        // Counted before sending, so that the thread's count down never goes first.
+        metrics::queued(&self.club);
+        sender.try_send(work).map_err(|e| {
+            metrics::dequeued(&self.club, 1);
+            match e {
+                TrySendError::Full(_) => Refused::Busy,
+                TrySendError::Disconnected(_) => Refused::Stopped,
+            }
         })
     }
 
@@ -90,9 +105,24 @@ fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
                 Err(_) => break,
             }
         }
+        metrics::dequeued(club, group.len());
+        let started = std::time::Instant::now();
         if let Err(error) = ledger.begin() {
-            tracing::error!(club, %error, "cannot start a transaction");
-            // Each work is dropped unanswered: its request gets a 500 and nothing changed.
+            if error.is_busy() {
+                tracing::warn!(
+                    club,
+                    waiting = group.len(),
+                    "the ledger is busy (another process is writing); answering busy"
+                );
+            } else {
+                tracing::error!(club, %error, "cannot start a transaction");
+            }
+            // Each work answers with the error; nothing changed.
+            for work in group {
+                if let Ok(done) = std::panic::catch_unwind(AssertUnwindSafe(|| work(Err(&error)))) {
+                    (done.reply)(Ok(()));
+                }
+            }
             continue;
         }
         let mut replies = Vec::with_capacity(group.len());
@@ -116,6 +146,7 @@ fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
             if committed.is_err() {
                 let _ = ledger.rollback();
             }
+            metrics::committed(club, started.elapsed());
             for reply in replies {
                 reply(committed.clone());
             }
@@ -129,7 +160,7 @@ type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// reply (its request gets a 500); the thread and the other requests carry on.
 fn run_one(ledger: &Ledger, work: Work) -> Result<Option<Reply>, LedgerError> {
     ledger.mark()?;
-    match std::panic::catch_unwind(AssertUnwindSafe(|| work(ledger))) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| work(Ok(ledger)))) {
         Ok(done) => {
             if done.keep {
                 ledger.keep_since_mark()?;

@@ -325,3 +325,64 @@ date        event  rule    points  reason
         )
         .run();
 }
+
+/// An import queues behind another writer (a long import, the host process) for up to
+/// `--wait` seconds, then gives up with a message saying what happened and what to do,
+/// having written nothing half-way; run again once the writer is done, it lands whole.
+#[test]
+fn an_import_waits_for_a_busy_ledger_then_gives_up_clearly_and_resumes() {
+    let test = shop()
+        .file(
+            "first.csv",
+            "id,member,date,amount\nE1,M1,2025-01-10,2000\n",
+        )
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE2,M1,2025-01-11,3000\nE3,M2,2025-01-12,4000\n",
+        )
+        .args(["import", "shop", "first.csv"])
+        .stdout("first.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 2 points awarded\n")
+        .run();
+    let writer = std::sync::Arc::new(std::sync::Mutex::new(
+        rusqlite::Connection::open(test.path().join("data/shop.sqlite")).expect("ledger"),
+    ));
+    writer
+        .lock()
+        .expect("lock")
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+
+    let gave_up = crate::cli::harness::bashgah(
+        &test.path(),
+        &["import", "shop", "purchases.csv", "--wait", "1"].map(String::from),
+    );
+    assert_eq!(gave_up.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&gave_up.stderr),
+        "error: ledger database: database is locked: another process (an import, or `bashgah serve`) held the ledger for longer than this one waits; what was not finished was not written, so run it again once the other is done (an import resumes where it stopped)\n"
+    );
+
+    // With a longer wait it queues, and lands once the other writer commits.
+    let release = {
+        let writer = std::sync::Arc::clone(&writer);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            writer
+                .lock()
+                .expect("lock")
+                .execute_batch("COMMIT")
+                .expect("commit");
+        })
+    };
+    let queued = crate::cli::harness::bashgah(
+        &test.path(),
+        &["import", "shop", "purchases.csv", "--wait", "60"].map(String::from),
+    );
+    release.join().expect("release");
+    assert_eq!(
+        String::from_utf8_lossy(&queued.stdout),
+        "purchases.csv: 2 accepted, 0 duplicate, 0 conflicting, 0 rejected; 7 points awarded\n",
+        "{}",
+        String::from_utf8_lossy(&queued.stderr)
+    );
+}

@@ -189,7 +189,10 @@ fn start_server() -> Result<Server, String> {
             ));
         }
     }
-    let app = Arc::new(App { registry, keys });
+    let app = Arc::new(App {
+        registry,
+        keys: Arc::new(bashgah::serve::keys::KeyRing::fixed(keys)),
+    });
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let address = listener

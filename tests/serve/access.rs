@@ -112,3 +112,76 @@ fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
         .expect("run");
     assert_eq!(none.status.code(), Some(2));
 }
+
+/// Keys change without a restart: a key removed from the file (revoked) or past its
+/// `expires` closes within seconds, a new one opens, and a keys file that does not load
+/// keeps the keys in force and says why in the status (issue 13).
+#[test]
+fn keys_are_revoked_expired_and_added_by_editing_the_file() {
+    use crate::serve::server::write;
+    use bashgah::serve::keys::hash;
+    use std::time::Duration;
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let member = "/v1/clubs/shop/members/M1";
+    assert_eq!(
+        server.get(member, Some(TILL)).status,
+        404,
+        "the till's key opens the club"
+    );
+
+    // The till's key is revoked (its entry removed); a new till key and an expired one
+    // are added.
+    let keys = format!(
+        "keys:\n  - {{name: till2, sha256: {}, clubs: [shop]}}\n  - {{name: old, sha256: {}, clubs: [shop], expires: 2020-01-01}}\n  - {{name: ops, sha256: {}, admin: true}}\n",
+        hash("new-till-key"),
+        hash("old-till-key"),
+        hash(OPS),
+    );
+    write(&server.path(), "keys.yaml", &keys);
+    server.wait_for(Duration::from_secs(10), |s| {
+        s.get(member, Some(TILL)).status == 401
+    });
+    let revoked = server.get(member, Some(TILL));
+    assert_eq!(
+        revoked.body["error"]["code"], "unknown_key",
+        "{}",
+        revoked.body
+    );
+    assert_eq!(server.get(member, Some("new-till-key")).status, 404);
+    let expired = server.get(member, Some("old-till-key"));
+    assert_eq!(expired.status, 401);
+    assert_eq!(expired.body["error"]["code"], "key_expired");
+    assert_eq!(
+        expired.body["error"]["message"],
+        "the API key `old` expired at 2020-01-01T00:00:00+00:00"
+    );
+
+    // A broken file: the keys in force stay, and the status says where it is broken.
+    write(
+        &server.path(),
+        "keys.yaml",
+        &format!(
+            "{keys}  - {{name: typo, sha256: {}, clubz: [shop]}}\n",
+            hash("x")
+        ),
+    );
+    server.wait_for(Duration::from_secs(10), |s| {
+        s.get("/v1/status", Some(OPS)).body["keys"]["errors"][0]["line"] == 5
+    });
+    let status = server.get("/v1/status", Some(OPS)).body;
+    assert_eq!(
+        status["keys"]["errors"][0]["message"], "unknown key `clubz`",
+        "{status}"
+    );
+    assert_eq!(server.get(member, Some("new-till-key")).status, 404);
+    assert_eq!(server.get(member, Some(TILL)).status, 401);
+    // The till does not see the keys' status; only admins do.
+    assert!(server
+        .get("/v1/status", Some("new-till-key"))
+        .body
+        .get("keys")
+        .is_none());
+}

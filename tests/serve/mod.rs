@@ -3,9 +3,11 @@
 
 mod access;
 mod api;
+mod connections;
 mod reload;
 mod server;
 mod shutdown;
+mod supervision;
 
 /// A club whose rule gives 1 point per 1,000 of the amount.
 pub const SHOP_YAML: &str = "\

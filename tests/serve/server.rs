@@ -54,13 +54,21 @@ impl Workspace {
     }
 
     pub fn start(self, extra: &[&str]) -> Server {
+        self.start_with(extra, &[])
+    }
+
+    /// Starts with extra environment variables; the log goes to `serve.log` in the
+    /// workspace.
+    pub fn start_with(self, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let log = std::fs::File::create(self.dir.path().join("serve.log")).expect("log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .current_dir(self.dir.path())
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start bashgah serve");
         let stdout = child.stdout.take().expect("stdout");
@@ -98,6 +106,18 @@ pub fn write(root: &Path, path: &str, contents: &str) {
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    /// The status line and headers, as sent.
+    pub head: String,
+}
+
+impl Reply {
+    /// The value of header `name` (case-insensitive), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim().eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
 }
 
 impl Server {
@@ -111,6 +131,11 @@ impl Server {
 
     pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Reply {
         request(&self.address, "POST", path, key, Some(body))
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default()
     }
 
     pub fn pid(&self) -> u32 {
@@ -215,7 +240,11 @@ pub fn try_request(
     } else {
         serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()))
     };
-    Ok(Reply { status, body })
+    Ok(Reply {
+        status,
+        body,
+        head: head.to_owned(),
+    })
 }
 
 /// A purchase as JSON.
