@@ -432,6 +432,12 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
             "ran more than {} operations (a loop that never ends?)",
             limits.max_operations
         ),
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_immutable_string().ok().as_deref()
+                == Some(crate::policy::BUDGET_SPENT) =>
+        {
+            "stopped: the request's rules had run past its time budget; nothing of this event was recorded".to_owned()
+        }
         EvalAltResult::ErrorTerminated(..) => {
             format!("ran longer than {} ms", limits.max_time.as_millis())
         }

@@ -12,5 +12,7 @@ pub mod script_values;
 mod snapshot;
 
 pub use load::discover_clubs;
-pub use script_engine::{error_message, ScriptEngine, ScriptLimits};
+pub use script_engine::{
+    error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
+};
 pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};

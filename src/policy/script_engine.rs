@@ -73,10 +73,31 @@ impl std::fmt::Debug for ScriptEngine {
 const TIME_CHECK_EVERY: u32 = 32;
 
 thread_local! {
+    /// When the scripts of the work running on this thread must have finished, if it has
+    /// a budget ([`with_time_budget`]).
+    static BUDGET_ENDS: Cell<Option<Instant>> = const { Cell::new(None) };
     /// Operations since the clock was last read on this thread. Counted here rather than
     /// taken from Rhai's operation count, which restarts in closures that built-ins such
     /// as `map` call (so a check on `operations % N` could be skipped for seconds).
     static SINCE_TIME_CHECK: Cell<u32> = const { Cell::new(0) };
+}
+
+/// What a script call stopped by a spent budget is terminated with.
+pub const BUDGET_SPENT: &str = "time budget spent";
+
+/// Runs `work` with every script call in it sharing one deadline, `budget` from now: a
+/// batch of events whose rules each stay under the rule limit still cannot hold a club's
+/// ledger thread for longer than this. Calls after the deadline stop at their first
+/// operation. Budgets do not nest: an inner one replaces the outer until it ends.
+pub fn with_time_budget<T>(budget: Duration, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BUDGET_ENDS.with(|end| end.set(self.0));
+        }
+    }
+    let _restore = Restore(BUDGET_ENDS.with(|end| end.replace(Instant::now().checked_add(budget))));
+    work()
 }
 
 impl ScriptEngine {
@@ -107,7 +128,11 @@ impl ScriptEngine {
                 return None;
             }
             let started = CALL_STARTED.with(Cell::get)?;
-            (started.elapsed() > max_time).then(|| Dynamic::from("time limit"))
+            let now = Instant::now();
+            if BUDGET_ENDS.with(Cell::get).is_some_and(|end| now >= end) {
+                return Some(Dynamic::from(BUDGET_SPENT));
+            }
+            (now.duration_since(started) > max_time).then(|| Dynamic::from("time limit"))
         });
         engine.set_module_resolver(PluginResolver {
             files: plugins.map(FileModuleResolver::new_with_path),
@@ -143,6 +168,14 @@ impl ScriptEngine {
 
     /// Runs `call` with the wall-time limit armed for this thread.
     pub fn timed<T>(&self, call: impl FnOnce(&Engine) -> T) -> T {
+        if BUDGET_ENDS
+            .with(Cell::get)
+            .is_some_and(|end| Instant::now() >= end)
+        {
+            // The budget is spent: check at the call's first operation, so that it stops
+            // there rather than after 32.
+            SINCE_TIME_CHECK.with(|since| since.set(TIME_CHECK_EVERY - 1));
+        }
         CALL_STARTED.with(|c| c.set(Some(Instant::now())));
         let result = call(&self.engine);
         CALL_STARTED.with(|c| c.set(None));

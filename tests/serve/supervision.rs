@@ -359,3 +359,55 @@ fn metrics_count_events_reloads_commits_and_panics() {
     assert!(commits >= 5, "{text}");
     assert!(text.ends_with("# EOF\n"), "{text}");
 }
+
+/// A batch whose every rule runs to the limit holds the club's ledger thread for its
+/// request budget (4 × the rule limit), not for the sum of its events' limits: events
+/// after the budget is spent are refused at their rules' first operation.
+#[test]
+fn a_batch_of_runaway_rules_holds_the_ledger_for_its_budget_only() {
+    let rule = "fn base_points(event, member) {\n    if event.amount != 13 { return event.amount / 1000; }\n    let a = [];\n    a.pad(10000, 7);\n    let b = a;\n    loop { if a == b { a[0] = 7; } }\n    0\n}\n";
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", rule)
+        .start(&[]);
+    let mut events: Vec<String> = (0..20)
+        .map(|i| purchase(&format!("S{i}"), "M1", "2025-03-03", 13))
+        .collect();
+    events.push(purchase("OK", "M2", "2025-03-03", 5000));
+    let body = format!("{{\"events\": [{}]}}", events.join(", "));
+    let started = std::time::Instant::now();
+    let reply = server.post("/v1/clubs/shop/events", Some(TILL), &body);
+    let took = started.elapsed();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let results = reply.body["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 21);
+    let messages: Vec<String> = results
+        .iter()
+        .map(|r| r["error"]["message"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        messages[0].contains("ran longer than 250 ms"),
+        "{messages:?}"
+    );
+    let stopped = "rule `base` failed: stopped: the request's rules had run past its time budget; nothing of this event was recorded";
+    assert!(messages[20].contains(stopped), "{messages:?}");
+    assert!(
+        messages.iter().filter(|m| m.contains(stopped)).count() >= 14,
+        "{messages:?}"
+    );
+    // 20 events × 250 ms would be 5 s; the budget is 1 s (generous bound: 3.5 s).
+    assert!(
+        took < Duration::from_millis(3500),
+        "the batch held the ledger {took:?}"
+    );
+    // The next request has a budget of its own.
+    let next = server.post(
+        "/v1/clubs/shop/events",
+        Some(TILL),
+        &purchase("OK2", "M2", "2025-03-03", 5000),
+    );
+    assert_eq!(next.body["points"], "5", "{}", next.body);
+}
