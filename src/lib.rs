@@ -18,6 +18,7 @@
 
 pub mod amount;
 pub mod calendar;
+pub mod canary;
 pub mod cli;
 pub mod clock;
 pub mod club;

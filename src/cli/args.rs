@@ -50,6 +50,11 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Also try each club's files on its ledger's recent events beside the version
+        /// recorded last, as the host process does before activating an edit: what would
+        /// change, rule by rule, and whether the edit would be refused.
+        #[arg(long)]
+        against_ledger: bool,
     },
     /// Print the JSON Schema of club.yaml, for editors.
     Schema,

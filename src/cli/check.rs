@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::workspace::{count_errors, CommandError, Workspace};
 use super::ExitCode;
+use crate::canary::CanaryReport;
 use crate::diagnostic::{render_all, Diagnostic};
 use crate::policy::{discover_clubs, Policy};
 
@@ -17,12 +18,19 @@ struct ClubCheck {
     policy_version: Option<String>,
     rules: usize,
     diagnostics: Vec<Diagnostic>,
+    /// With `--against-ledger`: the files tried on the ledger's recent events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canary: Option<CanaryReport>,
+    /// With `--against-ledger`, when there was nothing to compare: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canary_skipped: Option<String>,
 }
 
 pub fn run(
     workspace: &Workspace,
     dir: Option<&Path>,
     json: bool,
+    against_ledger: bool,
 ) -> Result<ExitCode, CommandError> {
     let dir = dir.unwrap_or(&workspace.policies);
     let clubs = if dir.join("club.yaml").is_file() {
@@ -44,19 +52,33 @@ pub fn run(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         results.push(match Policy::load(club_dir, &workspace.engine) {
-            Ok((policy, warnings)) => ClubCheck {
-                club: name,
-                ok: true,
-                policy_version: Some(policy.short_id().to_owned()),
-                rules: policy.rules.len(),
-                diagnostics: warnings,
-            },
+            Ok((policy, warnings)) => {
+                let (canary, canary_skipped) = if against_ledger {
+                    match against(workspace, &policy)? {
+                        Ok(report) => (Some(report), None),
+                        Err(why) => (None, Some(why)),
+                    }
+                } else {
+                    (None, None)
+                };
+                ClubCheck {
+                    club: name,
+                    ok: canary.as_ref().is_none_or(|c| c.refused.is_none()),
+                    policy_version: Some(policy.short_id().to_owned()),
+                    rules: policy.rules.len(),
+                    diagnostics: warnings,
+                    canary,
+                    canary_skipped,
+                }
+            }
             Err(problems) => ClubCheck {
                 club: name,
                 ok: false,
                 policy_version: None,
                 rules: 0,
                 diagnostics: problems,
+                canary: None,
+                canary_skipped: None,
             },
         });
     }
@@ -72,10 +94,24 @@ pub fn run(
         }
         for result in &results {
             match &result.policy_version {
-                Some(version) => println!(
-                    "ok      {} (policy {version}, {} rules)",
-                    result.club, result.rules
-                ),
+                Some(version) => {
+                    let verdict = if result.ok { "ok     " } else { "REFUSED" };
+                    println!(
+                        "{verdict} {} (policy {version}, {} rules)",
+                        result.club, result.rules
+                    );
+                    if let Some(canary) = &result.canary {
+                        for line in canary.describe().lines() {
+                            println!("        {line}");
+                        }
+                        if let Some(reason) = &canary.refused {
+                            println!("        refused: {reason}");
+                        }
+                    }
+                    if let Some(why) = &result.canary_skipped {
+                        println!("        not tried on the ledger: {why}");
+                    }
+                }
                 None => println!(
                     "FAILED  {} ({})",
                     result.club,
@@ -93,4 +129,33 @@ pub fn run(
     } else {
         ExitCode::Ok
     })
+}
+
+/// Tries `policy` (the files as they are) on the club's ledger beside the version the
+/// ledger recorded last, as the host process would before activating it; `Err` says why
+/// there is nothing to compare.
+fn against(
+    workspace: &Workspace,
+    policy: &Policy,
+) -> Result<Result<CanaryReport, String>, CommandError> {
+    let path = workspace.ledger_path(policy);
+    if !path.is_file() {
+        return Ok(Err(format!("no ledger at `{}`", path.display())));
+    }
+    let ledger = workspace.open_ledger(&path)?;
+    let Some(version) = ledger.latest_policy_version()? else {
+        return Ok(Err("the ledger has recorded no version yet".to_owned()));
+    };
+    if version == policy.id {
+        return Ok(Err(format!(
+            "these files are the version the ledger recorded last ({})",
+            policy.short_id()
+        )));
+    }
+    let live = super::explain::rebuild(workspace, &ledger, policy, &version)?;
+    let (events, max_change) = crate::canary::settings(policy);
+    let recent = crate::canary::recent_events(&ledger, events)?;
+    Ok(Ok(crate::canary::try_candidate(
+        &ledger, &live, policy, &recent, max_change,
+    )?))
 }

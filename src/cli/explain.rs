@@ -201,7 +201,7 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
 }
 
 /// The policy version `version`, rebuilt from the files the ledger stored for it.
-fn rebuild(
+pub(super) fn rebuild(
     workspace: &Workspace,
     ledger: &Ledger,
     current: &Policy,

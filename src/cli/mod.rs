@@ -59,7 +59,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let plugins = cli.plugins.clone();
     let result = match cli.command {
         Command::Init { dir, template } => init::run(&workspace, &dir, &template),
-        Command::Check { dir, json } => check::run(&workspace, dir.as_deref(), json),
+        Command::Check {
+            dir,
+            json,
+            against_ledger,
+        } => check::run(&workspace, dir.as_deref(), json, against_ledger),
         Command::Schema => {
             println!(
                 "{}",

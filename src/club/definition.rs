@@ -81,6 +81,27 @@ pub struct ClubDefinition {
     /// How files exported by other systems (a POS, a CRM) are read: named import profiles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import: Option<super::import_profiles::ImportSettings>,
+    /// How the host process tries an edited version before it goes live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reload: Option<ReloadSettings>,
+}
+
+/// The canary a new version passes before it goes live (besides the club's tests).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ReloadSettings {
+    /// How many of the club's most recent events a new version is tried on beside the
+    /// live one (0: none). Default 10,000.
+    #[serde(default = "default_canary_events")]
+    pub canary_events: u32,
+    /// Refuse a version that moves the points issued on those events by more than this,
+    /// e.g. `20%`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_change: Option<String>,
+}
+
+fn default_canary_events() -> u32 {
+    crate::canary::DEFAULT_EVENTS
 }
 
 fn default_timezone() -> String {

@@ -19,6 +19,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     validate_numbers(file, &file.tree, &mut out);
     validate_multipliers(file, &mut out);
     super::import_profiles::validate_profiles(file, &mut out);
+    validate_reload(file, &mut out);
 
     if club.id.is_empty()
         || !club
@@ -606,6 +607,32 @@ pub fn placeholders(text: &str) -> Vec<&str> {
         rest = &after[end + 1..];
     }
     found
+}
+
+fn validate_reload(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let Some(reload) = &file.definition.reload else {
+        return;
+    };
+    if reload.canary_events > 1_000_000 {
+        out.push(file.error_at(
+            &[Key("reload"), Key("canary_events")],
+            format!(
+                "{} events is more than a reload can try (at most 1,000,000)",
+                reload.canary_events
+            ),
+        ));
+    }
+    if let Some(limit) = &reload.max_change {
+        if crate::canary::parse_percent(limit).is_none() {
+            out.push(
+                file.error_at(
+                    &[Key("reload"), Key("max_change")],
+                    format!("`{limit}` is not a percentage"),
+                )
+                .with_help("write a percentage above 0, e.g. `20%`"),
+            );
+        }
+    }
 }
 
 fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {

@@ -209,6 +209,29 @@ impl Ledger {
         ))
     }
 
+    /// The policy version recorded last: the one the host process activated last (or an
+    /// import last used).
+    pub fn latest_policy_version(&self) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .connection()
+            .prepare_cached(
+                "SELECT id FROM policy_versions ORDER BY first_used DESC, rowid DESC LIMIT 1",
+            )?
+            .query_row([], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The ids of the last `count` events recorded, newest first.
+    pub fn recent_event_ids(&self, count: u32) -> Result<Vec<String>, LedgerError> {
+        let mut statement = self
+            .connection()
+            .prepare_cached("SELECT id FROM events ORDER BY seq DESC LIMIT ?1")?;
+        let ids = statement
+            .query_map([count], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
     /// The entries an event wrote, in order.
     pub fn entries_of_event(
         &self,

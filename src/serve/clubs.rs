@@ -281,7 +281,29 @@ impl Registry {
                 version: Some(version),
                 errors: Vec::new(),
                 incident: None,
+                canary: None,
             };
+        }
+        let canary = match self.canary(club, &active, &policy) {
+            Ok(report) => report,
+            Err(error) => {
+                let problem = Diagnostic::error(format!(
+                    "the canary could not read the club's recent events: {error}"
+                ))
+                .in_file(&club.dir.join("club.yaml"));
+                let attempt = failed(Some(version), &[problem]);
+                log_failure(&club.id, Some(&active.id), &attempt);
+                return attempt;
+            }
+        };
+        if let Some(reason) = canary.as_ref().and_then(|c| c.refused.clone()) {
+            let problem = Diagnostic::error(format!("the canary refused this version: {reason}"))
+                .in_file(&club.dir.join("club.yaml"))
+                .with_help("`bashgah check --against-ledger` shows the same comparison before a file is saved; `reload.max_change` in club.yaml sets how far points may move");
+            let mut attempt = failed(Some(version), &[problem]);
+            attempt.canary = canary;
+            log_failure(&club.id, Some(&active.id), &attempt);
+            return attempt;
         }
         let policy = Arc::new(policy);
         if let Err(error) = record(club, &policy) {
@@ -296,14 +318,33 @@ impl Registry {
         }
         club.policy.store(policy);
         club.state().active_since = Utc::now();
-        tracing::info!(club = %club.id, version = %version, previous = %active.short_id(), "policy activated");
+        tracing::info!(club = %club.id, version = %version, previous = %active.short_id(), canary = %canary.as_ref().map(|c| c.describe()).unwrap_or_default().trim_end(), "policy activated");
         Attempt {
             at: Utc::now(),
             outcome: "activated",
             version: Some(version),
             errors: Vec::new(),
             incident: None,
+            canary,
         }
+    }
+
+    /// Tries `candidate` beside the live version on the club's recent events (read
+    /// through a connection of its own, so that requests go on meanwhile); `None` when
+    /// the club tries none (`reload.canary_events: 0`).
+    fn canary(
+        &self,
+        club: &Club,
+        live: &Policy,
+        candidate: &Policy,
+    ) -> Result<Option<crate::canary::CanaryReport>, LedgerError> {
+        let (events, max_change) = crate::canary::settings(candidate);
+        if events == 0 {
+            return Ok(None);
+        }
+        let ledger = Ledger::open(&self.folders.data.join(format!("{}.sqlite", club.id)))?;
+        let recent = crate::canary::recent_events(&ledger, events)?;
+        crate::canary::try_candidate(&ledger, live, candidate, &recent, max_change).map(Some)
     }
 
     /// Starts serving a club folder that was not served yet.
@@ -340,6 +381,7 @@ impl Registry {
             version: Some(version),
             errors: Vec::new(),
             incident: None,
+            canary: None,
         };
         let club = Club {
             writer: Mutex::new(Writer::start(&id, ledger)),
@@ -413,6 +455,7 @@ fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
             .map(Problem::from)
             .collect(),
         incident: None,
+        canary: None,
     }
 }
 

@@ -100,6 +100,10 @@ pub struct Attempt {
     /// When the attempt panicked: the id its log line carries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
+    /// The version tried on the club's recent events beside the live one: what would
+    /// change, rule by rule, and why it was refused if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canary: Option<crate::canary::CanaryReport>,
 }
 
 /// A diagnostic flattened for JSON and logs.

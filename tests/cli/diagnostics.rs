@@ -523,3 +523,37 @@ error: `/tmp/outside.jsonl` is not a file inside the data folder: write a relati
         .status(1)
         .run();
 }
+
+#[test]
+fn reload_settings_are_checked_where_they_are_written() {
+    Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!(
+                "{}reload:\n  canary_events: 2000000\n  max_change: twenty\n",
+                crate::cli::SHOP_YAML
+            ),
+        )
+        .file("policies/shop/earn.rhai", SHOP_RHAI)
+        .args(["check"])
+        .stderr(
+            "\
+error: 2000000 events is more than a reload can try (at most 1,000,000)
+  --> policies/shop/club.yaml:10:18
+   |
+10 |   canary_events: 2000000
+   |                  ^^^^^^^
+
+error: `twenty` is not a percentage
+  --> policies/shop/club.yaml:11:15
+   |
+11 |   max_change: twenty
+   |               ^^^^^^
+   = help: write a percentage above 0, e.g. `20%`
+
+",
+        )
+        .stdout("FAILED  shop (2 errors)\n1 club checked, 1 failed\n")
+        .status(1)
+        .run();
+}

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod against_ledger;
 mod bounds;
 mod diagnostics;
 mod explain;

@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod canary;
 mod connections;
 mod reload;
 mod server;
