@@ -14,13 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::club::{parse_percent, DEFAULT_CANARY_EVENTS};
 use crate::event::Event;
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
 use crate::recording::{Disposition, Recorder};
 
-/// Events tried when the club does not say (`reload.canary_events`).
-pub const DEFAULT_EVENTS: u32 = 10_000;
 /// Examples kept per rule, and failures listed.
 const EXAMPLES: usize = 3;
 
@@ -76,17 +75,11 @@ pub struct CanaryReport {
 /// try, and how far the points issued may move (in percent).
 pub fn settings(candidate: &Policy) -> (u32, Option<Decimal>) {
     let settings = candidate.club.reload.as_ref();
-    let events = settings.map_or(DEFAULT_EVENTS, |s| s.canary_events);
+    let events = settings.map_or(DEFAULT_CANARY_EVENTS, |s| s.canary_events);
     let max_change = settings
         .and_then(|s| s.max_change.as_deref())
         .and_then(parse_percent);
     (events, max_change)
-}
-
-/// `20%` as 20; `None` for anything else.
-pub fn parse_percent(text: &str) -> Option<Decimal> {
-    let number: Decimal = text.trim().strip_suffix('%')?.trim().parse().ok()?;
-    (number > Decimal::ZERO && number <= Decimal::from(10_000)).then_some(number)
 }
 
 /// The last `count` events of the ledger (purchases, returns and every other kind an

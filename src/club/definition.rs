@@ -100,8 +100,17 @@ pub struct ReloadSettings {
     pub max_change: Option<String>,
 }
 
+/// Events tried when the club does not say (`reload.canary_events`).
+pub const DEFAULT_CANARY_EVENTS: u32 = 10_000;
+
 fn default_canary_events() -> u32 {
-    crate::canary::DEFAULT_EVENTS
+    DEFAULT_CANARY_EVENTS
+}
+
+/// `20%` as 20 (above 0, at most 10,000); `None` for anything else.
+pub fn parse_percent(text: &str) -> Option<Decimal> {
+    let number: Decimal = text.trim().strip_suffix('%')?.trim().parse().ok()?;
+    (number > Decimal::ZERO && number <= Decimal::from(10_000)).then_some(number)
 }
 
 fn default_timezone() -> String {

@@ -623,7 +623,7 @@ fn validate_reload(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         ));
     }
     if let Some(limit) = &reload.max_change {
-        if crate::canary::parse_percent(limit).is_none() {
+        if super::parse_percent(limit).is_none() {
             out.push(
                 file.error_at(
                     &[Key("reload"), Key("max_change")],
