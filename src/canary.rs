@@ -17,9 +17,12 @@ use serde::Serialize;
 use crate::club::{parse_percent, DEFAULT_CANARY_EVENTS};
 use crate::event::Event;
 use crate::ledger::{Ledger, LedgerError};
-use crate::policy::Policy;
+use crate::policy::{with_time_budget, Policy};
 use crate::recording::{Disposition, Recorder};
 
+/// Each replay's scripts together run for at most this many times one rule's limit
+/// (10 s with the default 250 ms; 10,000 events of a real club take well under one).
+const REPLAY_BUDGET_IN_RULE_LIMITS: u32 = 40;
 /// Examples kept per rule, and failures listed.
 const EXAMPLES: usize = 3;
 
@@ -143,8 +146,12 @@ pub fn try_candidate(
     events: &[Event],
     max_change: Option<Decimal>,
 ) -> Result<CanaryReport, LedgerError> {
-    let before = replay(ledger, live, events)?;
-    let after = replay(ledger, candidate, events)?;
+    // A version whose rule runs to its limit on many recent events would keep the
+    // reloader busy for minutes; each replay gets a budget instead, and what is left when
+    // it is spent fails (and refuses the candidate, if the live version handled it).
+    let budget = |policy: &Policy| policy.engine.limits().max_time * REPLAY_BUDGET_IN_RULE_LIMITS;
+    let before = with_time_budget(budget(live), || replay(ledger, live, events))?;
+    let after = with_time_budget(budget(candidate), || replay(ledger, candidate, events))?;
     let mut report = CanaryReport {
         events: events.len() as u64,
         live_version: live.short_id().to_owned(),

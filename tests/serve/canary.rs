@@ -116,3 +116,37 @@ fn max_change_refuses_a_version_that_moves_points_too_far_and_shows_each_rules_c
     assert_eq!(attempt["canary"]["issued_candidate"], "60");
     assert_ne!(server.active_version("shop"), live);
 }
+
+#[test]
+fn an_edit_that_runs_away_on_a_recent_amount_is_refused_near_the_rule_limit() {
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    for (id, amount) in [("P1", 2500), ("P2", 1717), ("P3", 4000), ("P4", 1717)] {
+        let reply = server.post(
+            EVENTS,
+            Some(TILL),
+            &purchase(id, "M1", "2025-03-03", amount),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let live = server.active_version("shop");
+    let before = last_reload(&server)["at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    write(
+        &server.path(),
+        "policies/shop/earn.rhai",
+        "fn base_points(event, member) {\n    if event.amount == 1717 { let a = []; a.pad(10000, 7); let b = a; loop { if a == b { a[0] = 7; } } }\n    event.amount / 1000\n}\n",
+    );
+    let attempt = wait_for_attempt(&server, &before);
+    assert_eq!(attempt["outcome"], "failed", "{attempt}");
+    let message = attempt["errors"][0]["message"].as_str().unwrap_or_default();
+    assert_eq!(
+        message,
+        "the canary refused this version: it fails 2 of the last 4 events, which the live version handled (first: `P2`: rule `base` failed: ran longer than 250 ms)"
+    );
+    assert_eq!(server.active_version("shop"), live);
+}
