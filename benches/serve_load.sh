@@ -4,6 +4,7 @@
 #   2. single-event POSTs of café purchases, each committed with synchronous=FULL
 #      before it is answered.
 # Usage: benches/serve_load.sh [SECONDS] [CONNECTIONS]
+# BASHGAH_BIN=path runs that binary instead of building this checkout (to compare builds).
 set -euo pipefail
 seconds=${1:-20}
 connections=${2:-32}
@@ -14,7 +15,8 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+bin=${BASHGAH_BIN:-$root/target/release/bashgah}
+[ -n "${BASHGAH_BIN:-}" ] || cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r "$root/policies" "$work/policies"
@@ -22,7 +24,7 @@ export BASHGAH_KEY=bench-key
 hash=$(printf '%s' "$BASHGAH_KEY" | sha256sum | cut -d' ' -f1)
 printf 'keys:\n  - {name: bench, sha256: %s, clubs: [cafe]}\n' "$hash" > "$work/keys.yaml"
 cd "$work"
-RUST_LOG=warn "$root/target/release/bashgah" serve --listen 127.0.0.1:0 > server.out 2> server.err &
+RUST_LOG=warn "$bin" serve --listen 127.0.0.1:0 > server.out 2> server.err &
 server=$!
 for _ in $(seq 100); do grep -q listening server.out 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' server.out)
