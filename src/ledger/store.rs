@@ -225,7 +225,8 @@ impl Ledger {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?)
     }
 
     /// Whether a transaction is open.
@@ -276,10 +277,11 @@ impl Ledger {
     /// Stores `policy`'s files under its id, once.
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
         let files = serde_json::to_string(&policy.files).unwrap_or_default();
-        self.conn.execute(
-            "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
-            params![policy.id, policy.club.id, stored(Utc::now()), files],
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![policy.id, policy.club.id, stored(Utc::now()), files])?;
         Ok(())
     }
 
@@ -336,7 +338,8 @@ impl Ledger {
     pub fn has_rejections(&self) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM rejections)", [], |r| r.get(0))?)
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM rejections)")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Remembers that an import rejected event `id` (with this content, under this
