@@ -78,7 +78,8 @@ fn main() {
             );
         }
         eprintln!(
-            "round {round}/{rounds}: {elapsed:.3} s, {:.3} ms per step",
+            "round {round}/{rounds}: {:.1} ms, {:.3} ms per step",
+            elapsed * 1e3,
             elapsed * 1e3 / steps as f64
         );
         seconds.push(elapsed);
@@ -90,12 +91,11 @@ fn main() {
         "policy tests: {} cases, {steps} steps, {rounds} rounds",
         cases.len()
     );
-    println!(
-        "median  {median:.3} s for the suite, {:.3} ms per step",
-        median * 1e3 / steps as f64
-    );
-    println!(
-        "fastest {fastest:.3} s for the suite, {:.3} ms per step",
-        fastest * 1e3 / steps as f64
-    );
+    for (name, seconds) in [("median", median), ("fastest", fastest)] {
+        println!(
+            "{name:<8}{:>8.1} ms for the suite, {:.3} ms per step",
+            seconds * 1e3,
+            seconds * 1e3 / steps as f64
+        );
+    }
 }
