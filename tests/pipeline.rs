@@ -2,13 +2,17 @@
 //! of rows ahead (src/recording/pipeline.rs). Rows that refer back to rows a chunk or
 //! two before them — the same event again, the same id with other content, a rejected
 //! row again, a member whose book was forgotten — must come out exactly as the rules say,
-//! whatever the chunk, the batch and the books held.
+//! whatever the chunk, the batch and the books held. The same import on the calling
+//! thread (`import_events_here`, what policy tests use) must write the same ledger.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use bashgah::import::{import_events, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS};
+use bashgah::import::{
+    import_events, import_events_here, read_rows, FileFormat, ImportOptions, ImportReport,
+    EVENT_COLUMNS,
+};
 use bashgah::ledger::Ledger;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use bashgah::recording::BookLimits;
@@ -94,7 +98,25 @@ fn rows() -> (String, Expected) {
     (csv, expected)
 }
 
+/// `import_events` or `import_events_here`.
+type Importer = fn(
+    &Ledger,
+    &Policy,
+    bashgah::import::Rows,
+    ImportOptions,
+) -> Result<ImportReport, bashgah::ledger::LedgerError>;
+
 fn import(ledger: &Ledger, policy: &Policy, csv: &str, options: ImportOptions) -> Expected {
+    import_with(import_events, ledger, policy, csv, options)
+}
+
+fn import_with(
+    importer: Importer,
+    ledger: &Ledger,
+    policy: &Policy,
+    csv: &str,
+    options: ImportOptions,
+) -> Expected {
     let rows = read_rows(
         std::io::Cursor::new(csv.as_bytes().to_vec()),
         FileFormat::Csv,
@@ -102,7 +124,7 @@ fn import(ledger: &Ledger, policy: &Policy, csv: &str, options: ImportOptions) -
         &EVENT_COLUMNS,
     )
     .unwrap();
-    let report = import_events(ledger, policy, rows, options).unwrap();
+    let report = importer(ledger, policy, rows, options).unwrap();
     let balances = ledger
         .member_balances()
         .unwrap()
@@ -151,6 +173,42 @@ fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
                 assert_eq!(again.duplicates + again.conflicts + again.rejected, 300);
                 assert_eq!(again.balances, expected.balances);
             }
+        }
+    }
+}
+
+/// Policy tests import each step on the calling thread, without the reading and writing
+/// threads: the same rows must give the same report and the very same ledger, row for
+/// row, as through the threads, whatever the chunk and the batch.
+#[test]
+fn importing_on_the_calling_thread_writes_what_the_threads_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = club(dir.path());
+    let (csv, expected) = rows();
+    for chunk in [1, 3, 256] {
+        for batch_size in [1, 1_000] {
+            let options = ImportOptions {
+                chunk,
+                batch_size,
+                ..ImportOptions::default()
+            };
+            let (threads, here) = (
+                Ledger::open_in_memory().unwrap(),
+                Ledger::open_in_memory().unwrap(),
+            );
+            assert_eq!(import(&threads, &policy, &csv, options), expected);
+            let got = import_with(import_events_here, &here, &policy, &csv, options);
+            assert_eq!(got, expected, "chunk {chunk}, batch {batch_size}");
+            assert_eq!(
+                here.dump().unwrap(),
+                threads.dump().unwrap(),
+                "chunk {chunk}, batch {batch_size}"
+            );
+            // Again: nothing changes, the same way.
+            let again = import_with(import_events_here, &here, &policy, &csv, options);
+            assert_eq!(again.accepted, 0);
+            assert_eq!(again.duplicates + again.conflicts + again.rejected, 300);
+            assert_eq!(here.dump().unwrap(), threads.dump().unwrap());
         }
     }
 }

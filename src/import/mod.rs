@@ -14,7 +14,7 @@ mod report;
 mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
-pub use importer::{import_events, ImportOptions};
+pub use importer::{import_events, import_events_here, ImportOptions};
 pub use json::Field;
 pub use member_row::{
     import_members, import_members_dry_run, MemberImportReport, REQUIRED as MEMBER_COLUMNS,

@@ -50,7 +50,7 @@ impl Ledger {
              UNION SELECT id FROM members WHERE tier IS NOT NULL
              UNION SELECT member FROM deal_enrollments WHERE state = 'active' OR tier_until IS NOT NULL ORDER BY 1"
         };
-        let mut statement = self.connection().prepare(sql)?;
+        let mut statement = self.connection().prepare_cached(sql)?;
         let rows = statement.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -38,11 +38,12 @@ fn entry_kind(text: &str) -> Option<EntryKind> {
 impl Ledger {
     /// The numbers the next lot and the next deal enrolment get.
     pub fn next_ids(&self) -> Result<Ids> {
-        let (lot, enrollment): (i64, i64) = self.connection().query_row(
-            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM lots), (SELECT COALESCE(MAX(seq), 0) + 1 FROM deal_enrollments)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (lot, enrollment): (i64, i64) = self
+            .connection()
+            .prepare_cached(
+                "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM lots), (SELECT COALESCE(MAX(seq), 0) + 1 FROM deal_enrollments)",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(Ids {
             next_lot: lot,
             next_enrollment: enrollment,

@@ -4,8 +4,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use chrono::{NaiveDate, Utc};
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
@@ -77,6 +79,24 @@ pub struct Ledger {
     campaign_totals: RefCell<HashMap<String, Decimal>>,
 }
 
+/// The empty, migrated ledger every in-memory ledger is copied from, made on first use.
+/// A copy is exactly what migrating a new in-memory ledger gives (the same SQL ran), only
+/// without running it again; `schema_migrations` keeps the template's times. The lock is
+/// held only while a copy is made.
+fn in_memory_template() -> Result<MutexGuard<'static, Connection>> {
+    static TEMPLATE: OnceLock<std::result::Result<Mutex<Connection>, LedgerError>> =
+        OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let ledger = Ledger::prepare(Connection::open_in_memory()?)?;
+        Ok(Mutex::new(ledger.conn))
+    });
+    match template {
+        // A copy that panicked half-way left the template as it was: it is only read.
+        Ok(template) => Ok(template.lock().unwrap_or_else(PoisonError::into_inner)),
+        Err(error) => Err(error.clone()),
+    }
+}
+
 pub(super) fn decimal(text: &str) -> Result<Decimal> {
     Decimal::from_str(text)
         .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
@@ -116,9 +136,25 @@ impl Ledger {
         Ledger::prepare(conn)
     }
 
-    /// A ledger that lives in memory: policy tests, simulations, dry runs.
+    /// A ledger that lives in memory: policy tests, simulations, dry runs. Each one is a
+    /// fresh copy of an empty ledger migrated once per process: running the migrations
+    /// for every ledger (each in a transaction of its own, each parsing the schema again)
+    /// was nearly half the time of a club's policy tests, which open one per case.
     pub fn open_in_memory() -> Result<Ledger> {
-        Ledger::prepare(Connection::open_in_memory()?)
+        let mut conn = Connection::open_in_memory()?;
+        {
+            let template = in_memory_template()?;
+            // Every page in one step (-1): the empty ledger is a few dozen. Neither
+            // connection is shared, so nothing can hold a lock that would make it wait.
+            let copied = Backup::new(&template, &mut conn)?.step(-1)?;
+            if copied != StepResult::Done {
+                return Err(LedgerError::corrupt(format!(
+                    "copying the empty in-memory ledger stopped half-way: {copied:?}"
+                )));
+            }
+        }
+        // Finds the schema up to date: one read of `schema_migrations`.
+        Ledger::prepare(conn)
     }
 
     fn prepare(conn: Connection) -> Result<Ledger> {
@@ -221,7 +257,8 @@ impl Ledger {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?)
     }
 
     /// Whether a transaction is open.
@@ -272,10 +309,11 @@ impl Ledger {
     /// Stores `policy`'s files under its id, once.
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
         let files = serde_json::to_string(&policy.files).unwrap_or_default();
-        self.conn.execute(
-            "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
-            params![policy.id, policy.club.id, stored(Utc::now()), files],
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![policy.id, policy.club.id, stored(Utc::now()), files])?;
         Ok(())
     }
 
@@ -332,7 +370,8 @@ impl Ledger {
     pub fn has_rejections(&self) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM rejections)", [], |r| r.get(0))?)
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM rejections)")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Remembers that an import rejected event `id` (with this content, under this
@@ -501,5 +540,80 @@ impl Ledger {
             out.push_str("--\n");
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table, index and trigger, as SQLite stores it.
+    fn schema(ledger: &Ledger) -> Vec<(String, String, Option<String>)> {
+        let mut statement = ledger
+            .conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn count(ledger: &Ledger, table: &str) -> i64 {
+        ledger
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// An in-memory ledger is copied from a template, not migrated: it must be exactly
+    /// the ledger the migrations give.
+    #[test]
+    fn an_in_memory_ledger_is_the_ledger_the_migrations_give() {
+        let migrated = Ledger::prepare(Connection::open_in_memory().unwrap()).unwrap();
+        let copied = Ledger::open_in_memory().unwrap();
+        assert!(schema(&copied).len() > 20, "{:?}", schema(&copied));
+        assert_eq!(schema(&copied), schema(&migrated));
+        let latest = MIGRATIONS.last().unwrap().0;
+        assert_eq!(copied.schema_version().unwrap(), latest);
+        assert_eq!(count(&copied, "schema_migrations"), MIGRATIONS.len() as i64);
+        // Written like any ledger, the append-only entries included.
+        copied
+            .conn
+            .execute_batch(
+                "INSERT INTO members (id, type, joined) VALUES ('M1', 'individual', '2025-01-01')",
+            )
+            .unwrap();
+        let update = copied
+            .conn
+            .execute_batch("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version) VALUES ('M1', 'P1', '', 'base', '1', '', 'v'); UPDATE ledger SET points = '2'")
+            .unwrap_err();
+        assert!(update.to_string().contains("append-only"), "{update}");
+    }
+
+    /// Each in-memory ledger starts empty, whatever was written in the others (policy
+    /// tests give each case its own).
+    #[test]
+    fn in_memory_ledgers_share_nothing() {
+        let first = Ledger::open_in_memory().unwrap();
+        first.begin().unwrap();
+        first
+            .conn
+            .execute_batch(
+                "INSERT INTO members (id, type, joined) VALUES ('M1', 'individual', '2025-01-01')",
+            )
+            .unwrap();
+        first.commit().unwrap();
+        let second = Ledger::open_in_memory().unwrap();
+        assert_eq!(count(&first, "members"), 1);
+        assert_eq!(count(&second, "members"), 0);
+        second
+            .conn
+            .execute_batch(
+                "INSERT INTO members (id, type, joined) VALUES ('M2', 'business', '2025-01-02')",
+            )
+            .unwrap();
+        assert_eq!(count(&first, "members"), 1);
+        assert_eq!(count(&Ledger::open_in_memory().unwrap(), "members"), 0);
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::case::{load_cases, Case, Step};
 use crate::diagnostic::Diagnostic;
-use crate::import::{event_from_row, import_events, ImportOptions, Row};
+use crate::import::{event_from_row, import_events_here, ImportOptions, Row};
 use crate::ledger::{Ledger, LedgerError};
 use crate::member::MemberState;
 use crate::policy::{Policy, ScriptEngine};
@@ -255,7 +255,9 @@ fn run_step(
             Err(problem) => return Ok(Err(problem.message)),
         };
         *now = (*now).max(event.time);
-        let report = import_events(
+        // The import's own loop, on this thread: a step is one row, and the threaded
+        // import's start-up cost more than the row.
+        let report = import_events_here(
             ledger,
             policy,
             std::iter::once(Ok(row)),

@@ -1,5 +1,6 @@
 //! What ships: every club under `policies/` checks clean, every example imports, the
-//! schema file editors use is current, and the README's commands are the real ones.
+//! policy-test benchmark's club passes its suite, the schema file editors use is current,
+//! and the README's commands are the real ones.
 
 use std::fs;
 use std::path::Path;
@@ -82,6 +83,48 @@ fn every_shipped_club_passes_its_policy_tests() {
             club.display()
         );
     }
+}
+
+/// `cargo bench --bench policy_tests` times the suite of `benches/policy_suite/`: it must
+/// pass (its expectations were worked out apart from bashgah, by
+/// benches/write_policy_suite.py), cover every rule, and be the 1,000 steps the benchmark
+/// reports. Its 128 cases reuse the same member and event ids, so they pass only if each
+/// case starts from an empty ledger of its own.
+#[test]
+fn the_policy_test_benchmark_club_passes_its_1000_steps() {
+    let club = repo().join("benches/policy_suite");
+    let output = bashgah(repo(), &["test".into(), club.display().to_string()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("policy_suite: 128 cases in ")
+            && stdout.ends_with("\n128 passed, 0 failed\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("uncovered rules"), "{stdout}");
+    let cases = bashgah::testing::load_cases(&club).unwrap();
+    let steps: usize = cases.iter().map(|case| case.when.len()).sum();
+    assert_eq!(steps, 1_000);
+    // Every kind of step is there, and expected failures too.
+    let count = |kind: fn(&bashgah::testing::Step) -> bool| {
+        cases
+            .iter()
+            .flat_map(|case| &case.when)
+            .filter(|step| kind(step))
+            .count()
+    };
+    assert!(count(|s| s.event.as_ref().is_some_and(|e| e.contains_key("original"))) > 50);
+    assert!(count(|s| s.event.is_some()) > 500);
+    assert!(count(|s| s.redeem.is_some()) > 50);
+    assert!(count(|s| s.adjust.is_some()) > 20);
+    assert!(count(|s| s.advance.is_some()) > 20);
+    assert!(count(|s| s.error.is_some()) > 10);
+    assert!(count(|s| s.then.is_some()) > 30);
 }
 
 /// The README's first command: every shipped club with its sample files. Run twice, the
