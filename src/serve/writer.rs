@@ -56,13 +56,13 @@ impl Writer {
     pub fn start(club: &str, ledger: Ledger) -> Writer {
         let (sender, receiver) = sync_channel::<Work>(QUEUE);
         let name = format!("ledger-{club}");
-        let club = club.to_owned();
+        let id = club.to_owned();
         let thread = std::thread::Builder::new()
-            .name(name.clone())
-            .spawn(move || run(&club, &ledger, &receiver))
+            .name(name)
+            .spawn(move || run(&id, &ledger, &receiver))
             .ok();
         Writer {
-            club: name.trim_start_matches("ledger-").to_owned(),
+            club: club.to_owned(),
             sender: Some(sender),
             thread,
         }
