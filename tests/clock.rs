@@ -32,7 +32,7 @@ fn anniversary(event, member) { award(50, `a year with us, ${event.date}`) }
 ";
 
 fn club() -> (tempfile::TempDir, Policy, Ledger) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let club = dir.path().join("shop");
     std::fs::create_dir_all(&club).unwrap();
     std::fs::write(club.join("club.yaml"), CLUB).unwrap();

@@ -9,7 +9,7 @@ use bashgah::member::DealState;
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 
 fn club(grace: u32) -> (tempfile::TempDir, Policy, Ledger) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let club = dir.path().join("club");
     std::fs::create_dir_all(&club).unwrap();
     std::fs::write(

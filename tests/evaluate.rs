@@ -22,7 +22,7 @@ fn d(text: &str) -> Decimal {
 }
 
 fn club() -> (tempfile::TempDir, Policy) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let club = dir.path().join("shop");
     std::fs::create_dir_all(&club).unwrap();
     std::fs::write(

@@ -49,7 +49,7 @@ const CASES: &str = r#"
 
 #[test]
 fn hooks_award_once_and_the_message_says_what_was_given() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     let club = dir.path().join("policies/shop");
     std::fs::create_dir_all(club.join("tests")).expect("mkdir");
     std::fs::write(club.join("club.yaml"), CLUB).expect("club");
@@ -93,7 +93,7 @@ fn hooks_award_once_and_the_message_says_what_was_given() {
 
 #[test]
 fn a_failing_hook_rule_gives_nothing_and_says_so_the_event_stands() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     let club = dir.path().join("policies/shop");
     std::fs::create_dir_all(&club).expect("mkdir");
     std::fs::write(

@@ -100,7 +100,7 @@ fn import(ledger: &Ledger, policy: &Policy, file: &Path) -> bashgah::import::Imp
 
 #[test]
 fn importing_70_000_purchases_twice_changes_nothing_the_second_time() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let policy = club(dir.path());
     let file = dir.path().join("purchases.csv");
     std::fs::write(&file, purchases(70_000)).unwrap();
@@ -140,7 +140,7 @@ fn importing_70_000_purchases_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn an_import_killed_half_way_and_run_again_gives_the_same_ledger() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let policy = club(dir.path());
     let file = dir.path().join("purchases.csv");
     std::fs::write(&file, purchases(70_000)).unwrap();
@@ -211,7 +211,7 @@ fn an_import_killed_half_way_and_run_again_gives_the_same_ledger() {
 
 #[test]
 fn ledger_entries_cannot_be_changed_or_deleted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let policy = club(dir.path());
     let file = dir.path().join("purchases.csv");
     std::fs::write(&file, purchases(10)).unwrap();

@@ -31,7 +31,7 @@ impl Club {
     }
 
     fn with(points: &str, rhai: &str, extra: &str) -> Club {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::scratch();
         let club = dir.path().join("shop");
         std::fs::create_dir_all(&club).unwrap();
         std::fs::write(

@@ -88,7 +88,7 @@ fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
 }
 
 fn workspace(sms_url: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     let club_dir = dir.path().join("policies/shop");
     std::fs::create_dir_all(&club_dir).expect("mkdir");
     std::fs::write(club_dir.join("club.yaml"), club(sms_url)).expect("club");

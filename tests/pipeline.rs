@@ -142,7 +142,7 @@ fn import_with(
 
 #[test]
 fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let policy = club(dir.path());
     let (csv, expected) = rows();
     for chunk in [1, 2, 3, 5, 8, 256] {
@@ -182,7 +182,7 @@ fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
 /// row, as through the threads, whatever the chunk and the batch.
 #[test]
 fn importing_on_the_calling_thread_writes_what_the_threads_write() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let policy = club(dir.path());
     let (csv, expected) = rows();
     for chunk in [1, 3, 256] {

@@ -66,7 +66,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn club(when_spent: WhenSpent) -> (tempfile::TempDir, Policy) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::scratch();
     let club = dir.path().join("shop");
     std::fs::create_dir_all(&club).unwrap();
     let when = match when_spent {

@@ -20,7 +20,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn the_report_shows_segments_risk_campaign_cost_partners_and_messages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     copy_dir(&root.join("plugins"), &dir.path().join("plugins"));
     let club = dir.path().join("policies/shop");
     copy_dir(&root.join("tests/fixtures/report"), &club);

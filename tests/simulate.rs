@@ -73,8 +73,8 @@ fn tier_of(points: u64) -> &'static str {
 #[test]
 fn two_versions_over_the_same_events_match_an_independent_count() {
     let (csv, rows) = purchases();
-    let dir_a = tempfile::tempdir().unwrap();
-    let dir_b = tempfile::tempdir().unwrap();
+    let dir_a = crate::scratch();
+    let dir_b = crate::scratch();
     let (a, b) = (club(dir_a.path(), 10), club(dir_b.path(), 5));
     let open = || {
         read_rows(

@@ -34,7 +34,7 @@ impl Club {
     }
 
     fn with_script(tiering: &str, extra: &str, rhai: &str) -> Club {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::scratch();
         let club = dir.path().join("shop");
         std::fs::create_dir_all(&club).unwrap();
         std::fs::write(

@@ -18,7 +18,7 @@ pub struct Test {
 impl Test {
     pub fn new() -> Test {
         Test {
-            dir: tempfile::tempdir().expect("temp dir"),
+            dir: crate::scratch(),
             args: Vec::new(),
             expected_stdout: None,
             expected_stderr: None,

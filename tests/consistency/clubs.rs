@@ -156,7 +156,7 @@ pub struct TempClub {
 }
 
 pub fn temp_club(id: &str, yaml: &str, rhai: &str) -> TempClub {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     let path = write_club(dir.path(), id, yaml, rhai);
     let policy = load(&path);
     TempClub { _dir: dir, policy }

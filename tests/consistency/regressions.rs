@@ -199,7 +199,7 @@ fn bashgah(dir: &Path, args: &[&str]) -> String {
 
 /// Members from a file (`bashgah import --members`), then events, into a ledger file.
 fn import_with_members(members: &str, events: &str) -> (tempfile::TempDir, Ledger) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::scratch();
     std::fs::write(dir.path().join("members.csv"), members).expect("members");
     std::fs::write(dir.path().join("events.csv"), events).expect("events");
     let club = fixture("tiers");

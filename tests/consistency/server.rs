@@ -40,7 +40,7 @@ pub struct Reply {
 impl Server {
     /// Starts a server whose policies folder holds `clubs` (id, configuration).
     fn start(clubs: &[(String, Config)]) -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = crate::scratch();
         let digest: String = Sha256::digest(ADMIN.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))

@@ -189,7 +189,7 @@ pub fn club() -> Target {
     let engine = engine(&plugins);
     let check: Check = Arc::new(move |context, input| {
         let source = club_dir(context).ok_or_else(|| format!("no club `{context}`"))?;
-        let scratch = tempfile::tempdir().expect("temp dir");
+        let scratch = crate::scratch();
         let dir = scratch
             .path()
             .join(source.file_name().expect("a folder name"));
@@ -233,7 +233,7 @@ pub fn tests() -> Target {
             let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
             if !loaded.contains_key(context) {
                 let source = club_dir(context).ok_or_else(|| format!("no club `{context}`"))?;
-                let scratch = tempfile::tempdir().expect("temp dir");
+                let scratch = crate::scratch();
                 let dir = scratch
                     .path()
                     .join(source.file_name().expect("a folder name"));
@@ -297,7 +297,7 @@ pub fn plugin() -> Target {
         if !plugins.join(context).join("plugin.yaml").is_file() {
             return Err(format!("no plugin `{context}`"));
         }
-        let scratch = tempfile::tempdir().expect("temp dir");
+        let scratch = crate::scratch();
         let copy = scratch.path().join("plugins");
         copy_dir(&plugins, &copy);
         std::fs::write(copy.join(context).join("plugin.yaml"), input).expect("write plugin.yaml");

@@ -27,7 +27,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = crate::scratch();
         let keys = format!(
             "keys:\n  - {{name: till, sha256: {}, clubs: [shop]}}\n  - {{name: bakery, sha256: {}, clubs: [bakery]}}\n  - {{name: ops, sha256: {}, admin: true}}\n",
             bashgah::serve::keys::hash(TILL),
