@@ -21,25 +21,33 @@ fn wait_for_attempt(server: &Server, after: &str) -> serde_json::Value {
     last_reload(server)
 }
 
-#[test]
-fn an_edit_that_fails_a_rare_recent_amount_is_refused_and_the_live_version_serves() {
+/// A shop club (its `club.yaml` as given) that has served purchases of `amounts` by M1
+/// (ids P1, P2, ...); returns the server, the live version and its last attempt's time.
+fn served(club_yaml: &str, amounts: &[u32]) -> (Server, String, String) {
     let server = Workspace::new()
-        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/club.yaml", club_yaml)
         .file("policies/shop/earn.rhai", &shop_rule(1000))
         .start(&[]);
-    for (id, amount) in [("P1", 2500), ("P2", 1313), ("P3", 4000)] {
+    for (i, amount) in amounts.iter().enumerate() {
+        let id = format!("P{}", i + 1);
         let reply = server.post(
             EVENTS,
             Some(TILL),
-            &purchase(id, "M1", "2025-03-03", amount),
+            &purchase(&id, "M1", "2025-03-03", *amount),
         );
         assert_eq!(reply.status, 200, "{}", reply.body);
     }
     let live = server.active_version("shop");
-    let before = last_reload(&server)["at"]
+    let at = last_reload(&server)["at"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    (server, live, at)
+}
+
+#[test]
+fn an_edit_that_fails_a_rare_recent_amount_is_refused_and_the_live_version_serves() {
+    let (server, live, before) = served(SHOP_YAML, &[2500, 1313, 4000]);
 
     // Loads, has no tests to fail, and divides by zero for the amount 1,313 only.
     write(
@@ -71,24 +79,8 @@ fn an_edit_that_fails_a_rare_recent_amount_is_refused_and_the_live_version_serve
 #[test]
 fn max_change_refuses_a_version_that_moves_points_too_far_and_shows_each_rules_change() {
     let club = format!("{SHOP_YAML}reload:\n  max_change: 20%\n");
-    let server = Workspace::new()
-        .file("policies/shop/club.yaml", &club)
-        .file("policies/shop/earn.rhai", &shop_rule(1000))
-        .start(&[]);
-    for (id, amount) in [("P1", 9000), ("P2", 18000), ("P3", 27000)] {
-        let reply = server.post(
-            EVENTS,
-            Some(TILL),
-            &purchase(id, "M1", "2025-03-03", amount),
-        );
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    }
+    let (server, live, before) = served(&club, &[9000, 18000, 27000]);
     // 9 + 18 + 27 = 54 points live.
-    let live = server.active_version("shop");
-    let before = last_reload(&server)["at"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
 
     // Twice the points: refused.
     write(&server.path(), "policies/shop/earn.rhai", &shop_rule(500));
@@ -119,23 +111,7 @@ fn max_change_refuses_a_version_that_moves_points_too_far_and_shows_each_rules_c
 
 #[test]
 fn an_edit_that_runs_away_on_a_recent_amount_is_refused_near_the_rule_limit() {
-    let server = Workspace::new()
-        .file("policies/shop/club.yaml", SHOP_YAML)
-        .file("policies/shop/earn.rhai", &shop_rule(1000))
-        .start(&[]);
-    for (id, amount) in [("P1", 2500), ("P2", 1717), ("P3", 4000), ("P4", 1717)] {
-        let reply = server.post(
-            EVENTS,
-            Some(TILL),
-            &purchase(id, "M1", "2025-03-03", amount),
-        );
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    }
-    let live = server.active_version("shop");
-    let before = last_reload(&server)["at"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (server, live, before) = served(SHOP_YAML, &[2500, 1717, 4000, 1717]);
     write(
         &server.path(),
         "policies/shop/earn.rhai",
