@@ -125,7 +125,8 @@ fn replay(ledger: &Ledger, policy: &Policy, events: &[Event]) -> Result<Outcomes
                 let mut by_rule = BTreeMap::new();
                 for (rule, points, _reason, kind) in scratch.entries_of_event(&event.id)? {
                     if kind == "earn" {
-                        *by_rule.entry(rule).or_insert(Decimal::ZERO) += points;
+                        let sum = by_rule.entry(rule).or_insert(Decimal::ZERO);
+                        *sum = sum.saturating_add(points);
                     }
                 }
                 Ok(by_rule)
@@ -149,7 +150,13 @@ pub fn try_candidate(
     // A version whose rule runs to its limit on many recent events would keep the
     // reloader busy for minutes; each replay gets a budget instead, and what is left when
     // it is spent fails (and refuses the candidate, if the live version handled it).
-    let budget = |policy: &Policy| policy.engine.limits().max_time * REPLAY_BUDGET_IN_RULE_LIMITS;
+    let budget = |policy: &Policy| {
+        policy
+            .engine
+            .limits()
+            .max_time
+            .saturating_mul(REPLAY_BUDGET_IN_RULE_LIMITS)
+    };
     let before = with_time_budget(budget(live), || replay(ledger, live, events))?;
     let after = with_time_budget(budget(candidate), || replay(ledger, candidate, events))?;
     let mut report = CanaryReport {
@@ -183,17 +190,17 @@ pub fn try_candidate(
             let was = old.get(rule).copied().unwrap_or_default();
             let now = new.get(rule).copied().unwrap_or_default();
             if was > Decimal::ZERO {
-                report.issued_live += was;
+                report.issued_live = report.issued_live.saturating_add(was);
             }
             if now > Decimal::ZERO {
-                report.issued_candidate += now;
+                report.issued_candidate = report.issued_candidate.saturating_add(now);
             }
             let change = report.rules.entry(rule.clone()).or_default();
-            change.live += was;
-            change.candidate += now;
+            change.live = change.live.saturating_add(was);
+            change.candidate = change.candidate.saturating_add(now);
             if was != now {
                 change.events_changed += 1;
-                change.delta += now - was;
+                change.delta = change.delta.saturating_add(now.saturating_sub(was));
                 if change.examples.len() < EXAMPLES {
                     change.examples.push(Example {
                         event: event.id.clone(),
@@ -205,10 +212,14 @@ pub fn try_candidate(
         }
     }
     report.rules.retain(|_, change| change.events_changed > 0);
-    report.change_percent = (!report.issued_live.is_zero()).then(|| {
-        ((report.issued_candidate - report.issued_live) * Decimal::from(100) / report.issued_live)
-            .round_dp(1)
-    });
+    // Sums of points are bounded, but saturate rather than panic at the edge: a reload
+    // must never be lost to an overflow.
+    report.change_percent = report
+        .issued_candidate
+        .saturating_sub(report.issued_live)
+        .checked_mul(Decimal::from(100))
+        .and_then(|moved| moved.checked_div(report.issued_live))
+        .map(|percent| percent.round_dp(1));
     report.refused = if report.new_failure_count > 0 {
         Some(format!(
             "it fails {} of the last {} events, which the live version handled (first: `{}`: {})",

@@ -274,7 +274,12 @@ async fn on_ledger<T: Send + 'static>(
     let club_id = club.id.clone();
     // However many events a request holds, its rules together never hold the club's
     // ledger thread for longer than a few times one rule's limit.
-    let budget = club.policy().engine.limits().max_time * REQUEST_BUDGET_IN_RULE_LIMITS;
+    let budget = club
+        .policy()
+        .engine
+        .limits()
+        .max_time
+        .saturating_mul(REQUEST_BUDGET_IN_RULE_LIMITS);
     let boxed: Work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
         let ledger = match ledger {
             Ok(ledger) => ledger,
