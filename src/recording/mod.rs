@@ -11,11 +11,12 @@
 //! trusted across a commit, since another process may write the same ledger between
 //! transactions.
 
+mod held;
 mod outcome;
 pub mod pipeline;
 mod store;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -37,7 +38,7 @@ pub struct Recorder<'a> {
     /// Boxed: a book is moved out and back for every event, and a pointer moves cheaply.
     /// With each, when it was last put back (a count of operations): the books used
     /// least recently are the ones forgotten when there are too many.
-    books: HashMap<String, (u64, Box<MemberBook>)>,
+    books: held::HeldBooks,
     uses: u64,
     /// Members whose rows must be written before the transaction commits.
     dirty: HashSet<String>,
@@ -64,8 +65,6 @@ pub struct Recorder<'a> {
     /// Books were kept at a commit, when the ledger's `data_version` was this: the first
     /// operation of the next transaction checks that no other connection wrote since.
     kept_at: Option<i64>,
-    /// Events since the facts held were last counted.
-    since_count: usize,
     limits: BookLimits,
 }
 
@@ -89,8 +88,6 @@ impl Default for BookLimits {
         }
     }
 }
-/// How often (in events) the facts held are counted.
-const COUNT_FACTS_EVERY: usize = 1_024;
 
 impl<'a> Recorder<'a> {
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
@@ -102,7 +99,7 @@ impl<'a> Recorder<'a> {
         Recorder {
             store,
             policy,
-            books: HashMap::new(),
+            books: held::HeldBooks::default(),
             uses: 0,
             dirty: HashSet::new(),
             ids: None,
@@ -116,7 +113,6 @@ impl<'a> Recorder<'a> {
             any_rejections: None,
             keep_books: false,
             kept_at: None,
-            since_count: 0,
             limits: BookLimits::default(),
         }
     }
@@ -162,7 +158,7 @@ impl<'a> Recorder<'a> {
     /// Writes the rows of the members touched since the last write.
     fn save_dirty(&mut self) -> Result<(), LedgerError> {
         for id in self.dirty.drain() {
-            if let Some((_, book)) = self.books.get_mut(&id) {
+            if let Some(book) = self.books.flags_mut(&id) {
                 self.store.save_book(book)?;
                 // As the ledger now has it: what reading the book back would give.
                 book.is_new = false;
@@ -175,37 +171,22 @@ impl<'a> Recorder<'a> {
 
     /// Whether the books held are past the limits.
     fn too_many_books(&self) -> bool {
-        self.books.len() > self.limits.members
-            || self
-                .books
-                .values()
-                .map(|(_, book)| book.weight())
-                .sum::<usize>()
-                > self.limits.facts
+        self.books.len() > self.limits.members || self.books.weight() > self.limits.facts
     }
 
     /// Past the bounds, writes the books and forgets the half used least recently (the
     /// transaction goes on; a member seen again is read back).
     fn bound_books(&mut self) -> Result<(), LedgerError> {
-        self.since_count += 1;
-        if self.books.len() > self.limits.members
-            || self.since_count >= COUNT_FACTS_EVERY.min(self.limits.facts)
-        {
-            self.since_count = 0;
-            if self.too_many_books() {
-                self.save_dirty()?;
-                self.forget_older_half();
-            }
+        if self.too_many_books() {
+            self.save_dirty()?;
+            self.forget_older_half();
         }
         Ok(())
     }
 
     /// Forgets the books used least recently, half of them (all written already).
     fn forget_older_half(&mut self) {
-        let mut uses: Vec<u64> = self.books.values().map(|(used, _)| *used).collect();
-        let middle = uses.len() / 2;
-        let (_, &mut cut, _) = uses.select_nth_unstable(middle);
-        self.books.retain(|_, (used, _)| *used > cut);
+        self.books.forget_older_half();
         // Books read ahead for members just forgotten predate what was written of them.
         self.store.forget_read_ahead(false);
     }
@@ -236,7 +217,7 @@ impl<'a> Recorder<'a> {
             // Kept from the last transaction and not yet checked: ask the ledger.
             return None;
         }
-        self.books.get(id).map(|(_, book)| &**book)
+        self.books.get(id)
     }
 
     /// Remembers rejected events, and rejects again what was rejected before (same id,
@@ -347,7 +328,7 @@ impl<'a> Recorder<'a> {
         let mut gifted = Vec::new();
         for gift in &decided.gifts {
             let mut target = match self.books.remove(&gift.to) {
-                Some((_, target)) => target,
+                Some(target) => target,
                 None => self.load_or_new(&gift.to, gift.at)?,
             };
             match decider.gift(&mut target, gift) {
@@ -415,7 +396,7 @@ impl<'a> Recorder<'a> {
     pub fn catch_up(&mut self, member: &str, to: DateTime<Utc>) -> Result<bool, LedgerError> {
         self.revalidate()?;
         let mut book = match self.books.remove(member) {
-            Some((_, book)) => book,
+            Some(book) => book,
             None => match self.store.load_book(member, self.needs)? {
                 Some(book) => Box::new(book),
                 None => return Ok(false),
@@ -674,7 +655,7 @@ impl<'a> Recorder<'a> {
         at: DateTime<Utc>,
     ) -> Result<(String, Box<MemberBook>), LedgerError> {
         match self.books.remove_entry(id) {
-            Some((key, (_, book))) => Ok((key, book)),
+            Some((key, book)) => Ok((key, book)),
             None => Ok((id.to_owned(), self.load_or_new(id, at)?)),
         }
     }
@@ -703,7 +684,7 @@ impl<'a> Recorder<'a> {
     /// their lots: a change by hand spends or counts them.
     fn existing_book(&mut self, id: &str) -> Result<Box<MemberBook>, ManualError> {
         let book = match self.books.remove(id) {
-            Some((_, book)) => Some(book),
+            Some(book) => Some(book),
             None => self.store.load_book(id, self.needs)?.map(Box::new),
         };
         let Some(mut book) = book else {
@@ -733,7 +714,7 @@ impl<'a> Recorder<'a> {
             self.dirty.insert(key.clone());
         }
         self.uses += 1;
-        self.books.insert(key, (self.uses, book));
+        self.books.insert(key, self.uses, book);
     }
 }
 
