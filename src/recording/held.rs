@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use crate::decide::MemberBook;
 
-/// A held book: when it was last put back (a count of operations, for forgetting the
-/// least recently used), its weight when it was put back, and the book. The weight is
+/// A held book: when it was last put back (a count of puts, for forgetting the least
+/// recently used), its weight when it was put back, and the book. The weight is
 /// recorded rather than recomputed on removal, so the total stays the sum of what was
 /// added even if a held book's flags are changed in place.
 type Held = (u64, usize, Box<MemberBook>);
@@ -18,6 +18,8 @@ pub(super) struct HeldBooks {
     books: HashMap<String, Held>,
     /// The sum of the recorded weights of `books`.
     weight: usize,
+    /// Books put back so far: the stamp of the latest.
+    puts: u64,
 }
 
 impl HeldBooks {
@@ -54,11 +56,12 @@ impl HeldBooks {
         Some((key, book))
     }
 
-    /// Holds `book` under `key`, last used at `used`.
-    pub fn insert(&mut self, key: String, used: u64, book: Box<MemberBook>) {
+    /// Holds `book` under `key`, as the one used most recently.
+    pub fn insert(&mut self, key: String, book: Box<MemberBook>) {
+        self.puts += 1;
         let weight = book.weight();
         self.weight += weight;
-        if let Some((_, replaced, _)) = self.books.insert(key, (used, weight, book)) {
+        if let Some((_, replaced, _)) = self.books.insert(key, (self.puts, weight, book)) {
             self.weight -= replaced;
         }
     }
@@ -71,12 +74,12 @@ impl HeldBooks {
     /// Forgets the books used least recently, half of them (all of one).
     pub fn forget_older_half(&mut self) {
         let mut uses: Vec<u64> = self.books.values().map(|(used, _, _)| *used).collect();
+        if uses.is_empty() {
+            return;
+        }
         // The last of the older half: it and every book used before it go.
         let middle = (uses.len() / 2).saturating_sub(1);
-        let Some((_, &mut cut, _)) = (!uses.is_empty()).then(|| uses.select_nth_unstable(middle))
-        else {
-            return;
-        };
+        let (_, &mut cut, _) = uses.select_nth_unstable(middle);
         let mut forgotten = 0;
         self.books.retain(|_, (used, weight, _)| {
             let keep = *used > cut;
@@ -111,23 +114,24 @@ mod tests {
     #[test]
     fn the_running_weight_follows_every_change() {
         let mut held = HeldBooks::default();
-        held.insert("a".into(), 1, book("a", 3));
-        held.insert("b".into(), 2, book("b", 0));
-        held.insert("c".into(), 3, book("c", 10));
+        held.insert("a".into(), book("a", 3));
+        held.insert("b".into(), book("b", 0));
+        held.insert("c".into(), book("c", 10));
         check(&held);
         assert_eq!(held.weight(), 4 + 1 + 11);
         // Put back under the same key with more facts: the old weight is replaced.
-        held.insert("a".into(), 4, book("a", 5));
+        held.insert("a".into(), book("a", 5));
         check(&held);
         assert_eq!(held.weight(), 6 + 1 + 11);
         let (key, taken) = held.remove_entry("c").expect("held");
         assert_eq!((key.as_str(), taken.weight()), ("c", 11));
         check(&held);
         assert!(held.remove("c").is_none());
-        held.insert("d".into(), 5, book("d", 2));
-        held.insert("e".into(), 6, book("e", 1));
+        held.insert("d".into(), book("d", 2));
+        held.insert("e".into(), book("e", 1));
         check(&held);
-        // The two used least recently, b (2) and a (4), go; d (5) and e (6) stay.
+        // Put back in the order a, b, c, a, d, e: the two used least recently, b and a, go;
+        // d and e stay.
         held.forget_older_half();
         check(&held);
         let kept: Vec<bool> = ["a", "b", "d", "e"].map(|id| held.contains_key(id)).into();
@@ -138,7 +142,7 @@ mod tests {
         held.forget_older_half();
         assert_eq!(held.len(), 0);
         check(&held);
-        held.insert("f".into(), 7, book("f", 0));
+        held.insert("f".into(), book("f", 0));
         held.clear();
         check(&held);
         held.forget_older_half();

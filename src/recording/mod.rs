@@ -36,10 +36,8 @@ pub struct Recorder<'a> {
     store: std::rc::Rc<dyn Store + 'a>,
     policy: &'a Policy,
     /// Boxed: a book is moved out and back for every event, and a pointer moves cheaply.
-    /// With each, when it was last put back (a count of operations): the books used
-    /// least recently are the ones forgotten when there are too many.
+    /// The books used least recently are the ones forgotten when there are too many.
     books: held::HeldBooks,
-    uses: u64,
     /// Members whose rows must be written before the transaction commits.
     dirty: HashSet<String>,
     ids: Option<Ids>,
@@ -100,7 +98,6 @@ impl<'a> Recorder<'a> {
             store,
             policy,
             books: held::HeldBooks::default(),
-            uses: 0,
             dirty: HashSet::new(),
             ids: None,
             latest: None,
@@ -713,8 +710,7 @@ impl<'a> Recorder<'a> {
         if !self.dirty.contains(&key) {
             self.dirty.insert(key.clone());
         }
-        self.uses += 1;
-        self.books.insert(key, self.uses, book);
+        self.books.insert(key, book);
     }
 }
 

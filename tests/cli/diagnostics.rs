@@ -1,7 +1,7 @@
 //! Problems in club files: each reported with file, line, column, the line and a caret.
 
 use crate::cli::harness::Test;
-use crate::cli::{shop, SHOP_RHAI};
+use crate::cli::{shop, SHOP_RHAI, SHOP_YAML};
 
 #[test]
 fn yaml_syntax_error() {
@@ -485,36 +485,31 @@ fn a_file_channel_path_must_stay_inside_the_data_folder() {
     Test::new()
         .file(
             "policies/shop/club.yaml",
-            "\
-id: shop
-name: Corner Shop
-currency: EUR
-timezone: UTC
-rules:
-  - id: base
-    function: base_points
+            &format!(
+                "{SHOP_YAML}\
 messages:
   language: en
   channels:
-    - {id: sms, kind: file, path: ../../outside.jsonl}
-    - {id: email, kind: file, path: /tmp/outside.jsonl}
-    - {id: push, kind: file, path: messages/./push.jsonl}
-",
+    - {{id: sms, kind: file, path: ../../outside.jsonl}}
+    - {{id: email, kind: file, path: /tmp/outside.jsonl}}
+    - {{id: push, kind: file, path: messages/./push.jsonl}}
+"
+            ),
         )
         .file("policies/shop/earn.rhai", SHOP_RHAI)
         .args(["check"])
         .stderr(
             "\
 error: `../../outside.jsonl` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`
-  --> policies/shop/club.yaml:11:35
+  --> policies/shop/club.yaml:12:35
    |
-11 |     - {id: sms, kind: file, path: ../../outside.jsonl}
+12 |     - {id: sms, kind: file, path: ../../outside.jsonl}
    |                                   ^^^^^^^^^^^^^^^^^^^
 
 error: `/tmp/outside.jsonl` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`
-  --> policies/shop/club.yaml:12:37
+  --> policies/shop/club.yaml:13:37
    |
-12 |     - {id: email, kind: file, path: /tmp/outside.jsonl}
+13 |     - {id: email, kind: file, path: /tmp/outside.jsonl}
    |                                     ^^^^^^^^^^^^^^^^^^
 
 ",
@@ -531,7 +526,7 @@ fn reload_settings_are_checked_where_they_are_written() {
             "policies/shop/club.yaml",
             &format!(
                 "{}reload:\n  canary_events: 2000000\n  max_change: twenty\n",
-                crate::cli::SHOP_YAML
+                SHOP_YAML
             ),
         )
         .file("policies/shop/earn.rhai", SHOP_RHAI)
