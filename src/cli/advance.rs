@@ -13,7 +13,7 @@ pub fn run(
     let policy = workspace.load_policy(club)?;
     let to = parse_event_time(to, policy.club.calendar, policy.zone)
         .map_err(|message| CommandError(format!("error: --to: {message}\n")))?;
-    let ledger = workspace.open_ledger(&workspace.ledger_path(&policy))?;
+    let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
     if let Some(now) = ledger.now()? {
         if to < now {
             return Err(CommandError(format!(

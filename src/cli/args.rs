@@ -30,6 +30,10 @@ pub struct Cli {
     /// Folder holding each club's ledger as `<club>.sqlite`.
     #[arg(long, global = true, env = "BASHGAH_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// Keep ledgers in this PostgreSQL database instead of SQLite files, each club in a
+    /// schema of its own (`club_<id>`): postgres://user:password@host:port/database.
+    #[arg(long, global = true, env = "BASHGAH_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -253,7 +257,7 @@ pub struct ImportArgs {
     /// File format, if the extension does not say.
     #[arg(long, value_enum)]
     pub format: Option<FileFormat>,
-    /// Ledger file (default: <data>/<club>.sqlite).
+    /// Ledger file (default: <data>/<club>.sqlite, or the club's schema with --database).
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Evaluate and report everything, write nothing.

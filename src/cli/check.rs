@@ -138,9 +138,9 @@ fn against(
     workspace: &Workspace,
     policy: &Policy,
 ) -> Result<Result<CanaryReport, String>, CommandError> {
-    let path = workspace.ledger_path(policy);
-    if !path.is_file() {
-        return Ok(Err(format!("no ledger at `{}`", path.display())));
+    let path = workspace.ledger_place(policy);
+    if !path.exists()? {
+        return Ok(Err(format!("no ledger at `{path}`")));
     }
     let ledger = workspace.open_ledger(&path)?;
     let Some(version) = ledger.latest_policy_version()? else {

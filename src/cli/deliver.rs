@@ -15,7 +15,7 @@ pub fn run(
             .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
         None => chrono::Utc::now(),
     };
-    let ledger = workspace.open_ledger(&workspace.ledger_path(&policy))?;
+    let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
     let report = crate::delivery::deliver_due(&ledger, &policy, &workspace.data, now)?;
     if json {
         println!(

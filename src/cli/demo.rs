@@ -47,7 +47,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             println!("no sample files in {}\n", samples.display());
             continue;
         }
-        let db = workspace.ledger_path(&policy);
+        let db = workspace.ledger_place(&policy);
         let ledger = workspace.open_ledger(&db)?;
         if let Some(members) = members {
             let rows = rows(&members, &MEMBER_COLUMNS)?;
@@ -76,7 +76,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             }
         }
         let top = ledger.top_members(TOP)?;
-        println!("ledger {}: top members by balance", db.display());
+        println!("ledger {}: top members by balance", db);
         for (id, balance) in &top {
             println!(
                 "  {id:<12} {:>10} {}",

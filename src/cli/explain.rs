@@ -26,7 +26,7 @@ pub fn run(
     json: Option<&str>,
 ) -> Result<ExitCode, CommandError> {
     let current = workspace.load_policy(club)?;
-    let db = workspace.ledger_path(&current);
+    let db = workspace.ledger_place(&current);
     let ledger = workspace.open_ledger(&db)?;
     let (event, policy, stored_entries) = match (event, json) {
         (Some(id), _) => {

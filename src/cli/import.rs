@@ -26,7 +26,8 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
     let db = args
         .db
         .clone()
-        .unwrap_or_else(|| workspace.ledger_path(&policy));
+        .map(crate::ledger::LedgerPlace::File)
+        .unwrap_or_else(|| workspace.ledger_place(&policy));
     let profile = args
         .profile
         .as_deref()

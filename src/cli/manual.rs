@@ -40,7 +40,7 @@ fn prepare(
             .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
         None => Utc::now(),
     };
-    let ledger = workspace.open_ledger(&workspace.ledger_path(&policy))?;
+    let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
     let id = when.id.clone().unwrap_or_else(|| default_id(&stored(at)));
     Ok(Prepared {
         policy,

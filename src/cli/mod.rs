@@ -50,12 +50,19 @@ fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve
         policies: workspace.policies.clone(),
         plugins: plugins.to_owned(),
         data: workspace.data.clone(),
+        database: workspace.database.clone(),
     }
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let workspace = Workspace::new(&cli);
+    if let Some(url) = &workspace.database {
+        if let Err(message) = crate::ledger::check_database_url(url) {
+            eprintln!("error: --database: {message}");
+            return ExitCode::Usage;
+        }
+    }
     let plugins = cli.plugins.clone();
     let result = match cli.command {
         Command::Init { dir, template } => init::run(&workspace, &dir, &template),

@@ -15,12 +15,11 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
-    let db = workspace.ledger_path(&policy);
-    if !db.is_file() {
+    let db = workspace.ledger_place(&policy);
+    if !db.exists()? {
         return Err(CommandError(format!(
-            "error: club `{}` has no ledger yet at `{}`\n",
+            "error: club `{}` has no ledger yet at `{db}`\n",
             policy.club.id,
-            db.display()
         )));
     }
     let ledger = workspace.open_ledger(&db)?;

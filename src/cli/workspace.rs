@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use super::args::Cli;
 use crate::diagnostic::{render_all, Diagnostic};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, LedgerPlace};
 use crate::policy::{Policy, ScriptEngine, ScriptLimits};
 
 /// Where policies, plugins and ledgers are, and the shared script engine.
 pub struct Workspace {
     pub policies: PathBuf,
     pub data: PathBuf,
+    /// The PostgreSQL database ledgers live in, if not SQLite files under `data`.
+    pub database: Option<String>,
     pub engine: Arc<ScriptEngine>,
 }
 
@@ -44,6 +46,7 @@ impl Workspace {
         Workspace {
             policies: cli.policies.clone(),
             data: cli.data.clone(),
+            database: cli.database.clone(),
             engine: Arc::new(ScriptEngine::new(ScriptLimits::default(), plugins)),
         }
     }
@@ -92,13 +95,13 @@ impl Workspace {
         }
     }
 
-    /// The default ledger file of a club.
-    pub fn ledger_path(&self, policy: &Policy) -> PathBuf {
-        self.data.join(format!("{}.sqlite", policy.club.id))
+    /// Where a club's ledger is: its file under `data`, or its schema in `database`.
+    pub fn ledger_place(&self, policy: &Policy) -> LedgerPlace {
+        LedgerPlace::for_club(&self.data, self.database.as_deref(), &policy.club.id)
     }
 
-    pub fn open_ledger(&self, path: &Path) -> Result<Ledger, CommandError> {
-        Ok(Ledger::open(path)?)
+    pub fn open_ledger(&self, place: &LedgerPlace) -> Result<Ledger, CommandError> {
+        Ok(place.open()?)
     }
 }
 

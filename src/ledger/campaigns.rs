@@ -3,10 +3,10 @@
 //! [`crate::decide`]).
 
 use chrono::NaiveDate;
-use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::db::args;
 use super::store::{Ledger, LedgerError};
 use crate::policy::Policy;
 
@@ -51,15 +51,15 @@ impl Ledger {
         let (from, to) = days.map_or((String::new(), "9999".to_owned()), |(a, b)| {
             (a.to_string(), b.to_string())
         });
-        let mut statement = self.connection().prepare_cached(
-            "SELECT points FROM campaign_spend WHERE campaign = ?1 AND (?2 IS NULL OR member = ?2) AND day >= ?3 AND day < ?4",
-        )?;
         let mut total = Decimal::ZERO;
-        for points in statement.query_map(params![campaign, member, from, to], |r| {
-            r.get::<_, String>(0)
-        })? {
-            total += decimal(&points?)?;
-        }
+        self.db().for_each(
+            "SELECT points FROM campaign_spend WHERE campaign = ?1 AND (?2 IS NULL OR member = ?2) AND day >= ?3 AND day < ?4",
+            args![campaign, member, from, to],
+            |r| {
+                total += decimal(&r.get::<String>(0)?)?;
+                Ok(())
+            },
+        )?;
         Ok(total)
     }
 
@@ -68,10 +68,21 @@ impl Ledger {
         let mut costs = Vec::new();
         for (index, campaign) in policy.club.campaigns.iter().enumerate() {
             let points = self.campaign_spent(&campaign.id, None, None)?;
-            let capped: i64 = self.connection().query_row(
-                "SELECT COUNT(*) FROM ledger WHERE rule IN (SELECT value FROM json_each(?1)) AND reason LIKE '%campaign `' || ?2 || '` reached%'",
-                params![serde_json::to_string(&campaign.rules).unwrap_or_default(), campaign.id],
-                |r| r.get(0),
+            // The reason names the campaign exactly; LIKE only narrows the rows to look at
+            // (it ignores case in SQLite, not in PostgreSQL).
+            let reached = format!("campaign `{}` reached", campaign.id);
+            let mut capped: i64 = 0;
+            self.db().for_each(
+                "SELECT rule, reason FROM ledger WHERE reason LIKE '%campaign `' || ?1 || '` reached%'",
+                args![campaign.id],
+                |r| {
+                    let rule: String = r.get(0)?;
+                    let reason: String = r.get(1)?;
+                    if reason.contains(&reached) && campaign.rules.contains(&rule) {
+                        capped = capped.saturating_add(1);
+                    }
+                    Ok(())
+                },
             )?;
             costs.push(CampaignCost {
                 campaign: campaign.id.clone(),
@@ -86,38 +97,27 @@ impl Ledger {
 
     /// The member's challenge progress, latest period first.
     pub fn challenge_progress(&self, member: &str) -> Result<Vec<ChallengeProgress>> {
-        let mut statement = self.connection().prepare_cached(
+        self.db().query(
             "SELECT challenge, period, purchases, spend, completed_at FROM challenge_progress WHERE member = ?1 ORDER BY period DESC, challenge",
-        )?;
-        let rows = statement.query_map([member], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (challenge, period, purchases, spend, completed_at) = row?;
-            out.push(ChallengeProgress {
-                challenge,
-                period,
-                purchases,
-                spend: decimal(&spend)?,
-                completed_at,
-            });
-        }
-        Ok(out)
+            args![member],
+            |r| {
+                Ok(ChallengeProgress {
+                    challenge: r.get(0)?,
+                    period: r.get(1)?,
+                    purchases: r.get(2)?,
+                    spend: decimal(&r.get::<String>(3)?)?,
+                    completed_at: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// The member's badges, in the order earned.
     pub fn badges(&self, member: &str) -> Result<Vec<String>> {
-        let mut statement = self
-            .connection()
-            .prepare_cached("SELECT badge FROM badges WHERE member = ?1 ORDER BY at, badge")?;
-        let rows = statement.query_map([member], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.db().query(
+            "SELECT badge FROM badges WHERE member = ?1 ORDER BY at, badge",
+            args![member],
+            |r| r.get(0),
+        )
     }
 }

@@ -2,9 +2,9 @@
 //! [`crate::decide`]).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use super::db::args;
 use super::store::{Ledger, LedgerError};
 use crate::time::{from_stored, stored};
 
@@ -25,18 +25,19 @@ pub struct Notice {
 impl Ledger {
     /// The ledger's clock: the latest time it was advanced to or an event happened.
     pub fn now(&self) -> Result<Option<DateTime<Utc>>> {
-        let now: Option<String> = self
-            .connection()
-            .query_row("SELECT now FROM clock WHERE id = 1", [], |r| r.get(0))
-            .optional()?;
+        let now: Option<String> =
+            self.db()
+                .query_opt("SELECT now FROM clock WHERE id = 1", args![], |r| r.get(0))?;
         Ok(now.as_deref().and_then(from_stored))
     }
 
     /// Moves the clock forward to `to` (never back).
     pub fn set_clock(&self, to: DateTime<Utc>) -> Result<()> {
-        self.connection()
-            .prepare_cached("INSERT INTO clock (id, now) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET now = max(now, excluded.now)")?
-            .execute([stored(to)])?;
+        self.db().execute(
+            "INSERT INTO clock (id, now) VALUES (1, ?1)
+             ON CONFLICT(id) DO UPDATE SET now = CASE WHEN excluded.now > clock.now THEN excluded.now ELSE clock.now END",
+            args![stored(to)],
+        )?;
         Ok(())
     }
 
@@ -50,34 +51,31 @@ impl Ledger {
              UNION SELECT id FROM members WHERE tier IS NOT NULL
              UNION SELECT member FROM deal_enrollments WHERE state = 'active' OR tier_until IS NOT NULL ORDER BY 1"
         };
-        let mut statement = self.connection().prepare_cached(sql)?;
-        let rows = statement.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.db().query(sql, args![], |r| r.get(0))
     }
 
     /// The sequence number of the latest notice of any member (0 if none).
     pub fn last_notice_seq(&self) -> Result<i64> {
-        Ok(self
-            .connection()
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM notices", [], |r| {
+        self.db()
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM notices", args![], |r| {
                 r.get(0)
-            })?)
+            })
     }
 
     /// The member's notices raised after notice `seq`, oldest first.
     pub fn notices_after(&self, member: &str, seq: i64) -> Result<Vec<Notice>> {
-        let mut statement = self.connection().prepare_cached(
+        self.db().query(
             "SELECT kind, at, due, points FROM notices WHERE member = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let rows = statement.query_map(params![member, seq], |r| {
-            Ok(Notice {
-                kind: r.get(0)?,
-                at: r.get(1)?,
-                due: r.get(2)?,
-                points: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![member, seq],
+            |r| {
+                Ok(Notice {
+                    kind: r.get(0)?,
+                    at: r.get(1)?,
+                    due: r.get(2)?,
+                    points: r.get(3)?,
+                })
+            },
+        )
     }
 
     /// The member's notices (e.g. expiring soon), oldest first.

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::DateTime;
-use rusqlite::params;
 
+use super::db::args;
 use super::store::{decimal, Ledger, LedgerError};
 use crate::decide::{
     BookNeeds, ChallengeFact, EntryFact, EventFact, Ids, LotFact, MemberBook, MessageFact,
@@ -38,12 +38,11 @@ fn entry_kind(text: &str) -> Option<EntryKind> {
 impl Ledger {
     /// The numbers the next lot and the next deal enrolment get.
     pub fn next_ids(&self) -> Result<Ids> {
-        let (lot, enrollment): (i64, i64) = self
-            .connection()
-            .prepare_cached(
-                "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM lots), (SELECT COALESCE(MAX(seq), 0) + 1 FROM deal_enrollments)",
-            )?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (lot, enrollment): (i64, i64) = self.db().query_one(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM lots), (SELECT COALESCE(MAX(seq), 0) + 1 FROM deal_enrollments)",
+            args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(Ids {
             next_lot: lot,
             next_enrollment: enrollment,
@@ -87,76 +86,76 @@ impl Ledger {
         if book.history {
             return Ok(());
         }
-        let conn = self.connection();
         let id = book.state.id.clone();
         let id = id.as_str();
 
-        let mut statement = conn.prepare_cached(
-            "SELECT id, type, time, amount, original FROM events WHERE member = ?1 ORDER BY seq",
-        )?;
-        let mut rows = statement.query([id])?;
         // Everything recorded so far is in the ledger: what is read replaces what the
         // book held.
         book.events.clear();
         let mut ids = HashSet::new();
-        while let Some(row) = rows.next()? {
-            let event: String = row.get(0)?;
-            let kind: String = row.get(1)?;
-            let kind = EventType::parse(&kind);
-            if let Some(kind) = kind.filter(|k| k.importable()) {
-                book.events.push(EventFact {
-                    id: event.clone(),
-                    kind,
-                    time: instant(&row.get::<_, String>(2)?)?,
-                    amount: decimal(&row.get::<_, String>(3)?)?,
-                    original: row.get(4)?,
-                });
-            }
-            ids.insert(event);
-        }
+        self.db().for_each(
+            "SELECT id, type, time, amount, original FROM events WHERE member = ?1 ORDER BY seq",
+            args![id],
+            |row| {
+                let event: String = row.get(0)?;
+                let kind: String = row.get(1)?;
+                let kind = EventType::parse(&kind);
+                if let Some(kind) = kind.filter(|k| k.importable()) {
+                    book.events.push(EventFact {
+                        id: event.clone(),
+                        kind,
+                        time: instant(&row.get::<String>(2)?)?,
+                        amount: decimal(&row.get::<String>(3)?)?,
+                        original: row.get(4)?,
+                    });
+                }
+                ids.insert(event);
+                Ok(())
+            },
+        )?;
         book.ids.extend(ids);
 
         book.entries.clear();
-        let mut statement = conn.prepare_cached(
+        self.db().for_each(
             "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event = e.id
              WHERE e.member = ?1 AND l.member = ?1 AND l.kind IN ('earn', 'reverse') ORDER BY l.seq",
+            args![id],
+            |row| {
+                let kind: String = row.get(3)?;
+                let Some(kind) = entry_kind(&kind) else {
+                    return Ok(());
+                };
+                book.entries.push(EntryFact {
+                    event: row.get(0)?,
+                    time: instant(&row.get::<String>(1)?)?,
+                    rule: row.get(2)?,
+                    kind,
+                    points: decimal(&row.get::<String>(4)?)?,
+                    policy_version: row.get(5)?,
+                });
+                Ok(())
+            },
         )?;
-        let mut rows = statement.query([id])?;
-        while let Some(row) = rows.next()? {
-            let kind: String = row.get(3)?;
-            let Some(kind) = entry_kind(&kind) else {
-                continue;
-            };
-            book.entries.push(EntryFact {
-                event: row.get(0)?,
-                time: instant(&row.get::<_, String>(1)?)?,
-                rule: row.get(2)?,
-                kind,
-                points: decimal(&row.get::<_, String>(4)?)?,
-                policy_version: row.get(5)?,
-            });
-        }
 
         self.read_lots(book, false)?;
-        book.returns.clear();
-        let mut statement = conn.prepare_cached(
+        book.returns = self.db().query(
             "SELECT s.return_event, s.original, s.rule, s.policy_version, s.points, s.taken, s.owed, s.forgiven, s.expired
              FROM events e JOIN return_shares s ON s.original = e.id WHERE e.member = ?1",
+            args![id],
+            |row| {
+                Ok(ReturnShare {
+                    return_event: row.get(0)?,
+                    original: row.get(1)?,
+                    rule: row.get(2)?,
+                    policy_version: row.get(3)?,
+                    points: decimal(&row.get::<String>(4)?)?,
+                    taken: decimal(&row.get::<String>(5)?)?,
+                    owed: decimal(&row.get::<String>(6)?)?,
+                    forgiven: decimal(&row.get::<String>(7)?)?,
+                    expired: decimal(&row.get::<String>(8)?)?,
+                })
+            },
         )?;
-        let mut rows = statement.query([id])?;
-        while let Some(row) = rows.next()? {
-            book.returns.push(ReturnShare {
-                return_event: row.get(0)?,
-                original: row.get(1)?,
-                rule: row.get(2)?,
-                policy_version: row.get(3)?,
-                points: decimal(&row.get::<_, String>(4)?)?,
-                taken: decimal(&row.get::<_, String>(5)?)?,
-                owed: decimal(&row.get::<_, String>(6)?)?,
-                forgiven: decimal(&row.get::<_, String>(7)?)?,
-                expired: decimal(&row.get::<_, String>(8)?)?,
-            });
-        }
 
         book.history = true;
         Ok(())
@@ -178,113 +177,123 @@ impl Ledger {
             "SELECT seq, event, points, remaining, expired, earned_at, pending_until, expires_at FROM lots
              WHERE member = ?1 ORDER BY earned_at, seq"
         };
-        let mut statement = self.connection().prepare_cached(sql)?;
-        let mut rows = statement.query([book.state.id.as_str()])?;
-        let mut lots = Vec::new();
-        while let Some(row) = rows.next()? {
-            lots.push(LotFact {
+        let lots = self.db().query(sql, args![book.state.id.as_str()], |row| {
+            Ok(LotFact {
                 id: row.get(0)?,
                 event: row.get(1)?,
-                points: decimal(&row.get::<_, String>(2)?)?,
-                remaining: decimal(&row.get::<_, String>(3)?)?,
-                expired: decimal(&row.get::<_, String>(4)?)?,
+                points: decimal(&row.get::<String>(2)?)?,
+                remaining: decimal(&row.get::<String>(3)?)?,
+                expired: decimal(&row.get::<String>(4)?)?,
                 earned_at: seconds(row.get(5)?)?,
                 pending_until: seconds(row.get(6)?)?,
-                expires_at: row.get::<_, Option<i64>>(7)?.map(seconds).transpose()?,
-            });
-        }
+                expires_at: row.get::<Option<i64>>(7)?.map(seconds).transpose()?,
+            })
+        })?;
         book.lots = lots;
         book.lots_loaded = true;
         Ok(())
     }
 
     fn load_notices(&self, book: &mut MemberBook) -> Result<()> {
-        let conn = self.connection();
-        let id = book.state.id.as_str();
-        let mut statement = conn.prepare_cached("SELECT key FROM notices WHERE member = ?1")?;
-        book.notices = statement
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        let mut notices = HashSet::new();
+        self.db().for_each(
+            "SELECT key FROM notices WHERE member = ?1",
+            args![book.state.id.as_str()],
+            |r| {
+                notices.insert(r.get(0)?);
+                Ok(())
+            },
+        )?;
+        book.notices = notices;
         Ok(())
     }
 
     fn load_messages(&self, book: &mut MemberBook) -> Result<()> {
-        let conn = self.connection();
-        let id = book.state.id.as_str();
-        let mut statement = conn.prepare_cached(
+        let id = book.state.id.clone();
+        let id = id.as_str();
+        self.db().for_each(
             "SELECT key, channel, day, status FROM messages WHERE member = ?1 ORDER BY seq",
+            args![id],
+            |row| {
+                book.messages.push(MessageFact {
+                    key: row.get(0)?,
+                    channel: row.get(1)?,
+                    day: row.get(2)?,
+                    suppressed: row.get::<String>(3)? == "suppressed",
+                });
+                Ok(())
+            },
         )?;
-        let mut rows = statement.query([id])?;
-        while let Some(row) = rows.next()? {
-            book.messages.push(MessageFact {
-                key: row.get(0)?,
-                channel: row.get(1)?,
-                day: row.get(2)?,
-                suppressed: row.get::<_, String>(3)? == "suppressed",
-            });
-        }
-
-        let mut statement =
-            conn.prepare_cached("SELECT channel, granted FROM consents WHERE member = ?1")?;
-        book.consents = statement
-            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<BTreeMap<String, bool>>>()?;
+        let mut consents = BTreeMap::new();
+        self.db().for_each(
+            "SELECT channel, granted FROM consents WHERE member = ?1",
+            args![id],
+            |r| {
+                consents.insert(r.get(0)?, r.get::<i64>(1)? != 0);
+                Ok(())
+            },
+        )?;
+        book.consents = consents;
         Ok(())
     }
 
     fn load_challenges(&self, book: &mut MemberBook) -> Result<()> {
-        let conn = self.connection();
-        let id = book.state.id.as_str();
-        let mut statement = conn.prepare_cached(
+        let id = book.state.id.clone();
+        let id = id.as_str();
+        self.db().for_each(
             "SELECT challenge, period, purchases, spend, completed_at FROM challenge_progress WHERE member = ?1",
+            args![id],
+            |row| {
+                book.challenges.push(ChallengeFact {
+                    challenge: row.get(0)?,
+                    period: row.get(1)?,
+                    purchases: row.get(2)?,
+                    spend: decimal(&row.get::<String>(3)?)?,
+                    completed_at: row
+                        .get::<Option<String>>(4)?
+                        .as_deref()
+                        .map(instant)
+                        .transpose()?,
+                });
+                Ok(())
+            },
         )?;
-        let mut rows = statement.query([id])?;
-        while let Some(row) = rows.next()? {
-            book.challenges.push(ChallengeFact {
-                challenge: row.get(0)?,
-                period: row.get(1)?,
-                purchases: row.get(2)?,
-                spend: decimal(&row.get::<_, String>(3)?)?,
-                completed_at: row
-                    .get::<_, Option<String>>(4)?
-                    .as_deref()
-                    .map(instant)
-                    .transpose()?,
-            });
-        }
-
-        let mut statement = conn.prepare_cached("SELECT badge FROM badges WHERE member = ?1")?;
-        book.badges = statement
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<BTreeSet<String>>>()?;
+        let mut badges = BTreeSet::new();
+        self.db().for_each(
+            "SELECT badge FROM badges WHERE member = ?1",
+            args![id],
+            |r| {
+                badges.insert(r.get(0)?);
+                Ok(())
+            },
+        )?;
+        book.badges = badges;
         Ok(())
     }
 
     fn load_campaign_spend(&self, book: &mut MemberBook) -> Result<()> {
-        let conn = self.connection();
-        let id = book.state.id.as_str();
-        let mut statement = conn
-            .prepare_cached("SELECT campaign, day, points FROM campaign_spend WHERE member = ?1")?;
-        let mut rows = statement.query(params![id])?;
-        while let Some(row) = rows.next()? {
-            let day: String = row.get(1)?;
-            book.campaign_spend.push(SpendFact {
-                campaign: row.get(0)?,
-                day: super::store::date(&day)?,
-                points: decimal(&row.get::<_, String>(2)?)?,
-            });
-        }
-
-        Ok(())
+        let id = book.state.id.clone();
+        self.db().for_each(
+            "SELECT campaign, day, points FROM campaign_spend WHERE member = ?1",
+            args![id],
+            |row| {
+                let day: String = row.get(1)?;
+                book.campaign_spend.push(SpendFact {
+                    campaign: row.get(0)?,
+                    day: super::store::date(&day)?,
+                    points: decimal(&row.get::<String>(2)?)?,
+                });
+                Ok(())
+            },
+        )
     }
 
     fn load_redemptions(&self, book: &mut MemberBook) -> Result<()> {
-        let mut statement = self
-            .connection()
-            .prepare_cached("SELECT reward FROM redemptions WHERE member = ?1")?;
-        book.redemptions = statement
-            .query_map([book.state.id.as_str()], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        book.redemptions = self.db().query(
+            "SELECT reward FROM redemptions WHERE member = ?1",
+            args![book.state.id.as_str()],
+            |r| r.get(0),
+        )?;
         Ok(())
     }
 }

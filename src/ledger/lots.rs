@@ -10,10 +10,10 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::db::args;
 use super::store::{Ledger, LedgerError};
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -77,80 +77,62 @@ impl Ledger {
                 balances.available += lot.remaining;
             }
         }
-        let debt: Option<String> = self
-            .connection()
-            .prepare_cached("SELECT debt FROM members WHERE id = ?1")?
-            .query_row([member], |r| r.get(0))
-            .optional()?;
+        let debt: Option<String> = self.db().query_opt(
+            "SELECT debt FROM members WHERE id = ?1",
+            args![member],
+            |r| r.get(0),
+        )?;
         balances.debt = debt.as_deref().map(number).transpose()?.unwrap_or_default();
         Ok(balances)
     }
 
     /// The member's lots with points left, oldest first.
     pub fn open_lots(&self, member: &str) -> Result<Vec<Lot>> {
-        let mut statement = self.connection().prepare_cached(
+        self.db().query(
             "SELECT l.seq, l.event, l.points, l.remaining, l.earned_at, l.pending_until, l.expires_at, e.rule
              FROM lots l JOIN ledger e ON e.seq = l.entry
              WHERE l.member = ?1 AND l.remaining != '0' ORDER BY l.earned_at, l.seq",
-        )?;
-        let rows = statement.query_map([member], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, Option<i64>>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })?;
-        let mut lots = Vec::new();
-        for row in rows {
-            let (seq, event, points, remaining, earned, pending, expires, rule) = row?;
-            lots.push(Lot {
-                seq,
-                event,
-                rule,
-                points: number(&points)?,
-                remaining: number(&remaining)?,
-                earned_at: instant(earned)?,
-                pending_until: instant(pending)?,
-                expires_at: expires.map(instant).transpose()?,
-            });
-        }
-        Ok(lots)
+            args![member],
+            |r| {
+                Ok(Lot {
+                    seq: r.get(0)?,
+                    event: r.get(1)?,
+                    points: number(&r.get::<String>(2)?)?,
+                    remaining: number(&r.get::<String>(3)?)?,
+                    earned_at: instant(r.get(4)?)?,
+                    pending_until: instant(r.get(5)?)?,
+                    expires_at: r.get::<Option<i64>>(6)?.map(instant).transpose()?,
+                    rule: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Sums over all lots. Every point awarded is either still in a lot or was used: the
     /// accounting identity the tests check.
     pub fn lot_totals(&self) -> Result<LotTotals> {
-        let conn = self.connection();
         let mut awarded = Decimal::ZERO;
         let mut remaining = Decimal::ZERO;
-        let mut statement = conn.prepare("SELECT points, remaining FROM lots")?;
-        for row in
-            statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        {
-            let (points, left) = row?;
-            awarded += number(&points)?;
-            remaining += number(&left)?;
-        }
-        let mut used = Vec::new();
-        let mut statement = conn.prepare("SELECT kind, points FROM lot_uses ORDER BY kind")?;
-        for row in
-            statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        {
-            let (kind, points) = row?;
-            let points = number(&points)?;
-            match used
-                .iter_mut()
-                .find(|(k, _): &&mut (String, Decimal)| *k == kind)
-            {
-                Some((_, total)) => *total += points,
-                None => used.push((kind, points)),
-            }
-        }
+        self.db()
+            .for_each("SELECT points, remaining FROM lots", args![], |r| {
+                awarded += number(&r.get::<String>(0)?)?;
+                remaining += number(&r.get::<String>(1)?)?;
+                Ok(())
+            })?;
+        let mut used: Vec<(String, Decimal)> = Vec::new();
+        self.db().for_each(
+            "SELECT kind, points FROM lot_uses ORDER BY kind",
+            args![],
+            |r| {
+                let kind: String = r.get(0)?;
+                let points = number(&r.get::<String>(1)?)?;
+                match used.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, total)) => *total += points,
+                    None => used.push((kind, points)),
+                }
+                Ok(())
+            },
+        )?;
         Ok(LotTotals {
             awarded,
             remaining,

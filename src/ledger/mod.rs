@@ -1,4 +1,5 @@
-//! The ledger: one SQLite file per club, the only place bashgah writes.
+//! The ledger: one SQLite file per club (or one PostgreSQL schema per club, [`LedgerPlace`]),
+//! the only place bashgah writes.
 //!
 //! The store only reads and writes: it loads a member's facts for the decision stage
 //! ([`Ledger::load_book`]), answers the few club-wide questions decisions ask
@@ -10,6 +11,7 @@
 //! can be explained.
 
 mod campaigns;
+pub(crate) mod db;
 mod deals;
 mod expiry;
 mod facts;
@@ -17,6 +19,7 @@ mod load;
 mod lots;
 mod migrations;
 mod outbox;
+mod place;
 mod record;
 mod rewards;
 mod statement;
@@ -28,6 +31,7 @@ pub use deals::Checkpoint;
 pub use expiry::Notice;
 pub use lots::{Balances, Lot, LotTotals};
 pub use outbox::{MessageCount, OutboxMessage};
+pub use place::{check_database_url, LedgerPlace};
 pub use record::Statements;
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};

@@ -6,9 +6,9 @@
 //! delivery and reports, and every delivery attempt is recorded.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::params;
 use serde::Serialize;
 
+use super::db::{args, Row};
 use super::store::{Ledger, LedgerError};
 use crate::time::{from_stored, stored};
 
@@ -45,29 +45,31 @@ pub struct MessageCount {
 impl Ledger {
     /// Messages waiting to go out at `now`, oldest first.
     pub fn due_messages(&self, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>> {
-        self.select_messages(
-            "WHERE status = 'pending' AND deliver_after <= ?1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY seq",
-            &stored(now),
+        self.db().query(
+            "SELECT seq, key, channel, member, occasion, created_at, deliver_after, language, text, status, reason, attempts FROM messages
+             WHERE status = 'pending' AND deliver_after <= ?1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY seq",
+            args![stored(now)],
+            message,
         )
     }
 
     /// The occasions `member` was (or will be) told about, in order: one per occasion
     /// however many channels, none that was suppressed.
     pub fn occasions_told(&self, member: &str) -> Result<Vec<String>> {
-        let mut statement = self.connection().prepare_cached(
-            "SELECT occasion FROM messages WHERE member = ?1 AND status != 'suppressed' GROUP BY key ORDER BY MIN(seq)",
-        )?;
-        let rows = statement.query_map([member], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // A key names one occasion: MIN only picks it from the key's rows.
+        self.db().query(
+            "SELECT MIN(occasion) FROM messages WHERE member = ?1 AND status != 'suppressed' GROUP BY key ORDER BY MIN(seq)",
+            args![member],
+            |r| r.get(0),
+        )
     }
 
     /// The latest message's sequence number (0 if none).
     pub fn last_message_seq(&self) -> Result<i64> {
-        Ok(self
-            .connection()
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM messages", [], |r| {
+        self.db()
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM messages", args![], |r| {
                 r.get(0)
-            })?)
+            })
     }
 
     /// `member`'s messages queued after message `seq`.
@@ -81,34 +83,14 @@ impl Ledger {
 
     /// Every message of `member`, queued or not, oldest first.
     pub fn messages_of(&self, member: &str) -> Result<Vec<OutboxMessage>> {
-        self.select_messages("WHERE member = ?1 ORDER BY seq", member)
+        self.db().query(
+            "SELECT seq, key, channel, member, occasion, created_at, deliver_after, language, text, status, reason, attempts FROM messages
+             WHERE member = ?1 ORDER BY seq",
+            args![member],
+            message,
+        )
     }
 
-    fn select_messages(&self, condition: &str, value: &str) -> Result<Vec<OutboxMessage>> {
-        let sql = format!(
-            "SELECT seq, key, channel, member, occasion, created_at, deliver_after, language, text, status, reason, attempts FROM messages {condition}"
-        );
-        let mut statement = self.connection().prepare_cached(&sql)?;
-        let rows = statement.query_map([value], |r| {
-            Ok(OutboxMessage {
-                seq: r.get(0)?,
-                key: r.get(1)?,
-                channel: r.get(2)?,
-                member: r.get(3)?,
-                occasion: r.get(4)?,
-                created_at: r.get(5)?,
-                deliver_after: r.get(6)?,
-                language: r.get(7)?,
-                text: r.get(8)?,
-                status: r.get(9)?,
-                reason: r.get(10)?,
-                attempts: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Records one delivery attempt; returns the message's new status.
     pub fn record_attempt(
         &self,
         message: &OutboxMessage,
@@ -117,12 +99,12 @@ impl Ledger {
         max_attempts: u32,
     ) -> Result<&'static str> {
         let attempts = message.attempts + 1;
-        self.connection().execute(
+        self.db().execute(
             "INSERT INTO delivery_attempts (message, at, ok, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![
+            args![
                 message.seq,
                 stored(at),
-                result.is_ok(),
+                i64::from(result.is_ok()),
                 result.as_ref().err().map_or("sent", String::as_str)
             ],
         )?;
@@ -137,9 +119,9 @@ impl Ledger {
                 ("pending", Some(stored(at + wait)), Some(error.clone()))
             }
         };
-        self.connection().execute(
+        self.db().execute(
             "UPDATE messages SET status = ?1, attempts = ?2, next_attempt_at = ?3, reason = ?4, sent_at = ?5 WHERE seq = ?6",
-            params![
+            args![
                 status,
                 attempts,
                 next,
@@ -153,36 +135,53 @@ impl Ledger {
 
     /// Messages by occasion and what became of them.
     pub fn message_counts(&self) -> Result<Vec<MessageCount>> {
-        let mut statement = self.connection().prepare_cached(
-            "SELECT occasion, status, CASE WHEN status = 'failed' THEN NULL ELSE reason END, COUNT(*) FROM messages GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        )?;
-        let rows = statement.query_map([], |r| {
-            Ok(MessageCount {
-                occasion: r.get(0)?,
-                status: r.get(1)?,
-                reason: r.get(2)?,
-                count: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // NULLs sort first in SQLite and last in PostgreSQL: said, so both agree.
+        self.db().query(
+            "SELECT occasion, status, CASE WHEN status = 'failed' THEN NULL ELSE reason END, COUNT(*) FROM messages
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 NULLS FIRST",
+            args![],
+            |r| {
+                Ok(MessageCount {
+                    occasion: r.get(0)?,
+                    status: r.get(1)?,
+                    reason: r.get(2)?,
+                    count: r.get(3)?,
+                })
+            },
+        )
     }
 
     /// The delivery attempts of message `seq`: `(at, ok, detail)`.
     pub fn delivery_attempts(&self, seq: i64) -> Result<Vec<(DateTime<Utc>, bool, String)>> {
-        let mut statement = self.connection().prepare_cached(
+        self.db().query(
             "SELECT at, ok, detail FROM delivery_attempts WHERE message = ?1 ORDER BY seq",
-        )?;
-        let rows = statement.query_map([seq], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (at, ok, detail) = row?;
-            let at = from_stored(&at).ok_or_else(|| {
-                LedgerError::corrupt(format!("`{at}` in the ledger is not a time"))
-            })?;
-            out.push((at, ok, detail));
-        }
-        Ok(out)
+            args![seq],
+            |r| {
+                let at: String = r.get(0)?;
+                let at = from_stored(&at).ok_or_else(|| {
+                    LedgerError::corrupt(format!("`{at}` in the ledger is not a time"))
+                })?;
+                Ok((at, r.get::<i64>(1)? != 0, r.get(2)?))
+            },
+        )
     }
+}
+
+/// An outbox row (`seq, key, channel, member, occasion, created_at, deliver_after,
+/// language, text, status, reason, attempts`).
+fn message(r: &Row<'_>) -> Result<OutboxMessage> {
+    Ok(OutboxMessage {
+        seq: r.get(0)?,
+        key: r.get(1)?,
+        channel: r.get(2)?,
+        member: r.get(3)?,
+        occasion: r.get(4)?,
+        created_at: r.get(5)?,
+        deliver_after: r.get(6)?,
+        language: r.get(7)?,
+        text: r.get(8)?,
+        status: r.get(9)?,
+        reason: r.get(10)?,
+        attempts: r.get(11)?,
+    })
 }

@@ -3,9 +3,10 @@
 //! [`Ledger::commit`] (or a mark of the host process), so a plan is written whole or not
 //! at all.
 
-use rusqlite::{params, CachedStatement};
+use rusqlite::CachedStatement;
 use rust_decimal::Decimal;
 
+use super::db::{args, Db, Param};
 use super::store::{Ledger, LedgerError};
 use crate::decide::{Change, MemberBook, Plan, Posting, UseKind};
 use crate::time::stored;
@@ -24,7 +25,8 @@ fn text(value: Decimal) -> String {
 }
 
 /// The statements every posting uses, held by a writer that records many plans (an
-/// import) so that each is found in the statement cache once, not once per row.
+/// import) so that each is found in the statement cache once, not once per row. (SQLite
+/// only: a PostgreSQL ledger keeps its prepared statements itself.)
 #[derive(Default)]
 pub struct Statements<'a> {
     event: Option<CachedStatement<'a>>,
@@ -37,20 +39,36 @@ const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, 
 const INSERT_ENTRY: &str =
     "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+/// [`INSERT_ENTRY`] for PostgreSQL, which has no `last_insert_rowid`.
+const INSERT_ENTRY_RETURNING: &str =
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq";
 const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
 
-/// `slot`'s statement, prepared (from the cache) the first time.
-fn statement<'s, 'a>(
+/// Runs `sql` with `args` through `slot`'s statement (prepared from SQLite's cache the
+/// first time), or on PostgreSQL as any statement.
+fn insert<'a>(
     ledger: &'a Ledger,
-    slot: &'s mut Option<CachedStatement<'a>>,
-    sql: &str,
-) -> Result<&'s mut CachedStatement<'a>> {
+    slot: &mut Option<CachedStatement<'a>>,
+    sql: &'static str,
+    args: &[&dyn Param],
+) -> Result<()> {
+    let Db::Sqlite(conn) = ledger.db() else {
+        ledger.db().execute(sql, args)?;
+        return Ok(());
+    };
     if slot.is_none() {
-        *slot = Some(ledger.connection().prepare_cached(sql)?);
+        *slot = Some(conn.prepare_cached(sql)?);
     }
-    slot.as_mut()
-        .ok_or_else(|| LedgerError::corrupt("a statement just prepared is missing"))
+    let statement = slot
+        .as_mut()
+        .ok_or_else(|| LedgerError::corrupt("a statement just prepared is missing"))?;
+    for (index, arg) in args.iter().enumerate() {
+        statement.raw_bind_parameter(index + 1, arg.as_sqlite())?;
+    }
+    statement.raw_execute()?;
+    Ok(())
 }
 
 impl Ledger {
@@ -76,67 +94,66 @@ impl Ledger {
         change: &Change<'_>,
         statements: &mut Statements<'a>,
     ) -> Result<()> {
-        let conn = self.connection();
         match change {
             Change::Posting(posting) => self.record_posting(posting, statements)?,
             Change::Tier(tier) => {
                 let time = stored(tier.at);
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, 'tier', ?3, '0', ?1, ?4)",
-                )?
-                .execute(params![tier.event, tier.member, time, tier.policy_version])?;
-                conn.prepare_cached(
+                    args![tier.event, tier.member, time, tier.policy_version],
+                )?;
+                self.db().execute(
                     "INSERT INTO tier_changes (member, event, time, from_tier, to_tier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![tier.member, tier.event, time, tier.from, tier.to, tier.reason])?;
+                    args![tier.member, tier.event, time, tier.from, tier.to, tier.reason],
+                )?;
             }
             Change::DealJoined {
                 member,
                 event,
                 status,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO deal_enrollments (seq, member, deal, event, enrolled_at, starts_at, periods, next_checkpoint)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
+                    args![
                     status.enrollment,
                     member,
                     status.deal,
                     event,
                     stored(status.enrolled_at),
                     stored(status.starts_at),
-                    status.periods,
+                    i64::from(status.periods),
                     stored(status.next_checkpoint)
-                ])?;
+                ],
+                )?;
             }
             Change::Checkpoint(row) => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO deal_checkpoints (enrollment, period, starts, ends, kept, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
+                    args![
                     row.enrollment,
-                    row.period,
+                    i64::from(row.period),
                     stored(row.starts),
                     stored(row.ends),
-                    row.kept,
+                    i64::from(row.kept),
                     row.note
-                ])?;
+                ],
+                )?;
             }
             Change::DealUpdated(status) => {
-                conn.prepare_cached(
+                self.db().execute(
                     "UPDATE deal_enrollments SET kept = ?2, missed = ?3, next_checkpoint = ?4, state = ?5, ended_at = ?6, tier_until = ?7
                      WHERE seq = ?1",
-                )?
-                .execute(params![
+                    args![
                     status.enrollment,
-                    status.kept,
-                    status.missed,
+                    i64::from(status.kept),
+                    i64::from(status.missed),
                     stored(status.next_checkpoint),
                     status.state.as_str(),
                     status.ended_at.map(stored),
                     status.tier_until.map(stored),
-                ])?;
+                ],
+                )?;
             }
             Change::Notice {
                 key,
@@ -145,17 +162,16 @@ impl Ledger {
                 due,
                 points,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO notices (key, member, kind, at, due, points) VALUES (?1, ?2, 'expiring_soon', ?3, ?4, ?5)",
-                )?
-                .execute(params![key, member, stored(*at), stored(*due), text(*points)])?;
+                    args![key, member, stored(*at), stored(*due), text(*points)],
+                )?;
             }
             Change::Message(m) => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO messages (key, channel, member, occasion, day, created_at, deliver_after, language, text, status, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![
+                    args![
                     m.key,
                     m.channel,
                     m.member,
@@ -167,7 +183,8 @@ impl Ledger {
                     m.text,
                     m.status,
                     m.reason
-                ])?;
+                ],
+                )?;
             }
             Change::Consent {
                 member,
@@ -176,11 +193,11 @@ impl Ledger {
                 at,
                 source,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO consents (member, channel, granted, at, source) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (member, channel) DO UPDATE SET granted = excluded.granted, at = excluded.at, source = excluded.source",
-                )?
-                .execute(params![member, channel, granted, stored(*at), source])?;
+                    args![member, channel, i64::from(*granted), stored(*at), source],
+                )?;
             }
             Change::CampaignSpend {
                 campaign,
@@ -189,10 +206,10 @@ impl Ledger {
                 points,
                 event,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO campaign_spend (campaign, member, day, points, event) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![campaign, member, day.to_string(), text(*points), event])?;
+                    args![campaign, member, day.to_string(), text(*points), event],
+                )?;
                 self.add_to_campaign_total(campaign, *points);
             }
             Change::Challenge {
@@ -203,18 +220,18 @@ impl Ledger {
                 spend,
                 completed_at,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO challenge_progress (challenge, member, period, purchases, spend, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT (challenge, member, period) DO UPDATE SET purchases = excluded.purchases, spend = excluded.spend, completed_at = excluded.completed_at",
-                )?
-                .execute(params![
+                    args![
                     challenge,
                     member,
                     period,
                     purchases,
                     text(*spend),
                     completed_at.map(stored)
-                ])?;
+                ],
+                )?;
             }
             Change::Badge {
                 member,
@@ -222,10 +239,10 @@ impl Ledger {
                 at,
                 source,
             } => {
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO badges (member, badge, at, source) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![member, badge, stored(*at), source])?;
+                self.db().execute(
+                    "INSERT INTO badges (member, badge, at, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    args![member, badge, stored(*at), source],
+                )?;
             }
             Change::Redemption {
                 event,
@@ -235,10 +252,10 @@ impl Ledger {
                 code,
                 at,
             } => {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO redemptions (event, member, reward, points, code, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![event, member, reward, text(*points), code, stored(*at)])?;
+                    args![event, member, reward, text(*points), code, stored(*at)],
+                )?;
             }
         }
         Ok(())
@@ -250,31 +267,35 @@ impl Ledger {
         posting: &Posting<'_>,
         statements: &mut Statements<'a>,
     ) -> Result<()> {
-        let conn = self.connection();
         let event = &posting.event;
         let time = stored(event.time);
         let items = (!event.items.is_empty())
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
             .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
-        statement(self, &mut statements.event, INSERT_EVENT)?.execute(params![
-            event.id,
-            event.member,
-            event.kind.as_str(),
-            time,
-            text(event.amount),
-            event.original,
-            event.currency,
-            event.channel,
-            event.store,
-            items,
-            attributes,
-            posting.fingerprint,
-            posting.policy_version,
-            event.credit_used.map(text),
-        ])?;
+        insert(
+            self,
+            &mut statements.event,
+            INSERT_EVENT,
+            args![
+                event.id,
+                event.member,
+                event.kind.as_str(),
+                time,
+                text(event.amount),
+                event.original,
+                event.currency,
+                event.channel,
+                event.store,
+                items,
+                attributes,
+                posting.fingerprint,
+                posting.policy_version,
+                event.credit_used.map(text),
+            ],
+        )?;
         for entry in &posting.entries {
-            statement(self, &mut statements.entry, INSERT_ENTRY)?.execute(params![
+            let entry_args = args![
                 event.member,
                 event.id,
                 time,
@@ -283,58 +304,64 @@ impl Ledger {
                 entry.reason,
                 entry.policy_version,
                 entry.kind.as_str(),
-            ])?;
-            let seq = conn.last_insert_rowid();
+            ];
+            let seq: i64 = match self.db() {
+                Db::Sqlite(conn) => {
+                    insert(self, &mut statements.entry, INSERT_ENTRY, entry_args)?;
+                    conn.last_insert_rowid()
+                }
+                Db::Postgres(_) => {
+                    self.db()
+                        .query_one(INSERT_ENTRY_RETURNING, entry_args, |r| r.get(0))?
+                }
+            };
             for lot in &entry.lots {
-                statement(self, &mut statements.lot, INSERT_LOT)?.execute(params![
-                    lot.id,
-                    event.member,
-                    seq,
-                    event.id,
-                    text(lot.points),
-                    lot.earned_at.timestamp(),
-                    lot.terms.pending_until.timestamp(),
-                    lot.terms.expires_at.map(|t| t.timestamp())
-                ])?;
+                insert(
+                    self,
+                    &mut statements.lot,
+                    INSERT_LOT,
+                    args![
+                        lot.id,
+                        event.member,
+                        seq,
+                        event.id,
+                        text(lot.points),
+                        lot.earned_at.timestamp(),
+                        lot.terms.pending_until.timestamp(),
+                        lot.terms.expires_at.map(|t| t.timestamp())
+                    ],
+                )?;
             }
             for used in &entry.uses {
-                conn.prepare_cached(
+                self.db().execute(
                     "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    seq,
-                    used.lot,
-                    used.kind.as_str(),
-                    text(used.points)
-                ])?;
+                    args![seq, used.lot, used.kind.as_str(), text(used.points)],
+                )?;
                 if used.kind == UseKind::Expire {
                     // A lot expires once, taking all that is left of it.
-                    conn.prepare_cached(
+                    self.db().execute(
                         "UPDATE lots SET remaining = ?2, expired = ?3 WHERE seq = ?1",
-                    )?
-                    .execute(params![
-                        used.lot,
-                        text(used.remaining),
-                        text(used.points)
-                    ])?;
+                        args![used.lot, text(used.remaining), text(used.points)],
+                    )?;
                 } else {
-                    conn.prepare_cached("UPDATE lots SET remaining = ?2 WHERE seq = ?1")?
-                        .execute(params![used.lot, text(used.remaining)])?;
+                    self.db().execute(
+                        "UPDATE lots SET remaining = ?2 WHERE seq = ?1",
+                        args![used.lot, text(used.remaining)],
+                    )?;
                 }
             }
         }
         for (amount, reason) in &posting.credit {
-            conn.prepare_cached(
-                "INSERT INTO credit (member, event, time, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![event.member, event.id, time, text(*amount), reason])?;
+            self.db().execute(
+                    "INSERT INTO credit (member, event, time, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![event.member, event.id, time, text(*amount), reason],
+                )?;
         }
         for share in &posting.returns {
-            conn.prepare_cached(
-                "INSERT INTO return_shares (return_event, original, rule, policy_version, points, taken, owed, forgiven, expired)
+            self.db().execute(
+                    "INSERT INTO return_shares (return_event, original, rule, policy_version, points, taken, owed, forgiven, expired)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+                    args![
                 share.return_event,
                 share.original,
                 share.rule,
@@ -344,7 +371,8 @@ impl Ledger {
                 text(share.owed),
                 text(share.forgiven),
                 text(share.expired)
-            ])?;
+            ],
+                )?;
         }
         Ok(())
     }
@@ -354,26 +382,34 @@ impl Ledger {
     pub fn save_book(&self, book: &MemberBook) -> Result<()> {
         let member = &book.state;
         let stats = &member.stats;
-        let conn = self.connection();
-        let totals = params![
+        let balance = text(member.balance);
+        let spend_total = text(stats.spend_total);
+        let last_visit = stats.last_visit.map(stored);
+        let debt = text(member.debt);
+        let credit = text(member.credit);
+        let tier_valid_until = member.tier_valid_until.map(stored);
+        let tier_reviewed_at = member.tier_reviewed_at.map(stored);
+        let greeted_through = member.greeted_through.map(stored);
+        let visits = stats.visits_total;
+        let totals = args![
             member.id,
-            text(member.balance),
-            text(stats.spend_total),
-            stats.visits_total,
-            stats.last_visit.map(stored),
-            text(member.debt),
-            text(member.credit),
+            balance,
+            spend_total,
+            visits,
+            last_visit,
+            debt,
+            credit,
             member.tier,
-            member.tier_valid_until.map(stored),
-            member.tier_reviewed_at.map(stored),
-            member.greeted_through.map(stored),
+            tier_valid_until,
+            tier_reviewed_at,
+            greeted_through,
         ];
         if !book.is_new && !book.profile_changed {
-            conn.prepare_cached(
+            self.db().execute(
                 "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
                  tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1",
-            )?
-            .execute(totals)?;
+                totals,
+            )?;
             return Ok(());
         }
         let sql = if book.is_new {
@@ -385,19 +421,19 @@ impl Ledger {
              tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11, type = ?12, joined = ?13,
              birthday = ?14, attributes = ?15, joined_known = ?16 WHERE id = ?1"
         };
-        let mut statement = conn.prepare_cached(sql)?;
-        for (index, value) in totals.iter().enumerate() {
-            statement.raw_bind_parameter(index + 1, value)?;
-        }
-        statement.raw_bind_parameter(12, &member.member_type)?;
-        statement.raw_bind_parameter(13, member.joined.to_string())?;
-        statement.raw_bind_parameter(14, member.birthday.map(|d| d.to_string()))?;
-        statement.raw_bind_parameter(
-            15,
-            serde_json::to_string(&member.attributes).unwrap_or_default(),
-        )?;
-        statement.raw_bind_parameter(16, book.joined_known)?;
-        statement.raw_execute()?;
+        let joined = member.joined.to_string();
+        let birthday = member.birthday.map(|d| d.to_string());
+        let attributes = serde_json::to_string(&member.attributes).unwrap_or_default();
+        let joined_known = i64::from(book.joined_known);
+        let mut all: Vec<&dyn Param> = totals.to_vec();
+        all.extend(args![
+            member.member_type,
+            joined,
+            birthday,
+            attributes,
+            joined_known
+        ]);
+        self.db().execute(sql, &all)?;
         Ok(())
     }
 }

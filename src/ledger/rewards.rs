@@ -1,26 +1,28 @@
 //! Redemptions as the ledger holds them: counts for stock and limits, and codes.
 
-use rusqlite::{params, OptionalExtension};
-
+use super::db::args;
 use super::store::{Ledger, LedgerError};
 
 impl Ledger {
     /// How many times `reward` was redeemed (by `member`, if given).
     pub fn redemptions_of(&self, reward: &str, member: Option<&str>) -> Result<u64, LedgerError> {
-        let count: i64 = self
-            .connection()
-            .prepare_cached("SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND (?2 IS NULL OR member = ?2)")?
-            .query_row(params![reward, member], |r| r.get(0))?;
-        Ok(count as u64)
+        let count: i64 = self.db().query_one(
+            "SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND (?2 IS NULL OR member = ?2)",
+            args![reward, member],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// The code a redemption (by its event id) issued, if any.
     pub fn redemption_code(&self, event: &str) -> Result<Option<String>, LedgerError> {
         Ok(self
-            .connection()
-            .prepare_cached("SELECT code FROM redemptions WHERE event = ?1")?
-            .query_row([event], |r| r.get(0))
-            .optional()?
+            .db()
+            .query_opt(
+                "SELECT code FROM redemptions WHERE event = ?1",
+                args![event],
+                |r| r.get(0),
+            )?
             .flatten())
     }
 }

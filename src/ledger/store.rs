@@ -8,10 +8,11 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 
-use super::migrations::MIGRATIONS;
+use super::db::{args, Db, Postgres};
+use super::migrations::{MIGRATIONS, POSTGRES_MIGRATIONS};
 use crate::member::{MemberState, MemberStats};
 use crate::policy::Policy;
 use crate::time::{from_stored, stored};
@@ -36,6 +37,28 @@ impl From<rusqlite::Error> for LedgerError {
             format!("{error}: another process (an import, or `bashgah serve`) held the ledger for longer than this one waits; what was not finished was not written, so run it again once the other is done (an import resumes where it stopped)")
         } else {
             error.to_string()
+        };
+        LedgerError { message, busy }
+    }
+}
+
+impl From<postgres::Error> for LedgerError {
+    fn from(error: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        // Another process held what this one needed (a row lock, a serializable
+        // transaction's read), and the database gave up on one of them: the same work can
+        // be tried again, as with SQLite's busy ledger.
+        let busy = error.code().is_some_and(|code| {
+            [
+                SqlState::T_R_SERIALIZATION_FAILURE,
+                SqlState::T_R_DEADLOCK_DETECTED,
+                SqlState::LOCK_NOT_AVAILABLE,
+            ]
+            .contains(code)
+        });
+        let message = match error.as_db_error() {
+            Some(db) => format!("PostgreSQL: {}", db.message()),
+            None => format!("PostgreSQL: {error}"),
         };
         LedgerError { message, busy }
     }
@@ -70,7 +93,7 @@ pub enum EventLookup {
 
 /// An open club ledger.
 pub struct Ledger {
-    conn: Connection,
+    db: Db,
     /// What each campaign gave in all, as read (and since added to) in the open
     /// transaction. Every event in a campaign's window asks it; summing the campaign's
     /// rows each time made an import quadratic in the campaign's awards. Kept only inside
@@ -88,7 +111,10 @@ fn in_memory_template() -> Result<MutexGuard<'static, Connection>> {
         OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
         let ledger = Ledger::prepare(Connection::open_in_memory()?)?;
-        Ok(Mutex::new(ledger.conn))
+        match ledger.db {
+            Db::Sqlite(conn) => Ok(Mutex::new(conn)),
+            Db::Postgres(_) => Err(LedgerError::corrupt("the in-memory template is SQLite")),
+        }
     });
     match template {
         // A copy that panicked half-way left the template as it was: it is only read.
@@ -157,6 +183,24 @@ impl Ledger {
         Ledger::prepare(conn)
     }
 
+    /// Opens (creating if needed) club `club`'s ledger in the PostgreSQL database at `url`
+    /// (`postgres://user@host/database`): the club's tables live in a schema of its own,
+    /// named after the club, and are brought up to date as SQLite's are.
+    pub fn open_postgres(url: &str, club: &str) -> Result<Ledger> {
+        let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
+            LedgerError::corrupt(format!(
+                "cannot connect to PostgreSQL at `{}`: {e}",
+                without_password(url)
+            ))
+        })?;
+        let ledger = Ledger {
+            db: Db::Postgres(Box::new(Postgres::new(client))),
+            campaign_totals: RefCell::default(),
+        };
+        ledger.migrate_postgres(club)?;
+        Ok(ledger)
+    }
+
     fn prepare(conn: Connection) -> Result<Ledger> {
         // Loading a member's facts and recording a plan use some thirty statements in
         // turn; a cache smaller than that would prepare each of them again every time.
@@ -164,7 +208,7 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.busy_timeout(DEFAULT_BUSY_WAIT)?;
         let mut ledger = Ledger {
-            conn,
+            db: Db::Sqlite(conn),
             campaign_totals: RefCell::default(),
         };
         ledger.migrate()?;
@@ -172,52 +216,124 @@ impl Ledger {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        self.conn.execute_batch(
+        let Db::Sqlite(conn) = &mut self.db else {
+            return Err(LedgerError::corrupt(
+                "SQLite's migrations on another database",
+            ));
+        };
+        conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
         )?;
-        let current = self.schema_version()?;
+        let current: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            let tx = self.conn.transaction()?;
+            let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                params![version, stored(Utc::now())],
+                rusqlite::params![version, stored(Utc::now())],
             )?;
             tx.commit()?;
         }
         Ok(())
     }
 
+    /// Creates club `club`'s schema if needed, makes it the connection's, and runs the
+    /// migrations it has not had. Several processes may open the same club at once: the
+    /// first to take the club's advisory lock migrates, the others then find it done.
+    fn migrate_postgres(&self, club: &str) -> Result<()> {
+        let schema = super::place::quoted_schema(club);
+        self.db.batch("BEGIN")?;
+        let migrated = (|| {
+            self.db.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(?1))",
+                args![format!("bashgah migrate {club}")],
+            )?;
+            self.db.batch(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}; \
+                 CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            ))?;
+            let current = self.schema_version()?;
+            for (version, sql) in POSTGRES_MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+                self.db.batch(&sql.replace("CTEXT", "TEXT COLLATE \"C\""))?;
+                self.db.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                    args![*version, stored(Utc::now())],
+                )?;
+            }
+            Ok(())
+        })();
+        match migrated {
+            Ok(()) => self.db.batch("COMMIT"),
+            Err(error) => {
+                self.db.batch("ROLLBACK")?;
+                Err(error)
+            }
+        }?;
+        // `SET` inside a transaction that committed stays for the session.
+        Ok(())
+    }
+
     /// How long a write waits for another process's transaction (an import, the host
     /// process) before giving up as busy ([`LedgerError::is_busy`]).
     pub fn wait_when_busy(&self, wait: std::time::Duration) -> Result<()> {
-        Ok(self.conn.busy_timeout(wait)?)
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.busy_timeout(wait)?),
+            Db::Postgres(_) => {
+                let millis = wait.as_millis().min(i32::MAX as u128);
+                self.db.batch(&format!("SET lock_timeout = {millis}"))
+            }
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
+        self.db.query_one(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
+            args![],
             |r| r.get(0),
-        )?)
+        )
+    }
+
+    /// Whether this ledger is in PostgreSQL (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db, Db::Postgres(_))
     }
 
     /// Starts a write transaction. Writes take the lock at once, so two importers
     /// queue rather than fail half-way.
     pub fn begin(&self) -> Result<()> {
         self.forget_totals();
-        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.execute_batch("BEGIN IMMEDIATE")?),
+            Db::Postgres(pg) => {
+                self.db.batch("BEGIN")?;
+                pg.set_in_transaction(true);
+                Ok(())
+            }
+        }
     }
 
     pub fn commit(&self) -> Result<()> {
         self.forget_totals();
-        Ok(self.conn.execute_batch("COMMIT")?)
+        let committed = self.db.batch("COMMIT");
+        if let Db::Postgres(pg) = &self.db {
+            // A COMMIT that fails ends the transaction all the same (rolled back).
+            pg.set_in_transaction(false);
+        }
+        committed
     }
 
     pub fn rollback(&self) -> Result<()> {
         self.forget_totals();
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("ROLLBACK")?;
+        if self.db.in_transaction() {
+            let rolled_back = self.db.batch("ROLLBACK");
+            if let Db::Postgres(pg) = &self.db {
+                pg.set_in_transaction(false);
+            }
+            rolled_back?;
         }
         Ok(())
     }
@@ -252,76 +368,95 @@ impl Ledger {
         }
     }
 
-    /// SQLite's `data_version`: it moves when another connection commits to the file,
-    /// never for this connection's own commits.
+    /// A number that moves when another connection commits to the ledger, never for this
+    /// connection's own commits: SQLite's `data_version`. PostgreSQL has no such number for
+    /// one schema, so there it moves at every call: books kept in memory between two
+    /// transactions are always read again (safe; other processes may write the club).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached("PRAGMA data_version")?
-            .query_row([], |row| row.get(0))?)
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn
+                .prepare_cached("PRAGMA data_version")?
+                .query_row([], |row| row.get(0))?),
+            Db::Postgres(pg) => Ok(pg.next_version()),
+        }
     }
 
     /// Whether a transaction is open.
     pub fn is_in_transaction(&self) -> bool {
-        !self.conn.is_autocommit()
+        self.db.in_transaction()
     }
 
     /// Marks a point inside the transaction that [`Ledger::undo_to_mark`] returns to: the
     /// host process runs many requests in one transaction (one disk sync for all), and a
     /// request that is refused or is only a dry run must leave nothing behind.
     pub fn mark(&self) -> Result<()> {
-        Ok(self.conn.execute_batch("SAVEPOINT request")?)
+        self.db.batch("SAVEPOINT request")
     }
 
     /// Keeps what was written since [`Ledger::mark`].
     pub fn keep_since_mark(&self) -> Result<()> {
-        Ok(self.conn.execute_batch("RELEASE request")?)
+        self.db.batch("RELEASE request")
     }
 
     /// Undoes everything written since [`Ledger::mark`].
     pub fn undo_to_mark(&self) -> Result<()> {
         self.forget_totals();
-        Ok(self
-            .conn
-            .execute_batch("ROLLBACK TO request; RELEASE request")?)
+        self.db.batch("ROLLBACK TO request; RELEASE request")
     }
 
     /// Starts a projection: what follows is written only to be read back, then undone by
     /// [`Ledger::end_projection`] (inside or outside a transaction).
     pub fn begin_projection(&self) -> Result<()> {
-        Ok(self.conn.execute_batch("SAVEPOINT projection")?)
+        match &self.db {
+            Db::Sqlite(_) => self.db.batch("SAVEPOINT projection"),
+            // Outside a transaction PostgreSQL has no savepoints: the projection is one.
+            Db::Postgres(pg) if !pg.in_transaction() => {
+                self.db.batch("BEGIN; SAVEPOINT projection")?;
+                pg.set_projection_began_transaction(true);
+                Ok(())
+            }
+            Db::Postgres(_) => self.db.batch("SAVEPOINT projection"),
+        }
     }
 
     /// Undoes everything written since [`Ledger::begin_projection`].
     pub fn end_projection(&self) -> Result<()> {
         self.forget_totals();
-        Ok(self
-            .conn
-            .execute_batch("ROLLBACK TO projection; RELEASE projection")?)
+        match &self.db {
+            Db::Postgres(pg) if pg.projection_began_transaction() => {
+                pg.set_projection_began_transaction(false);
+                self.db.batch("ROLLBACK")
+            }
+            _ => self.db.batch("ROLLBACK TO projection; RELEASE projection"),
+        }
     }
 
     /// Every commit is synced to disk before it returns (`synchronous = FULL`): what the
     /// host process has answered for survives a power cut, not only a crash.
     pub fn sync_every_commit(&self) -> Result<()> {
-        Ok(self.conn.pragma_update(None, "synchronous", "FULL")?)
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.pragma_update(None, "synchronous", "FULL")?),
+            // PostgreSQL's own default: a commit returns once its WAL is flushed.
+            Db::Postgres(_) => self.db.batch("SET synchronous_commit = on"),
+        }
     }
 
     /// Stores `policy`'s files under its id, once.
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
         let files = serde_json::to_string(&policy.files).unwrap_or_default();
-        self.conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![policy.id, policy.club.id, stored(Utc::now()), files])?;
+        self.db.execute(
+            "INSERT INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            args![policy.id, policy.club.id, stored(Utc::now()), files],
+        )?;
         Ok(())
     }
 
     pub fn lookup_event(&self, id: &str) -> Result<EventLookup> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT fingerprint FROM events WHERE id = ?1")?;
-        let found: Option<String> = statement.query_row([id], |r| r.get(0)).optional()?;
+        let found: Option<String> = self.db.query_opt(
+            "SELECT fingerprint FROM events WHERE id = ?1",
+            args![id],
+            |r| r.get(0),
+        )?;
         Ok(match found {
             Some(fingerprint) => EventLookup::Present { fingerprint },
             None => EventLookup::Absent,
@@ -336,23 +471,24 @@ impl Ledger {
         fingerprint: &str,
         version: &str,
     ) -> Result<Option<crate::engine::EvalError>> {
-        let mut statement = self.conn.prepare_cached(
+        let row = self.db.query_opt(
             "SELECT message, field, file, line, col, source_line FROM rejections
              WHERE id = ?1 AND fingerprint = ?2 AND policy_version = ?3",
-        )?;
-        let row = statement
-            .query_row(params![id, fingerprint, version], |r| {
+            args![id, fingerprint, version],
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<usize>>(3)?,
-                    r.get::<_, Option<usize>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
+                    r.get::<String>(0)?,
+                    r.get::<Option<String>>(1)?,
+                    r.get::<Option<String>>(2)?,
+                    r.get::<Option<i64>>(3)?,
+                    r.get::<Option<i64>>(4)?,
+                    r.get::<Option<String>>(5)?,
                 ))
-            })
-            .optional()?;
+            },
+        )?;
         Ok(row.map(|(message, field, file, line, col, source_line)| {
+            let line = line.and_then(|line| usize::try_from(line).ok());
+            let col = col.and_then(|col| usize::try_from(col).ok());
             let location = file
                 .zip(line)
                 .map(|(file, line)| crate::diagnostic::Location::new(file, line, col.unwrap_or(1)));
@@ -368,10 +504,10 @@ impl Ledger {
 
     /// Whether any rejection is remembered at all.
     pub fn has_rejections(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM rejections)")?
-            .query_row([], |r| r.get(0))?)
+        self.db
+            .query_one("SELECT EXISTS (SELECT 1 FROM rejections)", args![], |r| {
+                r.get(0)
+            })
     }
 
     /// Remembers that an import rejected event `id` (with this content, under this
@@ -384,30 +520,33 @@ impl Ledger {
         error: &crate::engine::EvalError,
     ) -> Result<()> {
         let location = error.location.as_ref();
-        self.conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO rejections (id, fingerprint, policy_version, message, field, file, line, col, source_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+        let line = location.map(|l| i64::try_from(l.line).unwrap_or(i64::MAX));
+        let col = location.map(|l| i64::try_from(l.column).unwrap_or(i64::MAX));
+        self.db.execute(
+            "INSERT INTO rejections (id, fingerprint, policy_version, message, field, file, line, col, source_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, policy_version = excluded.policy_version,
+                 message = excluded.message, field = excluded.field, file = excluded.file, line = excluded.line,
+                 col = excluded.col, source_line = excluded.source_line",
+            args![
                 id,
                 fingerprint,
                 version,
                 error.message,
                 error.column,
                 location.map(|l| l.file.display().to_string()),
-                location.map(|l| l.line),
-                location.map(|l| l.column),
+                line,
+                col,
                 error.source_line,
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     /// Forgets a rejection (the event was accepted since).
     pub fn forget_rejection(&self, id: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM rejections WHERE id = ?1")?
-            .execute([id])?;
+        self.db
+            .execute("DELETE FROM rejections WHERE id = ?1", args![id])?;
         Ok(())
     }
 
@@ -421,30 +560,29 @@ impl Ledger {
     /// The member's row (and, with `deals`, their deal enrolments), and whether their
     /// joining date is known.
     pub(super) fn member_row(&self, id: &str, deals: bool) -> Result<Option<(MemberState, bool)>> {
-        let mut statement = self.conn.prepare_cached(
+        let row = self.db.query_opt(
             "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through, joined_known FROM members WHERE id = ?1",
-        )?;
-        let row = statement
-            .query_row([id], |r| {
+            args![id],
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<String>>(11)?,
-                    r.get::<_, Option<String>>(12)?,
-                    r.get::<_, Option<String>>(13)?,
-                    r.get::<_, bool>(14)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<String>>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
+                    r.get::<i64>(6)?,
+                    r.get::<Option<String>>(7)?,
+                    r.get::<String>(8)?,
+                    r.get::<String>(9)?,
+                    r.get::<Option<String>>(10)?,
+                    r.get::<Option<String>>(11)?,
+                    r.get::<Option<String>>(12)?,
+                    r.get::<Option<String>>(13)?,
+                    r.get::<i64>(14)? != 0,
                 ))
-            })
-            .optional()?;
+            },
+        )?;
         let Some((
             member_type,
             joined,
@@ -494,8 +632,8 @@ impl Ledger {
         Ok(Some((state, joined_known)))
     }
 
-    pub(super) fn connection(&self) -> &Connection {
-        &self.conn
+    pub(super) fn db(&self) -> &Db {
+        &self.db
     }
 
     /// A canonical text dump of everything a ledger holds about members (without row
@@ -508,7 +646,7 @@ impl Ledger {
             "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
             "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY member, time, id",
             "SELECT l.member, l.event, l.time, l.rule, l.points, l.reason, l.policy_version, l.kind FROM ledger l ORDER BY l.member, l.time, l.event, l.seq",
-            "SELECT l.member, l.event, e.rule, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, COALESCE(l.expires_at, '') FROM lots l JOIN ledger e ON e.seq = l.entry ORDER BY l.member, l.earned_at, l.event, l.points, l.remaining",
+            "SELECT l.member, l.event, e.rule, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at FROM lots l JOIN ledger e ON e.seq = l.entry ORDER BY l.member, l.earned_at, l.event, l.points, l.remaining",
             "SELECT l.member, l.event, e.event, e.rule, u.kind, u.points FROM lot_uses u JOIN lots l ON l.seq = u.lot JOIN ledger e ON e.seq = u.entry ORDER BY l.member, e.time, e.event, l.event, u.kind, u.points",
             "SELECT member, event, time, COALESCE(from_tier, ''), COALESCE(to_tier, ''), reason FROM tier_changes ORDER BY member, time, event",
             "SELECT member, deal, event, enrolled_at, starts_at, periods, kept, missed, next_checkpoint, state, COALESCE(ended_at, ''), COALESCE(tier_until, '') FROM deal_enrollments ORDER BY member, enrolled_at, deal",
@@ -524,16 +662,8 @@ impl Ledger {
             "SELECT member, channel, granted, at, source FROM consents ORDER BY member, channel",
         ];
         for query in queries {
-            let mut statement = self.conn.prepare(query)?;
-            let columns = statement.column_count();
-            let mut rows = statement.query([])?;
-            while let Some(row) = rows.next()? {
-                let fields: Vec<String> = (0..columns)
-                    .map(|i| {
-                        row.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<std::result::Result<_, _>>()?;
+            for fields in self.db.values(query)? {
+                let fields: Vec<String> = fields.iter().map(|v| format!("{v:?}")).collect();
                 out.push_str(&fields.join("|"));
                 out.push('\n');
             }
@@ -543,14 +673,39 @@ impl Ledger {
     }
 }
 
+/// `url` without its password, for messages.
+pub(super) fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:…{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `name` as a PostgreSQL identifier, whatever characters it has.
+pub(super) fn quoted_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn conn(ledger: &Ledger) -> &Connection {
+        match &ledger.db {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(_) => panic!("an in-memory ledger is SQLite"),
+        }
+    }
+
     /// Every table, index and trigger, as SQLite stores it.
     fn schema(ledger: &Ledger) -> Vec<(String, String, Option<String>)> {
-        let mut statement = ledger
-            .conn
+        let mut statement = conn(ledger)
             .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
             .unwrap();
         let rows = statement
@@ -560,8 +715,7 @@ mod tests {
     }
 
     fn count(ledger: &Ledger, table: &str) -> i64 {
-        ledger
-            .conn
+        conn(ledger)
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
     }
@@ -578,14 +732,12 @@ mod tests {
         assert_eq!(copied.schema_version().unwrap(), latest);
         assert_eq!(count(&copied, "schema_migrations"), MIGRATIONS.len() as i64);
         // Written like any ledger, the append-only entries included.
-        copied
-            .conn
+        conn(&copied)
             .execute_batch(
                 "INSERT INTO members (id, type, joined) VALUES ('M1', 'individual', '2025-01-01')",
             )
             .unwrap();
-        let update = copied
-            .conn
+        let update = conn(&copied)
             .execute_batch("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version) VALUES ('M1', 'P1', '', 'base', '1', '', 'v'); UPDATE ledger SET points = '2'")
             .unwrap_err();
         assert!(update.to_string().contains("append-only"), "{update}");
@@ -597,8 +749,7 @@ mod tests {
     fn in_memory_ledgers_share_nothing() {
         let first = Ledger::open_in_memory().unwrap();
         first.begin().unwrap();
-        first
-            .conn
+        conn(&first)
             .execute_batch(
                 "INSERT INTO members (id, type, joined) VALUES ('M1', 'individual', '2025-01-01')",
             )
@@ -607,8 +758,7 @@ mod tests {
         let second = Ledger::open_in_memory().unwrap();
         assert_eq!(count(&first, "members"), 1);
         assert_eq!(count(&second, "members"), 0);
-        second
-            .conn
+        conn(&second)
             .execute_batch(
                 "INSERT INTO members (id, type, joined) VALUES ('M2', 'business', '2025-01-02')",
             )

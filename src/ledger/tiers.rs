@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::db::args;
 use super::store::{Ledger, LedgerError};
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -19,17 +20,17 @@ pub struct TierChange {
 impl Ledger {
     /// The member's tier changes, oldest first.
     pub fn tier_changes(&self, member: &str) -> Result<Vec<TierChange>> {
-        let mut statement = self
-            .connection()
-            .prepare_cached("SELECT time, from_tier, to_tier, reason FROM tier_changes WHERE member = ?1 ORDER BY seq")?;
-        let rows = statement.query_map([member], |r| {
-            Ok(TierChange {
-                time: r.get(0)?,
-                from: r.get(1)?,
-                to: r.get(2)?,
-                reason: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.db().query(
+            "SELECT time, from_tier, to_tier, reason FROM tier_changes WHERE member = ?1 ORDER BY seq",
+            args![member],
+            |r| {
+                Ok(TierChange {
+                    time: r.get(0)?,
+                    from: r.get(1)?,
+                    to: r.get(2)?,
+                    reason: r.get(3)?,
+                })
+            },
+        )
     }
 }

@@ -18,7 +18,7 @@ use super::keys::Grant;
 use super::reload::{build, fingerprint, Attempt, Problem};
 use super::writer::{Done, Writer};
 use crate::diagnostic::Diagnostic;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, LedgerPlace};
 use crate::policy::{discover_clubs, Policy};
 
 /// One served club.
@@ -62,6 +62,15 @@ pub struct Folders {
     pub policies: PathBuf,
     pub plugins: PathBuf,
     pub data: PathBuf,
+    /// The PostgreSQL database the clubs' ledgers live in, if not SQLite files in `data`.
+    pub database: Option<String>,
+}
+
+impl Folders {
+    /// Where club `club`'s ledger is.
+    pub fn ledger(&self, club: &str) -> LedgerPlace {
+        LedgerPlace::for_club(&self.data, self.database.as_deref(), club)
+    }
 }
 
 /// Every club, plus the folders that have never loaded.
@@ -342,7 +351,7 @@ impl Registry {
         if events == 0 {
             return Ok(None);
         }
-        let ledger = Ledger::open(&self.folders.data.join(format!("{}.sqlite", club.id)))?;
+        let ledger = self.folders.ledger(&club.id).open()?;
         let recent = crate::canary::recent_events(&ledger, events)?;
         crate::canary::try_candidate(&ledger, live, candidate, &recent, max_change).map(Some)
     }
@@ -358,22 +367,18 @@ impl Registry {
             ))
             .in_file(&dir.join("club.yaml"))]);
         }
-        let path = self.folders.data.join(format!("{id}.sqlite"));
-        let ledger = Ledger::open(&path)
+        let path = self.folders.ledger(&id);
+        let ledger = path
+            .open()
             .and_then(|ledger| {
                 ledger.sync_every_commit()?;
                 ledger.wait_when_busy(super::writer::BUSY_WAIT)?;
                 ledger.record_policy(&policy)?;
                 Ok(ledger)
             })
-            .map_err(|e| {
-                vec![Diagnostic::error(format!(
-                    "ledger `{}`: {e}",
-                    path.display()
-                ))]
-            })?;
+            .map_err(|e| vec![Diagnostic::error(format!("ledger `{path}`: {e}"))])?;
         let version = policy.short_id().to_owned();
-        tracing::info!(club = %id, version = %version, ledger = %path.display(), "club loaded");
+        tracing::info!(club = %id, version = %version, ledger = %path, "club loaded");
         let now = Utc::now();
         let attempt = Attempt {
             at: now,

@@ -1,0 +1,352 @@
+//! The two databases a ledger can live in, behind one small interface: SQLite (one file
+//! per club, embedded, the default) and PostgreSQL (one schema per club, for clubs that
+//! outgrow one machine).
+//!
+//! Every statement is written once, in the SQL both understand (`ON CONFLICT`,
+//! `RETURNING`, `COALESCE`, numbered parameters `?1`), and handed to the database as it
+//! is: PostgreSQL's copy only has its parameters renumbered `$1` ([`postgres_sql`]). What
+//! the two do differently (opening, pragmas, transactions, how another writer is noticed)
+//! is in [`super::store`], one `match` per difference. No ORM: the SQL is what runs.
+//!
+//! Values go in through [`Param`] (anything both drivers can bind) and come out through
+//! [`Column`] (anything both can read). PostgreSQL is strict about types where SQLite is
+//! not, so the PostgreSQL schema declares every integer `BIGINT` (Rust's `i64`), every flag
+//! `BIGINT` 0/1 as SQLite stores it, and every text `COLLATE "C"` (byte order, as SQLite
+//! compares): the same statement then sorts and compares the same way in both.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use super::store::LedgerError;
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+/// A value both drivers can bind as a statement parameter.
+pub trait Param: rusqlite::ToSql + postgres::types::ToSql + Sync {
+    fn as_sqlite(&self) -> &dyn rusqlite::ToSql;
+    fn as_postgres(&self) -> &(dyn postgres::types::ToSql + Sync);
+}
+
+impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Param for T {
+    fn as_sqlite(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn as_postgres(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+/// A value both drivers can read from a column.
+pub trait Column: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> {}
+
+impl<T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>> Column for T {}
+
+/// `args![a, b]`: a statement's parameters, for either database.
+macro_rules! args {
+    () => { &[] as &[&dyn $crate::ledger::db::Param] };
+    ($($value:expr),+ $(,)?) => { &[$(&$value as &dyn $crate::ledger::db::Param),+] as &[&dyn $crate::ledger::db::Param] };
+}
+pub(crate) use args;
+
+/// One row of a result, from either database.
+pub enum Row<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Postgres(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `index` (from 0).
+    pub fn get<T: Column>(&self, index: usize) -> Result<T> {
+        match self {
+            Row::Sqlite(row) => Ok(row.get(index)?),
+            Row::Postgres(row) => Ok(row.try_get(index)?),
+        }
+    }
+}
+
+/// A club's PostgreSQL connection: the driver's client, its prepared statements (prepared
+/// once per connection, as SQLite's statement cache does) and whether a transaction is
+/// open (PostgreSQL's client does not say).
+pub struct Postgres {
+    client: RefCell<postgres::Client>,
+    statements: RefCell<HashMap<&'static str, postgres::Statement>>,
+    in_transaction: Cell<bool>,
+    /// A projection started outside any transaction began one of its own, to roll back.
+    projection_transaction: Cell<bool>,
+    /// [`Postgres::next_version`]'s last answer.
+    version: Cell<i64>,
+}
+
+impl Postgres {
+    pub fn new(client: postgres::Client) -> Postgres {
+        Postgres {
+            client: RefCell::new(client),
+            statements: RefCell::default(),
+            in_transaction: Cell::new(false),
+            projection_transaction: Cell::new(false),
+            version: Cell::new(0),
+        }
+    }
+
+    /// A number never given before by this connection: see `Ledger::data_version`.
+    pub fn next_version(&self) -> i64 {
+        self.version.set(self.version.get().wrapping_add(1));
+        self.version.get()
+    }
+
+    fn statement(&self, sql: &'static str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.borrow_mut().prepare(&postgres_sql(sql))?;
+        self.statements.borrow_mut().insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn params<'p>(args: &'p [&'p dyn Param]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
+        args.iter().map(|arg| arg.as_postgres()).collect()
+    }
+
+    pub fn set_in_transaction(&self, open: bool) {
+        self.in_transaction.set(open);
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction.get() || self.projection_transaction.get()
+    }
+
+    pub fn set_projection_began_transaction(&self, began: bool) {
+        self.projection_transaction.set(began);
+    }
+
+    pub fn projection_began_transaction(&self) -> bool {
+        self.projection_transaction.get()
+    }
+}
+
+/// The database under a ledger.
+pub enum Db {
+    Sqlite(Connection),
+    // Boxed: a ledger is made once and used for many statements; the box keeps SQLite's
+    // ledgers (the default) small.
+    Postgres(Box<Postgres>),
+}
+
+impl Db {
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    pub fn execute(&self, sql: &'static str, args: &[&dyn Param]) -> Result<usize> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = bound(conn, sql, args)?;
+                Ok(statement.raw_execute()?)
+            }
+            Db::Postgres(pg) => {
+                let statement = pg.statement(sql)?;
+                let changed = pg
+                    .client
+                    .borrow_mut()
+                    .execute(&statement, &Postgres::params(args))?;
+                Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+            }
+        }
+    }
+
+    /// Calls `each` for every row, in the order the statement gives them.
+    pub fn for_each(
+        &self,
+        sql: &'static str,
+        args: &[&dyn Param],
+        mut each: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = bound(conn, sql, args)?;
+                let mut rows = statement.raw_query();
+                while let Some(row) = rows.next()? {
+                    each(&Row::Sqlite(row))?;
+                }
+                Ok(())
+            }
+            Db::Postgres(pg) => {
+                let statement = pg.statement(sql)?;
+                let rows = pg
+                    .client
+                    .borrow_mut()
+                    .query(&statement, &Postgres::params(args))?;
+                for row in &rows {
+                    each(&Row::Postgres(row))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Every row, each made into a `T`.
+    pub fn query<T>(
+        &self,
+        sql: &'static str,
+        args: &[&dyn Param],
+        mut make: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        self.for_each(sql, args, |row| {
+            all.push(make(row)?);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    /// The first row made into a `T`, if there is one.
+    pub fn query_opt<T>(
+        &self,
+        sql: &'static str,
+        args: &[&dyn Param],
+        make: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = bound(conn, sql, args)?;
+                let mut rows = statement.raw_query();
+                match rows.next()? {
+                    Some(row) => Ok(Some(make(&Row::Sqlite(row))?)),
+                    None => Ok(None),
+                }
+            }
+            Db::Postgres(pg) => {
+                let statement = pg.statement(sql)?;
+                let row = pg
+                    .client
+                    .borrow_mut()
+                    .query_opt(&statement, &Postgres::params(args))?;
+                match row {
+                    Some(row) => Ok(Some(make(&Row::Postgres(&row))?)),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// The first row made into a `T`; no row at all is an error (the statement always
+    /// returns one: a count, a sum).
+    pub fn query_one<T>(
+        &self,
+        sql: &'static str,
+        args: &[&dyn Param],
+        make: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, args, make)?
+            .ok_or_else(|| LedgerError::corrupt(format!("no row where one was expected: {sql}")))
+    }
+
+    /// Every row of `sql` (no parameters), each column as SQLite would give it (a
+    /// PostgreSQL integer as `Integer`, text as `Text`): for comparing two ledgers whatever
+    /// database each is in.
+    pub fn values(&self, sql: &str) -> Result<Vec<Vec<rusqlite::types::Value>>> {
+        use rusqlite::types::Value;
+        let mut all = Vec::new();
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = conn.prepare(sql)?;
+                let columns = statement.column_count();
+                let mut rows = statement.query([])?;
+                while let Some(row) = rows.next()? {
+                    let fields = (0..columns)
+                        .map(|i| row.get::<_, Value>(i))
+                        .collect::<std::result::Result<_, _>>()?;
+                    all.push(fields);
+                }
+            }
+            Db::Postgres(pg) => {
+                use postgres::types::Type;
+                let rows = pg.client.borrow_mut().query(&postgres_sql(sql), &[])?;
+                for row in &rows {
+                    let mut fields = Vec::with_capacity(row.len());
+                    for (i, column) in row.columns().iter().enumerate() {
+                        let value = match *column.type_() {
+                            Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Integer),
+                            Type::INT4 => row
+                                .try_get::<_, Option<i32>>(i)?
+                                .map(|v| Value::Integer(v.into())),
+                            Type::BOOL => row
+                                .try_get::<_, Option<bool>>(i)?
+                                .map(|v| Value::Integer(v.into())),
+                            _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
+                        };
+                        fields.push(value.unwrap_or(Value::Null));
+                    }
+                    all.push(fields);
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    /// Runs statements with no parameters (a transaction's boundaries, a savepoint).
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Db::Sqlite(conn) => Ok(conn.execute_batch(sql)?),
+            Db::Postgres(pg) => Ok(pg.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        match self {
+            Db::Sqlite(conn) => !conn.is_autocommit(),
+            Db::Postgres(pg) => pg.in_transaction(),
+        }
+    }
+}
+
+/// SQLite's cached statement for `sql`, with `args` bound.
+fn bound<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    args: &[&dyn Param],
+) -> Result<rusqlite::CachedStatement<'c>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    for (index, arg) in args.iter().enumerate() {
+        statement.raw_bind_parameter(index + 1, arg.as_sqlite())?;
+    }
+    Ok(statement)
+}
+
+/// `sql` as PostgreSQL takes it: parameters `?N` become `$N`. A `?` inside a quoted string
+/// or identifier is left alone.
+pub fn postgres_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_sql;
+
+    #[test]
+    fn parameters_are_renumbered_outside_quotes_only() {
+        assert_eq!(
+            postgres_sql("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND d = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND d = $12"
+        );
+    }
+}
