@@ -14,6 +14,7 @@ mod hooks;
 mod ledger;
 mod lifecycle;
 mod messaging;
+mod pg;
 mod pipeline;
 mod properties;
 mod report;

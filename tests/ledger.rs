@@ -248,3 +248,89 @@ fn ledger_entries_cannot_be_changed_or_deleted() {
         "policy files are stored verbatim"
     );
 }
+
+/// The same purchases give the same ledger in PostgreSQL as in SQLite, row for row, and a
+/// second import changes nothing there either (issue 15).
+#[test]
+fn postgres_holds_the_same_ledger_as_sqlite() {
+    let Some(pg) = crate::pg::PgLedger::fresh("same") else {
+        return;
+    };
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(3_000)).unwrap();
+    let sqlite = Ledger::open(&dir.path().join("shop.sqlite")).unwrap();
+    let in_sqlite = import(&sqlite, &policy, &file);
+    let in_postgres = import(&pg, &policy, &file);
+    assert_eq!(
+        (
+            in_postgres.accepted,
+            in_postgres.rejected,
+            in_postgres.conflicts
+        ),
+        (in_sqlite.accepted, in_sqlite.rejected, in_sqlite.conflicts),
+        "{:?}",
+        in_postgres.problems.first()
+    );
+    assert_eq!(in_postgres.accepted, 3_000);
+    let dump = sqlite.dump().unwrap();
+    assert!(dump.lines().count() > 6_000, "{}", dump.lines().count());
+    assert_eq!(pg.dump().unwrap(), dump);
+
+    let again = import(&pg, &policy, &file);
+    assert_eq!((again.accepted, again.duplicates), (0, 3_000));
+    assert_eq!(pg.dump().unwrap(), dump);
+    for (member, balance) in pg.top_members(usize::MAX).unwrap() {
+        assert_eq!(balance, pg.sum_of_entries(&member).unwrap(), "{member}");
+    }
+}
+
+/// PostgreSQL refuses to change or delete entries and credit, as SQLite's triggers do.
+#[test]
+fn postgres_entries_cannot_be_changed_deleted_or_truncated() {
+    let Some(pg) = crate::pg::PgLedger::fresh("append") else {
+        return;
+    };
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(10)).unwrap();
+    import(&pg, &policy, &file);
+    let mut raw = pg.raw();
+    for statement in [
+        "UPDATE ledger SET points = '1000000'",
+        "DELETE FROM ledger",
+        "TRUNCATE ledger",
+    ] {
+        let error = raw.batch_execute(statement).unwrap_err();
+        let message = error.as_db_error().map(|e| e.message().to_owned());
+        assert_eq!(
+            message.as_deref(),
+            Some("the ledger is append-only"),
+            "{statement}: {error}"
+        );
+    }
+    raw.batch_execute(
+        "INSERT INTO credit (member, event, time, amount, reason) VALUES ('M1', 'E1', '', '5', 'test')",
+    )
+    .unwrap();
+    for statement in ["UPDATE credit SET amount = '9'", "DELETE FROM credit"] {
+        let error = raw.batch_execute(statement).unwrap_err();
+        let message = error.as_db_error().map(|e| e.message().to_owned());
+        assert_eq!(
+            message.as_deref(),
+            Some("the credit wallet is append-only"),
+            "{statement}: {error}"
+        );
+    }
+    let stored: String = raw
+        .query_one(
+            "SELECT files FROM policy_versions WHERE id = $1",
+            &[&policy.id],
+        )
+        .unwrap()
+        .get(0);
+    assert!(stored.contains("fn loyal_bonus(event, member)"));
+    assert_eq!(pg.schema_version().unwrap(), 8);
+}

@@ -639,15 +639,16 @@ impl Ledger {
     /// A canonical text dump of everything a ledger holds about members (without row
     /// numbers, load times, the order rows were written in where that order carries no
     /// meaning, or cursors such as how far greetings were looked for), for comparing two
-    /// ledgers: replays, interrupted imports, batch sizes.
+    /// ledgers: replays, interrupted imports, batch sizes, SQLite against PostgreSQL (so
+    /// every order is total: the two databases break ties differently).
     pub fn dump(&self) -> Result<String> {
         let mut out = String::new();
         let queries = [
             "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
             "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY member, time, id",
             "SELECT l.member, l.event, l.time, l.rule, l.points, l.reason, l.policy_version, l.kind FROM ledger l ORDER BY l.member, l.time, l.event, l.seq",
-            "SELECT l.member, l.event, e.rule, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at FROM lots l JOIN ledger e ON e.seq = l.entry ORDER BY l.member, l.earned_at, l.event, l.points, l.remaining",
-            "SELECT l.member, l.event, e.event, e.rule, u.kind, u.points FROM lot_uses u JOIN lots l ON l.seq = u.lot JOIN ledger e ON e.seq = u.entry ORDER BY l.member, e.time, e.event, l.event, u.kind, u.points",
+            "SELECT l.member, l.event, e.rule, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at FROM lots l JOIN ledger e ON e.seq = l.entry ORDER BY l.member, l.earned_at, l.event, e.rule, l.points, l.remaining",
+            "SELECT l.member, l.event, e.event, e.rule, u.kind, u.points FROM lot_uses u JOIN lots l ON l.seq = u.lot JOIN ledger e ON e.seq = u.entry ORDER BY l.member, e.time, e.event, l.event, e.rule, u.kind, u.points",
             "SELECT member, event, time, COALESCE(from_tier, ''), COALESCE(to_tier, ''), reason FROM tier_changes ORDER BY member, time, event",
             "SELECT member, deal, event, enrolled_at, starts_at, periods, kept, missed, next_checkpoint, state, COALESCE(ended_at, ''), COALESCE(tier_until, '') FROM deal_enrollments ORDER BY member, enrolled_at, deal",
             "SELECT d.member, d.deal, c.period, c.starts, c.ends, c.kept, c.note FROM deal_checkpoints c JOIN deal_enrollments d ON d.seq = c.enrollment ORDER BY d.member, d.deal, d.enrolled_at, c.period",

@@ -102,17 +102,51 @@ fn reference(
     .map_err(|error| TestCaseError::reject(format!("the reference delivery failed: {error}")))
 }
 
+/// The store a mode delivers into; the reference is always SQLite's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Store {
+    Sqlite,
+    /// A schema of its own in `BASHGAH_TEST_POSTGRES` (issue 15).
+    Postgres,
+}
+
 /// Delivers `spec` in `mode` and one by one; fails with the difference.
 fn same_as_one_by_one(config: Config, spec: &Spec, mode: &Mode) -> Result<(), TestCaseError> {
+    same_as_one_by_one_in(Store::Sqlite, config, spec, mode)
+}
+
+/// Delivers `spec` in `mode` into `store`, and one by one into SQLite; fails with the
+/// difference.
+fn same_as_one_by_one_in(
+    store: Store,
+    config: Config,
+    spec: &Spec,
+    mode: &Mode,
+) -> Result<(), TestCaseError> {
+    if store == Store::Postgres && crate::pg::url().is_none() {
+        return Ok(());
+    }
     let club = temp_club("shop", &config.yaml("shop"), RHAI);
     let history = realize(spec);
     let (expected, expected_log) = reference(config, &club.policy, &history)?;
-    let (actual, log) = guarded(&config.yaml("shop"), &history, &format!("{mode:?}"), || {
-        let ledger = Ledger::open_in_memory().expect("ledger");
-        let log = deliver(&ledger, &club.policy, &history, mode);
-        (facts(&ledger, &history.members, history.end), log)
+    let what = format!("{mode:?} in {store:?}");
+    let (actual, log) = guarded(&config.yaml("shop"), &history, &what, || {
+        let postgres = match store {
+            Store::Sqlite => None,
+            Store::Postgres => crate::pg::PgLedger::fresh("prop"),
+        };
+        let in_memory;
+        let ledger: &Ledger = match &postgres {
+            Some(pg) => pg,
+            None => {
+                in_memory = Ledger::open_in_memory().expect("ledger");
+                &in_memory
+            }
+        };
+        let log = deliver(ledger, &club.policy, &history, mode);
+        (facts(ledger, &history.members, history.end), log)
     })?;
-    match difference("one-by-one", &expected, &format!("{mode:?}"), &actual) {
+    match difference("one-by-one", &expected, &what, &actual) {
         None => Ok(()),
         Some(diff) => Err(failure(
             config,
@@ -173,6 +207,49 @@ proptest! {
     #[test]
     fn simulate_adds_up_to_what_the_import_gave((config, spec) in simulate_case()) {
         simulate_equals_import(config, &spec)?;
+    }
+}
+
+// The same properties with the mode's ledger in PostgreSQL, against the one-by-one
+// reference in SQLite: the same ledger whatever the store (issue 15). Fewer cases, since
+// each makes a schema; `CONSISTENCY_CASES` changes them with the rest.
+proptest! {
+    #![proptest_config(runner_config(24))]
+
+    #[test]
+    fn postgres_one_by_one_gives_the_same_ledger((config, spec) in case()) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::Reference)?;
+    }
+
+    #[test]
+    fn postgres_batches_of_seven_give_the_same_ledger((config, spec) in case()) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::Batches(Some(7)))?;
+    }
+
+    #[test]
+    fn postgres_few_books_held_in_memory_give_the_same_ledger((config, spec) in case()) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::FewBooks(5))?;
+    }
+
+    #[test]
+    fn postgres_the_default_batch_gives_the_same_ledger((config, spec) in case()) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::Batches(None))?;
+    }
+
+    #[test]
+    fn postgres_a_file_split_in_pieces_gives_the_same_ledger(
+        (config, spec) in case(),
+        percents in prop::collection::vec(1..100u8, 1..=2),
+    ) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::Split(percents))?;
+    }
+
+    #[test]
+    fn postgres_an_import_killed_and_resumed_gives_the_same_ledger(
+        (config, spec) in case(),
+        at in prop::collection::vec(0..=100u8, 1..4),
+    ) {
+        same_as_one_by_one_in(Store::Postgres, config, &spec, &Mode::Killed { at, batch_size: None })?;
     }
 }
 
