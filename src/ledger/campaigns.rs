@@ -53,7 +53,7 @@ impl Ledger {
         });
         let mut total = Decimal::ZERO;
         self.db().for_each(
-            "SELECT points FROM campaign_spend WHERE campaign = ?1 AND (?2 IS NULL OR member = ?2) AND day >= ?3 AND day < ?4",
+            "SELECT points FROM campaign_spend WHERE campaign = ?1 AND (CAST(?2 AS TEXT) IS NULL OR member = ?2) AND day >= ?3 AND day < ?4",
             args![campaign, member, from, to],
             |r| {
                 total += decimal(&r.get::<String>(0)?)?;

@@ -9,7 +9,8 @@ use crate::event::EventType;
 
 impl From<LedgerError> for FactsError {
     fn from(error: LedgerError) -> Self {
-        FactsError(error.to_string())
+        // Its message only: it becomes a ledger error again on the way out.
+        FactsError(error.message().to_owned())
     }
 }
 

@@ -7,7 +7,7 @@ impl Ledger {
     /// How many times `reward` was redeemed (by `member`, if given).
     pub fn redemptions_of(&self, reward: &str, member: Option<&str>) -> Result<u64, LedgerError> {
         let count: i64 = self.db().query_one(
-            "SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND (?2 IS NULL OR member = ?2)",
+            "SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND (CAST(?2 AS TEXT) IS NULL OR member = ?2)",
             args![reward, member],
             |r| r.get(0),
         )?;

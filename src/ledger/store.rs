@@ -72,6 +72,11 @@ impl LedgerError {
         }
     }
 
+    /// What went wrong, without the "ledger database:" every display of it starts with.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Whether the ledger was busy (another process writing) rather than broken: the
     /// same work can simply be tried again later.
     pub fn is_busy(&self) -> bool {

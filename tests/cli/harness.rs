@@ -89,6 +89,7 @@ pub fn bashgah(dir: &Path, args: &[String]) -> Output {
         .env_remove("BASHGAH_POLICIES")
         .env_remove("BASHGAH_DATA")
         .env_remove("BASHGAH_PLUGINS")
+        .env_remove("BASHGAH_DATABASE")
         .output()
         .expect("run bashgah")
 }

@@ -245,14 +245,81 @@ fn readme_commands_are_the_real_ones() {
         "README must show the main command"
     );
     assert!(
-        readme.contains("\ncargo test\n"),
+        readme.contains("\n.ci/test\n"),
         "README must show the test command"
     );
     let ci = fs::read_to_string(repo().join(".ci/run")).unwrap();
     assert!(
-        ci.lines().any(|l| l.trim() == "cargo test"),
+        ci.lines().any(|l| l.trim() == ".ci/test"),
         ".ci/run must run the README's test command"
     );
+    let test = fs::read_to_string(repo().join(".ci/test")).unwrap();
+    assert!(
+        test.lines().any(|l| l.trim() == "cargo test \"$@\""),
+        ".ci/test must run the whole suite"
+    );
+}
+
+/// The walk-through's commands (import, member, redeem, advance, report) answer the same
+/// with the café's ledger in PostgreSQL as in SQLite (issue 15).
+#[test]
+fn the_walkthrough_answers_the_same_on_postgres() {
+    let Some(database) = crate::pg::PgDatabase::fresh("walk") else {
+        return;
+    };
+    let commands: Vec<Vec<String>> = [
+        "import cafe examples/cafe/purchases.csv --members examples/cafe/members.csv",
+        "member cafe M001",
+        "redeem cafe M001 free-coffee --at 1403-11-05 --id R1",
+        "redeem cafe M001 free-coffee --at 1403-11-05 --id R1",
+        "redeem cafe M001 ten-off --at 1403-11-05",
+        "advance cafe --to 1403-12-15",
+        "advance cafe --to 1404-01-01",
+        "member cafe M002",
+        "member cafe M003 --json",
+        "report cafe",
+        "report cafe --json",
+        "import cafe examples/cafe/purchases.csv",
+    ]
+    .iter()
+    .map(|c| c.split_whitespace().map(str::to_owned).collect())
+    .collect();
+    let answers = |database: Option<&str>| -> Vec<String> {
+        let test = Test::new();
+        let dir = test.path();
+        copy_dir(&repo().join("policies"), &dir.join("policies"));
+        copy_dir(&repo().join("examples"), &dir.join("examples"));
+        commands
+            .iter()
+            .map(|command| {
+                let mut args = command.clone();
+                if let Some(url) = database {
+                    args.splice(0..0, ["--database".to_owned(), url.to_owned()]);
+                }
+                let output = bashgah(&dir, &args);
+                format!(
+                    "{command:?} exited {:?}\n{}{}",
+                    output.status.code(),
+                    String::from_utf8_lossy(&output.stderr),
+                    String::from_utf8_lossy(&output.stdout)
+                )
+            })
+            .collect()
+    };
+    let sqlite = answers(None);
+    assert!(sqlite[2].contains("exited Some(0)"), "{}", sqlite[2]);
+    assert!(sqlite[9].contains("exited Some(0)"), "{}", sqlite[9]);
+    let postgres = answers(Some(&database.url));
+    for (on_sqlite, on_postgres) in sqlite.iter().zip(&postgres) {
+        assert_eq!(on_postgres, on_sqlite);
+    }
+    // Nothing was written to a file: the ledger is the database's.
+    let mut client = postgres::Client::connect(&database.url, postgres::NoTls).unwrap();
+    let members: i64 = client
+        .query_one("SELECT COUNT(*) FROM club_cafe.members", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(members, 5);
 }
 
 /// The README's walk-through, run for real: each ```` ```\n$ bashgah ... ```` block is a

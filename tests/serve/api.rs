@@ -8,15 +8,40 @@ use crate::serve::{shop_rule, SHOP_YAML};
 const EVENTS: &str = "/v1/clubs/shop/events";
 
 fn shop() -> crate::serve::server::Server {
+    shop_with(&[])
+}
+
+fn shop_with(extra: &[&str]) -> crate::serve::server::Server {
+    let mut args = vec!["--max-body", "4096"];
+    args.extend_from_slice(extra);
     Workspace::new()
         .file("policies/shop/club.yaml", SHOP_YAML)
         .file("policies/shop/earn.rhai", &shop_rule(1000))
-        .start(&["--max-body", "4096"])
+        .start(&args)
 }
 
 #[test]
 fn a_purchase_answers_points_balance_and_is_idempotent() {
-    let server = shop();
+    a_till_day(&shop());
+}
+
+/// The same day at the till with the club's ledger in PostgreSQL (issue 15).
+#[test]
+fn on_postgres_a_purchase_answers_points_balance_and_is_idempotent() {
+    let Some(database) = crate::pg::PgDatabase::fresh("api") else {
+        return;
+    };
+    a_till_day(&shop_with(&["--database", &database.url]));
+    let mut client = postgres::Client::connect(&database.url, postgres::NoTls).unwrap();
+    let events: i64 = client
+        .query_one("SELECT COUNT(*) FROM club_shop.events", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(events, 3, "P1, P2 and the redemption R1");
+}
+
+/// Purchases, retries, a conflict, a dry run, a batch, redemptions and the clock.
+fn a_till_day(server: &crate::serve::server::Server) {
     let event = purchase("P1", "M1", "2025-03-03", 12_500);
     let first = server.post(EVENTS, Some(TILL), &event);
     assert_eq!(first.status, 200);
