@@ -82,6 +82,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the club's ledger, exactly, into another store: a PostgreSQL database
+    /// (postgres://…) or a SQLite file (….sqlite). The copy is checked row for row against
+    /// the source before it is kept; the source is left as it was.
+    Migrate {
+        /// Club id (a folder under --policies) or a club folder.
+        club: String,
+        /// Where to: postgres://user@host/database, or a SQLite file.
+        #[arg(long, value_name = "URL_OR_FILE")]
+        to: String,
+    },
     /// Move the club's clock to DATE: expire what is due, send expiring-soon notices.
     Advance {
         /// Club id (a folder under --policies) or a club folder.

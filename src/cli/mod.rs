@@ -15,6 +15,7 @@ mod import;
 mod init;
 mod manual;
 mod member;
+mod migrate;
 mod report;
 mod serve;
 mod simulate;
@@ -110,6 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
             member::run(&workspace, &club, &id, at.as_deref(), json)
         }
         Command::Advance { club, to, json } => advance::run(&workspace, &club, &to, json),
+        Command::Migrate { club, to } => migrate::run(&workspace, &club, &to),
         Command::Adjust {
             club,
             member,

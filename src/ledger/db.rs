@@ -77,16 +77,22 @@ pub struct Postgres {
     projection_transaction: Cell<bool>,
     /// [`Postgres::next_version`]'s last answer.
     version: Cell<i64>,
+    /// The club whose schema this connection uses: its advisory locks are named after it.
+    pub club: String,
+    /// Whether this connection holds the club's clock (see `Ledger::lead_clock`).
+    pub leads_clock: Cell<bool>,
 }
 
 impl Postgres {
-    pub fn new(client: postgres::Client) -> Postgres {
+    pub fn new(client: postgres::Client, club: &str) -> Postgres {
         Postgres {
             client: RefCell::new(client),
             statements: RefCell::default(),
             in_transaction: Cell::new(false),
             projection_transaction: Cell::new(false),
             version: Cell::new(0),
+            club: club.to_owned(),
+            leads_clock: Cell::new(false),
         }
     }
 
@@ -281,6 +287,107 @@ impl Db {
             }
         }
         Ok(all)
+    }
+
+    /// Calls `each` with the column names and values of every row of `sql` (no
+    /// parameters), values as [`Db::values`] gives them: for copying a ledger whole.
+    pub fn for_each_values(
+        &self,
+        sql: &str,
+        mut each: impl FnMut(&[String], &[rusqlite::types::Value]) -> Result<()>,
+    ) -> Result<()> {
+        let columns: Vec<String> = match self {
+            Db::Sqlite(conn) => conn
+                .prepare(sql)?
+                .column_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            Db::Postgres(pg) => pg
+                .client
+                .borrow_mut()
+                .prepare(&postgres_sql(sql))?
+                .columns()
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect(),
+        };
+        // One table at a time, read whole: a copy is a one-off, and SQLite and
+        // PostgreSQL stream rows differently.
+        for row in self.values(sql)? {
+            each(&columns, &row)?;
+        }
+        Ok(())
+    }
+
+    /// Inserts one row of values (as [`Db::values`] gives them) with `sql`, each value
+    /// converted to the type the target column has.
+    pub fn insert_values(&self, sql: &str, values: &[rusqlite::types::Value]) -> Result<()> {
+        use rusqlite::types::Value;
+        match self {
+            Db::Sqlite(conn) => {
+                let mut statement = conn.prepare_cached(sql)?;
+                for (index, value) in values.iter().enumerate() {
+                    statement.raw_bind_parameter(index + 1, value)?;
+                }
+                statement.raw_execute()?;
+            }
+            Db::Postgres(pg) => {
+                use postgres::types::{ToSql, Type};
+                let statement = pg.client.borrow_mut().prepare(&postgres_sql(sql))?;
+                let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(values.len());
+                for (value, kind) in values.iter().zip(statement.params()) {
+                    let integer = *kind == Type::INT8;
+                    params.push(match value {
+                        Value::Null if integer => Box::new(None::<i64>),
+                        Value::Null => Box::new(None::<String>),
+                        Value::Integer(v) if integer => Box::new(*v),
+                        Value::Integer(v) => Box::new(v.to_string()),
+                        Value::Text(text) if integer => {
+                            Box::new(text.parse::<i64>().map_err(|_| {
+                                LedgerError::corrupt(format!("`{text}` is not an integer"))
+                            })?)
+                        }
+                        Value::Text(text) => Box::new(text.clone()),
+                        Value::Real(v) => Box::new(v.to_string()),
+                        Value::Blob(_) => {
+                            return Err(LedgerError::corrupt("a ledger holds no binary values"))
+                        }
+                    });
+                }
+                let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+                pg.client.borrow_mut().execute(&statement, &refs)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After rows were copied in with their own numbers: PostgreSQL's identity columns
+    /// go on from the highest number copied (SQLite's always do).
+    pub fn after_copy(&self, tables: &[&str]) -> Result<()> {
+        let Db::Postgres(pg) = self else {
+            return Ok(());
+        };
+        for table in tables {
+            let mut client = pg.client.borrow_mut();
+            // Asked only of tables that have a `seq` (an error would end the transaction).
+            let sequence: Option<String> = client
+                .query_opt(
+                    "SELECT pg_get_serial_sequence($1::text, 'seq') FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name::text = $1::text AND column_name = 'seq'",
+                    &[table],
+                )?
+                .and_then(|row| row.get(0));
+            if let Some(sequence) = sequence {
+                client.execute(
+                    &format!(
+                        "SELECT setval($1::text::regclass, COALESCE((SELECT MAX(seq) FROM {table}), 0) + 1, false)"
+                    ),
+                    &[&sequence],
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs statements with no parameters (a transaction's boundaries, a savepoint).

@@ -25,6 +25,7 @@ mod rewards;
 mod statement;
 mod store;
 mod tiers;
+pub mod transfer;
 
 pub use campaigns::{CampaignCost, ChallengeProgress};
 pub use deals::Checkpoint;

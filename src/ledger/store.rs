@@ -105,6 +105,8 @@ pub struct Ledger {
     /// one transaction (another process may write between two), and forgotten at every
     /// boundary that can undo a write.
     campaign_totals: RefCell<HashMap<String, Decimal>>,
+    /// [`Ledger::active_version`], as read in the open transaction.
+    active: RefCell<Option<Option<String>>>,
 }
 
 /// The empty, migrated ledger every in-memory ledger is copied from, made on first use.
@@ -199,8 +201,9 @@ impl Ledger {
             ))
         })?;
         let ledger = Ledger {
-            db: Db::Postgres(Box::new(Postgres::new(client))),
+            db: Db::Postgres(Box::new(Postgres::new(client, club))),
             campaign_totals: RefCell::default(),
+            active: RefCell::default(),
         };
         ledger.migrate_postgres(club)?;
         Ok(ledger)
@@ -215,6 +218,7 @@ impl Ledger {
         let mut ledger = Ledger {
             db: Db::Sqlite(conn),
             campaign_totals: RefCell::default(),
+            active: RefCell::default(),
         };
         ledger.migrate()?;
         Ok(ledger)
@@ -254,8 +258,8 @@ impl Ledger {
         self.db.batch("BEGIN")?;
         let migrated = (|| {
             self.db.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(?1))",
-                args![format!("bashgah migrate {club}")],
+                "SELECT pg_advisory_xact_lock(hashtext('bashgah migrate'), hashtext(?1))",
+                args![club],
             )?;
             self.db.batch(&format!(
                 "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}; \
@@ -314,11 +318,43 @@ impl Ledger {
         match &self.db {
             Db::Sqlite(conn) => Ok(conn.execute_batch("BEGIN IMMEDIATE")?),
             Db::Postgres(pg) => {
+                // One writer per club at a time, across every process on the database, as
+                // SQLite's write lock does for one file: what a decision read (a member's
+                // last points, a reward's last item, whether an event id is taken) stays
+                // true until its plan is recorded. The lock goes with the transaction; a
+                // wait past `wait_when_busy` is "busy", as with SQLite.
                 self.db.batch("BEGIN")?;
                 pg.set_in_transaction(true);
+                let locked = self.db.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('bashgah club'), hashtext(?1))",
+                    args![pg.club],
+                );
+                if let Err(error) = locked {
+                    let _ = self.rollback();
+                    return Err(error);
+                }
                 Ok(())
             }
         }
+    }
+
+    /// Whether this process runs the club's clock work that must happen once (message
+    /// delivery): always with SQLite (one host process per file); with PostgreSQL, the one
+    /// process whose connection holds the club's clock lock, taken here if free. The lock
+    /// is the connection's: when its process stops or dies, another takes over.
+    pub fn lead_clock(&self) -> Result<bool> {
+        let Db::Postgres(pg) = &self.db else {
+            return Ok(true);
+        };
+        if !pg.leads_clock.get() {
+            let taken: bool = self.db.query_one(
+                "SELECT pg_try_advisory_lock(hashtext('bashgah clock'), hashtext(?1))",
+                args![pg.club],
+                |r| r.get(0),
+            )?;
+            pg.leads_clock.set(taken);
+        }
+        Ok(pg.leads_clock.get())
     }
 
     pub fn commit(&self) -> Result<()> {
@@ -345,6 +381,7 @@ impl Ledger {
 
     fn forget_totals(&self) {
         self.campaign_totals.borrow_mut().clear();
+        self.active.borrow_mut().take();
     }
 
     /// Campaign `campaign`'s total from this transaction's memory, or `read` from the
@@ -444,6 +481,38 @@ impl Ledger {
             // PostgreSQL's own default: a commit returns once its WAL is flushed.
             Db::Postgres(_) => self.db.batch("SET synchronous_commit = on"),
         }
+    }
+
+    /// Makes `policy` the club's active version, as the host process `process` activated
+    /// it (its files stored first, see [`Ledger::record_policy`]). Call inside a
+    /// transaction.
+    pub fn activate(&self, policy: &Policy, process: &str) -> Result<()> {
+        self.record_policy(policy)?;
+        if self.active_version()?.as_deref() != Some(policy.id.as_str()) {
+            self.db.execute(
+                "INSERT INTO activations (version, at, process) VALUES (?1, ?2, ?3)",
+                args![policy.id, stored(Utc::now()), process],
+            )?;
+        }
+        self.active.borrow_mut().take();
+        Ok(())
+    }
+
+    /// The version a host process activated last, if any did. Read once per transaction:
+    /// activating takes the club's write lock, so it cannot change inside one.
+    pub fn active_version(&self) -> Result<Option<String>> {
+        if let Some(known) = self.active.borrow().as_ref() {
+            return Ok(known.clone());
+        }
+        let version: Option<String> = self.db.query_opt(
+            "SELECT version FROM activations ORDER BY seq DESC LIMIT 1",
+            args![],
+            |r| r.get(0),
+        )?;
+        if self.is_in_transaction() {
+            *self.active.borrow_mut() = Some(version.clone());
+        }
+        Ok(version)
     }
 
     /// Stores `policy`'s files under its id, once.

@@ -264,6 +264,29 @@ fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError>
 
 // ---- the ledger thread ----
 
+/// With several processes on one PostgreSQL database, one that has not activated the
+/// version another activated last does not write under its own (issue 15): it answers
+/// "version changed, retry" until its own reload catches up.
+fn same_version(ledger: &Ledger, club: &str, serving: &str) -> Result<(), ApiError> {
+    if !ledger.is_postgres() {
+        return Ok(());
+    }
+    match ledger.active_version() {
+        Ok(Some(active)) if active != serving => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "version_changed",
+            format!(
+                "another process activated version {} of club `{club}`; this one serves {} until it reloads",
+                &active[..12.min(active.len())],
+                &serving[..12.min(serving.len())]
+            ),
+        )
+        .retry_after(RETRY_AFTER_SECONDS)),
+        Ok(_) => Ok(()),
+        Err(error) => Err(ApiError::unavailable(club, &error)),
+    }
+}
+
 /// Runs `work` on the club's ledger thread; `keep` says whether its writes stay. The
 /// answer comes back once the transaction holding them is committed.
 async fn on_ledger<T: Send + 'static>(
@@ -280,17 +303,20 @@ async fn on_ledger<T: Send + 'static>(
         .limits()
         .max_time
         .saturating_mul(REQUEST_BUDGET_IN_RULE_LIMITS);
+    let serving = club.policy().id.clone();
     let boxed: Work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
-        let ledger = match ledger {
+        let checked = ledger
+            .map_err(|error| ApiError::unavailable(&club_id, error))
+            .and_then(|ledger| same_version(ledger, &club_id, &serving).map(|()| ledger));
+        let ledger = match checked {
             Ok(ledger) => ledger,
-            Err(error) => {
-                let refusal = ApiError::unavailable(&club_id, error);
+            Err(refusal) => {
                 return Done {
                     keep: false,
                     reply: Box::new(move |_| {
                         let _ = sender.send(Ok(Err(refusal)));
                     }),
-                };
+                }
             }
         };
         // A panic here fails this request alone, with an incident id the log line shares;

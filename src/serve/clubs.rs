@@ -373,7 +373,14 @@ impl Registry {
             .and_then(|ledger| {
                 ledger.sync_every_commit()?;
                 ledger.wait_when_busy(super::writer::BUSY_WAIT)?;
-                ledger.record_policy(&policy)?;
+                ledger.begin()?;
+                match ledger.activate(&policy, &process_label()) {
+                    Ok(()) => ledger.commit()?,
+                    Err(error) => {
+                        ledger.rollback()?;
+                        return Err(error);
+                    }
+                }
                 Ok(ledger)
             })
             .map_err(|e| vec![Diagnostic::error(format!("ledger `{path}`: {e}"))])?;
@@ -475,15 +482,25 @@ fn log_failure(club: &str, serving: Option<&str>, attempt: &Attempt) {
     }
 }
 
-/// Stores the policy's files in the club's ledger (through its thread) before any event
-/// can name the version.
+/// This host process, as the ledger's `activations` name it: host and process id.
+fn process_label() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_owned());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Stores the policy's files in the club's ledger (through its thread) and makes it the
+/// club's active version before any event can name it.
 fn record(club: &Club, policy: &Arc<Policy>) -> Result<(), String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     let policy = Arc::clone(policy);
     let work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
         let result = ledger
             .map_err(LedgerError::clone)
-            .and_then(|ledger| ledger.record_policy(&policy))
+            .and_then(|ledger| ledger.activate(&policy, &process_label()))
             .map_err(|e| e.to_string());
         Done {
             keep: result.is_ok(),

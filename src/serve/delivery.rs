@@ -1,6 +1,8 @@
 //! The host process delivers each club's due messages every second: the due list is read
 //! on the club's ledger thread, the messages are sent off it (a slow gateway never holds
-//! the ledger), and the results are written back on it.
+//! the ledger), and the results are written back on it. Of several processes serving a
+//! club from one PostgreSQL database, only the one holding the club's clock lock sends
+//! ([`Ledger::lead_clock`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,10 +33,21 @@ pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
 
 async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), String> {
     let now = chrono::Utc::now();
-    let due: Vec<OutboxMessage> = on_ledger(club, false, move |ledger| {
-        ledger.due_messages(now).map_err(|e| e.to_string())
+    // With several processes on one PostgreSQL database, one of them sends (each message
+    // once); the others look again every tick, and take over if it stops.
+    let due: Option<Vec<OutboxMessage>> = on_ledger(club, false, move |ledger| {
+        if !ledger.lead_clock().map_err(|e| e.to_string())? {
+            return Ok(None);
+        }
+        ledger
+            .due_messages(now)
+            .map(Some)
+            .map_err(|e| e.to_string())
     })
     .await?;
+    let Some(due) = due else {
+        return Ok(());
+    };
     if due.is_empty() {
         return Ok(());
     }

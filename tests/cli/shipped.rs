@@ -429,3 +429,76 @@ fn every_shipped_club_template_and_plugin_test_club_is_valid_under_the_schema() 
         "the number 500, and the key with no value"
     );
 }
+
+/// `bashgah migrate` copies the café's ledger from SQLite into PostgreSQL and back,
+/// exactly: the same dump in all three, the same answers from each (issue 15).
+#[test]
+fn migrate_copies_a_ledger_to_postgres_and_back_exactly() {
+    let Some(database) = crate::pg::PgDatabase::fresh("migrate") else {
+        return;
+    };
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let run = |args: &[&str]| {
+        let output = bashgah(
+            &dir,
+            &args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
+        );
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stderr),
+            String::from_utf8_lossy(&output.stdout)
+        );
+        (output.status.code(), text)
+    };
+    for command in [
+        "import cafe examples/cafe/purchases.csv --members examples/cafe/members.csv",
+        "redeem cafe M001 free-coffee --at 1403-11-05 --id R1",
+        "advance cafe --to 1404-01-01",
+    ] {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let (code, text) = run(&args);
+        assert_eq!(code, Some(0), "{command}: {text}");
+    }
+    let url = database.url.as_str();
+    let (code, text) = run(&["migrate", "cafe", "--to", url]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("checked: 5 members"), "{text}");
+    // Copying again into a ledger that holds something is refused, and changes nothing.
+    let (code, again) = run(&["migrate", "cafe", "--to", url]);
+    assert_eq!(code, Some(2), "{again}");
+    assert!(again.contains("not empty"), "{again}");
+    // And back, from PostgreSQL into a new SQLite file.
+    let (code, text) = run(&["--database", url, "migrate", "cafe", "--to", "back.sqlite"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    let original = bashgah::ledger::Ledger::open(&dir.join("data/cafe.sqlite")).unwrap();
+    let in_postgres = bashgah::ledger::Ledger::open_postgres(url, "cafe").unwrap();
+    let back = bashgah::ledger::Ledger::open(&dir.join("back.sqlite")).unwrap();
+    let dump = original.dump().unwrap();
+    assert!(dump.lines().count() > 40, "{dump}");
+    assert_eq!(in_postgres.dump().unwrap(), dump);
+    assert_eq!(back.dump().unwrap(), dump);
+    for member in ["M001", "M002", "M003"] {
+        let (_, on_sqlite) = run(&["member", "cafe", member]);
+        let (_, on_postgres) = run(&["--database", url, "member", "cafe", member]);
+        assert_eq!(on_postgres, on_sqlite);
+    }
+    // The copy goes on like the original (its row numbers continue from the copied ones):
+    // the same redemption gives the same answer and the same ledger.
+    std::fs::write(
+        dir.join("next.csv"),
+        "id,member,date,amount,type,original,channel,store,tax\nP2001,M003,1404-01-02 10:00,950000,purchase,,in-store,valiasr,\n",
+    )
+    .unwrap();
+    let next = "import cafe next.csv";
+    let (code, on_sqlite) = run(&next.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(code, Some(0), "{on_sqlite}");
+    let mut args = vec!["--database", url];
+    args.extend(next.split_whitespace());
+    let (_, on_postgres) = run(&args);
+    assert_eq!(on_postgres, on_sqlite);
+    assert_eq!(in_postgres.dump().unwrap(), original.dump().unwrap());
+}

@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod canary;
 mod connections;
+mod processes;
 mod reload;
 mod server;
 mod shutdown;

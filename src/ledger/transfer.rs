@@ -1,0 +1,110 @@
+//! Moving a club's ledger between the stores (`bashgah migrate`): every row of every table
+//! copied as it is (row numbers included, since lots, checkpoints and delivery attempts
+//! name rows by them) into an empty ledger, in one transaction, and verified before it
+//! commits: the copy's [`Ledger::dump`] (every member, event, entry, lot and use) must be
+//! the source's, else nothing is written.
+
+use super::store::{Ledger, LedgerError};
+
+/// Every table a ledger holds, in an order where what a row names is copied before it.
+/// `schema_migrations` is not copied: each ledger keeps its own.
+const TABLES: &[&str] = &[
+    "policy_versions",
+    "activations",
+    "members",
+    "events",
+    "ledger",
+    "lots",
+    "lot_uses",
+    "return_shares",
+    "notices",
+    "clock",
+    "redemptions",
+    "credit",
+    "tier_changes",
+    "deal_enrollments",
+    "deal_checkpoints",
+    "messages",
+    "delivery_attempts",
+    "consents",
+    "campaign_spend",
+    "challenge_progress",
+    "badges",
+    "rejections",
+];
+
+/// What was copied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Copied {
+    /// Rows per table, in [`TABLES`] order (tables with none left out).
+    pub rows: Vec<(&'static str, u64)>,
+    pub members: i64,
+    pub events: i64,
+    pub entries: i64,
+}
+
+/// Copies `from` into `to`, which must hold nothing yet (no member, event or policy
+/// version), and checks the copy against the source before committing.
+pub fn copy_ledger(from: &Ledger, to: &Ledger) -> Result<Copied, LedgerError> {
+    let (members, events, entries) = to.counts()?;
+    let versions = to.latest_policy_version()?;
+    if members + events + entries > 0 || versions.is_some() {
+        return Err(LedgerError::corrupt(format!(
+            "the target ledger is not empty ({members} members, {events} events, {entries} entries): a ledger is only ever copied into an empty one"
+        )));
+    }
+    to.begin()?;
+    let copied = copy_rows(from, to).and_then(|rows| {
+        to.db().after_copy(TABLES)?;
+        let source = from.dump()?;
+        if to.dump()? != source {
+            return Err(LedgerError::corrupt(
+                "the copy differs from the source; nothing was written",
+            ));
+        }
+        let (members, events, entries) = from.counts()?;
+        Ok(Copied {
+            rows,
+            members,
+            events,
+            entries,
+        })
+    });
+    match copied {
+        Ok(copied) => {
+            to.commit()?;
+            Ok(copied)
+        }
+        Err(error) => {
+            to.rollback()?;
+            Err(error)
+        }
+    }
+}
+
+fn copy_rows(from: &Ledger, to: &Ledger) -> Result<Vec<(&'static str, u64)>, LedgerError> {
+    let mut rows = Vec::new();
+    for table in TABLES {
+        let mut count = 0_u64;
+        let mut insert = None;
+        from.db()
+            .for_each_values(&format!("SELECT * FROM {table}"), |columns, values| {
+                let sql = insert.get_or_insert_with(|| {
+                    let names = columns.join(", ");
+                    let places: Vec<String> =
+                        (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                    format!(
+                        "INSERT INTO {table} ({names}) VALUES ({})",
+                        places.join(", ")
+                    )
+                });
+                to.db().insert_values(sql, values)?;
+                count += 1;
+                Ok(())
+            })?;
+        if count > 0 {
+            rows.push((*table, count));
+        }
+    }
+    Ok(rows)
+}
