@@ -14,8 +14,8 @@ function request()
   end
   counter = counter + 1
   local body = string.format(
-    '{"id":"L%d-%d","member":"M%d","date":"1403-05-01","amount":"125000"}',
-    tid, counter, counter % 10000)
+    '{"id":"L%s%d-%d","member":"M%d","date":"1403-05-01","amount":"125000"}',
+    os.getenv("PREFIX") or "", tid, counter, counter % 10000)
   return wrk.format("POST", "/v1/clubs/cafe/events", {
     ["Authorization"] = "Bearer " .. os.getenv("BASHGAH_KEY"),
     ["Content-Type"] = "application/json",

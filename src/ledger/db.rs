@@ -77,6 +77,8 @@ pub struct Postgres {
     projection_transaction: Cell<bool>,
     /// [`Postgres::next_version`]'s last answer.
     version: Cell<i64>,
+    /// Writes not sent yet, as SQL with their values written in ([`Db::write`]).
+    pending: RefCell<String>,
     /// The club whose schema this connection uses: its advisory locks are named after it.
     pub club: String,
     /// Whether this connection holds the club's clock (see `Ledger::lead_clock`).
@@ -91,6 +93,7 @@ impl Postgres {
             in_transaction: Cell::new(false),
             projection_transaction: Cell::new(false),
             version: Cell::new(0),
+            pending: RefCell::default(),
             club: club.to_owned(),
             leads_clock: Cell::new(false),
         }
@@ -100,6 +103,23 @@ impl Postgres {
     pub fn next_version(&self) -> i64 {
         self.version.set(self.version.get().wrapping_add(1));
         self.version.get()
+    }
+
+    /// Every row of `sql`, whose only parameter (`$1`) is the text array `values`: one
+    /// round trip for what SQLite asks row by row (it has no arrays, and needs no trip).
+    pub fn query_text_array(&self, sql: &str, values: &[&str]) -> Result<Vec<postgres::Row>> {
+        self.flush()?;
+        Ok(self.client.borrow_mut().query(sql, &[&values])?)
+    }
+
+    /// Sends the writes [`Db::write`] held back, in one round trip: before anything else
+    /// is asked of the database, so that everything sees them.
+    fn flush(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        if !pending.is_empty() {
+            self.client.borrow_mut().batch_execute(&pending)?;
+        }
+        Ok(())
     }
 
     fn statement(&self, sql: &'static str) -> Result<postgres::Statement> {
@@ -140,9 +160,45 @@ pub enum Db {
     Postgres(Box<Postgres>),
 }
 
+/// Writes held back on PostgreSQL are sent once they reach this size, whatever comes next.
+const PENDING_LIMIT: usize = 1 << 20;
+
 impl Db {
+    /// Runs a write whose result nobody reads (an insert, an update). SQLite runs it at
+    /// once. PostgreSQL holds it, its values written into the SQL, and sends all it holds
+    /// in one round trip before the next statement of any other kind (a read, a savepoint,
+    /// a commit): an import's writes then cost a round trip per batch of events instead of
+    /// one per row. A failing write is reported by whatever sends it; the transaction is
+    /// then rolled back, as after any failed write.
+    pub fn write(&self, sql: &'static str, args: &[&dyn Param]) -> Result<()> {
+        match self {
+            Db::Sqlite(_) => self.execute(sql, args).map(|_| ()),
+            Db::Postgres(pg) => {
+                let full = {
+                    let mut pending = pg.pending.borrow_mut();
+                    with_literals(sql, args, &mut pending)?;
+                    pending.push_str(";\n");
+                    pending.len() >= PENDING_LIMIT
+                };
+                if full {
+                    pg.flush()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends held-back writes (PostgreSQL), so that what follows sees them.
+    fn flushed(&self) -> Result<&Db> {
+        if let Db::Postgres(pg) = self {
+            pg.flush()?;
+        }
+        Ok(self)
+    }
+
     /// Runs a statement that returns no rows; the number of rows it changed.
     pub fn execute(&self, sql: &'static str, args: &[&dyn Param]) -> Result<usize> {
+        let _ = self.flushed()?;
         match self {
             Db::Sqlite(conn) => {
                 let mut statement = bound(conn, sql, args)?;
@@ -166,6 +222,7 @@ impl Db {
         args: &[&dyn Param],
         mut each: impl FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
+        let _ = self.flushed()?;
         match self {
             Db::Sqlite(conn) => {
                 let mut statement = bound(conn, sql, args)?;
@@ -211,6 +268,7 @@ impl Db {
         args: &[&dyn Param],
         make: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
+        let _ = self.flushed()?;
         match self {
             Db::Sqlite(conn) => {
                 let mut statement = bound(conn, sql, args)?;
@@ -250,6 +308,7 @@ impl Db {
     /// PostgreSQL integer as `Integer`, text as `Text`): for comparing two ledgers whatever
     /// database each is in.
     pub fn values(&self, sql: &str) -> Result<Vec<Vec<rusqlite::types::Value>>> {
+        let _ = self.flushed()?;
         use rusqlite::types::Value;
         let mut all = Vec::new();
         match self {
@@ -323,6 +382,7 @@ impl Db {
     /// Inserts one row of values (as [`Db::values`] gives them) with `sql`, each value
     /// converted to the type the target column has.
     pub fn insert_values(&self, sql: &str, values: &[rusqlite::types::Value]) -> Result<()> {
+        let _ = self.flushed()?;
         use rusqlite::types::Value;
         match self {
             Db::Sqlite(conn) => {
@@ -365,6 +425,7 @@ impl Db {
     /// After rows were copied in with their own numbers: PostgreSQL's identity columns
     /// go on from the highest number copied (SQLite's always do).
     pub fn after_copy(&self, tables: &[&str]) -> Result<()> {
+        let _ = self.flushed()?;
         let Db::Postgres(pg) = self else {
             return Ok(());
         };
@@ -394,7 +455,15 @@ impl Db {
     pub fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Sqlite(conn) => Ok(conn.execute_batch(sql)?),
-            Db::Postgres(pg) => Ok(pg.client.borrow_mut().batch_execute(sql)?),
+            Db::Postgres(pg) => {
+                if sql == "ROLLBACK" {
+                    // Everything since BEGIN is undone: what was held back too.
+                    pg.pending.borrow_mut().clear();
+                } else {
+                    pg.flush()?;
+                }
+                Ok(pg.client.borrow_mut().batch_execute(sql)?)
+            }
         }
     }
 
@@ -405,6 +474,85 @@ impl Db {
             Db::Postgres(pg) => pg.in_transaction(),
         }
     }
+}
+
+/// Appends `sql` to `out` with each parameter `?N` replaced by `args[N - 1]` written as a
+/// PostgreSQL literal (see [`Db::write`]). Values are what SQLite would bind (rusqlite's
+/// `ToSql`, which every [`Param`] has): NULL, an integer, a real or text; text is written
+/// as an escape string, `E'…'`, with quotes and backslashes escaped, so it means the same
+/// whatever `standard_conforming_strings` says.
+fn with_literals(sql: &str, args: &[&dyn Param], out: &mut String) -> Result<()> {
+    use rusqlite::types::{ToSqlOutput, ValueRef};
+    use std::fmt::Write as _;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => {
+                let mut number = 0_usize;
+                while let Some(digit) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    number = number.saturating_mul(10).saturating_add(digit as usize);
+                    chars.next();
+                }
+                let arg = number
+                    .checked_sub(1)
+                    .and_then(|i| args.get(i))
+                    .ok_or_else(|| {
+                        LedgerError::corrupt(format!("no value for ?{number} in {sql}"))
+                    })?;
+                let value = arg.as_sqlite().to_sql()?;
+                let value = match &value {
+                    ToSqlOutput::Borrowed(value) => *value,
+                    ToSqlOutput::Owned(value) => ValueRef::from(value),
+                    _ => {
+                        return Err(LedgerError::corrupt(format!(
+                            "?{number} in {sql} is not a plain value"
+                        )))
+                    }
+                };
+                match value {
+                    ValueRef::Null => out.push_str("NULL"),
+                    ValueRef::Integer(i) => {
+                        let _ = write!(out, "{i}");
+                    }
+                    ValueRef::Real(r) => {
+                        let _ = write!(out, "{r:?}");
+                    }
+                    ValueRef::Text(bytes) => {
+                        let text = std::str::from_utf8(bytes).map_err(|_| {
+                            LedgerError::corrupt(format!("?{number} in {sql} is not UTF-8"))
+                        })?;
+                        out.push_str("E'");
+                        for ch in text.chars() {
+                            match ch {
+                                '\'' => out.push_str("''"),
+                                '\\' => out.push_str("\\\\"),
+                                _ => out.push(ch),
+                            }
+                        }
+                        out.push('\'');
+                    }
+                    ValueRef::Blob(_) => {
+                        return Err(LedgerError::corrupt(format!(
+                            "?{number} in {sql} is binary; a ledger holds none"
+                        )));
+                    }
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    Ok(())
 }
 
 /// SQLite's cached statement for `sql`, with `args` bound.
@@ -448,6 +596,25 @@ pub fn postgres_sql(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::postgres_sql;
+
+    #[test]
+    fn held_back_writes_have_their_values_written_in() {
+        let mut out = String::new();
+        let text = "it's a \\ path";
+        let none: Option<String> = None;
+        super::with_literals(
+            "INSERT INTO t (a, b, c, d) VALUES (?1, ?2, ?3, '?4', ?1)",
+            &[&42_i64, &text, &none],
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "INSERT INTO t (a, b, c, d) VALUES (42, E'it''s a \\\\ path', NULL, '?4', 42)"
+        );
+        let missing = super::with_literals("SELECT ?2", &[&1_i64], &mut String::new());
+        assert!(missing.is_err());
+    }
 
     #[test]
     fn parameters_are_renumbered_outside_quotes_only() {

@@ -39,12 +39,17 @@ const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, 
 const INSERT_ENTRY: &str =
     "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-/// [`INSERT_ENTRY`] for PostgreSQL, which has no `last_insert_rowid`.
-const INSERT_ENTRY_RETURNING: &str =
-    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq";
 const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
+const INSERT_LOT_USE: &str =
+    "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)";
+/// [`INSERT_LOT`] and [`INSERT_LOT_USE`] for PostgreSQL, where they run right after their
+/// entry's insert and name it as the entry this connection wrote last (the parameter that
+/// would say it is left unused).
+const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
+     VALUES (?1, ?2, currval(pg_get_serial_sequence('ledger', 'seq')), ?4, ?5, ?5, ?6, ?7, ?8)";
+const INSERT_LOT_USE_AFTER_ENTRY: &str = "INSERT INTO lot_uses (entry, lot, kind, points)
+     VALUES (currval(pg_get_serial_sequence('ledger', 'seq')), ?2, ?3, ?4)";
 
 /// Runs `sql` with `args` through `slot`'s statement (prepared from SQLite's cache the
 /// first time), or on PostgreSQL as any statement.
@@ -55,8 +60,7 @@ fn insert<'a>(
     args: &[&dyn Param],
 ) -> Result<()> {
     let Db::Sqlite(conn) = ledger.db() else {
-        ledger.db().execute(sql, args)?;
-        return Ok(());
+        return ledger.db().write(sql, args);
     };
     if slot.is_none() {
         *slot = Some(conn.prepare_cached(sql)?);
@@ -98,11 +102,11 @@ impl Ledger {
             Change::Posting(posting) => self.record_posting(posting, statements)?,
             Change::Tier(tier) => {
                 let time = stored(tier.at);
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, 'tier', ?3, '0', ?1, ?4)",
                     args![tier.event, tier.member, time, tier.policy_version],
                 )?;
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO tier_changes (member, event, time, from_tier, to_tier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     args![tier.member, tier.event, time, tier.from, tier.to, tier.reason],
                 )?;
@@ -112,7 +116,7 @@ impl Ledger {
                 event,
                 status,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO deal_enrollments (seq, member, deal, event, enrolled_at, starts_at, periods, next_checkpoint)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     args![
@@ -128,7 +132,7 @@ impl Ledger {
                 )?;
             }
             Change::Checkpoint(row) => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO deal_checkpoints (enrollment, period, starts, ends, kept, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     args![
                     row.enrollment,
@@ -141,7 +145,7 @@ impl Ledger {
                 )?;
             }
             Change::DealUpdated(status) => {
-                self.db().execute(
+                self.db().write(
                     "UPDATE deal_enrollments SET kept = ?2, missed = ?3, next_checkpoint = ?4, state = ?5, ended_at = ?6, tier_until = ?7
                      WHERE seq = ?1",
                     args![
@@ -162,13 +166,13 @@ impl Ledger {
                 due,
                 points,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO notices (key, member, kind, at, due, points) VALUES (?1, ?2, 'expiring_soon', ?3, ?4, ?5)",
                     args![key, member, stored(*at), stored(*due), text(*points)],
                 )?;
             }
             Change::Message(m) => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO messages (key, channel, member, occasion, day, created_at, deliver_after, language, text, status, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     args![
@@ -193,7 +197,7 @@ impl Ledger {
                 at,
                 source,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO consents (member, channel, granted, at, source) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (member, channel) DO UPDATE SET granted = excluded.granted, at = excluded.at, source = excluded.source",
                     args![member, channel, i64::from(*granted), stored(*at), source],
@@ -206,7 +210,7 @@ impl Ledger {
                 points,
                 event,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO campaign_spend (campaign, member, day, points, event) VALUES (?1, ?2, ?3, ?4, ?5)",
                     args![campaign, member, day.to_string(), text(*points), event],
                 )?;
@@ -220,7 +224,7 @@ impl Ledger {
                 spend,
                 completed_at,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO challenge_progress (challenge, member, period, purchases, spend, completed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT (challenge, member, period) DO UPDATE SET purchases = excluded.purchases, spend = excluded.spend, completed_at = excluded.completed_at",
                     args![
@@ -239,7 +243,7 @@ impl Ledger {
                 at,
                 source,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO badges (member, badge, at, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                     args![member, badge, stored(*at), source],
                 )?;
@@ -252,7 +256,7 @@ impl Ledger {
                 code,
                 at,
             } => {
-                self.db().execute(
+                self.db().write(
                     "INSERT INTO redemptions (event, member, reward, points, code, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     args![event, member, reward, text(*points), code, stored(*at)],
                 )?;
@@ -305,21 +309,19 @@ impl Ledger {
                 entry.policy_version,
                 entry.kind.as_str(),
             ];
-            let seq: i64 = match self.db() {
-                Db::Sqlite(conn) => {
-                    insert(self, &mut statements.entry, INSERT_ENTRY, entry_args)?;
-                    conn.last_insert_rowid()
-                }
-                Db::Postgres(_) => {
-                    self.db()
-                        .query_one(INSERT_ENTRY_RETURNING, entry_args, |r| r.get(0))?
-                }
+            insert(self, &mut statements.entry, INSERT_ENTRY, entry_args)?;
+            // The entry's row number, for its lots and uses. PostgreSQL's writes are held
+            // back (`Db::write`), so there they name it as "the entry this connection wrote
+            // last" (`currval`) instead, which it is when they run.
+            let (seq, insert_lot, insert_use) = match self.db() {
+                Db::Sqlite(conn) => (conn.last_insert_rowid(), INSERT_LOT, INSERT_LOT_USE),
+                Db::Postgres(_) => (0, INSERT_LOT_AFTER_ENTRY, INSERT_LOT_USE_AFTER_ENTRY),
             };
             for lot in &entry.lots {
                 insert(
                     self,
                     &mut statements.lot,
-                    INSERT_LOT,
+                    insert_lot,
                     args![
                         lot.id,
                         event.member,
@@ -333,18 +335,18 @@ impl Ledger {
                 )?;
             }
             for used in &entry.uses {
-                self.db().execute(
-                    "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)",
+                self.db().write(
+                    insert_use,
                     args![seq, used.lot, used.kind.as_str(), text(used.points)],
                 )?;
                 if used.kind == UseKind::Expire {
                     // A lot expires once, taking all that is left of it.
-                    self.db().execute(
+                    self.db().write(
                         "UPDATE lots SET remaining = ?2, expired = ?3 WHERE seq = ?1",
                         args![used.lot, text(used.remaining), text(used.points)],
                     )?;
                 } else {
-                    self.db().execute(
+                    self.db().write(
                         "UPDATE lots SET remaining = ?2 WHERE seq = ?1",
                         args![used.lot, text(used.remaining)],
                     )?;
@@ -352,13 +354,13 @@ impl Ledger {
             }
         }
         for (amount, reason) in &posting.credit {
-            self.db().execute(
+            self.db().write(
                     "INSERT INTO credit (member, event, time, amount, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
                     args![event.member, event.id, time, text(*amount), reason],
                 )?;
         }
         for share in &posting.returns {
-            self.db().execute(
+            self.db().write(
                     "INSERT INTO return_shares (return_event, original, rule, policy_version, points, taken, owed, forgiven, expired)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     args![
@@ -405,7 +407,7 @@ impl Ledger {
             greeted_through,
         ];
         if !book.is_new && !book.profile_changed {
-            self.db().execute(
+            self.db().write(
                 "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
                  tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1",
                 totals,
@@ -433,7 +435,7 @@ impl Ledger {
             attributes,
             joined_known
         ]);
-        self.db().execute(sql, &all)?;
+        self.db().write(sql, &all)?;
         Ok(())
     }
 }

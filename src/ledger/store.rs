@@ -525,6 +525,28 @@ impl Ledger {
         Ok(())
     }
 
+    /// [`Ledger::lookup_event`] for each of `ids`, in order: on PostgreSQL in one round trip.
+    pub fn lookup_events(&self, ids: &[&str]) -> Result<Vec<EventLookup>> {
+        let Db::Postgres(pg) = &self.db else {
+            return ids.iter().map(|id| self.lookup_event(id)).collect();
+        };
+        let rows =
+            pg.query_text_array("SELECT id, fingerprint FROM events WHERE id = ANY($1)", ids)?;
+        let mut found = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            found.insert(row.try_get::<_, String>(0)?, row.try_get::<_, String>(1)?);
+        }
+        Ok(ids
+            .iter()
+            .map(|id| match found.get(*id) {
+                Some(fingerprint) => EventLookup::Present {
+                    fingerprint: fingerprint.clone(),
+                },
+                None => EventLookup::Absent,
+            })
+            .collect())
+    }
+
     pub fn lookup_event(&self, id: &str) -> Result<EventLookup> {
         let found: Option<String> = self.db.query_opt(
             "SELECT fingerprint FROM events WHERE id = ?1",

@@ -488,8 +488,9 @@ impl Store for Remote<'_> {
         if let Ok(pending) = self.ask(move |ledger| {
             let mut answer = Answer::default();
             let rejections = ledger.has_rejections()?;
-            for (id, fingerprint) in events {
-                let found = ledger.lookup_event(&id)?;
+            let ids: Vec<&str> = events.iter().map(|(id, _)| id.as_str()).collect();
+            let lookups = ledger.lookup_events(&ids)?;
+            for ((id, fingerprint), found) in events.into_iter().zip(lookups) {
                 if rejections && found == EventLookup::Absent {
                     let rejection = ledger.rejection(&id, &fingerprint, &version)?;
                     answer
