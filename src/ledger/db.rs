@@ -38,10 +38,44 @@ impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Param for T {
     }
 }
 
-/// A value both drivers can read from a column.
-pub trait Column: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> {}
+/// A value both drivers can read from a column, and PostgreSQL's text form of it (a
+/// prefetched row, [`Db::prefetch`]).
+pub trait Column: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a> + Sized {
+    fn from_text(text: Option<&str>) -> Result<Self>;
+}
 
-impl<T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>> Column for T {}
+fn not_null(text: Option<&str>) -> Result<&str> {
+    text.ok_or_else(|| LedgerError::corrupt("NULL where the ledger holds a value"))
+}
+
+impl Column for String {
+    fn from_text(text: Option<&str>) -> Result<Self> {
+        not_null(text).map(str::to_owned)
+    }
+}
+
+impl Column for i64 {
+    fn from_text(text: Option<&str>) -> Result<Self> {
+        let text = not_null(text)?;
+        text.parse()
+            .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not an integer")))
+    }
+}
+
+impl Column for bool {
+    fn from_text(text: Option<&str>) -> Result<Self> {
+        Ok(matches!(not_null(text)?, "t" | "true" | "1"))
+    }
+}
+
+impl<T: Column> Column for Option<T>
+where
+    Option<T>: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>,
+{
+    fn from_text(text: Option<&str>) -> Result<Self> {
+        text.map(|t| T::from_text(Some(t))).transpose()
+    }
+}
 
 /// `args![a, b]`: a statement's parameters, for either database.
 macro_rules! args {
@@ -54,6 +88,8 @@ pub(crate) use args;
 pub enum Row<'a> {
     Sqlite(&'a rusqlite::Row<'a>),
     Postgres(&'a postgres::Row),
+    /// A row PostgreSQL sent as text, in a batch of queries ([`Db::prefetch`]).
+    Text(&'a postgres::SimpleQueryRow),
 }
 
 impl Row<'_> {
@@ -62,6 +98,7 @@ impl Row<'_> {
         match self {
             Row::Sqlite(row) => Ok(row.get(index)?),
             Row::Postgres(row) => Ok(row.try_get(index)?),
+            Row::Text(row) => T::from_text(row.try_get(index)?),
         }
     }
 }
@@ -77,6 +114,9 @@ pub struct Postgres {
     projection_transaction: Cell<bool>,
     /// [`Postgres::next_version`]'s last answer.
     version: Cell<i64>,
+    /// Rows read ahead in one round trip ([`Db::prefetch`]), by the query with its values
+    /// written in: taken by the first statement that asks exactly that.
+    prefetched: RefCell<HashMap<String, Vec<postgres::SimpleQueryRow>>>,
     /// Writes not sent yet, as SQL with their values written in ([`Db::write`]).
     pending: RefCell<String>,
     /// The club whose schema this connection uses: its advisory locks are named after it.
@@ -94,6 +134,7 @@ impl Postgres {
             projection_transaction: Cell::new(false),
             version: Cell::new(0),
             pending: RefCell::default(),
+            prefetched: RefCell::default(),
             club: club.to_owned(),
             leads_clock: Cell::new(false),
         }
@@ -188,6 +229,68 @@ impl Db {
         }
     }
 
+    /// Asks PostgreSQL every one of `queries` in one round trip (values written in, as
+    /// [`Db::write`] does) and keeps the rows until [`Db::for_each`] (or `query`,
+    /// `query_opt`) asks exactly that query, then answers it from them; call
+    /// [`Db::forget_prefetched`] when done. SQLite does nothing: it reads in-process.
+    pub fn prefetch(&self, queries: &[(&'static str, &[&dyn Param])]) -> Result<()> {
+        let Db::Postgres(pg) = self else {
+            return Ok(());
+        };
+        pg.flush()?;
+        let mut keys = Vec::with_capacity(queries.len());
+        let mut batch = String::new();
+        for (sql, args) in queries {
+            let mut key = String::new();
+            with_literals(sql, args, &mut key)?;
+            batch.push_str(&key);
+            batch.push_str(";\n");
+            keys.push(key);
+        }
+        let messages = pg.client.borrow_mut().simple_query(&batch)?;
+        let mut sets: Vec<Vec<postgres::SimpleQueryRow>> = vec![Vec::new()];
+        for message in messages {
+            match message {
+                postgres::SimpleQueryMessage::Row(row) => {
+                    if let Some(set) = sets.last_mut() {
+                        set.push(row);
+                    }
+                }
+                postgres::SimpleQueryMessage::CommandComplete(_) => sets.push(Vec::new()),
+                _ => {}
+            }
+        }
+        let mut prefetched = pg.prefetched.borrow_mut();
+        for (key, rows) in keys.into_iter().zip(sets) {
+            prefetched.insert(key, rows);
+        }
+        Ok(())
+    }
+
+    /// Drops rows [`Db::prefetch`] read that nobody asked for.
+    pub fn forget_prefetched(&self) {
+        if let Db::Postgres(pg) = self {
+            pg.prefetched.borrow_mut().clear();
+        }
+    }
+
+    /// The rows [`Db::prefetch`] read for exactly this query, if it did.
+    fn prefetched(
+        &self,
+        sql: &str,
+        args: &[&dyn Param],
+    ) -> Result<Option<Vec<postgres::SimpleQueryRow>>> {
+        let Db::Postgres(pg) = self else {
+            return Ok(None);
+        };
+        if pg.prefetched.borrow().is_empty() {
+            return Ok(None);
+        }
+        let mut key = String::new();
+        with_literals(sql, args, &mut key)?;
+        Ok(pg.prefetched.borrow_mut().remove(&key))
+    }
+
     /// Sends held-back writes (PostgreSQL), so that what follows sees them.
     fn flushed(&self) -> Result<&Db> {
         if let Db::Postgres(pg) = self {
@@ -222,6 +325,12 @@ impl Db {
         args: &[&dyn Param],
         mut each: impl FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
+        if let Some(rows) = self.prefetched(sql, args)? {
+            for row in &rows {
+                each(&Row::Text(row))?;
+            }
+            return Ok(());
+        }
         let _ = self.flushed()?;
         match self {
             Db::Sqlite(conn) => {
@@ -268,6 +377,9 @@ impl Db {
         args: &[&dyn Param],
         make: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
+        if let Some(rows) = self.prefetched(sql, args)? {
+            return rows.first().map(|row| make(&Row::Text(row))).transpose();
+        }
         let _ = self.flushed()?;
         match self {
             Db::Sqlite(conn) => {

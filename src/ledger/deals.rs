@@ -22,6 +22,10 @@ pub struct Checkpoint {
     pub note: String,
 }
 
+/// A member's deal enrolments, as [`Ledger::deal_statuses`] reads them.
+pub(super) const DEAL_STATUSES: &str = "SELECT seq, deal, state, enrolled_at, starts_at, periods, kept, missed, next_checkpoint, ended_at, tier_until
+     FROM deal_enrollments WHERE member = ?1 ORDER BY seq";
+
 /// A count as stored (`BIGINT`), as the deal's `u32`.
 fn count(value: i64) -> Result<u32> {
     u32::try_from(value)
@@ -36,31 +40,34 @@ fn instant(text: &str) -> Result<DateTime<Utc>> {
 impl Ledger {
     /// The member's deal enrolments, oldest first.
     pub fn deal_statuses(&self, member: &str) -> Result<Vec<DealStatus>> {
-        self.db().query(
-            "SELECT seq, deal, state, enrolled_at, starts_at, periods, kept, missed, next_checkpoint, ended_at, tier_until
-             FROM deal_enrollments WHERE member = ?1 ORDER BY seq",
-            args![member],
-            |r| {
-                let state: String = r.get(2)?;
-                Ok(DealStatus {
-                    enrollment: r.get(0)?,
-                    deal: r.get(1)?,
-                    state: match state.as_str() {
-                        "active" => DealState::Active,
-                        "completed" => DealState::Completed,
-                        _ => DealState::Failed,
-                    },
-                    enrolled_at: instant(&r.get::<String>(3)?)?,
-                    starts_at: instant(&r.get::<String>(4)?)?,
-                    periods: count(r.get(5)?)?,
-                    kept: count(r.get(6)?)?,
-                    missed: count(r.get(7)?)?,
-                    next_checkpoint: instant(&r.get::<String>(8)?)?,
-                    ended_at: r.get::<Option<String>>(9)?.as_deref().map(instant).transpose()?,
-                    tier_until: r.get::<Option<String>>(10)?.as_deref().map(instant).transpose()?,
-                })
-            },
-        )
+        self.db().query(DEAL_STATUSES, args![member], |r| {
+            let state: String = r.get(2)?;
+            Ok(DealStatus {
+                enrollment: r.get(0)?,
+                deal: r.get(1)?,
+                state: match state.as_str() {
+                    "active" => DealState::Active,
+                    "completed" => DealState::Completed,
+                    _ => DealState::Failed,
+                },
+                enrolled_at: instant(&r.get::<String>(3)?)?,
+                starts_at: instant(&r.get::<String>(4)?)?,
+                periods: count(r.get(5)?)?,
+                kept: count(r.get(6)?)?,
+                missed: count(r.get(7)?)?,
+                next_checkpoint: instant(&r.get::<String>(8)?)?,
+                ended_at: r
+                    .get::<Option<String>>(9)?
+                    .as_deref()
+                    .map(instant)
+                    .transpose()?,
+                tier_until: r
+                    .get::<Option<String>>(10)?
+                    .as_deref()
+                    .map(instant)
+                    .transpose()?,
+            })
+        })
     }
 
     /// The checkpoints of all the member's deals, oldest first.

@@ -33,7 +33,7 @@ impl Ledger {
 
     /// Moves the clock forward to `to` (never back).
     pub fn set_clock(&self, to: DateTime<Utc>) -> Result<()> {
-        self.db().execute(
+        self.db().write(
             "INSERT INTO clock (id, now) VALUES (1, ?1)
              ON CONFLICT(id) DO UPDATE SET now = CASE WHEN excluded.now > clock.now THEN excluded.now ELSE clock.now END",
             args![stored(to)],

@@ -86,6 +86,9 @@ impl LedgerError {
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
+/// A member's row, as [`Ledger::member_row`] reads it.
+pub(super) const MEMBER_ROW: &str = "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through, joined_known FROM members WHERE id = ?1";
+
 /// How long a write waits for another connection's transaction unless told otherwise.
 pub const DEFAULT_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -518,7 +521,9 @@ impl Ledger {
     /// Stores `policy`'s files under its id, once.
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
         let files = serde_json::to_string(&policy.files).unwrap_or_default();
-        self.db.execute(
+        // Held back with the request's other writes on PostgreSQL: the host process
+        // stores the version with every request, and it is nearly always there already.
+        self.db.write(
             "INSERT INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             args![policy.id, policy.club.id, stored(Utc::now()), files],
         )?;
@@ -656,29 +661,25 @@ impl Ledger {
     /// The member's row (and, with `deals`, their deal enrolments), and whether their
     /// joining date is known.
     pub(super) fn member_row(&self, id: &str, deals: bool) -> Result<Option<(MemberState, bool)>> {
-        let row = self.db.query_opt(
-            "SELECT type, joined, birthday, attributes, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until, tier_reviewed_at, greeted_through, joined_known FROM members WHERE id = ?1",
-            args![id],
-            |r| {
-                Ok((
-                    r.get::<String>(0)?,
-                    r.get::<String>(1)?,
-                    r.get::<Option<String>>(2)?,
-                    r.get::<String>(3)?,
-                    r.get::<String>(4)?,
-                    r.get::<String>(5)?,
-                    r.get::<i64>(6)?,
-                    r.get::<Option<String>>(7)?,
-                    r.get::<String>(8)?,
-                    r.get::<String>(9)?,
-                    r.get::<Option<String>>(10)?,
-                    r.get::<Option<String>>(11)?,
-                    r.get::<Option<String>>(12)?,
-                    r.get::<Option<String>>(13)?,
-                    r.get::<i64>(14)? != 0,
-                ))
-            },
-        )?;
+        let row = self.db.query_opt(MEMBER_ROW, args![id], |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<Option<String>>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+                r.get::<String>(5)?,
+                r.get::<i64>(6)?,
+                r.get::<Option<String>>(7)?,
+                r.get::<String>(8)?,
+                r.get::<String>(9)?,
+                r.get::<Option<String>>(10)?,
+                r.get::<Option<String>>(11)?,
+                r.get::<Option<String>>(12)?,
+                r.get::<Option<String>>(13)?,
+                r.get::<i64>(14)? != 0,
+            ))
+        })?;
         let Some((
             member_type,
             joined,
