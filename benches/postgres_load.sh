@@ -56,6 +56,13 @@ awk -v n="$purchases" -v s="$sqlite" -v p="$postgres" 'BEGIN {
     printf "SQLite      %6.2f s  %8.0f events/s\n", s, n / s
     printf "PostgreSQL  %6.2f s  %8.0f events/s  (%.1fx the time)\n", p, n / p, p / s }'
 
+echo "== migrate: the SQLite ledger just imported, copied into an empty PostgreSQL database"
+mkdir -p data && cp import.sqlite data/cafe.sqlite
+psql "$url" -qc "CREATE DATABASE migrated"
+migrate=$(seconds_of "$bin" migrate cafe --to "${url%/*}/migrated")
+awk -v n="$purchases" -v s="$sqlite" -v m="$migrate" 'BEGIN {
+    printf "migrate     %6.2f s  %8.0f events/s  (%.1fx the SQLite import'"'"'s time)\n", m, n / m, m / s }'
+
 # Starts `bashgah serve` with these global options; its address goes to `started`.
 start_server() {
     local out="server.$RANDOM$RANDOM.out"

@@ -24,6 +24,7 @@ pub mod clock;
 pub mod club;
 pub mod decide;
 pub mod delivery;
+pub mod deployment;
 pub mod diagnostic;
 pub mod digits;
 pub mod engine;

@@ -335,3 +335,42 @@ fn postgres_entries_cannot_be_changed_deleted_or_truncated() {
     let latest = Ledger::open_in_memory().unwrap().schema_version().unwrap();
     assert_eq!(pg.schema_version().unwrap(), latest);
 }
+
+/// A ledger on PostgreSQL dropped in the middle of a transaction, holding the club's
+/// clock, hands neither on: its pooled connection is closed, not lent to the next ledger.
+#[test]
+fn postgres_a_ledger_dropped_mid_transaction_hands_on_no_lock() {
+    let Some(url) = crate::pg::url() else {
+        return;
+    };
+    let club = crate::pg::unique("dropped");
+    let first = Ledger::open_postgres(&url, &club).unwrap();
+    first.begin().unwrap();
+    assert!(first.lead_clock().unwrap());
+    drop(first);
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let clock_taken: bool = raw
+        .query_one(
+            "SELECT pg_try_advisory_lock(hashtext('bashgah clock'), hashtext($1))",
+            &[&club],
+        )
+        .unwrap()
+        .get(0);
+    assert!(clock_taken, "the dropped ledger's clock lock is released");
+    raw.batch_execute("BEGIN").unwrap();
+    let writer_lock: bool = raw
+        .query_one(
+            "SELECT pg_try_advisory_xact_lock(hashtext('bashgah club'), hashtext($1))",
+            &[&club],
+        )
+        .unwrap()
+        .get(0);
+    assert!(writer_lock, "the dropped ledger's transaction is gone");
+    raw.batch_execute("ROLLBACK").unwrap();
+    // Whichever connection the pool lends next, it does not hold the clock `raw` now holds.
+    let next = Ledger::open_postgres(&url, &club).unwrap();
+    assert!(!next.lead_clock().unwrap());
+    drop(next);
+    raw.batch_execute(&format!("DROP SCHEMA \"club_{club}\" CASCADE"))
+        .unwrap();
+}

@@ -34,6 +34,10 @@ pub struct Cli {
     /// schema of its own (`club_<id>`): postgres://user:password@host:port/database.
     #[arg(long, global = true, env = "BASHGAH_DATABASE", value_name = "URL")]
     pub database: Option<String>,
+    /// A YAML file saying which database holds which club's ledger (clubs it does not name
+    /// go where --database says, else into SQLite files): see docs/SCALING.md.
+    #[arg(long, global = true, env = "BASHGAH_DEPLOYMENT", value_name = "FILE")]
+    pub deployment: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -51,17 +51,31 @@ fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve
         policies: workspace.policies.clone(),
         plugins: plugins.to_owned(),
         data: workspace.data.clone(),
-        database: workspace.database.clone(),
+        ledgers: workspace.ledgers.clone(),
     }
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
-    let workspace = Workspace::new(&cli);
+    let mut workspace = Workspace::new(&cli);
     if let Some(url) = &workspace.database {
         if let Err(message) = crate::ledger::check_database_url(url) {
             eprintln!("error: --database: {message}");
             return ExitCode::Usage;
+        }
+    }
+    if let Some(file) = &cli.deployment {
+        match workspace.ledgers.clone().with_deployment(file) {
+            Ok(ledgers) => workspace.ledgers = ledgers,
+            Err(problems) => {
+                eprint!("{}", crate::diagnostic::render_all(&problems));
+                eprintln!(
+                    "error: the deployment file `{}` has {} and was not used",
+                    file.display(),
+                    workspace::count_errors(&problems)
+                );
+                return ExitCode::Usage;
+            }
         }
     }
     let plugins = cli.plugins.clone();

@@ -26,7 +26,7 @@ pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError
             policies: folders.policies.clone(),
             plugins: folders.plugins.clone(),
             data: folders.data.clone(),
-            database: folders.database.clone(),
+            ledgers: folders.ledgers.clone(),
         },
         listen: args.listen,
         keys,

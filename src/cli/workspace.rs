@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::Cli;
+use crate::deployment::Ledgers;
 use crate::diagnostic::{render_all, Diagnostic};
 use crate::ledger::{Ledger, LedgerPlace};
 use crate::policy::{Policy, ScriptEngine, ScriptLimits};
@@ -16,6 +17,8 @@ pub struct Workspace {
     pub data: PathBuf,
     /// The PostgreSQL database ledgers live in, if not SQLite files under `data`.
     pub database: Option<String>,
+    /// Where each club's ledger is (`--deployment`, `--database`, `data`).
+    pub ledgers: Ledgers,
     pub engine: Arc<ScriptEngine>,
 }
 
@@ -47,6 +50,7 @@ impl Workspace {
             policies: cli.policies.clone(),
             data: cli.data.clone(),
             database: cli.database.clone(),
+            ledgers: Ledgers::new(&cli.data, cli.database.as_deref()),
             engine: Arc::new(ScriptEngine::new(ScriptLimits::default(), plugins)),
         }
     }
@@ -95,9 +99,10 @@ impl Workspace {
         }
     }
 
-    /// Where a club's ledger is: its file under `data`, or its schema in `database`.
+    /// Where a club's ledger is: where the deployment file says, else its schema in
+    /// `database`, else its file under `data`.
     pub fn ledger_place(&self, policy: &Policy) -> LedgerPlace {
-        LedgerPlace::for_club(&self.data, self.database.as_deref(), &policy.club.id)
+        self.ledgers.place(&policy.club.id)
     }
 
     pub fn open_ledger(&self, place: &LedgerPlace) -> Result<Ledger, CommandError> {

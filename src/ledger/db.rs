@@ -14,11 +14,12 @@
 //! `BIGINT` 0/1 as SQLite stores it, and every text `COLLATE "C"` (byte order, as SQLite
 //! compares): the same statement then sorts and compares the same way in both.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::pool::Borrowed;
 use super::store::LedgerError;
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -103,12 +104,12 @@ impl Row<'_> {
     }
 }
 
-/// A club's PostgreSQL connection: the driver's client, its prepared statements (prepared
-/// once per connection, as SQLite's statement cache does) and whether a transaction is
-/// open (PostgreSQL's client does not say).
+/// A club's PostgreSQL connection: a session borrowed from the database's pool (the
+/// driver's client and its prepared statements, prepared once per connection as SQLite's
+/// statement cache does), and whether a transaction is open (PostgreSQL's client does not
+/// say).
 pub struct Postgres {
-    client: RefCell<postgres::Client>,
-    statements: RefCell<HashMap<&'static str, postgres::Statement>>,
+    session: RefCell<Borrowed>,
     in_transaction: Cell<bool>,
     /// A projection started outside any transaction began one of its own, to roll back.
     projection_transaction: Cell<bool>,
@@ -123,13 +124,15 @@ pub struct Postgres {
     pub club: String,
     /// Whether this connection holds the club's clock (see `Ledger::lead_clock`).
     pub leads_clock: Cell<bool>,
+    /// Whether a session setting (`lock_timeout`, ...) was changed from the database's
+    /// default: the session is then not lent again.
+    pub settings_changed: Cell<bool>,
 }
 
 impl Postgres {
-    pub fn new(client: postgres::Client, club: &str) -> Postgres {
+    pub fn new(session: Borrowed, club: &str) -> Postgres {
         Postgres {
-            client: RefCell::new(client),
-            statements: RefCell::default(),
+            session: RefCell::new(session),
             in_transaction: Cell::new(false),
             projection_transaction: Cell::new(false),
             version: Cell::new(0),
@@ -137,7 +140,37 @@ impl Postgres {
             prefetched: RefCell::default(),
             club: club.to_owned(),
             leads_clock: Cell::new(false),
+            settings_changed: Cell::new(false),
         }
+    }
+
+    /// The driver's client, for one statement.
+    pub fn client(&self) -> RefMut<'_, postgres::Client> {
+        RefMut::map(self.session.borrow_mut(), |session| &mut session.client)
+    }
+
+    /// Notes which schema the session's `search_path` names (`None`: not known).
+    pub fn schema_is(&self, schema: Option<&str>) {
+        self.session.borrow_mut().schema = schema.map(str::to_owned);
+    }
+
+    /// Makes `schema` (quoted) the session's `search_path`, unless it already is.
+    pub fn use_schema(&self, schema: &str) -> Result<()> {
+        let mut session = self.session.borrow_mut();
+        if session.schema.as_deref() != Some(schema) {
+            session.schema = None;
+            session
+                .client
+                .batch_execute(&format!("SET search_path TO {schema}"))?;
+            session.schema = Some(schema.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Whether the connection to the database was lost (it restarted, or dropped us): the
+    /// ledger is then of no more use, and its owner opens another.
+    pub fn connection_lost(&self) -> bool {
+        self.session.borrow_mut().client.is_closed()
     }
 
     /// A number never given before by this connection: see `Ledger::data_version`.
@@ -150,7 +183,7 @@ impl Postgres {
     /// round trip for what SQLite asks row by row (it has no arrays, and needs no trip).
     pub fn query_text_array(&self, sql: &str, values: &[&str]) -> Result<Vec<postgres::Row>> {
         self.flush()?;
-        Ok(self.client.borrow_mut().query(sql, &[&values])?)
+        Ok(self.client().query(sql, &[&values])?)
     }
 
     /// Sends the writes [`Db::write`] held back, in one round trip: before anything else
@@ -158,17 +191,18 @@ impl Postgres {
     fn flush(&self) -> Result<()> {
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
         if !pending.is_empty() {
-            self.client.borrow_mut().batch_execute(&pending)?;
+            self.client().batch_execute(&pending)?;
         }
         Ok(())
     }
 
     fn statement(&self, sql: &'static str) -> Result<postgres::Statement> {
-        if let Some(statement) = self.statements.borrow().get(sql) {
+        let mut session = self.session.borrow_mut();
+        if let Some(statement) = session.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.borrow_mut().prepare(&postgres_sql(sql))?;
-        self.statements.borrow_mut().insert(sql, statement.clone());
+        let statement = session.client.prepare(&postgres_sql(sql))?;
+        session.statements.insert(sql, statement.clone());
         Ok(statement)
     }
 
@@ -191,6 +225,56 @@ impl Postgres {
     pub fn projection_began_transaction(&self) -> bool {
         self.projection_transaction.get()
     }
+}
+
+impl Drop for Postgres {
+    /// Gives the session back to the pool, or closes it when the next borrower must not
+    /// inherit its state: a transaction still open, writes never sent, the club's clock
+    /// lock (held by the session until it closes).
+    fn drop(&mut self) {
+        let dirty = self.in_transaction()
+            || self.leads_clock.get()
+            || self.settings_changed.get()
+            || !self.pending.get_mut().is_empty();
+        if dirty {
+            self.session.get_mut().tainted = true;
+        }
+    }
+}
+
+/// One row in `COPY`'s text format: values separated by tabs, `\N` for NULL, and a
+/// backslash before what would otherwise end a value or a line.
+fn copy_text_line(row: &[rusqlite::types::Value], line: &mut String) -> Result<()> {
+    use rusqlite::types::Value;
+    use std::fmt::Write;
+    for (index, value) in row.iter().enumerate() {
+        if index > 0 {
+            line.push('\t');
+        }
+        match value {
+            Value::Null => line.push_str("\\N"),
+            Value::Integer(v) => {
+                let _ = write!(line, "{v}");
+            }
+            Value::Real(v) => {
+                let _ = write!(line, "{v}");
+            }
+            Value::Text(text) => {
+                for c in text.chars() {
+                    match c {
+                        '\\' => line.push_str("\\\\"),
+                        '\t' => line.push_str("\\t"),
+                        '\n' => line.push_str("\\n"),
+                        '\r' => line.push_str("\\r"),
+                        c => line.push(c),
+                    }
+                }
+            }
+            Value::Blob(_) => return Err(LedgerError::corrupt("a ledger holds no binary values")),
+        }
+    }
+    line.push('\n');
+    Ok(())
 }
 
 /// The database under a ledger.
@@ -247,7 +331,7 @@ impl Db {
             batch.push_str(";\n");
             keys.push(key);
         }
-        let messages = pg.client.borrow_mut().simple_query(&batch)?;
+        let messages = pg.client().simple_query(&batch)?;
         let mut sets: Vec<Vec<postgres::SimpleQueryRow>> = vec![Vec::new()];
         for message in messages {
             match message {
@@ -309,10 +393,7 @@ impl Db {
             }
             Db::Postgres(pg) => {
                 let statement = pg.statement(sql)?;
-                let changed = pg
-                    .client
-                    .borrow_mut()
-                    .execute(&statement, &Postgres::params(args))?;
+                let changed = pg.client().execute(&statement, &Postgres::params(args))?;
                 Ok(usize::try_from(changed).unwrap_or(usize::MAX))
             }
         }
@@ -343,10 +424,7 @@ impl Db {
             }
             Db::Postgres(pg) => {
                 let statement = pg.statement(sql)?;
-                let rows = pg
-                    .client
-                    .borrow_mut()
-                    .query(&statement, &Postgres::params(args))?;
+                let rows = pg.client().query(&statement, &Postgres::params(args))?;
                 for row in &rows {
                     each(&Row::Postgres(row))?;
                 }
@@ -392,10 +470,7 @@ impl Db {
             }
             Db::Postgres(pg) => {
                 let statement = pg.statement(sql)?;
-                let row = pg
-                    .client
-                    .borrow_mut()
-                    .query_opt(&statement, &Postgres::params(args))?;
+                let row = pg.client().query_opt(&statement, &Postgres::params(args))?;
                 match row {
                     Some(row) => Ok(Some(make(&Row::Postgres(&row))?)),
                     None => Ok(None),
@@ -437,7 +512,7 @@ impl Db {
             }
             Db::Postgres(pg) => {
                 use postgres::types::Type;
-                let rows = pg.client.borrow_mut().query(&postgres_sql(sql), &[])?;
+                let rows = pg.client().query(&postgres_sql(sql), &[])?;
                 for row in &rows {
                     let mut fields = Vec::with_capacity(row.len());
                     for (i, column) in row.columns().iter().enumerate() {
@@ -475,8 +550,7 @@ impl Db {
                 .map(str::to_owned)
                 .collect(),
             Db::Postgres(pg) => pg
-                .client
-                .borrow_mut()
+                .client()
                 .prepare(&postgres_sql(sql))?
                 .columns()
                 .iter()
@@ -506,7 +580,7 @@ impl Db {
             }
             Db::Postgres(pg) => {
                 use postgres::types::{ToSql, Type};
-                let statement = pg.client.borrow_mut().prepare(&postgres_sql(sql))?;
+                let statement = pg.client().prepare(&postgres_sql(sql))?;
                 let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(values.len());
                 for (value, kind) in values.iter().zip(statement.params()) {
                     let integer = *kind == Type::INT8;
@@ -528,10 +602,52 @@ impl Db {
                     });
                 }
                 let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-                pg.client.borrow_mut().execute(&statement, &refs)?;
+                pg.client().execute(&statement, &refs)?;
             }
         }
         Ok(())
+    }
+
+    /// Inserts every one of `rows` (as [`Db::values`] gives them) into `columns` of
+    /// `table`. PostgreSQL takes them with one `COPY … FROM STDIN`, a stream rather than a
+    /// statement per row: the bulk path for moving a whole ledger (`bashgah migrate`).
+    /// SQLite inserts them one by one, in-process.
+    pub fn copy_in(
+        &self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<rusqlite::types::Value>],
+    ) -> Result<()> {
+        let names = columns.join(", ");
+        match self {
+            Db::Sqlite(_) => {
+                let places: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({names}) VALUES ({})",
+                    places.join(", ")
+                );
+                for row in rows {
+                    self.insert_values(&sql, row)?;
+                }
+                Ok(())
+            }
+            Db::Postgres(pg) => {
+                use std::io::Write;
+                pg.flush()?;
+                let mut client = pg.client();
+                let mut writer = client.copy_in(&format!("COPY {table} ({names}) FROM STDIN"))?;
+                let mut line = String::new();
+                for row in rows {
+                    line.clear();
+                    copy_text_line(row, &mut line)?;
+                    writer
+                        .write_all(line.as_bytes())
+                        .map_err(|e| LedgerError::corrupt(format!("COPY into {table}: {e}")))?;
+                }
+                writer.finish()?;
+                Ok(())
+            }
+        }
     }
 
     /// After rows were copied in with their own numbers: PostgreSQL's identity columns
@@ -542,7 +658,7 @@ impl Db {
             return Ok(());
         };
         for table in tables {
-            let mut client = pg.client.borrow_mut();
+            let mut client = pg.client();
             // Asked only of tables that have a `seq` (an error would end the transaction).
             let sequence: Option<String> = client
                 .query_opt(
@@ -574,7 +690,7 @@ impl Db {
                 } else {
                     pg.flush()?;
                 }
-                Ok(pg.client.borrow_mut().batch_execute(sql)?)
+                Ok(pg.client().batch_execute(sql)?)
             }
         }
     }
@@ -726,6 +842,23 @@ mod tests {
         );
         let missing = super::with_literals("SELECT ?2", &[&1_i64], &mut String::new());
         assert!(missing.is_err());
+    }
+
+    #[test]
+    fn copy_lines_escape_what_would_end_a_value_or_a_line() {
+        use rusqlite::types::Value;
+        let mut line = String::new();
+        super::copy_text_line(
+            &[
+                Value::Integer(-7),
+                Value::Null,
+                Value::Text("a\tb\nc\\N\r".into()),
+                Value::Text("\\.".into()),
+            ],
+            &mut line,
+        )
+        .unwrap();
+        assert_eq!(line, "-7\t\\N\ta\\tb\\nc\\\\N\\r\t\\\\.\n");
     }
 
     #[test]

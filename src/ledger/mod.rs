@@ -20,6 +20,7 @@ mod lots;
 mod migrations;
 mod outbox;
 mod place;
+mod pool;
 mod record;
 mod rewards;
 mod statement;

@@ -36,19 +36,30 @@ impl LedgerPlace {
         }
     }
 
+    /// Whether [`LedgerPlace::open_reader`] gives a reader.
+    pub fn reads_beside_writer(&self) -> bool {
+        matches!(self, LedgerPlace::Postgres { .. })
+    }
+
+    /// A ledger to answer a read with beside the club's writer, where the store allows
+    /// it: on PostgreSQL, a pooled connection (reads then run in parallel with each other
+    /// and with the writer's transaction, seeing what it last committed). `None` for a
+    /// SQLite file, whose reads its writer's thread answers between transactions.
+    pub fn open_reader(&self) -> Option<Result<Ledger, LedgerError>> {
+        match self {
+            LedgerPlace::File(_) => None,
+            LedgerPlace::Postgres { url, club } => Some(Ledger::read_postgres(url, club)),
+        }
+    }
+
     /// Whether the ledger was ever created (a command that only reads says so, rather than
     /// create an empty one).
     pub fn exists(&self) -> Result<bool, LedgerError> {
         match self {
             LedgerPlace::File(path) => Ok(path.is_file()),
             LedgerPlace::Postgres { url, club } => {
-                let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
-                    LedgerError::corrupt(format!(
-                        "cannot connect to PostgreSQL at `{}`: {e}",
-                        without_password(url)
-                    ))
-                })?;
-                let row = client.query_one(
+                let mut session = super::pool::borrow(url)?;
+                let row = session.client.query_one(
                     "SELECT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = $1)",
                     &[&schema_name(club)],
                 )?;

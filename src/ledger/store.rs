@@ -197,19 +197,39 @@ impl Ledger {
     /// (`postgres://user@host/database`): the club's tables live in a schema of its own,
     /// named after the club, and are brought up to date as SQLite's are.
     pub fn open_postgres(url: &str, club: &str) -> Result<Ledger> {
-        let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
-            LedgerError::corrupt(format!(
-                "cannot connect to PostgreSQL at `{}`: {e}",
-                without_password(url)
-            ))
-        })?;
-        let ledger = Ledger {
-            db: Db::Postgres(Box::new(Postgres::new(client, club))),
-            campaign_totals: RefCell::default(),
-            active: RefCell::default(),
-        };
+        let ledger = Ledger::on_session(url, club)?;
         ledger.migrate_postgres(club)?;
         Ok(ledger)
+    }
+
+    /// Club `club`'s ledger in the PostgreSQL database at `url`, for reading: on a pooled
+    /// connection, without the migration check [`Ledger::open_postgres`] makes (the club's
+    /// writer has made it). What the host process answers reads with, beside the writer.
+    pub fn read_postgres(url: &str, club: &str) -> Result<Ledger> {
+        let ledger = Ledger::on_session(url, club)?;
+        if let Db::Postgres(pg) = &ledger.db {
+            pg.use_schema(&super::place::quoted_schema(club))?;
+        }
+        Ok(ledger)
+    }
+
+    fn on_session(url: &str, club: &str) -> Result<Ledger> {
+        let session = super::pool::borrow(url)?;
+        Ok(Ledger {
+            db: Db::Postgres(Box::new(Postgres::new(session, club))),
+            campaign_totals: RefCell::default(),
+            active: RefCell::default(),
+        })
+    }
+
+    /// Whether the ledger's connection to its database is gone (PostgreSQL restarted, or
+    /// the network dropped it): the ledger is then of no more use, and its owner opens
+    /// another. A SQLite file is never lost this way.
+    pub fn connection_lost(&self) -> bool {
+        match &self.db {
+            Db::Sqlite(_) => false,
+            Db::Postgres(pg) => pg.connection_lost(),
+        }
     }
 
     fn prepare(conn: Connection) -> Result<Ledger> {
@@ -258,6 +278,13 @@ impl Ledger {
     /// first to take the club's advisory lock migrates, the others then find it done.
     fn migrate_postgres(&self, club: &str) -> Result<()> {
         let schema = super::place::quoted_schema(club);
+        let Db::Postgres(pg) = &self.db else {
+            return Err(LedgerError::corrupt(
+                "PostgreSQL's migrations on another database",
+            ));
+        };
+        // Until the transaction below commits, its `SET search_path` may yet be undone.
+        pg.schema_is(None);
         self.db.batch("BEGIN")?;
         let migrated = (|| {
             self.db.execute(
@@ -286,6 +313,7 @@ impl Ledger {
             }
         }?;
         // `SET` inside a transaction that committed stays for the session.
+        pg.schema_is(Some(&schema));
         Ok(())
     }
 
@@ -294,7 +322,8 @@ impl Ledger {
     pub fn wait_when_busy(&self, wait: std::time::Duration) -> Result<()> {
         match &self.db {
             Db::Sqlite(conn) => Ok(conn.busy_timeout(wait)?),
-            Db::Postgres(_) => {
+            Db::Postgres(pg) => {
+                pg.settings_changed.set(true);
                 let millis = wait.as_millis().min(i32::MAX as u128);
                 self.db.batch(&format!("SET lock_timeout = {millis}"))
             }
@@ -482,7 +511,10 @@ impl Ledger {
         match &self.db {
             Db::Sqlite(conn) => Ok(conn.pragma_update(None, "synchronous", "FULL")?),
             // PostgreSQL's own default: a commit returns once its WAL is flushed.
-            Db::Postgres(_) => self.db.batch("SET synchronous_commit = on"),
+            Db::Postgres(pg) => {
+                pg.settings_changed.set(true);
+                self.db.batch("SET synchronous_commit = on")
+            }
         }
     }
 

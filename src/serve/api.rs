@@ -287,6 +287,16 @@ fn same_version(ledger: &Ledger, club: &str, serving: &str) -> Result<(), ApiErr
     }
 }
 
+/// How long one request's rules may run in all: however many events it holds, they never
+/// hold the club's ledger thread (or a reader) longer than a few times one rule's limit.
+fn request_budget(club: &Club) -> std::time::Duration {
+    club.policy()
+        .engine
+        .limits()
+        .max_time
+        .saturating_mul(REQUEST_BUDGET_IN_RULE_LIMITS)
+}
+
 /// Runs `work` on the club's ledger thread; `keep` says whether its writes stay. The
 /// answer comes back once the transaction holding them is committed.
 async fn on_ledger<T: Send + 'static>(
@@ -295,14 +305,7 @@ async fn on_ledger<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let club_id = club.id.clone();
-    // However many events a request holds, its rules together never hold the club's
-    // ledger thread for longer than a few times one rule's limit.
-    let budget = club
-        .policy()
-        .engine
-        .limits()
-        .max_time
-        .saturating_mul(REQUEST_BUDGET_IN_RULE_LIMITS);
+    let budget = request_budget(club);
     let serving = club.policy().id.clone();
     let boxed: Work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
         let checked = ledger
@@ -362,6 +365,40 @@ async fn on_ledger<T: Send + 'static>(
             "the request failed inside the engine; nothing was written",
         )),
     }
+}
+
+/// Runs `read` (which writes nothing) where the club's store answers reads best: on
+/// PostgreSQL, on a pooled connection of its own, beside the club's writer and other
+/// reads; on SQLite, on the club's ledger thread, between its transactions.
+async fn on_reader<T: Send + 'static>(
+    club: &Club,
+    read: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    if !club.place.reads_beside_writer() {
+        return on_ledger(club, move |ledger| (false, read(ledger))).await;
+    }
+    let place = club.place.clone();
+    let club_id = club.id.clone();
+    let budget = request_budget(club);
+    let answer = tokio::task::spawn_blocking(move || {
+        let ledger = match place.open_reader() {
+            Some(Ok(ledger)) => ledger,
+            Some(Err(error)) => return Err(ApiError::unavailable(&club_id, &error)),
+            None => return Err(ApiError::internal("no reader for this ledger")),
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::policy::with_time_budget(budget, || read(&ledger))
+        })) {
+            Ok(answer) => answer,
+            Err(payload) => Err(ApiError::incident(&incident::caught(payload.as_ref()))),
+        }
+    })
+    .await;
+    answer.unwrap_or_else(|_| {
+        Err(ApiError::internal(
+            "the request failed inside the engine; nothing was written",
+        ))
+    })
 }
 
 // ---- request bodies ----
@@ -757,15 +794,14 @@ async fn get_member(
     let club = club_for(&app, &grant, &club)?;
     let policy = club.policy();
     let club_id = club.id.clone();
-    let view = on_ledger(&club, move |ledger| {
+    let view = on_reader(&club, move |ledger| {
         let read = crate::view::MemberView::read(ledger, &member, None, Some(&policy));
-        let value = match read {
+        match read {
             Ok(Some(view)) => serde_json::to_value(crate::view::report(&policy, view))
                 .map_err(|e| ApiError::internal(e.to_string())),
             Ok(None) => Err(unknown_member(&member, &club_id)),
             Err(error) => Err(error.into()),
-        };
-        (false, value)
+        }
     })
     .await?;
     ok(view)
@@ -788,7 +824,7 @@ async fn get_statement(
     let (club, member) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
     let club_id = club.id.clone();
-    let statement = on_ledger(&club, move |ledger| {
+    let statement = on_reader(&club, move |ledger| {
         let read = (|| {
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
@@ -797,7 +833,7 @@ async fn get_statement(
                 json!({ "member": member, "entries": ledger.statement(&member)? }),
             ))
         })();
-        (false, read.unwrap_or_else(|e: LedgerError| Err(e.into())))
+        read.unwrap_or_else(|e: LedgerError| Err(e.into()))
     })
     .await?;
     ok(statement)

@@ -25,6 +25,8 @@ use crate::policy::{discover_clubs, Policy};
 pub struct Club {
     pub id: String,
     pub dir: PathBuf,
+    /// Where its ledger is: the writer's, and the reads' on PostgreSQL.
+    pub place: LedgerPlace,
     policy: ArcSwap<Policy>,
     pub writer: Mutex<Writer>,
     state: Mutex<ClubState>,
@@ -62,14 +64,14 @@ pub struct Folders {
     pub policies: PathBuf,
     pub plugins: PathBuf,
     pub data: PathBuf,
-    /// The PostgreSQL database the clubs' ledgers live in, if not SQLite files in `data`.
-    pub database: Option<String>,
+    /// Where each club's ledger lives (the deployment file, `--database`, `data`).
+    pub ledgers: crate::deployment::Ledgers,
 }
 
 impl Folders {
     /// Where club `club`'s ledger is.
     pub fn ledger(&self, club: &str) -> LedgerPlace {
-        LedgerPlace::for_club(&self.data, self.database.as_deref(), club)
+        self.ledgers.place(club)
     }
 }
 
@@ -396,7 +398,8 @@ impl Registry {
             canary: None,
         };
         let club = Club {
-            writer: Mutex::new(Writer::start(&id, ledger)),
+            writer: Mutex::new(Writer::start(&id, ledger, path.clone())),
+            place: path,
             id: id.clone(),
             dir: dir.to_owned(),
             policy: ArcSwap::from_pointee(policy),

@@ -55,11 +55,22 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         options.folders.plugins.clone(),
     ];
     let data = options.folders.data.clone();
+    let named: Vec<String> = options
+        .folders
+        .ledgers
+        .named_clubs()
+        .map(str::to_owned)
+        .collect();
     let registry = Arc::new(Registry::new(options.folders));
     for outcome in registry.reload(true) {
         if outcome.attempt.outcome == "failed" {
             tracing::error!(folder = %outcome.folder, "club not served until it is fixed");
         }
+    }
+    // A club the deployment file names but nobody serves is most likely a typo, which
+    // would otherwise put the real club's ledger somewhere else without a word.
+    for club in named.iter().filter(|club| registry.club(club).is_none()) {
+        tracing::warn!(club = %club, "the deployment file names a club that is not served here");
     }
     let (trigger, triggers) = std::sync::mpsc::channel();
     let watch = watch::watch(&watched, options.poll, trigger.clone())?;

@@ -12,7 +12,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 
 use super::metrics;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, LedgerPlace};
 
 /// Work for the ledger thread: runs inside the open transaction and says whether to keep
 /// what it wrote; its reply is sent once the transaction's fate is known. When no
@@ -52,14 +52,15 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the thread that owns `ledger`.
-    pub fn start(club: &str, ledger: Ledger) -> Writer {
+    /// Starts the thread that owns `ledger`, which is at `place` (opened again from
+    /// there if its connection to the database is lost).
+    pub fn start(club: &str, ledger: Ledger, place: LedgerPlace) -> Writer {
         let (sender, receiver) = sync_channel::<Work>(QUEUE);
         let name = format!("ledger-{club}");
         let id = club.to_owned();
         let thread = std::thread::Builder::new()
             .name(name)
-            .spawn(move || run(&id, &ledger, &receiver))
+            .spawn(move || run(&id, ledger, &place, &receiver))
             .ok();
         Writer {
             club: club.to_owned(),
@@ -96,7 +97,27 @@ impl Drop for Writer {
     }
 }
 
-fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
+/// The ledger at `place` again, set up as the host process's ledgers are; `None` (and
+/// logged) if the database still cannot be reached: the next requests try again.
+fn reopen(club: &str, place: &LedgerPlace) -> Option<Ledger> {
+    let opened = place.open().and_then(|ledger| {
+        ledger.sync_every_commit()?;
+        ledger.wait_when_busy(BUSY_WAIT)?;
+        Ok(ledger)
+    });
+    match opened {
+        Ok(ledger) => {
+            tracing::warn!(club, ledger = %place, "the connection to the ledger's database was lost; connected again");
+            Some(ledger)
+        }
+        Err(error) => {
+            tracing::error!(club, ledger = %place, %error, "the connection to the ledger's database was lost and cannot be made again yet");
+            None
+        }
+    }
+}
+
+fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<Work>) {
     while let Ok(first) = receiver.recv() {
         let mut group = vec![first];
         while group.len() < GROUP {
@@ -107,7 +128,16 @@ fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
         }
         metrics::dequeued(club, group.len());
         let started = std::time::Instant::now();
-        if let Err(error) = ledger.begin() {
+        let mut begun = ledger.begin();
+        // The connection is found lost when it is next used: after PostgreSQL restarted,
+        // that is this `begin`. Nothing of this group has run yet, so it runs on a new one.
+        if begun.is_err() && ledger.connection_lost() {
+            if let Some(fresh) = reopen(club, place) {
+                ledger = fresh;
+                begun = ledger.begin();
+            }
+        }
+        if let Err(error) = begun {
             if error.is_busy() {
                 tracing::warn!(
                     club,
@@ -127,7 +157,7 @@ fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
         }
         let mut replies = Vec::with_capacity(group.len());
         for work in group {
-            match run_one(ledger, work) {
+            match run_one(&ledger, work) {
                 Ok(Some(reply)) => replies.push(reply),
                 Ok(None) => {}
                 Err(error) => {
@@ -149,6 +179,13 @@ fn run(club: &str, ledger: &Ledger, receiver: &Receiver<Work>) {
             metrics::committed(club, started.elapsed());
             for reply in replies {
                 reply(committed.clone());
+            }
+        }
+        if ledger.connection_lost() {
+            // Lost mid-transaction: its requests were answered with the error (nothing of
+            // theirs was committed); the next group gets a new connection.
+            if let Some(fresh) = reopen(club, place) {
+                ledger = fresh;
             }
         }
     }

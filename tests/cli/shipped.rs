@@ -501,4 +501,67 @@ fn migrate_copies_a_ledger_to_postgres_and_back_exactly() {
     let (_, on_postgres) = run(&args);
     assert_eq!(on_postgres, on_sqlite);
     assert_eq!(in_postgres.dump().unwrap(), original.dump().unwrap());
+
+    // A deployment file puts the club where it says, whatever --database says for the rest.
+    std::fs::write(
+        dir.join("deployment.yaml"),
+        format!("clubs:\n  cafe:\n    database: {url}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("later.csv"),
+        "id,member,date,amount,type,original,channel,store,tax\nP2002,M002,1404-01-03 10:00,450000,purchase,,in-store,valiasr,\n",
+    )
+    .unwrap();
+    let later = "import cafe later.csv";
+    let mut args = vec!["--deployment", "deployment.yaml"];
+    args.extend(later.split_whitespace());
+    let (code, text) = run(&args);
+    assert_eq!(code, Some(0), "{text}");
+    assert_ne!(in_postgres.dump().unwrap(), original.dump().unwrap());
+    let (code, on_sqlite) = run(&later.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(code, Some(0), "{on_sqlite}");
+    assert_eq!(in_postgres.dump().unwrap(), original.dump().unwrap());
+    std::fs::write(
+        dir.join("deployment.yaml"),
+        "clubs:\n  cafe:\n    database: sqlite\n",
+    )
+    .unwrap();
+    let (_, from_file) = run(&[
+        "--deployment",
+        "deployment.yaml",
+        "--database",
+        url,
+        "member",
+        "cafe",
+        "M002",
+    ]);
+    let (_, plain) = run(&["member", "cafe", "M002"]);
+    assert_eq!(from_file, plain);
+}
+
+/// A mistake in the deployment file stops the command, at its line and column, before
+/// anything is opened.
+#[test]
+fn a_wrong_deployment_file_is_refused_at_its_line() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    std::fs::write(
+        dir.join("deployment.yaml"),
+        "clubs:\n  cafe:\n    database: postgress://db/loyalty\n",
+    )
+    .unwrap();
+    let output = bashgah(
+        &dir,
+        &["--deployment", "deployment.yaml", "member", "cafe", "M001"].map(str::to_owned),
+    );
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("deployment.yaml:3:15"), "{text}");
+    assert!(
+        text.contains("club `cafe`: `postgress://db/loyalty` is not a PostgreSQL URL"),
+        "{text}"
+    );
+    assert!(!dir.join("data").exists(), "nothing opened");
 }

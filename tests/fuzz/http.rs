@@ -172,7 +172,7 @@ fn start_server() -> Result<Server, String> {
         policies,
         plugins: root().join("plugins"),
         data: data.clone(),
-        database: None,
+        ledgers: bashgah::deployment::Ledgers::new(&data, None),
     };
     let keys_text = format!(
         "keys:\n  - {{name: till, sha256: {}, clubs: [cafe]}}\n  - {{name: admin, sha256: {}, admin: true}}\n",

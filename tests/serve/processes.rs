@@ -267,3 +267,109 @@ fn a_version_one_process_activates_is_the_one_every_process_writes_under() {
         2
     );
 }
+
+/// A balance enquiry is answered on a pooled connection of its own: it does not queue
+/// behind a write that waits for another process's transaction.
+#[test]
+fn a_read_is_answered_while_the_clubs_writer_waits_for_another_process() {
+    let Some(database) = PgDatabase::fresh("reads") else {
+        return;
+    };
+    let server = servers(&database, 1, 1000).remove(0);
+    let first = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 5000),
+    );
+    assert_eq!(first.body["status"], "applied", "{}", first.body);
+    // Another process (here, a plain connection) is in the middle of writing to the club.
+    let mut other = postgres::Client::connect(&database.url, postgres::NoTls).unwrap();
+    other.batch_execute("BEGIN").unwrap();
+    other
+        .query_one(
+            "SELECT pg_advisory_xact_lock(hashtext('bashgah club'), hashtext('shop'))",
+            &[],
+        )
+        .unwrap();
+    let (write, read_first) = std::thread::scope(|scope| {
+        let posting = scope.spawn(|| {
+            let reply = server.post(
+                EVENTS,
+                Some(TILL),
+                &purchase("P2", "M1", "2025-03-04", 1000),
+            );
+            (reply, Instant::now())
+        });
+        // The write is waiting for the lock (for up to two seconds, then "busy").
+        std::thread::sleep(Duration::from_millis(300));
+        let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+        let read_at = Instant::now();
+        assert_eq!(member.status, 200, "{}", member.body);
+        assert_eq!(member.body["balances"]["available"], "5");
+        let statement = server.get("/v1/clubs/shop/members/M1/statement", Some(TILL));
+        assert_eq!(statement.status, 200, "{}", statement.body);
+        let (write, written_at) = posting.join().unwrap();
+        (write, read_at < written_at)
+    });
+    assert!(read_first, "the read was answered before the waiting write");
+    assert_eq!(write.status, 503, "{}", write.body);
+    assert_eq!(write.body["error"]["code"], "busy", "{}", write.body);
+    other.batch_execute("ROLLBACK").unwrap();
+    let retried = post(
+        &server.address,
+        EVENTS,
+        &purchase("P2", "M1", "2025-03-04", 1000),
+    );
+    assert_eq!(retried.body["status"], "applied", "{}", retried.body);
+    assert_eq!(retried.body["balance"], "6");
+}
+
+/// When every connection of a process to the database is cut (PostgreSQL restarted, a
+/// network drop), the next request connects again: it is applied, and reads work.
+#[test]
+fn a_process_whose_database_connections_are_cut_connects_again() {
+    let Some(database) = PgDatabase::fresh("cut") else {
+        return;
+    };
+    let name = format!("bashgah-cut-{}", std::process::id());
+    let url = format!("{}?application_name={name}", database.url);
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&["--database", &url]);
+    let before = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 5000),
+    );
+    assert_eq!(before.body["status"], "applied", "{}", before.body);
+    assert_eq!(
+        server.get("/v1/clubs/shop/members/M1", Some(TILL)).status,
+        200
+    );
+    let mut admin = postgres::Client::connect(&database.url, postgres::NoTls).unwrap();
+    let cut: i64 = admin
+        .query_one(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        cut >= 2,
+        "the writer's and a reader's connections were cut ({cut})"
+    );
+    let after = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M1", "2025-03-04", 3000),
+    );
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert_eq!(after.body["status"], "applied", "{}", after.body);
+    assert_eq!(after.body["balance"], "8");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.status, 200, "{}", member.body);
+    assert_eq!(member.body["balances"]["available"], "8");
+    assert_eq!(count(&database, "SELECT COUNT(*) FROM club_shop.events"), 2);
+    assert!(server.log().contains("connected again"), "{}", server.log());
+}
