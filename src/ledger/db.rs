@@ -127,6 +127,8 @@ pub struct Postgres {
     /// Whether a session setting (`lock_timeout`, ...) was changed from the database's
     /// default: the session is then not lent again.
     pub settings_changed: Cell<bool>,
+    /// See `Ledger::read_books_in_one_trip`.
+    pub books_in_one_trip: Cell<bool>,
 }
 
 impl Postgres {
@@ -141,6 +143,7 @@ impl Postgres {
             club: club.to_owned(),
             leads_clock: Cell::new(false),
             settings_changed: Cell::new(false),
+            books_in_one_trip: Cell::new(false),
         }
     }
 

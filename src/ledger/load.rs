@@ -84,7 +84,7 @@ impl Ledger {
     /// in one round trip instead of a dozen (SQLite reads in-process and skips this). The
     /// list follows `read_book`'s: a statement left out here is simply asked on its own.
     fn prefetch_book(&self, id: &str, needs: BookNeeds) -> Result<()> {
-        if !self.is_postgres() {
+        if !self.books_in_one_trip() {
             return Ok(());
         }
         let member = args![id];

@@ -343,6 +343,23 @@ impl Ledger {
         matches!(self.db, Db::Postgres(_))
     }
 
+    /// Asks for a member's book in one round trip of plain-text statements rather than a
+    /// dozen prepared ones (PostgreSQL; SQLite reads in-process either way). Worth it where
+    /// a round trip is dear next to planning a statement: the host process, whose requests
+    /// wait on each other's trips while other processes share the cores. An import, which
+    /// has the database to itself, is faster prepared (measured: twice as fast; see
+    /// docs/PERFORMANCE.md), so that is the default.
+    pub fn read_books_in_one_trip(&self) {
+        if let Db::Postgres(pg) = &self.db {
+            pg.books_in_one_trip.set(true);
+        }
+    }
+
+    /// Whether [`Ledger::read_books_in_one_trip`] was asked.
+    pub(super) fn books_in_one_trip(&self) -> bool {
+        matches!(&self.db, Db::Postgres(pg) if pg.books_in_one_trip.get())
+    }
+
     /// Starts a write transaction. Writes take the lock at once, so two importers
     /// queue rather than fail half-way.
     pub fn begin(&self) -> Result<()> {

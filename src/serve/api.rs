@@ -382,7 +382,10 @@ async fn on_reader<T: Send + 'static>(
     let budget = request_budget(club);
     let answer = tokio::task::spawn_blocking(move || {
         let ledger = match place.open_reader() {
-            Some(Ok(ledger)) => ledger,
+            Some(Ok(ledger)) => {
+                ledger.read_books_in_one_trip();
+                ledger
+            }
             Some(Err(error)) => return Err(ApiError::unavailable(&club_id, &error)),
             None => return Err(ApiError::internal("no reader for this ledger")),
         };

@@ -373,6 +373,7 @@ impl Registry {
         let ledger = path
             .open()
             .and_then(|ledger| {
+                ledger.read_books_in_one_trip();
                 ledger.sync_every_commit()?;
                 ledger.wait_when_busy(super::writer::BUSY_WAIT)?;
                 ledger.begin()?;

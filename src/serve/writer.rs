@@ -101,6 +101,7 @@ impl Drop for Writer {
 /// logged) if the database still cannot be reached: the next requests try again.
 fn reopen(club: &str, place: &LedgerPlace) -> Option<Ledger> {
     let opened = place.open().and_then(|ledger| {
+        ledger.read_books_in_one_trip();
         ledger.sync_every_commit()?;
         ledger.wait_when_busy(BUSY_WAIT)?;
         Ok(ledger)
