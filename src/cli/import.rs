@@ -65,6 +65,9 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
             ..ImportOptions::default()
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;
+        if !args.dry_run && report.accepted > 0 {
+            ledger.refresh_statistics()?;
+        }
         let mut summary = report.summary();
         if args.dry_run {
             summary.push_str(" (dry run: nothing written)");

@@ -99,7 +99,9 @@ impl Ledger {
         max_attempts: u32,
     ) -> Result<&'static str> {
         let attempts = message.attempts + 1;
-        self.db().execute(
+        // Both writes held back on PostgreSQL (see `Db::write`): a delivery pass over a
+        // backlog sends them in one round trip per batch rather than two per message.
+        self.db().write(
             "INSERT INTO delivery_attempts (message, at, ok, detail) VALUES (?1, ?2, ?3, ?4)",
             args![
                 message.seq,
@@ -119,7 +121,7 @@ impl Ledger {
                 ("pending", Some(stored(at + wait)), Some(error.clone()))
             }
         };
-        self.db().execute(
+        self.db().write(
             "UPDATE messages SET status = ?1, attempts = ?2, next_attempt_at = ?3, reason = ?4, sent_at = ?5 WHERE seq = ?6",
             args![
                 status,

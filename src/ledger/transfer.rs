@@ -8,7 +8,7 @@ use super::store::{Ledger, LedgerError};
 
 /// Every table a ledger holds, in an order where what a row names is copied before it.
 /// `schema_migrations` is not copied: each ledger keeps its own.
-const TABLES: &[&str] = &[
+pub(super) const TABLES: &[&str] = &[
     "policy_versions",
     "activations",
     "members",
@@ -73,6 +73,7 @@ pub fn copy_ledger(from: &Ledger, to: &Ledger) -> Result<Copied, LedgerError> {
     match copied {
         Ok(copied) => {
             to.commit()?;
+            to.refresh_statistics()?;
             Ok(copied)
         }
         Err(error) => {
