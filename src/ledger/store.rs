@@ -512,13 +512,16 @@ impl Ledger {
     /// Marks a point inside the transaction that [`Ledger::undo_to_mark`] returns to: the
     /// host process runs many requests in one transaction (one disk sync for all), and a
     /// request that is refused or is only a dry run must leave nothing behind.
+    ///
+    /// On PostgreSQL the savepoint and its release are held back with the writes
+    /// ([`Db::write`]) and go with the next round trip: two trips fewer per request.
     pub fn mark(&self) -> Result<()> {
-        self.db.batch("SAVEPOINT request")
+        self.db.write("SAVEPOINT request", args![])
     }
 
     /// Keeps what was written since [`Ledger::mark`].
     pub fn keep_since_mark(&self) -> Result<()> {
-        self.db.batch("RELEASE request")
+        self.db.write("RELEASE request", args![])
     }
 
     /// Undoes everything written since [`Ledger::mark`].
