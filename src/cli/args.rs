@@ -180,11 +180,17 @@ pub enum Command {
         #[command(flatten)]
         when: WhenArgs,
     },
-    /// Load every shipped club, import its examples and show the result.
+    /// Load every shipped club, import its examples and show the result; with --serve,
+    /// then serve them over HTTP as `bashgah serve` does (taking its options).
     Demo {
         /// Folder with one sub-folder of sample files per club.
         #[arg(long, default_value = "examples")]
         examples: PathBuf,
+        /// After the import, run the host process on the clubs (until Ctrl-C).
+        #[arg(long)]
+        serve: bool,
+        #[command(flatten)]
+        server: ServeArgs,
     },
     /// How the club is doing: segments and members at risk, campaign cost against budget,
     /// partner settlement, and messages sent, held back and failed.

@@ -153,7 +153,17 @@ pub fn run(cli: Cli) -> ExitCode {
             points,
             when,
         } => manual::convert(&workspace, &club, &member, &points, &when),
-        Command::Demo { examples } => demo::run(&workspace, &examples),
+        Command::Demo {
+            examples,
+            serve: and_serve,
+            server,
+        } => demo::run(&workspace, &examples).and_then(|code| {
+            if and_serve && code == ExitCode::Ok {
+                serve::run(&cli_folders(&workspace, &plugins), &server)
+            } else {
+                Ok(code)
+            }
+        }),
         Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),

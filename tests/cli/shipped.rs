@@ -177,6 +177,51 @@ date        event  rule              points  reason
         .run();
 }
 
+/// The README's first command goes on to serve the clubs it imported: the café's member
+/// answers over HTTP, with the demo key the README gives, as `member` does.
+#[test]
+fn demo_then_serves_the_shipped_clubs() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args([
+            "demo",
+            "--serve",
+            "--keys",
+            "examples/keys.yaml",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut address = None;
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+        let line = line.unwrap();
+        if let Some(found) = line.strip_prefix("listening on http://") {
+            address = Some(found.to_owned());
+            break;
+        }
+    }
+    let address = address.expect("the demo goes on to listen");
+    let reply = crate::serve::server::request(
+        &address,
+        "GET",
+        "/v1/clubs/cafe/members/M001",
+        Some("demo-cafe-till"),
+        None,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["balances"]["available"], "64");
+}
+
 fn demo_output(members: &str, events: &str, points: &str) -> String {
     let policy = policy_version("cafe");
     format!(
@@ -241,7 +286,7 @@ fn the_shipped_schema_file_is_current() {
 fn readme_commands_are_the_real_ones() {
     let readme = fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(
-        readme.contains("\ncargo run --release -- demo\n"),
+        readme.contains("\ncargo run --release -- demo --serve --keys examples/keys.yaml\n"),
         "README must show the main command"
     );
     assert!(

@@ -7,7 +7,7 @@ mod canary;
 mod connections;
 mod processes;
 mod reload;
-mod server;
+pub mod server;
 mod shutdown;
 mod supervision;
 
