@@ -307,10 +307,13 @@ pub struct ImportArgs {
 /// When a manual change happens, and its id (for retries: the same id is applied once).
 #[derive(Debug, Args)]
 pub struct WhenArgs {
-    /// Date and time of the change (default: now).
+    /// Date and time of the change (default: the club's clock, the time of its latest
+    /// event or `advance`; the machine's time for a club with none yet).
     #[arg(long)]
     pub at: Option<String>,
-    /// Id of the change (default: made from the kind, member and time).
+    /// Id of the change: the same id again is a repeat, answered "already recorded"
+    /// (default: made from the kind, member and time, with `#2`, `#3`… for a second
+    /// change with the same, so that two changes are never taken for one).
     #[arg(long)]
     pub id: Option<String>,
 }

@@ -16,8 +16,11 @@ struct Prepared {
     ledger: Ledger,
     at: chrono::DateTime<Utc>,
     points: Decimal,
-    /// `--id`, or one made from the kind, member and time by the caller's `default_id`.
-    id: String,
+    /// `--id`, if given: the same id again is a repeat, answered "already recorded".
+    id: Option<String>,
+    /// Without `--id`, the id is made from this (the kind, member and time), made unique
+    /// in the ledger when the change is recorded ([`Ledger::unused_id`]).
+    base_id: String,
 }
 
 fn prepare(
@@ -25,7 +28,7 @@ fn prepare(
     club: &str,
     points: &str,
     when: &WhenArgs,
-    default_id: impl FnOnce(&str) -> String,
+    base_id: impl FnOnce(&str) -> String,
 ) -> Result<Prepared, CommandError> {
     let policy = workspace.load_policy(club)?;
     // Redemptions have no points argument: the reward says what it costs.
@@ -35,38 +38,54 @@ fn prepare(
         crate::amount::parse_amount(points)
             .map_err(|m| CommandError(format!("error: points: {m}\n")))?
     };
+    let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
+    // The club's own clock, not the machine's: on a back-dated club (history imported,
+    // examples) "now" is where its events are, and the machine's date would find every
+    // point long expired.
     let at = match &when.at {
         Some(text) => parse_event_time(text, policy.club.calendar, policy.zone)
             .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
-        None => Utc::now(),
+        None => ledger.now()?.unwrap_or_else(Utc::now),
     };
-    let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
-    let id = when.id.clone().unwrap_or_else(|| default_id(&stored(at)));
+    let base_id = base_id(&stored(at));
     Ok(Prepared {
         policy,
         ledger,
         at,
         points,
-        id,
+        id: when.id.clone(),
+        base_id,
     })
 }
 
-/// Runs `change` in one transaction and reports it.
+/// Runs `change` with the change's id in one transaction and reports it; `done` words
+/// what was done, given the id.
 fn finish(
-    ledger: &Ledger,
-    done: &str,
-    change: impl FnOnce() -> Result<Applied, ManualError>,
+    p: &Prepared,
+    done: impl FnOnce(&str) -> String,
+    change: impl FnOnce(&str) -> Result<Applied, ManualError>,
 ) -> Result<ExitCode, CommandError> {
+    let ledger = &p.ledger;
     ledger.begin()?;
-    match change() {
+    let id = match &p.id {
+        Some(id) => id.clone(),
+        None => match ledger.unused_id(&p.base_id) {
+            Ok(id) => id,
+            Err(error) => {
+                ledger.rollback()?;
+                return Err(error.into());
+            }
+        },
+    };
+    match change(&id) {
         Ok(Applied::Done) => {
             ledger.commit()?;
-            println!("{done}");
+            println!("{}", done(&id));
             Ok(ExitCode::Ok)
         }
         Ok(Applied::Duplicate) => {
             ledger.rollback()?;
-            println!("already recorded: nothing changed");
+            println!("already recorded as `{id}`: nothing changed");
             Ok(ExitCode::Ok)
         }
         Err(ManualError::Refused(message)) => {
@@ -92,21 +111,21 @@ pub fn adjust(
     let p = prepare(workspace, club, points, when, |at| {
         format!("adjust:{member}:{at}")
     })?;
-    let id = &p.id;
-    let done = format!(
-        "{} {} {} for `{member}` ({id})",
-        if p.points.is_sign_negative() {
-            "took"
-        } else {
-            "added"
+    let verb = if p.points.is_sign_negative() {
+        "took"
+    } else {
+        "added"
+    };
+    let amount = p.points.abs().normalize();
+    let name = &p.policy.club.points.name;
+    finish(
+        &p,
+        |id| format!("{verb} {amount} {name} for `{member}` ({id})"),
+        |id| {
+            p.ledger
+                .adjust(&p.policy, id, member, p.points, reason, p.at)
         },
-        p.points.abs().normalize(),
-        p.policy.club.points.name
-    );
-    finish(&p.ledger, &done, || {
-        p.ledger
-            .adjust(&p.policy, id, member, p.points, reason, p.at)
-    })
+    )
 }
 
 pub fn transfer(
@@ -121,16 +140,16 @@ pub fn transfer(
     let p = prepare(workspace, club, points, when, |at| {
         format!("transfer:{from}:{to}:{at}")
     })?;
-    let id = &p.id;
-    let done = format!(
-        "moved {} {} from `{from}` to `{to}` ({id})",
-        p.points.normalize(),
-        p.policy.club.points.name
-    );
-    finish(&p.ledger, &done, || {
-        p.ledger
-            .transfer(&p.policy, id, from, to, p.points, reason, p.at)
-    })
+    let amount = p.points.normalize();
+    let name = &p.policy.club.points.name;
+    finish(
+        &p,
+        |id| format!("moved {amount} {name} from `{from}` to `{to}` ({id})"),
+        |id| {
+            p.ledger
+                .transfer(&p.policy, id, from, to, p.points, reason, p.at)
+        },
+    )
 }
 
 pub fn redeem(
@@ -143,12 +162,11 @@ pub fn redeem(
     let p = prepare(workspace, club, "", when, |at| {
         format!("redeem:{member}:{reward}:{at}")
     })?;
-    let id = &p.id;
     let mut code = None;
     let result = finish(
-        &p.ledger,
-        &format!("`{member}` redeemed `{reward}` ({id})"),
-        || {
+        &p,
+        |id| format!("`{member}` redeemed `{reward}` ({id})"),
+        |id| {
             let redemption = p.ledger.redeem(&p.policy, id, member, reward, p.at)?;
             code = redemption.code;
             Ok(redemption.applied)
@@ -170,13 +188,11 @@ pub fn convert(
     let p = prepare(workspace, club, points, when, |at| {
         format!("convert:{member}:{at}")
     })?;
-    let id = &p.id;
-    let done = format!(
-        "converted {} {} of `{member}` to credit ({id})",
-        p.points.normalize(),
-        p.policy.club.points.name
-    );
-    finish(&p.ledger, &done, || {
-        p.ledger.convert(&p.policy, id, member, p.points, p.at)
-    })
+    let amount = p.points.normalize();
+    let name = &p.policy.club.points.name;
+    finish(
+        &p,
+        |id| format!("converted {amount} {name} of `{member}` to credit ({id})"),
+        |id| p.ledger.convert(&p.policy, id, member, p.points, p.at),
+    )
 }

@@ -660,6 +660,26 @@ impl Ledger {
         })
     }
 
+    /// `base` if no event has that id yet, else the first of `base#2`, `base#3`, … that is
+    /// free: the id of a change made without one (a redemption, an adjustment), so that
+    /// two such changes in the same second are two changes, never "already recorded".
+    /// Asked inside the transaction that records the change, so no other writer can take
+    /// the same id meanwhile.
+    pub fn unused_id(&self, base: &str) -> Result<String> {
+        if matches!(self.lookup_event(base)?, EventLookup::Absent) {
+            return Ok(base.to_owned());
+        }
+        for n in 2..=100_000_u32 {
+            let id = format!("{base}#{n}");
+            if matches!(self.lookup_event(&id)?, EventLookup::Absent) {
+                return Ok(id);
+            }
+        }
+        Err(LedgerError::corrupt(format!(
+            "100,000 changes already have ids made from `{base}`: give this one an id of its own"
+        )))
+    }
+
     /// Why an import rejected event `id` before, if it did with content `fingerprint`
     /// under policy version `version`.
     pub fn rejection(

@@ -846,9 +846,10 @@ async fn get_statement(
 #[serde(deny_unknown_fields)]
 struct RedeemBody {
     reward: String,
-    /// Makes a retried request safe: the same id redeems once.
+    /// Makes a retried request safe: the same id redeems once. Without one, every
+    /// request redeems.
     id: Option<String>,
-    /// When, in the club's calendar; default now.
+    /// When, in the club's calendar; default the club's clock (now if it has none).
     at: Option<String>,
 }
 
@@ -865,26 +866,38 @@ async fn redeem(
     let club = club_for(&app, &grant, &club)?;
     let body: RedeemBody = typed_body(json_body(body)?)?;
     let policy = club.policy();
-    let at = match &body.at {
-        Some(text) => crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
-            .map_err(|m| {
-                ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
-            })?,
-        None => chrono::Utc::now(),
+    let given_at = match &body.at {
+        Some(text) => Some(
+            crate::time::parse_event_time(text, policy.club.calendar, policy.zone).map_err(
+                |m| {
+                    ApiError::unprocessable("invalid_date", format!("`at`: {m}"))
+                        .with("field", "at")
+                },
+            )?,
+        ),
+        None => None,
     };
-    let id = body.id.clone().unwrap_or_else(|| {
-        format!(
-            "redeem:{member}:{}:{}",
-            body.reward,
-            crate::time::stored(at)
-        )
-    });
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
             }
+            // The club's clock by default, as on the command line (a back-dated club's
+            // "now" is where its events are); an id made unique unless the client gave
+            // one, so two redemptions in one second are two.
+            let at = match given_at {
+                Some(at) => at,
+                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+            };
+            let id = match &body.id {
+                Some(id) => id.clone(),
+                None => ledger.unused_id(&format!(
+                    "redeem:{member}:{}:{}",
+                    body.reward,
+                    crate::time::stored(at)
+                ))?,
+            };
             let redemption = match ledger.redeem(&policy, &id, &member, &body.reward, at) {
                 Ok(redemption) => redemption,
                 Err(crate::recording::ManualError::Refused(message)) => {

@@ -43,8 +43,9 @@ fn adjust_transfer_and_advance_from_the_command_line() {
         .args(["adjust", "shop", "M1", "-30", "--reason", "birthday cake", "--at", "2025-04-01"])
         .stdout("took 30 points for `M1` (adjust:M1:2025-04-01T00:00:00Z)\n")
         .run()
-        .args(["adjust", "shop", "M1", "-30", "--reason", "birthday cake", "--at", "2025-04-01"])
-        .stdout("already recorded: nothing changed\n")
+        // A repeat is one by its id (the one printed), and says so.
+        .args(["adjust", "shop", "M1", "-30", "--reason", "birthday cake", "--at", "2025-04-01", "--id", "adjust:M1:2025-04-01T00:00:00Z"])
+        .stdout("already recorded as `adjust:M1:2025-04-01T00:00:00Z`: nothing changed\n")
         .run()
         .args(["adjust", "shop", "M1", "-71", "--reason", "too much", "--at", "2025-04-02"])
         .stderr("error: member `M1` has 70 points available, fewer than the 71 to take\n")

@@ -74,7 +74,7 @@ fn redeeming_checks_everything_and_changes_nothing_when_refused() {
             "--id",
             "X1",
         ])
-        .stdout("already recorded: nothing changed\ncode: XH56T-BSAT2\n")
+        .stdout("already recorded as `X1`: nothing changed\ncode: XH56T-BSAT2\n")
         .run()
         .args(["redeem", "shop", "M1", "coupon", "--at", "2025-03-03"])
         .stderr("error: member `M1` has redeemed `coupon` 1 times, the most allowed\n")
@@ -228,4 +228,34 @@ date        event  rule      points  reason
 ",
         )
         .run();
+}
+
+/// Two redemptions without an id, the same day, are two coffees: the second gets an id of
+/// its own (`#2`) rather than being taken for a repeat of the first. Without `--at`, the
+/// time is the club's clock (its latest event, here the last redemption), not the
+/// machine's: on this back-dated shop, the machine's date would be years later.
+#[test]
+fn two_redemptions_without_an_id_are_two_and_the_default_time_is_the_clubs_clock() {
+    let test = shop()
+        .args(["redeem", "shop", "M1", "sticker", "--at", "2025-03-05"])
+        .stdout("`M1` redeemed `sticker` (redeem:M1:sticker:2025-03-05T00:00:00Z)\n")
+        .run()
+        .args(["redeem", "shop", "M1", "sticker", "--at", "2025-03-05"])
+        .stdout("`M1` redeemed `sticker` (redeem:M1:sticker:2025-03-05T00:00:00Z#2)\n")
+        .run()
+        .args(["redeem", "shop", "M1", "sticker"])
+        .stdout("`M1` redeemed `sticker` (redeem:M1:sticker:2025-03-05T00:00:00Z#3)\n")
+        .run()
+        .args(["adjust", "shop", "M1", "-5", "--reason", "test"])
+        .stdout("took 5 points for `M1` (adjust:M1:2025-03-05T00:00:00Z)\n")
+        .run()
+        .args(["adjust", "shop", "M1", "-5", "--reason", "test"])
+        .stdout("took 5 points for `M1` (adjust:M1:2025-03-05T00:00:00Z#2)\n")
+        .run();
+    let output = crate::cli::harness::bashgah(
+        &test.path(),
+        &["member", "shop", "M1", "--json"].map(str::to_owned),
+    );
+    let member: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(member["balances"]["available"], "15", "{member}");
 }

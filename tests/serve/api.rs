@@ -37,7 +37,7 @@ fn on_postgres_a_purchase_answers_points_balance_and_is_idempotent() {
         .query_one("SELECT COUNT(*) FROM club_shop.events", &[])
         .unwrap()
         .get(0);
-    assert_eq!(events, 3, "P1, P2 and the redemption R1");
+    assert_eq!(events, 5, "P1, P2, the redemption R1 and the two without an id");
 }
 
 /// Purchases, retries, a conflict, a dry run, a batch, redemptions and the clock.
@@ -119,6 +119,16 @@ fn a_till_day(server: &crate::serve::server::Server) {
         .map(|e| e["points"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(points, ["12", "7", "-3"]);
+    // Without an id or a time: the club's clock (the last redemption's day), and two
+    // requests are two redemptions, never one taken for a repeat of the other.
+    let plain = r#"{"reward": "coffee"}"#;
+    let first = server.post("/v1/clubs/shop/members/M1/redemptions", Some(TILL), plain);
+    let second = server.post("/v1/clubs/shop/members/M1/redemptions", Some(TILL), plain);
+    assert_eq!(first.body["status"], "redeemed", "{}", first.body);
+    assert_eq!(first.body["id"], "redeem:M1:coffee:2025-03-05T00:00:00Z");
+    assert_eq!(second.body["status"], "redeemed", "{}", second.body);
+    assert_eq!(second.body["id"], "redeem:M1:coffee:2025-03-05T00:00:00Z#2");
+    assert_eq!(second.body["balance"]["available"], "10");
     let broke = server.post(
         "/v1/clubs/shop/members/M2/redemptions",
         Some(TILL),
