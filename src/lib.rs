@@ -29,6 +29,7 @@ pub mod diagnostic;
 pub mod digits;
 pub mod engine;
 pub mod event;
+pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod member;

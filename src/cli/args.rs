@@ -192,6 +192,24 @@ pub enum Command {
         #[command(flatten)]
         server: ServeArgs,
     },
+    /// Write out the club's members, entries, lots or messages as CSV or JSON Lines, from
+    /// one consistent snapshot (streamed: flat memory however many there are).
+    Export {
+        club: String,
+        /// What to export.
+        #[arg(value_enum)]
+        table: crate::export::Table,
+        /// How to write it.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::export::Format,
+        /// Members or entries as they stood at this time, in the club's calendar (balance:
+        /// the sum of entries up to then; tier: the last change up to then).
+        #[arg(long)]
+        at: Option<String>,
+        /// Write to this file (made whole, or not at all) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// How the club is doing: segments and members at risk, campaign cost against budget,
     /// partner settlement, and messages sent, held back and failed.
     Report {

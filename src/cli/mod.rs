@@ -11,6 +11,7 @@ mod deliver;
 mod demo;
 mod exit;
 mod explain;
+mod export;
 mod import;
 mod init;
 mod manual;
@@ -164,6 +165,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(code)
             }
         }),
+        Command::Export {
+            club,
+            table,
+            format,
+            at,
+            output,
+        } => export::run(
+            &workspace,
+            &club,
+            table,
+            format,
+            at.as_deref(),
+            output.as_deref(),
+        ),
         Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),

@@ -436,6 +436,31 @@ impl Db {
         }
     }
 
+    /// Like [`Db::for_each`], but PostgreSQL's rows arrive as they are read rather than
+    /// all at once: for reads of a whole table (an export), in flat memory. `each` must not
+    /// use the database meanwhile.
+    pub fn stream(
+        &self,
+        sql: &'static str,
+        args: &[&dyn Param],
+        mut each: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Db::Sqlite(_) => self.for_each(sql, args, each),
+            Db::Postgres(pg) => {
+                use postgres::fallible_iterator::FallibleIterator;
+                pg.flush()?;
+                let statement = pg.statement(sql)?;
+                let mut client = pg.client();
+                let mut rows = client.query_raw(&statement, Postgres::params(args))?;
+                while let Some(row) = rows.next()? {
+                    each(&Row::Postgres(&row))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Every row, each made into a `T`.
     pub fn query<T>(
         &self,

@@ -14,6 +14,7 @@ mod campaigns;
 pub(crate) mod db;
 mod deals;
 mod expiry;
+pub mod export;
 mod facts;
 mod load;
 mod lots;

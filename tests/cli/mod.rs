@@ -6,6 +6,7 @@ mod against_ledger;
 mod bounds;
 mod diagnostics;
 mod explain;
+mod export;
 mod import;
 mod lifecycle;
 mod plugins;

@@ -37,7 +37,10 @@ fn on_postgres_a_purchase_answers_points_balance_and_is_idempotent() {
         .query_one("SELECT COUNT(*) FROM club_shop.events", &[])
         .unwrap()
         .get(0);
-    assert_eq!(events, 5, "P1, P2, the redemption R1 and the two without an id");
+    assert_eq!(
+        events, 5,
+        "P1, P2, the redemption R1 and the two without an id"
+    );
 }
 
 /// Purchases, retries, a conflict, a dry run, a batch, redemptions and the clock.

@@ -1,0 +1,82 @@
+//! `bashgah export <club> members|entries|lots|messages`: the club's data as CSV or JSON
+//! Lines, for a CRM, a BI tool or a spreadsheet (see [`crate::export`]).
+
+use std::io::Write;
+use std::path::Path;
+
+use super::workspace::{CommandError, Workspace};
+use super::ExitCode;
+use crate::export::{export, Format, Table};
+
+pub fn run(
+    workspace: &Workspace,
+    club: &str,
+    table: Table,
+    format: Format,
+    at: Option<&str>,
+    output: Option<&Path>,
+) -> Result<ExitCode, CommandError> {
+    let policy = workspace.load_policy(club)?;
+    let place = workspace.ledger_place(&policy);
+    if !place.exists()? {
+        return Err(CommandError(format!(
+            "error: club `{}` has no ledger yet at `{place}`\n",
+            policy.club.id
+        )));
+    }
+    let ledger = workspace.open_ledger(&place)?;
+    let at = at
+        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| CommandError(format!("error: --at: {m}\n")))?;
+    let failed = |e: crate::export::ExportError| CommandError(format!("error: {e}\n"));
+    let rows = match output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let rows = export(&ledger, table, format, at, &mut out).map_err(failed)?;
+            out.flush()?;
+            rows
+        }
+        Some(path) => {
+            // Written aside and renamed when complete: a failed export leaves no half file
+            // for the next job to pick up.
+            let partial = path.with_extension("partial");
+            let file = std::fs::File::create(&partial).map_err(|e| {
+                CommandError(format!(
+                    "error: cannot write `{}`: {e}\n",
+                    partial.display()
+                ))
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            let exported = export(&ledger, table, format, at, &mut out)
+                .map_err(failed)
+                .and_then(|rows| {
+                    out.flush()?;
+                    out.get_ref().sync_all()?;
+                    Ok(rows)
+                });
+            match exported {
+                Ok(rows) => {
+                    std::fs::rename(&partial, path)?;
+                    rows
+                }
+                Err(error) => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(error);
+                }
+            }
+        }
+    };
+    let what = match table {
+        Table::Members => "members",
+        Table::Entries => "entries",
+        Table::Lots => "lots",
+        Table::Messages => "messages",
+    };
+    match output {
+        Some(path) => eprintln!("exported {rows} {what} to {}", path.display()),
+        None => eprintln!("exported {rows} {what}"),
+    }
+    Ok(ExitCode::Ok)
+}

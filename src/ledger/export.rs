@@ -1,0 +1,245 @@
+//! What `bashgah export` reads: every member, entry, lot or message of a club, streamed
+//! row by row from one consistent snapshot of the ledger (memory stays flat however many
+//! there are), as plain records for [`crate::export`] to write out.
+//!
+//! Members and entries can be read as they stood at a past instant: the ledger is
+//! append-only, so an entry's time says whether it had happened, and a member's balance
+//! is the sum of their entries up to then (their tier, the last tier change up to then).
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::db::{args, Db};
+use super::store::{Ledger, LedgerError};
+use crate::time::stored;
+
+type Result<T> = std::result::Result<T, LedgerError>;
+
+/// A member, as exported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRecord {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub joined: String,
+    pub birthday: Option<String>,
+    pub balance: String,
+    pub tier: Option<String>,
+}
+
+/// A ledger entry, as exported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryRecord {
+    pub seq: i64,
+    pub member: String,
+    pub event: String,
+    pub time: String,
+    pub rule: String,
+    pub kind: String,
+    pub points: String,
+    pub reason: String,
+    pub policy_version: String,
+}
+
+/// A lot (points earned together, spent oldest first), as exported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LotRecord {
+    pub seq: i64,
+    pub member: String,
+    pub event: String,
+    pub points: String,
+    pub remaining: String,
+    pub expired: String,
+    pub earned_at: String,
+    pub spendable_at: String,
+    pub expires_at: Option<String>,
+}
+
+/// A message in the outbox, as exported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageRecord {
+    pub seq: i64,
+    pub member: String,
+    pub occasion: String,
+    pub channel: String,
+    pub created_at: String,
+    pub deliver_after: String,
+    pub language: String,
+    pub status: String,
+    pub attempts: i64,
+    pub sent_at: Option<String>,
+    pub text: String,
+}
+
+const MEMBERS_NOW: &str =
+    "SELECT id, type, joined, birthday, balance, tier FROM members ORDER BY id";
+
+// One row per member and entry up to ?1, members in id order: the balance is summed here,
+// exactly (SQLite would sum decimal text as floating point). The join finds entries by
+// member without an index of its own: SQLite makes a transient one, PostgreSQL hashes.
+const MEMBERS_AT: &str = "SELECT m.id, m.type, m.joined, m.birthday,
+       (SELECT t.to_tier FROM tier_changes t WHERE t.member = m.id AND t.time <= ?1 ORDER BY t.seq DESC LIMIT 1),
+       e.points
+     FROM members m LEFT JOIN (SELECT member, points FROM ledger WHERE time <= ?1) e ON e.member = m.id
+     WHERE m.joined <= ?1
+     ORDER BY m.id";
+
+const ENTRIES: &str = "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
+     FROM ledger WHERE time <= ?1 ORDER BY seq";
+
+const LOTS: &str =
+    "SELECT seq, member, event, points, remaining, expired, earned_at, pending_until, expires_at
+     FROM lots ORDER BY seq";
+
+const MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
+     FROM messages ORDER BY seq";
+
+/// The latest time text can hold: entries "up to the end of time".
+const END_OF_TIME: &str = "9999-12-31T23:59:59Z";
+
+impl Ledger {
+    /// Runs `read` on one consistent snapshot of the ledger: what other writers commit
+    /// meanwhile is not seen, so an export's members and their entries agree.
+    ///
+    /// A read of whole tables uses each page once, so SQLite's page cache is kept to
+    /// SQLite's own default (2 MB) for it rather than the 64 MB the writer keeps: memory
+    /// then stays the same on a million members as on ten thousand.
+    pub fn in_snapshot<T>(&self, read: impl FnOnce(&Ledger) -> Result<T>) -> Result<T> {
+        let begin = match self.db() {
+            Db::Sqlite(conn) => {
+                conn.pragma_update(None, "cache_size", -2_000)?;
+                "BEGIN"
+            }
+            Db::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        self.db().batch(begin)?;
+        let result = read(self);
+        self.db().batch("ROLLBACK")?;
+        result
+    }
+
+    /// Every member in id order: as now, or, with `at`, as they stood then (members who
+    /// had joined, their balance and tier at that instant).
+    pub fn export_members(
+        &self,
+        at: Option<DateTime<Utc>>,
+        mut each: impl FnMut(MemberRecord) -> Result<()>,
+    ) -> Result<()> {
+        let Some(at) = at else {
+            return self.db().stream(MEMBERS_NOW, args![], |r| {
+                each(MemberRecord {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    joined: r.get(2)?,
+                    birthday: r.get(3)?,
+                    balance: r.get(4)?,
+                    tier: r.get(5)?,
+                })
+            });
+        };
+        let mut current: Option<(MemberRecord, Decimal)> = None;
+        let finish = |done: Option<(MemberRecord, Decimal)>,
+                      each: &mut dyn FnMut(MemberRecord) -> Result<()>|
+         -> Result<()> {
+            if let Some((mut member, balance)) = done {
+                member.balance = balance.normalize().to_string();
+                each(member)?;
+            }
+            Ok(())
+        };
+        self.db().stream(MEMBERS_AT, args![stored(at)], |r| {
+            let id: String = r.get(0)?;
+            if current.as_ref().is_none_or(|(m, _)| m.id != id) {
+                finish(current.take(), &mut each)?;
+                current = Some((
+                    MemberRecord {
+                        id,
+                        kind: r.get(1)?,
+                        joined: r.get(2)?,
+                        birthday: r.get(3)?,
+                        balance: String::new(),
+                        tier: r.get(4)?,
+                    },
+                    Decimal::ZERO,
+                ));
+            }
+            if let (Some(points), Some((_, balance))) = (r.get::<Option<String>>(5)?, &mut current)
+            {
+                let points: Decimal = points.parse().map_err(|_| {
+                    LedgerError::corrupt(format!("an entry's points are not a number: `{points}`"))
+                })?;
+                *balance = balance.checked_add(points).ok_or_else(|| {
+                    LedgerError::corrupt("a member's balance is beyond what can be counted")
+                })?;
+            }
+            Ok(())
+        })?;
+        finish(current.take(), &mut each)
+    }
+
+    /// Every entry in the order it was written, up to `at` (every one without).
+    pub fn export_entries(
+        &self,
+        at: Option<DateTime<Utc>>,
+        mut each: impl FnMut(EntryRecord) -> Result<()>,
+    ) -> Result<()> {
+        let until = at.map_or_else(|| END_OF_TIME.to_owned(), stored);
+        self.db().stream(ENTRIES, args![until], |r| {
+            each(EntryRecord {
+                seq: r.get(0)?,
+                member: r.get(1)?,
+                event: r.get(2)?,
+                time: r.get(3)?,
+                rule: r.get(4)?,
+                kind: r.get(5)?,
+                points: r.get(6)?,
+                reason: r.get(7)?,
+                policy_version: r.get(8)?,
+            })
+        })
+    }
+
+    /// Every lot as it stands now.
+    pub fn export_lots(&self, mut each: impl FnMut(LotRecord) -> Result<()>) -> Result<()> {
+        self.db().stream(LOTS, args![], |r| {
+            each(LotRecord {
+                seq: r.get(0)?,
+                member: r.get(1)?,
+                event: r.get(2)?,
+                points: r.get(3)?,
+                remaining: r.get(4)?,
+                expired: r.get(5)?,
+                earned_at: instant(r.get(6)?)?,
+                spendable_at: instant(r.get(7)?)?,
+                expires_at: r.get::<Option<i64>>(8)?.map(instant).transpose()?,
+            })
+        })
+    }
+
+    /// Every message in the outbox, in the order they were queued.
+    pub fn export_messages(&self, mut each: impl FnMut(MessageRecord) -> Result<()>) -> Result<()> {
+        self.db().stream(MESSAGES, args![], |r| {
+            each(MessageRecord {
+                seq: r.get(0)?,
+                member: r.get(1)?,
+                occasion: r.get(2)?,
+                channel: r.get(3)?,
+                created_at: r.get(4)?,
+                deliver_after: r.get(5)?,
+                language: r.get(6)?,
+                status: r.get(7)?,
+                attempts: r.get(8)?,
+                sent_at: r.get(9)?,
+                text: r.get(10)?,
+            })
+        })
+    }
+}
+
+/// A lot's time (seconds since 1970) as stored text.
+fn instant(seconds: i64) -> Result<String> {
+    DateTime::from_timestamp(seconds, 0)
+        .map(stored)
+        .ok_or_else(|| LedgerError::corrupt(format!("a lot's time is out of range: {seconds}")))
+}
