@@ -72,6 +72,11 @@ impl MemberView {
         policy: Option<&Policy>,
     ) -> Result<Option<MemberView>, LedgerError> {
         let clock = ledger.now()?;
+        if let (Some(at), Some(now)) = (at, clock) {
+            if at < now {
+                return MemberView::read_then(ledger, id, at);
+            }
+        }
         let future = at
             .zip(policy)
             .filter(|(at, _)| clock.is_none_or(|now| *at > now));
@@ -88,6 +93,41 @@ impl MemberView {
         })();
         ledger.end_projection()?;
         view
+    }
+
+    /// The member as they stood at `at`, before the ledger's clock: from the record
+    /// ([`Ledger::member_then`]), not from their rows as they are now. Deals, challenges
+    /// and badges are kept as current state only, so a past view leaves them out; deal
+    /// checkpoints that had ended by then are shown.
+    fn read_then(
+        ledger: &Ledger,
+        id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<MemberView>, LedgerError> {
+        let Some(then) = ledger.member_then(id, at)? else {
+            return Ok(None);
+        };
+        let until = crate::time::stored(at);
+        let checkpoints = ledger
+            .deal_checkpoints(id)?
+            .into_iter()
+            .filter(|checkpoint| checkpoint.ends <= until)
+            .collect();
+        Ok(Some(MemberView {
+            summary: then.summary,
+            own_tier: then.tier.clone(),
+            deals: Vec::new(),
+            checkpoints,
+            tier: then.tier,
+            tier_changes: then.tier_changes,
+            balances: then.balances,
+            lots: then.lots,
+            challenges: Vec::new(),
+            badges: Vec::new(),
+            statement: then.statement,
+            at,
+            projected: false,
+        }))
     }
 
     /// The member as the ledger holds them now, balances counted at `at`.

@@ -167,3 +167,57 @@ fn exports_are_the_same_from_postgres() {
         assert_eq!(from_postgres, from_sqlite, "{args:?}");
     }
 }
+
+/// `member --at` a time before the clock shows the member as they stood then, from the
+/// record: the entries up to then, each lot less the uses made by then, the tier then.
+#[test]
+fn a_member_as_they_stood_at_a_past_instant() {
+    let test = shop().args(["advance", "shop", "--to", "2025-06-01"]).run();
+    let (code, then, said) = run(&test, &["member", "shop", "M1", "--at", "2025-04-01T12:00"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(
+        then,
+        "\
+member M1 (individual) in Corner Shop
+joined 2025-03-01; 2 events, 1,100 EUR spent
+balance: 110 points (110 available, 0 pending) on 2025-04-01
+tier: silver since 2025-04-01
+
+earned      lot of     points      left  spendable   expires
+2025-03-01  P1 base        40        40  2025-03-01  never
+2025-04-01  P3 base        70        70  2025-04-01  never
+
+tier changes
+2025-03-01  - -> bronze  400 EUR spent over calendar_year reaches bronze
+2025-04-01  bronze -> silver  1,100 EUR spent over calendar_year reaches silver
+
+date        event  rule    points  reason
+2025-03-01  P1     base       +40  1 point per 10
+2025-04-01  P3     base       +70  1 point per 10
+"
+    );
+    // M3 had not joined on 1 April.
+    let (code, _, said) = run(&test, &["member", "shop", "M3", "--at", "2025-04-01"]);
+    assert_eq!(code, Some(2), "{said}");
+}
+
+/// At the clock, the member read from the record is the member as their rows hold them:
+/// the identity `member --at` rests on, checked on every member after purchases, a
+/// redemption and the clock moved.
+#[test]
+fn the_record_and_the_rows_agree_at_the_clock() {
+    let test = shop().args(["advance", "shop", "--to", "2025-06-01"]).run();
+    let ledger = bashgah::ledger::Ledger::open(&test.path().join("data/shop.sqlite")).unwrap();
+    let clock = ledger.now().unwrap().unwrap();
+    for member in ["M1", "M2", "M3"] {
+        let then = ledger.member_then(member, clock).unwrap().unwrap();
+        assert_eq!(
+            then.summary,
+            ledger.member_summary(member).unwrap().unwrap()
+        );
+        assert_eq!(then.balances, ledger.balances(member, clock).unwrap());
+        assert_eq!(then.lots, ledger.open_lots(member).unwrap());
+        assert_eq!(then.statement, ledger.statement(member).unwrap());
+        assert_eq!(then.tier_changes, ledger.tier_changes(member).unwrap());
+    }
+}

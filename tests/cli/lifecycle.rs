@@ -359,7 +359,7 @@ clock at 2025-01-02: 150 points expired in 1 expiry, 0 expiring-soon notices
 /// expired by then as the balance. It is now a projection of what the clock will have done
 /// by then, labelled so (`projected to`, `"projected": true`), and nothing of it is kept:
 /// the member as the ledger holds them is unchanged afterwards. A time before the clock
-/// is no projection.
+/// is no projection: the member as they stood then.
 #[test]
 fn issue_11_member_at_a_time_past_the_clock_is_a_projection_that_writes_nothing() {
     let as_is = "\
@@ -427,9 +427,11 @@ date        event                           rule      points  reason
         Some(2),
         "no expiry was written"
     );
-    // Before the clock: the ledger as it is, no projection.
+    // Before the clock: no projection, the member as they stood then, from the record
+    // (issue 17): only P1 had been bought.
     let before = json(Some("2025-03-10"));
     assert_eq!(before["projected"], false);
-    assert_eq!(before["member"]["balance"], "180");
+    assert_eq!(before["member"]["balance"], "100");
+    assert_eq!(before["statement"].as_array().map(Vec::len), Some(1));
     test.args(["member", "shop", "M1"]).stdout(as_is).run();
 }
