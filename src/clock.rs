@@ -18,3 +18,17 @@ pub fn advance(
 ) -> Result<AdvanceReport, LedgerError> {
     Recorder::new(ledger, policy).advance(to)
 }
+
+/// [`advance`], with messages decided under `discipline`: the command line and the host
+/// process pass [`MessageDiscipline::at`] the machine's clock, so that moving a back-dated
+/// club's clock does not queue news of long ago (a policy test's `advance:` does not).
+pub fn advance_with(
+    ledger: &Ledger,
+    policy: &Policy,
+    to: DateTime<Utc>,
+    discipline: crate::decide::MessageDiscipline,
+) -> Result<AdvanceReport, LedgerError> {
+    let mut recorder = Recorder::new(ledger, policy);
+    recorder.discipline_messages(discipline);
+    recorder.advance(to)
+}

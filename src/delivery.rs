@@ -24,6 +24,31 @@ pub struct DeliveryReport {
     pub retrying: u64,
     /// Failed for the last allowed time.
     pub failed: u64,
+    /// Waited longer than the club's `messages.stale_after`: never sent, marked
+    /// `suppressed` (reason `stale`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stale: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Splits messages due at `now` into those still worth sending and those that waited
+/// longer than the club's `messages.stale_after` (a backlog after an outage, history
+/// imported before the window was set): a member is not told today of a birthday last
+/// year.
+pub fn set_aside_stale(
+    policy: &Policy,
+    due: Vec<OutboxMessage>,
+    now: DateTime<Utc>,
+) -> (Vec<OutboxMessage>, Vec<OutboxMessage>) {
+    let Some(before) = crate::decide::MessageDiscipline::at(policy, now).stale_before else {
+        return (due, Vec::new());
+    };
+    let before = crate::time::stored(before);
+    due.into_iter()
+        .partition(|message| message.created_at >= before)
 }
 
 /// The result of handing one message to its channel.
@@ -36,7 +61,7 @@ pub fn deliver_due(
     data: &Path,
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, LedgerError> {
-    let due = ledger.due_messages(now)?;
+    let (due, stale) = set_aside_stale(policy, ledger.due_messages(now)?, now);
     let results: Vec<(OutboxMessage, Sent)> = due
         .into_iter()
         .map(|message| {
@@ -45,7 +70,7 @@ pub fn deliver_due(
         })
         .collect();
     ledger.begin()?;
-    let report = record(ledger, policy, now, &results);
+    let report = record(ledger, policy, now, &results, &stale);
     match report {
         Ok(report) => {
             ledger.commit()?;
@@ -64,8 +89,13 @@ pub fn record(
     policy: &Policy,
     now: DateTime<Utc>,
     results: &[(OutboxMessage, Sent)],
+    stale: &[OutboxMessage],
 ) -> Result<DeliveryReport, LedgerError> {
     let mut report = DeliveryReport::default();
+    for message in stale {
+        ledger.set_message_stale(message.seq)?;
+        report.stale += 1;
+    }
     for (message, result) in results {
         let max_attempts = channel(policy, &message.channel).map_or(1, |c| c.max_attempts.max(1));
         let outcome = ledger.record_attempt(message, now, result, max_attempts)?;

@@ -339,3 +339,139 @@ fn consent_comes_from_the_members_file_too() {
         ]
     );
 }
+
+/// Issue 17: importing history does not spam members. With `messages.stale_after`, an
+/// occasion older than that by the machine's clock is recorded `suppressed` (reason
+/// `stale`) and never sent, while today's news is queued; `--quiet` queues nothing; and
+/// delivery never sends a message that waited longer than the window.
+#[test]
+fn importing_history_queues_no_old_news_and_delivery_sends_none() {
+    let (url, received) = gateway(200);
+    let dir = workspace(&url);
+    let club_yaml = dir.path().join("policies/shop/club.yaml");
+    let windowed = club(&url).replace(
+        "  max_per_day: 2\n",
+        "  max_per_day: 2\n  stale_after: 30d\n",
+    );
+    std::fs::write(&club_yaml, &windowed).expect("club");
+    // History from 2025 (long before the machine's today), then a purchase of today.
+    let today = chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string();
+    std::fs::write(
+        dir.path().join("today.csv"),
+        format!("id,member,date,amount\nT1,M3,{today},2000\n"),
+    )
+    .expect("today");
+    std::fs::write(
+        dir.path().join("policies/shop/club.yaml"),
+        windowed.replace(
+            "    expiring_soon:",
+            "    enrolled: {en: \"Welcome, {name}.\"}\n    expiring_soon:",
+        ),
+    )
+    .expect("club");
+    let (code, out) = bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let history = messages(dir.path());
+    assert!(!history.is_empty());
+    assert!(
+        history.iter().all(|m| m.3 == "suppressed"
+            && (m.4.as_deref() == Some("stale") || m.4.as_deref() == Some("opt_out"))),
+        "{history:?}"
+    );
+    assert!(history.iter().any(|m| m.4.as_deref() == Some("stale")));
+    let (code, out) = bashgah(dir.path(), &["import", "shop", "today.csv"]);
+    assert_eq!(code, 0, "{out}");
+    let now = messages(dir.path());
+    let fresh: Vec<_> = now[history.len()..].to_vec();
+    assert!(
+        fresh
+            .iter()
+            .any(|m| m.0 == "M3" && m.1 == "enrolled" && m.3 == "pending"),
+        "today's welcome is queued: {fresh:?}"
+    );
+    let (code, out) = bashgah(dir.path(), &["deliver", "shop"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{} sent,",
+            fresh.iter().filter(|m| m.3 == "pending").count()
+        )),
+        "{out}"
+    );
+    let bodies = received.lock().expect("lock").clone();
+    assert!(
+        bodies.iter().all(|b| b.contains("M3")),
+        "only today's news went out: {bodies:?}"
+    );
+    let (_, report) = bashgah(dir.path(), &["report", "shop"]);
+    assert!(report.contains("suppressed (stale)"), "{report}");
+}
+
+#[test]
+fn a_quiet_import_queues_nothing_and_delivery_drops_what_waited_too_long() {
+    let (url, received) = gateway(200);
+    let dir = workspace(&url);
+    // No window yet: a quiet import records every message as suppressed, reason quiet.
+    let (code, out) = bashgah(
+        dir.path(),
+        &[
+            "import",
+            "shop",
+            "events.csv",
+            "--members",
+            "members.csv",
+            "--quiet",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let quiet = messages(dir.path());
+    assert!(!quiet.is_empty());
+    assert!(quiet.iter().all(|m| m.3 == "suppressed"), "{quiet:?}");
+    assert!(
+        quiet.iter().any(|m| m.4.as_deref() == Some("quiet")),
+        "{quiet:?}"
+    );
+
+    // Without --quiet, in another workspace: the messages are queued (no window)...
+    let (url, received_later) = gateway(200);
+    let dir = workspace(&url);
+    let (code, _) = bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    assert_eq!(code, 0);
+    let pending = messages(dir.path())
+        .iter()
+        .filter(|m| m.3 == "pending")
+        .count();
+    assert_eq!(pending, 2);
+    // ...then the club sets a window, and a delivery a year later sends none of them.
+    let club_yaml = dir.path().join("policies/shop/club.yaml");
+    let text = std::fs::read_to_string(&club_yaml).expect("club");
+    std::fs::write(
+        &club_yaml,
+        text.replace(
+            "  max_per_day: 2\n",
+            "  max_per_day: 2\n  stale_after: 30d\n",
+        ),
+    )
+    .expect("club");
+    let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2026-03-15"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "0 sent, 0 to retry, 0 failed, 2 too old to send (messages.stale_after)\n"
+        )
+    );
+    assert!(received_later.lock().expect("lock").is_empty());
+    assert!(received.lock().expect("lock").is_empty());
+    let stale = messages(dir.path())
+        .iter()
+        .filter(|m| m.4.as_deref() == Some("stale"))
+        .count();
+    assert_eq!(stale, 2);
+}

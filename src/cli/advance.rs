@@ -23,10 +23,10 @@ pub fn run(
         }
     }
     ledger.begin()?;
-    let report = match ledger
-        .record_policy(&policy)
-        .and_then(|()| crate::clock::advance(&ledger, &policy, to))
-    {
+    let report = match ledger.record_policy(&policy).and_then(|()| {
+        let discipline = crate::decide::MessageDiscipline::at(&policy, chrono::Utc::now());
+        crate::clock::advance_with(&ledger, &policy, to, discipline)
+    }) {
         Ok(report) => report,
         Err(error) => {
             ledger.rollback()?;

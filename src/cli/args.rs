@@ -313,6 +313,10 @@ pub struct ImportArgs {
     /// with the same content under the same policy, is rejected the same way).
     #[arg(long)]
     pub retry_rejected: bool,
+    /// Queue no message for what this import decides (they are recorded as `suppressed`,
+    /// reason `quiet`): for loading history into a club that messages its members.
+    #[arg(long)]
+    pub quiet: bool,
     /// Read the files with this import profile of the club (`import.profiles` in
     /// club.yaml): another system's column names, date format, calendar and amount unit.
     #[arg(long, value_name = "NAME")]

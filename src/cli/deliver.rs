@@ -24,8 +24,15 @@ pub fn run(
         );
     } else {
         println!(
-            "{} sent, {} to retry, {} failed",
-            report.sent, report.retrying, report.failed
+            "{} sent, {} to retry, {} failed{}",
+            report.sent,
+            report.retrying,
+            report.failed,
+            if report.stale > 0 {
+                format!(", {} too old to send (messages.stale_after)", report.stale)
+            } else {
+                String::new()
+            }
         );
     }
     Ok(if report.failed > 0 || report.retrying > 0 {

@@ -58,10 +58,15 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
 
     if let Some(file) = &args.file {
         let rows = open_rows_with(file, args.format, &EVENT_COLUMNS, profile)?;
+        // The machine's clock decides which occasions are old news (the club's
+        // `messages.stale_after`); `--quiet` queues no message at all.
+        let mut messages = crate::decide::MessageDiscipline::at(&policy, chrono::Utc::now());
+        messages.quiet = args.quiet;
         let options = ImportOptions {
             batch_size: args.batch_size as usize,
             dry_run: args.dry_run,
             retry_rejected: args.retry_rejected,
+            messages,
             ..ImportOptions::default()
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;

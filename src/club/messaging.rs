@@ -43,6 +43,12 @@ pub struct MessagingSettings {
     /// A member with no purchase for this long is told once (`inactive`), e.g. `90d`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_after: Option<Span>,
+    /// Occasions older than this when they are decided (by the machine's clock) are
+    /// recorded but never sent, e.g. `30d`: importing last year's history does not greet
+    /// members or warn them of points that expired long ago, and the host process never
+    /// sends a message that waited longer than this. Unset: every message is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_after: Option<Span>,
     /// Where messages go.
     #[serde(default)]
     pub channels: Vec<ChannelDefinition>,

@@ -111,6 +111,36 @@ pub struct Decider<'a> {
     /// While an event is decided: the member's book as it was before the catch-up first
     /// changed it, to put back if the event is rejected.
     backup: Option<Option<MemberBook>>,
+    /// Which messages are recorded but not queued ([`MessageDiscipline`]).
+    messages: MessageDiscipline,
+}
+
+/// Messages that are recorded but not queued for delivery, so that importing history
+/// does not send members news of long ago. Deciding stays pure: the instant that makes a
+/// message stale is worked out by the caller (from the machine's clock and the club's
+/// `messages.stale_after`) and handed in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MessageDiscipline {
+    /// An occasion before this instant is `suppressed` with reason `stale`.
+    pub stale_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Every message is `suppressed` with reason `quiet` (`import --quiet`).
+    pub quiet: bool,
+}
+
+impl MessageDiscipline {
+    /// For a club whose `messages.stale_after` is set: occasions older than that before
+    /// `now` (the machine's clock, at the caller) are stale. Nothing is stale otherwise.
+    pub fn at(policy: &Policy, now: chrono::DateTime<chrono::Utc>) -> MessageDiscipline {
+        let stale_after = policy
+            .club
+            .messages
+            .as_ref()
+            .and_then(|settings| settings.stale_after);
+        MessageDiscipline {
+            stale_before: stale_after.map(|span| policy.span_before(span, now)),
+            quiet: false,
+        }
+    }
 }
 
 impl<'a> Decider<'a> {
@@ -122,7 +152,14 @@ impl<'a> Decider<'a> {
             plan: Plan::default(),
             campaign_given: BTreeMap::new(),
             backup: None,
+            messages: MessageDiscipline::default(),
         }
+    }
+
+    /// Decides messages under `discipline` (default: every message queued).
+    pub fn with_messages(mut self, discipline: MessageDiscipline) -> Decider<'a> {
+        self.messages = discipline;
+        self
     }
 
     /// Called before the catch-up changes `book`: keeps a copy to put back if the event it

@@ -106,7 +106,12 @@ impl Decider<'_> {
             {
                 continue;
             }
-            let (status, reason) = if !book.consents_to(&channel.id, settings.consent) {
+            let discipline = self.messages;
+            let (status, reason) = if discipline.quiet {
+                ("suppressed", Some("quiet"))
+            } else if discipline.stale_before.is_some_and(|t| occasion.at < t) {
+                ("suppressed", Some("stale"))
+            } else if !book.consents_to(&channel.id, settings.consent) {
                 ("suppressed", Some("opt_out"))
             } else if capped {
                 ("suppressed", Some("cap"))

@@ -35,6 +35,8 @@ pub struct ImportOptions {
     /// chunk's events are in the ledger, and its members' books, while this one is
     /// decided. Any size gives the same ledger; small ones are slower.
     pub chunk: usize,
+    /// Which messages are recorded but not queued (history's old news; `--quiet`).
+    pub messages: crate::decide::MessageDiscipline,
 }
 
 impl Default for ImportOptions {
@@ -45,6 +47,7 @@ impl Default for ImportOptions {
             retry_rejected: false,
             books: BookLimits::default(),
             chunk: 256,
+            messages: crate::decide::MessageDiscipline::default(),
         }
     }
 }
@@ -189,6 +192,7 @@ fn apply_rows<'p>(
         .remember_rejections(options.retry_rejected)
         .keep_books_across_commits()
         .book_limits(options.books);
+    recorder.discipline_messages(options.messages);
     let mut next = chunks.next();
     read_ahead(&recorder, next.as_deref());
     let mut in_batch = 0;

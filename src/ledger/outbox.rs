@@ -135,6 +135,15 @@ impl Ledger {
         Ok(status)
     }
 
+    /// Marks message `seq` as never to be sent: it waited longer than the club's
+    /// `messages.stale_after`.
+    pub fn set_message_stale(&self, seq: i64) -> Result<()> {
+        self.db().write(
+            "UPDATE messages SET status = 'suppressed', reason = 'stale' WHERE seq = ?1",
+            args![seq],
+        )
+    }
+
     /// Messages by occasion and what became of them.
     pub fn message_counts(&self) -> Result<Vec<MessageCount>> {
         // NULLs sort first in SQLite and last in PostgreSQL: said, so both agree.

@@ -155,6 +155,25 @@ impl Policy {
             .format(at.with_timezone(&self.zone).date_naive())
     }
 
+    /// The instant `span` before `at` on the club's calendar (months as the club counts
+    /// them), at the same time of day in the club's time zone; the earliest instant there
+    /// is when that is before anything the calendars count.
+    pub fn span_before(
+        &self,
+        span: crate::club::Span,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        let local = at.with_timezone(&self.zone);
+        let day = span.before(local.date_naive(), self.club.calendar);
+        self.zone
+            .from_local_datetime(&day.and_time(local.time()))
+            .earliest()
+            .map_or(chrono::DateTime::<chrono::Utc>::MIN_UTC, |t| {
+                t.with_timezone(&chrono::Utc)
+            })
+    }
+
     /// The first 12 hex digits of the id: enough to tell versions apart on screen.
     pub fn short_id(&self) -> &str {
         &self.id[..12.min(self.id.len())]

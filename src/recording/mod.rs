@@ -21,7 +21,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::decide::{BookNeeds, Decider, Failure, Ids, MemberBook, Plan, Tally, Transfer};
+use crate::decide::{
+    BookNeeds, Decider, Failure, Ids, MemberBook, MessageDiscipline, Plan, Tally, Transfer,
+};
 use crate::event::Event;
 use crate::ledger::{EventLookup, Ledger, LedgerError};
 use crate::member::MemberState;
@@ -64,6 +66,8 @@ pub struct Recorder<'a> {
     /// operation of the next transaction checks that no other connection wrote since.
     kept_at: Option<i64>,
     limits: BookLimits,
+    /// Which messages are recorded but not queued.
+    messages: MessageDiscipline,
 }
 
 /// How many member books a recorder holds at most, and how many facts in them all
@@ -111,7 +115,14 @@ impl<'a> Recorder<'a> {
             keep_books: false,
             kept_at: None,
             limits: BookLimits::default(),
+            messages: MessageDiscipline::default(),
         }
+    }
+
+    /// Decides messages under `discipline` from now on: an import of history leaves the
+    /// occasions of long ago unsent ([`MessageDiscipline`]).
+    pub fn discipline_messages(&mut self, discipline: MessageDiscipline) {
+        self.messages = discipline;
     }
 
     /// Keeps member books, the next ids and what is known of rejections from one
@@ -288,7 +299,8 @@ impl<'a> Recorder<'a> {
         }
         let ids = self.ids()?;
         let store = self.store.clone();
-        let mut decider = Decider::new(self.policy, store.facts(), ids);
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
         let mut decided = decider.event(&mut book, event, &fingerprint);
         if let Err(Failure::NeedsLots) = decided {
             self.store.load_lots(&mut book)?;
@@ -371,7 +383,7 @@ impl<'a> Recorder<'a> {
             };
             let ids = self.ids()?;
             let store = self.store.clone();
-            let mut decider = Decider::new(policy, store.facts(), ids);
+            let mut decider = Decider::new(policy, store.facts(), ids).with_messages(self.messages);
             decider.advance(&mut book, to);
             let plan = decider.take_plan();
             self.ids = Some(decider.ids());
@@ -401,7 +413,8 @@ impl<'a> Recorder<'a> {
         };
         let ids = self.ids()?;
         let store = self.store.clone();
-        let mut decider = Decider::new(self.policy, store.facts(), ids);
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
         decider.catch_up(&mut book, to);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
@@ -456,7 +469,8 @@ impl<'a> Recorder<'a> {
         };
         let ids = self.ids()?;
         let store = self.store.clone();
-        let mut decider = Decider::new(self.policy, store.facts(), ids);
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
         let result = decider.transfer(&mut giver, &mut receiver, &transfer);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
@@ -537,7 +551,8 @@ impl<'a> Recorder<'a> {
         book.profile_changed = true;
         let ids = self.ids()?;
         let store = self.store.clone();
-        let mut decider = Decider::new(self.policy, store.facts(), ids);
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
         for (channel, granted) in consents {
             decider.consent(&mut book, channel, *granted, at, source);
         }
@@ -596,7 +611,8 @@ impl<'a> Recorder<'a> {
     ) -> Result<T, ManualError> {
         let ids = self.ids()?;
         let store = self.store.clone();
-        let mut decider = Decider::new(self.policy, store.facts(), ids);
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
         let result = decision(&mut decider, book);
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());

@@ -677,6 +677,10 @@ fn apply_events(
     prepared: Vec<Prepared>,
 ) -> Result<Vec<Value>, LedgerError> {
     let mut recorder = Recorder::new(ledger, policy);
+    recorder.discipline_messages(crate::decide::MessageDiscipline::at(
+        policy,
+        chrono::Utc::now(),
+    ));
     let mut answers = Vec::with_capacity(prepared.len());
     for item in prepared {
         let answer = match item {
@@ -962,7 +966,8 @@ async fn advance(
                     )));
                 }
             }
-            let report = crate::clock::advance(ledger, &policy, to)?;
+            let discipline = crate::decide::MessageDiscipline::at(&policy, chrono::Utc::now());
+            let report = crate::clock::advance_with(ledger, &policy, to, discipline)?;
             Ok(Ok(
                 json!({ "clock": policy.local_date(to), "report": report }),
             ))

@@ -52,6 +52,7 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
         return Ok(());
     }
     let policy = club.policy();
+    let (due, stale) = deliver::set_aside_stale(&policy, due, now);
     let data = data.to_owned();
     let sending = Arc::clone(&policy);
     let results = tokio::task::spawn_blocking(move || {
@@ -65,10 +66,10 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     .await
     .map_err(|e| e.to_string())?;
     let report = on_ledger(club, true, move |ledger| {
-        deliver::record(ledger, &policy, now, &results).map_err(|e| e.to_string())
+        deliver::record(ledger, &policy, now, &results, &stale).map_err(|e| e.to_string())
     })
     .await?;
-    tracing::info!(club = %club.id, sent = report.sent, retrying = report.retrying, failed = report.failed, "messages delivered");
+    tracing::info!(club = %club.id, sent = report.sent, retrying = report.retrying, failed = report.failed, stale = report.stale, "messages delivered");
     for (outcome, count) in [
         ("sent", report.sent),
         ("retrying", report.retrying),
