@@ -95,6 +95,13 @@ const LOTS: &str =
 const MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
      FROM messages ORDER BY seq";
 
+const MEMBER_PAGE: &str = "SELECT id, type, joined, birthday, balance, tier FROM members
+     WHERE id > ?1 ORDER BY id LIMIT ?2";
+
+const CHANGE_PAGE: &str =
+    "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
+     FROM ledger WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+
 /// The latest time text can hold: entries "up to the end of time".
 const END_OF_TIME: &str = "9999-12-31T23:59:59Z";
 
@@ -176,6 +183,44 @@ impl Ledger {
             Ok(())
         })?;
         finish(current.take(), &mut each)
+    }
+
+    /// Up to `limit` members whose id sorts after `after`, in id order: a page of the
+    /// member list (`GET …/members?after=`).
+    pub fn member_page(&self, after: &str, limit: u32) -> Result<Vec<MemberRecord>> {
+        self.db()
+            .query(MEMBER_PAGE, args![after, i64::from(limit)], |r| {
+                Ok(MemberRecord {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    joined: r.get(2)?,
+                    birthday: r.get(3)?,
+                    balance: r.get(4)?,
+                    tier: r.get(5)?,
+                })
+            })
+    }
+
+    /// Up to `limit` entries written after entry `after`, in the order they were written:
+    /// a page of the change feed (`GET …/changes?after=`). Entries are numbered as they
+    /// are committed, one writer per club at a time (on PostgreSQL too: the club's write
+    /// lock), so a reader who asks again from the last number it saw misses none and sees
+    /// none twice.
+    pub fn change_page(&self, after: i64, limit: u32) -> Result<Vec<EntryRecord>> {
+        self.db()
+            .query(CHANGE_PAGE, args![after, i64::from(limit)], |r| {
+                Ok(EntryRecord {
+                    seq: r.get(0)?,
+                    member: r.get(1)?,
+                    event: r.get(2)?,
+                    time: r.get(3)?,
+                    rule: r.get(4)?,
+                    kind: r.get(5)?,
+                    points: r.get(6)?,
+                    reason: r.get(7)?,
+                    policy_version: r.get(8)?,
+                })
+            })
     }
 
     /// Every entry in the order it was written, up to `at` (every one without).

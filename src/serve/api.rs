@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 10] = [
+pub const ROUTES: [(&str, &str); 12] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -51,6 +51,8 @@ pub const ROUTES: [(&str, &str); 10] = [
     ("get", "/v1/clubs/{club}/members/{member}/statement"),
     ("post", "/v1/clubs/{club}/members/{member}/redemptions"),
     ("post", "/v1/clubs/{club}/clock"),
+    ("get", "/v1/clubs/{club}/members"),
+    ("get", "/v1/clubs/{club}/changes"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -65,6 +67,8 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[7].1, get(get_statement))
         .route(ROUTES[8].1, post(redeem))
         .route(ROUTES[9].1, post(advance))
+        .route(ROUTES[10].1, get(list_members))
+        .route(ROUTES[11].1, get(changes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -812,6 +816,102 @@ async fn get_member(
     })
     .await?;
     ok(view)
+}
+
+/// A page of a list: `after` (where the last page ended) and `limit`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+/// Rows a page holds unless `limit` says otherwise, and the most it may say.
+const PAGE: u32 = 1_000;
+const MOST_PER_PAGE: u32 = 10_000;
+
+fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
+    let page: PageQuery = serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("the query takes `after` and `limit`: {e}"),
+        )
+    })?;
+    let limit = match page.limit.as_deref() {
+        None => PAGE,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MOST_PER_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::unprocessable(
+                    "invalid_limit",
+                    format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
+                )
+                .with("field", "limit")
+            })?,
+    };
+    Ok((page.after, limit))
+}
+
+/// `GET /v1/clubs/{club}/members?after=ID&limit=N`: members in id order, a page at a
+/// time; `next` is the `after` of the next page.
+async fn list_members(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let (after, limit) = page_query(query.as_deref())?;
+    let after = after.unwrap_or_default();
+    let page = on_reader(&club, move |ledger| {
+        // One more than asked says whether there is a next page.
+        let mut members = ledger.member_page(&after, limit + 1)?;
+        let more = members.len() > limit as usize;
+        members.truncate(limit as usize);
+        let next = members.last().map_or(after, |m| m.id.clone());
+        Ok(json!({ "members": members, "next": next, "more": more }))
+    })
+    .await?;
+    ok(page)
+}
+
+/// `GET /v1/clubs/{club}/changes?after=N&limit=N`: the change feed, every ledger entry
+/// in the order it was written. A client keeps `next` and asks again from it: nothing is
+/// missed and nothing comes twice, however often it asks.
+async fn changes(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let club = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let (after, limit) = page_query(query.as_deref())?;
+    let after = match after.as_deref() {
+        None | Some("") => 0,
+        Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::unprocessable(
+                "invalid_cursor",
+                format!("`after` is `{text}`: give the `next` of the last page (a whole number), or nothing to start"),
+            )
+            .with("field", "after")
+        })?,
+    };
+    let page = on_reader(&club, move |ledger| {
+        let mut changes = ledger.change_page(after, limit + 1)?;
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        let next = changes.last().map_or(after, |c| c.seq);
+        Ok(json!({ "changes": changes, "next": next.to_string(), "more": more }))
+    })
+    .await?;
+    ok(page)
 }
 
 fn unknown_member(member: &str, club: &str) -> ApiError {

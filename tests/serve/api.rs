@@ -539,3 +539,97 @@ fn issue_12_numbers_keys_and_identifiers_are_read_exactly() {
         404
     );
 }
+
+/// Issue 17: the member list and the change feed, a page at a time, on either store.
+fn pages_and_the_change_feed(server: &crate::serve::server::Server) {
+    for (i, member) in ["M1", "M2", "M3"].iter().enumerate() {
+        let id = format!("P{i}");
+        let posted = server.post(
+            EVENTS,
+            Some(TILL),
+            &purchase(&id, member, "2025-03-03", 5000),
+        );
+        assert_eq!(posted.body["status"], "applied", "{}", posted.body);
+    }
+    let first = server.get("/v1/clubs/shop/members?limit=2", Some(TILL));
+    assert_eq!(first.status, 200, "{}", first.body);
+    let ids: Vec<&str> = first.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["M1", "M2"]);
+    assert_eq!(first.body["members"][0]["balance"], "5");
+    assert_eq!(
+        (&first.body["next"], &first.body["more"]),
+        (&"M2".into(), &true.into())
+    );
+    let second = server.get("/v1/clubs/shop/members?after=M2&limit=2", Some(TILL));
+    assert_eq!(second.body["members"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (&second.body["next"], &second.body["more"]),
+        (&"M3".into(), &false.into())
+    );
+
+    // The feed from the start, two at a time, then from where it ended: what was written
+    // since, and nothing twice.
+    let feed = server.get("/v1/clubs/shop/changes?limit=2", Some(TILL));
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    let members: Vec<&str> = feed.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["member"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["M1", "M2"]);
+    assert_eq!(feed.body["more"], true);
+    let next = feed.body["next"].as_str().unwrap().to_owned();
+    let rest = server.get(&format!("/v1/clubs/shop/changes?after={next}"), Some(TILL));
+    assert_eq!(rest.body["changes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(rest.body["changes"][0]["member"], "M3");
+    assert_eq!(rest.body["more"], false);
+    let caught_up = rest.body["next"].as_str().unwrap().to_owned();
+    let nothing = server.get(
+        &format!("/v1/clubs/shop/changes?after={caught_up}"),
+        Some(TILL),
+    );
+    assert_eq!(nothing.body["changes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(nothing.body["next"], caught_up.as_str());
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P9", "M2", "2025-03-04", 7000),
+    );
+    let new = server.get(
+        &format!("/v1/clubs/shop/changes?after={caught_up}"),
+        Some(TILL),
+    );
+    assert_eq!(new.body["changes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(new.body["changes"][0]["event"], "P9");
+    assert_eq!(new.body["changes"][0]["points"], "7");
+
+    for (path, status, code) in [
+        ("/v1/clubs/shop/members?limit=0", 422, "invalid_limit"),
+        ("/v1/clubs/shop/members?limit=10001", 422, "invalid_limit"),
+        ("/v1/clubs/shop/changes?after=abc", 422, "invalid_cursor"),
+        ("/v1/clubs/shop/changes?from=3", 400, "bad_query"),
+    ] {
+        let refused = server.get(path, Some(TILL));
+        assert_eq!(refused.status, status, "{path}: {}", refused.body);
+        assert_eq!(refused.body["error"]["code"], code, "{path}");
+    }
+}
+
+#[test]
+fn the_member_list_and_the_change_feed_come_a_page_at_a_time() {
+    pages_and_the_change_feed(&shop());
+}
+
+#[test]
+fn on_postgres_the_member_list_and_the_change_feed_come_a_page_at_a_time() {
+    let Some(database) = crate::pg::PgDatabase::fresh("feed") else {
+        return;
+    };
+    pages_and_the_change_feed(&shop_with(&["--database", &database.url]));
+}
