@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 12] = [
+pub const ROUTES: [(&str, &str); 15] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -53,6 +53,9 @@ pub const ROUTES: [(&str, &str); 12] = [
     ("post", "/v1/clubs/{club}/clock"),
     ("get", "/v1/clubs/{club}/members"),
     ("get", "/v1/clubs/{club}/changes"),
+    ("post", "/v1/clubs/{club}/members/{member}/adjustments"),
+    ("post", "/v1/clubs/{club}/members/{member}/transfers"),
+    ("post", "/v1/clubs/{club}/members/{member}/conversions"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -69,6 +72,9 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[9].1, post(advance))
         .route(ROUTES[10].1, get(list_members))
         .route(ROUTES[11].1, get(changes))
+        .route(ROUTES[12].1, post(adjust))
+        .route(ROUTES[13].1, post(transfer))
+        .route(ROUTES[14].1, post(convert))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -446,8 +452,17 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
 
 /// A small fixed-shape body (`{"reward": ...}`): unknown fields are refused by name.
 fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
-    serde_json::from_value(value.into_value())
-        .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
+    // The path of the value that did not fit, so that the answer names the field
+    // (`{"reward": 5}`: `reward`), as every other refusal does.
+    serde_path_to_error::deserialize(value.into_value()).map_err(|e| {
+        let field = e.path().to_string();
+        let refusal = ApiError::unprocessable("invalid_body", e.inner().to_string());
+        if field == "." {
+            refusal
+        } else {
+            refusal.with("field", field)
+        }
+    })
 }
 
 /// Only `dry_run` is accepted in the query string.
@@ -1026,6 +1041,200 @@ async fn redeem(
     })
     .await?;
     ok(answer)
+}
+
+/// Takes the exact amount `name` out of a request body: JSON numbers are read as written
+/// (`12.50` stays 12.50), text too (`"12.50"`); anything else is refused naming the field.
+fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, ApiError> {
+    let invalid =
+        |message: String| ApiError::unprocessable("invalid_amount", message).with("field", name);
+    let Field::Object(fields) = body else {
+        return Err(ApiError::unprocessable(
+            "invalid_body",
+            "the body must be a JSON object",
+        ));
+    };
+    match fields.remove(name) {
+        Some(Field::Number(text) | Field::Text(text)) => {
+            crate::amount::parse_amount(&text).map_err(|m| invalid(format!("`{name}`: {m}")))
+        }
+        Some(other) => Err(invalid(format!(
+            "`{name}` must be a number, not {}",
+            other.kind()
+        ))),
+        None => Err(invalid(format!("`{name}` is missing"))),
+    }
+}
+
+/// The time and id of a change by hand, as a body gives them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdjustBody {
+    reason: String,
+    id: Option<String>,
+    at: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransferBody {
+    to: String,
+    #[serde(default)]
+    reason: String,
+    id: Option<String>,
+    at: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConvertBody {
+    id: Option<String>,
+    at: Option<String>,
+}
+
+/// A change by hand to `member`'s points: made on the club's ledger thread at `at`
+/// (default: the club's clock) under `id` (default: made from `base` and the time, unique
+/// in the ledger), answered with what it did and the member's balances after.
+async fn by_hand(
+    club: Arc<Club>,
+    member: String,
+    at: Option<String>,
+    id: Option<String>,
+    base: impl FnOnce(&str) -> String + Send + 'static,
+    change: impl FnOnce(
+            &Ledger,
+            &Policy,
+            &str,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<crate::recording::Applied, crate::recording::ManualError>
+        + Send
+        + 'static,
+) -> Answer {
+    let policy = club.policy();
+    let given_at = at
+        .map(|text| crate::time::parse_event_time(&text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| {
+            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
+        })?;
+    let club_id = club.id.clone();
+    let answer = on_ledger(&club, move |ledger| {
+        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+            if ledger.member_summary(&member)?.is_none() {
+                return Ok(Err(unknown_member(&member, &club_id)));
+            }
+            let at = match given_at {
+                Some(at) => at,
+                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+            };
+            let id = match id {
+                Some(id) => id,
+                None => ledger.unused_id(&base(&crate::time::stored(at)))?,
+            };
+            let status = match change(ledger, &policy, &id, at) {
+                Ok(crate::recording::Applied::Done) => "done",
+                Ok(crate::recording::Applied::Duplicate) => "duplicate",
+                Err(crate::recording::ManualError::Refused(message)) => {
+                    return Ok(Err(ApiError::unprocessable("refused", message)))
+                }
+                Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
+            };
+            Ok(Ok(json!({
+                "id": id,
+                "status": status,
+                "balance": ledger.balances(&member, at)?,
+            })))
+        })();
+        (true, result.unwrap_or_else(|e| Err(e.into())))
+    })
+    .await?;
+    ok(answer)
+}
+
+/// `POST …/members/{member}/adjustments` (admin): adds points, or takes them with a
+/// negative number, for a reason.
+async fn adjust(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    require_admin(&grant)?;
+    no_query(query.as_deref())?;
+    let (club, member) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let mut fields = json_body(body)?;
+    let points = take_amount(&mut fields, "points")?;
+    let body: AdjustBody = typed_body(fields)?;
+    let who = member.clone();
+    by_hand(
+        club,
+        member.clone(),
+        body.at,
+        body.id,
+        move |at| format!("adjust:{who}:{at}"),
+        move |ledger, policy, id, at| ledger.adjust(policy, id, &member, points, &body.reason, at),
+    )
+    .await
+}
+
+/// `POST …/members/{member}/transfers`: gives points to another member, where the club
+/// allows transfers.
+async fn transfer(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, member) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let mut fields = json_body(body)?;
+    let points = take_amount(&mut fields, "points")?;
+    let body: TransferBody = typed_body(fields)?;
+    let (from, to) = (member.clone(), body.to.clone());
+    by_hand(
+        club,
+        member.clone(),
+        body.at,
+        body.id,
+        move |at| format!("transfer:{from}:{to}:{at}"),
+        move |ledger, policy, id, at| {
+            ledger.transfer(policy, id, &member, &body.to, points, &body.reason, at)
+        },
+    )
+    .await
+}
+
+/// `POST …/members/{member}/conversions`: turns points into credit at the club's rate.
+async fn convert(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, member) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let mut fields = json_body(body)?;
+    let points = take_amount(&mut fields, "points")?;
+    let body: ConvertBody = typed_body(fields)?;
+    let who = member.clone();
+    by_hand(
+        club,
+        member.clone(),
+        body.at,
+        body.id,
+        move |at| format!("convert:{who}:{at}"),
+        move |ledger, policy, id, at| ledger.convert(policy, id, &member, points, at),
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -633,3 +633,90 @@ fn on_postgres_the_member_list_and_the_change_feed_come_a_page_at_a_time() {
     };
     pages_and_the_change_feed(&shop_with(&["--database", &database.url]));
 }
+
+/// Issue 17: adjustments (admin), transfers and conversions over HTTP, with exact amounts
+/// and every refusal naming its field.
+#[test]
+fn changes_by_hand_over_http() {
+    let server = Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!("{SHOP_YAML}points:\n  transfers: true\ncredit:\n  rate: 100\n  minimum: 5\n"),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let posted = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 20000),
+    );
+    assert_eq!(posted.body["balance"], "20", "{}", posted.body);
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M2", "2025-03-03", 1000),
+    );
+    let adjust = |key: &str, body: &str| {
+        server.post("/v1/clubs/shop/members/M1/adjustments", Some(key), body)
+    };
+    let refused = adjust(TILL, r#"{"points": 5, "reason": "goodwill"}"#);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(refused.body["error"]["code"], "admin_only");
+    let added = adjust(OPS, r#"{"points": 5, "reason": "goodwill", "id": "A1"}"#);
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_eq!(added.body["status"], "done");
+    assert_eq!(added.body["balance"]["available"], "25");
+    let again = adjust(OPS, r#"{"points": 5, "reason": "goodwill", "id": "A1"}"#);
+    assert_eq!(again.body["status"], "duplicate", "{}", again.body);
+    // Without an id: made from the kind, member and the club's clock, unique.
+    let taken = adjust(OPS, r#"{"points": "-2", "reason": "correction"}"#);
+    assert_eq!(
+        taken.body["id"], "adjust:M1:2025-03-03T00:00:00Z",
+        "{}",
+        taken.body
+    );
+    assert_eq!(taken.body["balance"]["available"], "23");
+    for (body, field) in [
+        (r#"{"points": true, "reason": "x"}"#, "points"),
+        (r#"{"reason": "x"}"#, "points"),
+        (r#"{"points": 1, "reason": 7}"#, "reason"),
+    ] {
+        let bad = adjust(OPS, body);
+        assert_eq!(bad.status, 422, "{body}: {}", bad.body);
+        assert_eq!(bad.body["error"]["field"], field, "{body}: {}", bad.body);
+    }
+    let bad_reward = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": 5}"#,
+    );
+    assert_eq!(bad_reward.status, 422, "{}", bad_reward.body);
+    assert_eq!(bad_reward.body["error"]["field"], "reward");
+
+    let moved = server.post(
+        "/v1/clubs/shop/members/M1/transfers",
+        Some(TILL),
+        r#"{"to": "M2", "points": 3, "id": "T1"}"#,
+    );
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(moved.body["balance"]["available"], "20");
+    let m2 = server.get("/v1/clubs/shop/members/M2", Some(TILL));
+    assert_eq!(m2.body["balances"]["available"], "4");
+    let too_much = server.post(
+        "/v1/clubs/shop/members/M2/transfers",
+        Some(TILL),
+        r#"{"to": "M1", "points": 50}"#,
+    );
+    assert_eq!(too_much.status, 422, "{}", too_much.body);
+    assert_eq!(too_much.body["error"]["code"], "refused");
+
+    let converted = server.post(
+        "/v1/clubs/shop/members/M1/conversions",
+        Some(TILL),
+        r#"{"points": 10}"#,
+    );
+    assert_eq!(converted.status, 200, "{}", converted.body);
+    assert_eq!(converted.body["balance"]["available"], "10");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
+    assert_eq!(member.body["member"]["credit"], "1000", "{}", member.body);
+}
