@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 15] = [
+pub const ROUTES: [(&str, &str); 16] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -56,6 +56,7 @@ pub const ROUTES: [(&str, &str); 15] = [
     ("post", "/v1/clubs/{club}/members/{member}/adjustments"),
     ("post", "/v1/clubs/{club}/members/{member}/transfers"),
     ("post", "/v1/clubs/{club}/members/{member}/conversions"),
+    ("get", "/v1/clubs/{club}/rewards"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -75,6 +76,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[12].1, post(adjust))
         .route(ROUTES[13].1, post(transfer))
         .route(ROUTES[14].1, post(convert))
+        .route(ROUTES[15].1, get(rewards))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -1149,6 +1151,37 @@ async fn by_hand(
     })
     .await?;
     ok(answer)
+}
+
+/// `GET /v1/clubs/{club}/rewards`: the catalogue as the club's file defines it, with how
+/// many of each limited reward are left.
+async fn rewards(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let club = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let policy = club.policy();
+    let catalogue = on_reader(&club, move |ledger| {
+        let mut rewards = Vec::with_capacity(policy.club.rewards.len());
+        for reward in &policy.club.rewards {
+            let mut entry =
+                serde_json::to_value(reward).map_err(|e| ApiError::internal(e.to_string()))?;
+            let remaining = match reward.stock {
+                Some(stock) => Some(stock.saturating_sub(ledger.redemptions_of(&reward.id, None)?)),
+                None => None,
+            };
+            entry["remaining"] = json!(remaining);
+            rewards.push(entry);
+        }
+        Ok(json!({ "rewards": rewards }))
+    })
+    .await?;
+    ok(catalogue)
 }
 
 /// `POST …/members/{member}/adjustments` (admin): adds points, or takes them with a

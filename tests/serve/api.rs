@@ -641,7 +641,7 @@ fn changes_by_hand_over_http() {
     let server = Workspace::new()
         .file(
             "policies/shop/club.yaml",
-            &format!("{SHOP_YAML}points:\n  transfers: true\ncredit:\n  rate: 100\n  minimum: 5\n"),
+            &format!("{SHOP_YAML}  - {{id: mug, cost: 1, kind: gift, stock: 2}}\npoints:\n  transfers: true\ncredit:\n  rate: 100\n  minimum: 5\n"),
         )
         .file("policies/shop/earn.rhai", &shop_rule(1000))
         .start(&[]);
@@ -719,4 +719,20 @@ fn changes_by_hand_over_http() {
     assert_eq!(converted.body["balance"]["available"], "10");
     let member = server.get("/v1/clubs/shop/members/M1", Some(TILL));
     assert_eq!(member.body["member"]["credit"], "1000", "{}", member.body);
+
+    let mug = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "mug"}"#,
+    );
+    assert_eq!(mug.body["status"], "redeemed", "{}", mug.body);
+    let catalogue = server.get("/v1/clubs/shop/rewards", Some(TILL));
+    assert_eq!(catalogue.status, 200, "{}", catalogue.body);
+    assert_eq!(
+        catalogue.body,
+        serde_json::json!({"rewards": [
+            {"id": "coffee", "title": {}, "cost": "3", "kind": "gift", "remaining": null},
+            {"id": "mug", "title": {}, "cost": "1", "kind": "gift", "stock": 2, "remaining": 1},
+        ]})
+    );
 }
