@@ -475,3 +475,51 @@ fn a_quiet_import_queues_nothing_and_delivery_drops_what_waited_too_long() {
         .count();
     assert_eq!(stale, 2);
 }
+
+/// Issue 17: with `greet_loaded_members`, the members a members file creates are welcomed
+/// (dated when they joined), once: their first purchase does not welcome them again.
+/// Without it they are not welcomed at all (their first event is not their first
+/// sighting), as before.
+#[test]
+fn members_from_a_members_file_are_welcomed_when_the_club_says_so() {
+    let (url, _) = gateway(200);
+    for greets in [false, true] {
+        let dir = workspace(&url);
+        let club_yaml = dir.path().join("policies/shop/club.yaml");
+        let mut text = club(&url).replace(
+            "    expiring_soon:",
+            "    enrolled: {en: \"Welcome, {name}.\"}\n    expiring_soon:",
+        );
+        if greets {
+            text = text.replace(
+                "  max_per_day: 2\n",
+                "  max_per_day: 2\n  greet_loaded_members: true\n",
+            );
+        }
+        std::fs::write(&club_yaml, text).expect("club");
+        let (code, out) = bashgah(dir.path(), &["import", "shop", "--members", "members.csv"]);
+        assert_eq!(code, 0, "{out}");
+        let welcomes: Vec<_> = messages(dir.path())
+            .into_iter()
+            .filter(|m| m.1 == "enrolled")
+            .collect();
+        if !greets {
+            assert!(welcomes.is_empty(), "{welcomes:?}");
+            continue;
+        }
+        assert_eq!(
+            welcomes,
+            [
+                row("M1", "enrolled", "Welcome, Sara.", "pending", None, 0),
+                row("M2", "enrolled", "Welcome, Reza.", "pending", None, 0),
+            ]
+        );
+        let (code, out) = bashgah(dir.path(), &["import", "shop", "events.csv"]);
+        assert_eq!(code, 0, "{out}");
+        let again = messages(dir.path())
+            .iter()
+            .filter(|m| m.1 == "enrolled")
+            .count();
+        assert_eq!(again, 2, "welcomed once");
+    }
+}

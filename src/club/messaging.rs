@@ -49,6 +49,11 @@ pub struct MessagingSettings {
     /// sends a message that waited longer than this. Unset: every message is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after: Option<Span>,
+    /// Welcome (`enrolled`) the members a members file creates, as a member's first event
+    /// does; by default they are welcomed at their first event only. The welcome is dated
+    /// when they joined, so with `stale_after` an old membership is recorded, not sent.
+    #[serde(default)]
+    pub greet_loaded_members: bool,
     /// Where messages go.
     #[serde(default)]
     pub channels: Vec<ChannelDefinition>,

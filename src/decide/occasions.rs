@@ -143,6 +143,15 @@ impl Decider<'_> {
         }
     }
 
+    /// Welcomes a member loaded from a members file (`messages.greet_loaded_members`):
+    /// the `enrolled` message, dated when they joined (so that, with `stale_after`,
+    /// members who joined long ago are not welcomed today). Its key is the one their first
+    /// event would use, so a member is welcomed once either way.
+    pub fn greet_loaded(&mut self, book: &mut MemberBook, at: chrono::DateTime<chrono::Utc>) {
+        let occasion = Occasion::new("enrolled", format!("enrolled:{}", book.id()), at);
+        self.emit(book, &occasion);
+    }
+
     /// Records a member's yes or no for `channel`, and why (`reply: STOP`, a members file).
     pub fn consent(
         &mut self,

@@ -556,6 +556,21 @@ impl<'a> Recorder<'a> {
         for (channel, granted) in consents {
             decider.consent(&mut book, channel, *granted, at, source);
         }
+        let greets = self
+            .policy
+            .club
+            .messages
+            .as_ref()
+            .is_some_and(|settings| settings.greet_loaded_members);
+        if created && greets {
+            // Consents first: a member who said no in the file is not welcomed.
+            let joined = if joined_known {
+                crate::engine::start_of_day(self.policy, profile.joined)
+            } else {
+                at
+            };
+            decider.greet_loaded(&mut book, joined);
+        }
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
         self.record(plan)?;
