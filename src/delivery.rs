@@ -28,6 +28,21 @@ pub struct DeliveryReport {
     /// `suppressed` (reason `stale`).
     #[serde(skip_serializing_if = "is_zero")]
     pub stale: u64,
+    /// Each message that failed this time, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+}
+
+/// A message that could not be sent this time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub member: String,
+    pub occasion: String,
+    pub channel: String,
+    /// What the channel said (the gateway's status, the error).
+    pub reason: String,
+    /// `retrying` (it will be tried again) or `failed` (that was the last attempt).
+    pub outcome: String,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -103,6 +118,20 @@ pub fn record(
             "sent" => report.sent += 1,
             "failed" => report.failed += 1,
             _ => report.retrying += 1,
+        }
+        if let Err(reason) = result {
+            report.failures.push(Failure {
+                member: message.member.clone(),
+                occasion: message.occasion.clone(),
+                channel: message.channel.clone(),
+                reason: reason.clone(),
+                outcome: if outcome == "failed" {
+                    "failed"
+                } else {
+                    "retrying"
+                }
+                .to_owned(),
+            });
         }
     }
     Ok(report)

@@ -247,7 +247,19 @@ fn a_failing_endpoint_is_retried_with_a_wait_and_every_attempt_is_recorded() {
         &["import", "shop", "events.csv", "--members", "members.csv"],
     );
     let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
-    assert_eq!((code, out.as_str()), (1, "0 sent, 2 to retry, 0 failed\n"));
+    // Each failure says why (issue 17), on standard error after the summary.
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            format!(
+                "0 sent, 2 to retry, 0 failed\n\
+                 M1 birthday on sms: POST {url}: HTTP 500 (will retry)\n\
+                 M1 expiring_soon on sms: POST {url}: HTTP 500 (will retry)\n"
+            )
+            .as_str()
+        )
+    );
     // Too early for the retry (the wait is 30 seconds): nothing is tried.
     let (_, out) = bashgah(
         dir.path(),
@@ -255,7 +267,18 @@ fn a_failing_endpoint_is_retried_with_a_wait_and_every_attempt_is_recorded() {
     );
     assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
     let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:02"]);
-    assert_eq!((code, out.as_str()), (1, "0 sent, 0 to retry, 2 failed\n"));
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            format!(
+                "0 sent, 0 to retry, 2 failed\n\
+                 M1 birthday on sms: POST {url}: HTTP 500 (given up)\n\
+                 M1 expiring_soon on sms: POST {url}: HTTP 500 (given up)\n"
+            )
+            .as_str()
+        )
+    );
     assert_eq!(received.lock().expect("lock").len(), 4);
     let m1: Vec<_> = messages(dir.path())
         .into_iter()

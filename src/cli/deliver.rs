@@ -23,6 +23,20 @@ pub fn run(
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
+        for failure in &report.failures {
+            eprintln!(
+                "{} {} on {}: {} ({})",
+                failure.member,
+                failure.occasion,
+                failure.channel,
+                failure.reason,
+                if failure.outcome == "failed" {
+                    "given up"
+                } else {
+                    "will retry"
+                }
+            );
+        }
         println!(
             "{} sent, {} to retry, {} failed{}",
             report.sent,
