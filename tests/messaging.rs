@@ -546,3 +546,63 @@ fn members_from_a_members_file_are_welcomed_when_the_club_says_so() {
         assert_eq!(again, 2, "welcomed once");
     }
 }
+
+/// Issue 17: Persian digits are for Persian text. A club that writes `digits: persian`
+/// still writes 0-9 to a member who reads English.
+#[test]
+fn digits_follow_the_members_language() {
+    let dir = crate::scratch();
+    let club_dir = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club_dir).expect("mkdir");
+    std::fs::write(
+        club_dir.join("club.yaml"),
+        "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+messages:
+  language: fa
+  digits: persian
+  greet_loaded_members: true
+  channels:
+    - {id: log, kind: file, path: log.jsonl}
+  templates:
+    enrolled: {fa: \"موجودی {balance}\", en: \"Balance {balance}\"}
+",
+    )
+    .expect("club");
+    std::fs::write(club_dir.join("earn.rhai"), RULES).expect("rules");
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,type,joined,language\nE1,individual,2025-01-01,en\nF1,individual,2025-01-01,fa\n",
+    )
+    .expect("members");
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "id,member,date,amount\nP1,E1,2025-02-20 10:00,12340\nP2,F1,2025-02-20 10:00,12340\nP3,N1,2025-02-20 10:00,12340\n",
+    )
+    .expect("events");
+    let (code, out) = bashgah(
+        dir.path(),
+        &["import", "shop", "events.csv", "--members", "members.csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let texts: Vec<(String, String)> = messages(dir.path())
+        .into_iter()
+        .map(|m| (m.0, m.2))
+        .collect();
+    // E1 and F1 are welcomed by the members file (before any purchase), N1 by their
+    // first purchase, in the club's language.
+    assert_eq!(
+        texts,
+        [
+            ("E1".to_owned(), "Balance 0".to_owned()),
+            ("F1".to_owned(), "موجودی ۰".to_owned()),
+            ("N1".to_owned(), "موجودی ۱٬۲۳۴".to_owned()),
+        ]
+    );
+}

@@ -17,7 +17,8 @@ pub struct MessagingSettings {
     /// `fa`, `en`...
     #[serde(default = "default_language")]
     pub language: String,
-    /// Digits in messages: `latin` (0-9) or `persian` (۰-۹).
+    /// Digits in messages: `latin` (0-9) or `persian` (۰-۹). Persian digits are written in
+    /// Persian (`fa`) texts only: a member who reads another language gets 0-9.
     #[serde(default)]
     pub digits: Digits,
     /// How money is written: `rial`, or `toman` (a tenth of the Rial amount).

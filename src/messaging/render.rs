@@ -63,6 +63,12 @@ pub fn render(
     let (language, template) = texts
         .get_key_value(language.as_str())
         .or_else(|| texts.iter().next())?;
+    // Persian digits are for Persian text: a member who reads English gets 0-9.
+    let shown = if language == "fa" {
+        settings.digits
+    } else {
+        Digits::Latin
+    };
     let name = member
         .attributes
         .get("name")
@@ -72,23 +78,28 @@ pub fn render(
         ("name", name),
         ("club", policy.club.name.clone()),
         ("points_name", policy.club.points.name.clone()),
-        (
-            "balance",
-            format_number(settings, member.balance.normalize()),
-        ),
+        ("balance", format_in(shown, member.balance.normalize())),
         (
             "credit",
-            money(settings, language, &policy.club.currency, member.credit),
+            money(
+                settings,
+                shown,
+                language,
+                &policy.club.currency,
+                member.credit,
+            ),
         ),
     ];
     for (key, value) in &occasion.values {
         let text = match value {
             Value::Text(text) => text.clone(),
-            Value::Number(number) => format_number(settings, *number),
-            Value::Money(amount) => money(settings, language, &policy.club.currency, *amount),
+            Value::Number(number) => format_in(shown, *number),
+            Value::Money(amount) => {
+                money(settings, shown, language, &policy.club.currency, *amount)
+            }
             Value::Date(at) => {
                 let text = policy.local_date(*at);
-                digits(settings, text.split(' ').next().unwrap_or(&text))
+                digits(shown, text.split(' ').next().unwrap_or(&text))
             }
         };
         values.push((key, text));
@@ -102,11 +113,15 @@ pub fn render(
 
 /// `12,500` or `۱۲٬۵۰۰`.
 pub fn format_number(settings: &MessagingSettings, number: Decimal) -> String {
-    digits(settings, &crate::amount::grouped(number))
+    format_in(settings.digits, number)
 }
 
-fn digits(settings: &MessagingSettings, text: &str) -> String {
-    match settings.digits {
+fn format_in(shown: Digits, number: Decimal) -> String {
+    digits(shown, &crate::amount::grouped(number))
+}
+
+fn digits(shown: Digits, text: &str) -> String {
+    match shown {
         Digits::Latin => text.to_owned(),
         Digits::Persian => text
             .chars()
@@ -121,7 +136,13 @@ fn digits(settings: &MessagingSettings, text: &str) -> String {
 }
 
 /// An amount in the club's currency, as the club asks: `250,000 Rial`, `25,000 تومان`.
-fn money(settings: &MessagingSettings, language: &str, currency: &str, amount: Decimal) -> String {
+fn money(
+    settings: &MessagingSettings,
+    shown: Digits,
+    language: &str,
+    currency: &str,
+    amount: Decimal,
+) -> String {
     let rial = currency == "IRR";
     let (amount, unit) = match (settings.money, rial) {
         (MoneyUnit::Toman, true) => (amount / Decimal::TEN, "toman"),
@@ -135,5 +156,5 @@ fn money(settings: &MessagingSettings, language: &str, currency: &str, amount: D
         ("rial", _) => "Rial",
         (other, _) => other,
     };
-    format!("{} {unit}", format_number(settings, amount.normalize()))
+    format!("{} {unit}", format_in(shown, amount.normalize()))
 }
