@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::club::{ChannelDefinition, ChannelKind};
 use crate::ledger::{Ledger, LedgerError, OutboxMessage};
+pub use crate::messaging::gateway::NotSent;
 use crate::policy::Policy;
 
 /// What one delivery run did.
@@ -67,7 +68,44 @@ pub fn set_aside_stale(
 }
 
 /// The result of handing one message to its channel.
-pub type Sent = Result<(), String>;
+pub type Sent = Result<(), NotSent>;
+
+/// Members' addresses (phone numbers...) for the messages of `http` channels, read from
+/// their profiles: member → the attribute the channel names (`contact`, default `phone`).
+pub type Contacts = std::collections::HashMap<(String, String), String>;
+
+/// The addresses `due` needs: for each message on an `http` channel, its member's
+/// `contact` attribute (read before sending, outside any write).
+pub fn contacts(
+    ledger: &Ledger,
+    policy: &Policy,
+    due: &[OutboxMessage],
+) -> Result<Contacts, LedgerError> {
+    let mut found = Contacts::new();
+    for message in due {
+        let Some(channel) = channel(policy, &message.channel) else {
+            continue;
+        };
+        if channel.kind != ChannelKind::Http {
+            continue;
+        }
+        let attribute = channel
+            .contact
+            .clone()
+            .unwrap_or_else(|| "phone".to_owned());
+        let key = (message.member.clone(), attribute);
+        if found.contains_key(&key) {
+            continue;
+        }
+        let value = ledger
+            .member_state(&message.member)?
+            .and_then(|member| member.attributes.get(&key.1).cloned());
+        if let Some(value) = value {
+            found.insert(key, value);
+        }
+    }
+    Ok(found)
+}
 
 /// Sends every message due at `now`, and records what happened.
 pub fn deliver_due(
@@ -77,10 +115,11 @@ pub fn deliver_due(
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, LedgerError> {
     let (due, stale) = set_aside_stale(policy, ledger.due_messages(now)?, now);
+    let contacts = contacts(ledger, policy, &due)?;
     let results: Vec<(OutboxMessage, Sent)> = due
         .into_iter()
         .map(|message| {
-            let result = send(policy, data, &message);
+            let result = send(policy, data, &message, &contacts);
             (message, result)
         })
         .collect();
@@ -112,14 +151,22 @@ pub fn record(
         report.stale += 1;
     }
     for (message, result) in results {
-        let max_attempts = channel(policy, &message.channel).map_or(1, |c| c.max_attempts.max(1));
-        let outcome = ledger.record_attempt(message, now, result, max_attempts)?;
+        // A failure trying again cannot mend (a wrong key, a member without a number) is
+        // the last attempt.
+        let max_attempts = match result {
+            Err(NotSent {
+                permanent: true, ..
+            }) => 1,
+            _ => channel(policy, &message.channel).map_or(1, |c| c.max_attempts.max(1)),
+        };
+        let plain = result.as_ref().map(|_| ()).map_err(|e| e.reason.clone());
+        let outcome = ledger.record_attempt(message, now, &plain, max_attempts)?;
         match outcome {
             "sent" => report.sent += 1,
             "failed" => report.failed += 1,
             _ => report.retrying += 1,
         }
-        if let Err(reason) = result {
+        if let Err(NotSent { reason, .. }) = result {
             report.failures.push(Failure {
                 member: message.member.clone(),
                 occasion: message.occasion.clone(),
@@ -159,12 +206,12 @@ struct Payload<'a> {
 }
 
 /// Hands one message to its channel.
-pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
+pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage, contacts: &Contacts) -> Sent {
     let Some(channel) = channel(policy, &message.channel) else {
-        return Err(format!(
-            "the club has no channel `{}` any more",
-            message.channel
-        ));
+        return Err(NotSent {
+            reason: format!("the club has no channel `{}` any more", message.channel),
+            permanent: true,
+        });
     };
     let payload = Payload {
         id: format!("{}:{}", policy.club.id, message.seq),
@@ -177,9 +224,33 @@ pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
     };
     let line = serde_json::to_string(&payload).map_err(|e| e.to_string())?;
     match channel.kind {
+        ChannelKind::Http => {
+            let attribute = channel.contact.as_deref().unwrap_or("phone");
+            let Some(phone) = contacts.get(&(message.member.clone(), attribute.to_owned())) else {
+                return Err(NotSent {
+                    reason: format!(
+                        "member `{}` has no `{attribute}` to send to",
+                        message.member
+                    ),
+                    permanent: true,
+                });
+            };
+            crate::messaging::gateway::send(
+                channel,
+                &crate::messaging::gateway::Fields {
+                    text: &message.text,
+                    phone,
+                    member: &message.member,
+                    occasion: &message.occasion,
+                    language: &message.language,
+                    club: &policy.club.id,
+                    id: &payload.id,
+                },
+            )
+        }
         ChannelKind::Stdout => {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{line}").map_err(|e| e.to_string())
+            writeln!(out, "{line}").map_err(|e| NotSent::from(e.to_string()))
         }
         ChannelKind::File => {
             // Checked when the club loads too; checked again here so that no path that
@@ -195,7 +266,7 @@ pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
                 .append(true)
                 .open(&path)
                 .map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
-            writeln!(file, "{line}").map_err(|e| e.to_string())
+            writeln!(file, "{line}").map_err(|e| NotSent::from(e.to_string()))
         }
         ChannelKind::Webhook => {
             let url = channel.url.as_deref().unwrap_or_default();
@@ -214,7 +285,7 @@ pub fn send(policy: &Policy, data: &Path, message: &OutboxMessage) -> Sent {
             if (200..300).contains(&status) {
                 Ok(())
             } else {
-                Err(format!("POST {url}: HTTP {status}"))
+                Err(format!("POST {url}: HTTP {status}").into())
             }
         }
     }

@@ -606,3 +606,289 @@ messages:
         ]
     );
 }
+
+/// One request a fake gateway received.
+#[derive(Debug, Clone)]
+struct Received {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A local stand-in for an SMS provider: answers `status` to every request, keeping each
+/// one whole (request line, headers, body).
+fn fake_provider(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&kept);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let mut headers = Vec::new();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = header.trim_end().split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    headers.push((name.to_owned(), value.trim().to_owned()));
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen.lock().expect("lock").push(Received {
+                line: line.trim_end().to_owned(),
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+            );
+        }
+    });
+    (format!("http://{address}"), kept)
+}
+
+/// A café-like club whose one channel is the shipped template `examples/channels/<name>`,
+/// with a member who has a phone and one who has none.
+fn with_channel(template: &str) -> tempfile::TempDir {
+    let dir = crate::scratch();
+    let club_dir = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club_dir).expect("mkdir");
+    let entry = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/channels")
+            .join(template),
+    )
+    .expect("template");
+    let channel: String = entry.lines().map(|l| format!("    {l}\n")).collect();
+    std::fs::write(
+        club_dir.join("club.yaml"),
+        format!(
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - id: base
+    function: base_points
+messages:
+  language: fa
+  digits: persian
+  greet_loaded_members: true
+  channels:
+{channel}  templates:
+    enrolled: {{fa: \"{{name}} عزیز، خوش آمدید & ۱۰٪\"}}
+"
+        ),
+    )
+    .expect("club");
+    std::fs::write(club_dir.join("earn.rhai"), RULES).expect("rules");
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,type,joined,name,phone\nM1,individual,2025-01-01,Sara,09121234567\nM2,individual,2025-01-01,Reza,\n",
+    )
+    .expect("members");
+    dir
+}
+
+fn deliver_with(dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["deliver", "shop", "--at", "2025-01-02"])
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("run bashgah");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + String::from_utf8_lossy(&output.stderr).as_ref(),
+    )
+}
+
+/// Issue 17: the shipped gateway templates, each against a local fake of its provider:
+/// the request each provider documents, the key from the environment (never stored or
+/// shown), the member's phone from their profile, and a member without one given up.
+#[test]
+fn the_shipped_sms_gateway_templates_send_what_each_provider_expects() {
+    let text = "Sara عزیز، خوش آمدید & ۱۰٪";
+
+    // SMS.ir: JSON, the key in a header.
+    let (base, received) = fake_provider(200);
+    let dir = with_channel("sms-ir.yaml");
+    assert_eq!(
+        bashgah(dir.path(), &["import", "shop", "--members", "members.csv"]).0,
+        0
+    );
+    let (code, out) = deliver_with(
+        dir.path(),
+        &[
+            ("SMSIR_URL", &base),
+            ("SMSIR_API_KEY", "secret-key-1"),
+            ("SMSIR_LINE_NUMBER", "30001234"),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out,
+        "1 sent, 0 to retry, 1 failed\nM2 enrolled on sms: member `M2` has no `phone` to send to (given up)\n"
+    );
+    let requests = received.lock().expect("lock").clone();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].line, "POST /v1/send/bulk HTTP/1.1");
+    assert_eq!(requests[0].header("X-API-KEY"), Some("secret-key-1"));
+    let body: serde_json::Value = serde_json::from_str(&requests[0].body).expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({"lineNumber": 30001234, "messageText": text, "mobiles": ["09121234567"]})
+    );
+
+    // Kavenegar: a form, the key in the address (shown by name, never by value).
+    let (base, received) = fake_provider(200);
+    let dir = with_channel("kavenegar.yaml");
+    bashgah(dir.path(), &["import", "shop", "--members", "members.csv"]);
+    let (code, out) = deliver_with(
+        dir.path(),
+        &[
+            ("KAVENEGAR_URL", &base),
+            ("KAVENEGAR_API_KEY", "secret-key-2"),
+            ("KAVENEGAR_SENDER", "10004346"),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    let requests = received.lock().expect("lock").clone();
+    assert_eq!(
+        requests[0].line,
+        "POST /v1/secret-key-2/sms/send.json HTTP/1.1"
+    );
+    assert_eq!(
+        requests[0].header("Content-Type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let form: Vec<(String, String)> = requests[0]
+        .body
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').expect("a pair");
+            (k.to_owned(), form_decode(v))
+        })
+        .collect();
+    assert_eq!(
+        form,
+        [
+            ("receptor".to_owned(), "09121234567".to_owned()),
+            ("sender".to_owned(), "10004346".to_owned()),
+            ("message".to_owned(), text.to_owned()),
+        ]
+    );
+
+    // The generic template, against a provider that refuses the key (401: given up at
+    // once) and one that is down (503: tried again later); the key never in the output.
+    let mut dirs = Vec::new();
+    for (status, expected) in [(401, "given up"), (503, "will retry")] {
+        let (base, received) = fake_provider(status);
+        let dir = with_channel("generic.yaml");
+        bashgah(dir.path(), &["import", "shop", "--members", "members.csv"]);
+        let (code, out) = deliver_with(
+            dir.path(),
+            &[
+                ("SMS_GATEWAY_URL", &format!("{base}/messages")),
+                ("SMS_GATEWAY_TOKEN", "secret-key-3"),
+            ],
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!(
+                "M1 enrolled on sms: POST {base}/messages: HTTP {status} ({expected})"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("secret-key"), "{out}");
+        let requests = received.lock().expect("lock").clone();
+        assert_eq!(
+            requests[0].header("Authorization"),
+            Some("Bearer secret-key-3")
+        );
+        assert_eq!(requests[0].header("Idempotency-Key"), Some("shop:1"));
+        let body: serde_json::Value = serde_json::from_str(&requests[0].body).expect("JSON");
+        assert_eq!(body["to"], "09121234567");
+        assert_eq!(body["reference"], "shop:1");
+        dirs.push(dir);
+    }
+    // Nothing of the keys is in the ledger either: the attempts recorded name the gateway
+    // and its answer only.
+    for dir in &dirs {
+        let ledger =
+            rusqlite::Connection::open(dir.path().join("data/shop.sqlite")).expect("ledger");
+        let details: Vec<String> = ledger
+            .prepare("SELECT detail FROM delivery_attempts ORDER BY rowid")
+            .expect("query")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        assert_eq!(details.len(), 2, "{details:?}");
+        assert!(
+            details.iter().all(|d| !d.contains("secret-key")),
+            "{details:?}"
+        );
+        assert!(
+            details.iter().any(|d| d.contains("/messages: HTTP")),
+            "{details:?}"
+        );
+    }
+}
+
+fn form_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() + 1 => {
+                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).expect("hex"));
+                i += 2;
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// A mistake in a channel template is found when the club is checked, with its line,
+/// not when the first message fails.
+#[test]
+fn a_channel_template_naming_an_unknown_field_is_refused_at_its_line() {
+    let dir = with_channel("generic.yaml");
+    let club_yaml = dir.path().join("policies/shop/club.yaml");
+    let text = std::fs::read_to_string(&club_yaml).expect("club");
+    std::fs::write(&club_yaml, text.replace("{phone|json}", "{phon|json}")).expect("club");
+    let (code, out) = bashgah(dir.path(), &["check", "policies/shop"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("`{phon}` is not a field a channel template can name"),
+        "{out}"
+    );
+    assert!(out.contains("club.yaml:"), "{out}");
+}

@@ -124,9 +124,32 @@ pub struct ChannelDefinition {
     /// data folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// For `webhook`: where each message is POSTed as JSON (an SMS gateway, say).
+    /// For `webhook`: where each message is POSTed as JSON (an SMS gateway, say). For
+    /// `http`: the address, a template (`{phone|url}`, `${API_KEY}`...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// For `http`: the request's method (default `POST`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// For `http`: headers, templates like the body. Secrets come from the environment
+    /// (`X-API-KEY: "${SMSIR_API_KEY}"`), never from the club's files.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// For `http`: the request body, a template. `{text}`, `{phone}` (see `contact`),
+    /// `{member}`, `{occasion}`, `{language}`, `{club}` and `{id}` (the idempotency key)
+    /// are filled in; `{text|json}` writes a JSON string, `{text|url}` a form value;
+    /// `${NAME}` is the environment variable NAME (`${NAME:-default}` with a default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// For `http`: the member attribute holding the address `{phone}` stands for (default
+    /// `phone`). A member without one is not sent the message (it fails at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// For `http`: response statuses that mean "try again later" (default: 408, 425,
+    /// 429 and every 5xx). Any other status that is not 2xx gives the message up at once:
+    /// a wrong key or number will not get better by trying again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry_on: Vec<u16>,
     /// Attempts before a message is given up as failed; between them the wait doubles from
     /// 30 seconds.
     #[serde(default = "default_attempts")]
@@ -169,6 +192,9 @@ pub enum ChannelKind {
     Stdout,
     /// POSTs each message as JSON to a URL.
     Webhook,
+    /// A request shaped by templates (method, URL, headers, body): an SMS or push
+    /// gateway's own API.
+    Http,
 }
 
 /// One text per language.

@@ -649,7 +649,9 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
         let missing = match channel.kind {
             super::ChannelKind::File if channel.path.is_none() => Some("path"),
-            super::ChannelKind::Webhook if channel.url.is_none() => Some("url"),
+            super::ChannelKind::Webhook | super::ChannelKind::Http if channel.url.is_none() => {
+                Some("url")
+            }
             _ => None,
         };
         if let Some(key) = missing {
@@ -657,6 +659,21 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 &[Key("messages"), Key("channels"), Index(i), Key("kind")],
                 format!("a `{:?}` channel needs `{key}`", channel.kind).to_lowercase(),
             ));
+        }
+        if channel.kind == super::ChannelKind::Http {
+            let templates = channel
+                .url
+                .iter()
+                .map(|t| (Key("url"), t))
+                .chain(channel.body.iter().map(|t| (Key("body"), t)))
+                .chain(channel.headers.values().map(|t| (Key("headers"), t)));
+            for (key, template) in templates {
+                if let Err(message) = crate::messaging::gateway::check_template(template) {
+                    out.push(
+                        file.error_at(&[Key("messages"), Key("channels"), Index(i), key], message),
+                    );
+                }
+            }
         }
         if let Some(path) = &channel.path {
             if let Err(message) = super::messaging::file_channel_path(path) {
@@ -667,7 +684,9 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(url) = &channel.url {
-            if !url.starts_with("http://") && !url.starts_with("https://") {
+            // A URL from the environment (`${GATEWAY_URL:-https://…}`) is checked when sent.
+            if !url.starts_with("http://") && !url.starts_with("https://") && !url.starts_with("${")
+            {
                 out.push(file.error_at(
                     &[Key("messages"), Key("channels"), Index(i), Key("url")],
                     format!("`{url}` is not an http:// or https:// address"),

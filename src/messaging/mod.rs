@@ -8,6 +8,7 @@
 //! standard output or a webhook), and records every attempt; a failure is retried with a
 //! doubling wait until the channel's `max_attempts`.
 
+pub mod gateway;
 mod render;
 
 pub use render::{format_number, render, Occasion, Value};

@@ -35,17 +35,19 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     let now = chrono::Utc::now();
     // With several processes on one PostgreSQL database, one of them sends (each message
     // once); the others look again every tick, and take over if it stops.
-    let due: Option<Vec<OutboxMessage>> = on_ledger(club, false, move |ledger| {
-        if !ledger.lead_clock().map_err(|e| e.to_string())? {
-            return Ok(None);
-        }
-        ledger
-            .due_messages(now)
-            .map(Some)
-            .map_err(|e| e.to_string())
-    })
-    .await?;
-    let Some(due) = due else {
+    let reading = club.policy();
+    let due: Option<(Vec<OutboxMessage>, deliver::Contacts)> =
+        on_ledger(club, false, move |ledger| {
+            if !ledger.lead_clock().map_err(|e| e.to_string())? {
+                return Ok(None);
+            }
+            let due = ledger.due_messages(now).map_err(|e| e.to_string())?;
+            // The addresses the `http` channels need, read with the messages.
+            let contacts = deliver::contacts(ledger, &reading, &due).map_err(|e| e.to_string())?;
+            Ok(Some((due, contacts)))
+        })
+        .await?;
+    let Some((due, contacts)) = due else {
         return Ok(());
     };
     if due.is_empty() {
@@ -58,7 +60,7 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     let results = tokio::task::spawn_blocking(move || {
         due.into_iter()
             .map(|message| {
-                let result = deliver::send(&sending, &data, &message);
+                let result = deliver::send(&sending, &data, &message, &contacts);
                 (message, result)
             })
             .collect::<Vec<_>>()
