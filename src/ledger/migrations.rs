@@ -332,6 +332,19 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     );
     ",
     ),
+    (
+        10,
+        "
+    -- A redemption's code used at a till, once: the primary key decides which of two tills
+    -- racing for the same code wins, in whichever store (issue 17).
+    CREATE TABLE code_uses (
+        code TEXT PRIMARY KEY,
+        member TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reference TEXT NOT NULL
+    );
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -598,6 +611,17 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         version CTEXT NOT NULL,
         at CTEXT NOT NULL,
         process CTEXT NOT NULL
+    );
+    ",
+    ),
+    (
+        10,
+        "
+    CREATE TABLE code_uses (
+        code CTEXT PRIMARY KEY,
+        member CTEXT NOT NULL,
+        at CTEXT NOT NULL,
+        reference CTEXT NOT NULL
     );
     ",
     ),

@@ -38,6 +38,7 @@ pub use outbox::{MessageCount, OutboxMessage};
 pub use past::MemberThen;
 pub use place::{check_database_url, LedgerPlace};
 pub use record::Statements;
+pub use rewards::{CodeInfo, CodeUse};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
 pub use tiers::TierChange;

@@ -1,7 +1,33 @@
-//! Redemptions as the ledger holds them: counts for stock and limits, and codes.
+//! Redemptions as the ledger holds them: counts for stock and limits, and codes, which a
+//! till checks ("is this code good, for this member?") and then uses, once.
+
+use serde::Serialize;
 
 use super::db::args;
 use super::store::{Ledger, LedgerError};
+
+/// A code a redemption issued, and whether it was used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeInfo {
+    pub code: String,
+    pub reward: String,
+    /// The member who redeemed it: the only one it is good for.
+    pub member: String,
+    /// The redemption that issued it.
+    pub redemption: String,
+    pub redeemed_at: String,
+    pub used: Option<CodeUse>,
+}
+
+/// A code's one use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeUse {
+    pub member: String,
+    pub at: String,
+    /// What the till says it was used for (its sale's number): using it again with the
+    /// same reference is a retry, with another a second use, refused.
+    pub reference: String,
+}
 
 impl Ledger {
     /// How many times `reward` was redeemed (by `member`, if given).
@@ -24,5 +50,51 @@ impl Ledger {
                 |r| r.get(0),
             )?
             .flatten())
+    }
+}
+
+impl Ledger {
+    /// Code `code` as the ledger holds it, if a redemption issued it.
+    pub fn code_info(&self, code: &str) -> Result<Option<CodeInfo>, LedgerError> {
+        self.db().query_opt(
+            "SELECT r.code, r.reward, r.member, r.event, r.time, u.member, u.at, u.reference
+             FROM redemptions r LEFT JOIN code_uses u ON u.code = r.code WHERE r.code = ?1",
+            args![code],
+            |r| {
+                let used_by: Option<String> = r.get(5)?;
+                Ok(CodeInfo {
+                    code: r.get(0)?,
+                    reward: r.get(1)?,
+                    member: r.get(2)?,
+                    redemption: r.get(3)?,
+                    redeemed_at: r.get(4)?,
+                    used: match used_by {
+                        Some(member) => Some(CodeUse {
+                            member,
+                            at: r.get(6)?,
+                            reference: r.get(7)?,
+                        }),
+                        None => None,
+                    },
+                })
+            },
+        )
+    }
+
+    /// Records the one use of `code` (call inside a write transaction, after checking
+    /// [`Ledger::code_info`]); returns the use that stands: this one, or the one another
+    /// writer recorded first.
+    pub fn use_code(
+        &self,
+        code: &str,
+        member: &str,
+        at: &str,
+        reference: &str,
+    ) -> Result<Option<CodeUse>, LedgerError> {
+        self.db().execute(
+            "INSERT INTO code_uses (code, member, at, reference) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO NOTHING",
+            args![code, member, at, reference],
+        )?;
+        Ok(self.code_info(code)?.and_then(|info| info.used))
     }
 }

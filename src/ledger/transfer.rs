@@ -31,6 +31,7 @@ pub(super) const TABLES: &[&str] = &[
     "challenge_progress",
     "badges",
     "rejections",
+    "code_uses",
 ];
 
 /// What was copied.

@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 16] = [
+pub const ROUTES: [(&str, &str); 18] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -57,6 +57,8 @@ pub const ROUTES: [(&str, &str); 16] = [
     ("post", "/v1/clubs/{club}/members/{member}/transfers"),
     ("post", "/v1/clubs/{club}/members/{member}/conversions"),
     ("get", "/v1/clubs/{club}/rewards"),
+    ("get", "/v1/clubs/{club}/codes/{code}"),
+    ("post", "/v1/clubs/{club}/codes/{code}/uses"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -77,6 +79,8 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[13].1, post(transfer))
         .route(ROUTES[14].1, post(convert))
         .route(ROUTES[15].1, get(rewards))
+        .route(ROUTES[16].1, get(check_code))
+        .route(ROUTES[17].1, post(use_code))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -1182,6 +1186,147 @@ async fn rewards(
     })
     .await?;
     ok(catalogue)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeQuery {
+    member: Option<String>,
+}
+
+/// Whether `info` may be used by `member` now, and if not, why.
+fn code_status(info: &crate::ledger::CodeInfo, member: Option<&str>) -> (&'static str, bool) {
+    match (&info.used, member) {
+        (Some(_), _) => ("used", false),
+        (None, Some(member)) if member != info.member => ("other_member", false),
+        (None, _) => ("valid", true),
+    }
+}
+
+fn unknown_code(code: &str, club: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_code",
+        format!("no redemption of club `{club}` issued code `{code}`"),
+    )
+}
+
+/// `GET /v1/clubs/{club}/codes/{code}?member=M`: a till asks whether a code is good (for
+/// this member): `usable`, and `status` saying why not (`used`, `other_member`).
+async fn check_code(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    let (club, code) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let query: CodeQuery =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("the query takes `member`: {e}"),
+            )
+        })?;
+    let club_id = club.id.clone();
+    let answer = on_reader(&club, move |ledger| {
+        let Some(info) = ledger.code_info(&code)? else {
+            return Err(unknown_code(&code, &club_id));
+        };
+        let (status, usable) = code_status(&info, query.member.as_deref());
+        let mut answer =
+            serde_json::to_value(&info).map_err(|e| ApiError::internal(e.to_string()))?;
+        answer["status"] = status.into();
+        answer["usable"] = usable.into();
+        Ok(answer)
+    })
+    .await?;
+    ok(answer)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeUseBody {
+    /// The member using it: it is good only for the one who redeemed it.
+    member: String,
+    /// The till's own reference (its sale): the same again is a retry.
+    reference: String,
+    at: Option<String>,
+}
+
+/// `POST /v1/clubs/{club}/codes/{code}/uses`: uses a code, once. A retry with the same
+/// `reference` answers `duplicate`; any other second use is refused (409), across
+/// processes too (the database's key on the code decides).
+async fn use_code(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, code) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let body: CodeUseBody = typed_body(json_body(body)?)?;
+    let policy = club.policy();
+    let given_at = body
+        .at
+        .as_deref()
+        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| {
+            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
+        })?;
+    let club_id = club.id.clone();
+    let answer = on_ledger(&club, move |ledger| {
+        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+            let Some(info) = ledger.code_info(&code)? else {
+                return Ok(Err(unknown_code(&code, &club_id)));
+            };
+            if let Some(used) = &info.used {
+                if used.reference == body.reference && used.member == body.member {
+                    return Ok(Ok(
+                        json!({ "code": code, "status": "duplicate", "used": used }),
+                    ));
+                }
+                return Ok(Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "code_used",
+                    format!("code `{code}` was used on {} ({})", used.at, used.reference),
+                )
+                .with("used", serde_json::to_value(used).unwrap_or_default())));
+            }
+            if body.member != info.member {
+                return Ok(Err(ApiError::unprocessable(
+                    "other_member",
+                    format!(
+                        "code `{code}` was redeemed by another member, and is good only for them"
+                    ),
+                )
+                .with("field", "member")));
+            }
+            let at = match given_at {
+                Some(at) => at,
+                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+            };
+            let stood = ledger.use_code(
+                &code,
+                &body.member,
+                &crate::time::stored(at),
+                &body.reference,
+            )?;
+            Ok(Ok(
+                json!({ "code": code, "status": "used", "reward": info.reward, "used": stood }),
+            ))
+        })();
+        let kept = matches!(&result, Ok(Ok(value)) if value["status"] == "used");
+        (kept, result.unwrap_or_else(|e| Err(e.into())))
+    })
+    .await?;
+    ok(answer)
 }
 
 /// `POST …/members/{member}/adjustments` (admin): adds points, or takes them with a

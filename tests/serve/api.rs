@@ -736,3 +736,82 @@ fn changes_by_hand_over_http() {
         ]})
     );
 }
+
+/// Issue 17: a till checks a discount code, then uses it, once; on either store.
+fn codes_at_the_till(server: &crate::serve::server::Server) {
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 20000),
+    );
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M2", "2025-03-03", 20000),
+    );
+    let redeemed = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coupon", "id": "R1"}"#,
+    );
+    assert_eq!(redeemed.body["status"], "redeemed", "{}", redeemed.body);
+    let code = redeemed.body["code"].as_str().expect("a code").to_owned();
+    let path = format!("/v1/clubs/shop/codes/{code}");
+    let checked = server.get(&format!("{path}?member=M1"), Some(TILL));
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert_eq!(
+        (&checked.body["status"], &checked.body["usable"]),
+        (&"valid".into(), &true.into())
+    );
+    assert_eq!(checked.body["reward"], "coupon");
+    assert_eq!(checked.body["redemption"], "R1");
+    let other = server.get(&format!("{path}?member=M2"), Some(TILL));
+    assert_eq!(
+        (&other.body["status"], &other.body["usable"]),
+        (&"other_member".into(), &false.into())
+    );
+    let uses = format!("{path}/uses");
+    let refused = server.post(&uses, Some(TILL), r#"{"member": "M2", "reference": "S1"}"#);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.body["error"]["field"], "member");
+    let used = server.post(&uses, Some(TILL), r#"{"member": "M1", "reference": "S1"}"#);
+    assert_eq!(used.status, 200, "{}", used.body);
+    assert_eq!(used.body["status"], "used");
+    let retried = server.post(&uses, Some(TILL), r#"{"member": "M1", "reference": "S1"}"#);
+    assert_eq!(retried.body["status"], "duplicate", "{}", retried.body);
+    let twice = server.post(&uses, Some(TILL), r#"{"member": "M1", "reference": "S2"}"#);
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    assert_eq!(twice.body["error"]["code"], "code_used");
+    assert_eq!(twice.body["error"]["used"]["reference"], "S1");
+    let after = server.get(&path, Some(TILL));
+    assert_eq!(
+        (&after.body["status"], &after.body["usable"]),
+        (&"used".into(), &false.into())
+    );
+    let unknown = server.get("/v1/clubs/shop/codes/NOPE-NOPE", Some(TILL));
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.body["error"]["code"], "unknown_code");
+}
+
+fn coupon_shop(extra: &[&str]) -> crate::serve::server::Server {
+    Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!("{SHOP_YAML}  - {{id: coupon, cost: 5, kind: discount_code}}\n"),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(extra)
+}
+
+#[test]
+fn a_code_is_checked_then_used_once() {
+    codes_at_the_till(&coupon_shop(&[]));
+}
+
+#[test]
+fn on_postgres_a_code_is_checked_then_used_once() {
+    let Some(database) = crate::pg::PgDatabase::fresh("codes") else {
+        return;
+    };
+    codes_at_the_till(&coupon_shop(&["--database", &database.url]));
+}
