@@ -872,6 +872,7 @@ impl Ledger {
             "SELECT challenge, member, period, purchases, spend, COALESCE(completed_at, '') FROM challenge_progress ORDER BY member, challenge, period",
             "SELECT member, badge, at, source FROM badges ORDER BY member, badge",
             "SELECT event, member, reward, points, COALESCE(code, ''), time FROM redemptions ORDER BY member, time, event",
+            "SELECT code, member, at, reference FROM code_uses ORDER BY code",
             "SELECT member, event, time, amount, reason FROM credit ORDER BY member, time, event, seq",
             "SELECT member, channel, granted, at, source FROM consents ORDER BY member, channel",
         ];
