@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 18] = [
+pub const ROUTES: [(&str, &str); 19] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -59,6 +59,7 @@ pub const ROUTES: [(&str, &str); 18] = [
     ("get", "/v1/clubs/{club}/rewards"),
     ("get", "/v1/clubs/{club}/codes/{code}"),
     ("post", "/v1/clubs/{club}/codes/{code}/uses"),
+    ("get", "/v1/clubs/{club}/report"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -81,6 +82,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[15].1, get(rewards))
         .route(ROUTES[16].1, get(check_code))
         .route(ROUTES[17].1, post(use_code))
+        .route(ROUTES[18].1, get(report))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -1186,6 +1188,53 @@ async fn rewards(
     })
     .await?;
     ok(catalogue)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    at: Option<String>,
+}
+
+/// `GET /v1/clubs/{club}/report?at=DATE` (admin): what `bashgah report --json` gives —
+/// segments and members at risk, campaign cost, partner settlement, messages.
+async fn report(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    require_admin(&grant)?;
+    let club = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let query: ReportQuery =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("the query takes `at`: {e}"),
+            )
+        })?;
+    let policy = club.policy();
+    let at = query
+        .at
+        .as_deref()
+        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| {
+            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
+        })?;
+    let answer = on_reader(&club, move |ledger| {
+        let at = match at {
+            Some(at) => at,
+            None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+        };
+        let report = crate::report::build(ledger, &policy, at)?;
+        serde_json::to_value(report).map_err(|e| ApiError::internal(e.to_string()))
+    })
+    .await?;
+    ok(answer)
 }
 
 #[derive(Deserialize)]

@@ -815,3 +815,39 @@ fn on_postgres_a_code_is_checked_then_used_once() {
     };
     codes_at_the_till(&coupon_shop(&["--database", &database.url]));
 }
+
+/// Issue 17: the club's report over HTTP (admin), as `bashgah report --json` gives it.
+#[test]
+fn the_report_is_served_to_admins() {
+    let server = shop();
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 5000),
+    );
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M2", "2025-03-04", 5000),
+    );
+    let refused = server.get("/v1/clubs/shop/report", Some(TILL));
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let report = server.get("/v1/clubs/shop/report", Some(OPS));
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(
+        report.body,
+        serde_json::json!({
+            "club": "shop", "at": "2025-03-04T00:00:00Z", "members": 2, "segments": {},
+            "at_risk": [], "campaigns": [], "partners": [], "messages": [], "failures": [],
+        })
+    );
+    let earlier = server.get("/v1/clubs/shop/report?at=2025-03-03", Some(OPS));
+    assert_eq!(
+        earlier.body["at"], "2025-03-03T00:00:00Z",
+        "{}",
+        earlier.body
+    );
+    let bad = server.get("/v1/clubs/shop/report?at=yesterday", Some(OPS));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(bad.body["error"]["field"], "at");
+}
