@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::db::{args, Db};
+use super::db::{args, Db, Row};
 use super::store::{Ledger, LedgerError};
 use crate::time::stored;
 
@@ -134,16 +134,9 @@ impl Ledger {
         mut each: impl FnMut(MemberRecord) -> Result<()>,
     ) -> Result<()> {
         let Some(at) = at else {
-            return self.db().stream(MEMBERS_NOW, args![], |r| {
-                each(MemberRecord {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    joined: r.get(2)?,
-                    birthday: r.get(3)?,
-                    balance: r.get(4)?,
-                    tier: r.get(5)?,
-                })
-            });
+            return self
+                .db()
+                .stream(MEMBERS_NOW, args![], |r| each(member_record(r)?));
         };
         let mut current: Option<(MemberRecord, Decimal)> = None;
         let finish = |done: Option<(MemberRecord, Decimal)>,
@@ -189,16 +182,7 @@ impl Ledger {
     /// member list (`GET …/members?after=`).
     pub fn member_page(&self, after: &str, limit: u32) -> Result<Vec<MemberRecord>> {
         self.db()
-            .query(MEMBER_PAGE, args![after, i64::from(limit)], |r| {
-                Ok(MemberRecord {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    joined: r.get(2)?,
-                    birthday: r.get(3)?,
-                    balance: r.get(4)?,
-                    tier: r.get(5)?,
-                })
-            })
+            .query(MEMBER_PAGE, args![after, i64::from(limit)], member_record)
     }
 
     /// Up to `limit` entries written after entry `after`, in the order they were written:
@@ -208,19 +192,7 @@ impl Ledger {
     /// none twice.
     pub fn change_page(&self, after: i64, limit: u32) -> Result<Vec<EntryRecord>> {
         self.db()
-            .query(CHANGE_PAGE, args![after, i64::from(limit)], |r| {
-                Ok(EntryRecord {
-                    seq: r.get(0)?,
-                    member: r.get(1)?,
-                    event: r.get(2)?,
-                    time: r.get(3)?,
-                    rule: r.get(4)?,
-                    kind: r.get(5)?,
-                    points: r.get(6)?,
-                    reason: r.get(7)?,
-                    policy_version: r.get(8)?,
-                })
-            })
+            .query(CHANGE_PAGE, args![after, i64::from(limit)], entry_record)
     }
 
     /// Every entry in the order it was written, up to `at` (every one without).
@@ -230,19 +202,8 @@ impl Ledger {
         mut each: impl FnMut(EntryRecord) -> Result<()>,
     ) -> Result<()> {
         let until = at.map_or_else(|| END_OF_TIME.to_owned(), stored);
-        self.db().stream(ENTRIES, args![until], |r| {
-            each(EntryRecord {
-                seq: r.get(0)?,
-                member: r.get(1)?,
-                event: r.get(2)?,
-                time: r.get(3)?,
-                rule: r.get(4)?,
-                kind: r.get(5)?,
-                points: r.get(6)?,
-                reason: r.get(7)?,
-                policy_version: r.get(8)?,
-            })
-        })
+        self.db()
+            .stream(ENTRIES, args![until], |r| each(entry_record(r)?))
     }
 
     /// Every lot as it stands now.
@@ -280,6 +241,33 @@ impl Ledger {
             })
         })
     }
+}
+
+/// A member row of [`MEMBERS_NOW`] or [`MEMBER_PAGE`].
+fn member_record(r: &Row<'_>) -> Result<MemberRecord> {
+    Ok(MemberRecord {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        joined: r.get(2)?,
+        birthday: r.get(3)?,
+        balance: r.get(4)?,
+        tier: r.get(5)?,
+    })
+}
+
+/// An entry row of [`ENTRIES`] or [`CHANGE_PAGE`].
+fn entry_record(r: &Row<'_>) -> Result<EntryRecord> {
+    Ok(EntryRecord {
+        seq: r.get(0)?,
+        member: r.get(1)?,
+        event: r.get(2)?,
+        time: r.get(3)?,
+        rule: r.get(4)?,
+        kind: r.get(5)?,
+        points: r.get(6)?,
+        reason: r.get(7)?,
+        policy_version: r.get(8)?,
+    })
 }
 
 /// A lot's time (seconds since 1970) as stored text.

@@ -1074,6 +1074,29 @@ fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, Ap
     }
 }
 
+/// What every change by hand to a member's points begins with: the key (an admin's if
+/// `admin`), no query, the club and member from the path, the exact `points` and the rest
+/// of the body as a `T`.
+fn points_request<T: serde::de::DeserializeOwned>(
+    app: &App,
+    headers: &HeaderMap,
+    admin: bool,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Option<&str>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(Arc<Club>, String, rust_decimal::Decimal, T), ApiError> {
+    let grant = authorize(app, headers)?;
+    if admin {
+        require_admin(&grant)?;
+    }
+    no_query(query)?;
+    let (club, member) = segments(path)?;
+    let club = club_for(app, &grant, &club)?;
+    let mut fields = json_body(body)?;
+    let points = take_amount(&mut fields, "points")?;
+    Ok((club, member, points, typed_body(fields)?))
+}
+
 /// The time and id of a change by hand, as a body gives them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1387,14 +1410,8 @@ async fn adjust(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let grant = authorize(&app, &headers)?;
-    require_admin(&grant)?;
-    no_query(query.as_deref())?;
-    let (club, member) = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
-    let mut fields = json_body(body)?;
-    let points = take_amount(&mut fields, "points")?;
-    let body: AdjustBody = typed_body(fields)?;
+    let (club, member, points, body): (_, _, _, AdjustBody) =
+        points_request(&app, &headers, true, path, query.as_deref(), body)?;
     let who = member.clone();
     by_hand(
         club,
@@ -1416,13 +1433,8 @@ async fn transfer(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let grant = authorize(&app, &headers)?;
-    no_query(query.as_deref())?;
-    let (club, member) = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
-    let mut fields = json_body(body)?;
-    let points = take_amount(&mut fields, "points")?;
-    let body: TransferBody = typed_body(fields)?;
+    let (club, member, points, body): (_, _, _, TransferBody) =
+        points_request(&app, &headers, false, path, query.as_deref(), body)?;
     let (from, to) = (member.clone(), body.to.clone());
     by_hand(
         club,
@@ -1445,13 +1457,8 @@ async fn convert(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let grant = authorize(&app, &headers)?;
-    no_query(query.as_deref())?;
-    let (club, member) = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
-    let mut fields = json_body(body)?;
-    let points = take_amount(&mut fields, "points")?;
-    let body: ConvertBody = typed_body(fields)?;
+    let (club, member, points, body): (_, _, _, ConvertBody) =
+        points_request(&app, &headers, false, path, query.as_deref(), body)?;
     let who = member.clone();
     by_hand(
         club,
