@@ -993,17 +993,7 @@ async fn redeem(
     let club = club_for(&app, &grant, &club)?;
     let body: RedeemBody = typed_body(json_body(body)?)?;
     let policy = club.policy();
-    let given_at = match &body.at {
-        Some(text) => Some(
-            crate::time::parse_event_time(text, policy.club.calendar, policy.zone).map_err(
-                |m| {
-                    ApiError::unprocessable("invalid_date", format!("`at`: {m}"))
-                        .with("field", "at")
-                },
-            )?,
-        ),
-        None => None,
-    };
+    let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
@@ -1074,6 +1064,19 @@ fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, Ap
     }
 }
 
+/// An `at` a request gave, read in the club's calendar and time zone; refused naming the
+/// field.
+fn given_time(
+    policy: &Policy,
+    text: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    text.map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
+        .transpose()
+        .map_err(|m| {
+            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
+        })
+}
+
 /// What every change by hand to a member's points begins with: the key (an admin's if
 /// `admin`), no query, the club and member from the path, the exact `points` and the rest
 /// of the body as a `T`.
@@ -1142,12 +1145,7 @@ async fn by_hand(
         + 'static,
 ) -> Answer {
     let policy = club.policy();
-    let given_at = at
-        .map(|text| crate::time::parse_event_time(&text, policy.club.calendar, policy.zone))
-        .transpose()
-        .map_err(|m| {
-            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
-        })?;
+    let given_at = given_time(&policy, at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
@@ -1240,14 +1238,7 @@ async fn report(
             )
         })?;
     let policy = club.policy();
-    let at = query
-        .at
-        .as_deref()
-        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
-        .transpose()
-        .map_err(|m| {
-            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
-        })?;
+    let at = given_time(&policy, query.at.as_deref())?;
     let answer = on_reader(&club, move |ledger| {
         let at = match at {
             Some(at) => at,
@@ -1344,14 +1335,7 @@ async fn use_code(
     let club = club_for(&app, &grant, &club)?;
     let body: CodeUseBody = typed_body(json_body(body)?)?;
     let policy = club.policy();
-    let given_at = body
-        .at
-        .as_deref()
-        .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
-        .transpose()
-        .map_err(|m| {
-            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
-        })?;
+    let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
