@@ -102,6 +102,13 @@ const CHANGE_PAGE: &str =
     "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
      FROM ledger WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
+const LOT_PAGE: &str =
+    "SELECT seq, member, event, points, remaining, expired, earned_at, pending_until, expires_at
+     FROM lots WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+
+const MESSAGE_PAGE: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
+     FROM messages WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+
 /// The latest time text can hold: entries "up to the end of time".
 const END_OF_TIME: &str = "9999-12-31T23:59:59Z";
 
@@ -208,39 +215,59 @@ impl Ledger {
 
     /// Every lot as it stands now.
     pub fn export_lots(&self, mut each: impl FnMut(LotRecord) -> Result<()>) -> Result<()> {
-        self.db().stream(LOTS, args![], |r| {
-            each(LotRecord {
-                seq: r.get(0)?,
-                member: r.get(1)?,
-                event: r.get(2)?,
-                points: r.get(3)?,
-                remaining: r.get(4)?,
-                expired: r.get(5)?,
-                earned_at: instant(r.get(6)?)?,
-                spendable_at: instant(r.get(7)?)?,
-                expires_at: r.get::<Option<i64>>(8)?.map(instant).transpose()?,
-            })
-        })
+        self.db().stream(LOTS, args![], |r| each(lot_record(r)?))
     }
 
     /// Every message in the outbox, in the order they were queued.
     pub fn export_messages(&self, mut each: impl FnMut(MessageRecord) -> Result<()>) -> Result<()> {
-        self.db().stream(MESSAGES, args![], |r| {
-            each(MessageRecord {
-                seq: r.get(0)?,
-                member: r.get(1)?,
-                occasion: r.get(2)?,
-                channel: r.get(3)?,
-                created_at: r.get(4)?,
-                deliver_after: r.get(5)?,
-                language: r.get(6)?,
-                status: r.get(7)?,
-                attempts: r.get(8)?,
-                sent_at: r.get(9)?,
-                text: r.get(10)?,
-            })
-        })
+        self.db()
+            .stream(MESSAGES, args![], |r| each(message_record(r)?))
     }
+
+    /// Up to `limit` lots numbered after `after`, in order: a page of `GET …/lots`.
+    pub fn lot_page(&self, after: i64, limit: u32) -> Result<Vec<LotRecord>> {
+        self.db()
+            .query(LOT_PAGE, args![after, i64::from(limit)], lot_record)
+    }
+
+    /// Up to `limit` messages queued after message `after`, in order: a page of
+    /// `GET …/messages`.
+    pub fn message_page(&self, after: i64, limit: u32) -> Result<Vec<MessageRecord>> {
+        self.db()
+            .query(MESSAGE_PAGE, args![after, i64::from(limit)], message_record)
+    }
+}
+
+/// A lot row of [`LOTS`] or [`LOT_PAGE`].
+fn lot_record(r: &Row<'_>) -> Result<LotRecord> {
+    Ok(LotRecord {
+        seq: r.get(0)?,
+        member: r.get(1)?,
+        event: r.get(2)?,
+        points: r.get(3)?,
+        remaining: r.get(4)?,
+        expired: r.get(5)?,
+        earned_at: instant(r.get(6)?)?,
+        spendable_at: instant(r.get(7)?)?,
+        expires_at: r.get::<Option<i64>>(8)?.map(instant).transpose()?,
+    })
+}
+
+/// A message row of [`MESSAGES`] or [`MESSAGE_PAGE`].
+fn message_record(r: &Row<'_>) -> Result<MessageRecord> {
+    Ok(MessageRecord {
+        seq: r.get(0)?,
+        member: r.get(1)?,
+        occasion: r.get(2)?,
+        channel: r.get(3)?,
+        created_at: r.get(4)?,
+        deliver_after: r.get(5)?,
+        language: r.get(6)?,
+        status: r.get(7)?,
+        attempts: r.get(8)?,
+        sent_at: r.get(9)?,
+        text: r.get(10)?,
+    })
 }
 
 /// A member row of [`MEMBERS_NOW`] or [`MEMBER_PAGE`].

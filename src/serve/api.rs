@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::clubs::{Club, Registry};
@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 19] = [
+pub const ROUTES: [(&str, &str); 21] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -60,6 +60,8 @@ pub const ROUTES: [(&str, &str); 19] = [
     ("get", "/v1/clubs/{club}/codes/{code}"),
     ("post", "/v1/clubs/{club}/codes/{code}/uses"),
     ("get", "/v1/clubs/{club}/report"),
+    ("get", "/v1/clubs/{club}/lots"),
+    ("get", "/v1/clubs/{club}/messages"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -83,6 +85,8 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[16].1, get(check_code))
         .route(ROUTES[17].1, post(use_code))
         .route(ROUTES[18].1, get(report))
+        .route(ROUTES[19].1, get(lots))
+        .route(ROUTES[20].1, get(messages))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -903,19 +907,22 @@ async fn list_members(
     ok(page)
 }
 
-/// `GET /v1/clubs/{club}/changes?after=N&limit=N`: the change feed, every ledger entry
-/// in the order it was written. A client keeps `next` and asks again from it: nothing is
-/// missed and nothing comes twice, however often it asks.
-async fn changes(
-    State(app): State<Arc<App>>,
+/// A page of rows numbered in the order they were written (`after` is the number of the
+/// last row of the previous page): `read` gives up to the asked count after it, `seq`
+/// each row's number. Answers `{name: [...], "next": "N", "more": bool}`.
+async fn numbered_page<T: Serialize + Send + 'static>(
+    app: &App,
+    headers: &HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    query: Option<&str>,
+    name: &'static str,
+    read: fn(&Ledger, i64, u32) -> Result<Vec<T>, LedgerError>,
+    seq: fn(&T) -> i64,
 ) -> Answer {
-    let grant = authorize(&app, &headers)?;
+    let grant = authorize(app, headers)?;
     let club = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
-    let (after, limit) = page_query(query.as_deref())?;
+    let club = club_for(app, &grant, &club)?;
+    let (after, limit) = page_query(query)?;
     let after = match after.as_deref() {
         None | Some("") => 0,
         Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
@@ -927,14 +934,74 @@ async fn changes(
         })?,
     };
     let page = on_reader(&club, move |ledger| {
-        let mut changes = ledger.change_page(after, limit + 1)?;
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let next = changes.last().map_or(after, |c| c.seq);
-        Ok(json!({ "changes": changes, "next": next.to_string(), "more": more }))
+        // One more than asked says whether there is a next page.
+        let mut rows = read(ledger, after, limit + 1)?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = rows.last().map_or(after, seq);
+        Ok(json!({ name: rows, "next": next.to_string(), "more": more }))
     })
     .await?;
     ok(page)
+}
+
+/// `GET /v1/clubs/{club}/lots?after=N&limit=N`: every lot as it stands, a page at a time.
+async fn lots(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    numbered_page(
+        &app,
+        &headers,
+        path,
+        query.as_deref(),
+        "lots",
+        Ledger::lot_page,
+        |l| l.seq,
+    )
+    .await
+}
+
+/// `GET /v1/clubs/{club}/messages?after=N&limit=N`: the outbox, a page at a time.
+async fn messages(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    numbered_page(
+        &app,
+        &headers,
+        path,
+        query.as_deref(),
+        "messages",
+        Ledger::message_page,
+        |m| m.seq,
+    )
+    .await
+}
+
+/// `GET /v1/clubs/{club}/changes?after=N&limit=N`: the change feed, every ledger entry
+/// in the order it was written. A client keeps `next` and asks again from it: nothing is
+/// missed and nothing comes twice, however often it asks.
+async fn changes(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    numbered_page(
+        &app,
+        &headers,
+        path,
+        query.as_deref(),
+        "changes",
+        Ledger::change_page,
+        |c| c.seq,
+    )
+    .await
 }
 
 fn unknown_member(member: &str, club: &str) -> ApiError {

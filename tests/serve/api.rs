@@ -609,7 +609,35 @@ fn pages_and_the_change_feed(server: &crate::serve::server::Server) {
     assert_eq!(new.body["changes"][0]["event"], "P9");
     assert_eq!(new.body["changes"][0]["points"], "7");
 
+    // Lots and the outbox come the same way (the shop has no messages).
+    let lots = server.get("/v1/clubs/shop/lots?limit=3", Some(TILL));
+    assert_eq!(lots.status, 200, "{}", lots.body);
+    let owners: Vec<&str> = lots.body["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["member"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners, ["M1", "M2", "M3"]);
+    assert_eq!(lots.body["lots"][0]["remaining"], "5");
+    assert_eq!(lots.body["more"], true);
+    let last = server.get(
+        &format!(
+            "/v1/clubs/shop/lots?after={}",
+            lots.body["next"].as_str().unwrap()
+        ),
+        Some(TILL),
+    );
+    assert_eq!(last.body["lots"][0]["event"], "P9");
+    assert_eq!(last.body["more"], false);
+    let outbox = server.get("/v1/clubs/shop/messages", Some(TILL));
+    assert_eq!(
+        outbox.body,
+        serde_json::json!({"messages": [], "next": "0", "more": false})
+    );
+
     for (path, status, code) in [
+        ("/v1/clubs/shop/lots?after=-1", 422, "invalid_cursor"),
         ("/v1/clubs/shop/members?limit=0", 422, "invalid_limit"),
         ("/v1/clubs/shop/members?limit=10001", 422, "invalid_limit"),
         ("/v1/clubs/shop/changes?after=abc", 422, "invalid_cursor"),
