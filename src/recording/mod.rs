@@ -579,6 +579,31 @@ impl<'a> Recorder<'a> {
         Ok(created)
     }
 
+    /// Records `member`'s yes or no for message channel `channel`, and where it came from
+    /// (the API, a form): a consent of its own, as a members file's or a reply's.
+    pub fn consent(
+        &mut self,
+        member: &str,
+        channel: &str,
+        granted: bool,
+        at: DateTime<Utc>,
+        source: &str,
+    ) -> Result<(), ManualError> {
+        self.revalidate()?;
+        let mut book = self.existing_book(member)?;
+        let ids = self.ids()?;
+        let store = self.store.clone();
+        let mut decider =
+            Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
+        decider.consent(&mut book, channel, granted, at, source);
+        let plan = decider.take_plan();
+        self.ids = Some(decider.ids());
+        self.record(plan)?;
+        self.dirty.insert(member.to_owned());
+        self.put_book(book);
+        Ok(())
+    }
+
     /// Writes the rows of the members touched and moves the clock; forgets the books.
     /// Call before the transaction commits.
     pub fn finish(&mut self) -> Result<(), LedgerError> {

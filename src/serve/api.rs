@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 21] = [
+pub const ROUTES: [(&str, &str); 22] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -62,6 +62,7 @@ pub const ROUTES: [(&str, &str); 21] = [
     ("get", "/v1/clubs/{club}/report"),
     ("get", "/v1/clubs/{club}/lots"),
     ("get", "/v1/clubs/{club}/messages"),
+    ("post", "/v1/clubs/{club}/members/{member}/consents"),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -87,6 +88,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[18].1, get(report))
         .route(ROUTES[19].1, get(lots))
         .route(ROUTES[20].1, get(messages))
+        .route(ROUTES[21].1, post(consent))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -1276,6 +1278,89 @@ async fn rewards(
     })
     .await?;
     ok(catalogue)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsentBody {
+    /// A message channel of the club (`sms`...).
+    channel: String,
+    /// Yes (`true`) or no (`false`) to messages on it.
+    granted: bool,
+    /// Where the answer came from, kept with it (`till`, `web form`...); default `api`.
+    source: Option<String>,
+    at: Option<String>,
+}
+
+/// `POST /v1/clubs/{club}/members/{member}/consents`: a member's yes or no to a message
+/// channel, recorded with where it came from (as a reply or a members file's is).
+async fn consent(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, member) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let body: ConsentBody = typed_body(json_body(body)?)?;
+    let policy = club.policy();
+    let channels: Vec<String> = policy
+        .club
+        .messages
+        .as_ref()
+        .map(|m| m.channels.iter().map(|c| c.id.clone()).collect())
+        .unwrap_or_default();
+    if !channels.contains(&body.channel) {
+        return Err(ApiError::unprocessable(
+            "unknown_channel",
+            format!(
+                "club `{}` sends no messages on `{}` (its channels: {})",
+                club.id,
+                body.channel,
+                if channels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    channels.join(", ")
+                }
+            ),
+        )
+        .with("field", "channel"));
+    }
+    let given_at = given_time(&policy, body.at.as_deref())?;
+    let club_id = club.id.clone();
+    let answer = on_ledger(&club, move |ledger| {
+        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+            if ledger.member_summary(&member)?.is_none() {
+                return Ok(Err(unknown_member(&member, &club_id)));
+            }
+            let at = match given_at {
+                Some(at) => at,
+                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+            };
+            let source = body.source.clone().unwrap_or_else(|| "api".to_owned());
+            let mut recorder = Recorder::new(ledger, &policy);
+            match recorder.consent(&member, &body.channel, body.granted, at, &source) {
+                Ok(()) => {}
+                Err(crate::recording::ManualError::Refused(message)) => {
+                    return Ok(Err(ApiError::unprocessable("refused", message)))
+                }
+                Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
+            }
+            recorder.finish()?;
+            Ok(Ok(json!({
+                "member": member,
+                "channel": body.channel,
+                "granted": body.granted,
+                "source": source,
+            })))
+        })();
+        (true, result.unwrap_or_else(|e| Err(e.into())))
+    })
+    .await?;
+    ok(answer)
 }
 
 #[derive(Deserialize)]

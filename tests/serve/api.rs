@@ -879,3 +879,61 @@ fn the_report_is_served_to_admins() {
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert_eq!(bad.body["error"]["field"], "at");
 }
+
+/// Issue 17: a member's yes or no to a channel, over HTTP; the next message on it is held
+/// back (`opt_out`).
+#[test]
+fn a_consent_given_over_http_is_recorded_and_honoured() {
+    let server = Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!(
+                "{SHOP_YAML}messages:\n  language: en\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n    tier_changed: {{en: \"Now {{tier}}\"}}\ntiers:\n  - {{id: basic, thresholds: {{individual: 0}}}}\n  - {{id: gold, thresholds: {{individual: 10}}}}\ntiering: {{metric: points, window: 12m, review: year}}\n"
+            ),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 1000),
+    );
+    let consents = "/v1/clubs/shop/members/M1/consents";
+    let said = server.post(
+        consents,
+        Some(TILL),
+        r#"{"channel": "sms", "granted": false, "source": "till 4"}"#,
+    );
+    assert_eq!(said.status, 200, "{}", said.body);
+    assert_eq!(
+        said.body,
+        serde_json::json!({"member": "M1", "channel": "sms", "granted": false, "source": "till 4"})
+    );
+    // The purchase that lifts M1 to gold would tell them; they said no.
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M1", "2025-03-04", 20000),
+    );
+    let outbox = server.get("/v1/clubs/shop/messages", Some(TILL));
+    let messages = outbox.body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{}", outbox.body);
+    // The welcome went out (or is about to: the server delivers on its own every second).
+    assert_eq!(messages[0]["occasion"], "enrolled");
+    assert!(["pending", "sent"].contains(&messages[0]["status"].as_str().unwrap()));
+    assert_eq!(messages[1]["occasion"], "tier_changed");
+    assert_eq!(messages[1]["status"], "suppressed", "{}", outbox.body);
+    let unknown = server.post(
+        consents,
+        Some(TILL),
+        r#"{"channel": "fax", "granted": true}"#,
+    );
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert_eq!(unknown.body["error"]["field"], "channel");
+    let nobody = server.post(
+        "/v1/clubs/shop/members/M9/consents",
+        Some(TILL),
+        r#"{"channel": "sms", "granted": true}"#,
+    );
+    assert_eq!(nobody.status, 404, "{}", nobody.body);
+}
