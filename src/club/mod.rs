@@ -2,6 +2,7 @@
 //! positioned, and the JSON Schema that editors use to check it as the user types.
 
 mod campaigns;
+pub mod channel_template;
 mod club_file;
 mod definition;
 mod import_profiles;

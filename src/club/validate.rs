@@ -668,7 +668,7 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 .chain(channel.body.iter().map(|t| (Key("body"), t)))
                 .chain(channel.headers.values().map(|t| (Key("headers"), t)));
             for (key, template) in templates {
-                if let Err(message) = crate::messaging::gateway::check_template(template) {
+                if let Err(message) = super::channel_template::check_template(template) {
                     out.push(
                         file.error_at(&[Key("messages"), Key("channels"), Index(i), key], message),
                     );
