@@ -277,6 +277,16 @@ fn postgres_holds_the_same_ledger_as_sqlite() {
     let dump = sqlite.dump().unwrap();
     assert!(dump.lines().count() > 6_000, "{}", dump.lines().count());
     assert_eq!(pg.dump().unwrap(), dump);
+    // What migrate compares: the dump's SHA-256, streamed, the same from either store.
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(dump.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert_eq!(sqlite.dump_digest().unwrap(), digest);
+    assert_eq!(pg.dump_digest().unwrap(), digest);
 
     let again = import(&pg, &policy, &file);
     assert_eq!((again.accepted, again.duplicates), (0, 3_000));

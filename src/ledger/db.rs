@@ -523,26 +523,57 @@ impl Db {
     /// PostgreSQL integer as `Integer`, text as `Text`): for comparing two ledgers whatever
     /// database each is in.
     pub fn values(&self, sql: &str) -> Result<Vec<Vec<rusqlite::types::Value>>> {
+        let mut all = Vec::new();
+        self.stream_values(sql, |_, row| {
+            all.push(row.to_vec());
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    /// [`Db::values`] row by row, with the column names: PostgreSQL's rows arrive as they
+    /// are read, SQLite's as they are stepped, so a whole table is read in flat memory.
+    /// `each` must not use the database meanwhile.
+    pub fn stream_values(
+        &self,
+        sql: &str,
+        mut each: impl FnMut(&[String], &[rusqlite::types::Value]) -> Result<()>,
+    ) -> Result<()> {
         let _ = self.flushed()?;
         use rusqlite::types::Value;
-        let mut all = Vec::new();
         match self {
             Db::Sqlite(conn) => {
                 let mut statement = conn.prepare(sql)?;
-                let columns = statement.column_count();
+                let names: Vec<String> = statement
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
                 let mut rows = statement.query([])?;
+                let mut fields = Vec::with_capacity(names.len());
                 while let Some(row) = rows.next()? {
-                    let fields = (0..columns)
-                        .map(|i| row.get::<_, Value>(i))
-                        .collect::<std::result::Result<_, _>>()?;
-                    all.push(fields);
+                    fields.clear();
+                    for i in 0..names.len() {
+                        fields.push(row.get::<_, Value>(i)?);
+                    }
+                    each(&names, &fields)?;
                 }
             }
             Db::Postgres(pg) => {
+                use postgres::fallible_iterator::FallibleIterator;
                 use postgres::types::Type;
-                let rows = pg.client().query(&postgres_sql(sql), &[])?;
-                for row in &rows {
-                    let mut fields = Vec::with_capacity(row.len());
+                let mut client = pg.client();
+                let statement = client.prepare(&postgres_sql(sql))?;
+                let names: Vec<String> = statement
+                    .columns()
+                    .iter()
+                    .map(|c| c.name().to_owned())
+                    .collect();
+                let none: [&(dyn postgres::types::ToSql + Sync); 0] = [];
+                let mut rows = client.query_raw(&statement, none)?;
+                let mut fields = Vec::with_capacity(names.len());
+                while let Some(row) = rows.next()? {
+                    fields.clear();
                     for (i, column) in row.columns().iter().enumerate() {
                         let value = match *column.type_() {
                             Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Integer),
@@ -556,39 +587,9 @@ impl Db {
                         };
                         fields.push(value.unwrap_or(Value::Null));
                     }
-                    all.push(fields);
+                    each(&names, &fields)?;
                 }
             }
-        }
-        Ok(all)
-    }
-
-    /// Calls `each` with the column names and values of every row of `sql` (no
-    /// parameters), values as [`Db::values`] gives them: for copying a ledger whole.
-    pub fn for_each_values(
-        &self,
-        sql: &str,
-        mut each: impl FnMut(&[String], &[rusqlite::types::Value]) -> Result<()>,
-    ) -> Result<()> {
-        let columns: Vec<String> = match self {
-            Db::Sqlite(conn) => conn
-                .prepare(sql)?
-                .column_names()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            Db::Postgres(pg) => pg
-                .client()
-                .prepare(&postgres_sql(sql))?
-                .columns()
-                .iter()
-                .map(|c| c.name().to_owned())
-                .collect(),
-        };
-        // One table at a time, read whole: a copy is a one-off, and SQLite and
-        // PostgreSQL stream rows differently.
-        for row in self.values(sql)? {
-            each(&columns, &row)?;
         }
         Ok(())
     }

@@ -57,8 +57,7 @@ pub fn copy_ledger(from: &Ledger, to: &Ledger) -> Result<Copied, LedgerError> {
     to.begin()?;
     let copied = copy_rows(from, to).and_then(|rows| {
         to.db().after_copy(TABLES)?;
-        let source = from.dump()?;
-        if to.dump()? != source {
+        if to.dump_digest()? != from.dump_digest()? {
             return Err(LedgerError::corrupt(
                 "the copy differs from the source; nothing was written",
             ));
@@ -84,24 +83,36 @@ pub fn copy_ledger(from: &Ledger, to: &Ledger) -> Result<Copied, LedgerError> {
     }
 }
 
-/// Each table's rows read whole and written in one bulk `COPY` on PostgreSQL (a
-/// statement per row on SQLite, where a statement costs no round trip).
+/// Rows are copied this many at a time: memory stays flat however large the ledger.
+const COPY_CHUNK: usize = 10_000;
+
+/// Each table's rows streamed from the source and written a chunk at a time, with one
+/// bulk `COPY` per chunk on PostgreSQL (a statement per row on SQLite, where a statement
+/// costs no round trip).
 fn copy_rows(from: &Ledger, to: &Ledger) -> Result<Vec<(&'static str, u64)>, LedgerError> {
     let mut rows = Vec::new();
     for table in TABLES {
-        let mut columns = Vec::new();
-        let mut all = Vec::new();
+        let mut columns: Vec<String> = Vec::new();
+        let mut chunk: Vec<Vec<rusqlite::types::Value>> = Vec::with_capacity(COPY_CHUNK);
+        let mut count = 0_u64;
         from.db()
-            .for_each_values(&format!("SELECT * FROM {table}"), |names, values| {
+            .stream_values(&format!("SELECT * FROM {table}"), |names, values| {
                 if columns.is_empty() {
                     columns = names.to_vec();
                 }
-                all.push(values.to_vec());
+                chunk.push(values.to_vec());
+                count += 1;
+                if chunk.len() == COPY_CHUNK {
+                    to.db().copy_in(table, &columns, &chunk)?;
+                    chunk.clear();
+                }
                 Ok(())
             })?;
-        if !all.is_empty() {
-            to.db().copy_in(table, &columns, &all)?;
-            rows.push((*table, all.len() as u64));
+        if !chunk.is_empty() {
+            to.db().copy_in(table, &columns, &chunk)?;
+        }
+        if count > 0 {
+            rows.push((*table, count));
         }
     }
     Ok(rows)
