@@ -370,12 +370,8 @@ impl Registry {
             .in_file(&dir.join("club.yaml"))]);
         }
         let path = self.folders.ledger(&id);
-        let ledger = path
-            .open()
+        let ledger = super::writer::open_for_writing(&path)
             .and_then(|ledger| {
-                ledger.read_books_in_one_trip();
-                ledger.sync_every_commit()?;
-                ledger.wait_when_busy(super::writer::BUSY_WAIT)?;
                 ledger.begin()?;
                 match ledger.activate(&policy, &process_label()) {
                     Ok(()) => ledger.commit()?,

@@ -97,16 +97,21 @@ impl Drop for Writer {
     }
 }
 
-/// The ledger at `place` again, set up as the host process's ledgers are; `None` (and
-/// logged) if the database still cannot be reached: the next requests try again.
+/// The ledger at `place`, set up as a club's writer uses it: every commit synced, a
+/// short wait for another process's lock, and (on PostgreSQL) books read in one round
+/// trip. What loading a club and reconnecting both open.
+pub fn open_for_writing(place: &LedgerPlace) -> Result<Ledger, LedgerError> {
+    let ledger = place.open()?;
+    ledger.read_books_in_one_trip();
+    ledger.sync_every_commit()?;
+    ledger.wait_when_busy(BUSY_WAIT)?;
+    Ok(ledger)
+}
+
+/// The ledger at `place` again ([`open_for_writing`]); `None` (and logged) if the
+/// database still cannot be reached: the next requests try again.
 fn reopen(club: &str, place: &LedgerPlace) -> Option<Ledger> {
-    let opened = place.open().and_then(|ledger| {
-        ledger.read_books_in_one_trip();
-        ledger.sync_every_commit()?;
-        ledger.wait_when_busy(BUSY_WAIT)?;
-        Ok(ledger)
-    });
-    match opened {
+    match open_for_writing(place) {
         Ok(ledger) => {
             tracing::warn!(club, ledger = %place, "the connection to the ledger's database was lost; connected again");
             Some(ledger)
