@@ -51,6 +51,9 @@ pub enum EventType {
     Redemption,
     /// Points turned into credit.
     Conversion,
+    /// A redemption cancelled (`original` names it): its points, credit and stock given
+    /// back.
+    Cancellation,
     /// The member's birthday, in the club's calendar; written when the clock passes it.
     Birthday,
     /// The anniversary of the member's joining; written when the clock passes it.
@@ -93,6 +96,7 @@ impl EventType {
             EventType::Transfer => "transfer",
             EventType::Redemption => "redemption",
             EventType::Conversion => "conversion",
+            EventType::Cancellation => "cancellation",
             EventType::Birthday => "birthday",
             EventType::Anniversary => "anniversary",
             EventType::Enroll => "enroll",
@@ -117,6 +121,7 @@ impl EventType {
             "transfer" => Some(EventType::Transfer),
             "redemption" => Some(EventType::Redemption),
             "conversion" => Some(EventType::Conversion),
+            "cancellation" => Some(EventType::Cancellation),
             "birthday" => Some(EventType::Birthday),
             "anniversary" => Some(EventType::Anniversary),
             "enroll" => Some(EventType::Enroll),

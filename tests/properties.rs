@@ -43,6 +43,10 @@ enum Op {
         member: usize,
         nth: usize,
     },
+    /// Cancel the `nth` redemption tried so far.
+    Cancel {
+        nth: usize,
+    },
     Convert {
         member: usize,
         points: u32,
@@ -61,6 +65,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3usize, 0..3usize, 1..60u32).prop_map(|(from, to, points)| Op::Transfer { from, to, points }),
         2 => (0..3usize, 0..2usize).prop_map(|(member, nth)| Op::Redeem { member, nth }),
         1 => (0..3usize, 1..60u32).prop_map(|(member, points)| Op::Convert { member, points }),
+        1 => (0..10usize).prop_map(|nth| Op::Cancel { nth }),
         2 => (0..90u32).prop_map(|days| Op::Advance { days }),
     ]
 }
@@ -98,6 +103,7 @@ fn play(ledger: &Ledger, policy: &Policy, ops: &[Op]) {
     let mut now: DateTime<Utc> = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
     // (id, member, amount, returned so far)
     let mut purchases: Vec<(String, usize, Decimal, Decimal)> = Vec::new();
+    let mut redemptions: Vec<(String, usize)> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         now += Duration::hours(7);
         let import = |csv: String| {
@@ -189,6 +195,25 @@ fn play(ledger: &Ledger, policy: &Policy, ops: &[Op]) {
                 ledger.begin().unwrap();
                 match ledger.redeem(policy, &format!("X{step}"), MEMBERS[*member], reward, now) {
                     Ok(_) => ledger.commit().unwrap(),
+                    Err(_) => ledger.rollback().unwrap(),
+                }
+                redemptions.push((format!("X{step}"), *member));
+            }
+            Op::Cancel { nth } => {
+                let Some((redemption, member)) = redemptions.get(*nth) else {
+                    continue;
+                };
+                ledger.begin().unwrap();
+                match ledger.cancel_redemption(
+                    policy,
+                    &format!("K{step}"),
+                    MEMBERS[*member],
+                    redemption,
+                    "property",
+                    now,
+                ) {
+                    Ok(_) => ledger.commit().unwrap(),
+                    // Never redeemed, or cancelled already: nothing may have changed.
                     Err(_) => ledger.rollback().unwrap(),
                 }
             }

@@ -172,6 +172,19 @@ pub enum Command {
         #[command(flatten)]
         when: WhenArgs,
     },
+    /// Cancel a redemption whose reward was not handed over: its points come back (with
+    /// the expiry dates they had), its credit leaves the wallet, its item is back in stock.
+    Cancel {
+        club: String,
+        member: String,
+        /// The redemption's id (as `redeem` printed it).
+        redemption: String,
+        /// Why: it is the entry's reason in the statement.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: WhenArgs,
+    },
     /// Turn a member's points into credit, at the club's rate.
     Convert {
         club: String,

@@ -1,4 +1,4 @@
-//! `bashgah adjust` and `bashgah transfer`: changes made by hand.
+//! `bashgah adjust`, `transfer`, `redeem`, `convert` and `cancel`: changes made by hand.
 
 use chrono::Utc;
 use rust_decimal::Decimal;
@@ -176,6 +176,27 @@ pub fn redeem(
         println!("code: {code}");
     }
     result
+}
+
+pub fn cancel(
+    workspace: &Workspace,
+    club: &str,
+    member: &str,
+    redemption: &str,
+    reason: &str,
+    when: &WhenArgs,
+) -> Result<ExitCode, CommandError> {
+    let p = prepare(workspace, club, "", when, |_| {
+        format!("cancel:{redemption}")
+    })?;
+    finish(
+        &p,
+        |id| format!("cancelled redemption `{redemption}` of `{member}` ({id})"),
+        |id| {
+            p.ledger
+                .cancel_redemption(&p.policy, id, member, redemption, reason, p.at)
+        },
+    )
 }
 
 pub fn convert(

@@ -154,6 +154,13 @@ pub fn run(cli: Cli) -> ExitCode {
             points,
             when,
         } => manual::convert(&workspace, &club, &member, &points, &when),
+        Command::Cancel {
+            club,
+            member,
+            redemption,
+            reason,
+            when,
+        } => manual::cancel(&workspace, &club, &member, &redemption, &reason, &when),
         Command::Demo {
             examples,
             serve: and_serve,

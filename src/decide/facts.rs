@@ -2,9 +2,29 @@
 //! whole club, read (never written) through this trait, so that the decision stage does
 //! not know which store answers.
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::event::EventType;
+
+/// A redemption as recorded: what cancelling it must give back, and whether it still can
+/// be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionFact {
+    pub member: String,
+    pub reward: String,
+    pub points: Decimal,
+    /// The credit it put in the member's wallet (a `credit` reward), else zero.
+    pub credit: Decimal,
+    pub code: Option<String>,
+    /// When its code was used at a till, and the till's reference: the reward was handed
+    /// over.
+    pub code_used: Option<(String, String)>,
+    /// The event that cancelled it, if one did.
+    pub cancelled_by: Option<String>,
+    /// The points it took, lot by lot, with each lot's expiry: what comes back keeps it.
+    pub taken: Vec<(Decimal, Option<DateTime<Utc>>)>,
+}
 
 /// A store could not answer. The decision stops; nothing is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +41,8 @@ pub trait ClubFacts {
     fn code_taken(&self, code: &str) -> Result<bool, FactsError>;
     /// The member and type of event `id`, if the club has it.
     fn event_owner(&self, id: &str) -> Result<Option<(String, EventType)>, FactsError>;
+    /// The redemption recorded by event `id`, if there is one.
+    fn redemption(&self, id: &str) -> Result<Option<RedemptionFact>, FactsError>;
 }
 
 /// A club with nothing recorded: for decisions made with no ledger at hand.
@@ -40,6 +62,10 @@ impl ClubFacts for NoFacts {
     }
 
     fn event_owner(&self, _: &str) -> Result<Option<(String, EventType)>, FactsError> {
+        Ok(None)
+    }
+
+    fn redemption(&self, _: &str) -> Result<Option<RedemptionFact>, FactsError> {
         Ok(None)
     }
 }

@@ -37,7 +37,7 @@ pub use book::{
 };
 pub use campaigns::budget_points;
 pub use event::{Decided, Gift};
-pub use facts::{ClubFacts, FactsError, NoFacts};
+pub use facts::{ClubFacts, FactsError, NoFacts, RedemptionFact};
 pub use manual::Transfer;
 pub use plan::{
     Change, CheckpointRow, Entry, LotUse, MessageRow, NewLot, Plan, Posting, Tally, TierMove,

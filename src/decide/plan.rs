@@ -211,6 +211,14 @@ pub enum Change<'e> {
         code: Option<String>,
         at: DateTime<Utc>,
     },
+    /// Redemption `redemption` cancelled by event `event`.
+    RedemptionCancelled {
+        redemption: String,
+        event: String,
+        member: String,
+        at: DateTime<Utc>,
+        reason: String,
+    },
 }
 
 impl Change<'_> {
@@ -310,6 +318,19 @@ impl Change<'_> {
                 points,
                 code,
                 at,
+            },
+            Change::RedemptionCancelled {
+                redemption,
+                event,
+                member,
+                at,
+                reason,
+            } => Change::RedemptionCancelled {
+                redemption,
+                event,
+                member,
+                at,
+                reason,
             },
         }
     }

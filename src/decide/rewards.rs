@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use super::book::MemberBook;
 use super::manual::refuse;
 use super::plan::Change;
+use super::posting::EntryLine;
 use super::{Decider, Failure};
 use crate::club::{RewardDefinition, RewardKind};
-use crate::engine::{Award, EntryKind, EvalError};
+use crate::engine::{Award, EntryKind, EvalError, LotTerms};
 use crate::event::{Event, EventType};
 use crate::policy::Policy;
 
@@ -148,6 +149,166 @@ impl Decider<'_> {
             at,
         });
         Ok(Redeemed { code })
+    }
+
+    /// The event a cancellation of redemption `redemption` writes.
+    pub fn cancellation(
+        id: &str,
+        member: &str,
+        redemption: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Event {
+        let attributes = BTreeMap::from([("reason".to_owned(), reason.trim().to_owned())]);
+        let mut event = Event::manual(
+            id,
+            member,
+            EventType::Cancellation,
+            Decimal::ZERO,
+            at,
+            attributes,
+        );
+        event.original = Some(redemption.to_owned());
+        event
+    }
+
+    /// Cancels the redemption `event` names (a [`Decider::cancellation`]): its points come
+    /// back with the expiry dates they had (what would have expired by now does not), the
+    /// credit it gave leaves the wallet, and its item counts to the stock and the member's
+    /// limit no more. A reward already handed over (its code used at a till) stays
+    /// redeemed.
+    pub fn cancel_redemption(
+        &mut self,
+        book: &mut MemberBook,
+        event: &Event,
+    ) -> Result<(), Failure> {
+        let backup = book.clone();
+        let result = self.cancel_in(book, event);
+        if result.is_err() {
+            *book = backup;
+        }
+        result
+    }
+
+    fn cancel_in(&mut self, book: &mut MemberBook, event: &Event) -> Result<(), Failure> {
+        let policy = self.policy;
+        let redemption = event.original.clone().unwrap_or_default();
+        let reason = event
+            .attributes
+            .get("reason")
+            .map(|r| r.trim())
+            .unwrap_or("");
+        if reason.is_empty() {
+            return refuse("a cancellation needs a reason (--reason \"...\")");
+        }
+        let Some(fact) = self.facts.redemption(&redemption)? else {
+            return refuse(format!(
+                "no redemption `{redemption}` in club `{}`",
+                policy.club.id
+            ));
+        };
+        if fact.member != book.id() {
+            return refuse(format!(
+                "redemption `{redemption}` is member `{}`'s, not `{}`'s",
+                fact.member,
+                book.id()
+            ));
+        }
+        if let Some(by) = &fact.cancelled_by {
+            return refuse(format!(
+                "redemption `{redemption}` was already cancelled (`{by}`)"
+            ));
+        }
+        if let (Some(code), Some((at, reference))) = (&fact.code, &fact.code_used) {
+            return refuse(format!(
+                "the code {code} of redemption `{redemption}` was used at {at} (reference `{reference}`): a reward handed over cannot be cancelled"
+            ));
+        }
+        let at = event.time;
+        self.catch_up(book, at);
+        if fact.credit > book.state.credit {
+            return refuse(format!(
+                "member `{}` has {} {} of credit, less than the {} redemption `{redemption}` gave",
+                book.id(),
+                crate::amount::grouped(book.state.credit),
+                policy.club.currency,
+                crate::amount::grouped(fact.credit),
+            ));
+        }
+        // Points come back into lots that keep their old expiry; what has expired since
+        // would have been lost anyway, so it is not given back (else redeeming and
+        // cancelling would stretch points' lives).
+        let mut parts: Vec<(Decimal, LotTerms)> = Vec::new();
+        let mut lapsed = Decimal::ZERO;
+        let spent_from_lots: Decimal = fact.taken.iter().map(|(p, _)| *p).sum();
+        let taken =
+            fact.taken.iter().copied().chain(
+                (fact.points > spent_from_lots).then(|| (fact.points - spent_from_lots, None)),
+            );
+        for (points, expires_at) in taken {
+            if expires_at.is_some_and(|when| when <= at) {
+                lapsed += points;
+            } else {
+                parts.push((
+                    points,
+                    LotTerms {
+                        pending_until: at,
+                        expires_at,
+                    },
+                ));
+            }
+        }
+        let back: Decimal = parts.iter().map(|(p, _)| *p).sum();
+        let overflow = |_| Failure::Rejected(EvalError::overflow("the cancellation"));
+        self.check_room(book, event, [back, fact.credit])
+            .map_err(overflow)?;
+        let mut why = format!(
+            "cancelled redemption `{redemption}` of `{}`: {reason}",
+            fact.reward
+        );
+        if !lapsed.is_zero() {
+            why.push_str(&format!(
+                " ({} {} had expired meanwhile and stay expired)",
+                lapsed.normalize(),
+                policy.club.points.name
+            ));
+        }
+        let mut posting = self.posting(
+            std::borrow::Cow::Owned(event.clone()),
+            event.fingerprint(),
+            policy.id.clone(),
+        );
+        self.add_points(
+            book,
+            &mut posting,
+            EntryLine {
+                rule: "cancel".into(),
+                reason: why,
+                kind: EntryKind::Cancel,
+                policy_version: policy.id.clone(),
+            },
+            &parts,
+        );
+        if fact.credit > Decimal::ZERO {
+            self.credit(
+                book,
+                &mut posting,
+                -fact.credit,
+                format!("redemption `{redemption}` cancelled"),
+            );
+        }
+        self.finish_posting(book, posting);
+        if let Some(at) = book.redemptions.iter().position(|r| *r == fact.reward) {
+            book.redemptions.remove(at);
+        }
+        self.plan.changes.push(Change::RedemptionCancelled {
+            redemption,
+            event: event.id.clone(),
+            member: book.id().to_owned(),
+            at,
+            reason: reason.to_owned(),
+        });
+        Ok(())
     }
 
     /// Turns `points` (the amount of a conversion event) of the member into credit at the

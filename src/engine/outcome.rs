@@ -35,6 +35,8 @@ pub enum EntryKind {
     Redeem,
     /// Points turned into credit.
     Convert,
+    /// Points a cancelled redemption gave back.
+    Cancel,
 }
 
 impl EntryKind {
@@ -49,6 +51,7 @@ impl EntryKind {
             EntryKind::Settle => "settle",
             EntryKind::Redeem => "redeem",
             EntryKind::Convert => "convert",
+            EntryKind::Cancel => "cancel",
         }
     }
 }

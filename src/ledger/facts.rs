@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::db::args;
 use super::store::{decimal, Ledger, LedgerError};
-use crate::decide::{ClubFacts, FactsError};
+use crate::decide::{ClubFacts, FactsError, RedemptionFact};
 use crate::event::EventType;
 
 impl From<LedgerError> for FactsError {
@@ -52,6 +52,10 @@ impl ClubFacts for Ledger {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(row.and_then(|(member, kind)| Some((member, EventType::parse(&kind)?))))
+    }
+
+    fn redemption(&self, id: &str) -> Result<Option<RedemptionFact>, FactsError> {
+        Ok(self.redemption_fact(id)?)
     }
 }
 

@@ -37,7 +37,9 @@ const CONSENTS: &str = "SELECT channel, granted FROM consents WHERE member = ?1"
 const CHALLENGES: &str = "SELECT challenge, period, purchases, spend, completed_at FROM challenge_progress WHERE member = ?1";
 const BADGES: &str = "SELECT badge FROM badges WHERE member = ?1";
 const CAMPAIGN_SPEND: &str = "SELECT campaign, day, points FROM campaign_spend WHERE member = ?1";
-const REDEMPTIONS: &str = "SELECT reward FROM redemptions WHERE member = ?1";
+/// A member's redemptions that stand (a cancelled one no longer counts to a limit).
+const REDEMPTIONS: &str = "SELECT reward FROM redemptions r WHERE member = ?1
+    AND NOT EXISTS (SELECT 1 FROM redemption_cancels c WHERE c.redemption = r.event)";
 
 fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     from_stored(text)

@@ -345,6 +345,20 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     );
     ",
     ),
+    (
+        11,
+        "
+    -- A redemption cancelled (issue 17): its points, credit and stock came back with the
+    -- cancelling event. One row per redemption, so it is cancelled once, in either store.
+    CREATE TABLE redemption_cancels (
+        redemption TEXT PRIMARY KEY,
+        event TEXT NOT NULL UNIQUE,
+        member TEXT NOT NULL,
+        time TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -622,6 +636,18 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         member CTEXT NOT NULL,
         at CTEXT NOT NULL,
         reference CTEXT NOT NULL
+    );
+    ",
+    ),
+    (
+        11,
+        "
+    CREATE TABLE redemption_cancels (
+        redemption CTEXT PRIMARY KEY,
+        event CTEXT NOT NULL UNIQUE,
+        member CTEXT NOT NULL,
+        time CTEXT NOT NULL,
+        reason CTEXT NOT NULL
     );
     ",
     ),

@@ -261,6 +261,18 @@ impl Ledger {
                     args![event, member, reward, text(*points), code, stored(*at)],
                 )?;
             }
+            Change::RedemptionCancelled {
+                redemption,
+                event,
+                member,
+                at,
+                reason,
+            } => {
+                self.db().write(
+                    "INSERT INTO redemption_cancels (redemption, event, member, time, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![redemption, event, member, stored(*at), reason],
+                )?;
+            }
         }
         Ok(())
     }

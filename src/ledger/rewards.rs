@@ -1,10 +1,13 @@
-//! Redemptions as the ledger holds them: counts for stock and limits, and codes, which a
-//! till checks ("is this code good, for this member?") and then uses, once.
+//! Redemptions as the ledger holds them: counts for stock and limits, codes, which a till
+//! checks ("is this code good, for this member?") and then uses, once, and cancellations,
+//! which give a redemption's points, credit and stock back.
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::db::args;
-use super::store::{Ledger, LedgerError};
+use super::store::{decimal, Ledger, LedgerError};
+use crate::decide::RedemptionFact;
 
 /// A code a redemption issued, and whether it was used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,6 +20,8 @@ pub struct CodeInfo {
     pub redemption: String,
     pub redeemed_at: String,
     pub used: Option<CodeUse>,
+    /// The event that cancelled the redemption: the code is void.
+    pub cancelled_by: Option<String>,
 }
 
 /// A code's one use.
@@ -33,7 +38,9 @@ impl Ledger {
     /// How many times `reward` was redeemed (by `member`, if given).
     pub fn redemptions_of(&self, reward: &str, member: Option<&str>) -> Result<u64, LedgerError> {
         let count: i64 = self.db().query_one(
-            "SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND (CAST(?2 AS TEXT) IS NULL OR member = ?2)",
+            // A cancelled redemption gave its item back: it no longer counts.
+            "SELECT COUNT(*) FROM redemptions r WHERE reward = ?1 AND (CAST(?2 AS TEXT) IS NULL OR member = ?2)
+             AND NOT EXISTS (SELECT 1 FROM redemption_cancels c WHERE c.redemption = r.event)",
             args![reward, member],
             |r| r.get(0),
         )?;
@@ -57,8 +64,9 @@ impl Ledger {
     /// Code `code` as the ledger holds it, if a redemption issued it.
     pub fn code_info(&self, code: &str) -> Result<Option<CodeInfo>, LedgerError> {
         self.db().query_opt(
-            "SELECT r.code, r.reward, r.member, r.event, r.time, u.member, u.at, u.reference
-             FROM redemptions r LEFT JOIN code_uses u ON u.code = r.code WHERE r.code = ?1",
+            "SELECT r.code, r.reward, r.member, r.event, r.time, u.member, u.at, u.reference, c.event
+             FROM redemptions r LEFT JOIN code_uses u ON u.code = r.code
+             LEFT JOIN redemption_cancels c ON c.redemption = r.event WHERE r.code = ?1",
             args![code],
             |r| {
                 let used_by: Option<String> = r.get(5)?;
@@ -76,6 +84,7 @@ impl Ledger {
                         }),
                         None => None,
                     },
+                    cancelled_by: r.get(8)?,
                 })
             },
         )
@@ -96,5 +105,67 @@ impl Ledger {
             args![code, member, at, reference],
         )?;
         Ok(self.code_info(code)?.and_then(|info| info.used))
+    }
+}
+
+impl Ledger {
+    /// The redemption event `id` recorded, with what cancelling it gives back.
+    pub fn redemption_fact(&self, id: &str) -> Result<Option<RedemptionFact>, LedgerError> {
+        let Some(mut fact) = self.db().query_opt(
+            "SELECT r.member, r.reward, r.points, r.code, u.at, u.reference, c.event
+             FROM redemptions r LEFT JOIN code_uses u ON u.code = r.code
+             LEFT JOIN redemption_cancels c ON c.redemption = r.event WHERE r.event = ?1",
+            args![id],
+            |r| {
+                let used_at: Option<String> = r.get(4)?;
+                Ok(RedemptionFact {
+                    member: r.get(0)?,
+                    reward: r.get(1)?,
+                    points: decimal(&r.get::<String>(2)?)?,
+                    credit: Decimal::ZERO,
+                    code: r.get(3)?,
+                    code_used: match used_at {
+                        Some(at) => Some((at, r.get(5)?)),
+                        None => None,
+                    },
+                    cancelled_by: r.get(6)?,
+                    taken: Vec::new(),
+                })
+            },
+        )?
+        else {
+            return Ok(None);
+        };
+        self.db().for_each(
+            "SELECT amount FROM credit WHERE event = ?1",
+            args![id],
+            |r| {
+                let amount = decimal(&r.get::<String>(0)?)?;
+                if amount.is_sign_positive() {
+                    fact.credit = fact.credit.saturating_add(amount);
+                }
+                Ok(())
+            },
+        )?;
+        // The lots its redeem entry spent, in the order it spent them.
+        self.db().for_each(
+            "SELECT u.points, l.expires_at FROM lot_uses u JOIN ledger e ON e.seq = u.entry
+             JOIN lots l ON l.seq = u.lot WHERE e.event = ?1 AND e.kind = 'redeem' ORDER BY u.lot",
+            args![id],
+            |r| {
+                let expires_at = match r.get::<Option<i64>>(1)? {
+                    Some(seconds) => {
+                        Some(chrono::DateTime::from_timestamp(seconds, 0).ok_or_else(|| {
+                            LedgerError::corrupt(format!("`{seconds}` in the ledger is not a time"))
+                        })?)
+                    }
+                    None => None,
+                };
+                fact.taken
+                    .push((decimal(&r.get::<String>(0)?)?, expires_at));
+                Ok(())
+            },
+        )?;
+        Ok(Some(fact))
     }
 }

@@ -32,6 +32,7 @@ pub(super) const TABLES: &[&str] = &[
     "badges",
     "rejections",
     "code_uses",
+    "redemption_cancels",
 ];
 
 /// What was copied.

@@ -505,6 +505,24 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Cancels redemption `redemption` of `member`: points, credit and stock back.
+    pub fn cancel_redemption(
+        &mut self,
+        id: &str,
+        member: &str,
+        redemption: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let event = Decider::cancellation(id, member, redemption, reason, at);
+        match self.by_hand(&event, |decider, book| {
+            decider.cancel_redemption(book, &event)
+        })? {
+            Some(()) => Ok(Applied::Done),
+            None => Ok(Applied::Duplicate),
+        }
+    }
+
     /// Turns `points` of `member` into credit at the club's rate.
     pub fn convert(
         &mut self,
@@ -821,6 +839,22 @@ impl Ledger {
         let redemption = recorder.redeem(id, member, reward, at)?;
         recorder.finish()?;
         Ok(redemption)
+    }
+
+    /// Cancels redemption `redemption` of `member`.
+    pub fn cancel_redemption(
+        &self,
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        redemption: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let applied = recorder.cancel_redemption(id, member, redemption, reason, at)?;
+        recorder.finish()?;
+        Ok(applied)
     }
 
     /// Turns `points` of `member` into credit.

@@ -281,6 +281,14 @@ impl ClubFacts for Remote<'_> {
                 .map_err(|error| LedgerError::corrupt(error.0))
         })?)
     }
+
+    fn redemption(
+        &self,
+        id: &str,
+    ) -> std::result::Result<Option<crate::decide::RedemptionFact>, FactsError> {
+        let id = id.to_owned();
+        Ok(self.read(move |ledger| ledger.redemption_fact(&id))?)
+    }
 }
 
 impl Store for Remote<'_> {

@@ -40,7 +40,7 @@ pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 pub const MAX_BATCH: usize = 1000;
 
 /// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 22] = [
+pub const ROUTES: [(&str, &str); 23] = [
     ("get", "/v1/health"),
     ("get", "/v1/status"),
     ("get", "/metrics"),
@@ -63,6 +63,10 @@ pub const ROUTES: [(&str, &str); 22] = [
     ("get", "/v1/clubs/{club}/lots"),
     ("get", "/v1/clubs/{club}/messages"),
     ("post", "/v1/clubs/{club}/members/{member}/consents"),
+    (
+        "post",
+        "/v1/clubs/{club}/members/{member}/redemptions/{redemption}/cancellation",
+    ),
 ];
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
@@ -89,6 +93,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .route(ROUTES[19].1, get(lots))
         .route(ROUTES[20].1, get(messages))
         .route(ROUTES[21].1, post(consent))
+        .route(ROUTES[22].1, post(cancel_redemption))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -469,8 +474,19 @@ fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiErro
     // The path of the value that did not fit, so that the answer names the field
     // (`{"reward": 5}`: `reward`), as every other refusal does.
     serde_path_to_error::deserialize(value.into_value()).map_err(|e| {
-        let field = e.path().to_string();
-        let refusal = ApiError::unprocessable("invalid_body", e.inner().to_string());
+        let message = e.inner().to_string();
+        // A missing or unknown field is reported at its parent: serde names it only in
+        // the message ("missing field `reason`").
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|start| message.strip_prefix(start))
+            .and_then(|rest| rest.split('`').next());
+        let field = match (e.path().to_string(), named) {
+            (parent, Some(name)) if parent == "." => name.to_owned(),
+            (parent, Some(name)) => format!("{parent}.{name}"),
+            (path, None) => path,
+        };
+        let refusal = ApiError::unprocessable("invalid_body", message);
         if field == "." {
             refusal
         } else {
@@ -1413,6 +1429,7 @@ struct CodeQuery {
 fn code_status(info: &crate::ledger::CodeInfo, member: Option<&str>) -> (&'static str, bool) {
     match (&info.used, member) {
         (Some(_), _) => ("used", false),
+        (None, _) if info.cancelled_by.is_some() => ("cancelled", false),
         (None, Some(member)) if member != info.member => ("other_member", false),
         (None, _) => ("valid", true),
     }
@@ -1427,7 +1444,8 @@ fn unknown_code(code: &str, club: &str) -> ApiError {
 }
 
 /// `GET /v1/clubs/{club}/codes/{code}?member=M`: a till asks whether a code is good (for
-/// this member): `usable`, and `status` saying why not (`used`, `other_member`).
+/// this member): `usable`, and `status` saying why not (`used`, `cancelled`,
+/// `other_member`).
 async fn check_code(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -1507,6 +1525,13 @@ async fn use_code(
                 )
                 .with("used", serde_json::to_value(used).unwrap_or_default())));
             }
+            if let Some(by) = &info.cancelled_by {
+                return Ok(Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "code_cancelled",
+                    format!("code `{code}` is void: its redemption was cancelled (`{by}`)"),
+                )));
+            }
             if body.member != info.member {
                 return Ok(Err(ApiError::unprocessable(
                     "other_member",
@@ -1535,6 +1560,44 @@ async fn use_code(
     })
     .await?;
     ok(answer)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    reason: String,
+    id: Option<String>,
+    at: Option<String>,
+}
+
+/// `POST …/members/{member}/redemptions/{redemption}/cancellation`: cancels a redemption
+/// whose reward was not handed over (its code unused): points back with their expiry
+/// dates, credit out of the wallet, the item back in stock. Refused (422) if its code was
+/// used or it was cancelled already.
+async fn cancel_redemption(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, member, redemption) = segments(path)?;
+    let club = club_for(&app, &grant, &club)?;
+    let body: CancelBody = typed_body(json_body(body)?)?;
+    let base = format!("cancel:{redemption}");
+    by_hand(
+        club,
+        member.clone(),
+        body.at,
+        body.id,
+        move |_| base,
+        move |ledger, policy, id, at| {
+            ledger.cancel_redemption(policy, id, &member, &redemption, &body.reason, at)
+        },
+    )
+    .await
 }
 
 /// `POST …/members/{member}/adjustments` (admin): adds points, or takes them with a

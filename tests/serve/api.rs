@@ -819,6 +819,92 @@ fn codes_at_the_till(server: &crate::serve::server::Server) {
     let unknown = server.get("/v1/clubs/shop/codes/NOPE-NOPE", Some(TILL));
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.body["error"]["code"], "unknown_code");
+
+    // A reward handed over (its code used) stays redeemed.
+    let cancel = |id: &str| format!("/v1/clubs/shop/members/M1/redemptions/{id}/cancellation");
+    let handed = server.post(&cancel("R1"), Some(TILL), r#"{"reason": "asked"}"#);
+    assert_eq!(handed.status, 422, "{}", handed.body);
+    assert!(
+        handed.body["error"]["message"].as_str().is_some_and(
+            |m| m.ends_with("(reference `S1`): a reward handed over cannot be cancelled")
+        ),
+        "{}",
+        handed.body
+    );
+    // One not handed over: cancelled once, its points back, its code void.
+    let second = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coupon", "id": "R2"}"#,
+    );
+    assert_eq!(second.body["balance"]["available"], "10", "{}", second.body);
+    let code = second.body["code"].as_str().expect("a code").to_owned();
+    let missing = server.post(&cancel("R2"), Some(TILL), r#"{"id": "K1"}"#);
+    assert_eq!(missing.status, 422, "{}", missing.body);
+    assert_eq!(missing.body["error"]["field"], "reason", "{}", missing.body);
+    let cancelled = server.post(
+        &cancel("R2"),
+        Some(TILL),
+        r#"{"reason": "changed mind", "id": "K1"}"#,
+    );
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(
+        (
+            &cancelled.body["status"],
+            &cancelled.body["balance"]["available"]
+        ),
+        (&"done".into(), &"15".into())
+    );
+    let retried = server.post(
+        &cancel("R2"),
+        Some(TILL),
+        r#"{"reason": "changed mind", "id": "K1"}"#,
+    );
+    assert_eq!(retried.body["status"], "duplicate", "{}", retried.body);
+    let again = server.post(&cancel("R2"), Some(TILL), r#"{"reason": "changed mind"}"#);
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert_eq!(
+        again.body["error"]["message"],
+        "redemption `R2` was already cancelled (`K1`)"
+    );
+    let path = format!("/v1/clubs/shop/codes/{code}");
+    let void = server.get(&path, Some(TILL));
+    assert_eq!(
+        (
+            &void.body["status"],
+            &void.body["usable"],
+            &void.body["cancelled_by"]
+        ),
+        (&"cancelled".into(), &false.into(), &"K1".into())
+    );
+    let refused = server.post(
+        &format!("{path}/uses"),
+        Some(TILL),
+        r#"{"member": "M1", "reference": "S3"}"#,
+    );
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(refused.body["error"]["code"], "code_cancelled");
+    let statement = server.get("/v1/clubs/shop/members/M1/statement", Some(TILL));
+    let last = statement.body["entries"]
+        .as_array()
+        .and_then(|e| e.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            &last["event"],
+            &last["points"],
+            &last["rule"],
+            &last["event_type"]
+        ),
+        (
+            &"K1".into(),
+            &"5".into(),
+            &"cancel".into(),
+            &"cancellation".into()
+        ),
+        "{last}"
+    );
 }
 
 fn coupon_shop(extra: &[&str]) -> crate::serve::server::Server {
