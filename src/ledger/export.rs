@@ -98,6 +98,15 @@ const MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliv
 const MEMBER_PAGE: &str = "SELECT id, type, joined, birthday, balance, tier FROM members
      WHERE id > ?1 ORDER BY id LIMIT ?2";
 
+/// Members a search may match: the text in the id, or anywhere in the profile's JSON (in
+/// lower case, or with Persian or Arabic-Indic digits, as a members file may hold them).
+/// Only a first sieve: [`profile_matches`] then looks at the values alone.
+const MEMBER_SEARCH: &str =
+    "SELECT id, type, joined, birthday, balance, tier, attributes FROM members
+     WHERE id > ?1 AND (LOWER(id) LIKE ?2 ESCAPE '\\' OR LOWER(attributes) LIKE ?2 ESCAPE '\\'
+        OR attributes LIKE ?3 ESCAPE '\\' OR attributes LIKE ?4 ESCAPE '\\')
+     ORDER BY id LIMIT ?5";
+
 const CHANGE_PAGE: &str =
     "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
      FROM ledger WHERE seq > ?1 ORDER BY seq LIMIT ?2";
@@ -198,6 +207,55 @@ impl Ledger {
             .query(MEMBER_PAGE, args![after, i64::from(limit)], member_record)
     }
 
+    /// Up to `limit` members whose id sorts after `after` and whose id or a profile value
+    /// (name, phone, email...) holds `text`, ignoring case and which script its digits are
+    /// written in: a page of a member search (`GET …/members?q=`).
+    pub fn member_search(&self, after: &str, text: &str, limit: u32) -> Result<Vec<MemberRecord>> {
+        let wanted = normalised(text);
+        let pattern = |digits: Option<char>| {
+            let mut like = String::from("%");
+            for c in wanted.chars() {
+                match (c, digits) {
+                    ('%' | '_' | '\\', _) => {
+                        like.push('\\');
+                        like.push(c);
+                    }
+                    ('0'..='9', Some(zero)) => like
+                        .push(char::from_u32(zero as u32 + (c as u32 - '0' as u32)).unwrap_or(c)),
+                    _ => like.push(c),
+                }
+            }
+            like.push('%');
+            like
+        };
+        let (plain, persian, arabic) = (pattern(None), pattern(Some('۰')), pattern(Some('٠')));
+        let mut found = Vec::new();
+        let mut from = after.to_owned();
+        // The sieve lets through members whose profile holds the text only in a key: read
+        // on in chunks until the page is full or the members run out.
+        let chunk = i64::from(limit.max(100));
+        loop {
+            let rows: Vec<(MemberRecord, String)> = self.db().query(
+                MEMBER_SEARCH,
+                args![from, plain, persian, arabic, chunk],
+                |r| Ok((member_record(r)?, r.get(6)?)),
+            )?;
+            let full = rows.len() as i64 == chunk;
+            for (member, profile) in rows {
+                from.clone_from(&member.id);
+                if normalised(&member.id).contains(&wanted) || profile_matches(&profile, &wanted) {
+                    found.push(member);
+                    if found.len() == limit as usize {
+                        return Ok(found);
+                    }
+                }
+            }
+            if !full {
+                return Ok(found);
+            }
+        }
+    }
+
     /// Up to `limit` entries written after entry `after`, in the order they were written:
     /// a page of the change feed (`GET …/changes?after=`). Entries are numbered as they
     /// are committed, one writer per club at a time (on PostgreSQL too: the club's write
@@ -276,7 +334,24 @@ fn message_record(r: &Row<'_>) -> Result<MessageRecord> {
     })
 }
 
-/// A member row of [`MEMBERS_NOW`] or [`MEMBER_PAGE`].
+/// `text` as a search compares it: lower case, ASCII digits.
+fn normalised(text: &str) -> String {
+    crate::digits::to_ascii(text).to_lowercase()
+}
+
+/// Whether a value of the profile (JSON object) holds `wanted` (already [`normalised`]).
+fn profile_matches(profile: &str, wanted: &str) -> bool {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(profile) else {
+        return false;
+    };
+    fields.values().any(|value| match value {
+        serde_json::Value::String(text) => normalised(text).contains(wanted),
+        serde_json::Value::Number(number) => number.to_string().contains(wanted),
+        _ => false,
+    })
+}
+
+/// A member row of [`MEMBERS_NOW`], [`MEMBER_PAGE`] or [`MEMBER_SEARCH`].
 fn member_record(r: &Row<'_>) -> Result<MemberRecord> {
     Ok(MemberRecord {
         id: r.get(0)?,

@@ -883,7 +883,12 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
             format!("the query takes `after` and `limit`: {e}"),
         )
     })?;
-    let limit = match page.limit.as_deref() {
+    Ok((page.after, page_limit(page.limit.as_deref())?))
+}
+
+/// A page's `limit`, checked.
+fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+    Ok(match limit {
         None => PAGE,
         Some(text) => text
             .parse::<u32>()
@@ -896,12 +901,24 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
                 )
                 .with("field", "limit")
             })?,
-    };
-    Ok((page.after, limit))
+    })
 }
 
-/// `GET /v1/clubs/{club}/members?after=ID&limit=N`: members in id order, a page at a
-/// time; `next` is the `after` of the next page.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberListQuery {
+    after: Option<String>,
+    limit: Option<String>,
+    q: Option<String>,
+}
+
+/// The longest search text.
+const MOST_SEARCHED: usize = 100;
+
+/// `GET /v1/clubs/{club}/members?after=ID&limit=N&q=TEXT`: members in id order, a page at
+/// a time; `next` is the `after` of the next page. With `q`, only members whose id or a
+/// profile value (name, phone, email...) holds the text, ignoring case and whether its
+/// digits are Persian, Arabic-Indic or ASCII.
 async fn list_members(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
@@ -911,11 +928,33 @@ async fn list_members(
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let (after, limit) = page_query(query.as_deref())?;
-    let after = after.unwrap_or_default();
+    let asked: MemberListQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("the query takes `after`, `limit` and `q`: {e}"),
+            )
+        })?;
+    let limit = page_limit(asked.limit.as_deref())?;
+    let search = match asked.q.as_deref().map(str::trim) {
+        None => None,
+        Some(text) if text.is_empty() || text.chars().count() > MOST_SEARCHED => {
+            return Err(ApiError::unprocessable(
+                "invalid_search",
+                format!("`q` is 1 to {MOST_SEARCHED} characters"),
+            )
+            .with("field", "q"))
+        }
+        Some(text) => Some(text.to_owned()),
+    };
+    let after = asked.after.unwrap_or_default();
     let page = on_reader(&club, move |ledger| {
         // One more than asked says whether there is a next page.
-        let mut members = ledger.member_page(&after, limit + 1)?;
+        let mut members = match &search {
+            Some(text) => ledger.member_search(&after, text, limit + 1)?,
+            None => ledger.member_page(&after, limit + 1)?,
+        };
         let more = members.len() > limit as usize;
         members.truncate(limit as usize);
         let next = members.last().map_or(after, |m| m.id.clone());

@@ -540,6 +540,70 @@ fn issue_12_numbers_keys_and_identifiers_are_read_exactly() {
     );
 }
 
+/// Issue 17: a member found by a piece of their id, name or phone, however its digits are
+/// written, a page at a time; on either store.
+fn members_found(database: &[&str]) {
+    let mut import = vec!["import", "shop", "--members", "members.csv"];
+    import.extend_from_slice(database);
+    let mut serve = vec!["--max-body", "4096"];
+    serve.extend_from_slice(database);
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .file(
+            "members.csv",
+            "id,type,name,phone,email\n\
+             A7,individual,Sara Ahmadi,09121234567,sara@example.com\n\
+             B2,individual,سارا رضایی,۰۹۳۵۱۲۳۴۵۶۷,\n\
+             C3,business,Phone Repairs Ltd,02155550000,info@example.com\n\
+             D4,individual,Reza,09351110000,\n",
+        )
+        .command(&import)
+        .start(&serve);
+    let found = |query: &str| -> Vec<String> {
+        let answer = server.get(&format!("/v1/clubs/shop/members?{query}"), Some(TILL));
+        assert_eq!(answer.status, 200, "{query}: {}", answer.body);
+        answer.body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(found("q=sara"), ["A7"]);
+    assert_eq!(found("q=%D8%B3%D8%A7%D8%B1%D8%A7"), ["B2"], "سارا");
+    // A phone typed in ASCII digits finds one written in Persian digits, and back.
+    assert_eq!(found("q=0935"), ["B2", "D4"]);
+    assert_eq!(found("q=%DB%B0%DB%B9%DB%B1%DB%B2"), ["A7"], "۰۹۱۲");
+    assert_eq!(found("q=c3"), ["C3"]);
+    // `phone` is a key of every profile, a value of none but C3's name.
+    assert_eq!(found("q=phone"), ["C3"]);
+    assert_eq!(found("q=example.com"), ["A7", "C3"]);
+    assert_eq!(found("q=50%25"), Vec::<String>::new(), "% is no wildcard");
+    let first = server.get("/v1/clubs/shop/members?q=09&limit=2", Some(TILL));
+    assert_eq!(
+        (&first.body["next"], &first.body["more"]),
+        (&"B2".into(), &true.into())
+    );
+    assert_eq!(found("q=09&after=B2&limit=2"), ["D4"]);
+    let empty = server.get("/v1/clubs/shop/members?q=%20", Some(TILL));
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert_eq!(empty.body["error"]["field"], "q");
+}
+
+#[test]
+fn members_are_found_by_id_name_or_phone() {
+    members_found(&[]);
+}
+
+#[test]
+fn on_postgres_members_are_found_by_id_name_or_phone() {
+    let Some(database) = crate::pg::PgDatabase::fresh("search") else {
+        return;
+    };
+    members_found(&["--database", &database.url]);
+}
+
 /// Issue 17: the member list and the change feed, a page at a time, on either store.
 fn pages_and_the_change_feed(server: &crate::serve::server::Server) {
     for (i, member) in ["M1", "M2", "M3"].iter().enumerate() {

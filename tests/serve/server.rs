@@ -53,6 +53,21 @@ impl Workspace {
         self
     }
 
+    /// Runs a `bashgah` command in the workspace first (an import, say); it must succeed.
+    pub fn command(self, args: &[&str]) -> Workspace {
+        let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run bashgah");
+        assert!(
+            output.status.success(),
+            "bashgah {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self
+    }
+
     pub fn start(self, extra: &[&str]) -> Server {
         self.start_with(extra, &[])
     }
