@@ -32,6 +32,9 @@ pub struct DeliveryReport {
     /// Each message that failed this time, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// What the club's webhooks were sent (for a club with webhooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<crate::webhooks::WebhookReport>,
 }
 
 /// A message that could not be sent this time.

@@ -42,4 +42,5 @@ pub mod simulate;
 pub mod testing;
 pub mod time;
 pub mod view;
+pub mod webhooks;
 pub mod yaml;

@@ -21,6 +21,7 @@ mod report;
 mod serve;
 mod simulate;
 mod tiers;
+mod webhooks;
 
 /// A temporary folder for a test's workspace and ledgers: in memory (`/dev/shm`) where the
 /// machine has it, else the system's temporary folder. The host process syncs every

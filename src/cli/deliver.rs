@@ -16,7 +16,10 @@ pub fn run(
         None => chrono::Utc::now(),
     };
     let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
-    let report = crate::delivery::deliver_due(&ledger, &policy, &workspace.data, now)?;
+    let mut report = crate::delivery::deliver_due(&ledger, &policy, &workspace.data, now)?;
+    if !policy.club.webhooks.is_empty() {
+        report.webhooks = Some(crate::webhooks::deliver(&ledger, &policy, now)?);
+    }
     if json {
         println!(
             "{}",
@@ -37,6 +40,21 @@ pub fn run(
                 }
             );
         }
+        if let Some(webhooks) = &report.webhooks {
+            for failure in &webhooks.failures {
+                eprintln!(
+                    "webhook {}: {}: {} ({})",
+                    failure.webhook,
+                    failure.event,
+                    failure.reason,
+                    if failure.outcome == "set_aside" {
+                        "set aside after the last attempt"
+                    } else {
+                        "will retry"
+                    }
+                );
+            }
+        }
         println!(
             "{} sent, {} to retry, {} failed{}",
             report.sent,
@@ -48,10 +66,28 @@ pub fn run(
                 String::new()
             }
         );
+        if let Some(webhooks) = &report.webhooks {
+            println!(
+                "webhooks: {} events sent, {} to retry, {} set aside{}",
+                webhooks.sent,
+                webhooks.retrying,
+                webhooks.set_aside,
+                match webhooks.waiting {
+                    0 => String::new(),
+                    n => format!(", {n} waiting to try again"),
+                }
+            );
+        }
     }
-    Ok(if report.failed > 0 || report.retrying > 0 {
-        ExitCode::Failed
-    } else {
-        ExitCode::Ok
-    })
+    let webhooks_failed = report
+        .webhooks
+        .as_ref()
+        .is_some_and(|w| !w.failures.is_empty());
+    Ok(
+        if report.failed > 0 || report.retrying > 0 || webhooks_failed {
+            ExitCode::Failed
+        } else {
+            ExitCode::Ok
+        },
+    )
 }

@@ -84,6 +84,10 @@ pub struct ClubDefinition {
     /// How the host process tries an edited version before it goes live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reload: Option<ReloadSettings>,
+    /// Systems told of what happens in the club (a CRM, a BI tool): each event POSTed as
+    /// signed JSON, retried until it is taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<super::WebhookDefinition>,
 }
 
 /// The canary a new version passes before it goes live (besides the club's tests).

@@ -10,6 +10,7 @@ mod load;
 mod messaging;
 mod span;
 mod validate;
+mod webhooks;
 
 pub use crate::yaml::{Node, NodeValue, PathSegment};
 pub use campaigns::*;
@@ -22,6 +23,7 @@ pub use load::load_club_file;
 pub use messaging::*;
 pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 pub use validate::{clock_minutes, placeholders};
+pub use webhooks::{WebhookDefinition, WebhookEvent, DEFAULT_WEBHOOK_ATTEMPTS};
 
 /// The JSON Schema of `club.yaml`, as `bashgah schema` prints it.
 pub fn json_schema() -> serde_json::Value {

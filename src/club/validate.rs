@@ -20,6 +20,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     validate_multipliers(file, &mut out);
     super::import_profiles::validate_profiles(file, &mut out);
     validate_reload(file, &mut out);
+    validate_webhooks(file, &mut out);
 
     if club.id.is_empty()
         || !club
@@ -631,6 +632,60 @@ fn validate_reload(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help("write a percentage above 0, e.g. `20%`"),
             );
+        }
+    }
+}
+
+fn validate_webhooks(file: &ClubFile, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (i, webhook) in file.definition.webhooks.iter().enumerate() {
+        let at = |key| [Key("webhooks"), Index(i), Key(key)];
+        if webhook.id.is_empty()
+            || !webhook
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            out.push(file.error_at(
+                &at("id"),
+                format!(
+                    "webhook id `{}` must be letters, digits, `-` or `_`",
+                    webhook.id
+                ),
+            ));
+        } else if !seen.insert(webhook.id.as_str()) {
+            out.push(file.error_at(
+                &at("id"),
+                format!("webhook `{}` is defined twice", webhook.id),
+            ));
+        }
+        let url = webhook.url.trim();
+        if !url.starts_with("http://") && !url.starts_with("https://") && !url.starts_with("${") {
+            out.push(file.error_at(
+                &at("url"),
+                format!("`{url}` is not an http:// or https:// address"),
+            ));
+        } else if let Err(message) = super::channel_template::check_template(url) {
+            out.push(file.error_at(&at("url"), message));
+        }
+        if webhook.secret_variable().is_none() {
+            out.push(
+                file.error_at(
+                    &at("secret"),
+                    "a webhook's secret is the name of an environment variable, written `${NAME}`",
+                )
+                .with_help(
+                    "keep the secret itself out of the club's files: `secret: \"${CRM_WEBHOOK_SECRET}\"`",
+                ),
+            );
+        }
+        if let Some(attempts) = webhook.max_attempts {
+            if !(1..=100).contains(&attempts) {
+                out.push(file.error_at(
+                    &at("max_attempts"),
+                    format!("{attempts} attempts: write a number from 1 to 100"),
+                ));
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ mod expiry;
 mod facts;
 mod manual;
 mod occasions;
+mod outbound;
 mod plan;
 mod posting;
 mod rewards;
@@ -40,8 +41,8 @@ pub use event::{Decided, Gift};
 pub use facts::{ClubFacts, FactsError, NoFacts, RedemptionFact};
 pub use manual::Transfer;
 pub use plan::{
-    Change, CheckpointRow, Entry, LotUse, MessageRow, NewLot, Plan, Posting, Tally, TierMove,
-    UseKind,
+    Change, CheckpointRow, Entry, LotUse, MessageRow, NewLot, OutboundRow, Plan, Posting, Tally,
+    TierMove, UseKind,
 };
 pub use rewards::{find_reward, Redeemed};
 pub use tiers::metric_unit;

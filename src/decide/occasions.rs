@@ -36,14 +36,7 @@ impl Decider<'_> {
             let attributes = occasion
                 .values
                 .iter()
-                .map(|(name, value)| {
-                    let text = match value {
-                        Value::Text(text) => text.clone(),
-                        Value::Number(n) | Value::Money(n) => n.normalize().to_string(),
-                        Value::Date(at) => crate::time::stored(*at),
-                    };
-                    ((*name).to_owned(), text)
-                })
+                .map(|(name, value)| ((*name).to_owned(), shown(value)))
                 .collect();
             let event = Event::manual(&id, book.id(), kind, Decimal::ZERO, occasion.at, attributes);
             match self.post_evaluated(book, event, false) {
@@ -64,6 +57,22 @@ impl Decider<'_> {
                     policy.local_date(occasion.at)
                 )),
             }
+        }
+        let announced = match kind {
+            EventType::Enrolled => Some(crate::club::WebhookEvent::MemberEnrolled),
+            EventType::DealCompleted => Some(crate::club::WebhookEvent::DealCompleted),
+            EventType::DealFailed => Some(crate::club::WebhookEvent::DealFailed),
+            // Tier changes are told where they are made, with where the member came from.
+            _ => None,
+        };
+        if let Some(announced) = announced {
+            let data = occasion
+                .values
+                .iter()
+                .map(|(name, value)| (*name, shown(value)))
+                .collect();
+            let (key, at) = (occasion.key.clone(), occasion.at);
+            self.announce(announced, &key, book.id(), at, data);
         }
         self.emit(book, &occasion);
     }
@@ -209,4 +218,13 @@ fn after_quiet_hours(policy: &Policy, at: DateTime<Utc>) -> DateTime<Utc> {
     };
     let end = day.and_hms_opt(to / 60, to % 60, 0).unwrap_or_default();
     crate::time::local_to_utc(end, policy.zone).unwrap_or(at)
+}
+
+/// An occasion's value as text, as events' attributes and webhooks carry it.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Text(text) => text.clone(),
+        Value::Number(n) | Value::Money(n) => n.normalize().to_string(),
+        Value::Date(at) => crate::time::stored(*at),
+    }
 }

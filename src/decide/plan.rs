@@ -211,6 +211,8 @@ pub enum Change<'e> {
         code: Option<String>,
         at: DateTime<Utc>,
     },
+    /// Something the club's webhooks are told, in its outbox.
+    Outbound(OutboundRow),
     /// Redemption `redemption` cancelled by event `event`.
     RedemptionCancelled {
         redemption: String,
@@ -319,6 +321,7 @@ impl Change<'_> {
                 code,
                 at,
             },
+            Change::Outbound(row) => Change::Outbound(row),
             Change::RedemptionCancelled {
                 redemption,
                 event,
@@ -334,6 +337,19 @@ impl Change<'_> {
             },
         }
     }
+}
+
+/// An event the club's webhooks are told of: what happened, to whom, when, and its
+/// details as text (points as exact decimals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboundRow {
+    /// `<kind>:<the ledger event or occasion>`: the same happening always has the same
+    /// id, so a replay writes nothing new and a receiver drops a repeat by it.
+    pub id: String,
+    pub kind: crate::club::WebhookEvent,
+    pub member: String,
+    pub at: DateTime<Utc>,
+    pub data: Vec<(&'static str, String)>,
 }
 
 /// What the clock (and the catch-up before each event) did, counted for reports.

@@ -373,6 +373,7 @@ impl<'a> Decider<'a> {
             book.returns.extend(posting.returns.iter().cloned());
         }
         let points = posting.points();
+        self.announce_posting(book, &posting);
         self.plan.changes.push(Change::Posting(Box::new(posting)));
         points
     }

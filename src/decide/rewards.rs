@@ -140,6 +140,19 @@ impl Decider<'_> {
         }
         self.finish_posting(book, posting);
         book.redemptions.push(reward.clone());
+        self.announce(
+            crate::club::WebhookEvent::RewardRedeemed,
+            &event.id,
+            book.id(),
+            at,
+            vec![
+                ("redemption", event.id.clone()),
+                ("reward", reward.clone()),
+                ("points", definition.cost.normalize().to_string()),
+                ("code", code.clone().unwrap_or_default()),
+                ("balance", book.state.balance.normalize().to_string()),
+            ],
+        );
         self.plan.changes.push(Change::Redemption {
             event: event.id.clone(),
             member: book.id().to_owned(),
@@ -301,6 +314,18 @@ impl Decider<'_> {
         if let Some(at) = book.redemptions.iter().position(|r| *r == fact.reward) {
             book.redemptions.remove(at);
         }
+        self.announce(
+            crate::club::WebhookEvent::RedemptionCancelled,
+            &event.id,
+            book.id(),
+            at,
+            vec![
+                ("redemption", redemption.clone()),
+                ("reward", fact.reward.clone()),
+                ("points", back.normalize().to_string()),
+                ("balance", book.state.balance.normalize().to_string()),
+            ],
+        );
         self.plan.changes.push(Change::RedemptionCancelled {
             redemption,
             event: event.id.clone(),

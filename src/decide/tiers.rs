@@ -84,6 +84,17 @@ impl Decider<'_> {
             reason: reason.to_owned(),
             policy_version: policy.id.clone(),
         }));
+        self.announce(
+            crate::club::WebhookEvent::TierChanged,
+            &id,
+            book.id(),
+            at,
+            vec![
+                ("from", book.state.tier.clone().unwrap_or_default()),
+                ("to", new.clone().unwrap_or_default()),
+                ("reason", reason.to_owned()),
+            ],
+        );
         let had_tier = book.state.tier.is_some();
         book.state.tier = new.clone();
         if !had_tier && book.state.tier_reviewed_at.is_none() {

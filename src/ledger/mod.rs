@@ -29,6 +29,7 @@ mod statement;
 mod store;
 mod tiers;
 pub mod transfer;
+mod webhooks;
 
 pub use campaigns::{CampaignCost, ChallengeProgress};
 pub use deals::Checkpoint;
@@ -42,3 +43,4 @@ pub use rewards::{CodeInfo, CodeUse};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
 pub use tiers::TierChange;
+pub use webhooks::{OutboundEvent, WebhookProgress};

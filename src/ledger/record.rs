@@ -261,6 +261,19 @@ impl Ledger {
                     args![event, member, reward, text(*points), code, stored(*at)],
                 )?;
             }
+            Change::Outbound(row) => {
+                let data: serde_json::Map<String, serde_json::Value> = row
+                    .data
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), value.clone().into()))
+                    .collect();
+                let data = serde_json::Value::Object(data).to_string();
+                // A replay decides the same happening again: written once.
+                self.db().write(
+                    "INSERT INTO outbound (id, kind, member, time, data) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+                    args![row.id, row.kind.as_str(), row.member, stored(row.at), data],
+                )?;
+            }
             Change::RedemptionCancelled {
                 redemption,
                 event,

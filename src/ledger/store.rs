@@ -895,7 +895,7 @@ impl Ledger {
 
 /// What [`Ledger::dump`] lists, in order: every member, event, entry, lot and use, tier
 /// change, deal, message, notice, return share, campaign spend, challenge, badge,
-/// redemption, code use, cancellation, credit entry and consent, in an order both stores give alike.
+/// redemption, code use, cancellation, outbound event, credit entry and consent, in an order both stores give alike.
 const DUMP: &[&str] = &[
     "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
     "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY member, time, id",
@@ -914,6 +914,7 @@ const DUMP: &[&str] = &[
     "SELECT event, member, reward, points, COALESCE(code, ''), time FROM redemptions ORDER BY member, time, event",
     "SELECT code, member, at, reference FROM code_uses ORDER BY code",
     "SELECT redemption, event, member, time, reason FROM redemption_cancels ORDER BY redemption",
+    "SELECT id, kind, member, time, data FROM outbound ORDER BY id",
     "SELECT member, event, time, amount, reason FROM credit ORDER BY member, time, event, seq",
     "SELECT member, channel, granted, at, source FROM consents ORDER BY member, channel",
 ];

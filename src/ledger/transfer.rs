@@ -33,6 +33,9 @@ pub(super) const TABLES: &[&str] = &[
     "rejections",
     "code_uses",
     "redemption_cancels",
+    "outbound",
+    "webhook_progress",
+    "webhook_failures",
 ];
 
 /// What was copied.

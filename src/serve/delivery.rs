@@ -2,7 +2,7 @@
 //! on the club's ledger thread, the messages are sent off it (a slow gateway never holds
 //! the ledger), and the results are written back on it. Of several processes serving a
 //! club from one PostgreSQL database, only the one holding the club's clock lock sends
-//! ([`Ledger::lead_clock`]).
+//! ([`Ledger::lead_clock`]). The club's webhooks are sent their events the same way.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,11 +20,16 @@ pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
         loop {
             tick.tick().await;
             for club in registry.clubs() {
-                if club.policy().club.messages.is_none() {
-                    continue;
+                let policy = club.policy();
+                if policy.club.messages.is_some() {
+                    if let Err(error) = deliver_club(&club, &data).await {
+                        tracing::warn!(club = %club.id, %error, "message delivery failed");
+                    }
                 }
-                if let Err(error) = deliver_club(&club, &data).await {
-                    tracing::warn!(club = %club.id, %error, "message delivery failed");
+                if !policy.club.webhooks.is_empty() {
+                    if let Err(error) = deliver_webhooks(&club).await {
+                        tracing::warn!(club = %club.id, %error, "webhook delivery failed");
+                    }
                 }
             }
         }
@@ -78,6 +83,50 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
         ("failed", report.failed),
     ] {
         super::metrics::messages(&club.id, outcome, count);
+    }
+    Ok(())
+}
+
+/// Sends the club's webhooks what is due, a batch at a time (read on the ledger thread,
+/// sent off it, recorded on it), up to ten batches a tick.
+async fn deliver_webhooks(club: &Arc<Club>) -> Result<(), String> {
+    for _ in 0..10 {
+        let now = chrono::Utc::now();
+        let reading = club.policy();
+        let due = on_ledger(club, false, move |ledger| {
+            if !ledger.lead_clock().map_err(|e| e.to_string())? {
+                return Ok(Vec::new());
+            }
+            crate::webhooks::due(ledger, &reading, now)
+                .map(|(batches, _)| batches)
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let full = due
+            .iter()
+            .any(|b| b.events.len() == crate::webhooks::BATCH as usize);
+        let club_id = club.id.clone();
+        let results = tokio::task::spawn_blocking(move || crate::webhooks::send(&club_id, due))
+            .await
+            .map_err(|e| e.to_string())?;
+        let failed = results.iter().any(|r| r.failure.is_some());
+        let report = on_ledger(club, true, move |ledger| {
+            let mut report = crate::webhooks::WebhookReport::default();
+            crate::webhooks::record(ledger, now, results, &mut report)
+                .map(|()| report)
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+        tracing::info!(club = %club.id, sent = report.sent, retrying = report.retrying, set_aside = report.set_aside, "webhooks delivered");
+        for failure in &report.failures {
+            tracing::warn!(club = %club.id, webhook = %failure.webhook, event = %failure.event, reason = %failure.reason, outcome = %failure.outcome, "webhook refused an event");
+        }
+        if failed || !full {
+            return Ok(());
+        }
     }
     Ok(())
 }

@@ -1,0 +1,369 @@
+//! Outbound event webhooks (issue 17): a club tells a CRM what happened — points earned
+//! and taken, tier changes, redemptions and their cancellation, new members — each event
+//! POSTed once it is recorded, in order, signed with HMAC-SHA256, retried with backoff, and
+//! never repeated under another id however often the same history is imported.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+
+const SECRET: &str = "whsec-for-the-tests";
+
+/// One request a receiver took.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).expect("a JSON body")
+    }
+}
+
+/// A local stand-in for a CRM's webhook endpoint: answers with the status it is set to,
+/// keeping every request it answered 2xx, and counting every one.
+struct Receiver {
+    url: String,
+    status: Arc<AtomicU16>,
+    taken: Arc<Mutex<Vec<Received>>>,
+    asked: Arc<Mutex<u32>>,
+}
+
+impl Receiver {
+    fn start(status: u16) -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        let status = Arc::new(AtomicU16::new(status));
+        let taken = Arc::new(Mutex::new(Vec::new()));
+        let asked = Arc::new(Mutex::new(0));
+        let (answer, keep, count) = (Arc::clone(&status), Arc::clone(&taken), Arc::clone(&asked));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let mut headers = Vec::new();
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
+                    if let Some((name, value)) = header.trim_end().split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                        headers.push((name.to_owned(), value.trim().to_owned()));
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let status = answer.load(Ordering::SeqCst);
+                *count.lock().expect("lock") += 1;
+                if (200..300).contains(&status) {
+                    keep.lock().expect("lock").push(Received {
+                        headers,
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    });
+                }
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            }
+        });
+        Receiver {
+            url: format!("http://{address}/hooks"),
+            status,
+            taken,
+            asked,
+        }
+    }
+
+    fn answer(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+
+    fn taken(&self) -> Vec<Received> {
+        self.taken.lock().expect("lock").clone()
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.taken()
+            .iter()
+            .map(|r| r.json()["id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    fn asked(&self) -> u32 {
+        *self.asked.lock().expect("lock")
+    }
+}
+
+fn club(crm: &str, tiers_only: &str, strict: &str) -> String {
+    format!(
+        "\
+id: shop
+name: Corner Shop
+currency: EUR
+timezone: UTC
+rules:
+  - {{id: base, function: base}}
+tiers:
+  - {{id: bronze, thresholds: {{individual: 0}}}}
+  - {{id: silver, thresholds: {{individual: 1000}}}}
+rewards:
+  - {{id: coupon, cost: 30, kind: discount_code}}
+webhooks:
+  - id: crm
+    url: \"${{CRM_URL}}\"
+    secret: \"${{CRM_SECRET}}\"
+    max_attempts: 3
+  - id: bi
+    url: {tiers_only}
+    secret: \"${{CRM_SECRET}}\"
+    events: [tier_changed]
+  - id: strict
+    url: {strict}
+    secret: \"${{CRM_SECRET}}\"
+    events: [reward_redeemed, redemption_cancelled]
+    max_attempts: 1
+"
+    )
+    .replace("${CRM_URL}", crm)
+}
+
+fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(args)
+        .env("CRM_SECRET", SECRET)
+        .current_dir(dir)
+        .output()
+        .expect("run bashgah");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + String::from_utf8_lossy(&output.stderr).as_ref(),
+    )
+}
+
+fn hmac_hex(secret: &str, text: &str) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(text.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_crm_is_told_what_happened_in_order_signed_and_once() {
+    let (crm, bi, strict) = (
+        Receiver::start(503),
+        Receiver::start(200),
+        Receiver::start(404),
+    );
+    let dir = crate::scratch();
+    let club_dir = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club_dir).unwrap();
+    std::fs::write(
+        club_dir.join("club.yaml"),
+        club(&crm.url, &bi.url, &strict.url),
+    )
+    .unwrap();
+    std::fs::write(
+        club_dir.join("earn.rhai"),
+        "fn base(event, member) { event.amount / 10 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "id,member,date,amount,type,original\n\
+         P1,M1,2025-03-01,400,,\n\
+         P2,M1,2025-03-02,800,,\n\
+         P3,M2,2025-03-02,100,,\n\
+         P4,M1,2025-03-03,200,return,P2\n",
+    )
+    .unwrap();
+    let root = dir.path();
+    let (code, out) = bashgah(root, &["import", "shop", "events.csv"]);
+    assert_eq!(code, 0, "{out}");
+    for (command, expected) in [
+        (
+            vec!["redeem", "shop", "M1", "coupon", "--id", "R1"],
+            "`M1` redeemed `coupon` (R1)",
+        ),
+        (
+            vec!["cancel", "shop", "M1", "R1", "--reason", "asked"],
+            "cancelled redemption `R1` of `M1` (cancel:R1)",
+        ),
+    ] {
+        let (code, out) = bashgah(root, &command);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.starts_with(expected), "{out}");
+    }
+
+    // The CRM is down: its first event waits, and holds back the rest; the BI tool takes
+    // its one kind; the strict one refuses its first and only attempt: set aside.
+    let (code, out) = bashgah(root, &["deliver", "shop"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("webhook crm: tier_changed:tier:M1:2025-03-01T00:00:00Z: POST http://")
+            && out.contains("HTTP 503 (will retry)"),
+        "{out}"
+    );
+    for id in ["reward_redeemed:R1", "redemption_cancelled:cancel:R1"] {
+        assert!(
+            out.contains(&format!("webhook strict: {id}: POST http://"))
+                && out.contains("HTTP 404 (set aside after the last attempt)"),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains("webhooks: 3 events sent, 1 to retry, 2 set aside, 1 waiting to try again"),
+        "{out}"
+    );
+    assert_eq!(
+        bi.ids(),
+        [
+            "tier_changed:tier:M1:2025-03-01T00:00:00Z",
+            "tier_changed:tier:M1:2025-03-02T00:00:00Z",
+            "tier_changed:tier:M2:2025-03-02T00:00:00Z"
+        ]
+    );
+    assert!(strict.ids().is_empty());
+    assert_eq!((strict.asked(), crm.asked()), (2, 1));
+
+    // Asked again at once, it waits out its pause: nothing is sent.
+    let (_, out) = bashgah(root, &["deliver", "shop"]);
+    assert!(
+        out.contains("webhooks: 0 events sent, 0 to retry, 0 set aside, 1 waiting to try again"),
+        "{out}"
+    );
+    assert_eq!(crm.asked(), 1);
+
+    // Back up, and past the pause: everything, in the order it was written.
+    crm.answer(200);
+    let (code, out) = bashgah(root, &["deliver", "shop", "--at", "2030-01-01"]);
+    assert_eq!(code, 0, "{out}");
+    let taken = crm.taken();
+    let kinds: Vec<(String, String)> = taken
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            (
+                body["type"].as_str().unwrap().to_owned(),
+                body["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // A member's first event: the tier they start in, the points, then the welcome.
+    let expected = [
+        ("tier_changed", "tier_changed:tier:M1:2025-03-01T00:00:00Z"),
+        ("points_earned", "points_earned:P1"),
+        ("member_enrolled", "member_enrolled:enrolled:M1"),
+        ("tier_changed", "tier_changed:tier:M1:2025-03-02T00:00:00Z"),
+        ("points_earned", "points_earned:P2"),
+        ("tier_changed", "tier_changed:tier:M2:2025-03-02T00:00:00Z"),
+        ("points_earned", "points_earned:P3"),
+        ("member_enrolled", "member_enrolled:enrolled:M2"),
+        ("points_taken", "points_taken:P4"),
+        ("reward_redeemed", "reward_redeemed:R1"),
+        ("redemption_cancelled", "redemption_cancelled:cancel:R1"),
+    ];
+    assert_eq!(
+        kinds,
+        expected
+            .iter()
+            .map(|(k, i)| ((*k).to_owned(), (*i).to_owned()))
+            .collect::<Vec<_>>(),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("webhooks: {} events sent", expected.len())),
+        "{out}"
+    );
+
+    // Each body says what happened, exactly; each is signed over its timestamp and bytes.
+    let redeemed = taken[9].json();
+    assert_eq!(redeemed["club"], "shop");
+    assert_eq!(redeemed["member"], "M1");
+    assert_eq!(redeemed["data"]["reward"], "coupon");
+    assert_eq!(redeemed["data"]["points"], "30");
+    assert_eq!(redeemed["data"]["balance"], "70");
+    assert_eq!(redeemed["data"]["code"].as_str().map(str::len), Some(11));
+    let returned = taken[8].json();
+    assert_eq!(
+        (&returned["data"]["points"], &returned["data"]["event_type"]),
+        (&"20".into(), &"return".into())
+    );
+    let sequences: Vec<i64> = taken
+        .iter()
+        .map(|r| r.json()["sequence"].as_i64().unwrap())
+        .collect();
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
+    for received in &taken {
+        let signature = received.header("Bashgah-Signature");
+        let (t, v1) = signature
+            .strip_prefix("t=")
+            .and_then(|rest| rest.split_once(",v1="))
+            .unwrap_or_else(|| panic!("signature {signature:?}"));
+        assert_eq!(v1, hmac_hex(SECRET, &format!("{t}.{}", received.body)));
+        assert_ne!(
+            v1,
+            hmac_hex("another secret", &format!("{t}.{}", received.body))
+        );
+        let id = received.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(received.header("Bashgah-Event-Id"), id);
+        assert_eq!(received.header("Idempotency-Key"), id);
+    }
+    // The first event was tried once before: this was its second attempt.
+    assert_eq!(taken[0].header("Bashgah-Attempt"), "2");
+    assert_eq!(taken[1].header("Bashgah-Attempt"), "1");
+
+    // The same history imported again writes no new event; nothing more is sent.
+    let (code, out) = bashgah(root, &["import", "shop", "events.csv"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = bashgah(root, &["deliver", "shop", "--at", "2030-01-02"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("webhooks: 0 events sent, 0 to retry, 0 set aside"),
+        "{out}"
+    );
+    assert_eq!(crm.taken().len(), expected.len());
+}
+
+#[test]
+fn a_secret_written_into_the_club_file_is_refused_at_its_line() {
+    let dir = crate::scratch();
+    let club_dir = dir.path().join("policies/shop");
+    std::fs::create_dir_all(&club_dir).unwrap();
+    std::fs::write(
+        club_dir.join("club.yaml"),
+        "id: shop\nname: Shop\ncurrency: EUR\nrules:\n  - {id: base, function: base}\nwebhooks:\n  - id: crm\n    url: https://crm.example/hooks\n    secret: s3cr3t\n    events: [points_earnd]\n",
+    )
+    .unwrap();
+    std::fs::write(club_dir.join("earn.rhai"), "fn base(event, member) { 1 }\n").unwrap();
+    let (code, out) = bashgah(dir.path(), &["check", "policies/shop"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("club.yaml:10:"), "{out}");
+    assert!(out.contains("points_earnd"), "{out}");
+}
