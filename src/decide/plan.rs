@@ -316,7 +316,7 @@ impl Change<'_> {
 }
 
 /// What the clock (and the catch-up before each event) did, counted for reports.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     pub expired_points: Decimal,
     pub expiries: u64,

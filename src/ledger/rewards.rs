@@ -7,7 +7,7 @@ use super::db::args;
 use super::store::{Ledger, LedgerError};
 
 /// A code a redemption issued, and whether it was used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodeInfo {
     pub code: String,
     pub reward: String,
@@ -20,7 +20,7 @@ pub struct CodeInfo {
 }
 
 /// A code's one use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodeUse {
     pub member: String,
     pub at: String,
