@@ -1013,7 +1013,8 @@ async fn get_member(
 struct PageQuery {
     /// The `next` of the previous page; nothing for the first page.
     after: Option<String>,
-    /// Rows in the page (default 1000). Read as text, to refuse anything else by name.
+    /// Rows in the page (default 1000).
+    // Read as text, so that anything but a number in range is refused naming `limit`.
     #[schemars(with = "Option<u32>", range(min = 1, max = 10_000))]
     limit: Option<String>,
 }

@@ -423,7 +423,7 @@ fn operation<S>(
             .map(|(text, schema)| (*text, schema(answers)));
         let (description, schema) = match (other, refusals.get(&status)) {
             (Some((text, other)), Some(refusal)) => (
-                format!("{text} Or a refusal: {refusal}"),
+                format!("{text} Else a refusal (an `Error`). {refusal}"),
                 json!({ "anyOf": [other, error.clone()] }),
             ),
             (Some((text, other)), None) => (text.to_owned(), other.to_value()),
