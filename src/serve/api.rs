@@ -302,7 +302,11 @@ impl IntoResponse for ApiError {
         let body = ErrorAnswer {
             error: *self.detail,
         };
-        let mut response = (self.status, axum::Json(body)).into_response();
+        // Keys in alphabetical order, as before the types (see `answers::Reply`).
+        let mut response = match serde_json::to_value(&body) {
+            Ok(value) => (self.status, axum::Json(value)).into_response(),
+            Err(_) => (self.status, axum::Json(body)).into_response(),
+        };
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
