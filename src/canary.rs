@@ -27,7 +27,7 @@ const REPLAY_BUDGET_IN_RULE_LIMITS: u32 = 40;
 const EXAMPLES: usize = 3;
 
 /// An event whose points differ between the versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Example {
     pub event: String,
     pub live: Decimal,
@@ -35,7 +35,7 @@ pub struct Example {
 }
 
 /// How one rule's points change over the events tried.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RuleChange {
     pub events_changed: u64,
     pub live: Decimal,
@@ -45,14 +45,14 @@ pub struct RuleChange {
 }
 
 /// An event the candidate failed that the live version handled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NewFailure {
     pub event: String,
     pub message: String,
 }
 
 /// What trying a candidate on recent events found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CanaryReport {
     /// Events tried.
     pub events: u64,

@@ -38,7 +38,7 @@ pub struct MemberState {
 }
 
 /// Where a member stands in one deal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DealStatus {
     /// Row of the enrolment in the ledger.
     pub enrollment: i64,
@@ -58,7 +58,7 @@ pub struct DealStatus {
     pub tier_until: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DealState {
     Active,

@@ -15,7 +15,7 @@ use crate::ledger::{CampaignCost, Ledger, LedgerError, MessageCount};
 use crate::policy::Policy;
 
 /// Everything `bashgah report` shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub club: String,
     /// The time the report is for.
@@ -32,7 +32,7 @@ pub struct Report {
     pub failures: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AtRisk {
     pub member: String,
     pub balance: Decimal,
@@ -40,7 +40,7 @@ pub struct AtRisk {
 }
 
 /// What one partner's purchases earned: what the club settles with the partner.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PartnerSettlement {
     pub partner: String,
     pub purchases: usize,

@@ -66,6 +66,8 @@ pub enum Command {
     },
     /// Print the JSON Schema of club.yaml, for editors.
     Schema,
+    /// Print the OpenAPI document of `bashgah serve`'s HTTP API (docs/openapi.json).
+    Openapi,
     /// Run the policy tests in each club's tests/*.yaml.
     Test {
         /// Club folders (default: every club under --policies).

@@ -94,6 +94,14 @@ pub fn run(cli: Cli) -> ExitCode {
             );
             Ok(ExitCode::Ok)
         }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::serve::api::openapi_document())
+                    .unwrap_or_default()
+            );
+            Ok(ExitCode::Ok)
+        }
         Command::Import(args) => import::run(&workspace, &args),
         Command::Test { clubs } => test::run(&workspace, &clubs),
         Command::Simulate {

@@ -353,7 +353,7 @@ pub struct OutboundRow {
 }
 
 /// What the clock (and the catch-up before each event) did, counted for reports.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     pub expired_points: Decimal,
     pub expiries: u64,

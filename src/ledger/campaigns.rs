@@ -13,7 +13,7 @@ use crate::policy::Policy;
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A challenge's progress for one member and period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ChallengeProgress {
     pub challenge: String,
     /// The period's first day, in the club's calendar.
@@ -24,7 +24,7 @@ pub struct ChallengeProgress {
 }
 
 /// A campaign's spend against its budget, for reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CampaignCost {
     pub campaign: String,
     pub points: Decimal,

@@ -12,7 +12,7 @@ use crate::time::from_stored;
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// One checkpoint as the member view shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Checkpoint {
     pub deal: String,
     pub period: u32,

@@ -11,7 +11,7 @@ use crate::time::{from_stored, stored};
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// Something to tell a member (messaging arrives with a later issue; notices wait here).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Notice {
     /// `expiring_soon`.
     pub kind: String,
@@ -19,6 +19,7 @@ pub struct Notice {
     pub at: String,
     /// When what it warns about happens.
     pub due: Option<String>,
+    #[schemars(with = "Option<rust_decimal::Decimal>")]
     pub points: Option<String>,
 }
 

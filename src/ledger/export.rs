@@ -17,19 +17,20 @@ use crate::time::stored;
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A member, as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MemberRecord {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
     pub joined: String,
     pub birthday: Option<String>,
+    #[schemars(with = "rust_decimal::Decimal")]
     pub balance: String,
     pub tier: Option<String>,
 }
 
 /// A ledger entry, as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EntryRecord {
     pub seq: i64,
     pub member: String,
@@ -37,19 +38,23 @@ pub struct EntryRecord {
     pub time: String,
     pub rule: String,
     pub kind: String,
+    #[schemars(with = "rust_decimal::Decimal")]
     pub points: String,
     pub reason: String,
     pub policy_version: String,
 }
 
 /// A lot (points earned together, spent oldest first), as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LotRecord {
     pub seq: i64,
     pub member: String,
     pub event: String,
+    #[schemars(with = "rust_decimal::Decimal")]
     pub points: String,
+    #[schemars(with = "rust_decimal::Decimal")]
     pub remaining: String,
+    #[schemars(with = "rust_decimal::Decimal")]
     pub expired: String,
     pub earned_at: String,
     pub spendable_at: String,
@@ -57,7 +62,7 @@ pub struct LotRecord {
 }
 
 /// A message in the outbox, as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MessageRecord {
     pub seq: i64,
     pub member: String,

@@ -19,7 +19,7 @@ use super::store::{Ledger, LedgerError};
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A lot as the member statement shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Lot {
     pub seq: i64,
     pub event: String,
@@ -42,7 +42,7 @@ pub struct LotTotals {
 }
 
 /// A member's points by state at one moment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Balances {
     /// Spendable now.
     pub available: Decimal,

@@ -15,7 +15,7 @@ use crate::time::{from_stored, stored};
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A queued message as delivery and reports see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OutboxMessage {
     pub seq: i64,
     pub key: String,
@@ -34,7 +34,7 @@ pub struct OutboxMessage {
 }
 
 /// How many messages of one occasion ended one way (and why, for suppressed or held).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MessageCount {
     pub occasion: String,
     pub status: String,

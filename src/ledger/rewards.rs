@@ -10,7 +10,7 @@ use super::store::{decimal, Ledger, LedgerError};
 use crate::decide::RedemptionFact;
 
 /// A code a redemption issued, and whether it was used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodeInfo {
     pub code: String,
     pub reward: String,
@@ -25,7 +25,7 @@ pub struct CodeInfo {
 }
 
 /// A code's one use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodeUse {
     pub member: String,
     pub at: String,

@@ -7,7 +7,7 @@ use super::db::{args, Db};
 use super::store::{Ledger, LedgerError};
 
 /// One ledger entry as a member (or their accountant) reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StatementLine {
     /// Stored UTC time of the event.
     pub time: String,
@@ -21,7 +21,7 @@ pub struct StatementLine {
 }
 
 /// A member's profile and balance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MemberSummary {
     pub id: String,
     pub member_type: String,

@@ -9,7 +9,7 @@ use super::store::{Ledger, LedgerError};
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// A tier change as the member view shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TierChange {
     pub time: String,
     pub from: Option<String>,

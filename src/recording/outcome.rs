@@ -23,7 +23,7 @@ pub enum Disposition {
 }
 
 /// What an advance of the clock did: everything the clock decided, counted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AdvanceReport {
     /// The clock's new time.
     pub to: DateTime<Utc>,

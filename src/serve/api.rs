@@ -2,24 +2,28 @@
 //!
 //! Every answer is JSON; every refusal is `{"error": {"code", "message", ...}}` with a
 //! precise 4xx status and changes nothing. Amounts and points are strings holding exact
-//! decimals. `docs/openapi.json` describes every route (served at `/v1/openapi.json`).
+//! decimals. [`routes`] lists every route with its description: the router and the OpenAPI
+//! document (served at `/v1/openapi.json`, and kept in `docs/openapi.json`) are both built
+//! from it (see [`super::openapi`]); the answers are the types of [`super::answers`].
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use super::answers::{self, ErrorAnswer, ErrorDetail, EventResult, Reply};
 use super::clubs::{Club, Registry};
+use super::event_body::EventsBody;
 use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing};
 use super::metrics;
+use super::openapi::{NoQuery, Route};
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
 use crate::import::json::{self as exact_json, JsonError};
@@ -34,66 +38,164 @@ pub struct App {
     pub keys: Arc<KeyRing>,
 }
 
-/// The API's description.
-pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 /// At most this many events in one batch.
 pub const MAX_BATCH: usize = 1000;
 
-/// Every route, as `(method, path)`; the OpenAPI document must describe each.
-pub const ROUTES: [(&str, &str); 23] = [
-    ("get", "/v1/health"),
-    ("get", "/v1/status"),
-    ("get", "/metrics"),
-    ("get", "/v1/openapi.json"),
-    ("post", "/v1/reload"),
-    ("post", "/v1/clubs/{club}/events"),
-    ("get", "/v1/clubs/{club}/members/{member}"),
-    ("get", "/v1/clubs/{club}/members/{member}/statement"),
-    ("post", "/v1/clubs/{club}/members/{member}/redemptions"),
-    ("post", "/v1/clubs/{club}/clock"),
-    ("get", "/v1/clubs/{club}/members"),
-    ("get", "/v1/clubs/{club}/changes"),
-    ("post", "/v1/clubs/{club}/members/{member}/adjustments"),
-    ("post", "/v1/clubs/{club}/members/{member}/transfers"),
-    ("post", "/v1/clubs/{club}/members/{member}/conversions"),
-    ("get", "/v1/clubs/{club}/rewards"),
-    ("get", "/v1/clubs/{club}/codes/{code}"),
-    ("post", "/v1/clubs/{club}/codes/{code}/uses"),
-    ("get", "/v1/clubs/{club}/report"),
-    ("get", "/v1/clubs/{club}/lots"),
-    ("get", "/v1/clubs/{club}/messages"),
-    ("post", "/v1/clubs/{club}/members/{member}/consents"),
-    (
-        "post",
-        "/v1/clubs/{club}/members/{member}/redemptions/{redemption}/cancellation",
-    ),
-];
+/// Every route: its handler, and what the OpenAPI document says of it. A route is served
+/// only from here, so none goes undescribed; the success schema is read off the handler's
+/// own return type.
+pub fn routes() -> Vec<Route<Arc<App>>> {
+    const CODE_404: &str =
+        "No such club (`unknown_club`, with a suggestion in `help`) or code (`unknown_code`).";
+    vec![
+        Route::get("/v1/health", health)
+            .open()
+            .summary("Is the server up")
+            .ok("Up"),
+        Route::get("/v1/status", status)
+            .summary("Per club: the active policy version and the last reload attempt with its errors")
+            .ok("The clubs the key may see"),
+        Route::get("/metrics", metrics_text)
+            .admin()
+            .summary("Prometheus metrics (OpenMetrics text), admin keys only")
+            .description("Events applied and refused per club, reload attempts and outcomes, ledger queue depth, commit latency, messages sent and failed, panics caught.")
+            .ok("The metrics"),
+        Route::get("/v1/openapi.json", openapi)
+            .open()
+            .summary("This document")
+            .ok("OpenAPI 3.1"),
+        Route::post("/v1/reload", reload)
+            .admin()
+            .summary("Reload every club now (admin), changed or not")
+            .description("Each club's files are loaded and its policy tests run; only a version that passes both replaces the active one.")
+            .ok("What each club folder did")
+            .error(500, "The reload could not run (`internal`)."),
+        Route::post("/v1/clubs/{club}/events", post_events)
+            .summary("Post one event or a batch")
+            .description("Each event goes through the same path as `bashgah import`: idempotent by id (a retry answers `duplicate`, with the same points), a changed event with a known id is a `conflict`, and an event whose rules fail is `rejected` with the script's position; the others still apply. The answer comes after the event is durably committed.")
+            .query::<DryRunQuery>()
+            .body::<EventsBody>()
+            .ok("One event: its result; a batch: every event's result")
+            .answers::<EventResult>(409, "One event whose id is in the ledger with other content.")
+            .answers::<EventResult>(422, "One event that was rejected (an `EventResult` with `error`).")
+            .error(413, "The body is larger than `--max-body` (`body_too_large`) or a batch holds more than 1000 events (`batch_too_large`)."),
+        Route::get("/v1/clubs/{club}/members/{member}", get_member)
+            .summary("A member: balances, pending and expiring points, tier, deals")
+            .description("As `bashgah member --json`: balances (available, pending, debt), points expiring by date, open lots, tier and tier changes, deals and checkpoints, challenge progress, badges, and the statement.")
+            .ok("The member"),
+        Route::get("/v1/clubs/{club}/members/{member}/statement", get_statement)
+            .summary("Every ledger entry of the member, with its reason and policy version")
+            .ok("The statement"),
+        Route::post("/v1/clubs/{club}/members/{member}/redemptions", redeem)
+            .summary("Redeem a reward")
+            .query::<NoQuery>()
+            .body::<RedeemBody>()
+            .ok("Redeemed (or already, for a known id)")
+            .error(422, "The body is JSON of the wrong shape: an unknown field, a missing one or one of the wrong kind (`invalid_body`, with `field`), a key given twice (`duplicate_key`), a bad date (`invalid_date`), or a refused redemption (`refused`)."),
+        Route::post("/v1/clubs/{club}/clock", advance)
+            .admin()
+            .summary("Move the club's clock forward (admin): expiry, tier reviews, deal checkpoints, birthdays")
+            .query::<NoQuery>()
+            .body::<AdvanceBody>()
+            .ok("What the advance did")
+            .error(409, "The clock is already later (`clock_moves_forward`).")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `to` is not a date (`invalid_date`)."),
+        Route::get("/v1/clubs/{club}/members", list_members)
+            .summary("The club's members in id order, a page at a time; with `q`, those whose id or profile holds the text")
+            .query::<MemberListQuery>()
+            .ok("A page of members")
+            .error(422, "`limit` not a whole number from 1 to 10000 (`invalid_limit`), or `q` empty or longer than 100 characters (`invalid_search`); `field` names which."),
+        Route::get("/v1/clubs/{club}/changes", changes)
+            .summary("The change feed: every ledger entry in the order it was written, a page at a time")
+            .description("A client keeps `next` and asks again from it: nothing is missed and nothing comes twice, however often it asks.")
+            .query::<PageQuery>()
+            .ok("A page of the change feed")
+            .error(422, "`limit` not a whole number from 1 to 10000 (`invalid_limit`), or `after` not a cursor this route gave (`invalid_cursor`); `field` names which."),
+        Route::post("/v1/clubs/{club}/members/{member}/redemptions/{redemption}/cancellation", cancel_redemption)
+            .summary("Cancel a redemption whose reward was not handed over: points, credit and stock back")
+            .description("The points come back into lots that keep the expiry dates they had (points that expired meanwhile stay expired), credit the reward gave leaves the wallet, the item is back in stock and no longer counts to the member's limit, and its code is void. `status` is `done`, or `duplicate` for a known id.")
+            .query::<NoQuery>()
+            .body::<CancelBody>()
+            .ok("Cancelled (or already, for a known id)")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `at` is not a date (`invalid_date`), or the cancellation is refused (`refused`: no such redemption, another member's, cancelled already, its code used at a till, its credit spent)."),
+        Route::post("/v1/clubs/{club}/members/{member}/adjustments", adjust)
+            .admin()
+            .summary("Add points by hand (admin), or take them with a negative number, for a reason")
+            .query::<NoQuery>()
+            .body::<Points<AdjustBody>>()
+            .ok("Adjusted (or already, for a known id)")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `points` is not an exact amount (`invalid_amount`), `at` is not a date (`invalid_date`), or the change is refused (`refused`)."),
+        Route::post("/v1/clubs/{club}/members/{member}/transfers", transfer)
+            .summary("Give points to another member, where the club allows transfers")
+            .query::<NoQuery>()
+            .body::<Points<TransferBody>>()
+            .ok("Transferred (or already, for a known id)")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `points` is not an exact amount (`invalid_amount`), `at` is not a date (`invalid_date`), or the transfer is refused (`refused`: the club allows none, too few points...)."),
+        Route::post("/v1/clubs/{club}/members/{member}/conversions", convert)
+            .summary("Turn points into credit at the club's rate")
+            .query::<NoQuery>()
+            .body::<Points<ConvertBody>>()
+            .ok("Converted (or already, for a known id)")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `points` is not an exact amount (`invalid_amount`), `at` is not a date (`invalid_date`), or the conversion is refused (`refused`)."),
+        Route::get("/v1/clubs/{club}/rewards", rewards)
+            .summary("The catalogue as the club's file defines it, with how many of each limited reward are left")
+            .query::<NoQuery>()
+            .ok("The catalogue"),
+        Route::get("/v1/clubs/{club}/codes/{code}", check_code)
+            .summary("Whether a code is good (for a member): `usable`, and `status` saying why not")
+            .query::<CodeQuery>()
+            .ok("The code")
+            .error(404, CODE_404),
+        Route::post("/v1/clubs/{club}/codes/{code}/uses", use_code)
+            .summary("Use a code, once: the same reference again is a retry (`duplicate`)")
+            .description("Any other second use is refused (409), across processes too: the database's key on the code decides.")
+            .query::<NoQuery>()
+            .body::<CodeUseBody>()
+            .ok("Used (`used`), or already used with this reference (`duplicate`)")
+            .error(404, CODE_404)
+            .error(409, "The code was used already, for another reference (`code_used`, with `used`), or its redemption was cancelled (`code_cancelled`).")
+            .error(422, "The code belongs to another member (`other_member`, field `member`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`)."),
+        Route::get("/v1/clubs/{club}/report", report)
+            .admin()
+            .summary("The club's report (admin key): segments and members at risk, campaign cost, partner settlement, messages — what `bashgah report --json` gives")
+            .query::<ReportQuery>()
+            .ok("The report")
+            .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
+        Route::get("/v1/clubs/{club}/lots", lots)
+            .summary("Every lot as it stands (points earned together, what remains, when spendable and when they expire), a page at a time")
+            .query::<PageQuery>()
+            .ok("A page of lots")
+            .error(422, "`limit` not a whole number from 1 to 10000 (`invalid_limit`), or `after` not a cursor this route gave (`invalid_cursor`); `field` names which."),
+        Route::get("/v1/clubs/{club}/messages", messages)
+            .summary("The outbox (every message queued, and what became of it), a page at a time")
+            .query::<PageQuery>()
+            .ok("A page of the outbox")
+            .error(422, "`limit` not a whole number from 1 to 10000 (`invalid_limit`), or `after` not a cursor this route gave (`invalid_cursor`); `field` names which."),
+        Route::post("/v1/clubs/{club}/members/{member}/consents", consent)
+            .summary("A member's yes or no to a message channel, recorded with where it came from")
+            .query::<NoQuery>()
+            .body::<ConsentBody>()
+            .ok("Recorded")
+            .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
+    ]
+}
+
+/// The OpenAPI document of [`routes`], as `bashgah openapi` prints it and
+/// `docs/openapi.json` holds it.
+pub fn openapi_document() -> Value {
+    super::openapi::document(&routes(), super::openapi::schema_of::<ErrorAnswer>)
+}
+
+/// [`openapi_document`], as served: made once.
+fn openapi_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| serde_json::to_string_pretty(&openapi_document()).unwrap_or_default())
+}
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
-    Router::new()
-        .route(ROUTES[0].1, get(health))
-        .route(ROUTES[1].1, get(status))
-        .route(ROUTES[2].1, get(metrics_text))
-        .route(ROUTES[3].1, get(openapi))
-        .route(ROUTES[4].1, post(reload))
-        .route(ROUTES[5].1, post(post_events))
-        .route(ROUTES[6].1, get(get_member))
-        .route(ROUTES[7].1, get(get_statement))
-        .route(ROUTES[8].1, post(redeem))
-        .route(ROUTES[9].1, post(advance))
-        .route(ROUTES[10].1, get(list_members))
-        .route(ROUTES[11].1, get(changes))
-        .route(ROUTES[12].1, post(adjust))
-        .route(ROUTES[13].1, post(transfer))
-        .route(ROUTES[14].1, post(convert))
-        .route(ROUTES[15].1, get(rewards))
-        .route(ROUTES[16].1, get(check_code))
-        .route(ROUTES[17].1, post(use_code))
-        .route(ROUTES[18].1, get(report))
-        .route(ROUTES[19].1, get(lots))
-        .route(ROUTES[20].1, get(messages))
-        .route(ROUTES[21].1, post(consent))
-        .route(ROUTES[22].1, post(cancel_redemption))
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| route.serve(router))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -104,9 +206,8 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
-    message: String,
-    extra: Map<String, Value>,
+    /// Boxed: every fallible step of a handler returns an `ApiError`, mostly not.
+    detail: Box<ErrorDetail>,
     /// For 503: when to try again (the `Retry-After` header, in seconds).
     retry_after: Option<u32>,
 }
@@ -123,9 +224,7 @@ impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            code,
-            message: message.into(),
-            extra: Map::new(),
+            detail: Box::new(ErrorAnswer::new(code, message.into()).error),
             retry_after: None,
         }
     }
@@ -149,8 +248,15 @@ impl ApiError {
         }
     }
 
-    fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
-        self.extra.insert(key.to_owned(), value.into());
+    /// The field of the body or query the refusal is about.
+    fn field(mut self, field: impl Into<String>) -> ApiError {
+        self.detail.field = Some(field.into());
+        self
+    }
+
+    /// A suggested fix.
+    fn help(mut self, help: impl Into<String>) -> ApiError {
+        self.detail.help = Some(help.into());
         self
     }
 
@@ -168,7 +274,27 @@ impl ApiError {
             "the request failed inside the engine (incident {}); nothing was written",
             incident.id
         ))
-        .with("incident", incident.id.clone())
+        .with_incident(incident.id.clone())
+    }
+}
+
+impl ApiError {
+    fn with_incident(mut self, id: String) -> ApiError {
+        self.detail.incident = Some(id);
+        self
+    }
+
+    /// Where JSON that cannot be read goes wrong.
+    fn at(mut self, line: usize, column: usize) -> ApiError {
+        self.detail.line = Some(line);
+        self.detail.column = Some(column);
+        self
+    }
+
+    /// A code's earlier use, refusing a second.
+    fn used(mut self, used: crate::ledger::CodeUse) -> ApiError {
+        self.detail.used = Some(used);
+        self
     }
 }
 
@@ -180,11 +306,14 @@ impl From<LedgerError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = Map::new();
-        body.insert("code".into(), self.code.into());
-        body.insert("message".into(), self.message.into());
-        body.extend(self.extra);
-        let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        let body = ErrorAnswer {
+            error: *self.detail,
+        };
+        // Keys in alphabetical order, as before the types (see `answers::Reply`).
+        let mut response = match serde_json::to_value(&body) {
+            Ok(value) => (self.status, axum::Json(value)).into_response(),
+            Err(_) => (self.status, axum::Json(body)).into_response(),
+        };
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -194,7 +323,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Answer = Result<Response, ApiError>;
+type Answer<T> = Result<Reply<T>, ApiError>;
 
 /// The path's segments, or a JSON refusal: axum answers a segment that is not UTF-8
 /// (`/v1/clubs/%ff/events`) in plain text, and every answer of this API is JSON (found by
@@ -207,10 +336,6 @@ fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
             format!("the path cannot be read: {}", rejection.body_text()),
         )
     })
-}
-
-fn ok(value: Value) -> Answer {
-    Ok(Json(value).into_response())
 }
 
 // ---- access ----
@@ -286,7 +411,7 @@ fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError>
         format!("no club `{club}`"),
     );
     if let Some(near) = crate::diagnostic::did_you_mean(club, ids.iter().map(String::as_str)) {
-        error = error.with("help", format!("did you mean `{near}`?"));
+        error = error.help(format!("did you mean `{near}`?"));
     }
     Err(error)
 }
@@ -453,8 +578,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
             "invalid_json",
             format!("invalid JSON: {e}"),
         )
-        .with("line", e.line())
-        .with("column", e.column()),
+        .at(e.line(), e.column()),
         JsonError::TooDeep => {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", error.to_string())
         }
@@ -462,7 +586,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
             let field = error.column().map(str::to_owned);
             let mut refusal = ApiError::unprocessable("duplicate_key", error.to_string());
             if let Some(field) = field {
-                refusal = refusal.with("field", field);
+                refusal = refusal.field(field);
             }
             refusal
         }
@@ -490,9 +614,18 @@ fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiErro
         if field == "." {
             refusal
         } else {
-            refusal.with("field", field)
+            refusal.field(field)
         }
     })
+}
+
+/// The query of `POST …/events` as the document shows it; [`dry_run`] reads it by hand, to
+/// take `?dry_run` alone (true) and `1` and `0` as well.
+#[derive(schemars::JsonSchema)]
+struct DryRunQuery {
+    /// Answer as if, and write nothing.
+    #[allow(dead_code)]
+    dry_run: Option<bool>,
 }
 
 /// Only `dry_run` is accepted in the query string.
@@ -593,12 +726,12 @@ fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
                     "unknown_field",
                     format!("{which}unknown field `{key}`"),
                 )
-                .with("field", key.as_str());
+                .field(key.as_str());
                 let help = match crate::diagnostic::did_you_mean(key, EVENT_FIELDS) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "fields of your own go inside `attributes`".to_owned(),
                 };
-                error = error.with("help", help);
+                error = error.help(help);
                 return Err(error);
             }
         }
@@ -608,39 +741,38 @@ fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
 
 // ---- handlers ----
 
-async fn health(State(app): State<Arc<App>>) -> Json<Value> {
-    Json(json!({ "status": "ok", "clubs": app.registry.ids().len() }))
+async fn health(State(app): State<Arc<App>>) -> Answer<answers::Health> {
+    Ok(Reply::ok(answers::Health {
+        status: answers::Up::Ok,
+        clubs: app.registry.ids().len(),
+    }))
 }
 
 /// Prometheus's scrape: every metric in the OpenMetrics text format (admin keys only: it
 /// names every club).
-async fn metrics_text(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+async fn metrics_text(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<answers::Metrics, ApiError> {
     let grant = authorize(&app, &headers)?;
     require_admin(&grant)?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        metrics::render(),
-    )
-        .into_response())
+    Ok(answers::Metrics(metrics::render()))
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+async fn openapi() -> Result<answers::Document, ApiError> {
+    Ok(answers::Document(openapi_text()))
 }
 
-async fn status(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+async fn status(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer<answers::Status> {
     let grant = authorize(&app, &headers)?;
     let mut status = app.registry.status(&grant);
     if grant.admin {
-        status["keys"] = app.keys.status();
+        status.keys = Some(app.keys.status());
     }
-    ok(status)
+    Ok(Reply::ok(status))
 }
 
-async fn reload(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+async fn reload(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer<answers::Reloaded> {
     let grant = authorize(&app, &headers)?;
     require_admin(&grant)?;
     let registry = Arc::clone(&app.registry);
@@ -648,7 +780,7 @@ async fn reload(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
     let outcomes = tokio::task::spawn_blocking(move || registry.reload(true))
         .await
         .map_err(|e| ApiError::internal(format!("the reload failed: {e}")))?;
-    ok(json!({ "reloaded": outcomes }))
+    Ok(Reply::ok(answers::Reloaded { reloaded: outcomes }))
 }
 
 async fn post_events(
@@ -657,7 +789,7 @@ async fn post_events(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::EventsAnswer> {
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
@@ -698,23 +830,32 @@ async fn post_events(
     })?;
     if !dry_run {
         for answer in &answers {
-            metrics::event(&club.id, answer["status"].as_str().unwrap_or("unknown"));
+            metrics::event(&club.id, answer.status());
         }
     }
     if batch {
-        let applied = answers.iter().filter(|a| a["status"] == "applied").count();
-        return ok(json!({ "results": answers, "applied": applied, "dry_run": dry_run }));
+        let applied = answers.iter().filter(|a| a.status() == "applied").count();
+        return Ok(Reply::ok(answers::EventsAnswer::Batch(
+            answers::BatchResult {
+                results: answers,
+                applied,
+                dry_run,
+            },
+        )));
     }
     let Some(mut answer) = answers.into_iter().next() else {
         return Err(ApiError::internal("no answer for the event"));
     };
-    answer["dry_run"] = dry_run.into();
-    let status = match answer["status"].as_str() {
-        Some("conflict") => StatusCode::CONFLICT,
-        Some("rejected") => StatusCode::UNPROCESSABLE_ENTITY,
+    answer.set_dry_run(dry_run);
+    let status = match answer.status() {
+        "conflict" => StatusCode::CONFLICT,
+        "rejected" => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };
-    Ok((status, Json(answer)).into_response())
+    Ok(Reply::with_status(
+        status,
+        answers::EventsAnswer::One(answer),
+    ))
 }
 
 type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
@@ -724,7 +865,7 @@ fn apply_events(
     ledger: &Ledger,
     policy: &Policy,
     prepared: Vec<Prepared>,
-) -> Result<Vec<Value>, LedgerError> {
+) -> Result<Vec<EventResult>, LedgerError> {
     let mut recorder = Recorder::new(ledger, policy);
     recorder.discipline_messages(crate::decide::MessageDiscipline::at(
         policy,
@@ -733,10 +874,15 @@ fn apply_events(
     let mut answers = Vec::with_capacity(prepared.len());
     for item in prepared {
         let answer = match item {
-            Err((id, problem)) => json!({
-                "id": id,
-                "status": "rejected",
-                "error": { "message": problem.message, "field": problem.column },
+            Err((id, problem)) => EventResult::Refused(answers::EventRefused {
+                id,
+                status: answers::Refusal::Rejected,
+                error: answers::EventError {
+                    message: problem.message,
+                    field: problem.column,
+                    script: None,
+                },
+                dry_run: None,
             }),
             Ok((event, fingerprint)) => {
                 incident::fault("request", &event.member);
@@ -755,9 +901,8 @@ fn apply_events(
                     notices_before,
                 )?;
                 // Lifecycle-hook rules that failed: the event stands, the hook gave nothing.
-                let failures = recorder.take_warnings();
-                if !failures.is_empty() {
-                    answer["warnings"] = failures.into();
+                if let EventResult::Written(written) = &mut answer {
+                    written.warnings = recorder.take_warnings();
                 }
                 answer
             }
@@ -775,39 +920,58 @@ fn describe(
     event: &Event,
     disposition: Disposition,
     notices_before: i64,
-) -> Result<Value, LedgerError> {
+) -> Result<EventResult, LedgerError> {
+    let refused = |status, error| {
+        Ok(EventResult::Refused(answers::EventRefused {
+            id: Some(event.id.clone()),
+            status,
+            error,
+            dry_run: None,
+        }))
+    };
     let status = match &disposition {
-        Disposition::Applied { .. } => "applied",
-        Disposition::Duplicate => "duplicate",
+        Disposition::Applied { .. } => answers::Written::Applied,
+        Disposition::Duplicate => answers::Written::Duplicate,
         Disposition::Conflict => {
-            return Ok(json!({
-                "id": event.id,
-                "status": "conflict",
-                "error": { "message": format!("event `{}` is already in the ledger with different content", event.id), "field": "id" },
-            }))
+            return refused(
+                answers::Refusal::Conflict,
+                answers::EventError {
+                    message: format!(
+                        "event `{}` is already in the ledger with different content",
+                        event.id
+                    ),
+                    field: Some("id".to_owned()),
+                    script: None,
+                },
+            )
         }
         Disposition::Rejected(error) => {
-            let mut answer = json!({
-                "id": event.id,
-                "status": "rejected",
-                "error": { "message": error.message, "field": error.column },
-            });
-            if let Some(location) = &error.location {
-                answer["error"]["script"] = json!({
-                    "file": location.file.display().to_string(),
-                    "line": location.line,
-                    "column": location.column,
-                });
-            }
-            return Ok(answer);
+            return refused(
+                answers::Refusal::Rejected,
+                answers::EventError {
+                    message: error.message.clone(),
+                    field: error.column.map(str::to_owned),
+                    script: error
+                        .location
+                        .as_ref()
+                        .map(|location| answers::ScriptPosition {
+                            file: location.file.display().to_string(),
+                            line: location.line,
+                            column: location.column,
+                        }),
+                },
+            );
         }
     };
     let written = ledger.entries_of_event(&event.id)?;
     let points: rust_decimal::Decimal = written.iter().map(|(_, points, _, _)| *points).sum();
-    let entries: Vec<Value> = written
+    let entries: Vec<answers::Entry> = written
         .into_iter()
-        .map(|(rule, points, reason, kind)| {
-            json!({ "rule": rule, "points": points.normalize().to_string(), "reason": reason, "kind": kind })
+        .map(|(rule, points, reason, kind)| answers::Entry {
+            rule,
+            points: points.normalize().to_string(),
+            reason,
+            kind,
         })
         .collect();
     // A duplicate's member was not loaded by the applier: read them from the ledger.
@@ -822,21 +986,24 @@ fn describe(
     // What the member is told because of this event: the outbox of a club with messaging,
     // else the notices the clock raised.
     let messages = if policy.club.messages.is_some() {
-        serde_json::to_value(ledger.messages_after(&event.member, notices_before)?)
+        answers::Told::Messages(ledger.messages_after(&event.member, notices_before)?)
     } else {
-        serde_json::to_value(ledger.notices_after(&event.member, notices_before)?)
-    }
-    .unwrap_or_default();
-    Ok(json!({
-        "id": event.id,
-        "status": status,
-        "member": event.member,
-        "points": points.normalize().to_string(),
-        "entries": entries,
-        "balance": member.map(|m| m.balance.normalize().to_string()),
-        "tier": member.and_then(|m| crate::engine::benefits::tier_of(policy, m)).map(|t| t.id.clone()),
-        "messages": messages,
-        "policy_version": policy.short_id(),
+        answers::Told::Notices(ledger.notices_after(&event.member, notices_before)?)
+    };
+    Ok(EventResult::Written(answers::EventWritten {
+        id: event.id.clone(),
+        status,
+        member: event.member.clone(),
+        points: points.normalize().to_string(),
+        entries,
+        balance: member.map(|m| m.balance.normalize().to_string()),
+        tier: member
+            .and_then(|m| crate::engine::benefits::tier_of(policy, m))
+            .map(|t| t.id.clone()),
+        messages,
+        policy_version: policy.short_id().to_owned(),
+        warnings: Vec::new(),
+        dry_run: None,
     }))
 }
 
@@ -844,7 +1011,7 @@ async fn get_member(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<crate::view::MemberReport> {
     let grant = authorize(&app, &headers)?;
     let (club, member) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
@@ -853,21 +1020,24 @@ async fn get_member(
     let view = on_reader(&club, move |ledger| {
         let read = crate::view::MemberView::read(ledger, &member, None, Some(&policy));
         match read {
-            Ok(Some(view)) => serde_json::to_value(crate::view::report(&policy, view))
-                .map_err(|e| ApiError::internal(e.to_string())),
+            Ok(Some(view)) => Ok(crate::view::report(&policy, view)),
             Ok(None) => Err(unknown_member(&member, &club_id)),
             Err(error) => Err(error.into()),
         }
     })
     .await?;
-    ok(view)
+    Ok(Reply::ok(view))
 }
 
 /// A page of a list: `after` (where the last page ended) and `limit`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PageQuery {
+    /// The `next` of the previous page; nothing for the first page.
     after: Option<String>,
+    /// Rows in the page (default 1000).
+    // Read as text, so that anything but a number in range is refused naming `limit`.
+    #[schemars(with = "Option<u32>", range(min = 1, max = 10_000))]
     limit: Option<String>,
 }
 
@@ -899,16 +1069,23 @@ fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
                     "invalid_limit",
                     format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
                 )
-                .with("field", "limit")
+                .field("limit")
             })?,
     })
 }
 
-#[derive(Deserialize)]
+/// A page of the member list, or of a search.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MemberListQuery {
+    /// The `next` of the previous page; nothing for the first page.
     after: Option<String>,
+    /// Members in the page (default 1000).
+    #[schemars(with = "Option<u32>", range(min = 1, max = 10_000))]
     limit: Option<String>,
+    /// Only members whose id or a profile value (name, phone, email...) holds this text,
+    /// ignoring case and whether digits are written in Persian, Arabic-Indic or ASCII.
+    #[schemars(length(min = 1, max = 100))]
     q: Option<String>,
 }
 
@@ -924,7 +1101,7 @@ async fn list_members(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::MemberPage> {
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
@@ -944,7 +1121,7 @@ async fn list_members(
                 "invalid_search",
                 format!("`q` is 1 to {MOST_SEARCHED} characters"),
             )
-            .with("field", "q"))
+            .field("q"))
         }
         Some(text) => Some(text.to_owned()),
     };
@@ -958,24 +1135,28 @@ async fn list_members(
         let more = members.len() > limit as usize;
         members.truncate(limit as usize);
         let next = members.last().map_or(after, |m| m.id.clone());
-        Ok(json!({ "members": members, "next": next, "more": more }))
+        Ok(answers::MemberPage {
+            members,
+            next,
+            more,
+        })
     })
     .await?;
-    ok(page)
+    Ok(Reply::ok(page))
 }
 
 /// A page of rows numbered in the order they were written (`after` is the number of the
 /// last row of the previous page): `read` gives up to the asked count after it, `seq`
-/// each row's number. Answers `{name: [...], "next": "N", "more": bool}`.
-async fn numbered_page<T: Serialize + Send + 'static>(
+/// each row's number, and `page` makes the answer of the rows, `next` and `more`.
+async fn numbered_page<T: Send + 'static, P: Serialize + Send + 'static>(
     app: &App,
     headers: &HeaderMap,
     path: Result<Path<String>, PathRejection>,
     query: Option<&str>,
-    name: &'static str,
     read: fn(&Ledger, i64, u32) -> Result<Vec<T>, LedgerError>,
     seq: fn(&T) -> i64,
-) -> Answer {
+    page: fn(Vec<T>, String, bool) -> P,
+) -> Answer<P> {
     let grant = authorize(app, headers)?;
     let club = segments(path)?;
     let club = club_for(app, &grant, &club)?;
@@ -987,7 +1168,7 @@ async fn numbered_page<T: Serialize + Send + 'static>(
                 "invalid_cursor",
                 format!("`after` is `{text}`: give the `next` of the last page (a whole number), or nothing to start"),
             )
-            .with("field", "after")
+            .field("after")
         })?,
     };
     let page = on_reader(&club, move |ledger| {
@@ -996,10 +1177,10 @@ async fn numbered_page<T: Serialize + Send + 'static>(
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next = rows.last().map_or(after, seq);
-        Ok(json!({ name: rows, "next": next.to_string(), "more": more }))
+        Ok(page(rows, next.to_string(), more))
     })
     .await?;
-    ok(page)
+    Ok(Reply::ok(page))
 }
 
 /// `GET /v1/clubs/{club}/lots?after=N&limit=N`: every lot as it stands, a page at a time.
@@ -1008,15 +1189,15 @@ async fn lots(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::LotPage> {
     numbered_page(
         &app,
         &headers,
         path,
         query.as_deref(),
-        "lots",
         Ledger::lot_page,
         |l| l.seq,
+        |lots, next, more| answers::LotPage { lots, next, more },
     )
     .await
 }
@@ -1027,15 +1208,19 @@ async fn messages(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::MessagePage> {
     numbered_page(
         &app,
         &headers,
         path,
         query.as_deref(),
-        "messages",
         Ledger::message_page,
         |m| m.seq,
+        |messages, next, more| answers::MessagePage {
+            messages,
+            next,
+            more,
+        },
     )
     .await
 }
@@ -1048,15 +1233,19 @@ async fn changes(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::ChangePage> {
     numbered_page(
         &app,
         &headers,
         path,
         query.as_deref(),
-        "changes",
         Ledger::change_page,
         |c| c.seq,
+        |changes, next, more| answers::ChangePage {
+            changes,
+            next,
+            more,
+        },
     )
     .await
 }
@@ -1073,7 +1262,7 @@ async fn get_statement(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::Statement> {
     let grant = authorize(&app, &headers)?;
     let (club, member) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
@@ -1083,19 +1272,19 @@ async fn get_statement(
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
             }
-            Ok(Ok(
-                json!({ "member": member, "entries": ledger.statement(&member)? }),
-            ))
+            let entries = ledger.statement(&member)?;
+            Ok(Ok(answers::Statement { member, entries }))
         })();
         read.unwrap_or_else(|e: LedgerError| Err(e.into()))
     })
     .await?;
-    ok(statement)
+    Ok(Reply::ok(statement))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RedeemBody {
+    /// The reward's id in the club's catalogue.
     reward: String,
     /// Makes a retried request safe: the same id redeems once. Without one, every
     /// request redeems.
@@ -1110,7 +1299,7 @@ async fn redeem(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::Redeemed> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let (club, member) = segments(path)?;
@@ -1120,7 +1309,7 @@ async fn redeem(
     let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+        let result = (|| -> Result<Result<answers::Redeemed, ApiError>, LedgerError> {
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
             }
@@ -1148,28 +1337,27 @@ async fn redeem(
             };
             let balance = ledger.balances(&member, at)?;
             let status = match redemption.applied {
-                crate::recording::Applied::Done => "redeemed",
-                crate::recording::Applied::Duplicate => "duplicate",
+                crate::recording::Applied::Done => answers::RedemptionStatus::Redeemed,
+                crate::recording::Applied::Duplicate => answers::RedemptionStatus::Duplicate,
             };
-            Ok(Ok(json!({
-                "id": id,
-                "status": status,
-                "reward": body.reward,
-                "code": redemption.code,
-                "balance": balance,
-            })))
+            Ok(Ok(answers::Redeemed {
+                id,
+                status,
+                reward: body.reward.clone(),
+                code: redemption.code,
+                balance,
+            }))
         })();
         (true, result.unwrap_or_else(|e| Err(e.into())))
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
 /// Takes the exact amount `name` out of a request body: JSON numbers are read as written
 /// (`12.50` stays 12.50), text too (`"12.50"`); anything else is refused naming the field.
 fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, ApiError> {
-    let invalid =
-        |message: String| ApiError::unprocessable("invalid_amount", message).with("field", name);
+    let invalid = |message: String| ApiError::unprocessable("invalid_amount", message).field(name);
     let Field::Object(fields) = body else {
         return Err(ApiError::unprocessable(
             "invalid_body",
@@ -1196,9 +1384,7 @@ fn given_time(
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     text.map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
         .transpose()
-        .map_err(|m| {
-            ApiError::unprocessable("invalid_date", format!("`at`: {m}")).with("field", "at")
-        })
+        .map_err(|m| ApiError::unprocessable("invalid_date", format!("`at`: {m}")).field("at"))
 }
 
 /// What every change by hand to a member's points begins with: the key (an admin's if
@@ -1224,29 +1410,53 @@ fn points_request<T: serde::de::DeserializeOwned>(
     Ok((club, member, points, typed_body(fields)?))
 }
 
-/// The time and id of a change by hand, as a body gives them.
-#[derive(Deserialize)]
+// The body of a change by hand as the document shows it: `points`, which
+// `points_request` takes out first (exactly: a JSON number is read from its text), and the
+// rest of the body, read as a `T`. (A `//` comment: a doc comment would be the schema's
+// description.)
+/// A change to a member's points: how many, and the fields below.
+#[derive(schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Points<T> {
+    /// Points, exact: a string or a JSON number.
+    #[allow(dead_code)]
+    points: super::openapi::Amount,
+    #[serde(flatten)]
+    #[allow(dead_code)]
+    rest: T,
+}
+
+/// The reason, time and id of an adjustment, as a body gives them.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AdjustBody {
+    /// Why, kept with the entry.
     reason: String,
+    /// Makes a retried request safe: the same id changes once.
     id: Option<String>,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TransferBody {
+    /// The member who receives the points.
     to: String,
     #[serde(default)]
     reason: String,
+    /// Makes a retried request safe: the same id transfers once.
     id: Option<String>,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ConvertBody {
+    /// Makes a retried request safe: the same id converts once.
     id: Option<String>,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
@@ -1267,12 +1477,12 @@ async fn by_hand(
         ) -> Result<crate::recording::Applied, crate::recording::ManualError>
         + Send
         + 'static,
-) -> Answer {
+) -> Answer<answers::ChangeByHand> {
     let policy = club.policy();
     let given_at = given_time(&policy, at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+        let result = (|| -> Result<Result<answers::ChangeByHand, ApiError>, LedgerError> {
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
             }
@@ -1285,23 +1495,23 @@ async fn by_hand(
                 None => ledger.unused_id(&base(&crate::time::stored(at)))?,
             };
             let status = match change(ledger, &policy, &id, at) {
-                Ok(crate::recording::Applied::Done) => "done",
-                Ok(crate::recording::Applied::Duplicate) => "duplicate",
+                Ok(crate::recording::Applied::Done) => answers::ByHandStatus::Done,
+                Ok(crate::recording::Applied::Duplicate) => answers::ByHandStatus::Duplicate,
                 Err(crate::recording::ManualError::Refused(message)) => {
                     return Ok(Err(ApiError::unprocessable("refused", message)))
                 }
                 Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
             };
-            Ok(Ok(json!({
-                "id": id,
-                "status": status,
-                "balance": ledger.balances(&member, at)?,
-            })))
+            Ok(Ok(answers::ChangeByHand {
+                id,
+                status,
+                balance: ledger.balances(&member, at)?,
+            }))
         })();
         (true, result.unwrap_or_else(|e| Err(e.into())))
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
 /// `GET /v1/clubs/{club}/rewards`: the catalogue as the club's file defines it, with how
@@ -1311,7 +1521,7 @@ async fn rewards(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::Rewards> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let club = segments(path)?;
@@ -1320,22 +1530,22 @@ async fn rewards(
     let catalogue = on_reader(&club, move |ledger| {
         let mut rewards = Vec::with_capacity(policy.club.rewards.len());
         for reward in &policy.club.rewards {
-            let mut entry =
-                serde_json::to_value(reward).map_err(|e| ApiError::internal(e.to_string()))?;
             let remaining = match reward.stock {
                 Some(stock) => Some(stock.saturating_sub(ledger.redemptions_of(&reward.id, None)?)),
                 None => None,
             };
-            entry["remaining"] = json!(remaining);
-            rewards.push(entry);
+            rewards.push(answers::Reward {
+                reward: reward.clone(),
+                remaining,
+            });
         }
-        Ok(json!({ "rewards": rewards }))
+        Ok(answers::Rewards { rewards })
     })
     .await?;
-    ok(catalogue)
+    Ok(Reply::ok(catalogue))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ConsentBody {
     /// A message channel of the club (`sms`...).
@@ -1344,6 +1554,7 @@ struct ConsentBody {
     granted: bool,
     /// Where the answer came from, kept with it (`till`, `web form`...); default `api`.
     source: Option<String>,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
@@ -1355,7 +1566,7 @@ async fn consent(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::Consent> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let (club, member) = segments(path)?;
@@ -1382,12 +1593,12 @@ async fn consent(
                 }
             ),
         )
-        .with("field", "channel"));
+        .field("channel"));
     }
     let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+        let result = (|| -> Result<Result<answers::Consent, ApiError>, LedgerError> {
             if ledger.member_summary(&member)?.is_none() {
                 return Ok(Err(unknown_member(&member, &club_id)));
             }
@@ -1405,22 +1616,23 @@ async fn consent(
                 Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
             }
             recorder.finish()?;
-            Ok(Ok(json!({
-                "member": member,
-                "channel": body.channel,
-                "granted": body.granted,
-                "source": source,
-            })))
+            Ok(Ok(answers::Consent {
+                member: member.clone(),
+                channel: body.channel.clone(),
+                granted: body.granted,
+                source,
+            }))
         })();
         (true, result.unwrap_or_else(|e| Err(e.into())))
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
+    /// The time to report for, in the club's calendar (default: the club's clock).
     at: Option<String>,
 }
 
@@ -1431,7 +1643,7 @@ async fn report(
     path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<crate::report::Report> {
     let grant = authorize(&app, &headers)?;
     require_admin(&grant)?;
     let club = segments(path)?;
@@ -1451,26 +1663,26 @@ async fn report(
             Some(at) => at,
             None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
         };
-        let report = crate::report::build(ledger, &policy, at)?;
-        serde_json::to_value(report).map_err(|e| ApiError::internal(e.to_string()))
+        Ok(crate::report::build(ledger, &policy, at)?)
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CodeQuery {
+    /// The member at the till: a code is good only for the member who redeemed it.
     member: Option<String>,
 }
 
 /// Whether `info` may be used by `member` now, and if not, why.
-fn code_status(info: &crate::ledger::CodeInfo, member: Option<&str>) -> (&'static str, bool) {
+fn code_status(info: &crate::ledger::CodeInfo, member: Option<&str>) -> answers::CodeStatus {
     match (&info.used, member) {
-        (Some(_), _) => ("used", false),
-        (None, _) if info.cancelled_by.is_some() => ("cancelled", false),
-        (None, Some(member)) if member != info.member => ("other_member", false),
-        (None, _) => ("valid", true),
+        (Some(_), _) => answers::CodeStatus::Used,
+        (None, _) if info.cancelled_by.is_some() => answers::CodeStatus::Cancelled,
+        (None, Some(member)) if member != info.member => answers::CodeStatus::OtherMember,
+        (None, _) => answers::CodeStatus::Valid,
     }
 }
 
@@ -1490,7 +1702,7 @@ async fn check_code(
     path: Result<Path<(String, String)>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Answer {
+) -> Answer<answers::Code> {
     let grant = authorize(&app, &headers)?;
     let (club, code) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
@@ -1507,24 +1719,26 @@ async fn check_code(
         let Some(info) = ledger.code_info(&code)? else {
             return Err(unknown_code(&code, &club_id));
         };
-        let (status, usable) = code_status(&info, query.member.as_deref());
-        let mut answer =
-            serde_json::to_value(&info).map_err(|e| ApiError::internal(e.to_string()))?;
-        answer["status"] = status.into();
-        answer["usable"] = usable.into();
-        Ok(answer)
+        let status = code_status(&info, query.member.as_deref());
+        let usable = matches!(status, answers::CodeStatus::Valid);
+        Ok(answers::Code {
+            info,
+            status,
+            usable,
+        })
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CodeUseBody {
     /// The member using it: it is good only for the one who redeemed it.
     member: String,
     /// The till's own reference (its sale): the same again is a retry.
     reference: String,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
@@ -1537,7 +1751,7 @@ async fn use_code(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::CodeUsed> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let (club, code) = segments(path)?;
@@ -1547,22 +1761,25 @@ async fn use_code(
     let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+        let result = (|| -> Result<Result<answers::CodeUsed, ApiError>, LedgerError> {
             let Some(info) = ledger.code_info(&code)? else {
                 return Ok(Err(unknown_code(&code, &club_id)));
             };
             if let Some(used) = &info.used {
                 if used.reference == body.reference && used.member == body.member {
-                    return Ok(Ok(
-                        json!({ "code": code, "status": "duplicate", "used": used }),
-                    ));
+                    return Ok(Ok(answers::CodeUsed {
+                        code: code.clone(),
+                        status: answers::CodeUseStatus::Duplicate,
+                        reward: None,
+                        used: Some(used.clone()),
+                    }));
                 }
                 return Ok(Err(ApiError::new(
                     StatusCode::CONFLICT,
                     "code_used",
                     format!("code `{code}` was used on {} ({})", used.at, used.reference),
                 )
-                .with("used", serde_json::to_value(used).unwrap_or_default())));
+                .used(used.clone())));
             }
             if let Some(by) = &info.cancelled_by {
                 return Ok(Err(ApiError::new(
@@ -1578,7 +1795,7 @@ async fn use_code(
                         "code `{code}` was redeemed by another member, and is good only for them"
                     ),
                 )
-                .with("field", "member")));
+                .field("member")));
             }
             let at = match given_at {
                 Some(at) => at,
@@ -1590,22 +1807,30 @@ async fn use_code(
                 &crate::time::stored(at),
                 &body.reference,
             )?;
-            Ok(Ok(
-                json!({ "code": code, "status": "used", "reward": info.reward, "used": stood }),
-            ))
+            Ok(Ok(answers::CodeUsed {
+                code: code.clone(),
+                status: answers::CodeUseStatus::Used,
+                reward: Some(info.reward),
+                used: stood,
+            }))
         })();
-        let kept = matches!(&result, Ok(Ok(value)) if value["status"] == "used");
+        let kept = matches!(&result, Ok(Ok(used)) if used.status == answers::CodeUseStatus::Used);
         (kept, result.unwrap_or_else(|e| Err(e.into())))
     })
     .await?;
-    ok(answer)
+    Ok(Reply::ok(answer))
 }
 
-#[derive(Deserialize)]
+/// Why a redemption is cancelled, and the change's id and time.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CancelBody {
+    /// Why, kept with the entry that gives the points back.
     reason: String,
+    /// Makes a retried request safe: the same id cancels once. Default
+    /// `cancel:<redemption>`.
     id: Option<String>,
+    /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
 }
 
@@ -1619,7 +1844,7 @@ async fn cancel_redemption(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::ChangeByHand> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let (club, member, redemption) = segments(path)?;
@@ -1647,7 +1872,7 @@ async fn adjust(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, AdjustBody) =
         points_request(&app, &headers, true, path, query.as_deref(), body)?;
     let who = member.clone();
@@ -1670,7 +1895,7 @@ async fn transfer(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, TransferBody) =
         points_request(&app, &headers, false, path, query.as_deref(), body)?;
     let (from, to) = (member.clone(), body.to.clone());
@@ -1694,7 +1919,7 @@ async fn convert(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, ConvertBody) =
         points_request(&app, &headers, false, path, query.as_deref(), body)?;
     let who = member.clone();
@@ -1709,7 +1934,7 @@ async fn convert(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AdvanceBody {
     /// The new time of the club's clock, in the club's calendar.
@@ -1722,7 +1947,7 @@ async fn advance(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Answer {
+) -> Answer<answers::ClockAdvanced> {
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let club = segments(path)?;
@@ -1730,11 +1955,10 @@ async fn advance(
     let club = club_for(&app, &grant, &club)?;
     let body: AdvanceBody = typed_body(json_body(body)?)?;
     let policy = club.policy();
-    let to = crate::time::parse_event_time(&body.to, policy.club.calendar, policy.zone).map_err(
-        |m| ApiError::unprocessable("invalid_date", format!("`to`: {m}")).with("field", "to"),
-    )?;
+    let to = crate::time::parse_event_time(&body.to, policy.club.calendar, policy.zone)
+        .map_err(|m| ApiError::unprocessable("invalid_date", format!("`to`: {m}")).field("to"))?;
     let report = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<Value, ApiError>, LedgerError> {
+        let result = (|| -> Result<Result<answers::ClockAdvanced, ApiError>, LedgerError> {
             if let Some(now) = ledger.now()? {
                 if to < now {
                     return Ok(Err(ApiError::new(
@@ -1749,14 +1973,15 @@ async fn advance(
             }
             let discipline = crate::decide::MessageDiscipline::at(&policy, chrono::Utc::now());
             let report = crate::clock::advance_with(ledger, &policy, to, discipline)?;
-            Ok(Ok(
-                json!({ "clock": policy.local_date(to), "report": report }),
-            ))
+            Ok(Ok(answers::ClockAdvanced {
+                clock: policy.local_date(to),
+                report,
+            }))
         })();
         (true, result.unwrap_or_else(|e| Err(e.into())))
     })
     .await?;
-    ok(report)
+    Ok(Reply::ok(report))
 }
 
 async fn not_found() -> ApiError {

@@ -87,7 +87,7 @@ pub struct Registry {
 }
 
 /// How the reloads have gone since the process started, for `/v1/status`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Reloads {
     /// Passes over the policies folder (each looks at every club folder).
     pub runs: u64,
@@ -97,7 +97,7 @@ pub struct Reloads {
 }
 
 /// What a reload did to one club folder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReloadOutcome {
     pub folder: String,
     #[serde(flatten)]
@@ -414,21 +414,21 @@ impl Registry {
     }
 
     /// Status of the clubs `grant` may see (all of them, and broken folders, for admins).
-    pub fn status(&self, grant: &Grant) -> serde_json::Value {
-        let clubs: Vec<serde_json::Value> = self
+    pub fn status(&self, grant: &Grant) -> super::answers::Status {
+        let clubs = self
             .all()
             .iter()
             .filter(|club| grant.may_use(&club.id))
             .map(|club| {
                 let policy = club.policy();
                 let state = club.state();
-                serde_json::json!({
-                    "id": club.id,
-                    "folder": club.dir.display().to_string(),
-                    "active_version": policy.short_id(),
-                    "active_since": state.active_since,
-                    "last_reload": state.last_attempt,
-                })
+                super::answers::ClubStatus {
+                    id: club.id.clone(),
+                    folder: club.dir.display().to_string(),
+                    active_version: policy.short_id().to_owned(),
+                    active_since: state.active_since,
+                    last_reload: state.last_attempt.clone(),
+                }
             })
             .collect();
         let reloads = self
@@ -436,16 +436,22 @@ impl Registry {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let mut status = serde_json::json!({ "clubs": clubs, "reloads": reloads });
-        if grant.admin {
+        let not_loaded = grant.admin.then(|| {
             let broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
-            let not_loaded: Vec<serde_json::Value> = broken
+            broken
                 .iter()
-                .map(|(folder, (_, attempt))| serde_json::json!({"folder": folder, "last_reload": attempt}))
-                .collect();
-            status["not_loaded"] = serde_json::Value::Array(not_loaded);
+                .map(|(folder, (_, attempt))| super::answers::NotLoaded {
+                    folder: folder.clone(),
+                    last_reload: attempt.clone(),
+                })
+                .collect()
+        });
+        super::answers::Status {
+            clubs,
+            reloads,
+            not_loaded,
+            keys: None,
         }
-        status
     }
 
     /// Lets every club's queued work finish and closes the ledgers.

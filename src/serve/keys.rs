@@ -289,14 +289,25 @@ impl KeyRing {
     }
 
     /// For `/v1/status`: when the keys in force were loaded, and the last failure.
-    pub fn status(&self) -> serde_json::Value {
+    pub fn status(&self) -> KeysStatus {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        serde_json::json!({
-            "file": self.path.display().to_string(),
-            "loaded_at": state.loaded_at,
-            "errors": state.problems,
-        })
+        KeysStatus {
+            file: self.path.display().to_string(),
+            loaded_at: state.loaded_at,
+            errors: state.problems.clone(),
+        }
     }
+}
+
+/// The keys file in `/v1/status` (admin keys only).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct KeysStatus {
+    pub file: String,
+    /// When the keys in force were loaded.
+    pub loaded_at: Option<DateTime<Utc>>,
+    /// Why the last edit of the file was not taken (the keys in force stay), with file,
+    /// line and column.
+    pub errors: Vec<super::reload::Problem>,
 }
 
 #[cfg(test)]

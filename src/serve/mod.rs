@@ -10,16 +10,21 @@
 //! - [`delivery`]: sending each club's due messages every second;
 //! - [`listen`]: accepting connections, with a cap and read timeouts;
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
+//! - [`openapi`]: the OpenAPI document, made from the route table and those types;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
 //! - [`metrics`]: `/metrics` for Prometheus.
 
+pub mod answers;
 pub mod api;
 pub mod clubs;
 pub mod delivery;
+pub mod event_body;
 pub mod incident;
 pub mod keys;
 pub mod listen;
 pub mod metrics;
+pub mod openapi;
 pub mod reload;
 pub mod watch;
 pub mod writer;

@@ -88,7 +88,7 @@ pub fn build(dir: &Path, plugins: &Path) -> Result<Policy, Vec<Diagnostic>> {
 }
 
 /// The last reload attempt of a club, as `/v1/status` shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Attempt {
     pub at: DateTime<Utc>,
     /// `activated`, `unchanged` or `failed`.
@@ -107,7 +107,7 @@ pub struct Attempt {
 }
 
 /// A diagnostic flattened for JSON and logs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

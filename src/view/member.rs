@@ -7,7 +7,7 @@ use crate::ledger::{Balances, Ledger, LedgerError, Lot, MemberSummary, Statement
 use crate::policy::Policy;
 
 /// A member as `member --json` and the HTTP API show them.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct MemberReport {
     club: String,
     points_name: String,
@@ -33,7 +33,7 @@ pub struct MemberReport {
 }
 
 /// Points that expire together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Expiring {
     pub at: chrono::DateTime<chrono::Utc>,
     pub points: rust_decimal::Decimal,

@@ -5,6 +5,8 @@ mod access;
 mod api;
 mod canary;
 mod connections;
+pub mod document;
+mod openapi;
 mod processes;
 mod reload;
 pub mod server;

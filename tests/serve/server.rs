@@ -140,12 +140,20 @@ impl Server {
         self.dir.path().to_owned()
     }
 
+    /// A GET; the answer is held to the OpenAPI document (see [`super::document`]).
     pub fn get(&self, path: &str, key: Option<&str>) -> Reply {
-        request(&self.address, "GET", path, key, None)
+        checked(
+            "GET",
+            path,
+            None,
+            request(&self.address, "GET", path, key, None),
+        )
     }
 
+    /// A POST; the answer is held to the OpenAPI document (see [`super::document`]).
     pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> Reply {
-        request(&self.address, "POST", path, key, Some(body))
+        let reply = request(&self.address, "POST", path, key, Some(body));
+        checked("POST", path, Some(body), reply)
     }
 
     /// What the server has logged so far.
@@ -204,6 +212,17 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `reply`, once it is found to be what the document says `method path` answers.
+fn checked(method: &str, path: &str, sent: Option<&str>, reply: Reply) -> Reply {
+    let content_type = reply.header("content-type");
+    if let Err(problem) =
+        super::document::check(method, path, sent, reply.status, content_type, &reply.body)
+    {
+        panic!("{problem}");
+    }
+    reply
 }
 
 /// One request on a fresh connection.
