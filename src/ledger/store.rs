@@ -25,6 +25,9 @@ pub struct LedgerError {
     message: String,
     /// Another connection held the write lock for longer than this one would wait.
     busy: bool,
+    /// The connection to the database is gone (PostgreSQL stopped, or the backend was
+    /// terminated): a new connection may well succeed.
+    lost: bool,
 }
 
 impl From<rusqlite::Error> for LedgerError {
@@ -38,7 +41,11 @@ impl From<rusqlite::Error> for LedgerError {
         } else {
             error.to_string()
         };
-        LedgerError { message, busy }
+        LedgerError {
+            message,
+            busy,
+            lost: false,
+        }
     }
 }
 
@@ -56,11 +63,28 @@ impl From<postgres::Error> for LedgerError {
             ]
             .contains(code)
         });
+        // The server ended the session (`pg_terminate_backend`, a shutdown) or the socket
+        // closed: the error may arrive before the client has seen the connection close, so
+        // it says so itself.
+        let lost = error.is_closed()
+            || error.code().is_some_and(|code| {
+                [
+                    SqlState::ADMIN_SHUTDOWN,
+                    SqlState::CRASH_SHUTDOWN,
+                    SqlState::CANNOT_CONNECT_NOW,
+                ]
+                .contains(code)
+                    || code.code().starts_with("08")
+            });
         let message = match error.as_db_error() {
             Some(db) => format!("PostgreSQL: {}", db.message()),
             None => format!("PostgreSQL: {error}"),
         };
-        LedgerError { message, busy }
+        LedgerError {
+            message,
+            busy,
+            lost,
+        }
     }
 }
 
@@ -69,7 +93,13 @@ impl LedgerError {
         LedgerError {
             message: what.into(),
             busy: false,
+            lost: false,
         }
+    }
+
+    /// Whether the connection to the database was lost (see [`Ledger::connection_lost`]).
+    pub fn is_connection_lost(&self) -> bool {
+        self.lost
     }
 
     /// What went wrong, without the "ledger database:" every display of it starts with.
@@ -912,7 +942,7 @@ const DUMP: &[&str] = &[
     "SELECT challenge, member, period, purchases, spend, COALESCE(completed_at, '') FROM challenge_progress ORDER BY member, challenge, period",
     "SELECT member, badge, at, source FROM badges ORDER BY member, badge",
     "SELECT event, member, reward, points, COALESCE(code, ''), time FROM redemptions ORDER BY member, time, event",
-    "SELECT code, member, at, reference FROM code_uses ORDER BY code",
+    "SELECT code, member, at, reference, COALESCE(basket, ''), COALESCE(discount, '') FROM code_uses ORDER BY code",
     "SELECT redemption, event, member, time, reason FROM redemption_cancels ORDER BY redemption",
     "SELECT id, kind, member, time, data FROM outbound ORDER BY id",
     "SELECT member, event, time, amount, reason FROM credit ORDER BY member, time, event, seq",

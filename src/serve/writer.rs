@@ -137,7 +137,8 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
         let mut begun = ledger.begin();
         // The connection is found lost when it is next used: after PostgreSQL restarted,
         // that is this `begin`. Nothing of this group has run yet, so it runs on a new one.
-        if begun.is_err() && ledger.connection_lost() {
+        let lost = begun.as_ref().is_err_and(LedgerError::is_connection_lost);
+        if begun.is_err() && (lost || ledger.connection_lost()) {
             if let Some(fresh) = reopen(club, place) {
                 ledger = fresh;
                 begun = ledger.begin();
