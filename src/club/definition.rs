@@ -332,6 +332,34 @@ pub struct RewardDefinition {
     /// For `kind: partner`: the partner that honours it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<String>,
+    /// For a code (`discount_code`, `gift_card`): what it takes off a basket, e.g.
+    /// `{percent: 10, up_to: 200000}` or `{amount: 50000}`. The till is told the exact
+    /// amount when it checks the code with the basket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Discount>,
+    /// For a code: the smallest basket (in the club's currency) it can be used on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_basket: Option<Decimal>,
+    /// For a code: how long after its redemption it can be used, e.g. `60d` (through that
+    /// day, in the club's calendar). Unset: no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_expires_after: Option<Span>,
+}
+
+/// What a code takes off a basket: a percentage (optionally capped) or a fixed amount, never
+/// more than the basket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Discount {
+    /// Percent of the basket, e.g. `10`. Rounded down to the basket's own decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Decimal>,
+    /// A fixed amount in the club's currency, e.g. `50000`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Decimal>,
+    /// With `percent`: at most this much.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<Decimal>,
 }
 
 /// What a reward is. Discount codes, gift cards and partner rewards get a unique code.

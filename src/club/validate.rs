@@ -277,6 +277,71 @@ fn validate_expiry(
     }
 }
 
+/// A code's basket rules: only on rewards with a code, a percentage or an amount (not both),
+/// each above zero.
+fn validate_code_terms(
+    file: &ClubFile,
+    i: usize,
+    reward: &super::RewardDefinition,
+    out: &mut Vec<Diagnostic>,
+) {
+    use rust_decimal::Decimal;
+    let at = |key| [Key("rewards"), Index(i), Key(key)];
+    let code_terms = [
+        ("discount", reward.discount.is_some()),
+        ("minimum_basket", reward.minimum_basket.is_some()),
+        ("code_expires_after", reward.code_expires_after.is_some()),
+    ];
+    if !reward.kind.has_code() {
+        for (key, _) in code_terms.iter().filter(|(_, set)| *set) {
+            out.push(file.error_at(
+                &at(key),
+                format!(
+                    "reward `{}` issues no code: `{key}` is for discount codes, gift cards and partner rewards",
+                    reward.id
+                ),
+            ));
+        }
+    }
+    if let Some(minimum) = reward.minimum_basket {
+        if minimum <= Decimal::ZERO {
+            out.push(file.error_at(&at("minimum_basket"), "the smallest basket is above 0"));
+        }
+    }
+    let Some(discount) = reward.discount else {
+        return;
+    };
+    let here = |key| [Key("rewards"), Index(i), Key("discount"), Key(key)];
+    match (discount.percent, discount.amount) {
+        (Some(_), Some(_)) | (None, None) => out.push(
+            file.error_at(
+                &at("discount"),
+                "a discount is a `percent` or an `amount`, not both",
+            )
+            .with_help(
+                "e.g. `discount: {percent: 10, up_to: 200000}` or `discount: {amount: 50000}`",
+            ),
+        ),
+        (Some(percent), None) if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED => {
+            out.push(file.error_at(
+                &here("percent"),
+                format!("{percent} percent: write a number above 0, at most 100"),
+            ));
+        }
+        (None, Some(amount)) if amount <= Decimal::ZERO => {
+            out.push(file.error_at(&here("amount"), "the amount is above 0"));
+        }
+        _ => {}
+    }
+    if let Some(up_to) = discount.up_to {
+        if discount.percent.is_none() {
+            out.push(file.error_at(&here("up_to"), "`up_to` caps a `percent` discount"));
+        } else if up_to <= Decimal::ZERO {
+            out.push(file.error_at(&here("up_to"), "the cap is above 0"));
+        }
+    }
+}
+
 fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     let club = &file.definition;
     let member_types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
@@ -323,6 +388,7 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 out.push(diagnostic);
             }
         }
+        validate_code_terms(file, i, reward, out);
         let mut dates = Vec::new();
         for key in ["valid_from", "valid_until"] {
             let text = if key == "valid_from" {

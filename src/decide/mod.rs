@@ -16,6 +16,7 @@
 mod book;
 mod campaigns;
 mod clock;
+pub mod codes;
 mod deals;
 mod event;
 mod expiry;

@@ -392,6 +392,14 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     );
     ",
     ),
+    (
+        13,
+        "
+    -- A code's use with the basket the till gave and the discount it was told (issue 17).
+    ALTER TABLE code_uses ADD COLUMN basket TEXT;
+    ALTER TABLE code_uses ADD COLUMN discount TEXT;
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -710,6 +718,13 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         error CTEXT NOT NULL,
         PRIMARY KEY (webhook, outbound)
     );
+    ",
+    ),
+    (
+        13,
+        "
+    ALTER TABLE code_uses ADD COLUMN basket CTEXT;
+    ALTER TABLE code_uses ADD COLUMN discount CTEXT;
     ",
     ),
 ];

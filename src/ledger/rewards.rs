@@ -32,6 +32,11 @@ pub struct CodeUse {
     /// What the till says it was used for (its sale's number): using it again with the
     /// same reference is a retry, with another a second use, refused.
     pub reference: String,
+    /// The basket the till gave (in the club's currency), and the discount it was told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basket: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<String>,
 }
 
 impl Ledger {
@@ -64,7 +69,7 @@ impl Ledger {
     /// Code `code` as the ledger holds it, if a redemption issued it.
     pub fn code_info(&self, code: &str) -> Result<Option<CodeInfo>, LedgerError> {
         self.db().query_opt(
-            "SELECT r.code, r.reward, r.member, r.event, r.time, u.member, u.at, u.reference, c.event
+            "SELECT r.code, r.reward, r.member, r.event, r.time, u.member, u.at, u.reference, c.event, u.basket, u.discount
              FROM redemptions r LEFT JOIN code_uses u ON u.code = r.code
              LEFT JOIN redemption_cancels c ON c.redemption = r.event WHERE r.code = ?1",
             args![code],
@@ -81,6 +86,8 @@ impl Ledger {
                             member,
                             at: r.get(6)?,
                             reference: r.get(7)?,
+                            basket: r.get(9)?,
+                            discount: r.get(10)?,
                         }),
                         None => None,
                     },
@@ -99,10 +106,16 @@ impl Ledger {
         member: &str,
         at: &str,
         reference: &str,
+        basket: Option<Decimal>,
+        discount: Option<Decimal>,
     ) -> Result<Option<CodeUse>, LedgerError> {
+        let (basket, discount) = (
+            basket.map(|b| b.normalize().to_string()),
+            discount.map(|d| d.normalize().to_string()),
+        );
         self.db().execute(
-            "INSERT INTO code_uses (code, member, at, reference) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO NOTHING",
-            args![code, member, at, reference],
+            "INSERT INTO code_uses (code, member, at, reference, basket, discount) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code) DO NOTHING",
+            args![code, member, at, reference, basket, discount],
         )?;
         Ok(self.code_info(code)?.and_then(|info| info.used))
     }

@@ -413,6 +413,14 @@ pub struct Code {
     pub info: CodeInfo,
     pub status: CodeStatus,
     pub usable: bool,
+    /// What the code takes off the basket asked about (exact, in the club's currency),
+    /// when it is usable and its reward has a discount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Decimal>")]
+    pub discount: Option<String>,
+    /// Why it is not usable, for the till to show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -423,6 +431,27 @@ pub enum CodeStatus {
     /// Its redemption was cancelled: the code is void.
     Cancelled,
     OtherMember,
+    /// Past the last day its reward's `code_expires_after` gives.
+    Expired,
+    /// Below its reward's `minimum_basket`.
+    BasketTooSmall,
+    /// Its reward has basket rules, and no basket was given (a use only).
+    BasketNeeded,
+}
+
+impl CodeStatus {
+    pub fn of(verdict: &crate::decide::codes::CodeVerdict) -> CodeStatus {
+        use crate::decide::codes::CodeVerdict;
+        match verdict {
+            CodeVerdict::Valid { .. } => CodeStatus::Valid,
+            CodeVerdict::Used => CodeStatus::Used,
+            CodeVerdict::Cancelled => CodeStatus::Cancelled,
+            CodeVerdict::OtherMember => CodeStatus::OtherMember,
+            CodeVerdict::Expired { .. } => CodeStatus::Expired,
+            CodeVerdict::BasketTooSmall { .. } => CodeStatus::BasketTooSmall,
+            CodeVerdict::BasketNeeded => CodeStatus::BasketNeeded,
+        }
+    }
 }
 
 /// A code used now (`used`), or already with this reference (`duplicate`).

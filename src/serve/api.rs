@@ -142,19 +142,20 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .query::<NoQuery>()
             .ok("The catalogue"),
         Route::get("/v1/clubs/{club}/codes/{code}", check_code)
-            .summary("Whether a code is good (for a member): `usable`, and `status` saying why not")
+            .summary("Whether a code is good for a member and a basket: `usable`, the `discount`, and `status` saying why not")
             .query::<CodeQuery>()
-            .ok("The code")
-            .error(404, CODE_404),
+            .ok("The code: with `basket`, the discount it takes off (`discount`) or why it cannot be used on it (`reason`)")
+            .error(404, CODE_404)
+            .error(422, "`basket` is not an exact amount (`invalid_amount`), or `at` not a date (`invalid_date`); `field` names which."),
         Route::post("/v1/clubs/{club}/codes/{code}/uses", use_code)
             .summary("Use a code, once: the same reference again is a retry (`duplicate`)")
             .description("Any other second use is refused (409), across processes too: the database's key on the code decides.")
             .query::<NoQuery>()
-            .body::<CodeUseBody>()
+            .body::<CodeUseRequest>()
             .ok("Used (`used`), or already used with this reference (`duplicate`)")
             .error(404, CODE_404)
             .error(409, "The code was used already, for another reference (`code_used`, with `used`), or its redemption was cancelled (`code_cancelled`).")
-            .error(422, "The code belongs to another member (`other_member`, field `member`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`)."),
+            .error(422, "The code belongs to another member (`other_member`, field `member`), is past its last day (`expired`), or its reward's basket rules refuse the basket (`basket_too_small`, `basket_needed`: field `basket`; `invalid_amount`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`)."),
         Route::get("/v1/clubs/{club}/report", report)
             .admin()
             .summary("The club's report (admin key): segments and members at risk, campaign cost, partner settlement, messages — what `bashgah report --json` gives")
@@ -1354,6 +1355,17 @@ async fn redeem(
     Ok(Reply::ok(answer))
 }
 
+/// Takes the exact amount `name` out of a request body if it is there.
+fn take_optional_amount(
+    body: &mut Field,
+    name: &str,
+) -> Result<Option<rust_decimal::Decimal>, ApiError> {
+    match body {
+        Field::Object(fields) if fields.contains_key(name) => take_amount(body, name).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Takes the exact amount `name` out of a request body: JSON numbers are read as written
 /// (`12.50` stays 12.50), text too (`"12.50"`); anything else is refused naming the field.
 fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, ApiError> {
@@ -1674,16 +1686,71 @@ async fn report(
 struct CodeQuery {
     /// The member at the till: a code is good only for the member who redeemed it.
     member: Option<String>,
+    /// The basket's amount, exact, in the club's currency: checked against the reward's
+    /// smallest basket, and the discount worked out on it.
+    #[schemars(with = "Option<rust_decimal::Decimal>")]
+    basket: Option<String>,
+    /// When, in the club's calendar (for a code with a last day); default the club's clock.
+    at: Option<String>,
 }
 
-/// Whether `info` may be used by `member` now, and if not, why.
-fn code_status(info: &crate::ledger::CodeInfo, member: Option<&str>) -> answers::CodeStatus {
-    match (&info.used, member) {
-        (Some(_), _) => answers::CodeStatus::Used,
-        (None, _) if info.cancelled_by.is_some() => answers::CodeStatus::Cancelled,
-        (None, Some(member)) if member != info.member => answers::CodeStatus::OtherMember,
-        (None, _) => answers::CodeStatus::Valid,
+/// What the rules of `info`'s reward (`minimum_basket`, `discount`, `code_expires_after`)
+/// say of using it now: [`crate::decide::codes::judge`] on the ledger's facts.
+fn judge_code(
+    policy: &Policy,
+    info: &crate::ledger::CodeInfo,
+    member: Option<&str>,
+    basket: Option<rust_decimal::Decimal>,
+    at: chrono::DateTime<chrono::Utc>,
+    basket_required: bool,
+) -> crate::decide::codes::CodeVerdict {
+    use crate::decide::codes::{judge, CodeFacts, CodeQuestion};
+    let reward = policy.club.rewards.iter().find(|r| r.id == info.reward);
+    let redeemed_at = crate::time::from_stored(&info.redeemed_at).unwrap_or(at);
+    judge(
+        policy,
+        reward,
+        &CodeFacts {
+            owner: &info.member,
+            redeemed_at,
+            used: info.used.is_some(),
+            cancelled: info.cancelled_by.is_some(),
+        },
+        &CodeQuestion { member, basket, at },
+        basket_required,
+    )
+}
+
+/// Why a code cannot be used, for the till to show.
+fn verdict_reason(verdict: &crate::decide::codes::CodeVerdict, policy: &Policy) -> Option<String> {
+    use crate::decide::codes::CodeVerdict;
+    let currency = &policy.club.currency;
+    match verdict {
+        CodeVerdict::Valid { .. } => None,
+        CodeVerdict::Used => Some("the code was used already".to_owned()),
+        CodeVerdict::Cancelled => Some("the redemption that issued it was cancelled".to_owned()),
+        CodeVerdict::OtherMember => Some("the code is another member's".to_owned()),
+        CodeVerdict::Expired { last_day } => {
+            Some(format!("the code could be used until {last_day}"))
+        }
+        CodeVerdict::BasketTooSmall { minimum } => Some(format!(
+            "the code is for a basket of at least {} {currency}",
+            crate::amount::grouped(*minimum)
+        )),
+        CodeVerdict::BasketNeeded => {
+            Some("the code has basket rules: give the basket's amount".to_owned())
+        }
     }
+}
+
+/// A basket amount a query or body gave, read exactly; refused naming the field.
+fn basket_amount(text: Option<&str>) -> Result<Option<rust_decimal::Decimal>, ApiError> {
+    text.map(|text| {
+        crate::amount::parse_amount(text).map_err(|m| {
+            ApiError::unprocessable("invalid_amount", format!("`basket`: {m}")).field("basket")
+        })
+    })
+    .transpose()
 }
 
 fn unknown_code(code: &str, club: &str) -> ApiError {
@@ -1711,24 +1778,53 @@ async fn check_code(
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "bad_query",
-                format!("the query takes `member`: {e}"),
+                format!("the query takes `member`, `basket` and `at`: {e}"),
             )
         })?;
+    let basket = basket_amount(query.basket.as_deref())?;
+    let policy = club.policy();
+    let given_at = given_time(&policy, query.at.as_deref())?;
     let club_id = club.id.clone();
     let answer = on_reader(&club, move |ledger| {
         let Some(info) = ledger.code_info(&code)? else {
             return Err(unknown_code(&code, &club_id));
         };
-        let status = code_status(&info, query.member.as_deref());
-        let usable = matches!(status, answers::CodeStatus::Valid);
+        let at = match given_at {
+            Some(at) => at,
+            None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
+        };
+        let verdict = judge_code(&policy, &info, query.member.as_deref(), basket, at, false);
+        let discount = match &verdict {
+            crate::decide::codes::CodeVerdict::Valid { discount } => {
+                discount.map(|d| d.normalize().to_string())
+            }
+            _ => None,
+        };
         Ok(answers::Code {
             info,
-            status,
-            usable,
+            status: answers::CodeStatus::of(&verdict),
+            usable: verdict.usable(),
+            discount,
+            reason: verdict_reason(&verdict, &policy),
         })
     })
     .await?;
     Ok(Reply::ok(answer))
+}
+
+// The body of a code's use as the document shows it: `basket`, which `use_code` takes out
+// first (exactly), and the rest. (A `//` comment: a doc comment would be the description.)
+/// A code used at a till: by whom, for which sale, and on what basket.
+#[derive(schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct CodeUseRequest {
+    /// The basket's amount, exact (a string or a JSON number), in the club's currency:
+    /// needed when the reward has basket rules (`minimum_basket`, `discount`).
+    #[allow(dead_code)]
+    basket: Option<super::openapi::Amount>,
+    #[serde(flatten)]
+    #[allow(dead_code)]
+    rest: CodeUseBody,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -1756,7 +1852,9 @@ async fn use_code(
     no_query(query.as_deref())?;
     let (club, code) = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let body: CodeUseBody = typed_body(json_body(body)?)?;
+    let mut fields = json_body(body)?;
+    let basket = take_optional_amount(&mut fields, "basket")?;
+    let body: CodeUseBody = typed_body(fields)?;
     let policy = club.policy();
     let given_at = given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
@@ -1801,11 +1899,31 @@ async fn use_code(
                 Some(at) => at,
                 None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
             };
+            let verdict = judge_code(&policy, &info, Some(&body.member), basket, at, true);
+            let discount = match &verdict {
+                crate::decide::codes::CodeVerdict::Valid { discount } => *discount,
+                refused => {
+                    let reason = verdict_reason(refused, &policy).unwrap_or_default();
+                    let refusal = ApiError::unprocessable(
+                        refused.status(),
+                        format!("code `{code}`: {reason}"),
+                    );
+                    return Ok(Err(match refused {
+                        crate::decide::codes::CodeVerdict::BasketTooSmall { .. }
+                        | crate::decide::codes::CodeVerdict::BasketNeeded => {
+                            refusal.field("basket")
+                        }
+                        _ => refusal.field("at"),
+                    }));
+                }
+            };
             let stood = ledger.use_code(
                 &code,
                 &body.member,
                 &crate::time::stored(at),
                 &body.reference,
+                basket,
+                discount,
             )?;
             Ok(Ok(answers::CodeUsed {
                 code: code.clone(),

@@ -552,3 +552,58 @@ error: `twenty` is not a percentage
         .status(1)
         .run();
 }
+
+/// Issue 17: a code's basket rules are refused at their line where they cannot hold.
+#[test]
+fn basket_rules_are_checked_with_positions() {
+    shop()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+rules:
+  - {id: base, function: base_points}
+rewards:
+  - id: mug
+    cost: 10
+    kind: gift
+    minimum_basket: 100
+  - id: off
+    cost: 10
+    kind: discount_code
+    discount: {percent: 120}
+  - id: both
+    cost: 10
+    kind: discount_code
+    discount: {percent: 10, amount: 5}
+",
+        )
+        .args(["check"])
+        .stderr(
+            "\
+error: reward `mug` issues no code: `minimum_basket` is for discount codes, gift cards and partner rewards
+  --> policies/shop/club.yaml:10:21
+   |
+10 |     minimum_basket: 100
+   |                     ^^^
+
+error: 120 percent: write a number above 0, at most 100
+  --> policies/shop/club.yaml:14:25
+   |
+14 |     discount: {percent: 120}
+   |                         ^^^
+
+error: a discount is a `percent` or an `amount`, not both
+  --> policies/shop/club.yaml:18:15
+   |
+18 |     discount: {percent: 10, amount: 5}
+   |               ^
+   = help: e.g. `discount: {percent: 10, up_to: 200000}` or `discount: {amount: 50000}`
+
+",
+        )
+        .status(1)
+        .run();
+}

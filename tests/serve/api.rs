@@ -4,6 +4,7 @@
 
 use crate::serve::server::{purchase, request, Workspace, OPS, TILL};
 use crate::serve::{shop_rule, SHOP_YAML};
+use serde_json::Value;
 
 const EVENTS: &str = "/v1/clubs/shop/events";
 
@@ -383,6 +384,50 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
     assert_eq!(lines[1]["occasion"], "expiring_soon");
     assert_eq!(lines[1]["channel"], "sms");
     assert_eq!(warned.body["balance"], "35");
+}
+
+/// The café's `ten-off` at the till: 10% of an order of at least 300,000 IRR, at most
+/// 200,000 off, within 60 days of redeeming it (its club.yaml).
+#[test]
+fn the_cafe_ten_off_code_is_judged_at_the_till() {
+    let server = Workspace::new()
+        .shipped_club("cafe")
+        .file(
+            "keys.yaml",
+            &format!(
+                "keys:\n  - {{name: till, sha256: {}, clubs: [cafe]}}\n",
+                bashgah::serve::keys::hash(TILL)
+            ),
+        )
+        .start(&[]);
+    let earned = server.post(
+        "/v1/clubs/cafe/events",
+        Some(TILL),
+        r#"{"id": "P1", "member": "M1", "date": "1403-05-01", "amount": "1500000"}"#,
+    );
+    assert_eq!(earned.body["points"], "150", "{}", earned.body);
+    let redeemed = server.post(
+        "/v1/clubs/cafe/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "ten-off", "id": "R1"}"#,
+    );
+    let code = redeemed.body["code"].as_str().expect("a code").to_owned();
+    let ask = |query: &str| {
+        let answer = server.get(
+            &format!("/v1/clubs/cafe/codes/{code}?member=M1&{query}"),
+            Some(TILL),
+        );
+        (
+            answer.body["status"].clone(),
+            answer.body["discount"].clone(),
+        )
+    };
+    assert_eq!(ask("basket=450000"), ("valid".into(), "45000".into()));
+    assert_eq!(ask("basket=2500000"), ("valid".into(), "200000".into()));
+    assert_eq!(ask("basket=200000").0, "basket_too_small");
+    // Redeemed on 1 Mordad 1403 (31 days long): good through 60 days later, 30 Shahrivar.
+    assert_eq!(ask("basket=450000&at=1403-06-30").0, "valid");
+    assert_eq!(ask("basket=450000&at=1403-06-31").0, "expired");
 }
 
 /// Issue 11, item 11: over HTTP, an event whose numbers were too large used to leave its
@@ -971,6 +1016,132 @@ fn codes_at_the_till(server: &crate::serve::server::Server) {
         ),
         "{last}"
     );
+}
+
+/// Issue 17: a till asks whether a code is good for this member and this basket, and is
+/// told the exact discount; a use outside the reward's rules is refused; on either store.
+fn codes_with_basket_rules(extra: &[&str]) {
+    let server = Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!(
+                "{SHOP_YAML}  - id: coupon\n    cost: 5\n    kind: discount_code\n    discount: {{percent: 10, up_to: 5000}}\n    minimum_basket: 20000\n    code_expires_after: 30d\n"
+            ),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(extra);
+    server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 20000),
+    );
+    let redeemed = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coupon", "id": "R1"}"#,
+    );
+    let code = redeemed.body["code"].as_str().expect("a code").to_owned();
+    let path = format!("/v1/clubs/shop/codes/{code}");
+    let check = |query: &str| {
+        let answer = server.get(&format!("{path}?member=M1&{query}"), Some(TILL));
+        assert_eq!(answer.status, 200, "{query}: {}", answer.body);
+        (
+            answer.body["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            answer.body["usable"].as_bool().unwrap_or_default(),
+            answer.body["discount"].clone(),
+            answer.body["reason"].clone(),
+        )
+    };
+    assert_eq!(check("").0, "valid", "no basket: good, nothing to work out");
+    assert_eq!(
+        check("basket=15000"),
+        (
+            "basket_too_small".to_owned(),
+            false,
+            Value::Null,
+            "the code is for a basket of at least 20,000 EUR".into()
+        )
+    );
+    assert_eq!(check("basket=30000").2, "3000");
+    assert_eq!(check("basket=80000").2, "5000", "capped by up_to");
+    assert_eq!(
+        check("basket=30000.55").2,
+        "3000.05",
+        "rounded down to cents"
+    );
+    assert_eq!(
+        check("basket=30000&at=2025-04-03"),
+        (
+            "expired".to_owned(),
+            false,
+            Value::Null,
+            "the code could be used until 2025-04-02".into()
+        )
+    );
+    assert_eq!(check("basket=30000&at=2025-04-02").0, "valid");
+    let bad = server.get(&format!("{path}?basket=a%20lot"), Some(TILL));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(bad.body["error"]["field"], "basket");
+
+    let uses = format!("{path}/uses");
+    let refused = |body: &str, code: &str, field: &str| {
+        let answer = server.post(&uses, Some(TILL), body);
+        assert_eq!(answer.status, 422, "{body}: {}", answer.body);
+        assert_eq!(
+            (
+                &answer.body["error"]["code"],
+                &answer.body["error"]["field"]
+            ),
+            (&code.into(), &field.into()),
+            "{}",
+            answer.body
+        );
+    };
+    refused(
+        r#"{"member": "M1", "reference": "S1"}"#,
+        "basket_needed",
+        "basket",
+    );
+    refused(
+        r#"{"member": "M1", "reference": "S1", "basket": 15000}"#,
+        "basket_too_small",
+        "basket",
+    );
+    refused(
+        r#"{"member": "M1", "reference": "S1", "basket": 30000, "at": "2025-04-03"}"#,
+        "expired",
+        "at",
+    );
+    let used = server.post(
+        &uses,
+        Some(TILL),
+        r#"{"member": "M1", "reference": "S1", "basket": 30000.55}"#,
+    );
+    assert_eq!(used.status, 200, "{}", used.body);
+    assert_eq!(
+        (&used.body["used"]["basket"], &used.body["used"]["discount"]),
+        (&"30000.55".into(), &"3000.05".into()),
+        "{}",
+        used.body
+    );
+    let after = server.get(&path, Some(TILL));
+    assert_eq!(after.body["used"]["discount"], "3000.05", "{}", after.body);
+}
+
+#[test]
+fn a_code_is_judged_against_its_basket() {
+    codes_with_basket_rules(&[]);
+}
+
+#[test]
+fn on_postgres_a_code_is_judged_against_its_basket() {
+    let Some(database) = crate::pg::PgDatabase::fresh("basket") else {
+        return;
+    };
+    codes_with_basket_rules(&["--database", &database.url]);
 }
 
 fn coupon_shop(extra: &[&str]) -> crate::serve::server::Server {
