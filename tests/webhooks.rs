@@ -367,3 +367,77 @@ fn a_secret_written_into_the_club_file_is_refused_at_its_line() {
     assert!(out.contains("club.yaml:10:"), "{out}");
     assert!(out.contains("points_earnd"), "{out}");
 }
+
+/// The host process sends the webhooks on its own, as events arrive over HTTP; with two
+/// processes on one PostgreSQL database, one of them sends, and each event arrives once.
+fn served(database: &[&str], processes: usize) {
+    use crate::serve::server::{purchase, Workspace, TILL};
+    let crm = Receiver::start(200);
+    let club = format!(
+        "{}webhooks:\n  - id: crm\n    url: {}\n    secret: \"${{CRM_SECRET}}\"\n    events: [points_earned, reward_redeemed]\n",
+        crate::serve::SHOP_YAML,
+        crm.url
+    );
+    let mut args = vec!["--max-body", "4096"];
+    args.extend_from_slice(database);
+    let env = [("CRM_SECRET", SECRET)];
+    let servers: Vec<_> = (0..processes)
+        .map(|_| {
+            Workspace::new()
+                .file("policies/shop/club.yaml", &club)
+                .file("policies/shop/earn.rhai", &crate::serve::shop_rule(1000))
+                .start_with(&args, &env)
+        })
+        .collect();
+    for (n, member) in ["M1", "M2", "M1", "M3"].iter().enumerate() {
+        let server = &servers[n % servers.len()];
+        let posted = server.post(
+            "/v1/clubs/shop/events",
+            Some(TILL),
+            &purchase(&format!("P{n}"), member, "2025-03-03", 5000),
+        );
+        assert_eq!(posted.body["status"], "applied", "{}", posted.body);
+    }
+    let redeemed = servers[0].post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coffee", "id": "R1"}"#,
+    );
+    assert_eq!(redeemed.body["status"], "redeemed", "{}", redeemed.body);
+    servers[0].wait_for(std::time::Duration::from_secs(10), |_| {
+        crm.taken().len() >= 5
+    });
+    // A moment more: a second sender would show as a repeat.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(
+        crm.ids(),
+        [
+            "points_earned:P0",
+            "points_earned:P1",
+            "points_earned:P2",
+            "points_earned:P3",
+            "reward_redeemed:R1"
+        ]
+    );
+    let redemption = crm.taken()[4].json();
+    assert_eq!(
+        (
+            &redemption["data"]["points"],
+            &redemption["data"]["balance"]
+        ),
+        (&"3".into(), &"7".into())
+    );
+}
+
+#[test]
+fn the_host_process_sends_the_webhooks_as_events_arrive() {
+    served(&[], 1);
+}
+
+#[test]
+fn on_postgres_two_host_processes_send_each_event_once() {
+    let Some(database) = crate::pg::PgDatabase::fresh("hooks") else {
+        return;
+    };
+    served(&["--database", &database.url], 2);
+}
