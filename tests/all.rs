@@ -9,6 +9,7 @@ mod clock;
 mod consistency;
 mod deals;
 mod evaluate;
+mod fake_http;
 mod fuzz;
 mod hooks;
 mod ledger;

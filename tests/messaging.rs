@@ -2,11 +2,10 @@
 //! cap of two; an opted-out member; a webhook that receives, and one that fails and is
 //! retried until it is given up, every attempt recorded.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+
+use crate::fake_http::FakeServer;
 
 fn club(sms_url: &str) -> String {
     format!(
@@ -39,39 +38,10 @@ messages:
 
 const RULES: &str = "fn base_points(event, member) { event.amount / 10 }\n";
 
-/// A local HTTP server answering every request with `status`, keeping the bodies.
-fn gateway(status: u16) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let kept = Arc::clone(&bodies);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(value) = lower.strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            kept.lock()
-                .expect("lock")
-                .push(String::from_utf8_lossy(&body).into_owned());
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    (format!("http://{address}/sms"), bodies)
+/// A gateway answering every request with `status`: its `/sms` address, and the server.
+fn gateway(status: u16) -> (String, FakeServer) {
+    let server = FakeServer::start(status);
+    (format!("{}/sms", server.base), server)
 }
 
 fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -222,7 +192,7 @@ fn a_cap_of_two_an_opt_out_and_a_webhook_that_receives() {
 
     let (code, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
     assert_eq!((code, out.as_str()), (0, "2 sent, 0 to retry, 0 failed\n"));
-    let bodies = received.lock().expect("lock").clone();
+    let bodies = received.bodies();
     let texts: Vec<serde_json::Value> = bodies
         .iter()
         .map(|b| serde_json::from_str(b).expect("JSON payload"))
@@ -235,7 +205,7 @@ fn a_cap_of_two_an_opt_out_and_a_webhook_that_receives() {
     // Sent is sent: a second run sends nothing.
     let (_, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 12:00"]);
     assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
-    assert_eq!(received.lock().expect("lock").len(), 2);
+    assert_eq!(received.requests().len(), 2);
 }
 
 #[test]
@@ -279,7 +249,7 @@ fn a_failing_endpoint_is_retried_with_a_wait_and_every_attempt_is_recorded() {
             .as_str()
         )
     );
-    assert_eq!(received.lock().expect("lock").len(), 4);
+    assert_eq!(received.requests().len(), 4);
     let m1: Vec<_> = messages(dir.path())
         .into_iter()
         .filter(|m| m.0 == "M1")
@@ -345,7 +315,7 @@ fn consent_comes_from_the_members_file_too() {
     );
     let (_, out) = bashgah(dir.path(), &["deliver", "shop", "--at", "2025-03-15 10:01"]);
     assert_eq!(out, "0 sent, 0 to retry, 0 failed\n");
-    assert!(received.lock().expect("lock").is_empty());
+    assert!(received.requests().is_empty());
     let ledger = rusqlite::Connection::open(dir.path().join("data/shop.sqlite")).expect("ledger");
     let sources: Vec<(String, bool, String)> = ledger
         .prepare("SELECT member, granted, source FROM consents ORDER BY member")
@@ -424,7 +394,7 @@ fn importing_history_queues_no_old_news_and_delivery_sends_none() {
         )),
         "{out}"
     );
-    let bodies = received.lock().expect("lock").clone();
+    let bodies = received.bodies();
     assert!(
         bodies.iter().all(|b| b.contains("M3")),
         "only today's news went out: {bodies:?}"
@@ -490,8 +460,8 @@ fn a_quiet_import_queues_nothing_and_delivery_drops_what_waited_too_long() {
             "0 sent, 0 to retry, 0 failed, 2 too old to send (messages.stale_after)\n"
         )
     );
-    assert!(received_later.lock().expect("lock").is_empty());
-    assert!(received.lock().expect("lock").is_empty());
+    assert!(received_later.requests().is_empty());
+    assert!(received.requests().is_empty());
     let stale = messages(dir.path())
         .iter()
         .filter(|m| m.4.as_deref() == Some("stale"))
@@ -607,64 +577,10 @@ messages:
     );
 }
 
-/// One request a fake gateway received.
-#[derive(Debug, Clone)]
-struct Received {
-    line: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A local stand-in for an SMS provider: answers `status` to every request, keeping each
-/// one whole (request line, headers, body).
-fn fake_provider(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    let kept = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&kept);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let mut headers = Vec::new();
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                    break;
-                }
-                if let Some((name, value)) = header.trim_end().split_once(':') {
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                    headers.push((name.to_owned(), value.trim().to_owned()));
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            seen.lock().expect("lock").push(Received {
-                line: line.trim_end().to_owned(),
-                headers,
-                body: String::from_utf8_lossy(&body).into_owned(),
-            });
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
-            );
-        }
-    });
-    (format!("http://{address}"), kept)
+/// A local stand-in for an SMS provider: its address, and the server.
+fn fake_provider(status: u16) -> (String, FakeServer) {
+    let server = FakeServer::start(status);
+    (server.base.clone(), server)
 }
 
 /// A café-like club whose one channel is the shipped template `examples/channels/<name>`,
@@ -752,7 +668,7 @@ fn the_shipped_sms_gateway_templates_send_what_each_provider_expects() {
         out,
         "1 sent, 0 to retry, 1 failed\nM2 enrolled on sms: member `M2` has no `phone` to send to (given up)\n"
     );
-    let requests = received.lock().expect("lock").clone();
+    let requests = received.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].line, "POST /v1/send/bulk HTTP/1.1");
     assert_eq!(requests[0].header("X-API-KEY"), Some("secret-key-1"));
@@ -775,7 +691,7 @@ fn the_shipped_sms_gateway_templates_send_what_each_provider_expects() {
         ],
     );
     assert_eq!(code, 1, "{out}");
-    let requests = received.lock().expect("lock").clone();
+    let requests = received.requests();
     assert_eq!(
         requests[0].line,
         "POST /v1/secret-key-2/sms/send.json HTTP/1.1"
@@ -823,7 +739,7 @@ fn the_shipped_sms_gateway_templates_send_what_each_provider_expects() {
             "{out}"
         );
         assert!(!out.contains("secret-key"), "{out}");
-        let requests = received.lock().expect("lock").clone();
+        let requests = received.requests();
         assert_eq!(
             requests[0].header("Authorization"),
             Some("Bearer secret-key-3")

@@ -3,106 +3,38 @@
 //! POSTed once it is recorded, in order, signed with HMAC-SHA256, retried with backoff, and
 //! never repeated under another id however often the same history is imported.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::{Arc, Mutex};
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::Value;
 use sha2::Sha256;
+
+use crate::fake_http::{FakeServer, Request};
 
 const SECRET: &str = "whsec-for-the-tests";
 
-/// One request a receiver took.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("a JSON body")
-    }
-}
-
-/// A local stand-in for a CRM's webhook endpoint: answers with the status it is set to,
-/// keeping every request it answered 2xx, and counting every one.
+/// A CRM's webhook endpoint: the address it is given (`/hooks`), and the server.
 struct Receiver {
     url: String,
-    status: Arc<AtomicU16>,
-    taken: Arc<Mutex<Vec<Received>>>,
-    asked: Arc<Mutex<u32>>,
+    server: FakeServer,
 }
 
 impl Receiver {
     fn start(status: u16) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let address = listener.local_addr().expect("address");
-        let status = Arc::new(AtomicU16::new(status));
-        let taken = Arc::new(Mutex::new(Vec::new()));
-        let asked = Arc::new(Mutex::new(0));
-        let (answer, keep, count) = (Arc::clone(&status), Arc::clone(&taken), Arc::clone(&asked));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                let _ = reader.read_line(&mut line);
-                let mut headers = Vec::new();
-                let mut length = 0;
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                        break;
-                    }
-                    if let Some((name, value)) = header.trim_end().split_once(':') {
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap_or(0);
-                        }
-                        headers.push((name.to_owned(), value.trim().to_owned()));
-                    }
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                let status = answer.load(Ordering::SeqCst);
-                *count.lock().expect("lock") += 1;
-                if (200..300).contains(&status) {
-                    keep.lock().expect("lock").push(Received {
-                        headers,
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    });
-                }
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                );
-            }
-        });
+        let server = FakeServer::start(status);
         Receiver {
-            url: format!("http://{address}/hooks"),
-            status,
-            taken,
-            asked,
+            url: format!("{}/hooks", server.base),
+            server,
         }
     }
 
     fn answer(&self, status: u16) {
-        self.status.store(status, Ordering::SeqCst);
+        self.server.answer(status);
     }
 
-    fn taken(&self) -> Vec<Received> {
-        self.taken.lock().expect("lock").clone()
+    /// The requests it took (answered 2xx).
+    fn taken(&self) -> Vec<Request> {
+        self.server.taken()
     }
 
     fn ids(&self) -> Vec<String> {
@@ -112,8 +44,9 @@ impl Receiver {
             .collect()
     }
 
-    fn asked(&self) -> u32 {
-        *self.asked.lock().expect("lock")
+    /// Every request, taken or not.
+    fn asked(&self) -> usize {
+        self.server.requests().len()
     }
 }
 
@@ -321,7 +254,7 @@ fn a_crm_is_told_what_happened_in_order_signed_and_once() {
         .collect();
     assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
     for received in &taken {
-        let signature = received.header("Bashgah-Signature");
+        let signature = received.header("Bashgah-Signature").unwrap_or_default();
         let (t, v1) = signature
             .strip_prefix("t=")
             .and_then(|rest| rest.split_once(",v1="))
@@ -332,12 +265,12 @@ fn a_crm_is_told_what_happened_in_order_signed_and_once() {
             hmac_hex("another secret", &format!("{t}.{}", received.body))
         );
         let id = received.json()["id"].as_str().unwrap().to_owned();
-        assert_eq!(received.header("Bashgah-Event-Id"), id);
-        assert_eq!(received.header("Idempotency-Key"), id);
+        assert_eq!(received.header("Bashgah-Event-Id"), Some(id.as_str()));
+        assert_eq!(received.header("Idempotency-Key"), Some(id.as_str()));
     }
     // The first event was tried once before: this was its second attempt.
-    assert_eq!(taken[0].header("Bashgah-Attempt"), "2");
-    assert_eq!(taken[1].header("Bashgah-Attempt"), "1");
+    assert_eq!(taken[0].header("Bashgah-Attempt"), Some("2"));
+    assert_eq!(taken[1].header("Bashgah-Attempt"), Some("1"));
 
     // The same history imported again writes no new event; nothing more is sent.
     let (code, out) = bashgah(root, &["import", "shop", "events.csv"]);
