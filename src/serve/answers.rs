@@ -13,9 +13,8 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::clubs::ReloadOutcome;
 use super::keys::KeysStatus;
-use super::reload::Attempt;
+use super::reload::{Attempt, ReloadOutcome, Reloads};
 use crate::club::RewardDefinition;
 use crate::ledger::export::{EntryRecord, LotRecord, MemberRecord, MessageRecord};
 use crate::ledger::{Balances, CodeInfo, CodeUse, Notice, OutboxMessage, StatementLine};
@@ -133,7 +132,7 @@ pub struct Status {
     /// The clubs the key may see.
     pub clubs: Vec<ClubStatus>,
     /// Passes over the policies folder since the process started.
-    pub reloads: super::clubs::Reloads,
+    pub reloads: Reloads,
     /// Admin keys only: club folders that have never loaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_loaded: Option<Vec<NotLoaded>>,

@@ -11,11 +11,10 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::incident;
 use super::keys::Grant;
-use super::reload::{build, fingerprint, Attempt, Problem};
+use super::reload::{build, fingerprint, Attempt, Problem, ReloadOutcome, Reloads};
 use super::writer::{Done, Writer};
 use crate::diagnostic::Diagnostic;
 use crate::ledger::{Ledger, LedgerError, LedgerPlace};
@@ -84,24 +83,6 @@ pub struct Registry {
     /// One reload at a time.
     reloading: Mutex<()>,
     reloads: Mutex<Reloads>,
-}
-
-/// How the reloads have gone since the process started, for `/v1/status`.
-#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
-pub struct Reloads {
-    /// Passes over the policies folder (each looks at every club folder).
-    pub runs: u64,
-    pub last_run: Option<DateTime<Utc>>,
-    /// Attempts that panicked (and were reported as failed).
-    pub panics: u64,
-}
-
-/// What a reload did to one club folder.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct ReloadOutcome {
-    pub folder: String,
-    #[serde(flatten)]
-    pub attempt: Attempt,
 }
 
 impl Registry {

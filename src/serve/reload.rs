@@ -144,3 +144,21 @@ impl std::fmt::Display for Problem {
         f.write_str(&self.message)
     }
 }
+
+/// How the reloads have gone since the process started, for `/v1/status`.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct Reloads {
+    /// Passes over the policies folder (each looks at every club folder).
+    pub runs: u64,
+    pub last_run: Option<DateTime<Utc>>,
+    /// Attempts that panicked (and were reported as failed).
+    pub panics: u64,
+}
+
+/// What a reload did to one club folder.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReloadOutcome {
+    pub folder: String,
+    #[serde(flatten)]
+    pub attempt: Attempt,
+}
