@@ -145,10 +145,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// `n` and the noun that goes with it: `1 expiry`, `2 expiries`.
+/// `n` and the noun that goes with it: `1 expiry`, `2 expiries`, `12,000 events`.
 pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", number(n), if n == 1 { one } else { many })
+}
+
+/// A count as people read it, in groups of three: `120,000`.
+pub fn number(n: impl Into<u64>) -> String {
+    crate::amount::grouped(rust_decimal::Decimal::from(n.into()))
 }
 
 /// The known name nearest to `unknown`, if one is close enough to be a likely typo.

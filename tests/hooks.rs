@@ -63,7 +63,7 @@ fn hooks_award_once_and_the_message_says_what_was_given() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         stdout,
-        "shop: 1 cases in policies/shop/tests\nok      joining, reaching gold and lapsing each give their points once\n1 passed, 0 failed\n",
+        "shop: 1 case in policies/shop/tests\nok      joining, reaching gold and lapsing each give their points once\n1 passed, 0 failed\n",
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );

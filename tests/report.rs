@@ -53,7 +53,7 @@ segments
   champions           1
   others              1
 
-at risk of lapsing: 1 members
+at risk of lapsing: 1 member
   M2                     45 points, last purchase 2024-06-20
 
 campaigns

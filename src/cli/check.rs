@@ -97,8 +97,9 @@ pub fn run(
                 Some(version) => {
                     let verdict = if result.ok { "ok     " } else { "REFUSED" };
                     println!(
-                        "{verdict} {} (policy {version}, {} rules)",
-                        result.club, result.rules
+                        "{verdict} {} (policy {version}, {})",
+                        result.club,
+                        crate::diagnostic::count(result.rules as u64, "rule", "rules")
                     );
                     if let Some(canary) = &result.canary {
                         for line in canary.describe().lines() {
@@ -152,7 +153,7 @@ fn against(
             policy.short_id()
         )));
     }
-    let live = super::explain::rebuild(workspace, &ledger, policy, &version)?;
+    let (live, _files) = super::explain::rebuild(workspace, &ledger, policy, &version)?;
     let (events, max_change) = crate::canary::settings(policy);
     let recent = crate::canary::recent_events(&ledger, events)?;
     Ok(Ok(crate::canary::try_candidate(

@@ -68,10 +68,10 @@ pub fn run(
         );
         if let Some(webhooks) = &report.webhooks {
             println!(
-                "webhooks: {} events sent, {} to retry, {} set aside{}",
-                webhooks.sent,
-                webhooks.retrying,
-                webhooks.set_aside,
+                "webhooks: {} sent, {} to retry, {} set aside{}",
+                crate::diagnostic::count(webhooks.sent, "event", "events"),
+                crate::diagnostic::number(webhooks.retrying),
+                crate::diagnostic::number(webhooks.set_aside),
                 match webhooks.waiting {
                     0 => String::new(),
                     n => format!(", {n} waiting to try again"),

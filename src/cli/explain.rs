@@ -28,6 +28,8 @@ pub fn run(
     let current = workspace.load_policy(club)?;
     let db = workspace.ledger_place(&current);
     let ledger = workspace.open_ledger(&db)?;
+    // The folder an older version was rebuilt in, removed when the command ends.
+    let mut rebuilt = None;
     let (event, policy, stored_entries) = match (event, json) {
         (Some(id), _) => {
             let Some((event, version)) = ledger.stored_event(id)? else {
@@ -39,7 +41,9 @@ pub fn run(
             let policy = if version == current.id {
                 current.clone()
             } else {
-                rebuild(workspace, &ledger, &current, &version)?
+                let (policy, files) = rebuild(workspace, &ledger, &current, &version)?;
+                rebuilt = Some(files);
+                policy
             };
             (event, policy, Some(ledger.entries_of_event(id)?))
         }
@@ -120,10 +124,28 @@ pub fn run(
             stored_entries.as_deref()
         )
     );
+    // An event its rules fail on (or a dry run the ledger would reject) is a failure,
+    // for scripts and CI as for people.
+    let mut failed = result.is_err();
     if let Some((due, decided)) = dry_run {
+        failed |= decided.is_err();
         print!("{}", render_plan(&policy, &due, decided));
     }
-    Ok(ExitCode::Ok)
+    drop(rebuilt);
+    Ok(if failed {
+        ExitCode::Failed
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// A folder a policy version was rebuilt in: removed when dropped.
+pub(super) struct RebuiltFiles(std::path::PathBuf);
+
+impl Drop for RebuiltFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A member the ledger has not seen, as the write path would create them.
@@ -181,9 +203,8 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
                 }
             }
             Change::Tier(tier) => out.push_str(&format!(
-                "  tier {} -> {} on {}: {}\n",
-                tier.from.as_deref().unwrap_or("none"),
-                tier.to.as_deref().unwrap_or("none"),
+                "  tier {} on {}: {}\n",
+                super::member::tier_move(tier.from.as_deref(), tier.to.as_deref()),
                 policy.local_date(tier.at),
                 tier.reason
             )),
@@ -200,22 +221,25 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
     out
 }
 
-/// The policy version `version`, rebuilt from the files the ledger stored for it.
+/// The policy version `version`, rebuilt from the files the ledger stored for it, in a
+/// temporary folder of this process that goes when the returned guard is dropped (keep
+/// it while the policy runs: plugins are read from it).
 pub(super) fn rebuild(
     workspace: &Workspace,
     ledger: &Ledger,
     current: &Policy,
     version: &str,
-) -> Result<Policy, CommandError> {
+) -> Result<(Policy, RebuiltFiles), CommandError> {
     let Some(files) = ledger.policy_files(version)? else {
         return Err(CommandError(format!(
             "error: the ledger has no files for policy version {version}\n"
         )));
     };
-    let dir = std::env::temp_dir()
-        .join(format!("bashgah-policy-{version}"))
-        .join(&current.club.id);
+    let root =
+        std::env::temp_dir().join(format!("bashgah-policy-{version}-{}", std::process::id()));
+    let dir = root.join(&current.club.id);
     std::fs::create_dir_all(&dir)?;
+    let files_guard = RebuiltFiles(root);
     // The plugins the version imported were stored with it, as `plugins/...`: they go
     // beside the club, and the rebuilt policy imports them from there.
     let plugins = dir.with_file_name("plugins");
@@ -234,7 +258,7 @@ pub(super) fn rebuild(
         plugins.is_dir().then_some(plugins.as_path()),
     ));
     Policy::load(&dir, &engine)
-        .map(|(policy, _)| policy)
+        .map(|(policy, _)| (policy, files_guard))
         .map_err(|problems| {
             CommandError(format!(
                 "{}error: policy version {version} no longer loads\n",

@@ -73,8 +73,8 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         out.push_str(&format!(", birthday {}", club_date(birthday)));
     }
     out.push_str(&format!(
-        "; {} events, {} {} spent\n",
-        member.events,
+        "; {}, {} {} spent\n",
+        crate::diagnostic::count(member.events as u64, "event", "events"),
         grouped(member.spend_total),
         policy.club.currency
     ));
@@ -99,12 +99,8 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         for change in &view.tier_changes {
             let when = crate::time::from_stored(&change.time)
                 .map_or(change.time.clone(), |t| club_time(policy, t));
-            out.push_str(&format!(
-                "{when}  {} -> {}  {}\n",
-                change.from.as_deref().unwrap_or("-"),
-                change.to.as_deref().unwrap_or("-"),
-                change.reason
-            ));
+            let moved = tier_move(change.from.as_deref(), change.to.as_deref());
+            out.push_str(&format!("{when}  {moved}  {}\n", change.reason));
         }
         out.push('\n');
     }
@@ -307,4 +303,15 @@ fn deal_lines(policy: &Policy, view: &MemberView) -> String {
         }
     }
     out
+}
+
+/// A tier change as people read it: `bronze -> silver`, and a first tier entered (not
+/// moved to from nothing): `into bronze`.
+pub(super) fn tier_move(from: Option<&str>, to: Option<&str>) -> String {
+    match (from, to) {
+        (None, Some(to)) => format!("into {to}"),
+        (Some(from), Some(to)) => format!("{from} -> {to}"),
+        (Some(from), None) => format!("{from} -> no tier"),
+        (None, None) => "no tier".to_owned(),
+    }
 }

@@ -41,8 +41,10 @@ pub fn run(workspace: &Workspace, club: &str, to: &str) -> Result<ExitCode, Comm
         println!("  {table:<20} {rows:>10} rows");
     }
     println!(
-        "checked: {} members, {} events and {} entries, with every lot, use, tier change, deal, message and balance, are the same in both",
-        copied.members, copied.events, copied.entries
+        "checked: {}, {} and {}, with every lot, use, tier change, deal, message and balance, are the same in both",
+        crate::diagnostic::count(copied.members as u64, "member", "members"),
+        crate::diagnostic::count(copied.events as u64, "event", "events"),
+        crate::diagnostic::count(copied.entries as u64, "entry", "entries")
     );
     Ok(ExitCode::Ok)
 }

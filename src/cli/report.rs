@@ -51,10 +51,10 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
     let points = &policy.club.points.name;
     let currency = &policy.club.currency;
     let mut out = format!(
-        "club {}, as at {}: {} members\n",
+        "club {}, as at {}: {}\n",
         report.club,
         super::member::club_time(policy, report.at),
-        report.members
+        crate::diagnostic::count(report.members as u64, "member", "members")
     );
     if policy.segment_function.is_some() {
         out.push_str("\nsegments\n");
@@ -62,8 +62,8 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
             out.push_str(&format!("  {segment:<14} {count:>6}\n"));
         }
         out.push_str(&format!(
-            "\nat risk of lapsing: {} members\n",
-            report.at_risk.len()
+            "\nat risk of lapsing: {}\n",
+            crate::diagnostic::count(report.at_risk.len() as u64, "member", "members")
         ));
         for member in report.at_risk.iter().take(10) {
             let last = member

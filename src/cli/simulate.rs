@@ -99,7 +99,7 @@ fn metrics(a: &Simulation, b: Option<&Simulation>) -> Vec<(String, String, Optio
         for (rule, points) in &sim.issued_by_rule {
             rows.push((format!("issued by {rule}"), points.normalize().to_string()));
         }
-        for (tier, members) in &sim.members_per_tier {
+        for (tier, members) in sim.tiers_in_order() {
             rows.push((format!("members in {tier}"), members.to_string()));
         }
         for (deal, points) in &sim.deal_points {
@@ -153,8 +153,10 @@ fn render_csv(a: &Simulation, c: Option<&Comparison>) -> String {
 fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     let b = c.map(|c| &c.b);
     let mut out = format!(
-        "simulation of club {} over {} events ({} rejected)\n",
-        a.club, a.events, a.rejected
+        "simulation of club {} over {} ({} rejected)\n",
+        a.club,
+        crate::diagnostic::count(a.events, "event", "events"),
+        crate::diagnostic::number(a.rejected)
     );
     let rows = metrics(a, b);
     let width = rows.iter().map(|(n, _, _)| n.len()).max().unwrap_or(10);
@@ -201,10 +203,14 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
         out.push('\n');
         if !c.migration.is_empty() {
             out.push_str("\ntier migration (A -> B: members)\n");
-            for (from, to) in &c.migration {
-                for (tier, count) in to {
-                    out.push_str(&format!("  {from} -> {tier}: {count}\n"));
-                }
+            let mut moves: Vec<(&String, &String, u64)> = c
+                .migration
+                .iter()
+                .flat_map(|(from, to)| to.iter().map(move |(tier, n)| (from, tier, *n)))
+                .collect();
+            moves.sort_by_key(|(from, to, _)| (a.tier_rank(from), a.tier_rank(to)));
+            for (from, tier, count) in moves {
+                out.push_str(&format!("  {from} -> {tier}: {count}\n"));
             }
         }
         if !c.most_affected.is_empty() {

@@ -36,9 +36,9 @@ pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, Command
             }
         };
         println!(
-            "{}: {} cases in {}",
+            "{}: {} in {}",
             results.club,
-            results.cases.len(),
+            crate::diagnostic::count(results.cases.len() as u64, "case", "cases"),
             results.tests_dir.display()
         );
         for case in &results.cases {

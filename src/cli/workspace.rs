@@ -113,9 +113,5 @@ impl Workspace {
 /// "1 error" / "3 errors".
 pub fn count_errors(diagnostics: &[Diagnostic]) -> String {
     let n = diagnostics.iter().filter(|d| d.is_error()).count();
-    if n == 1 {
-        "1 error".into()
-    } else {
-        format!("{n} errors")
-    }
+    crate::diagnostic::count(n as u64, "error", "errors")
 }

@@ -10,7 +10,7 @@ use super::rows::Row;
 use crate::ledger::{Ledger, LedgerError};
 use crate::member::MemberState;
 use crate::policy::Policy;
-use crate::recording::Recorder;
+use crate::recording::{ProfileOutcome, Recorder};
 
 /// Columns every member row must have.
 pub const REQUIRED: [&str; 1] = ["id"];
@@ -20,15 +20,24 @@ const KNOWN: [&str; 4] = crate::event::MEMBER_COLUMNS;
 pub struct MemberImportReport {
     pub created: u64,
     pub updated: u64,
+    /// Rows that said what the ledger already held: nothing written.
+    pub unchanged: u64,
     pub rejected: u64,
     pub problems: Vec<RowProblem>,
 }
 
 impl MemberImportReport {
     pub fn summary(&self) -> String {
+        use crate::diagnostic::number;
+        let unchanged = match self.unchanged {
+            0 => String::new(),
+            n => format!(", {} unchanged", number(n)),
+        };
         format!(
-            "{} members created, {} updated, {} rejected",
-            self.created, self.updated, self.rejected
+            "{} created, {} updated{unchanged}, {} rejected",
+            crate::diagnostic::count(self.created, "member", "members"),
+            number(self.updated),
+            number(self.rejected)
         )
     }
 }
@@ -86,10 +95,10 @@ fn members(
             match member {
                 Ok((member, joined_known, consents, line)) => {
                     let source = format!("members file, line {line}");
-                    if recorder.profile(&member, joined_known, &consents, &source, at)? {
-                        report.created += 1;
-                    } else {
-                        report.updated += 1;
+                    match recorder.profile(&member, joined_known, &consents, &source, at)? {
+                        ProfileOutcome::Created => report.created += 1,
+                        ProfileOutcome::Updated => report.updated += 1,
+                        ProfileOutcome::Unchanged => report.unchanged += 1,
                     }
                 }
                 Err(problem) => {

@@ -88,12 +88,13 @@ impl ImportReport {
 
     /// One line: `imported 3 events (12 points): 1 duplicate, 0 conflicts, 1 rejected`.
     pub fn summary(&self) -> String {
+        use crate::diagnostic::number;
         format!(
             "{} accepted, {} duplicate, {} conflicting, {} rejected; {} points awarded",
-            self.accepted,
-            self.duplicates,
-            self.conflicts,
-            self.rejected,
+            number(self.accepted),
+            number(self.duplicates),
+            number(self.conflicts),
+            number(self.rejected),
             crate::amount::grouped(self.points_awarded)
         )
     }

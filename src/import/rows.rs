@@ -173,6 +173,18 @@ pub fn read_rows_mapped(
 /// Why a required column may be missing, and how to fix it: a header close to its name,
 /// or a profile's column that should map to it.
 fn missing_column_hint(column: &str, written: &[String], names: &HeaderMap) -> String {
+    // One column holding the others' names with another separator between them: a
+    // spreadsheet saved with `;` (some locales) or tabs. Not read that way on a guess: in
+    // those files a comma is often the decimal point (`12,50`).
+    if let [only] = written {
+        for (separator, name) in [(';', "semicolons"), ('\t', "tabs")] {
+            if only.split(separator).count() > 1 {
+                return format!(
+                    "\n  = help: the columns are separated by {name}, not commas: save the file as CSV with commas (\"CSV UTF-8\" in a spreadsheet), with `.` as the decimal point"
+                );
+            }
+        }
+    }
     let lower: Vec<String> = written.iter().map(|h| h.to_lowercase()).collect();
     let close = crate::diagnostic::did_you_mean(column, lower.iter().map(String::as_str))
         .and_then(|found| lower.iter().position(|h| h == found))

@@ -29,7 +29,7 @@ use crate::ledger::{EventLookup, Ledger, LedgerError};
 use crate::member::MemberState;
 use crate::policy::Policy;
 
-pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, Redemption};
+pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, ProfileOutcome, Redemption};
 pub use store::{Direct, Store};
 
 /// The one write path, for one policy, inside one transaction at a time.
@@ -553,10 +553,26 @@ impl<'a> Recorder<'a> {
         consents: &[(String, bool)],
         source: &str,
         at: DateTime<Utc>,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<ProfileOutcome, LedgerError> {
         self.revalidate()?;
         let mut book = self.take_book(&profile.id, at)?;
         let created = book.is_new && !book.posted && !self.dirty.contains(&profile.id);
+        // The same profile again (a members file imported twice, `demo` run again):
+        // nothing to write, and nothing is.
+        let same = !created
+            && book.state.member_type == profile.member_type
+            && book.state.birthday == profile.birthday
+            && book.state.attributes == profile.attributes
+            && (profile.tier.is_none() || book.state.tier == profile.tier)
+            && book.state.joined == profile.joined
+            && book.joined_known == joined_known
+            && consents
+                .iter()
+                .all(|(channel, granted)| book.consents.get(channel) == Some(granted));
+        if same {
+            self.put_book(book);
+            return Ok(ProfileOutcome::Unchanged);
+        }
         let state = &mut book.state;
         state.member_type = profile.member_type.clone();
         state.birthday = profile.birthday;
@@ -594,7 +610,11 @@ impl<'a> Recorder<'a> {
         self.record(plan)?;
         self.dirty.insert(profile.id.clone());
         self.put_book(book);
-        Ok(created)
+        Ok(if created {
+            ProfileOutcome::Created
+        } else {
+            ProfileOutcome::Updated
+        })
     }
 
     /// Records `member`'s yes or no for message channel `channel`, and where it came from

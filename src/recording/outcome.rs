@@ -69,3 +69,12 @@ pub struct Redemption {
     pub applied: Applied,
     pub code: Option<String>,
 }
+
+/// What writing a member's profile did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileOutcome {
+    Created,
+    Updated,
+    /// The ledger already held this profile: nothing was written.
+    Unchanged,
+}

@@ -194,6 +194,7 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
                 }
             }
         }
+        tiers.sort_by_key(|tier| a.tier_rank(tier));
         let counts = |sim: &Simulation| {
             tiers
                 .iter()
@@ -211,18 +212,21 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
             html.push_str(
                 "<h2>Tier migration (rows: under A, columns: under B)</h2><table><tr><th></th>",
             );
-            let columns: Vec<String> = c
+            let mut columns: Vec<String> = c
                 .migration
                 .values()
                 .flat_map(|m| m.keys().cloned())
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
+            columns.sort_by_key(|tier| a.tier_rank(tier));
+            let mut rows: Vec<_> = c.migration.iter().collect();
+            rows.sort_by_key(|(from, _)| a.tier_rank(from));
             for column in &columns {
                 let _ = write!(html, "<th>{}</th>", escape(column));
             }
             html.push_str("</tr>");
-            for (from, to) in &c.migration {
+            for (from, to) in rows {
                 let _ = write!(html, "<tr><th>{}</th>", escape(from));
                 for column in &columns {
                     let _ = write!(html, "<td>{}</td>", to.get(column).copied().unwrap_or(0));

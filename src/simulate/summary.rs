@@ -38,6 +38,28 @@ pub struct Simulation {
     /// Each member's balance and tier at the end (for comparisons).
     #[serde(skip)]
     pub members: BTreeMap<String, (Decimal, String)>,
+    /// The club's tiers in their own order (lowest first), after `none`: how tables and
+    /// charts list them.
+    #[serde(skip)]
+    pub tier_order: Vec<String>,
+}
+
+impl Simulation {
+    /// Where `tier` stands in the club's order (a tier it does not know comes last).
+    pub fn tier_rank(&self, tier: &str) -> usize {
+        self.tier_order
+            .iter()
+            .position(|t| t == tier)
+            .unwrap_or(self.tier_order.len())
+    }
+
+    /// The tiers of `members_per_tier`, in the club's order.
+    pub fn tiers_in_order(&self) -> Vec<(&String, u64)> {
+        let mut tiers: Vec<(&String, u64)> =
+            self.members_per_tier.iter().map(|(t, n)| (t, *n)).collect();
+        tiers.sort_by_key(|(tier, _)| self.tier_rank(tier));
+        tiers
+    }
 }
 
 /// A temporary ledger file, removed when dropped.
@@ -88,6 +110,9 @@ pub fn simulate(
         events: report.accepted,
         rejected: report.rejected + report.conflicts,
         currency: policy.club.currency.clone(),
+        tier_order: std::iter::once("none".to_owned())
+            .chain(policy.club.tiers.iter().map(|t| t.id.clone()))
+            .collect(),
         ..Simulation::default()
     };
     let calendar = policy.club.calendar;

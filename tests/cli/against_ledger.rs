@@ -59,7 +59,7 @@ fn an_edit_is_compared_with_the_recorded_version_on_recent_events() {
         (
             0,
             "\
-ok      shop (policy LIVE, 1 rules)
+ok      shop (policy LIVE, 1 rule)
         not tried on the ledger: these files are the version the ledger recorded last (LIVE)
 1 club checked, 0 failed
 "
@@ -77,7 +77,7 @@ ok      shop (policy LIVE, 1 rules)
         (
             0,
             "\
-ok      shop (policy EDIT, 1 rules)
+ok      shop (policy EDIT, 1 rule)
         tried on the last 3 events beside LIVE: points issued 6 → 12 (+100%)
           rule `base`: 3 events changed, +6 points (e.g. E1 2 → 4, E2 1 → 2, E3 3 → 6)
 1 club checked, 0 failed
@@ -96,7 +96,7 @@ ok      shop (policy EDIT, 1 rules)
         (
             1,
             "\
-REFUSED shop (policy EDIT, 1 rules)
+REFUSED shop (policy EDIT, 1 rule)
         tried on the last 3 events beside LIVE: points issued 6 → 12 (+100%)
           rule `base`: 3 events changed, +6 points (e.g. E1 2 → 4, E2 1 → 2, E3 3 → 6)
         refused: it moves the points issued on the last 3 events by +100% (6 → 12), more than `reload.max_change: 50%` allows

@@ -221,7 +221,7 @@ fn members_dates_and_clock_arguments_outside_the_accepted_years_are_refused() {
         .file("purchases.csv", "id,member,date,amount\nP1,M1,2025-01-15,5000\n")
         .args(["import", "shop", "--members", "members.csv"])
         .stderr("rejected: members.csv:3: column `birthday`: `9999-05-04` is outside the dates bashgah accepts (years 1000–9000)\n")
-        .stdout("members.csv: 1 members created, 0 updated, 1 rejected\n")
+        .stdout("members.csv: 1 member created, 0 updated, 1 rejected\n")
         .status(1)
         .run()
         .args(["import", "shop", "purchases.csv"])
@@ -278,7 +278,7 @@ tiering:
         .stdout("first.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 5 points awarded\n")
         .run()
         .args(["advance", "shop", "--to", "9000-12-31T23:59:59-23:59"])
-        .stdout("clock at 8379-10-13: 5 points expired in 1 expiry, 0 expiring-soon notices\n8001 tier reviews: 0 up, 1 down\n")
+        .stdout("clock at 8379-10-13: 5 points expired in 1 expiry, 0 expiring-soon notices\n8,001 tier reviews: 0 up, 1 down\n")
         .run()
         .args(["import", "shop", "last.csv"])
         .stdout("last.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 7 points awarded\n")
@@ -287,12 +287,12 @@ tiering:
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 0378-10-10; 1 events, 5,000 EUR spent
+joined 0378-10-10; 1 event, 5,000 EUR spent
 balance: 0 points (0 available, 0 pending) on 8379-10-13
 tier: bronze since 0479-01-01
 
 tier changes
-0378-10-10  - -> silver  5,000 EUR spent over 1200m reaches silver
+0378-10-10  into silver  5,000 EUR spent over 1200m reaches silver
 0479-01-01  silver -> bronze  review: 0 EUR spent over 1200m qualifies for bronze
 
 date        event                           rule      points  reason
@@ -305,7 +305,7 @@ date        event                           rule      points  reason
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 8379-10-13; 1 events, 7,000 EUR spent
+joined 8379-10-13; 1 event, 7,000 EUR spent
 balance: 7 points (0 available, 7 pending) on 8379-10-13
 tier: silver since 8379-10-13
 expiring: 7 points on 8480-01-01
@@ -314,7 +314,7 @@ earned      lot of     points      left  spendable   expires
 8379-10-13  P2 base         7         7  8479-09-18  8480-01-01
 
 tier changes
-8379-10-13  - -> silver  7,000 EUR spent over 1200m reaches silver
+8379-10-13  into silver  7,000 EUR spent over 1200m reaches silver
 
 date        event  rule    points  reason
 8379-10-13  P2     base        +7  1 point per 1,000

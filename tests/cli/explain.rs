@@ -58,10 +58,15 @@ fn a_stored_event_is_explained_under_the_version_that_evaluated_it() {
     )
     .unwrap();
     let new = short_id(&test);
-    let output = bashgah(
-        &test.path(),
-        &["explain".into(), "shop".into(), "E1".into()],
-    );
+    // A temporary folder of its own, to see what the command leaves in it.
+    let temp = test.path().join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["explain", "shop", "E1"])
+        .current_dir(test.path())
+        .env("TMPDIR", &temp)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains(&format!("policy {old} (an earlier version, rebuilt from the files the ledger keeps; current: {new})")),
@@ -71,6 +76,44 @@ fn a_stored_event_is_explained_under_the_version_that_evaluated_it() {
         stdout.contains("  base +2  1 point per 1,000\n\nthe ledger holds the same entries"),
         "{stdout}"
     );
+    // The older version was rebuilt in a temporary folder, and the folder is gone.
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// An event its rules fail on is explained (the script's error shown) and the command
+/// fails, for scripts and CI as for people.
+#[test]
+fn an_event_whose_rules_fail_exits_with_failure() {
+    let test = shop()
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    event.amount / (event.amount - 2500)\n}\n",
+        )
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-03-01,2000\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run();
+    let ok = bashgah(
+        &test.path(),
+        &["explain".into(), "shop".into(), "E1".into()],
+    );
+    assert_eq!(ok.status.code(), Some(0));
+    let failed = bashgah(
+        &test.path(),
+        &[
+            "explain".into(),
+            "shop".into(),
+            "--event".into(),
+            r#"{"id": "X", "member": "M1", "date": "2025-03-02", "amount": "2500"}"#.into(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert!(stdout.contains("Division by zero"), "{stdout}");
+    assert_eq!(failed.status.code(), Some(1), "{stdout}");
 }
 
 #[test]

@@ -188,7 +188,7 @@ earned      lot of     points      left  spendable   expires
 2025-04-01  P3 base        70        70  2025-04-01  never
 
 tier changes
-2025-03-01  - -> bronze  400 EUR spent over calendar_year reaches bronze
+2025-03-01  into bronze  400 EUR spent over calendar_year reaches bronze
 2025-04-01  bronze -> silver  1,100 EUR spent over calendar_year reaches silver
 
 date        event  rule    points  reason

@@ -34,6 +34,34 @@ rejected: purchases.csv:8: the row has 3 fields but the header has 5
         .run();
 }
 
+/// A spreadsheet saved with semicolons (or tabs) between columns is told so, not read on
+/// a guess: in such files a comma is often the decimal point.
+#[test]
+fn a_file_separated_by_semicolons_or_tabs_is_told_so() {
+    let hint = |name: &str| {
+        format!(
+            "\n  = help: the columns are separated by {name}, not commas: save the file as CSV with commas (\"CSV UTF-8\" in a spreadsheet), with `.` as the decimal point\n"
+        )
+    };
+    shop()
+        .file("purchases.csv", "id;member;date;amount\nE1;M1;2025-03-01;12,50\n")
+        .args(["import", "shop", "purchases.csv"])
+        .stderr(&format!(
+            "error: purchases.csv:1: the header has no `id` column; required columns are `id`, `member`, `date`, `amount`{}",
+            hint("semicolons")
+        ))
+        .status(2)
+        .run()
+        .file("tabs.csv", "id\tmember\tdate\tamount\nE1\tM1\t2025-03-01\t12.50\n")
+        .args(["import", "shop", "tabs.csv"])
+        .stderr(&format!(
+            "error: tabs.csv:1: the header has no `id` column; required columns are `id`, `member`, `date`, `amount`{}",
+            hint("tabs")
+        ))
+        .status(2)
+        .run();
+}
+
 #[test]
 fn a_missing_required_column_fails_the_file_before_any_row() {
     shop()
@@ -127,7 +155,7 @@ rejected: events.jsonl:4: invalid JSON: expected ident at line 1 column 2
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 2025-03-01; 1 events, 9.5 EUR spent
+joined 2025-03-01; 1 event, 9.5 EUR spent
 balance: 9 points (9 available, 0 pending) on 2025-03-01
 
 earned      lot of     points      left  spendable   expires
@@ -161,7 +189,7 @@ rejected: members.csv:3: column `type`: `retail` is not a member type of this cl
 rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
 ",
         )
-        .stdout("members.csv: 1 members created, 0 updated, 2 rejected\n")
+        .stdout("members.csv: 1 member created, 0 updated, 2 rejected\n")
         .status(1)
         .run()
         .args(["member", "shop", "M1", "--json", "--at", "2025-01-01"])

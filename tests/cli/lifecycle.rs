@@ -21,7 +21,7 @@ fn member_shows_pending_points_and_their_dates() {
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 2025-03-01; 1 events, 1,000 EUR spent
+joined 2025-03-01; 1 event, 1,000 EUR spent
 balance: 100 points (0 available, 100 pending) on 2025-03-10
 expiring: 100 points on 2026-03-01
 
@@ -73,7 +73,7 @@ fn adjust_transfer_and_advance_from_the_command_line() {
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 2025-03-02; 1 events, 200 EUR spent
+joined 2025-03-02; 1 event, 200 EUR spent
 balance: 0 points (0 available, 0 pending) on 2026-01-01
 
 date        event                           rule        points  reason
@@ -259,7 +259,7 @@ P4,M2,2024-12-10,50,,
         .args(["import", "shop", "events.csv", "--members", "members.csv"])
         .stdout(
             "\
-members.csv: 1 members created, 0 updated, 0 rejected
+members.csv: 1 member created, 0 updated, 0 rejected
 events.csv: 8 accepted, 0 duplicate, 0 conflicting, 0 rejected; 290 points awarded
 ",
         )

@@ -258,7 +258,7 @@ date        event  rule        points  reason
     .stdout(
         "\
 member N1 (individual) in Corner Shop
-joined 2025-03-12; 1 events, 5,000 EUR spent
+joined 2025-03-12; 1 event, 5,000 EUR spent
 balance: 5 points (5 available, 0 pending) on 2025-03-17
 
 earned      lot of     points      left  spendable   expires

@@ -114,7 +114,7 @@ fn expectations_after_a_step_are_checked_then() {
         .args(["test", "policies/shop"])
         .stdout(
             "\
-shop: 1 cases in policies/shop/tests
+shop: 1 case in policies/shop/tests
 FAILED  two purchases
   --> policies/shop/tests/timeline.yaml:1
   after step 1: balance of `M1`: expected 3, got 2

@@ -44,7 +44,7 @@ fn shop() -> Test {
             "id,member,date,amount\nP1,M1,2025-03-01,1000\nP2,M2,2025-03-01,400\nP3,B1,2025-03-01,300\n",
         )
         .args(["import", "shop", "purchases.csv", "--members", "members.csv"])
-        .stdout("members.csv: 1 members created, 0 updated, 0 rejected\npurchases.csv: 3 accepted, 0 duplicate, 0 conflicting, 0 rejected; 170 points awarded\n")
+        .stdout("members.csv: 1 member created, 0 updated, 0 rejected\npurchases.csv: 3 accepted, 0 duplicate, 0 conflicting, 0 rejected; 170 points awarded\n")
         .run()
 }
 
@@ -116,7 +116,7 @@ fn redeeming_checks_everything_and_changes_nothing_when_refused() {
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 2025-03-01; 1 events, 400 EUR spent
+joined 2025-03-01; 1 event, 400 EUR spent
 balance: 10 points (10 available, 0 pending) on 2025-03-03
 credit: 0 EUR
 
@@ -398,7 +398,7 @@ fn a_cancelled_redemption_gives_its_points_stock_and_limit_back() {
         .stdout(
             "\
 member M2 (individual) in Corner Shop
-joined 2025-03-01; 1 events, 400 EUR spent
+joined 2025-03-01; 1 event, 400 EUR spent
 balance: 40 points (40 available, 0 pending) on 2025-03-05
 credit: 0 EUR
 

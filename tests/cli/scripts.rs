@@ -35,7 +35,7 @@ rejected: purchases.csv:3: rule `base` failed: Division by zero: 1000 / 0
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 2025-01-10; 1 events, 2,000 EUR spent
+joined 2025-01-10; 1 event, 2,000 EUR spent
 balance: 2 points (2 available, 0 pending) on 2025-01-12
 
 earned      lot of     points      left  spendable   expires

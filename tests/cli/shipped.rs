@@ -144,7 +144,7 @@ fn demo_imports_every_example_and_is_idempotent() {
         .run();
     test.args(["demo"])
         .stdout(&demo_output(
-            "0 members created, 4 updated",
+            "0 members created, 0 updated, 4 unchanged",
             "0 accepted, 10 duplicate",
             "0",
         ))

@@ -345,7 +345,7 @@ rejected: purchases.csv:6: column `member`: `member` is empty
         )
         .stdout(
             "\
-members.csv: 1 members created, 0 updated, 2 rejected
+members.csv: 1 member created, 0 updated, 2 rejected
 purchases.csv: 2 accepted, 0 duplicate, 0 conflicting, 2 rejected; 3 points awarded
 ",
         )
@@ -450,15 +450,13 @@ fn a_dry_run_writes_no_members() {
         .args(["import", "shop", "purchases.csv"])
         .run()
         .args(["import", "shop", "--members", "members.csv", "--dry-run"])
-        .stdout(
-            "members.csv: 1 members created, 1 updated, 0 rejected (dry run: nothing written)\n",
-        )
+        .stdout("members.csv: 1 member created, 1 updated, 0 rejected (dry run: nothing written)\n")
         .run()
         .args(["member", "shop", "M1"])
         .stdout(
             "\
 member M1 (individual) in Corner Shop
-joined 2025-01-10; 1 events, 2,000 EUR spent
+joined 2025-01-10; 1 event, 2,000 EUR spent
 balance: 2 points (2 available, 0 pending) on 2025-01-10
 
 earned      lot of     points      left  spendable   expires
@@ -475,7 +473,7 @@ date        event  rule    points  reason
         .run()
         // The same file imported for real writes both.
         .args(["import", "shop", "--members", "members.csv"])
-        .stdout("members.csv: 1 members created, 1 updated, 0 rejected\n")
+        .stdout("members.csv: 1 member created, 1 updated, 0 rejected\n")
         .run()
         .args(["member", "shop", "M2"])
         .stdout(

@@ -399,7 +399,7 @@ fn plugin_settings_keep_the_numbers_written() {
             "- name: 0.1 + 0.2 is 0.3\n  when:\n    - event: {id: P1, member: M1, date: 2025-03-03, amount: 1}\n  then:\n    points: {P1: 0.3}\n",
         )
         .args(["test"])
-        .stdout("shop: 1 cases in policies/shop/tests\nok      0.1 + 0.2 is 0.3\n1 passed, 0 failed\n")
+        .stdout("shop: 1 case in policies/shop/tests\nok      0.1 + 0.2 is 0.3\n1 passed, 0 failed\n")
         .run();
 }
 

@@ -234,7 +234,9 @@ fn check_rows(club: &Club, kind: Kind, format: FileFormat, input: &[u8]) -> Resu
                 members_at(),
             )
             .map_err(ledger_failed)?;
-            if report.created + report.updated + report.rejected != items.len() as u64 {
+            if report.created + report.updated + report.unchanged + report.rejected
+                != items.len() as u64
+            {
                 return Err(format!(
                     "the report does not account for every row: {} rows, {report:?}",
                     items.len()
