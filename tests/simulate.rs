@@ -138,4 +138,26 @@ fn two_versions_over_the_same_events_match_an_independent_count() {
         !html.contains("<script") && !html.contains("http"),
         "self-contained"
     );
+    // Tiers in the club's order, lowest first (not bronze, gold, silver): in the chart's
+    // labels and in the migration table's rows and columns.
+    let order = |text: &str| {
+        let at = |tier: &str| text.find(&format!(">{tier}<")).unwrap_or(usize::MAX);
+        (at("bronze"), at("silver"), at("gold"))
+    };
+    let (bronze, silver, gold) = order(&html);
+    assert!(bronze < silver && silver < gold, "{html}");
+    let table = &html[html.find("Tier migration").unwrap_or(0)..];
+    let (bronze, silver, gold) = order(table);
+    assert!(bronze < silver && silver < gold, "{table}");
+    assert_eq!(
+        sim_a
+            .tiers_in_order()
+            .iter()
+            .map(|(tier, _)| tier.as_str())
+            .collect::<Vec<_>>(),
+        ["bronze", "silver", "gold"]
+            .into_iter()
+            .filter(|t| per_tier_a.contains_key(*t))
+            .collect::<Vec<_>>()
+    );
 }
