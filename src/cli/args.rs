@@ -155,6 +155,9 @@ pub enum Command {
         /// Also write a self-contained HTML report with charts to FILE.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// As of DATE: only the events up to then, the clock run to then.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
     },
     /// Show how an event's points came about: every rule, what it read and produced.
     Explain {

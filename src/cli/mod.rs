@@ -112,10 +112,12 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
             csv,
             html,
+            to,
         } => {
             let files = simulate::Files {
                 events: &events,
                 members: members.as_deref(),
+                to: to.as_deref(),
             };
             simulate::run(
                 &workspace,

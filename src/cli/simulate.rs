@@ -7,7 +7,7 @@ use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::amount::grouped;
 use crate::import::EVENT_COLUMNS;
-use crate::simulate::{compare, render_html, simulate, Comparison, Simulation};
+use crate::simulate::{compare, difference, render_html, simulate_until, Comparison, Simulation};
 
 /// Members listed as most affected.
 const MOST_AFFECTED: usize = 10;
@@ -16,6 +16,8 @@ const MOST_AFFECTED: usize = 10;
 pub struct Files<'a> {
     pub events: &'a Path,
     pub members: Option<&'a Path>,
+    /// `--to DATE`, as written.
+    pub to: Option<&'a str>,
 }
 
 impl Files<'_> {
@@ -41,13 +43,22 @@ pub fn run(
     html: Option<&Path>,
 ) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
+    let until = files
+        .to
+        .map(|text| {
+            crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
+                .map_err(|m| CommandError(format!("error: --to: {m}\n")))
+        })
+        .transpose()?;
     let (members, events) = files.open()?;
-    let a = simulate(&policy, members, events)?;
+    let mut a = simulate_until(&policy, members, events, until)?;
+    a.label = policy.dir.display().to_string();
     let comparison = match against {
         Some(dir) => {
             let other = workspace.load_policy(&dir.display().to_string())?;
             let (members, events) = files.open()?;
-            let b = simulate(&other, members, events)?;
+            let mut b = simulate_until(&other, members, events, until)?;
+            b.label = dir.display().to_string();
             Some(compare(a.clone(), b, MOST_AFFECTED))
         }
         None => None,
@@ -166,12 +177,16 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
             .unwrap_or_else(|_| text.to_owned())
     };
     match b {
-        Some(b) => out.push_str(&format!(
-            "{:<width$}  {:>14}  {:>14}\n",
-            "",
-            format!("A {}", a.policy_version),
-            format!("B {}", b.policy_version)
-        )),
+        Some(b) => {
+            out.push_str(&format!(
+                "A = {} (policy {})\nB = {} (policy {})\n",
+                a.label, a.policy_version, b.label, b.policy_version
+            ));
+            out.push_str(&format!(
+                "{:<width$}  {:>14}  {:>14}  {:>14}\n",
+                "", "A", "B", "B - A"
+            ));
+        }
         None => out.push_str(&format!(
             "{:<width$}  {:>14}\n",
             "",
@@ -181,21 +196,24 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     for (name, va, vb) in &rows {
         match vb {
             Some(vb) => out.push_str(&format!(
-                "{name:<width$}  {:>14}  {:>14}\n",
+                "{name:<width$}  {:>14}  {:>14}  {:>14}\n",
                 number(va),
-                number(vb)
+                number(vb),
+                difference(va, vb)
             )),
             None => out.push_str(&format!("{name:<width$}  {:>14}\n", number(va))),
         }
     }
     if let Some(c) = c {
+        // Points issued and the money members hold are two different things: each on its
+        // own.
         out.push_str(&format!(
-            "\nissued under B less A: {} {points}",
+            "\nB less A: {} {points} issued",
             crate::amount::signed_grouped(c.issued_delta)
         ));
         if let Some(delta) = c.liability_delta {
             out.push_str(&format!(
-                " ({} {})",
+                "; liability {} {}",
                 crate::amount::signed_grouped(delta),
                 a.currency
             ));

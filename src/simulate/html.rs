@@ -64,6 +64,17 @@ fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>
             escape(label)
         );
     }
+    // The scale: the largest value at the top of the axis, zero at its foot.
+    let _ = write!(
+        svg,
+        r##"<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{0}" stroke="#555"/><text x="{1}" y="{2}" font-size="10" text-anchor="end">{3}</text><text x="{1}" y="{0}" font-size="10" text-anchor="end">0</text>"##,
+        height - pad,
+        pad - 4.0,
+        pad + 4.0,
+        escape(&grouped(
+            Decimal::from_f64_retain(max).unwrap_or_default().round()
+        ))
+    );
     for (s, (name, color, _)) in series.iter().enumerate() {
         let _ = write!(
             svg,
@@ -77,16 +88,35 @@ fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>
     svg
 }
 
+/// `vb - va` with its sign, when both are numbers (as the tables' B − A columns show it).
+pub fn difference(va: &str, vb: &str) -> String {
+    match (va.parse::<Decimal>(), vb.parse::<Decimal>()) {
+        (Ok(a), Ok(b)) => b
+            .checked_sub(a)
+            .map(crate::amount::signed_grouped)
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 fn table(rows: &[(String, String, Option<String>)], two: bool) -> String {
     let mut html = String::from("<table><tr><th></th><th>A</th>");
     if two {
-        html.push_str("<th>B</th>");
+        html.push_str("<th>B</th><th>B − A</th>");
     }
     html.push_str("</tr>");
     for (name, a, b) in rows {
         let _ = write!(html, "<tr><th>{}</th><td>{}</td>", escape(name), escape(a));
         if two {
-            let _ = write!(html, "<td>{}</td>", escape(b.as_deref().unwrap_or("")));
+            let b = b.as_deref().unwrap_or("");
+            // The cells hold grouped numbers (`1,250`): read them back without the commas.
+            let plain = |text: &str| text.replace(',', "");
+            let _ = write!(
+                html,
+                "<td>{}</td><td>{}</td>",
+                escape(b),
+                escape(&difference(&plain(a), &plain(b)))
+            );
         }
         html.push_str("</tr>");
     }
@@ -107,10 +137,10 @@ fn totals(sim: &Simulation) -> Vec<(String, String)> {
         rows.push((format!("liability ({})", sim.currency), grouped(liability)));
     }
     for (rule, points) in &sim.issued_by_rule {
-        rows.push((format!("issued by `{rule}`"), grouped(*points)));
+        rows.push((format!("issued by {rule}"), grouped(*points)));
     }
     for (deal, points) in &sim.deal_points {
-        rows.push((format!("deal `{deal}` cost"), grouped(*points)));
+        rows.push((format!("deal {deal} cost"), grouped(*points)));
     }
     rows
 }
@@ -131,15 +161,16 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
     );
     let _ = write!(
         html,
-        "<p>A: policy <code>{}</code>",
+        "<p>A: <code>{}</code> (policy <code>{}</code>)",
+        escape(&a.label),
         escape(&a.policy_version)
     );
     if let Some(b) = b {
         let _ = write!(
             html,
-            "; B: policy <code>{}</code> (club <code>{}</code>)",
-            escape(&b.policy_version),
-            escape(&b.club)
+            "; B: <code>{}</code> (policy <code>{}</code>)",
+            escape(&b.label),
+            escape(&b.policy_version)
         );
     }
     html.push_str("</p><h2>Totals</h2>");

@@ -11,5 +11,5 @@ mod html;
 mod summary;
 
 pub use compare::{compare, Comparison};
-pub use html::render_html;
-pub use summary::{simulate, Simulation};
+pub use html::{difference, render_html};
+pub use summary::{simulate, simulate_until, Simulation};

@@ -15,6 +15,9 @@ use crate::policy::Policy;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Simulation {
     pub club: String,
+    /// What people call this scenario (the club folder simulated), beside its version.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
     pub policy_version: String,
     pub events: u64,
     pub rejected: u64,
@@ -84,6 +87,31 @@ pub fn simulate(
     members: Option<Rows>,
     rows: Rows,
 ) -> Result<Simulation, LedgerError> {
+    simulate_until(policy, members, rows, None)
+}
+
+/// [`simulate`] as of `until`: only the events up to then, and the clock run to then
+/// (what fell due by that day — expiry, reviews, checkpoints — has happened).
+pub fn simulate_until(
+    policy: &Policy,
+    members: Option<Rows>,
+    rows: Rows,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Simulation, LedgerError> {
+    let rows: Rows = match until {
+        None => rows,
+        Some(until) => {
+            let (calendar, zone) = (policy.club.calendar, policy.zone);
+            Box::new(rows.filter(move |row| {
+                // A row whose date cannot be read is kept: the import rejects it, as always.
+                let Ok(row) = row else { return true };
+                let when = row
+                    .label("date")
+                    .and_then(|text| crate::time::parse_event_time(&text, calendar, zone).ok());
+                when.is_none_or(|when| when <= until)
+            }))
+        }
+    };
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch = Scratch(std::env::temp_dir().join(format!(
@@ -98,8 +126,9 @@ pub fn simulate(
         crate::import::import_members(&ledger, policy, members, chrono::DateTime::UNIX_EPOCH)?;
     }
     let report = import_events(&ledger, policy, rows, ImportOptions::default())?;
-    // Let the clock run to the last event, so that what fell due by then has happened.
-    if let Some(now) = ledger.now()? {
+    // Let the clock run to the last event (or to `until`), so that what fell due by then
+    // has happened.
+    if let Some(now) = until.or(ledger.now()?) {
         ledger.begin()?;
         crate::clock::advance(&ledger, policy, now)?;
         ledger.commit()?;

@@ -155,3 +155,13 @@ pub fn one_winner(results: &[Output], error: &str) {
         assert_eq!(String::from_utf8_lossy(&loser.stderr), error);
     }
 }
+
+/// The short id of the policy in club folder `dir`, as bashgah prints it.
+pub fn short_policy_id(dir: &Path) -> String {
+    let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(
+        Default::default(),
+        Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins")),
+    ));
+    let (policy, _) = bashgah::policy::Policy::load(dir, &engine).expect("the club loads");
+    policy.short_id().to_owned()
+}

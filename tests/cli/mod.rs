@@ -15,6 +15,7 @@ mod profiles;
 mod rewards;
 mod scripts;
 mod shipped;
+mod simulate;
 mod values;
 mod yaml;
 
