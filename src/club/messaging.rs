@@ -251,7 +251,7 @@ pub const OCCASIONS: [&str; 10] = [
 ];
 
 /// Placeholders any template may use, besides its occasion's own.
-pub const PLACEHOLDERS: [&str; 13] = [
+pub const PLACEHOLDERS: [&str; 14] = [
     "name",
     "balance",
     "credit",
@@ -259,6 +259,7 @@ pub const PLACEHOLDERS: [&str; 13] = [
     "points_name",
     "points",
     "date",
+    "last_day",
     "tier",
     "deal",
     "days",

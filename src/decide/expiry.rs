@@ -135,9 +135,13 @@ impl Decider<'_> {
                 due: expires,
                 points,
             });
+            // `date` is when they expire (the start of that day, as a rule); `last_day` the
+            // last day they can still be spent, which is what a member wants to read.
+            let last_day = expires - chrono::Duration::seconds(1);
             let occasion = Occasion::new("expiring_soon", key, to)
                 .with("points", Value::Number(points))
-                .with("date", Value::Date(expires));
+                .with("date", Value::Date(expires))
+                .with("last_day", Value::Date(last_day));
             self.happen(book, EventType::ExpiringSoon, occasion);
         }
     }

@@ -363,7 +363,7 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
     assert_eq!(message["occasion"], "expiring_soon", "{}", warned.body);
     assert_eq!(
         message["text"],
-        "۲۵ ستاره شما در ۱۴۰۴-۰۱-۰۱ منقضی می‌شود؛ اعتبار فعلی شما ۰ تومان است."
+        "۲۵ ستاره شما تا ۱۴۰۳-۱۲-۳۰ قابل استفاده است؛ اعتبار فعلی شما ۰ تومان است."
     );
     assert_eq!(message["status"], "pending");
     assert_eq!(message["reason"], "quiet_hours");
