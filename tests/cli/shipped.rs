@@ -610,3 +610,42 @@ fn a_wrong_deployment_file_is_refused_at_its_line() {
     );
     assert!(!dir.join("data").exists(), "nothing opened");
 }
+
+/// The README's contents list every section, in order, with the anchor GitHub gives it: a
+/// section added, renamed or moved without its entry fails here.
+#[test]
+fn the_readme_contents_match_its_sections() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let (head, body) = readme
+        .split_once("## Contents\n")
+        .expect("a contents section");
+    assert!(!head.contains("\n## "), "the contents come first");
+    let (contents, rest) = body
+        .split_once("\n## ")
+        .expect("sections after the contents");
+    let listed: Vec<&str> = contents.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut sections = Vec::new();
+    let mut in_code = false;
+    for line in format!("## {rest}").lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code {
+            continue;
+        }
+        let (indent, title) = match (line.strip_prefix("## "), line.strip_prefix("### ")) {
+            (Some(title), _) => ("", title),
+            (_, Some(title)) => ("  ", title),
+            _ => continue,
+        };
+        // GitHub's anchor: lower case, punctuation dropped, spaces as hyphens.
+        let anchor: String = title
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        sections.push(format!("{indent}- [{title}](#{anchor})"));
+    }
+    assert_eq!(listed, sections);
+}
