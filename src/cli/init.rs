@@ -1,5 +1,7 @@
 //! `bashgah init <dir> --template <name>`: a new club from a template, with policy tests
-//! that pass as created.
+//! that pass as created and sample members and purchases to try it on. The templates are
+//! the clubs that ship in `policies/` (with their samples from `examples/`), built into
+//! the binary: what `demo` shows is what `init` starts from.
 
 use std::path::Path;
 
@@ -15,15 +17,19 @@ pub struct Template {
 
 macro_rules! template_files {
     ($name:literal: $($file:literal),+) => {
-        &[$(($file, include_str!(concat!("../templates/", $name, "/", $file)))),+]
+        &[
+            $(($file, include_str!(concat!("../../policies/", $name, "/", $file))),)+
+            ("samples/members.csv", include_str!(concat!("../../examples/", $name, "/members.csv"))),
+            ("samples/purchases.csv", include_str!(concat!("../../examples/", $name, "/purchases.csv"))),
+        ]
     };
 }
 
 pub const TEMPLATES: &[Template] = &[
     Template {
         name: "cafe",
-        about: "points per purchase, a birthday gift, a free coffee",
-        files: template_files!("cafe": "club.yaml", "earn.rhai", "tests/cafe.yaml"),
+        about: "stars per purchase, double in the birthday month, rewards, credit and messages",
+        files: template_files!("cafe": "club.yaml", "earn.rhai", "tests/earning.yaml"),
     },
     Template {
         name: "retailer",
@@ -97,5 +103,9 @@ pub fn run(_workspace: &Workspace, dir: &Path, template: &str) -> Result<ExitCod
         chosen.about
     );
     println!("next: bashgah check {0} && bashgah test {0}", dir.display());
+    println!(
+        "try it on the samples: bashgah import {id} {0}/samples/purchases.csv --members {0}/samples/members.csv",
+        dir.display()
+    );
     Ok(ExitCode::Ok)
 }

@@ -153,8 +153,8 @@ error: unknown key `wen`
         .run();
 }
 
-/// Every template creates a club that checks clean and passes its own tests, with every
-/// rule covered.
+/// Every template (a club of `policies/`) creates a club that checks clean and passes its
+/// own tests, with every rule covered, and whose sample files import without a rejection.
 #[test]
 fn every_template_creates_a_club_whose_tests_pass() {
     let test = crate::cli::harness::Test::new();
@@ -194,8 +194,29 @@ fn every_template_creates_a_club_whose_tests_pass() {
     let run = crate::cli::harness::bashgah(&test.path(), &["test".into()]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}");
-    assert!(stdout.ends_with("10 passed, 0 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("13 passed, 0 failed\n"), "{stdout}");
     assert!(!stdout.contains("uncovered"), "{stdout}");
+    // Each comes with sample members and purchases that import cleanly.
+    for template in ["cafe", "retailer", "wholesale", "commitment"] {
+        let dir = format!("policies/my-{template}");
+        let import = crate::cli::harness::bashgah(
+            &test.path(),
+            &[
+                "import".into(),
+                format!("my-{template}"),
+                format!("{dir}/samples/purchases.csv"),
+                "--members".into(),
+                format!("{dir}/samples/members.csv"),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&import.stdout);
+        assert_eq!(import.status.code(), Some(0), "{stdout}");
+        assert_eq!(
+            stdout.matches(", 0 rejected").count(),
+            2,
+            "{template}: {stdout}"
+        );
+    }
 }
 
 #[test]

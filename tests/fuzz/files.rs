@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::fuzz::harness::root;
 
-/// Every club folder that ships: `policies/*`, the `init` templates, the plugins' test
+/// Every club folder that ships: `policies/*` (also the `init` templates), the plugins' test
 /// clubs and the test suites' fixture clubs, by context name.
 pub fn clubs() -> Vec<(String, PathBuf)> {
     let root = root();
@@ -30,7 +30,6 @@ pub fn clubs() -> Vec<(String, PathBuf)> {
         out.extend(found);
     };
     add("", root.join("policies"), None);
-    add("template.", root.join("src/templates"), None);
     add("plugin.", root.join("plugins"), Some("tests"));
     add(
         "consistency.",

@@ -28,7 +28,7 @@ use crate::fuzz::structured::{self, Dictionary};
 pub const TILL: &str = "fuzz-till";
 pub const ADMIN: &str = "fuzz-admin";
 /// The clubs served: (id, the shipped club it copies).
-const CLUBS: [(&str, &str); 2] = [("cafe", "cafe"), ("commitment", "template.commitment")];
+const CLUBS: [(&str, &str); 2] = [("cafe", "cafe"), ("commitment", "commitment")];
 
 /// A request as the input file spells it.
 #[derive(Debug, Clone, PartialEq)]

@@ -51,16 +51,16 @@ fn rows_clubs() -> Vec<RowsClub> {
             events: root.join("examples/cafe/purchases.csv"),
         },
         RowsClub {
-            context: "template.commitment",
-            dir: root.join("src/templates/commitment"),
-            members: corpus.join("template.commitment/members.csv"),
-            events: corpus.join("template.commitment/events.csv"),
+            context: "commitment",
+            dir: root.join("policies/commitment"),
+            members: corpus.join("commitment/members.csv"),
+            events: corpus.join("commitment/events.csv"),
         },
         RowsClub {
-            context: "template.retailer",
-            dir: root.join("src/templates/retailer"),
-            members: corpus.join("template.retailer/members.csv"),
-            events: corpus.join("template.retailer/events.csv"),
+            context: "retailer",
+            dir: root.join("policies/retailer"),
+            members: corpus.join("retailer/members.csv"),
+            events: corpus.join("retailer/events.csv"),
         },
     ]
 }
