@@ -147,6 +147,11 @@ pub struct Expectations {
     /// Points each event gave or took, by event id (the sum of its entries).
     #[serde(default)]
     pub points: BTreeMap<String, Decimal>,
+    /// The reasons each event's entries give, in order, by event id: what the member
+    /// reads in their statement (`{P1: ["1 star per 10,000 IRR"]}`), so a rule's wording
+    /// is tested with its arithmetic.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, Vec<String>>,
     /// Each member's balance.
     #[serde(default)]
     pub balance: BTreeMap<String, Decimal>,

@@ -342,6 +342,27 @@ fn check(
             ));
         }
     }
+    for (event, expected) in &expect.reasons {
+        let actual: Vec<String> = ledger
+            .entries_of_event(event)?
+            .into_iter()
+            .map(|(_, _, reason, _)| reason)
+            .collect();
+        if &actual != expected {
+            let quoted = |reasons: &[String]| {
+                reasons
+                    .iter()
+                    .map(|r| format!("\"{r}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            failures.push(format!(
+                "reasons of `{event}`: expected [{}], got [{}]",
+                quoted(expected),
+                quoted(&actual)
+            ));
+        }
+    }
     for (member, expected) in &expect.balance {
         let actual = ledger.member_summary(member)?.map(|m| m.balance);
         if actual != Some(*expected) {

@@ -59,6 +59,7 @@ fn a_failing_expectation_shows_where_what_and_the_entries() {
     - event: {id: P1, member: M1, date: 2025-03-01, amount: 2500}
   then:
     points: {P1: 8}
+    reasons: {P1: [\"1 point per 1,000\", weekend bonus]}
     tier: {M1: gold}
     messages: {M1: [expiring_soon]}
 - name: an expected error that does not come
@@ -74,13 +75,14 @@ shop: 2 cases in policies/shop/tests
 FAILED  weekend bonus on a Saturday
   --> policies/shop/tests/earning.yaml:1
   points of `P1`: expected 8, got 7
+  reasons of `P1`: expected [\"1 point per 1,000\", \"weekend bonus\"], got [\"1 point per 1,000\", \"weekend\"]
   tier of `M1`: expected gold, got none
   messages of `M1`: expected [expiring_soon], got []
   entries written:
     P1: base +2 (1 point per 1,000)
     P1: weekend +5 (weekend)
 FAILED  an expected error that does not come
-  --> policies/shop/tests/earning.yaml:8
+  --> policies/shop/tests/earning.yaml:9
   step 1: expected an error containing \"is not a number\", but it succeeded
   entries written:
     P1: base +2 (1 point per 1,000)
