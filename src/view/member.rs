@@ -6,30 +6,81 @@ use serde::Serialize;
 use crate::ledger::{Balances, Ledger, LedgerError, Lot, MemberSummary, StatementLine};
 use crate::policy::Policy;
 
-/// A member as `member --json` and the HTTP API show them.
+/// A member as `member --json` and the HTTP API show them. Every instant is ISO 8601 in
+/// UTC, for programs; beside each, `…_local` is the day in the club's calendar and time
+/// zone, as people read it (`1403-10-12`), so a till or a console shows what `member`
+/// prints without converting calendars itself.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct MemberReport {
     club: String,
     points_name: String,
+    /// The calendar the `…_local` days are in.
+    calendar: crate::calendar::CalendarKind,
     /// The time balances are given for.
     at: String,
+    at_local: String,
     /// True when `at` is past the ledger's clock and the view shows what the clock will
     /// have done by then (expiry, reviews, deal checkpoints): a projection, not yet in the
     /// ledger.
     projected: bool,
-    member: MemberSummary,
+    member: MemberLine,
     deals: Vec<crate::member::DealStatus>,
     checkpoints: Vec<crate::ledger::Checkpoint>,
     tier: Option<String>,
-    tier_changes: Vec<crate::ledger::TierChange>,
+    tier_changes: Vec<TierChangeLine>,
     balances: Balances,
-    lots: Vec<Lot>,
+    lots: Vec<LotLine>,
     /// Unspent points by the date they expire, soonest first.
-    expiring: Vec<Expiring>,
+    expiring: Vec<ExpiringLine>,
     /// Progress in the club's challenges, latest period first.
     challenges: Vec<crate::ledger::ChallengeProgress>,
     badges: Vec<String>,
-    statement: Vec<StatementLine>,
+    statement: Vec<StatementEntry>,
+}
+
+/// The member's profile, with their days in the club's calendar.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct MemberLine {
+    #[serde(flatten)]
+    summary: MemberSummary,
+    joined_local: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birthday_local: Option<String>,
+}
+
+/// A lot, with the days it was earned and expires in the club's calendar.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct LotLine {
+    #[serde(flatten)]
+    lot: Lot,
+    earned_local: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_local: Option<String>,
+}
+
+/// Points that expire together: when, and the last day they can still be spent.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ExpiringLine {
+    #[serde(flatten)]
+    expiring: Expiring,
+    at_local: String,
+    last_day_local: String,
+}
+
+/// A statement line, with its day in the club's calendar.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct StatementEntry {
+    #[serde(flatten)]
+    line: StatementLine,
+    time_local: String,
+}
+
+/// A tier change, with its day in the club's calendar.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TierChangeLine {
+    #[serde(flatten)]
+    change: crate::ledger::TierChange,
+    time_local: String,
 }
 
 /// Points that expire together.
@@ -173,22 +224,65 @@ impl MemberView {
 /// The member as JSON: `bashgah member --json` and the HTTP API give the same document.
 pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
     let expiring = view.expiring();
+    let day = |at: chrono::DateTime<chrono::Utc>| policy.local_date(at);
+    // A stored time or date, as the club's day; kept as it is if it is not one.
+    let stored_day =
+        |text: &str| crate::time::from_stored(text).map_or_else(|| text.to_owned(), &day);
+    let date_day = |text: &str| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_or_else(|_| text.to_owned(), |d| policy.club.calendar.format(d))
+    };
     MemberReport {
         club: policy.club.id.clone(),
         points_name: policy.club.points.name.clone(),
+        calendar: policy.club.calendar,
         at: crate::time::stored(view.at),
+        at_local: day(view.at),
         projected: view.projected,
-        member: view.summary,
+        member: MemberLine {
+            joined_local: date_day(&view.summary.joined),
+            birthday_local: view.summary.birthday.as_deref().map(date_day),
+            summary: view.summary,
+        },
         deals: view.deals,
         checkpoints: view.checkpoints,
         tier: view.tier,
-        tier_changes: view.tier_changes,
+        tier_changes: view
+            .tier_changes
+            .into_iter()
+            .map(|change| TierChangeLine {
+                time_local: stored_day(&change.time),
+                change,
+            })
+            .collect(),
         balances: view.balances,
-        expiring,
+        expiring: expiring
+            .into_iter()
+            .map(|expiring| ExpiringLine {
+                at_local: day(expiring.at),
+                last_day_local: day(expiring.at - chrono::Duration::seconds(1)),
+                expiring,
+            })
+            .collect(),
         challenges: view.challenges,
         badges: view.badges,
-        lots: view.lots,
-        statement: view.statement,
+        lots: view
+            .lots
+            .into_iter()
+            .map(|lot| LotLine {
+                earned_local: day(lot.earned_at),
+                expires_local: lot.expires_at.map(day),
+                lot,
+            })
+            .collect(),
+        statement: view
+            .statement
+            .into_iter()
+            .map(|line| StatementEntry {
+                time_local: stored_day(&line.time),
+                line,
+            })
+            .collect(),
     }
 }
 

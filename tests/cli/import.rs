@@ -197,7 +197,9 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
             r#"{
   "club": "shop",
   "points_name": "points",
+  "calendar": "gregorian",
   "at": "2025-01-01T00:00:00Z",
+  "at_local": "2025-01-01",
   "projected": false,
   "member": {
     "id": "M1",
@@ -207,7 +209,9 @@ rejected: members.csv:4: column `birthday`: 1990-02-31 is not a date
     "balance": "0",
     "events": 0,
     "spend_total": "0",
-    "credit": "0"
+    "credit": "0",
+    "joined_local": "2024-01-01",
+    "birthday_local": "1990-05-04"
   },
   "deals": [],
   "checkpoints": [],

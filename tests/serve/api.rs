@@ -348,9 +348,20 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
     let member = server.get("/v1/clubs/cafe/members/M1", Some(TILL)).body;
     assert_eq!(
         member["expiring"],
-        serde_json::json!([{"at": "2025-03-20T20:30:00Z", "points": "25"}])
+        // The instant for programs; the days in the café's calendar for people: they
+        // expire as 1404 begins, and can be spent through the last day of 1403.
+        serde_json::json!([{
+            "at": "2025-03-20T20:30:00Z",
+            "points": "25",
+            "at_local": "1404-01-01",
+            "last_day_local": "1403-12-30"
+        }])
     );
     assert_eq!(member["balances"]["pending"], "0");
+    assert_eq!(
+        (&member["calendar"], &member["statement"][0]["time_local"]),
+        (&"jalali".into(), &"1403-05-01".into())
+    );
     // A purchase inside the month before the expiry brings the warning with its answer.
     let warned = server.post(
         events,
