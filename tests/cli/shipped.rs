@@ -608,7 +608,10 @@ fn the_readme_contents_match_its_sections() {
     let (contents, rest) = body
         .split_once("\n## ")
         .expect("sections after the contents");
-    let listed: Vec<&str> = contents.lines().filter(|l| !l.trim().is_empty()).collect();
+    let listed: Vec<&str> = contents
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- ["))
+        .collect();
     let mut sections = Vec::new();
     let mut in_code = false;
     for line in format!("## {rest}").lines() {
@@ -633,4 +636,14 @@ fn the_readme_contents_match_its_sections() {
         sections.push(format!("{indent}- [{title}](#{anchor})"));
     }
     assert_eq!(listed, sections);
+    // Every link near the top (the "by task" list too) goes to a section that exists.
+    for link in contents.split("](#").skip(1) {
+        let anchor = link.split(')').next().unwrap_or_default();
+        assert!(
+            sections
+                .iter()
+                .any(|s| s.ends_with(&format!("(#{anchor})"))),
+            "no section has the anchor `{anchor}`"
+        );
+    }
 }
