@@ -52,7 +52,8 @@ pub fn run(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         results.push(match Policy::load(club_dir, &workspace.engine) {
-            Ok((policy, warnings)) => {
+            Ok((policy, mut warnings)) => {
+                warnings.extend(crate::policy::descriptions::drifted(&policy));
                 let (canary, canary_skipped) = if against_ledger {
                     match against(workspace, &policy)? {
                         Ok(report) => (Some(report), None),

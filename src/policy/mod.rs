@@ -5,6 +5,7 @@
 //! whenever any input changes and never otherwise: it hashes file names and contents only.
 
 mod calls;
+pub mod descriptions;
 mod load;
 pub mod plugins;
 mod script_engine;

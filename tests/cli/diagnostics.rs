@@ -607,3 +607,43 @@ error: a discount is a `percent` or an `amount`, not both
         .status(1)
         .run();
 }
+
+/// Issue 19: a rule's description that names a number its code no longer has is flagged,
+/// so statements do not go on saying the old rate. A warning: the club still loads.
+#[test]
+fn a_description_the_code_no_longer_matches_is_flagged() {
+    let test = shop()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Corner Shop
+currency: EUR
+rules:
+  - {id: base, function: base_points, description: \"1 point per 1,000 EUR\"}
+  - {id: big, function: big_basket, description: \"5 points over 20,000 EUR\"}
+",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) {\n    event.amount / 500\n}\n\nfn big_basket(event, member) {\n    if event.amount > 20_000 { 5 }\n}\n",
+        );
+    let id = crate::cli::harness::short_policy_id(&test.path().join("policies/shop"));
+    test.args(["check"])
+        .stderr(
+            "\
+warning: rule `base` is described as \"1 point per 1,000 EUR\", but its function `base_points` no longer has 1,000: members' statements would say what the code no longer does
+ --> policies/shop/earn.rhai:1:1
+  |
+1 | fn base_points(event, member) {
+  | ^
+  = help: update the rule's `description` in club.yaml, or give the reason from the code: `award(points, \"...\")`
+
+",
+        )
+        .stdout(&format!(
+            "ok      shop (policy {}, 2 rules)\n1 club checked, 0 failed\n",
+            id
+        ))
+        .run();
+}
