@@ -7,6 +7,7 @@
 mod calls;
 mod load;
 pub mod plugins;
+mod properties;
 mod script_engine;
 pub mod script_values;
 mod snapshot;
