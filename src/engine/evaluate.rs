@@ -50,6 +50,8 @@ pub struct EvalError {
     pub source_line: Option<String>,
     /// The input column the problem is about, for input problems (e.g. `original`).
     pub column: Option<&'static str>,
+    /// A suggestion for the fix (the field a script meant), if one can be made.
+    pub help: Option<String>,
 }
 
 /// The input fields evaluation can blame for a failure, by name (for failures read back
@@ -68,6 +70,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: None,
+            help: None,
         }
     }
 
@@ -78,6 +81,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: None,
+            help: None,
         }
     }
 
@@ -87,6 +91,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: Some(column),
+            help: None,
         }
     }
 
@@ -96,6 +101,7 @@ impl EvalError {
             diagnostic.location = Some(location.clone());
             diagnostic.source_line = self.source_line.clone();
         }
+        diagnostic.help = self.help.clone();
         diagnostic
     }
 }
@@ -460,6 +466,7 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
         location: Some(location),
         source_line,
         column: None,
+        help: crate::policy::error_help(error),
     }
 }
 
@@ -491,6 +498,7 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
         location: Some(location),
         source_line,
         column: None,
+        help: None,
     }
 }
 
@@ -509,6 +517,7 @@ fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> E
         location: Some(location),
         source_line,
         column: None,
+        help: None,
     }
 }
 

@@ -14,6 +14,6 @@ mod snapshot;
 
 pub use load::discover_clubs;
 pub use script_engine::{
-    error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
+    error_help, error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
 };
 pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};
