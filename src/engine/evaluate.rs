@@ -50,8 +50,11 @@ pub struct EvalError {
     pub source_line: Option<String>,
     /// The input column the problem is about, for input problems (e.g. `original`).
     pub column: Option<&'static str>,
-    /// A suggestion for the fix (the field a script meant), if one can be made.
-    pub help: Option<String>,
+    /// A suggestion for the fix (the field a script meant), if one can be made. Boxed
+    /// twice so that it costs one pointer: an `EvalError` is the error of every evaluation,
+    /// and stays under clippy's bound for errors passed by value.
+    #[allow(clippy::box_collection)]
+    pub help: Option<Box<String>>,
 }
 
 /// The input fields evaluation can blame for a failure, by name (for failures read back
@@ -101,7 +104,7 @@ impl EvalError {
             diagnostic.location = Some(location.clone());
             diagnostic.source_line = self.source_line.clone();
         }
-        diagnostic.help = self.help.clone();
+        diagnostic.help = self.help.as_deref().cloned();
         diagnostic
     }
 }
@@ -466,7 +469,7 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
         location: Some(location),
         source_line,
         column: None,
-        help: crate::policy::error_help(error),
+        help: crate::policy::error_help(error).map(Box::new),
     }
 }
 
