@@ -329,8 +329,9 @@ fn unknown_field(path: &Path, source: &str, field: &super::properties::UnknownFi
         .join(", ");
     match (field.suggestion, field.owner.as_str()) {
         (Some(near), _) => problem.with_help(format!("did you mean `{near}`?")),
+        // Listing an event's 17 fields would bury the likely fix: a column of the data.
         (None, "event" | "member") => problem.with_help(format!(
-            "its fields are {listed}; other columns of the data are read as `{}.attributes.{}`",
+            "a column bashgah has no meaning for is read as `{}.attributes.{}`; the README's \"What scripts see\" lists the fields",
             field.owner, field.name
         )),
         (None, _) => problem.with_help(format!("its fields are {listed}")),
