@@ -1,13 +1,13 @@
 //! `bashgah check [DIR]`: load every club and report every problem, changing nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::workspace::{count_errors, CommandError, Workspace};
 use super::ExitCode;
 use crate::canary::CanaryReport;
-use crate::diagnostic::{render_all, Diagnostic};
+use crate::diagnostic::{did_you_mean, render_all, Diagnostic};
 use crate::policy::{discover_clubs, Policy};
 
 #[derive(Serialize)]
@@ -32,12 +32,16 @@ pub fn run(
     json: bool,
     against_ledger: bool,
 ) -> Result<ExitCode, CommandError> {
-    let dir = dir.unwrap_or(&workspace.policies);
+    let dir = match dir {
+        Some(dir) => club_or_folder(workspace, dir)?,
+        None => workspace.policies.clone(),
+    };
+    let dir = dir.as_path();
     let clubs = if dir.join("club.yaml").is_file() {
         vec![dir.to_owned()]
     } else {
         discover_clubs(dir)
-            .map_err(|e| CommandError(format!("error: cannot read `{}`: {e}", dir.display())))?
+            .map_err(|e| CommandError(format!("error: cannot read `{}`: {e}\n", dir.display())))?
     };
     if clubs.is_empty() {
         return Err(CommandError(format!(
@@ -51,7 +55,12 @@ pub fn run(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        results.push(match Policy::load(club_dir, &workspace.engine) {
+        // The club's tests are its files too: a misspelt key there would pass `check`
+        // and fail `test`, or the reload that runs them.
+        let test_problems = crate::testing::load_cases(club_dir)
+            .err()
+            .unwrap_or_default();
+        let mut result = match Policy::load(club_dir, &workspace.engine) {
             Ok((policy, mut warnings)) => {
                 warnings.extend(crate::policy::descriptions::drifted(&policy));
                 let (canary, canary_skipped) = if against_ledger {
@@ -81,7 +90,12 @@ pub fn run(
                 canary: None,
                 canary_skipped: None,
             },
-        });
+        };
+        if test_problems.iter().any(Diagnostic::is_error) {
+            result.ok = false;
+        }
+        result.diagnostics.extend(test_problems);
+        results.push(result);
     }
     let failed = results.iter().filter(|r| !r.ok).count();
     if json {
@@ -94,8 +108,9 @@ pub fn run(
             eprint!("{}", render_all(&result.diagnostics));
         }
         for result in &results {
+            let errors = result.diagnostics.iter().any(Diagnostic::is_error);
             match &result.policy_version {
-                Some(version) => {
+                Some(version) if !errors => {
                     let verdict = if result.ok { "ok     " } else { "REFUSED" };
                     println!(
                         "{verdict} {} (policy {version}, {})",
@@ -114,7 +129,7 @@ pub fn run(
                         println!("        not tried on the ledger: {why}");
                     }
                 }
-                None => println!(
+                _ => println!(
                     "FAILED  {} ({})",
                     result.club,
                     count_errors(&result.diagnostics)
@@ -131,6 +146,38 @@ pub fn run(
     } else {
         ExitCode::Ok
     })
+}
+
+/// The folder `check DIR` means: DIR if it exists, else the club of that name in the
+/// policies folder (as other commands take a club's name); for neither, the error says
+/// which club was meant.
+fn club_or_folder(workspace: &Workspace, dir: &Path) -> Result<PathBuf, CommandError> {
+    if dir.exists() {
+        return Ok(dir.to_owned());
+    }
+    let name = dir.to_string_lossy();
+    if dir.components().count() == 1 {
+        return workspace.club_dir(&name);
+    }
+    // A path: the club folders beside where it points.
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let near: Vec<String> = discover_clubs(parent)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let wanted = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut message = format!("error: no club folder `{name}`\n");
+    if let Some(close) = did_you_mean(&wanted, near.iter().map(String::as_str)) {
+        message.push_str(&format!(
+            "  = help: did you mean `{}`?\n",
+            parent.join(close).display()
+        ));
+    }
+    Err(CommandError(message))
 }
 
 /// Tries `policy` (the files as they are) on the club's ledger beside the version the

@@ -67,9 +67,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
                 ImportOptions::default(),
             )?;
             let shown = file.display().to_string();
-            for problem in &report.problems {
-                eprint!("{}", problem.render(&shown));
-            }
+            eprint!("{}", import::render_problems(&report.problems, &shown));
             println!("{shown}: {}", report.summary());
             if report.rejected > 0 || report.conflicts > 0 {
                 code = ExitCode::Failed;

@@ -99,9 +99,7 @@ fn print_report(
     json: bool,
 ) {
     let shown = file.display().to_string();
-    for problem in problems {
-        eprint!("{}", problem.render(&shown));
-    }
+    eprint!("{}", import::render_problems(problems, &shown));
     if json {
         println!(
             "{}",

@@ -55,11 +55,23 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-pub fn key(name: &str, clubs: &[String], admin: bool) -> Result<ExitCode, CommandError> {
+pub fn key(
+    workspace: &super::workspace::Workspace,
+    name: &str,
+    clubs: &[String],
+    admin: bool,
+) -> Result<ExitCode, CommandError> {
     if clubs.is_empty() && !admin {
         return Err(CommandError(
             "error: a key needs `--club CLUB` (repeatable) or `--admin`\n".into(),
         ));
+    }
+    // A key for a club that is not there would be refused by no one and open nothing:
+    // a misspelt name is said now, not found out at the first refused request.
+    for club in clubs {
+        if !workspace.policies.join(club).join("club.yaml").is_file() {
+            return Err(workspace.no_club(club));
+        }
     }
     let key = keys::generate().map_err(|m| CommandError(format!("error: {m}\n")))?;
     let grants = if admin {

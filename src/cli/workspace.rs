@@ -66,6 +66,12 @@ impl Workspace {
         if under.join("club.yaml").is_file() {
             return Ok(under);
         }
+        Err(self.no_club(club))
+    }
+
+    /// The error for a club name that is no club under the policies folder, with the
+    /// nearest one's name or the ones there are.
+    pub fn no_club(&self, club: &str) -> CommandError {
         let known: Vec<String> = crate::policy::discover_clubs(&self.policies)
             .unwrap_or_default()
             .iter()
@@ -80,7 +86,7 @@ impl Workspace {
             None => message
                 .push_str("  = help: pass --policies DIR, or a club folder holding club.yaml\n"),
         }
-        Err(CommandError(message))
+        CommandError(message)
     }
 
     /// Loads `club`'s policy, printing warnings; on errors, all of them as the failure.

@@ -46,6 +46,7 @@ impl Decider<'_> {
             location: None,
             source_line: None,
             column: None,
+            help: None,
         })?;
         let qualified = tiers::qualified(policy, &book.state.member_type, value);
         let current = tier_index(policy, book.state.tier.as_deref());

@@ -60,6 +60,7 @@ pub fn is_open(
         location: None,
         source_line: None,
         column: None,
+        help: None,
     };
     let value = policy
         .call(script, function, (member_value.clone(),))

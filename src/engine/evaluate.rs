@@ -50,6 +50,11 @@ pub struct EvalError {
     pub source_line: Option<String>,
     /// The input column the problem is about, for input problems (e.g. `original`).
     pub column: Option<&'static str>,
+    /// A suggestion for the fix (the field a script meant), if one can be made. Boxed
+    /// twice so that it costs one pointer: an `EvalError` is the error of every evaluation,
+    /// and stays under clippy's bound for errors passed by value.
+    #[allow(clippy::box_collection)]
+    pub help: Option<Box<String>>,
 }
 
 /// The input fields evaluation can blame for a failure, by name (for failures read back
@@ -68,6 +73,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: None,
+            help: None,
         }
     }
 
@@ -78,6 +84,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: None,
+            help: None,
         }
     }
 
@@ -87,6 +94,7 @@ impl EvalError {
             location: None,
             source_line: None,
             column: Some(column),
+            help: None,
         }
     }
 
@@ -96,6 +104,7 @@ impl EvalError {
             diagnostic.location = Some(location.clone());
             diagnostic.source_line = self.source_line.clone();
         }
+        diagnostic.help = self.help.as_deref().cloned();
         diagnostic
     }
 }
@@ -460,6 +469,7 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
         location: Some(location),
         source_line,
         column: None,
+        help: crate::policy::error_help(error).map(Box::new),
     }
 }
 
@@ -491,6 +501,7 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
         location: Some(location),
         source_line,
         column: None,
+        help: None,
     }
 }
 
@@ -509,6 +520,7 @@ fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> E
         location: Some(location),
         source_line,
         column: None,
+        help: None,
     }
 }
 

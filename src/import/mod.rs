@@ -20,5 +20,5 @@ pub use member_row::{
     import_members, import_members_dry_run, MemberImportReport, REQUIRED as MEMBER_COLUMNS,
 };
 pub use profile::{HeaderMap, Profile};
-pub use report::{ImportReport, ProblemKind, RowProblem};
+pub use report::{render_problems, ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};

@@ -62,6 +62,73 @@ impl RowProblem {
     }
 }
 
+/// How many repeated lines are listed by number before the rest are only counted.
+const REPEATS_LISTED: usize = 5;
+
+/// Renders every problem of `file`, saying a script error once: the rows that failed the
+/// same way later (a misspelt field fails every row that reaches it) are one line after
+/// it, `rejected: p.csv:3, 4: the same as line 2`, not the same block again and again.
+pub fn render_problems(problems: &[RowProblem], file: &str) -> String {
+    // (first problem, the lines of the others like it)
+    let mut groups: Vec<(&RowProblem, Vec<u64>)> = Vec::new();
+    let mut order: Vec<Option<usize>> = Vec::with_capacity(problems.len());
+    for problem in problems {
+        let same = problem.script.is_some().then(|| {
+            groups.iter().position(|(first, _)| {
+                first.kind == problem.kind
+                    && first.message == problem.message
+                    && first.script == problem.script
+            })
+        });
+        match same.flatten() {
+            Some(group) => {
+                groups[group].1.push(problem.line);
+                order.push(None);
+            }
+            None => {
+                if problem.script.is_some() {
+                    groups.push((problem, Vec::new()));
+                    order.push(Some(groups.len() - 1));
+                } else {
+                    order.push(Some(usize::MAX));
+                }
+            }
+        }
+    }
+    let mut text = String::new();
+    for (problem, place) in problems.iter().zip(order) {
+        let Some(place) = place else { continue };
+        text.push_str(&problem.render(file));
+        let Some((first, repeats)) = groups.get(place) else {
+            continue;
+        };
+        if repeats.is_empty() {
+            continue;
+        }
+        let mut listed = repeats
+            .iter()
+            .take(REPEATS_LISTED)
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if repeats.len() > REPEATS_LISTED {
+            listed.push_str(&format!(
+                " and {} more",
+                crate::diagnostic::number((repeats.len() - REPEATS_LISTED) as u64)
+            ));
+        }
+        let label = match first.kind {
+            ProblemKind::Rejected => "rejected",
+            ProblemKind::Conflict => "conflict",
+        };
+        text.push_str(&format!(
+            "{label}: {file}:{listed}: the same as line {}\n",
+            first.line
+        ));
+    }
+    text
+}
+
 /// Counts and problems of one import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {

@@ -745,6 +745,7 @@ impl Ledger {
                 source_line,
                 // The input fields an evaluation can blame are few and named in code.
                 column: field.as_deref().and_then(crate::engine::input_field),
+                help: None,
             }
         }))
     }

@@ -265,8 +265,12 @@ fn compile_scripts(
                     );
                     continue;
                 }
+                let fields = super::properties::unknown_fields(&ast);
                 let unknown = super::calls::unknown_calls(engine.engine(), known, &ast);
-                if !unknown.is_empty() {
+                for field in &fields {
+                    problems.push(unknown_field(&path, &source, field));
+                }
+                if !unknown.is_empty() || !fields.is_empty() {
                     for call in unknown {
                         let mut problem = Diagnostic::error(format!(
                             "in a Rhai script: `{}` is not a function: no plugin, helper or function in this script has that name",
@@ -305,6 +309,33 @@ fn compile_scripts(
         }
     }
     scripts
+}
+
+/// The problem of a script reading a field that does not exist.
+fn unknown_field(path: &Path, source: &str, field: &super::properties::UnknownField) -> Diagnostic {
+    let problem = Diagnostic::error(format!(
+        "in a Rhai script: `{}` has no field `{}`",
+        field.owner, field.name
+    ))
+    .at(
+        Location::new(path, field.line, field.column).with_width(field.name.chars().count()),
+        Some(source),
+    );
+    let listed = field
+        .known
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (field.suggestion, field.owner.as_str()) {
+        (Some(near), _) => problem.with_help(format!("did you mean `{near}`?")),
+        // Listing an event's 17 fields would bury the likely fix: a column of the data.
+        (None, "event" | "member") => problem.with_help(format!(
+            "a column bashgah has no meaning for is read as `{}.attributes.{}`; the README's \"What scripts see\" lists the fields",
+            field.owner, field.name
+        )),
+        (None, _) => problem.with_help(format!("its fields are {listed}")),
+    }
 }
 
 fn bind_rules(

@@ -8,12 +8,13 @@ mod calls;
 pub mod descriptions;
 mod load;
 pub mod plugins;
+mod properties;
 mod script_engine;
 pub mod script_values;
 mod snapshot;
 
 pub use load::discover_clubs;
 pub use script_engine::{
-    error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
+    error_help, error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
 };
 pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};

@@ -294,9 +294,38 @@ fn award(points: Dynamic, reason: &str) -> Map {
 /// What went wrong in a script, in Rhai's words but without the ` (line L, position C)`
 /// it appends: we show positions our own way.
 pub fn error_message(error: &EvalAltResult) -> String {
+    if let Some((owner, name, _)) = unknown_property(error) {
+        return format!("`{owner}` has no field `{name}`");
+    }
     let message = error.unwrap_inner().to_string();
     match message.rfind(" (line ") {
         Some(cut) => message[..cut].to_owned(),
         None => message,
+    }
+}
+
+/// A suggestion for the fix of `error`, where one can be made: the nearest field for a
+/// field an event or a member does not have.
+pub fn error_help(error: &EvalAltResult) -> Option<String> {
+    let (_, name, known) = unknown_property(error)?;
+    crate::diagnostic::did_you_mean(name, known.iter().copied())
+        .map(|near| format!("did you mean `{near}`?"))
+}
+
+/// For Rhai's "Unknown property 'wekday' - a getter is not registered for type 'Event'":
+/// what it was read on as scripts say it, the name, and the fields there are.
+fn unknown_property(
+    error: &EvalAltResult,
+) -> Option<(&'static str, &str, &'static [&'static str])> {
+    use super::script_values::{EVENT_FIELDS, MEMBER_FIELDS};
+    let EvalAltResult::ErrorDotExpr(message, _) = error.unwrap_inner() else {
+        return None;
+    };
+    let rest = message.strip_prefix("Unknown property '")?;
+    let (name, rest) = rest.split_once('\'')?;
+    match rest.strip_prefix(" - a getter is not registered for type '")? {
+        "Event'" => Some(("event", name, &EVENT_FIELDS)),
+        "Member'" => Some(("member", name, &MEMBER_FIELDS)),
+        _ => None,
     }
 }

@@ -45,6 +45,62 @@ pub struct MemberView {
     multiplier: Decimal,
 }
 
+/// The fields scripts can read on an event (`event.amount`); `register` registers exactly
+/// these, and `check` refuses a script reading any other (see `policy::properties`).
+pub const EVENT_FIELDS: [&str; 17] = [
+    "id",
+    "member",
+    "type",
+    "time",
+    "date",
+    "year",
+    "month",
+    "day",
+    "weekday",
+    "hour",
+    "amount",
+    "original",
+    "currency",
+    "channel",
+    "store",
+    "attributes",
+    "items",
+];
+
+/// The fields scripts can read on a member (`member.tier`).
+pub const MEMBER_FIELDS: [&str; 14] = [
+    "id",
+    "type",
+    "kind",
+    "joined",
+    "birthday",
+    "birthday_month",
+    "birthday_day",
+    "attributes",
+    "balance",
+    "credit",
+    "tier",
+    "perks",
+    "tier_multiplier",
+    "stats",
+];
+
+/// The keys of each of `event.items` (a map per line item).
+pub const ITEM_FIELDS: [&str; 4] = ["sku", "category", "qty", "price"];
+
+/// The keys of `member.stats`.
+pub const STATS_FIELDS: [&str; 9] = [
+    "spend_total",
+    "visits_total",
+    "last_visit",
+    "spend_30d",
+    "visits_30d",
+    "spend_90d",
+    "visits_90d",
+    "spend_365d",
+    "visits_365d",
+];
+
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 pub fn event_value(event: &Event, policy: &Policy) -> ScriptEvent {
@@ -120,6 +176,13 @@ fn get<T, R>(
     T: Clone + Send + Sync + 'static,
     R: Clone + Send + Sync + 'static,
 {
+    debug_assert!(
+        match owner {
+            "event" => EVENT_FIELDS.contains(&name),
+            _ => MEMBER_FIELDS.contains(&name),
+        },
+        "`{owner}.{name}` is missing from the list of {owner} fields"
+    );
     engine.register_get(name, move |value: &mut T| {
         READS.with(|r| {
             if let Some(reads) = r.borrow_mut().as_mut() {

@@ -264,7 +264,7 @@ fn run_step(
             ImportOptions::default(),
         )?;
         return Ok(match report.problems.first() {
-            Some(problem) => Err(problem.message.clone()),
+            Some(problem) => Err(with_script_location(problem)),
             None => Ok(()),
         });
     }
@@ -323,6 +323,26 @@ fn run_step(
         }
         Err(crate::recording::ManualError::Ledger(error)) => Err(error),
     }
+}
+
+/// A rejected row's message, with where in a script it failed and the suggested fix:
+/// `rule `base` failed: … (policies/shop/earn.rhai:2:14); did you mean `weekday`?`.
+fn with_script_location(problem: &crate::import::RowProblem) -> String {
+    let mut message = problem.message.clone();
+    if let Some(script) = &problem.script {
+        if let Some(at) = script.location.as_ref().filter(|at| at.line > 0) {
+            message.push_str(&format!(
+                " ({}:{}:{})",
+                at.file.display(),
+                at.line,
+                at.column
+            ));
+        }
+        if let Some(help) = &script.help {
+            message.push_str(&format!("; {help}"));
+        }
+    }
+    message
 }
 
 /// Compares expectations with the ledger, adding a line per difference.

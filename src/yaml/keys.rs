@@ -88,13 +88,35 @@ pub fn check_keys(
                         Location::new(file, node.line, node.column).with_width(node.width()),
                         Some(source),
                     );
-                if let Some(near) = did_you_mean(text, choices.iter().copied()) {
+                let near = did_you_mean(text, choices.iter().copied())
+                    .or_else(|| other_name_for(text, &choices));
+                if let Some(near) = near {
                     diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
                 }
                 out.problems.push(diagnostic);
             }
         }
     }
+}
+
+/// Other names people give a choice, which spelling alone does not bring near: the Jalali
+/// calendar is also called Shamsi, Persian or solar Hijri.
+const OTHER_NAMES: [(&str, &str); 8] = [
+    ("shamsi", "jalali"),
+    ("persian", "jalali"),
+    ("solar_hijri", "jalali"),
+    ("hijri_shamsi", "jalali"),
+    ("iranian", "jalali"),
+    ("miladi", "gregorian"),
+    ("christian", "gregorian"),
+    ("western", "gregorian"),
+];
+
+/// The choice `text` is another name for, if it is one of `choices`.
+fn other_name_for<'a>(text: &str, choices: &[&'a str]) -> Option<&'a str> {
+    let text = text.to_lowercase().replace([' ', '-'], "_");
+    let (_, meant) = OTHER_NAMES.iter().find(|(name, _)| *name == text)?;
+    choices.iter().copied().find(|choice| choice == meant)
 }
 
 fn quoted(names: &[&str]) -> String {

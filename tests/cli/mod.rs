@@ -4,6 +4,7 @@ mod harness;
 
 mod against_ledger;
 mod bounds;
+mod catches;
 mod diagnostics;
 mod explain;
 mod export;

@@ -80,8 +80,14 @@ fn one_clubs_key_is_refused_on_another_club_and_nothing_changes() {
 
 #[test]
 fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
+    // `key` grants only clubs there are.
+    let dir = crate::scratch();
+    std::fs::create_dir_all(dir.path().join("policies/shop")).expect("mkdir");
+    std::fs::write(dir.path().join("policies/shop/club.yaml"), "id: shop\n").expect("write");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
         .args(["key", "--name", "till-3", "--club", "shop"])
+        .current_dir(dir.path())
+        .env_remove("BASHGAH_POLICIES")
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
