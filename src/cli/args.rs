@@ -264,6 +264,9 @@ pub enum Command {
         /// Every club, plus reload and moving the clock.
         #[arg(long)]
         admin: bool,
+        /// Add the key's entry to this keys file (made if missing) instead of printing it.
+        #[arg(long, value_name = "KEYS_FILE")]
+        write: Option<std::path::PathBuf>,
     },
 }
 

@@ -199,7 +199,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
-        Command::Key { name, clubs, admin } => serve::key(&workspace, &name, &clubs, admin),
+        Command::Key {
+            name,
+            clubs,
+            admin,
+            write,
+        } => serve::key(&workspace, &name, &clubs, admin, write.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -60,6 +60,7 @@ pub fn key(
     name: &str,
     clubs: &[String],
     admin: bool,
+    write: Option<&std::path::Path>,
 ) -> Result<ExitCode, CommandError> {
     if clubs.is_empty() && !admin {
         return Err(CommandError(
@@ -79,11 +80,72 @@ pub fn key(
     } else {
         format!("clubs: [{}]", clubs.join(", "))
     };
-    println!("key: {key}");
-    println!("Give the key to its holder; it is not stored anywhere. Add this line under `keys:` in the keys file:");
-    println!(
+    let entry = format!(
         "  - {{name: {name}, sha256: {}, {grants}}}",
         keys::hash(&key)
     );
+    let Some(path) = write else {
+        println!("key: {key}");
+        println!("Give the key to its holder; it is not stored anywhere. Add this line under `keys:` in the keys file:");
+        println!("{entry}");
+        return Ok(ExitCode::Ok);
+    };
+    add_to_keys_file(path, name, &entry)?;
+    println!("key: {key}");
+    println!(
+        "Give the key to its holder; it is not stored anywhere. Its hash is in {} as `{name}` (a running server takes it at its next reload).",
+        path.display()
+    );
     Ok(ExitCode::Ok)
+}
+
+/// Appends `entry` under `keys:` in the keys file at `path` (made with `keys:` if missing),
+/// checking first that the file still loads with it and holds no other key of `name`;
+/// written aside and renamed, so a failure leaves the file as it was.
+fn add_to_keys_file(path: &std::path::Path, name: &str, entry: &str) -> Result<(), CommandError> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(CommandError(format!(
+                "error: cannot read `{}`: {e}\n",
+                path.display()
+            )))
+        }
+    };
+    if !existing.trim().is_empty() {
+        let before = keys::Keys::parse(path, &existing).map_err(|problems| {
+            CommandError(format!(
+                "{}error: `{}` does not load as it is: mend it first; nothing was written\n",
+                render_all(&problems),
+                path.display()
+            ))
+        })?;
+        if before.has_holder(name) {
+            return Err(CommandError(format!(
+                "error: `{}` already has a key held by `{name}`: give this one another name, or remove the old entry to revoke it\n",
+                path.display()
+            )));
+        }
+    }
+    let mut text = if existing.trim().is_empty() {
+        "keys:\n".to_owned()
+    } else {
+        existing
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(entry);
+    text.push('\n');
+    keys::Keys::parse(path, &text).map_err(|problems| {
+        CommandError(format!(
+            "{}error: the keys file would not load with the new entry (is `keys:` its last section?); nothing was written\n",
+            render_all(&problems)
+        ))
+    })?;
+    let aside = path.with_extension("yaml.new");
+    std::fs::write(&aside, &text)
+        .and_then(|()| std::fs::rename(&aside, path))
+        .map_err(|e| CommandError(format!("error: cannot write `{}`: {e}\n", path.display())))
 }

@@ -47,7 +47,7 @@ pub struct MemberView {
 
 /// The fields scripts can read on an event (`event.amount`); `register` registers exactly
 /// these, and `check` refuses a script reading any other (see `policy::properties`).
-pub const EVENT_FIELDS: [&str; 17] = [
+pub const EVENT_FIELDS: [&str; 18] = [
     "id",
     "member",
     "type",
@@ -59,6 +59,7 @@ pub const EVENT_FIELDS: [&str; 17] = [
     "weekday",
     "hour",
     "amount",
+    "credit_used",
     "original",
     "currency",
     "channel",
@@ -232,6 +233,10 @@ pub fn register(engine: &mut Engine) {
     });
     get(engine, "event", "amount", |e: &mut ScriptEvent| {
         e.0.event.amount
+    });
+    // The part of a purchase paid from the credit wallet: zero when none was.
+    get(engine, "event", "credit_used", |e: &mut ScriptEvent| {
+        e.0.event.credit_used.unwrap_or_default()
     });
     get(engine, "event", "original", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.original)

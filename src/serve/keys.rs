@@ -97,6 +97,11 @@ impl Keys {
         self.by_hash.get(&hash(key))
     }
 
+    /// Whether a key held by `name` is in the file.
+    pub fn has_holder(&self, name: &str) -> bool {
+        self.by_hash.values().any(|grant| grant.name == name)
+    }
+
     /// Reads the keys file; every problem comes back with its line and column.
     pub fn load(path: &Path) -> Result<Keys, Vec<Diagnostic>> {
         let text = std::fs::read_to_string(path).map_err(|e| {

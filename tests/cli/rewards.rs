@@ -499,3 +499,29 @@ date        event      rule      points  reason
         )
         .run();
 }
+
+/// Scripts read how much of a purchase was paid from the credit wallet: here, points only
+/// on what was paid in money.
+#[test]
+fn a_rule_reads_the_credit_a_purchase_used() {
+    Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            "id: shop\nname: Shop\ncurrency: EUR\ntimezone: UTC\nrules:\n  - {id: base, function: base}\ncredit: {rate: 0.10, minimum: 50}\n",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base(event, member) { (event.amount - event.credit_used) / 10 }\n",
+        )
+        .file("p.csv", "id,member,date,amount\nP1,M1,2025-03-01,1000\n")
+        .args(["import", "shop", "p.csv"])
+        .stdout("p.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 100 points awarded\n")
+        .run()
+        .args(["convert", "shop", "M1", "80", "--at", "2025-03-02", "--id", "C1"])
+        .stdout("converted 80 points of `M1` to credit (C1)\n")
+        .run()
+        .file("q.csv", "id,member,date,amount,credit_used\nP2,M1,2025-03-03,100,5\n")
+        .args(["import", "shop", "q.csv"])
+        .stdout("q.csv: 1 accepted, 0 duplicate, 0 conflicting, 0 rejected; 9 points awarded\n")
+        .run();
+}

@@ -119,6 +119,88 @@ fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
     assert_eq!(none.status.code(), Some(2));
 }
 
+/// Issue 19: `key --write` adds the entry to the keys file itself (made if missing), a
+/// second key for the same holder is refused with the file untouched, and the server
+/// started on that file takes the key.
+#[test]
+fn bashgah_key_writes_the_keys_file_and_the_server_takes_the_key() {
+    use crate::serve::server::{purchase, Workspace};
+    let workspace = Workspace::new()
+        .file("policies/shop/club.yaml", crate::serve::SHOP_YAML)
+        .file("policies/shop/earn.rhai", &crate::serve::shop_rule(1000));
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+            .args(args)
+            .current_dir(workspace.dir.path())
+            .env_remove("BASHGAH_POLICIES")
+            .output()
+            .expect("run")
+    };
+    let made = run(&[
+        "key",
+        "--name",
+        "till-9",
+        "--club",
+        "shop",
+        "--write",
+        "new-keys.yaml",
+    ]);
+    let stdout = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert_eq!(made.status.code(), Some(0), "{stdout}");
+    let key = stdout
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("key: "))
+        .expect("the key")
+        .to_owned();
+    let file = workspace.dir.path().join("new-keys.yaml");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written,
+        format!(
+            "keys:\n  - {{name: till-9, sha256: {}, clubs: [shop]}}\n",
+            bashgah::serve::keys::hash(&key)
+        )
+    );
+    assert!(!written.contains(&key), "only the hash is kept");
+    let admin = run(&[
+        "key",
+        "--name",
+        "ops-9",
+        "--admin",
+        "--write",
+        "new-keys.yaml",
+    ]);
+    assert_eq!(admin.status.code(), Some(0));
+    let again = run(&[
+        "key",
+        "--name",
+        "till-9",
+        "--club",
+        "shop",
+        "--write",
+        "new-keys.yaml",
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already has a key held by `till-9`"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().lines().count(),
+        3,
+        "the refused key was not written"
+    );
+    let server = workspace.start(&["--keys", "new-keys.yaml"]);
+    let posted = server.post(
+        "/v1/clubs/shop/events",
+        Some(&key),
+        &purchase("P1", "M1", "2025-03-03", 5000),
+    );
+    assert_eq!(posted.status, 200, "{}", posted.body);
+}
+
 /// Keys change without a restart: a key removed from the file (revoked) or past its
 /// `expires` closes within seconds, a new one opens, and a keys file that does not load
 /// keeps the keys in force and says why in the status (issue 13).
