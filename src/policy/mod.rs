@@ -4,6 +4,7 @@
 //! Every ledger entry names the policy version that produced it, so the id must change
 //! whenever any input changes and never otherwise: it hashes file names and contents only.
 
+pub mod builtin_plugins;
 mod calls;
 pub mod descriptions;
 mod load;

@@ -126,6 +126,21 @@ pub fn discover(dir: &Path) -> Vec<Plugin> {
     plugins
 }
 
+/// The plugins a club can use: those of the local folder `dir`, and the built-in ones it
+/// does not override (see [`super::builtin_plugins`]).
+pub fn available(dir: Option<&Path>) -> Vec<Plugin> {
+    let mut plugins = dir.map(discover).unwrap_or_default();
+    if let Some(builtin) = super::builtin_plugins::folder() {
+        for plugin in discover(&builtin) {
+            if !plugins.iter().any(|p| p.name == plugin.name) {
+                plugins.push(plugin);
+            }
+        }
+    }
+    plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    plugins
+}
+
 /// The plugin names a script imports (`import "name"`), in order, without repeats.
 pub fn imported(source: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -175,7 +190,7 @@ pub fn settings(
     imports: &[String],
     problems: &mut Vec<Diagnostic>,
 ) -> (Dynamic, Vec<PolicyFile>) {
-    let found = plugins_dir.map(discover).unwrap_or_default();
+    let found = available(plugins_dir);
     let configured = &club.definition.plugins;
     let mut files = Vec::new();
     for plugin in &found {

@@ -136,6 +136,7 @@ impl ScriptEngine {
         });
         engine.set_module_resolver(PluginResolver {
             files: plugins.map(FileModuleResolver::new_with_path),
+            builtin: super::builtin_plugins::folder().map(FileModuleResolver::new_with_path),
         });
         register_helpers(&mut engine);
         super::script_values::register(&mut engine);
@@ -189,6 +190,8 @@ impl ScriptEngine {
 /// a script can never read a file outside the plugins folder.
 struct PluginResolver {
     files: Option<FileModuleResolver>,
+    /// The built-in plugins, for a name the local folder does not have.
+    builtin: Option<FileModuleResolver>,
 }
 
 /// Whether `name` is a plain plugin name.
@@ -218,17 +221,23 @@ impl rhai::ModuleResolver for PluginResolver {
             )
             .into());
         }
-        let Some(files) = &self.files else {
-            return Err(EvalAltResult::ErrorModuleNotFound(path.to_owned(), pos).into());
-        };
-        let folder = files.base_path().map(|base| base.join(path));
-        let inner = match folder {
-            Some(folder) if folder.join(format!("{path}.rhai")).is_file() => {
-                format!("{path}/{path}")
+        // The local folder first (it adds plugins and overrides built-in ones by name).
+        let has = |files: &FileModuleResolver| {
+            let base = files.base_path()?;
+            if base.join(path).join(format!("{path}.rhai")).is_file() {
+                Some(format!("{path}/{path}"))
+            } else if base.join(format!("{path}.rhai")).is_file() {
+                Some(path.to_owned())
+            } else {
+                None
             }
-            _ => path.to_owned(),
         };
-        files.resolve(engine, source, &inner, pos)
+        for files in [&self.files, &self.builtin].into_iter().flatten() {
+            if let Some(inner) = has(files) {
+                return files.resolve(engine, source, &inner, pos);
+            }
+        }
+        Err(EvalAltResult::ErrorModuleNotFound(path.to_owned(), pos).into())
     }
 }
 

@@ -270,3 +270,41 @@ date        event  rule    points  reason
     )
     .run();
 }
+
+/// Issue 19: the shipped plugins are built into the binary. A club set up where there is
+/// no plugins folder (as `init` makes one anywhere) imports `referral` and its tests pass;
+/// a local plugins folder still overrides a built-in plugin by name.
+#[test]
+fn the_shipped_plugins_are_built_in_and_a_local_one_overrides_them() {
+    let test = crate::cli::harness::Test::new();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate::cli::harness::copy_dir(
+        &repo.join("plugins/referral/tests/referral"),
+        &test.path().join("policies/referral"),
+    );
+    assert!(!test.path().join("plugins").exists());
+    let id = crate::cli::harness::short_policy_id(&test.path().join("policies/referral"));
+    let test = test
+        .args(["check"])
+        .stdout(&format!(
+            "ok      referral (policy {id}, 3 rules)\n1 club checked, 0 failed\n"
+        ))
+        .run();
+    let tested = crate::cli::harness::bashgah(&test.path(), &["test".into()]);
+    let stdout = String::from_utf8_lossy(&tested.stdout);
+    assert_eq!(tested.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with(", 0 failed\n"), "{stdout}");
+    // A local `referral` without the functions the club calls: it is the one used.
+    let local = test.path().join("plugins/referral");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::copy(
+        repo.join("plugins/referral/plugin.yaml"),
+        local.join("plugin.yaml"),
+    )
+    .unwrap();
+    std::fs::write(local.join("referral.rhai"), "fn unrelated() { 1 }\n").unwrap();
+    let checked = crate::cli::harness::bashgah(&test.path(), &["check".into()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("referrer_bonus"), "{stderr}");
+}
