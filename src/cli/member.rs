@@ -114,21 +114,21 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         .max()
         .unwrap_or(4)
         .max(4);
-    let event_width = statement
+    let member = view.summary.id.as_str();
+    let shown: Vec<String> = statement
         .iter()
-        .map(|l| l.event.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+        .map(|l| shown_event(&l.event, member))
+        .collect();
+    let event_width = shown.iter().map(String::len).max().unwrap_or(5).max(5);
     out.push_str(&format!(
         "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  reason\n",
         "date", "event", "rule", "points"
     ));
-    for line in statement {
+    for (line, event) in statement.iter().zip(&shown) {
         out.push_str(&format!(
             "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  {}\n",
             local_date(&line.time),
-            line.event,
+            event,
             line.rule,
             signed(line.points),
             line.reason
@@ -313,5 +313,73 @@ pub(super) fn tier_move(from: Option<&str>, to: Option<&str>) -> String {
         (Some(from), Some(to)) => format!("{from} -> {to}"),
         (Some(from), None) => format!("{from} -> no tier"),
         (None, None) => "no tier".to_owned(),
+    }
+}
+
+/// An event's id as the statement shows it. Ids bashgah makes name the member and a UTC
+/// instant (`expiry:M002:2025-03-20T20:30:00Z`): on the member's own statement, beside
+/// the date in the club's calendar, both are noise, so `expiry` is shown. The full id is
+/// in `--json` (and is what `explain` takes).
+pub(super) fn shown_event(id: &str, member: &str) -> String {
+    let Some((kind, rest)) = id.split_once(':') else {
+        return id.to_owned();
+    };
+    let rest = rest
+        .strip_prefix(member)
+        .and_then(|r| r.strip_prefix(':').or(r.is_empty().then_some("")))
+        .unwrap_or(rest);
+    // A UTC instant at the end (it has colons of its own), possibly with `#2`.
+    let (rest, repeat) = match rest.rsplit_once('#') {
+        Some((before, n)) if n.chars().all(|c| c.is_ascii_digit()) => (before, Some(n)),
+        _ => (rest, None),
+    };
+    let rest = if crate::time::from_stored(rest).is_some() {
+        ""
+    } else if let Some(at) = rest.rfind(':').and_then(|_| {
+        rest.char_indices()
+            .filter(|(_, c)| *c == ':')
+            .map(|(i, _)| i)
+            .find(|i| crate::time::from_stored(&rest[i + 1..]).is_some())
+    }) {
+        &rest[..at]
+    } else {
+        rest
+    };
+    let mut shown = if rest.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}:{rest}")
+    };
+    if let Some(n) = repeat {
+        shown.push('#');
+        shown.push_str(n);
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_event;
+
+    #[test]
+    fn ids_bashgah_made_are_shown_without_the_member_and_the_utc_instant() {
+        assert_eq!(
+            shown_event("expiry:M002:2025-03-20T20:30:00Z", "M002"),
+            "expiry"
+        );
+        assert_eq!(
+            shown_event("tier:M1:2025-03-01T00:00:00Z#2", "M1"),
+            "tier#2"
+        );
+        assert_eq!(shown_event("deal:M1:monthly:3", "M1"), "deal:monthly:3");
+        assert_eq!(shown_event("enrolled:M1:award", "M1"), "enrolled:award");
+        assert_eq!(
+            shown_event("birthday:M1:1403:award", "M1"),
+            "birthday:1403:award"
+        );
+        // Ids people gave are shown as they are.
+        assert_eq!(shown_event("P1009", "M002"), "P1009");
+        assert_eq!(shown_event("cancel:R1", "M1"), "cancel:R1");
+        assert_eq!(shown_event("T-7:in", "M2"), "T-7:in");
     }
 }

@@ -295,9 +295,9 @@ tier changes
 0378-10-10  into silver  5,000 EUR spent over 1200m reaches silver
 0479-01-01  silver -> bronze  review: 0 EUR spent over 1200m qualifies for bronze
 
-date        event                           rule      points  reason
-0378-10-10  P1                              base          +5  1 point per 1,000
-0479-01-01  expiry:M1:1100-03-20T20:34:16Z  expiry        -5  5 expired (expiry date reached), earned 0378-10-10
+date        event   rule      points  reason
+0378-10-10  P1      base          +5  1 point per 1,000
+0479-01-01  expiry  expiry        -5  5 expired (expiry date reached), earned 0378-10-10
 ",
         )
         .run()

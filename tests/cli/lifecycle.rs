@@ -76,10 +76,10 @@ member M2 (individual) in Corner Shop
 joined 2025-03-02; 1 event, 200 EUR spent
 balance: 0 points (0 available, 0 pending) on 2026-01-01
 
-date        event                           rule        points  reason
-2025-03-02  P2                              base           +20  1 point per 10
-2025-05-01  T1:in                           transfer       +20  transfer from `M1`
-2026-01-01  expiry:M2:2026-01-01T00:00:00Z  expiry         -40  40 expired (expiry date reached), earned 2025-03-02 to 2025-05-01
+date        event   rule        points  reason
+2025-03-02  P2      base           +20  1 point per 10
+2025-05-01  T1:in   transfer       +20  transfer from `M1`
+2026-01-01  expiry  expiry         -40  40 expired (expiry date reached), earned 2025-03-02 to 2025-05-01
 ",
         )
         .run();
@@ -397,7 +397,7 @@ expiring: 80 points on 2025-04-19
 earned      lot of     points      left  spendable   expires
 2025-03-20  P3 base        80        80  2025-03-20  2025-04-19
 
-date        event                           rule      points  reason
+date        event   rule      points  reason
 2025-03-01  P1                              base        +100  1 point per 10
 2025-03-20  P3                              base         +80  1 point per 10
 2025-03-31  expiry:M1:2025-03-31T00:00:00Z  expiry      -100  100 expired (expiry date reached), earned 2025-03-01
