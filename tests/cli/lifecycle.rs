@@ -398,9 +398,9 @@ earned      lot of     points      left  spendable   expires
 2025-03-20  P3 base        80        80  2025-03-20  2025-04-19
 
 date        event   rule      points  reason
-2025-03-01  P1                              base        +100  1 point per 10
-2025-03-20  P3                              base         +80  1 point per 10
-2025-03-31  expiry:M1:2025-03-31T00:00:00Z  expiry      -100  100 expired (expiry date reached), earned 2025-03-01
+2025-03-01  P1      base        +100  1 point per 10
+2025-03-20  P3      base         +80  1 point per 10
+2025-03-31  expiry  expiry      -100  100 expired (expiry date reached), earned 2025-03-01
 ",
         )
         .run()
