@@ -324,9 +324,9 @@ fn health_needs_no_key_and_the_openapi_document_lists_every_route() {
     }
 }
 
-#[test]
-fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
-    let server = Workspace::new()
+/// The shipped café, served, with the till's key for it.
+fn cafe() -> crate::serve::server::Server {
+    Workspace::new()
         .shipped_club("cafe")
         .file(
             "keys.yaml",
@@ -335,7 +335,12 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
                 bashgah::serve::keys::hash(TILL)
             ),
         )
-        .start(&[]);
+        .start(&[])
+}
+
+#[test]
+fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
+    let server = cafe();
     let events = "/v1/clubs/cafe/events";
     // 25 stars in Mordad 1403; the café's stars expire at the end of the Jalali year.
     let earned = server.post(
@@ -401,16 +406,7 @@ fn the_cafe_answers_expiring_stars_and_the_message_that_warns_of_them() {
 /// 200,000 off, within 60 days of redeeming it (its club.yaml).
 #[test]
 fn the_cafe_ten_off_code_is_judged_at_the_till() {
-    let server = Workspace::new()
-        .shipped_club("cafe")
-        .file(
-            "keys.yaml",
-            &format!(
-                "keys:\n  - {{name: till, sha256: {}, clubs: [cafe]}}\n",
-                bashgah::serve::keys::hash(TILL)
-            ),
-        )
-        .start(&[]);
+    let server = cafe();
     let earned = server.post(
         "/v1/clubs/cafe/events",
         Some(TILL),
