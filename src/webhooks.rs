@@ -104,6 +104,12 @@ pub fn due(
 /// Sends each batch's events in order, stopping at a webhook's first failure. Touches no
 /// ledger: call it outside any transaction.
 pub fn send(club: &str, batches: Vec<Batch>) -> Vec<Sent> {
+    // One agent for the run: its connections are kept and reused from event to event.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .into();
     batches
         .into_iter()
         .map(|batch| {
@@ -116,7 +122,8 @@ pub fn send(club: &str, batches: Vec<Batch>) -> Vec<Sent> {
                     .find(|kind| kind.as_str() == event.kind)
                     .is_some_and(|kind| batch.webhook.wants(*kind));
                 if wanted {
-                    if let Err(reason) = post(club, &batch.webhook, &event, progress.attempts + 1) {
+                    let attempt = progress.attempts.saturating_add(1);
+                    if let Err(reason) = post(&agent, club, &batch.webhook, &event, attempt) {
                         failure = Some((event, reason));
                         break;
                     }
@@ -270,6 +277,7 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
 }
 
 fn post(
+    agent: &ureq::Agent,
     club: &str,
     webhook: &WebhookDefinition,
     event: &OutboundEvent,
@@ -294,11 +302,6 @@ fn post(
     let url = crate::club::channel_template::fill(&webhook.url, &fields)?;
     let body = body(club, event)?;
     let signed = signature(secret.as_bytes(), Utc::now().timestamp(), &body);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .build()
-        .into();
     // The address without its query, which may hold a key: failures are stored.
     let shown = url.split('?').next().unwrap_or_default().to_owned();
     let response = agent

@@ -46,7 +46,8 @@ fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
         .ok_or_else(|| LedgerError::corrupt(format!("`{text}` in the ledger is not a time")))
 }
 
-fn seconds(value: i64) -> Result<chrono::DateTime<chrono::Utc>> {
+/// An instant the ledger keeps as Unix seconds (lots' times).
+pub(super) fn seconds(value: i64) -> Result<chrono::DateTime<chrono::Utc>> {
     DateTime::from_timestamp(value, 0)
         .ok_or_else(|| LedgerError::corrupt(format!("`{value}` in the ledger is not a time")))
 }

@@ -166,14 +166,10 @@ impl Ledger {
              JOIN lots l ON l.seq = u.lot WHERE e.event = ?1 AND e.kind = 'redeem' ORDER BY u.lot",
             args![id],
             |r| {
-                let expires_at = match r.get::<Option<i64>>(1)? {
-                    Some(seconds) => {
-                        Some(chrono::DateTime::from_timestamp(seconds, 0).ok_or_else(|| {
-                            LedgerError::corrupt(format!("`{seconds}` in the ledger is not a time"))
-                        })?)
-                    }
-                    None => None,
-                };
+                let expires_at = r
+                    .get::<Option<i64>>(1)?
+                    .map(super::load::seconds)
+                    .transpose()?;
                 fact.taken
                     .push((decimal(&r.get::<String>(0)?)?, expires_at));
                 Ok(())
