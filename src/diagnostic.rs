@@ -103,8 +103,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::tr!("diagnostic-error"),
+            Severity::Warning => crate::tr!("diagnostic-warning"),
         };
         writeln!(f, "{label}: {}", self.message)?;
         if let Some(location) = &self.location {
@@ -139,7 +139,12 @@ impl fmt::Display for Diagnostic {
                 (Some(location), Some(_)) => location.line.to_string().len(),
                 _ => 1,
             };
-            writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
+            writeln!(
+                f,
+                "{} = {}: {help}",
+                " ".repeat(gutter),
+                crate::tr!("diagnostic-help")
+            )?;
         }
         Ok(())
     }

@@ -32,6 +32,7 @@ pub mod event;
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod locale;
 pub mod member;
 pub mod messaging;
 pub mod policy;

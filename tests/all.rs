@@ -37,3 +37,13 @@ pub fn scratch() -> tempfile::TempDir {
     }
     tempfile::tempdir().expect("a temporary folder")
 }
+
+/// The bashgah binary as a test runs it: in English whatever the machine's locale, since
+/// tests compare its output exactly (the Persian tests say `--lang fa`).
+pub fn bashgah_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"));
+    for name in ["BASHGAH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        command.env_remove(name);
+    }
+    command
+}

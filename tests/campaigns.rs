@@ -2,10 +2,9 @@
 //! early access for gold members, a segment, and a challenge with its bonus and badge.
 
 use std::path::Path;
-use std::process::Command;
 
 fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(args)
         .current_dir(dir)
         .output()

@@ -2,8 +2,6 @@
 //! kept, a lapse), each written once as an event of its own, and the message that says
 //! what was given.
 
-use std::process::Command;
-
 const CLUB: &str = r#"id: shop
 name: Corner Shop
 currency: EUR
@@ -55,7 +53,7 @@ fn hooks_award_once_and_the_message_says_what_was_given() {
     std::fs::write(club.join("club.yaml"), CLUB).expect("club");
     std::fs::write(club.join("earn.rhai"), RULES).expect("rules");
     std::fs::write(club.join("tests/hooks.yaml"), CASES).expect("cases");
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["test"])
         .current_dir(dir.path())
         .output()
@@ -74,7 +72,7 @@ fn hooks_award_once_and_the_message_says_what_was_given() {
         "id,member,date,amount\nP1,M1,2025-01-01,100\nP2,M1,2025-01-05,1000\n",
     )
     .expect("events");
-    let import = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let import = crate::bashgah_command()
         .args(["import", "shop", "events.csv"])
         .current_dir(dir.path())
         .output()
@@ -111,7 +109,7 @@ fn a_failing_hook_rule_gives_nothing_and_says_so_the_event_stands() {
         "id,member,date,amount\nP1,M1,2025-01-01,100\n",
     )
     .expect("events");
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["import", "shop", "events.csv"])
         .current_dir(dir.path())
         .output()

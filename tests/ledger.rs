@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -150,7 +149,7 @@ fn an_import_killed_half_way_and_run_again_gives_the_same_ledger() {
 
     let db = dir.path().join("killed.sqlite");
     let command = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_bashgah"));
+        let mut command = crate::bashgah_command();
         command
             .current_dir(dir.path())
             .args([

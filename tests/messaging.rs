@@ -3,7 +3,6 @@
 //! retried until it is given up, every attempt recorded.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::fake_http::FakeServer;
 
@@ -45,7 +44,7 @@ fn gateway(status: u16) -> (String, FakeServer) {
 }
 
 fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(args)
         .current_dir(dir)
         .output()
@@ -628,7 +627,7 @@ messages:
 }
 
 fn deliver_with(dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["deliver", "shop", "--at", "2025-01-02"])
         .envs(env.iter().copied())
         .current_dir(dir)

@@ -3,7 +3,6 @@
 //! `partner` plugin, and messages sent and held back by the daily cap.
 
 use std::path::Path;
-use std::process::Command;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -26,7 +25,7 @@ fn the_report_shows_segments_risk_campaign_cost_partners_and_messages() {
     copy_dir(&root.join("tests/fixtures/report"), &club);
     std::fs::rename(club.join("events.csv"), dir.path().join("events.csv")).expect("move");
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        let output = crate::bashgah_command()
             .args(args)
             .current_dir(dir.path())
             .output()

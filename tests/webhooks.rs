@@ -4,7 +4,6 @@
 //! never repeated under another id however often the same history is imported.
 
 use std::path::Path;
-use std::process::Command;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -84,7 +83,7 @@ webhooks:
 }
 
 fn bashgah(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(args)
         .env("CRM_SECRET", SECRET)
         .current_dir(dir)

@@ -38,6 +38,10 @@ pub struct Cli {
     /// go where --database says, else into SQLite files): see docs/SCALING.md.
     #[arg(long, global = true, env = "BASHGAH_DEPLOYMENT", value_name = "FILE")]
     pub deployment: Option<PathBuf>,
+    /// The language of what bashgah prints for people: `en` or `fa` (فارسی). Unset: the
+    /// club's `language:`, else the shell's locale (LC_ALL, LC_MESSAGES, LANG), else English.
+    #[arg(long, global = true, env = "BASHGAH_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

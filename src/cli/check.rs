@@ -9,6 +9,7 @@ use super::ExitCode;
 use crate::canary::CanaryReport;
 use crate::diagnostic::{did_you_mean, render_all, Diagnostic};
 use crate::policy::{discover_clubs, Policy};
+use crate::tr;
 
 #[derive(Serialize)]
 struct ClubCheck {
@@ -40,13 +41,25 @@ pub fn run(
     let clubs = if dir.join("club.yaml").is_file() {
         vec![dir.to_owned()]
     } else {
-        discover_clubs(dir)
-            .map_err(|e| CommandError(format!("error: cannot read `{}`: {e}\n", dir.display())))?
+        discover_clubs(dir).map_err(|e| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "check-cannot-read",
+                    folder = dir.display().to_string(),
+                    reason = e.to_string()
+                )
+            ))
+        })?
     };
     if clubs.is_empty() {
         return Err(CommandError(format!(
-            "error: no club in `{}`\n  = help: a club is a folder holding club.yaml\n",
-            dir.display()
+            "{}: {}\n  = {}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("check-no-club", folder = dir.display().to_string()),
+            tr!("diagnostic-help"),
+            tr!("check-no-club-help")
         )));
     }
     let mut results = Vec::new();
@@ -62,6 +75,10 @@ pub fn run(
             .unwrap_or_default();
         let mut result = match Policy::load(club_dir, &workspace.engine) {
             Ok((policy, mut warnings)) => {
+                if clubs.len() == 1 {
+                    // One club checked: in its own language, unless --lang says otherwise.
+                    crate::locale::club_default(policy.club.language);
+                }
                 warnings.extend(crate::policy::descriptions::drifted(&policy));
                 let (canary, canary_skipped) = if against_ledger {
                     match against(workspace, &policy)? {
@@ -111,34 +128,47 @@ pub fn run(
             let errors = result.diagnostics.iter().any(Diagnostic::is_error);
             match &result.policy_version {
                 Some(version) if !errors => {
-                    let verdict = if result.ok { "ok     " } else { "REFUSED" };
-                    println!(
-                        "{verdict} {} (policy {version}, {})",
-                        result.club,
-                        crate::diagnostic::count(result.rules as u64, "rule", "rules")
-                    );
+                    let line = if result.ok {
+                        tr!(
+                            "check-ok",
+                            club = &result.club,
+                            version = version,
+                            rules = result.rules
+                        )
+                    } else {
+                        tr!(
+                            "check-refused",
+                            club = &result.club,
+                            version = version,
+                            rules = result.rules
+                        )
+                    };
+                    println!("{line}");
                     if let Some(canary) = &result.canary {
                         for line in canary.describe().lines() {
                             println!("        {line}");
                         }
                         if let Some(reason) = &canary.refused {
-                            println!("        refused: {reason}");
+                            println!("        {}", tr!("check-canary-refused", reason = reason));
                         }
                     }
                     if let Some(why) = &result.canary_skipped {
-                        println!("        not tried on the ledger: {why}");
+                        println!("        {}", tr!("check-canary-skipped", why = why));
                     }
                 }
                 _ => println!(
-                    "FAILED  {} ({})",
-                    result.club,
-                    count_errors(&result.diagnostics)
+                    "{}",
+                    tr!(
+                        "check-failed",
+                        club = &result.club,
+                        errors = count_errors(&result.diagnostics)
+                    )
                 ),
             }
         }
         println!(
-            "{} checked, {failed} failed",
-            crate::diagnostic::count(results.len() as u64, "club", "clubs")
+            "{}",
+            tr!("check-total", clubs = results.len(), failed = failed)
         );
     }
     Ok(if failed > 0 {
@@ -170,11 +200,19 @@ fn club_or_folder(workspace: &Workspace, dir: &Path) -> Result<PathBuf, CommandE
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut message = format!("error: no club folder `{name}`\n");
+    let mut message = format!(
+        "{}: {}\n",
+        tr!("diagnostic-error"),
+        tr!("check-no-club-folder", name = name.as_ref())
+    );
     if let Some(close) = did_you_mean(&wanted, near.iter().map(String::as_str)) {
         message.push_str(&format!(
-            "  = help: did you mean `{}`?\n",
-            parent.join(close).display()
+            "  = {}: {}\n",
+            tr!("diagnostic-help"),
+            tr!(
+                "did-you-mean",
+                name = parent.join(close).display().to_string()
+            )
         ));
     }
     Err(CommandError(message))
@@ -189,17 +227,14 @@ fn against(
 ) -> Result<Result<CanaryReport, String>, CommandError> {
     let path = workspace.ledger_place(policy);
     if !path.exists()? {
-        return Ok(Err(format!("no ledger at `{path}`")));
+        return Ok(Err(tr!("check-no-ledger", place = path.to_string())));
     }
     let ledger = workspace.open_ledger(&path)?;
     let Some(version) = ledger.latest_policy_version()? else {
-        return Ok(Err("the ledger has recorded no version yet".to_owned()));
+        return Ok(Err(tr!("check-no-version")));
     };
     if version == policy.id {
-        return Ok(Err(format!(
-            "these files are the version the ledger recorded last ({})",
-            policy.short_id()
-        )));
+        return Ok(Err(tr!("check-same-version", version = policy.short_id())));
     }
     let (live, _files) = super::explain::rebuild(workspace, &ledger, policy, &version)?;
     let (events, max_change) = crate::canary::settings(policy);

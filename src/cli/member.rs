@@ -2,14 +2,16 @@
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::amount::{grouped, signed};
 use crate::ledger::Lot;
+use crate::locale::{amount as grouped, numerals, signed};
 use crate::policy::Policy;
+use crate::tr;
 use crate::view::{report, MemberView};
 
-/// An instant as the club writes dates: its calendar, its timezone.
+/// An instant as the club writes dates for a person: its calendar, its timezone, the
+/// digits of the language spoken.
 pub fn club_time(policy: &Policy, at: chrono::DateTime<chrono::Utc>) -> String {
-    policy.local_date(at)
+    numerals(&policy.local_date(at))
 }
 
 pub fn run(
@@ -23,20 +25,33 @@ pub fn run(
     let db = workspace.ledger_place(&policy);
     if !db.exists()? {
         return Err(CommandError(format!(
-            "error: club `{}` has no ledger yet at `{db}`\n  = help: import some events first: bashgah import {} FILE\n",
-            policy.club.id,
-            policy.club.id
+            "{}: {}\n  = {}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "member-no-ledger",
+                club = &policy.club.id,
+                place = db.to_string()
+            ),
+            tr!("diagnostic-help"),
+            tr!("member-no-ledger-help", club = &policy.club.id)
         )));
     }
     let at = at
         .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
         .transpose()
-        .map_err(|m| CommandError(format!("error: --at: {m}\n")))?;
+        .map_err(|m| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!("member-bad-at", reason = m)
+            ))
+        })?;
     let ledger = workspace.open_ledger(&db)?;
     let Some(view) = MemberView::read(&ledger, id, at, Some(&policy))? else {
         return Err(CommandError(format!(
-            "error: no member `{id}` in club `{}`\n",
-            policy.club.id
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("member-unknown", id = id, club = &policy.club.id)
         )));
     };
     if json {
@@ -56,33 +71,35 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     let calendar = policy.club.calendar;
     let local_date = |stored: &str| {
         crate::time::from_stored(stored)
-            .map(|t| calendar.format(t.with_timezone(&policy.zone).date_naive()))
+            .map(|t| numerals(&calendar.format(t.with_timezone(&policy.zone).date_naive())))
             .unwrap_or_else(|| stored.to_owned())
     };
     let club_date = |iso: &str| {
         chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-            .map(|d| calendar.format(d))
+            .map(|d| numerals(&calendar.format(d)))
             .unwrap_or_else(|_| iso.to_owned())
     };
-    let mut out = format!(
-        "member {} ({}) in {}\n",
-        member.id, member.member_type, policy.club.name
+    let mut out = tr!(
+        "member-header",
+        id = &member.id,
+        kind = &member.member_type,
+        club = &policy.club.name
     );
-    out.push_str(&format!("joined {}", club_date(&member.joined)));
+    out.push('\n');
+    out.push_str(&tr!("member-joined", date = club_date(&member.joined)));
     if let Some(birthday) = &member.birthday {
-        out.push_str(&format!(", birthday {}", club_date(birthday)));
+        out.push_str(&tr!("member-birthday", date = club_date(birthday)));
     }
-    out.push_str(&format!(
-        "; {}, {} {} spent\n",
-        crate::diagnostic::count(member.events as u64, "event", "events"),
-        grouped(member.spend_total),
-        policy.club.currency
+    out.push_str(&tr!(
+        "member-activity",
+        events = member.events,
+        spent = member.spend_total,
+        currency = &policy.club.currency
     ));
+    out.push('\n');
     if view.projected {
-        out.push_str(&format!(
-            "projected to {}: what the clock will have done by then (expiry, reviews, deals); not in the ledger until `bashgah advance`\n",
-            club_time(policy, view.at)
-        ));
+        out.push_str(&tr!("member-projected", date = club_time(policy, view.at)));
+        out.push('\n');
     }
     out.push_str(&balance_lines(policy, view));
     out.push('\n');
@@ -95,7 +112,8 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         out.push('\n');
     }
     if !view.tier_changes.is_empty() {
-        out.push_str("tier changes\n");
+        out.push_str(&tr!("tier-changes-heading"));
+        out.push('\n');
         for change in &view.tier_changes {
             let when = crate::time::from_stored(&change.time)
                 .map_or(change.time.clone(), |t| club_time(policy, t));
@@ -105,24 +123,34 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         out.push('\n');
     }
     if statement.is_empty() {
-        out.push_str("no ledger entries yet\n");
+        out.push_str(&tr!("statement-empty"));
+        out.push('\n');
         return out;
     }
     let rule_width = statement
         .iter()
-        .map(|l| l.rule.len())
+        .map(|l| l.rule.chars().count())
+        .chain([tr!("statement-rule").chars().count()])
         .max()
-        .unwrap_or(4)
-        .max(4);
+        .unwrap_or(4);
     let member = view.summary.id.as_str();
     let shown: Vec<String> = statement
         .iter()
         .map(|l| shown_event(&l.event, member))
         .collect();
-    let event_width = shown.iter().map(String::len).max().unwrap_or(5).max(5);
+    let event_width = shown
+        .iter()
+        .map(|s| s.chars().count())
+        .chain([tr!("statement-event").chars().count()])
+        .max()
+        .unwrap_or(5);
     out.push_str(&format!(
-        "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  reason\n",
-        "date", "event", "rule", "points"
+        "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  {}\n",
+        tr!("statement-date"),
+        tr!("statement-event"),
+        tr!("statement-rule"),
+        tr!("statement-points"),
+        tr!("statement-reason")
     ));
     for (line, event) in statement.iter().zip(&shown) {
         out.push_str(&format!(
@@ -141,13 +169,15 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
 fn balance_lines(policy: &Policy, view: &MemberView) -> String {
     let name = &policy.club.points.name;
     let b = &view.balances;
-    let mut out = format!(
-        "balance: {} {name} ({} available, {} pending) on {}\n",
-        grouped(view.summary.balance),
-        grouped(b.available),
-        grouped(b.pending),
-        club_time(policy, view.at)
+    let mut out = tr!(
+        "member-balance",
+        balance = view.summary.balance,
+        points = name,
+        available = b.available,
+        pending = b.pending,
+        date = club_time(policy, view.at)
     );
+    out.push('\n');
     if let Some(tier) = view
         .tier
         .as_deref()
@@ -155,51 +185,56 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
     {
         let mut details = Vec::new();
         if let Some(multiplier) = tier.multiplier.filter(|m| *m != rust_decimal::Decimal::ONE) {
-            details.push(format!("×{} {name}", multiplier.normalize()));
+            details.push(format!(
+                "×{} {name}",
+                numerals(&multiplier.normalize().to_string())
+            ));
         }
         if !tier.perks.is_empty() {
-            details.push(format!("perks: {}", tier.perks.join(", ")));
+            details.push(tr!("member-perks", perks = tier.perks.join(", ")));
         }
         let since = view.tier_changes.last().map(|c| {
             crate::time::from_stored(&c.time).map_or(c.time.clone(), |t| club_time(policy, t))
         });
         let since = if view.own_tier.as_deref() == Some(tier.id.as_str()) {
-            since.map(|s| format!(" since {s}"))
+            since.map(|s| tr!("member-tier-since", date = s))
         } else {
-            Some(format!(
-                " through a deal; own tier: {}",
-                view.own_tier.as_deref().unwrap_or("none")
+            Some(tr!(
+                "member-tier-through-deal",
+                tier = view
+                    .own_tier
+                    .clone()
+                    .unwrap_or_else(|| tr!("member-no-own-tier"))
             ))
         };
-        out.push_str(&format!(
-            "tier: {}{}{}\n",
-            tier.name.as_deref().unwrap_or(&tier.id),
-            since.unwrap_or_default(),
-            if details.is_empty() {
+        out.push_str(&tr!(
+            "member-tier",
+            tier = tier.name.as_deref().unwrap_or(&tier.id),
+            since = since.unwrap_or_default(),
+            details = if details.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", details.join("; "))
             }
         ));
+        out.push('\n');
     }
     if policy.club.credit.is_some() || !view.summary.credit.is_zero() {
-        out.push_str(&format!(
-            "credit: {} {}\n",
-            grouped(view.summary.credit),
-            policy.club.currency
+        out.push_str(&tr!(
+            "member-credit",
+            credit = view.summary.credit,
+            currency = &policy.club.currency
         ));
+        out.push('\n');
     }
     if !b.debt.is_zero() {
         out.push_str(&match policy.club.points.when_spent {
-            crate::club::WhenSpent::Debt => format!(
-                "debt: {} {name}, paid from the next points earned\n",
-                grouped(b.debt)
-            ),
-            crate::club::WhenSpent::NegativeBalance => format!(
-                "below zero by {} {name} until the next points earned\n",
-                grouped(b.debt)
-            ),
+            crate::club::WhenSpent::Debt => tr!("member-debt", debt = b.debt, points = name),
+            crate::club::WhenSpent::NegativeBalance => {
+                tr!("member-below-zero", debt = b.debt, points = name)
+            }
         });
+        out.push('\n');
     }
     let expiring = view.expiring();
     if !expiring.is_empty() {
@@ -207,14 +242,16 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
             .iter()
             .take(3)
             .map(|e| {
-                format!(
-                    "{} {name} on {}",
-                    grouped(e.points),
-                    club_time(policy, e.at)
+                tr!(
+                    "member-expiring-lot",
+                    amount = e.points,
+                    points = name,
+                    date = club_time(policy, e.at)
                 )
             })
             .collect();
-        out.push_str(&format!("expiring: {}\n", next.join(", ")));
+        out.push_str(&tr!("member-expiring", lots = next.join(", ")));
+        out.push('\n');
     }
     out
 }
@@ -225,10 +262,20 @@ fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
         .iter()
         .map(|l| format!("{} {}", l.event, l.rule))
         .collect();
-    let event_width = names.iter().map(String::len).max().unwrap_or(6).max(6);
+    let event_width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .chain([tr!("lots-lot").chars().count()])
+        .max()
+        .unwrap_or(6);
     let mut out = format!(
-        "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  expires\n",
-        "earned", "lot of", "points", "left", "spendable"
+        "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  {}\n",
+        tr!("lots-earned"),
+        tr!("lots-lot"),
+        tr!("lots-points"),
+        tr!("lots-left"),
+        tr!("lots-spendable"),
+        tr!("lots-expires")
     );
     for (lot, name) in lots.iter().zip(&names) {
         out.push_str(&format!(
@@ -239,7 +286,7 @@ fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
             grouped(lot.remaining),
             club_time(policy, lot.pending_until),
             lot.expires_at
-                .map_or("never".to_owned(), |e| club_time(policy, e)),
+                .map_or_else(|| tr!("lots-never"), |e| club_time(policy, e)),
         ));
     }
     out
@@ -247,7 +294,8 @@ fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
 
 /// Each deal: its state and progress, and its checkpoints.
 fn deal_lines(policy: &Policy, view: &MemberView) -> String {
-    let mut out = String::from("deals\n");
+    let mut out = tr!("deals-heading");
+    out.push('\n');
     for status in &view.deals {
         let grace = policy
             .club
@@ -255,51 +303,55 @@ fn deal_lines(policy: &Policy, view: &MemberView) -> String {
             .iter()
             .find(|d| d.id == status.deal)
             .map_or(0, |d| d.grace);
-        let progress = format!(
-            "{} of {} periods kept, {} missed (grace {grace})",
-            status.kept, status.periods, status.missed
+        let progress = tr!(
+            "deal-progress",
+            kept = status.kept,
+            periods = status.periods,
+            missed = status.missed,
+            grace = grace
         );
+        let ended = status
+            .ended_at
+            .map(|t| club_time(policy, t))
+            .unwrap_or_default();
         let state = match status.state {
-            crate::member::DealState::Active => format!(
-                "active since {}, {progress}; next checkpoint {}",
-                club_time(policy, status.enrolled_at),
-                club_time(policy, status.next_checkpoint)
+            crate::member::DealState::Active => tr!(
+                "deal-active",
+                since = club_time(policy, status.enrolled_at),
+                progress = &progress,
+                next = club_time(policy, status.next_checkpoint)
             ),
             crate::member::DealState::Completed => {
-                let until = status
+                let held = status
                     .tier_until
-                    .map(|t| format!("; its tier held until {}", club_time(policy, t)));
-                format!(
-                    "completed {}, {progress}{}",
-                    status
-                        .ended_at
-                        .map(|t| club_time(policy, t))
-                        .unwrap_or_default(),
-                    until.unwrap_or_default()
+                    .map(|t| tr!("deal-tier-held", until = club_time(policy, t)));
+                tr!(
+                    "deal-completed",
+                    ended = ended,
+                    progress = &progress,
+                    held = held.unwrap_or_default()
                 )
             }
-            crate::member::DealState::Failed => format!(
-                "failed {}, {progress}",
-                status
-                    .ended_at
-                    .map(|t| club_time(policy, t))
-                    .unwrap_or_default()
-            ),
+            crate::member::DealState::Failed => {
+                tr!("deal-failed", ended = ended, progress = &progress)
+            }
         };
         out.push_str(&format!("  {}: {state}\n", status.deal));
         for checkpoint in view.checkpoints.iter().filter(|c| c.deal == status.deal) {
             let day = |text: &str| {
                 crate::time::from_stored(text).map_or(text.to_owned(), |t| club_time(policy, t))
             };
-            out.push_str(&format!(
-                "    period {} ({} to {}): {}\n",
-                checkpoint.period,
-                day(&checkpoint.starts),
-                crate::time::from_stored(&checkpoint.ends).map_or(checkpoint.ends.clone(), |t| {
-                    club_time(policy, t - chrono::Duration::seconds(1))
-                }),
-                checkpoint.note
+            out.push_str(&tr!(
+                "deal-period",
+                period = checkpoint.period,
+                from = day(&checkpoint.starts),
+                to = crate::time::from_stored(&checkpoint.ends)
+                    .map_or(checkpoint.ends.clone(), |t| {
+                        club_time(policy, t - chrono::Duration::seconds(1))
+                    }),
+                note = &checkpoint.note
             ));
+            out.push('\n');
         }
     }
     out
@@ -309,10 +361,10 @@ fn deal_lines(policy: &Policy, view: &MemberView) -> String {
 /// moved to from nothing): `into bronze`.
 pub(super) fn tier_move(from: Option<&str>, to: Option<&str>) -> String {
     match (from, to) {
-        (None, Some(to)) => format!("into {to}"),
-        (Some(from), Some(to)) => format!("{from} -> {to}"),
-        (Some(from), None) => format!("{from} -> no tier"),
-        (None, None) => "no tier".to_owned(),
+        (None, Some(to)) => tr!("tier-into", to = to),
+        (Some(from), Some(to)) => tr!("tier-moved", from = from, to = to),
+        (Some(from), None) => tr!("tier-left", from = from),
+        (None, None) => tr!("tier-none"),
     }
 }
 

@@ -58,6 +58,10 @@ fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Err(message) = crate::locale::choose(cli.lang.as_deref()) {
+        eprintln!("error: --lang: {message}");
+        return ExitCode::Usage;
+    }
     let mut workspace = Workspace::new(&cli);
     if let Some(url) = &workspace.database {
         if let Err(message) = crate::ledger::check_database_url(url) {

@@ -94,13 +94,20 @@ impl Workspace {
         let dir = self.club_dir(club)?;
         match Policy::load(&dir, &self.engine) {
             Ok((policy, warnings)) => {
+                // The club's own language, unless the person chose one with --lang.
+                crate::locale::club_default(policy.club.language);
                 eprint!("{}", render_all(&warnings));
                 Ok(policy)
             }
             Err(problems) => Err(CommandError(format!(
-                "{}error: club `{club}` has {} and was not loaded\n",
+                "{}{}: {}\n",
                 render_all(&problems),
-                count_errors(&problems)
+                crate::tr!("diagnostic-error"),
+                crate::tr!(
+                    "club-not-loaded",
+                    club = club,
+                    errors = count_errors(&problems)
+                )
             ))),
         }
     }
@@ -119,5 +126,5 @@ impl Workspace {
 /// "1 error" / "3 errors".
 pub fn count_errors(diagnostics: &[Diagnostic]) -> String {
     let n = diagnostics.iter().filter(|d| d.is_error()).count();
-    crate::diagnostic::count(n as u64, "error", "errors")
+    crate::tr!("error-count", count = n)
 }

@@ -31,6 +31,11 @@ pub struct ClubDefinition {
     /// Calendar that months, years and birthdays follow, and that dates may be written in.
     #[serde(default)]
     pub calendar: CalendarKind,
+    /// The language bashgah speaks to the people who run the club (`en` or `fa`): command
+    /// output, errors, reports. `--lang` overrides it; members' messages have their own
+    /// (`messages.language`). Unset: the shell's locale, else English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::locale::Lang>,
     /// IANA timezone of the club, e.g. `Asia/Tehran`. Times without an offset are read in it.
     #[serde(default = "default_timezone")]
     pub timezone: String,

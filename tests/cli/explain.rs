@@ -61,7 +61,7 @@ fn a_stored_event_is_explained_under_the_version_that_evaluated_it() {
     // A temporary folder of its own, to see what the command leaves in it.
     let temp = test.path().join("tmp");
     std::fs::create_dir_all(&temp).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["explain", "shop", "E1"])
         .current_dir(test.path())
         .env("TMPDIR", &temp)

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tempfile::TempDir;
 
@@ -83,7 +83,7 @@ impl Test {
 
 /// Runs the binary in `dir` and returns what it printed.
 pub fn bashgah(dir: &Path, args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    crate::bashgah_command()
         .args(args)
         .current_dir(dir)
         .env_remove("BASHGAH_POLICIES")
@@ -132,7 +132,7 @@ pub fn race(dir: &Path, commands: Vec<Vec<String>>) -> Vec<Output> {
     let children: Vec<_> = commands
         .iter()
         .map(|args| {
-            Command::new(env!("CARGO_BIN_EXE_bashgah"))
+            crate::bashgah_command()
                 .args(args)
                 .current_dir(dir)
                 .stdout(std::process::Stdio::piped())

@@ -9,6 +9,7 @@ mod diagnostics;
 mod explain;
 mod export;
 mod import;
+mod language;
 mod lifecycle;
 mod plugins;
 mod policy_tests;

@@ -174,7 +174,7 @@ fn demo_then_serves_the_shipped_clubs() {
     let dir = test.path();
     copy_dir(&repo().join("policies"), &dir.join("policies"));
     copy_dir(&repo().join("examples"), &dir.join("examples"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let mut child = crate::bashgah_command()
         .args([
             "demo",
             "--serve",

@@ -4,7 +4,6 @@
 //! and run through `bashgah test` at the end of this file.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use bashgah::import::ImportOptions;
 use bashgah::ledger::Ledger;
@@ -183,7 +182,7 @@ fn item_1_a_failed_deal_stops_its_multiplier_whatever_the_batch() {
 
 /// Runs the `bashgah` binary in `dir`; panics unless it succeeds.
 fn bashgah(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(args)
         .current_dir(dir)
         .output()
@@ -433,7 +432,7 @@ fn importing_the_same_file_again_changes_nothing_even_for_rejected_rows() {
 
 /// The policy tests of each fixture club, through `bashgah test`.
 fn policy_tests(name: &str) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .arg("test")
         .arg(fixture(name))
         .output()

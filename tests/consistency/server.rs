@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -55,7 +55,7 @@ impl Server {
         for (id, config) in clubs {
             write_club(&policies, id, &config.yaml(id), RHAI);
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        let mut child = crate::bashgah_command()
             .args(["serve", "--listen", "127.0.0.1:0", "--keys", "keys.yaml"])
             .current_dir(dir.path())
             .env("RUST_LOG", "warn")

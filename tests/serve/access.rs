@@ -84,7 +84,7 @@ fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
     let dir = crate::scratch();
     std::fs::create_dir_all(dir.path().join("policies/shop")).expect("mkdir");
     std::fs::write(dir.path().join("policies/shop/club.yaml"), "id: shop\n").expect("write");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["key", "--name", "till-3", "--club", "shop"])
         .current_dir(dir.path())
         .env_remove("BASHGAH_POLICIES")
@@ -112,7 +112,7 @@ fn bashgah_key_prints_a_key_and_the_line_holding_only_its_hash() {
     )
     .expect("the printed line is a valid keys file entry");
     assert!(keys.grant(key).is_some_and(|g| g.may_use("shop")));
-    let none = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let none = crate::bashgah_command()
         .args(["key", "--name", "x"])
         .output()
         .expect("run");
@@ -129,7 +129,7 @@ fn bashgah_key_writes_the_keys_file_and_the_server_takes_the_key() {
         .file("policies/shop/club.yaml", crate::serve::SHOP_YAML)
         .file("policies/shop/earn.rhai", &crate::serve::shop_rule(1000));
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        crate::bashgah_command()
             .args(args)
             .current_dir(workspace.dir.path())
             .env_remove("BASHGAH_POLICIES")

@@ -18,7 +18,7 @@ const VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 #[test]
 fn docs_openapi_json_is_the_generated_document() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .arg("openapi")
         .output()
         .expect("run bashgah openapi");

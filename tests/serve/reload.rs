@@ -250,7 +250,7 @@ fn without_a_keys_file_the_server_does_not_start() {
     let workspace = Workspace::new()
         .file("policies/shop/club.yaml", SHOP_YAML)
         .file("policies/shop/earn.rhai", &shop_rule(1000));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let output = crate::bashgah_command()
         .args(["serve", "--keys", "missing.yaml", "--listen", "127.0.0.1:0"])
         .current_dir(workspace.dir.path())
         .output()

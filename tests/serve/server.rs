@@ -55,7 +55,7 @@ impl Workspace {
 
     /// Runs a `bashgah` command in the workspace first (an import, say); it must succeed.
     pub fn command(self, args: &[&str]) -> Workspace {
-        let output = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        let output = crate::bashgah_command()
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -76,7 +76,7 @@ impl Workspace {
     /// workspace.
     pub fn start_with(self, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let log = std::fs::File::create(self.dir.path().join("serve.log")).expect("log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        let mut child = crate::bashgah_command()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .current_dir(self.dir.path())

@@ -1,0 +1,345 @@
+//! What a person reads, in their language: English or Persian.
+//!
+//! Every sentence bashgah prints for a person (not JSON, not ids, not what a club's own
+//! files say) is a message in a [Fluent](https://projectfluent.org) catalogue under
+//! `locales/<language>/*.ftl`, which a translator edits without touching Rust. Code asks
+//! for a message by its id with [`tr!`](crate::tr), naming its arguments:
+//!
+//! ```ignore
+//! tr!("check-ok", club = "cafe", version = "3f2a…", rules = 3usize)
+//! ```
+//!
+//! Counts are passed as numbers, so the catalogue can choose the plural (`1 rule`,
+//! `3 rules`) and the digits: `12,000` in English, `۱۲٬۰۰۰` in Persian. Amounts and points
+//! (exact decimals) are formatted here too, by [`amount`], never through floating point.
+//!
+//! Which language: `--lang` (or `BASHGAH_LANG`), else the club's `language:` when a
+//! command works on one club, else the locale the shell says (`LC_ALL`, `LC_MESSAGES`,
+//! `LANG`), else English. The choice is process-wide: a command speaks one language.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use rust_decimal::Decimal;
+
+/// A language bashgah speaks to people.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    En,
+    /// Persian (فارسی).
+    Fa,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fa];
+
+    /// Its code, as in `--lang` and the catalogue folders: `en`, `fa`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fa => "fa",
+        }
+    }
+
+    /// Reads `en`, `fa`, and locale names such as `fa_IR.UTF-8` or `en-GB`.
+    pub fn parse(text: &str) -> Option<Lang> {
+        let code = text
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match code.as_str() {
+            "en" | "english" => Some(Lang::En),
+            "fa" | "per" | "fas" | "persian" | "farsi" => Some(Lang::Fa),
+            _ => None,
+        }
+    }
+}
+
+/// The catalogues, built into the binary. `locales/` holds exactly these files (a test
+/// checks), each language the same message ids with the same arguments.
+const CATALOGUES: &[(Lang, &str, &str)] = &[
+    (
+        Lang::En,
+        "common.ftl",
+        include_str!("../../locales/en/common.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "common.ftl",
+        include_str!("../../locales/fa/common.ftl"),
+    ),
+    (
+        Lang::En,
+        "check.ftl",
+        include_str!("../../locales/en/check.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "check.ftl",
+        include_str!("../../locales/fa/check.ftl"),
+    ),
+    (
+        Lang::En,
+        "member.ftl",
+        include_str!("../../locales/en/member.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "member.ftl",
+        include_str!("../../locales/fa/member.ftl"),
+    ),
+];
+
+/// Each catalogue file's language, name and text, for the catalogue tests.
+pub fn catalogues() -> impl Iterator<Item = (Lang, &'static str, &'static str)> {
+    CATALOGUES.iter().copied()
+}
+
+// 0: not chosen yet; else 1 + the index in `Lang::ALL`.
+static CHOSEN: AtomicU8 = AtomicU8::new(0);
+// Whether the person chose (`--lang`), which a club's `language:` does not override.
+static EXPLICIT: AtomicU8 = AtomicU8::new(0);
+
+fn store(lang: Lang) {
+    let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    CHOSEN.store(index as u8 + 1, Ordering::Relaxed);
+}
+
+/// Settles the language at start: `flag` is `--lang` (or `BASHGAH_LANG`); without it the
+/// shell's locale decides, until a club says otherwise ([`club_default`]).
+pub fn choose(flag: Option<&str>) -> Result<Lang, String> {
+    if let Some(flag) = flag {
+        let lang = Lang::parse(flag).ok_or_else(|| {
+            format!("`{flag}` is not a language bashgah speaks; use `en` or `fa`")
+        })?;
+        store(lang);
+        EXPLICIT.store(1, Ordering::Relaxed);
+        return Ok(lang);
+    }
+    EXPLICIT.store(0, Ordering::Relaxed);
+    let lang = shell_language().unwrap_or(Lang::En);
+    store(lang);
+    Ok(lang)
+}
+
+/// A club's `language:` applies unless the person chose one with `--lang`.
+pub fn club_default(lang: Option<Lang>) {
+    if let Some(lang) = lang {
+        if EXPLICIT.load(Ordering::Relaxed) == 0 {
+            store(lang);
+        }
+    }
+}
+
+/// The language the shell's locale names, as `gettext` reads it: the first of `LC_ALL`,
+/// `LC_MESSAGES`, `LANG` that is set. `C` and `POSIX` (and languages bashgah does not
+/// speak) say nothing.
+fn shell_language() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| Lang::parse(&value))
+}
+
+/// The language of this process's output. Until a command has chosen ([`choose`]), as
+/// when bashgah is used as a library, English.
+pub fn current() -> Lang {
+    match CHOSEN.load(Ordering::Relaxed) {
+        0 => Lang::En,
+        n => Lang::ALL[(n - 1) as usize],
+    }
+}
+
+/// One argument of a message.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    /// A name, an id, a date already written: shown as it is.
+    Text(String),
+    /// A count: chooses the plural, shown grouped in the language's digits.
+    Count(i64),
+    /// Points or money: exact, grouped, in the language's digits.
+    Amount(Decimal),
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Arg::Text(text.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Arg::Text(text)
+    }
+}
+impl From<&String> for Arg {
+    fn from(text: &String) -> Self {
+        Arg::Text(text.clone())
+    }
+}
+impl From<Decimal> for Arg {
+    fn from(value: Decimal) -> Self {
+        Arg::Amount(value)
+    }
+}
+impl From<&Decimal> for Arg {
+    fn from(value: &Decimal) -> Self {
+        Arg::Amount(*value)
+    }
+}
+macro_rules! count_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Self {
+                Arg::Count(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+count_from!(u8, u16, u32, u64, usize, i32, i64);
+
+/// A message in the current language. Prefer [`tr!`](crate::tr), which names arguments.
+pub fn text(id: &str, args: &[(&str, Arg)]) -> String {
+    text_in(current(), id, args)
+}
+
+/// A message in `lang`; a message a catalogue lacks is taken from English, and one no
+/// catalogue has is shown as its id (a test keeps that from shipping).
+pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, arg) in args {
+        let value = match arg {
+            Arg::Text(text) => FluentValue::from(text.clone()),
+            // Counts are far below 2^53, where f64 is exact.
+            Arg::Count(n) => FluentValue::from(*n),
+            Arg::Amount(value) => FluentValue::from(amount_in(lang, *value)),
+        };
+        fluent_args.set(*name, value);
+    }
+    for lang in [lang, Lang::En] {
+        let bundle = bundle(lang);
+        if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            return bundle
+                .format_pattern(pattern, Some(&fluent_args), &mut errors)
+                .into_owned();
+        }
+    }
+    id.to_owned()
+}
+
+/// Points or money as the current language writes them: `64,345,280` or `۶۴٬۳۴۵٬۲۸۰`.
+pub fn amount(value: Decimal) -> String {
+    amount_in(current(), value)
+}
+
+/// A signed change of points: `+12`, `-3` (`0` unsigned), in the current language's digits.
+pub fn signed(value: Decimal) -> String {
+    numerals(&crate::amount::signed(value))
+}
+
+fn amount_in(lang: Lang, value: Decimal) -> String {
+    numerals_in(lang, &crate::amount::grouped(value))
+}
+
+/// `text` with its ASCII digits, group and decimal separators written as the current
+/// language writes numbers; for dates and figures already formatted. Ids are not numbers:
+/// do not pass them through here.
+pub fn numerals(text: &str) -> String {
+    numerals_in(current(), text)
+}
+
+fn numerals_in(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => text.to_owned(),
+        Lang::Fa => text
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32('۰' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
+                ',' => '٬',
+                '.' => '٫',
+                _ => c,
+            })
+            .collect(),
+    }
+}
+
+/// Numbers in messages: grouped, in the language's digits.
+fn format_number(lang: Lang, value: &FluentValue) -> Option<String> {
+    match value {
+        FluentValue::Number(number) if number.value.fract() == 0.0 => {
+            // Counts only (see `Arg::Count`); exact as an integer.
+            let whole = Decimal::from(number.value as i64);
+            Some(amount_in(lang, whole))
+        }
+        _ => None,
+    }
+}
+
+fn format_en(
+    value: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    format_number(Lang::En, value)
+}
+
+fn format_fa(
+    value: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    format_number(Lang::Fa, value)
+}
+
+fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: OnceLock<Vec<FluentBundle<FluentResource>>> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| Lang::ALL.iter().map(|l| build(*l)).collect());
+    let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    &bundles[index]
+}
+
+fn build(lang: Lang) -> FluentBundle<FluentResource> {
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Unicode isolation marks around arguments are invisible in a terminal but break
+    // copying, `grep` and exact comparisons; our arguments are short and single-direction.
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(match lang {
+        Lang::En => format_en,
+        Lang::Fa => format_fa,
+    }));
+    for (file_lang, _, source) in CATALOGUES {
+        if *file_lang == lang {
+            // A catalogue that does not parse is caught by the catalogue tests; what parsed
+            // of it is still used.
+            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, _)| r);
+            let _ = bundle.add_resource(resource);
+        }
+    }
+    bundle
+}
+
+/// A message in the current language: `tr!("check-ok", club = name, rules = 3usize)`.
+#[macro_export]
+macro_rules! tr {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::locale::text($id, &[$((stringify!($name), $crate::locale::Arg::from($value))),*])
+    };
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! Persian and English (issue 19): the same command in both languages, compared exactly;
+//! and how the language is chosen — `--lang`, the club's `language:`, the shell's locale.
+
+use std::path::Path;
+
+use super::harness::{bashgah, copy_dir, Test};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A workspace with the shipped clubs and the café's samples imported.
+fn cafe() -> Test {
+    let test = Test::new();
+    copy_dir(&repo().join("policies"), &test.path().join("policies"));
+    copy_dir(&repo().join("examples"), &test.path().join("examples"));
+    test.args([
+        "import",
+        "cafe",
+        "examples/cafe/purchases.csv",
+        "--members",
+        "examples/cafe/members.csv",
+    ])
+    .run()
+}
+
+fn text(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut command = crate::bashgah_command();
+    command.args(args).current_dir(dir);
+    for name in [
+        "BASHGAH_POLICIES",
+        "BASHGAH_DATA",
+        "BASHGAH_PLUGINS",
+        "BASHGAH_DATABASE",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("run bashgah");
+    (
+        output.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stderr),
+            String::from_utf8_lossy(&output.stdout)
+        ),
+    )
+}
+
+#[test]
+fn check_speaks_persian_with_persian_digits() {
+    Test::new()
+        .file("policies/shop/club.yaml", super::SHOP_YAML)
+        .file("policies/shop/earn.rhai", super::SHOP_RHAI)
+        .file("policies/bad/club.yaml", "id: bad\nname: Bad\ncurrency: EUR\nrules: []\ntiers: 3\n")
+        .args(["--lang", "fa", "check"])
+        .status(1)
+        .stdout("نادرست bad (۱ خطا)\nدرست   shop (نسخهٔ قوانین 5c60cd3bf844، ۱ قانون)\n۲ باشگاه بررسی شد، ۱ نادرست\n")
+        .run()
+        .args(["--lang", "en", "check", "policies/shop"])
+        .stdout("ok      shop (policy 5c60cd3bf844, 1 rule)\n1 club checked, 0 failed\n")
+        .run();
+}
+
+#[test]
+fn a_statement_in_persian_and_in_english() {
+    let test = cafe();
+    test.args(["--lang", "fa", "member", "cafe", "M001"])
+        .stdout(
+            "\
+عضو M001 (individual) در Café Naderi
+عضویت از ۱۴۰۳-۰۱-۱۵، تولد ۱۳۷۰-۱۰-۰۲؛ ۴ رویداد، ۵۵۹٬۰۰۰ IRR خرید
+مانده: ۶۴ stars (۶۴ قابل استفاده، ۰ در انتظار) در ۱۴۰۳-۱۱-۰۳
+اعتبار: ۰ IRR
+رو به انقضا: ۶۴ stars در ۱۴۰۴-۰۱-۰۱
+
+کسب         بستهٔ                   امتیاز     مانده  قابل خرج از  انقضا
+۱۴۰۳-۱۰-۰۳  P1001 base                  ۱۸        ۱۸  ۱۴۰۳-۱۰-۰۳  ۱۴۰۴-۰۱-۰۱
+۱۴۰۳-۱۰-۰۳  P1001 birthday_month        ۱۸        ۱۸  ۱۴۰۳-۱۰-۰۳  ۱۴۰۴-۰۱-۰۱
+۱۴۰۳-۱۰-۱۲  P1004 base                   ۶         ۶  ۱۴۰۳-۱۰-۱۲  ۱۴۰۴-۰۱-۰۱
+۱۴۰۳-۱۰-۱۲  P1004 birthday_month         ۶         ۶  ۱۴۰۳-۱۰-۱۲  ۱۴۰۴-۰۱-۰۱
+۱۴۰۳-۱۱-۰۱  P1007 base                  ۳۱        ۱۶  ۱۴۰۳-۱۱-۰۱  ۱۴۰۴-۰۱-۰۱
+
+تاریخ       رویداد  قانون             امتیاز  دلیل
+۱۴۰۳-۱۰-۰۳  P1001   base                 +۱۸  1 star per 10,000 IRR
+۱۴۰۳-۱۰-۰۳  P1001   birthday_month       +۱۸  birthday month: double stars
+۱۴۰۳-۱۰-۱۲  P1004   base                  +۶  1 star per 10,000 IRR
+۱۴۰۳-۱۰-۱۲  P1004   birthday_month        +۶  birthday month: double stars
+۱۴۰۳-۱۱-۰۱  P1007   base                 +۳۱  1 star per 10,000 IRR
+۱۴۰۳-۱۱-۰۳  R1001   base                 -۱۵  return of 155000 from `P1007`
+",
+        )
+        .run()
+        .args(["--lang", "fa", "member", "cafe", "M404"])
+        .status(2)
+        .stderr("خطا: عضوی با شناسهٔ `M404` در باشگاه `cafe` نیست\n")
+        .run()
+        .args(["--lang", "en", "member", "cafe", "M404"])
+        .status(2)
+        .stderr("error: no member `M404` in club `cafe`\n")
+        .run();
+}
+
+/// `--lang` beats the club's `language:`, which beats the shell's locale, which beats
+/// English; `C` names no language.
+#[test]
+fn the_language_comes_from_the_flag_then_the_club_then_the_shell() {
+    let test = cafe();
+    let dir = test.path();
+    let first_line = |args: &[&str], env: &[(&str, &str)]| {
+        let (code, output) = text(&dir, args, env);
+        assert_eq!(code, 0, "{output}");
+        output.lines().next().unwrap_or_default().to_owned()
+    };
+    let english = "member M002 (individual) in Café Naderi";
+    let persian = "عضو M002 (individual) در Café Naderi";
+    let statement = ["member", "cafe", "M002"];
+    assert_eq!(first_line(&statement, &[]), english);
+    assert_eq!(first_line(&statement, &[("LANG", "fa_IR.UTF-8")]), persian);
+    assert_eq!(first_line(&statement, &[("LANG", "C.UTF-8")]), english);
+    assert_eq!(
+        first_line(
+            &statement,
+            &[("LANG", "fa_IR.UTF-8"), ("LC_ALL", "en_US.UTF-8")]
+        ),
+        english
+    );
+    assert_eq!(first_line(&statement, &[("BASHGAH_LANG", "fa")]), persian);
+
+    let yaml = dir.join("policies/cafe/club.yaml");
+    let text_before = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n"),
+    )
+    .unwrap();
+    assert_ne!(std::fs::read_to_string(&yaml).unwrap(), text_before);
+    assert_eq!(first_line(&statement, &[]), persian);
+    assert_eq!(first_line(&statement, &[("LANG", "en_GB.UTF-8")]), persian);
+    assert_eq!(
+        first_line(&["--lang", "en", "member", "cafe", "M002"], &[]),
+        english
+    );
+
+    let (code, output) = text(&dir, &["--lang", "de", "member", "cafe", "M002"], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        output,
+        "error: --lang: `de` is not a language bashgah speaks; use `en` or `fa`\n"
+    );
+    // A wrong value in the club file is caught where it is written.
+    std::fs::write(
+        &yaml,
+        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: farsi\n"),
+    )
+    .unwrap();
+    let output = bashgah(&dir, &["check".to_owned(), "cafe".to_owned()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("policies/cafe/club.yaml:"), "{stderr}");
+    assert!(stderr.contains("farsi"), "{stderr}");
+}
