@@ -14,6 +14,7 @@ mod lifecycle;
 mod plugins;
 mod policy_tests;
 mod profiles;
+mod readme;
 mod rewards;
 mod scripts;
 mod shipped;
