@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::cli::harness::copy_dir;
 
@@ -237,7 +237,7 @@ fn apply(step: &Step, dir: &Path, changed: &mut BTreeMap<PathBuf, String>) {
 /// they go to one terminal, and returns what it wrote and its exit code.
 fn run_as_in_a_terminal(dir: &Path, args: &[String]) -> (String, Option<i32>) {
     let mut file = tempfile::tempfile().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+    let status = crate::bashgah_command()
         .args(args)
         .current_dir(dir)
         .env_remove("BASHGAH_POLICIES")
@@ -307,7 +307,7 @@ struct Demo {
 impl Demo {
     fn start() -> Demo {
         let dir = workspace();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        let mut child = crate::bashgah_command()
             .args(["demo", "--serve", "--keys", "examples/keys.yaml"])
             .args(["--listen", "127.0.0.1:0"])
             .current_dir(dir.path())

@@ -1,0 +1,1 @@
+# report: see locales/README.md

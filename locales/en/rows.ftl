@@ -1,0 +1,1 @@
+# rows: see locales/README.md

@@ -1,0 +1,1 @@
+# club: see locales/README.md

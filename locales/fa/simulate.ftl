@@ -1,0 +1,1 @@
+# simulate: see locales/README.md

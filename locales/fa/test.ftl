@@ -1,0 +1,1 @@
+# test: see locales/README.md

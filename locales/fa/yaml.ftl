@@ -1,0 +1,1 @@
+# yaml: see locales/README.md
