@@ -270,7 +270,11 @@ impl Decider<'_> {
                 let award = Award {
                     rule: format!("challenge:{}", challenge.id),
                     points: challenge.bonus,
-                    reason: format!("challenge reached: {name}"),
+                    reason: crate::tr_in!(
+                        policy.club.language.unwrap_or_default(),
+                        "reason-challenge",
+                        name = &name
+                    ),
                     policy_version: policy.id.clone(),
                     kind: EntryKind::Earn,
                     lot: Some(crate::engine::lot_terms(policy, None, event.time)),

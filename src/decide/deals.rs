@@ -161,7 +161,10 @@ impl Decider<'_> {
                         end,
                         -given,
                         EntryKind::Reverse,
-                        "claw-back: the deal was not kept",
+                        &crate::tr_in!(
+                            self.policy.club.language.unwrap_or_default(),
+                            "reason-deal-clawback"
+                        ),
                     ) {
                         let tally = &mut self.plan.tally;
                         tally.deal_clawback_points =
@@ -192,7 +195,10 @@ impl Decider<'_> {
                     end,
                     bonus,
                     EntryKind::Earn,
-                    "deal completed",
+                    &crate::tr_in!(
+                        self.policy.club.language.unwrap_or_default(),
+                        "reason-deal-completed"
+                    ),
                 ) {
                     let tally = &mut self.plan.tally;
                     tally.deal_bonus_points = tally.deal_bonus_points.saturating_add(given);
@@ -244,7 +250,12 @@ impl Decider<'_> {
         let award = Award {
             rule: format!("deal:{}", deal.id),
             points,
-            reason: format!("{why} (`{}`)", deal.id),
+            reason: crate::tr_in!(
+                policy.club.language.unwrap_or_default(),
+                "reason-deal",
+                why = why,
+                deal = &deal.id
+            ),
             policy_version: policy.id.clone(),
             kind,
             lot: points

@@ -39,10 +39,14 @@ impl Decider<'_> {
     fn expire_lots(&mut self, book: &mut MemberBook, due: &Due) {
         let policy = self.policy;
         let points: Decimal = due.lots.iter().map(|l| l.remaining).sum();
+        let lang = policy.club.language.unwrap_or_default();
         let (rule, why) = if due.inactivity {
-            ("inactivity", "no purchase for too long")
+            (
+                "inactivity",
+                crate::tr_in!(lang, "reason-expired-inactivity"),
+            )
         } else {
-            ("expiry", "expiry date reached")
+            ("expiry", crate::tr_in!(lang, "reason-expired-date"))
         };
         // Lots earned late (an event imported after the clock passed) can expire at an
         // instant that already has an expiry event: the later ones are numbered.
@@ -50,7 +54,7 @@ impl Decider<'_> {
         let earned: Vec<String> = due
             .lots
             .iter()
-            .map(|l| policy.local_date(l.earned_at))
+            .map(|l| crate::locale::numerals_in(lang, &policy.local_date(l.earned_at)))
             .collect();
         let uses: Vec<LotUse> = due
             .lots
@@ -78,10 +82,12 @@ impl Decider<'_> {
             entries: vec![Entry {
                 rule: rule.into(),
                 points: -points,
-                reason: format!(
-                    "{} expired ({why}), earned {}",
-                    points.normalize(),
-                    summarize(&earned)
+                reason: crate::tr_in!(
+                    lang,
+                    "reason-expired",
+                    points = crate::locale::numerals_in(lang, &points.normalize().to_string()),
+                    why = why,
+                    earned = summarize(lang, &earned)
                 ),
                 kind: EntryKind::Expire,
                 policy_version: policy.id.clone(),
@@ -158,9 +164,11 @@ fn club_warning(policy: &Policy) -> Option<crate::club::Span> {
 }
 
 /// "1403-01-05" or "1403-01-05 to 1403-02-10".
-fn summarize(dates: &[String]) -> String {
+fn summarize(lang: crate::locale::Lang, dates: &[String]) -> String {
     match (dates.first(), dates.last()) {
-        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
+        (Some(first), Some(last)) if first != last => {
+            crate::tr_in!(lang, "reason-dates", first = first, last = last)
+        }
         (Some(first), _) => first.clone(),
         _ => String::new(),
     }

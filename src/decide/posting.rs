@@ -181,7 +181,10 @@ impl<'a> Decider<'a> {
             book.state.balance -= paid;
             let mut entry = EntryLine {
                 rule: "debt".into(),
-                reason: "pays what a return left owed".into(),
+                reason: crate::tr_in!(
+                    self.policy.club.language.unwrap_or_default(),
+                    "reason-settle"
+                ),
                 kind: EntryKind::Settle,
                 policy_version: version,
             }
@@ -272,20 +275,29 @@ impl<'a> Decider<'a> {
             award.policy_version.clone(),
             award.points,
         );
+        let lang = self.policy.club.language.unwrap_or_default();
+        let figure =
+            |points: Decimal| crate::locale::numerals_in(lang, &points.normalize().to_string());
         if !forgiven.is_zero() {
-            reason.push_str(&format!(
-                " ({} had expired: forgiven)",
-                forgiven.normalize()
+            reason.push_str(&crate::tr_in!(
+                lang,
+                "reason-return-forgiven",
+                points = figure(forgiven)
             ));
         }
         if !owed_expired.is_zero() {
-            reason.push_str(&format!(
-                " ({} had expired: owed)",
-                owed_expired.normalize()
+            reason.push_str(&crate::tr_in!(
+                lang,
+                "reason-return-owed",
+                points = figure(owed_expired)
             ));
         }
         if !missing.is_zero() {
-            reason.push_str(&format!(" ({} already spent: owed)", missing.normalize()));
+            reason.push_str(&crate::tr_in!(
+                lang,
+                "reason-return-spent",
+                points = figure(missing)
+            ));
         }
         let points = match self.policy.club.points.when_spent {
             WhenSpent::Debt => -taken,

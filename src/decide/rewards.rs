@@ -96,16 +96,18 @@ impl Decider<'_> {
         self.catch_up(book, at);
         self.check_reward(book, definition, at)?;
         self.spendable(book, definition.cost, at)?;
+        let lang = policy.club.language.unwrap_or_default();
+        // The title in the club's language, else the first it has.
         let title = definition
             .title
-            .values()
-            .next()
+            .get(lang.code())
+            .or_else(|| definition.title.values().next())
             .cloned()
             .unwrap_or_else(|| reward.clone());
         let award = Award {
             rule: "redeem".into(),
             points: -definition.cost,
-            reason: format!("redeemed `{reward}`: {title}"),
+            reason: crate::tr_in!(lang, "reason-redeemed", reward = &reward, title = title),
             policy_version: policy.id.clone(),
             kind: EntryKind::Redeem,
             lot: None,
@@ -372,10 +374,11 @@ impl Decider<'_> {
         let award = Award {
             rule: "credit".into(),
             points: -points,
-            reason: format!(
-                "converted to {} {} of credit",
-                crate::amount::grouped(credit),
-                policy.club.currency
+            reason: crate::tr_in!(
+                policy.club.language.unwrap_or_default(),
+                "reason-converted",
+                credit = credit,
+                currency = &policy.club.currency
             ),
             policy_version: policy.id.clone(),
             kind: EntryKind::Convert,

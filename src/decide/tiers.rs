@@ -53,12 +53,13 @@ impl Decider<'_> {
         let Some(tier) = qualified.filter(|_| qualified > current) else {
             return Ok(None);
         };
-        let reason = format!(
-            "{} {} over {} reaches {}",
-            crate::amount::grouped(value),
-            metric_unit(policy),
-            policy.club.tiering.window,
-            policy.club.tiers[tier].id
+        let reason = crate::tr_in!(
+            policy.club.language.unwrap_or_default(),
+            "reason-tier-reached",
+            value = value,
+            unit = metric_unit(policy),
+            window = policy.club.tiering.window.to_string(),
+            tier = &policy.club.tiers[tier].id
         );
         Ok(Some((tier, reason)))
     }
@@ -156,12 +157,13 @@ impl Decider<'_> {
             if let Some(new) = tiers::review(policy, &book.state, current, qualified, at) {
                 let reached =
                     qualified.max(current.and(tiers::lowest(policy, &book.state.member_type)));
-                let reason = format!(
-                    "review: {} {} over {} qualifies for {}",
-                    crate::amount::grouped(value),
-                    metric_unit(policy),
-                    policy.club.tiering.window,
-                    tier_name(policy, reached)
+                let reason = crate::tr_in!(
+                    policy.club.language.unwrap_or_default(),
+                    "reason-tier-review",
+                    value = value,
+                    unit = metric_unit(policy),
+                    window = policy.club.tiering.window.to_string(),
+                    tier = tier_name(policy, reached)
                 );
                 if new > current {
                     self.plan.tally.reviews_up += 1;
@@ -177,16 +179,21 @@ impl Decider<'_> {
 }
 
 fn tier_name(policy: &Policy, index: Option<usize>) -> String {
-    index.map_or("no tier".to_owned(), |i| policy.club.tiers[i].id.clone())
+    index.map_or_else(
+        || crate::tr_in!(policy.club.language.unwrap_or_default(), "reason-no-tier"),
+        |i| policy.club.tiers[i].id.clone(),
+    )
 }
 
 /// What the club's tier metric counts, for reasons: `IRR spent`, `points earned`, `visits`.
 pub fn metric_unit(policy: &Policy) -> String {
+    let lang = policy.club.language.unwrap_or_default();
+    let (currency, points) = (&policy.club.currency, &policy.club.points.name);
     match policy.club.tiering.metric {
-        crate::club::TierMetric::Spend => format!("{} spent", policy.club.currency),
-        crate::club::TierMetric::Points => format!("{} earned", policy.club.points.name),
-        crate::club::TierMetric::Visits => "visits".into(),
-        crate::club::TierMetric::Balance => format!("{} in balance", policy.club.points.name),
-        crate::club::TierMetric::Function => "score".into(),
+        crate::club::TierMetric::Spend => crate::tr_in!(lang, "unit-spent", currency = currency),
+        crate::club::TierMetric::Points => crate::tr_in!(lang, "unit-earned", points = points),
+        crate::club::TierMetric::Visits => crate::tr_in!(lang, "unit-visits"),
+        crate::club::TierMetric::Balance => crate::tr_in!(lang, "unit-balance", points = points),
+        crate::club::TierMetric::Function => crate::tr_in!(lang, "unit-score"),
     }
 }

@@ -263,7 +263,15 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             // The member's tier multiplies what rules award (not what they take).
             let raw = match tier_multiplier {
                 Some((multiplier, tier)) if raw.is_sign_positive() => {
-                    reason = format!("{reason} (×{} {tier})", multiplier.normalize());
+                    let lang = policy.club.language.unwrap_or_default();
+                    reason = crate::tr_in!(
+                        lang,
+                        "reason-tier-multiplied",
+                        reason = reason,
+                        multiplier =
+                            crate::locale::numerals_in(lang, &multiplier.normalize().to_string()),
+                        tier = tier
+                    );
                     crate::amount::mul(raw, multiplier)
                         .map_err(|_| EvalError::overflow(&format!("rule `{}`", definition.id)))?
                 }
@@ -311,7 +319,15 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
                 outcome.awards.push(Award {
                     rule: format!("deal:{deal}"),
                     points,
-                    reason: format!("deal `{deal}`: ×{}", multiplier.normalize()),
+                    reason: crate::tr_in!(
+                        policy.club.language.unwrap_or_default(),
+                        "reason-deal-multiplier",
+                        deal = deal,
+                        multiplier = crate::locale::numerals_in(
+                            policy.club.language.unwrap_or_default(),
+                            &multiplier.normalize().to_string()
+                        )
+                    ),
                     policy_version: policy.id.clone(),
                     kind: EntryKind::Earn,
                     lot: Some(lot_terms(policy, None, event.time)),
@@ -612,7 +628,15 @@ fn reverse_original(
             awards.push(Award {
                 rule: rule.to_owned(),
                 points,
-                reason: format!("return of {} from `{name}`", event.amount.normalize()),
+                reason: crate::tr_in!(
+                    policy.club.language.unwrap_or_default(),
+                    "reason-return",
+                    amount = crate::locale::numerals_in(
+                        policy.club.language.unwrap_or_default(),
+                        &event.amount.normalize().to_string()
+                    ),
+                    event = name
+                ),
                 policy_version: version.to_owned(),
                 kind: EntryKind::Reverse,
                 lot: None,

@@ -32,6 +32,7 @@ use rust_decimal::Decimal;
     PartialEq,
     Eq,
     Hash,
+    Default,
     serde::Serialize,
     serde::Deserialize,
     schemars::JsonSchema,
@@ -39,6 +40,7 @@ use rust_decimal::Decimal;
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English.
+    #[default]
     En,
     /// Persian (فارسی).
     Fa,
@@ -102,6 +104,16 @@ const CATALOGUES: &[(Lang, &str, &str)] = &[
         Lang::Fa,
         "member.ftl",
         include_str!("../../locales/fa/member.ftl"),
+    ),
+    (
+        Lang::En,
+        "reasons.ftl",
+        include_str!("../../locales/en/reasons.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "reasons.ftl",
+        include_str!("../../locales/fa/reasons.ftl"),
     ),
     (
         Lang::En,
@@ -364,7 +376,9 @@ pub fn numerals(text: &str) -> String {
     numerals_in(current(), text)
 }
 
-fn numerals_in(lang: Lang, text: &str) -> String {
+/// [`numerals`] in a given language: for texts that follow the club's language rather than
+/// the person's, such as the reasons written into the ledger.
+pub fn numerals_in(lang: Lang, text: &str) -> String {
     match lang {
         Lang::En => text.to_owned(),
         Lang::Fa => text
@@ -438,6 +452,16 @@ fn build(lang: Lang) -> FluentBundle<FluentResource> {
 macro_rules! tr {
     ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
         $crate::locale::text($id, &[$((stringify!($name), $crate::locale::Arg::from($value))),*])
+    };
+}
+
+/// A message in a given language, not the person's: `tr_in!(lang, "reason-settle")`. The
+/// ledger's reasons are written in the club's language (`language:`), so that deciding stays
+/// a function of the policy and the events alone, whoever runs it.
+#[macro_export]
+macro_rules! tr_in {
+    ($lang:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::locale::text_in($lang, $id, &[$((stringify!($name), $crate::locale::Arg::from($value))),*])
     };
 }
 

@@ -135,9 +135,13 @@ fn calls_in_source() -> Vec<(String, String, BTreeSet<String>)> {
         if shown.starts_with("src/locale") {
             continue; // the macro's definition and documentation
         }
-        for (start, _) in text.match_indices("tr!(") {
-            // The macro's own definition and these docs are not calls.
-            let rest = &text[start + 4..];
+        let plain = text.match_indices("tr!(").map(|(at, _)| &text[at + 4..]);
+        // `tr_in!(lang, "id", …)`: the id after the language.
+        let in_language = text.match_indices("tr_in!(").filter_map(|(at, _)| {
+            let rest = &text[at + 7..];
+            rest.find(',').map(|comma| &rest[comma + 1..])
+        });
+        for rest in plain.chain(in_language) {
             let Some(open) = rest.find('"') else { continue };
             if !rest[..open].trim().is_empty() {
                 continue;

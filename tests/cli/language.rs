@@ -162,3 +162,54 @@ fn the_language_comes_from_the_flag_then_the_club_then_the_shell() {
     assert!(stderr.contains("policies/cafe/club.yaml:"), "{stderr}");
     assert!(stderr.contains("farsi"), "{stderr}");
 }
+
+/// A club with `language: fa` writes the reasons bashgah gives its own entries (a return,
+/// a redemption, an expiry) in Persian, once, into the ledger: the statement shows them so
+/// in either language, and the reward's Persian title is the one used.
+#[test]
+fn a_persian_club_writes_its_own_reasons_into_the_ledger_in_persian() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let yaml = dir.join("policies/cafe/club.yaml");
+    let text_before = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n"),
+    )
+    .unwrap();
+    for command in [
+        "import cafe examples/cafe/purchases.csv --members examples/cafe/members.csv",
+        "redeem cafe M001 free-coffee --at 1403-11-05 --id R1",
+        "advance cafe --to 1404-01-05",
+    ] {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let (code, output) = text(&dir, &args, &[]);
+        assert_eq!(code, 0, "{command}: {output}");
+    }
+    let (code, persian) = text(&dir, &["member", "cafe", "M001"], &[]);
+    assert_eq!(code, 0, "{persian}");
+    let statement: Vec<&str> = persian.lines().skip(5).collect();
+    assert_eq!(
+        statement,
+        [
+            "تاریخ       رویداد  قانون             امتیاز  دلیل",
+            "۱۴۰۳-۱۰-۰۳  P1001   base                 +۱۸  1 star per 10,000 IRR",
+            "۱۴۰۳-۱۰-۰۳  P1001   birthday_month       +۱۸  birthday month: double stars",
+            "۱۴۰۳-۱۰-۱۲  P1004   base                  +۶  1 star per 10,000 IRR",
+            "۱۴۰۳-۱۰-۱۲  P1004   birthday_month        +۶  birthday month: double stars",
+            "۱۴۰۳-۱۱-۰۱  P1007   base                 +۳۱  1 star per 10,000 IRR",
+            "۱۴۰۳-۱۱-۰۳  R1001   base                 -۱۵  مرجوعی ۱۵۵۰۰۰ از `P1007`",
+            "۱۴۰۳-۱۱-۰۵  R1      redeem               -۵۰  دریافت `free-coffee`: یک قهوه رایگان",
+            "۱۴۰۴-۰۱-۰۱  expiry  expiry               -۱۴  ۱۴ امتیاز منقضی شد (تاریخ انقضا رسید)، کسب‌شده در ۱۴۰۳-۱۱-۰۱",
+        ]
+    );
+    // Asked for in English, the statement's frame is English; the ledger's reasons stay
+    // what was written.
+    let (_, english) = text(&dir, &["--lang", "en", "member", "cafe", "M002"], &[]);
+    assert!(
+        english.ends_with("1404-01-01  expiry  expiry               -37  ۳۷ امتیاز منقضی شد (تاریخ انقضا رسید)، کسب‌شده در ۱۴۰۳-۰۳-۰۵ تا ۱۴۰۳-۱۰-۰۳\n"),
+        "{english}"
+    );
+}
