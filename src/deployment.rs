@@ -78,8 +78,12 @@ impl Ledgers {
     /// column.
     pub fn with_deployment(self, path: &Path) -> Result<Ledgers, Vec<Diagnostic>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::error(format!("cannot read `{}`: {e}", path.display()))
-                .with_help("--deployment (or BASHGAH_DEPLOYMENT) names a YAML file listing clubs and their databases")]
+            vec![Diagnostic::error(crate::tr!(
+                "check-cannot-read",
+                folder = path.display().to_string(),
+                reason = e.to_string()
+            ))
+            .with_help(crate::tr!("deployment-cannot-read-help"))]
         })?;
         self.with_deployment_text(path, &text)
     }
@@ -90,7 +94,11 @@ impl Ledgers {
         path: &Path,
         text: &str,
     ) -> Result<Ledgers, Vec<Diagnostic>> {
-        let loaded = yaml::load::<DeploymentFile>(path, text, DEPLOYMENT_FILE);
+        let loaded = yaml::load::<DeploymentFile>(path, text, DEPLOYMENT_FILE).empty_said(
+            DEPLOYMENT_FILE,
+            crate::tr!("deployment-empty"),
+            crate::tr!("deployment-empty-help"),
+        );
         let failed = loaded.has_errors();
         let (Some(file), Some(tree), false) = (loaded.value, loaded.tree, failed) else {
             return Err(loaded.problems);
@@ -105,8 +113,10 @@ impl Ledgers {
                     PathSegment::Key(&club),
                     PathSegment::Key("database"),
                 ]);
-                let diagnostic = Diagnostic::error(format!(
-                    "club `{club}`: {message}, or `sqlite` for its file under --data"
+                let diagnostic = Diagnostic::error(crate::tr!(
+                    "deployment-bad-database",
+                    club = &club,
+                    reason = message
                 ));
                 problems.push(match node {
                     Some(node) => diagnostic.at(

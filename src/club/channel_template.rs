@@ -98,21 +98,13 @@ fn expand(
                 "language" => fields.language,
                 "club" => fields.club,
                 "id" => fields.id,
-                other => {
-                    return Err(format!(
-                        "`{{{other}}}` is not a field a channel template can name: use text, phone, member, occasion, language, club or id"
-                    ))
-                }
+                other => return Err(crate::tr!("club-template-field", name = other)),
             };
             match filter {
                 None => out.push_str(value),
                 Some("json") => out.push_str(&serde_json::to_string(value).unwrap_or_default()),
                 Some("url") => out.push_str(&form_encoded(value)),
-                Some(other) => {
-                    return Err(format!(
-                        "`|{other}` is not a filter: use `|json` (a JSON string) or `|url` (a form value)"
-                    ))
-                }
+                Some(other) => return Err(crate::tr!("club-template-filter", filter = other)),
             }
         }
         rest = &after[inner.len() + 1..];

@@ -598,9 +598,9 @@ impl std::str::FromStr for TierWindow {
             other => match Span::parse(other) {
                 Ok(span) => Ok(TierWindow::Rolling(span)),
                 Err(too_long @ super::SpanError::TooLong) => Err(too_long.message(other)),
-                Err(super::SpanError::NotASpan) => Err(format!(
-                    "`{other}` is not a tier window; use e.g. `12m`, `calendar_year`, `anniversary_year` or `lifetime`"
-                )),
+                Err(super::SpanError::NotASpan) => {
+                    Err(crate::tr!("club-not-a-tier-window", text = other))
+                }
             },
         }
     }

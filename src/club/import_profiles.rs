@@ -100,13 +100,8 @@ pub fn validate_profiles(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             if target != IGNORE && !CANONICAL_COLUMNS.contains(&target.as_str()) {
                 if let Some(close) = near_canonical(target) {
                     out.push(
-                        file.error_at(
-                            &path,
-                            format!("`{target}` is not one of bashgah's columns"),
-                        )
-                        .with_help(format!(
-                            "did you mean `{close}`? (any other name becomes an attribute scripts read)"
-                        )),
+                        file.error_at(&path, crate::tr!("club-not-a-column", column = target))
+                            .with_help(crate::tr!("club-not-a-column-help", column = close)),
                     );
                     continue;
                 }
@@ -118,9 +113,14 @@ pub fn validate_profiles(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 out.push(
                     file.error_at(
                         &path,
-                        format!("both `{first}` and `{source}` are mapped to `{target}`"),
+                        crate::tr!(
+                            "club-column-mapped-twice",
+                            first = first,
+                            second = source,
+                            column = target
+                        ),
                     )
-                    .with_help("a column can come from one column of the file only"),
+                    .with_help(crate::tr!("club-column-mapped-twice-help")),
                 );
             }
         }
@@ -135,19 +135,22 @@ pub fn validate_profiles(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                             Key("constants"),
                             Key(column),
                         ],
-                        format!("`{column}` is both a constant and the file's column `{source}`"),
+                        crate::tr!(
+                            "club-constant-and-column",
+                            column = column,
+                            source = *source
+                        ),
                     )
-                    .with_help(
-                        "keep one: a constant fills the column only where the file has none",
-                    ),
+                    .with_help(crate::tr!("club-constant-and-column-help")),
                 );
             }
         }
         if let Some(format) = &profile.date_format {
             if let Err(message) = check_date_format(format) {
-                out.push(file.error_at(&at("date_format"), message).with_help(
-                    "strftime fields: %Y year, %m month, %d day, %H hour, %M minute, %S second, %z offset",
-                ));
+                out.push(
+                    file.error_at(&at("date_format"), message)
+                        .with_help(crate::tr!("club-date-format-help")),
+                );
             }
         }
         if let Some(unit) = profile.amount_unit {
@@ -155,9 +158,12 @@ pub fn validate_profiles(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 out.push(
                     file.error_at(
                         &at("amount_unit"),
-                        format!("`amount_unit` must be above 0, not {unit}"),
+                        crate::tr!(
+                            "club-amount-unit",
+                            unit = crate::locale::numerals(&unit.to_string())
+                        ),
                     )
-                    .with_help("10 reads a file in Toman into a Rial club"),
+                    .with_help(crate::tr!("club-amount-unit-help")),
                 );
             }
         }
@@ -180,7 +186,7 @@ pub fn check_date_format(format: &str) -> Result<(), String> {
     for item in StrftimeItems::new(format) {
         match item {
             Item::Error => {
-                return Err(format!("`{format}` is not a valid date format"));
+                return Err(crate::tr!("club-date-format-invalid", format = format));
             }
             Item::Numeric(numeric, _) => fields.push_str(&format!("{numeric:?} ")),
             Item::Fixed(fixed) => fields.push_str(&format!("{fixed:?} ")),
@@ -189,9 +195,7 @@ pub fn check_date_format(format: &str) -> Result<(), String> {
     }
     let has = |name: &str| fields.split(' ').any(|f| f == name);
     if !(has("Year") && has("Month") && has("Day")) {
-        return Err(format!(
-            "`{format}` does not name a whole date: it needs the year (%Y), month (%m) and day (%d)"
-        ));
+        return Err(crate::tr!("club-date-format-incomplete", format = format));
     }
     Ok(())
 }

@@ -20,7 +20,11 @@ const CLUB_FILE: FileKind = FileKind {
 /// could be read at all, and every problem found (errors and warnings); the club is usable
 /// only if no problem is an error.
 pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Diagnostic>) {
-    let loaded = yaml::load::<ClubDefinition>(path, &source, CLUB_FILE);
+    let loaded = yaml::load::<ClubDefinition>(path, &source, CLUB_FILE).empty_said(
+        CLUB_FILE,
+        crate::tr!("club-file-empty"),
+        crate::tr!("club-file-empty-help"),
+    );
     let mut problems = loaded.problems;
     let (Some(definition), Some(tree)) = (loaded.value, loaded.tree) else {
         return (None, problems);

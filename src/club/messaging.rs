@@ -172,9 +172,7 @@ pub fn file_channel_path(path: &str) -> Result<std::path::PathBuf, String> {
     if inside {
         Ok(relative.to_path_buf())
     } else {
-        Err(format!(
-            "`{path}` is not a file inside the data folder: write a relative path without `..`, e.g. `messages/sms.jsonl`"
-        ))
+        Err(crate::tr!("club-channel-path", path = path))
     }
 }
 

@@ -97,12 +97,15 @@ impl SpanError {
     /// The message for `text`, in the words `check` shows.
     pub fn message(self, text: &str) -> String {
         match self {
-            SpanError::NotASpan => {
-                format!("`{text}` is not a length of time; write e.g. `14d`, `2w`, `12m` or `1y`")
-            }
-            SpanError::TooLong => format!(
-                "`{text}` is longer than {MAX_YEARS} years, the longest length of time bashgah accepts; write at most `{MAX_DAYS}d`, `{}w`, `{MAX_MONTHS}m` or `{MAX_YEARS}y`",
-                MAX_DAYS / 7
+            SpanError::NotASpan => crate::tr!("club-not-a-span", text = text),
+            SpanError::TooLong => crate::tr!(
+                "club-span-too-long",
+                text = text,
+                years = MAX_YEARS,
+                most_days = MAX_DAYS.to_string(),
+                most_weeks = (MAX_DAYS / 7).to_string(),
+                most_months = MAX_MONTHS.to_string(),
+                most_years = MAX_YEARS.to_string()
             ),
         }
     }

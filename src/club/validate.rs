@@ -8,6 +8,8 @@ use chrono_tz::Tz;
 use super::club_file::ClubFile;
 use super::span::{MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::locale::numerals;
+use crate::tr;
 use crate::yaml::PathSegment::{Index, Key};
 
 /// Points kept to more decimal places than this are almost surely a typo.
@@ -29,11 +31,8 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         out.push(
-            file.error_at(
-                &[Key("id")],
-                format!("club id `{}` must be letters, digits, `-` or `_`", club.id),
-            )
-            .with_help("the id names the club's database file, e.g. `cafe`"),
+            file.error_at(&[Key("id")], tr!("club-id-invalid", id = &club.id))
+                .with_help(tr!("club-id-invalid-help")),
         );
     }
     if let Some(folder) = file
@@ -46,9 +45,9 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
             out.push(
                 file.error_at(
                     &[Key("id")],
-                    format!("club id `{}` differs from its folder `{folder}`", club.id),
+                    tr!("club-id-differs", id = &club.id, folder = folder),
                 )
-                .with_help(format!("set `id: {folder}` or rename the folder")),
+                .with_help(tr!("club-id-differs-help", folder = folder)),
             );
         }
     }
@@ -56,81 +55,75 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
         out.push(
             file.error_at(
                 &[Key("currency")],
-                format!("currency `{}` is not a three-letter code", club.currency),
+                tr!("club-currency-invalid", currency = &club.currency),
             )
-            .with_help("use e.g. `IRR` for Rial or `IRT` for Toman"),
+            .with_help(tr!("club-currency-help")),
         );
     }
     if club.timezone.parse::<Tz>().is_err() {
         let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
         let mut diagnostic = file.error_at(
             &[Key("timezone")],
-            format!("unknown timezone `{}`", club.timezone),
+            tr!("club-timezone-unknown", timezone = &club.timezone),
         );
         diagnostic = match did_you_mean(&club.timezone, names) {
-            Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-            None => diagnostic.with_help("use an IANA name such as `Asia/Tehran` or `UTC`"),
+            Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+            None => diagnostic.with_help(tr!("club-timezone-help")),
         };
         out.push(diagnostic);
     }
     if club.points.precision > MAX_PRECISION {
         out.push(file.error_at(
             &[Key("points"), Key("precision")],
-            format!(
-                "points precision {} is more than {MAX_PRECISION} decimal places",
-                club.points.precision
+            tr!(
+                "club-precision-too-large",
+                precision = numerals(&club.points.precision.to_string()),
+                most = MAX_PRECISION
             ),
         ));
     }
 
     if club.member_types.is_empty() {
-        out.push(file.error_at(
-            &[Key("member_types")],
-            "a club needs at least one member type",
-        ));
+        out.push(file.error_at(&[Key("member_types")], tr!("club-no-member-types")));
     }
     let mut seen = HashSet::new();
     for (i, member_type) in club.member_types.iter().enumerate() {
         if !seen.insert(member_type.id.as_str()) {
             out.push(file.error_at(
                 &[Key("member_types"), Index(i), Key("id")],
-                format!("member type `{}` is defined twice", member_type.id),
+                tr!("club-member-type-twice", id = &member_type.id),
             ));
         }
     }
 
     if club.rules.is_empty() {
-        out.push(
-            Diagnostic::warning("the club has no rules, so no event earns points")
-                .in_file(&file.path),
-        );
+        out.push(Diagnostic::warning(tr!("club-no-rules")).in_file(&file.path));
     }
     let mut seen = HashSet::new();
     for (i, rule) in club.rules.iter().enumerate() {
         if !seen.insert(rule.id.as_str()) {
             out.push(file.error_at(
                 &[Key("rules"), Index(i), Key("id")],
-                format!("rule `{}` is defined twice", rule.id),
+                tr!("club-rule-twice", id = &rule.id),
             ));
         }
         if let Some(internal) = rule.events.iter().find(|e| !e.for_rules()) {
             out.push(
                 file.error_at(
                     &[Key("rules"), Index(i), Key("events")],
-                    format!(
-                        "rules cannot run for `{internal}` events, which bashgah writes itself"
-                    ),
+                    tr!("club-rule-internal-events", event = internal.to_string()),
                 )
-                .with_help(format!(
-                    "use {}",
-                    crate::event::EventType::IMPORTABLE.join(", ")
+                .with_help(tr!(
+                    "club-rule-events-help",
+                    events =
+                        crate::yaml::list(crate::event::EventType::IMPORTABLE.map(String::from))
                 )),
             );
         }
         if rule.events.is_empty() {
             out.push(file.error_at(
                 &[Key("rules"), Index(i), Key("events")],
-                format!("rule `{}` runs for no event type", rule.id),
+                tr!("club-rule-no-events", rule = &rule.id),
             ));
         }
     }
@@ -164,16 +157,17 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if !seen.insert(tier.id.as_str()) {
             out.push(file.error_at(
                 &[Key("tiers"), Index(i), Key("id")],
-                format!("tier `{}` is defined twice", tier.id),
+                tr!("club-tier-twice", id = &tier.id),
             ));
         }
         for member_type in tier.thresholds.keys() {
             if !member_types.contains(&member_type.as_str()) {
                 let mut diagnostic = file.error_at(
                     &[Key("tiers"), Index(i), Key("thresholds"), Key(member_type)],
-                    format!(
-                        "tier `{}` has a threshold for unknown member type `{member_type}`",
-                        tier.id
+                    tr!(
+                        "club-tier-unknown-member-type",
+                        tier = &tier.id,
+                        member_type = member_type
                     ),
                 );
                 // Point at the key, not its value.
@@ -189,7 +183,7 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                     );
                 }
                 if let Some(near) = did_you_mean(member_type, member_types.iter().copied()) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                    diagnostic = diagnostic.with_help(tr!("did-you-mean", name = near));
                 }
                 out.push(diagnostic);
             }
@@ -206,12 +200,16 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                     out.push(
                         file.error_at(
                             &[Key("tiers"), Index(i), Key("thresholds"), Key(member_type)],
-                            format!(
-                                "tier `{}` needs {threshold} for `{member_type}`, not more than `{lower}` ({lower_threshold})",
-                                tier.id
+                            tr!(
+                                "club-tier-out-of-order",
+                                tier = &tier.id,
+                                threshold = numerals(&threshold.to_string()),
+                                member_type = *member_type,
+                                lower = lower,
+                                lower_threshold = numerals(&lower_threshold.to_string())
                             ),
                         )
-                        .with_help("tiers are listed from lowest to highest; each threshold must be larger than the one before"),
+                        .with_help(tr!("club-tier-order-help")),
                     );
                 }
             }
@@ -219,21 +217,21 @@ fn validate_tiers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         }
     }
     if club.tiers.is_empty() && file.tree.key_node("tiering").is_some() {
-        out.push(file.warning_at_key("tiering", "`tiering` is set, but the club has no `tiers`"));
+        out.push(file.warning_at_key("tiering", tr!("club-tiering-without-tiers")));
     }
     let tiering = &club.tiering;
     match (tiering.metric, &tiering.function) {
         (crate::club::TierMetric::Function, None) => out.push(
             file.error_at(
                 &[Key("tiering"), Key("metric")],
-                "`metric: function` needs `tiering.function`",
+                tr!("club-metric-needs-function"),
             )
-            .with_help("name a Rhai `fn score(member, window)` that returns a number"),
+            .with_help(tr!("club-metric-needs-function-help")),
         ),
         (metric, Some(_)) if metric != crate::club::TierMetric::Function => {
             out.push(file.error_at(
                 &[Key("tiering"), Key("function")],
-                "`tiering.function` is only used with `metric: function`",
+                tr!("club-function-needs-metric"),
             ))
         }
         _ => {}
@@ -253,16 +251,14 @@ fn validate_expiry(
     };
     if expiry.after.is_some() && expiry.end_of.is_some() {
         out.push(
-            file.error_at(&path("end_of"), "an expiry has both `after` and `end_of`")
-                .with_help(
-                    "use `after: 12m` (with `round_to` if wanted) or `end_of: year`, not both",
-                ),
+            file.error_at(&path("end_of"), tr!("club-expiry-both"))
+                .with_help(tr!("club-expiry-both-help")),
         );
     }
     if expiry.round_to.is_some() && expiry.after.is_none() {
         out.push(
-            file.error_at(&path("round_to"), "`round_to` needs `after`")
-                .with_help("e.g. `after: 12m` and `round_to: month`; for the end of the period of earning use `end_of`"),
+            file.error_at(&path("round_to"), tr!("club-round-to-needs-after"))
+                .with_help(tr!("club-round-to-needs-after-help")),
         );
     }
     if expiry.warn_before.is_some()
@@ -272,7 +268,7 @@ fn validate_expiry(
     {
         out.push(file.error_at(
             &path("warn_before"),
-            "`warn_before` is set, but nothing expires",
+            tr!("club-warn-before-nothing-expires"),
         ));
     }
 }
@@ -296,16 +292,13 @@ fn validate_code_terms(
         for (key, _) in code_terms.iter().filter(|(_, set)| *set) {
             out.push(file.error_at(
                 &at(key),
-                format!(
-                    "reward `{}` issues no code: `{key}` is for discount codes, gift cards and partner rewards",
-                    reward.id
-                ),
+                tr!("club-reward-no-code", reward = &reward.id, key = *key),
             ));
         }
     }
     if let Some(minimum) = reward.minimum_basket {
         if minimum <= Decimal::ZERO {
-            out.push(file.error_at(&at("minimum_basket"), "the smallest basket is above 0"));
+            out.push(file.error_at(&at("minimum_basket"), tr!("club-minimum-basket")));
         }
     }
     let Some(discount) = reward.discount else {
@@ -314,30 +307,28 @@ fn validate_code_terms(
     let here = |key| [Key("rewards"), Index(i), Key("discount"), Key(key)];
     match (discount.percent, discount.amount) {
         (Some(_), Some(_)) | (None, None) => out.push(
-            file.error_at(
-                &at("discount"),
-                "a discount is a `percent` or an `amount`, not both",
-            )
-            .with_help(
-                "e.g. `discount: {percent: 10, up_to: 200000}` or `discount: {amount: 50000}`",
-            ),
+            file.error_at(&at("discount"), tr!("club-discount-one-of"))
+                .with_help(tr!("club-discount-one-of-help")),
         ),
         (Some(percent), None) if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED => {
             out.push(file.error_at(
                 &here("percent"),
-                format!("{percent} percent: write a number above 0, at most 100"),
+                tr!(
+                    "club-discount-percent",
+                    percent = numerals(&percent.to_string())
+                ),
             ));
         }
         (None, Some(amount)) if amount <= Decimal::ZERO => {
-            out.push(file.error_at(&here("amount"), "the amount is above 0"));
+            out.push(file.error_at(&here("amount"), tr!("club-discount-amount")));
         }
         _ => {}
     }
     if let Some(up_to) = discount.up_to {
         if discount.percent.is_none() {
-            out.push(file.error_at(&here("up_to"), "`up_to` caps a `percent` discount"));
+            out.push(file.error_at(&here("up_to"), tr!("club-up-to-needs-percent")));
         } else if up_to <= Decimal::ZERO {
-            out.push(file.error_at(&here("up_to"), "the cap is above 0"));
+            out.push(file.error_at(&here("up_to"), tr!("club-up-to-above-zero")));
         }
     }
 }
@@ -350,28 +341,23 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     for (i, reward) in club.rewards.iter().enumerate() {
         let at = |key| [Key("rewards"), Index(i), Key(key)];
         if !seen.insert(reward.id.as_str()) {
-            out.push(file.error_at(
-                &at("id"),
-                format!("reward `{}` is defined twice", reward.id),
-            ));
+            out.push(file.error_at(&at("id"), tr!("club-reward-twice", id = &reward.id)));
         }
         if reward.cost <= rust_decimal::Decimal::ZERO {
-            out.push(file.error_at(
-                &at("cost"),
-                format!("reward `{}` must cost more than 0 points", reward.id),
-            ));
+            out.push(file.error_at(&at("cost"), tr!("club-reward-cost", reward = &reward.id)));
         }
         for (j, member_type) in reward.member_types.iter().enumerate() {
             if !member_types.contains(&member_type.as_str()) {
                 let mut diagnostic = file.error_at(
                     &[Key("rewards"), Index(i), Key("member_types"), Index(j)],
-                    format!(
-                        "reward `{}` names unknown member type `{member_type}`",
-                        reward.id
+                    tr!(
+                        "club-reward-unknown-member-type",
+                        reward = &reward.id,
+                        member_type = member_type
                     ),
                 );
                 if let Some(near) = did_you_mean(member_type, member_types.iter().copied()) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                    diagnostic = diagnostic.with_help(tr!("did-you-mean", name = near));
                 }
                 out.push(diagnostic);
             }
@@ -380,10 +366,10 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             if !tiers.contains(&tier.as_str()) {
                 let mut diagnostic = file.error_at(
                     &[Key("rewards"), Index(i), Key("tiers"), Index(j)],
-                    format!("reward `{}` names unknown tier `{tier}`", reward.id),
+                    tr!("club-reward-unknown-tier", reward = &reward.id, tier = tier),
                 );
                 if let Some(near) = did_you_mean(tier, tiers.iter().copied()) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                    diagnostic = diagnostic.with_help(tr!("did-you-mean", name = near));
                 }
                 out.push(diagnostic);
             }
@@ -407,7 +393,7 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             if from > until {
                 out.push(file.error_at(
                     &at("valid_until"),
-                    format!("reward `{}` ends before it starts", reward.id),
+                    tr!("club-reward-ends-before-start", reward = &reward.id),
                 ));
             }
         }
@@ -415,26 +401,19 @@ fn validate_rewards(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             (super::RewardKind::Credit, None) => out.push(
                 file.error_at(
                     &at("kind"),
-                    format!(
-                        "reward `{}` is credit but says no `credit:` amount",
-                        reward.id
-                    ),
+                    tr!("club-reward-credit-missing", reward = &reward.id),
                 )
-                .with_help("add e.g. `credit: 100000`, the amount put in the member's wallet"),
+                .with_help(tr!("club-reward-credit-missing-help")),
             ),
-            (kind, Some(_)) if kind != super::RewardKind::Credit => out.push(file.error_at(
-                &at("credit"),
-                "`credit:` is only for rewards of `kind: credit`",
-            )),
+            (kind, Some(_)) if kind != super::RewardKind::Credit => {
+                out.push(file.error_at(&at("credit"), tr!("club-credit-only-for-credit")))
+            }
             _ => {}
         }
     }
     if let Some(credit) = &club.credit {
         if credit.rate <= rust_decimal::Decimal::ZERO {
-            out.push(file.error_at(
-                &[Key("credit"), Key("rate")],
-                "the credit rate must be more than 0",
-            ));
+            out.push(file.error_at(&[Key("credit"), Key("rate")], tr!("club-credit-rate")));
         }
     }
 }
@@ -450,35 +429,50 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             path
         };
         if !seen.insert(deal.id.as_str()) {
-            out.push(file.error_at(&at(&["id"]), format!("deal `{}` is defined twice", deal.id)));
+            out.push(file.error_at(&at(&["id"]), tr!("club-deal-twice", id = &deal.id)));
         }
         match (deal.periods, deal.window) {
             (None, None) => out.push(
                 file.error_at(
                     &at(&["period"]),
-                    format!("deal `{}` says neither `periods` nor `window`", deal.id),
+                    tr!("club-deal-no-length", deal = &deal.id),
                 )
-                .with_help("add e.g. `periods: 3` (three periods) or `window: 3m`"),
+                .with_help(tr!("club-deal-no-length-help")),
             ),
-            (Some(_), Some(_)) => out.push(file.error_at(
-                &at(&["window"]),
-                "a deal has `periods` or `window`, not both",
-            )),
+            (Some(_), Some(_)) => {
+                out.push(file.error_at(&at(&["window"]), tr!("club-deal-both-lengths")))
+            }
             (Some(0), None) => {
-                out.push(file.error_at(&at(&["periods"]), "a deal lasts at least one period"))
+                out.push(file.error_at(&at(&["periods"]), tr!("club-deal-zero-periods")))
             }
             (Some(periods), None) => {
                 // The same bound as a `window:` span: 100 years of weeks, months or quarters.
-                let (name, limit) = match deal.period {
-                    super::DealPeriod::Week => ("weeks", MAX_DAYS / 7),
-                    super::DealPeriod::Month => ("months", MAX_MONTHS),
-                    super::DealPeriod::Quarter => ("quarters", MAX_MONTHS / 3),
+                let limit = match deal.period {
+                    super::DealPeriod::Week => MAX_DAYS / 7,
+                    super::DealPeriod::Month => MAX_MONTHS,
+                    super::DealPeriod::Quarter => MAX_MONTHS / 3,
                 };
                 if periods > limit {
+                    let (deal_id, periods) = (&deal.id, numerals(&periods.to_string()));
+                    let what = match deal.period {
+                        super::DealPeriod::Week => {
+                            tr!("club-deal-lasts-weeks", deal = deal_id, periods = periods)
+                        }
+                        super::DealPeriod::Month => {
+                            tr!("club-deal-lasts-months", deal = deal_id, periods = periods)
+                        }
+                        super::DealPeriod::Quarter => {
+                            tr!(
+                                "club-deal-lasts-quarters",
+                                deal = deal_id,
+                                periods = periods
+                            )
+                        }
+                    };
                     out.push(too_long(
                         file,
                         &at(&["periods"]),
-                        format!("deal `{}` lasts {periods} {name}", deal.id),
+                        what,
                         format!("periods: {limit}"),
                     ));
                 }
@@ -497,15 +491,19 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                     out.push(
                         file.error_at(
                             &at(&["window"]),
-                            format!(
-                                "deal `{}` lasts {window}, less than one {:?} period",
-                                deal.id, deal.period
+                            tr!(
+                                "club-deal-window-short",
+                                deal = &deal.id,
+                                window = window.to_string(),
+                                period = match deal.period {
+                                    super::DealPeriod::Week => tr!("club-period-week"),
+                                    super::DealPeriod::Month => tr!("club-period-month"),
+                                    super::DealPeriod::Quarter => tr!("club-period-quarter"),
+                                }
                             )
                             .to_lowercase(),
                         )
-                        .with_help(
-                            "make the window at least one period long, or use a shorter `period`",
-                        ),
+                        .with_help(tr!("club-deal-window-short-help")),
                     );
                 }
             }
@@ -519,14 +517,15 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 if !tiers.contains(&tier.as_str()) {
                     let mut diagnostic = file.error_at(
                         &at(&keys),
-                        format!("deal `{}` names unknown tier `{tier}`", deal.id),
+                        tr!("club-deal-unknown-tier", deal = &deal.id, tier = tier),
                     );
                     diagnostic = match did_you_mean(tier, tiers.iter().copied()) {
-                        Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                        None if tiers.is_empty() => {
-                            diagnostic.with_help("the club defines no `tiers`")
-                        }
-                        None => diagnostic.with_help(format!("tiers: {}", tiers.join(", "))),
+                        Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+                        None if tiers.is_empty() => diagnostic.with_help(tr!("club-no-tiers")),
+                        None => diagnostic.with_help(tr!(
+                            "club-tiers-are",
+                            tiers = crate::yaml::list(tiers.iter().map(|t| t.to_string()))
+                        )),
                     };
                     out.push(diagnostic);
                 }
@@ -535,16 +534,17 @@ fn validate_deals(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if deal.completion.tier.is_some() && deal.completion.tier_months == 0 {
             out.push(file.error_at(
                 &at(&["completion", "tier"]),
-                "`completion.tier` needs `tier_months`, how long it is held",
+                tr!("club-completion-tier-months"),
             ));
         }
         if deal.completion.tier_months > MAX_MONTHS {
             out.push(too_long(
                 file,
                 &at(&["completion", "tier_months"]),
-                format!(
-                    "deal `{}` keeps its tier for {} months",
-                    deal.id, deal.completion.tier_months
+                tr!(
+                    "club-deal-keeps-tier",
+                    deal = &deal.id,
+                    months = numerals(&deal.completion.tier_months.to_string())
                 ),
                 format!("tier_months: {MAX_MONTHS}"),
             ));
@@ -575,10 +575,10 @@ fn validate_numbers(file: &ClubFile, node: &crate::yaml::Node, out: &mut Vec<Dia
                 let location = crate::diagnostic::Location::new(&file.path, node.line, node.column)
                     .with_width(node.width());
                 out.push(
-                    Diagnostic::error(format!(
-                        "`{}` is beyond the largest number bashgah accepts (±{})",
-                        text.trim(),
-                        crate::amount::grouped(crate::amount::LARGEST)
+                    Diagnostic::error(tr!(
+                        "club-number-too-large",
+                        number = text.trim(),
+                        largest = crate::amount::LARGEST
                     ))
                     .at(location, Some(&file.source)),
                 );
@@ -609,31 +609,33 @@ fn validate_multipliers(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         (
             vec![Key("tiers"), Index(i), Key("multiplier")],
             t.multiplier,
-            format!("tier `{}`", t.id),
+            (true, &t.id),
         )
     });
     let deals = club.deals.iter().enumerate().map(|(i, d)| {
         (
             vec![Key("deals"), Index(i), Key("benefits"), Key("multiplier")],
             d.benefits.multiplier,
-            format!("deal `{}`", d.id),
+            (false, &d.id),
         )
     });
-    for (path, multiplier, owner) in tiers.chain(deals) {
+    for (path, multiplier, (tier, owner)) in tiers.chain(deals) {
         // Beyond the largest number is said once, by `validate_numbers`.
         let Some(multiplier) = multiplier.filter(|m| m.abs() <= crate::amount::LARGEST) else {
             continue;
         };
         if multiplier.is_sign_negative() || multiplier > limit {
             out.push(
-                file.error_at(
-                    &path,
-                    format!(
-                        "{owner} multiplies points by {}; a multiplier is between 0 and {MAX_MULTIPLIER}",
-                        multiplier.normalize()
-                    ),
-                )
-                .with_help("1.5 gives half as many points again; 1 changes nothing"),
+                file.error_at(&path, {
+                    let by = numerals(&multiplier.normalize().to_string());
+                    let most = numerals(&MAX_MULTIPLIER.to_string());
+                    if tier {
+                        tr!("club-tier-multiplier", tier = owner, by = by, most = most)
+                    } else {
+                        tr!("club-deal-multiplier", deal = owner, by = by, most = most)
+                    }
+                })
+                .with_help(tr!("club-multiplier-help")),
             );
         }
     }
@@ -647,13 +649,8 @@ fn too_long(
     what: String,
     limit: String,
 ) -> Diagnostic {
-    file.error_at(
-        path,
-        format!(
-            "{what}, longer than {MAX_YEARS} years, the longest length of time bashgah accepts"
-        ),
-    )
-    .with_help(format!("write at most `{limit}`"))
+    file.error_at(path, tr!("club-too-long", what = what, years = MAX_YEARS))
+        .with_help(tr!("club-too-long-help", limit = limit))
 }
 
 /// `HH:MM` as minutes after midnight.
@@ -683,9 +680,9 @@ fn validate_reload(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     if reload.canary_events > 1_000_000 {
         out.push(file.error_at(
             &[Key("reload"), Key("canary_events")],
-            format!(
-                "{} events is more than a reload can try (at most 1,000,000)",
-                reload.canary_events
+            tr!(
+                "club-canary-events",
+                events = numerals(&reload.canary_events.to_string())
             ),
         ));
     }
@@ -694,9 +691,9 @@ fn validate_reload(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             out.push(
                 file.error_at(
                     &[Key("reload"), Key("max_change")],
-                    format!("`{limit}` is not a percentage"),
+                    tr!("club-not-a-percentage", text = limit),
                 )
-                .with_help("write a percentage above 0, e.g. `20%`"),
+                .with_help(tr!("club-not-a-percentage-help")),
             );
         }
     }
@@ -712,44 +709,30 @@ fn validate_webhooks(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            out.push(file.error_at(
-                &at("id"),
-                format!(
-                    "webhook id `{}` must be letters, digits, `-` or `_`",
-                    webhook.id
-                ),
-            ));
+            out.push(file.error_at(&at("id"), tr!("club-webhook-id-invalid", id = &webhook.id)));
         } else if !seen.insert(webhook.id.as_str()) {
-            out.push(file.error_at(
-                &at("id"),
-                format!("webhook `{}` is defined twice", webhook.id),
-            ));
+            out.push(file.error_at(&at("id"), tr!("club-webhook-twice", id = &webhook.id)));
         }
         let url = webhook.url.trim();
         if !url.starts_with("http://") && !url.starts_with("https://") && !url.starts_with("${") {
-            out.push(file.error_at(
-                &at("url"),
-                format!("`{url}` is not an http:// or https:// address"),
-            ));
+            out.push(file.error_at(&at("url"), tr!("club-not-an-address", url = url)));
         } else if let Err(message) = super::channel_template::check_template(url) {
             out.push(file.error_at(&at("url"), message));
         }
         if webhook.secret_variable().is_none() {
             out.push(
-                file.error_at(
-                    &at("secret"),
-                    "a webhook's secret is the name of an environment variable, written `${NAME}`",
-                )
-                .with_help(
-                    "keep the secret itself out of the club's files: `secret: \"${CRM_WEBHOOK_SECRET}\"`",
-                ),
+                file.error_at(&at("secret"), tr!("club-webhook-secret"))
+                    .with_help(tr!("club-webhook-secret-help")),
             );
         }
         if let Some(attempts) = webhook.max_attempts {
             if !(1..=100).contains(&attempts) {
                 out.push(file.error_at(
                     &at("max_attempts"),
-                    format!("{attempts} attempts: write a number from 1 to 100"),
+                    tr!(
+                        "club-webhook-attempts",
+                        attempts = numerals(&attempts.to_string())
+                    ),
                 ));
             }
         }
@@ -765,7 +748,7 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if !seen.insert(channel.id.as_str()) {
             out.push(file.error_at(
                 &[Key("messages"), Key("channels"), Index(i), Key("id")],
-                format!("channel `{}` is defined twice", channel.id),
+                tr!("club-channel-twice", id = &channel.id),
             ));
         }
         let missing = match channel.kind {
@@ -778,7 +761,11 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if let Some(key) = missing {
             out.push(file.error_at(
                 &[Key("messages"), Key("channels"), Index(i), Key("kind")],
-                format!("a `{:?}` channel needs `{key}`", channel.kind).to_lowercase(),
+                tr!(
+                    "club-channel-needs",
+                    kind = format!("{:?}", channel.kind).to_lowercase(),
+                    key = key
+                ),
             ));
         }
         if channel.kind == super::ChannelKind::Http {
@@ -810,7 +797,7 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             {
                 out.push(file.error_at(
                     &[Key("messages"), Key("channels"), Index(i), Key("url")],
-                    format!("`{url}` is not an http:// or https:// address"),
+                    tr!("club-not-an-address", url = url),
                 ));
             }
         }
@@ -821,9 +808,9 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 out.push(
                     file.error_at(
                         &[Key("messages"), Key("quiet_hours"), Key(key)],
-                        format!("`{value}` is not a time of day"),
+                        tr!("club-not-a-time", value = value),
                     )
-                    .with_help("write hours and minutes, e.g. `22:00`"),
+                    .with_help(tr!("club-not-a-time-help")),
                 );
             }
         }
@@ -842,13 +829,16 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                             Key(occasion),
                             Key(language),
                         ],
-                        format!("unknown placeholder `{{{name}}}`"),
+                        tr!("club-unknown-placeholder", name = name),
                     );
                     diagnostic = match did_you_mean(name, super::PLACEHOLDERS) {
-                        Some(near) => diagnostic.with_help(format!("did you mean `{{{near}}}`?")),
-                        None => diagnostic.with_help(format!(
-                            "placeholders are {}",
-                            super::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                        Some(near) => {
+                            diagnostic.with_help(tr!("did-you-mean", name = format!("{{{near}}}")))
+                        }
+                        None => diagnostic.with_help(tr!(
+                            "club-placeholders-are",
+                            placeholders =
+                                crate::yaml::list(super::PLACEHOLDERS.map(|p| format!("{{{p}}}")))
                         )),
                     };
                     out.push(diagnostic);
@@ -858,16 +848,39 @@ fn validate_messages(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a campaign names that the club may not define.
+#[derive(Clone, Copy)]
+enum Named {
+    Rule,
+    Tier,
+    MemberType,
+}
+
 fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     let club = &file.definition;
     let rules: Vec<&str> = club.rules.iter().map(|r| r.id.as_str()).collect();
     let tiers: Vec<&str> = club.tiers.iter().map(|t| t.id.as_str()).collect();
     let types: Vec<&str> = club.member_types.iter().map(|t| t.id.as_str()).collect();
-    let unknown = |what: &str, name: &str, known: &[&str], path: &[crate::yaml::PathSegment]| {
-        let diagnostic = file.error_at(path, format!("no {what} `{name}` in this club"));
+    let unknown = |what: Named, name: &str, known: &[&str], path: &[crate::yaml::PathSegment]| {
+        let listed = crate::yaml::list(known.iter().map(|k| k.to_string()));
+        let (message, others) = match what {
+            Named::Rule => (
+                tr!("club-no-such-rule", name = name),
+                tr!("club-rules-are", rules = listed),
+            ),
+            Named::Tier => (
+                tr!("club-no-such-tier", name = name),
+                tr!("club-tiers-are", tiers = listed),
+            ),
+            Named::MemberType => (
+                tr!("club-no-such-member-type", name = name),
+                tr!("club-member-types-are", member_types = listed),
+            ),
+        };
+        let diagnostic = file.error_at(path, message);
         match did_you_mean(name, known.iter().copied()) {
-            Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-            None => diagnostic.with_help(format!("{what}s: {}", known.join(", "))),
+            Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+            None => diagnostic.with_help(others),
         }
     };
     let mut ids = HashSet::new();
@@ -875,24 +888,21 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
     for (i, campaign) in club.campaigns.iter().enumerate() {
         let at = |key: &'static str| vec![Key("campaigns"), Index(i), Key(key)];
         if !ids.insert(campaign.id.as_str()) {
-            out.push(file.error_at(
-                &at("id"),
-                format!("campaign `{}` is defined twice", campaign.id),
-            ));
+            out.push(file.error_at(&at("id"), tr!("club-campaign-twice", id = &campaign.id)));
         }
         for (j, rule) in campaign.rules.iter().enumerate() {
             let path = [Key("campaigns"), Index(i), Key("rules"), Index(j)];
             if !rules.contains(&rule.as_str()) {
-                out.push(unknown("rule", rule, &rules, &path));
+                out.push(unknown(Named::Rule, rule, &rules, &path));
             } else if let Some(other) = owner.insert(rule, &campaign.id) {
                 out.push(file.error_at(
                     &path,
-                    format!("rule `{rule}` is already in campaign `{other}`"),
+                    tr!("club-rule-in-two-campaigns", rule = rule, campaign = other),
                 ));
             }
         }
         // Names a campaign lists under `section.list`, each checked against `known`.
-        let mut check = |what: &str,
+        let mut check = |what: Named,
                          names: &[String],
                          known: &[&str],
                          section: &'static str,
@@ -911,9 +921,9 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             }
         };
         if let Some(segment) = &campaign.segment {
-            check("tier", &segment.tiers, &tiers, "segment", "tiers");
+            check(Named::Tier, &segment.tiers, &tiers, "segment", "tiers");
             check(
-                "member type",
+                Named::MemberType,
                 &segment.member_types,
                 &types,
                 "segment",
@@ -921,12 +931,16 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(early) = &campaign.early_access {
-            check("tier", &early.tiers, &tiers, "early_access", "tiers");
+            check(Named::Tier, &early.tiers, &tiers, "early_access", "tiers");
             if early.days > MAX_DAYS {
                 out.push(too_long(
                     file,
                     &[Key("campaigns"), Index(i), Key("early_access"), Key("days")],
-                    format!("campaign `{}` opens {} days early", campaign.id, early.days),
+                    tr!(
+                        "club-campaign-early",
+                        campaign = &campaign.id,
+                        days = numerals(&early.days.to_string())
+                    ),
                     format!("days: {MAX_DAYS}"),
                 ));
             }
@@ -934,8 +948,11 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if let Some(budget) = &campaign.budget {
             if budget.money.is_some() && club.credit.is_none() {
                 out.push(
-                    file.error_at(&[Key("campaigns"), Index(i), Key("budget"), Key("money")], "a budget in money needs `credit.rate`, what a point is worth")
-                        .with_help("add `credit: {rate: 1000}` (1 point = 1,000), or give the budget in `points`"),
+                    file.error_at(
+                        &[Key("campaigns"), Index(i), Key("budget"), Key("money")],
+                        tr!("club-budget-needs-rate"),
+                    )
+                    .with_help(tr!("club-budget-needs-rate-help")),
                 );
             }
         }
@@ -945,16 +962,16 @@ fn validate_campaigns(file: &ClubFile, out: &mut Vec<Diagnostic>) {
         if !ids.insert(challenge.id.as_str()) {
             out.push(file.error_at(
                 &[Key("challenges"), Index(i), Key("id")],
-                format!("challenge `{}` is defined twice", challenge.id),
+                tr!("club-challenge-twice", id = &challenge.id),
             ));
         }
         if challenge.goal.purchases.is_none() && challenge.goal.spend.is_none() {
             out.push(
                 file.error_at(
                     &[Key("challenges"), Index(i), Key("goal")],
-                    format!("challenge `{}` has no goal", challenge.id),
+                    tr!("club-challenge-no-goal", challenge = &challenge.id),
                 )
-                .with_help("give `purchases: 5` and/or `spend: 1000000`"),
+                .with_help(tr!("club-challenge-no-goal-help")),
             );
         }
     }

@@ -15,6 +15,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Visitor};
 
+use super::quoted;
 use super::tree::{Node, NodeValue, Resolved};
 
 /// An error from reading a node into a type: the message and where the node is.
@@ -57,11 +58,15 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some((line, column, _)) = self.position {
-            write!(f, " at line {line} column {column}")?;
+        match self.position {
+            Some((line, column, _)) => f.write_str(&crate::tr!(
+                "yaml-at-line",
+                message = &self.message,
+                line = crate::locale::numerals(&line.to_string()),
+                column = crate::locale::numerals(&column.to_string())
+            )),
+            None => f.write_str(&self.message),
         }
-        Ok(())
     }
 }
 
@@ -76,90 +81,104 @@ impl de::Error for Error {
     }
 
     fn invalid_type(found: de::Unexpected, expected: &dyn de::Expected) -> Error {
-        Error::new(format!(
-            "expected {}, found {}",
-            plain_expected(expected),
-            unexpected(found)
+        Error::new(crate::tr!(
+            "yaml-expected-found",
+            expected = plain_expected(expected),
+            found = unexpected(found)
         ))
     }
 
     fn invalid_value(found: de::Unexpected, expected: &dyn de::Expected) -> Error {
-        Error::new(format!(
-            "{} is not {}",
-            unexpected(found),
-            plain_expected(expected)
+        Error::new(crate::tr!(
+            "yaml-is-not",
+            found = unexpected(found),
+            expected = plain_expected(expected)
         ))
     }
 
     fn invalid_length(length: usize, expected: &dyn de::Expected) -> Error {
-        Error::new(format!("{length} values, expected {expected}"))
+        Error::new(crate::tr!(
+            "yaml-values-expected",
+            values = crate::locale::numerals(&length.to_string()),
+            expected = expected.to_string()
+        ))
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Error {
-        Error::new(format!("`{variant}` is not one of {}", quoted(expected)))
+        Error::new(crate::tr!(
+            "yaml-not-one-of",
+            found = format!("`{variant}`"),
+            choices = quoted(expected)
+        ))
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Error {
-        Error::new(format!(
-            "unknown key `{field}`; known keys here: {}",
-            quoted(expected)
+        Error::new(crate::tr!(
+            "yaml-unknown-key-known",
+            key = field,
+            keys = quoted(expected)
         ))
     }
 
     fn missing_field(field: &'static str) -> Error {
         Error {
             missing: Some(field),
-            ..Error::new(format!("missing key `{field}`"))
+            ..Error::new(crate::tr!("yaml-missing-key", key = field))
         }
     }
 
     fn duplicate_field(field: &'static str) -> Error {
-        Error::new(format!("duplicate key `{field}`"))
+        Error::new(crate::tr!("yaml-duplicate-key", key = field))
     }
 }
 
 /// serde's words for what it found, in ours.
 fn unexpected(found: de::Unexpected) -> String {
     match found {
-        de::Unexpected::Unit => "nothing".into(),
-        de::Unexpected::Str(text) => format!("the text `{text}`"),
-        de::Unexpected::Signed(n) => format!("the number {n}"),
-        de::Unexpected::Unsigned(n) => format!("the number {n}"),
-        de::Unexpected::Float(n) => format!("the number {n}"),
+        de::Unexpected::Unit => crate::tr!("yaml-nothing"),
+        de::Unexpected::Str(text) => crate::tr!("yaml-the-text", text = text),
+        de::Unexpected::Signed(n) => the_number(n),
+        de::Unexpected::Unsigned(n) => the_number(n),
+        de::Unexpected::Float(n) => the_number(n),
         de::Unexpected::Bool(b) => format!("`{b}`"),
-        de::Unexpected::Seq => "a list".into(),
-        de::Unexpected::Map => "a mapping".into(),
+        de::Unexpected::Seq => crate::tr!("yaml-a-list"),
+        de::Unexpected::Map => crate::tr!("yaml-a-mapping"),
         other => other.to_string(),
     }
+}
+
+/// `the number 7`, in the language's digits.
+fn the_number(n: impl fmt::Display) -> String {
+    crate::tr!(
+        "yaml-the-number",
+        number = crate::locale::numerals(&n.to_string())
+    )
 }
 
 /// serde's names for what a type wants (`u32`, `a sequence`, `struct Tier`), in words a
 /// shop owner reads.
 fn plain_expected(expected: &dyn de::Expected) -> String {
     let text = expected.to_string();
-    let whole = |largest: &str| format!("a whole number from 0 to {largest}");
+    let whole = |largest: &str| {
+        crate::tr!(
+            "yaml-whole-number-up-to",
+            largest = crate::locale::numerals(largest)
+        )
+    };
     match text.as_str() {
         "u8" => whole("255"),
         "u16" => whole("65535"),
         "u32" => whole("4294967295"),
         "u64" | "usize" => whole("18446744073709551615"),
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
-        "a string" | "a borrowed string" | "a character" => "text".into(),
-        "a boolean" => "`true` or `false`".into(),
-        "a sequence" => "a list".into(),
-        "a map" => "a mapping".into(),
-        _ if text.starts_with("struct ") => "a mapping".into(),
-        _ if text.contains("Decimal") => "a number".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => crate::tr!("yaml-a-whole-number"),
+        "a string" | "a borrowed string" | "a character" => crate::tr!("yaml-text"),
+        "a boolean" => crate::tr!("yaml-true-or-false"),
+        "a sequence" => crate::tr!("yaml-a-list"),
+        "a map" => crate::tr!("yaml-a-mapping"),
+        _ if text.starts_with("struct ") => crate::tr!("yaml-a-mapping"),
+        _ if text.contains("Decimal") => crate::tr!("yaml-a-number"),
         _ => text,
     }
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One step of the path to the node being read, for messages.
@@ -239,7 +258,10 @@ impl<'de> Deserializer<'de> {
         match access.items.next() {
             None => Ok(value),
             // A tuple or array that took fewer items than were written.
-            Some(_) => Err(de::Error::invalid_length(items.len(), &"fewer values")),
+            Some(_) => Err(de::Error::invalid_length(
+                items.len(),
+                &crate::tr!("yaml-fewer-values").as_str(),
+            )),
         }
     }
 
@@ -465,9 +487,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de> {
                     content: Some(value),
                 })
             }
-            NodeValue::Mapping(_) => Err(Error::new(
-                "expected one key, the name of a choice, with its settings under it".into(),
-            )),
+            NodeValue::Mapping(_) => Err(Error::new(crate::tr!("yaml-one-choice"))),
             _ => self.invalid(&visitor),
         }
     }
@@ -532,7 +552,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let Some((key, value)) = self.value.take() else {
-            return Err(Error::new("a value was read before its key".into()));
+            return Err(Error::new(crate::tr!("yaml-value-before-key")));
         };
         let name = key.scalar().unwrap_or_default();
         seed.deserialize(self.parent.child(value, Segment::Key(name)))
@@ -587,8 +607,12 @@ impl<'de> VariantAccess<'_, 'de> {
     fn content(&self, what: &str) -> Result<Deserializer<'de>, Error> {
         match self.content {
             Some(node) => Ok(self.parent.child(node, Segment::Key(self.name))),
-            None => Err(Error::new(format!("`{}` needs {what} under it", self.name))
-                .at(self.variant, &self.parent.path)),
+            None => Err(Error::new(crate::tr!(
+                "yaml-needs-under",
+                name = self.name,
+                what = what
+            ))
+            .at(self.variant, &self.parent.path)),
         }
     }
 }
@@ -600,20 +624,20 @@ impl<'de> de::VariantAccess<'de> for VariantAccess<'_, 'de> {
         match self.content {
             None => Ok(()),
             Some(node) if node.is_null() => Ok(()),
-            Some(node) => Err(Error::new(format!("`{}` takes no settings", self.name))
+            Some(node) => Err(Error::new(crate::tr!("yaml-no-settings", name = self.name))
                 .at(node, &self.parent.path)),
         }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        let content = self.content("a value")?;
+        let content = self.content(&crate::tr!("yaml-a-value"))?;
         let node = content.node;
         seed.deserialize(content)
             .map_err(|e| e.at(node, &self.parent.path))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
-        de::Deserializer::deserialize_seq(self.content("a list")?, visitor)
+        de::Deserializer::deserialize_seq(self.content(&crate::tr!("yaml-a-list"))?, visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -621,7 +645,7 @@ impl<'de> de::VariantAccess<'de> for VariantAccess<'_, 'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        de::Deserializer::deserialize_map(self.content("its settings")?, visitor)
+        de::Deserializer::deserialize_map(self.content(&crate::tr!("yaml-its-settings"))?, visitor)
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::quoted;
 use super::tree::{Node, NodeValue};
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 
@@ -47,19 +48,19 @@ pub fn check_keys(
                         let known: Vec<&str> = properties
                             .map(|p| p.keys().map(String::as_str).collect())
                             .unwrap_or_default();
-                        let mut diagnostic = Diagnostic::error(format!("unknown key `{name}`")).at(
-                            Location::new(file, key.line, key.column).with_width(key.width()),
-                            Some(source),
-                        );
+                        let mut diagnostic =
+                            Diagnostic::error(crate::tr!("yaml-unknown-key", key = name)).at(
+                                Location::new(file, key.line, key.column).with_width(key.width()),
+                                Some(source),
+                            );
                         diagnostic = match did_you_mean(name, known.iter().copied()) {
                             Some(near) => {
                                 out.suggested
                                     .push((node.line, node.column, near.to_owned()));
-                                diagnostic.with_help(format!("did you mean `{near}`?"))
+                                diagnostic.with_help(crate::tr!("did-you-mean", name = near))
                             }
-                            None => {
-                                diagnostic.with_help(format!("known keys here: {}", quoted(&known)))
-                            }
+                            None => diagnostic
+                                .with_help(crate::tr!("yaml-known-keys", keys = quoted(&known))),
                         };
                         out.problems.push(diagnostic);
                     }
@@ -83,15 +84,19 @@ pub fn check_keys(
         NodeValue::Scalar(text) => {
             let choices = enum_choices(schema, root);
             if !choices.is_empty() && !choices.contains(&text.as_str()) {
-                let mut diagnostic =
-                    Diagnostic::error(format!("`{text}` is not one of {}", quoted(&choices))).at(
-                        Location::new(file, node.line, node.column).with_width(node.width()),
-                        Some(source),
-                    );
+                let mut diagnostic = Diagnostic::error(crate::tr!(
+                    "yaml-not-one-of",
+                    found = format!("`{text}`"),
+                    choices = quoted(&choices)
+                ))
+                .at(
+                    Location::new(file, node.line, node.column).with_width(node.width()),
+                    Some(source),
+                );
                 let near = did_you_mean(text, choices.iter().copied())
                     .or_else(|| other_name_for(text, &choices));
                 if let Some(near) = near {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                    diagnostic = diagnostic.with_help(crate::tr!("did-you-mean", name = near));
                 }
                 out.problems.push(diagnostic);
             }
@@ -117,14 +122,6 @@ fn other_name_for<'a>(text: &str, choices: &[&'a str]) -> Option<&'a str> {
     let text = text.to_lowercase().replace([' ', '-'], "_");
     let (_, meant) = OTHER_NAMES.iter().find(|(name, _)| *name == text)?;
     choices.iter().copied().find(|choice| choice == meant)
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {

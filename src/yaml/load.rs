@@ -50,6 +50,20 @@ impl<T> Loaded<T> {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Diagnostic::is_error)
     }
+
+    /// The problems, with the empty file's message and help (`kind.empty`, `kind.help`,
+    /// fixed English) said as `message` and `help`: a caller's words in the current
+    /// language.
+    pub fn empty_said(mut self, kind: FileKind, message: String, help: String) -> Self {
+        for problem in &mut self.problems {
+            let whole_file = problem.location.as_ref().is_some_and(|l| l.line == 0);
+            if whole_file && problem.message == kind.empty {
+                problem.message = message.clone();
+                problem.help = Some(help.clone());
+            }
+        }
+        self
+    }
 }
 
 /// A problem being merged: where it is, and which check found it.
@@ -109,8 +123,9 @@ pub fn load<T: DeserializeOwned + JsonSchema + 'static>(
         Ok(compiled) => compiled,
         // The schema is generated from our own types: this is a bug, said plainly.
         Err(message) => {
-            return failed(vec![Diagnostic::error(format!(
-                "bashgah's own schema for this file does not compile: {message}"
+            return failed(vec![Diagnostic::error(crate::tr!(
+                "yaml-schema-broken",
+                reason = message
             ))
             .in_file(path)])
         }

@@ -192,7 +192,8 @@ impl<'a> Report<'a> {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
                     if let Some(key) = node.key_node(name) {
-                        self.push(key, format!("unknown key `{name}`"), None, Rule::Other);
+                        let message = crate::tr!("yaml-unknown-key", key = name.as_str());
+                        self.push(key, message, None, Rule::Other);
                     }
                 }
             }
@@ -201,26 +202,30 @@ impl<'a> Report<'a> {
                 let name = property.as_str().unwrap_or_default().to_owned();
                 self.push(
                     node,
-                    format!("missing key `{name}`"),
-                    Some(format!("add `{name}: ...` here")),
+                    crate::tr!("yaml-missing-key", key = &name),
+                    Some(crate::tr!("yaml-missing-key-help", key = &name)),
                     Rule::Required(name),
                 );
             }
             ValidationErrorKind::Enum { options } => {
                 let choices = options
                     .as_array()
-                    .map(|o| o.iter().map(show).collect::<Vec<_>>().join(", "))
+                    .map(|o| super::list(o.iter().map(show)))
                     .unwrap_or_default();
                 self.push(
                     node,
-                    format!("{} is not one of {choices}", found(node)),
+                    crate::tr!("yaml-not-one-of", found = found(node), choices = choices),
                     None,
                     Rule::Other,
                 );
             }
             ValidationErrorKind::Constant { expected_value } => self.push(
                 node,
-                format!("{} must be {}", found(node), show(expected_value)),
+                crate::tr!(
+                    "yaml-must-be",
+                    found = found(node),
+                    expected = show(expected_value)
+                ),
                 None,
                 Rule::Other,
             ),
@@ -241,7 +246,7 @@ impl<'a> Report<'a> {
                     .map(str::to_owned);
                 self.push(
                     node,
-                    format!("{} is not written as expected here", found(node)),
+                    crate::tr!("yaml-not-as-expected", found = found(node)),
                     help,
                     Rule::Pattern,
                 );
@@ -249,38 +254,58 @@ impl<'a> Report<'a> {
             ValidationErrorKind::Minimum { limit }
             | ValidationErrorKind::ExclusiveMinimum { limit } => self.push(
                 node,
-                format!("{} is below {limit}, the least allowed here", found(node)),
+                crate::tr!(
+                    "yaml-below-minimum",
+                    found = found(node),
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
             ValidationErrorKind::Maximum { limit }
             | ValidationErrorKind::ExclusiveMaximum { limit } => self.push(
                 node,
-                format!("{} is above {limit}, the most allowed here", found(node)),
+                crate::tr!(
+                    "yaml-above-maximum",
+                    found = found(node),
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
             ValidationErrorKind::MinItems { limit } => self.push(
                 node,
-                format!("a list of at least {limit} is needed here"),
+                crate::tr!(
+                    "yaml-min-items",
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
             ValidationErrorKind::MaxItems { limit } => self.push(
                 node,
-                format!("a list of at most {limit} is allowed here"),
+                crate::tr!(
+                    "yaml-max-items",
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
             ValidationErrorKind::MinLength { limit } => self.push(
                 node,
-                format!("at least {limit} characters are needed here"),
+                crate::tr!(
+                    "yaml-min-length",
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
             ValidationErrorKind::MaxLength { limit } => self.push(
                 node,
-                format!("at most {limit} characters are allowed here"),
+                crate::tr!(
+                    "yaml-max-length",
+                    limit = crate::locale::numerals(&limit.to_string())
+                ),
                 None,
                 Rule::Other,
             ),
@@ -288,12 +313,7 @@ impl<'a> Report<'a> {
                 if let Some(keys) = self.one_key_of(error) {
                     self.too_many(node, &keys);
                 } else {
-                    self.push(
-                        node,
-                        "this matches more than one of the forms allowed here".into(),
-                        None,
-                        Rule::Other,
-                    );
+                    self.push(node, crate::tr!("yaml-many-forms"), None, Rule::Other);
                 }
             }
             ValidationErrorKind::AnyOf { context }
@@ -301,7 +321,7 @@ impl<'a> Report<'a> {
                 if let Some(keys) = self.one_key_of(error) {
                     self.push(
                         node,
-                        format!("missing one of {}", either(&keys)),
+                        crate::tr!("yaml-missing-one-of", keys = either(&keys)),
                         None,
                         Rule::Other,
                     );
@@ -325,14 +345,15 @@ impl<'a> Report<'a> {
         {
             let text = node.scalar().unwrap_or_default();
             rule = Rule::Loose;
-            help = Some(format!("write it in quotes to make it text: `\"{text}\"`"));
+            help = Some(crate::tr!("yaml-quote-it", text = text));
             // `{en: 500,000 IRR}`: in a `{...}` the comma ends the value, and the rest
             // becomes a key with no value. Say it once, with the whole text quoted.
             if let Some((mapping, key)) = &parent {
                 if let Some(rest) = next_empty_key(mapping, key) {
-                    help = Some(format!(
-                        "in `{{...}}` a comma separates entries; write the whole text in quotes: `\"{text},{}\"`",
-                        rest.scalar().unwrap_or_default()
+                    help = Some(crate::tr!(
+                        "yaml-comma-splits",
+                        text = text,
+                        rest = rest.scalar().unwrap_or_default()
                     ));
                     self.covered.push((rest.line, rest.column));
                 }
@@ -346,7 +367,11 @@ impl<'a> Report<'a> {
         }
         self.push(
             node,
-            format!("expected {}, found {}", expected(&types), found(node)),
+            crate::tr!(
+                "yaml-expected-found",
+                expected = expected(&types),
+                found = found(node)
+            ),
             help,
             rule,
         );
@@ -385,8 +410,13 @@ impl<'a> Report<'a> {
             );
             self.push(
                 second,
-                format!("`{second_name}` and `{first_name}` cannot be given together: give only one of {}", either(keys)),
-                Some(format!("put `{second_name}` in a step of its own")),
+                crate::tr!(
+                    "yaml-not-together",
+                    second = second_name,
+                    first = first_name,
+                    keys = either(keys)
+                ),
+                Some(crate::tr!("yaml-own-step", key = second_name)),
                 Rule::Other,
             );
         }
@@ -452,13 +482,14 @@ fn next_empty_key<'a>(mapping: &'a Node, key: &str) -> Option<&'a Node> {
 /// What was written, in words.
 fn found(node: &Node) -> String {
     match (&node.value, node.resolve()) {
-        (NodeValue::Mapping(_), _) => "a mapping".into(),
-        (NodeValue::Sequence(_), _) => "a list".into(),
-        (_, Some(Resolved::Null)) => "nothing".into(),
+        (NodeValue::Mapping(_), _) => crate::tr!("yaml-a-mapping"),
+        (NodeValue::Sequence(_), _) => crate::tr!("yaml-a-list"),
+        (_, Some(Resolved::Null)) => crate::tr!("yaml-nothing"),
         (_, Some(Resolved::Bool(b))) => format!("`{b}`"),
-        (_, Some(Resolved::Int(_) | Resolved::UInt(_) | Resolved::Number(_))) => {
-            format!("the number {}", node.scalar().unwrap_or_default())
-        }
+        (_, Some(Resolved::Int(_) | Resolved::UInt(_) | Resolved::Number(_))) => crate::tr!(
+            "yaml-the-number",
+            number = crate::locale::numerals(node.scalar().unwrap_or_default())
+        ),
         (_, _) => format!("`{}`", node.scalar().unwrap_or_default()),
     }
 }
@@ -473,31 +504,32 @@ fn expected(types: &[JsonType]) -> String {
         .collect();
     if wanted.contains(&JsonType::Number) || wanted.contains(&JsonType::Integer) {
         if wanted.iter().all(|t| matches!(t, JsonType::Integer)) {
-            return "a whole number".into();
+            return crate::tr!("yaml-a-whole-number");
         }
         if wanted
             .iter()
             .all(|t| matches!(t, JsonType::Number | JsonType::Integer | JsonType::String))
         {
-            return "a number".into();
+            return crate::tr!("yaml-a-number");
         }
     }
-    let words: Vec<&str> = wanted
-        .iter()
-        .map(|t| match t {
-            JsonType::String => "text",
-            JsonType::Integer => "a whole number",
-            JsonType::Number => "a number",
-            JsonType::Boolean => "`true` or `false`",
-            JsonType::Array => "a list",
-            JsonType::Object => "a mapping",
-            JsonType::Null => "nothing",
-        })
-        .collect();
+    let words: Vec<String> = wanted.iter().map(|t| type_name(*t)).collect();
     match words.as_slice() {
-        [] => "nothing".into(),
-        [one] => (*one).into(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => crate::tr!("yaml-nothing"),
+        words => super::either(words),
+    }
+}
+
+/// A JSON type, in words.
+fn type_name(t: JsonType) -> String {
+    match t {
+        JsonType::String => crate::tr!("yaml-text"),
+        JsonType::Integer => crate::tr!("yaml-a-whole-number"),
+        JsonType::Number => crate::tr!("yaml-a-number"),
+        JsonType::Boolean => crate::tr!("yaml-true-or-false"),
+        JsonType::Array => crate::tr!("yaml-a-list"),
+        JsonType::Object => crate::tr!("yaml-a-mapping"),
+        JsonType::Null => crate::tr!("yaml-nothing"),
     }
 }
 
@@ -510,9 +542,5 @@ fn show(value: &Value) -> String {
 
 fn either(keys: &[String]) -> String {
     let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
+    super::either(&quoted)
 }

@@ -242,10 +242,8 @@ pub fn parse(source: &str) -> Result<Parsed, Problem> {
     let mut builder = Builder::default();
     loop {
         let (event, mark) = parser.next_token().map_err(|e| Problem {
-            message: format!("invalid YAML: {}", e.info()),
-            help: Some(
-                "check the indentation and that every `key: value` pair has its colon".into(),
-            ),
+            message: crate::tr!("yaml-invalid", reason = e.info()),
+            help: Some(crate::tr!("yaml-invalid-help")),
             line: e.marker().line(),
             column: e.marker().col() + 1,
             width: 1,
@@ -256,8 +254,8 @@ pub fn parse(source: &str) -> Result<Parsed, Problem> {
                 // One document per file: a second one would be ignored without a word.
                 if let Ok((Event::DocumentStart, mark)) = parser.next_token() {
                     builder.problems.push(Problem::at_mark(
-                        "a second YAML document (`---`) in the file".into(),
-                        Some("a file holds one document; remove the `---` line and what follows, or merge them".into()),
+                        crate::tr!("yaml-second-document"),
+                        Some(crate::tr!("yaml-second-document-help")),
                         mark,
                     ));
                 }
@@ -306,8 +304,8 @@ impl Builder {
                 node.column = mark.col() + 1;
             }
             return Err(Problem::at(
-                format!("the file nests lists and mappings more than {MAX_DEPTH} levels deep"),
-                Some("no bashgah file needs more than a few levels; check the indentation".into()),
+                crate::tr!("yaml-too-deep", levels = MAX_DEPTH),
+                Some(crate::tr!("yaml-too-deep-help")),
                 &node,
             ));
         }
@@ -368,15 +366,15 @@ impl Builder {
         let Some(target) = self.anchors.get(&id) else {
             // The parser refuses unknown names, so this is an alias inside its own anchor.
             return Err(Problem::at_mark(
-                "an alias refers to the node it is inside".into(),
-                Some("an alias (`*name`) can repeat only a node that is complete before it".into()),
+                crate::tr!("yaml-alias-inside"),
+                Some(crate::tr!("yaml-alias-inside-help")),
                 mark,
             ));
         };
         let (height, size) = measure(target);
         if self.stack.len() + height > MAX_DEPTH {
             return Err(Problem::at_mark(
-                format!("this alias nests lists and mappings more than {MAX_DEPTH} levels deep"),
+                crate::tr!("yaml-alias-too-deep", levels = MAX_DEPTH),
                 None,
                 mark,
             ));
@@ -384,8 +382,11 @@ impl Builder {
         self.expanded += size;
         if self.expanded > MAX_ALIAS_NODES {
             return Err(Problem::at_mark(
-                format!("aliases in this file repeat more than {MAX_ALIAS_NODES} values"),
-                Some("write the values out, or repeat fewer of them with `*name`".into()),
+                crate::tr!(
+                    "yaml-aliases-too-many",
+                    values = crate::locale::numerals(&MAX_ALIAS_NODES.to_string())
+                ),
+                Some(crate::tr!("yaml-aliases-too-many-help")),
                 mark,
             ));
         }
@@ -432,7 +433,7 @@ impl Builder {
                     let drop = match key_text(&node) {
                         None => {
                             self.problems.push(Problem::at(
-                                "a key must be text, not a list or a mapping".into(),
+                                crate::tr!("yaml-key-not-text"),
                                 None,
                                 &node,
                             ));
@@ -441,9 +442,11 @@ impl Builder {
                         Some(text) => match parent.seen.get(text) {
                             Some(&first) => {
                                 self.problems.push(Problem::at(
-                                    format!("duplicate key `{text}`"),
-                                    Some(format!(
-                                        "`{text}` is already given on line {first}; a key may appear once in a mapping"
+                                    crate::tr!("yaml-duplicate-key", key = text),
+                                    Some(crate::tr!(
+                                        "yaml-duplicate-key-help",
+                                        key = text,
+                                        line = crate::locale::numerals(&first.to_string())
                                     )),
                                     &node,
                                 ));
