@@ -150,7 +150,11 @@ fn calls_in_source() -> Vec<(String, String, BTreeSet<String>)> {
                 continue;
             };
             let id = rest[open + 1..open + 1 + close].to_owned();
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
                 continue; // not a call: this file's own text, say
             }
             // The arguments: up to the parenthesis that closes the call, names at depth 0.
