@@ -25,7 +25,7 @@ init-try = روی نمونه‌ها امتحانش کنید: bashgah import { $c
 ## `bashgah demo`.
 demo-club = == { $name } ({ $club }) — نسخهٔ قوانین { $version }
 demo-no-samples = پروندهٔ نمونه‌ای در { $folder } نیست
-demo-top = دفتر { $ledger }: اعضای با بیشترین مانده
+demo-top = دفتر { $ledger }: اعضای برتر بر پایهٔ مانده
 demo-see-member = هر عضو را با این فرمان ببینید: bashgah member { $club } <id>
 
 ## `bashgah advance`: برای هر گونه کاری که ساعت باشگاه کرد یک سطر.
