@@ -3,6 +3,7 @@
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::time::parse_event_time;
+use crate::tr;
 
 pub fn run(
     workspace: &Workspace,
@@ -11,14 +12,19 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
-    let to = parse_event_time(to, policy.club.calendar, policy.zone)
-        .map_err(|message| CommandError(format!("error: --to: {message}\n")))?;
+    let to = parse_event_time(to, policy.club.calendar, policy.zone).map_err(|message| {
+        CommandError(format!("{}: --to: {message}\n", tr!("diagnostic-error")))
+    })?;
     let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
     if let Some(now) = ledger.now()? {
         if to < now {
             return Err(CommandError(format!(
-                "error: the clock is already at {}; it only moves forward\n",
-                super::member::club_time(&policy, now)
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "advance-backwards",
+                    date = super::member::club_time(&policy, now)
+                )
             )));
         }
     }
@@ -35,7 +41,7 @@ pub fn run(
     };
     ledger.commit()?;
     for failure in &report.failures {
-        eprintln!("error: {failure}");
+        eprintln!("{}: {failure}", tr!("diagnostic-error"));
     }
     if json {
         println!(
@@ -51,59 +57,58 @@ pub fn run(
 /// Everything the clock did, one line per kind of work (lines with nothing to say are
 /// left out, but for expiry, which every club reads).
 pub fn render(policy: &crate::policy::Policy, report: &crate::recording::AdvanceReport) -> String {
-    use crate::amount::grouped;
-    use crate::diagnostic::count;
     let t = &report.tally;
-    let name = &policy.club.points.name;
-    let mut out = format!(
-        "clock at {}: {} {name} expired in {}, {}\n",
-        super::member::club_time(policy, report.to),
-        grouped(t.expired_points),
-        count(t.expiries, "expiry", "expiries"),
-        count(t.notices, "expiring-soon notice", "expiring-soon notices")
+    let name = policy.club.points.name.as_str();
+    // Counts printed as they are, not grouped: `1000 up`.
+    let plain = |n: u64| crate::locale::numerals(&n.to_string());
+    let mut out = tr!(
+        "advance-clock",
+        date = super::member::club_time(policy, report.to),
+        expired = t.expired_points,
+        points = name,
+        expiries = t.expiries,
+        notices = t.notices
     );
+    out.push('\n');
     if !policy.club.tiers.is_empty() {
-        out.push_str(&format!(
-            "{}: {} up, {} down\n",
-            count(t.reviews, "tier review", "tier reviews"),
-            t.reviews_up,
-            t.reviews_down
+        out.push_str(&tr!(
+            "advance-reviews",
+            reviews = t.reviews,
+            up = plain(t.reviews_up),
+            down = plain(t.reviews_down)
         ));
+        out.push('\n');
     }
     if t.deal_checkpoints > 0 {
-        out.push_str(&format!(
-            "{}: {} kept, {} missed; {} (+{} {name}), {} failed (-{} {name} taken back)\n",
-            count(t.deal_checkpoints, "deal checkpoint", "deal checkpoints"),
-            count(t.deal_periods_kept, "period", "periods"),
-            t.deal_periods_missed,
-            count(t.deals_completed, "deal completed", "deals completed"),
-            grouped(t.deal_bonus_points),
-            t.deals_failed,
-            grouped(t.deal_clawback_points)
+        out.push_str(&tr!(
+            "advance-deals",
+            checkpoints = t.deal_checkpoints,
+            kept = t.deal_periods_kept,
+            missed = plain(t.deal_periods_missed),
+            completed = t.deals_completed,
+            bonus = t.deal_bonus_points,
+            points = name,
+            failed = plain(t.deals_failed),
+            clawback = t.deal_clawback_points
         ));
+        out.push('\n');
     }
     if t.greetings > 0 {
-        out.push_str(&format!(
-            "{}\n",
-            count(
-                t.greetings,
-                "birthday or anniversary",
-                "birthdays and anniversaries"
-            )
-        ));
+        out.push_str(&tr!("advance-greetings", greetings = t.greetings));
+        out.push('\n');
     }
     if t.hook_awards > 0 {
-        out.push_str(&format!(
-            "{}: +{} {name}\n",
-            count(t.hook_awards, "lifecycle award", "lifecycle awards"),
-            grouped(t.hook_points)
+        out.push_str(&tr!(
+            "advance-hooks",
+            awards = t.hook_awards,
+            gained = t.hook_points,
+            points = name
         ));
+        out.push('\n');
     }
     if t.messages > 0 {
-        out.push_str(&format!(
-            "{} queued\n",
-            count(t.messages, "message", "messages")
-        ));
+        out.push_str(&tr!("advance-messages", messages = t.messages));
+        out.push('\n');
     }
     out
 }

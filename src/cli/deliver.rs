@@ -2,6 +2,7 @@
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
+use crate::tr;
 
 pub fn run(
     workspace: &Workspace,
@@ -12,7 +13,13 @@ pub fn run(
     let policy = workspace.load_policy(club)?;
     let now = match at {
         Some(text) => crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
-            .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
+            .map_err(|m| {
+                CommandError(format!(
+                    "{}: {}\n",
+                    tr!("diagnostic-error"),
+                    tr!("member-bad-at", reason = m)
+                ))
+            })?,
         None => chrono::Utc::now(),
     };
     let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
@@ -27,55 +34,73 @@ pub fn run(
         );
     } else {
         for failure in &report.failures {
+            let outcome = if failure.outcome == "failed" {
+                tr!("deliver-given-up")
+            } else {
+                tr!("deliver-will-retry")
+            };
             eprintln!(
-                "{} {} on {}: {} ({})",
-                failure.member,
-                failure.occasion,
-                failure.channel,
-                failure.reason,
-                if failure.outcome == "failed" {
-                    "given up"
-                } else {
-                    "will retry"
-                }
+                "{}",
+                tr!(
+                    "deliver-failure",
+                    member = &failure.member,
+                    occasion = &failure.occasion,
+                    channel = &failure.channel,
+                    reason = &failure.reason,
+                    outcome = outcome
+                )
             );
         }
         if let Some(webhooks) = &report.webhooks {
             for failure in &webhooks.failures {
+                let outcome = if failure.outcome == "set_aside" {
+                    tr!("deliver-set-aside")
+                } else {
+                    tr!("deliver-will-retry")
+                };
                 eprintln!(
-                    "webhook {}: {}: {} ({})",
-                    failure.webhook,
-                    failure.event,
-                    failure.reason,
-                    if failure.outcome == "set_aside" {
-                        "set aside after the last attempt"
-                    } else {
-                        "will retry"
-                    }
+                    "{}",
+                    tr!(
+                        "deliver-webhook-failure",
+                        webhook = &failure.webhook,
+                        event = &failure.event,
+                        reason = &failure.reason,
+                        outcome = outcome
+                    )
                 );
             }
         }
+        // Counts printed as they are, not grouped: `1000 sent`.
+        let plain = |n: u64| crate::locale::numerals(&n.to_string());
+        let stale = if report.stale > 0 {
+            tr!("deliver-stale", stale = plain(report.stale))
+        } else {
+            String::new()
+        };
         println!(
-            "{} sent, {} to retry, {} failed{}",
-            report.sent,
-            report.retrying,
-            report.failed,
-            if report.stale > 0 {
-                format!(", {} too old to send (messages.stale_after)", report.stale)
-            } else {
-                String::new()
-            }
+            "{}",
+            tr!(
+                "deliver-summary",
+                sent = plain(report.sent),
+                retrying = plain(report.retrying),
+                failed = plain(report.failed),
+                stale = stale
+            )
         );
         if let Some(webhooks) = &report.webhooks {
+            let waiting = match webhooks.waiting {
+                0 => String::new(),
+                n => tr!("deliver-waiting", waiting = plain(n)),
+            };
             println!(
-                "webhooks: {} sent, {} to retry, {} set aside{}",
-                crate::diagnostic::count(webhooks.sent, "event", "events"),
-                crate::diagnostic::number(webhooks.retrying),
-                crate::diagnostic::number(webhooks.set_aside),
-                match webhooks.waiting {
-                    0 => String::new(),
-                    n => format!(", {n} waiting to try again"),
-                }
+                "{}",
+                tr!(
+                    "deliver-webhooks",
+                    sent = webhooks.sent,
+                    retrying = webhooks.retrying,
+                    aside = webhooks.set_aside,
+                    waiting = waiting
+                )
             );
         }
     }

@@ -10,6 +10,7 @@ use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::import::{self, FileFormat, ImportOptions, EVENT_COLUMNS, MEMBER_COLUMNS};
 use crate::policy::discover_clubs;
+use crate::tr;
 
 /// Members shown per club.
 const TOP: usize = 5;
@@ -17,8 +18,13 @@ const TOP: usize = 5;
 pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandError> {
     let clubs = discover_clubs(&workspace.policies).map_err(|e| {
         CommandError(format!(
-            "error: cannot read `{}`: {e}",
-            workspace.policies.display()
+            "{}: {}",
+            tr!("diagnostic-error"),
+            tr!(
+                "check-cannot-read",
+                folder = workspace.policies.display().to_string(),
+                reason = e.to_string()
+            )
         ))
     })?;
     let mut code = ExitCode::Ok;
@@ -36,15 +42,21 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             }
         };
         println!(
-            "== {} ({}) — policy {}",
-            policy.club.name,
-            club,
-            policy.short_id()
+            "{}",
+            tr!(
+                "demo-club",
+                name = &policy.club.name,
+                club = &club,
+                version = policy.short_id()
+            )
         );
         let samples = examples.join(&club);
         let (members, events) = sample_files(&samples);
         if members.is_none() && events.is_empty() {
-            println!("no sample files in {}\n", samples.display());
+            println!(
+                "{}\n",
+                tr!("demo-no-samples", folder = samples.display().to_string())
+            );
             continue;
         }
         let db = workspace.ledger_place(&policy);
@@ -57,7 +69,11 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
                 rows,
                 ledger.now()?.unwrap_or_else(chrono::Utc::now),
             )?;
-            println!("{}: {}", members.display(), report.summary());
+            println!(
+                "{}: {}",
+                members.display(),
+                super::import::members_summary(&report)
+            );
         }
         for file in events {
             let report = import::import_events(
@@ -74,11 +90,11 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
             }
         }
         let top = ledger.top_members(TOP)?;
-        println!("ledger {}: top members by balance", db);
+        println!("{}", tr!("demo-top", ledger = db.to_string()));
         for (id, balance) in &top {
             println!(
                 "  {id:<12} {:>10} {}",
-                crate::amount::grouped(*balance),
+                crate::locale::amount(*balance),
                 policy.club.points.name
             );
         }
@@ -87,7 +103,7 @@ pub fn run(workspace: &Workspace, examples: &Path) -> Result<ExitCode, CommandEr
                 println!();
                 print!("{}", super::member::render(&policy, &view));
             }
-            println!("\nsee any member with: bashgah member {club} <id>\n");
+            println!("\n{}\n", tr!("demo-see-member", club = &club));
         }
     }
     Ok(code)
@@ -109,8 +125,7 @@ fn sample_files(dir: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
 
 fn rows(path: &Path, required: &[&str]) -> Result<import::Rows, CommandError> {
     let format = FileFormat::from_path(path).unwrap_or(FileFormat::Csv);
-    let file = fs::File::open(path)
-        .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}", path.display())))?;
+    let file = fs::File::open(path).map_err(|e| super::import::cannot_open(path, &e))?;
     Ok(import::read_rows(
         file,
         format,

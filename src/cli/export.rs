@@ -7,6 +7,7 @@ use std::path::Path;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::export::{export, Format, Table};
+use crate::tr;
 
 pub fn run(
     workspace: &Workspace,
@@ -20,16 +21,28 @@ pub fn run(
     let place = workspace.ledger_place(&policy);
     if !place.exists()? {
         return Err(CommandError(format!(
-            "error: club `{}` has no ledger yet at `{place}`\n",
-            policy.club.id
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "member-no-ledger",
+                club = &policy.club.id,
+                place = place.to_string()
+            )
         )));
     }
     let ledger = workspace.open_ledger(&place)?;
     let at = at
         .map(|text| crate::time::parse_event_time(text, policy.club.calendar, policy.zone))
         .transpose()
-        .map_err(|m| CommandError(format!("error: --at: {m}\n")))?;
-    let failed = |e: crate::export::ExportError| CommandError(format!("error: {e}\n"));
+        .map_err(|m| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!("member-bad-at", reason = m)
+            ))
+        })?;
+    let failed =
+        |e: crate::export::ExportError| CommandError(format!("{}: {e}\n", tr!("diagnostic-error")));
     let rows = match output {
         None => {
             let stdout = std::io::stdout();
@@ -44,8 +57,13 @@ pub fn run(
             let partial = path.with_extension("partial");
             let file = std::fs::File::create(&partial).map_err(|e| {
                 CommandError(format!(
-                    "error: cannot write `{}`: {e}\n",
-                    partial.display()
+                    "{}: {}\n",
+                    tr!("diagnostic-error"),
+                    tr!(
+                        "cannot-write-file",
+                        file = partial.display().to_string(),
+                        reason = e.to_string()
+                    )
                 ))
             })?;
             let mut out = std::io::BufWriter::new(file);
@@ -69,14 +87,24 @@ pub fn run(
         }
     };
     let what = match table {
-        Table::Members => "members",
-        Table::Entries => "entries",
-        Table::Lots => "lots",
-        Table::Messages => "messages",
+        Table::Members => tr!("export-members"),
+        Table::Entries => tr!("export-entries"),
+        Table::Lots => tr!("export-lots"),
+        Table::Messages => tr!("export-messages"),
     };
+    // The count as it is, not grouped: `exported 1000 members`.
+    let rows = crate::locale::numerals(&rows.to_string());
     match output {
-        Some(path) => eprintln!("exported {rows} {what} to {}", path.display()),
-        None => eprintln!("exported {rows} {what}"),
+        Some(path) => eprintln!(
+            "{}",
+            tr!(
+                "export-done-to",
+                rows = rows,
+                table = what,
+                file = path.display().to_string()
+            )
+        ),
+        None => eprintln!("{}", tr!("export-done", rows = rows, table = what)),
     }
     Ok(ExitCode::Ok)
 }

@@ -11,16 +11,20 @@ use crate::import::{
     self, FileFormat, HeaderMap, ImportOptions, Profile, EVENT_COLUMNS, MEMBER_COLUMNS,
 };
 use crate::policy::Policy;
+use crate::tr;
 
 /// Files smaller than this import too fast for a progress bar to help.
 const PROGRESS_MIN_BYTES: u64 = 4 * 1024 * 1024;
 
 pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, CommandError> {
     if args.file.is_none() && args.members.is_none() {
-        return Err(CommandError(
-            "error: nothing to import\n  = help: give an events file, --members FILE, or both\n"
-                .into(),
-        ));
+        return Err(CommandError(format!(
+            "{}: {}\n  = {}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("import-nothing"),
+            tr!("diagnostic-help"),
+            tr!("import-nothing-help")
+        )));
     }
     let policy = workspace.load_policy(&args.club)?;
     let db = args
@@ -45,10 +49,10 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         } else {
             import::import_members(&ledger, &policy, rows, at)?
         };
-        let mut summary = report.summary();
+        let mut summary = members_summary(&report);
         if args.dry_run {
             // The events of the same dry run are decided without these profiles.
-            summary.push_str(" (dry run: nothing written)");
+            summary.push_str(&tr!("import-dry-run"));
         }
         print_report(members, &report.problems, &report, &summary, args.json);
         if report.rejected > 0 {
@@ -75,10 +79,14 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
         }
         let mut summary = report.summary();
         if args.dry_run {
-            summary.push_str(" (dry run: nothing written)");
+            summary.push_str(&tr!("import-dry-run"));
         }
         for warning in &report.warnings {
-            eprintln!("warning: {}:{warning}", file.display());
+            eprintln!(
+                "{}: {}:{warning}",
+                tr!("diagnostic-warning"),
+                file.display()
+            );
         }
         print_report(file, &report.problems, &report, &summary, args.json);
         if report.rejected > 0 || report.conflicts > 0 {
@@ -89,6 +97,22 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
 }
 
 use crate::import::Rows;
+
+/// The summary line of a members file, in the language of the output:
+/// `4 members created, 0 updated, 0 rejected`.
+pub(super) fn members_summary(report: &import::MemberImportReport) -> String {
+    let unchanged = match report.unchanged {
+        0 => String::new(),
+        n => tr!("import-members-unchanged", unchanged = n),
+    };
+    tr!(
+        "import-members-summary",
+        created = report.created,
+        updated = report.updated,
+        unchanged = unchanged,
+        rejected = report.rejected
+    )
+}
 
 /// Problems to stderr, then the summary line (or the whole report as JSON) to stdout.
 fn print_report(
@@ -121,19 +145,24 @@ fn find_profile(policy: &Policy, name: &str) -> Result<Profile, CommandError> {
         Some(profile) => Ok(Profile::new(name, profile, policy.club.calendar)),
         None => {
             let known: Vec<&String> = profiles.map(|p| p.keys().collect()).unwrap_or_default();
-            let help = match crate::diagnostic::did_you_mean(name, known.iter().map(|k| k.as_str())) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None if known.is_empty() => {
-                    "profiles are defined in club.yaml under `import: {profiles: {NAME: {columns: ...}}}`".to_owned()
-                }
-                None => format!(
-                    "the club's profiles are {}",
-                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            let help = match crate::diagnostic::did_you_mean(name, known.iter().map(|k| k.as_str()))
+            {
+                Some(close) => tr!("did-you-mean", name = close),
+                None if known.is_empty() => tr!("import-no-profiles-help"),
+                None => tr!(
+                    "import-profiles-are",
+                    profiles = known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
             Err(CommandError(format!(
-                "error: club `{}` has no import profile `{name}`\n  = help: {help}\n",
-                policy.club.id
+                "{}: {}\n  = {}: {help}\n",
+                tr!("diagnostic-error"),
+                tr!("import-no-profile", club = &policy.club.id, name = name),
+                tr!("diagnostic-help")
             )))
         }
     }
@@ -153,6 +182,19 @@ fn open_rows_with(
     Ok(profile.apply(rows))
 }
 
+/// `error: cannot open `FILE`: REASON`.
+pub(super) fn cannot_open(path: &Path, error: &std::io::Error) -> CommandError {
+    CommandError(format!(
+        "{}: {}\n",
+        tr!("diagnostic-error"),
+        tr!(
+            "import-cannot-open",
+            file = path.display().to_string(),
+            reason = error.to_string()
+        )
+    ))
+}
+
 pub(super) fn open_rows(
     path: &Path,
     format: Option<FileFormat>,
@@ -167,14 +209,18 @@ fn open_mapped(
     required: &[&str],
     names: &HeaderMap,
 ) -> Result<Rows, CommandError> {
-    let format = format.or_else(|| FileFormat::from_path(path)).ok_or_else(|| {
-        CommandError(format!(
-            "error: cannot tell the format of `{}`\n  = help: name it .csv or .jsonl, or pass --format csv|jsonl\n",
-            path.display()
-        ))
-    })?;
-    let file = File::open(path)
-        .map_err(|e| CommandError(format!("error: cannot open `{}`: {e}\n", path.display())))?;
+    let format = format
+        .or_else(|| FileFormat::from_path(path))
+        .ok_or_else(|| {
+            CommandError(format!(
+                "{}: {}\n  = {}: {}\n",
+                tr!("diagnostic-error"),
+                tr!("import-unknown-format", file = path.display().to_string()),
+                tr!("diagnostic-help"),
+                tr!("import-unknown-format-help")
+            ))
+        })?;
+    let file = File::open(path).map_err(|e| cannot_open(path, &e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader: Box<dyn Read + Send> =
         if size >= PROGRESS_MIN_BYTES && std::io::stderr().is_terminal() {

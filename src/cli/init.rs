@@ -7,12 +7,25 @@ use std::path::Path;
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
+use crate::tr;
 
-/// A template: its name, what it is, and its files (path in the club folder, text).
+/// A template: its name and its files (path in the club folder, text).
 pub struct Template {
     pub name: &'static str,
-    pub about: &'static str,
     pub files: &'static [(&'static str, &'static str)],
+}
+
+impl Template {
+    /// What the template is, in a line, in the language of the output.
+    pub fn about(&self) -> String {
+        match self.name {
+            "cafe" => tr!("init-about-cafe"),
+            "retailer" => tr!("init-about-retailer"),
+            "wholesale" => tr!("init-about-wholesale"),
+            "commitment" => tr!("init-about-commitment"),
+            _ => String::new(),
+        }
+    }
 }
 
 macro_rules! template_files {
@@ -28,22 +41,18 @@ macro_rules! template_files {
 pub const TEMPLATES: &[Template] = &[
     Template {
         name: "cafe",
-        about: "stars per purchase, double in the birthday month, rewards, credit and messages",
         files: template_files!("cafe": "club.yaml", "earn.rhai", "tests/earning.yaml"),
     },
     Template {
         name: "retailer",
-        about: "bronze, silver, gold and platinum tiers, early access for gold and platinum",
         files: template_files!("retailer": "club.yaml", "earn.rhai", "tests/tiers.yaml"),
     },
     Template {
         name: "wholesale",
-        about: "companies earn on volume before tax; branches pool points with transfers",
         files: template_files!("wholesale": "club.yaml", "earn.rhai", "tests/wholesale.yaml"),
     },
     Template {
         name: "commitment",
-        about: "a monthly spend commitment with extra points and a completion bonus",
         files: template_files!("commitment": "club.yaml", "earn.rhai", "tests/deal.yaml"),
     },
 ];
@@ -51,12 +60,23 @@ pub const TEMPLATES: &[Template] = &[
 pub fn run(_workspace: &Workspace, dir: &Path, template: &str) -> Result<ExitCode, CommandError> {
     let Some(chosen) = TEMPLATES.iter().find(|t| t.name == template) else {
         let names: Vec<&str> = TEMPLATES.iter().map(|t| t.name).collect();
-        let mut message = format!("error: no template `{template}`\n");
+        let mut message = format!(
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("init-no-template", name = template)
+        );
+        let help = tr!("diagnostic-help");
         match crate::diagnostic::did_you_mean(template, names.iter().copied()) {
-            Some(near) => message.push_str(&format!("  = help: did you mean `{near}`?\n")),
+            Some(near) => message.push_str(&format!(
+                "  = {help}: {}\n",
+                tr!("did-you-mean", name = near)
+            )),
             None => {
                 for t in TEMPLATES {
-                    message.push_str(&format!("  = help: `{}`: {}\n", t.name, t.about));
+                    message.push_str(&format!(
+                        "  = {help}: {}\n",
+                        tr!("init-template", name = t.name, about = t.about())
+                    ));
                 }
             }
         }
@@ -69,8 +89,9 @@ pub fn run(_workspace: &Workspace, dir: &Path, template: &str) -> Result<ExitCod
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(CommandError(format!(
-            "error: `{}` cannot name a club: use letters, digits, `-` or `_` for the last folder\n",
-            dir.display()
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("init-bad-name", folder = dir.display().to_string())
         )));
     }
     if dir.exists()
@@ -79,8 +100,9 @@ pub fn run(_workspace: &Workspace, dir: &Path, template: &str) -> Result<ExitCod
             .unwrap_or(true)
     {
         return Err(CommandError(format!(
-            "error: `{}` already exists and is not empty\n",
-            dir.display()
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("init-not-empty", folder = dir.display().to_string())
         )));
     }
     for (name, text) in chosen.files {
@@ -96,16 +118,18 @@ pub fn run(_workspace: &Workspace, dir: &Path, template: &str) -> Result<ExitCod
         );
         std::fs::write(&path, text)?;
     }
+    let folder = dir.display().to_string();
     println!(
-        "created club `{id}` in {} from the `{}` template ({})",
-        dir.display(),
-        chosen.name,
-        chosen.about
+        "{}",
+        tr!(
+            "init-created",
+            club = id,
+            folder = &folder,
+            template = chosen.name,
+            about = chosen.about()
+        )
     );
-    println!("next: bashgah check {0} && bashgah test {0}", dir.display());
-    println!(
-        "try it on the samples: bashgah import {id} {0}/samples/purchases.csv --members {0}/samples/members.csv",
-        dir.display()
-    );
+    println!("{}", tr!("init-next", folder = &folder));
+    println!("{}", tr!("init-try", club = id, folder = &folder));
     Ok(ExitCode::Ok)
 }

@@ -10,6 +10,12 @@ use crate::ledger::Ledger;
 use crate::policy::Policy;
 use crate::recording::{Applied, ManualError};
 use crate::time::{parse_event_time, stored};
+use crate::tr;
+
+/// Points as given on the command line (`2.5`, `1000`), in the language's digits.
+fn figure(points: Decimal) -> String {
+    crate::locale::numerals(&points.normalize().to_string())
+}
 
 struct Prepared {
     policy: Policy,
@@ -35,16 +41,26 @@ fn prepare(
     let points = if points.is_empty() {
         Decimal::ZERO
     } else {
-        crate::amount::parse_amount(points)
-            .map_err(|m| CommandError(format!("error: points: {m}\n")))?
+        crate::amount::parse_amount(points).map_err(|m| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!("manual-bad-points", reason = m)
+            ))
+        })?
     };
     let ledger = workspace.open_ledger(&workspace.ledger_place(&policy))?;
     // The club's own clock, not the machine's: on a back-dated club (history imported,
     // examples) "now" is where its events are, and the machine's date would find every
     // point long expired.
     let at = match &when.at {
-        Some(text) => parse_event_time(text, policy.club.calendar, policy.zone)
-            .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
+        Some(text) => parse_event_time(text, policy.club.calendar, policy.zone).map_err(|m| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!("member-bad-at", reason = m)
+            ))
+        })?,
         None => ledger.now()?.unwrap_or_else(Utc::now),
     };
     let base_id = base_id(&stored(at));
@@ -85,12 +101,12 @@ fn finish(
         }
         Ok(Applied::Duplicate) => {
             ledger.rollback()?;
-            println!("already recorded as `{id}`: nothing changed");
+            println!("{}", tr!("manual-duplicate", id = &id));
             Ok(ExitCode::Ok)
         }
         Err(ManualError::Refused(message)) => {
             ledger.rollback()?;
-            eprintln!("error: {message}");
+            eprintln!("{}: {message}", tr!("diagnostic-error"));
             Ok(ExitCode::Failed)
         }
         Err(ManualError::Ledger(error)) => {
@@ -111,16 +127,30 @@ pub fn adjust(
     let p = prepare(workspace, club, points, when, |at| {
         format!("adjust:{member}:{at}")
     })?;
-    let verb = if p.points.is_sign_negative() {
-        "took"
-    } else {
-        "added"
-    };
-    let amount = p.points.abs().normalize();
+    let took = p.points.is_sign_negative();
+    let amount = figure(p.points.abs());
     let name = &p.policy.club.points.name;
     finish(
         &p,
-        |id| format!("{verb} {amount} {name} for `{member}` ({id})"),
+        |id| {
+            if took {
+                tr!(
+                    "manual-took",
+                    amount = &amount,
+                    points = name,
+                    member = member,
+                    id = id
+                )
+            } else {
+                tr!(
+                    "manual-added",
+                    amount = &amount,
+                    points = name,
+                    member = member,
+                    id = id
+                )
+            }
+        },
         |id| {
             p.ledger
                 .adjust(&p.policy, id, member, p.points, reason, p.at)
@@ -140,11 +170,20 @@ pub fn transfer(
     let p = prepare(workspace, club, points, when, |at| {
         format!("transfer:{from}:{to}:{at}")
     })?;
-    let amount = p.points.normalize();
+    let amount = figure(p.points);
     let name = &p.policy.club.points.name;
     finish(
         &p,
-        |id| format!("moved {amount} {name} from `{from}` to `{to}` ({id})"),
+        |id| {
+            tr!(
+                "manual-moved",
+                amount = &amount,
+                points = name,
+                from = from,
+                to = to,
+                id = id
+            )
+        },
         |id| {
             p.ledger
                 .transfer(&p.policy, id, from, to, p.points, reason, p.at)
@@ -165,7 +204,7 @@ pub fn redeem(
     let mut code = None;
     let result = finish(
         &p,
-        |id| format!("`{member}` redeemed `{reward}` ({id})"),
+        |id| tr!("manual-redeemed", member = member, reward = reward, id = id),
         |id| {
             let redemption = p.ledger.redeem(&p.policy, id, member, reward, p.at)?;
             code = redemption.code;
@@ -173,7 +212,7 @@ pub fn redeem(
         },
     );
     if let (Ok(ExitCode::Ok), Some(code)) = (&result, code) {
-        println!("code: {code}");
+        println!("{}", tr!("manual-code", code = code));
     }
     result
 }
@@ -191,7 +230,14 @@ pub fn cancel(
     })?;
     finish(
         &p,
-        |id| format!("cancelled redemption `{redemption}` of `{member}` ({id})"),
+        |id| {
+            tr!(
+                "manual-cancelled",
+                redemption = redemption,
+                member = member,
+                id = id
+            )
+        },
         |id| {
             p.ledger
                 .cancel_redemption(&p.policy, id, member, redemption, reason, p.at)
@@ -209,11 +255,19 @@ pub fn convert(
     let p = prepare(workspace, club, points, when, |at| {
         format!("convert:{member}:{at}")
     })?;
-    let amount = p.points.normalize();
+    let amount = figure(p.points);
     let name = &p.policy.club.points.name;
     finish(
         &p,
-        |id| format!("converted {amount} {name} of `{member}` to credit ({id})"),
+        |id| {
+            tr!(
+                "manual-converted",
+                amount = &amount,
+                points = name,
+                member = member,
+                id = id
+            )
+        },
         |id| p.ledger.convert(&p.policy, id, member, p.points, p.at),
     )
 }

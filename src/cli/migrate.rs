@@ -7,19 +7,26 @@ use std::path::PathBuf;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::ledger::{transfer, LedgerPlace};
+use crate::tr;
 
 pub fn run(workspace: &Workspace, club: &str, to: &str) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
     let from = workspace.ledger_place(&policy);
     if !from.exists()? {
         return Err(CommandError(format!(
-            "error: club `{}` has no ledger yet at `{from}`: nothing to copy\n",
-            policy.club.id
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "migrate-no-ledger",
+                club = &policy.club.id,
+                place = from.to_string()
+            )
         )));
     }
     let to = if to.contains("://") {
-        crate::ledger::check_database_url(to)
-            .map_err(|message| CommandError(format!("error: --to: {message}\n")))?;
+        crate::ledger::check_database_url(to).map_err(|message| {
+            CommandError(format!("{}: --to: {message}\n", tr!("diagnostic-error")))
+        })?;
         LedgerPlace::Postgres {
             url: to.to_owned(),
             club: policy.club.id.clone(),
@@ -29,22 +36,47 @@ pub fn run(workspace: &Workspace, club: &str, to: &str) -> Result<ExitCode, Comm
     };
     if to == from {
         return Err(CommandError(format!(
-            "error: --to names the ledger itself (`{to}`)\n"
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("migrate-same", place = to.to_string())
         )));
     }
     let source = workspace.open_ledger(&from)?;
     let target = workspace.open_ledger(&to)?;
-    let copied = transfer::copy_ledger(&source, &target)
-        .map_err(|error| CommandError(format!("error: copying to `{to}`: {error}\n")))?;
-    println!("copied club `{}` from {from} to {to}", policy.club.id);
+    let copied = transfer::copy_ledger(&source, &target).map_err(|error| {
+        CommandError(format!(
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "migrate-copy-failed",
+                place = to.to_string(),
+                error = error.to_string()
+            )
+        ))
+    })?;
+    println!(
+        "{}",
+        tr!(
+            "migrate-copied",
+            club = &policy.club.id,
+            from = from.to_string(),
+            to = to.to_string()
+        )
+    );
+    let rows_word = tr!("migrate-rows");
     for (table, rows) in &copied.rows {
-        println!("  {table:<20} {rows:>10} rows");
+        // Table names are the ledger's own; the count as it is, not grouped.
+        let rows = crate::locale::numerals(&rows.to_string());
+        println!("  {table:<20} {rows:>10} {rows_word}");
     }
     println!(
-        "checked: {}, {} and {}, with every lot, use, tier change, deal, message and balance, are the same in both",
-        crate::diagnostic::count(copied.members as u64, "member", "members"),
-        crate::diagnostic::count(copied.events as u64, "event", "events"),
-        crate::diagnostic::count(copied.entries as u64, "entry", "entries")
+        "{}",
+        tr!(
+            "migrate-checked",
+            members = copied.members,
+            events = copied.events,
+            entries = copied.entries
+        )
     );
     Ok(ExitCode::Ok)
 }

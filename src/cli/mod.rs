@@ -25,6 +25,8 @@ mod workspace;
 
 use clap::Parser;
 
+use crate::tr;
+
 pub use args::{Cli, Command};
 pub use exit::ExitCode;
 pub use member::club_time;
@@ -59,13 +61,13 @@ fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     if let Err(message) = crate::locale::choose(cli.lang.as_deref()) {
-        eprintln!("error: --lang: {message}");
+        eprintln!("{}: --lang: {message}", tr!("diagnostic-error"));
         return ExitCode::Usage;
     }
     let mut workspace = Workspace::new(&cli);
     if let Some(url) = &workspace.database {
         if let Err(message) = crate::ledger::check_database_url(url) {
-            eprintln!("error: --database: {message}");
+            eprintln!("{}: --database: {message}", tr!("diagnostic-error"));
             return ExitCode::Usage;
         }
     }
@@ -75,9 +77,13 @@ pub fn run(cli: Cli) -> ExitCode {
             Err(problems) => {
                 eprint!("{}", crate::diagnostic::render_all(&problems));
                 eprintln!(
-                    "error: the deployment file `{}` has {} and was not used",
-                    file.display(),
-                    workspace::count_errors(&problems)
+                    "{}: {}",
+                    tr!("diagnostic-error"),
+                    tr!(
+                        "deployment-not-used",
+                        file = file.display().to_string(),
+                        errors = workspace::count_errors(&problems)
+                    )
                 );
                 return ExitCode::Usage;
             }

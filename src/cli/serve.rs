@@ -6,19 +6,26 @@ use super::ExitCode;
 use crate::diagnostic::render_all;
 use crate::serve::clubs::Folders;
 use crate::serve::{keys, ServeOptions};
+use crate::tr;
 
 pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError> {
     init_logging(args.log_format);
     let keys = keys::KeyRing::load(&args.keys).map_err(|problems| {
         CommandError(format!(
-            "{}error: the keys file was not loaded; the server needs it to know who may call\n",
-            render_all(&problems)
+            "{}{}: {}\n",
+            render_all(&problems),
+            tr!("diagnostic-error"),
+            tr!("serve-keys-not-loaded")
         ))
     })?;
     if !folders.policies.is_dir() {
         return Err(CommandError(format!(
-            "error: no policies folder `{}`\n",
-            folders.policies.display()
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "serve-no-policies",
+                folder = folders.policies.display().to_string()
+            )
         )));
     }
     let options = ServeOptions {
@@ -37,7 +44,8 @@ pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError
             read_timeout: std::time::Duration::from_secs(args.read_timeout.into()),
         },
     };
-    crate::serve::run(options).map_err(|message| CommandError(format!("error: {message}\n")))?;
+    crate::serve::run(options)
+        .map_err(|message| CommandError(format!("{}: {message}\n", tr!("diagnostic-error"))))?;
     Ok(ExitCode::Ok)
 }
 
@@ -63,9 +71,11 @@ pub fn key(
     write: Option<&std::path::Path>,
 ) -> Result<ExitCode, CommandError> {
     if clubs.is_empty() && !admin {
-        return Err(CommandError(
-            "error: a key needs `--club CLUB` (repeatable) or `--admin`\n".into(),
-        ));
+        return Err(CommandError(format!(
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!("key-needs-club")
+        )));
     }
     // A key for a club that is not there would be refused by no one and open nothing:
     // a misspelt name is said now, not found out at the first refused request.
@@ -74,7 +84,8 @@ pub fn key(
             return Err(workspace.no_club(club));
         }
     }
-    let key = keys::generate().map_err(|m| CommandError(format!("error: {m}\n")))?;
+    let key = keys::generate()
+        .map_err(|m| CommandError(format!("{}: {m}\n", tr!("diagnostic-error"))))?;
     let grants = if admin {
         "admin: true".to_owned()
     } else {
@@ -85,16 +96,20 @@ pub fn key(
         keys::hash(&key)
     );
     let Some(path) = write else {
-        println!("key: {key}");
-        println!("Give the key to its holder; it is not stored anywhere. Add this line under `keys:` in the keys file:");
+        println!("{}", tr!("key-line", key = &key));
+        println!("{}", tr!("key-give"));
         println!("{entry}");
         return Ok(ExitCode::Ok);
     };
     add_to_keys_file(path, name, &entry)?;
-    println!("key: {key}");
+    println!("{}", tr!("key-line", key = &key));
     println!(
-        "Give the key to its holder; it is not stored anywhere. Its hash is in {} as `{name}` (a running server takes it at its next reload).",
-        path.display()
+        "{}",
+        tr!(
+            "key-give-written",
+            file = path.display().to_string(),
+            name = name
+        )
     );
     Ok(ExitCode::Ok)
 }
@@ -108,23 +123,34 @@ fn add_to_keys_file(path: &std::path::Path, name: &str, entry: &str) -> Result<(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
             return Err(CommandError(format!(
-                "error: cannot read `{}`: {e}\n",
-                path.display()
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "cannot-read-file",
+                    file = path.display().to_string(),
+                    reason = e.to_string()
+                )
             )))
         }
     };
     if !existing.trim().is_empty() {
         let before = keys::Keys::parse(path, &existing).map_err(|problems| {
             CommandError(format!(
-                "{}error: `{}` does not load as it is: mend it first; nothing was written\n",
+                "{}{}: {}\n",
                 render_all(&problems),
-                path.display()
+                tr!("diagnostic-error"),
+                tr!("key-file-broken", file = path.display().to_string())
             ))
         })?;
         if before.has_holder(name) {
             return Err(CommandError(format!(
-                "error: `{}` already has a key held by `{name}`: give this one another name, or remove the old entry to revoke it\n",
-                path.display()
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "key-holder-taken",
+                    file = path.display().to_string(),
+                    name = name
+                )
             )));
         }
     }
@@ -140,12 +166,24 @@ fn add_to_keys_file(path: &std::path::Path, name: &str, entry: &str) -> Result<(
     text.push('\n');
     keys::Keys::parse(path, &text).map_err(|problems| {
         CommandError(format!(
-            "{}error: the keys file would not load with the new entry (is `keys:` its last section?); nothing was written\n",
-            render_all(&problems)
+            "{}{}: {}\n",
+            render_all(&problems),
+            tr!("diagnostic-error"),
+            tr!("key-file-would-break")
         ))
     })?;
     let aside = path.with_extension("yaml.new");
     std::fs::write(&aside, &text)
         .and_then(|()| std::fs::rename(&aside, path))
-        .map_err(|e| CommandError(format!("error: cannot write `{}`: {e}\n", path.display())))
+        .map_err(|e| {
+            CommandError(format!(
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "cannot-write-file",
+                    file = path.display().to_string(),
+                    reason = e.to_string()
+                )
+            ))
+        })
 }

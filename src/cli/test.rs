@@ -6,15 +6,21 @@ use std::path::PathBuf;
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::diagnostic::render_all;
-use crate::policy::discover_clubs;
-use crate::testing::run_club;
+use crate::policy::{discover_clubs, Policy};
+use crate::testing::run_policy_tests;
+use crate::tr;
 
 pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, CommandError> {
     let clubs = if clubs.is_empty() {
         let mut all = discover_clubs(&workspace.policies).map_err(|e| {
             CommandError(format!(
-                "error: cannot read `{}`: {e}\n",
-                workspace.policies.display()
+                "{}: {}\n",
+                tr!("diagnostic-error"),
+                tr!(
+                    "check-cannot-read",
+                    folder = workspace.policies.display().to_string(),
+                    reason = e.to_string()
+                )
             ))
         })?;
         all.extend(plugin_test_clubs(workspace));
@@ -22,46 +28,62 @@ pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, Command
     } else {
         clubs.to_vec()
     };
+    let one_club = clubs.len() == 1;
     let (mut passed, mut failed) = (0, 0);
     let mut code = ExitCode::Ok;
     for dir in clubs {
-        let results = match run_club(&dir, &workspace.engine) {
+        let results = match Policy::load(&dir, &workspace.engine).and_then(|(policy, _)| {
+            if one_club {
+                // One club tested: in its own language, unless --lang says otherwise.
+                crate::locale::club_default(policy.club.language);
+            }
+            run_policy_tests(&policy)
+        }) {
             Ok(results) => results,
             Err(problems) => {
                 eprint!("{}", render_all(&problems));
-                println!("FAILED  {}: could not be loaded", dir.display());
+                println!(
+                    "{}",
+                    tr!("test-not-loaded", folder = dir.display().to_string())
+                );
                 failed += 1;
                 code = ExitCode::Failed;
                 continue;
             }
         };
         println!(
-            "{}: {} in {}",
-            results.club,
-            crate::diagnostic::count(results.cases.len() as u64, "case", "cases"),
-            results.tests_dir.display()
+            "{}",
+            tr!(
+                "test-club",
+                club = &results.club,
+                cases = results.cases.len(),
+                folder = results.tests_dir.display().to_string()
+            )
         );
         for case in &results.cases {
             if case.failures.is_empty() {
-                println!("ok      {}", case.name);
+                println!("{}", tr!("test-case-ok", name = &case.name));
                 continue;
             }
-            println!("FAILED  {}", case.name);
+            println!("{}", tr!("test-case-failed", name = &case.name));
             println!("  --> {}:{}", case.file.display(), case.line);
             for failure in &case.failures {
                 println!("  {failure}");
             }
             if case.trace.is_empty() {
-                println!("  no entries were written");
+                println!("{}", tr!("test-no-entries"));
             } else {
-                println!("  entries written:");
+                println!("{}", tr!("test-entries-written"));
                 for line in &case.trace {
                     println!("    {line}");
                 }
             }
         }
         if !results.uncovered.is_empty() {
-            println!("uncovered rules: {}", results.uncovered.join(", "));
+            println!(
+                "{}",
+                tr!("test-uncovered", rules = results.uncovered.join(", "))
+            );
         }
         passed += results.passed();
         failed += results.failed();
@@ -69,7 +91,7 @@ pub fn run(workspace: &Workspace, clubs: &[PathBuf]) -> Result<ExitCode, Command
             code = ExitCode::Failed;
         }
     }
-    println!("{passed} passed, {failed} failed");
+    println!("{}", tr!("test-total", passed = passed, failed = failed));
     Ok(code)
 }
 

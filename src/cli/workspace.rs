@@ -39,7 +39,7 @@ impl fmt::Display for CommandError {
 
 impl<E: std::error::Error> From<E> for CommandError {
     fn from(error: E) -> Self {
-        CommandError(format!("error: {error}"))
+        CommandError(format!("{}: {error}", crate::tr!("diagnostic-error")))
     }
 }
 
@@ -77,16 +77,23 @@ impl Workspace {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        let mut message = format!("error: no club `{club}` in `{}`\n", self.policies.display());
-        match crate::diagnostic::did_you_mean(club, known.iter().map(String::as_str)) {
-            Some(near) => message.push_str(&format!("  = help: did you mean `{near}`?\n")),
+        let help = match crate::diagnostic::did_you_mean(club, known.iter().map(String::as_str)) {
+            Some(near) => crate::tr!("did-you-mean", name = near),
             None if !known.is_empty() => {
-                message.push_str(&format!("  = help: clubs here: {}\n", known.join(", ")))
+                crate::tr!("workspace-clubs-here", clubs = known.join(", "))
             }
-            None => message
-                .push_str("  = help: pass --policies DIR, or a club folder holding club.yaml\n"),
-        }
-        CommandError(message)
+            None => crate::tr!("workspace-no-club-help"),
+        };
+        CommandError(format!(
+            "{}: {}\n  = {}: {help}\n",
+            crate::tr!("diagnostic-error"),
+            crate::tr!(
+                "workspace-no-club",
+                club = club,
+                folder = self.policies.display().to_string()
+            ),
+            crate::tr!("diagnostic-help")
+        ))
     }
 
     /// Loads `club`'s policy, printing warnings; on errors, all of them as the failure.

@@ -4,6 +4,15 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::tr;
+
+/// What a problem of `kind` is called in front of its line: `rejected`, `conflict`.
+fn label(kind: ProblemKind) -> String {
+    match kind {
+        ProblemKind::Rejected => tr!("import-rejected"),
+        ProblemKind::Conflict => tr!("import-conflict"),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,17 +50,25 @@ impl RowProblem {
 
     /// Renders as `file:line: column `c`: message`, plus the script diagnostic if any.
     pub fn render(&self, file: &str) -> String {
-        let label = match self.kind {
-            ProblemKind::Rejected => "rejected",
-            ProblemKind::Conflict => "conflict",
-        };
+        // The position stays in ASCII digits, as editors and `grep` read `file:line`.
         let mut text = match &self.column {
-            Some(column) => format!(
-                "{label}: {file}:{}: column `{column}`: {}\n",
-                self.line, self.message
+            Some(column) => tr!(
+                "import-problem-column",
+                label = label(self.kind),
+                file = file,
+                line = self.line.to_string(),
+                column = column,
+                message = &self.message
             ),
-            None => format!("{label}: {file}:{}: {}\n", self.line, self.message),
+            None => tr!(
+                "import-problem",
+                label = label(self.kind),
+                file = file,
+                line = self.line.to_string(),
+                message = &self.message
+            ),
         };
+        text.push('\n');
         if let Some(script) = &self.script {
             for line in script.to_string().lines().skip(1) {
                 text.push_str(line);
@@ -112,19 +129,19 @@ pub fn render_problems(problems: &[RowProblem], file: &str) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         if repeats.len() > REPEATS_LISTED {
-            listed.push_str(&format!(
-                " and {} more",
-                crate::diagnostic::number((repeats.len() - REPEATS_LISTED) as u64)
+            listed.push_str(&tr!(
+                "import-and-more",
+                more = repeats.len() - REPEATS_LISTED
             ));
         }
-        let label = match first.kind {
-            ProblemKind::Rejected => "rejected",
-            ProblemKind::Conflict => "conflict",
-        };
-        text.push_str(&format!(
-            "{label}: {file}:{listed}: the same as line {}\n",
-            first.line
+        text.push_str(&tr!(
+            "import-same-as",
+            label = label(first.kind),
+            file = file,
+            lines = listed,
+            line = first.line.to_string()
         ));
+        text.push('\n');
     }
     text
 }
@@ -153,16 +170,16 @@ impl ImportReport {
         self.problems.push(problem);
     }
 
-    /// One line: `imported 3 events (12 points): 1 duplicate, 0 conflicts, 1 rejected`.
+    /// One line, in the language of the output:
+    /// `10 accepted, 0 duplicate, 0 conflicting, 0 rejected; 438 points awarded`.
     pub fn summary(&self) -> String {
-        use crate::diagnostic::number;
-        format!(
-            "{} accepted, {} duplicate, {} conflicting, {} rejected; {} points awarded",
-            number(self.accepted),
-            number(self.duplicates),
-            number(self.conflicts),
-            number(self.rejected),
-            crate::amount::grouped(self.points_awarded)
+        tr!(
+            "import-summary",
+            accepted = self.accepted,
+            duplicates = self.duplicates,
+            conflicts = self.conflicts,
+            rejected = self.rejected,
+            points = self.points_awarded
         )
     }
 }

@@ -195,9 +195,10 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
 /// The cases of one file, or every problem in it.
 fn load_file(file: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
     let source = std::fs::read_to_string(file).map_err(|e| {
-        vec![Diagnostic::error(format!(
-            "cannot read `{}`: {e}",
-            file.display()
+        vec![Diagnostic::error(crate::tr!(
+            "cannot-read-file",
+            file = file.display().to_string(),
+            reason = e.to_string()
         ))]
     })?;
     let loaded = yaml::load::<Vec<Case>>(file, &source, TEST_FILE);

@@ -15,6 +15,18 @@ use crate::member::MemberState;
 use crate::policy::{Policy, ScriptEngine};
 use crate::recording::AdvanceReport;
 use crate::time::parse_event_time;
+use crate::tr;
+
+/// A number in a failure line, as the test file and the ledger write it (`1000`, `2.5`),
+/// in the language's digits.
+fn figure(value: rust_decimal::Decimal) -> String {
+    crate::locale::numerals(&value.normalize().to_string())
+}
+
+/// The step at index `n`, counted from 1 as a person reads it.
+fn step_no(n: usize) -> String {
+    crate::locale::numerals(&(n + 1).to_string())
+}
 
 /// What one case did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +75,12 @@ pub fn run_policy_tests(policy: &Policy) -> Result<ClubResults, Vec<Diagnostic>>
     let mut covered = BTreeSet::new();
     let mut results = Vec::new();
     for case in &cases {
-        let result = run_case(policy, case, &mut covered)
-            .unwrap_or_else(|error| failed(case, vec![format!("the ledger failed: {error}")]));
+        let result = run_case(policy, case, &mut covered).unwrap_or_else(|error| {
+            failed(
+                case,
+                vec![tr!("test-ledger-failed", error = error.to_string())],
+            )
+        });
         results.push(result);
     }
     let uncovered = policy
@@ -110,7 +126,7 @@ fn run_case(
     let mut now = match first {
         Ok(Some(at)) => at,
         Ok(None) => DateTime::<Utc>::UNIX_EPOCH,
-        Err(message) => return Ok(failed(case, vec![format!("a date in the case: {message}")])),
+        Err(message) => return Ok(failed(case, vec![tr!("test-bad-date", message = message)])),
     };
     if let Err(message) = set_up(&ledger, policy, case, now) {
         return Ok(failed(case, vec![message]));
@@ -123,20 +139,27 @@ fn run_case(
             failures.extend(
                 after
                     .into_iter()
-                    .map(|f| format!("after step {}: {f}", n + 1)),
+                    .map(|f| tr!("test-after-step", step = step_no(n), failure = f)),
             );
         }
         match (outcome, &step.error) {
             (Ok(()), None) => {}
-            (Ok(()), Some(expected)) => failures.push(format!(
-                "step {}: expected an error containing {expected:?}, but it succeeded",
-                n + 1
+            (Ok(()), Some(expected)) => failures.push(tr!(
+                "test-error-expected",
+                step = step_no(n),
+                expected = format!("{expected:?}")
             )),
-            (Err(message), None) => failures.push(format!("step {}: {message}", n + 1)),
+            (Err(message), None) => failures.push(tr!(
+                "test-step-failed",
+                step = step_no(n),
+                message = message
+            )),
             (Err(message), Some(expected)) if !message.contains(expected.as_str()) => failures
-                .push(format!(
-                    "step {}: expected an error containing {expected:?}, got {message:?}",
-                    n + 1
+                .push(tr!(
+                    "test-error-differs",
+                    step = step_no(n),
+                    expected = format!("{expected:?}"),
+                    got = format!("{message:?}")
                 )),
             (Err(_), Some(_)) => {}
         }
@@ -153,7 +176,7 @@ fn run_case(
                     "{}: {} {} ({})",
                     line.event,
                     line.rule,
-                    crate::amount::signed(line.points),
+                    crate::locale::signed(line.points),
                     line.reason
                 ));
             }
@@ -191,9 +214,10 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
             .or_else(|| policy.club.member_types.first().map(|t| t.id.clone()))
             .unwrap_or_else(|| "individual".into());
         if !policy.club.member_types.iter().any(|t| t.id == member_type) {
-            return Err(format!(
-                "member `{}` has unknown type `{member_type}`",
-                given.id
+            return Err(tr!(
+                "test-unknown-type",
+                member = &given.id,
+                kind = member_type
             ));
         }
         let joined_given = date(&given.joined)?;
@@ -203,7 +227,7 @@ fn set_up(ledger: &Ledger, policy: &Policy, case: &Case, now: DateTime<Utc>) -> 
         member.attributes = given.attributes.clone();
         if let Some(tier) = &given.tier {
             if !policy.club.tiers.iter().any(|t| &t.id == tier) {
-                return Err(format!("member `{}` has unknown tier `{tier}`", given.id));
+                return Err(tr!("test-unknown-tier", member = &given.id, tier = tier));
             }
             member.tier = Some(tier.clone());
         }
@@ -287,11 +311,7 @@ fn run_step(
     let date = match (&step.redeem, &step.adjust) {
         (Some(redeem), None) => redeem.date.as_ref(),
         (None, Some(adjust)) => adjust.date.as_ref(),
-        _ => {
-            return Ok(Err(
-                "a step is one of `event`, `advance`, `redeem` or `adjust`".into(),
-            ))
-        }
+        _ => return Ok(Err(tr!("test-one-kind-of-step"))),
     };
     let at = match time(date, *now) {
         Ok(at) => at,
@@ -355,10 +375,11 @@ fn check(
     for (event, expected) in &expect.points {
         let actual = ledger.sum_of_event(event)?;
         if actual != *expected {
-            failures.push(format!(
-                "points of `{event}`: expected {}, got {}",
-                expected.normalize(),
-                actual.normalize()
+            failures.push(tr!(
+                "test-points-differ",
+                event = event,
+                expected = figure(*expected),
+                got = figure(actual)
             ));
         }
     }
@@ -376,20 +397,22 @@ fn check(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            failures.push(format!(
-                "reasons of `{event}`: expected [{}], got [{}]",
-                quoted(expected),
-                quoted(&actual)
+            failures.push(tr!(
+                "test-reasons-differ",
+                event = event,
+                expected = quoted(expected),
+                got = quoted(&actual)
             ));
         }
     }
     for (member, expected) in &expect.balance {
         let actual = ledger.member_summary(member)?.map(|m| m.balance);
         if actual != Some(*expected) {
-            failures.push(format!(
-                "balance of `{member}`: expected {}, got {}",
-                expected.normalize(),
-                actual.map_or("no such member".into(), |a| a.normalize().to_string())
+            failures.push(tr!(
+                "test-balance-differs",
+                member = member,
+                expected = figure(*expected),
+                got = actual.map_or_else(|| tr!("test-no-such-member"), figure)
             ));
         }
     }
@@ -400,9 +423,11 @@ fn check(
             .and_then(|m| crate::engine::benefits::tier_of(policy, m))
             .map(|t| t.id.clone());
         if actual.as_deref() != Some(expected.as_str()) {
-            failures.push(format!(
-                "tier of `{member}`: expected {expected}, got {}",
-                actual.unwrap_or_else(|| "none".into())
+            failures.push(tr!(
+                "test-tier-differs",
+                member = member,
+                expected = expected,
+                got = actual.unwrap_or_else(|| tr!("test-no-tier"))
             ));
         }
     }
@@ -419,10 +444,11 @@ fn check(
                 .collect()
         };
         if &actual != expected {
-            failures.push(format!(
-                "messages of `{member}`: expected [{}], got [{}]",
-                expected.join(", "),
-                actual.join(", ")
+            failures.push(tr!(
+                "test-messages-differ",
+                member = member,
+                expected = expected.join(", "),
+                got = actual.join(", ")
             ));
         }
     }
@@ -435,9 +461,12 @@ fn check(
                 .find(|d| &d.deal == deal)
                 .map(|d| d.state.as_str());
             if actual != Some(expected.as_str()) {
-                failures.push(format!(
-                    "deal `{deal}` of `{member}`: expected {expected}, got {}",
-                    actual.unwrap_or("not joined")
+                failures.push(tr!(
+                    "test-deal-differs",
+                    deal = deal,
+                    member = member,
+                    expected = expected,
+                    got = actual.map_or_else(|| tr!("test-not-joined"), str::to_owned)
                 ));
             }
         }
