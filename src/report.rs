@@ -28,7 +28,8 @@ pub struct Report {
     pub campaigns: Vec<CampaignCost>,
     pub partners: Vec<PartnerSettlement>,
     pub messages: Vec<MessageCount>,
-    /// Members whose segment could not be computed, with why (in English, for programs).
+    // In English, for programs; `failures_shown` says the same for people.
+    /// Members whose segment could not be computed, with why.
     pub failures: Vec<String>,
     /// The same, for people: in the language bashgah speaks.
     #[serde(skip)]
