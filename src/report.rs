@@ -28,8 +28,12 @@ pub struct Report {
     pub campaigns: Vec<CampaignCost>,
     pub partners: Vec<PartnerSettlement>,
     pub messages: Vec<MessageCount>,
+    // In English, for programs; `failures_shown` says the same for people.
     /// Members whose segment could not be computed, with why.
     pub failures: Vec<String>,
+    /// The same, for people: in the language bashgah speaks.
+    #[serde(skip)]
+    pub failures_shown: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -56,6 +60,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
     let mut segments = BTreeMap::new();
     let mut at_risk = Vec::new();
     let mut failures = Vec::new();
+    let mut failures_shown = Vec::new();
     if let Some(script) = policy.segment_function {
         let name = policy
             .club
@@ -88,13 +93,27 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
                     }
                     *segments.entry(segment).or_insert(0) += 1;
                 }
-                Ok(Err(kind)) => failures.push(format!(
-                    "`{name}` returned a {kind} for `{id}`, not a segment name"
-                )),
-                Err(error) => failures.push(format!(
-                    "`{name}` failed for `{id}`: {}",
-                    crate::policy::error_message(&error)
-                )),
+                Ok(Err(kind)) => {
+                    failures.push(format!(
+                        "`{name}` returned a {kind} for `{id}`, not a segment name"
+                    ));
+                    failures_shown.push(crate::tr!(
+                        "report-segment-not-a-name",
+                        function = &name,
+                        kind = kind,
+                        member = id
+                    ));
+                }
+                Err(error) => {
+                    let error = crate::policy::error_message(&error);
+                    failures.push(format!("`{name}` failed for `{id}`: {error}"));
+                    failures_shown.push(crate::tr!(
+                        "report-segment-failed",
+                        function = &name,
+                        member = id,
+                        error = error
+                    ));
+                }
             }
         }
         at_risk.sort_by(|a, b| b.balance.cmp(&a.balance).then(a.member.cmp(&b.member)));
@@ -109,6 +128,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         partners: partners(ledger, policy)?,
         messages: ledger.message_counts()?,
         failures,
+        failures_shown,
     })
 }
 

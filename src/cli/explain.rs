@@ -9,15 +9,21 @@ use std::sync::Arc;
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::amount::{grouped, signed};
 use crate::decide::{Change, Decider, Ids, MemberBook, Plan};
 use crate::engine::{evaluate_traced, EvaluationInput, Outcome, RuleStatus};
 use crate::event::{Event, EventType};
 use crate::import::{event_from_row, Row};
 use crate::ledger::Ledger;
+use crate::locale::{numerals, signed};
 use crate::member::MemberState;
 use crate::policy::Policy;
 use crate::time::stored;
+use crate::tr;
+
+/// `error: …` in the language spoken.
+fn error(message: String) -> CommandError {
+    CommandError(format!("{}: {message}\n", tr!("diagnostic-error")))
+}
 
 pub fn run(
     workspace: &Workspace,
@@ -33,9 +39,10 @@ pub fn run(
     let (event, policy, stored_entries) = match (event, json) {
         (Some(id), _) => {
             let Some((event, version)) = ledger.stored_event(id)? else {
-                return Err(CommandError(format!(
-                    "error: no event `{id}` in club `{}`\n",
-                    current.club.id
+                return Err(error(tr!(
+                    "explain-no-event",
+                    id = id,
+                    club = &current.club.id
                 )));
             };
             let policy = if version == current.id {
@@ -51,28 +58,27 @@ pub fn run(
             let fields = match crate::import::json::read(json) {
                 Ok(crate::import::Field::Object(fields)) => fields,
                 Ok(other) => {
-                    return Err(CommandError(format!(
-                        "error: --event is not a JSON object but {}\n",
-                        other.kind()
+                    return Err(error(tr!(
+                        "explain-event-not-object",
+                        kind = other.kind().to_string()
                     )))
                 }
-                Err(e) => return Err(CommandError(format!("error: --event: {e}\n"))),
+                Err(e) => return Err(error(tr!("explain-event-problem", reason = e.to_string()))),
             };
             let row = Row { line: 1, fields };
             let event = event_from_row(&row, &current).map_err(|p| {
-                CommandError(format!(
-                    "error: --event: {}{}\n",
-                    p.column.map(|c| format!("`{c}`: ")).unwrap_or_default(),
-                    p.message
+                error(tr!(
+                    "explain-event-problem",
+                    reason = format!(
+                        "{}{}",
+                        p.column.map(|c| format!("`{c}`: ")).unwrap_or_default(),
+                        p.message
+                    )
                 ))
             })?;
             (event, current.clone(), None)
         }
-        (None, None) => {
-            return Err(CommandError(
-                "error: give an event id, or --event JSON\n".into(),
-            ))
-        }
+        (None, None) => return Err(error(tr!("explain-nothing-to-explain"))),
     };
     let book = ledger.load_book(&event.member, crate::decide::BookNeeds::all())?;
     let stored_event = stored_entries.is_some();
@@ -167,17 +173,30 @@ fn render_plan(
 ) -> String {
     let mut out = String::new();
     if !due.is_empty() {
-        out.push_str("\nfalls due first (the clock catches up to the event)\n");
+        out.push('\n');
+        out.push_str(&tr!("explain-falls-due"));
+        out.push('\n');
         out.push_str(&plan_lines(policy, due));
     }
     match decided {
         Ok(plan) => {
-            out.push_str("\nthe ledger would hold\n");
+            out.push('\n');
+            out.push_str(&tr!("explain-would-hold"));
+            out.push('\n');
             out.push_str(&plan_lines(policy, &plan));
         }
-        Err(failure) => out.push_str(&format!("\nthe event would be rejected: {failure}\n")),
+        Err(failure) => {
+            out.push('\n');
+            out.push_str(&tr!(
+                "explain-would-be-rejected",
+                failure = failure.to_string()
+            ));
+            out.push('\n');
+        }
     }
-    out.push_str("\ndry run: nothing was written\n");
+    out.push('\n');
+    out.push_str(&tr!("explain-dry-run"));
+    out.push('\n');
     out
 }
 
@@ -187,12 +206,13 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
     for change in &plan.changes {
         match change {
             Change::Posting(posting) => {
-                out.push_str(&format!(
-                    "  {} `{}` on {}\n",
-                    posting.event.kind,
-                    posting.event.id,
-                    policy.local_date(posting.event.time)
+                out.push_str(&tr!(
+                    "explain-plan-event",
+                    kind = kind(posting.event.kind),
+                    id = &posting.event.id,
+                    date = numerals(&policy.local_date(posting.event.time))
                 ));
+                out.push('\n');
                 for entry in &posting.entries {
                     out.push_str(&format!(
                         "    {} {}  {}\n",
@@ -202,21 +222,29 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
                     ));
                 }
             }
-            Change::Tier(tier) => out.push_str(&format!(
-                "  tier {} on {}: {}\n",
-                super::member::tier_move(tier.from.as_deref(), tier.to.as_deref()),
-                policy.local_date(tier.at),
-                tier.reason
-            )),
-            Change::Message(message) => out.push_str(&format!(
-                "  message `{}` on {}: {}\n",
-                message.occasion, message.channel, message.status
-            )),
+            Change::Tier(tier) => {
+                out.push_str(&tr!(
+                    "explain-plan-tier",
+                    change = super::member::tier_move(tier.from.as_deref(), tier.to.as_deref()),
+                    date = numerals(&policy.local_date(tier.at)),
+                    reason = &tier.reason
+                ));
+                out.push('\n');
+            }
+            Change::Message(message) => {
+                out.push_str(&tr!(
+                    "explain-plan-message",
+                    occasion = &message.occasion,
+                    channel = &message.channel,
+                    status = message.status.to_string()
+                ));
+                out.push('\n');
+            }
             _ => {}
         }
     }
     if out.is_empty() {
-        out.push_str("  nothing\n");
+        out.push_str(&format!("  {}\n", tr!("explain-nothing")));
     }
     out
 }
@@ -231,9 +259,7 @@ pub(super) fn rebuild(
     version: &str,
 ) -> Result<(Policy, RebuiltFiles), CommandError> {
     let Some(files) = ledger.policy_files(version)? else {
-        return Err(CommandError(format!(
-            "error: the ledger has no files for policy version {version}\n"
-        )));
+        return Err(error(tr!("explain-no-files", version = version)));
     };
     let root =
         std::env::temp_dir().join(format!("bashgah-policy-{version}-{}", std::process::id()));
@@ -261,8 +287,10 @@ pub(super) fn rebuild(
         .map(|(policy, _)| (policy, files_guard))
         .map_err(|problems| {
             CommandError(format!(
-                "{}error: policy version {version} no longer loads\n",
-                crate::diagnostic::render_all(&problems)
+                "{}{}: {}\n",
+                crate::diagnostic::render_all(&problems),
+                tr!("diagnostic-error"),
+                tr!("explain-no-longer-loads", version = version)
             ))
         })
 }
@@ -312,52 +340,63 @@ fn render(
 ) -> String {
     let calendar = policy.club.calendar;
     let local = event.time.with_timezone(&policy.zone);
-    let mut out = format!(
-        "{} `{}` of member `{}` on {} {} ({})\n",
-        event.kind,
-        event.id,
-        event.member,
-        calendar.format(local.date_naive()),
-        local.format("%H:%M"),
-        stored(event.time)
+    let mut out = tr!(
+        "explain-heading",
+        kind = kind(event.kind),
+        id = &event.id,
+        member = &event.member,
+        date = numerals(&calendar.format(local.date_naive())),
+        time = numerals(&local.format("%H:%M").to_string()),
+        stored = stored(event.time)
     );
-    out.push_str(&format!(
-        "amount {} {}",
-        grouped(event.amount),
-        policy.club.currency
+    out.push('\n');
+    out.push_str(&tr!(
+        "explain-amount",
+        amount = event.amount,
+        currency = &policy.club.currency
     ));
-    for (name, value) in [("channel", &event.channel), ("store", &event.store)] {
-        if let Some(value) = value {
-            out.push_str(&format!(", {name} {value}"));
-        }
+    if let Some(value) = &event.channel {
+        out.push_str(&tr!("explain-channel", channel = value));
+    }
+    if let Some(value) = &event.store {
+        out.push_str(&tr!("explain-store", store = value));
     }
     for (key, value) in &event.attributes {
-        out.push_str(&format!(", {key} {value}"));
+        out.push_str(&tr!(
+            "explain-attribute",
+            key = key,
+            value = value.to_string()
+        ));
     }
     out.push('\n');
     let version = if policy.id == current.id {
-        format!("policy {} (the current one)", policy.short_id())
+        tr!("explain-policy-current", version = policy.short_id())
     } else {
-        format!(
-            "policy {} (an earlier version, rebuilt from the files the ledger keeps; current: {})",
-            policy.short_id(),
-            current.short_id()
+        tr!(
+            "explain-policy-earlier",
+            version = policy.short_id(),
+            current = current.short_id()
         )
     };
     out.push_str(&version);
     out.push('\n');
     let tier = crate::engine::benefits::tier_of(policy, member);
-    out.push_str(&format!(
-        "member then: {}, tier {}, balance {} {}\n",
-        member.member_type,
-        tier.map_or("none".to_owned(), |t| match t.multiplier {
-            Some(m) if m != rust_decimal::Decimal::ONE => format!("{} (×{})", t.id, m.normalize()),
+    out.push_str(&tr!(
+        "explain-member-then",
+        kind = &member.member_type,
+        tier = tier.map_or(tr!("explain-no-tier"), |t| match t.multiplier {
+            Some(m) if m != rust_decimal::Decimal::ONE => {
+                format!("{} (×{})", t.id, numerals(&m.normalize().to_string()))
+            }
             _ => t.id.clone(),
         }),
-        grouped(member.balance),
-        policy.club.points.name
+        balance = member.balance,
+        points = &policy.club.points.name
     ));
-    out.push_str("\nrules\n");
+    out.push('\n');
+    out.push('\n');
+    out.push_str(&tr!("explain-rules"));
+    out.push('\n');
     match result {
         Ok(outcome) => {
             for trace in &outcome.trace {
@@ -367,40 +406,45 @@ fn render(
                     format!("{}:{}", policy.scripts[r.script].display_path, r.line)
                 });
                 let what = match trace.status {
-                    RuleStatus::Disabled => "disabled".to_owned(),
-                    RuleStatus::CampaignClosed => {
-                        "not run: its campaign is not open to this member now".to_owned()
-                    }
+                    RuleStatus::Disabled => tr!("explain-disabled"),
+                    RuleStatus::CampaignClosed => tr!("explain-campaign-closed"),
                     RuleStatus::NotForThisEventType => {
-                        format!("does not run for {} events", event.kind)
+                        tr!("explain-not-for-type", kind = kind(event.kind))
                     }
                     RuleStatus::Ran => match trace.raw_points {
-                        None => "ran: no points".to_owned(),
+                        None => tr!("explain-ran-nothing"),
                         Some(raw) if raw == trace.points => {
-                            format!("ran: {}", signed(trace.points))
+                            tr!("explain-ran", points = signed(trace.points))
                         }
-                        Some(raw) => format!(
-                            "ran: {} rounded ({}, {} places) to {}",
-                            raw.normalize(),
-                            format!("{:?}", policy.club.points.rounding).to_lowercase(),
-                            policy.club.points.precision,
-                            signed(trace.points)
+                        Some(raw) => tr!(
+                            "explain-ran-rounded",
+                            raw = numerals(&raw.normalize().to_string()),
+                            rounding = format!("{:?}", policy.club.points.rounding).to_lowercase(),
+                            places = policy.club.points.precision,
+                            points = signed(trace.points)
                         ),
                     },
                 };
-                out.push_str(&format!(
-                    "  {} (fn {}, {place}): {what}\n",
-                    definition.id, definition.function
+                out.push_str(&tr!(
+                    "explain-rule",
+                    rule = &definition.id,
+                    function = &definition.function,
+                    place = place,
+                    what = what
                 ));
+                out.push('\n');
                 if !trace.reads.is_empty() {
-                    out.push_str(&format!("    read {}\n", trace.reads.join(", ")));
+                    out.push_str(&tr!("explain-read", fields = trace.reads.join(", ")));
+                    out.push('\n');
                 }
             }
             if stored_entries.is_none() {
                 // A dry run shows what the ledger would hold instead (budgets, the clock).
                 return out;
             }
-            out.push_str("\nentries\n");
+            out.push('\n');
+            out.push_str(&tr!("explain-entries"));
+            out.push('\n');
             for award in &outcome.awards {
                 out.push_str(&format!(
                     "  {} {}  {}\n",
@@ -410,10 +454,13 @@ fn render(
                 ));
             }
             if outcome.awards.is_empty() {
-                out.push_str("  none\n");
+                out.push_str(&format!("  {}\n", tr!("explain-no-entries")));
             }
         }
-        Err(error) => out.push_str(&format!("  the event fails: {error}\n")),
+        Err(error) => {
+            out.push_str(&tr!("explain-fails", error = error.to_string()));
+            out.push('\n');
+        }
     }
     match stored_entries {
         None => {}
@@ -432,10 +479,13 @@ fn render(
                 .filter(|(_, _, _, kind)| kind == "earn" || kind == "reverse")
                 .map(|(rule, points, _, _)| (rule.clone(), *points))
                 .collect();
+            out.push('\n');
             if now == then {
-                out.push_str("\nthe ledger holds the same entries\n");
+                out.push_str(&tr!("explain-ledger-same"));
+                out.push('\n');
             } else {
-                out.push_str("\nthe ledger holds other entries (the member's state then may have differed):\n");
+                out.push_str(&tr!("explain-ledger-differs"));
+                out.push('\n');
                 for (rule, points, reason, _) in entries {
                     out.push_str(&format!("  {rule} {}  {reason}\n", signed(*points)));
                 }
@@ -443,4 +493,9 @@ fn render(
         }
     }
     out
+}
+
+/// An event's type as people read it (`purchase`, in Persian «خرید»).
+fn kind(kind: EventType) -> String {
+    tr!("explain-kind", kind = kind.as_str())
 }

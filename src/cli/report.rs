@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::amount::grouped;
+use crate::locale::{amount as grouped, numerals};
 use crate::report::Report;
+use crate::tr;
 
 pub fn run(
     workspace: &Workspace,
@@ -18,19 +19,30 @@ pub fn run(
     let db = workspace.ledger_place(&policy);
     if !db.exists()? {
         return Err(CommandError(format!(
-            "error: club `{}` has no ledger yet at `{db}`\n",
-            policy.club.id,
+            "{}: {}\n",
+            tr!("diagnostic-error"),
+            tr!(
+                "report-no-ledger",
+                club = &policy.club.id,
+                place = db.to_string()
+            )
         )));
     }
     let ledger = workspace.open_ledger(&db)?;
     let at = match at {
         Some(text) => crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
-            .map_err(|m| CommandError(format!("error: --at: {m}\n")))?,
+            .map_err(|m| {
+                CommandError(format!(
+                    "{}: {}\n",
+                    tr!("diagnostic-error"),
+                    tr!("report-bad-at", reason = m)
+                ))
+            })?,
         None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
     };
     let report = crate::report::build(&ledger, &policy, at)?;
-    for failure in &report.failures {
-        eprintln!("error: {failure}");
+    for failure in &report.failures_shown {
+        eprintln!("{}: {failure}", tr!("diagnostic-error"));
     }
     if json {
         println!(
@@ -50,86 +62,134 @@ pub fn run(
 fn render(policy: &crate::policy::Policy, report: &Report) -> String {
     let points = &policy.club.points.name;
     let currency = &policy.club.currency;
-    let mut out = format!(
-        "club {}, as at {}: {}\n",
-        report.club,
-        super::member::club_time(policy, report.at),
-        crate::diagnostic::count(report.members as u64, "member", "members")
+    let mut out = tr!(
+        "report-heading",
+        club = &report.club,
+        date = super::member::club_time(policy, report.at),
+        members = report.members
     );
+    out.push('\n');
     if policy.segment_function.is_some() {
-        out.push_str("\nsegments\n");
+        out.push('\n');
+        out.push_str(&tr!("report-segments"));
+        out.push('\n');
         for (segment, count) in &report.segments {
-            out.push_str(&format!("  {segment:<14} {count:>6}\n"));
+            out.push_str(&format!(
+                "  {segment:<14} {:>6}\n",
+                numerals(&count.to_string())
+            ));
         }
-        out.push_str(&format!(
-            "\nat risk of lapsing: {}\n",
-            crate::diagnostic::count(report.at_risk.len() as u64, "member", "members")
-        ));
+        out.push('\n');
+        out.push_str(&tr!("report-at-risk", members = report.at_risk.len()));
+        out.push('\n');
         for member in report.at_risk.iter().take(10) {
             let last = member
                 .last_visit
                 .map(|t| super::member::club_time(policy, t))
-                .unwrap_or_else(|| "never".into());
+                .unwrap_or_else(|| tr!("report-never"));
             out.push_str(&format!(
-                "  {:<14} {:>10} {points}, last purchase {last}\n",
+                "  {:<14} {:>10} {}\n",
                 member.member,
-                grouped(member.balance)
+                grouped(member.balance),
+                tr!("report-at-risk-member", points = points, last = last)
             ));
         }
     }
     if !report.campaigns.is_empty() {
-        out.push_str("\ncampaigns\n");
+        out.push('\n');
+        out.push_str(&tr!("report-campaigns"));
+        out.push('\n');
         for c in &report.campaigns {
             let budget = c
                 .budget_points
-                .map(|b| format!(" of a budget of {}", grouped(b)))
+                .map(|b| tr!("report-campaign-budget", budget = b))
                 .unwrap_or_default();
             let money = c
                 .money
-                .map(|m| format!(" ({} {currency})", grouped(m)))
+                .map(|m| tr!("report-campaign-money", money = m, currency = currency))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "  {:<14} {} {points}{money}{budget}; {} awards capped\n",
+                "  {:<14} {}\n",
                 c.campaign,
-                grouped(c.points),
-                c.capped_awards
+                tr!(
+                    "report-campaign",
+                    amount = c.points,
+                    points = points,
+                    money = money,
+                    budget = budget,
+                    capped = numerals(&c.capped_awards.to_string())
+                )
             ));
         }
     }
     if !report.partners.is_empty() {
-        out.push_str("\npartners (settlement)\n");
+        out.push('\n');
+        out.push_str(&tr!("report-partners"));
+        out.push('\n');
         for p in &report.partners {
             let money = p
                 .money
-                .map(|m| format!(", worth {} {currency}", grouped(m)))
+                .map(|m| tr!("report-partner-money", money = m, currency = currency))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "  {:<14} {} purchases, {} {currency}: {} {points}{money}\n",
+                "  {:<14} {}\n",
                 p.partner,
-                p.purchases,
-                grouped(p.amount),
-                grouped(p.points)
+                tr!(
+                    "report-partner",
+                    purchases = numerals(&p.purchases.to_string()),
+                    amount = p.amount,
+                    currency = currency,
+                    earned = p.points,
+                    points = points,
+                    money = money
+                )
             ));
         }
     }
     if !report.messages.is_empty() {
-        out.push_str("\nmessages\n");
-        let mut by_occasion: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
+        out.push('\n');
+        out.push_str(&tr!("report-messages"));
+        out.push('\n');
+        // Counted under an English key, which orders them as before in every language.
+        let mut by_occasion: BTreeMap<&str, BTreeMap<String, (String, String, i64)>> =
+            BTreeMap::new();
         for m in &report.messages {
-            let key = match (m.status.as_str(), m.reason.as_deref()) {
-                ("suppressed", Some(reason)) => format!("suppressed ({reason})"),
-                ("pending", Some("quiet_hours")) => "pending (quiet hours)".to_owned(),
-                (status, _) => status.to_owned(),
+            let (key, kind, reason) = match (m.status.as_str(), m.reason.as_deref()) {
+                ("suppressed", Some(reason)) => (
+                    format!("suppressed ({reason})"),
+                    "suppressed",
+                    reason.to_owned(),
+                ),
+                ("pending", Some("quiet_hours")) => (
+                    "pending (quiet hours)".to_owned(),
+                    "quiet_hours",
+                    String::new(),
+                ),
+                (status, _) => (status.to_owned(), status, String::new()),
             };
-            *by_occasion
+            by_occasion
                 .entry(m.occasion.as_str())
                 .or_default()
                 .entry(key)
-                .or_default() += m.count;
+                .or_insert_with(|| (kind.to_owned(), reason, 0))
+                .2 += m.count;
         }
         for (occasion, counts) in by_occasion {
-            let parts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
-            out.push_str(&format!("  {occasion:<20} {}\n", parts.join(", ")));
+            let parts: Vec<String> = counts
+                .values()
+                .map(|(status, reason, n)| {
+                    tr!(
+                        "report-message-count",
+                        count = numerals(&n.to_string()),
+                        status = status,
+                        reason = reason
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "  {occasion:<20} {}\n",
+                parts.join(&tr!("report-list-separator"))
+            ));
         }
     }
     out

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::amount::grouped;
 use crate::import::EVENT_COLUMNS;
+use crate::locale::{amount as grouped, numerals};
 use crate::simulate::{compare, difference, render_html, simulate_until, Comparison, Simulation};
+use crate::tr;
 
 /// Members listed as most affected.
 const MOST_AFFECTED: usize = 10;
@@ -46,8 +47,13 @@ pub fn run(
     let until = files
         .to
         .map(|text| {
-            crate::time::parse_event_time(text, policy.club.calendar, policy.zone)
-                .map_err(|m| CommandError(format!("error: --to: {m}\n")))
+            crate::time::parse_event_time(text, policy.club.calendar, policy.zone).map_err(|m| {
+                CommandError(format!(
+                    "{}: {}\n",
+                    tr!("diagnostic-error"),
+                    tr!("simulate-bad-to", reason = m)
+                ))
+            })
         })
         .transpose()?;
     let (members, events) = files.open()?;
@@ -81,81 +87,136 @@ pub fn run(
         );
     }
     if let Some(path) = html {
-        eprintln!("report written to {}", path.display());
+        eprintln!(
+            "{}",
+            tr!("simulate-html-written", path = path.display().to_string())
+        );
     }
     Ok(ExitCode::Ok)
 }
 
-/// (metric, value under A, value under B).
-fn metrics(a: &Simulation, b: Option<&Simulation>) -> Vec<(String, String, Option<String>)> {
+/// One line of the summary: its name in the CSV (English, for programs), its name for
+/// people, its value under A and under B.
+struct Metric {
+    key: String,
+    label: String,
+    a: String,
+    b: Option<String>,
+}
+
+/// The summary's lines, under A and (when comparing) B.
+fn metrics(a: &Simulation, b: Option<&Simulation>) -> Vec<Metric> {
+    // (key, label, value)
     let rows = |sim: &Simulation| {
         let mut rows = vec![
-            ("events".to_owned(), sim.events.to_string()),
-            ("rejected".to_owned(), sim.rejected.to_string()),
-            ("issued".to_owned(), sim.issued.normalize().to_string()),
-            ("spent".to_owned(), sim.spent.normalize().to_string()),
-            ("expired".to_owned(), sim.expired.normalize().to_string()),
-            ("reversed".to_owned(), sim.reversed.normalize().to_string()),
+            (
+                "events".to_owned(),
+                tr!("simulate-events"),
+                sim.events.to_string(),
+            ),
+            (
+                "rejected".to_owned(),
+                tr!("simulate-rejected"),
+                sim.rejected.to_string(),
+            ),
+            (
+                "issued".to_owned(),
+                tr!("simulate-issued"),
+                sim.issued.normalize().to_string(),
+            ),
+            (
+                "spent".to_owned(),
+                tr!("simulate-spent"),
+                sim.spent.normalize().to_string(),
+            ),
+            (
+                "expired".to_owned(),
+                tr!("simulate-expired"),
+                sim.expired.normalize().to_string(),
+            ),
+            (
+                "reversed".to_owned(),
+                tr!("simulate-reversed"),
+                sim.reversed.normalize().to_string(),
+            ),
             (
                 "outstanding".to_owned(),
+                tr!("simulate-outstanding"),
                 sim.outstanding.normalize().to_string(),
             ),
         ];
         if let Some(liability) = sim.liability {
             rows.push((
                 format!("liability {}", sim.currency),
+                tr!("simulate-liability", currency = &sim.currency),
                 liability.normalize().to_string(),
             ));
         }
         for (rule, points) in &sim.issued_by_rule {
-            rows.push((format!("issued by {rule}"), points.normalize().to_string()));
+            rows.push((
+                format!("issued by {rule}"),
+                tr!("simulate-issued-by", rule = rule),
+                points.normalize().to_string(),
+            ));
         }
         for (tier, members) in sim.tiers_in_order() {
-            rows.push((format!("members in {tier}"), members.to_string()));
+            rows.push((
+                format!("members in {tier}"),
+                tr!("simulate-members-in", tier = tier),
+                members.to_string(),
+            ));
         }
         for (deal, points) in &sim.deal_points {
-            rows.push((format!("deal {deal}"), points.normalize().to_string()));
+            rows.push((
+                format!("deal {deal}"),
+                tr!("simulate-deal", deal = deal),
+                points.normalize().to_string(),
+            ));
         }
         rows
     };
     let rows_a = rows(a);
     let rows_b = b.map(rows).unwrap_or_default();
-    let mut names: Vec<String> = rows_a.iter().map(|(n, _)| n.clone()).collect();
-    for (name, _) in &rows_b {
-        if !names.contains(name) {
-            names.push(name.clone());
+    let mut names: Vec<(String, String)> = rows_a
+        .iter()
+        .map(|(k, l, _)| (k.clone(), l.clone()))
+        .collect();
+    for (key, label, _) in &rows_b {
+        if !names.iter().any(|(k, _)| k == key) {
+            names.push((key.clone(), label.clone()));
         }
     }
+    let value = |rows: &[(String, String, String)], key: &str| {
+        rows.iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_else(|| "0".into())
+    };
     names
         .into_iter()
-        .map(|name| {
-            let va = rows_a
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| "0".into());
-            let vb = b.map(|_| {
-                rows_b
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_else(|| "0".into())
-            });
-            (name, va, vb)
+        .map(|(key, label)| Metric {
+            a: value(&rows_a, &key),
+            b: b.map(|_| value(&rows_b, &key)),
+            key,
+            label,
         })
         .collect()
 }
 
+/// CSV is for spreadsheets and programs: its metric names are the same in every language.
 fn render_csv(a: &Simulation, c: Option<&Comparison>) -> String {
     let mut out = String::from(if c.is_some() {
         "metric,a,b\n"
     } else {
         "metric,value\n"
     });
-    for (name, va, vb) in metrics(a, c.map(|c| &c.b)) {
+    for Metric {
+        key, a: va, b: vb, ..
+    } in metrics(a, c.map(|c| &c.b))
+    {
         match vb {
-            Some(vb) => out.push_str(&format!("{name},{va},{vb}\n")),
-            None => out.push_str(&format!("{name},{va}\n")),
+            Some(vb) => out.push_str(&format!("{key},{va},{vb}\n")),
+            None => out.push_str(&format!("{key},{va}\n")),
         }
     }
     out
@@ -163,14 +224,19 @@ fn render_csv(a: &Simulation, c: Option<&Comparison>) -> String {
 
 fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     let b = c.map(|c| &c.b);
-    let mut out = format!(
-        "simulation of club {} over {} ({} rejected)\n",
-        a.club,
-        crate::diagnostic::count(a.events, "event", "events"),
-        crate::diagnostic::number(a.rejected)
+    let mut out = tr!(
+        "simulate-heading",
+        club = &a.club,
+        events = a.events,
+        rejected = a.rejected
     );
+    out.push('\n');
     let rows = metrics(a, b);
-    let width = rows.iter().map(|(n, _, _)| n.len()).max().unwrap_or(10);
+    let width = rows
+        .iter()
+        .map(|m| m.label.chars().count())
+        .max()
+        .unwrap_or(10);
     let number = |text: &str| {
         text.parse::<rust_decimal::Decimal>()
             .map(grouped)
@@ -178,49 +244,67 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     };
     match b {
         Some(b) => {
-            out.push_str(&format!(
-                "A = {} (policy {})\nB = {} (policy {})\n",
-                a.label, a.policy_version, b.label, b.policy_version
-            ));
+            for (name, sim) in [("A", a), ("B", b)] {
+                out.push_str(&tr!(
+                    "simulate-scenario",
+                    name = name,
+                    label = &sim.label,
+                    version = &sim.policy_version
+                ));
+                out.push('\n');
+            }
             out.push_str(&format!(
                 "{:<width$}  {:>14}  {:>14}  {:>14}\n",
-                "", "A", "B", "B - A"
+                "",
+                "A",
+                "B",
+                tr!("simulate-difference")
             ));
         }
         None => out.push_str(&format!(
             "{:<width$}  {:>14}\n",
             "",
-            format!("policy {}", a.policy_version)
+            tr!("simulate-policy", version = &a.policy_version)
         )),
     }
-    for (name, va, vb) in &rows {
+    for Metric {
+        label,
+        a: va,
+        b: vb,
+        ..
+    } in &rows
+    {
         match vb {
             Some(vb) => out.push_str(&format!(
-                "{name:<width$}  {:>14}  {:>14}  {:>14}\n",
+                "{label:<width$}  {:>14}  {:>14}  {:>14}\n",
                 number(va),
                 number(vb),
-                difference(va, vb)
+                numerals(&difference(va, vb))
             )),
-            None => out.push_str(&format!("{name:<width$}  {:>14}\n", number(va))),
+            None => out.push_str(&format!("{label:<width$}  {:>14}\n", number(va))),
         }
     }
     if let Some(c) = c {
         // Points issued and the money members hold are two different things: each on its
         // own.
-        out.push_str(&format!(
-            "\nB less A: {} {points} issued",
-            crate::amount::signed_grouped(c.issued_delta)
+        out.push('\n');
+        out.push_str(&tr!(
+            "simulate-issued-delta",
+            delta = signed_grouped(c.issued_delta),
+            points = points
         ));
         if let Some(delta) = c.liability_delta {
-            out.push_str(&format!(
-                "; liability {} {}",
-                crate::amount::signed_grouped(delta),
-                a.currency
+            out.push_str(&tr!(
+                "simulate-liability-delta",
+                delta = signed_grouped(delta),
+                currency = &a.currency
             ));
         }
         out.push('\n');
         if !c.migration.is_empty() {
-            out.push_str("\ntier migration (A -> B: members)\n");
+            out.push('\n');
+            out.push_str(&tr!("simulate-migration-heading"));
+            out.push('\n');
             let mut moves: Vec<(&String, &String, u64)> = c
                 .migration
                 .iter()
@@ -228,19 +312,29 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
                 .collect();
             moves.sort_by_key(|(from, to, _)| (a.tier_rank(from), a.tier_rank(to)));
             for (from, tier, count) in moves {
-                out.push_str(&format!("  {from} -> {tier}: {count}\n"));
+                out.push_str(&tr!(
+                    "simulate-migration",
+                    from = from,
+                    to = tier,
+                    members = numerals(&count.to_string())
+                ));
+                out.push('\n');
             }
         }
         if !c.most_affected.is_empty() {
-            out.push_str("\nmembers most affected (balance A -> B)\n");
+            out.push('\n');
+            out.push_str(&tr!("simulate-affected-heading"));
+            out.push('\n');
             for (member, va, vb) in &c.most_affected {
-                out.push_str(&format!(
-                    "  {member}: {} -> {}\n",
-                    grouped(*va),
-                    grouped(*vb)
-                ));
+                out.push_str(&tr!("simulate-affected", member = member, a = *va, b = *vb));
+                out.push('\n');
             }
         }
     }
     out
+}
+
+/// A signed change, grouped, in the language's digits: `+441,000`.
+fn signed_grouped(value: rust_decimal::Decimal) -> String {
+    numerals(&crate::amount::signed_grouped(value))
 }

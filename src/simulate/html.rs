@@ -8,7 +8,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::{Comparison, Simulation};
-use crate::amount::grouped;
+use crate::locale::{amount as grouped, numerals, Lang};
+use crate::tr;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -17,7 +18,8 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A bar chart of one or two series over the same labels.
+/// A bar chart of one or two series over the same labels (as shown: in the language's
+/// digits where they are numbers).
 fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>)]) -> String {
     let (width, height, pad) = (720.0, 260.0, 40.0);
     // Chart geometry is drawing, not money: f64 is fine for pixel positions.
@@ -53,7 +55,7 @@ fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>
                 bar_width.max(1.0),
                 h,
                 escape(label),
-                value
+                numerals(&value.to_string())
             );
         }
         let _ = write!(
@@ -67,13 +69,14 @@ fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>
     // The scale: the largest value at the top of the axis, zero at its foot.
     let _ = write!(
         svg,
-        r##"<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{0}" stroke="#555"/><text x="{1}" y="{2}" font-size="10" text-anchor="end">{3}</text><text x="{1}" y="{0}" font-size="10" text-anchor="end">0</text>"##,
+        r##"<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{0}" stroke="#555"/><text x="{1}" y="{2}" font-size="10" text-anchor="end">{3}</text><text x="{1}" y="{0}" font-size="10" text-anchor="end">{4}</text>"##,
         height - pad,
         pad - 4.0,
         pad + 4.0,
         escape(&grouped(
             Decimal::from_f64_retain(max).unwrap_or_default().round()
-        ))
+        )),
+        numerals("0")
     );
     for (s, (name, color, _)) in series.iter().enumerate() {
         let _ = write!(
@@ -99,24 +102,42 @@ pub fn difference(va: &str, vb: &str) -> String {
     }
 }
 
-fn table(rows: &[(String, String, Option<String>)], two: bool) -> String {
+/// A line of a table: its name, and under A and B what is shown and its value.
+struct Line {
+    label: String,
+    a: String,
+    b: Option<String>,
+    value_a: Option<Decimal>,
+    value_b: Option<Decimal>,
+}
+
+fn table(rows: &[Line], two: bool) -> String {
     let mut html = String::from("<table><tr><th></th><th>A</th>");
     if two {
-        html.push_str("<th>B</th><th>B − A</th>");
+        let _ = write!(
+            html,
+            "<th>B</th><th>{}</th>",
+            escape(&tr!("simulate-html-difference"))
+        );
     }
     html.push_str("</tr>");
-    for (name, a, b) in rows {
-        let _ = write!(html, "<tr><th>{}</th><td>{}</td>", escape(name), escape(a));
+    for row in rows {
+        let _ = write!(
+            html,
+            "<tr><th>{}</th><td>{}</td>",
+            escape(&row.label),
+            escape(&row.a)
+        );
         if two {
-            let b = b.as_deref().unwrap_or("");
-            // The cells hold grouped numbers (`1,250`): read them back without the commas.
-            let plain = |text: &str| text.replace(',', "");
-            let _ = write!(
-                html,
-                "<td>{}</td><td>{}</td>",
-                escape(b),
-                escape(&difference(&plain(a), &plain(b)))
-            );
+            let b = row.b.as_deref().unwrap_or("");
+            let delta = match (row.value_a, row.value_b) {
+                (Some(a), Some(b)) => b
+                    .checked_sub(a)
+                    .map(|d| numerals(&crate::amount::signed_grouped(d)))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let _ = write!(html, "<td>{}</td><td>{}</td>", escape(b), escape(&delta));
         }
         html.push_str("</tr>");
     }
@@ -124,75 +145,151 @@ fn table(rows: &[(String, String, Option<String>)], two: bool) -> String {
     html
 }
 
-fn totals(sim: &Simulation) -> Vec<(String, String)> {
+/// The totals of a simulation: (key, name shown, value).
+fn totals(sim: &Simulation) -> Vec<(String, String, Decimal)> {
     let mut rows = vec![
-        ("events".to_owned(), sim.events.to_string()),
-        ("points issued".to_owned(), grouped(sim.issued)),
-        ("points spent".to_owned(), grouped(sim.spent)),
-        ("points expired".to_owned(), grouped(sim.expired)),
-        ("points reversed".to_owned(), grouped(sim.reversed)),
-        ("points outstanding".to_owned(), grouped(sim.outstanding)),
+        (
+            "events".to_owned(),
+            tr!("simulate-html-events"),
+            Decimal::from(sim.events),
+        ),
+        (
+            "points issued".to_owned(),
+            tr!("simulate-html-issued"),
+            sim.issued,
+        ),
+        (
+            "points spent".to_owned(),
+            tr!("simulate-html-spent"),
+            sim.spent,
+        ),
+        (
+            "points expired".to_owned(),
+            tr!("simulate-html-expired"),
+            sim.expired,
+        ),
+        (
+            "points reversed".to_owned(),
+            tr!("simulate-html-reversed"),
+            sim.reversed,
+        ),
+        (
+            "points outstanding".to_owned(),
+            tr!("simulate-html-outstanding"),
+            sim.outstanding,
+        ),
     ];
     if let Some(liability) = sim.liability {
-        rows.push((format!("liability ({})", sim.currency), grouped(liability)));
+        rows.push((
+            format!("liability ({})", sim.currency),
+            tr!("simulate-html-liability", currency = &sim.currency),
+            liability,
+        ));
     }
     for (rule, points) in &sim.issued_by_rule {
-        rows.push((format!("issued by {rule}"), grouped(*points)));
+        rows.push((
+            format!("issued by {rule}"),
+            tr!("simulate-html-issued-by", rule = rule),
+            *points,
+        ));
     }
     for (deal, points) in &sim.deal_points {
-        rows.push((format!("deal {deal} cost"), grouped(*points)));
+        rows.push((
+            format!("deal {deal} cost"),
+            tr!("simulate-html-deal", deal = deal),
+            *points,
+        ));
     }
     rows
 }
 
-/// The page for one simulation, or for a comparison.
+/// A total as the page shows it: counts of events as they are, points and money grouped;
+/// in the language's digits.
+fn shown(key: &str, value: Decimal) -> String {
+    if key == "events" {
+        numerals(&value.to_string())
+    } else {
+        grouped(value)
+    }
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}\
+     td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{text-align:left}\
+     figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.5em}";
+
+/// Right to left: names on the right, figures on the left; the charts keep their time
+/// running left to right.
+const STYLE_RTL: &str = "body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}\
+     td,th{border:1px solid #ccc;padding:.3em .7em;text-align:left}th{text-align:right}\
+     figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.5em}svg.chart{direction:ltr}";
+
+/// The page for one simulation, or for a comparison, in the current language.
 pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
     let b = comparison.map(|c| &c.b);
-    let mut html = String::from(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>bashgah simulation</title><style>\
-         body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}\
-         td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{text-align:left}\
-         figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.5em}</style></head><body>",
+    let (html_tag, style) = match crate::locale::current() {
+        Lang::En => ("<html>", STYLE),
+        Lang::Fa => ("<html lang=\"fa\" dir=\"rtl\">", STYLE_RTL),
+    };
+    let mut html = format!(
+        "<!doctype html>{html_tag}<head><meta charset=\"utf-8\"><title>{}</title><style>{style}</style></head><body>",
+        escape(&tr!("simulate-html-title"))
     );
     let _ = write!(
         html,
-        "<h1>Simulation of club <code>{}</code></h1>",
-        escape(&a.club)
+        "<h1>{}</h1>",
+        tr!("simulate-html-heading", club = escape(&a.club))
     );
-    let _ = write!(
-        html,
-        "<p>A: <code>{}</code> (policy <code>{}</code>)",
-        escape(&a.label),
-        escape(&a.policy_version)
-    );
+    html.push_str("<p>");
+    html.push_str(&tr!(
+        "simulate-html-scenario",
+        name = "A",
+        label = escape(&a.label),
+        version = escape(&a.policy_version)
+    ));
     if let Some(b) = b {
-        let _ = write!(
-            html,
-            "; B: <code>{}</code> (policy <code>{}</code>)",
-            escape(&b.label),
-            escape(&b.policy_version)
-        );
+        html.push_str(&tr!("simulate-html-separator"));
+        html.push_str(&tr!(
+            "simulate-html-scenario",
+            name = "B",
+            label = escape(&b.label),
+            version = escape(&b.policy_version)
+        ));
     }
-    html.push_str("</p><h2>Totals</h2>");
+    let _ = write!(
+        html,
+        "</p><h2>{}</h2>",
+        escape(&tr!("simulate-html-totals"))
+    );
     let rows_a = totals(a);
-    let rows_b: BTreeMap<String, String> = b
-        .map(|b| totals(b).into_iter().collect())
+    let rows_b: BTreeMap<String, (String, Decimal)> = b
+        .map(|b| {
+            totals(b)
+                .into_iter()
+                .map(|(key, label, value)| (key, (label, value)))
+                .collect()
+        })
         .unwrap_or_default();
-    let mut names: Vec<String> = rows_a.iter().map(|(n, _)| n.clone()).collect();
-    for name in rows_b.keys() {
-        if !names.contains(name) {
-            names.push(name.clone());
+    let mut names: Vec<(String, String)> = rows_a
+        .iter()
+        .map(|(k, l, _)| (k.clone(), l.clone()))
+        .collect();
+    for (key, (label, _)) in &rows_b {
+        if !names.iter().any(|(k, _)| k == key) {
+            names.push((key.clone(), label.clone()));
         }
     }
-    let rows: Vec<(String, String, Option<String>)> = names
+    let rows: Vec<Line> = names
         .iter()
-        .map(|n| {
-            let value_a = rows_a
-                .iter()
-                .find(|(m, _)| m == n)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            (n.clone(), value_a, rows_b.get(n).cloned())
+        .map(|(key, label)| {
+            let value_a = rows_a.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| *v);
+            let value_b = rows_b.get(key).map(|(_, v)| *v);
+            Line {
+                label: label.clone(),
+                a: value_a.map(|v| shown(key, v)).unwrap_or_default(),
+                b: value_b.map(|v| shown(key, v)),
+                value_a,
+                value_b,
+            }
         })
         .collect();
     html.push_str(&table(&rows, b.is_some()));
@@ -215,7 +312,12 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
     if let Some(b) = b {
         series.push(("B", "#dd6b20", series_of(b)));
     }
-    html.push_str(&bar_chart("Points issued per month", &months, &series));
+    let month_labels: Vec<String> = months.iter().map(|m| numerals(m)).collect();
+    html.push_str(&bar_chart(
+        &tr!("simulate-html-chart-months"),
+        &month_labels,
+        &series,
+    ));
     if !a.members_per_tier.is_empty() || b.is_some_and(|b| !b.members_per_tier.is_empty()) {
         let mut tiers: Vec<String> = a.members_per_tier.keys().cloned().collect();
         if let Some(b) = b {
@@ -236,12 +338,18 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
         if let Some(b) = b {
             series.push(("B", "#dd6b20", counts(b)));
         }
-        html.push_str(&bar_chart("Members per tier", &tiers, &series));
+        html.push_str(&bar_chart(
+            &tr!("simulate-html-chart-tiers"),
+            &tiers,
+            &series,
+        ));
     }
     if let Some(c) = comparison {
         if !c.migration.is_empty() {
-            html.push_str(
-                "<h2>Tier migration (rows: under A, columns: under B)</h2><table><tr><th></th>",
+            let _ = write!(
+                html,
+                "<h2>{}</h2><table><tr><th></th>",
+                escape(&tr!("simulate-html-migration"))
             );
             let mut columns: Vec<String> = c
                 .migration
@@ -260,14 +368,21 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
             for (from, to) in rows {
                 let _ = write!(html, "<tr><th>{}</th>", escape(from));
                 for column in &columns {
-                    let _ = write!(html, "<td>{}</td>", to.get(column).copied().unwrap_or(0));
+                    let _ = write!(
+                        html,
+                        "<td>{}</td>",
+                        numerals(&to.get(column).copied().unwrap_or(0).to_string())
+                    );
                 }
                 html.push_str("</tr>");
             }
             html.push_str("</table>");
         }
-        html.push_str(
-            "<h2>Members most affected</h2><table><tr><th>member</th><th>A</th><th>B</th></tr>",
+        let _ = write!(
+            html,
+            "<h2>{}</h2><table><tr><th>{}</th><th>A</th><th>B</th></tr>",
+            escape(&tr!("simulate-html-affected")),
+            escape(&tr!("simulate-html-member"))
         );
         for (member, balance_a, balance_b) in &c.most_affected {
             let _ = write!(
