@@ -3,7 +3,7 @@
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::ledger::Lot;
-use crate::locale::{amount as grouped, numerals, signed};
+use crate::locale::{amount as grouped, numerals, pad_end, pad_start, signed, width};
 use crate::policy::Policy;
 use crate::tr;
 use crate::view::{report, MemberView};
@@ -129,8 +129,8 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     }
     let rule_width = statement
         .iter()
-        .map(|l| l.rule.chars().count())
-        .chain([tr!("statement-rule").chars().count()])
+        .map(|l| width(&l.rule))
+        .chain([width(&tr!("statement-rule"))])
         .max()
         .unwrap_or(4);
     let member = view.summary.id.as_str();
@@ -140,25 +140,26 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         .collect();
     let event_width = shown
         .iter()
-        .map(|s| s.chars().count())
-        .chain([tr!("statement-event").chars().count()])
+        .map(|s| width(s))
+        .chain([width(&tr!("statement-event"))])
         .max()
         .unwrap_or(5);
+    // Padded by terminal columns, so that Persian headings line up too.
     out.push_str(&format!(
-        "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  {}\n",
-        tr!("statement-date"),
-        tr!("statement-event"),
-        tr!("statement-rule"),
-        tr!("statement-points"),
+        "{}  {}  {}  {}  {}\n",
+        pad_end(&tr!("statement-date"), 10),
+        pad_end(&tr!("statement-event"), event_width),
+        pad_end(&tr!("statement-rule"), rule_width),
+        pad_start(&tr!("statement-points"), 8),
         tr!("statement-reason")
     ));
     for (line, event) in statement.iter().zip(&shown) {
         out.push_str(&format!(
-            "{:<10}  {:<event_width$}  {:<rule_width$}  {:>8}  {}\n",
-            local_date(&line.time),
-            event,
-            line.rule,
-            signed(line.points),
+            "{}  {}  {}  {}  {}\n",
+            pad_end(&local_date(&line.time), 10),
+            pad_end(event, event_width),
+            pad_end(&line.rule, rule_width),
+            pad_start(&signed(line.points), 8),
             line.reason
         ));
     }
@@ -264,27 +265,27 @@ fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
         .collect();
     let event_width = names
         .iter()
-        .map(|n| n.chars().count())
-        .chain([tr!("lots-lot").chars().count()])
+        .map(|n| width(n))
+        .chain([width(&tr!("lots-lot"))])
         .max()
         .unwrap_or(6);
     let mut out = format!(
-        "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  {}\n",
-        tr!("lots-earned"),
-        tr!("lots-lot"),
-        tr!("lots-points"),
-        tr!("lots-left"),
-        tr!("lots-spendable"),
+        "{}  {}  {}  {}  {}  {}\n",
+        pad_end(&tr!("lots-earned"), 10),
+        pad_end(&tr!("lots-lot"), event_width),
+        pad_start(&tr!("lots-points"), 8),
+        pad_start(&tr!("lots-left"), 8),
+        pad_end(&tr!("lots-spendable"), 10),
         tr!("lots-expires")
     );
     for (lot, name) in lots.iter().zip(&names) {
         out.push_str(&format!(
-            "{:<10}  {:<event_width$}  {:>8}  {:>8}  {:<10}  {}\n",
-            club_time(policy, lot.earned_at),
-            name,
-            grouped(lot.points),
-            grouped(lot.remaining),
-            club_time(policy, lot.pending_until),
+            "{}  {}  {}  {}  {}  {}\n",
+            pad_end(&club_time(policy, lot.earned_at), 10),
+            pad_end(name, event_width),
+            pad_start(&grouped(lot.points), 8),
+            pad_start(&grouped(lot.remaining), 8),
+            pad_end(&club_time(policy, lot.pending_until), 10),
             lot.expires_at
                 .map_or_else(|| tr!("lots-never"), |e| club_time(policy, e)),
         ));

@@ -234,7 +234,7 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     let rows = metrics(a, b);
     let width = rows
         .iter()
-        .map(|m| m.label.chars().count())
+        .map(|m| crate::locale::width(&m.label))
         .max()
         .unwrap_or(10);
     let number = |text: &str| {
@@ -254,17 +254,17 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
                 out.push('\n');
             }
             out.push_str(&format!(
-                "{:<width$}  {:>14}  {:>14}  {:>14}\n",
-                "",
+                "{}  {:>14}  {:>14}  {}\n",
+                crate::locale::pad_end("", width),
                 "A",
                 "B",
-                tr!("simulate-difference")
+                crate::locale::pad_start(&tr!("simulate-difference"), 14)
             ));
         }
         None => out.push_str(&format!(
-            "{:<width$}  {:>14}\n",
-            "",
-            tr!("simulate-policy", version = &a.policy_version)
+            "{}  {}\n",
+            crate::locale::pad_end("", width),
+            crate::locale::pad_start(&tr!("simulate-policy", version = &a.policy_version), 14)
         )),
     }
     for Metric {
@@ -276,12 +276,17 @@ fn render_text(a: &Simulation, c: Option<&Comparison>, points: &str) -> String {
     {
         match vb {
             Some(vb) => out.push_str(&format!(
-                "{label:<width$}  {:>14}  {:>14}  {:>14}\n",
+                "{}  {:>14}  {:>14}  {:>14}\n",
+                crate::locale::pad_end(label, width),
                 number(va),
                 number(vb),
                 numerals(&difference(va, vb))
             )),
-            None => out.push_str(&format!("{label:<width$}  {:>14}\n", number(va))),
+            None => out.push_str(&format!(
+                "{}  {:>14}\n",
+                crate::locale::pad_end(label, width),
+                number(va)
+            )),
         }
     }
     if let Some(c) = c {

@@ -393,6 +393,23 @@ pub fn numerals_in(lang: Lang, text: &str) -> String {
     }
 }
 
+/// How many columns `text` takes in a terminal: the zero-width non-joiner Persian writes
+/// inside words (`داده‌شده`) and combining marks take none, unlike in `chars().count()`.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` padded with spaces at its end to `columns` terminal columns (as `{:<n}` does for
+/// ASCII), for tables whose cells may hold Persian.
+pub fn pad_end(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
+/// `text` padded with spaces before it to `columns` terminal columns (as `{:>n}`).
+pub fn pad_start(text: &str, columns: usize) -> String {
+    format!("{}{text}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
 /// Numbers in messages: grouped, in the language's digits.
 fn format_number(lang: Lang, value: &FluentValue) -> Option<String> {
     match value {

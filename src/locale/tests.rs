@@ -247,3 +247,11 @@ fn languages_are_read_from_codes_and_locale_names() {
     assert_eq!(Lang::parse("C.UTF-8"), None);
     assert_eq!(Lang::parse("de_DE"), None);
 }
+
+#[test]
+fn tables_pad_by_terminal_columns_not_characters() {
+    assert_eq!(width("داده‌شده"), 7);
+    assert_eq!(pad_end("داده‌شده", 9), "داده‌شده  ");
+    assert_eq!(pad_start("12", 4), "  12");
+    assert_eq!(pad_end("points", 4), "points");
+}
