@@ -375,7 +375,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
         let points = map
             .get("points")
             .and_then(as_decimal)
-            .ok_or("a map without numeric `points`")?;
+            .ok_or_else(|| crate::tr!("script-returned-map-without-points"))?;
         let reason = map
             .get("reason")
             .and_then(|r| {
@@ -390,7 +390,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
             Some(to) => Some(
                 to.read_lock::<rhai::ImmutableString>()
                     .map(|s| s.to_string())
-                    .ok_or("a map whose `to` is not a member id")?,
+                    .ok_or_else(|| crate::tr!("script-returned-map-bad-to"))?,
             ),
         };
         return Ok(vec![(points, reason, to)]);
@@ -402,7 +402,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
         }
         return Ok(all);
     }
-    Err(format!("a value of type `{}`", value.type_name()))
+    Err(crate::tr!("script-returned-type", name = value.type_name()))
 }
 
 fn as_decimal(value: &Dynamic) -> Option<Decimal> {
@@ -437,35 +437,38 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
     let inner = error.unwrap_inner();
     let position = deepest_position(error);
     let what = match &inner {
-        EvalAltResult::ErrorTooManyOperations(..) => format!(
-            "ran more than {} operations (a loop that never ends?)",
-            limits.max_operations
+        EvalAltResult::ErrorTooManyOperations(..) => crate::tr!(
+            "script-too-many-operations",
+            limit = crate::locale::numerals(&limits.max_operations.to_string())
         ),
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_immutable_string().ok().as_deref()
                 == Some(crate::policy::BUDGET_SPENT) =>
         {
-            "stopped: the request's rules had run past its time budget; nothing of this event was recorded".to_owned()
+            crate::tr!("script-budget-spent")
         }
         EvalAltResult::ErrorTerminated(..) => {
-            format!("ran longer than {} ms", limits.max_time.as_millis())
+            crate::tr!(
+                "script-too-long",
+                limit = crate::locale::numerals(&limits.max_time.as_millis().to_string())
+            )
         }
-        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
-            "{} (limits: strings {} bytes, arrays {} items, maps {} entries)",
-            what.to_lowercase(),
-            limits.max_string_size,
-            limits.max_array_size,
-            limits.max_map_size
+        EvalAltResult::ErrorDataTooLarge(what, _) => crate::tr!(
+            "script-too-large",
+            what = what.to_lowercase(),
+            strings = crate::locale::numerals(&limits.max_string_size.to_string()),
+            arrays = crate::locale::numerals(&limits.max_array_size.to_string()),
+            maps = crate::locale::numerals(&limits.max_map_size.to_string())
         ),
-        EvalAltResult::ErrorStackOverflow(..) => format!(
-            "called functions more than {} deep (endless recursion?)",
-            limits.max_call_levels
+        EvalAltResult::ErrorStackOverflow(..) => crate::tr!(
+            "script-too-deep",
+            limit = crate::locale::numerals(&limits.max_call_levels.to_string())
         ),
         other => crate::policy::error_message(other),
     };
     let (location, source_line) = script_location(policy, rule, position);
     EvalError {
-        message: format!("rule `{}` failed: {what}", definition.id),
+        message: crate::tr!("script-rule-failed", rule = &definition.id, what = what),
         location: Some(location),
         source_line,
         column: None,
@@ -494,10 +497,7 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
     let definition = &policy.club.rules[rule.index];
     let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
     EvalError {
-        message: format!(
-            "rule `{}` returned {what}; return a number of points, `award(points, reason)`, an array of those, or nothing",
-            definition.id
-        ),
+        message: crate::tr!("script-rule-returned", rule = &definition.id, what = what),
         location: Some(location),
         source_line,
         column: None,
@@ -511,11 +511,11 @@ fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> E
     let definition = &policy.club.rules[rule.index];
     let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
     EvalError {
-        message: format!(
-            "rule `{}` returned {} points, more than the {} one award may give or take",
-            definition.id,
-            points.normalize(),
-            crate::amount::grouped(LARGEST)
+        message: crate::tr!(
+            "script-rule-too-many-points",
+            rule = &definition.id,
+            points = crate::locale::numerals(&points.normalize().to_string()),
+            largest = LARGEST
         ),
         location: Some(location),
         source_line,
