@@ -23,6 +23,9 @@ rows-field-count = the row has { $fields } fields but the header has { $header }
 rows-not-unicode = the row is not valid UTF-8 text; save the file as UTF-8
 rows-line-not-object = each line must be a JSON object `{ "{" }...{ "}" }`
 
+# Between the items of a list: `id`, `member`, `date`.
+list-comma = { ", " }
+
 ## A value of the wrong kind.
 rows-text-not-number = `{ $name }` must be text, not a JSON number: write "{ $number }"
 rows-text-not = `{ $name }` must be text, not { $kind }

@@ -22,6 +22,9 @@ rows-field-count = این سطر { $fields } خانه دارد اما سطر س�
 rows-not-unicode = این سطر متن UTF-8 درستی نیست؛ پرونده را با کدگذاری UTF-8 ذخیره کنید
 rows-line-not-object = هر سطر باید یک شیء JSON باشد: `{ "{" }...{ "}" }`
 
+# میان اقلام یک فهرست: `id`، `member`، `date`
+list-comma = { "، " }
+
 ## مقداری از نوع نادرست
 rows-text-not-number = `{ $name }` باید متن باشد، نه عدد JSON: بنویسید "{ $number }"
 rows-text-not = `{ $name }` باید متن باشد، نه { $kind }

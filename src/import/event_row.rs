@@ -44,7 +44,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
                     tr!(
                         "rows-not-event-type",
                         text = text,
-                        types = EventType::IMPORTABLE.join(", ")
+                        types = EventType::IMPORTABLE.join(&crate::tr!("list-comma"))
                     ),
                 )
             })?,
@@ -264,7 +264,10 @@ fn check_reply(
         if channels.is_empty() {
             tr!("rows-no-messages")
         } else {
-            tr!("rows-message-channels", channels = channels.join(", "))
+            tr!(
+                "rows-message-channels",
+                channels = channels.join(&crate::tr!("list-comma"))
+            )
         }
     };
     if let Some(via) = attributes.get("reply_channel") {

@@ -199,7 +199,11 @@ fn member_from_row(
     let member_type = match row.text("type")? {
         Some(t) if types.contains(&t) => t.to_owned(),
         Some(t) => {
-            let problem = crate::tr!("rows-not-member-type", text = t, types = types.join(", "));
+            let problem = crate::tr!(
+                "rows-not-member-type",
+                text = t,
+                types = types.join(&crate::tr!("list-comma"))
+            );
             return Err(RowProblem::rejected(
                 row.line,
                 Some("type"),

@@ -235,7 +235,7 @@ fn missing_column_hint(column: &str, written: &[String], names: &HeaderMap) -> S
                 .iter()
                 .map(|h| format!("`{h}`"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(&crate::tr!("list-comma"))
         )),
         None => {
             let sources = names.sources_of(column);
@@ -295,7 +295,7 @@ fn read_csv(
                     .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(&crate::tr!("list-comma")),
                 hint: missing_column_hint(column, &written, names),
             });
         }

@@ -329,7 +329,7 @@ fn unknown_field(path: &Path, source: &str, field: &super::properties::UnknownFi
         .iter()
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(&crate::tr!("list-comma"));
     match (field.suggestion, field.owner.as_str()) {
         (Some(near), _) => problem.with_help(tr!("did-you-mean", name = near)),
         // Listing an event's 17 fields would bury the likely fix: a column of the data.
@@ -450,7 +450,7 @@ fn bind_function(
                 tr!(
                     "script-function-twice",
                     name = name,
-                    files = files.join(", ")
+                    files = files.join(&crate::tr!("list-comma"))
                 ),
             ));
             None

@@ -222,7 +222,7 @@ pub fn settings(
                 Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
                 None => diagnostic.with_help(tr!(
                     "script-plugins-with-settings",
-                    names = known.join(", ")
+                    names = known.join(&crate::tr!("list-comma"))
                 )),
             });
         }
@@ -248,8 +248,10 @@ pub fn settings(
                     );
                     problems.push(match did_you_mean(key, known.iter().copied()) {
                         Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
-                        None => diagnostic
-                            .with_help(tr!("script-its-settings", names = known.join(", "))),
+                        None => diagnostic.with_help(tr!(
+                            "script-its-settings",
+                            names = known.join(&crate::tr!("list-comma"))
+                        )),
                     });
                 }
             }
