@@ -117,3 +117,16 @@ rows-too-many-decimals = `{ $text }` has { $scale } decimals; bashgah keeps at m
 rows-too-many-digits = `{ $text }` has more digits than bashgah keeps exactly (28); it is not rounded
 rows-separators-out-of-place = `{ $text }` has thousands separators out of place: group the digits in threes (1,234,567) or write none
 rows-decimal-comma = `{ $text }` looks like a decimal comma: write { $write }
+
+## An event the ledger cannot take as it is (src/engine/evaluate.rs).
+rows-credit-short = `{ $member }` has { $credit } { $currency } of credit, less than the { $used } used
+rows-enroll-needs-deal = an `enroll` event names the deal in a `deal` column
+rows-no-deal = no deal `{ $name }` in this club
+rows-deal-automatic = members join `{ $name }` automatically, at their first purchase
+rows-already-in-deal = `{ $member }` is already in deal `{ $name }`
+rows-return-needs-original-column = a return must name the purchase it returns in `original`
+rows-original-unknown = the original event `{ $name }` is not in the ledger
+rows-original-other-member = the original event `{ $name }` belongs to member `{ $owner }`, not `{ $member }`
+rows-original-not-purchase = `{ $name }` is a { $kind } event; only purchases can be returned
+rows-return-not-positive = a return's amount must be more than zero
+rows-return-too-much = the return of { $amount } is more than the { $left } left of `{ $name }`

@@ -113,3 +113,16 @@ rows-too-many-decimals = `{ $text }` { $scale } رقم اعشار دارد؛ bas
 rows-too-many-digits = `{ $text }` بیش از رقم‌هایی دارد که bashgah دقیق نگه می‌دارد (۲۸)؛ گرد نمی‌شود
 rows-separators-out-of-place = جداکننده‌های هزارگان در `{ $text }` سر جایشان نیستند: رقم‌ها را سه‌تاسه‌تا جدا کنید (1,234,567) یا هیچ جداکننده‌ای ننویسید
 rows-decimal-comma = `{ $text }` به عدد اعشاری با ویرگول می‌ماند: بنویسید { $write }
+
+## رویدادی که دفتر آن را همان‌طور که هست نمی‌پذیرد (src/engine/evaluate.rs)
+rows-credit-short = `{ $member }` { $credit } { $currency } اعتبار دارد، کمتر از { $used } که خرج شده است
+rows-enroll-needs-deal = رویداد `enroll` قرارداد را در ستون `deal` نام می‌برد
+rows-no-deal = قراردادی به نام `{ $name }` در این باشگاه نیست
+rows-deal-automatic = اعضا با نخستین خریدشان خودبه‌خود به `{ $name }` می‌پیوندند
+rows-already-in-deal = `{ $member }` هم‌اکنون در قرارداد `{ $name }` است
+rows-return-needs-original-column = مرجوعی باید خریدی را که برمی‌گرداند در `original` نام ببرد
+rows-original-unknown = رویداد اصلی `{ $name }` در دفتر نیست
+rows-original-other-member = رویداد اصلی `{ $name }` از آنِ عضو `{ $owner }` است، نه `{ $member }`
+rows-original-not-purchase = `{ $name }` رویدادی از نوع { $kind } است؛ تنها خریدها مرجوع می‌شوند
+rows-return-not-positive = مبلغ مرجوعی باید بیش از صفر باشد
+rows-return-too-much = مرجوعیِ { $amount } بیش از { $left } است که از `{ $name }` مانده است

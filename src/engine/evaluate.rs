@@ -158,12 +158,12 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         if credit > input.member.credit {
             return Err(EvalError::input(
                 "credit_used",
-                format!(
-                    "`{}` has {} {} of credit, less than the {} used",
-                    event.member,
-                    input.member.credit.normalize(),
-                    policy.club.currency,
-                    credit.normalize()
+                crate::tr!(
+                    "rows-credit-short",
+                    member = &event.member,
+                    credit = crate::locale::numerals(&input.member.credit.normalize().to_string()),
+                    currency = &policy.club.currency,
+                    used = crate::locale::numerals(&credit.normalize().to_string())
                 ),
             ));
         }
@@ -327,23 +327,28 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     let Some(name) = event.attributes.get("deal") else {
         return Err(EvalError::input(
             "deal",
-            "an `enroll` event names the deal in a `deal` column",
+            crate::tr!("rows-enroll-needs-deal"),
         ));
     };
     let Some(deal) = policy.club.deals.iter().find(|d| &d.id == name) else {
         let known: Vec<&str> = policy.club.deals.iter().map(|d| d.id.as_str()).collect();
-        let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
-            .map(|near| format!("; did you mean `{near}`?"))
-            .unwrap_or_default();
+        let problem = crate::tr!("rows-no-deal", name = name);
         return Err(EvalError::input(
             "deal",
-            format!("no deal `{name}` in this club{hint}"),
+            match crate::diagnostic::did_you_mean(name, known.iter().copied()) {
+                Some(near) => crate::tr!(
+                    "rows-with-suggestion",
+                    problem = problem,
+                    suggestion = crate::tr!("did-you-mean", name = near)
+                ),
+                None => problem,
+            },
         ));
     };
     if deal.enroll == crate::club::Enrollment::Auto {
         return Err(EvalError::input(
             "deal",
-            format!("members join `{name}` automatically, at their first purchase"),
+            crate::tr!("rows-deal-automatic", name = name),
         ));
     }
     if member
@@ -353,7 +358,7 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     {
         return Err(EvalError::input(
             "deal",
-            format!("`{}` is already in deal `{name}`", member.id),
+            crate::tr!("rows-already-in-deal", member = &member.id, name = name),
         ));
     }
     Ok(())
@@ -540,37 +545,40 @@ fn reverse_original(
     let Some(name) = event.original.as_deref() else {
         return Err(EvalError::input(
             "original",
-            "a return must name the purchase it returns in `original`",
+            crate::tr!("rows-return-needs-original-column"),
         ));
     };
     let Some(original) = original else {
         return Err(EvalError::input(
             "original",
-            format!("the original event `{name}` is not in the ledger"),
+            crate::tr!("rows-original-unknown", name = name),
         ));
     };
     if original.member != event.member {
         return Err(EvalError::input(
             "original",
-            format!(
-                "the original event `{name}` belongs to member `{}`, not `{}`",
-                original.member, event.member
+            crate::tr!(
+                "rows-original-other-member",
+                name = name,
+                owner = &original.member,
+                member = &event.member
             ),
         ));
     }
     if original.kind != EventType::Purchase {
         return Err(EvalError::input(
             "original",
-            format!(
-                "`{name}` is a {} event; only purchases can be returned",
-                original.kind
+            crate::tr!(
+                "rows-original-not-purchase",
+                name = name,
+                kind = original.kind.to_string()
             ),
         ));
     }
     if event.amount <= Decimal::ZERO {
         return Err(EvalError::input(
             "amount",
-            "a return's amount must be more than zero",
+            crate::tr!("rows-return-not-positive"),
         ));
     }
     let overflow = |_| EvalError::overflow("the return");
@@ -579,10 +587,11 @@ fn reverse_original(
     if event.amount > remaining {
         return Err(EvalError::input(
             "amount",
-            format!(
-                "the return of {} is more than the {} left of `{name}`",
-                event.amount.normalize(),
-                remaining.normalize()
+            crate::tr!(
+                "rows-return-too-much",
+                amount = crate::locale::numerals(&event.amount.normalize().to_string()),
+                left = crate::locale::numerals(&remaining.normalize().to_string()),
+                name = name
             ),
         ));
     }
