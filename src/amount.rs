@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err("the amount is empty".into());
+        return Err(crate::tr!("rows-amount-empty"));
     }
     read_text(trimmed)?.exact(trimmed)
 }
@@ -31,7 +31,7 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 pub fn parse_bounded(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err("the amount is empty".into());
+        return Err(crate::tr!("rows-amount-empty"));
     }
     match read_text(trimmed) {
         Ok(written) if written.exceeds_largest() => Err(too_large(trimmed)),
@@ -52,7 +52,8 @@ pub fn parse_bounded(text: &str) -> Result<Decimal, String> {
 /// `f64`, which turned `123456789.123456789` into `123456789.12345679` and quoted a large
 /// integer back as `1.2345678901234568e22` — and refuses one larger than [`LARGEST`].
 pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
-    let written = read_exponent(text).ok_or_else(|| format!("`{text}` is not a number"))?;
+    let written =
+        read_exponent(text).ok_or_else(|| crate::tr!("rows-not-a-number", text = text))?;
     if written.exceeds_largest() {
         return Err(too_large(text));
     }
@@ -60,10 +61,7 @@ pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
 }
 
 fn too_large(text: &str) -> String {
-    format!(
-        "`{text}` is more than the largest amount bashgah accepts ({})",
-        grouped(LARGEST)
-    )
+    crate::tr!("rows-amount-too-large", text = text, largest = LARGEST)
 }
 
 /// How many decimals an amount of money in `currency` may have: its minor unit in ISO
@@ -87,9 +85,16 @@ pub fn within_currency(value: Decimal, text: &str, currency: &str) -> Result<Dec
         return Ok(value);
     }
     Err(match decimals {
-        0 => format!("`{text}` has decimals, but {currency} has none; bashgah does not round amounts"),
-        _ => format!(
-            "`{text}` has more decimals than {currency} has ({decimals}); bashgah does not round amounts"
+        0 => crate::tr!(
+            "rows-currency-no-decimals",
+            text = text,
+            currency = currency
+        ),
+        _ => crate::tr!(
+            "rows-currency-decimals",
+            text = text,
+            currency = currency,
+            decimals = decimals
         ),
     })
 }
@@ -136,13 +141,13 @@ impl Written {
             return Ok(Decimal::ZERO);
         }
         if scale > 28 {
-            return Err(format!(
-                "`{text}` has {scale} decimals; bashgah keeps at most 28 exactly and never rounds an amount"
+            return Err(crate::tr!(
+                "rows-too-many-decimals",
+                text = text,
+                scale = crate::locale::numerals(&scale.to_string())
             ));
         }
-        let too_long = || {
-            format!("`{text}` has more digits than bashgah keeps exactly (28); it is not rounded")
-        };
+        let too_long = || crate::tr!("rows-too-many-digits", text = text);
         // The scale as written (`12.50` stays 12.50) when it fits, else the digits that
         // matter; a negative scale is spelt out (`1e3` is 1000).
         let written = self.digits.trim_start_matches('0');
@@ -172,7 +177,7 @@ impl Written {
 /// `٬` or `_`, if at all), a decimal point (`.` or `٫`) and decimals. Errors quote `text`.
 fn read_text(text: &str) -> Result<Written, String> {
     let ascii = crate::digits::to_ascii(text);
-    let not_a_number = || format!("`{text}` is not a number");
+    let not_a_number = || crate::tr!("rows-not-a-number", text = text);
     let (negative, body) = match ascii.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, ascii.strip_prefix('+').unwrap_or(&ascii)),
@@ -218,9 +223,7 @@ fn read_text(text: &str) -> Result<Written, String> {
                     return Err(decimal_comma(text, negative, before, after));
                 }
             }
-            return Err(format!(
-                "`{text}` has thousands separators out of place: group the digits in threes (1,234,567) or write none"
-            ));
+            return Err(crate::tr!("rows-separators-out-of-place", text = text));
         }
     }
     let digits: String = whole
@@ -241,7 +244,11 @@ fn read_text(text: &str) -> Result<Written, String> {
 fn decimal_comma(text: &str, negative: bool, whole: &str, decimals: &str) -> String {
     let sign = if negative { "-" } else { "" };
     let whole = if whole.is_empty() { "0" } else { whole };
-    format!("`{text}` looks like a decimal comma: write {sign}{whole}.{decimals}")
+    crate::tr!(
+        "rows-decimal-comma",
+        text = text,
+        write = format!("{sign}{whole}.{decimals}")
+    )
 }
 
 /// Reads a number in the notation of JSON, exponent and all (`-12.5`, `1e30`, `2.5E-3`;

@@ -83,17 +83,27 @@ impl CalendarKind {
         if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
             return Ok(date);
         }
-        let range = match self {
-            CalendarKind::Gregorian => String::new(),
-            CalendarKind::Jalali => format!(
-                "; in the Jalali calendar {} to {}",
-                self.format(EARLIEST_DATE),
-                self.format(LATEST_DATE)
+        use crate::locale::numerals;
+        let years = (
+            numerals(&EARLIEST_YEAR.to_string()),
+            numerals(&LATEST_YEAR.to_string()),
+        );
+        Err(match self {
+            CalendarKind::Gregorian => crate::tr!(
+                "rows-date-outside",
+                text = text,
+                from = years.0,
+                to = years.1
             ),
-        };
-        Err(format!(
-            "`{text}` is outside the dates bashgah accepts (years {EARLIEST_YEAR}–{LATEST_YEAR}{range})"
-        ))
+            CalendarKind::Jalali => crate::tr!(
+                "rows-date-outside-jalali",
+                text = text,
+                from = years.0,
+                to = years.1,
+                first = numerals(&self.format(EARLIEST_DATE)),
+                last = numerals(&self.format(LATEST_DATE))
+            ),
+        })
     }
 
     /// The date `date` written in this calendar. Total: exact for every `chrono` date.
@@ -123,17 +133,21 @@ impl CalendarKind {
     /// when the year is beyond what the calendars count: ±9999 for Jalali, chrono's range
     /// for Gregorian).
     pub fn from_local(self, year: i32, month: u8, day: u8) -> Result<NaiveDate, String> {
+        use crate::locale::numerals;
+        let written = || numerals(&format!("{year:04}-{month:02}-{day:02}"));
         match self {
             CalendarKind::Gregorian => NaiveDate::from_ymd_opt(year, month.into(), day.into())
-                .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a date")),
+                .ok_or_else(|| crate::tr!("rows-not-a-date", date = written())),
             CalendarKind::Jalali => {
                 let persian = Date::try_new_persian(year, month, day).map_err(|_| {
                     if month == 12 && day == 30 {
-                        format!(
-                            "{year:04}-12-30 is not a Jalali date: {year} is not a leap year, so Esfand has 29 days"
+                        crate::tr!(
+                            "rows-not-a-leap-year",
+                            date = written(),
+                            year = numerals(&year.to_string())
                         )
                     } else {
-                        format!("{year:04}-{month:02}-{day:02} is not a Jalali date")
+                        crate::tr!("rows-not-a-jalali-date", date = written())
                     }
                 })?;
                 let iso = persian.to_calendar(Iso);
@@ -142,7 +156,7 @@ impl CalendarKind {
                     iso.month().ordinal.into(),
                     iso.day_of_month().0.into(),
                 )
-                .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is out of range"))
+                .ok_or_else(|| crate::tr!("rows-date-out-of-range", date = written()))
             }
         }
     }
@@ -180,20 +194,15 @@ impl CalendarKind {
             _ => (None, None, None),
         };
         let (Some(year), Some(month), Some(day)) = (year, month, day) else {
-            return Err(format!(
-                "`{written}` is not a date; write it as YYYY-MM-DD, e.g. 2025-03-21{}",
-                if self == CalendarKind::Jalali {
-                    " or 1404-01-01"
-                } else {
-                    ""
-                }
-            ));
+            return Err(if self == CalendarKind::Jalali {
+                crate::tr!("rows-date-format-jalali", text = written)
+            } else {
+                crate::tr!("rows-date-format", text = written)
+            });
         };
         if year < JALALI_YEAR_LIMIT {
             if self != CalendarKind::Jalali {
-                return Err(format!(
-                    "`{written}` looks like a Jalali date, but this club's calendar is gregorian; write the Gregorian date or set `calendar: jalali`"
-                ));
+                return Err(crate::tr!("rows-jalali-in-gregorian", text = written));
             }
             CalendarKind::Jalali.from_local(year, month, day)
         } else {

@@ -40,9 +40,7 @@ pub fn parse_event_time(
     let Some(time_part) = time_part else {
         return start_of_day(date, zone);
     };
-    let not_a_time = || {
-        format!("`{time_part}` is not a time of day; write it as HH:MM or HH:MM:SS, with an offset (+03:30, Z) if it is not the club's time")
-    };
+    let not_a_time = || crate::tr!("rows-not-a-time", text = time_part);
     let ascii = crate::digits::to_ascii(time_part);
     let (clock, offset) = split_offset(&ascii).ok_or_else(not_a_time)?;
     let time = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
@@ -118,7 +116,13 @@ pub fn start_of_day(date: NaiveDate, zone: Tz) -> Result<DateTime<Utc>, String> 
     }
     DateTime::from_timestamp(high, 0)
         .filter(|first| first.with_timezone(&zone).date_naive() == date)
-        .ok_or_else(|| format!("{date} did not happen in {zone}: its clocks skipped the whole day"))
+        .ok_or_else(|| {
+            crate::tr!(
+                "rows-day-skipped",
+                date = crate::locale::numerals(&date.to_string()),
+                zone = zone.name()
+            )
+        })
 }
 
 /// The instant a wall-clock time in `zone` names; in a daylight-saving overlap the
@@ -127,7 +131,13 @@ pub fn local_to_utc(local: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, Str
     zone.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{local} did not happen in {zone} (a daylight-saving gap)"))
+        .ok_or_else(|| {
+            crate::tr!(
+                "rows-time-skipped",
+                time = crate::locale::numerals(&local.to_string()),
+                zone = zone.name()
+            )
+        })
 }
 
 /// The format instants are stored in: sortable as text, second precision, always UTC.

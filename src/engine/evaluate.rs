@@ -158,12 +158,12 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
         if credit > input.member.credit {
             return Err(EvalError::input(
                 "credit_used",
-                format!(
-                    "`{}` has {} {} of credit, less than the {} used",
-                    event.member,
-                    input.member.credit.normalize(),
-                    policy.club.currency,
-                    credit.normalize()
+                crate::tr!(
+                    "rows-credit-short",
+                    member = &event.member,
+                    credit = crate::locale::numerals(&input.member.credit.normalize().to_string()),
+                    currency = &policy.club.currency,
+                    used = crate::locale::numerals(&credit.normalize().to_string())
                 ),
             ));
         }
@@ -343,23 +343,28 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     let Some(name) = event.attributes.get("deal") else {
         return Err(EvalError::input(
             "deal",
-            "an `enroll` event names the deal in a `deal` column",
+            crate::tr!("rows-enroll-needs-deal"),
         ));
     };
     let Some(deal) = policy.club.deals.iter().find(|d| &d.id == name) else {
         let known: Vec<&str> = policy.club.deals.iter().map(|d| d.id.as_str()).collect();
-        let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
-            .map(|near| format!("; did you mean `{near}`?"))
-            .unwrap_or_default();
+        let problem = crate::tr!("rows-no-deal", name = name);
         return Err(EvalError::input(
             "deal",
-            format!("no deal `{name}` in this club{hint}"),
+            match crate::diagnostic::did_you_mean(name, known.iter().copied()) {
+                Some(near) => crate::tr!(
+                    "rows-with-suggestion",
+                    problem = problem,
+                    suggestion = crate::tr!("did-you-mean", name = near)
+                ),
+                None => problem,
+            },
         ));
     };
     if deal.enroll == crate::club::Enrollment::Auto {
         return Err(EvalError::input(
             "deal",
-            format!("members join `{name}` automatically, at their first purchase"),
+            crate::tr!("rows-deal-automatic", name = name),
         ));
     }
     if member
@@ -369,7 +374,7 @@ fn check_enrolment(policy: &Policy, event: &Event, member: &MemberState) -> Resu
     {
         return Err(EvalError::input(
             "deal",
-            format!("`{}` is already in deal `{name}`", member.id),
+            crate::tr!("rows-already-in-deal", member = &member.id, name = name),
         ));
     }
     Ok(())
@@ -391,7 +396,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
         let points = map
             .get("points")
             .and_then(as_decimal)
-            .ok_or("a map without numeric `points`")?;
+            .ok_or_else(|| crate::tr!("script-returned-map-without-points"))?;
         let reason = map
             .get("reason")
             .and_then(|r| {
@@ -406,7 +411,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
             Some(to) => Some(
                 to.read_lock::<rhai::ImmutableString>()
                     .map(|s| s.to_string())
-                    .ok_or("a map whose `to` is not a member id")?,
+                    .ok_or_else(|| crate::tr!("script-returned-map-bad-to"))?,
             ),
         };
         return Ok(vec![(points, reason, to)]);
@@ -418,7 +423,7 @@ fn interpret(value: &Dynamic, default_reason: &str) -> Result<Vec<RawAward>, Str
         }
         return Ok(all);
     }
-    Err(format!("a value of type `{}`", value.type_name()))
+    Err(crate::tr!("script-returned-type", name = value.type_name()))
 }
 
 fn as_decimal(value: &Dynamic) -> Option<Decimal> {
@@ -453,35 +458,38 @@ fn script_error(policy: &Policy, rule: &CompiledRule, error: &EvalAltResult) -> 
     let inner = error.unwrap_inner();
     let position = deepest_position(error);
     let what = match &inner {
-        EvalAltResult::ErrorTooManyOperations(..) => format!(
-            "ran more than {} operations (a loop that never ends?)",
-            limits.max_operations
+        EvalAltResult::ErrorTooManyOperations(..) => crate::tr!(
+            "script-too-many-operations",
+            limit = crate::locale::numerals(&limits.max_operations.to_string())
         ),
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_immutable_string().ok().as_deref()
                 == Some(crate::policy::BUDGET_SPENT) =>
         {
-            "stopped: the request's rules had run past its time budget; nothing of this event was recorded".to_owned()
+            crate::tr!("script-budget-spent")
         }
         EvalAltResult::ErrorTerminated(..) => {
-            format!("ran longer than {} ms", limits.max_time.as_millis())
+            crate::tr!(
+                "script-too-long",
+                limit = crate::locale::numerals(&limits.max_time.as_millis().to_string())
+            )
         }
-        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
-            "{} (limits: strings {} bytes, arrays {} items, maps {} entries)",
-            what.to_lowercase(),
-            limits.max_string_size,
-            limits.max_array_size,
-            limits.max_map_size
+        EvalAltResult::ErrorDataTooLarge(what, _) => crate::tr!(
+            "script-too-large",
+            what = what.to_lowercase(),
+            strings = crate::locale::numerals(&limits.max_string_size.to_string()),
+            arrays = crate::locale::numerals(&limits.max_array_size.to_string()),
+            maps = crate::locale::numerals(&limits.max_map_size.to_string())
         ),
-        EvalAltResult::ErrorStackOverflow(..) => format!(
-            "called functions more than {} deep (endless recursion?)",
-            limits.max_call_levels
+        EvalAltResult::ErrorStackOverflow(..) => crate::tr!(
+            "script-too-deep",
+            limit = crate::locale::numerals(&limits.max_call_levels.to_string())
         ),
         other => crate::policy::error_message(other),
     };
     let (location, source_line) = script_location(policy, rule, position);
     EvalError {
-        message: format!("rule `{}` failed: {what}", definition.id),
+        message: crate::tr!("script-rule-failed", rule = &definition.id, what = what),
         location: Some(location),
         source_line,
         column: None,
@@ -510,10 +518,7 @@ fn returned_wrong_type(policy: &Policy, rule: &CompiledRule, what: &str) -> Eval
     let definition = &policy.club.rules[rule.index];
     let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
     EvalError {
-        message: format!(
-            "rule `{}` returned {what}; return a number of points, `award(points, reason)`, an array of those, or nothing",
-            definition.id
-        ),
+        message: crate::tr!("script-rule-returned", rule = &definition.id, what = what),
         location: Some(location),
         source_line,
         column: None,
@@ -527,11 +532,11 @@ fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> E
     let definition = &policy.club.rules[rule.index];
     let (location, source_line) = script_location(policy, rule, rhai::Position::NONE);
     EvalError {
-        message: format!(
-            "rule `{}` returned {} points, more than the {} one award may give or take",
-            definition.id,
-            points.normalize(),
-            crate::amount::grouped(LARGEST)
+        message: crate::tr!(
+            "script-rule-too-many-points",
+            rule = &definition.id,
+            points = crate::locale::numerals(&points.normalize().to_string()),
+            largest = LARGEST
         ),
         location: Some(location),
         source_line,
@@ -556,37 +561,40 @@ fn reverse_original(
     let Some(name) = event.original.as_deref() else {
         return Err(EvalError::input(
             "original",
-            "a return must name the purchase it returns in `original`",
+            crate::tr!("rows-return-needs-original-column"),
         ));
     };
     let Some(original) = original else {
         return Err(EvalError::input(
             "original",
-            format!("the original event `{name}` is not in the ledger"),
+            crate::tr!("rows-original-unknown", name = name),
         ));
     };
     if original.member != event.member {
         return Err(EvalError::input(
             "original",
-            format!(
-                "the original event `{name}` belongs to member `{}`, not `{}`",
-                original.member, event.member
+            crate::tr!(
+                "rows-original-other-member",
+                name = name,
+                owner = &original.member,
+                member = &event.member
             ),
         ));
     }
     if original.kind != EventType::Purchase {
         return Err(EvalError::input(
             "original",
-            format!(
-                "`{name}` is a {} event; only purchases can be returned",
-                original.kind
+            crate::tr!(
+                "rows-original-not-purchase",
+                name = name,
+                kind = original.kind.to_string()
             ),
         ));
     }
     if event.amount <= Decimal::ZERO {
         return Err(EvalError::input(
             "amount",
-            "a return's amount must be more than zero",
+            crate::tr!("rows-return-not-positive"),
         ));
     }
     let overflow = |_| EvalError::overflow("the return");
@@ -595,10 +603,11 @@ fn reverse_original(
     if event.amount > remaining {
         return Err(EvalError::input(
             "amount",
-            format!(
-                "the return of {} is more than the {} left of `{name}`",
-                event.amount.normalize(),
-                remaining.normalize()
+            crate::tr!(
+                "rows-return-too-much",
+                amount = crate::locale::numerals(&event.amount.normalize().to_string()),
+                left = crate::locale::numerals(&remaining.normalize().to_string()),
+                name = name
             ),
         ));
     }

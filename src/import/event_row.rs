@@ -16,8 +16,10 @@ use super::report::RowProblem;
 use super::rows::{number, Row};
 use crate::amount::within_currency;
 use crate::event::{Event, EventType, LineItem};
+use crate::locale::numerals;
 use crate::policy::Policy;
 use crate::time::parse_event_time;
+use crate::tr;
 
 /// Columns every event row must have.
 pub const REQUIRED: [&str; 4] = ["id", "member", "date", "amount"];
@@ -29,7 +31,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     let member = row.required_id("member")?.to_owned();
     let date = row
         .text("date")?
-        .ok_or_else(|| row.problem("date", "`date` is empty"))?;
+        .ok_or_else(|| row.problem("date", tr!("rows-empty", name = "date")))?;
     let time = parse_event_time(date, policy.club.calendar, policy.zone)
         .map_err(|message| row.problem("date", message))?;
     let kind = match row.text("type")? {
@@ -39,9 +41,10 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             .ok_or_else(|| {
                 row.problem(
                     "type",
-                    format!(
-                        "`{text}` is not an event type; use one of {}",
-                        EventType::IMPORTABLE.join(", ")
+                    tr!(
+                        "rows-not-event-type",
+                        text = text,
+                        types = EventType::IMPORTABLE.join(&crate::tr!("list-comma"))
                     ),
                 )
             })?,
@@ -59,7 +62,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     let amount = match (kind, money("amount")?) {
         (_, Some(amount)) => amount,
         (EventType::Enroll, None) => Decimal::ZERO,
-        (_, None) => return Err(row.problem("amount", "`amount` is empty")),
+        (_, None) => return Err(row.problem("amount", tr!("rows-empty", name = "amount"))),
     };
     // A refund is often exported as a negative amount; store what was given back.
     let amount = if kind == EventType::Return {
@@ -70,7 +73,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(row.problem(
             "amount",
-            format!("a {kind} cannot have a negative amount; record refunds as `type: return` naming the `original`"),
+            tr!("rows-negative-amount", kind = kind.to_string()),
         ));
     }
     let currency = row.id("currency")?.map(|c| c.to_ascii_uppercase());
@@ -78,7 +81,11 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         if currency != currency_code {
             return Err(row.problem(
                 "currency",
-                format!("`{currency}` is not the club's currency `{currency_code}`"),
+                tr!(
+                    "rows-other-currency",
+                    currency = currency,
+                    club = currency_code
+                ),
             ));
         }
     }
@@ -87,13 +94,17 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         if credit.is_sign_negative() || credit > amount || kind != EventType::Purchase {
             return Err(row.problem(
                 "credit_used",
-                format!("`credit_used` is the part of a purchase paid with credit: between 0 and the amount ({amount})"),
+                tr!(
+                    "rows-credit-used",
+                    zero = numerals("0"),
+                    amount = numerals(&amount.to_string())
+                ),
             ));
         }
     }
     let original = row.id("original")?.map(str::to_owned);
     if kind == EventType::Return && original.is_none() {
-        return Err(row.problem("original", "a return must name the purchase it returns"));
+        return Err(row.problem("original", tr!("rows-return-needs-original")));
     }
     let channel = row.id("channel")?.map(str::to_owned);
     let store = row.id("store")?.map(str::to_owned);
@@ -111,10 +122,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         Some(other) => {
             return Err(row.problem(
                 "attributes",
-                format!(
-                    "`attributes` must be a JSON object of fields of your own, not {}; in a CSV file give each its own column",
-                    other.kind()
-                ),
+                tr!("rows-attributes-not-object", kind = other.kind()),
             ))
         }
     }
@@ -134,10 +142,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             .insert("items".to_owned(), count.to_string())
             .is_some()
         {
-            return Err(row.problem(
-                "items",
-                "`items` is given twice: as a column and in `attributes`",
-            ));
+            return Err(row.problem("items", tr!("rows-items-twice")));
         }
     }
     check_reply(row, policy, kind, channel.as_deref(), &attributes)?;
@@ -168,59 +173,63 @@ fn line_items(row: &Row) -> Result<(Vec<LineItem>, Option<Decimal>), RowProblem>
         None | Some(Field::Null) => return Ok((Vec::new(), None)),
         Some(Field::List(items)) => items,
         Some(field @ (Field::Text(_) | Field::Number(_))) => {
-            let hint = "; `items` is a count of items, or in JSON Lines a list of {sku, category, qty, price}";
+            let hint = tr!("rows-items-hint");
             return match number(Some(field), "items") {
                 Ok(None) => Ok((Vec::new(), None)),
                 Ok(Some((count, _))) if count >= Decimal::ZERO && count.fract().is_zero() => {
                     Ok((Vec::new(), Some(count.normalize())))
                 }
                 Ok(Some((_, written))) => Err(bad(format!(
-                    "`{written}` is not a number of items (a whole number, 0 or more){hint}"
+                    "{}{hint}",
+                    tr!("rows-items-not-count", written = written)
                 ))),
                 Err(message) => Err(bad(format!("{message}{hint}"))),
             };
         }
-        Some(other) => {
-            return Err(bad(format!(
-            "`items` must be a list of {{sku, category, qty, price}} or a count of items, not {}",
-            other.kind()
-        )))
-        }
+        Some(other) => return Err(bad(tr!("rows-items-not-list", kind = other.kind()))),
     };
     let lines = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let n = i + 1;
+            let n = numerals(&(i + 1).to_string());
+            let n = n.as_str();
             let Field::Object(item) = item else {
-                return Err(bad(format!(
-                    "item {n} must be an object {{sku, category, qty, price}}, not {}",
-                    item.kind()
-                )));
+                return Err(bad(tr!("rows-item-not-object", n = n, kind = item.kind())));
             };
             let text = |name: &str| -> Result<Option<String>, RowProblem> {
                 match item.get(name) {
                     None | Some(Field::Null) => Ok(None),
                     Some(Field::Text(text)) if text.trim().is_empty() => Ok(None),
-                    Some(Field::Text(text)) if text.chars().any(char::is_control) => Err(bad(
-                        format!("item {n}: `{name}` holds a control character; it is plain text"),
-                    )),
+                    Some(Field::Text(text)) if text.chars().any(char::is_control) => {
+                        Err(bad(tr!("rows-item-control-character", n = n, name = name)))
+                    }
                     Some(Field::Text(text)) => Ok(Some(text.trim().to_owned())),
-                    Some(other) => Err(bad(format!(
-                        "item {n}: `{name}` must be text, not {}",
-                        other.kind()
+                    Some(other) => Err(bad(tr!(
+                        "rows-item-not-text",
+                        n = n,
+                        name = name,
+                        kind = other.kind()
                     ))),
                 }
             };
             let amount = |name: &str, default: Option<Decimal>| -> Result<Decimal, RowProblem> {
                 match number(item.get(name), name) {
                     Ok(Some((value, _))) => Ok(value),
-                    Ok(None) => default.ok_or_else(|| bad(format!("item {n} has no `{name}`"))),
-                    Err(message) => Err(bad(format!("item {n}: `{name}`: {message}"))),
+                    Ok(None) => {
+                        default.ok_or_else(|| bad(tr!("rows-item-missing", n = n, name = name)))
+                    }
+                    Err(message) => Err(bad(tr!(
+                        "rows-item-bad",
+                        n = n,
+                        name = name,
+                        message = message
+                    ))),
                 }
             };
             Ok(LineItem {
-                sku: text("sku")?.ok_or_else(|| bad(format!("item {n} has no `sku`")))?,
+                sku: text("sku")?
+                    .ok_or_else(|| bad(tr!("rows-item-missing", n = n, name = "sku")))?,
                 category: text("category")?,
                 qty: amount("qty", Some(Decimal::ONE))?,
                 price: amount("price", None)?,
@@ -253,25 +262,30 @@ fn check_reply(
         .collect();
     let list = || {
         if channels.is_empty() {
-            "the club sends no messages".to_owned()
+            tr!("rows-no-messages")
         } else {
-            format!("its message channels are {}", channels.join(", "))
+            tr!(
+                "rows-message-channels",
+                channels = channels.join(&crate::tr!("list-comma"))
+            )
         }
     };
     if let Some(via) = attributes.get("reply_channel") {
         if !reply {
-            return Err(row.problem(
-                "reply_channel",
-                "`reply_channel` is the channel a reply came on; this row is not a reply (`type: custom` with a `reply`)",
-            ));
+            return Err(row.problem("reply_channel", tr!("rows-reply-channel-not-reply")));
         }
         if !channels.contains(&via.as_str()) {
-            let hint = crate::diagnostic::did_you_mean(via, channels.iter().copied())
-                .map(|near| format!("; did you mean `{near}`?"))
-                .unwrap_or_default();
+            let problem = tr!("rows-no-channel-listed", channel = via, channels = list());
             return Err(row.problem(
                 "reply_channel",
-                format!("the club has no message channel `{via}` ({}){hint}", list()),
+                match crate::diagnostic::did_you_mean(via, channels.iter().copied()) {
+                    Some(near) => tr!(
+                        "rows-with-suggestion",
+                        problem = problem,
+                        suggestion = tr!("did-you-mean", name = near)
+                    ),
+                    None => problem,
+                },
             ));
         }
         return Ok(());
@@ -287,10 +301,7 @@ fn check_reply(
     match sales {
         Some((column, named)) if !channels.contains(&named) => Err(row.problem(
             column,
-            format!(
-                "`channel` is the sales channel, and a reply's channel goes in `reply_channel`: `{named}` is not a message channel ({})",
-                list()
-            ),
+            tr!("rows-sales-channel", named = named, channels = list()),
         )),
         _ => Ok(()),
     }

@@ -261,7 +261,7 @@ fn record(report: &mut ImportReport, line: u64, id: &str, disposition: Dispositi
             kind: ProblemKind::Conflict,
             line,
             column: Some("id".into()),
-            message: format!("event `{id}` is already in the ledger with different content"),
+            message: crate::tr!("rows-conflict", id = id),
             script: None,
         }),
         Disposition::Rejected(error) => report.push_problem(RowProblem {

@@ -31,14 +31,14 @@ pub enum Field {
 
 impl Field {
     /// What kind of JSON value this is, for messages: "a JSON object"...
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> String {
         match self {
-            Field::Null => "null",
-            Field::Bool(_) => "true or false",
-            Field::Number(_) => "a JSON number",
-            Field::Text(_) => "text",
-            Field::List(_) => "a JSON list",
-            Field::Object(_) => "a JSON object",
+            Field::Null => crate::tr!("rows-kind-null"),
+            Field::Bool(_) => crate::tr!("rows-kind-bool"),
+            Field::Number(_) => crate::tr!("rows-kind-number"),
+            Field::Text(_) => crate::tr!("rows-kind-text"),
+            Field::List(_) => crate::tr!("rows-kind-list"),
+            Field::Object(_) => crate::tr!("rows-kind-object"),
         }
     }
 
@@ -171,25 +171,35 @@ impl JsonError {
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JsonError::Syntax(error) => write!(f, "invalid JSON: {error}"),
-            JsonError::TooDeep => {
-                write!(f, "invalid JSON: nested more than {MAX_DEPTH} levels deep")
+            // serde_json's own words, in English, and its `line L column C`.
+            JsonError::Syntax(error) => {
+                f.write_str(&crate::tr!("rows-json-invalid", reason = error.to_string()))
             }
+            JsonError::TooDeep => f.write_str(&crate::tr!(
+                "rows-json-too-deep",
+                depth = crate::locale::numerals(&MAX_DEPTH.to_string())
+            )),
             JsonError::Duplicate { key, within } => {
-                write!(f, "the key `{key}` is given twice")?;
-                if !within.is_empty() {
-                    f.write_str(" in ")?;
-                    for (i, step) in within.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(" of ")?;
-                        }
-                        match step {
-                            Step::Key(key) => write!(f, "`{key}`")?,
-                            Step::Index(index) => write!(f, "element {}", index + 1)?,
-                        }
-                    }
+                let key = key.as_str();
+                if within.is_empty() {
+                    return f.write_str(&crate::tr!("rows-json-key-twice", key = key));
                 }
-                f.write_str("; each key may appear once (JSON readers would keep only one)")
+                let place = within
+                    .iter()
+                    .map(|step| match step {
+                        Step::Key(key) => format!("`{key}`"),
+                        Step::Index(index) => crate::tr!(
+                            "rows-json-element",
+                            number = crate::locale::numerals(&(index + 1).to_string())
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(&crate::tr!("rows-json-of"));
+                f.write_str(&crate::tr!(
+                    "rows-json-key-twice-in",
+                    key = key,
+                    place = place
+                ))
             }
         }
     }

@@ -28,16 +28,16 @@ pub struct MemberImportReport {
 
 impl MemberImportReport {
     pub fn summary(&self) -> String {
-        use crate::diagnostic::number;
         let unchanged = match self.unchanged {
             0 => String::new(),
-            n => format!(", {} unchanged", number(n)),
+            n => crate::tr!("rows-members-unchanged", count = n),
         };
-        format!(
-            "{} created, {} updated{unchanged}, {} rejected",
-            crate::diagnostic::count(self.created, "member", "members"),
-            number(self.updated),
-            number(self.rejected)
+        crate::tr!(
+            "rows-members-summary",
+            created = self.created,
+            updated = self.updated,
+            unchanged = unchanged,
+            rejected = self.rejected
         )
     }
 }
@@ -134,13 +134,18 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
             continue;
         };
         if !channels.contains(&channel) {
-            let hint = crate::diagnostic::did_you_mean(channel, channels.iter().copied())
-                .map(|near| format!("; did you mean `consent_{near}`?"))
-                .unwrap_or_default();
+            let problem = crate::tr!("rows-no-channel", channel = channel);
             return Err(RowProblem::rejected(
                 row.line,
                 Some(key),
-                format!("the club has no message channel `{channel}`{hint}"),
+                match crate::diagnostic::did_you_mean(channel, channels.iter().copied()) {
+                    Some(near) => crate::tr!(
+                        "rows-with-suggestion",
+                        problem = problem,
+                        suggestion = crate::tr!("did-you-mean", name = format!("consent_{near}"))
+                    ),
+                    None => problem,
+                },
             ));
         }
         let text = match row.fields.get(key) {
@@ -162,7 +167,7 @@ fn consents_from_row(row: &Row, policy: &Policy) -> Result<Vec<(String, bool)>, 
                 return Err(RowProblem::rejected(
                     row.line,
                     Some(key),
-                    format!("`{text}` is not yes or no"),
+                    crate::tr!("rows-not-yes-or-no", text = text),
                 ))
             }
         };
@@ -194,16 +199,22 @@ fn member_from_row(
     let member_type = match row.text("type")? {
         Some(t) if types.contains(&t) => t.to_owned(),
         Some(t) => {
-            let hint = crate::diagnostic::did_you_mean(t, types.iter().copied())
-                .map(|near| format!("; did you mean `{near}`?"))
-                .unwrap_or_default();
+            let problem = crate::tr!(
+                "rows-not-member-type",
+                text = t,
+                types = types.join(&crate::tr!("list-comma"))
+            );
             return Err(RowProblem::rejected(
                 row.line,
                 Some("type"),
-                format!(
-                    "`{t}` is not a member type of this club ({}){hint}",
-                    types.join(", ")
-                ),
+                match crate::diagnostic::did_you_mean(t, types.iter().copied()) {
+                    Some(near) => crate::tr!(
+                        "rows-with-suggestion",
+                        problem = problem,
+                        suggestion = crate::tr!("did-you-mean", name = near)
+                    ),
+                    None => problem,
+                },
             ));
         }
         None => existing

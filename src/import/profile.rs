@@ -135,7 +135,11 @@ impl Profile {
                         .ok_or_else(|| {
                             row.problem(
                                 column,
-                                format!("`{written}` × {unit} (the profile's `amount_unit`) is too large"),
+                                crate::tr!(
+                                    "rows-profile-unit-too-large",
+                                    written = written.as_str(),
+                                    unit = crate::locale::numerals(&unit.to_string())
+                                ),
                             )
                         })?;
                     row.fields.insert(
@@ -170,22 +174,41 @@ impl Profile {
         let digits = crate::digits::to_ascii(text);
         let mut parsed = Parsed::new();
         parse(&mut parsed, digits.trim(), StrftimeItems::new(format)).map_err(|e| {
-            format!("`{text}` is not a date in the profile's format `{format}`: {e}")
+            crate::tr!(
+                "rows-profile-not-date",
+                text = text,
+                format = format,
+                reason = e.to_string()
+            )
         })?;
         // The fields as written, not validated as a Gregorian date: the file's calendar
         // may be Jalali (1403-12-30 is no Gregorian date).
         let (Some(year), Some(month), Some(day)) = (parsed.year(), parsed.month(), parsed.day())
         else {
-            return Err(format!(
-                "`{text}` has no whole date in the profile's format `{format}`"
+            return Err(crate::tr!(
+                "rows-profile-no-whole-date",
+                text = text,
+                format = format
             ));
         };
-        let month = u8::try_from(month).map_err(|_| format!("`{text}`: no month {month}"))?;
-        let day_of_month = u8::try_from(day).map_err(|_| format!("`{text}`: no day {day}"))?;
+        let about =
+            |message: String| crate::tr!("rows-profile-date", text = text, message = message);
+        let month = u8::try_from(month).map_err(|_| {
+            about(crate::tr!(
+                "rows-profile-no-month",
+                month = crate::locale::numerals(&month.to_string())
+            ))
+        })?;
+        let day_of_month = u8::try_from(day).map_err(|_| {
+            about(crate::tr!(
+                "rows-profile-no-day",
+                day = crate::locale::numerals(&day.to_string())
+            ))
+        })?;
         let date = self
             .file_calendar
             .from_local(year, month, day_of_month)
-            .map_err(|e| format!("`{text}`: {e}"))?;
+            .map_err(about)?;
         let date = self.file_calendar.check_supported(date, text)?;
         let mut out = self.club_calendar.format(date);
         if let Some(hour) = parsed.hour_div_12().zip(parsed.hour_mod_12()) {
@@ -193,7 +216,7 @@ impl Profile {
             let minute = parsed.minute().unwrap_or(0);
             let second = parsed.second().unwrap_or(0);
             let time = NaiveTime::from_hms_opt(hour, minute, second)
-                .ok_or_else(|| format!("`{text}` has no such time of day"))?;
+                .ok_or_else(|| crate::tr!("rows-profile-no-such-time", text = text))?;
             out.push_str(&time.format("T%H:%M:%S").to_string());
             if let Some(offset) = parsed.offset() {
                 let sign = if offset < 0 { '-' } else { '+' };

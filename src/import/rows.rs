@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 use super::json::{self, Field};
 use super::profile::HeaderMap;
 use super::report::RowProblem;
+use crate::locale::numerals;
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FileFormat {
@@ -58,10 +60,10 @@ impl Row {
             Some(Field::Text(text)) => Ok(Some(text.trim()).filter(|t| !t.is_empty())),
             Some(Field::Number(number)) => Err(self.problem(
                 name,
-                format!("`{name}` must be text, not a JSON number: write \"{number}\""),
+                tr!("rows-text-not-number", name = name, number = number),
             )),
             Some(other) => {
-                Err(self.problem(name, format!("`{name}` must be text, not {}", other.kind())))
+                Err(self.problem(name, tr!("rows-text-not", name = name, kind = other.kind())))
             }
         }
     }
@@ -74,9 +76,10 @@ impl Row {
         if let Some(c) = text.and_then(|t| t.chars().find(|c| c.is_control())) {
             return Err(self.problem(
                 name,
-                format!(
-                    "`{name}` holds a control character (U+{:04X}); identifiers are plain text",
-                    u32::from(c)
+                tr!(
+                    "rows-control-character",
+                    name = name,
+                    code = format!("U+{:04X}", u32::from(c))
                 ),
             ));
         }
@@ -86,7 +89,7 @@ impl Row {
     /// A required [`Row::id`].
     pub fn required_id(&self, name: &str) -> Result<&str, RowProblem> {
         self.id(name)?
-            .ok_or_else(|| self.problem(name, format!("`{name}` is empty")))
+            .ok_or_else(|| self.problem(name, tr!("rows-empty", name = name)))
     }
 
     /// A number: text as people write it (`1,250,000`, `۱۲٬۵۰۰`) or a JSON number read
@@ -117,21 +120,17 @@ pub fn number(field: Option<&Field>, name: &str) -> Result<Option<(Decimal, Stri
         Some(Field::Number(text)) => {
             crate::amount::parse_json_number(text).map(|value| Some((value, text.clone())))
         }
-        Some(other) => Err(format!(
-            "`{name}` must be a number or text, not {}",
-            other.kind()
-        )),
+        Some(other) => Err(tr!("rows-number-not", name = name, kind = other.kind())),
     }
 }
 
 /// A problem with the whole input (not one row): it cannot be read at all.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum InputError {
-    #[error("cannot read `{file}`: {message}")]
-    Unreadable { file: String, message: String },
-    #[error(
-        "{file}:1: the header has no `{column}` column; required columns are {required}{hint}"
-    )]
+    Unreadable {
+        file: String,
+        message: String,
+    },
     MissingColumn {
         file: String,
         column: String,
@@ -140,8 +139,40 @@ pub enum InputError {
         hint: String,
     },
     /// Told once for the file, not once for every row under it.
-    #[error("{file}:1: {message}")]
-    BadHeader { file: String, message: String },
+    BadHeader {
+        file: String,
+        message: String,
+    },
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Unreadable { file, message } => {
+                f.write_str(&tr!("rows-cannot-read", file = file, reason = message))
+            }
+            InputError::MissingColumn {
+                file,
+                column,
+                required,
+                hint,
+            } => {
+                let problem = tr!("rows-missing-column", column = column, required = required);
+                // `file:line` is a place editors open, in ASCII digits in any language.
+                write!(f, "{file}:1: {problem}{hint}")
+            }
+            InputError::BadHeader { file, message } => {
+                write!(f, "{file}:1: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// A help line under a problem: `\n  = help: …`.
+fn help(text: String) -> String {
+    format!("\n  = {}: {text}", tr!("diagnostic-help"))
 }
 
 /// Reads every row of `reader`. Rows that cannot be parsed come back as problems;
@@ -177,11 +208,9 @@ fn missing_column_hint(column: &str, written: &[String], names: &HeaderMap) -> S
     // spreadsheet saved with `;` (some locales) or tabs. Not read that way on a guess: in
     // those files a comma is often the decimal point (`12,50`).
     if let [only] = written {
-        for (separator, name) in [(';', "semicolons"), ('\t', "tabs")] {
+        for (separator, name) in [(';', tr!("rows-semicolons")), ('\t', tr!("rows-tabs"))] {
             if only.split(separator).count() > 1 {
-                return format!(
-                    "\n  = help: the columns are separated by {name}, not commas: save the file as CSV with commas (\"CSV UTF-8\" in a spreadsheet), with `.` as the decimal point"
-                );
+                return help(tr!("rows-separator-help", separator = name));
             }
         }
     }
@@ -190,25 +219,38 @@ fn missing_column_hint(column: &str, written: &[String], names: &HeaderMap) -> S
         .and_then(|found| lower.iter().position(|h| h == found))
         .map(|index| &written[index]);
     match close {
-        Some(header) if names.is_empty() => format!(
-            "\n  = help: is `{header}` the `{column}` column? rename it in the file, or map it with an import profile (`import.profiles` in club.yaml, `--profile NAME`)"
-        ),
-        Some(header) => format!(
-            "\n  = help: is `{header}` the `{column}` column? map it in the profile's `columns`"
-        ),
-        None if names.is_empty() => format!(
-            "\n  = help: the file's columns are {}; an import profile (`import.profiles` in club.yaml, `--profile NAME`) maps another system's names",
-            written.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
-        ),
+        Some(header) if names.is_empty() => help(tr!(
+            "rows-close-column-help",
+            header = header,
+            column = column
+        )),
+        Some(header) => help(tr!(
+            "rows-close-column-profile-help",
+            header = header,
+            column = column
+        )),
+        None if names.is_empty() => help(tr!(
+            "rows-file-columns-help",
+            columns = written
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(&crate::tr!("list-comma"))
+        )),
         None => {
             let sources = names.sources_of(column);
             if sources.is_empty() {
-                format!("\n  = help: the profile maps no column of the file to `{column}`")
+                help(tr!("rows-profile-maps-none-help", column = column))
             } else {
-                format!(
-                    "\n  = help: the profile reads `{column}` from {}, which the file does not have",
-                    sources.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" or ")
-                )
+                help(tr!(
+                    "rows-profile-reads-help",
+                    column = column,
+                    sources = sources
+                        .iter()
+                        .map(|h| format!("`{h}`"))
+                        .collect::<Vec<_>>()
+                        .join(&tr!("rows-or"))
+                ))
             }
         }
     }
@@ -253,7 +295,7 @@ fn read_csv(
                     .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(&crate::tr!("list-comma")),
                 hint: missing_column_hint(column, &written, names),
             });
         }
@@ -266,10 +308,11 @@ fn read_csv(
             }
             return Err(InputError::BadHeader {
                 file: file.to_owned(),
-                message: format!(
-                    "the header names `{header}` twice (columns {} and {}); each column once",
-                    i + 1,
-                    i + j + 2
+                message: tr!(
+                    "rows-header-twice",
+                    header = header,
+                    first = numerals(&(i + 1).to_string()),
+                    second = numerals(&(i + j + 2).to_string())
                 ),
             });
         }
@@ -381,11 +424,13 @@ fn csv_message(error: &csv::Error) -> String {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
-            format!("the row has {len} fields but the header has {expected_len}")
+            tr!(
+                "rows-field-count",
+                fields = numerals(&len.to_string()),
+                header = numerals(&expected_len.to_string())
+            )
         }
-        csv::ErrorKind::Utf8 { .. } => {
-            "the row is not valid UTF-8 text; save the file as UTF-8".into()
-        }
+        csv::ErrorKind::Utf8 { .. } => tr!("rows-not-unicode"),
         _ => error.to_string(),
     }
 }
@@ -402,7 +447,11 @@ fn read_jsonl(reader: impl Read + Send + 'static, file: &str, names: HeaderMap) 
                 return Some(Err(RowProblem::rejected(
                     number,
                     None,
-                    format!("cannot read {file}: {e}"),
+                    tr!(
+                        "rows-cannot-read-rest",
+                        file = &file,
+                        reason = e.to_string()
+                    ),
                 )))
             }
         };
@@ -424,7 +473,7 @@ fn read_jsonl(reader: impl Read + Send + 'static, file: &str, names: HeaderMap) 
             Ok(_) => Err(RowProblem::rejected(
                 number,
                 None,
-                "each line must be a JSON object `{...}`",
+                tr!("rows-line-not-object"),
             )),
             Err(error) => Err(RowProblem::rejected(
                 number,

@@ -36,19 +36,18 @@ pub fn drifted(policy: &Policy) -> Vec<Diagnostic> {
             .collect();
         if let Some(number) = missing.first() {
             out.push(
-                Diagnostic::warning(format!(
-                    "rule `{}` is described as \"{description}\", but its function `{}` no longer has {}: members' statements would say what the code no longer does",
-                    rule.id,
-                    rule.function,
-                    crate::amount::grouped(*number)
+                Diagnostic::warning(crate::tr!(
+                    "script-description-drift",
+                    rule = &rule.id,
+                    description = description,
+                    function = &rule.function,
+                    number = *number
                 ))
                 .at(
                     Location::new(&script.display_path, compiled.line, 1),
                     Some(&script.source),
                 )
-                .with_help(
-                    "update the rule's `description` in club.yaml, or give the reason from the code: `award(points, \"...\")`",
-                ),
+                .with_help(crate::tr!("script-description-drift-help")),
             );
         }
     }

@@ -12,6 +12,8 @@ use super::snapshot::{CompiledRule, Policy, PolicyFile, Script};
 use super::ScriptEngine;
 use crate::club::{load_club_file, ClubFile, PathSegment};
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
+use crate::locale::numerals;
+use crate::tr;
 
 /// The club folders under `policies` (those holding a `club.yaml`), sorted by name.
 pub fn discover_clubs(policies: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -35,10 +37,12 @@ impl Policy {
     ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
         let club_path = dir.join("club.yaml");
         let club_source = fs::read_to_string(&club_path).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("cannot read `{}`: {e}", club_path.display()))
-                    .with_help("a club folder needs a club.yaml; `bashgah init` creates one"),
-            ]
+            vec![Diagnostic::error(tr!(
+                "script-cannot-read",
+                file = club_path.display().to_string(),
+                reason = e.to_string()
+            ))
+            .with_help(tr!("script-no-club-yaml-help"))]
         })?;
         let mut problems = Vec::new();
         let mut files = vec![PolicyFile {
@@ -70,7 +74,7 @@ impl Policy {
                         PathSegment::Key("segment"),
                         PathSegment::Key("function"),
                     ];
-                    let what = format!("campaign `{}`", campaign.id);
+                    let what = tr!("script-what-campaign", id = &campaign.id);
                     bind_function(
                         &club_file,
                         &scripts,
@@ -99,7 +103,7 @@ impl Policy {
                     &scripts,
                     name,
                     &path,
-                    "`reports.segment`",
+                    &tr!("script-what-reports-segment"),
                     "member, now",
                     &mut problems,
                 )
@@ -119,7 +123,7 @@ impl Policy {
                         &scripts,
                         name,
                         &path,
-                        "`tiering`",
+                        &tr!("script-what-tiering"),
                         "member, window",
                         &mut problems,
                     )
@@ -135,7 +139,7 @@ impl Policy {
                         PathSegment::Index(i),
                         PathSegment::Key("target"),
                     ];
-                    let what = format!("deal `{}`", deal.id);
+                    let what = tr!("script-what-deal", id = &deal.id);
                     bind_function(
                         &club_file,
                         &scripts,
@@ -167,11 +171,9 @@ impl Policy {
         }
         let warnings = problems;
 
-        let zone: Tz = club_file
-            .definition
-            .timezone
-            .parse()
-            .map_err(|_| vec![Diagnostic::error("unknown timezone").in_file(&club_path)])?;
+        let zone: Tz = club_file.definition.timezone.parse().map_err(|_| {
+            vec![Diagnostic::error(tr!("script-unknown-timezone")).in_file(&club_path)]
+        })?;
         let campaigns = compile_campaigns(&club_file, zone, &segment_scripts)?;
         let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"))
             || plugin_files.iter().any(|f| f.text.contains(".stats"));
@@ -208,9 +210,10 @@ fn compile_scripts(
             .filter(|p| p.extension().is_some_and(|ext| ext == "rhai"))
             .collect(),
         Err(e) => {
-            problems.push(Diagnostic::error(format!(
-                "cannot list `{}`: {e}",
-                dir.display()
+            problems.push(Diagnostic::error(tr!(
+                "script-cannot-list",
+                folder = dir.display().to_string(),
+                reason = e.to_string()
             )));
             return Vec::new();
         }
@@ -226,9 +229,10 @@ fn compile_scripts(
         let source = match fs::read_to_string(&path) {
             Ok(source) => source,
             Err(e) => {
-                problems.push(Diagnostic::error(format!(
-                    "cannot read `{}`: {e}",
-                    path.display()
+                problems.push(Diagnostic::error(tr!(
+                    "script-cannot-read",
+                    file = path.display().to_string(),
+                    reason = e.to_string()
                 )));
                 continue;
             }
@@ -247,9 +251,9 @@ fn compile_scripts(
                 if let Err(error) = engine.timed(|e| e.run_ast(&top_level)) {
                     let position = error.position();
                     problems.push(
-                        Diagnostic::error(format!(
-                            "in a Rhai script: {}",
-                            super::error_message(&error)
+                        Diagnostic::error(tr!(
+                            "script-in-rhai",
+                            message = super::error_message(&error)
                         ))
                         .at(
                             Location::new(
@@ -259,9 +263,7 @@ fn compile_scripts(
                             ),
                             Some(&source),
                         )
-                        .with_help(
-                            "plugins are `.rhai` files in the plugins folder (`--plugins DIR`)",
-                        ),
+                        .with_help(tr!("script-plugins-help")),
                     );
                     continue;
                 }
@@ -272,9 +274,9 @@ fn compile_scripts(
                 }
                 if !unknown.is_empty() || !fields.is_empty() {
                     for call in unknown {
-                        let mut problem = Diagnostic::error(format!(
-                            "in a Rhai script: `{}` is not a function: no plugin, helper or function in this script has that name",
-                            call.name
+                        let mut problem = Diagnostic::error(tr!(
+                            "script-in-rhai",
+                            message = tr!("script-not-a-function", name = &call.name)
                         ))
                         .at(
                             Location::new(&path, call.line, call.column)
@@ -282,10 +284,8 @@ fn compile_scripts(
                             Some(&source),
                         );
                         problem = match call.suggestion {
-                            Some(name) => problem.with_help(format!("did you mean `{name}`?")),
-                            None => problem.with_help(
-                                "functions come from this script, the plugins it imports, and Rhai's standard library",
-                            ),
+                            Some(name) => problem.with_help(tr!("did-you-mean", name = name)),
+                            None => problem.with_help(tr!("script-functions-help")),
                         };
                         problems.push(problem);
                     }
@@ -302,8 +302,11 @@ fn compile_scripts(
                 let line = position.line().unwrap_or(0);
                 let column = position.position().unwrap_or(1);
                 problems.push(
-                    Diagnostic::error(format!("in a Rhai script: {}", error.err_type()))
-                        .at(Location::new(&path, line, column), Some(&source)),
+                    Diagnostic::error(tr!(
+                        "script-in-rhai",
+                        message = super::parse_error_message(error.err_type())
+                    ))
+                    .at(Location::new(&path, line, column), Some(&source)),
                 );
             }
         }
@@ -313,9 +316,9 @@ fn compile_scripts(
 
 /// The problem of a script reading a field that does not exist.
 fn unknown_field(path: &Path, source: &str, field: &super::properties::UnknownField) -> Diagnostic {
-    let problem = Diagnostic::error(format!(
-        "in a Rhai script: `{}` has no field `{}`",
-        field.owner, field.name
+    let problem = Diagnostic::error(tr!(
+        "script-in-rhai",
+        message = tr!("script-no-field", owner = &field.owner, name = &field.name)
     ))
     .at(
         Location::new(path, field.line, field.column).with_width(field.name.chars().count()),
@@ -326,15 +329,16 @@ fn unknown_field(path: &Path, source: &str, field: &super::properties::UnknownFi
         .iter()
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(&crate::tr!("list-comma"));
     match (field.suggestion, field.owner.as_str()) {
-        (Some(near), _) => problem.with_help(format!("did you mean `{near}`?")),
+        (Some(near), _) => problem.with_help(tr!("did-you-mean", name = near)),
         // Listing an event's 17 fields would bury the likely fix: a column of the data.
-        (None, "event" | "member") => problem.with_help(format!(
-            "a column bashgah has no meaning for is read as `{}.attributes.{}`; the README's \"What scripts see\" lists the fields",
-            field.owner, field.name
+        (None, "event" | "member") => problem.with_help(tr!(
+            "script-attribute-help",
+            owner = &field.owner,
+            name = &field.name
         )),
-        (None, _) => problem.with_help(format!("its fields are {listed}")),
+        (None, _) => problem.with_help(tr!("script-fields-are", fields = listed)),
     }
 }
 
@@ -350,7 +354,7 @@ fn bind_rules(
             PathSegment::Index(index),
             PathSegment::Key("function"),
         ];
-        let what = format!("rule `{}`", rule.id);
+        let what = tr!("script-what-rule", id = &rule.id);
         if let Some((script, line)) = bind_function(
             club,
             scripts,
@@ -401,12 +405,14 @@ fn bind_function(
                 .collect();
             let diagnostic = club.error_at(
                 path,
-                format!("{what} names function `{name}`, which no script defines"),
+                tr!("script-function-undefined", what = what, name = name),
             );
             problems.push(match did_you_mean(name, known.iter().copied()) {
-                Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                None => diagnostic.with_help(format!(
-                    "define `fn {name}({params}) {{ ... }}` in a .rhai file next to club.yaml"
+                Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+                None => diagnostic.with_help(tr!(
+                    "script-function-define-help",
+                    name = name,
+                    params = params
                 )),
             });
             None
@@ -416,8 +422,21 @@ fn bind_function(
         }
         [(_, count)] => {
             problems.push(
-                club.error_at(path, format!("function `{name}` takes {count} parameters, but {what} calls it with {wanted}"))
-                    .with_help(format!("declare it as `fn {name}({params})`")),
+                club.error_at(
+                    path,
+                    tr!(
+                        "script-function-parameters",
+                        name = name,
+                        count = numerals(&count.to_string()),
+                        what = what,
+                        wanted = numerals(&wanted.to_string())
+                    ),
+                )
+                .with_help(tr!(
+                    "script-function-declare-help",
+                    name = name,
+                    params = params
+                )),
             );
             None
         }
@@ -428,9 +447,10 @@ fn bind_function(
                 .collect();
             problems.push(club.error_at(
                 path,
-                format!(
-                    "function `{name}` is defined more than once ({})",
-                    files.join(", ")
+                tr!(
+                    "script-function-twice",
+                    name = name,
+                    files = files.join(&crate::tr!("list-comma"))
                 ),
             ));
             None
@@ -456,7 +476,7 @@ fn compile_campaigns(
                         PathSegment::Index(i),
                         PathSegment::Key(key),
                     ],
-                    format!("campaign `{}`: {message}", campaign.id),
+                    tr!("script-campaign-date", id = &campaign.id, message = message),
                 ))
             })
         };
@@ -476,7 +496,7 @@ fn compile_campaigns(
                             PathSegment::Index(i),
                             PathSegment::Key("to"),
                         ],
-                        format!("campaign `{}` ends before it starts", campaign.id),
+                        tr!("script-campaign-ends-before", id = &campaign.id),
                     ));
                 }
                 let early = campaign

@@ -16,6 +16,7 @@ mod snapshot;
 
 pub use load::discover_clubs;
 pub use script_engine::{
-    error_help, error_message, with_time_budget, ScriptEngine, ScriptLimits, BUDGET_SPENT,
+    error_help, error_message, parse_error_message, with_time_budget, ScriptEngine, ScriptLimits,
+    BUDGET_SPENT,
 };
 pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};

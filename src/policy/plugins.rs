@@ -19,6 +19,7 @@ use serde::Deserialize;
 use super::PolicyFile;
 use crate::club::{ClubFile, PathSegment};
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::tr;
 use crate::yaml::{self, FileKind, Node, NodeValue, Resolved};
 
 /// What a plugin manifest is, for the messages about the whole file.
@@ -215,13 +216,14 @@ pub fn settings(
                 .collect();
             let diagnostic = club.error_at(
                 &[PathSegment::Key("plugins"), PathSegment::Key(name)],
-                format!("no plugin `{name}` with settings in the plugins folder"),
+                tr!("script-no-plugin", name = name),
             );
             problems.push(match did_you_mean(name, known.iter().copied()) {
-                Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                None => {
-                    diagnostic.with_help(format!("plugins with settings: {}", known.join(", ")))
-                }
+                Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+                None => diagnostic.with_help(tr!(
+                    "script-plugins-with-settings",
+                    names = known.join(&crate::tr!("list-comma"))
+                )),
             });
         }
     }
@@ -242,11 +244,14 @@ pub fn settings(
                             PathSegment::Key(&plugin.name),
                             PathSegment::Key(key),
                         ],
-                        format!("plugin `{}` has no setting `{key}`", plugin.name),
+                        tr!("script-no-setting", plugin = &plugin.name, key = key),
                     );
                     problems.push(match did_you_mean(key, known.iter().copied()) {
-                        Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-                        None => diagnostic.with_help(format!("its settings: {}", known.join(", "))),
+                        Some(near) => diagnostic.with_help(tr!("did-you-mean", name = near)),
+                        None => diagnostic.with_help(tr!(
+                            "script-its-settings",
+                            names = known.join(&crate::tr!("list-comma"))
+                        )),
                     });
                 }
             }
@@ -277,25 +282,28 @@ pub fn settings(
                     }
                     Err(expected) => problems.push(club.error_at(
                         &path,
-                        format!(
-                            "setting `{key}` of plugin `{}` must be {expected}",
-                            plugin.name
+                        tr!(
+                            "script-setting-type",
+                            key = key,
+                            plugin = &plugin.name,
+                            expected = expected
                         ),
                     )),
                 },
                 None if imports.contains(&plugin.name) => problems.push(
                     club.error_at(
                         &[PathSegment::Key("plugins")],
-                        format!("plugin `{}` needs setting `{key}`", plugin.name),
+                        tr!("script-setting-needed", plugin = &plugin.name, key = key),
                     )
-                    .with_help(format!(
-                        "add it under `plugins: {{{}: {{{key}: ...}}}}`{}",
-                        plugin.name,
-                        spec.description
-                            .as_deref()
-                            .map(|d| format!(" ({d})"))
-                            .unwrap_or_default()
-                    )),
+                    .with_help(match spec.description.as_deref() {
+                        Some(description) => tr!(
+                            "script-setting-add-described",
+                            plugin = &plugin.name,
+                            key = key,
+                            description = description
+                        ),
+                        None => tr!("script-setting-add", plugin = &plugin.name, key = key),
+                    }),
                 ),
                 None => {}
             }
@@ -307,28 +315,30 @@ pub fn settings(
 
 /// A setting's YAML value as Rhai sees it, or what was expected. Read from the node, so a
 /// plain `0.5` is the decimal 0.5 and a quoted `"0.5"` is text, as the user wrote them.
-fn convert(node: &Node, kind: SettingType) -> Result<Dynamic, &'static str> {
+fn convert(node: &Node, kind: SettingType) -> Result<Dynamic, String> {
     let scalar = node.resolve();
     match (kind, scalar) {
         (SettingType::Integer, Some(Resolved::Int(n))) => Ok(Dynamic::from_int(n)),
-        (SettingType::Integer, _) => Err("a whole number"),
-        (SettingType::Decimal, Some(Resolved::Null | Resolved::Bool(_)) | None) => Err("a number"),
+        (SettingType::Integer, _) => Err(tr!("script-setting-whole-number")),
+        (SettingType::Decimal, Some(Resolved::Null | Resolved::Bool(_)) | None) => {
+            Err(tr!("script-setting-number"))
+        }
         (SettingType::Decimal, Some(_)) => exact(node.scalar().unwrap_or_default())
             .map(Dynamic::from_decimal)
-            .ok_or("a number"),
+            .ok_or_else(|| tr!("script-setting-number")),
         (SettingType::String, Some(Resolved::Text(s))) => Ok(s.into()),
-        (SettingType::String, _) => Err("text"),
+        (SettingType::String, _) => Err(tr!("script-setting-text")),
         (SettingType::Boolean, Some(Resolved::Bool(b))) => Ok(b.into()),
-        (SettingType::Boolean, _) => Err("true or false"),
+        (SettingType::Boolean, _) => Err(tr!("script-setting-boolean")),
         (SettingType::List, _) => match &node.value {
             NodeValue::Sequence(items) => {
                 Ok(Dynamic::from_array(items.iter().map(plain).collect()))
             }
-            _ => Err("a list"),
+            _ => Err(tr!("script-setting-list")),
         },
         (SettingType::Map, _) => match &node.value {
             NodeValue::Mapping(_) => Ok(plain(node)),
-            _ => Err("a map of `key: value`"),
+            _ => Err(tr!("script-setting-map")),
         },
     }
 }

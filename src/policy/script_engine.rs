@@ -213,10 +213,7 @@ impl rhai::ModuleResolver for PluginResolver {
     ) -> Result<rhai::Shared<rhai::Module>, Box<EvalAltResult>> {
         if !is_plugin_name(path) {
             return Err(EvalAltResult::ErrorRuntime(
-                format!(
-                    "`{path}` is not a plugin name: imports name a plugin in the plugins folder (letters, digits and `_`), never a path"
-                )
-                .into(),
+                crate::tr!("script-not-a-plugin-name", name = path).into(),
                 pos,
             )
             .into());
@@ -273,10 +270,7 @@ fn register_helpers(engine: &mut Engine) {
                     .read_lock::<Map>()
                     .map(|m| m.clone())
                     .unwrap_or_default()),
-                None => Err(format!(
-                    "no settings for plugin `{plugin}`: it has no manifest in the plugins folder"
-                )
-                .into()),
+                None => Err(crate::tr!("script-no-plugin-settings", plugin = plugin).into()),
             }
         },
     );
@@ -286,7 +280,8 @@ fn register_helpers(engine: &mut Engine) {
         "days_between",
         |from: &str, to: &str| -> Result<INT, Box<EvalAltResult>> {
             let parse = |text: &str| {
-                crate::time::from_stored(text).ok_or_else(|| format!("`{text}` is not a time"))
+                crate::time::from_stored(text)
+                    .ok_or_else(|| crate::tr!("script-not-a-time", text = text))
             };
             Ok((parse(to)? - parse(from)?).num_days())
         },
@@ -304,9 +299,29 @@ fn award(points: Dynamic, reason: &str) -> Map {
 /// it appends: we show positions our own way.
 pub fn error_message(error: &EvalAltResult) -> String {
     if let Some((owner, name, _)) = unknown_property(error) {
-        return format!("`{owner}` has no field `{name}`");
+        return crate::tr!("script-no-field", owner = owner, name = name);
     }
-    let message = error.unwrap_inner().to_string();
+    let inner = error.unwrap_inner();
+    match inner {
+        EvalAltResult::ErrorModuleNotFound(name, _) => {
+            return crate::tr!("script-rhai-module-not-found", name = name.as_str());
+        }
+        EvalAltResult::ErrorVariableNotFound(name, _) => {
+            return crate::tr!("script-rhai-variable-not-found", name = name.as_str());
+        }
+        EvalAltResult::ErrorFunctionNotFound(name, _) => {
+            return crate::tr!("script-rhai-function-not-found", name = name.as_str());
+        }
+        EvalAltResult::ErrorRuntime(value, _) => {
+            if let Some(text) = value.read_lock::<rhai::ImmutableString>() {
+                if !text.is_empty() {
+                    return crate::tr!("script-rhai-runtime", message = text.as_str());
+                }
+            }
+        }
+        _ => {}
+    }
+    let message = inner.to_string();
     match message.rfind(" (line ") {
         Some(cut) => message[..cut].to_owned(),
         None => message,
@@ -318,7 +333,39 @@ pub fn error_message(error: &EvalAltResult) -> String {
 pub fn error_help(error: &EvalAltResult) -> Option<String> {
     let (_, name, known) = unknown_property(error)?;
     crate::diagnostic::did_you_mean(name, known.iter().copied())
-        .map(|near| format!("did you mean `{near}`?"))
+        .map(|near| crate::tr!("did-you-mean", name = near))
+}
+
+/// What is wrong with a script that does not compile: Rhai's words in English, ours for
+/// the mistakes people make most in the other languages.
+pub fn parse_error_message(error: &rhai::ParseErrorType) -> String {
+    use rhai::{LexError, ParseErrorType as P};
+    match error {
+        P::BadInput(LexError::UnexpectedInput(text)) => {
+            crate::tr!("script-rhai-unexpected", text = text.as_str())
+        }
+        P::BadInput(LexError::UnterminatedString) => crate::tr!("script-rhai-open-string"),
+        P::UnknownOperator(text) => {
+            crate::tr!("script-rhai-unknown-operator", text = text.as_str())
+        }
+        P::VariableUndefined(name) => {
+            crate::tr!("script-rhai-undefined-variable", name = name.as_str())
+        }
+        P::VariableExists(name) => crate::tr!("script-rhai-variable-exists", name = name.as_str()),
+        P::ModuleUndefined(name) => {
+            crate::tr!("script-rhai-undefined-module", name = name.as_str())
+        }
+        P::MissingToken(token, description) => crate::tr!(
+            "script-rhai-missing-token",
+            token = token.as_str(),
+            description = description.as_str()
+        ),
+        P::UnexpectedEOF => crate::tr!("script-rhai-incomplete"),
+        P::FnMissingBody(name) if !name.is_empty() => {
+            crate::tr!("script-rhai-function-body", name = name.as_str())
+        }
+        other => other.to_string(),
+    }
 }
 
 /// For Rhai's "Unknown property 'wekday' - a getter is not registered for type 'Event'":

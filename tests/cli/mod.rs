@@ -13,6 +13,7 @@ mod language;
 mod language_commands;
 mod language_files;
 mod language_reports;
+mod language_rows;
 mod lifecycle;
 mod plugins;
 mod policy_tests;
