@@ -88,14 +88,14 @@ fn refused_rows_say_why_in_persian_and_in_english() {
         .args(["--lang", "fa", "import", "shop", "purchases.csv", "--dry-run"])
         .stderr(
             "\
-rejected: purchases.csv:3: column `amount`: `12x` عدد نیست
-rejected: purchases.csv:4: column `date`: تاریخ ۲۰۲۵-۰۲-۳۰ وجود ندارد
-rejected: purchases.csv:5: column `member`: `member` خالی است
-rejected: purchases.csv:6: column `amount`: `12,50` به عدد اعشاری با ویرگول می‌ماند: بنویسید 12.50
-rejected: purchases.csv:7: column `date`: `25:00` ساعتی از روز نیست؛ آن را به شکل HH:MM یا HH:MM:SS بنویسید، و اگر به وقت باشگاه نیست با اختلاف ساعتش (+03:30، Z)
+رد شد: purchases.csv:3: ستون `amount`: `12x` عدد نیست
+رد شد: purchases.csv:4: ستون `date`: تاریخ ۲۰۲۵-۰۲-۳۰ وجود ندارد
+رد شد: purchases.csv:5: ستون `member`: `member` خالی است
+رد شد: purchases.csv:6: ستون `amount`: `12,50` به عدد اعشاری با ویرگول می‌ماند: بنویسید 12.50
+رد شد: purchases.csv:7: ستون `date`: `25:00` ساعتی از روز نیست؛ آن را به شکل HH:MM یا HH:MM:SS بنویسید، و اگر به وقت باشگاه نیست با اختلاف ساعتش (+03:30، Z)
 ",
         )
-        .stdout("purchases.csv: 1 accepted, 0 duplicate, 0 conflicting, 5 rejected; 2 points awarded (dry run: nothing written)\n")
+        .stdout("purchases.csv: ۱ پذیرفته، ۰ تکراری، ۰ ناسازگار، ۵ رد شد؛ ۲ امتیاز داده شد (اجرای آزمایشی: چیزی نوشته نشد)\n")
         .status(1)
         .run()
         .args(["--lang", "en", "import", "shop", "purchases.csv", "--dry-run"])
@@ -120,7 +120,7 @@ fn a_file_separated_by_semicolons_is_told_so_in_persian_and_in_english() {
         .args(["--lang", "fa", "import", "shop", "purchases.csv"])
         .stderr(
             "\
-error: purchases.csv:1: سطر سرستون‌ها ستون `id` را ندارد؛ ستون‌های لازم: `id`، `member`، `date`، `amount`
+خطا: purchases.csv:1: سطر سرستون‌ها ستون `id` را ندارد؛ ستون‌های لازم: `id`، `member`، `date`، `amount`
   = راهنما: ستون‌ها با نقطه‌ویرگول از هم جدا شده‌اند، نه با ویرگول: پرونده را به شکل CSV با ویرگول ذخیره کنید («CSV UTF-8» در برنامهٔ صفحه‌گسترده) و `.` را نشانهٔ اعشار بگذارید
 ",
         )
@@ -147,9 +147,9 @@ fn member_rows_say_why_in_persian() {
         .args(["--lang", "fa", "import", "shop", "--members", "members.csv"])
         .stderr(
             "\
-rejected: members.csv:2: column `birthday`: تاریخ ۱۹۹۰-۰۲-۳۱ وجود ندارد
-rejected: members.csv:3: column `type`: `indivdual` نوع عضو این باشگاه نیست (individual، business)؛ منظورتان `individual` بود؟
-rejected: members.csv:4: column `joined`: تاریخ ۲۰۲۵-۱۳-۰۱ وجود ندارد
+رد شد: members.csv:2: ستون `birthday`: تاریخ ۱۹۹۰-۰۲-۳۱ وجود ندارد
+رد شد: members.csv:3: ستون `type`: `indivdual` نوع عضو این باشگاه نیست (individual، business)؛ منظورتان `individual` بود؟
+رد شد: members.csv:4: ستون `joined`: تاریخ ۲۰۲۵-۱۳-۰۱ وجود ندارد
 ",
         )
         .stdout("members.csv: ۱ عضو ساخته شد، ۰ به‌روز شد، ۳ رد شد\n")
@@ -171,13 +171,13 @@ fn json_lines_problems_in_persian() {
         .args(["--lang", "fa", "import", "shop", "events.jsonl", "--dry-run"])
         .stderr(
             "\
-rejected: events.jsonl:1: column `amount`: `amount` باید عدد یا متن باشد، نه شیء JSON
-rejected: events.jsonl:2: column `amount`: کلید `amount` دو بار آمده است؛ هر کلید تنها یک بار می‌تواند بیاید (خواننده‌های JSON فقط یکی را نگه می‌دارند)
-rejected: events.jsonl:3: هر سطر باید یک شیء JSON باشد: `{...}`
-rejected: events.jsonl:4: column `items`: کلید `price` در عنصر ۲ از `items` دو بار آمده است؛ هر کلید تنها یک بار می‌تواند بیاید (خواننده‌های JSON فقط یکی را نگه می‌دارند)
+رد شد: events.jsonl:1: ستون `amount`: `amount` باید عدد یا متن باشد، نه شیء JSON
+رد شد: events.jsonl:2: ستون `amount`: کلید `amount` دو بار آمده است؛ هر کلید تنها یک بار می‌تواند بیاید (خواننده‌های JSON فقط یکی را نگه می‌دارند)
+رد شد: events.jsonl:3: هر سطر باید یک شیء JSON باشد: `{...}`
+رد شد: events.jsonl:4: ستون `items`: کلید `price` در عنصر ۲ از `items` دو بار آمده است؛ هر کلید تنها یک بار می‌تواند بیاید (خواننده‌های JSON فقط یکی را نگه می‌دارند)
 ",
         )
-        .stdout("events.jsonl: 0 accepted, 0 duplicate, 0 conflicting, 4 rejected; 0 points awarded (dry run: nothing written)\n")
+        .stdout("events.jsonl: ۰ پذیرفته، ۰ تکراری، ۰ ناسازگار، ۴ رد شد؛ ۰ امتیاز داده شد (اجرای آزمایشی: چیزی نوشته نشد)\n")
         .status(1)
         .run();
 }
@@ -194,14 +194,14 @@ fn a_runaway_rule_fails_its_event_in_persian() {
         .args(["--lang", "fa", "import", "shop", "purchases.csv", "--dry-run"])
         .stderr(
             "\
-rejected: purchases.csv:2: اجرای قانون `base` ناموفق بود: تابع‌ها را بیش از ۳۲ لایه تودرتو صدا زد (بازگشت بی‌پایان؟)
+رد شد: purchases.csv:2: اجرای قانون `base` ناموفق بود: تابع‌ها را بیش از ۳۲ لایه تودرتو صدا زد (بازگشت بی‌پایان؟)
  --> policies/shop/earn.rhai:1:1
   |
 1 | fn base_points(event, member) {
   | ^
 ",
         )
-        .stdout("purchases.csv: 0 accepted, 0 duplicate, 0 conflicting, 1 rejected; 0 points awarded (dry run: nothing written)\n")
+        .stdout("purchases.csv: ۰ پذیرفته، ۰ تکراری، ۰ ناسازگار، ۱ رد شد؛ ۰ امتیاز داده شد (اجرای آزمایشی: چیزی نوشته نشد)\n")
         .status(1)
         .run();
 }
