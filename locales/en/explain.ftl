@@ -41,6 +41,8 @@ explain-entries = entries
 explain-no-entries = none
 explain-ledger-same = the ledger holds the same entries
 explain-ledger-differs = the ledger holds other entries (the member's state then may have differed):
+explain-ledger-not-by-rules = no rule made the entries of { $kind } events; the ledger holds:
+explain-ledger-also = and beside them, written by bashgah itself:
 
 ## A dry run (`--event`): what the ledger would hold.
 explain-falls-due = falls due first (the clock catches up to the event)

@@ -61,6 +61,8 @@ explain-entries = سندها
 explain-no-entries = هیچ
 explain-ledger-same = دفتر همین سندها را دارد
 explain-ledger-differs = دفتر سندهای دیگری دارد (شاید وضع عضو در آن زمان فرق داشته است):
+explain-ledger-not-by-rules = سندهای رویدادهای { $kind } را هیچ قانونی نمی‌سازد؛ دفتر این‌ها را دارد:
+explain-ledger-also = و کنار آن‌ها، نوشتهٔ خود bashgah:
 
 ## اجرای آزمایشی (`--event`): آنچه دفتر خواهد داشت.
 explain-falls-due = نخست سررسید می‌شود (ساعت باشگاه تا رویداد جلو می‌رود)

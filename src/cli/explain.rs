@@ -442,19 +442,22 @@ fn render(
                 // A dry run shows what the ledger would hold instead (budgets, the clock).
                 return out;
             }
-            out.push('\n');
-            out.push_str(&tr!("explain-entries"));
-            out.push('\n');
-            for award in &outcome.awards {
-                out.push_str(&format!(
-                    "  {} {}  {}\n",
-                    award.rule,
-                    signed(award.points),
-                    award.reason
-                ));
-            }
-            if outcome.awards.is_empty() {
-                out.push_str(&format!("  {}\n", tr!("explain-no-entries")));
+            // Of an expiry or a redemption, what the ledger holds is shown below instead.
+            if rules_write(event.kind) {
+                out.push('\n');
+                out.push_str(&tr!("explain-entries"));
+                out.push('\n');
+                for award in &outcome.awards {
+                    out.push_str(&format!(
+                        "  {} {}  {}\n",
+                        award.rule,
+                        signed(award.points),
+                        award.reason
+                    ));
+                }
+                if outcome.awards.is_empty() {
+                    out.push_str(&format!("  {}\n", tr!("explain-no-entries")));
+                }
             }
         }
         Err(error) => {
@@ -464,6 +467,16 @@ fn render(
     }
     match stored_entries {
         None => {}
+        // Expiry, a deal's checkpoint, a redemption, a change by hand: no rule made these
+        // entries, so there is nothing to compare them with; say what the ledger holds.
+        Some(entries) if !rules_write(event.kind) => {
+            out.push('\n');
+            out.push_str(&tr!("explain-ledger-not-by-rules", kind = kind(event.kind)));
+            out.push('\n');
+            for (rule, points, reason, _) in entries {
+                out.push_str(&format!("  {rule} {}  {reason}\n", signed(*points)));
+            }
+        }
         Some(entries) => {
             let now: Vec<(String, rust_decimal::Decimal)> = result
                 .as_ref()
@@ -489,10 +502,39 @@ fn render(
                 for (rule, points, reason, _) in entries {
                     out.push_str(&format!("  {rule} {}  {reason}\n", signed(*points)));
                 }
+                return out;
+            }
+            // What bashgah wrote beside the rules' entries: a debt paid, say.
+            let others: Vec<_> = entries
+                .iter()
+                .filter(|(_, _, _, kind)| kind != "earn" && kind != "reverse")
+                .collect();
+            if !others.is_empty() {
+                out.push_str(&tr!("explain-ledger-also"));
+                out.push('\n');
+                for (rule, points, reason, _) in others {
+                    out.push_str(&format!("  {rule} {}  {reason}\n", signed(*points)));
+                }
             }
         }
     }
     out
+}
+
+/// Whether a club's rules make the entries of events of this kind (a purchase, a return, a
+/// birthday...), as opposed to bashgah itself or a person (expiry, deals' checkpoints,
+/// redemptions, conversions, cancellations, adjustments, transfers).
+fn rules_write(kind: EventType) -> bool {
+    !matches!(
+        kind,
+        EventType::Expiry
+            | EventType::Deal
+            | EventType::Redemption
+            | EventType::Conversion
+            | EventType::Cancellation
+            | EventType::Adjustment
+            | EventType::Transfer
+    )
 }
 
 /// An event's type as people read it (`purchase`, in Persian «خرید»).

@@ -9,6 +9,10 @@ use crate::serve::{keys, ServeOptions};
 use crate::tr;
 
 pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError> {
+    // The host process's texts reach programs: API answers (a refused row, a script error),
+    // `/v1/status`, log lines a collector parses. They are English unless the operator asked
+    // for a language with --lang, not whatever the shell's locale or a club happens to say.
+    crate::locale::settle_for_programs();
     init_logging(args.log_format);
     let keys = keys::KeyRing::load(&args.keys).map_err(|problems| {
         CommandError(format!(

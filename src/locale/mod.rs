@@ -258,6 +258,17 @@ pub fn club_default(lang: Option<Lang>) {
     }
 }
 
+/// For a process whose texts reach programs (the host process): English, unless the
+/// person chose a language with `--lang`; the shell's locale and clubs' `language:` are
+/// not asked.
+pub fn settle_for_programs() {
+    if EXPLICIT.load(Ordering::Relaxed) == 0 {
+        store(Lang::En);
+        // A club's `language:` must not change it later either.
+        EXPLICIT.store(1, Ordering::Relaxed);
+    }
+}
+
 /// The language the shell's locale names, as `gettext` reads it: the first of `LC_ALL`,
 /// `LC_MESSAGES`, `LANG` that is set. `C` and `POSIX` (and languages bashgah does not
 /// speak) say nothing.

@@ -163,3 +163,46 @@ fn a_hypothetical_event_writes_nothing() {
     assert_eq!(json["member"]["events"], 1);
     assert_eq!(json["member"]["balance"], "2");
 }
+
+/// An expiry (or a redemption) is not made by rules: explain shows what the ledger holds
+/// for it, not "none" beside "the ledger holds the same entries" (it held a −3).
+#[test]
+fn an_expiry_shows_what_the_ledger_holds_rather_than_the_rules_nothing() {
+    let test = Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            &super::SHOP_YAML.replace(
+                "timezone: UTC\n",
+                "timezone: UTC\npoints:\n  expiry: {after: 1m}\n",
+            ),
+        )
+        .file("policies/shop/earn.rhai", super::SHOP_RHAI)
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nE1,M1,2025-03-01 10:30,3500\n",
+        )
+        .args(["import", "shop", "purchases.csv"])
+        .run()
+        .args(["advance", "shop", "--to", "2025-05-01"])
+        .run();
+    let engine = std::sync::Arc::new(bashgah::policy::ScriptEngine::new(Default::default(), None));
+    let (policy, _) =
+        bashgah::policy::Policy::load(&test.path().join("policies/shop"), &engine).unwrap();
+    let version = policy.short_id().to_owned();
+    test.args(["explain", "shop", "expiry:M1:2025-04-01T00:00:00Z"])
+        .stdout(&format!(
+            "\
+expiry `expiry:M1:2025-04-01T00:00:00Z` of member `M1` on 2025-04-01 00:00 (2025-04-01T00:00:00Z)
+amount 0 EUR
+policy {version} (the current one)
+member then: individual, tier none, balance 3 points
+
+rules
+  base (fn base_points, policies/shop/earn.rhai:1): does not run for expiry events
+
+no rule made the entries of expiry events; the ledger holds:
+  expiry -3  3 expired (expiry date reached), earned 2025-03-01
+"
+        ))
+        .run();
+}

@@ -213,3 +213,34 @@ fn a_persian_club_writes_its_own_reasons_into_the_ledger_in_persian() {
         "{english}"
     );
 }
+
+/// The host process's texts reach programs (API answers, `/v1/status`, logs): English
+/// whatever the shell's locale says, Persian only when the operator asks with `--lang`.
+#[test]
+fn the_host_process_speaks_english_unless_asked() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    let (code, from_locale) = text(
+        &dir,
+        &["serve", "--keys", "nosuch.yaml"],
+        &[("LANG", "fa_IR.UTF-8")],
+    );
+    assert_eq!(code, 2, "{from_locale}");
+    assert!(
+        from_locale.ends_with(
+            "error: the keys file was not loaded; the server needs it to know who may call\n"
+        ),
+        "{from_locale}"
+    );
+    let (code, asked) = text(
+        &dir,
+        &["--lang", "fa", "serve", "--keys", "nosuch.yaml"],
+        &[],
+    );
+    assert_eq!(code, 2, "{asked}");
+    assert!(
+        asked.ends_with("خطا: پروندهٔ کلیدها بارگذاری نشد؛ سرور برای دانستن این‌که چه کسی اجازهٔ درخواست دارد به آن نیاز دارد\n"),
+        "{asked}"
+    );
+}
