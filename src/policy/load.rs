@@ -58,6 +58,22 @@ impl Policy {
         let Some(club_file) = club_file else {
             return Err(problems);
         };
+        if scripts_compiled {
+            // Rules are called as (event, member) whatever their parameters are named: with
+            // the club's rules known, `fn base(e, m) { e.amont }` is checked too.
+            let rule_functions: Vec<&str> = club_file
+                .definition
+                .rules
+                .iter()
+                .map(|rule| rule.function.as_str())
+                .collect();
+            for script in &scripts {
+                let path = Path::new(&script.display_path);
+                for field in super::properties::unknown_fields_in(&script.ast, &rule_functions) {
+                    problems.push(unknown_field(path, &script.source, &field));
+                }
+            }
+        }
         // A script that did not compile defines no functions: binding rules to it
         // would only repeat that problem.
         let segment_scripts: Vec<Option<usize>> = if scripts_compiled {

@@ -29,23 +29,47 @@ pub struct UnknownField {
     pub suggestion: Option<&'static str>,
 }
 
-/// Every read in `ast` of a field `event`, `member`, `member.stats` or a line item lacks.
+/// What a function's parameter holds, where it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Event,
+    Member,
+}
+
+/// Every read in `ast` of a field `event`, `member`, `member.stats` or a line item lacks,
+/// in functions whose parameters are named `event` and `member`.
 pub fn unknown_fields(ast: &AST) -> Vec<UnknownField> {
+    unknown_fields_in(ast, &[])
+}
+
+/// As [`unknown_fields`], and also in the functions named in `called_with_event_and_member`
+/// — the club's rules, which bashgah calls as `(event, member)` — whatever their parameters
+/// are named: `fn base(e, m) { e.amont }` is found too.
+pub fn unknown_fields_in(ast: &AST, called_with_event_and_member: &[&str]) -> Vec<UnknownField> {
     let mut found = Vec::new();
     for function in ast.iter_functions() {
         let (name, arity) = (function.name, function.params.len());
-        let one = ast.clone_functions_only_filtered(|_, _, _, n, a| n == name && a == arity);
+        // This one function alone. (`clone_functions_only_filtered` keeps them all when it
+        // copies into an empty module, as of rhai 1.27: a check would then see one
+        // function's parameters as another's.)
+        let mut one = ast.clone_functions_only();
+        one.retain_functions(|_, _, n, a| n == name && a == arity);
+        let called_as_rule = arity == 2 && called_with_event_and_member.contains(&name);
         // Only the parameters are known to be an event or a member: a function that
         // declares a variable of that name is holding something else.
-        let mut checked: Vec<&str> = function
+        let mut checked: Vec<(&str, Role)> = function
             .params
             .iter()
-            .copied()
-            .filter(|p| *p == "event" || *p == "member")
+            .enumerate()
+            .filter_map(|(i, p)| match (*p, called_as_rule, i) {
+                (_, true, 0) | ("event", _, _) => Some((*p, Role::Event)),
+                (_, true, 1) | ("member", _, _) => Some((*p, Role::Member)),
+                _ => None,
+            })
             .collect();
         one.walk(&mut |path: &[ASTNode]| {
             if let Some(ASTNode::Stmt(Stmt::Var(var, ..))) = path.last() {
-                checked.retain(|p| *p != var.0.name.as_str());
+                checked.retain(|(p, _)| *p != var.0.name.as_str());
             }
             true
         });
@@ -72,17 +96,20 @@ fn check_read(
     variable: &str,
     rhs: &Expr,
     path: &[ASTNode],
-    checked: &[&str],
+    checked: &[(&str, Role)],
     found: &mut Vec<UnknownField>,
 ) {
     let Some((name, position, rest)) = first_property(rhs) else {
         return;
     };
-    let known: &'static [&'static str] = if checked.contains(&variable) {
-        if variable == "event" {
-            &EVENT_FIELDS
-        } else {
-            &MEMBER_FIELDS
+    let role = checked
+        .iter()
+        .find(|(p, _)| *p == variable)
+        .map(|(_, r)| *r);
+    let known: &'static [&'static str] = if let Some(role) = role {
+        match role {
+            Role::Event => &EVENT_FIELDS,
+            Role::Member => &MEMBER_FIELDS,
         }
     } else if is_item_variable(variable, path, checked) {
         &ITEM_FIELDS
@@ -93,11 +120,11 @@ fn check_read(
         found.push(unknown(variable.to_owned(), known, name, position));
         return;
     }
-    if variable == "member" && name == "stats" && known == MEMBER_FIELDS {
+    if role == Some(Role::Member) && name == "stats" {
         if let Some((stat, position, _)) = rest.and_then(first_property) {
             if !STATS_FIELDS.contains(&stat) {
                 found.push(unknown(
-                    "member.stats".into(),
+                    format!("{variable}.stats"),
                     &STATS_FIELDS,
                     stat,
                     position,
@@ -149,13 +176,12 @@ fn first_property(rhs: &Expr) -> Option<(&str, Position, Option<&Expr>)> {
 
 /// Whether `variable` is, where it is read, the variable of a `for … in event.items` loop
 /// around the read.
-fn is_item_variable(variable: &str, path: &[ASTNode], checked: &[&str]) -> bool {
+fn is_item_variable(variable: &str, path: &[ASTNode], checked: &[(&str, Role)]) -> bool {
     path.iter().rev().any(|node| match node {
         ASTNode::Stmt(Stmt::For(looping, ..)) => {
             looping.0.name.as_str() == variable
                 && matches!(&looping.2.expr, Expr::Dot(dot, ..)
-                    if variable_name(&dot.lhs) == Some("event")
-                        && checked.contains(&"event")
+                    if variable_name(&dot.lhs).is_some_and(|lhs| checked.contains(&(lhs, Role::Event)))
                         && matches!(&dot.rhs, Expr::Property(p, _) if p.2.as_str() == "items"))
         }
         _ => false,
@@ -174,6 +200,27 @@ mod tests {
             .into_iter()
             .map(|f| (f.owner, f.name, f.line, f.column, f.suggestion))
             .collect()
+    }
+
+    /// A rule's function is called as `(event, member)`: its parameters are checked by
+    /// position, whatever their names; other functions' are not.
+    #[test]
+    fn a_rules_parameters_are_checked_by_position_whatever_their_names() {
+        let engine = ScriptEngine::new(ScriptLimits::default(), None);
+        let script = "fn base(e, m) {\n    if m.stats.spend_3d > 0 { e.amont } else { 0 }\n}\nfn helper(e, m) { e.amont }\n";
+        let ast = engine.engine().compile(script).expect("compiles");
+        let found: Vec<(String, String, usize, usize)> = unknown_fields_in(&ast, &["base"])
+            .into_iter()
+            .map(|f| (f.owner, f.name, f.line, f.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("m.stats".to_owned(), "spend_3d".to_owned(), 2, 16),
+                ("e".to_owned(), "amont".to_owned(), 2, 33),
+            ]
+        );
+        assert_eq!(unknown_fields(&ast), []);
     }
 
     fn one(

@@ -60,12 +60,13 @@ error: in a Rhai script: `event` has no field `tax`
         .run();
 }
 
-/// A field `check` cannot see (the rule names its parameters `e` and `m`) still fails
-/// with bashgah's words, the script's position and the nearest field.
+/// A field `check` cannot see (read through a variable of the rule's own, not its
+/// parameter) still fails with bashgah's words, the script's position and the nearest field.
 const UNSEEN_TYPO: &str = "\
 fn base_points(e, m) {
-    if e.wekday == \"fri\" { return 0; }
-    e.amount / 1000
+    let ev = e;
+    if ev.wekday == \"fri\" { return 0; }
+    ev.amount / 1000
 }
 ";
 
@@ -89,7 +90,7 @@ fn a_field_that_fails_at_run_time_is_named_with_its_position_in_a_policy_test() 
 shop: 1 case in policies/shop/tests
 FAILED  one point per 1,000
   --> policies/shop/tests/earning.yaml:1
-  step 1: rule `base` failed: `event` has no field `wekday` (policies/shop/earn.rhai:2:10); did you mean `weekday`?
+  step 1: rule `base` failed: `event` has no field `wekday` (policies/shop/earn.rhai:3:11); did you mean `weekday`?
   points of `P1`: expected 5, got 0
   no entries were written
 uncovered rules: base
@@ -112,10 +113,10 @@ fn import_says_an_identical_script_error_once_and_lists_the_other_rows() {
         .stderr(
             "\
 rejected: purchases.csv:2: rule `base` failed: `event` has no field `wekday`
- --> policies/shop/earn.rhai:2:10
+ --> policies/shop/earn.rhai:3:11
   |
-2 |     if e.wekday == \"fri\" { return 0; }
-  |          ^
+3 |     if ev.wekday == \"fri\" { return 0; }
+  |           ^
   = help: did you mean `weekday`?
 rejected: purchases.csv:3, 4, 5, 6, 7 and 2 more: the same as line 2
 ",
@@ -203,5 +204,32 @@ fn a_key_for_a_club_that_is_not_there_is_refused() {
         .stderr("error: no club `shpo` in `policies`\n  = help: did you mean `shop`?\n")
         .stdout("")
         .status(2)
+        .run();
+}
+
+/// A rule is called as `(event, member)` whatever its parameters are named: `check` finds
+/// a misspelt field on `e` as on `event`.
+#[test]
+fn a_rule_with_its_own_parameter_names_is_checked_too() {
+    crate::cli::harness::Test::new()
+        .file("policies/shop/club.yaml", crate::cli::SHOP_YAML)
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(e, m) {\n    e.amont / 1000\n}\n",
+        )
+        .args(["check", "shop"])
+        .status(1)
+        .stderr(
+            "\
+error: in a Rhai script: `e` has no field `amont`
+ --> policies/shop/earn.rhai:2:7
+  |
+2 |     e.amont / 1000
+  |       ^^^^^
+  = help: did you mean `amount`?
+
+",
+        )
+        .stdout("FAILED  shop (1 error)\n1 club checked, 1 failed\n")
         .run();
 }
