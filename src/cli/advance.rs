@@ -44,9 +44,23 @@ pub fn run(
         eprintln!("{}: {failure}", tr!("diagnostic-error"));
     }
     if json {
+        // For programs: `to` in UTC, and beside it the day in the club's calendar and time
+        // zone (`to_local`, in `calendar`), as `member --json` gives them.
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            report: &'a crate::recording::AdvanceReport,
+            to_local: String,
+            calendar: crate::calendar::CalendarKind,
+        }
+        let shown = Shown {
+            report: &report,
+            to_local: policy.local_date(report.to),
+            calendar: policy.club.calendar,
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
+            serde_json::to_string_pretty(&shown).unwrap_or_default()
         );
     } else {
         print!("{}", render(&policy, &report));

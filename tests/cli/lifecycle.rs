@@ -333,6 +333,8 @@ clock at 2025-01-02: 150 points expired in 1 expiry, 0 expiring-soon notices
         report,
         serde_json::json!({
             "to": "2025-01-02T00:00:00Z",
+            "to_local": "2025-01-02",
+            "calendar": "gregorian",
             "expired_points": "150",
             "expiries": 1,
             "notices": 0,
