@@ -79,24 +79,28 @@ impl Decider<'_> {
 
     fn adjust_in(&mut self, book: &mut MemberBook, event: &Event) -> Result<(), Failure> {
         let policy = self.policy;
+        let lang = policy.club.language.unwrap_or_default();
+        let figure =
+            |points: Decimal| crate::locale::numerals_in(lang, &points.normalize().to_string());
         let reason = event.attributes.get("reason").cloned().unwrap_or_default();
         if reason.trim().is_empty() {
-            return refuse("an adjustment needs a reason (--reason \"...\")");
+            return refuse(crate::tr_in!(lang, "refuse-adjust-reason"));
         }
         let (points, at) = (event.amount, event.time);
         if points.is_zero() {
-            return refuse("an adjustment of 0 points changes nothing");
+            return refuse(crate::tr_in!(lang, "refuse-adjust-zero"));
         }
         self.catch_up(book, at);
         if points.is_sign_negative() {
             let (available, _) = book.balances(at);
             if available < -points {
-                return refuse(format!(
-                    "member `{}` has {} {} available, fewer than the {} to take",
-                    book.id(),
-                    available.normalize(),
-                    policy.club.points.name,
-                    (-points).normalize()
+                return refuse(crate::tr_in!(
+                    lang,
+                    "refuse-take-too-many",
+                    member = book.id(),
+                    available = figure(available),
+                    points = &policy.club.points.name,
+                    taken = figure(-points)
                 ));
             }
         }
@@ -140,30 +144,35 @@ impl Decider<'_> {
         transfer: &Transfer,
     ) -> Result<(), Failure> {
         let policy = self.policy;
+        let lang = policy.club.language.unwrap_or_default();
+        let figure =
+            |points: Decimal| crate::locale::numerals_in(lang, &points.normalize().to_string());
         let (out, into) = (&transfer.out, &transfer.into);
         let (points, at) = (out.amount, out.time);
         if !policy.club.points.transfers {
-            return refuse(format!(
-                "club `{}` does not allow transfers (set `points.transfers: true`)",
-                policy.club.id
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-no-transfers",
+                club = &policy.club.id
             ));
         }
         if giver.id() == receiver.id() {
-            return refuse("a transfer needs two different members");
+            return refuse(crate::tr_in!(lang, "refuse-transfer-same"));
         }
         if points <= Decimal::ZERO {
-            return refuse("a transfer moves more than 0 points");
+            return refuse(crate::tr_in!(lang, "refuse-transfer-zero"));
         }
         self.catch_up(giver, at);
         self.catch_up(receiver, at);
         let (available, _) = giver.balances(at);
         if available < points {
-            return refuse(format!(
-                "member `{}` has {} {} available, fewer than the {} to transfer",
-                giver.id(),
-                available.normalize(),
-                policy.club.points.name,
-                points.normalize()
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-transfer-too-many",
+                member = giver.id(),
+                available = figure(available),
+                points = &policy.club.points.name,
+                moved = figure(points)
             ));
         }
         let overflow = |_| Failure::Rejected(EvalError::overflow("the transfer"));

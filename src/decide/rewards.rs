@@ -47,14 +47,18 @@ pub fn find_reward<'a>(policy: &'a Policy, id: &str) -> Result<&'a RewardDefinit
         return Ok(found);
     }
     let known: Vec<&str> = policy.club.rewards.iter().map(|r| r.id.as_str()).collect();
+    let lang = policy.club.language.unwrap_or_default();
     let hint = match crate::diagnostic::did_you_mean(id, known.iter().copied()) {
-        Some(near) => format!("; did you mean `{near}`?"),
-        None if known.is_empty() => "; the club has no rewards".to_owned(),
-        None => format!("; rewards: {}", known.join(", ")),
+        Some(near) => crate::tr_in!(lang, "refuse-reward-near", name = near),
+        None if known.is_empty() => crate::tr_in!(lang, "refuse-no-rewards"),
+        None => crate::tr_in!(lang, "refuse-rewards-are", rewards = known.join(", ")),
     };
-    refuse(format!(
-        "no reward `{id}` in club `{}`{hint}",
-        policy.club.id
+    refuse(crate::tr_in!(
+        lang,
+        "refuse-no-reward",
+        id = id,
+        club = &policy.club.id,
+        hint = hint
     ))
 }
 
@@ -213,41 +217,56 @@ impl Decider<'_> {
             .get("reason")
             .map(|r| r.trim())
             .unwrap_or("");
+        let lang = policy.club.language.unwrap_or_default();
         if reason.is_empty() {
-            return refuse("a cancellation needs a reason (--reason \"...\")");
+            return refuse(crate::tr_in!(lang, "refuse-cancel-reason"));
         }
         let Some(fact) = self.facts.redemption(&redemption)? else {
-            return refuse(format!(
-                "no redemption `{redemption}` in club `{}`",
-                policy.club.id
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-no-redemption",
+                redemption = &redemption,
+                club = &policy.club.id
             ));
         };
         if fact.member != book.id() {
-            return refuse(format!(
-                "redemption `{redemption}` is member `{}`'s, not `{}`'s",
-                fact.member,
-                book.id()
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-not-theirs",
+                redemption = &redemption,
+                owner = &fact.member,
+                member = book.id()
             ));
         }
         if let Some(by) = &fact.cancelled_by {
-            return refuse(format!(
-                "redemption `{redemption}` was already cancelled (`{by}`)"
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-cancelled",
+                redemption = &redemption,
+                by = by
             ));
         }
         if let (Some(code), Some((at, reference))) = (&fact.code, &fact.code_used) {
-            return refuse(format!(
-                "the code {code} of redemption `{redemption}` was used at {at} (reference `{reference}`): a reward handed over cannot be cancelled"
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-code-used",
+                code = code,
+                redemption = &redemption,
+                at = at.to_string(),
+                reference = reference
             ));
         }
         let at = event.time;
         self.catch_up(book, at);
         if fact.credit > book.state.credit {
-            return refuse(format!(
-                "member `{}` has {} {} of credit, less than the {} redemption `{redemption}` gave",
-                book.id(),
-                crate::amount::grouped(book.state.credit),
-                policy.club.currency,
-                crate::amount::grouped(fact.credit),
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-credit-spent",
+                member = book.id(),
+                credit = book.state.credit,
+                currency = &policy.club.currency,
+                given = fact.credit,
+                redemption = &redemption
             ));
         }
         // Points come back into lots that keep their old expiry; what has expired since
@@ -352,17 +371,20 @@ impl Decider<'_> {
     fn convert_in(&mut self, book: &mut MemberBook, event: &Event) -> Result<(), Failure> {
         let policy = self.policy;
         let Some(settings) = &policy.club.credit else {
-            return refuse(format!(
-                "club `{}` has no credit (add `credit: {{rate: ..., minimum: ...}}`)",
-                policy.club.id
+            return refuse(crate::tr_in!(
+                policy.club.language.unwrap_or_default(),
+                "refuse-no-credit",
+                club = &policy.club.id
             ));
         };
         let (points, at) = (event.amount, event.time);
         if points <= Decimal::ZERO || points < settings.minimum {
-            return refuse(format!(
-                "at least {} {} are converted at once",
-                settings.minimum.normalize(),
-                policy.club.points.name
+            let lang = policy.club.language.unwrap_or_default();
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-convert-minimum",
+                minimum = figure(lang, settings.minimum),
+                points = &policy.club.points.name
             ));
         }
         self.catch_up(book, at);
@@ -408,12 +430,14 @@ impl Decider<'_> {
     ) -> Result<(), Failure> {
         let (available, _) = book.balances(at);
         if available < points {
-            return refuse(format!(
-                "member `{}` has {} {} available, fewer than the {} needed",
-                book.id(),
-                available.normalize(),
-                self.policy.club.points.name,
-                points.normalize()
+            let lang = self.policy.club.language.unwrap_or_default();
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-too-few",
+                member = book.id(),
+                available = figure(lang, available),
+                points = &self.policy.club.points.name,
+                needed = figure(lang, points)
             ));
         }
         Ok(())
@@ -433,62 +457,82 @@ impl Decider<'_> {
             state.tier.as_deref(),
         );
         let calendar = policy.club.calendar;
+        let lang = policy.club.language.unwrap_or_default();
+        let or = crate::tr_in!(lang, "refuse-or");
         let today = at.with_timezone(&policy.zone).date_naive();
         let date =
             |text: &Option<String>| text.as_deref().and_then(|t| calendar.parse_date(t).ok());
         if let Some(from) = date(&reward.valid_from) {
             if today < from {
-                return refuse(format!(
-                    "reward `{}` can be redeemed from {}",
-                    reward.id,
-                    calendar.format(from)
+                return refuse(crate::tr_in!(
+                    lang,
+                    "refuse-not-yet",
+                    reward = &reward.id,
+                    date = crate::locale::numerals_in(lang, &calendar.format(from))
                 ));
             }
         }
         if let Some(until) = date(&reward.valid_until) {
             if today > until {
-                return refuse(format!(
-                    "reward `{}` could be redeemed until {}",
-                    reward.id,
-                    calendar.format(until)
+                return refuse(crate::tr_in!(
+                    lang,
+                    "refuse-no-longer",
+                    reward = &reward.id,
+                    date = crate::locale::numerals_in(lang, &calendar.format(until))
                 ));
             }
         }
         if !reward.member_types.is_empty() && !reward.member_types.iter().any(|t| t == member_type)
         {
-            return refuse(format!(
-                "reward `{}` is for {} members, and `{member}` is {member_type}",
-                reward.id,
-                reward.member_types.join(" or ")
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-member-type",
+                reward = &reward.id,
+                types = reward.member_types.join(&or),
+                member = member,
+                kind = member_type
             ));
         }
         if !reward.tiers.is_empty()
             && !member_tier.is_some_and(|t| reward.tiers.iter().any(|r| r == t))
         {
-            return refuse(format!(
-                "reward `{}` is for {} members, and `{member}` is {}",
-                reward.id,
-                reward.tiers.join(" or "),
-                member_tier.unwrap_or("in no tier")
+            return refuse(crate::tr_in!(
+                lang,
+                "refuse-tier",
+                reward = &reward.id,
+                tiers = reward.tiers.join(&or),
+                member = member,
+                tier = member_tier
+                    .map_or_else(|| crate::tr_in!(lang, "refuse-in-no-tier"), str::to_owned)
             ));
         }
         if let Some(stock) = reward.stock {
             if self.facts.redeemed(&reward.id)? >= stock {
-                return refuse(format!(
-                    "reward `{}` is out of stock (all {stock} redeemed)",
-                    reward.id
+                return refuse(crate::tr_in!(
+                    lang,
+                    "refuse-out-of-stock",
+                    reward = &reward.id,
+                    stock = crate::locale::numerals_in(lang, &stock.to_string())
                 ));
             }
         }
         if let Some(limit) = reward.per_member {
             let used = book.redemptions.iter().filter(|r| **r == reward.id).count() as u64;
             if used >= limit {
-                return refuse(format!(
-                    "member `{member}` has redeemed `{}` {used} times, the most allowed",
-                    reward.id
+                return refuse(crate::tr_in!(
+                    lang,
+                    "refuse-limit",
+                    member = member,
+                    reward = &reward.id,
+                    used = crate::locale::numerals_in(lang, &used.to_string())
                 ));
             }
         }
         Ok(())
     }
+}
+
+/// Points in a refusal, as the club's language writes them (ungrouped, as typed).
+fn figure(lang: crate::locale::Lang, points: Decimal) -> String {
+    crate::locale::numerals_in(lang, &points.normalize().to_string())
 }

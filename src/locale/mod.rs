@@ -117,6 +117,16 @@ const CATALOGUES: &[(Lang, &str, &str)] = &[
     ),
     (
         Lang::En,
+        "refusals.ftl",
+        include_str!("../../locales/en/refusals.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "refusals.ftl",
+        include_str!("../../locales/fa/refusals.ftl"),
+    ),
+    (
+        Lang::En,
         "test.ftl",
         include_str!("../../locales/en/test.ftl"),
     ),

@@ -244,3 +244,59 @@ fn the_host_process_speaks_english_unless_asked() {
         "{asked}"
     );
 }
+
+/// Refusals are decided with the club's files, in the club's language: a Persian club
+/// refuses in Persian whatever the person's language (the frame is theirs), so that its
+/// policy tests' `error:` lines hold for whoever runs them.
+#[test]
+fn a_persian_club_refuses_in_persian() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let yaml = dir.join("policies/cafe/club.yaml");
+    let text_before = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n"),
+    )
+    .unwrap();
+    let import = [
+        "import",
+        "cafe",
+        "examples/cafe/purchases.csv",
+        "--members",
+        "examples/cafe/members.csv",
+    ];
+    assert_eq!(text(&dir, &import, &[]).0, 0);
+    assert_eq!(
+        text(
+            &dir,
+            &[
+                "redeem",
+                "cafe",
+                "M002",
+                "free-coffee",
+                "--at",
+                "1403-11-05"
+            ],
+            &[]
+        ),
+        (
+            1,
+            "خطا: عضو `M002` ۳۷ stars قابل استفاده دارد، کمتر از ۵۰ لازم\n".to_owned()
+        )
+    );
+    assert_eq!(
+        text(
+            &dir,
+            &["--lang", "en", "redeem", "cafe", "M002", "free-coffe", "--at", "1403-11-05"],
+            &[]
+        ),
+        (
+            1,
+            "error: پاداشی به نام `free-coffe` در باشگاه `cafe` نیست؛ منظورتان `free-coffee` بود؟\n"
+                .to_owned()
+        )
+    );
+}
