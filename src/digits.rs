@@ -18,6 +18,20 @@ pub fn to_ascii(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect())
 }
 
+/// `text` as Persian writes numbers: ASCII digits as Persian ones (`۰`–`۹`), the group
+/// separator `,` as `٬` and the decimal point `.` as `٫`. For figures bashgah formats
+/// itself (never for ids): what people read in Persian, and [`to_ascii`] reads back.
+pub fn to_persian(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32('۰' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
+            ',' => '٬',
+            '.' => '٫',
+            other => other,
+        })
+        .collect()
+}
+
 /// The ASCII digit `c` stands for, if it is a Persian or Arabic-Indic digit.
 fn ascii_digit(c: char) -> Option<char> {
     let zero = match c {

@@ -402,15 +402,7 @@ pub fn numerals(text: &str) -> String {
 pub fn numerals_in(lang: Lang, text: &str) -> String {
     match lang {
         Lang::En => text.to_owned(),
-        Lang::Fa => text
-            .chars()
-            .map(|c| match c {
-                '0'..='9' => char::from_u32('۰' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
-                ',' => '٬',
-                '.' => '٫',
-                _ => c,
-            })
-            .collect(),
+        Lang::Fa => crate::digits::to_persian(text),
     }
 }
 

@@ -123,15 +123,7 @@ fn format_in(shown: Digits, number: Decimal) -> String {
 fn digits(shown: Digits, text: &str) -> String {
     match shown {
         Digits::Latin => text.to_owned(),
-        Digits::Persian => text
-            .chars()
-            .map(|c| match c {
-                '0'..='9' => char::from_u32('۰' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
-                ',' => '٬',
-                '.' => '٫',
-                other => other,
-            })
-            .collect(),
+        Digits::Persian => crate::digits::to_persian(text),
     }
 }
 

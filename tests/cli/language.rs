@@ -24,6 +24,20 @@ fn cafe() -> Test {
     .run()
 }
 
+/// A workspace with the shipped clubs, the café saying `language: fa`.
+fn persian_cafe() -> Test {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let yaml = dir.join("policies/cafe/club.yaml");
+    let before = std::fs::read_to_string(&yaml).unwrap();
+    let after = before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n");
+    assert_ne!(after, before);
+    std::fs::write(&yaml, after).unwrap();
+    test
+}
+
 fn text(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let mut command = crate::bashgah_command();
     command.args(args).current_dir(dir);
@@ -168,17 +182,8 @@ fn the_language_comes_from_the_flag_then_the_club_then_the_shell() {
 /// in either language, and the reward's Persian title is the one used.
 #[test]
 fn a_persian_club_writes_its_own_reasons_into_the_ledger_in_persian() {
-    let test = Test::new();
+    let test = persian_cafe();
     let dir = test.path();
-    copy_dir(&repo().join("policies"), &dir.join("policies"));
-    copy_dir(&repo().join("examples"), &dir.join("examples"));
-    let yaml = dir.join("policies/cafe/club.yaml");
-    let text_before = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(
-        &yaml,
-        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n"),
-    )
-    .unwrap();
     for command in [
         "import cafe examples/cafe/purchases.csv --members examples/cafe/members.csv",
         "redeem cafe M001 free-coffee --at 1403-11-05 --id R1",
@@ -250,17 +255,8 @@ fn the_host_process_speaks_english_unless_asked() {
 /// policy tests' `error:` lines hold for whoever runs them.
 #[test]
 fn a_persian_club_refuses_in_persian() {
-    let test = Test::new();
+    let test = persian_cafe();
     let dir = test.path();
-    copy_dir(&repo().join("policies"), &dir.join("policies"));
-    copy_dir(&repo().join("examples"), &dir.join("examples"));
-    let yaml = dir.join("policies/cafe/club.yaml");
-    let text_before = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(
-        &yaml,
-        text_before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n"),
-    )
-    .unwrap();
     let import = [
         "import",
         "cafe",
