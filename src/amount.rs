@@ -369,48 +369,9 @@ impl Rounding {
     }
 }
 
-/// Formats points or money for people: `+12`, `-3.5`, with no trailing zeros.
-pub fn signed(value: Decimal) -> String {
-    let value = value.normalize();
-    if value.is_sign_positive() && !value.is_zero() {
-        format!("+{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-/// Formats with a sign and thousands separators: `+1,250,000`, `-3`.
-pub fn signed_grouped(value: Decimal) -> String {
-    if value.is_sign_positive() && !value.is_zero() {
-        format!("+{}", grouped(value))
-    } else {
-        grouped(value)
-    }
-}
-
-/// Formats with thousands separators: `1250000` → `1,250,000`.
-pub fn grouped(value: Decimal) -> String {
-    let text = value.normalize().to_string();
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = match rest.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (rest, None),
-    };
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
-}
+// How figures are written for people lives with how digits are read: in `digits`, below
+// the locale that also writes them (which is above this module, whose errors it words).
+pub use crate::digits::{grouped, signed, signed_grouped};
 
 #[cfg(test)]
 mod tests {

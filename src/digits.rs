@@ -1,4 +1,5 @@
-//! The one place digits a user writes become ASCII.
+//! The one place digits a user writes become ASCII, and figures are written for people
+//! (`1,250,000`, `+12`, and in Persian `۱٬۲۵۰٬۰۰۰`).
 //!
 //! Shops in Iran type Persian digits (`۱۴۰۳`), Arabic keyboards and some tills send
 //! Arabic-Indic ones (`١٤٠٣`), and spreadsheets mix them with ASCII. Dates, times and
@@ -7,6 +8,8 @@
 //! times, Arabic-Indic ones only in amounts, because each parser had its own copy).
 
 use std::borrow::Cow;
+
+use rust_decimal::Decimal;
 
 /// `text` with Persian (`۰`–`۹`) and Arabic-Indic (`٠`–`٩`) digits written as ASCII
 /// digits; every other character as it is, so that positions in characters are kept.
@@ -41,6 +44,49 @@ fn ascii_digit(c: char) -> Option<char> {
     };
     // Both ranges are ten consecutive code points, so the difference is 0..=9.
     char::from_digit(c as u32 - zero as u32, 10)
+}
+
+/// Formats points or money for people: `+12`, `-3.5`, with no trailing zeros.
+pub fn signed(value: Decimal) -> String {
+    let value = value.normalize();
+    if value.is_sign_positive() && !value.is_zero() {
+        format!("+{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// Formats with a sign and thousands separators: `+1,250,000`, `-3`.
+pub fn signed_grouped(value: Decimal) -> String {
+    if value.is_sign_positive() && !value.is_zero() {
+        format!("+{}", grouped(value))
+    } else {
+        grouped(value)
+    }
+}
+
+/// Formats with thousands separators: `1250000` → `1,250,000`.
+pub fn grouped(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
 }
 
 #[cfg(test)]

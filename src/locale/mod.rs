@@ -383,11 +383,11 @@ pub fn amount(value: Decimal) -> String {
 
 /// A signed change of points: `+12`, `-3` (`0` unsigned), in the current language's digits.
 pub fn signed(value: Decimal) -> String {
-    numerals(&crate::amount::signed(value))
+    numerals(&crate::digits::signed(value))
 }
 
 fn amount_in(lang: Lang, value: Decimal) -> String {
-    numerals_in(lang, &crate::amount::grouped(value))
+    numerals_in(lang, &crate::digits::grouped(value))
 }
 
 /// `text` with its ASCII digits, group and decimal separators written as the current

@@ -232,7 +232,7 @@ fn counts_choose_the_plural_and_digits_follow_the_language() {
     assert_eq!(
         numerals_in(
             Lang::Fa,
-            &crate::amount::grouped(Decimal::new(-123456789, 2))
+            &crate::digits::grouped(Decimal::new(-123456789, 2))
         ),
         "-۱٬۲۳۴٬۵۶۷٫۸۹"
     );
