@@ -105,8 +105,12 @@ impl Keys {
     /// Reads the keys file; every problem comes back with its line and column.
     pub fn load(path: &Path) -> Result<Keys, Vec<Diagnostic>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::error(format!("cannot read `{}`: {e}", path.display()))
-                .with_help("make a key with `bashgah key --name NAME --club CLUB` and add the line it prints to this file")]
+            vec![Diagnostic::error(crate::tr!(
+                "check-cannot-read",
+                folder = path.display().to_string(),
+                reason = e.to_string()
+            ))
+            .with_help(crate::tr!("keys-make-one"))]
         })?;
         Keys::parse(path, &text)
     }
@@ -142,11 +146,8 @@ impl Keys {
                 entry.sha256.len() == 64 && entry.sha256.bytes().all(|b| b.is_ascii_hexdigit());
             if !well_formed {
                 problems.push(
-                    at(i, "sha256", format!(
-                        "key `{}`: `sha256` must be 64 hex digits, the hash of the key",
-                        entry.name
-                    ))
-                    .with_help("`bashgah key` prints a new key and its hash; never put the key itself here"),
+                    at(i, "sha256", crate::tr!("keys-bad-hash", name = &entry.name))
+                        .with_help(crate::tr!("keys-bad-hash-help")),
                 );
                 continue;
             }
@@ -154,10 +155,7 @@ impl Keys {
                 problems.push(at(
                     i,
                     "name",
-                    format!(
-                        "key `{}` grants nothing: give it `clubs: [...]` or `admin: true`",
-                        entry.name
-                    ),
+                    crate::tr!("keys-grants-nothing", name = &entry.name),
                 ));
                 continue;
             }
@@ -166,12 +164,16 @@ impl Keys {
                 Some(Some(at)) => Some(at),
                 Some(None) => {
                     problems.push(
-                        at(i, "expires", format!(
-                            "key `{}`: `{}` is not a date or a time",
-                            entry.name,
-                            entry.expires.as_deref().unwrap_or_default()
-                        ))
-                        .with_help("write a date, `2027-01-01` (midnight UTC), or a time with its offset, `2027-01-01T08:00:00+03:30`"),
+                        at(
+                            i,
+                            "expires",
+                            crate::tr!(
+                                "keys-bad-expiry",
+                                name = &entry.name,
+                                text = entry.expires.as_deref().unwrap_or_default()
+                            ),
+                        )
+                        .with_help(crate::tr!("keys-bad-expiry-help")),
                     );
                     continue;
                 }

@@ -296,3 +296,30 @@ fn a_persian_club_refuses_in_persian() {
         )
     );
 }
+
+/// The keys file's problems, in Persian when asked, at their line and column.
+#[test]
+fn the_keys_file_problems_in_persian() {
+    Test::new()
+        .file(
+            "keys.yaml",
+            "keys:\n  - {name: till, sha256: secret, clubs: [cafe]}\n",
+        )
+        .file("policies/shop/club.yaml", super::SHOP_YAML)
+        .file("policies/shop/earn.rhai", super::SHOP_RHAI)
+        .args(["--lang", "fa", "serve", "--keys", "keys.yaml"])
+        .status(2)
+        .stderr(
+            "\
+خطا: کلید `till`: `sha256` باید ۶۴ رقم شانزده‌شانزدهی باشد، چکیدهٔ کلید
+ --> keys.yaml:2:26
+  |
+2 |   - {name: till, sha256: secret, clubs: [cafe]}
+  |                          ^^^^^^
+  = راهنما: `bashgah key` کلیدی تازه و چکیده‌اش را چاپ می‌کند؛ هرگز خود کلید را اینجا ننویسید
+
+خطا: پروندهٔ کلیدها بارگذاری نشد؛ سرور برای دانستن این‌که چه کسی اجازهٔ درخواست دارد به آن نیاز دارد
+",
+        )
+        .run();
+}
