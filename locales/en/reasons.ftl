@@ -27,3 +27,15 @@ unit-earned = { $points } earned
 unit-visits = visits
 unit-balance = { $points } in balance
 unit-score = score
+
+## Notes on a deal's checkpoints, kept in the ledger.
+note-target-met = target met
+note-target-missed = target missed
+note-target-failed = target failed: { $message }
+
+## What the clock could not do, said after it moved (advance, import).
+warn-deal = deal `{ $deal }` of `{ $member }`: { $message }
+warn-deal-not-written = deal `{ $deal }` of `{ $member }`: { $points } points could not be written: { $reason }
+warn-challenge-not-written = challenge `{ $challenge }` of `{ $member }`: the bonus could not be written: { $reason }
+warn-occasion = { $occasion } of `{ $member }` on { $date }: no points were given: { $error }
+warn-tier-review = tier review of `{ $member }` on { $date }: { $message }

@@ -26,3 +26,15 @@ unit-earned = { $points } کسب‌شده
 unit-visits = مراجعه
 unit-balance = { $points } مانده
 unit-score = امتیاز سنجش
+
+## یادداشت‌های بازبینی دوره‌های قرارداد، که در دفتر می‌مانند.
+note-target-met = هدف انجام شد
+note-target-missed = هدف انجام نشد
+note-target-failed = سنجش هدف ناموفق بود: { $message }
+
+## آنچه ساعت باشگاه نتوانست بکند، که پس از جلو رفتن گفته می‌شود (advance، import).
+warn-deal = قرارداد `{ $deal }` عضو `{ $member }`: { $message }
+warn-deal-not-written = قرارداد `{ $deal }` عضو `{ $member }`: { $points } امتیاز نوشته نشد: { $reason }
+warn-challenge-not-written = چالش `{ $challenge }` عضو `{ $member }`: جایزه نوشته نشد: { $reason }
+warn-occasion = { $occasion } عضو `{ $member }` در { $date }: امتیازی داده نشد: { $error }
+warn-tier-review = بازبینی سطح `{ $member }` در { $date }: { $message }

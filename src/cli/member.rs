@@ -104,7 +104,7 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     out.push_str(&balance_lines(policy, view));
     out.push('\n');
     if !view.lots.is_empty() {
-        out.push_str(&lot_lines(policy, &view.lots));
+        out.push_str(&lot_lines(policy, &view.lots, &view.summary.id));
         out.push('\n');
     }
     if !view.deals.is_empty() {
@@ -258,10 +258,11 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
 }
 
 /// The member's unspent lots, oldest (spent first) first.
-fn lot_lines(policy: &Policy, lots: &[Lot]) -> String {
+fn lot_lines(policy: &Policy, lots: &[Lot], member: &str) -> String {
+    // Events bashgah made are named short, as on the statement (`deal:monthly:3`).
     let names: Vec<String> = lots
         .iter()
-        .map(|l| format!("{} {}", l.event, l.rule))
+        .map(|l| format!("{} {}", shown_event(&l.event, member), l.rule))
         .collect();
     let event_width = names
         .iter()

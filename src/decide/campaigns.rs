@@ -280,11 +280,12 @@ impl Decider<'_> {
                     lot: Some(crate::engine::lot_terms(policy, None, event.time)),
                 };
                 if self.post_event(book, &bonus, &[award]).is_err() {
-                    self.plan.warnings.push(format!(
-                        "challenge `{}` of `{}`: the bonus could not be written: {}",
-                        challenge.id,
-                        book.id(),
-                        crate::amount::Overflow
+                    self.plan.warnings.push(crate::tr_in!(
+                        policy.club.language.unwrap_or_default(),
+                        "warn-challenge-not-written",
+                        challenge = &challenge.id,
+                        member = book.id(),
+                        reason = crate::amount::Overflow.to_string()
                     ));
                 }
             }

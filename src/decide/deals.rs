@@ -108,16 +108,22 @@ impl Decider<'_> {
         let met = facts
             .map_err(|e| e.to_string())
             .and_then(|facts| deals::target_met(policy, index, &book.state, &facts));
+        let lang = policy.club.language.unwrap_or_default();
         let (kept, note) = match met {
-            Ok(true) => (true, "target met".to_owned()),
-            Ok(false) => (false, "target missed".to_owned()),
+            Ok(true) => (true, crate::tr_in!(lang, "note-target-met")),
+            Ok(false) => (false, crate::tr_in!(lang, "note-target-missed")),
             Err(message) => {
-                self.plan.warnings.push(format!(
-                    "deal `{}` of `{}`: {message}",
-                    deal.id,
-                    book.id()
+                self.plan.warnings.push(crate::tr_in!(
+                    lang,
+                    "warn-deal",
+                    deal = &deal.id,
+                    member = book.id(),
+                    message = &message
                 ));
-                (false, format!("target failed: {message}"))
+                (
+                    false,
+                    crate::tr_in!(lang, "note-target-failed", message = message),
+                )
             }
         };
         self.plan.tally.deal_checkpoints += 1;
@@ -265,12 +271,14 @@ impl Decider<'_> {
         match self.post_event(book, &event, &[award]) {
             Ok(written) => Some(written),
             Err(_) => {
-                self.plan.warnings.push(format!(
-                    "deal `{}` of `{}`: {} points could not be written: {}",
-                    deal.id,
-                    book.id(),
-                    points.normalize(),
-                    crate::amount::Overflow
+                let lang = policy.club.language.unwrap_or_default();
+                self.plan.warnings.push(crate::tr_in!(
+                    lang,
+                    "warn-deal-not-written",
+                    deal = &deal.id,
+                    member = book.id(),
+                    points = crate::locale::numerals_in(lang, &points.normalize().to_string()),
+                    reason = crate::amount::Overflow.to_string()
                 ));
                 None
             }

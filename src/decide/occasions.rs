@@ -50,12 +50,17 @@ impl Decider<'_> {
                 }
                 Ok(None) => {}
                 // A failing rule fails this award only; the occasion still happened.
-                Err(error) => self.plan.warnings.push(format!(
-                    "{} of `{}` on {}: no points were given: {error}",
-                    occasion.kind,
-                    book.id(),
-                    policy.local_date(occasion.at)
-                )),
+                Err(error) => {
+                    let lang = policy.club.language.unwrap_or_default();
+                    self.plan.warnings.push(crate::tr_in!(
+                        lang,
+                        "warn-occasion",
+                        occasion = occasion.kind.to_string(),
+                        member = book.id(),
+                        date = crate::locale::numerals_in(lang, &policy.local_date(occasion.at)),
+                        error = error.to_string()
+                    ))
+                }
             }
         }
         let announced = match kind {

@@ -137,10 +137,13 @@ impl Decider<'_> {
                 Ok(value) => value,
                 Err(message) => {
                     // The review cannot be made: the tier holds, and the user hears why.
-                    self.plan.warnings.push(format!(
-                        "tier review of `{}` on {}: {message}",
-                        book.id(),
-                        policy.local_date(at)
+                    let lang = policy.club.language.unwrap_or_default();
+                    self.plan.warnings.push(crate::tr_in!(
+                        lang,
+                        "warn-tier-review",
+                        member = book.id(),
+                        date = crate::locale::numerals_in(lang, &policy.local_date(at)),
+                        message = message
                     ));
                     book.state.tier_reviewed_at = Some(at);
                     at = tiers::next_review(policy, at);

@@ -323,3 +323,47 @@ fn the_keys_file_problems_in_persian() {
         )
         .run();
 }
+
+/// A commitment deal in a Persian club: its checkpoints' notes are written in Persian into
+/// the ledger, and the bonus's lot is named short, as on the statement.
+#[test]
+fn a_persian_deal_keeps_its_notes_in_persian() {
+    let test = Test::new();
+    let dir = test.path();
+    copy_dir(&repo().join("policies"), &dir.join("policies"));
+    copy_dir(&repo().join("examples"), &dir.join("examples"));
+    let yaml = dir.join("policies/commitment/club.yaml");
+    let before = std::fs::read_to_string(&yaml).unwrap();
+    let after = before.replace("calendar: jalali\n", "calendar: jalali\nlanguage: fa\n");
+    assert_ne!(after, before);
+    std::fs::write(&yaml, after).unwrap();
+    for command in [
+        "import commitment examples/commitment/purchases.csv --members examples/commitment/members.csv",
+        "advance commitment --to 1404-01-01",
+    ] {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let (code, output) = text(&dir, &args, &[]);
+        assert_eq!(code, 0, "{command}: {output}");
+    }
+    let (_, persian) = text(&dir, &["member", "commitment", "Z001"], &[]);
+    let lines: Vec<&str> = persian.lines().collect();
+    for expected in [
+        "  monthly: کامل شد در ۱۴۰۳-۱۰-۰۱، ۳ از ۳ دوره انجام شد، ۰ از دست رفت (ارفاق ۰)",
+        "    دورهٔ ۱ (۱۴۰۳-۰۷-۰۱ تا ۱۴۰۳-۰۷-۳۰): هدف انجام شد",
+        "۱۴۰۳-۰۷-۰۵  G1001           deal:monthly       +۳۰  قرارداد `monthly`: ×۱٫۵",
+        "۱۴۰۳-۱۰-۰۱  deal:monthly:3  deal:monthly     +۱۰۰۰  قرارداد کامل شد (`monthly`)",
+    ] {
+        assert!(lines.contains(&expected), "{expected}\n{persian}");
+    }
+    let (_, english) = text(&dir, &["--lang", "en", "member", "commitment", "Z001"], &[]);
+    assert!(
+        english.contains(
+            "\n1403-10-01  deal:monthly:3 deal:monthly     1,000     1,000  1403-10-01  never\n"
+        ),
+        "{english}"
+    );
+    assert!(
+        english.contains("\n    period 1 (1403-07-01 to 1403-07-30): هدف انجام شد\n"),
+        "{english}"
+    );
+}
