@@ -12,6 +12,7 @@ mod demo;
 mod exit;
 mod explain;
 mod export;
+mod help;
 mod import;
 mod init;
 mod manual;
@@ -23,8 +24,6 @@ mod simulate;
 mod test;
 mod workspace;
 
-use clap::Parser;
-
 use crate::tr;
 
 pub use args::{Cli, Command};
@@ -34,7 +33,14 @@ pub use workspace::Workspace;
 
 /// Parses the process arguments, runs the command, returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // The language first: clap's help and the rest are printed in it. A wrong --lang is
+    // reported by `run`, once the command line is parsed.
+    let args: Vec<String> = std::env::args().collect();
+    let _ = crate::locale::choose(help::lang_flag(&args).as_deref());
+    let parsed = help::command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             // clap prints help and version to stdout with success, usage errors to stderr.

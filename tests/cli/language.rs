@@ -367,3 +367,36 @@ fn a_persian_deal_keeps_its_notes_in_persian() {
         "{english}"
     );
 }
+
+/// `bashgah --help` lists the commands and the options every command takes in Persian
+/// when asked; in English it is clap's, from the doc comments.
+#[test]
+fn the_help_lists_the_commands_in_persian() {
+    let test = Test::new();
+    let (code, persian) = text(&test.path(), &["--lang", "fa", "--help"], &[]);
+    assert_eq!(code, 0, "{persian}");
+    let lines: Vec<&str> = persian.lines().collect();
+    assert_eq!(
+        lines[..6],
+        [
+            "موتور باشگاه مشتریان: قوانین باشگاه در YAML و Rhai، دفتری در SQLite که هیچ امتیازی را گم نمی‌کند",
+            "",
+            "استفاده: bashgah [OPTIONS] <COMMAND>",
+            "",
+            "فرمان‌ها:",
+            "  init      ساختن باشگاهی تازه از یک الگو (cafe، retailer، wholesale، commitment)",
+        ]
+    );
+    assert!(
+        lines.contains(&"  member    نمایش مانده و صورت‌حساب یک عضو"),
+        "{persian}"
+    );
+    assert!(lines.contains(&"گزینه‌ها:"), "{persian}");
+    let (_, from_locale) = text(&test.path(), &["--help"], &[("LANG", "fa_IR.UTF-8")]);
+    assert_eq!(from_locale, persian);
+    let (_, english) = text(&test.path(), &["--help"], &[]);
+    assert!(
+        english.starts_with("A loyalty-program (customer club) engine: club rules in YAML and Rhai, a SQLite ledger that never loses a point\n\nUsage: bashgah [OPTIONS] <COMMAND>\n\nCommands:\n  init      Create a new club from a template"),
+        "{english}"
+    );
+}
