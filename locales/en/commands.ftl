@@ -132,3 +132,6 @@ keys-bad-hash-help = `bashgah key` prints a new key and its hash; never put the 
 keys-grants-nothing = key `{ $name }` grants nothing: give it `clubs: [...]` or `admin: true`
 keys-bad-expiry = key `{ $name }`: `{ $text }` is not a date or a time
 keys-bad-expiry-help = write a date, `2027-01-01` (midnight UTC), or a time with its offset, `2027-01-01T08:00:00+03:30`
+
+keys-file-empty = the keys file is empty
+keys-file-empty-help = make a key with `bashgah key --name NAME --club CLUB` and add the line it prints under `keys:`

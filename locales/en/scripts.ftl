@@ -85,3 +85,6 @@ script-setting-text = text
 script-setting-boolean = true or false
 script-setting-list = a list
 script-setting-map = a map of `key: value`
+
+plugin-manifest-empty = the plugin manifest is empty
+plugin-manifest-empty-help = `plugin.yaml` gives the plugin's `name`, `version`, `description` and the `settings` it takes

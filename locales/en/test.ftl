@@ -33,3 +33,6 @@ test-no-tier = none
 test-messages-differ = messages of `{ $member }`: expected [{ $expected }], got [{ $got }]
 test-deal-differs = deal `{ $deal }` of `{ $member }`: expected { $expected }, got { $got }
 test-not-joined = not joined
+
+test-file-empty = the test file is empty
+test-file-empty-help = a test file is a list of cases with `name`, `given`, `when` and `then`

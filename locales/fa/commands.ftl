@@ -93,3 +93,6 @@ keys-bad-hash-help = `bashgah key` کلیدی تازه و چکیده‌اش را
 keys-grants-nothing = کلید `{ $name }` اجازهٔ هیچ کاری نمی‌دهد: به آن `clubs: [...]` یا `admin: true` بدهید
 keys-bad-expiry = کلید `{ $name }`: `{ $text }` تاریخ یا زمان نیست
 keys-bad-expiry-help = یک تاریخ بنویسید، `2027-01-01` (نیمه‌شب UTC)، یا زمانی با اختلاف ساعتش، `2027-01-01T08:00:00+03:30`
+
+keys-file-empty = پروندهٔ کلیدها خالی است
+keys-file-empty-help = با `bashgah key --name NAME --club CLUB` کلیدی بسازید و سطری را که چاپ می‌کند زیر `keys:` بیفزایید

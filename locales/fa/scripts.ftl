@@ -85,3 +85,6 @@ script-setting-text = متن
 script-setting-boolean = true یا false
 script-setting-list = فهرست
 script-setting-map = نگاشتی از `key: value`
+
+plugin-manifest-empty = پروندهٔ معرفی افزونه خالی است
+plugin-manifest-empty-help = `plugin.yaml` نام (`name`)، نسخه (`version`)، شرح (`description`) و تنظیم‌هایی (`settings`) را که افزونه می‌گیرد می‌گوید

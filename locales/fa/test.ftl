@@ -30,3 +30,6 @@ test-no-tier = بی‌سطح
 test-messages-differ = پیام‌های `{ $member }`: انتظار [{ $expected }]، نتیجه: [{ $got }]
 test-deal-differs = قرارداد `{ $deal }` برای `{ $member }`: انتظار { $expected }، نتیجه: { $got }
 test-not-joined = عضو نشده
+
+test-file-empty = پروندهٔ آزمون خالی است
+test-file-empty-help = پروندهٔ آزمون فهرستی از موردهاست با `name`، `given`، `when` و `then`

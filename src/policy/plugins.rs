@@ -96,7 +96,12 @@ pub fn discover(dir: &Path) -> Vec<Plugin> {
             let (manifest, manifest_tree, manifest_problems) =
                 match std::fs::read_to_string(&manifest_path) {
                     Ok(text) => {
-                        let loaded = yaml::load::<Manifest>(&manifest_path, &text, MANIFEST_FILE);
+                        let loaded = yaml::load::<Manifest>(&manifest_path, &text, MANIFEST_FILE)
+                            .empty_said(
+                                MANIFEST_FILE,
+                                crate::tr!("plugin-manifest-empty"),
+                                crate::tr!("plugin-manifest-empty-help"),
+                            );
                         let value = if loaded.has_errors() {
                             None
                         } else {

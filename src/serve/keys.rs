@@ -117,7 +117,11 @@ impl Keys {
 
     /// Reads the keys file's text; every problem comes back with its line and column.
     pub fn parse(path: &Path, text: &str) -> Result<Keys, Vec<Diagnostic>> {
-        let loaded = yaml::load::<KeysFile>(path, text, KEYS_FILE);
+        let loaded = yaml::load::<KeysFile>(path, text, KEYS_FILE).empty_said(
+            KEYS_FILE,
+            crate::tr!("keys-file-empty"),
+            crate::tr!("keys-file-empty-help"),
+        );
         let failed = loaded.has_errors();
         let (Some(file), Some(tree), false) = (loaded.value, loaded.tree, failed) else {
             return Err(loaded.problems);

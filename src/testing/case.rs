@@ -201,7 +201,11 @@ fn load_file(file: &Path) -> Result<Vec<Case>, Vec<Diagnostic>> {
             reason = e.to_string()
         ))]
     })?;
-    let loaded = yaml::load::<Vec<Case>>(file, &source, TEST_FILE);
+    let loaded = yaml::load::<Vec<Case>>(file, &source, TEST_FILE).empty_said(
+        TEST_FILE,
+        crate::tr!("test-file-empty"),
+        crate::tr!("test-file-empty-help"),
+    );
     let failed = loaded.has_errors();
     let (Some(mut cases), Some(tree), false) = (loaded.value, loaded.tree, failed) else {
         return Err(loaded.problems);

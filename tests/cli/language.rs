@@ -400,3 +400,33 @@ fn the_help_lists_the_commands_in_persian() {
         "{english}"
     );
 }
+
+/// Empty files of every kind are named in the person's language: a keys file, a test file.
+#[test]
+fn empty_files_are_said_in_persian() {
+    let test = Test::new()
+        .file("keys.yaml", "")
+        .file("policies/shop/club.yaml", super::SHOP_YAML)
+        .file("policies/shop/earn.rhai", super::SHOP_RHAI)
+        .file("policies/shop/tests/earning.yaml", "")
+        .args(["--lang", "fa", "serve", "--keys", "keys.yaml"])
+        .status(2)
+        .stderr(
+            "\
+خطا: پروندهٔ کلیدها خالی است
+ --> keys.yaml
+  = راهنما: با `bashgah key --name NAME --club CLUB` کلیدی بسازید و سطری را که چاپ می‌کند زیر `keys:` بیفزایید
+
+خطا: پروندهٔ کلیدها بارگذاری نشد؛ سرور برای دانستن این‌که چه کسی اجازهٔ درخواست دارد به آن نیاز دارد
+",
+        )
+        .run();
+    let (code, output) = text(&test.path(), &["--lang", "fa", "check", "shop"], &[]);
+    assert_eq!(code, 1, "{output}");
+    assert!(
+        output.starts_with(
+            "خطا: پروندهٔ آزمون خالی است\n --> policies/shop/tests/earning.yaml\n  = راهنما: پروندهٔ آزمون فهرستی از موردهاست با `name`، `given`، `when` و `then`\n"
+        ),
+        "{output}"
+    );
+}
