@@ -10,6 +10,7 @@
 //! - [`delivery`]: sending each club's due messages every second;
 //! - [`listen`]: accepting connections, with a cap and read timeouts;
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
@@ -21,6 +22,7 @@
 pub mod answers;
 pub mod api;
 pub mod clubs;
+pub mod console;
 pub mod delivery;
 pub mod drafts;
 pub mod event_body;
@@ -97,7 +99,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         registry: Arc::clone(&registry),
         keys: Arc::clone(&keys),
     });
-    let router = api::router(app, options.max_body);
+    let router = api::router(Arc::clone(&app), options.max_body).merge(console::router(app));
     let serving = Arc::clone(&registry);
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.listen)
