@@ -179,6 +179,7 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .ok("Recorded")
             .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
         Route::post("/v1/clubs/{club}/trials", super::trials::post_trial)
+            .role(Role::Viewer)
             .summary("Try an event (a purchase) without recording it: every rule, what it read, the rounding, the tier multiplier and the entries — under the live version and, with `draft`, a draft beside it")
             .description("The member's real standing is read from the ledger; the event is decided as recording would decide it (what falls due first, then the event), by the same code as `bashgah explain --event`. The date is in the club's calendar (`1403-10-10` for a Jalali club). `draft` names a folder of the server's drafts folder (`bashgah serve --drafts`) holding a copy of the club: its answer comes beside the live one, and `rules` lists every rule's points under both. Nothing is written.")
             .query::<NoQuery>()
@@ -187,6 +188,7 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
             .error(422, "The body is not an event (`invalid_body`, `unknown_field`, `invalid_event`, with `field`; `duplicate_key`), `draft` is not a folder name (`invalid_draft`), or the draft does not load (`draft_does_not_load`, with every problem located in `problems` and as `bashgah check` prints them in `report`) or is another club's (`draft_of_another_club`)."),
         Route::post("/v1/clubs/{club}/simulations", super::simulations::post_simulation)
+            .role(Role::Operator)
             .summary("What a draft would have done over a period of the club's real history, beside the live version (`simulate --against` on the ledger's events)")
             .description("The events members brought in the period (purchases, returns, payments, custom events, enrolments) are replayed in the order recorded under each version into scratch ledgers, the members' profiles copied from the ledger with no points and no tier, and the clock run to the end of the period; `comparison.a` is the live version, `comparison.b` the draft. At most 50,000 events and 3660 days; at most 2 simulations at once. Nothing is written.")
             .query::<NoQuery>()
@@ -196,6 +198,7 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `from` or `to` is not a date (`invalid_date`), the period is backwards (`invalid_period`) or too long (`period_too_long`), it holds more than 50,000 events (`too_many_events`), or the draft cannot be tried (`invalid_draft`, `draft_does_not_load` with `problems` and `report`, `draft_of_another_club`).")
             .error(503, "Two simulations are running already (`busy`, with `Retry-After`)."),
         Route::get("/v1/clubs/{club}/simulations/report", super::simulations::get_report)
+            .role(Role::Operator)
             .summary("The same simulation as its HTML report (`simulate --html`): charts and tables, the live version as A and the draft as B")
             .query::<super::simulations::SimulationRequest>()
             .ok("The report page")
