@@ -334,6 +334,11 @@ impl ApiError {
         &self.detail.message
     }
 
+    /// A draft's problems as `bashgah check` prints them, when that is the refusal.
+    pub fn report(&self) -> Option<&str> {
+        self.detail.report.as_deref()
+    }
+
     fn with_incident(mut self, id: String) -> ApiError {
         self.detail.incident = Some(id);
         self

@@ -15,6 +15,7 @@ mod shutdown;
 mod simulations;
 mod supervision;
 pub mod trials;
+mod what_if;
 
 /// A club whose rule gives 1 point per 1,000 of the amount.
 pub const SHOP_YAML: &str = "\
