@@ -162,6 +162,12 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .query::<ReportQuery>()
             .ok("The report")
             .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
+        Route::get("/v1/clubs/{club}/overview", super::overview::overview)
+            .summary("The club at a glance: members and how many bought in the last 30 and 90 days, points issued, spent and expired in each of the last 12 months of the club's calendar, what members hold and its worth, tiers, points by rule, campaigns against their budgets, messages, and the live policy with its last reload")
+            .description("What the console's overview page shows. Answers fast on a ledger of a million members: entries are summed once per process and then only those written since are added.")
+            .query::<super::overview::OverviewQuery>()
+            .ok("The overview")
+            .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
         Route::get("/v1/clubs/{club}/lots", lots)
             .summary("Every lot as it stands (points earned together, what remains, when spendable and when they expire), a page at a time")
             .query::<PageQuery>()
@@ -222,7 +228,11 @@ const REQUEST_BUDGET_IN_RULE_LIMITS: u32 = 4;
 const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             detail: Box::new(ErrorAnswer::new(code, message.into()).error),
@@ -324,12 +334,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Answer<T> = Result<Reply<T>, ApiError>;
+pub(super) type Answer<T> = Result<Reply<T>, ApiError>;
 
 /// The path's segments, or a JSON refusal: axum answers a segment that is not UTF-8
 /// (`/v1/clubs/%ff/events`) in plain text, and every answer of this API is JSON (found by
 /// the fuzz suite).
-fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+pub(super) fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     path.map(|Path(segments)| segments).map_err(|rejection| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -342,7 +352,7 @@ fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 // ---- access ----
 
 /// The key's grant: `Authorization: Bearer <key>` (or `X-Api-Key: <key>`).
-fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
+pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -387,7 +397,7 @@ fn require_admin(grant: &Grant) -> Result<(), ApiError> {
 
 /// The club, if the key may use it. A key is refused for a club it does not hold before
 /// anything is said about whether that club exists.
-fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
+pub(super) fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
     if !grant.may_use(club) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -525,7 +535,7 @@ async fn on_ledger<T: Send + 'static>(
 /// Runs `read` (which writes nothing) where the club's store answers reads best: on
 /// PostgreSQL, on a pooled connection of its own, beside the club's writer and other
 /// reads; on SQLite, on the club's ledger thread, between its transactions.
-async fn on_reader<T: Send + 'static>(
+pub(super) async fn on_reader<T: Send + 'static>(
     club: &Club,
     read: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -1390,7 +1400,7 @@ fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, Ap
 
 /// An `at` a request gave, read in the club's calendar and time zone; refused naming the
 /// field.
-fn given_time(
+pub(super) fn given_time(
     policy: &Policy,
     text: Option<&str>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {

@@ -25,6 +25,7 @@ pub mod keys;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod overview;
 pub mod reload;
 pub mod watch;
 pub mod writer;

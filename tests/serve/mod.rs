@@ -7,6 +7,7 @@ mod canary;
 mod connections;
 pub mod document;
 mod openapi;
+mod overview;
 mod processes;
 mod reload;
 pub mod server;
