@@ -144,6 +144,10 @@ struct Sums {
     outstanding: Decimal,
     /// Awards a campaign's cap cut, by (campaign, rule).
     capped: BTreeMap<(String, String), i64>,
+    /// Tier changes summed through this one: members per tier (`None`: no tier, counted
+    /// from the members in all).
+    tiers_through: i64,
+    tiers: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -223,6 +227,19 @@ impl Cache {
             })?;
             sums.through = through;
         }
+        let mut through = sums.tiers_through;
+        let tiers = &mut sums.tiers;
+        ledger.tier_changes_after(through, |seq, from, to| {
+            through = seq;
+            for (tier, step) in [(from, -1), (to, 1)] {
+                if let Some(tier) = tier {
+                    let count = tiers.entry(tier).or_default();
+                    *count = count.saturating_add(step);
+                }
+            }
+            Ok(())
+        })?;
+        sums.tiers_through = through;
         *cached = Some(sums.clone());
         Ok(sums)
     }
@@ -267,7 +284,7 @@ pub fn build(
             }
         })
         .collect();
-    let counts = ledger.tier_counts()?;
+    let total = ledger.member_count()?;
     // Last purchases are on the member rows (indexed): exact for any time at or after
     // the ledger's clock, since no event is later than the clock. An earlier time asks
     // the events.
@@ -281,7 +298,7 @@ pub fn build(
         }
     };
     let members = Members {
-        total: counts.total,
+        total,
         active_30d: active(30)?,
         active_90d: active(90)?,
     };
@@ -295,7 +312,17 @@ pub fn build(
             .iter()
             .map(|tier| (tier.map(str::to_owned), 0))
             .collect();
-        for (tier, count) in counts.by_tier {
+        let tiered = sums
+            .tiers
+            .values()
+            .fold(0_i64, |all, n| all.saturating_add(*n));
+        let counts = std::iter::once((None, total.saturating_sub(tiered))).chain(
+            sums.tiers
+                .iter()
+                .filter(|(_, n)| **n != 0)
+                .map(|(tier, n)| (Some(tier.clone()), *n)),
+        );
+        for (tier, count) in counts {
             match tiers.iter_mut().find(|(t, _)| *t == tier) {
                 Some((_, n)) => *n += count,
                 // A tier the club no longer has still holds its members: shown last.

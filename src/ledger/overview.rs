@@ -70,7 +70,29 @@ impl Ledger {
             })
     }
 
-    /// Members per tier, and in all.
+    /// Every change of tier after change `seq`, in the order written: `(seq, from, to)`.
+    /// Like entries, they are append-only and numbered as they commit, so the members
+    /// per tier are the sum of what came before and what came since.
+    pub fn tier_changes_after(
+        &self,
+        seq: i64,
+        mut each: impl FnMut(i64, Option<String>, Option<String>) -> Result<()>,
+    ) -> Result<()> {
+        self.db().stream(
+            "SELECT seq, from_tier, to_tier FROM tier_changes WHERE seq > ?1 ORDER BY seq",
+            args![seq],
+            |row| each(row.get(0)?, row.get(1)?, row.get(2)?),
+        )
+    }
+
+    /// How many members the club has.
+    pub fn member_count(&self) -> Result<i64> {
+        self.db()
+            .query_one("SELECT COUNT(*) FROM members", args![], |r| r.get(0))
+    }
+
+    /// Members per tier, and in all (a scan of the `members_tier` index: what the summed
+    /// tier changes must agree with).
     pub fn tier_counts(&self) -> Result<TierCounts> {
         let by_tier: Vec<(Option<String>, i64)> = self.db().query(
             "SELECT tier, COUNT(*) FROM members GROUP BY tier ORDER BY tier",
