@@ -403,9 +403,9 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (
         14,
         "
-    -- The club overview (issue 16) counts members per tier and those active lately on a
-    -- ledger of a million members: each is a count over a narrow index, not a scan of the
-    -- members' rows (about 250 bytes each).
+    -- The club overview (issue 16) counts members active lately over a narrow index, not
+    -- a scan of the members' rows (about 250 bytes each); the tier index checks the tiers
+    -- it sums from their changes, and serves lists of a tier's members.
     CREATE INDEX members_tier ON members(tier);
     CREATE INDEX members_last_visit ON members(last_visit);
     ",

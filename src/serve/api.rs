@@ -1651,6 +1651,17 @@ async fn consent(
     Ok(Reply::ok(answer))
 }
 
+/// A query that takes only `at` (the report's, the overview's).
+pub(super) fn at_query<T: serde::de::DeserializeOwned>(query: Option<&str>) -> Result<T, ApiError> {
+    serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("the query takes `at`: {e}"),
+        )
+    })
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
@@ -1670,14 +1681,7 @@ async fn report(
     require_admin(&grant)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let query: ReportQuery =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("the query takes `at`: {e}"),
-            )
-        })?;
+    let query: ReportQuery = at_query(query.as_deref())?;
     let policy = club.policy();
     let at = given_time(&policy, query.at.as_deref())?;
     let answer = on_reader(&club, move |ledger| {

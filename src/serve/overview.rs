@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::answers::Reply;
-use super::api::{authorize, club_for, given_time, on_reader, segments, Answer, ApiError, App};
+use super::api::{
+    at_query, authorize, club_for, given_time, on_reader, segments, Answer, ApiError, App,
+};
 use super::clubs::Club;
 use super::reload::Attempt;
 use crate::overview::Overview;
@@ -95,14 +97,7 @@ pub(super) async fn overview(
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let query: OverviewQuery =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("the query takes `at`: {e}"),
-            )
-        })?;
+    let query: OverviewQuery = at_query(query.as_deref())?;
     let at = given_time(&club.policy(), query.at.as_deref())?;
     Ok(Reply::ok(overview_of(club, at).await?))
 }
