@@ -162,6 +162,12 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .query::<ReportQuery>()
             .ok("The report")
             .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
+        Route::get("/v1/clubs/{club}/overview", super::overview::overview)
+            .summary("The club at a glance: members and how many bought in the last 30 and 90 days, points issued, spent and expired in each of the last 12 months of the club's calendar, what members hold and its worth, tiers, points by rule, campaigns against their budgets, messages, and the live policy with its last reload")
+            .description("What the console's overview page shows. Answers fast on a ledger of a million members: entries are summed once per process and then only those written since are added.")
+            .query::<super::overview::OverviewQuery>()
+            .ok("The overview")
+            .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
         Route::get("/v1/clubs/{club}/lots", lots)
             .summary("Every lot as it stands (points earned together, what remains, when spendable and when they expire), a page at a time")
             .query::<PageQuery>()
@@ -1504,7 +1510,7 @@ fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, Ap
 
 /// An `at` a request gave, read in the club's calendar and time zone; refused naming the
 /// field.
-fn given_time(
+pub(super) fn given_time(
     policy: &Policy,
     text: Option<&str>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
@@ -1751,6 +1757,17 @@ async fn consent(
     Ok(Reply::ok(answer))
 }
 
+/// A query that takes only `at` (the report's, the overview's).
+pub(super) fn at_query<T: serde::de::DeserializeOwned>(query: Option<&str>) -> Result<T, ApiError> {
+    serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("the query takes `at`: {e}"),
+        )
+    })
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
@@ -1769,14 +1786,7 @@ async fn report(
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let query: ReportQuery =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("the query takes `at`: {e}"),
-            )
-        })?;
+    let query: ReportQuery = at_query(query.as_deref())?;
     let policy = club.policy();
     let at = given_time(&policy, query.at.as_deref())?;
     let answer = on_reader(&club, move |ledger| {

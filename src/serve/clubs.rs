@@ -29,6 +29,8 @@ pub struct Club {
     policy: ArcSwap<Policy>,
     pub writer: Mutex<Writer>,
     state: Mutex<ClubState>,
+    /// The ledger's entries summed so far, for the overview.
+    pub overview: crate::overview::Cache,
 }
 
 struct ClubState {
@@ -42,6 +44,12 @@ impl Club {
     /// The active snapshot; hold it for the whole request.
     pub fn policy(&self) -> Arc<Policy> {
         self.policy.load_full()
+    }
+
+    /// Since when the active version serves, and the last reload attempt.
+    pub fn reloaded(&self) -> (DateTime<Utc>, Option<Attempt>) {
+        let state = self.state();
+        (state.active_since, state.last_attempt.clone())
     }
 
     fn state(&self) -> MutexGuard<'_, ClubState> {
@@ -282,6 +290,7 @@ impl Registry {
                 errors: Vec::new(),
                 incident: None,
                 canary: None,
+                rendered: None,
             };
         }
         let canary = match self.canary(club, &active, &policy) {
@@ -326,6 +335,7 @@ impl Registry {
             errors: Vec::new(),
             incident: None,
             canary,
+            rendered: None,
         }
     }
 
@@ -382,6 +392,7 @@ impl Registry {
             errors: Vec::new(),
             incident: None,
             canary: None,
+            rendered: None,
         };
         let club = Club {
             writer: Mutex::new(Writer::start(&id, ledger, path.clone())),
@@ -394,6 +405,7 @@ impl Registry {
                 active_since: now,
                 last_attempt: Some(attempt.clone()),
             }),
+            overview: crate::overview::Cache::default(),
         };
         self.clubs
             .write()
@@ -463,6 +475,7 @@ fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
             .collect(),
         incident: None,
         canary: None,
+        rendered: Some(crate::diagnostic::render_all(problems)),
     }
 }
 

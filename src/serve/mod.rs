@@ -31,6 +31,7 @@ pub mod keys;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod overview;
 pub mod reload;
 pub mod simulations;
 pub mod trials;

@@ -8,6 +8,7 @@ mod connections;
 pub mod console;
 pub mod document;
 mod openapi;
+mod overview;
 mod processes;
 mod reload;
 pub mod server;

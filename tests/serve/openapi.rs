@@ -477,6 +477,21 @@ fn every_route_answers_as_the_document_says() {
     call("GET", "/v1/clubs/shop/rewards?x=1", Some(TILL), None, 400);
     call("GET", "/v1/clubs/shop/report", Some(OPS), None, 200);
     call("GET", "/v1/clubs/shop/report", Some(TILL), None, 403);
+    call("GET", "/v1/clubs/shop/overview", Some(TILL), None, 200);
+    call(
+        "GET",
+        "/v1/clubs/shop/overview?at=2025-03-01",
+        Some(TILL),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/overview?at=soon",
+        Some(TILL),
+        None,
+        422,
+    );
     call("GET", "/v1/clubs/nope/rewards", Some(OPS), None, 404);
     call("GET", "/v1/clubs/bakery/rewards", Some(TILL), None, 403);
 
