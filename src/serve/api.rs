@@ -199,7 +199,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .fold(Router::new(), |router, route| {
             route.serve_wrapped(router, |handler, role| {
                 handler.route_layer(axum::middleware::from_fn_with_state(
-                    (Arc::clone(&app), role),
+                    (Arc::clone(&app), role, max_body),
                     needs_role,
                 ))
             })
@@ -399,7 +399,7 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
 /// other case (no key, an unknown one, another club's) goes on to the handler, which
 /// refuses it as every route does, in the same order.
 async fn needs_role(
-    State((app, role)): State<(Arc<App>, Role)>,
+    State((app, role, max_body)): State<(Arc<App>, Role, usize)>,
     params: Result<axum::extract::RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -415,6 +415,9 @@ async fn needs_role(
     if let (Some(grant), Some(club)) = (grant, club) {
         if let Some(held) = grant.role_in(&club) {
             if held < role {
+                // Read the body first (as the handler would have): a connection closed
+                // on a body still being sent reaches the client as a reset, not as this.
+                let _ = axum::body::to_bytes(request.into_body(), max_body).await;
                 return role_refusal(&grant, &club, held, role).into_response();
             }
         }

@@ -105,6 +105,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
         // Tests and scripts read this line to learn the port when asked for port 0.
         println!("listening on http://{address}");
+        println!("the club console: http://{address}/ (sign in with a key of the keys file)");
         delivery::spawn(Arc::clone(&serving), data);
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);
