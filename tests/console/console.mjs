@@ -38,7 +38,6 @@ const KEYS = {
   admin: "console-test-admin",
   operator: "console-test-cafe-operator",
   viewer: "console-test-cafe-viewer",
-  till: "console-test-cafe-till",
   retailer: "console-test-retailer-operator",
 };
 const CLUB = "cafe";
@@ -120,7 +119,6 @@ function workspace() {
     `  - {name: admin, sha256: ${sha256(KEYS.admin)}, admin: true}`,
     `  - {name: cafe-operator, sha256: ${sha256(KEYS.operator)}, clubs: [${CLUB}], role: operator}`,
     `  - {name: cafe-viewer, sha256: ${sha256(KEYS.viewer)}, clubs: [${CLUB}], role: viewer}`,
-    `  - {name: cafe-till, sha256: ${sha256(KEYS.till)}, clubs: [${CLUB}]}`,
     `  - {name: retailer-operator, sha256: ${sha256(KEYS.retailer)}, clubs: [retailer], role: operator}`,
   ];
   fs.writeFileSync(path.join(dir, "keys.yaml"), `keys:\n${keys.join("\n")}\n`);
@@ -479,6 +477,35 @@ test("policy: the live version's files", async () => {
     check(shown.includes("9760bf100371"), "the live version is named");
     check(shown.includes("earn.rhai") && shown.includes("club.yaml"), "the club's files are listed");
     check(shown.includes("fn base_points(event, member)"), "earn.rhai's text is shown");
+  } finally {
+    await page.closeAll();
+  }
+});
+
+test("what-if: the draft over the club's history, with the report", async () => {
+  const page = await signIn(KEYS.operator, { lang: "en" });
+  try {
+    await open(page, `/clubs/${CLUB}/what-if`);
+    await fill(page, "main form", "draft", DRAFT);
+    const answer = await submit(page, "main form");
+    equal(answer.status(), 200, "status of the what-if");
+    const shown = await text(page);
+    check(shown.includes(DRAFT), "the report names the draft");
+    check(await page.$("main svg"), "the report draws its charts");
+  } finally {
+    await page.closeAll();
+  }
+});
+
+test("the language switch turns the page Persian, right to left, and the choice is kept", async () => {
+  const page = await signIn(KEYS.operator, { lang: "en" });
+  try {
+    equal(await page.$eval("html", (h) => h.dir), "ltr", "the page's direction before");
+    await Promise.all([page.waitForNavigation(), page.click('header a[hreflang="fa"]')]);
+    equal(await page.$eval("html", (h) => [h.lang, h.dir].join(" ")), "fa rtl", "after the switch");
+    equal(await page.$eval('form[action="/sign-out"] button', (b) => b.innerText), "خروج", "the sign-out button");
+    await page.goto(`${base}/`);
+    equal(await page.$eval("html", (h) => h.lang), "fa", "the next page's language (kept in a cookie)");
   } finally {
     await page.closeAll();
   }
