@@ -193,6 +193,15 @@ async function newPage(lang) {
   return page;
 }
 
+/** Runs `body` on `page`, then closes the page and its browser context. */
+async function using(page, body) {
+  try {
+    await body(page);
+  } finally {
+    await page.closeAll();
+  }
+}
+
 /** Opens `path`; the answer's status must be `status`. */
 async function open(page, pathname, status = 200) {
   const answer = await page.goto(base + pathname, { waitUntil: "load" });
@@ -270,9 +279,8 @@ async function submit(page, form) {
 // ---------------------------------------------------------------------------------------
 // The flows.
 
-test("sign in: a wrong key is refused, a good one lands on the clubs it may see", async () => {
-  const page = await newPage("en");
-  try {
+test("sign in: a wrong key is refused, a good one lands on the clubs it may see", async () =>
+  using(await newPage("en"), async (page) => {
     await open(page, "/sign-in");
     equal(await page.$eval("label[for=key]", (l) => l.innerText), "API key", "the key's label");
     await page.type("#key", "not-a-key");
@@ -286,23 +294,17 @@ test("sign in: a wrong key is refused, a good one lands on the clubs it may see"
     equal(JSON.stringify(clubs), JSON.stringify([[`/clubs/${CLUB}`, CLUB_NAME]]), "the clubs listed");
     check((await text(page)).includes("operator"), "the clubs page names the key's role");
     check((await text(page, "header")).includes("cafe-operator"), "the header names the key");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("a page asked for before signing in comes back after it", async () => {
-  const page = await signIn(KEYS.operator, { next: `/clubs/${CLUB}/members/M001` });
-  try {
+test("a page asked for before signing in comes back after it", async () =>
+  using(await signIn(KEYS.operator, { next: `/clubs/${CLUB}/members/M001` }), async (page) => {
     equal(new URL(page.url()).pathname, `/clubs/${CLUB}/members/M001`, "the page after signing in");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("overview: the live policy version and the members, with charts", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("overview: the live policy version and the members, with charts", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     await Promise.all([page.waitForNavigation(), page.click(`main a[href="/clubs/${CLUB}"]`)]);
     const answer = await page.reload();
     equal(answer.status(), 200, `status of /clubs/${CLUB}`);
@@ -316,14 +318,11 @@ test("overview: the live policy version and the members, with charts", async () 
       `/clubs/${CLUB}`,
       "the navigation marks the overview",
     );
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("members: search by id, then the member's statement as the API gives it", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("members: search by id, then the member's statement as the API gives it", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     await open(page, `/clubs/${CLUB}/members`);
     await fill(page, "main form", "q", "M002");
     const answer = await submit(page, "main form");
@@ -344,14 +343,11 @@ test("members: search by id, then the member's statement as the API gives it", a
       check(shown.includes(entry.event), `the statement shows the entry of event ${entry.event}`);
       check(shown.includes(entry.reason), `the statement gives the reason "${entry.reason}"`);
     }
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("an operator adjusts points with a reason; sending the same form again changes nothing", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("an operator adjusts points with a reason; sending the same form again changes nothing", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     const before = Number(await available("M003"));
     await open(page, `/clubs/${CLUB}/members/M003`);
     await fill(page, "form#adjust", "points", "5");
@@ -367,14 +363,11 @@ test("an operator adjusts points with a reason; sending the same form again chan
     const again = await postFrom(page, `/clubs/${CLUB}/members/M003/adjust`, fields);
     check(again.status < 400, `the same form sent again is answered, not refused (${again.status})`);
     equal(Number(await available("M003")), before + 5, "M003's points after the same form again");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("a viewer sees the statement but no form to change it, and a forged adjustment is refused", async () => {
-  const page = await signIn(KEYS.viewer, { lang: "en" });
-  try {
+test("a viewer sees the statement but no form to change it, and a forged adjustment is refused", async () =>
+  using(await signIn(KEYS.viewer, { lang: "en" }), async (page) => {
     const before = await available("M001");
     await open(page, `/clubs/${CLUB}/members/M001`);
     check((await text(page)).includes("M001"), "the viewer sees M001's statement");
@@ -390,14 +383,11 @@ test("a viewer sees the statement but no form to change it, and a forged adjustm
     ]);
     equal(forged.status, 403, "a viewer's adjustment");
     equal(await available("M001"), before, "M001's points after a viewer's forged adjustment");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("a write without the session's CSRF token is refused and changes nothing", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("a write without the session's CSRF token is refused and changes nothing", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     const before = await available("M001");
     await open(page, `/clubs/${CLUB}/members/M001`);
     check(await page.$("form#adjust"), "the operator is shown form#adjust (the positive control)");
@@ -416,14 +406,11 @@ test("a write without the session's CSRF token is refused and changes nothing", 
     const signOut = await postFrom(page, "/sign-out", [["csrf", "bk_forged"]]);
     equal(signOut.status, 403, "signing out with a forged token");
     equal((await page.goto(base + "/")).status(), 200, "still signed in after the forged sign-out");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("another club's member is invisible: 404, as a member that does not exist", async () => {
-  const page = await signIn(KEYS.retailer, { lang: "en" });
-  try {
+test("another club's member is invisible: 404, as a member that does not exist", async () =>
+  using(await signIn(KEYS.retailer, { lang: "en" }), async (page) => {
     const clubs = await page.$$eval("main table a", (links) => links.map((a) => a.getAttribute("href")));
     equal(JSON.stringify(clubs), JSON.stringify(["/clubs/retailer"]), "the clubs the retailer's key sees");
     // The positive control: its own club's member pages answer.
@@ -440,14 +427,11 @@ test("another club's member is invisible: 404, as a member that does not exist",
     const unknown = await text(page);
     await open(page, `/clubs/${CLUB}/members/NO-SUCH-MEMBER`, 404);
     equal(await text(page), unknown, "the page for another club's member is that of a club that does not exist");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("try a purchase: the live version and a draft side by side, nothing written", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("try a purchase: the live version and a draft side by side, nothing written", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     const before = await available("M002");
     await open(page, `/clubs/${CLUB}/try`);
     const drafts = await page.$$eval('main select[name="draft"] option', (options) => options.map((o) => o.value));
@@ -464,27 +448,21 @@ test("try a purchase: the live version and a draft side by side, nothing written
     check(shown.includes(DRAFT), "the draft is named beside its figures");
     check(shown.includes("base"), "the rules are listed (base)");
     equal(await available("M002"), before, "M002's points after a try (nothing is written)");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("policy: the live version's files", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("policy: the live version's files", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     await open(page, `/clubs/${CLUB}/policy`);
     const shown = await text(page);
     check(shown.includes("9760bf100371"), "the live version is named");
     check(shown.includes("earn.rhai") && shown.includes("club.yaml"), "the club's files are listed");
     check(shown.includes("fn base_points(event, member)"), "earn.rhai's text is shown");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("what-if: the draft over the club's history, with the report", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("what-if: the draft over the club's history, with the report", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     await open(page, `/clubs/${CLUB}/what-if`);
     await fill(page, "main form", "draft", DRAFT);
     const answer = await submit(page, "main form");
@@ -492,28 +470,22 @@ test("what-if: the draft over the club's history, with the report", async () => 
     const shown = await text(page);
     check(shown.includes(DRAFT), "the report names the draft");
     check(await page.$("main svg"), "the report draws its charts");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("the language switch turns the page Persian, right to left, and the choice is kept", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("the language switch turns the page Persian, right to left, and the choice is kept", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     equal(await page.$eval("html", (h) => h.dir), "ltr", "the page's direction before");
     await Promise.all([page.waitForNavigation(), page.click('header a[hreflang="fa"]')]);
     equal(await page.$eval("html", (h) => [h.lang, h.dir].join(" ")), "fa rtl", "after the switch");
     equal(await page.$eval('form[action="/sign-out"] button', (b) => b.innerText), "خروج", "the sign-out button");
     await page.goto(`${base}/`);
     equal(await page.$eval("html", (h) => h.lang), "fa", "the next page's language (kept in a cookie)");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
-test("sign out: the session ends, and its cookie no longer opens a page", async () => {
-  const page = await signIn(KEYS.operator, { lang: "en" });
-  try {
+test("sign out: the session ends, and its cookie no longer opens a page", async () =>
+  using(await signIn(KEYS.operator, { lang: "en" }), async (page) => {
     const cookies = await page.cookies();
     const session = cookies.find((c) => c.name === "bashgah_session");
     check(session, `a session cookie (have: ${cookies.map((c) => c.name).join(", ")})`);
@@ -524,10 +496,8 @@ test("sign out: the session ends, and its cookie no longer opens a page", async 
     equal(new URL(page.url()).pathname, "/sign-in", "/ after signing out");
     const replayed = await fetch(`${base}/`, { headers: { Cookie: `bashgah_session=${session.value}` }, redirect: "manual" });
     equal(replayed.status, 303, "the old session cookie, sent again");
-  } finally {
-    await page.closeAll();
-  }
-});
+  }),
+);
 
 // ---------------------------------------------------------------------------------------
 // Every page in both languages.
