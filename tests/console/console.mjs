@@ -564,7 +564,11 @@ async function unreachable(page) {
     const selector =
       'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]';
     const all = [...document.querySelectorAll(selector)].filter(
-      (element) => !element.disabled && element.getClientRects().length > 0 && !element.closest("[inert]"),
+      (element) =>
+        !element.disabled &&
+        element.getClientRects().length > 0 &&
+        getComputedStyle(element).visibility !== "hidden" &&
+        !element.closest("[inert]"),
     );
     all.forEach((element, index) => element.setAttribute("data-tab-check", String(index)));
     return all.length;
