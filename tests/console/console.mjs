@@ -173,6 +173,8 @@ async function newPage(lang) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1200, height: 900 });
+  // A missing field or a form that goes nowhere fails in seconds, not puppeteer's 30.
+  page.setDefaultTimeout(10000);
   if (lang) {
     await page.setExtraHTTPHeaders({ "Accept-Language": lang });
   }
