@@ -532,16 +532,22 @@ async function inkOf(png) {
   }
 }
 
-/** Text with Latin digits that a Persian page shows as prose (Persian digits are the
- * Arg types' job); ids, codes and files are left to right, marked `dir="ltr"` or in
- * <code>/<pre>, and keep theirs. The first few, to say where. */
+/** Figures in Latin digits that a Persian page shows (Persian digits are the Arg types'
+ * job). Not counted: ids and words with digits in them (M001, 9760bf100371, P1004), text
+ * in Latin letters only (a club's own English descriptions), and whatever is marked left
+ * to right or sits in <code>/<pre>. The first few, to say where. */
 async function latinDigits(page) {
   return page.evaluate(() => {
     const kept = 'code, pre, kbd, samp, [dir="ltr"], script, style, textarea, option, [translate="no"]';
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const found = [];
     for (let node = walker.nextNode(); node && found.length < 5; node = walker.nextNode()) {
-      if (/[0-9]/.test(node.data) && !node.parentElement.closest(kept)) found.push(node.data.trim().slice(0, 60));
+      const figures = node.data.replace(/[\w.:/-]*[A-Za-z][\w.:/-]*/g, "");
+      const persian = /[\u0600-\u06FF]/.test(node.data);
+      const english = /[A-Za-z]/.test(node.data);
+      if (/[0-9]/.test(figures) && (persian || !english) && !node.parentElement.closest(kept)) {
+        found.push(node.data.trim().slice(0, 60));
+      }
     }
     return found;
   });
