@@ -178,6 +178,34 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .body::<ConsentBody>()
             .ok("Recorded")
             .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
+        Route::post("/v1/clubs/{club}/trials", super::trials::post_trial)
+            .role(Role::Viewer)
+            .summary("Try an event (a purchase) without recording it: every rule, what it read, the rounding, the tier multiplier and the entries — under the live version and, with `draft`, a draft beside it")
+            .description("The member's real standing is read from the ledger; the event is decided as recording would decide it (what falls due first, then the event), by the same code as `bashgah explain --event`. The date is in the club's calendar (`1403-10-10` for a Jalali club). `draft` names a folder of the server's drafts folder (`bashgah serve --drafts`) holding a copy of the club: its answer comes beside the live one, and `rules` lists every rule's points under both. Nothing is written.")
+            .query::<NoQuery>()
+            .body::<super::event_body::TrialBody>()
+            .ok("Each version's verdict")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "The body is not an event (`invalid_body`, `unknown_field`, `invalid_event`, with `field`; `duplicate_key`), `draft` is not a folder name (`invalid_draft`), or the draft does not load (`draft_does_not_load`, with every problem located in `problems` and as `bashgah check` prints them in `report`) or is another club's (`draft_of_another_club`)."),
+        Route::post("/v1/clubs/{club}/simulations", super::simulations::post_simulation)
+            .role(Role::Operator)
+            .summary("What a draft would have done over a period of the club's real history, beside the live version (`simulate --against` on the ledger's events)")
+            .description("The events members brought in the period (purchases, returns, payments, custom events, enrolments) are replayed in the order recorded under each version into scratch ledgers, the members' profiles copied from the ledger with no points and no tier, and the clock run to the end of the period; `comparison.a` is the live version, `comparison.b` the draft. At most 50,000 events and 3660 days; at most 2 simulations at once. Nothing is written.")
+            .query::<NoQuery>()
+            .body::<super::simulations::SimulationRequest>()
+            .ok("The two summaries and what changes between them")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `from` or `to` is not a date (`invalid_date`), the period is backwards (`invalid_period`) or too long (`period_too_long`), it holds more than 50,000 events (`too_many_events`), or the draft cannot be tried (`invalid_draft`, `draft_does_not_load` with `problems` and `report`, `draft_of_another_club`).")
+            .error(503, "Two simulations are running already (`busy`, with `Retry-After`)."),
+        Route::get("/v1/clubs/{club}/simulations/report", super::simulations::get_report)
+            .role(Role::Operator)
+            .summary("The same simulation as its HTML report (`simulate --html`): charts and tables, the live version as A and the draft as B")
+            .query::<super::simulations::SimulationRequest>()
+            .ok("The report page")
+            .error(400, "The query is not `draft`, `from` and `to`, each once (`invalid_query`).")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "As for `POST …/simulations`.")
+            .error(503, "Two simulations are running already (`busy`, with `Retry-After`)."),
     ]
 }
 
@@ -226,10 +254,14 @@ pub struct ApiError {
 const REQUEST_BUDGET_IN_RULE_LIMITS: u32 = 4;
 
 /// What a busy club tells clients to wait before trying again.
-const RETRY_AFTER_SECONDS: u32 = 1;
+pub(super) const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             detail: Box::new(ErrorAnswer::new(code, message.into()).error),
@@ -237,13 +269,13 @@ impl ApiError {
         }
     }
 
-    fn retry_after(mut self, seconds: u32) -> ApiError {
+    pub(super) fn retry_after(mut self, seconds: u32) -> ApiError {
         self.retry_after = Some(seconds);
         self
     }
 
     /// No transaction could be started: busy (503, retry) or broken (500).
-    fn unavailable(club: &str, error: &LedgerError) -> ApiError {
+    pub(super) fn unavailable(club: &str, error: &LedgerError) -> ApiError {
         if error.is_busy() {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -257,22 +289,22 @@ impl ApiError {
     }
 
     /// The field of the body or query the refusal is about.
-    fn field(mut self, field: impl Into<String>) -> ApiError {
+    pub(super) fn field(mut self, field: impl Into<String>) -> ApiError {
         self.detail.field = Some(field.into());
         self
     }
 
     /// A suggested fix.
-    fn help(mut self, help: impl Into<String>) -> ApiError {
+    pub(super) fn help(mut self, help: impl Into<String>) -> ApiError {
         self.detail.help = Some(help.into());
         self
     }
 
-    fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    fn internal(message: impl Into<String>) -> ApiError {
+    pub(super) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
@@ -302,6 +334,11 @@ impl ApiError {
         &self.detail.message
     }
 
+    /// A draft's problems as `bashgah check` prints them, when that is the refusal.
+    pub fn report(&self) -> Option<&str> {
+        self.detail.report.as_deref()
+    }
+
     fn with_incident(mut self, id: String) -> ApiError {
         self.detail.incident = Some(id);
         self
@@ -311,6 +348,17 @@ impl ApiError {
     fn at(mut self, line: usize, column: usize) -> ApiError {
         self.detail.line = Some(line);
         self.detail.column = Some(column);
+        self
+    }
+
+    /// A draft's problems, located, and as `bashgah check` prints them.
+    pub(super) fn problems(
+        mut self,
+        problems: Vec<super::reload::Problem>,
+        report: String,
+    ) -> ApiError {
+        self.detail.problems = Some(problems);
+        self.detail.report = Some(report);
         self
     }
 
@@ -346,12 +394,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Answer<T> = Result<Reply<T>, ApiError>;
+pub(super) type Answer<T> = Result<Reply<T>, ApiError>;
 
 /// The path's segments, or a JSON refusal: axum answers a segment that is not UTF-8
 /// (`/v1/clubs/%ff/events`) in plain text, and every answer of this API is JSON (found by
 /// the fuzz suite).
-fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+pub(super) fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     path.map(|Path(segments)| segments).map_err(|rejection| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -364,7 +412,7 @@ fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 // ---- access ----
 
 /// The key's grant: `Authorization: Bearer <key>` (or `X-Api-Key: <key>`).
-fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
+pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -453,7 +501,7 @@ fn require_admin(grant: &Grant) -> Result<(), ApiError> {
 
 /// The club, if the key may use it. A key is refused for a club it does not hold before
 /// anything is said about whether that club exists.
-fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
+pub(super) fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
     if !grant.may_use(club) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -591,7 +639,7 @@ async fn on_ledger<T: Send + 'static>(
 /// Runs `read` (which writes nothing) where the club's store answers reads best: on
 /// PostgreSQL, on a pooled connection of its own, beside the club's writer and other
 /// reads; on SQLite, on the club's ledger thread, between its transactions.
-async fn on_reader<T: Send + 'static>(
+pub(super) async fn on_reader<T: Send + 'static>(
     club: &Club,
     read: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -629,7 +677,7 @@ async fn on_reader<T: Send + 'static>(
 
 /// The body as JSON: numbers as the client wrote them, and a key given twice in any
 /// object refused, naming it (see [`crate::import::json`]).
-fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
+pub(super) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
     let bytes = body.map_err(|rejection| {
         let status = rejection.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -661,7 +709,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
 }
 
 /// A small fixed-shape body (`{"reward": ...}`): unknown fields are refused by name.
-fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
+pub(super) fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
     // The path of the value that did not fit, so that the answer names the field
     // (`{"reward": 5}`: `reward`), as every other refusal does.
     serde_path_to_error::deserialize(value.into_value()).map_err(|e| {
@@ -724,7 +772,7 @@ fn dry_run(query: Option<&str>) -> Result<bool, ApiError> {
 
 /// Routes that change the ledger and take no query refuse one: `?dry_run=true` on a
 /// redemption must not redeem for real (found by the fuzz suite).
-fn no_query(query: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn no_query(query: Option<&str>) -> Result<(), ApiError> {
     match query.filter(|q| !q.is_empty()) {
         None => Ok(()),
         Some(query) => Err(ApiError::new(
@@ -736,7 +784,7 @@ fn no_query(query: Option<&str>) -> Result<(), ApiError> {
 }
 
 /// An event's fields, as a request gives them.
-type Fields = std::collections::BTreeMap<String, Field>;
+pub(super) type Fields = std::collections::BTreeMap<String, Field>;
 
 /// The events of a request body: one event object, or `{"events": [...]}`.
 fn event_objects(body: Field) -> Result<(Vec<Fields>, bool), ApiError> {
@@ -780,7 +828,7 @@ fn event_objects(body: Field) -> Result<(Vec<Fields>, bool), ApiError> {
 /// Unknown fields are a client's bug: the whole request is refused, naming the field.
 /// (Files imported with `bashgah import` may carry extra columns as attributes; the API
 /// takes them in `attributes` only, so a misspelt `amount` cannot slip through.)
-fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
+pub(super) fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
     for (i, object) in objects.iter().enumerate() {
         for key in object.keys() {
             if !EVENT_FIELDS.contains(&key.as_str()) {

@@ -14,13 +14,17 @@
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
-//! - [`metrics`]: `/metrics` for Prometheus.
+//! - [`metrics`]: `/metrics` for Prometheus;
+//! - [`drafts`]: draft copies of club folders; [`trials`]: an event tried, not recorded,
+//!   under the live version and a draft; [`simulations`]: a draft over a period of the
+//!   club's real history.
 
 pub mod answers;
 pub mod api;
 pub mod clubs;
 pub mod console;
 pub mod delivery;
+pub mod drafts;
 pub mod event_body;
 pub mod incident;
 pub mod keys;
@@ -28,6 +32,8 @@ pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod reload;
+pub mod simulations;
+pub mod trials;
 pub mod watch;
 pub mod writer;
 
