@@ -19,6 +19,7 @@
 pub mod amount;
 pub mod calendar;
 pub mod canary;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod club;

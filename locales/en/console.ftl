@@ -43,3 +43,75 @@ console-what-if-to = To (included)
 console-what-if-run = Run the simulation
 console-what-if-no-drafts = The drafts folder holds no draft of this club.
 console-what-if-report = The simulation report
+
+# Overview: the club's overview page (overview.rs).
+console-overview-title = Overview
+console-overview-at = As at (a day in the club's calendar; empty: today)
+console-overview-show = Show
+console-overview-bad-at = `{ $at }` is not a day or time in the club's calendar; write it like { $example } or { $example } 18:00.
+console-overview-as-at = Figures as at { $at }, in the club's calendar.
+console-overview-members = Members
+console-overview-active-30 = Bought in the last 30 days
+console-overview-active-90 = Bought in the last 90 days
+console-overview-outstanding = Points members hold
+console-overview-liability = What they are worth
+console-overview-no-rate = not set (the club gives points no money value)
+console-overview-months = Points by month
+console-overview-issued = Issued
+console-overview-spent = Spent
+console-overview-expired = Expired
+console-overview-tiers = Members per tier
+console-overview-tier-members = Members
+console-overview-no-tier = no tier
+console-overview-rules = Points by rule
+console-overview-no-points = No rule has issued points yet.
+console-overview-campaigns = Campaigns: cost against budget
+console-overview-campaign = Campaign
+console-overview-cost = Cost (points)
+console-overview-cost-money = Cost (money)
+console-overview-budget = Budget (points)
+console-overview-capped = Awards cut by the budget
+console-overview-none = —
+console-overview-messages = Messages
+console-overview-messages-count = Messages
+console-overview-sent = Sent
+console-overview-pending = Waiting
+console-overview-suppressed = Held back
+console-overview-failed = Failed
+console-overview-policy = Policy
+console-overview-version = Live version
+console-overview-active-since = Active since
+console-overview-last-reload = Last reload
+console-overview-no-reload = none since the server started
+console-overview-activated = a new version went live
+console-overview-unchanged = nothing had changed
+console-overview-reload-failed = failed
+console-overview-still-serving = The last reload failed, so version { $version } keeps serving. What `bashgah check` says:
+console-overview-month-jalali = { $month ->
+    [1] Farvardin
+    [2] Ordibehesht
+    [3] Khordad
+    [4] Tir
+    [5] Mordad
+    [6] Shahrivar
+    [7] Mehr
+    [8] Aban
+    [9] Azar
+    [10] Dey
+    [11] Bahman
+   *[12] Esfand
+} { $year }
+console-overview-month-gregorian = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+} { $year }

@@ -4,91 +4,29 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::{Comparison, Simulation};
+use crate::chart::{escape, BarChart, Series};
 use crate::locale::{amount as grouped, numerals, Lang};
 use crate::tr;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Scenario A's bars in the charts.
+fn series_a(values: Vec<Decimal>) -> Series<'static> {
+    Series {
+        name: "A",
+        colour: "#2b6cb0",
+        values,
+    }
 }
 
-/// A bar chart of one or two series over the same labels (as shown: in the language's
-/// digits where they are numbers).
-fn bar_chart(title: &str, labels: &[String], series: &[(&str, &str, Vec<Decimal>)]) -> String {
-    let (width, height, pad) = (720.0, 260.0, 40.0);
-    // Chart geometry is drawing, not money: f64 is fine for pixel positions.
-    let max = series
-        .iter()
-        .flat_map(|(_, _, values)| values.iter())
-        .filter_map(|v| v.to_f64())
-        .fold(0.0_f64, f64::max)
-        .max(1.0);
-    let groups = labels.len().max(1) as f64;
-    let group_width = (width - 2.0 * pad) / groups;
-    let bar_width = (group_width * 0.8) / series.len().max(1) as f64;
-    let mut svg = format!(
-        r#"<figure><figcaption>{}</figcaption><svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">"#,
-        escape(title)
-    );
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{0}" x2="{1}" y2="{0}" stroke="#555"/>"##,
-        height - pad,
-        width - pad
-    );
-    for (i, label) in labels.iter().enumerate() {
-        let x0 = pad + i as f64 * group_width + group_width * 0.1;
-        for (s, (_, color, values)) in series.iter().enumerate() {
-            let value = values.get(i).and_then(|v| v.to_f64()).unwrap_or(0.0);
-            let h = (height - 2.0 * pad) * value / max;
-            let _ = write!(
-                svg,
-                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}"><title>{}: {}</title></rect>"#,
-                x0 + s as f64 * bar_width,
-                height - pad - h,
-                bar_width.max(1.0),
-                h,
-                escape(label),
-                numerals(&value.to_string())
-            );
-        }
-        let _ = write!(
-            svg,
-            r#"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle">{}</text>"#,
-            x0 + group_width * 0.4,
-            height - pad + 14.0,
-            escape(label)
-        );
+/// Scenario B's bars.
+fn series_b(values: Vec<Decimal>) -> Series<'static> {
+    Series {
+        name: "B",
+        colour: "#dd6b20",
+        values,
     }
-    // The scale: the largest value at the top of the axis, zero at its foot.
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{0}" stroke="#555"/><text x="{1}" y="{2}" font-size="10" text-anchor="end">{3}</text><text x="{1}" y="{0}" font-size="10" text-anchor="end">{4}</text>"##,
-        height - pad,
-        pad - 4.0,
-        pad + 4.0,
-        escape(&grouped(
-            Decimal::from_f64_retain(max).unwrap_or_default().round()
-        )),
-        numerals("0")
-    );
-    for (s, (name, color, _)) in series.iter().enumerate() {
-        let _ = write!(
-            svg,
-            r#"<rect x="{}" y="8" width="10" height="10" fill="{color}"/><text x="{}" y="17" font-size="11">{}</text>"#,
-            pad + s as f64 * 160.0,
-            pad + 14.0 + s as f64 * 160.0,
-            escape(name)
-        );
-    }
-    svg.push_str("</svg></figure>");
-    svg
 }
 
 /// `vb - va` with its sign, when both are numbers (as the tables' B − A columns show it).
@@ -308,16 +246,20 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
             .map(|m| sim.issued_by_month.get(m).copied().unwrap_or_default())
             .collect::<Vec<_>>()
     };
-    let mut series = vec![("A", "#2b6cb0", series_of(a))];
+    let mut series = vec![series_a(series_of(a))];
     if let Some(b) = b {
-        series.push(("B", "#dd6b20", series_of(b)));
+        series.push(series_b(series_of(b)));
     }
     let month_labels: Vec<String> = months.iter().map(|m| numerals(m)).collect();
-    html.push_str(&bar_chart(
-        &tr!("simulate-html-chart-months"),
-        &month_labels,
-        &series,
-    ));
+    html.push_str(
+        &BarChart {
+            title: &tr!("simulate-html-chart-months"),
+            labels: &month_labels,
+            series: &series,
+            shown: &grouped,
+        }
+        .figure(),
+    );
     if !a.members_per_tier.is_empty() || b.is_some_and(|b| !b.members_per_tier.is_empty()) {
         let mut tiers: Vec<String> = a.members_per_tier.keys().cloned().collect();
         if let Some(b) = b {
@@ -334,15 +276,19 @@ pub fn render_html(a: &Simulation, comparison: Option<&Comparison>) -> String {
                 .map(|t| Decimal::from(sim.members_per_tier.get(t).copied().unwrap_or(0)))
                 .collect::<Vec<_>>()
         };
-        let mut series = vec![("A", "#2b6cb0", counts(a))];
+        let mut series = vec![series_a(counts(a))];
         if let Some(b) = b {
-            series.push(("B", "#dd6b20", counts(b)));
+            series.push(series_b(counts(b)));
         }
-        html.push_str(&bar_chart(
-            &tr!("simulate-html-chart-tiers"),
-            &tiers,
-            &series,
-        ));
+        html.push_str(
+            &BarChart {
+                title: &tr!("simulate-html-chart-tiers"),
+                labels: &tiers,
+                series: &series,
+                shown: &grouped,
+            }
+            .figure(),
+        );
     }
     if let Some(c) = comparison {
         if !c.migration.is_empty() {

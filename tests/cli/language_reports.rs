@@ -127,7 +127,8 @@ B منهای A: +۴۵۷ stars داده‌شده؛ تعهد +۴۴۱٬۰۰۰ IRR
         "text-anchor=\"middle\">۱۴۰۳-۱۰</text>",
         "text-anchor=\"end\">۵۹۰</text>",
         "text-anchor=\"end\">۰</text>",
-        "<title>۱۴۰۳-۱۰: ۲۹۴</title>",
+        // Each bar says whose it is (A or B) and its figure.
+        "<title>۱۴۰۳-۱۰ · A: ۲۹۴</title>",
         "<h2>اعضایی که بیشترین تغییر را دارند</h2><table><tr><th>عضو</th><th>A</th><th>B</th></tr>\
          <tr><th>M003</th><td>۳۰۰</td><td>۶۰۰</td></tr>",
     ] {

@@ -10,7 +10,7 @@ const OVERVIEW: &str = "/v1/clubs/shop/overview";
 
 /// The report fixture's club (a capped spring campaign, credit at 1 EUR a point, a
 /// daily cap on messages) with two tiers, a reward and points that expire after 6 months.
-fn club_yaml() -> String {
+pub fn club_yaml() -> String {
     format!(
         "{}points: {{expiry: {{after: 6m}}}}\n\
          tiers:\n  - {{id: bronze, thresholds: {{individual: 0}}}}\n  - {{id: silver, thresholds: {{individual: 300}}}}\n\
@@ -40,7 +40,7 @@ fn workspace() -> Workspace {
 
 /// Imports the fixture's events, redeems a coffee and lets the clock run to 1 April 2025
 /// (M2's points of June 2024 expire in December).
-fn served(database: &[&str]) -> Server {
+pub fn served(database: &[&str]) -> Server {
     let mut import = vec!["import", "shop", "events.csv"];
     import.extend_from_slice(database);
     let server = workspace().command(&import).start(database);
