@@ -28,7 +28,8 @@ pub struct Series<'a> {
     pub values: Vec<Decimal>,
 }
 
-/// A bar chart: the labels under the groups of bars, as shown, and the series.
+/// A bar chart: the labels under the groups of bars, as shown (a `\n` breaks one in two
+/// lines), and the series.
 pub struct BarChart<'a> {
     /// The chart's accessible name (and the caption of [`BarChart::figure`]).
     pub title: &'a str,
@@ -78,13 +79,14 @@ impl BarChart<'_> {
         );
         for (i, label) in self.labels.iter().enumerate() {
             let x0 = PAD + i as f64 * group_width + group_width * 0.1;
+            let named = label.replace('\n', " ");
             for (s, series) in self.series.iter().enumerate() {
                 let value = series.values.get(i).copied().unwrap_or_default();
                 let h = (HEIGHT - 2.0 * PAD) * value.to_f64().unwrap_or(0.0).max(0.0) / max;
                 let title = if self.series.len() > 1 {
-                    format!("{label} · {}: {}", series.name, (self.shown)(value))
+                    format!("{named} · {}: {}", series.name, (self.shown)(value))
                 } else {
-                    format!("{label}: {}", (self.shown)(value))
+                    format!("{named}: {}", (self.shown)(value))
                 };
                 let _ = write!(
                     svg,
@@ -98,8 +100,8 @@ impl BarChart<'_> {
                 );
             }
             let x = x0 + group_width * 0.4;
-            // A label of two words (a month's name and its year) takes two lines.
-            match label.split_once(' ') {
+            // A label may take two lines (a month's name over its year).
+            match label.split_once('\n') {
                 Some((first, rest)) => {
                     let _ = write!(
                         svg,
@@ -149,7 +151,7 @@ mod tests {
 
     #[test]
     fn bars_carry_their_figures_and_labels_are_escaped() {
-        let labels = vec!["<b>".to_owned(), "Dey 1403".to_owned()];
+        let labels = vec!["<b>".to_owned(), "Dey\n1403".to_owned()];
         let series = [
             Series {
                 name: "issued",

@@ -253,9 +253,9 @@ fn figures(lang: Lang, policy: &Policy, shown: &ClubOverview) -> Markup {
             }
         }
         (policy_part(lang, policy, &shown.policy))
-        (charted(lang, "months", tr_in!(lang, "console-overview-months"), &months, &month_series, None))
+        (charted(lang, "months", tr_in!(lang, "console-overview-months"), tr_in!(lang, "console-overview-month"), &months, &month_series, None))
         @if !tiers.is_empty() {
-            (charted(lang, "tiers", tr_in!(lang, "console-overview-tiers"), &tiers, &tier_series, None))
+            (charted(lang, "tiers", tr_in!(lang, "console-overview-tiers"), tr_in!(lang, "console-overview-tier"), &tiers, &tier_series, None))
         }
         @if rules.is_empty() {
             section aria-labelledby="rules" {
@@ -263,12 +263,11 @@ fn figures(lang: Lang, policy: &Policy, shown: &ClubOverview) -> Markup {
                 p { (tr_in!(lang, "console-overview-no-points")) }
             }
         } @else {
-            (charted(lang, "rules", tr_in!(lang, "console-overview-rules"), &rules, &rule_series, None))
+            (charted(lang, "rules", tr_in!(lang, "console-overview-rules"), tr_in!(lang, "console-overview-rule"), &rules, &rule_series, None))
         }
         @if !campaigns.is_empty() {
-            (charted(lang, "campaigns", tr_in!(lang, "console-overview-campaigns"), &campaigns, &campaign_series, Some(Table {
+            (charted(lang, "campaigns", tr_in!(lang, "console-overview-campaigns"), tr_in!(lang, "console-overview-campaign"), &campaigns, &campaign_series, Some(Table {
                 head: vec![
-                    tr_in!(lang, "console-overview-campaign"),
                     tr_in!(lang, "console-overview-cost"),
                     tr_in!(lang, "console-overview-cost-money"),
                     tr_in!(lang, "console-overview-budget"),
@@ -277,7 +276,7 @@ fn figures(lang: Lang, policy: &Policy, shown: &ClubOverview) -> Markup {
                 rows: campaign_rows,
             })))
         }
-        (charted(lang, "messages", tr_in!(lang, "console-overview-messages"), &message_labels, &message_series, None))
+        (charted(lang, "messages", tr_in!(lang, "console-overview-messages"), tr_in!(lang, "console-overview-status"), &message_labels, &message_series, None))
     }
 }
 
@@ -315,23 +314,32 @@ fn policy_part(lang: Lang, policy: &Policy, live: &LivePolicy) -> Markup {
     }
 }
 
-/// A table's column heads (the first names the rows) and its rows: a name and figures.
+/// A table's heads of its columns of figures and its rows: a name and figures.
 struct Table {
     head: Vec<String>,
     rows: Vec<(String, Vec<String>)>,
 }
 
 /// A section with a chart of `series` over `labels` and, under it, a table of the same
-/// figures (`table`, or one column per series).
+/// figures (`table`, or one column per series after a column `named` of the labels).
 fn charted(
     lang: Lang,
     id: &str,
     title: String,
+    named: String,
     labels: &[String],
     series: &[(String, &str, Vec<Decimal>)],
     table: Option<Table>,
 ) -> Markup {
     let shown = |value: Decimal| format::points(lang, value);
+    // Under the bars, a month's name over its year: twelve fit side by side.
+    let chart_labels: Vec<String> = labels
+        .iter()
+        .map(|label| match id {
+            "months" => label.replacen(' ', "\n", 1),
+            _ => label.clone(),
+        })
+        .collect();
     let bars: Vec<Series<'_>> = series
         .iter()
         .map(|(name, colour, values)| Series {
@@ -342,15 +350,13 @@ fn charted(
         .collect();
     let svg = BarChart {
         title: &title,
-        labels,
+        labels: &chart_labels,
         series: &bars,
         shown: &shown,
     }
     .svg();
     let table = table.unwrap_or_else(|| Table {
-        head: std::iter::once(String::new())
-            .chain(series.iter().map(|(name, _, _)| name.clone()))
-            .collect(),
+        head: series.iter().map(|(name, _, _)| name.clone()).collect(),
         rows: labels
             .iter()
             .enumerate()
@@ -371,12 +377,9 @@ fn charted(
                 caption { (title) }
                 thead {
                     tr {
-                        @for (i, head) in table.head.iter().enumerate() {
-                            @if i == 0 {
-                                th scope="col" { (head) }
-                            } @else {
-                                th scope="col" class="number" { (head) }
-                            }
+                        th scope="col" { (named) }
+                        @for head in &table.head {
+                            th scope="col" class="number" { (head) }
                         }
                     }
                 }
