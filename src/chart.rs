@@ -39,7 +39,7 @@ pub struct BarChart<'a> {
     pub shown: &'a dyn Fn(Decimal) -> String,
 }
 
-const WIDTH: f64 = 720.0;
+const WIDTH: f64 = 860.0;
 const HEIGHT: f64 = 280.0;
 const PAD: f64 = 48.0;
 

@@ -5,7 +5,7 @@
 
 use crate::serve::console::{Browser, Page};
 use crate::serve::overview::{club_yaml, served};
-use crate::serve::server::{OPS, OTHER, VIEWER};
+use crate::serve::server::{Server, OPS, OTHER, VIEWER};
 use crate::serve::trials::cafe;
 
 /// Asserts `page` holds every one of `parts`.
@@ -31,10 +31,21 @@ fn card(label: &str, figure: &str) -> String {
 }
 
 #[test]
-fn a_viewer_sees_the_overviews_figures_in_cards_charts_and_tables() {
-    let server = served(&[]);
+fn a_viewer_sees_the_overviews_figures_in_cards_charts_and_tables_on_sqlite() {
+    a_viewer_sees_the_overviews_figures(&served(&[]));
+}
+
+#[test]
+fn a_viewer_sees_the_overviews_figures_in_cards_charts_and_tables_on_postgres() {
+    let Some(database) = crate::pg::PgDatabase::fresh("console_overview") else {
+        return;
+    };
+    a_viewer_sees_the_overviews_figures(&served(&["--database", &database.url]));
+}
+
+fn a_viewer_sees_the_overviews_figures(server: &Server) {
     let version = server.active_version("shop")[..12].to_owned();
-    let mut browser = Browser::signed_in(&server, VIEWER);
+    let mut browser = Browser::signed_in(server, VIEWER);
     let page = browser.get("/clubs/shop?lang=en");
     assert_eq!(page.status, 200, "{}", page.text);
     // The figures of GET /v1/clubs/shop/overview (tests/serve/overview.rs says why each is
@@ -115,7 +126,7 @@ fn a_viewer_sees_the_overviews_figures_in_cards_charts_and_tables() {
     assert!(!bad.text.contains("<b>"), "{}", bad.text);
 
     // A key of another club does not see this one at all.
-    let mut stranger = Browser::signed_in(&server, OTHER);
+    let mut stranger = Browser::signed_in(server, OTHER);
     assert_eq!(stranger.get("/clubs/shop").status, 404);
 }
 
