@@ -4,7 +4,7 @@
 //! month names; a failed reload's errors as `bashgah check` prints them; who may see it.
 
 use crate::serve::console::{Browser, Page};
-use crate::serve::overview::{club_yaml, served};
+use crate::serve::overview::{break_the_shop, served};
 use crate::serve::server::{Server, OPS, OTHER, VIEWER};
 use crate::serve::trials::cafe;
 
@@ -134,25 +134,7 @@ fn a_viewer_sees_the_overviews_figures(server: &Server) {
 fn a_failed_reload_is_shown_on_the_overview_as_check_prints_it() {
     let server = served(&[]);
     let version = server.active_version("shop")[..12].to_owned();
-    crate::serve::server::write(
-        server.dir.path(),
-        "policies/shop/club.yaml",
-        &club_yaml().replace("timezone: UTC", "timezone: Europe/Londn"),
-    );
-    let reloaded = server.post("/v1/reload", Some(OPS), "");
-    assert_eq!(reloaded.status, 200, "{}", reloaded.body);
-    let check = crate::bashgah_command()
-        .arg("check")
-        .current_dir(server.dir.path())
-        .output()
-        .expect("check");
-    let printed = String::from_utf8_lossy(&check.stderr);
-    assert!(
-        printed.starts_with(
-            "error: unknown timezone `Europe/Londn`\n --> policies/shop/club.yaml:4:11\n"
-        ),
-        "{printed}"
-    );
+    let printed = break_the_shop(&server);
     let escaped = printed
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -168,11 +168,9 @@ fn the_overview_adds_up_on_postgres() {
     the_overview_adds_up(&served(&["--database", &database.url]));
 }
 
-/// A broken edit keeps the last good version serving; the overview shows the reload's
-/// errors exactly as `bashgah check` prints them.
-#[test]
-fn a_failed_reload_is_shown_as_check_prints_it() {
-    let server = served(&[]);
+/// Breaks the shop's `club.yaml` (an unknown timezone) and reloads: the last good version
+/// keeps serving. Answers what `bashgah check` prints about the edit.
+pub fn break_the_shop(server: &Server) -> String {
     super::server::write(
         server.dir.path(),
         "policies/shop/club.yaml",
@@ -180,22 +178,31 @@ fn a_failed_reload_is_shown_as_check_prints_it() {
     );
     let reloaded = server.post("/v1/reload", Some(OPS), "");
     assert_eq!(reloaded.status, 200, "{}", reloaded.body);
-    let answer = server.get(OVERVIEW, Some(TILL));
-    assert_eq!(answer.body["policy"]["last_reload"]["outcome"], "failed");
     let check = crate::bashgah_command()
         .arg("check")
         .current_dir(server.dir.path())
         .output()
         .expect("check");
-    let printed = String::from_utf8_lossy(&check.stderr);
+    let printed = String::from_utf8_lossy(&check.stderr).into_owned();
+    assert!(
+        printed.starts_with(
+            "error: unknown timezone `Europe/Londn`\n --> policies/shop/club.yaml:4:11\n"
+        ),
+        "{printed}"
+    );
+    printed
+}
+
+/// A broken edit keeps the last good version serving; the overview shows the reload's
+/// errors exactly as `bashgah check` prints them.
+#[test]
+fn a_failed_reload_is_shown_as_check_prints_it() {
+    let server = served(&[]);
+    let printed = break_the_shop(&server);
+    let answer = server.get(OVERVIEW, Some(TILL));
+    assert_eq!(answer.body["policy"]["last_reload"]["outcome"], "failed");
     let shown = answer.body["policy"]["last_error"]
         .as_str()
         .expect("the errors");
-    assert!(
-        shown.starts_with(
-            "error: unknown timezone `Europe/Londn`\n --> policies/shop/club.yaml:4:11\n"
-        ),
-        "{shown}"
-    );
     assert_eq!(printed, shown);
 }
