@@ -185,7 +185,7 @@ mod tests {
         assert!(svg.contains(r##"height="0.0" fill="#2b6cb0"><title>Dey 1403"##));
         assert!(svg.contains(r#"text-anchor="end">40</text>"#));
         assert!(
-            svg.contains(r#"<tspan x="516.0">Dey</tspan><tspan x="516.0" dy="12">1403</tspan>"#),
+            svg.contains(r#"<tspan x="621.0">Dey</tspan><tspan x="621.0" dy="12">1403</tspan>"#),
             "{svg}"
         );
         assert!(!svg.contains("<b>"));
