@@ -24,6 +24,7 @@ use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing};
 use super::metrics;
 use super::openapi::{NoQuery, Route};
+use super::policy_view;
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
 use crate::import::json::{self as exact_json, JsonError};
@@ -47,6 +48,10 @@ pub const MAX_BATCH: usize = 1000;
 pub fn routes() -> Vec<Route<Arc<App>>> {
     const CODE_404: &str =
         "No such club (`unknown_club`, with a suggestion in `help`) or code (`unknown_code`).";
+    const VERSION_404: &str =
+        "No such club (`unknown_club`, with a suggestion in `help`) or no version of it starts with the digits given (`unknown_version`).";
+    const VERSION_422: &str =
+        "A version is neither `live` nor 4 to 64 hex digits (`invalid_version`), or its digits start several versions (`ambiguous_version`).";
     vec![
         Route::get("/v1/health", health)
             .open()
@@ -178,6 +183,28 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .body::<ConsentBody>()
             .ok("Recorded")
             .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
+        Route::get("/v1/clubs/{club}/policy", policy_view::get_live)
+            .summary("The live policy version: its files, the last reload attempt (with its errors as `bashgah check` prints them), its policy tests' results and the canary's per-rule changes")
+            .query::<NoQuery>()
+            .ok("The live version"),
+        Route::get("/v1/clubs/{club}/policy/versions", policy_view::get_versions)
+            .summary("Every policy version the ledger keeps, newest first, a page at a time")
+            .query::<policy_view::VersionsQuery>()
+            .ok("A page of versions")
+            .error(422, "`limit` not a whole number from 1 to 1000 (`invalid_limit`), or `after` not a version of the list (`invalid_cursor`); `field` names which."),
+        Route::get("/v1/clubs/{club}/policy/versions/{version}", policy_view::get_version)
+            .summary("One policy version with its files")
+            .query::<NoQuery>()
+            .ok("The version")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
+        Route::get("/v1/clubs/{club}/policy/diff", policy_view::get_diff)
+            .summary("What changed from one policy version to another: files added, removed and changed, with line hunks")
+            .description("`from` and `to` each name a version by its id, a prefix of at least 4 hex digits, or `live` (the version served now, stored or not). Each changed file comes with hunks of three lines of context; every line says whether it is context, added or removed, and its numbers in the old and new text.")
+            .query::<policy_view::DiffQuery>()
+            .ok("The differences")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
     ]
 }
 
@@ -222,7 +249,11 @@ const REQUEST_BUDGET_IN_RULE_LIMITS: u32 = 4;
 const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             detail: Box::new(ErrorAnswer::new(code, message.into()).error),
@@ -250,18 +281,18 @@ impl ApiError {
     }
 
     /// The field of the body or query the refusal is about.
-    fn field(mut self, field: impl Into<String>) -> ApiError {
+    pub(super) fn field(mut self, field: impl Into<String>) -> ApiError {
         self.detail.field = Some(field.into());
         self
     }
 
     /// A suggested fix.
-    fn help(mut self, help: impl Into<String>) -> ApiError {
+    pub(super) fn help(mut self, help: impl Into<String>) -> ApiError {
         self.detail.help = Some(help.into());
         self
     }
 
-    fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
@@ -324,12 +355,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Answer<T> = Result<Reply<T>, ApiError>;
+pub(super) type Answer<T> = Result<Reply<T>, ApiError>;
 
 /// The path's segments, or a JSON refusal: axum answers a segment that is not UTF-8
 /// (`/v1/clubs/%ff/events`) in plain text, and every answer of this API is JSON (found by
 /// the fuzz suite).
-fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+pub(super) fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     path.map(|Path(segments)| segments).map_err(|rejection| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -342,7 +373,7 @@ fn segments<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 // ---- access ----
 
 /// The key's grant: `Authorization: Bearer <key>` (or `X-Api-Key: <key>`).
-fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
+pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -387,7 +418,7 @@ fn require_admin(grant: &Grant) -> Result<(), ApiError> {
 
 /// The club, if the key may use it. A key is refused for a club it does not hold before
 /// anything is said about whether that club exists.
-fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
+pub(super) fn club_for(app: &App, grant: &Grant, club: &str) -> Result<Arc<Club>, ApiError> {
     if !grant.may_use(club) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -525,7 +556,7 @@ async fn on_ledger<T: Send + 'static>(
 /// Runs `read` (which writes nothing) where the club's store answers reads best: on
 /// PostgreSQL, on a pooled connection of its own, beside the club's writer and other
 /// reads; on SQLite, on the club's ledger thread, between its transactions.
-async fn on_reader<T: Send + 'static>(
+pub(super) async fn on_reader<T: Send + 'static>(
     club: &Club,
     read: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -658,7 +689,7 @@ fn dry_run(query: Option<&str>) -> Result<bool, ApiError> {
 
 /// Routes that change the ledger and take no query refuse one: `?dry_run=true` on a
 /// redemption must not redeem for real (found by the fuzz suite).
-fn no_query(query: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn no_query(query: Option<&str>) -> Result<(), ApiError> {
     match query.filter(|q| !q.is_empty()) {
         None => Ok(()),
         Some(query) => Err(ApiError::new(

@@ -12,6 +12,7 @@
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
+//! - [`policy_view`]: the live policy, the versions the ledger keeps and their diffs;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
 //! - [`metrics`]: `/metrics` for Prometheus.
 
@@ -25,6 +26,7 @@ pub mod keys;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod policy_view;
 pub mod reload;
 pub mod watch;
 pub mod writer;

@@ -7,6 +7,7 @@ mod canary;
 mod connections;
 pub mod document;
 mod openapi;
+mod policy;
 mod processes;
 mod reload;
 pub mod server;
