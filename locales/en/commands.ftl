@@ -129,7 +129,7 @@ key-file-would-break = the keys file would not load with the new entry (is `keys
 keys-make-one = make a key with `bashgah key --name NAME --club CLUB` and add the line it prints to this file
 keys-bad-hash = key `{ $name }`: `sha256` must be 64 hex digits, the hash of the key
 keys-bad-hash-help = `bashgah key` prints a new key and its hash; never put the key itself here
-keys-grants-nothing = key `{ $name }` grants nothing: give it `clubs: [...]` or `admin: true`
+keys-grants-nothing = key `{ $name }` grants nothing: give it `clubs: [...]`, `roles: {"{"}...{"}"}` or `admin: true`
 keys-bad-expiry = key `{ $name }`: `{ $text }` is not a date or a time
 keys-bad-expiry-help = write a date, `2027-01-01` (midnight UTC), or a time with its offset, `2027-01-01T08:00:00+03:30`
 

@@ -90,7 +90,7 @@ key-file-would-break = پروندهٔ کلیدها با سطر تازه بارگ
 keys-make-one = با `bashgah key --name NAME --club CLUB` کلیدی بسازید و سطری را که چاپ می‌کند به این پرونده بیفزایید
 keys-bad-hash = کلید `{ $name }`: `sha256` باید ۶۴ رقم شانزده‌شانزدهی باشد، چکیدهٔ کلید
 keys-bad-hash-help = `bashgah key` کلیدی تازه و چکیده‌اش را چاپ می‌کند؛ هرگز خود کلید را اینجا ننویسید
-keys-grants-nothing = کلید `{ $name }` اجازهٔ هیچ کاری نمی‌دهد: به آن `clubs: [...]` یا `admin: true` بدهید
+keys-grants-nothing = کلید `{ $name }` اجازهٔ هیچ کاری نمی‌دهد: به آن `clubs: [...]`، `roles: {"{"}...{"}"}` یا `admin: true` بدهید
 keys-bad-expiry = کلید `{ $name }`: `{ $text }` تاریخ یا زمان نیست
 keys-bad-expiry-help = یک تاریخ بنویسید، `2027-01-01` (نیمه‌شب UTC)، یا زمانی با اختلاف ساعتش، `2027-01-01T08:00:00+03:30`
 

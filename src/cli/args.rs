@@ -265,6 +265,11 @@ pub enum Command {
         /// A club the key may use (repeat for more).
         #[arg(long = "club", value_name = "CLUB")]
         clubs: Vec<String>,
+        /// What the key may do in its clubs: `viewer` reads, `till` (the default) also
+        /// records purchases and redemptions, `operator` also adjusts points by hand,
+        /// `admin` also moves the club's clock and reads its report.
+        #[arg(long, value_enum)]
+        role: Option<crate::serve::keys::Role>,
         /// Every club, plus reload and moving the clock.
         #[arg(long)]
         admin: bool,

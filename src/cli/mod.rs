@@ -218,9 +218,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Key {
             name,
             clubs,
+            role,
             admin,
             write,
-        } => serve::key(&workspace, &name, &clubs, admin, write.as_deref()),
+        } => serve::key(&workspace, &name, &clubs, role, admin, write.as_deref()),
     };
     match result {
         Ok(code) => code,

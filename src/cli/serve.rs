@@ -71,6 +71,7 @@ pub fn key(
     workspace: &super::workspace::Workspace,
     name: &str,
     clubs: &[String],
+    role: Option<keys::Role>,
     admin: bool,
     write: Option<&std::path::Path>,
 ) -> Result<ExitCode, CommandError> {
@@ -93,7 +94,10 @@ pub fn key(
     let grants = if admin {
         "admin: true".to_owned()
     } else {
-        format!("clubs: [{}]", clubs.join(", "))
+        match role {
+            None | Some(keys::Role::Till) => format!("clubs: [{}]", clubs.join(", ")),
+            Some(role) => format!("clubs: [{}], role: {}", clubs.join(", "), role.as_str()),
+        }
     };
     let entry = format!(
         "  - {{name: {name}, sha256: {}, {grants}}}",

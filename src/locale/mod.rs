@@ -77,6 +77,16 @@ impl Lang {
 const CATALOGUES: &[(Lang, &str, &str)] = &[
     (
         Lang::En,
+        "console.ftl",
+        include_str!("../../locales/en/console.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "console.ftl",
+        include_str!("../../locales/fa/console.ftl"),
+    ),
+    (
+        Lang::En,
         "common.ftl",
         include_str!("../../locales/en/common.ftl"),
     ),
@@ -386,7 +396,8 @@ pub fn signed(value: Decimal) -> String {
     numerals(&crate::digits::signed(value))
 }
 
-fn amount_in(lang: Lang, value: Decimal) -> String {
+/// `value` grouped, in `lang`'s digits and separators: `1,250,000`, `۱٬۲۵۰٬۰۰۰`.
+pub fn amount_in(lang: Lang, value: Decimal) -> String {
     numerals_in(lang, &crate::digits::grouped(value))
 }
 

@@ -21,7 +21,7 @@ use super::answers::{self, ErrorAnswer, ErrorDetail, EventResult, Reply};
 use super::clubs::{Club, Registry};
 use super::event_body::EventsBody;
 use super::incident::{self, Incident};
-use super::keys::{Grant, KeyRing};
+use super::keys::{Grant, KeyRing, Role};
 use super::metrics;
 use super::openapi::{NoQuery, Route};
 use super::policy_view;
@@ -98,8 +98,8 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .ok("Redeemed (or already, for a known id)")
             .error(422, "The body is JSON of the wrong shape: an unknown field, a missing one or one of the wrong kind (`invalid_body`, with `field`), a key given twice (`duplicate_key`), a bad date (`invalid_date`), or a refused redemption (`refused`)."),
         Route::post("/v1/clubs/{club}/clock", advance)
-            .admin()
-            .summary("Move the club's clock forward (admin): expiry, tier reviews, deal checkpoints, birthdays")
+            .role(Role::Admin)
+            .summary("Move the club's clock forward (the club's admin): expiry, tier reviews, deal checkpoints, birthdays")
             .query::<NoQuery>()
             .body::<AdvanceBody>()
             .ok("What the advance did")
@@ -124,8 +124,8 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .ok("Cancelled (or already, for a known id)")
             .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `at` is not a date (`invalid_date`), or the cancellation is refused (`refused`: no such redemption, another member's, cancelled already, its code used at a till, its credit spent)."),
         Route::post("/v1/clubs/{club}/members/{member}/adjustments", adjust)
-            .admin()
-            .summary("Add points by hand (admin), or take them with a negative number, for a reason")
+            .role(Role::Operator)
+            .summary("Add points by hand (an operator of the club), or take them with a negative number, for a reason")
             .query::<NoQuery>()
             .body::<Points<AdjustBody>>()
             .ok("Adjusted (or already, for a known id)")
@@ -162,8 +162,8 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .error(409, "The code was used already, for another reference (`code_used`, with `used`), or its redemption was cancelled (`code_cancelled`).")
             .error(422, "The code belongs to another member (`other_member`, field `member`), is past its last day (`expired`), or its reward's basket rules refuse the basket (`basket_too_small`, `basket_needed`: field `basket`; `invalid_amount`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`)."),
         Route::get("/v1/clubs/{club}/report", report)
-            .admin()
-            .summary("The club's report (admin key): segments and members at risk, campaign cost, partner settlement, messages — what `bashgah report --json` gives")
+            .role(Role::Admin)
+            .summary("The club's report (the club's admin): segments and members at risk, campaign cost, partner settlement, messages — what `bashgah report --json` gives")
             .query::<ReportQuery>()
             .ok("The report")
             .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
@@ -223,7 +223,14 @@ fn openapi_text() -> &'static str {
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
     routes()
         .into_iter()
-        .fold(Router::new(), |router, route| route.serve(router))
+        .fold(Router::new(), |router, route| {
+            route.serve_wrapped(router, |handler, role| {
+                handler.route_layer(axum::middleware::from_fn_with_state(
+                    (Arc::clone(&app), role),
+                    needs_role,
+                ))
+            })
+        })
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -311,6 +318,21 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// The answer's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable code for programs: `unknown_member`, `needs_role`...
+    pub fn code(&self) -> &str {
+        self.detail.code
+    }
+
+    /// The message for people.
+    pub fn message(&self) -> &str {
+        &self.detail.message
+    }
+
     fn with_incident(mut self, id: String) -> ApiError {
         self.detail.incident = Some(id);
         self
@@ -402,6 +424,47 @@ pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiErro
         ));
     }
     Ok(grant)
+}
+
+/// Refuses a known key whose role in the path's club is below what the route needs. Any
+/// other case (no key, an unknown one, another club's) goes on to the handler, which
+/// refuses it as every route does, in the same order.
+async fn needs_role(
+    State((app, role)): State<(Arc<App>, Role)>,
+    params: Result<axum::extract::RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    // A path that cannot be read is the handler's to refuse, as JSON.
+    let club = params.ok().and_then(|params| {
+        params
+            .iter()
+            .find(|(name, _)| *name == "club")
+            .map(|(_, value)| value.to_owned())
+    });
+    let grant = authorize(&app, request.headers()).ok();
+    if let (Some(grant), Some(club)) = (grant, club) {
+        if let Some(held) = grant.role_in(&club) {
+            if held < role {
+                return role_refusal(&grant, &club, held, role).into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// A key whose role in `club` is below `needed`.
+pub fn role_refusal(grant: &Grant, club: &str, held: Role, needed: Role) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "needs_role",
+        format!(
+            "key `{}` is a `{}` of club `{club}`; this needs `{}`",
+            grant.name,
+            held.as_str(),
+            needed.as_str()
+        ),
+    )
 }
 
 fn require_admin(grant: &Grant) -> Result<(), ApiError> {
@@ -1436,15 +1499,11 @@ fn given_time(
 fn points_request<T: serde::de::DeserializeOwned>(
     app: &App,
     headers: &HeaderMap,
-    admin: bool,
     path: Result<Path<(String, String)>, PathRejection>,
     query: Option<&str>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(Arc<Club>, String, rust_decimal::Decimal, T), ApiError> {
     let grant = authorize(app, headers)?;
-    if admin {
-        require_admin(&grant)?;
-    }
     no_query(query)?;
     let (club, member) = segments(path)?;
     let club = club_for(app, &grant, &club)?;
@@ -1688,7 +1747,6 @@ async fn report(
     headers: HeaderMap,
 ) -> Answer<crate::report::Report> {
     let grant = authorize(&app, &headers)?;
-    require_admin(&grant)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
     let query: ReportQuery =
@@ -2023,7 +2081,7 @@ async fn adjust(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, AdjustBody) =
-        points_request(&app, &headers, true, path, query.as_deref(), body)?;
+        points_request(&app, &headers, path, query.as_deref(), body)?;
     let who = member.clone();
     by_hand(
         club,
@@ -2046,7 +2104,7 @@ async fn transfer(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, TransferBody) =
-        points_request(&app, &headers, false, path, query.as_deref(), body)?;
+        points_request(&app, &headers, path, query.as_deref(), body)?;
     let (from, to) = (member.clone(), body.to.clone());
     by_hand(
         club,
@@ -2070,7 +2128,7 @@ async fn convert(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<answers::ChangeByHand> {
     let (club, member, points, body): (_, _, _, ConvertBody) =
-        points_request(&app, &headers, false, path, query.as_deref(), body)?;
+        points_request(&app, &headers, path, query.as_deref(), body)?;
     let who = member.clone();
     by_hand(
         club,
@@ -2100,7 +2158,6 @@ async fn advance(
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let club = segments(path)?;
-    require_admin(&grant)?;
     let club = club_for(&app, &grant, &club)?;
     let body: AdvanceBody = typed_body(json_body(body)?)?;
     let policy = club.policy();

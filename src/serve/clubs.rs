@@ -148,7 +148,7 @@ impl Registry {
         self.all()
     }
 
-    fn all(&self) -> Vec<Arc<Club>> {
+    pub fn all(&self) -> Vec<Arc<Club>> {
         self.clubs
             .read()
             .unwrap_or_else(|e| e.into_inner())

@@ -3,8 +3,13 @@
 //! The keys file holds each key's SHA-256, never the key itself, so a copied or leaked
 //! file opens nothing. Keys are 32 random bytes (`bashgah key`), so a plain hash is as
 //! strong as a slow one would be: there is nothing to guess a dictionary word from.
+//!
+//! A key has a [`Role`] in each club it names: `viewer` reads, `till` (the default) also
+//! writes what a till writes, `operator` also adjusts by hand, `admin` also moves the
+//! club's clock and reads its reports. `admin: true` is the host's administrator: every
+//! club as `admin`, plus reloads, metrics and the keys' status.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,9 +41,16 @@ struct KeyEntry {
     name: String,
     /// Hex SHA-256 of the key.
     sha256: String,
-    /// Clubs the key may read and write.
+    /// Clubs the key may use, each with the key's `role`.
     #[serde(default)]
     clubs: Vec<String>,
+    /// What the key may do in the clubs of `clubs` (default `till`).
+    #[serde(default)]
+    role: Option<Role>,
+    /// Clubs with a role each, for a key whose role differs by club:
+    /// `roles: {cafe: operator, bakery: viewer}`.
+    #[serde(default)]
+    roles: BTreeMap<String, Role>,
     /// Every club, plus reload and moving the clock.
     #[serde(default)]
     admin: bool,
@@ -49,11 +61,52 @@ struct KeyEntry {
     expires: Option<String>,
 }
 
+/// What a key may do in a club; each role may do everything the ones before it may.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    serde::Serialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads: members, statements, the policy, reports of the console.
+    Viewer,
+    /// Also writes what a shop's till writes: events, redemptions and their cancellation,
+    /// transfers, conversions, codes, consents. A key listing `clubs` without a `role`.
+    Till,
+    /// Also adjusts points by hand, for a reason.
+    Operator,
+    /// Also moves the club's clock and reads its report and lots.
+    Admin,
+}
+
+impl Role {
+    /// As the keys file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Till => "till",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
 /// What a key allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub name: String,
-    pub clubs: Vec<String>,
+    /// The key's role in each club it names.
+    pub roles: BTreeMap<String, Role>,
+    /// The host's administrator: every club as `admin`, and the host-wide routes.
     pub admin: bool,
     pub expires: Option<DateTime<Utc>>,
 }
@@ -65,7 +118,20 @@ impl Grant {
     }
 
     pub fn may_use(&self, club: &str) -> bool {
-        self.admin || self.clubs.iter().any(|c| c == club)
+        self.role_in(club).is_some()
+    }
+
+    /// The key's role in `club`, if it may use it at all.
+    pub fn role_in(&self, club: &str) -> Option<Role> {
+        if self.admin {
+            return Some(Role::Admin);
+        }
+        self.roles.get(club).copied()
+    }
+
+    /// Whether the key may do what `role` may in `club`.
+    pub fn may(&self, club: &str, role: Role) -> bool {
+        self.role_in(club).is_some_and(|held| held >= role)
     }
 }
 
@@ -95,6 +161,11 @@ impl Keys {
     /// The grant of `key`, if it is one of ours.
     pub fn grant(&self, key: &str) -> Option<&Grant> {
         self.by_hash.get(&hash(key))
+    }
+
+    /// The grant of the key whose SHA-256 is `key_hash`.
+    pub fn grant_by_hash(&self, key_hash: &str) -> Option<&Grant> {
+        self.by_hash.get(key_hash)
     }
 
     /// Whether a key held by `name` is in the file.
@@ -155,7 +226,7 @@ impl Keys {
                 );
                 continue;
             }
-            if entry.clubs.is_empty() && !entry.admin {
+            if entry.clubs.is_empty() && entry.roles.is_empty() && !entry.admin {
                 problems.push(at(
                     i,
                     "name",
@@ -182,9 +253,14 @@ impl Keys {
                     continue;
                 }
             };
+            let role = entry.role.unwrap_or(Role::Till);
+            let mut roles = entry.roles;
+            for club in entry.clubs {
+                roles.entry(club).or_insert(role);
+            }
             let grant = Grant {
                 name: entry.name,
-                clubs: entry.clubs,
+                roles,
                 admin: entry.admin,
                 expires,
             };
@@ -255,6 +331,11 @@ impl KeyRing {
     /// The grant of `key` as the keys in force say.
     pub fn grant(&self, key: &str) -> Option<Grant> {
         self.keys.load().grant(key).cloned()
+    }
+
+    /// The grant of the key whose SHA-256 is `key_hash`, as the keys in force say.
+    pub fn grant_by_hash(&self, key_hash: &str) -> Option<Grant> {
+        self.keys.load().grant_by_hash(key_hash).cloned()
     }
 
     /// Re-reads the file if its text changed; returns whether new keys took effect.
@@ -385,6 +466,32 @@ error: unknown key `clubz`
         assert_eq!((till.may_use("cafe"), till.admin), (true, false));
         assert!(!till.may_use("bakery"));
         assert!(keys.grant("demo-admin").expect("the admin key").admin);
+        let viewer = keys.grant("demo-cafe-viewer").expect("the viewer key");
+        assert_eq!(viewer.role_in("cafe"), Some(Role::Viewer));
+        let operator = keys.grant("demo-cafe-operator").expect("the operator key");
+        assert_eq!(operator.role_in("cafe"), Some(Role::Operator));
+    }
+
+    #[test]
+    fn a_role_is_per_club_and_defaults_to_till() {
+        let text = format!(
+            "keys:\n  - {{name: till, sha256: {}, clubs: [cafe]}}\n  - {{name: boss, sha256: {}, clubs: [cafe, bakery], role: viewer, roles: {{cafe: operator}}}}\n  - {{name: ops, sha256: {}, admin: true}}\n",
+            hash("t"),
+            hash("b"),
+            hash("o")
+        );
+        let keys = Keys::parse(Path::new("keys.yaml"), &text).expect("valid");
+        let till = keys.grant("t").expect("till");
+        assert_eq!(till.role_in("cafe"), Some(Role::Till));
+        assert!(till.may("cafe", Role::Till) && !till.may("cafe", Role::Operator));
+        let boss = keys.grant("b").expect("boss");
+        // `roles` names the club's own role; `clubs` with `role` the rest.
+        assert_eq!(boss.role_in("cafe"), Some(Role::Operator));
+        assert_eq!(boss.role_in("bakery"), Some(Role::Viewer));
+        assert_eq!(boss.role_in("tea"), None);
+        assert!(!boss.may("bakery", Role::Till));
+        let ops = keys.grant("o").expect("ops");
+        assert_eq!(ops.role_in("anything"), Some(Role::Admin));
     }
 
     #[test]

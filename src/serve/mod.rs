@@ -10,6 +10,7 @@
 //! - [`delivery`]: sending each club's due messages every second;
 //! - [`listen`]: accepting connections, with a cap and read timeouts;
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
 //! - [`policy_view`]: the live policy, the versions the ledger keeps and their diffs;
@@ -19,6 +20,7 @@
 pub mod answers;
 pub mod api;
 pub mod clubs;
+pub mod console;
 pub mod delivery;
 pub mod event_body;
 pub mod incident;
@@ -93,7 +95,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         registry: Arc::clone(&registry),
         keys: Arc::clone(&keys),
     });
-    let router = api::router(app, options.max_body);
+    let router = api::router(Arc::clone(&app), options.max_body).merge(console::router(app));
     let serving = Arc::clone(&registry);
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.listen)

@@ -19,6 +19,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
+use super::keys::Role;
+
 /// A generator of one type's schema, into a generator that collects named schemas.
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
@@ -113,6 +115,8 @@ pub struct Route<S> {
     summary: &'static str,
     description: Option<&'static str>,
     access: Access,
+    /// The least role in the path's club a key needs (routes with a `{club}`).
+    role: Option<Role>,
     query: Option<SchemaFn>,
     body: Option<SchemaFn>,
     ok: &'static str,
@@ -139,6 +143,12 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             summary: "",
             description: None,
             access: Access::Key,
+            // Reading a club needs a viewer; writing to it, what a till may write.
+            role: path.contains("{club}").then_some(if method == Method::Get {
+                Role::Viewer
+            } else {
+                Role::Till
+            }),
             query: None,
             body: None,
             ok: "Done",
@@ -168,6 +178,20 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
     /// Adds the route to `router`.
     pub fn serve(self, router: axum::Router<S>) -> axum::Router<S> {
         router.route(self.path, self.handler)
+    }
+
+    /// Adds the route to `router`, its handler wrapped by `wrap` (given the role the route
+    /// needs, if it has a club).
+    pub fn serve_wrapped(
+        self,
+        router: axum::Router<S>,
+        wrap: impl FnOnce(MethodRouter<S>, Role) -> MethodRouter<S>,
+    ) -> axum::Router<S> {
+        let handler = match self.role {
+            Some(role) => wrap(self.handler, role),
+            None => self.handler,
+        };
+        router.route(self.path, handler)
     }
 }
 
@@ -202,6 +226,12 @@ impl<S> Route<S> {
         self
     }
 
+    /// A key needs at least `role` in the path's club (a route with a `{club}`).
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = Some(role);
+        self
+    }
+
     /// The query string, as the struct the handler reads it into: each field a parameter
     /// ([`NoQuery`] for a route that refuses any).
     pub fn query<Q: JsonSchema>(mut self) -> Self {
@@ -233,6 +263,11 @@ impl<S> Route<S> {
         self.access
     }
 
+    /// The least role in the path's club the route needs.
+    pub fn needs(&self) -> Option<Role> {
+        self.role
+    }
+
     /// The names of the path's parameters, in order: `club`, `member`...
     pub fn path_parameters(&self) -> Vec<&'static str> {
         self.path
@@ -256,6 +291,21 @@ impl<S> Route<S> {
         }
         if club {
             say(403, "The key is not for this club (`wrong_club`).");
+        }
+        match self.role {
+            None | Some(Role::Viewer) => {}
+            Some(Role::Till) => say(
+                403,
+                "The key is a `viewer` of this club: writing needs `till` or above (`needs_role`).",
+            ),
+            Some(Role::Operator) => say(
+                403,
+                "The key's role in this club is below `operator` (`needs_role`).",
+            ),
+            Some(Role::Admin) => say(
+                403,
+                "The key is not an `admin` of this club (`needs_role`).",
+            ),
         }
         if self.access == Access::Admin {
             say(403, "The route needs an admin key (`admin_only`).");
@@ -371,6 +421,11 @@ fn operation<S>(
     operation.insert("summary".into(), route.summary.into());
     if let Some(description) = route.description {
         operation.insert("description".into(), description.into());
+    }
+    if let Some(role) = route.role {
+        // The keys file's role a key needs in the club (an extension: OpenAPI has no word
+        // for roles inside one security scheme).
+        operation.insert("x-role".into(), role.as_str().into());
     }
     if route.access == Access::Open {
         operation.insert("security".into(), json!([]));

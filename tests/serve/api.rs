@@ -807,7 +807,7 @@ fn changes_by_hand_over_http() {
     };
     let refused = adjust(TILL, r#"{"points": 5, "reason": "goodwill"}"#);
     assert_eq!(refused.status, 403, "{}", refused.body);
-    assert_eq!(refused.body["error"]["code"], "admin_only");
+    assert_eq!(refused.body["error"]["code"], "needs_role");
     let added = adjust(OPS, r#"{"points": 5, "reason": "goodwill", "id": "A1"}"#);
     assert_eq!(added.status, 200, "{}", added.body);
     assert_eq!(added.body["status"], "done");

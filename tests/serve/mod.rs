@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod canary;
 mod connections;
+pub mod console;
 pub mod document;
 mod openapi;
 mod policy;

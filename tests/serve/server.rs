@@ -14,6 +14,10 @@ use tempfile::TempDir;
 pub const TILL: &str = "till-key-for-shop";
 pub const OPS: &str = "ops-admin-key";
 pub const OTHER: &str = "key-for-the-bakery";
+/// Club `shop`'s viewer (reads only) and operator (also adjusts by hand); the operator is
+/// a viewer of `bakery`.
+pub const VIEWER: &str = "viewer-key-for-shop";
+pub const OPERATOR: &str = "operator-key-for-shop";
 
 pub struct Server {
     pub dir: TempDir,
@@ -29,10 +33,12 @@ impl Workspace {
     pub fn new() -> Workspace {
         let dir = crate::scratch();
         let keys = format!(
-            "keys:\n  - {{name: till, sha256: {}, clubs: [shop]}}\n  - {{name: bakery, sha256: {}, clubs: [bakery]}}\n  - {{name: ops, sha256: {}, admin: true}}\n",
+            "keys:\n  - {{name: till, sha256: {}, clubs: [shop]}}\n  - {{name: bakery, sha256: {}, clubs: [bakery]}}\n  - {{name: ops, sha256: {}, admin: true}}\n  - {{name: viewer, sha256: {}, clubs: [shop], role: viewer}}\n  - {{name: operator, sha256: {}, roles: {{shop: operator, bakery: viewer}}}}\n",
             bashgah::serve::keys::hash(TILL),
             bashgah::serve::keys::hash(OTHER),
             bashgah::serve::keys::hash(OPS),
+            bashgah::serve::keys::hash(VIEWER),
+            bashgah::serve::keys::hash(OPERATOR),
         );
         std::fs::write(dir.path().join("keys.yaml"), keys).expect("keys");
         std::fs::create_dir_all(dir.path().join("plugins")).expect("plugins");

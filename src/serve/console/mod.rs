@@ -1,0 +1,88 @@
+//! The club console (issue 16): web pages for the people who run a club, served by
+//! `bashgah serve` at `/` beside the API.
+//!
+//! Pages are rendered on the server with `maud` (which escapes every value it is given);
+//! there is no JavaScript build step, and the little script there is lives in
+//! `console.js`. Everything a page shows comes from the same functions that back the
+//! API's routes (so an integrator can build the same screens from the OpenAPI document),
+//! and every write goes through the API's write path.
+//!
+//! - [`session`]: signing in with an API key, the session cookie and the CSRF token;
+//! - [`page`]: what every page has: who is signed in, the language, the layout, errors;
+//! - [`format`]: points, money and dates as the club and the language write them;
+//! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs.
+//!
+//! One file a page after that; [`routes`] lists them all.
+
+pub mod format;
+pub mod page;
+pub mod session;
+pub mod sign_in;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::api::App;
+use session::Sessions;
+
+/// What the console's handlers share: the API's state and the signed-in sessions.
+pub struct Console {
+    pub app: Arc<App>,
+    pub sessions: Sessions,
+}
+
+/// The console's shared state, as handlers take it.
+pub type Shared = Arc<Console>;
+
+/// The stylesheet, built into the binary.
+const STYLE: &str = include_str!("console.css");
+/// The little script the pages use (confirmations, nothing a page needs to work).
+const SCRIPT: &str = include_str!("console.js");
+
+/// Every page of the console.
+fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(sign_in::home))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/console.css", get(style))
+        .route("/console.js", get(script))
+}
+
+/// The console's router, for `app`'s clubs and keys.
+pub fn router(app: Arc<App>) -> Router {
+    let console = Arc::new(Console {
+        app,
+        sessions: Sessions::default(),
+    });
+    routes().with_state(console)
+}
+
+async fn style() -> impl IntoResponse {
+    asset("text/css; charset=utf-8", STYLE)
+}
+
+async fn script() -> impl IntoResponse {
+    asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+fn asset(media_type: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        body,
+    )
+}
