@@ -9,6 +9,7 @@ pub mod console;
 pub mod document;
 mod openapi;
 mod policy;
+mod policy_page;
 mod processes;
 mod reload;
 pub mod server;

@@ -10,12 +10,14 @@
 //! - [`session`]: signing in with an API key, the session cookie and the CSRF token;
 //! - [`page`]: what every page has: who is signed in, the language, the layout, errors;
 //! - [`format`]: points, money and dates as the club and the language write them;
-//! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs.
+//! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs;
+//! - [`policy`]: the live policy, its versions and the diff between two.
 //!
 //! One file a page after that; [`routes`] lists them all.
 
 pub mod format;
 pub mod page;
+pub mod policy;
 pub mod session;
 pub mod sign_in;
 
@@ -49,6 +51,8 @@ fn routes() -> Router<Shared> {
         .route("/", get(sign_in::home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/clubs/{club}/policy", get(policy::show))
+        .route("/clubs/{club}/policy/diff", get(policy::diff))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
 }
