@@ -1153,16 +1153,22 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
 
 /// A page's `limit`, checked.
 fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+    limit_between(limit, PAGE, MOST_PER_PAGE)
+}
+
+/// A `limit` from 1 to `most`, `default` when none is given; anything else is refused
+/// naming `limit`.
+pub(super) fn limit_between(limit: Option<&str>, default: u32, most: u32) -> Result<u32, ApiError> {
     Ok(match limit {
-        None => PAGE,
+        None => default,
         Some(text) => text
             .parse::<u32>()
             .ok()
-            .filter(|n| (1..=MOST_PER_PAGE).contains(n))
+            .filter(|n| (1..=most).contains(n))
             .ok_or_else(|| {
                 ApiError::unprocessable(
                     "invalid_limit",
-                    format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
+                    format!("`limit` is `{text}`: write a whole number from 1 to {most}"),
                 )
                 .field("limit")
             })?,

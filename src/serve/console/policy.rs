@@ -8,6 +8,8 @@
 //! diffs, the check's output) stays left to right inside a Persian page (`dir="ltr"`),
 //! and its line numbers stay in ASCII digits, as the files and `check` number them.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
@@ -54,17 +56,12 @@ pub async fn show(
     Path(id): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let club = match ctx.club(&console, &id) {
-        Ok(club) => club,
-        Err(refusal) => return refusal.page(&ctx, ctx.lang(None)),
-    };
-    let policy = club.policy();
-    let lang = ctx.lang(Some(&policy));
+    let (club, policy, lang, versions) =
+        match opened(&ctx, &console, &id, query.after.clone()).await {
+            Ok(opened) => opened,
+            Err(refusal) => return refusal,
+        };
     let live = policy_view::live(&club);
-    let versions = match read_versions(&club, query.after.clone()).await {
-        Ok(versions) => versions,
-        Err(refusal) => return refusal.page(&ctx, lang),
-    };
     let body = html! {
         (live_section(lang, &policy, &live))
         (versions_section(lang, &policy, &club.id, &versions, query.after.as_deref()))
@@ -88,15 +85,9 @@ pub async fn diff(
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
 ) -> Response {
-    let club = match ctx.club(&console, &id) {
-        Ok(club) => club,
-        Err(refusal) => return refusal.page(&ctx, ctx.lang(None)),
-    };
-    let policy = club.policy();
-    let lang = ctx.lang(Some(&policy));
-    let versions = match read_versions(&club, None).await {
-        Ok(versions) => versions,
-        Err(refusal) => return refusal.page(&ctx, lang),
+    let (club, policy, lang, versions) = match opened(&ctx, &console, &id, None).await {
+        Ok(opened) => opened,
+        Err(refusal) => return refusal,
     };
     let (from, to) = match (query.from, query.to) {
         (Some(from), Some(to)) if !from.trim().is_empty() && !to.trim().is_empty() => (from, to),
@@ -105,7 +96,7 @@ pub async fn diff(
             return PageError::Invalid(problem).page(&ctx, lang);
         }
     };
-    let live = std::sync::Arc::clone(&policy);
+    let live = Arc::clone(&policy);
     let (asked_from, asked_to) = (from.clone(), to.clone());
     let compared = api::on_reader(&club, move |ledger| {
         Ok(policy_view::diff(ledger, &live, &asked_from, &asked_to))
@@ -128,6 +119,25 @@ pub async fn diff(
         to = short(&compared.to)
     );
     page(&ctx, lang, &club, title, body)
+}
+
+/// The club the path names (if the key may see it), its live snapshot, the page's
+/// language and a page of its versions from `after`; or the page that says why not.
+async fn opened(
+    ctx: &Ctx,
+    console: &Shared,
+    id: &str,
+    after: Option<String>,
+) -> Result<(Arc<Club>, Arc<Policy>, Lang, VersionPage), Response> {
+    let club = ctx
+        .club(console, id)
+        .map_err(|refusal| refusal.page(ctx, ctx.lang(None)))?;
+    let policy = club.policy();
+    let lang = ctx.lang(Some(&policy));
+    let versions = read_versions(&club, after)
+        .await
+        .map_err(|refusal| refusal.page(ctx, lang))?;
+    Ok((club, policy, lang, versions))
 }
 
 fn page(ctx: &Ctx, lang: Lang, club: &Club, title: String, body: Markup) -> Response {

@@ -30,8 +30,8 @@ use diff::FileDiff;
 /// The fewest hex digits that name a version.
 pub const SHORTEST_PREFIX: usize = 4;
 /// Versions in a page unless `limit` says otherwise, and the most it may say.
-const PAGE: usize = 50;
-const MOST_PER_PAGE: usize = 1_000;
+const PAGE: u32 = 50;
+const MOST_PER_PAGE: u32 = 1_000;
 
 /// A file of a version, as it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -430,20 +430,7 @@ pub(super) async fn get_versions(
 ) -> Answer<VersionPage> {
     let (club, _) = club_of(&app, &headers, path, String::as_str)?;
     let asked: VersionsQuery = query(asked.as_deref(), "`after` and `limit`")?;
-    let limit = match asked.limit.as_deref() {
-        None => PAGE,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MOST_PER_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::unprocessable(
-                    "invalid_limit",
-                    format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
-                )
-                .field("limit")
-            })?,
-    };
+    let limit = api::limit_between(asked.limit.as_deref(), PAGE, MOST_PER_PAGE)? as usize;
     let policy = club.policy();
     let page = api::on_reader(&club, move |ledger| {
         Ok(versions(ledger, &policy, asked.after.as_deref(), limit)?)
