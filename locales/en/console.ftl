@@ -108,3 +108,13 @@ console-policy-old-line = Old
 console-policy-new-line = New
 console-policy-change = Added (+) or removed (-)
 console-policy-line = Line
+
+# The what-if page (what_if.rs).
+console-what-if-title = What-if: a draft over the club's history
+console-what-if-intro = Pick a draft (a copy of the club in the server's drafts folder) and a period, in the club's calendar. The draft's rules are replayed over the club's real events of that period beside the live version. Nothing is written.
+console-what-if-draft = Draft
+console-what-if-from = From
+console-what-if-to = To (included)
+console-what-if-run = Run the simulation
+console-what-if-no-drafts = The drafts folder holds no draft of this club.
+console-what-if-report = The simulation report

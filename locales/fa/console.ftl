@@ -99,3 +99,13 @@ console-policy-old-line = قدیم
 console-policy-new-line = جدید
 console-policy-change = افزوده (+) یا حذف‌شده (-)
 console-policy-line = سطر
+
+# The what-if page (what_if.rs).
+console-what-if-title = چه می‌شود اگر: یک پیش‌نویس روی گذشتهٔ باشگاه
+console-what-if-intro = یک پیش‌نویس (رونوشتی از باشگاه در پوشهٔ پیش‌نویس‌های سرور) و یک بازه، به تقویم باشگاه، برگزینید. قواعد پیش‌نویس روی رویدادهای واقعی باشگاه در آن بازه، کنار نسخهٔ جاری، دوباره اجرا می‌شود. چیزی نوشته نمی‌شود.
+console-what-if-draft = پیش‌نویس
+console-what-if-from = از
+console-what-if-to = تا (با خودِ آن روز)
+console-what-if-run = اجرای شبیه‌سازی
+console-what-if-no-drafts = در پوشهٔ پیش‌نویس‌ها پیش‌نویسی از این باشگاه نیست.
+console-what-if-report = گزارش شبیه‌سازی

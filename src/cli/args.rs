@@ -305,6 +305,10 @@ pub struct ServeArgs {
     /// Log format on stderr.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Folder of draft club folders (one sub-folder each) that trials and simulations may
+    /// compare with the live version [default: `drafts` beside --policies].
+    #[arg(long, env = "BASHGAH_DRAFTS", value_name = "DIR")]
+    pub drafts: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::decide::{Change, Decider, Ids, MemberBook, Plan};
+use crate::decide::{Change, MemberBook, Plan};
 use crate::engine::{evaluate_traced, EvaluationInput, Outcome, RuleStatus};
 use crate::event::{Event, EventType};
 use crate::import::{event_from_row, Row};
@@ -80,32 +80,39 @@ pub fn run(
         }
         (None, None) => return Err(error(tr!("explain-nothing-to-explain"))),
     };
+    // A dry run is decided as the ledger would (`view::trial`): first what the clock has
+    // due for the member by then, then the event itself — its entries, budget cuts and
+    // upgrades.
+    if stored_entries.is_none() {
+        let run = crate::view::trial::dry_run(&ledger, &policy, &event)?;
+        print!(
+            "{}",
+            render(
+                &policy,
+                &current,
+                &event,
+                &run.member,
+                &run.evaluation,
+                None
+            )
+        );
+        let failed = run.evaluation.is_err() || run.decided.is_err();
+        print!("{}", render_plan(&policy, &run.due, run.decided));
+        return Ok(if failed {
+            ExitCode::Failed
+        } else {
+            ExitCode::Ok
+        });
+    }
     let book = ledger.load_book(&event.member, crate::decide::BookNeeds::all())?;
-    let stored_event = stored_entries.is_some();
-    // A dry run is decided as the ledger would: first what the clock has due for the
-    // member by then, then the event itself — its entries, budget cuts and upgrades.
-    let (member, dry_run) = match (stored_event, book.clone()) {
-        (false, book) => {
-            let mut book = book.unwrap_or_else(|| new_member(&policy, &event));
-            let mut decider = Decider::new(&policy, &ledger, Ids::scratch());
-            decider.catch_up(&mut book, event.time);
-            let due = decider.take_plan();
-            let mut member = book.state.clone();
-            member.stats = book.window_stats(event.time).unwrap_or_default();
-            let decided = decider.event(&mut book, &event, &event.fingerprint());
-            let plan = decider.take_plan();
-            (member, Some((due, decided.map(|_| plan))))
-        }
-        (true, book) => (member_then(&ledger, &policy, &event, book.as_ref())?, None),
-    };
+    let member = member_then(&ledger, &policy, &event, book.as_ref())?;
     let mut original = match (&event.kind, &event.original, &book) {
         (EventType::Return, Some(original), Some(book)) => book.original(original).ok().flatten(),
         _ => None,
     };
     // A stored return is itself among the returns of its original: leave it out, to see
     // the original as it was when this return arrived.
-    if let (Some(record), Some(book)) = (original.as_mut(), book.as_ref().filter(|_| stored_event))
-    {
+    if let (Some(record), Some(book)) = (original.as_mut(), book.as_ref()) {
         record.returned_before -= event.amount;
         for share in book.returns.iter().filter(|s| s.return_event == event.id) {
             if let Some(reversed) = record.reversed_before.get_mut(&share.rule) {
@@ -130,13 +137,8 @@ pub fn run(
             stored_entries.as_deref()
         )
     );
-    // An event its rules fail on (or a dry run the ledger would reject) is a failure,
-    // for scripts and CI as for people.
-    let mut failed = result.is_err();
-    if let Some((due, decided)) = dry_run {
-        failed |= decided.is_err();
-        print!("{}", render_plan(&policy, &due, decided));
-    }
+    // An event its rules fail on is a failure, for scripts and CI as for people.
+    let failed = result.is_err();
     drop(rebuilt);
     Ok(if failed {
         ExitCode::Failed
@@ -152,17 +154,6 @@ impl Drop for RebuiltFiles {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// A member the ledger has not seen, as the write path would create them.
-fn new_member(policy: &Policy, event: &Event) -> MemberBook {
-    let default_type = policy
-        .club
-        .member_types
-        .first()
-        .map_or("individual", |t| t.id.as_str());
-    let joined = event.time.with_timezone(&policy.zone).date_naive();
-    MemberBook::new(MemberState::new(&event.member, default_type, joined), false)
 }
 
 /// What a dry run would write: what falls due first, then the event's own changes.
@@ -304,7 +295,7 @@ fn member_then(
     book: Option<&MemberBook>,
 ) -> Result<MemberState, CommandError> {
     let Some(book) = book else {
-        return Ok(new_member(policy, event).state);
+        return Ok(crate::view::trial::new_member(policy, event).state);
     };
     let mut member = book.state.clone();
     let before = MemberBook {

@@ -60,6 +60,11 @@ fn cli_folders(workspace: &Workspace, plugins: &std::path::Path) -> crate::serve
         policies: workspace.policies.clone(),
         plugins: plugins.to_owned(),
         data: workspace.data.clone(),
+        // Beside the policies folder unless `serve --drafts` says otherwise.
+        drafts: workspace
+            .policies
+            .parent()
+            .map_or_else(|| "drafts".into(), |parent| parent.join("drafts")),
         ledgers: workspace.ledgers.clone(),
     }
 }

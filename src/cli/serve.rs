@@ -37,6 +37,10 @@ pub fn run(folders: &Folders, args: &ServeArgs) -> Result<ExitCode, CommandError
             policies: folders.policies.clone(),
             plugins: folders.plugins.clone(),
             data: folders.data.clone(),
+            drafts: args
+                .drafts
+                .clone()
+                .unwrap_or_else(|| folders.drafts.clone()),
             ledgers: folders.ledgers.clone(),
         },
         listen: args.listen,

@@ -20,6 +20,16 @@ const CLUB_FILE: FileKind = FileKind {
 /// could be read at all, and every problem found (errors and warnings); the club is usable
 /// only if no problem is an error.
 pub fn load_club_file(path: &Path, source: String) -> (Option<ClubFile>, Vec<Diagnostic>) {
+    let (file, mut problems) = load_club_file_anywhere(path, source);
+    if let Some(problem) = file.as_ref().and_then(super::validate::validate_folder) {
+        problems.push(problem);
+    }
+    (file, problems)
+}
+
+/// [`load_club_file`] for a file whose folder need not be named by the club's id (a
+/// draft copy of a club).
+pub fn load_club_file_anywhere(path: &Path, source: String) -> (Option<ClubFile>, Vec<Diagnostic>) {
     let loaded = yaml::load::<ClubDefinition>(path, &source, CLUB_FILE).empty_said(
         CLUB_FILE,
         crate::tr!("club-file-empty"),

@@ -19,7 +19,7 @@ pub use definition::*;
 pub use import_profiles::{
     check_date_format, ImportProfile, ImportSettings, CANONICAL_COLUMNS, IGNORE,
 };
-pub use load::load_club_file;
+pub use load::{load_club_file, load_club_file_anywhere};
 pub use messaging::*;
 pub use span::{Span, SpanError, MAX_DAYS, MAX_MONTHS, MAX_YEARS};
 pub use validate::{clock_minutes, placeholders};

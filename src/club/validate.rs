@@ -15,6 +15,24 @@ use crate::yaml::PathSegment::{Index, Key};
 /// Points kept to more decimal places than this are almost surely a typo.
 const MAX_PRECISION: u32 = 6;
 
+/// A club's folder is named by its id (`policies/cafe/` holds `id: cafe`), so that a
+/// club is found by its id; a draft copy of a club is the exception.
+pub fn validate_folder(file: &ClubFile) -> Option<Diagnostic> {
+    let club = &file.definition;
+    let folder = file
+        .path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())?;
+    (folder != club.id).then(|| {
+        file.error_at(
+            &[Key("id")],
+            tr!("club-id-differs", id = &club.id, folder = folder),
+        )
+        .with_help(tr!("club-id-differs-help", folder = folder))
+    })
+}
+
 pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     let club = &file.definition;
     let mut out = Vec::new();
@@ -34,22 +52,6 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
             file.error_at(&[Key("id")], tr!("club-id-invalid", id = &club.id))
                 .with_help(tr!("club-id-invalid-help")),
         );
-    }
-    if let Some(folder) = file
-        .path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-    {
-        if folder != club.id {
-            out.push(
-                file.error_at(
-                    &[Key("id")],
-                    tr!("club-id-differs", id = &club.id, folder = folder),
-                )
-                .with_help(tr!("club-id-differs-help", folder = folder)),
-            );
-        }
     }
     if club.currency.len() != 3 || !club.currency.chars().all(|c| c.is_ascii_uppercase()) {
         out.push(

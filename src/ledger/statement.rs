@@ -126,40 +126,32 @@ impl Ledger {
         id: &str,
     ) -> Result<Option<(crate::event::Event, String)>, LedgerError> {
         self.db().query_opt(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
              FROM events WHERE id = ?1",
             args![id],
-            |row| {
-        let kind: String = row.get(1)?;
-        let time: String = row.get(2)?;
-        let items: Option<String> = row.get(8)?;
-        let attributes: Option<String> = row.get(9)?;
-        let credit: Option<String> = row.get(10)?;
-        let event = crate::event::Event {
-            id: id.to_owned(),
-            member: row.get(0)?,
-            kind: crate::event::EventType::parse(&kind)
-                .ok_or_else(|| LedgerError::corrupt(format!("unknown event type `{kind}`")))?,
-            time: crate::time::from_stored(&time)
-                .ok_or_else(|| LedgerError::corrupt(format!("`{time}` is not a time")))?,
-            amount: number(&row.get::<String>(3)?)?,
-            original: row.get(4)?,
-            currency: row.get(5)?,
-            channel: row.get(6)?,
-            store: row.get(7)?,
-            credit_used: credit.as_deref().map(number).transpose()?,
-            items: items
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default(),
-            attributes: attributes
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default(),
-        };
-        Ok((event, row.get(11)?))
-            },
+            event_of_row,
         )
+    }
+
+    /// The events members brought (purchases, returns, payments, custom events and
+    /// enrolments: what an import takes) from `from` (inclusive) to `to` (exclusive),
+    /// stored times, in the order recorded; at most `limit` of them.
+    pub fn imported_events_between(
+        &self,
+        from: &str,
+        to: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::event::Event>, LedgerError> {
+        let rows = self.db().query(
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
+             FROM events
+             WHERE time >= ?1 AND time < ?2
+               AND type IN ('purchase', 'return', 'payment', 'custom', 'enroll')
+             ORDER BY seq LIMIT ?3",
+            args![from, to, i64::from(limit)],
+            event_of_row,
+        )?;
+        Ok(rows.into_iter().map(|(event, _)| event).collect())
     }
 
     /// The files of a policy version, as stored when it was first used.
@@ -322,4 +314,36 @@ impl Ledger {
         )?;
         Ok(out)
     }
+}
+
+/// An event row (the columns of [`Ledger::stored_event`], the id last) and its version.
+fn event_of_row(row: &super::db::Row<'_>) -> Result<(crate::event::Event, String), LedgerError> {
+    let kind: String = row.get(1)?;
+    let time: String = row.get(2)?;
+    let items: Option<String> = row.get(8)?;
+    let attributes: Option<String> = row.get(9)?;
+    let credit: Option<String> = row.get(10)?;
+    let event = crate::event::Event {
+        id: row.get(12)?,
+        member: row.get(0)?,
+        kind: crate::event::EventType::parse(&kind)
+            .ok_or_else(|| LedgerError::corrupt(format!("unknown event type `{kind}`")))?,
+        time: crate::time::from_stored(&time)
+            .ok_or_else(|| LedgerError::corrupt(format!("`{time}` is not a time")))?,
+        amount: number(&row.get::<String>(3)?)?,
+        original: row.get(4)?,
+        currency: row.get(5)?,
+        channel: row.get(6)?,
+        store: row.get(7)?,
+        credit_used: credit.as_deref().map(number).transpose()?,
+        items: items
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default(),
+        attributes: attributes
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default(),
+    };
+    Ok((event, row.get(11)?))
 }

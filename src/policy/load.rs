@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::snapshot::{CompiledRule, Policy, PolicyFile, Script};
 use super::ScriptEngine;
-use crate::club::{load_club_file, ClubFile, PathSegment};
+use crate::club::{load_club_file, load_club_file_anywhere, ClubFile, PathSegment};
 use crate::diagnostic::{did_you_mean, Diagnostic, Location};
 use crate::locale::numerals;
 use crate::tr;
@@ -35,6 +35,23 @@ impl Policy {
         dir: &Path,
         engine: &Arc<ScriptEngine>,
     ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Policy::load_in(dir, engine, true)
+    }
+
+    /// [`Policy::load`] for a draft copy of a club: its folder has a name of its own, not
+    /// the club's id.
+    pub fn load_draft(
+        dir: &Path,
+        engine: &Arc<ScriptEngine>,
+    ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Policy::load_in(dir, engine, false)
+    }
+
+    fn load_in(
+        dir: &Path,
+        engine: &Arc<ScriptEngine>,
+        folder_is_id: bool,
+    ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
         let club_path = dir.join("club.yaml");
         let club_source = fs::read_to_string(&club_path).map_err(|e| {
             vec![Diagnostic::error(tr!(
@@ -52,7 +69,11 @@ impl Policy {
 
         let scripts = compile_scripts(dir, engine, &mut files, &mut problems);
         let scripts_compiled = !problems.iter().any(Diagnostic::is_error);
-        let (club_file, club_problems) = load_club_file(&club_path, club_source);
+        let (club_file, club_problems) = if folder_is_id {
+            load_club_file(&club_path, club_source)
+        } else {
+            load_club_file_anywhere(&club_path, club_source)
+        };
         // Club problems first: they are usually the cause of the script ones.
         problems.splice(0..0, club_problems);
         let Some(club_file) = club_file else {

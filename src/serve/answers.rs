@@ -81,6 +81,8 @@ impl ErrorAnswer {
                 column: None,
                 incident: None,
                 used: None,
+                problems: None,
+                report: None,
             },
         }
     }
@@ -110,6 +112,13 @@ pub struct ErrorDetail {
     /// A code used already (`code_used`): its use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used: Option<CodeUse>,
+    /// A draft that does not load (`draft_does_not_load`): every problem, located.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<super::reload::Problem>>,
+    /// The same problems as `bashgah check` prints them (file, line, column, the line, a
+    /// caret and the suggested fix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 /// `GET /v1/health`.
@@ -526,5 +535,25 @@ impl super::openapi::Success for Document {
             "properties": { "openapi": { "const": "3.1.0" } },
             "description": "This document (OpenAPI 3.1)."
         })
+    }
+}
+
+/// An HTML page (the simulation report).
+pub struct Html(pub String);
+
+impl IntoResponse for Html {
+    fn into_response(self) -> Response {
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            self.0,
+        )
+            .into_response()
+    }
+}
+
+impl super::openapi::Success for Html {
+    const MEDIA_TYPE: &'static str = "text/html";
+    fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string" })
     }
 }

@@ -205,6 +205,34 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .ok("The differences")
             .error(404, VERSION_404)
             .error(422, VERSION_422),
+        Route::post("/v1/clubs/{club}/trials", super::trials::post_trial)
+            .role(Role::Viewer)
+            .summary("Try an event (a purchase) without recording it: every rule, what it read, the rounding, the tier multiplier and the entries — under the live version and, with `draft`, a draft beside it")
+            .description("The member's real standing is read from the ledger; the event is decided as recording would decide it (what falls due first, then the event), by the same code as `bashgah explain --event`. The date is in the club's calendar (`1403-10-10` for a Jalali club). `draft` names a folder of the server's drafts folder (`bashgah serve --drafts`) holding a copy of the club: its answer comes beside the live one, and `rules` lists every rule's points under both. Nothing is written.")
+            .query::<NoQuery>()
+            .body::<super::event_body::TrialBody>()
+            .ok("Each version's verdict")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "The body is not an event (`invalid_body`, `unknown_field`, `invalid_event`, with `field`; `duplicate_key`), `draft` is not a folder name (`invalid_draft`), or the draft does not load (`draft_does_not_load`, with every problem located in `problems` and as `bashgah check` prints them in `report`) or is another club's (`draft_of_another_club`)."),
+        Route::post("/v1/clubs/{club}/simulations", super::simulations::post_simulation)
+            .role(Role::Operator)
+            .summary("What a draft would have done over a period of the club's real history, beside the live version (`simulate --against` on the ledger's events)")
+            .description("The events members brought in the period (purchases, returns, payments, custom events, enrolments) are replayed in the order recorded under each version into scratch ledgers, the members' profiles copied from the ledger with no points and no tier, and the clock run to the end of the period; `comparison.a` is the live version, `comparison.b` the draft. At most 50,000 events and 3660 days; at most 2 simulations at once. Nothing is written.")
+            .query::<NoQuery>()
+            .body::<super::simulations::SimulationRequest>()
+            .ok("The two summaries and what changes between them")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "The body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), `from` or `to` is not a date (`invalid_date`), the period is backwards (`invalid_period`) or too long (`period_too_long`), it holds more than 50,000 events (`too_many_events`), or the draft cannot be tried (`invalid_draft`, `draft_does_not_load` with `problems` and `report`, `draft_of_another_club`).")
+            .error(503, "Two simulations are running already (`busy`, with `Retry-After`)."),
+        Route::get("/v1/clubs/{club}/simulations/report", super::simulations::get_report)
+            .role(Role::Operator)
+            .summary("The same simulation as its HTML report (`simulate --html`): charts and tables, the live version as A and the draft as B")
+            .query::<super::simulations::SimulationRequest>()
+            .ok("The report page")
+            .error(400, "The query is not `draft`, `from` and `to`, each once (`invalid_query`).")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or draft (`unknown_draft`).")
+            .error(422, "As for `POST …/simulations`.")
+            .error(503, "Two simulations are running already (`busy`, with `Retry-After`)."),
     ]
 }
 
@@ -226,7 +254,7 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
         .fold(Router::new(), |router, route| {
             route.serve_wrapped(router, |handler, role| {
                 handler.route_layer(axum::middleware::from_fn_with_state(
-                    (Arc::clone(&app), role),
+                    (Arc::clone(&app), role, max_body),
                     needs_role,
                 ))
             })
@@ -253,7 +281,7 @@ pub struct ApiError {
 const REQUEST_BUDGET_IN_RULE_LIMITS: u32 = 4;
 
 /// What a busy club tells clients to wait before trying again.
-const RETRY_AFTER_SECONDS: u32 = 1;
+pub(super) const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
     pub(super) fn new(
@@ -268,13 +296,13 @@ impl ApiError {
         }
     }
 
-    fn retry_after(mut self, seconds: u32) -> ApiError {
+    pub(super) fn retry_after(mut self, seconds: u32) -> ApiError {
         self.retry_after = Some(seconds);
         self
     }
 
     /// No transaction could be started: busy (503, retry) or broken (500).
-    fn unavailable(club: &str, error: &LedgerError) -> ApiError {
+    pub(super) fn unavailable(club: &str, error: &LedgerError) -> ApiError {
         if error.is_busy() {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -303,7 +331,7 @@ impl ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    fn internal(message: impl Into<String>) -> ApiError {
+    pub(super) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
@@ -333,6 +361,11 @@ impl ApiError {
         &self.detail.message
     }
 
+    /// A draft's problems as `bashgah check` prints them, when that is the refusal.
+    pub fn report(&self) -> Option<&str> {
+        self.detail.report.as_deref()
+    }
+
     fn with_incident(mut self, id: String) -> ApiError {
         self.detail.incident = Some(id);
         self
@@ -342,6 +375,17 @@ impl ApiError {
     fn at(mut self, line: usize, column: usize) -> ApiError {
         self.detail.line = Some(line);
         self.detail.column = Some(column);
+        self
+    }
+
+    /// A draft's problems, located, and as `bashgah check` prints them.
+    pub(super) fn problems(
+        mut self,
+        problems: Vec<super::reload::Problem>,
+        report: String,
+    ) -> ApiError {
+        self.detail.problems = Some(problems);
+        self.detail.report = Some(report);
         self
     }
 
@@ -430,7 +474,7 @@ pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<Grant, ApiErro
 /// other case (no key, an unknown one, another club's) goes on to the handler, which
 /// refuses it as every route does, in the same order.
 async fn needs_role(
-    State((app, role)): State<(Arc<App>, Role)>,
+    State((app, role, max_body)): State<(Arc<App>, Role, usize)>,
     params: Result<axum::extract::RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -446,6 +490,9 @@ async fn needs_role(
     if let (Some(grant), Some(club)) = (grant, club) {
         if let Some(held) = grant.role_in(&club) {
             if held < role {
+                // Read the body first (as the handler would have): a connection closed
+                // on a body still being sent reaches the client as a reset, not as this.
+                let _ = axum::body::to_bytes(request.into_body(), max_body).await;
                 return role_refusal(&grant, &club, held, role).into_response();
             }
         }
@@ -657,7 +704,7 @@ pub(super) async fn on_reader<T: Send + 'static>(
 
 /// The body as JSON: numbers as the client wrote them, and a key given twice in any
 /// object refused, naming it (see [`crate::import::json`]).
-fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
+pub(super) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
     let bytes = body.map_err(|rejection| {
         let status = rejection.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -689,7 +736,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Field, ApiError> {
 }
 
 /// A small fixed-shape body (`{"reward": ...}`): unknown fields are refused by name.
-fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
+pub(super) fn typed_body<T: serde::de::DeserializeOwned>(value: Field) -> Result<T, ApiError> {
     // The path of the value that did not fit, so that the answer names the field
     // (`{"reward": 5}`: `reward`), as every other refusal does.
     serde_path_to_error::deserialize(value.into_value()).map_err(|e| {
@@ -764,7 +811,7 @@ pub(super) fn no_query(query: Option<&str>) -> Result<(), ApiError> {
 }
 
 /// An event's fields, as a request gives them.
-type Fields = std::collections::BTreeMap<String, Field>;
+pub(super) type Fields = std::collections::BTreeMap<String, Field>;
 
 /// The events of a request body: one event object, or `{"events": [...]}`.
 fn event_objects(body: Field) -> Result<(Vec<Fields>, bool), ApiError> {
@@ -808,7 +855,7 @@ fn event_objects(body: Field) -> Result<(Vec<Fields>, bool), ApiError> {
 /// Unknown fields are a client's bug: the whole request is refused, naming the field.
 /// (Files imported with `bashgah import` may carry extra columns as attributes; the API
 /// takes them in `attributes` only, so a misspelt `amount` cannot slip through.)
-fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
+pub(super) fn check_fields(objects: &[Fields], batch: bool) -> Result<(), ApiError> {
     for (i, object) in objects.iter().enumerate() {
         for key in object.keys() {
             if !EVENT_FIELDS.contains(&key.as_str()) {

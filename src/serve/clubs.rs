@@ -93,6 +93,9 @@ pub struct Folders {
     pub policies: PathBuf,
     pub plugins: PathBuf,
     pub data: PathBuf,
+    /// Draft copies of club folders, one sub-folder each (`bashgah serve --drafts`), tried
+    /// beside the live version and never served.
+    pub drafts: PathBuf,
     /// Where each club's ledger lives (the deployment file, `--database`, `data`).
     pub ledgers: crate::deployment::Ledgers,
 }
@@ -124,6 +127,11 @@ impl Registry {
             reloading: Mutex::new(()),
             reloads: Mutex::new(Reloads::default()),
         }
+    }
+
+    /// Where clubs, plugins, ledgers and drafts are.
+    pub fn folders(&self) -> &Folders {
+        &self.folders
     }
 
     pub fn club(&self, id: &str) -> Option<Arc<Club>> {

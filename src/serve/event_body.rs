@@ -39,6 +39,29 @@ pub struct EventBody {
     /// control characters; any other JSON value is refused.
     #[schemars(length(min = 1))]
     id: String,
+    #[serde(flatten)]
+    fields: EventFields,
+}
+
+/// A purchase (or any event) tried without recording it: the fields of an event, its id
+/// optional, and a draft to compare the live version with.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrialBody {
+    /// Optional (`trial` when left out): nothing is recorded under it.
+    #[schemars(length(min = 1))]
+    id: Option<String>,
+    /// A draft club folder (its folder name in the server's drafts folder) to try the
+    /// event under too, side by side with the live version.
+    #[schemars(length(min = 1))]
+    draft: Option<String>,
+    #[serde(flatten)]
+    fields: EventFields,
+}
+
+/// An event's fields but its id.
+#[derive(JsonSchema)]
+pub struct EventFields {
     /// A string without control characters; any other JSON value is refused.
     #[schemars(length(min = 1))]
     member: String,

@@ -15,13 +15,17 @@
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
 //! - [`policy_view`]: the live policy, the versions the ledger keeps and their diffs;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
-//! - [`metrics`]: `/metrics` for Prometheus.
+//! - [`metrics`]: `/metrics` for Prometheus;
+//! - [`drafts`]: draft copies of club folders; [`trials`]: an event tried, not recorded,
+//!   under the live version and a draft; [`simulations`]: a draft over a period of the
+//!   club's real history.
 
 pub mod answers;
 pub mod api;
 pub mod clubs;
 pub mod console;
 pub mod delivery;
+pub mod drafts;
 pub mod event_body;
 pub mod incident;
 pub mod keys;
@@ -30,6 +34,8 @@ pub mod metrics;
 pub mod openapi;
 pub mod policy_view;
 pub mod reload;
+pub mod simulations;
+pub mod trials;
 pub mod watch;
 pub mod writer;
 
@@ -107,6 +113,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
         // Tests and scripts read this line to learn the port when asked for port 0.
         println!("listening on http://{address}");
+        println!("the club console: http://{address}/ (sign in with a key of the keys file)");
         delivery::spawn(Arc::clone(&serving), data);
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);

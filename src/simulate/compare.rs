@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Simulation;
 
 /// How two policies differ over the same events.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub a: Simulation,
     pub b: Simulation,

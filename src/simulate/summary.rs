@@ -12,7 +12,7 @@ use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
 
 /// What a policy did with a file of events.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Simulation {
     pub club: String,
     /// What people call this scenario (the club folder simulated), beside its version.
@@ -133,11 +133,62 @@ pub fn simulate_until(
         crate::clock::advance(&ledger, policy, now)?;
         ledger.commit()?;
     }
+    summarise(
+        &ledger,
+        policy,
+        report.accepted,
+        report.rejected + report.conflicts,
+    )
+}
+
+/// Replays `events` (in their order; members' profiles from `members`, with no tier and no
+/// points: everyone starts the period afresh) under `policy` into a scratch ledger, runs
+/// the clock to `until`, and sums it up. The events are decided by the same recorder as an
+/// import; `rejected` counts those the policy refused.
+pub fn simulate_events(
+    policy: &Policy,
+    members: &[crate::member::MemberState],
+    events: &[crate::event::Event],
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Simulation, LedgerError> {
+    let scratch = Ledger::open_in_memory()?;
+    scratch.record_policy(policy)?;
+    scratch.begin()?;
+    let mut recorder = crate::recording::Recorder::new(&scratch, policy);
+    let first = events.first().map_or(until, |e| e.time);
+    for member in members {
+        let mut profile = member.clone();
+        profile.tier = None;
+        recorder.profile(&profile, true, &[], "simulate", first)?;
+    }
+    let (mut accepted, mut rejected) = (0, 0);
+    for event in events {
+        match recorder.event(event, event.fingerprint())? {
+            crate::recording::Disposition::Applied { .. } => accepted += 1,
+            crate::recording::Disposition::Duplicate => {}
+            _ => rejected += 1,
+        }
+    }
+    recorder.finish()?;
+    scratch.commit()?;
+    scratch.begin()?;
+    crate::clock::advance(&scratch, policy, until)?;
+    scratch.commit()?;
+    summarise(&scratch, policy, accepted, rejected)
+}
+
+/// What the scratch ledger holds, summed up.
+fn summarise(
+    ledger: &Ledger,
+    policy: &Policy,
+    accepted: u64,
+    rejected: u64,
+) -> Result<Simulation, LedgerError> {
     let mut sim = Simulation {
         club: policy.club.id.clone(),
         policy_version: policy.short_id().to_owned(),
-        events: report.accepted,
-        rejected: report.rejected + report.conflicts,
+        events: accepted,
+        rejected,
         currency: policy.club.currency.clone(),
         tier_order: std::iter::once("none".to_owned())
             .chain(policy.club.tiers.iter().map(|t| t.id.clone()))

@@ -172,6 +172,7 @@ fn start_server() -> Result<Server, String> {
         policies,
         plugins: root().join("plugins"),
         data: data.clone(),
+        drafts: dir.path().join("drafts"),
         ledgers: bashgah::deployment::Ledgers::new(&data, None),
     };
     let keys_text = format!(

@@ -14,7 +14,10 @@ mod processes;
 mod reload;
 pub mod server;
 mod shutdown;
+mod simulations;
 mod supervision;
+pub mod trials;
+mod what_if;
 
 /// A club whose rule gives 1 point per 1,000 of the amount.
 pub const SHOP_YAML: &str = "\

@@ -9,7 +9,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 use crate::serve::document::{self, check};
-use crate::serve::server::{purchase, request, Reply, Workspace, OPS, TILL};
+use crate::serve::server::{purchase, request, Reply, Workspace, OPERATOR, OPS, TILL, VIEWER};
 use crate::serve::{shop_rule, SHOP_YAML};
 
 /// The validator's version, from PyPI: pinned, so that CI and developers agree.
@@ -230,6 +230,8 @@ fn every_route_answers_as_the_document_says() {
             ),
         )
         .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .file("drafts/shop-next/club.yaml", SHOP_YAML)
+        .file("drafts/shop-next/earn.rhai", &shop_rule(500))
         .start(&[]);
     let mut seen: BTreeSet<(String, &'static str, u16)> = BTreeSet::new();
     let mut call =
@@ -518,6 +520,37 @@ fn every_route_answers_as_the_document_says() {
         "GET",
         "/v1/clubs/shop/policy/diff?from=live",
         Some(TILL),
+        None,
+        400,
+    );
+
+    let trials = "/v1/clubs/shop/trials";
+    let tried = r#"{"member": "M1", "date": "2025-03-03", "amount": "5000", "draft": "shop-next"}"#;
+    // A trial writes nothing: a viewer may; a simulation is an operator's.
+    call("POST", trials, Some(VIEWER), Some(tried), 200);
+    call("POST", trials, Some(TILL), Some(r#"{"member": "M1"}"#), 422);
+    let simulations = "/v1/clubs/shop/simulations";
+    let period = r#"{"draft": "shop-next", "from": "2025-03-01", "to": "2025-03-31"}"#;
+    call("POST", simulations, Some(OPERATOR), Some(period), 200);
+    call("POST", simulations, Some(TILL), Some(period), 403);
+    call(
+        "POST",
+        simulations,
+        Some(OPS),
+        Some(r#"{"draft": "nope", "from": "2025-03-01", "to": "2025-03-31"}"#),
+        404,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/simulations/report?draft=shop-next&from=2025-03-01&to=2025-03-31",
+        Some(OPS),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/simulations/report?draft=shop-next",
+        Some(OPS),
         None,
         400,
     );
