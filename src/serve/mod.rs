@@ -112,8 +112,18 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
         // Tests and scripts read this line to learn the port when asked for port 0.
-        println!("listening on http://{address}");
-        println!("the club console: http://{address}/ (sign in with a key of the keys file)");
+        // Written without `println!`, which panics when the reader has gone: a script that
+        // reads the first line and closes the pipe must not stop the server.
+        {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "listening on http://{address}");
+            let _ = writeln!(
+                out,
+                "the club console: http://{address}/ (sign in with a key of the keys file)"
+            );
+            let _ = out.flush();
+        }
         delivery::spawn(Arc::clone(&serving), data);
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);
