@@ -9,6 +9,8 @@ pub mod console;
 pub mod document;
 mod openapi;
 mod overview;
+mod policy;
+mod policy_page;
 mod processes;
 mod reload;
 pub mod server;

@@ -11,12 +11,14 @@
 //! - [`page`]: what every page has: who is signed in, the language, the layout, errors;
 //! - [`format`]: points, money and dates as the club and the language write them;
 //! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs;
+//! - [`policy`]: the live policy, its versions and the diff between two;
 //! - [`what_if`]: a draft simulated over a period of the club's history.
 //!
 //! One file a page after that; [`routes`] lists them all.
 
 pub mod format;
 pub mod page;
+pub mod policy;
 pub mod session;
 pub mod sign_in;
 pub mod what_if;
@@ -51,6 +53,8 @@ fn routes() -> Router<Shared> {
         .route("/", get(sign_in::home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/clubs/{club}/policy", get(policy::show))
+        .route("/clubs/{club}/policy/diff", get(policy::diff))
         .route("/clubs/{club}/what-if", get(what_if::page))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
