@@ -323,7 +323,6 @@ impl Registry {
                 printed: None,
                 incident: None,
                 canary: None,
-                rendered: None,
             };
         }
         let canary = match self.canary(club, &active, &policy) {
@@ -376,7 +375,6 @@ impl Registry {
             printed: None,
             incident: None,
             canary,
-            rendered: None,
         }
     }
 
@@ -434,7 +432,6 @@ impl Registry {
             printed: None,
             incident: None,
             canary: None,
-            rendered: None,
         };
         let club = Club {
             writer: Mutex::new(Writer::start(&id, ledger, path.clone())),
@@ -517,7 +514,6 @@ fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
         printed: Some(render_all(&errors)),
         incident: None,
         canary: None,
-        rendered: Some(crate::diagnostic::render_all(problems)),
     }
 }
 

@@ -112,10 +112,6 @@ pub struct Attempt {
     /// change, rule by rule, and why it was refused if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<crate::canary::CanaryReport>,
-    /// A failed attempt's problems as `bashgah check` prints them (the overview shows
-    /// them; `errors` says the same to programs).
-    #[serde(skip)]
-    pub rendered: Option<String>,
 }
 
 /// A diagnostic flattened for JSON and logs.
