@@ -255,6 +255,13 @@ fn openapi_text() -> &'static str {
 }
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
+    routes_only(app, max_body).fallback(not_found)
+}
+
+/// [`router`] without the answer to paths it does not know, for a router that serves
+/// other pages beside the API (the console) and says "not found" itself, with
+/// [`not_found_answer`] for the API's paths.
+pub fn routes_only(app: Arc<App>, max_body: usize) -> Router {
     routes()
         .into_iter()
         .fold(Router::new(), |router, route| {
@@ -265,7 +272,6 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
                 ))
             })
         })
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(app)
@@ -2251,6 +2257,16 @@ async fn advance(
     })
     .await?;
     Ok(Reply::ok(report))
+}
+
+/// The API's answer to a path it does not know.
+pub fn not_found_answer() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "no such route; GET /v1/openapi.json lists them",
+    )
+    .into_response()
 }
 
 async fn not_found() -> ApiError {

@@ -102,7 +102,8 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         registry: Arc::clone(&registry),
         keys: Arc::clone(&keys),
     });
-    let router = api::router(Arc::clone(&app), options.max_body).merge(console::router(app));
+    let api = api::routes_only(Arc::clone(&app), options.max_body);
+    let router = console::router(app, api);
     let serving = Arc::clone(&registry);
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.listen)

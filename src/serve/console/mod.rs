@@ -60,13 +60,32 @@ fn routes() -> Router<Shared> {
         .route("/console.js", get(script))
 }
 
-/// The console's router, for `app`'s clubs and keys.
-pub fn router(app: Arc<App>) -> Router {
+/// The console's router, with the API's routes (`api`, made by
+/// [`crate::serve::api::routes_only`]) beside it: a path neither knows is answered in
+/// JSON under `/v1/` and as the console's own page elsewhere.
+pub fn router(app: Arc<App>, api: Router) -> Router {
     let console = Arc::new(Console {
         app,
         sessions: Sessions::default(),
     });
-    routes().with_state(console)
+    routes().fallback(not_found).with_state(console).merge(api)
+}
+
+/// A path nobody serves: the console's "not found" in the reader's language under the
+/// console's `/clubs/` (after signing in, so it says nothing to others), else the API's
+/// JSON answer for programs.
+async fn not_found(
+    uri: axum::http::Uri,
+    ctx: Result<page::Ctx, axum::response::Response>,
+) -> axum::response::Response {
+    let path = uri.path();
+    if !(path == "/clubs" || path.starts_with("/clubs/")) {
+        return crate::serve::api::not_found_answer();
+    }
+    match ctx {
+        Ok(ctx) => page::PageError::NotFound.page(&ctx, ctx.lang(None)),
+        Err(sign_in_first) => sign_in_first,
+    }
 }
 
 async fn style() -> impl IntoResponse {
