@@ -37,6 +37,7 @@ pub mod trials;
 pub mod watch;
 pub mod writer;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -109,9 +110,17 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
-        // Tests and scripts read this line to learn the port when asked for port 0.
-        println!("listening on http://{address}");
-        println!("the club console: http://{address}/ (sign in with a key of the keys file)");
+        // Tests and scripts read this line to learn the port when asked for port 0. A
+        // reader may close the pipe once it has the first line (the tests' harness does):
+        // `println!` would then panic on the second and take the server down, so a stdout
+        // that is gone is not an error.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{address}");
+        let _ = writeln!(
+            out,
+            "the club console: http://{address}/ (sign in with a key of the keys file)"
+        );
+        drop(out);
         delivery::spawn(Arc::clone(&serving), data);
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);
