@@ -35,6 +35,7 @@ pub mod ledger;
 pub mod locale;
 pub mod member;
 pub mod messaging;
+pub mod overview;
 pub mod policy;
 pub mod recording;
 pub mod report;

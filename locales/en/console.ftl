@@ -34,6 +34,81 @@ console-invalid = The form cannot be used
 console-refused = Refused
 console-back-to-clubs = Back to your clubs
 
+# The policy page (/clubs/{club}/policy and its diff).
+console-policy-title = Policy
+console-policy-live = The live version
+console-policy-live-version = Serving version
+console-policy-live-since = since { $date }.
+console-policy-last-reload = The last reload
+console-policy-reload-failed = The reload of { $date } failed; the live version keeps serving. What `bashgah check` says:
+console-policy-incident = Incident id in the log:
+console-policy-reload-unchanged = Reloaded { $date }: version { $version }, the rules unchanged.
+console-policy-reload-activated = Reloaded { $date }: version { $version } went live.
+console-policy-versions = Versions
+console-policy-no-versions = The ledger keeps no version yet.
+console-policy-versions-caption = Every version the ledger keeps, newest first
+console-policy-version = Version
+console-policy-first-used = First used
+console-policy-files = Files
+console-policy-compare-live = Compare
+console-policy-live-mark = live
+console-policy-diff-with-live = { $version } against the live version
+console-policy-older = Older versions
+console-policy-newest = Newest versions
+console-policy-compare = Compare two versions
+console-policy-from = From (the older)
+console-policy-to = To (the newer)
+console-policy-show-diff = Show the changes
+console-policy-pick-two = Pick two versions to compare.
+console-policy-back = Back to the policy
+console-policy-diff-title = Changes from { $from } to { $to }
+console-policy-invalid-version = “{ $version }” is not a version: give its id (at least 4 of its digits) or “live”.
+console-policy-unknown-version = No version { $version } in this club's ledger.
+console-policy-ambiguous-version = Several versions start with { $version } ({ $versions }): give more digits.
+console-policy-tests = Policy tests
+console-policy-no-tests = This club has no policy tests (tests/*.yaml in its folder).
+console-policy-tests-summary = { $passed } passed, { $failed } failed, before this version went live.
+console-policy-tests-caption = Each test of the live version and its result
+console-policy-test = Test
+console-policy-test-where = File and line
+console-policy-test-result = Result
+console-policy-passed = passed
+console-policy-failed = failed
+console-policy-uncovered = Rules no test makes award points:
+console-policy-canary = Canary
+console-policy-no-canary = No canary has run since the server started (it tries a new version on the club's recent events when one is saved).
+console-policy-canary-tried = Version { $candidate } tried beside { $live } on the last { $events ->
+    [one] event
+   *[other] { $events } events
+}: points issued { $before } → { $after }
+console-policy-canary-refused = Refused:
+console-policy-canary-same = No rule's points changed.
+console-policy-canary-caption = How each rule's points change
+console-policy-rule = Rule
+console-policy-events-changed = Events changed
+console-policy-points-live = Live
+console-policy-points-candidate = New
+console-policy-points-change = Change
+console-policy-examples = Examples
+console-policy-files-heading = The live version's files
+console-policy-lines = { $lines ->
+    [one] { $lines } line
+   *[other] { $lines } lines
+}
+console-policy-same-files = The two versions have the same files.
+console-policy-unchanged = Unchanged:
+console-policy-file-added = added
+console-policy-file-removed = removed
+console-policy-file-changed = changed
+console-policy-counts = { $added ->
+    [one] { $added } line added
+   *[other] { $added } lines added
+}, { $removed } removed
+console-policy-old-line = Old
+console-policy-new-line = New
+console-policy-change = Added (+) or removed (-)
+console-policy-line = Line
+
 # The what-if page (what_if.rs).
 console-what-if-title = What-if: a draft over the club's history
 console-what-if-intro = Pick a draft (a copy of the club in the server's drafts folder) and a period, in the club's calendar. The draft's rules are replayed over the club's real events of that period beside the live version. Nothing is written.

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::db::args;
 use super::store::{Ledger, LedgerError};
+use crate::club::CampaignDefinition;
 use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -34,6 +35,23 @@ pub struct CampaignCost {
     pub budget_points: Option<Decimal>,
     /// Awards cut or stopped by a cap.
     pub capped_awards: i64,
+}
+
+/// The campaigns an entry's reason says were reached (``campaign `yalda` reached``), each
+/// once: the entry is an award the campaign's cap cut or stopped.
+pub fn capping_campaigns(reason: &str) -> impl Iterator<Item = &str> {
+    let mut seen: Vec<&str> = Vec::new();
+    reason
+        .match_indices("campaign `")
+        .filter_map(move |(at, opening)| {
+            let rest = &reason[at + opening.len()..];
+            let id = rest.split('`').next()?;
+            let reached = rest.get(id.len()..)?.starts_with("` reached");
+            (reached && !seen.contains(&id)).then(|| {
+                seen.push(id);
+                id
+            })
+        })
 }
 
 fn decimal(text: &str) -> Result<Decimal> {
@@ -65,34 +83,52 @@ impl Ledger {
 
     /// What each campaign gave, against its budget.
     pub fn campaign_costs(&self, policy: &Policy) -> Result<Vec<CampaignCost>> {
+        self.campaign_costs_with(policy, |campaign| self.capped_awards(campaign))
+    }
+
+    /// [`Ledger::campaign_costs`] with the awards each campaign's cap cut counted by
+    /// `capped` (the overview counts them as it sums entries, rather than reading every
+    /// entry's reason again).
+    pub fn campaign_costs_with(
+        &self,
+        policy: &Policy,
+        mut capped: impl FnMut(&CampaignDefinition) -> Result<i64>,
+    ) -> Result<Vec<CampaignCost>> {
         let mut costs = Vec::new();
         for (index, campaign) in policy.club.campaigns.iter().enumerate() {
             let points = self.campaign_spent(&campaign.id, None, None)?;
-            // The reason names the campaign exactly; LIKE only narrows the rows to look at
-            // (it ignores case in SQLite, not in PostgreSQL).
-            let reached = format!("campaign `{}` reached", campaign.id);
-            let mut capped: i64 = 0;
-            self.db().for_each(
-                "SELECT rule, reason FROM ledger WHERE reason LIKE '%campaign `' || ?1 || '` reached%'",
-                args![campaign.id],
-                |r| {
-                    let rule: String = r.get(0)?;
-                    let reason: String = r.get(1)?;
-                    if reason.contains(&reached) && campaign.rules.contains(&rule) {
-                        capped = capped.saturating_add(1);
-                    }
-                    Ok(())
-                },
-            )?;
             costs.push(CampaignCost {
                 campaign: campaign.id.clone(),
                 money: policy.club.credit.as_ref().map(|c| points * c.rate),
                 points,
                 budget_points: crate::decide::budget_points(policy, index),
-                capped_awards: capped,
+                capped_awards: capped(campaign)?,
             });
         }
         Ok(costs)
+    }
+
+    /// Awards of `campaign`'s rules that its cap cut or stopped: a scan of the entries'
+    /// reasons.
+    fn capped_awards(&self, campaign: &CampaignDefinition) -> Result<i64> {
+        // The reason names the campaign exactly; LIKE only narrows the rows to look at
+        // (it ignores case in SQLite, not in PostgreSQL).
+        let mut capped: i64 = 0;
+        self.db().for_each(
+            "SELECT rule, reason FROM ledger WHERE reason LIKE '%campaign `' || ?1 || '` reached%'",
+            args![campaign.id],
+            |r| {
+                let rule: String = r.get(0)?;
+                let reason: String = r.get(1)?;
+                if capping_campaigns(&reason).any(|id| id == campaign.id)
+                    && campaign.rules.contains(&rule)
+                {
+                    capped = capped.saturating_add(1);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(capped)
     }
 
     /// The member's challenge progress, latest period first.

@@ -400,6 +400,16 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE code_uses ADD COLUMN discount TEXT;
     ",
     ),
+    (
+        14,
+        "
+    -- The club overview (issue 16) counts members active lately over a narrow index, not
+    -- a scan of the members' rows (about 250 bytes each); the tier index checks the tiers
+    -- it sums from their changes, and serves lists of a tier's members.
+    CREATE INDEX members_tier ON members(tier);
+    CREATE INDEX members_last_visit ON members(last_visit);
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -725,6 +735,13 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         "
     ALTER TABLE code_uses ADD COLUMN basket CTEXT;
     ALTER TABLE code_uses ADD COLUMN discount CTEXT;
+    ",
+    ),
+    (
+        14,
+        "
+    CREATE INDEX members_tier ON members(tier);
+    CREATE INDEX members_last_visit ON members(last_visit);
     ",
     ),
 ];

@@ -24,6 +24,7 @@ use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing, Role};
 use super::metrics;
 use super::openapi::{NoQuery, Route};
+use super::policy_view;
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
 use crate::import::json::{self as exact_json, JsonError};
@@ -47,6 +48,10 @@ pub const MAX_BATCH: usize = 1000;
 pub fn routes() -> Vec<Route<Arc<App>>> {
     const CODE_404: &str =
         "No such club (`unknown_club`, with a suggestion in `help`) or code (`unknown_code`).";
+    const VERSION_404: &str =
+        "No such club (`unknown_club`, with a suggestion in `help`) or no version of it starts with the digits given (`unknown_version`).";
+    const VERSION_422: &str =
+        "A version is neither `live` nor 4 to 64 hex digits (`invalid_version`), or its digits start several versions (`ambiguous_version`).";
     vec![
         Route::get("/v1/health", health)
             .open()
@@ -162,6 +167,12 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .query::<ReportQuery>()
             .ok("The report")
             .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
+        Route::get("/v1/clubs/{club}/overview", super::overview::overview)
+            .summary("The club at a glance: members and how many bought in the last 30 and 90 days, points issued, spent and expired in each of the last 12 months of the club's calendar, what members hold and its worth, tiers, points by rule, campaigns against their budgets, messages, and the live policy with its last reload")
+            .description("What the console's overview page shows. Answers fast on a ledger of a million members: entries are summed once per process and then only those written since are added.")
+            .query::<super::overview::OverviewQuery>()
+            .ok("The overview")
+            .error(422, "`at` is not a date (`invalid_date`, field `at`)."),
         Route::get("/v1/clubs/{club}/lots", lots)
             .summary("Every lot as it stands (points earned together, what remains, when spendable and when they expire), a page at a time")
             .query::<PageQuery>()
@@ -178,6 +189,28 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .body::<ConsentBody>()
             .ok("Recorded")
             .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
+        Route::get("/v1/clubs/{club}/policy", policy_view::get_live)
+            .summary("The live policy version: its files, the last reload attempt (with its errors as `bashgah check` prints them), its policy tests' results and the canary's per-rule changes")
+            .query::<NoQuery>()
+            .ok("The live version"),
+        Route::get("/v1/clubs/{club}/policy/versions", policy_view::get_versions)
+            .summary("Every policy version the ledger keeps, newest first, a page at a time")
+            .query::<policy_view::VersionsQuery>()
+            .ok("A page of versions")
+            .error(422, "`limit` not a whole number from 1 to 1000 (`invalid_limit`), or `after` not a version of the list (`invalid_cursor`); `field` names which."),
+        Route::get("/v1/clubs/{club}/policy/versions/{version}", policy_view::get_version)
+            .summary("One policy version with its files")
+            .query::<NoQuery>()
+            .ok("The version")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
+        Route::get("/v1/clubs/{club}/policy/diff", policy_view::get_diff)
+            .summary("What changed from one policy version to another: files added, removed and changed, with line hunks")
+            .description("`from` and `to` each name a version by its id, a prefix of at least 4 hex digits, or `live` (the version served now, stored or not). Each changed file comes with hunks of three lines of context; every line says whether it is context, added or removed, and its numbers in the old and new text.")
+            .query::<policy_view::DiffQuery>()
+            .ok("The differences")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
         Route::post("/v1/clubs/{club}/trials", super::trials::post_trial)
             .role(Role::Viewer)
             .summary("Try an event (a purchase) without recording it: every rule, what it read, the rounding, the tier multiplier and the entries — under the live version and, with `draft`, a draft beside it")
@@ -1178,16 +1211,22 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
 
 /// A page's `limit`, checked.
 fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+    limit_between(limit, PAGE, MOST_PER_PAGE)
+}
+
+/// A `limit` from 1 to `most`, `default` when none is given; anything else is refused
+/// naming `limit`.
+pub(super) fn limit_between(limit: Option<&str>, default: u32, most: u32) -> Result<u32, ApiError> {
     Ok(match limit {
-        None => PAGE,
+        None => default,
         Some(text) => text
             .parse::<u32>()
             .ok()
-            .filter(|n| (1..=MOST_PER_PAGE).contains(n))
+            .filter(|n| (1..=most).contains(n))
             .ok_or_else(|| {
                 ApiError::unprocessable(
                     "invalid_limit",
-                    format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
+                    format!("`limit` is `{text}`: write a whole number from 1 to {most}"),
                 )
                 .field("limit")
             })?,
@@ -1509,7 +1548,7 @@ fn take_amount(body: &mut Field, name: &str) -> Result<rust_decimal::Decimal, Ap
 
 /// An `at` a request gave, read in the club's calendar and time zone; refused naming the
 /// field.
-fn given_time(
+pub(super) fn given_time(
     policy: &Policy,
     text: Option<&str>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
@@ -1756,6 +1795,17 @@ async fn consent(
     Ok(Reply::ok(answer))
 }
 
+/// A query that takes only `at` (the report's, the overview's).
+pub(super) fn at_query<T: serde::de::DeserializeOwned>(query: Option<&str>) -> Result<T, ApiError> {
+    serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("the query takes `at`: {e}"),
+        )
+    })
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
@@ -1774,14 +1824,7 @@ async fn report(
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    let query: ReportQuery =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("the query takes `at`: {e}"),
-            )
-        })?;
+    let query: ReportQuery = at_query(query.as_deref())?;
     let policy = club.policy();
     let at = given_time(&policy, query.at.as_deref())?;
     let answer = on_reader(&club, move |ledger| {

@@ -13,6 +13,7 @@
 //! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
+//! - [`policy_view`]: the live policy, the versions the ledger keeps and their diffs;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
 //! - [`metrics`]: `/metrics` for Prometheus;
 //! - [`drafts`]: draft copies of club folders; [`trials`]: an event tried, not recorded,
@@ -31,13 +32,14 @@ pub mod keys;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod overview;
+pub mod policy_view;
 pub mod reload;
 pub mod simulations;
 pub mod trials;
 pub mod watch;
 pub mod writer;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,17 +112,19 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         tracing::info!(%address, clubs = ?serving.ids(), "serving");
-        // Tests and scripts read this line to learn the port when asked for port 0. A
-        // reader may close the pipe once it has the first line (the tests' harness does):
-        // `println!` would then panic on the second and take the server down, so a stdout
-        // that is gone is not an error.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{address}");
-        let _ = writeln!(
-            out,
-            "the club console: http://{address}/ (sign in with a key of the keys file)"
-        );
-        drop(out);
+        // Tests and scripts read this line to learn the port when asked for port 0.
+        // Written without `println!`, which panics when the reader has gone: a script that
+        // reads the first line and closes the pipe must not stop the server.
+        {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "listening on http://{address}");
+            let _ = writeln!(
+                out,
+                "the club console: http://{address}/ (sign in with a key of the keys file)"
+            );
+            let _ = out.flush();
+        }
         delivery::spawn(Arc::clone(&serving), data);
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);

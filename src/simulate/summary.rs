@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::import::{import_events, ImportOptions, Rows};
 use crate::ledger::{Ledger, LedgerError};
+use crate::overview::Flow;
 use crate::policy::Policy;
 
 /// What a policy did with a file of events.
@@ -198,8 +199,8 @@ fn summarise(
     let calendar = policy.club.calendar;
     ledger.each_entry(|rule, kind, points, time| {
         let points = number(points)?;
-        match kind {
-            "earn" if points.is_sign_positive() => {
+        match Flow::of(kind, points) {
+            Some(Flow::Issued) => {
                 sim.issued += points;
                 *sim.issued_by_rule.entry(rule.to_owned()).or_default() += points;
                 if let Some(at) = crate::time::from_stored(time) {
@@ -209,12 +210,10 @@ fn summarise(
                         .or_default() += points;
                 }
             }
-            "reverse" | "settle" => sim.reversed -= points,
-            "expire" => sim.expired -= points,
-            "redeem" | "convert" | "adjust" | "earn" if points.is_sign_negative() => {
-                sim.spent -= points
-            }
-            _ => {}
+            Some(Flow::Reversed) => sim.reversed -= points,
+            Some(Flow::Expired) => sim.expired -= points,
+            Some(Flow::Spent) => sim.spent -= points,
+            None => {}
         }
         if let Some(deal) = rule.strip_prefix("deal:") {
             *sim.deal_points.entry(deal.to_owned()).or_default() += points;

@@ -70,6 +70,13 @@ fn tried_live(server: &Server) {
         ],
     );
     assert!(!empty.text.contains("What the purchase would do"));
+    // The empty form is for a purchase now: its date and time are filled in.
+    assert!(
+        !empty.text.contains(r#"name="date" value="""#),
+        "{}",
+        empty.text
+    );
+    assert!(!empty.text.contains(r#"name="time" type="time" value="""#));
     assert!(
         !empty.text.contains(r#"value="other""#),
         "another club's draft is not offered"

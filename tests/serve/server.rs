@@ -292,7 +292,7 @@ pub fn purchase(id: &str, member: &str, date: &str, amount: u32) -> String {
     format!(r#"{{"id": "{id}", "member": "{member}", "date": "{date}", "amount": "{amount}"}}"#)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir").flatten() {
         let target = to.join(entry.file_name());

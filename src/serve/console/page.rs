@@ -216,6 +216,8 @@ pub fn layout(ctx: &Ctx, page: Page<'_>) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (page.title) " · bashgah" }
                 link rel="stylesheet" href="/console.css";
+                // No icon to fetch: the browser would ask for /favicon.ico and log its 404.
+                link rel="icon" href="data:,";
                 script src="/console.js" defer {}
             }
             body {

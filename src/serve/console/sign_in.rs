@@ -73,6 +73,8 @@ fn sign_in_page(lang: Lang, next: &str, problem: Option<String>) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (crate::tr_in!(lang, "console-sign-in-title")) " · bashgah" }
                 link rel="stylesheet" href="/console.css";
+                // No icon to fetch: the browser would ask for /favicon.ico and log its 404.
+                link rel="icon" href="data:,";
             }
             body {
                 main id="main" class="narrow" {

@@ -136,7 +136,7 @@ pub async fn page(
     ctx: Ctx,
     State(console): State<Shared>,
     Path(club): Path<String>,
-    Query(query): Query<TryQuery>,
+    Query(mut query): Query<TryQuery>,
 ) -> Response {
     let lang = ctx.lang(None);
     let club = match ctx.club(&console, &club) {
@@ -149,7 +149,16 @@ pub async fn page(
         return error.page(&ctx, lang);
     }
     let drafts = crate::serve::drafts::list(&console.app.registry.folders().drafts, &club.id);
-    let (status, problems, answer) = if query.asked() {
+    let now = Utc::now();
+    let asked = query.asked();
+    if !asked {
+        // The empty form is for a purchase now, on the club's clock; its address then says
+        // when, so a trial shared is the same trial whenever it is opened.
+        let local = now.with_timezone(&policy.zone);
+        query.date = policy.club.calendar.format(local.date_naive());
+        query.time = local.format("%H:%M").to_string();
+    }
+    let (status, problems, answer) = if asked {
         match read_form(lang, &query) {
             Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, problems, None),
             Ok(request) => match try_purchase(&console.app, &club, request).await {
@@ -173,7 +182,7 @@ pub async fn page(
     let body = html! {
         p { (tr_in!(lang, "console-try-intro")) }
         (said(lang, &problems))
-        (form(lang, &policy, Utc::now(), &drafts, &query, &problems))
+        (form(lang, &policy, now, &drafts, &query, &problems))
         @if let Some(answer) = &answer {
             (results(lang, &policy, answer))
         }
