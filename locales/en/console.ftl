@@ -129,9 +129,9 @@ console-try-time = Time (optional, the club's clock)
 console-try-amount = Amount
 console-try-amount-hint = In { $currency }, digits with a decimal point if any, e.g. 255000.
 console-try-items = Line items (optional)
-console-try-items-hint = One item a line: sku, quantity, price, and a category after if your rules read one. For example: latte, 2, 127500, coffee
+console-try-items-hint = One item a line: sku, quantity, price, and a category after if your rules read one. For example:
 console-try-attributes = Attributes (optional)
-console-try-attributes-hint = One a line: key=value, as the rules read event.attributes. For example: table=7
+console-try-attributes-hint = One a line: key=value, as the rules read event.attributes. For example:
 console-try-draft = Compare with a draft
 console-try-draft-hint = Choose a draft to see its rules beside the live version's.
 console-try-no-drafts = The drafts folder holds no draft of this club: the live version is tried alone.

@@ -120,9 +120,9 @@ console-try-time = ساعت (اختیاری، به وقت باشگاه)
 console-try-amount = مبلغ
 console-try-amount-hint = به { $currency }، با رقم و اگر لازم است ممیز، مثلاً ۲۵۵۰۰۰.
 console-try-items = اقلام خرید (اختیاری)
-console-try-items-hint = هر قلم در یک سطر: کد کالا، تعداد، قیمت، و اگر قواعد شما دسته را می‌خوانند دسته پس از آن. برای نمونه: latte, 2, 127500, coffee
+console-try-items-hint = هر قلم در یک سطر: کد کالا، تعداد، قیمت، و اگر قواعد شما دسته را می‌خوانند دسته پس از آن. برای نمونه:
 console-try-attributes = ویژگی‌ها (اختیاری)
-console-try-attributes-hint = هر ویژگی در یک سطر: key=value، همان‌گونه که قواعد event.attributes را می‌خوانند. برای نمونه: table=7
+console-try-attributes-hint = هر ویژگی در یک سطر: key=value، همان‌گونه که قواعد event.attributes را می‌خوانند. برای نمونه:
 console-try-draft = مقایسه با یک پیش‌نویس
 console-try-draft-hint = پیش‌نویسی برگزینید تا قواعدش را کنار قواعد نسخهٔ جاری ببینید.
 console-try-no-drafts = در پوشهٔ پیش‌نویس‌ها پیش‌نویسی از این باشگاه نیست: تنها نسخهٔ جاری آزموده می‌شود.

@@ -64,8 +64,8 @@ fn tried_live(server: &Server) {
         &[
             r#"<form method="get" id="try" class="try">"#,
             r#"<label for="member">Member</label>"#,
-            r#"<label for="items">Line items (optional)</label><p class="hint" id="items-hint">One item a line: sku, quantity, price"#,
-            r#"<label for="attributes">Attributes (optional)</label><p class="hint" id="attributes-hint">One a line: key=value"#,
+            r#"<label for="items">Line items (optional)</label><p class="hint" id="items-hint">One item a line: sku, quantity, price, and a category after if your rules read one. For example: <code dir="ltr">latte, 2, 127500, coffee</code></p>"#,
+            r#"<label for="attributes">Attributes (optional)</label><p class="hint" id="attributes-hint">One a line: key=value, as the rules read event.attributes. For example: <code dir="ltr">table=7</code></p>"#,
             r#"<option value="cafe-next">cafe-next</option>"#,
         ],
     );

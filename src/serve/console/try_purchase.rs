@@ -32,6 +32,11 @@ use crate::view::trial::{PlannedEvent, RuleSideBySide, Trial};
 /// The most lines the line items or the attributes may have: a till's receipt, not a file.
 const MOST_LINES: usize = 200;
 
+/// What a line item and an attribute look like, in the hints (code, in Latin digits as
+/// typed).
+const ITEMS_EXAMPLE: &str = "latte, 2, 127500, coffee";
+const ATTRIBUTES_EXAMPLE: &str = "table=7";
+
 /// The form's fields, as the query carries them (all empty at first).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -397,13 +402,17 @@ fn form(
                 inputmode="decimal" aria-invalid=[invalid(FormField::Amount).then_some("true")]
                 aria-describedby=[described(FormField::Amount, Some("amount-hint"))];
             label for="items" { (FormField::Items.label(lang)) }
-            p class="hint" id="items-hint" { (tr_in!(lang, "console-try-items-hint")) }
-            textarea id="items" name="items" rows="3" dir="ltr" placeholder="latte, 2, 127500, coffee"
+            p class="hint" id="items-hint" {
+                (tr_in!(lang, "console-try-items-hint")) " " code dir="ltr" { (ITEMS_EXAMPLE) }
+            }
+            textarea id="items" name="items" rows="3" dir="ltr" placeholder=(ITEMS_EXAMPLE)
                 aria-invalid=[invalid(FormField::Items).then_some("true")]
                 aria-describedby=[described(FormField::Items, Some("items-hint"))] { (query.items) }
             label for="attributes" { (FormField::Attributes.label(lang)) }
-            p class="hint" id="attributes-hint" { (tr_in!(lang, "console-try-attributes-hint")) }
-            textarea id="attributes" name="attributes" rows="2" dir="ltr" placeholder="table=7"
+            p class="hint" id="attributes-hint" {
+                (tr_in!(lang, "console-try-attributes-hint")) " " code dir="ltr" { (ATTRIBUTES_EXAMPLE) }
+            }
+            textarea id="attributes" name="attributes" rows="2" dir="ltr" placeholder=(ATTRIBUTES_EXAMPLE)
                 aria-invalid=[invalid(FormField::Attributes).then_some("true")]
                 aria-describedby=[described(FormField::Attributes, Some("attributes-hint"))] { (query.attributes) }
             label for="draft" { (FormField::Draft.label(lang)) }
