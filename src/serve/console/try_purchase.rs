@@ -378,6 +378,18 @@ fn form(
         Some(ids.join(" ")).filter(|ids| !ids.is_empty())
     };
     let today = policy.local_date(now);
+    // A field of lines (line items, attributes): its label, a hint ending in an example,
+    // and the text as typed.
+    let lines_field = |field: FormField, hint: &str, example: &str, value: &str| {
+        let hint_id = format!("{}-hint", field.id());
+        html! {
+            label for=(field.id()) { (field.label(lang)) }
+            p class="hint" id=(hint_id) { (hint) " " code dir="ltr" { (example) } }
+            textarea id=(field.id()) name=(field.id()) rows="3" dir="ltr" placeholder=(example)
+                aria-invalid=[invalid(field).then_some("true")]
+                aria-describedby=[described(field, Some(&hint_id))] { (value) }
+        }
+    };
     html! {
         form method="get" id="try" class="try" {
             input type="hidden" name="lang" value=(lang.code());
@@ -401,20 +413,13 @@ fn form(
             input id="amount" name="amount" value=(query.amount) required dir="ltr"
                 inputmode="decimal" aria-invalid=[invalid(FormField::Amount).then_some("true")]
                 aria-describedby=[described(FormField::Amount, Some("amount-hint"))];
-            label for="items" { (FormField::Items.label(lang)) }
-            p class="hint" id="items-hint" {
-                (tr_in!(lang, "console-try-items-hint")) " " code dir="ltr" { (ITEMS_EXAMPLE) }
-            }
-            textarea id="items" name="items" rows="3" dir="ltr" placeholder=(ITEMS_EXAMPLE)
-                aria-invalid=[invalid(FormField::Items).then_some("true")]
-                aria-describedby=[described(FormField::Items, Some("items-hint"))] { (query.items) }
-            label for="attributes" { (FormField::Attributes.label(lang)) }
-            p class="hint" id="attributes-hint" {
-                (tr_in!(lang, "console-try-attributes-hint")) " " code dir="ltr" { (ATTRIBUTES_EXAMPLE) }
-            }
-            textarea id="attributes" name="attributes" rows="2" dir="ltr" placeholder=(ATTRIBUTES_EXAMPLE)
-                aria-invalid=[invalid(FormField::Attributes).then_some("true")]
-                aria-describedby=[described(FormField::Attributes, Some("attributes-hint"))] { (query.attributes) }
+            (lines_field(FormField::Items, &tr_in!(lang, "console-try-items-hint"), ITEMS_EXAMPLE, &query.items))
+            (lines_field(
+                FormField::Attributes,
+                &tr_in!(lang, "console-try-attributes-hint"),
+                ATTRIBUTES_EXAMPLE,
+                &query.attributes,
+            ))
             label for="draft" { (FormField::Draft.label(lang)) }
             p class="hint" id="draft-hint" {
                 @if drafts.is_empty() {
