@@ -118,3 +118,76 @@ console-what-if-to = To (included)
 console-what-if-run = Run the simulation
 console-what-if-no-drafts = The drafts folder holds no draft of this club.
 console-what-if-report = The simulation report
+
+# Try a purchase (try_purchase.rs).
+console-try-title = Try a purchase
+console-try-intro = Try a purchase on a member as the ledger holds them, under the live version and, to compare, a draft (a copy of the club in the server's drafts folder). It is a dry run: nothing is written, and the page's address can be shared.
+console-try-member = Member
+console-try-date = Date
+console-try-date-hint = In the club's calendar, e.g. { $example }.
+console-try-time = Time (optional, the club's clock)
+console-try-amount = Amount
+console-try-amount-hint = In { $currency }, digits with a decimal point if any, e.g. 255000.
+console-try-items = Line items (optional)
+console-try-items-hint = One item a line: sku, quantity, price, and a category after if your rules read one. For example:
+console-try-attributes = Attributes (optional)
+console-try-attributes-hint = One a line: key=value, as the rules read event.attributes. For example:
+console-try-draft = Compare with a draft
+console-try-draft-hint = Choose a draft to see its rules beside the live version's.
+console-try-no-drafts = The drafts folder holds no draft of this club: the live version is tried alone.
+console-try-live-only = None: the live version only
+console-try-run = Try it
+console-try-problems = The form cannot be tried as it is:
+console-try-required = { $field } is needed.
+console-try-not-amount = `{ $text }` is not an amount: write digits, with a decimal point if any (255000 or 12.5).
+console-try-item-line = line { $line } is not sku, quantity, price (and a category if you like).
+console-try-attribute-line = line { $line } is not key=value.
+console-try-attribute-twice = `{ $key }` is given again on line { $line }.
+console-try-too-many-lines = more than { $most } lines.
+console-try-result = What the purchase would do
+console-try-event = A purchase of { $amount } by member { $member }, at { $when }.
+console-try-dry-run = A dry run: nothing was written to the ledger.
+console-try-live = Live version
+console-try-draft-version = Draft { $name }
+console-try-comparison = Each rule's points under both versions
+console-try-rule = Rule
+console-try-difference = Difference
+console-try-total-heading = The event's total
+console-try-none = none
+console-try-the-member = The member
+console-try-new-member = (new: the ledger does not know them yet)
+console-try-member-type = Member type
+console-try-tier = Tier
+console-try-multiplier = Tier multiplier
+console-try-balance-before = Balance before
+console-try-balance-after = Balance after
+console-try-rejected = the event would be rejected
+console-try-rules-fail = The rules fail, so the event would be rejected:
+console-try-rules = Every rule
+console-try-place = Where
+console-try-status = Status
+console-try-reads = What it read
+console-try-raw = Before rounding
+console-try-points = Points
+console-try-rounded = (rounded)
+console-try-rounding = Rounding: { $mode }, to { $precision ->
+        [one] { $precision } decimal place
+       *[other] { $precision } decimal places
+    }.
+console-try-rounding-floor = down
+console-try-rounding-ceil = up
+console-try-rounding-half-up = to the nearest, a half up
+console-try-rounding-half-even = to the nearest, a half to the even
+console-try-rounding-truncate = towards zero
+console-try-falls-due = Due before the purchase
+console-try-entries = The entries it would write
+console-try-no-entries = none
+console-try-event-id = Event
+console-try-kind = Kind
+console-try-reason = Reason
+console-try-tier-change = { $member } would move from { $from } to { $to } on { $date }:
+console-try-total = The event's total: { $points } { $name }
+console-try-status-ran = ran
+console-try-status-other-type = not for this kind of event
+console-try-status-disabled = disabled
+console-try-status-campaign-closed = its campaign is closed

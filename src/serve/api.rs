@@ -373,6 +373,11 @@ impl ApiError {
         &self.detail.message
     }
 
+    /// The field of the body or query the refusal is about, if it is about one.
+    pub fn refused_field(&self) -> Option<&str> {
+        self.detail.field.as_deref()
+    }
+
     /// A draft's problems as `bashgah check` prints them, when that is the refusal.
     pub fn report(&self) -> Option<&str> {
         self.detail.report.as_deref()

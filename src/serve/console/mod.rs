@@ -12,6 +12,7 @@
 //! - [`format`]: points, money and dates as the club and the language write them;
 //! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs;
 //! - [`policy`]: the live policy, its versions and the diff between two;
+//! - [`try_purchase`]: a purchase tried under the live version and a draft, nothing written;
 //! - [`what_if`]: a draft simulated over a period of the club's history.
 //!
 //! One file a page after that; [`routes`] lists them all.
@@ -21,6 +22,7 @@ pub mod page;
 pub mod policy;
 pub mod session;
 pub mod sign_in;
+pub mod try_purchase;
 pub mod what_if;
 
 use std::sync::Arc;
@@ -55,6 +57,7 @@ fn routes() -> Router<Shared> {
         .route("/sign-out", post(sign_in::sign_out))
         .route("/clubs/{club}/policy", get(policy::show))
         .route("/clubs/{club}/policy/diff", get(policy::diff))
+        .route("/clubs/{club}/try", get(try_purchase::page))
         .route("/clubs/{club}/what-if", get(what_if::page))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
