@@ -13,8 +13,15 @@
 //! (reported apart: it sums the ledger's entries, which later calls only add to), and the
 //! median is printed. Run with `cargo bench --bench console`. A page adds its case to
 //! `cases()`.
+//!
+//! Then the pages themselves, as a browser gets them: `bashgah serve` is started on that
+//! ledger, signs in with a key, and each page of `PAGES` is asked for over HTTP the same
+//! number of times (a page's time is the whole answer: session, the reads, the HTML).
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,6 +55,116 @@ fn cases() -> Vec<Case> {
                 .expect("the overview");
         assert!(overview.members.total > 0);
     })]
+}
+
+/// The console's pages timed over HTTP, as paths under the bench club (`M0012345` is one
+/// of its members).
+const PAGES: &[(&str, &str)] = &[
+    ("overview", "/clubs/realistic"),
+    ("search", "/clubs/realistic/members?q=M00123"),
+    ("member", "/clubs/realistic/members/M0012345"),
+    ("policy", "/clubs/realistic/policy"),
+    (
+        "try",
+        "/clubs/realistic/try?member=M0012345&date=1404-06-01+12%3A00&amount=2500000",
+    ),
+    ("clubs", "/"),
+];
+
+/// The bench's key (its hash is in the keys file the bench writes).
+const KEY: &str = "bench-console-admin";
+
+/// One request on a new connection: the status and the time to the last byte.
+fn fetch(
+    address: &str,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    body: &str,
+) -> (u16, String, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(address).expect("connect");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("answer");
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text, took)
+}
+
+/// Serves the bench's ledger with `bashgah serve` and times each page of [`PAGES`].
+fn time_pages(root: &Path, club: &Path, ledger: &Path, rounds: usize) {
+    let place = root.join("serve");
+    let _ = std::fs::remove_dir_all(&place);
+    for folder in ["policies/realistic", "plugins", "data"] {
+        std::fs::create_dir_all(place.join(folder)).expect("serve folders");
+    }
+    for file in ["club.yaml", "earn.rhai"] {
+        std::fs::copy(club.join(file), place.join("policies/realistic").join(file)).expect("club");
+    }
+    std::os::unix::fs::symlink(ledger, place.join("data/realistic.sqlite")).expect("ledger link");
+    std::fs::write(
+        place.join("keys.yaml"),
+        format!(
+            "keys:\n  - {{name: bench, sha256: {}, admin: true}}\n",
+            bashgah::serve::keys::hash(KEY)
+        ),
+    )
+    .expect("keys");
+    let log = std::fs::File::create(place.join("serve.log")).expect("log");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_bashgah"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--keys", "keys.yaml"])
+        .current_dir(&place)
+        .env("BASHGAH_LANG", "en")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("bashgah serve");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the address");
+    let address = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .expect("listening")
+        .to_owned();
+    let (status, signed_in, _) = fetch(&address, "POST", "/sign-in", "", &format!("key={KEY}"));
+    assert_eq!(status, 303, "sign in: {signed_in}");
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    println!(
+        "pages over HTTP (bashgah serve on the same ledger; log in {}):",
+        place.display()
+    );
+    for (name, path) in PAGES {
+        let (status, _, cold) = fetch(&address, "GET", path, &cookie, "");
+        let times: Vec<Duration> = (0..rounds)
+            .map(|_| fetch(&address, "GET", path, &cookie, "").2)
+            .collect();
+        println!(
+            "page {name:<8} {status} median {:>8.1?} over {rounds} runs (fastest {:.1?}, slowest {:.1?}); first call {:.1?}  {path}",
+            median(times.clone()),
+            times.iter().min().copied().unwrap_or_default(),
+            times.iter().max().copied().unwrap_or_default(),
+            cold
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
 }
 
 /// A 64-bit linear congruential generator: deterministic spreads.
@@ -315,7 +432,8 @@ fn main() {
         .join(members.to_string());
     std::fs::create_dir_all(&root).expect("cache folder");
     let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
-    let policy = match Policy::load(&club_folder(&root), &engine) {
+    let club = club_folder(&root);
+    let policy = match Policy::load(&club, &engine) {
         Ok((policy, _)) => policy,
         Err(problems) => panic!("the bench club does not load: {problems:?}"),
     };
@@ -383,4 +501,6 @@ fn main() {
             cold
         );
     }
+    drop(bench);
+    time_pages(&root, &club, &path, rounds);
 }

@@ -34,6 +34,81 @@ console-invalid = The form cannot be used
 console-refused = Refused
 console-back-to-clubs = Back to your clubs
 
+# The policy page (/clubs/{club}/policy and its diff).
+console-policy-title = Policy
+console-policy-live = The live version
+console-policy-live-version = Serving version
+console-policy-live-since = since { $date }.
+console-policy-last-reload = The last reload
+console-policy-reload-failed = The reload of { $date } failed; the live version keeps serving. What `bashgah check` says:
+console-policy-incident = Incident id in the log:
+console-policy-reload-unchanged = Reloaded { $date }: version { $version }, the rules unchanged.
+console-policy-reload-activated = Reloaded { $date }: version { $version } went live.
+console-policy-versions = Versions
+console-policy-no-versions = The ledger keeps no version yet.
+console-policy-versions-caption = Every version the ledger keeps, newest first
+console-policy-version = Version
+console-policy-first-used = First used
+console-policy-files = Files
+console-policy-compare-live = Compare
+console-policy-live-mark = live
+console-policy-diff-with-live = { $version } against the live version
+console-policy-older = Older versions
+console-policy-newest = Newest versions
+console-policy-compare = Compare two versions
+console-policy-from = From (the older)
+console-policy-to = To (the newer)
+console-policy-show-diff = Show the changes
+console-policy-pick-two = Pick two versions to compare.
+console-policy-back = Back to the policy
+console-policy-diff-title = Changes from { $from } to { $to }
+console-policy-invalid-version = “{ $version }” is not a version: give its id (at least 4 of its digits) or “live”.
+console-policy-unknown-version = No version { $version } in this club's ledger.
+console-policy-ambiguous-version = Several versions start with { $version } ({ $versions }): give more digits.
+console-policy-tests = Policy tests
+console-policy-no-tests = This club has no policy tests (tests/*.yaml in its folder).
+console-policy-tests-summary = { $passed } passed, { $failed } failed, before this version went live.
+console-policy-tests-caption = Each test of the live version and its result
+console-policy-test = Test
+console-policy-test-where = File and line
+console-policy-test-result = Result
+console-policy-passed = passed
+console-policy-failed = failed
+console-policy-uncovered = Rules no test makes award points:
+console-policy-canary = Canary
+console-policy-no-canary = No canary has run since the server started (it tries a new version on the club's recent events when one is saved).
+console-policy-canary-tried = Version { $candidate } tried beside { $live } on the last { $events ->
+    [one] event
+   *[other] { $events } events
+}: points issued { $before } → { $after }
+console-policy-canary-refused = Refused:
+console-policy-canary-same = No rule's points changed.
+console-policy-canary-caption = How each rule's points change
+console-policy-rule = Rule
+console-policy-events-changed = Events changed
+console-policy-points-live = Live
+console-policy-points-candidate = New
+console-policy-points-change = Change
+console-policy-examples = Examples
+console-policy-files-heading = The live version's files
+console-policy-lines = { $lines ->
+    [one] { $lines } line
+   *[other] { $lines } lines
+}
+console-policy-same-files = The two versions have the same files.
+console-policy-unchanged = Unchanged:
+console-policy-file-added = added
+console-policy-file-removed = removed
+console-policy-file-changed = changed
+console-policy-counts = { $added ->
+    [one] { $added } line added
+   *[other] { $added } lines added
+}, { $removed } removed
+console-policy-old-line = Old
+console-policy-new-line = New
+console-policy-change = Added (+) or removed (-)
+console-policy-line = Line
+
 # The what-if page (what_if.rs).
 console-what-if-title = What-if: a draft over the club's history
 console-what-if-intro = Pick a draft (a copy of the club in the server's drafts folder) and a period, in the club's calendar. The draft's rules are replayed over the club's real events of that period beside the live version. Nothing is written.
@@ -43,6 +118,79 @@ console-what-if-to = To (included)
 console-what-if-run = Run the simulation
 console-what-if-no-drafts = The drafts folder holds no draft of this club.
 console-what-if-report = The simulation report
+
+# Try a purchase (try_purchase.rs).
+console-try-title = Try a purchase
+console-try-intro = Try a purchase on a member as the ledger holds them, under the live version and, to compare, a draft (a copy of the club in the server's drafts folder). It is a dry run: nothing is written, and the page's address can be shared.
+console-try-member = Member
+console-try-date = Date
+console-try-date-hint = In the club's calendar, e.g. { $example }.
+console-try-time = Time (optional, the club's clock)
+console-try-amount = Amount
+console-try-amount-hint = In { $currency }, digits with a decimal point if any, e.g. 255000.
+console-try-items = Line items (optional)
+console-try-items-hint = One item a line: sku, quantity, price, and a category after if your rules read one. For example:
+console-try-attributes = Attributes (optional)
+console-try-attributes-hint = One a line: key=value, as the rules read event.attributes. For example:
+console-try-draft = Compare with a draft
+console-try-draft-hint = Choose a draft to see its rules beside the live version's.
+console-try-no-drafts = The drafts folder holds no draft of this club: the live version is tried alone.
+console-try-live-only = None: the live version only
+console-try-run = Try it
+console-try-problems = The form cannot be tried as it is:
+console-try-required = { $field } is needed.
+console-try-not-amount = `{ $text }` is not an amount: write digits, with a decimal point if any (255000 or 12.5).
+console-try-item-line = line { $line } is not sku, quantity, price (and a category if you like).
+console-try-attribute-line = line { $line } is not key=value.
+console-try-attribute-twice = `{ $key }` is given again on line { $line }.
+console-try-too-many-lines = more than { $most } lines.
+console-try-result = What the purchase would do
+console-try-event = A purchase of { $amount } by member { $member }, at { $when }.
+console-try-dry-run = A dry run: nothing was written to the ledger.
+console-try-live = Live version
+console-try-draft-version = Draft { $name }
+console-try-comparison = Each rule's points under both versions
+console-try-rule = Rule
+console-try-difference = Difference
+console-try-total-heading = The event's total
+console-try-none = none
+console-try-the-member = The member
+console-try-new-member = (new: the ledger does not know them yet)
+console-try-member-type = Member type
+console-try-tier = Tier
+console-try-multiplier = Tier multiplier
+console-try-balance-before = Balance before
+console-try-balance-after = Balance after
+console-try-rejected = the event would be rejected
+console-try-rules-fail = The rules fail, so the event would be rejected:
+console-try-rules = Every rule
+console-try-place = Where
+console-try-status = Status
+console-try-reads = What it read
+console-try-raw = Before rounding
+console-try-points = Points
+console-try-rounded = (rounded)
+console-try-rounding = Rounding: { $mode }, to { $precision ->
+        [one] { $precision } decimal place
+       *[other] { $precision } decimal places
+    }.
+console-try-rounding-floor = down
+console-try-rounding-ceil = up
+console-try-rounding-half-up = to the nearest, a half up
+console-try-rounding-half-even = to the nearest, a half to the even
+console-try-rounding-truncate = towards zero
+console-try-falls-due = Due before the purchase
+console-try-entries = The entries it would write
+console-try-no-entries = none
+console-try-event-id = Event
+console-try-kind = Kind
+console-try-reason = Reason
+console-try-tier-change = { $member } would move from { $from } to { $to } on { $date }:
+console-try-total = The event's total: { $points } { $name }
+console-try-status-ran = ran
+console-try-status-other-type = not for this kind of event
+console-try-status-disabled = disabled
+console-try-status-campaign-closed = its campaign is closed
 
 # Overview: the club's overview page (overview.rs).
 console-overview-title = Overview

@@ -30,6 +30,7 @@ mod statement;
 mod store;
 mod tiers;
 pub mod transfer;
+mod versions;
 mod webhooks;
 
 pub use campaigns::{capping_campaigns, CampaignCost, ChallengeProgress};
@@ -45,4 +46,5 @@ pub use rewards::{CodeInfo, CodeUse};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
 pub use tiers::TierChange;
+pub use versions::StoredVersion;
 pub use webhooks::{OutboundEvent, WebhookProgress};

@@ -24,6 +24,7 @@ use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing, Role};
 use super::metrics;
 use super::openapi::{NoQuery, Route};
+use super::policy_view;
 use super::writer::{Done, Refused, Work};
 use crate::event::Event;
 use crate::import::json::{self as exact_json, JsonError};
@@ -47,6 +48,10 @@ pub const MAX_BATCH: usize = 1000;
 pub fn routes() -> Vec<Route<Arc<App>>> {
     const CODE_404: &str =
         "No such club (`unknown_club`, with a suggestion in `help`) or code (`unknown_code`).";
+    const VERSION_404: &str =
+        "No such club (`unknown_club`, with a suggestion in `help`) or no version of it starts with the digits given (`unknown_version`).";
+    const VERSION_422: &str =
+        "A version is neither `live` nor 4 to 64 hex digits (`invalid_version`), or its digits start several versions (`ambiguous_version`).";
     vec![
         Route::get("/v1/health", health)
             .open()
@@ -184,6 +189,28 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .body::<ConsentBody>()
             .ok("Recorded")
             .error(422, "A channel the club does not send on (`unknown_channel`, field `channel`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`), or the consent is refused (`refused`)."),
+        Route::get("/v1/clubs/{club}/policy", policy_view::get_live)
+            .summary("The live policy version: its files, the last reload attempt (with its errors as `bashgah check` prints them), its policy tests' results and the canary's per-rule changes")
+            .query::<NoQuery>()
+            .ok("The live version"),
+        Route::get("/v1/clubs/{club}/policy/versions", policy_view::get_versions)
+            .summary("Every policy version the ledger keeps, newest first, a page at a time")
+            .query::<policy_view::VersionsQuery>()
+            .ok("A page of versions")
+            .error(422, "`limit` not a whole number from 1 to 1000 (`invalid_limit`), or `after` not a version of the list (`invalid_cursor`); `field` names which."),
+        Route::get("/v1/clubs/{club}/policy/versions/{version}", policy_view::get_version)
+            .summary("One policy version with its files")
+            .query::<NoQuery>()
+            .ok("The version")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
+        Route::get("/v1/clubs/{club}/policy/diff", policy_view::get_diff)
+            .summary("What changed from one policy version to another: files added, removed and changed, with line hunks")
+            .description("`from` and `to` each name a version by its id, a prefix of at least 4 hex digits, or `live` (the version served now, stored or not). Each changed file comes with hunks of three lines of context; every line says whether it is context, added or removed, and its numbers in the old and new text.")
+            .query::<policy_view::DiffQuery>()
+            .ok("The differences")
+            .error(404, VERSION_404)
+            .error(422, VERSION_422),
         Route::post("/v1/clubs/{club}/trials", super::trials::post_trial)
             .role(Role::Viewer)
             .summary("Try an event (a purchase) without recording it: every rule, what it read, the rounding, the tier multiplier and the entries — under the live version and, with `draft`, a draft beside it")
@@ -228,6 +255,13 @@ fn openapi_text() -> &'static str {
 }
 
 pub fn router(app: Arc<App>, max_body: usize) -> Router {
+    routes_only(app, max_body).fallback(not_found)
+}
+
+/// [`router`] without the answer to paths it does not know, for a router that serves
+/// other pages beside the API (the console) and says "not found" itself, with
+/// [`not_found_answer`] for the API's paths.
+pub fn routes_only(app: Arc<App>, max_body: usize) -> Router {
     routes()
         .into_iter()
         .fold(Router::new(), |router, route| {
@@ -238,7 +272,6 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
                 ))
             })
         })
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(app)
@@ -338,6 +371,11 @@ impl ApiError {
     /// The message for people.
     pub fn message(&self) -> &str {
         &self.detail.message
+    }
+
+    /// The field of the body or query the refusal is about, if it is about one.
+    pub fn refused_field(&self) -> Option<&str> {
+        self.detail.field.as_deref()
     }
 
     /// A draft's problems as `bashgah check` prints them, when that is the refusal.
@@ -1179,16 +1217,22 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
 
 /// A page's `limit`, checked.
 fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+    limit_between(limit, PAGE, MOST_PER_PAGE)
+}
+
+/// A `limit` from 1 to `most`, `default` when none is given; anything else is refused
+/// naming `limit`.
+pub(super) fn limit_between(limit: Option<&str>, default: u32, most: u32) -> Result<u32, ApiError> {
     Ok(match limit {
-        None => PAGE,
+        None => default,
         Some(text) => text
             .parse::<u32>()
             .ok()
-            .filter(|n| (1..=MOST_PER_PAGE).contains(n))
+            .filter(|n| (1..=most).contains(n))
             .ok_or_else(|| {
                 ApiError::unprocessable(
                     "invalid_limit",
-                    format!("`limit` is `{text}`: write a whole number from 1 to {MOST_PER_PAGE}"),
+                    format!("`limit` is `{text}`: write a whole number from 1 to {most}"),
                 )
                 .field("limit")
             })?,
@@ -2218,6 +2262,16 @@ async fn advance(
     })
     .await?;
     Ok(Reply::ok(report))
+}
+
+/// The API's answer to a path it does not know.
+pub fn not_found_answer() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "no such route; GET /v1/openapi.json lists them",
+    )
+    .into_response()
 }
 
 async fn not_found() -> ApiError {

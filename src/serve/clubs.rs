@@ -16,9 +16,11 @@ use super::incident;
 use super::keys::Grant;
 use super::reload::{build, fingerprint, Attempt, Problem, ReloadOutcome, Reloads};
 use super::writer::{Done, Writer};
-use crate::diagnostic::Diagnostic;
+use crate::canary::CanaryReport;
+use crate::diagnostic::{render_all, Diagnostic};
 use crate::ledger::{Ledger, LedgerError, LedgerPlace};
 use crate::policy::{discover_clubs, Policy};
+use crate::testing::ClubResults;
 
 /// One served club.
 pub struct Club {
@@ -38,6 +40,21 @@ struct ClubState {
     fingerprint: String,
     active_since: DateTime<Utc>,
     last_attempt: Option<Attempt>,
+    /// The live version's policy tests, as they ran when it was built (or when only its
+    /// tests changed since).
+    tests: ClubResults,
+    /// What the canary found when the live version was activated, if it tried one.
+    canary: Option<CanaryReport>,
+}
+
+/// What is known of a club's live version beside its snapshot: when it went live, the
+/// last reload attempt, its tests' results and the canary that let it in.
+pub struct Live {
+    pub policy: Arc<Policy>,
+    pub active_since: DateTime<Utc>,
+    pub last_attempt: Option<Attempt>,
+    pub tests: ClubResults,
+    pub canary: Option<CanaryReport>,
 }
 
 impl Club {
@@ -56,6 +73,19 @@ impl Club {
         // A panic while holding this lock cannot leave the state half-written (each
         // field is replaced whole), so a poisoned lock is still good to use.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The live version and what is known of it, read together: a reload swaps the
+    /// snapshot while it holds the state's lock, so the tests are always the snapshot's.
+    pub fn live(&self) -> Live {
+        let state = self.state();
+        Live {
+            policy: self.policy(),
+            active_since: state.active_since,
+            last_attempt: state.last_attempt.clone(),
+            tests: state.tests.clone(),
+            canary: state.canary.clone(),
+        }
     }
 
     pub fn submit(&self, work: super::writer::Work) -> Result<(), super::writer::Refused> {
@@ -262,8 +292,8 @@ impl Registry {
     /// Rebuilds a served club; the old snapshot stays unless the new one is good.
     fn rebuild(&self, club: &Club) -> Attempt {
         let active = club.policy();
-        let policy = match build(&club.dir, &self.folders.plugins) {
-            Ok(policy) => policy,
+        let (policy, tests) = match build(&club.dir, &self.folders.plugins) {
+            Ok(built) => built,
             Err(problems) => {
                 let attempt = failed(None, &problems);
                 log_failure(&club.id, Some(&active.id), &attempt);
@@ -282,15 +312,17 @@ impl Registry {
             return attempt;
         }
         if policy.id == active.id {
-            // Only tests or whitespace-free renames changed: the rules are the same.
+            // Only tests or whitespace-free renames changed: the rules are the same, and
+            // the tests that just passed are now the live version's.
+            club.state().tests = tests;
             return Attempt {
                 at: Utc::now(),
                 outcome: "unchanged",
                 version: Some(version),
                 errors: Vec::new(),
+                printed: None,
                 incident: None,
                 canary: None,
-                rendered: None,
             };
         }
         let canary = match self.canary(club, &active, &policy) {
@@ -325,17 +357,24 @@ impl Registry {
             log_failure(&club.id, Some(&active.id), &attempt);
             return attempt;
         }
-        club.policy.store(policy);
-        club.state().active_since = Utc::now();
+        {
+            // Swapped under the state's lock, so that `Club::live` never pairs the new
+            // snapshot with the old version's tests.
+            let mut state = club.state();
+            club.policy.store(policy);
+            state.active_since = Utc::now();
+            state.tests = tests;
+            state.canary = canary.clone();
+        }
         tracing::info!(club = %club.id, version = %version, previous = %active.short_id(), canary = %canary.as_ref().map(|c| c.describe()).unwrap_or_default().trim_end(), "policy activated");
         Attempt {
             at: Utc::now(),
             outcome: "activated",
             version: Some(version),
             errors: Vec::new(),
+            printed: None,
             incident: None,
             canary,
-            rendered: None,
         }
     }
 
@@ -359,7 +398,7 @@ impl Registry {
 
     /// Starts serving a club folder that was not served yet.
     fn add(&self, dir: &Path, hash: String) -> Result<Attempt, Vec<Diagnostic>> {
-        let policy = build(dir, &self.folders.plugins)?;
+        let (policy, tests) = build(dir, &self.folders.plugins)?;
         let id = policy.club.id.clone();
         if let Some(other) = self.club(&id) {
             return Err(vec![Diagnostic::error(format!(
@@ -390,9 +429,9 @@ impl Registry {
             outcome: "activated",
             version: Some(version),
             errors: Vec::new(),
+            printed: None,
             incident: None,
             canary: None,
-            rendered: None,
         };
         let club = Club {
             writer: Mutex::new(Writer::start(&id, ledger, path.clone())),
@@ -404,6 +443,8 @@ impl Registry {
                 fingerprint: hash,
                 active_since: now,
                 last_attempt: Some(attempt.clone()),
+                tests,
+                canary: None,
             }),
             overview: crate::overview::Cache::default(),
         };
@@ -464,18 +505,15 @@ impl Registry {
 }
 
 fn failed(version: Option<String>, problems: &[Diagnostic]) -> Attempt {
+    let errors: Vec<Diagnostic> = problems.iter().filter(|d| d.is_error()).cloned().collect();
     Attempt {
         at: Utc::now(),
         outcome: "failed",
         version,
-        errors: problems
-            .iter()
-            .filter(|d| d.is_error())
-            .map(Problem::from)
-            .collect(),
+        errors: errors.iter().map(Problem::from).collect(),
+        printed: Some(render_all(&errors)),
         incident: None,
         canary: None,
-        rendered: Some(crate::diagnostic::render_all(problems)),
     }
 }
 

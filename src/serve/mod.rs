@@ -13,6 +13,7 @@
 //! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
+//! - [`policy_view`]: the live policy, the versions the ledger keeps and their diffs;
 //! - [`incident`]: a caught panic as one log line and an id in the answer;
 //! - [`metrics`]: `/metrics` for Prometheus;
 //! - [`drafts`]: draft copies of club folders; [`trials`]: an event tried, not recorded,
@@ -32,6 +33,7 @@ pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod overview;
+pub mod policy_view;
 pub mod reload;
 pub mod simulations;
 pub mod trials;
@@ -100,7 +102,8 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         registry: Arc::clone(&registry),
         keys: Arc::clone(&keys),
     });
-    let router = api::router(Arc::clone(&app), options.max_body).merge(console::router(app));
+    let api = api::routes_only(Arc::clone(&app), options.max_body);
+    let router = console::router(app, api);
     let serving = Arc::clone(&registry);
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.listen)

@@ -354,6 +354,7 @@ fn path_parameter(name: &str) -> &'static str {
         "member" => "The member's id, as events and members files give it.",
         "code" => "A code a redemption issued.",
         "redemption" => "The redemption's id (as the redemption answered it).",
+        "version" => "A policy version: its id, a prefix of at least 4 hex digits, or `live`.",
         _ => "",
     }
 }

@@ -52,7 +52,7 @@ pub fn live_policy(club: &Club) -> LivePolicy {
     let last_error = last_reload
         .as_ref()
         .filter(|attempt| attempt.outcome == "failed")
-        .and_then(|attempt| attempt.rendered.clone());
+        .and_then(|attempt| attempt.printed.clone());
     LivePolicy {
         version: club.policy().short_id().to_owned(),
         active_since,

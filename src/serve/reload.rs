@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::policy::{Policy, ScriptEngine, ScriptLimits};
+use crate::testing::ClubResults;
 
 /// A hash of every file in the club folder (its tests included) and in the plugins
 /// folder: when it has not changed since the last attempt there is nothing to reload.
@@ -58,7 +59,9 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
 
 /// Loads the club in `dir` with a fresh engine and runs its policy tests against that
 /// very snapshot. Every problem, a failing test included, is a diagnostic with a position.
-pub fn build(dir: &Path, plugins: &Path) -> Result<Policy, Vec<Diagnostic>> {
+/// A version that passes comes with its tests' results, which the console and
+/// `GET /v1/clubs/{club}/policy` show beside it.
+pub fn build(dir: &Path, plugins: &Path) -> Result<(Policy, ClubResults), Vec<Diagnostic>> {
     if let Some(folder) = dir.file_name() {
         super::incident::fault("reload.build", &folder.to_string_lossy());
     }
@@ -81,7 +84,7 @@ pub fn build(dir: &Path, plugins: &Path) -> Result<Policy, Vec<Diagnostic>> {
         })
         .collect();
     if failures.is_empty() {
-        Ok(policy)
+        Ok((policy, results))
     } else {
         Err(failures)
     }
@@ -97,6 +100,11 @@ pub struct Attempt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub errors: Vec<Problem>,
+    /// When the attempt failed: its errors as `bashgah check` prints them (the headline,
+    /// `--> file:line:column`, the offending line with a caret under the spot, and the
+    /// help), in the host process's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed: Option<String>,
     /// When the attempt panicked: the id its log line carries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
@@ -104,10 +112,6 @@ pub struct Attempt {
     /// change, rule by rule, and why it was refused if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<crate::canary::CanaryReport>,
-    /// A failed attempt's problems as `bashgah check` prints them (the overview shows
-    /// them; `errors` says the same to programs).
-    #[serde(skip)]
-    pub rendered: Option<String>,
 }
 
 /// A diagnostic flattened for JSON and logs.

@@ -248,3 +248,23 @@ fn a_revoked_key_closes_its_sessions_at_once() {
     });
     assert_eq!(browser.get("/").status, 303);
 }
+
+#[test]
+fn a_page_that_is_not_there_is_the_consoles_own_not_found_in_the_readers_language() {
+    let server = two_clubs();
+    let mut browser = Browser::signed_in(&server, TILL);
+    let missing = browser.get("/clubs/shop/nothing-here?lang=fa");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text.contains(r#"<html lang="fa" dir="rtl">"#),
+        "{}",
+        missing.text
+    );
+    assert!(
+        missing.text.contains("<h1>پیدا نشد</h1>"),
+        "{}",
+        missing.text
+    );
+    // Not signed in, it asks you to sign in first: it says nothing about what is there.
+    assert_eq!(Browser::new(&server).get("/clubs/bakery/x").status, 303);
+}

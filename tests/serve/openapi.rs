@@ -494,6 +494,50 @@ fn every_route_answers_as_the_document_says() {
     );
     call("GET", "/v1/clubs/nope/rewards", Some(OPS), None, 404);
     call("GET", "/v1/clubs/bakery/rewards", Some(TILL), None, 403);
+    call("GET", "/v1/clubs/shop/policy", Some(TILL), None, 200);
+    call("GET", "/v1/clubs/shop/policy?x=1", Some(TILL), None, 400);
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/versions",
+        Some(TILL),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/versions?limit=0",
+        Some(TILL),
+        None,
+        422,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/versions/live",
+        Some(TILL),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/versions/0g",
+        Some(TILL),
+        None,
+        422,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/diff?from=live&to=live",
+        Some(TILL),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/policy/diff?from=live",
+        Some(TILL),
+        None,
+        400,
+    );
 
     let trials = "/v1/clubs/shop/trials";
     let tried = r#"{"member": "M1", "date": "2025-03-03", "amount": "5000", "draft": "shop-next"}"#;

@@ -12,6 +12,8 @@
 //! - [`format`]: points, money and dates as the club and the language write them;
 //! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs;
 //! - [`overview`]: the club at a glance, with charts and tables;
+//! - [`policy`]: the live policy, its versions and the diff between two;
+//! - [`try_purchase`]: a purchase tried under the live version and a draft, nothing written;
 //! - [`what_if`]: a draft simulated over a period of the club's history.
 //!
 //! One file a page after that; [`routes`] lists them all.
@@ -19,8 +21,10 @@
 pub mod format;
 pub mod overview;
 pub mod page;
+pub mod policy;
 pub mod session;
 pub mod sign_in;
+pub mod try_purchase;
 pub mod what_if;
 
 use std::sync::Arc;
@@ -54,18 +58,40 @@ fn routes() -> Router<Shared> {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/clubs/{club}", get(overview::page))
+        .route("/clubs/{club}/policy", get(policy::show))
+        .route("/clubs/{club}/policy/diff", get(policy::diff))
+        .route("/clubs/{club}/try", get(try_purchase::page))
         .route("/clubs/{club}/what-if", get(what_if::page))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
 }
 
-/// The console's router, for `app`'s clubs and keys.
-pub fn router(app: Arc<App>) -> Router {
+/// The console's router, with the API's routes (`api`, made by
+/// [`crate::serve::api::routes_only`]) beside it: a path neither knows is answered in
+/// JSON under `/v1/` and as the console's own page elsewhere.
+pub fn router(app: Arc<App>, api: Router) -> Router {
     let console = Arc::new(Console {
         app,
         sessions: Sessions::default(),
     });
-    routes().with_state(console)
+    routes().fallback(not_found).with_state(console).merge(api)
+}
+
+/// A path nobody serves: the console's "not found" in the reader's language under the
+/// console's `/clubs/` (after signing in, so it says nothing to others), else the API's
+/// JSON answer for programs.
+async fn not_found(
+    uri: axum::http::Uri,
+    ctx: Result<page::Ctx, axum::response::Response>,
+) -> axum::response::Response {
+    let path = uri.path();
+    if !(path == "/clubs" || path.starts_with("/clubs/")) {
+        return crate::serve::api::not_found_answer();
+    }
+    match ctx {
+        Ok(ctx) => page::PageError::NotFound.page(&ctx, ctx.lang(None)),
+        Err(sign_in_first) => sign_in_first,
+    }
 }
 
 async fn style() -> impl IntoResponse {
