@@ -627,7 +627,7 @@ mod tests {
             ("EntryRecord", "points"),
             ("Entry", "points"),
             ("EventWritten", "points"),
-            ("MemberRecord", "balance"),
+            ("ListedMember", "balance"),
         ] {
             let property = &schemas[schema]["properties"][field];
             assert_eq!(property["type"], "string", "{schema}.{field}: {property}");

@@ -6,6 +6,7 @@ mod api;
 mod canary;
 mod connections;
 pub mod console;
+mod console_members;
 pub mod document;
 mod openapi;
 mod processes;

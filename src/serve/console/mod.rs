@@ -10,11 +10,17 @@
 //! - [`session`]: signing in with an API key, the session cookie and the CSRF token;
 //! - [`page`]: what every page has: who is signed in, the language, the layout, errors;
 //! - [`format`]: points, money and dates as the club and the language write them;
-//! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs.
+//! - [`sign_in`]: the sign-in and sign-out pages and the list of clubs;
+//! - [`members`]: the member search and a member's statement; [`member_actions`]: the
+//!   forms that adjust, redeem and convert;
+//! - [`event`]: an event's explanation.
 //!
 //! One file a page after that; [`routes`] lists them all.
 
+pub mod event;
 pub mod format;
+pub mod member_actions;
+pub mod members;
 pub mod page;
 pub mod session;
 pub mod sign_in;
@@ -49,6 +55,21 @@ fn routes() -> Router<Shared> {
         .route("/", get(sign_in::home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/clubs/{club}/members", get(members::search))
+        .route("/clubs/{club}/members/{member}", get(members::member))
+        .route(
+            "/clubs/{club}/members/{member}/adjust",
+            post(member_actions::adjust),
+        )
+        .route(
+            "/clubs/{club}/members/{member}/redeem",
+            post(member_actions::redeem),
+        )
+        .route(
+            "/clubs/{club}/members/{member}/convert",
+            post(member_actions::convert),
+        )
+        .route("/clubs/{club}/events/{event}", get(event::explanation))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
 }
