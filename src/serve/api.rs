@@ -84,6 +84,11 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .summary("A member: balances, pending and expiring points, tier, deals")
             .description("As `bashgah member --json`: balances (available, pending, debt), points expiring by date, open lots, tier and tier changes, deals and checkpoints, challenge progress, badges, and the statement.")
             .ok("The member"),
+        Route::get("/v1/clubs/{club}/events/{event}/explanation", get_explanation)
+            .summary("Why an event the ledger holds earned what it did: every rule, what it read and gave, beside the ledger's entries")
+            .description("As `bashgah explain <club> <event>`: the event is evaluated again, traced, under the policy version that evaluated it (rebuilt from the files the ledger keeps), against the member as they stood just before it. An unknown event is `unknown_event` (404).")
+            .query::<NoQuery>()
+            .ok("The explanation"),
         Route::get("/v1/clubs/{club}/members/{member}/statement", get_statement)
             .summary("Every ledger entry of the member, with its reason and policy version")
             .ok("The statement"),
@@ -277,7 +282,7 @@ impl ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    fn internal(message: impl Into<String>) -> ApiError {
+    pub(super) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
@@ -1085,6 +1090,21 @@ async fn get_member(
     let (club, member) = segments(path)?;
     Ok(Reply::ok(
         super::members::report(&app, &grant, &club, member).await?,
+    ))
+}
+
+/// `GET /v1/clubs/{club}/events/{event}/explanation`.
+async fn get_explanation(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer<crate::view::explanation::Explanation> {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, event) = segments(path)?;
+    Ok(Reply::ok(
+        super::members::explanation(&app, &grant, &club, event).await?,
     ))
 }
 

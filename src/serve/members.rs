@@ -1,11 +1,12 @@
 //! What the API and the console both do with a club's members: list and search them, show
-//! one (what `bashgah member` shows), and change their points by hand (adjust, redeem,
-//! convert). One function each, taking the key's grant, so that a page of the console and
+//! one (what `bashgah member` shows), explain one of their events (what `bashgah explain`
+//! shows), and change their points by hand (adjust, redeem, convert). One function each, taking the key's grant, so that a page of the console and
 //! a route of the API answer the same and write through the same path; the API's routes
 //! (in [`super::api`]) read their requests and call these, the console's pages too.
 
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -15,6 +16,7 @@ use super::clubs::Club;
 use super::keys::{Grant, Role};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
+use crate::view::explanation::{self, Explanation, RebuildError};
 
 /// The longest search text.
 pub const MOST_SEARCHED: usize = 100;
@@ -110,6 +112,41 @@ pub async fn report(
             Ok(Some(view)) => Ok(crate::view::report(&policy, view)),
             Ok(None) => Err(unknown_member(&member, &club_id)),
             Err(error) => Err(error.into()),
+        }
+    })
+    .await
+}
+
+/// `GET /v1/clubs/{club}/events/{event}/explanation`: why an event the ledger holds
+/// earned what it did, as `bashgah explain` shows it.
+pub async fn explanation(
+    app: &App,
+    grant: &Grant,
+    club: &str,
+    event: String,
+) -> Result<Explanation, ApiError> {
+    let club = api::club_for(app, grant, club)?;
+    let policy = club.policy();
+    let club_id = club.id.clone();
+    on_reader(&club, move |ledger| {
+        match explanation::trace_stored(ledger, &policy, &event) {
+            Ok(Some(traced)) => Ok(traced.explanation(&policy)),
+            Ok(None) => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_event",
+                format!("no event `{event}` in club `{club_id}`"),
+            )),
+            Err(RebuildError::Ledger(error)) => Err(error.into()),
+            Err(RebuildError::NoFiles(version)) => Err(ApiError::internal(format!(
+                "the ledger keeps no files of policy version {version}, which evaluated the event"
+            ))),
+            Err(RebuildError::Load(version, problems)) => Err(ApiError::internal(format!(
+                "policy version {version}, which evaluated the event, no longer loads: {}",
+                crate::diagnostic::render_all(&problems).trim_end()
+            ))),
+            Err(RebuildError::Io(error)) => Err(ApiError::internal(format!(
+                "policy version of the event could not be rebuilt: {error}"
+            ))),
         }
     })
     .await

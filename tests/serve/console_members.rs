@@ -281,3 +281,32 @@ fn a_change_without_the_csrf_token_is_refused() {
         "29 points"
     );
 }
+
+#[test]
+fn an_entrys_link_explains_its_event_as_explain_does() {
+    let server = shop_with_members();
+    let api = server.get("/v1/clubs/shop/events/e1/explanation", Some(VIEWER));
+    assert_eq!(api.status, 200, "{}", api.body);
+    assert_eq!(api.body["member"], "M001");
+    assert_eq!(api.body["rules"][0]["rule"], "base");
+    assert_eq!(api.body["rules"][0]["status"], "ran");
+    assert_eq!(api.body["rules"][0]["points"], "25", "{}", api.body);
+    assert_eq!(api.body["rules"][0]["reads"][0], "event.amount");
+    assert_eq!(api.body["ledger_entries"][0]["points"], "25");
+    assert_eq!(api.body["same"], true);
+    let unknown = server.get("/v1/clubs/shop/events/nope/explanation", Some(VIEWER));
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.body["error"]["code"], "unknown_event");
+
+    let mut browser = Browser::signed_in(&server, VIEWER);
+    let page = browser.get("/clubs/shop/events/e1");
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("<h1>Event e1</h1>"));
+    assert!(page.text.contains("ran: +25"), "{}", page.text);
+    assert!(page.text.contains("The ledger holds what the rules give."));
+    assert!(page
+        .text
+        .contains(r#"<a href="/clubs/shop/members/M001">M001</a>"#));
+    assert_eq!(browser.get("/clubs/shop/events/nope").status, 404);
+    assert_eq!(browser.get("/clubs/bakery/events/e1").status, 404);
+}
