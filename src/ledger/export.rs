@@ -482,3 +482,57 @@ fn instant(seconds: i64) -> Result<String> {
         .map(stored)
         .ok_or_else(|| LedgerError::corrupt(format!("a lot's time is out of range: {seconds}")))
 }
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    /// Members `M01`…`M10`; M03 and M08 are called Sara.
+    fn ten_members() -> Ledger {
+        let ledger = Ledger::open_in_memory().unwrap();
+        let mut sql = String::new();
+        for n in 1..=10 {
+            let name = if n == 3 || n == 8 { "Sara" } else { "Reza" };
+            sql.push_str(&format!(
+                "INSERT INTO members (id, type, joined, attributes) VALUES ('M{n:02}', 'individual', '2025-01-01', '{{\"name\": \"{name}\"}}');"
+            ));
+        }
+        ledger.db().batch(&sql).unwrap();
+        ledger
+    }
+
+    fn ids(search: &Search) -> Vec<&str> {
+        search.found.iter().map(|m| m.record.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_search_reads_at_most_its_budget_and_says_where_it_stopped() {
+        let ledger = ten_members();
+        // Four members a page: M01-M04 holds M03, M05-M08 holds M08, M09-M10 none.
+        let first = ledger.member_search("", "sara", 50, 4).unwrap();
+        assert_eq!(
+            (ids(&first), first.read_to.as_deref()),
+            (vec!["M03"], Some("M04"))
+        );
+        assert_eq!(first.found[0].profile["name"], "Sara");
+        let second = ledger.member_search("M04", "sara", 50, 4).unwrap();
+        assert_eq!(
+            (ids(&second), second.read_to.as_deref()),
+            (vec!["M08"], Some("M08"))
+        );
+        let last = ledger.member_search("M08", "sara", 50, 4).unwrap();
+        assert_eq!((ids(&last), last.read_to.as_deref()), (vec![], None));
+        // A full page stops at its last member, before the budget is spent.
+        let full = ledger.member_search("", "sara", 1, 100).unwrap();
+        assert_eq!(
+            (ids(&full), full.read_to.as_deref()),
+            (vec!["M03"], Some("M03"))
+        );
+        // The whole club in one window: nothing more to read.
+        let all = ledger.member_search("", "sara", 50, 100).unwrap();
+        assert_eq!(
+            (ids(&all), all.read_to.as_deref()),
+            (vec!["M03", "M08"], None)
+        );
+    }
+}
