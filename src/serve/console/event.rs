@@ -19,12 +19,11 @@ pub async fn explanation(
     State(console): State<Shared>,
     Path((club, event)): Path<(String, String)>,
 ) -> Response {
-    let found = match ctx.club(&console, &club) {
-        Ok(found) => found,
-        Err(refusal) => return refusal.page(&ctx, ctx.lang(None)),
+    let (found, lang) = match super::members::opened(&ctx, &console, &club) {
+        Ok(opened) => opened,
+        Err(refusal) => return *refusal,
     };
     let policy = found.policy();
-    let lang = ctx.lang(Some(&policy));
     let grant = &ctx.signed_in.grant;
     let why = match crate::serve::members::explanation(&console.app, grant, &club, event).await {
         Ok(why) => why,

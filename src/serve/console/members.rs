@@ -5,6 +5,8 @@
 //! its reason and a link to its explanation. The forms that change a member's points are
 //! in [`super::member_actions`].
 
+use std::sync::Arc;
+
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use maud::{html, Markup};
@@ -15,6 +17,7 @@ use super::page::{form_urlencoded, layout, Ctx, Page, PageError, Section};
 use super::Shared;
 use crate::locale::Lang;
 use crate::policy::Policy;
+use crate::serve::clubs::Club;
 use crate::serve::members::{self, MemberQuery};
 
 /// Members on a page of the search.
@@ -79,12 +82,10 @@ pub async fn search(
     Path(club): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let found = match ctx.club(&console, &club) {
-        Ok(found) => found,
-        Err(refusal) => return refusal.page(&ctx, ctx.lang(None)),
+    let (found, lang) = match opened(&ctx, &console, &club) {
+        Ok(opened) => opened,
+        Err(refusal) => return *refusal,
     };
-    let policy = found.policy();
-    let lang = ctx.lang(Some(&policy));
     let query = SearchQuery::read(raw.as_deref());
     let asked = MemberQuery {
         after: query.after.clone(),
@@ -162,6 +163,22 @@ pub async fn search(
     )
 }
 
+/// The club of a page's path, if the key may see it, and the page's language; else the
+/// "not found" page (boxed: a refusal is the rare way out).
+pub(super) fn opened(
+    ctx: &Ctx,
+    console: &Shared,
+    club: &str,
+) -> Result<(Arc<Club>, Lang), Box<Response>> {
+    match ctx.club(console, club) {
+        Ok(found) => {
+            let lang = ctx.lang(Some(&found.policy()));
+            Ok((found, lang))
+        }
+        Err(refusal) => Err(Box::new(refusal.page(ctx, ctx.lang(None)))),
+    }
+}
+
 /// A profile's values, as one line: `Sara Ahmadi · 0912… · sara@example.com`.
 fn profile_text(profile: &serde_json::Map<String, serde_json::Value>) -> String {
     let name = profile.get("name").into_iter();
@@ -224,12 +241,11 @@ pub async fn member(
     Path((club, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let found = match ctx.club(&console, &club) {
-        Ok(found) => found,
-        Err(refusal) => return refusal.page(&ctx, ctx.lang(None)),
+    let (found, lang) = match opened(&ctx, &console, &club) {
+        Ok(opened) => opened,
+        Err(refusal) => return *refusal,
     };
     let policy = found.policy();
-    let lang = ctx.lang(Some(&policy));
     let report = match members::report(&console.app, &ctx.signed_in.grant, &club, id).await {
         Ok(report) => report,
         Err(error) => return PageError::from(error).page(&ctx, lang),
