@@ -354,6 +354,7 @@ fn path_parameter(name: &str) -> &'static str {
         "member" => "The member's id, as events and members files give it.",
         "code" => "A code a redemption issued.",
         "redemption" => "The redemption's id (as the redemption answered it).",
+        "event" => "The event's id, as it was posted or imported (a statement entry's `event`).",
         _ => "",
     }
 }
