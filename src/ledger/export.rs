@@ -118,6 +118,10 @@ const LOTS: &str =
 const MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
      FROM messages ORDER BY seq";
 
+/// A member's latest messages, newest first (on `messages_member_day`).
+const MEMBER_MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
+     FROM messages WHERE member = ?1 ORDER BY seq DESC LIMIT ?2";
+
 const MEMBER_PAGE: &str =
     "SELECT id, type, joined, birthday, balance, tier, attributes FROM members
      WHERE id > ?1 ORDER BY id LIMIT ?2";
@@ -375,6 +379,15 @@ impl Ledger {
     pub fn export_messages(&self, mut each: impl FnMut(MessageRecord) -> Result<()>) -> Result<()> {
         self.db()
             .stream(MESSAGES, args![], |r| each(message_record(r)?))
+    }
+
+    /// The member's latest `limit` messages (queued, sent, held or failed), newest first.
+    pub fn member_messages(&self, member: &str, limit: u32) -> Result<Vec<MessageRecord>> {
+        self.db().query(
+            MEMBER_MESSAGES,
+            args![member, i64::from(limit)],
+            message_record,
+        )
     }
 
     /// Up to `limit` lots numbered after `after`, in order: a page of `GET …/lots`.

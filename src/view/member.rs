@@ -36,6 +36,9 @@ pub struct MemberReport {
     pub challenges: Vec<crate::ledger::ChallengeProgress>,
     pub badges: Vec<String>,
     pub statement: Vec<StatementEntry>,
+    /// The latest messages to the member (at most 50), newest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<crate::ledger::export::MessageRecord>,
 }
 
 /// The member's profile, with their days in the club's calendar.
@@ -83,6 +86,9 @@ pub struct TierChangeLine {
     pub time_local: String,
 }
 
+/// How many of a member's latest messages a view holds.
+const MESSAGES_SHOWN: u32 = 50;
+
 /// Points that expire together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Expiring {
@@ -104,6 +110,9 @@ pub struct MemberView {
     pub challenges: Vec<crate::ledger::ChallengeProgress>,
     pub badges: Vec<String>,
     pub statement: Vec<StatementLine>,
+    /// The latest messages to the member, newest first (the ledger's current state: none
+    /// in a view of the past).
+    pub messages: Vec<crate::ledger::export::MessageRecord>,
     pub at: chrono::DateTime<chrono::Utc>,
     /// The view is a projection: `at` is past the clock, and the clock would change the
     /// member by then (nothing of it is in the ledger yet).
@@ -176,6 +185,7 @@ impl MemberView {
             challenges: Vec::new(),
             badges: Vec::new(),
             statement: then.statement,
+            messages: Vec::new(),
             at,
             projected: false,
         }))
@@ -214,6 +224,7 @@ impl MemberView {
             challenges: ledger.challenge_progress(id)?,
             badges: ledger.badges(id)?,
             statement: ledger.statement(id)?,
+            messages: ledger.member_messages(id, MESSAGES_SHOWN)?,
             summary,
             at,
             projected: false,
@@ -275,6 +286,7 @@ pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
                 lot,
             })
             .collect(),
+        messages: view.messages,
         statement: view
             .statement
             .into_iter()

@@ -310,3 +310,35 @@ fn an_entrys_link_explains_its_event_as_explain_does() {
     assert_eq!(browser.get("/clubs/shop/events/nope").status, 404);
     assert_eq!(browser.get("/clubs/bakery/events/e1").status, 404);
 }
+
+#[test]
+fn a_members_page_lists_their_messages() {
+    let club = format!(
+        "{SHOP_YAML}messages:\n  language: en\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome to the shop\"}}\n"
+    );
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", &club)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    let posted = server.post(
+        "/v1/clubs/shop/events",
+        Some(crate::serve::server::TILL),
+        &crate::serve::server::purchase("P1", "M9", "2025-03-03", 5000),
+    );
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    let api = server.get("/v1/clubs/shop/members/M9", Some(VIEWER));
+    assert_eq!(
+        api.body["messages"][0]["occasion"], "enrolled",
+        "{}",
+        api.body
+    );
+    let mut browser = Browser::signed_in(&server, VIEWER);
+    let page = browser.get("/clubs/shop/members/M9");
+    assert!(
+        page.text.contains(r#"<table id="messages">"#),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("<td dir=\"ltr\">enrolled</td>"));
+    assert!(page.text.contains("Welcome to the shop"));
+}

@@ -394,6 +394,25 @@ fn statement(
             h2 { (crate::tr_in!(lang, "console-member-badges")) }
             ul id="badges" { @for badge in &report.badges { li { (badge) } } }
         }
+        @if !report.messages.is_empty() {
+            table id="messages" {
+                caption { (crate::tr_in!(lang, "console-member-messages")) }
+                thead { tr {
+                    th scope="col" { (crate::tr_in!(lang, "console-member-date")) }
+                    th scope="col" { (crate::tr_in!(lang, "console-member-occasion")) }
+                    th scope="col" { (crate::tr_in!(lang, "console-member-channel")) }
+                    th scope="col" { (crate::tr_in!(lang, "console-member-message-status")) }
+                    th scope="col" { (crate::tr_in!(lang, "console-member-message-text")) }
+                } }
+                tbody { @for message in &report.messages { tr {
+                    td { (stored_time(lang, policy, &message.created_at)) }
+                    td dir="ltr" { (message.occasion) }
+                    td dir="ltr" { (message.channel) }
+                    td dir="ltr" { (message.status) }
+                    td { (message.text) }
+                } } }
+            }
+        }
         @if !report.challenges.is_empty() {
             table id="challenges" {
                 caption { (crate::tr_in!(lang, "console-member-challenges")) }
