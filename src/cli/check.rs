@@ -236,7 +236,7 @@ fn against(
     if version == policy.id {
         return Ok(Err(tr!("check-same-version", version = policy.short_id())));
     }
-    let (live, _files) = super::explain::rebuild(workspace, &ledger, policy, &version)?;
+    let (live, _files) = super::explain::rebuild(&ledger, policy, &version)?;
     let (events, max_change) = crate::canary::settings(policy);
     let recent = crate::canary::recent_events(&ledger, events)?;
     Ok(Ok(crate::canary::try_candidate(

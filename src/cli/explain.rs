@@ -5,20 +5,18 @@
 //! before it; the entries the ledger holds are shown beside the result. A hypothetical
 //! event (`--event`) is evaluated against the member as they are now; nothing is written.
 
-use std::sync::Arc;
-
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
-use crate::decide::{Change, MemberBook, Plan};
-use crate::engine::{evaluate_traced, EvaluationInput, Outcome, RuleStatus};
+use crate::decide::{Change, Plan};
+use crate::engine::{Outcome, RuleStatus};
 use crate::event::{Event, EventType};
 use crate::import::{event_from_row, Row};
-use crate::ledger::Ledger;
 use crate::locale::{numerals, signed};
 use crate::member::MemberState;
 use crate::policy::Policy;
 use crate::time::stored;
 use crate::tr;
+use crate::view::explanation::{self, rules_write, RebuildError};
 
 /// `error: …` in the language spoken.
 fn error(message: String) -> CommandError {
@@ -34,25 +32,17 @@ pub fn run(
     let current = workspace.load_policy(club)?;
     let db = workspace.ledger_place(&current);
     let ledger = workspace.open_ledger(&db)?;
-    // The folder an older version was rebuilt in, removed when the command ends.
-    let mut rebuilt = None;
-    let (event, policy, stored_entries) = match (event, json) {
+    let traced = match (event, json) {
         (Some(id), _) => {
-            let Some((event, version)) = ledger.stored_event(id)? else {
+            let traced = explanation::trace_stored(&ledger, &current, id).map_err(rebuild_error)?;
+            let Some(traced) = traced else {
                 return Err(error(tr!(
                     "explain-no-event",
                     id = id,
                     club = &current.club.id
                 )));
             };
-            let policy = if version == current.id {
-                current.clone()
-            } else {
-                let (policy, files) = rebuild(workspace, &ledger, &current, &version)?;
-                rebuilt = Some(files);
-                policy
-            };
-            (event, policy, Some(ledger.entries_of_event(id)?))
+            traced
         }
         (None, Some(json)) => {
             let fields = match crate::import::json::read(json) {
@@ -76,84 +66,75 @@ pub fn run(
                     )
                 ))
             })?;
-            (event, current.clone(), None)
+            // A dry run is decided as the ledger would (`view::trial`, which the API's
+            // trials use too): first what the clock has due for the member by then, then
+            // the event itself — its entries, budget cuts and upgrades.
+            let run = crate::view::trial::dry_run(&ledger, &current, &event)?;
+            print!(
+                "{}",
+                render(
+                    &current,
+                    &current,
+                    &event,
+                    &run.member,
+                    &run.evaluation,
+                    None
+                )
+            );
+            // An event its rules fail on (or that the ledger would reject) is a failure,
+            // for scripts and CI as for people.
+            let failed = run.evaluation.is_err() || run.decided.is_err();
+            print!("{}", render_plan(&current, &run.due, run.decided));
+            return Ok(if failed {
+                ExitCode::Failed
+            } else {
+                ExitCode::Ok
+            });
         }
         (None, None) => return Err(error(tr!("explain-nothing-to-explain"))),
     };
-    // A dry run is decided as the ledger would (`view::trial`): first what the clock has
-    // due for the member by then, then the event itself — its entries, budget cuts and
-    // upgrades.
-    if stored_entries.is_none() {
-        let run = crate::view::trial::dry_run(&ledger, &policy, &event)?;
-        print!(
-            "{}",
-            render(
-                &policy,
-                &current,
-                &event,
-                &run.member,
-                &run.evaluation,
-                None
-            )
-        );
-        let failed = run.evaluation.is_err() || run.decided.is_err();
-        print!("{}", render_plan(&policy, &run.due, run.decided));
-        return Ok(if failed {
-            ExitCode::Failed
-        } else {
-            ExitCode::Ok
-        });
-    }
-    let book = ledger.load_book(&event.member, crate::decide::BookNeeds::all())?;
-    let member = member_then(&ledger, &policy, &event, book.as_ref())?;
-    let mut original = match (&event.kind, &event.original, &book) {
-        (EventType::Return, Some(original), Some(book)) => book.original(original).ok().flatten(),
-        _ => None,
-    };
-    // A stored return is itself among the returns of its original: leave it out, to see
-    // the original as it was when this return arrived.
-    if let (Some(record), Some(book)) = (original.as_mut(), book.as_ref()) {
-        record.returned_before -= event.amount;
-        for share in book.returns.iter().filter(|s| s.return_event == event.id) {
-            if let Some(reversed) = record.reversed_before.get_mut(&share.rule) {
-                *reversed -= share.points;
-            }
-        }
-    }
-    let input = EvaluationInput {
-        event: &event,
-        member: &member,
-        original: original.as_ref(),
-    };
-    let result = evaluate_traced(&policy, input);
     print!(
         "{}",
         render(
-            &policy,
+            &traced.policy,
             &current,
-            &event,
-            &member,
-            &result,
-            stored_entries.as_deref()
+            &traced.event,
+            &traced.member,
+            &traced.result,
+            Some(&traced.entries)
         )
     );
     // An event its rules fail on is a failure, for scripts and CI as for people.
-    let failed = result.is_err();
-    drop(rebuilt);
-    Ok(if failed {
+    Ok(if traced.result.is_err() {
         ExitCode::Failed
     } else {
         ExitCode::Ok
     })
 }
 
-/// A folder a policy version was rebuilt in: removed when dropped.
-pub(super) struct RebuiltFiles(std::path::PathBuf);
-
-impl Drop for RebuiltFiles {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// A policy version that cannot be rebuilt, said as the command says it.
+fn rebuild_error(failure: RebuildError) -> CommandError {
+    match failure {
+        RebuildError::NoFiles(version) => error(tr!("explain-no-files", version = version)),
+        RebuildError::Load(version, problems) => CommandError(format!(
+            "{}{}: {}\n",
+            crate::diagnostic::render_all(&problems),
+            tr!("diagnostic-error"),
+            tr!("explain-no-longer-loads", version = version)
+        )),
+        RebuildError::Io(e) => e.into(),
+        RebuildError::Ledger(e) => e.into(),
     }
+}
+
+/// The policy version `version`, rebuilt from the files the ledger stored for it (see
+/// [`explanation::rebuild`]); keep the guard while the policy runs.
+pub(super) fn rebuild(
+    ledger: &crate::ledger::Ledger,
+    current: &Policy,
+    version: &str,
+) -> Result<(Policy, explanation::RebuiltFiles), CommandError> {
+    explanation::rebuild(ledger, current, version).map_err(rebuild_error)
 }
 
 /// What a dry run would write: what falls due first, then the event's own changes.
@@ -238,87 +219,6 @@ fn plan_lines(policy: &Policy, plan: &Plan<'_>) -> String {
         out.push_str(&format!("  {}\n", tr!("explain-nothing")));
     }
     out
-}
-
-/// The policy version `version`, rebuilt from the files the ledger stored for it, in a
-/// temporary folder of this process that goes when the returned guard is dropped (keep
-/// it while the policy runs: plugins are read from it).
-pub(super) fn rebuild(
-    workspace: &Workspace,
-    ledger: &Ledger,
-    current: &Policy,
-    version: &str,
-) -> Result<(Policy, RebuiltFiles), CommandError> {
-    let Some(files) = ledger.policy_files(version)? else {
-        return Err(error(tr!("explain-no-files", version = version)));
-    };
-    let root =
-        std::env::temp_dir().join(format!("bashgah-policy-{version}-{}", std::process::id()));
-    let dir = root.join(&current.club.id);
-    std::fs::create_dir_all(&dir)?;
-    let files_guard = RebuiltFiles(root);
-    // The plugins the version imported were stored with it, as `plugins/...`: they go
-    // beside the club, and the rebuilt policy imports them from there.
-    let plugins = dir.with_file_name("plugins");
-    for (name, text) in files {
-        let path = match name.strip_prefix("plugins/") {
-            Some(inner) => plugins.join(inner),
-            None => dir.join(&name),
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, text)?;
-    }
-    let engine = Arc::new(crate::policy::ScriptEngine::new(
-        workspace.engine.limits().clone(),
-        plugins.is_dir().then_some(plugins.as_path()),
-    ));
-    Policy::load(&dir, &engine)
-        .map(|(policy, _)| (policy, files_guard))
-        .map_err(|problems| {
-            CommandError(format!(
-                "{}{}: {}\n",
-                crate::diagnostic::render_all(&problems),
-                tr!("diagnostic-error"),
-                tr!("explain-no-longer-loads", version = version)
-            ))
-        })
-}
-
-/// The member as they stood just before a stored event (balance, tier, deals, activity
-/// over the windows before it).
-fn member_then(
-    ledger: &Ledger,
-    policy: &Policy,
-    event: &Event,
-    book: Option<&MemberBook>,
-) -> Result<MemberState, CommandError> {
-    let Some(book) = book else {
-        return Ok(crate::view::trial::new_member(policy, event).state);
-    };
-    let mut member = book.state.clone();
-    let before = MemberBook {
-        events: book
-            .events
-            .iter()
-            .take_while(|e| e.id != event.id)
-            .cloned()
-            .collect(),
-        ..book.clone()
-    };
-    member.stats = before.window_stats(event.time).unwrap_or_default();
-    member.balance = ledger.balance_before(&member.id, &event.id, &stored(event.time))?;
-    let changes = ledger.tier_changes(&member.id)?;
-    member.tier = changes
-        .iter()
-        .rev()
-        .find(|c| c.time <= stored(event.time))
-        .and_then(|c| c.to.clone());
-    member
-        .deals
-        .retain(|d| d.enrolled_at <= event.time && d.ended_at.is_none_or(|end| end > event.time));
-    Ok(member)
 }
 
 fn render(
@@ -510,22 +410,6 @@ fn render(
         }
     }
     out
-}
-
-/// Whether a club's rules make the entries of events of this kind (a purchase, a return, a
-/// birthday...), as opposed to bashgah itself or a person (expiry, deals' checkpoints,
-/// redemptions, conversions, cancellations, adjustments, transfers).
-fn rules_write(kind: EventType) -> bool {
-    !matches!(
-        kind,
-        EventType::Expiry
-            | EventType::Deal
-            | EventType::Redemption
-            | EventType::Conversion
-            | EventType::Cancellation
-            | EventType::Adjustment
-            | EventType::Transfer
-    )
 }
 
 /// An event's type as people read it (`purchase`, in Persian «خرید»).

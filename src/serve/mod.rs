@@ -10,6 +10,7 @@
 //! - [`delivery`]: sending each club's due messages every second;
 //! - [`listen`]: accepting connections, with a cap and read timeouts;
 //! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`members`]: listing, showing and changing members, for the API and the console;
 //! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
 //! - [`openapi`]: the OpenAPI document, made from the route table and those types;
@@ -30,6 +31,7 @@ pub mod event_body;
 pub mod incident;
 pub mod keys;
 pub mod listen;
+pub mod members;
 pub mod metrics;
 pub mod openapi;
 pub mod overview;

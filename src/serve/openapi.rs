@@ -355,6 +355,7 @@ fn path_parameter(name: &str) -> &'static str {
         "code" => "A code a redemption issued.",
         "redemption" => "The redemption's id (as the redemption answered it).",
         "version" => "A policy version: its id, a prefix of at least 4 hex digits, or `live`.",
+        "event" => "The event's id, as it was posted or imported (a statement entry's `event`).",
         _ => "",
     }
 }
@@ -628,7 +629,7 @@ mod tests {
             ("EntryRecord", "points"),
             ("Entry", "points"),
             ("EventWritten", "points"),
-            ("MemberRecord", "balance"),
+            ("ListedMember", "balance"),
         ] {
             let property = &schemas[schema]["properties"][field];
             assert_eq!(property["type"], "string", "{schema}.{field}: {property}");

@@ -12,76 +12,82 @@ use crate::policy::Policy;
 /// prints without converting calendars itself.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct MemberReport {
-    club: String,
-    points_name: String,
+    pub club: String,
+    pub points_name: String,
     /// The calendar the `…_local` days are in.
-    calendar: crate::calendar::CalendarKind,
+    pub calendar: crate::calendar::CalendarKind,
     /// The time balances are given for.
-    at: String,
-    at_local: String,
+    pub at: String,
+    pub at_local: String,
     /// True when `at` is past the ledger's clock and the view shows what the clock will
     /// have done by then (expiry, reviews, deal checkpoints): a projection, not yet in the
     /// ledger.
-    projected: bool,
-    member: MemberLine,
-    deals: Vec<crate::member::DealStatus>,
-    checkpoints: Vec<crate::ledger::Checkpoint>,
-    tier: Option<String>,
-    tier_changes: Vec<TierChangeLine>,
-    balances: Balances,
-    lots: Vec<LotLine>,
+    pub projected: bool,
+    pub member: MemberLine,
+    pub deals: Vec<crate::member::DealStatus>,
+    pub checkpoints: Vec<crate::ledger::Checkpoint>,
+    pub tier: Option<String>,
+    pub tier_changes: Vec<TierChangeLine>,
+    pub balances: Balances,
+    pub lots: Vec<LotLine>,
     /// Unspent points by the date they expire, soonest first.
-    expiring: Vec<ExpiringLine>,
+    pub expiring: Vec<ExpiringLine>,
     /// Progress in the club's challenges, latest period first.
-    challenges: Vec<crate::ledger::ChallengeProgress>,
-    badges: Vec<String>,
-    statement: Vec<StatementEntry>,
+    pub challenges: Vec<crate::ledger::ChallengeProgress>,
+    pub badges: Vec<String>,
+    pub statement: Vec<StatementEntry>,
+    /// The latest messages to the member (at most 50), newest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<crate::ledger::export::MessageRecord>,
 }
 
 /// The member's profile, with their days in the club's calendar.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct MemberLine {
     #[serde(flatten)]
-    summary: MemberSummary,
-    joined_local: String,
+    pub summary: MemberSummary,
+    pub joined_local: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    birthday_local: Option<String>,
+    pub birthday_local: Option<String>,
 }
 
 /// A lot, with the days it was earned and expires in the club's calendar.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct LotLine {
     #[serde(flatten)]
-    lot: Lot,
-    earned_local: String,
+    pub lot: Lot,
+    pub earned_local: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expires_local: Option<String>,
+    pub expires_local: Option<String>,
 }
 
 /// Points that expire together: when, and the last day they can still be spent.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct ExpiringLine {
     #[serde(flatten)]
-    expiring: Expiring,
-    at_local: String,
-    last_day_local: String,
+    pub expiring: Expiring,
+    pub at_local: String,
+    pub last_day_local: String,
 }
 
 /// A statement line, with its day in the club's calendar.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct StatementEntry {
     #[serde(flatten)]
-    line: StatementLine,
-    time_local: String,
+    pub line: StatementLine,
+    pub time_local: String,
 }
 
 /// A tier change, with its day in the club's calendar.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct TierChangeLine {
     #[serde(flatten)]
-    change: crate::ledger::TierChange,
-    time_local: String,
+    pub change: crate::ledger::TierChange,
+    pub time_local: String,
 }
+
+/// How many of a member's latest messages a view holds.
+const MESSAGES_SHOWN: u32 = 50;
 
 /// Points that expire together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -104,6 +110,9 @@ pub struct MemberView {
     pub challenges: Vec<crate::ledger::ChallengeProgress>,
     pub badges: Vec<String>,
     pub statement: Vec<StatementLine>,
+    /// The latest messages to the member, newest first (the ledger's current state: none
+    /// in a view of the past).
+    pub messages: Vec<crate::ledger::export::MessageRecord>,
     pub at: chrono::DateTime<chrono::Utc>,
     /// The view is a projection: `at` is past the clock, and the clock would change the
     /// member by then (nothing of it is in the ledger yet).
@@ -176,6 +185,7 @@ impl MemberView {
             challenges: Vec::new(),
             badges: Vec::new(),
             statement: then.statement,
+            messages: Vec::new(),
             at,
             projected: false,
         }))
@@ -214,6 +224,7 @@ impl MemberView {
             challenges: ledger.challenge_progress(id)?,
             badges: ledger.badges(id)?,
             statement: ledger.statement(id)?,
+            messages: ledger.member_messages(id, MESSAGES_SHOWN)?,
             summary,
             at,
             projected: false,
@@ -275,6 +286,7 @@ pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
                 lot,
             })
             .collect(),
+        messages: view.messages,
         statement: view
             .statement
             .into_iter()

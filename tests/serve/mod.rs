@@ -6,6 +6,7 @@ mod api;
 mod canary;
 mod connections;
 pub mod console;
+mod console_members;
 mod console_overview;
 mod console_try;
 pub mod document;

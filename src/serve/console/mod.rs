@@ -15,10 +15,16 @@
 //! - [`policy`]: the live policy, its versions and the diff between two;
 //! - [`try_purchase`]: a purchase tried under the live version and a draft, nothing written;
 //! - [`what_if`]: a draft simulated over a period of the club's history.
+//! - [`members`]: the member search and a member's statement; [`member_actions`]: the
+//!   forms that adjust, redeem and convert;
+//! - [`event`]: an event's explanation.
 //!
 //! One file a page after that; [`routes`] lists them all.
 
+pub mod event;
 pub mod format;
+pub mod member_actions;
+pub mod members;
 pub mod overview;
 pub mod page;
 pub mod policy;
@@ -62,6 +68,21 @@ fn routes() -> Router<Shared> {
         .route("/clubs/{club}/policy/diff", get(policy::diff))
         .route("/clubs/{club}/try", get(try_purchase::page))
         .route("/clubs/{club}/what-if", get(what_if::page))
+        .route("/clubs/{club}/members", get(members::search))
+        .route("/clubs/{club}/members/{member}", get(members::member))
+        .route(
+            "/clubs/{club}/members/{member}/adjust",
+            post(member_actions::adjust),
+        )
+        .route(
+            "/clubs/{club}/members/{member}/redeem",
+            post(member_actions::redeem),
+        )
+        .route(
+            "/clubs/{club}/members/{member}/convert",
+            post(member_actions::convert),
+        )
+        .route("/clubs/{club}/events/{event}", get(event::explanation))
         .route("/console.css", get(style))
         .route("/console.js", get(script))
 }
