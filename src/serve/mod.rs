@@ -129,6 +129,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             let _ = out.flush();
         }
         delivery::spawn(Arc::clone(&serving), data);
+        overview::spawn_warm_up(Arc::clone(&serving));
         spawn_key_refresh(Arc::clone(&keys));
         spawn_hangup_reload(serving, keys);
         listen::serve(listener, router, options.connections, shutdown_signal()).await;

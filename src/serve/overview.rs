@@ -61,6 +61,26 @@ pub fn live_policy(club: &Club) -> LivePolicy {
     }
 }
 
+/// Sums every club's ledger for its overview once, in the background, when the host
+/// process starts: the first sum reads every entry (seconds on a million members), and
+/// should not be paid by the first person who opens the console.
+pub fn spawn_warm_up(registry: Arc<super::clubs::Registry>) {
+    tokio::spawn(async move {
+        for club in registry.all() {
+            let id = club.id.clone();
+            let started = std::time::Instant::now();
+            match overview_of(club, None).await {
+                Ok(_) => {
+                    tracing::info!(club = %id, took_ms = started.elapsed().as_millis() as u64, "overview summed")
+                }
+                Err(error) => {
+                    tracing::warn!(club = %id, error = %error.message(), "the overview could not be summed ahead")
+                }
+            }
+        }
+    });
+}
+
 /// The overview of `club` as at `at` (default: the ledger's clock, else now).
 pub async fn overview_of(
     club: Arc<Club>,
