@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::decide::{BookNeeds, Change, Decider, Failure, Ids, MemberBook, Plan};
+use crate::decide::{BookNeeds, Change, Decider, Failure, Ids, Plan};
 use crate::engine::{evaluate_traced, EvalError, EvaluationInput, Outcome, RuleStatus};
 use crate::event::{Event, EventType};
 use crate::ledger::{Ledger, LedgerError};
@@ -39,7 +39,7 @@ pub fn dry_run<'a>(
 ) -> Result<DryRun<'a>, LedgerError> {
     let stored = ledger.load_book(&event.member, BookNeeds::all())?;
     let known = stored.is_some();
-    let mut book = stored.unwrap_or_else(|| new_member(policy, event));
+    let mut book = stored.unwrap_or_else(|| super::explanation::new_member(policy, event));
     let mut decider = Decider::new(policy, ledger, Ids::scratch());
     decider.catch_up(&mut book, event.time);
     let due = decider.take_plan();
@@ -66,17 +66,6 @@ pub fn dry_run<'a>(
         decided: decided.map(|_| plan),
         evaluation,
     })
-}
-
-/// A member the ledger has not seen, as the write path would create them.
-pub fn new_member(policy: &Policy, event: &Event) -> MemberBook {
-    let default_type = policy
-        .club
-        .member_types
-        .first()
-        .map_or("individual", |t| t.id.as_str());
-    let joined = event.time.with_timezone(&policy.zone).date_naive();
-    MemberBook::new(MemberState::new(&event.member, default_type, joined), false)
 }
 
 /// What one version of a club would do with a tried event.
