@@ -300,9 +300,33 @@ fn shell_language() -> Option<Lang> {
         .and_then(|value| Lang::parse(&value))
 }
 
-/// The language of this process's output. Until a command has chosen ([`choose`]), as
-/// when bashgah is used as a library, English.
+thread_local! {
+    /// The language [`in_language`] set for the work running on this thread.
+    static ON_THIS_THREAD: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `work` (synchronous: no `.await` inside) with `lang` as the [`current`] language
+/// of this thread, whatever the process's: how the host process, which serves people of
+/// both languages at once, writes a page in the reader's language with code that uses
+/// [`tr!`](crate::tr) (the simulation report).
+pub fn in_language<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ON_THIS_THREAD.with(|cell| cell.set(self.0));
+        }
+    }
+    let _restore = Restore(ON_THIS_THREAD.with(|cell| cell.replace(Some(lang))));
+    work()
+}
+
+/// The language of this process's output (or of this thread's work, in
+/// [`in_language`]). Until a command has chosen ([`choose`]), as when bashgah is used as a
+/// library, English.
 pub fn current() -> Lang {
+    if let Some(lang) = ON_THIS_THREAD.with(std::cell::Cell::get) {
+        return lang;
+    }
     match CHOSEN.load(Ordering::Relaxed) {
         0 => Lang::En,
         n => Lang::ALL[(n - 1) as usize],

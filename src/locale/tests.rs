@@ -255,3 +255,17 @@ fn tables_pad_by_terminal_columns_not_characters() {
     assert_eq!(pad_start("12", 4), "  12");
     assert_eq!(pad_end("points", 4), "points");
 }
+
+#[test]
+fn in_language_speaks_the_readers_language_on_this_thread_only_and_then_restores() {
+    let before = current();
+    let inside = in_language(Lang::Fa, || (current(), numerals("12")));
+    assert_eq!(inside, (Lang::Fa, "۱۲".to_owned()));
+    assert_eq!(current(), before);
+    // Nested, and undone even when the work panics.
+    let nested = in_language(Lang::Fa, || in_language(Lang::En, current));
+    assert_eq!(nested, Lang::En);
+    let caught = std::panic::catch_unwind(|| in_language(Lang::Fa, || panic!("work failed")));
+    assert!(caught.is_err());
+    assert_eq!(current(), before);
+}

@@ -120,12 +120,14 @@ pub(super) async fn get_report(
     let club = club_for(&app, &grant, &club)?;
     let request = from_query(query.as_deref())?;
     let answer = simulate_draft(&app, &club, request).await?;
-    Ok(Html(report_html(&answer)))
+    Ok(Html(report_html(&answer, crate::locale::current())))
 }
 
-/// The report page of a simulation (the live version as A, the draft as B).
-pub fn report_html(answer: &SimulationAnswer) -> String {
-    render_html(&answer.comparison.a, Some(&answer.comparison))
+/// The report page of a simulation (the live version as A, the draft as B), in `lang`.
+pub fn report_html(answer: &SimulationAnswer, lang: crate::locale::Lang) -> String {
+    crate::locale::in_language(lang, || {
+        render_html(&answer.comparison.a, Some(&answer.comparison))
+    })
 }
 
 /// The query of the report: `draft`, `from` and `to`, each once.

@@ -36,6 +36,23 @@ fn the_what_if_page_shows_the_drafts_report_over_a_month_of_history() {
         browser.get("/clubs/cafe/what-if?lang=fa&draft=cafe-next&from=1403-10-01&to=1403-10-30");
     assert!(persian.text.contains(r#"<html lang="fa" dir="rtl">"#));
     assert!(persian.text.contains("گزارش شبیه‌سازی"), "{}", persian.text);
+    // The report inside is in the reader's language too, with Persian digits (the host
+    // process itself speaks English).
+    assert!(
+        persian
+            .text
+            .contains("lang=&quot;fa&quot; dir=&quot;rtl&quot;")
+            || persian.text.contains("lang=\"fa\" dir=\"rtl\""),
+        "{}",
+        persian.text
+    );
+    assert!(
+        persian
+            .text
+            .contains("&lt;td&gt;۲۹۴&lt;/td&gt;&lt;td&gt;۵۶۵&lt;/td&gt;"),
+        "{}",
+        persian.text
+    );
 
     let broken =
         browser.get("/clubs/cafe/what-if?lang=en&draft=broken&from=1403-10-01&to=1403-10-30");

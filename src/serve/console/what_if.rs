@@ -59,7 +59,7 @@ pub async fn page(
             section aria-labelledby="report" {
                 h2 id="report" { (tr_in!(lang, "console-what-if-report")) }
                 iframe class="report" title=(tr_in!(lang, "console-what-if-report"))
-                    srcdoc=(report_html(&answer)) style="width:100%;height:60em;border:0" {}
+                    srcdoc=(report_html(&answer, lang)) style="width:100%;height:60em;border:0" {}
             }
         },
         Some(Err(error)) => {
