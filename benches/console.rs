@@ -66,7 +66,7 @@ const PAGES: &[(&str, &str)] = &[
     ("policy", "/clubs/realistic/policy"),
     (
         "try",
-        "/clubs/realistic/try?member=M0012345&date=1404-06-01+12%3A00&amount=2500000",
+        "/clubs/realistic/try?member=M0012345&date=1404-06-01&time=12%3A00&amount=2500000",
     ),
     ("clubs", "/"),
 ];
@@ -151,7 +151,8 @@ fn time_pages(root: &Path, club: &Path, ledger: &Path, rounds: usize) {
         place.display()
     );
     for (name, path) in PAGES {
-        let (status, _, cold) = fetch(&address, "GET", path, &cookie, "");
+        let (status, page, cold) = fetch(&address, "GET", path, &cookie, "");
+        assert_eq!(status, 200, "{path}: {page}");
         let times: Vec<Duration> = (0..rounds)
             .map(|_| fetch(&address, "GET", path, &cookie, "").2)
             .collect();
