@@ -11,9 +11,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::answers;
-use super::api::{self, on_ledger, on_reader, unknown_member, ApiError, App};
 use super::clubs::Club;
 use super::keys::{Grant, Role};
+use super::request::{self, on_ledger, on_reader, unknown_member, ApiError, App};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
 use crate::view::explanation::{self, Explanation, RebuildError};
@@ -41,7 +41,7 @@ pub struct MemberQuery {
 /// their handler too; the console's forms call these functions directly).
 fn require(grant: &Grant, club: &str, needed: Role) -> Result<(), ApiError> {
     match grant.role_in(club) {
-        Some(held) if held < needed => Err(api::role_refusal(grant, club, held, needed)),
+        Some(held) if held < needed => Err(request::role_refusal(grant, club, held, needed)),
         _ => Ok(()),
     }
 }
@@ -57,7 +57,7 @@ pub async fn list(
     club: &str,
     query: MemberQuery,
 ) -> Result<answers::MemberPage, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     let limit = query.limit;
     let search = match query.q.as_deref().map(str::trim) {
         None => None,
@@ -104,7 +104,7 @@ pub async fn report(
     club: &str,
     member: String,
 ) -> Result<crate::view::MemberReport, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     let policy = club.policy();
     let club_id = club.id.clone();
     on_reader(&club, move |ledger| {
@@ -125,7 +125,7 @@ pub async fn explanation(
     club: &str,
     event: String,
 ) -> Result<Explanation, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     let policy = club.policy();
     let club_id = club.id.clone();
     on_reader(&club, move |ledger| {
@@ -173,10 +173,10 @@ pub async fn redeem(
     member: String,
     body: RedeemBody,
 ) -> Result<answers::Redeemed, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     require(grant, &club.id, Role::Till)?;
     let policy = club.policy();
-    let given_at = api::given_time(&policy, body.at.as_deref())?;
+    let given_at = request::given_time(&policy, body.at.as_deref())?;
     let club_id = club.id.clone();
     on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<answers::Redeemed, ApiError>, LedgerError> {
@@ -245,7 +245,7 @@ pub async fn adjust(
     points: Decimal,
     body: AdjustBody,
 ) -> Result<answers::ChangeByHand, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     require(grant, &club.id, Role::Operator)?;
     let who = member.clone();
     by_hand(
@@ -278,7 +278,7 @@ pub async fn convert(
     points: Decimal,
     body: ConvertBody,
 ) -> Result<answers::ChangeByHand, ApiError> {
-    let club = api::club_for(app, grant, club)?;
+    let club = request::club_for(app, grant, club)?;
     require(grant, &club.id, Role::Till)?;
     let who = member.clone();
     by_hand(
@@ -311,7 +311,7 @@ pub async fn by_hand(
         + 'static,
 ) -> Result<answers::ChangeByHand, ApiError> {
     let policy = club.policy();
-    let given_at = api::given_time(&policy, at.as_deref())?;
+    let given_at = request::given_time(&policy, at.as_deref())?;
     let club_id = club.id.clone();
     on_ledger(&club, move |ledger| {
         let result = (|| -> Result<Result<answers::ChangeByHand, ApiError>, LedgerError> {

@@ -9,7 +9,8 @@
 //! - [`writer`]: one thread per club ledger, group commits;
 //! - [`delivery`]: sending each club's due messages every second;
 //! - [`listen`]: accepting connections, with a cap and read timeouts;
-//! - [`api`]: the HTTP routes; [`keys`]: who may call them;
+//! - [`api`]: the HTTP routes; [`request`]: what every route does with a request first,
+//!   and how it refuses; [`keys`]: who may call them;
 //! - [`members`]: listing, showing and changing members, for the API and the console;
 //! - [`console`]: the web console for the people who run a club, at `/`;
 //! - [`answers`]: the types the routes answer with; [`event_body`]: an event as posted;
@@ -37,6 +38,7 @@ pub mod openapi;
 pub mod overview;
 pub mod policy_view;
 pub mod reload;
+pub mod request;
 pub mod simulations;
 pub mod trials;
 pub mod watch;

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::answers::Reply;
-use super::api::{
-    at_query, authorize, club_for, given_time, on_reader, segments, Answer, ApiError, App,
-};
 use super::clubs::Club;
 use super::reload::Attempt;
+use super::request::{
+    at_query, authorize, club_for, given_time, on_reader, segments, Answer, ApiError, App,
+};
 use crate::overview::Overview;
 
 /// The overview with the live policy's state.

@@ -23,10 +23,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::answers::{Html, Reply};
-use super::api::{
+use super::clubs::Club;
+use super::request::{
     authorize, club_for, json_body, on_reader, segments, typed_body, Answer, ApiError, App,
 };
-use super::clubs::Club;
 use crate::policy::{with_time_budget, Policy};
 use crate::simulate::{compare, render_html, simulate_events, Comparison};
 
@@ -104,7 +104,7 @@ pub(super) async fn post_simulation(
     let grant = authorize(&app, &headers)?;
     let club = segments(path)?;
     let club = club_for(&app, &grant, &club)?;
-    super::api::no_query(query.as_deref())?;
+    super::request::no_query(query.as_deref())?;
     let request: SimulationRequest = typed_body(json_body(body)?)?;
     simulate_draft(&app, &club, request).await.map(Reply::ok)
 }
@@ -232,7 +232,7 @@ pub async fn simulate_draft(
             "busy",
             format!("{AT_ONCE} simulations are running; retry when one has finished"),
         )
-        .retry_after(super::api::RETRY_AFTER_SECONDS));
+        .retry_after(super::request::RETRY_AFTER_SECONDS));
     };
     let draft = {
         let registry = Arc::clone(&app.registry);

@@ -17,12 +17,12 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::answers::Reply;
-use super::api::{
+use super::clubs::Club;
+use super::drafts::{self, DraftError};
+use super::request::{
     authorize, check_fields, club_for, json_body, no_query, on_reader, segments, Answer, ApiError,
     App, Fields,
 };
-use super::clubs::Club;
-use super::drafts::{self, DraftError};
 use crate::event::Event;
 use crate::import::{event_from_row, Field, Row};
 use crate::policy::Policy;

@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::answers::Reply;
-use super::api::{self, Answer, ApiError, App};
 use super::clubs::{Club, Live};
 use super::reload::Attempt;
+use super::request::{self, Answer, ApiError, App};
 use crate::canary::CanaryReport;
 use crate::ledger::{Ledger, LedgerError, StoredVersion};
 use crate::policy::Policy;
@@ -401,9 +401,9 @@ fn club_of<T>(
     path: Result<Path<T>, PathRejection>,
     club: impl FnOnce(&T) -> &str,
 ) -> Result<(Arc<Club>, T), ApiError> {
-    let grant = api::authorize(app, headers)?;
-    let segments = api::segments(path)?;
-    let found = api::club_for(app, &grant, club(&segments))?;
+    let grant = request::authorize(app, headers)?;
+    let segments = request::segments(path)?;
+    let found = request::club_for(app, &grant, club(&segments))?;
     Ok((found, segments))
 }
 
@@ -416,7 +416,7 @@ pub(super) async fn get_live(
     headers: HeaderMap,
 ) -> Answer<LivePolicy> {
     let (club, _) = club_of(&app, &headers, path, String::as_str)?;
-    api::no_query(asked.as_deref())?;
+    request::no_query(asked.as_deref())?;
     Ok(Reply::ok(live(&club)))
 }
 
@@ -430,9 +430,9 @@ pub(super) async fn get_versions(
 ) -> Answer<VersionPage> {
     let (club, _) = club_of(&app, &headers, path, String::as_str)?;
     let asked: VersionsQuery = query(asked.as_deref(), "`after` and `limit`")?;
-    let limit = api::limit_between(asked.limit.as_deref(), PAGE, MOST_PER_PAGE)? as usize;
+    let limit = request::limit_between(asked.limit.as_deref(), PAGE, MOST_PER_PAGE)? as usize;
     let policy = club.policy();
-    let page = api::on_reader(&club, move |ledger| {
+    let page = request::on_reader(&club, move |ledger| {
         Ok(versions(ledger, &policy, asked.after.as_deref(), limit)?)
     })
     .await?;
@@ -447,9 +447,9 @@ pub(super) async fn get_version(
     headers: HeaderMap,
 ) -> Answer<PolicyVersion> {
     let (club, (_, asked_version)) = club_of(&app, &headers, path, |(club, _)| club.as_str())?;
-    api::no_query(asked.as_deref())?;
+    request::no_query(asked.as_deref())?;
     let policy = club.policy();
-    let found = api::on_reader(&club, move |ledger| {
+    let found = request::on_reader(&club, move |ledger| {
         Ok(version(ledger, &policy, &asked_version)?)
     })
     .await?;
@@ -466,7 +466,7 @@ pub(super) async fn get_diff(
     let (club, _) = club_of(&app, &headers, path, String::as_str)?;
     let asked: DiffQuery = query(asked.as_deref(), "`from` and `to`")?;
     let policy = club.policy();
-    let compared = api::on_reader(&club, move |ledger| {
+    let compared = request::on_reader(&club, move |ledger| {
         Ok(diff(ledger, &policy, &asked.from, &asked.to)?)
     })
     .await?;
