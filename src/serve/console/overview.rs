@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::format;
-use super::page::{layout, Ctx, Page, PageError, Section};
+use super::page::{layout_with_status, Ctx, Page, PageError, Section};
 use super::Shared;
 use crate::calendar::CalendarKind;
 use crate::chart::{BarChart, Series};
@@ -76,8 +76,9 @@ pub async fn page(
         (at_form(lang, &query, &example))
         (shown)
     };
-    let mut response = layout(
+    layout_with_status(
         &ctx,
+        status,
         Page {
             lang,
             title: tr_in!(lang, "console-overview-title"),
@@ -85,9 +86,7 @@ pub async fn page(
             section: Section::Overview,
             body,
         },
-    );
-    *response.status_mut() = status;
-    response
+    )
 }
 
 fn at_form(lang: Lang, query: &OverviewQuery, example: &str) -> Markup {

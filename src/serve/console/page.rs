@@ -259,6 +259,14 @@ pub fn layout(ctx: &Ctx, page: Page<'_>) -> Response {
     ctx.finish(html_response(StatusCode::OK, markup))
 }
 
+/// [`layout`] answered with `status` (a page that says what is wrong with its form, 422;
+/// a refusal).
+pub fn layout_with_status(ctx: &Ctx, status: StatusCode, page: Page<'_>) -> Response {
+    let mut response = layout(ctx, page);
+    *response.status_mut() = status;
+    response
+}
+
 /// `path` with its `lang` set to `lang`.
 pub fn with_language(path: &str, lang: Lang) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
@@ -346,8 +354,9 @@ impl PageError {
             p class="problem" role="alert" { (message) }
             p { a href="/" { (crate::tr_in!(lang, "console-back-to-clubs")) } }
         };
-        let mut response = layout(
+        layout_with_status(
             ctx,
+            status,
             Page {
                 lang,
                 title,
@@ -355,9 +364,7 @@ impl PageError {
                 section: Section::Clubs,
                 body,
             },
-        );
-        *response.status_mut() = status;
-        response
+        )
     }
 }
 

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::format;
-use super::page::{layout, Ctx, Page, Section};
+use super::page::{layout_with_status, Ctx, Page, Section};
 use super::Shared;
 use crate::import::Field;
 use crate::locale::{numerals_in, Lang};
@@ -192,8 +192,9 @@ pub async fn page(
             (results(lang, &policy, answer))
         }
     };
-    let mut response = layout(
+    layout_with_status(
         &ctx,
+        status,
         Page {
             lang,
             title: tr_in!(lang, "console-try-title"),
@@ -201,9 +202,7 @@ pub async fn page(
             section: Section::Try,
             body,
         },
-    );
-    *response.status_mut() = status;
-    response
+    )
 }
 
 /// The form as the trials route's body: every problem the page itself can see, named by
