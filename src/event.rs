@@ -79,6 +79,8 @@ pub enum EventType {
     DealFailed,
     /// No purchase for `messages.inactive_after` (`event.attributes.days`).
     Inactive,
+    /// A contest's prize: a leaderboard place or a draw won (`event.attributes.contest`).
+    Prize,
 }
 
 impl EventType {
@@ -107,6 +109,7 @@ impl EventType {
             EventType::DealCompleted => "deal_completed",
             EventType::DealFailed => "deal_failed",
             EventType::Inactive => "inactive",
+            EventType::Prize => "prize",
         }
     }
 
@@ -132,6 +135,7 @@ impl EventType {
             "deal_completed" => Some(EventType::DealCompleted),
             "deal_failed" => Some(EventType::DealFailed),
             "inactive" => Some(EventType::Inactive),
+            "prize" => Some(EventType::Prize),
             _ => None,
         }
     }

@@ -120,6 +120,16 @@ pub fn render(policy: &crate::policy::Policy, report: &crate::recording::Advance
         ));
         out.push('\n');
     }
+    if t.contest_windows > 0 {
+        out.push_str(&tr!(
+            "advance-contests",
+            windows = t.contest_windows,
+            prizes = t.prizes,
+            gained = t.prize_points,
+            points = name
+        ));
+        out.push('\n');
+    }
     if t.messages > 0 {
         out.push_str(&tr!("advance-messages", messages = t.messages));
         out.push('\n');

@@ -72,6 +72,9 @@ pub struct ClubDefinition {
     /// Challenges: a goal within a period (five purchases in a month) for a bonus and a badge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub challenges: Vec<super::campaigns::ChallengeDefinition>,
+    /// Contests: leaderboards with prizes by rank, and prize draws.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contests: Option<super::contests::ContestSettings>,
     /// Settings of the plugins the club's scripts import, checked against each plugin's
     /// manifest: `plugins: {referral: {bonus: 500}}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

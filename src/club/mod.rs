@@ -4,6 +4,7 @@
 mod campaigns;
 pub mod channel_template;
 mod club_file;
+mod contests;
 mod definition;
 mod import_profiles;
 mod load;
@@ -15,6 +16,7 @@ mod webhooks;
 pub use crate::yaml::{Node, NodeValue, PathSegment};
 pub use campaigns::*;
 pub use club_file::ClubFile;
+pub use contests::*;
 pub use definition::*;
 pub use import_profiles::{
     check_date_format, ImportProfile, ImportSettings, CANONICAL_COLUMNS, IGNORE,

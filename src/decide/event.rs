@@ -138,6 +138,7 @@ impl<'a> Decider<'a> {
             );
         }
         let points = self.finish_posting(book, posting);
+        self.score_contests(book, event, points);
         self.record_spend(book, event, spend);
         self.enroll(book, event);
         self.progress_challenges(book, event);

@@ -213,6 +213,17 @@ pub enum Change<'e> {
     },
     /// Something the club's webhooks are told, in its outbox.
     Outbound(OutboundRow),
+    /// What an event scored on a leaderboard, or the entries it earned in a draw.
+    ContestScore {
+        contest: String,
+        window: String,
+        member: String,
+        event: String,
+        value: Decimal,
+        at: DateTime<Utc>,
+    },
+    /// A contest window's result and the prizes it gave.
+    ContestResult(Box<super::contests::ContestResult>),
     /// Redemption `redemption` cancelled by event `event`.
     RedemptionCancelled {
         redemption: String,
@@ -322,6 +333,22 @@ impl Change<'_> {
                 at,
             },
             Change::Outbound(row) => Change::Outbound(row),
+            Change::ContestScore {
+                contest,
+                window,
+                member,
+                event,
+                value,
+                at,
+            } => Change::ContestScore {
+                contest,
+                window,
+                member,
+                event,
+                value,
+                at,
+            },
+            Change::ContestResult(result) => Change::ContestResult(result),
             Change::RedemptionCancelled {
                 redemption,
                 event,
@@ -377,6 +404,11 @@ pub struct Tally {
     pub hook_points: Decimal,
     /// Messages queued (one per occasion and channel, suppressed ones included).
     pub messages: u64,
+    /// Contest windows decided (leaderboards ranked, draws held), the prizes they gave
+    /// and those prizes' points.
+    pub contest_windows: u64,
+    pub prizes: u64,
+    pub prize_points: Decimal,
 }
 
 impl Tally {
@@ -402,6 +434,9 @@ impl Tally {
         self.hook_awards += other.hook_awards;
         self.hook_points = self.hook_points.saturating_add(other.hook_points);
         self.messages += other.messages;
+        self.contest_windows += other.contest_windows;
+        self.prizes += other.prizes;
+        self.prize_points = self.prize_points.saturating_add(other.prize_points);
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod benefits;
 pub mod campaigns;
+pub mod contests;
 pub mod deals;
 mod evaluate;
 mod lifecycle;

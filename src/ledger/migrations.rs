@@ -419,6 +419,49 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX members_id_attributes ON members(id, attributes);
     ",
     ),
+    (
+        18,
+        "
+    -- Contests (issue 18). What each event scored in a leaderboard, or the entries it
+    -- earned in a draw, per window (the window's first day); a window's result, once,
+    -- with a draw's seed; and each prize given. Written through the plan like any row.
+    CREATE TABLE contest_scores (
+        contest TEXT NOT NULL,
+        window_key TEXT NOT NULL,
+        member TEXT NOT NULL,
+        event TEXT NOT NULL,
+        value TEXT NOT NULL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (contest, event, member)
+    );
+    CREATE INDEX contest_scores_window ON contest_scores(contest, window_key);
+    CREATE INDEX contest_scores_member ON contest_scores(member);
+    CREATE TABLE contest_results (
+        contest TEXT NOT NULL,
+        window_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        seed TEXT,
+        participants INTEGER NOT NULL,
+        entries INTEGER NOT NULL,
+        policy_version TEXT NOT NULL,
+        PRIMARY KEY (contest, window_key)
+    );
+    CREATE TABLE contest_prizes (
+        contest TEXT NOT NULL,
+        window_key TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        member TEXT NOT NULL,
+        score TEXT NOT NULL,
+        points TEXT NOT NULL,
+        badge TEXT,
+        reward TEXT,
+        event TEXT,
+        PRIMARY KEY (contest, window_key, rank, member)
+    );
+    CREATE INDEX contest_prizes_member ON contest_prizes(member);
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -760,6 +803,49 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     -- PostgreSQL index entry has a size limit a long profile could pass, and a search reads
     -- PostgreSQL's rows from its shared buffers anyway. The version keeps the numbering.
     SELECT 1;
+    ",
+    ),
+    (
+        18,
+        "
+    -- Contests (issue 18). What each event scored in a leaderboard, or the entries it
+    -- earned in a draw, per window (the window's first day); a window's result, once,
+    -- with a draw's seed; and each prize given. Written through the plan like any row.
+    CREATE TABLE contest_scores (
+        contest CTEXT NOT NULL,
+        window_key CTEXT NOT NULL,
+        member CTEXT NOT NULL,
+        event CTEXT NOT NULL,
+        value CTEXT NOT NULL,
+        time CTEXT NOT NULL,
+        PRIMARY KEY (contest, event, member)
+    );
+    CREATE INDEX contest_scores_window ON contest_scores(contest, window_key);
+    CREATE INDEX contest_scores_member ON contest_scores(member);
+    CREATE TABLE contest_results (
+        contest CTEXT NOT NULL,
+        window_key CTEXT NOT NULL,
+        kind CTEXT NOT NULL,
+        decided_at CTEXT NOT NULL,
+        seed CTEXT,
+        participants BIGINT NOT NULL,
+        entries BIGINT NOT NULL,
+        policy_version CTEXT NOT NULL,
+        PRIMARY KEY (contest, window_key)
+    );
+    CREATE TABLE contest_prizes (
+        contest CTEXT NOT NULL,
+        window_key CTEXT NOT NULL,
+        rank BIGINT NOT NULL,
+        member CTEXT NOT NULL,
+        score CTEXT NOT NULL,
+        points CTEXT NOT NULL,
+        badge CTEXT,
+        reward CTEXT,
+        event CTEXT,
+        PRIMARY KEY (contest, window_key, rank, member)
+    );
+    CREATE INDEX contest_prizes_member ON contest_prizes(member);
     ",
     ),
 ];

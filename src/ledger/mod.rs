@@ -11,6 +11,7 @@
 //! can be explained.
 
 mod campaigns;
+mod contests;
 pub(crate) mod db;
 mod deals;
 mod expiry;
@@ -34,6 +35,7 @@ mod versions;
 mod webhooks;
 
 pub use campaigns::{capping_campaigns, CampaignCost, ChallengeProgress};
+pub use contests::MemberScore;
 pub use deals::Checkpoint;
 pub use expiry::Notice;
 pub use lots::{Balances, Lot, LotTotals};

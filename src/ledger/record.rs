@@ -274,6 +274,51 @@ impl Ledger {
                     args![row.id, row.kind.as_str(), row.member, stored(row.at), data],
                 )?;
             }
+            Change::ContestScore {
+                contest,
+                window,
+                member,
+                event,
+                value,
+                at,
+            } => {
+                self.db().write(
+                    "INSERT INTO contest_scores (contest, window_key, member, event, value, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                    args![contest, window, member, event, text(*value), stored(*at)],
+                )?;
+            }
+            Change::ContestResult(result) => {
+                let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+                self.db().write(
+                    "INSERT INTO contest_results (contest, window_key, kind, decided_at, seed, participants, entries, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    args![
+                        result.contest,
+                        result.window,
+                        result.kind,
+                        stored(result.decided_at),
+                        result.seed,
+                        count(result.participants),
+                        count(result.entries),
+                        result.policy_version
+                    ],
+                )?;
+                for prize in &result.prizes {
+                    self.db().write(
+                        "INSERT INTO contest_prizes (contest, window_key, rank, member, score, points, badge, reward, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        args![
+                            result.contest,
+                            result.window,
+                            count(prize.rank),
+                            prize.member,
+                            text(prize.score),
+                            text(prize.points),
+                            prize.badge,
+                            prize.reward,
+                            prize.event
+                        ],
+                    )?;
+                }
+            }
             Change::RedemptionCancelled {
                 redemption,
                 event,

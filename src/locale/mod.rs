@@ -77,6 +77,16 @@ impl Lang {
 const CATALOGUES: &[(Lang, &str, &str)] = &[
     (
         Lang::En,
+        "contests.ftl",
+        include_str!("../../locales/en/contests.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "contests.ftl",
+        include_str!("../../locales/fa/contests.ftl"),
+    ),
+    (
+        Lang::En,
         "console.ftl",
         include_str!("../../locales/en/console.ftl"),
     ),

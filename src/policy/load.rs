@@ -201,6 +201,16 @@ impl Policy {
                 }
             }
         }
+        let contests = super::contests::compile(
+            &club_file,
+            club_file
+                .definition
+                .timezone
+                .parse()
+                .unwrap_or(chrono_tz::UTC),
+            scripts_compiled.then_some(scripts.as_slice()),
+            &mut problems,
+        );
         let (plugin_settings, plugin_files) =
             super::plugins::settings(&club_file, engine.plugins(), &imports, &mut problems);
         if problems.iter().any(Diagnostic::is_error) {
@@ -227,6 +237,7 @@ impl Policy {
             deal_targets,
             uses_member_stats,
             campaigns,
+            contests,
             segment_function,
             plugin_settings,
             engine: Arc::clone(engine),
@@ -414,7 +425,7 @@ fn bind_rules(
 /// Finds the one script function `name` taking the parameters `params` (e.g.
 /// `"event, member"`); reports at `path` in club.yaml if it is missing, doubled, or takes
 /// other parameters. Returns (script index, line).
-fn bind_function(
+pub(super) fn bind_function(
     club: &ClubFile,
     scripts: &[Script],
     name: &str,

@@ -6,6 +6,7 @@
 
 pub mod builtin_plugins;
 mod calls;
+pub mod contests;
 pub mod descriptions;
 mod load;
 pub mod plugins;

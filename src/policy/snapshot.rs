@@ -55,6 +55,8 @@ pub struct Policy {
     pub uses_member_stats: bool,
     /// Each campaign's window and segment function, in `club.campaigns` order.
     pub campaigns: Vec<CompiledCampaign>,
+    /// Each leaderboard's and draw's window and scripts.
+    pub contests: super::contests::CompiledContests,
     /// The script holding `reports.segment`.
     pub segment_function: Option<usize>,
     /// What `settings("<plugin>")` returns, per plugin (shared: cloning it is cheap).

@@ -11,6 +11,7 @@
 //! trusted across a commit, since another process may write the same ledger between
 //! transactions.
 
+mod contests;
 mod held;
 mod outcome;
 pub mod pipeline;
@@ -390,6 +391,7 @@ impl<'a> Recorder<'a> {
             self.record(plan)?;
             self.store.save_book(&book)?;
         }
+        self.close_contests(to)?;
         self.store.set_clock(to)?;
         let tally = std::mem::replace(&mut self.tally, before);
         self.tally.add(&tally);

@@ -475,6 +475,25 @@ impl Store for Remote<'_> {
         self.read(move |ledger| ledger.redemption_code(&id))
     }
 
+    fn contest_rows(
+        &self,
+        contest: &str,
+        window: &str,
+    ) -> Result<Vec<crate::engine::contests::ScoreRow>> {
+        let (contest, window) = (contest.to_owned(), window.to_owned());
+        self.read(move |ledger| ledger.contest_rows(&contest, &window))
+    }
+
+    fn contest_windows_open(&self, contest: &str) -> Result<Vec<String>> {
+        let contest = contest.to_owned();
+        self.read(move |ledger| ledger.contest_windows_open(&contest))
+    }
+
+    fn contest_decided(&self, contest: &str, window: &str) -> Result<bool> {
+        let (contest, window) = (contest.to_owned(), window.to_owned());
+        self.read(move |ledger| ledger.contest_decided(&contest, &window))
+    }
+
     fn read_ahead(&self, events: Vec<(String, String)>, members: Vec<String>, needs: BookNeeds) {
         let mut ahead = self.ahead.borrow_mut();
         // The question asked last is for the chunk now starting.

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use chrono::{DateTime, Utc};
 
 use crate::decide::{BookNeeds, ClubFacts, Ids, MemberBook, Plan};
+use crate::engine::contests::ScoreRow;
 use crate::engine::EvalError;
 use crate::ledger::{EventLookup, Ledger, LedgerError, Statements};
 use crate::policy::Policy;
@@ -44,6 +45,12 @@ pub trait Store {
     fn data_version(&self) -> Result<i64>;
     fn members_with_something_due(&self, everyone: bool) -> Result<Vec<String>>;
     fn redemption_code(&self, id: &str) -> Result<Option<String>>;
+    /// What each event scored (or earned) in a contest's window.
+    fn contest_rows(&self, contest: &str, window: &str) -> Result<Vec<ScoreRow>>;
+    /// A contest's windows with rows and no result yet.
+    fn contest_windows_open(&self, contest: &str) -> Result<Vec<String>>;
+    /// Whether a contest's window has its result.
+    fn contest_decided(&self, contest: &str, window: &str) -> Result<bool>;
 
     /// Events and members the next operations will ask about, told ahead so that a store
     /// on another thread reads them while this one decides. `events` are (id,
@@ -145,5 +152,17 @@ impl Store for Direct<'_> {
 
     fn redemption_code(&self, id: &str) -> Result<Option<String>> {
         self.ledger.redemption_code(id)
+    }
+
+    fn contest_rows(&self, contest: &str, window: &str) -> Result<Vec<ScoreRow>> {
+        self.ledger.contest_rows(contest, window)
+    }
+
+    fn contest_windows_open(&self, contest: &str) -> Result<Vec<String>> {
+        self.ledger.contest_windows_open(contest)
+    }
+
+    fn contest_decided(&self, contest: &str, window: &str) -> Result<bool> {
+        self.ledger.contest_decided(contest, window)
     }
 }

@@ -1,0 +1,26 @@
+# Contests: leaderboards and prize draws (club.yaml `contests:`, `bashgah contest`).
+
+contest-twice = contest `{ $id }` is defined twice (leaderboards and draws share their ids)
+contest-metric-function = contest `{ $id }`: `metric: function` needs the function's name in `function`
+contest-metric-function-help = add e.g. `function: score`, where `fn score(event, member)` is in one of the club's scripts
+contest-function-unused = contest `{ $id }`: `function` is read only with `metric: function`
+contest-rank = contest `{ $id }`: each prize needs its own place, 1 or more
+contest-prize-points = a prize's points must be between 0 and 10¹⁸
+contest-prize-reward = there is no reward `{ $reward }` in `rewards`
+contest-entries = contest `{ $id }`: give entries either `per` (an amount above 0) or `function`
+contest-entries-help = e.g. `entries: {"{"}per: 100000{"}"}`: one entry for each whole 100,000 of a purchase
+contest-date = contest `{ $id }`: { $message }
+contest-draw-early = contest `{ $id }`: the draw cannot be before its window's last day is over
+contest-draw-at-fixed = contest `{ $id }`: `draw_at` needs a window of fixed dates (`from`, `to`)
+contest-no-prizes = contest `{ $id }` has no prizes
+contest-ends-before = contest `{ $id }` ends before it starts
+contest-window = contest `{ $id }`: a window is `from` and `to`, or `period`
+contest-window-help = e.g. `window: {"{"}from: 1403-09-25, to: 1403-09-30{"}"}` or `window: {"{"}period: month{"}"}`
+contest-what = contest `{ $id }`
+advance-contests = { $windows ->
+        [one] { $windows } contest decided
+       *[other] { $windows } contests decided
+    }: { $prizes ->
+        [one] { $prizes } prize
+       *[other] { $prizes } prizes
+    }, { $gained } { $points }
