@@ -45,6 +45,7 @@ help-convert = Turn a member's points into credit, at the club's rate
 help-demo = Load every shipped club, import its examples and show the result; with --serve, then serve them
 help-export = Write out the club's members, entries, lots or messages as CSV or JSON Lines
 help-report = How the club is doing: segments, members at risk, campaigns, partners, messages
+help-contest = The club's leaderboards and prize draws: standings, results and seeds; --verify runs a draw again
 help-deliver = Send the messages that are due, through the club's channels
 help-serve = Run the host process: every club behind an HTTP JSON API, reloaded live as its files change
 help-key = Make a new API key and print it with the line that grants it, for the keys file

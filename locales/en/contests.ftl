@@ -24,3 +24,24 @@ advance-contests = { $windows ->
         [one] { $prizes } prize
        *[other] { $prizes } prizes
     }, { $gained } { $points }
+contest-unknown = club `{ $club }` has no contest `{ $id }`
+contest-verify-which = `--verify` needs the contest: `bashgah contest CLUB CONTEST --verify`
+contest-none = club `{ $club }` has no contests
+contest-badge = badge { $badge }
+contest-reward = reward { $reward }
+contest-heading-board = leaderboard { $name } (`{ $id }`), by { $metric }
+contest-heading-draw = draw { $name } (`{ $id }`)
+contest-window-line = window { $from } to { $to }, decided { $decided }
+contest-more = { "  " }… and { $more } more
+contest-result = result of { $window }, decided { $decided }: { $participants } taking part
+contest-seed = { "  " }seed { $seed } ({ $entries } entries)
+contest-verify-nothing = no recorded result to verify
+contest-verify-ok = { $contest } { $window }: matches the ledger: { $winners }
+contest-verify-differs = { $contest } { $window }: DIFFERS: recorded { $recorded }, decided again { $decided }
+contest-verify-seed = { "  " }seed { $seed }
+member-contests-heading = contests:
+member-contest-draw = { $name } { $window }: { $entries } entries
+member-contest-board = { $name } { $window }: score { $score }, place { $place } of { $ranked }
+member-contest-unranked = { $name } { $window }: score { $score }, not ranked
+member-contest-prize = , won { $prize }
+member-contest-open = { " " }(open)

@@ -243,6 +243,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The club's leaderboards and prize draws: standings or entries in the current window,
+    /// and the results recorded (with a draw's seed). With `--verify`, each recorded
+    /// result of CONTEST is decided again from the ledger's rows and compared.
+    Contest {
+        club: String,
+        /// One contest (its id) instead of all.
+        contest: Option<String>,
+        /// The window to show or verify, by its first day in the club's calendar.
+        #[arg(long)]
+        window: Option<String>,
+        /// Show the window holding this time (default: the ledger's clock).
+        #[arg(long)]
+        at: Option<String>,
+        /// Decide CONTEST's recorded results again and compare (exit 1 if one differs).
+        #[arg(long)]
+        verify: bool,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Send the messages that are due (the outbox), through the club's channels; failed
     /// ones are retried at a later run, with a doubling wait.
     Deliver {

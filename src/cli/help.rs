@@ -34,6 +34,7 @@ pub fn command() -> Command {
         ("demo", tr!("help-demo")),
         ("export", tr!("help-export")),
         ("report", tr!("help-report")),
+        ("contest", tr!("help-contest")),
         ("deliver", tr!("help-deliver")),
         ("serve", tr!("help-serve")),
         ("key", tr!("help-key")),

@@ -111,6 +111,10 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
         out.push_str(&deal_lines(policy, view));
         out.push('\n');
     }
+    if !view.contests.is_empty() {
+        out.push_str(&super::contest::member_lines(policy, &view.contests));
+        out.push('\n');
+    }
     if !view.tier_changes.is_empty() {
         out.push_str(&tr!("tier-changes-heading"));
         out.push('\n');

@@ -7,6 +7,7 @@
 mod advance;
 mod args;
 mod check;
+mod contest;
 mod deliver;
 mod demo;
 mod exit;
@@ -218,6 +219,24 @@ pub fn run(cli: Cli) -> ExitCode {
             output.as_deref(),
         ),
         Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
+        Command::Contest {
+            club,
+            contest,
+            window,
+            at,
+            verify,
+            json,
+        } => contest::run(
+            &workspace,
+            &contest::ContestArgs {
+                club: &club,
+                contest: contest.as_deref(),
+                window: window.as_deref(),
+                at: at.as_deref(),
+                verify,
+                json,
+            },
+        ),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
         Command::Key {

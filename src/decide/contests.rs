@@ -201,6 +201,20 @@ impl<'a> Decider<'a> {
             let Some(window) = contest.window_at(policy, event.time) else {
                 continue;
             };
+            // A window already decided keeps its result: a late event scores nothing in
+            // it (and the draw stays verifiable from the rows it was drawn from).
+            match self.facts.contest_decided(contest.id(), &window.key) {
+                Ok(false) => {}
+                Ok(true) => continue,
+                Err(error) => {
+                    self.plan.warnings.push(format!(
+                        "contest `{}` on event `{}`: {error}",
+                        contest.id(),
+                        event.id
+                    ));
+                    continue;
+                }
+            }
             let compiled = contest.compiled();
             let (segment, value) = match contest {
                 Contest::Leaderboard(board, _) => (

@@ -43,6 +43,8 @@ pub trait ClubFacts {
     fn event_owner(&self, id: &str) -> Result<Option<(String, EventType)>, FactsError>;
     /// The redemption recorded by event `id`, if there is one.
     fn redemption(&self, id: &str) -> Result<Option<RedemptionFact>, FactsError>;
+    /// Whether a contest's window has its result (an event dated in it is then late).
+    fn contest_decided(&self, contest: &str, window: &str) -> Result<bool, FactsError>;
 }
 
 /// A club with nothing recorded: for decisions made with no ledger at hand.
@@ -67,5 +69,9 @@ impl ClubFacts for NoFacts {
 
     fn redemption(&self, _: &str) -> Result<Option<RedemptionFact>, FactsError> {
         Ok(None)
+    }
+
+    fn contest_decided(&self, _: &str, _: &str) -> Result<bool, FactsError> {
+        Ok(false)
     }
 }

@@ -57,6 +57,10 @@ impl ClubFacts for Ledger {
     fn redemption(&self, id: &str) -> Result<Option<RedemptionFact>, FactsError> {
         Ok(self.redemption_fact(id)?)
     }
+
+    fn contest_decided(&self, contest: &str, window: &str) -> Result<bool, FactsError> {
+        Ok(Ledger::contest_decided(self, contest, window)?)
+    }
 }
 
 impl From<LedgerError> for crate::decide::Failure {

@@ -128,6 +128,9 @@ pub struct Remote<'p> {
     /// Campaign totals as read in this transaction and since added to (the ledger's own
     /// memory of them is on the writer's thread).
     campaign_totals: RefCell<HashMap<String, Decimal>>,
+    /// Whether a contest window was decided, as read in this transaction (an import
+    /// decides none: only `advance` does).
+    contests_decided: RefCell<HashMap<(String, String), bool>>,
     in_transaction: Cell<bool>,
 }
 
@@ -139,6 +142,7 @@ impl<'p> Remote<'p> {
             queued: RefCell::new(Vec::with_capacity(BUNDLE)),
             ahead: RefCell::default(),
             campaign_totals: RefCell::default(),
+            contests_decided: RefCell::default(),
             in_transaction: Cell::new(false),
         }
     }
@@ -212,18 +216,21 @@ impl<'p> Remote<'p> {
 
     pub fn begin(&self) -> Result<()> {
         self.campaign_totals.borrow_mut().clear();
+        self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(true);
         self.write(|ledger, _| ledger.begin())
     }
 
     pub fn commit(&self) -> Result<()> {
         self.campaign_totals.borrow_mut().clear();
+        self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(false);
         self.write(|ledger, _| ledger.commit())
     }
 
     pub fn rollback(&self) -> Result<()> {
         self.campaign_totals.borrow_mut().clear();
+        self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(false);
         self.write(|ledger, _| ledger.rollback())
     }
@@ -288,6 +295,23 @@ impl ClubFacts for Remote<'_> {
     ) -> std::result::Result<Option<crate::decide::RedemptionFact>, FactsError> {
         let id = id.to_owned();
         Ok(self.read(move |ledger| ledger.redemption_fact(&id))?)
+    }
+
+    fn contest_decided(
+        &self,
+        contest: &str,
+        window: &str,
+    ) -> std::result::Result<bool, FactsError> {
+        let key = (contest.to_owned(), window.to_owned());
+        if let Some(decided) = self.contests_decided.borrow().get(&key) {
+            return Ok(*decided);
+        }
+        let asked = key.clone();
+        let decided = self.read(move |ledger| ledger.contest_decided(&asked.0, &asked.1))?;
+        if self.in_transaction.get() {
+            self.contests_decided.borrow_mut().insert(key, decided);
+        }
+        Ok(decided)
     }
 }
 

@@ -35,6 +35,10 @@ pub struct MemberReport {
     /// Progress in the club's challenges, latest period first.
     pub challenges: Vec<crate::ledger::ChallengeProgress>,
     pub badges: Vec<String>,
+    /// The member's places, entries and prizes in the club's contests, latest window
+    /// first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contests: Vec<crate::view::contests::MemberContest>,
     pub statement: Vec<StatementEntry>,
     /// The latest messages to the member (at most 50), newest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -109,6 +113,9 @@ pub struct MemberView {
     pub lots: Vec<Lot>,
     pub challenges: Vec<crate::ledger::ChallengeProgress>,
     pub badges: Vec<String>,
+    /// The member's part in the club's contests (current state: none in a view of the
+    /// past).
+    pub contests: Vec<crate::view::contests::MemberContest>,
     pub statement: Vec<StatementLine>,
     /// The latest messages to the member, newest first (the ledger's current state: none
     /// in a view of the past).
@@ -184,6 +191,7 @@ impl MemberView {
             lots: then.lots,
             challenges: Vec::new(),
             badges: Vec::new(),
+            contests: Vec::new(),
             statement: then.statement,
             messages: Vec::new(),
             at,
@@ -223,6 +231,12 @@ impl MemberView {
             lots: ledger.open_lots(id)?,
             challenges: ledger.challenge_progress(id)?,
             badges: ledger.badges(id)?,
+            contests: match policy {
+                Some(policy) if policy.club.contests.is_some() => {
+                    crate::view::contests::member(ledger, policy, id)?
+                }
+                _ => Vec::new(),
+            },
             statement: ledger.statement(id)?,
             messages: ledger.member_messages(id, MESSAGES_SHOWN)?,
             summary,
@@ -277,6 +291,7 @@ pub fn report(policy: &Policy, view: MemberView) -> MemberReport {
             .collect(),
         challenges: view.challenges,
         badges: view.badges,
+        contests: view.contests,
         lots: view
             .lots
             .into_iter()
