@@ -23,6 +23,7 @@ pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod club;
+pub mod contests;
 pub mod decide;
 pub mod delivery;
 pub mod deployment;

@@ -28,6 +28,9 @@ pub struct Report {
     pub campaigns: Vec<CampaignCost>,
     pub partners: Vec<PartnerSettlement>,
     pub messages: Vec<MessageCount>,
+    /// The club's leaderboards and draws: the window holding `at`, and results recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contests: Vec<crate::contests::ContestView>,
     // In English, for programs; `failures_shown` says the same for people.
     /// Members whose segment could not be computed, with why.
     pub failures: Vec<String>,
@@ -127,6 +130,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         campaigns: ledger.campaign_costs(policy)?,
         partners: partners(ledger, policy)?,
         messages: ledger.message_counts()?,
+        contests: crate::contests::contests(ledger, policy, at)?,
         failures,
         failures_shown,
     })

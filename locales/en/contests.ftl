@@ -45,3 +45,5 @@ member-contest-board = { $name } { $window }: score { $score }, place { $place }
 member-contest-unranked = { $name } { $window }: score { $score }, not ranked
 member-contest-prize = , won { $prize }
 member-contest-open = { " " }(open)
+report-contests = Contests:
+test-winners-differ = winners of `{ $contest }`: expected [{ $expected }], got [{ $got }]

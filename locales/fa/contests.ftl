@@ -39,3 +39,5 @@ member-contest-board = { $name } { $window }: امتیاز { $score }، رتبه
 member-contest-unranked = { $name } { $window }: امتیاز { $score }، بی‌رتبه
 member-contest-prize = ، برندهٔ { $prize }
 member-contest-open = { " " }(باز)
+report-contests = مسابقه‌ها:
+test-winners-differ = برندگان `{ $contest }`: انتظار [{ $expected }]، نتیجه: [{ $got }]

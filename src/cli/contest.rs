@@ -5,10 +5,10 @@
 
 use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
+use crate::contests::{ContestView, MemberContest, PrizeView, Verification};
 use crate::locale::numerals;
 use crate::policy::Policy;
 use crate::tr;
-use crate::view::contests::{ContestView, MemberContest, PrizeView, Verification};
 
 /// What `contest` was asked.
 pub struct ContestArgs<'a> {
@@ -43,7 +43,7 @@ pub fn run(workspace: &Workspace, args: &ContestArgs<'_>) -> Result<ExitCode, Co
         let Some(id) = args.contest else {
             return Err(failure(tr!("contest-verify-which")));
         };
-        let checks = crate::view::contests::verify(&ledger, &policy, id, args.window)?
+        let checks = crate::contests::verify(&ledger, &policy, id, args.window)?
             .ok_or_else(|| unknown(id))?;
         if args.json {
             println!(
@@ -61,10 +61,10 @@ pub fn run(workspace: &Workspace, args: &ContestArgs<'_>) -> Result<ExitCode, Co
     }
     let views = match args.contest {
         Some(id) => vec![
-            crate::view::contests::contest(&ledger, &policy, id, at, args.window)?
+            crate::contests::contest(&ledger, &policy, id, at, args.window)?
                 .ok_or_else(|| unknown(id))?,
         ],
-        None => crate::view::contests::contests(&ledger, &policy, at)?,
+        None => crate::contests::contests(&ledger, &policy, at)?,
     };
     if args.json {
         println!(

@@ -192,5 +192,13 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
             ));
         }
     }
+    if !report.contests.is_empty() {
+        out.push('\n');
+        out.push_str(&tr!("report-contests"));
+        out.push('\n');
+        for contest in &report.contests {
+            out.push_str(&super::contest::render(policy, contest));
+        }
+    }
     out
 }

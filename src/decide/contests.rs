@@ -272,7 +272,7 @@ impl<'a> Decider<'a> {
                 placing.score.normalize()
             ),
             Contest::Draw(..) => format!(
-                "prize {} of draw {} ({}), {} entries",
+                "prize {} of {} ({}), entries: {}",
                 placing.rank,
                 contest.name(),
                 window.key,

@@ -158,6 +158,15 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
             .error(404, CODE_404)
             .error(409, "The code was used already, for another reference (`code_used`, with `used`), or its redemption was cancelled (`code_cancelled`).")
             .error(422, "The code belongs to another member (`other_member`, field `member`), is past its last day (`expired`), or its reward's basket rules refuse the basket (`basket_too_small`, `basket_needed`: field `basket`; `invalid_amount`), or the body is JSON of the wrong shape (`invalid_body`, with `field`; `duplicate_key`), or `at` is not a date (`invalid_date`)."),
+        Route::get("/v1/clubs/{club}/contests", super::contests::list)
+            .summary("The club's leaderboards and prize draws: standings or entries in the window holding the clock, and the results recorded, with each draw's seed")
+            .query::<NoQuery>()
+            .ok("The contests"),
+        Route::get("/v1/clubs/{club}/contests/{contest}", super::contests::one)
+            .summary("One leaderboard or draw, in its current window or `window`, with each recorded result decided again from the ledger's rows (`verified`)")
+            .query::<super::contests::ContestQuery>()
+            .ok("The contest")
+            .error(404, "No such club (`unknown_club`, with a suggestion in `help`) or contest (`unknown_contest`)."),
         Route::get("/v1/clubs/{club}/report", report)
             .role(Role::Admin)
             .summary("The club's report (the club's admin): segments and members at risk, campaign cost, partner settlement, messages — what `bashgah report --json` gives")

@@ -26,6 +26,7 @@ pub mod answers;
 pub mod api;
 pub mod clubs;
 pub mod console;
+pub mod contests;
 pub mod delivery;
 pub mod drafts;
 pub mod event_body;

@@ -164,6 +164,10 @@ pub struct Expectations {
     /// The messages each member was given, by kind and in order: `{M1: [expiring_soon]}`.
     #[serde(default)]
     pub messages: BTreeMap<String, Vec<String>>,
+    /// Who won each contest's prizes, in prize order (every window decided, latest
+    /// first): `{regulars: [M2, M1, M3]}`.
+    #[serde(default)]
+    pub winners: BTreeMap<String, Vec<String>>,
 }
 
 /// The cases of every `tests/*.yaml` of the club in `dir`, or the problems reading them.

@@ -452,6 +452,21 @@ fn check(
             ));
         }
     }
+    for (contest, expected) in &expect.winners {
+        let actual: Vec<String> = ledger
+            .contest_results(Some(contest))?
+            .into_iter()
+            .flat_map(|result| result.prizes.into_iter().map(|p| p.member))
+            .collect();
+        if &actual != expected {
+            failures.push(tr!(
+                "test-winners-differ",
+                contest = contest,
+                expected = expected.join(", "),
+                got = actual.join(", ")
+            ));
+        }
+    }
     for (member, deals) in &expect.deal {
         let statuses = ledger.deal_statuses(member)?;
         for (deal, expected) in deals {

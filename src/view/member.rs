@@ -38,7 +38,7 @@ pub struct MemberReport {
     /// The member's places, entries and prizes in the club's contests, latest window
     /// first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub contests: Vec<crate::view::contests::MemberContest>,
+    pub contests: Vec<crate::contests::MemberContest>,
     pub statement: Vec<StatementEntry>,
     /// The latest messages to the member (at most 50), newest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -115,7 +115,7 @@ pub struct MemberView {
     pub badges: Vec<String>,
     /// The member's part in the club's contests (current state: none in a view of the
     /// past).
-    pub contests: Vec<crate::view::contests::MemberContest>,
+    pub contests: Vec<crate::contests::MemberContest>,
     pub statement: Vec<StatementLine>,
     /// The latest messages to the member, newest first (the ledger's current state: none
     /// in a view of the past).
@@ -233,7 +233,7 @@ impl MemberView {
             badges: ledger.badges(id)?,
             contests: match policy {
                 Some(policy) if policy.club.contests.is_some() => {
-                    crate::view::contests::member(ledger, policy, id)?
+                    crate::contests::member(ledger, policy, id)?
                 }
                 _ => Vec::new(),
             },

@@ -2,7 +2,6 @@
 //! the HTTP API's member routes — the same document whoever asks; and a purchase tried
 //! without recording it ([`trial`]).
 
-pub mod contests;
 pub mod explanation;
 mod member;
 pub mod trial;
