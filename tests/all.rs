@@ -7,6 +7,8 @@ mod campaigns;
 mod cli;
 mod clock;
 mod consistency;
+mod contest_properties;
+mod contests;
 mod deals;
 mod evaluate;
 mod fake_http;

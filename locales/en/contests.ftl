@@ -40,10 +40,16 @@ contest-verify-ok = { $contest } { $window }: matches the ledger: { $winners }
 contest-verify-differs = { $contest } { $window }: DIFFERS: recorded { $recorded }, decided again { $decided }
 contest-verify-seed = { "  " }seed { $seed }
 member-contests-heading = contests:
-member-contest-draw = { $name } { $window }: { $entries } entries
+member-contest-draw = { $name } { $window }: { $entries ->
+        [one] { $entries } entry
+       *[other] { $entries } entries
+    }
 member-contest-board = { $name } { $window }: score { $score }, place { $place } of { $ranked }
 member-contest-unranked = { $name } { $window }: score { $score }, not ranked
 member-contest-prize = , won { $prize }
 member-contest-open = { " " }(open)
 report-contests = Contests:
 test-winners-differ = winners of `{ $contest }`: expected [{ $expected }], got [{ $got }]
+# Ledger reasons of prizes, in the club's language (numbers as digits the ledger keeps).
+reason-contest-place = place { $place } in { $name } ({ $window }), score { $score }
+reason-contest-draw = prize { $place } of { $name } ({ $window }), entries: { $entries }

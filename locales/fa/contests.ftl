@@ -41,3 +41,6 @@ member-contest-prize = ، برندهٔ { $prize }
 member-contest-open = { " " }(باز)
 report-contests = مسابقه‌ها:
 test-winners-differ = برندگان `{ $contest }`: انتظار [{ $expected }]، نتیجه: [{ $got }]
+# دلیل جایزه‌ها در دفتر، به زبان باشگاه.
+reason-contest-place = رتبهٔ { $place } در { $name } ({ $window })، امتیاز { $score }
+reason-contest-draw = جایزهٔ { $place } در { $name } ({ $window })، سهم‌ها: { $entries }

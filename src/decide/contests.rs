@@ -263,20 +263,27 @@ impl<'a> Decider<'a> {
         let policy = self.policy;
         let at = window.decided_at;
         self.catch_up(book, at);
+        let lang = policy.club.language.unwrap_or_default();
+        let (place, score) = (
+            placing.rank.to_string(),
+            placing.score.normalize().to_string(),
+        );
         let what = match contest {
-            Contest::Leaderboard(..) => format!(
-                "place {} in {} ({}), score {}",
-                placing.rank,
-                contest.name(),
-                window.key,
-                placing.score.normalize()
+            Contest::Leaderboard(..) => crate::tr_in!(
+                lang,
+                "reason-contest-place",
+                place = place,
+                name = contest.name(),
+                window = window.key.as_str(),
+                score = score
             ),
-            Contest::Draw(..) => format!(
-                "prize {} of {} ({}), entries: {}",
-                placing.rank,
-                contest.name(),
-                window.key,
-                placing.score.normalize()
+            Contest::Draw(..) => crate::tr_in!(
+                lang,
+                "reason-contest-draw",
+                place = place,
+                name = contest.name(),
+                window = window.key.as_str(),
+                entries = score
             ),
         };
         if !placing.prize.points.is_zero() {
@@ -319,7 +326,12 @@ impl<'a> Decider<'a> {
             }
         }
         self.plan.tally.prizes += 1;
-        if let Some(badge) = &placing.prize.badge {
+        if let Some(badge) = placing
+            .prize
+            .badge
+            .as_ref()
+            .filter(|badge| book.badges.insert((*badge).clone()))
+        {
             self.plan.changes.push(Change::Badge {
                 member: book.id().to_owned(),
                 badge: badge.clone(),

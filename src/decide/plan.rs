@@ -405,10 +405,17 @@ pub struct Tally {
     /// Messages queued (one per occasion and channel, suppressed ones included).
     pub messages: u64,
     /// Contest windows decided (leaderboards ranked, draws held), the prizes they gave
-    /// and those prizes' points.
+    /// and those prizes' points (left out when none).
+    #[serde(skip_serializing_if = "is_zero")]
     pub contest_windows: u64,
+    #[serde(skip_serializing_if = "is_zero")]
     pub prizes: u64,
+    #[serde(skip_serializing_if = "Decimal::is_zero")]
     pub prize_points: Decimal,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 impl Tally {

@@ -926,7 +926,8 @@ impl Ledger {
 
 /// What [`Ledger::dump`] lists, in order: every member, event, entry, lot and use, tier
 /// change, deal, message, notice, return share, campaign spend, challenge, badge,
-/// redemption, code use, cancellation, outbound event, credit entry and consent, in an order both stores give alike.
+/// redemption, code use, cancellation, outbound event, credit entry and consent, contest
+/// score, result and prize, in an order both stores give alike.
 const DUMP: &[&str] = &[
     "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
     "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY member, time, id",
@@ -948,6 +949,9 @@ const DUMP: &[&str] = &[
     "SELECT id, kind, member, time, data FROM outbound ORDER BY id",
     "SELECT member, event, time, amount, reason FROM credit ORDER BY member, time, event, seq",
     "SELECT member, channel, granted, at, source FROM consents ORDER BY member, channel",
+    "SELECT contest, window_key, member, event, value, time FROM contest_scores ORDER BY contest, window_key, member, event",
+    "SELECT contest, window_key, kind, decided_at, COALESCE(seed, ''), participants, entries, policy_version FROM contest_results ORDER BY contest, window_key",
+    "SELECT contest, window_key, rank, member, score, points, COALESCE(badge, ''), COALESCE(reward, ''), COALESCE(event, '') FROM contest_prizes ORDER BY contest, window_key, rank, member",
 ];
 
 /// `url` without its password, for messages.

@@ -36,6 +36,9 @@ pub(super) const TABLES: &[&str] = &[
     "outbound",
     "webhook_progress",
     "webhook_failures",
+    "contest_scores",
+    "contest_results",
+    "contest_prizes",
 ];
 
 /// What was copied.

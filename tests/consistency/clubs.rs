@@ -40,7 +40,8 @@ pub enum Config {
     /// expire 12 months after earning, with a warning; returns of spent points make debt.
     CalendarYear,
     /// Jalali, Tehran: tiers over a rolling 12 months reviewed monthly, `one_step`;
-    /// points expire at the end of the Jalali year; returns may take the balance below zero.
+    /// points expire at the end of the Jalali year; returns may take the balance below zero;
+    /// a monthly spend leaderboard whose ties split the prizes and a quarterly draw.
     Rolling,
     /// Gregorian, Berlin: calendar-year tiers reviewed quarterly, `keep_next_period`,
     /// upgrades earn at the old rate; points expire after 18 months or 6 months without a
@@ -53,7 +54,7 @@ pub enum Config {
     /// Gregorian, Berlin: tiers over 6 rolling months reviewed monthly; a deal joined
     /// automatically at the first purchase (×2, three months, no grace, claw-back);
     /// a campaign with a weekly per-member budget; points pending 3 days; expiry at the
-    /// end of each quarter.
+    /// end of each quarter; a monthly leaderboard of points earned whose ties all win.
     AutoDeal,
 }
 
@@ -97,7 +98,7 @@ impl Config {
             ),
             Config::Rolling => format!(
                 "points:\n  when_spent: negative_balance\n  expiry: {{end_of: year, warn_before: 14d}}\n{rules}{TIERS}\
-                 tiering: {{window: 12m, review: month, downgrade: one_step}}\n"
+                 tiering: {{window: 12m, review: month, downgrade: one_step}}\n{CONTESTS_ROLLING}"
             ),
             Config::KeepNextPeriod => format!(
                 "points:\n  expiry: {{after: 18m, inactivity: 6m, warn_before: 10d}}\n{rules}{TIERS}\
@@ -117,12 +118,23 @@ impl Config {
                  deals:\n  - id: starter\n    enroll: auto\n    period: month\n    window: 3m\n    target: spent_300\n\
                  \x20   benefits: {{multiplier: 2}}\n    failure: {{claw_back: true}}\n\
                  campaigns:\n  - id: always\n    from: 2019-01-01\n    to: 2030-12-31\n    rules: [promo]\n\
-                 \x20   budget: {{points: 120, per_member: {{points: 30, per: week}}}}\n"
+                 \x20   budget: {{points: 120, per_member: {{points: 30, per: week}}}}\n{CONTESTS_AUTO}"
             ),
         };
         format!("id: {id}\nname: Consistency {id}\n{place}{body}{REWARDS}")
     }
 }
+
+/// Contests (issue 18) of `Rolling`: a monthly spend leaderboard whose ties split the
+/// prizes, and a quarterly draw with capped entries.
+const CONTESTS_ROLLING: &str = "contests:\n  leaderboards:\n    - id: spenders\n      window: {period: month}\n\
+     \x20     metric: spend\n      ties: split\n      prizes: [{rank: 1, points: 30}, {rank: 2, points: 11}]\n\
+     \x20 draws:\n    - id: quarterly\n      window: {period: quarter}\n      entries: {per: 100}\n\
+     \x20     max_entries: 5\n      prizes: [{points: 7}, {points: 5}]\n";
+
+/// Contests of `AutoDeal`: a monthly leaderboard of points earned whose ties all win.
+const CONTESTS_AUTO: &str = "contests:\n  leaderboards:\n    - id: earners\n      window: {period: month}\n\
+     \x20     metric: points\n      ties: all\n      min: 1\n      prizes: [{rank: 1, points: 9}, {rank: 2, points: 4}]\n";
 
 /// Writes a club folder `parent/<id>` and returns its path.
 pub fn write_club(parent: &Path, id: &str, yaml: &str, rhai: &str) -> PathBuf {
