@@ -356,6 +356,7 @@ fn path_parameter(name: &str) -> &'static str {
         "redemption" => "The redemption's id (as the redemption answered it).",
         "version" => "A policy version: its id, a prefix of at least 4 hex digits, or `live`.",
         "event" => "The event's id, as it was posted or imported (a statement entry's `event`).",
+        "contest" => "A leaderboard's or draw's id (`contests` in its club.yaml).",
         _ => "",
     }
 }
