@@ -226,7 +226,8 @@ fn every_route_answers_as_the_document_says() {
         .file(
             "policies/shop/club.yaml",
             &format!(
-                "{SHOP_YAML}  - {{id: coupon, cost: 5, kind: discount_code}}\npoints:\n  transfers: true\ncredit:\n  rate: 100\n  minimum: 5\nmessages:\n  language: en\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n"
+                "{SHOP_YAML}  - {{id: coupon, cost: 5, kind: discount_code}}\npoints:\n  transfers: true\ncredit:\n  rate: 100\n  minimum: 5\nmessages:\n  language: en\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n\
+                 contests:\n  leaderboards:\n    - {{id: regulars, window: {{period: month}}, metric: visits, prizes: [{{rank: 1, points: 5}}]}}\n"
             ),
         )
         .file("policies/shop/earn.rhai", &shop_rule(1000))
@@ -265,6 +266,10 @@ fn every_route_answers_as_the_document_says() {
 
     let p1 = purchase("P1", "M1", "2025-03-03", 20000);
     call("POST", events, Some(TILL), Some(&p1), 200);
+    call("GET", "/v1/clubs/shop/contests", Some(TILL), None, 200);
+    call("GET", "/v1/clubs/shop/contests", None, None, 401);
+    call("GET", "/v1/clubs/shop/contests/regulars?window=2025-03-01", Some(TILL), None, 200);
+    call("GET", "/v1/clubs/shop/contests/nothing", Some(TILL), None, 404);
     call(
         "POST",
         events,
