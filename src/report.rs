@@ -28,7 +28,8 @@ pub struct Report {
     pub campaigns: Vec<CampaignCost>,
     pub partners: Vec<PartnerSettlement>,
     pub messages: Vec<MessageCount>,
-    /// The club's leaderboards and draws: the window holding `at`, and results recorded.
+    /// The club's leaderboards and draws with someone in the window holding `at`, or a
+    /// result recorded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contests: Vec<crate::contests::ContestView>,
     // In English, for programs; `failures_shown` says the same for people.
@@ -130,7 +131,10 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         campaigns: ledger.campaign_costs(policy)?,
         partners: partners(ledger, policy)?,
         messages: ledger.message_counts()?,
-        contests: crate::contests::contests(ledger, policy, at)?,
+        contests: crate::contests::contests(ledger, policy, at)?
+            .into_iter()
+            .filter(|c| !c.standings.is_empty() || !c.results.is_empty())
+            .collect(),
         failures,
         failures_shown,
     })

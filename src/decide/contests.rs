@@ -264,17 +264,19 @@ impl<'a> Decider<'a> {
         let at = window.decided_at;
         self.catch_up(book, at);
         let lang = policy.club.language.unwrap_or_default();
+        let figure = |text: &str| crate::locale::numerals_in(lang, text);
         let (place, score) = (
-            placing.rank.to_string(),
-            placing.score.normalize().to_string(),
+            figure(&placing.rank.to_string()),
+            figure(&placing.score.normalize().to_string()),
         );
+        let key = figure(&window.key);
         let what = match contest {
             Contest::Leaderboard(..) => crate::tr_in!(
                 lang,
                 "reason-contest-place",
                 place = place,
                 name = contest.name(),
-                window = window.key.as_str(),
+                window = key.as_str(),
                 score = score
             ),
             Contest::Draw(..) => crate::tr_in!(
@@ -282,7 +284,7 @@ impl<'a> Decider<'a> {
                 "reason-contest-draw",
                 place = place,
                 name = contest.name(),
-                window = window.key.as_str(),
+                window = key.as_str(),
                 entries = score
             ),
         };

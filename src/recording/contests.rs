@@ -38,6 +38,11 @@ impl Recorder<'_> {
                     continue;
                 }
                 let rows = self.store.contest_rows(id, &key)?;
+                // A window no one took part in is left undecided (a late event may still
+                // open it).
+                if rows.is_empty() {
+                    continue;
+                }
                 let (result, placings) = close(policy, contest, &window, &rows);
                 for placing in &placings {
                     let Some(mut book) = self.store.load_book(&placing.member, self.needs)? else {

@@ -268,8 +268,20 @@ fn every_route_answers_as_the_document_says() {
     call("POST", events, Some(TILL), Some(&p1), 200);
     call("GET", "/v1/clubs/shop/contests", Some(TILL), None, 200);
     call("GET", "/v1/clubs/shop/contests", None, None, 401);
-    call("GET", "/v1/clubs/shop/contests/regulars?window=2025-03-01", Some(TILL), None, 200);
-    call("GET", "/v1/clubs/shop/contests/nothing", Some(TILL), None, 404);
+    call(
+        "GET",
+        "/v1/clubs/shop/contests/regulars?window=2025-03-01",
+        Some(TILL),
+        None,
+        200,
+    );
+    call(
+        "GET",
+        "/v1/clubs/shop/contests/nothing",
+        Some(TILL),
+        None,
+        404,
+    );
     call(
         "POST",
         events,
