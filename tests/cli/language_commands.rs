@@ -66,6 +66,9 @@ const WRONG_CASE: &str = "\
 ";
 
 const CAFE_CASES_FA: &str = "\
+درست   Azar's three most regular members win, ties to who got there first
+درست   advancing again gives nothing twice
+درست   the Yalda draw gives one entry per 100,000 IRR and three distinct winners
 درست   one star per 10,000 IRR, rounded down
 درست   double stars in the birthday month (Dey)
 درست   offices earn on the amount before tax
@@ -79,7 +82,7 @@ fn the_policy_tests_pass_and_fail_in_persian_and_in_english() {
     let test = cafe_only()
         .args(["--lang", "fa", "test", "policies/cafe"])
         .stdout(&format!(
-            "cafe: ۶ مورد در policies/cafe/tests\n{CAFE_CASES_FA}۶ درست، ۰ نادرست\n"
+            "cafe: ۹ مورد در policies/cafe/tests\n{CAFE_CASES_FA}۹ درست، ۰ نادرست\n"
         ))
         .run()
         .file("policies/cafe/tests/wrong.yaml", WRONG_CASE);
@@ -87,7 +90,7 @@ fn the_policy_tests_pass_and_fail_in_persian_and_in_english() {
         .status(1)
         .stdout(&format!(
             "\
-cafe: ۷ مورد در policies/cafe/tests
+cafe: ۱۰ مورد در policies/cafe/tests
 {CAFE_CASES_FA}نادرست a case that expects too much
   --> policies/cafe/tests/wrong.yaml:1
   پس از گام ۱: ماندهٔ `M1`: انتظار ۲۰، نتیجه: ۱۸
@@ -101,7 +104,7 @@ cafe: ۷ مورد در policies/cafe/tests
   سندهای نوشته‌شده:
     P1: base +۱۸ (1 star per 10,000 IRR)
     P2: base +۲ (1 star per 10,000 IRR)
-۶ درست، ۱ نادرست
+۹ درست، ۱ نادرست
 "
         ))
         .run()
@@ -109,7 +112,10 @@ cafe: ۷ مورد در policies/cafe/tests
         .status(1)
         .stdout(
             "\
-cafe: 7 cases in policies/cafe/tests
+cafe: 10 cases in policies/cafe/tests
+ok      Azar's three most regular members win, ties to who got there first
+ok      advancing again gives nothing twice
+ok      the Yalda draw gives one entry per 100,000 IRR and three distinct winners
 ok      one star per 10,000 IRR, rounded down
 ok      double stars in the birthday month (Dey)
 ok      offices earn on the amount before tax
@@ -129,7 +135,7 @@ FAILED  a case that expects too much
   entries written:
     P1: base +18 (1 star per 10,000 IRR)
     P2: base +2 (1 star per 10,000 IRR)
-6 passed, 1 failed
+9 passed, 1 failed
 ",
         )
         .run()
