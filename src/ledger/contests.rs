@@ -6,17 +6,12 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::db::args;
-use super::store::{Ledger, LedgerError};
+use super::store::{decimal, Ledger, LedgerError};
 use crate::decide::contests::{ContestResult, PrizeRow};
 use crate::engine::contests::ScoreRow;
 use crate::time::from_stored;
 
 type Result<T> = std::result::Result<T, LedgerError>;
-
-fn decimal(text: &str) -> Result<Decimal> {
-    text.parse()
-        .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
-}
 
 fn instant(text: &str) -> Result<DateTime<Utc>> {
     from_stored(text)

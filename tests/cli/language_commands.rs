@@ -68,7 +68,7 @@ const WRONG_CASE: &str = "\
 const CAFE_CASES_FA: &str = "\
 درست   Azar's three most regular members win, ties to who got there first
 درست   advancing again gives nothing twice
-درست   the Yalda draw gives one entry per 100,000 IRR and three distinct winners
+درست   the Yalda draw gives one entry per whole 100,000 IRR of the week's purchases
 درست   one star per 10,000 IRR, rounded down
 درست   double stars in the birthday month (Dey)
 درست   offices earn on the amount before tax
@@ -115,7 +115,7 @@ cafe: ۱۰ مورد در policies/cafe/tests
 cafe: 10 cases in policies/cafe/tests
 ok      Azar's three most regular members win, ties to who got there first
 ok      advancing again gives nothing twice
-ok      the Yalda draw gives one entry per 100,000 IRR and three distinct winners
+ok      the Yalda draw gives one entry per whole 100,000 IRR of the week's purchases
 ok      one star per 10,000 IRR, rounded down
 ok      double stars in the birthday month (Dey)
 ok      offices earn on the amount before tax
