@@ -219,7 +219,7 @@ pub fn trace_stored(
 
 /// Whether a club's rules make the entries of events of this kind (a purchase, a return, a
 /// birthday...), as opposed to bashgah itself or a person (expiry, deals' checkpoints,
-/// redemptions, conversions, cancellations, adjustments, transfers).
+/// redemptions, conversions, cancellations, adjustments, transfers, contest prizes).
 pub fn rules_write(kind: EventType) -> bool {
     !matches!(
         kind,
@@ -230,6 +230,7 @@ pub fn rules_write(kind: EventType) -> bool {
             | EventType::Cancellation
             | EventType::Adjustment
             | EventType::Transfer
+            | EventType::Prize
     )
 }
 

@@ -62,7 +62,11 @@ fn contests_are_scored_decided_and_shown_over_http() {
     assert_eq!(moved.status, 200, "{}", moved.body);
     assert_eq!(moved.body["report"]["contest_windows"], 2, "{}", moved.body);
     assert_eq!(moved.body["report"]["prizes"], 3, "{}", moved.body);
-    assert_eq!(moved.body["report"]["prize_points"], "170", "{}", moved.body);
+    assert_eq!(
+        moved.body["report"]["prize_points"], "170",
+        "{}",
+        moved.body
+    );
 
     let all = server.get("/v1/clubs/shop/contests", Some(TILL));
     assert_eq!(all.status, 200, "{}", all.body);
