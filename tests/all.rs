@@ -7,6 +7,7 @@ mod campaigns;
 mod cli;
 mod clock;
 mod consistency;
+mod currencies;
 mod deals;
 mod evaluate;
 mod fake_http;

@@ -90,11 +90,12 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     if let Some(birthday) = &member.birthday {
         out.push_str(&tr!("member-birthday", date = club_date(birthday)));
     }
+    let (spent, currency) = crate::club::currencies::shown_amount(&policy.club, member.spend_total);
     out.push_str(&tr!(
         "member-activity",
         events = member.events,
-        spent = member.spend_total,
-        currency = &policy.club.currency
+        spent = spent,
+        currency = currency
     ));
     out.push('\n');
     if view.projected {
@@ -221,11 +222,9 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
         out.push('\n');
     }
     if policy.club.credit.is_some() || !view.summary.credit.is_zero() {
-        out.push_str(&tr!(
-            "member-credit",
-            credit = view.summary.credit,
-            currency = &policy.club.currency
-        ));
+        let (credit, currency) =
+            crate::club::currencies::shown_amount(&policy.club, view.summary.credit);
+        out.push_str(&tr!("member-credit", credit = credit, currency = currency));
         out.push('\n');
     }
     if !b.debt.is_zero() {

@@ -4,6 +4,7 @@
 mod campaigns;
 pub mod channel_template;
 mod club_file;
+pub mod currencies;
 mod definition;
 mod import_profiles;
 mod load;

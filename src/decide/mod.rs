@@ -17,6 +17,7 @@ mod book;
 mod campaigns;
 mod clock;
 pub mod codes;
+pub mod currency;
 mod deals;
 mod event;
 mod expiry;

@@ -49,7 +49,10 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
                 )
             })?,
     };
-    let currency_code = &policy.club.currency;
+    // A foreign currency the club declares rates for is taken (its decimals, its rate on
+    // the event's day); the amount is converted when the event is decided.
+    let currency = super::currency_column::currency(row, policy, kind, time)?;
+    let currency_code = currency.as_deref().unwrap_or(&policy.club.currency);
     let money = |column: &str| -> Result<Option<Decimal>, RowProblem> {
         row.number(column)?
             .map(|(value, written)| {
@@ -76,20 +79,19 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             tr!("rows-negative-amount", kind = kind.to_string()),
         ));
     }
-    let currency = row.id("currency")?.map(|c| c.to_ascii_uppercase());
-    if let Some(currency) = &currency {
-        if currency != currency_code {
+    let credit_used = money("credit_used")?.filter(|credit| !credit.is_zero());
+    if let (Some(_), Some(foreign)) = (credit_used, &currency) {
+        if *foreign != policy.club.currency {
             return Err(row.problem(
-                "currency",
+                "credit_used",
                 tr!(
-                    "rows-other-currency",
-                    currency = currency,
-                    club = currency_code
+                    "currency-no-credit",
+                    currency = foreign,
+                    club = &policy.club.currency
                 ),
             ));
         }
     }
-    let credit_used = money("credit_used")?.filter(|credit| !credit.is_zero());
     if let Some(credit) = credit_used {
         if credit.is_sign_negative() || credit > amount || kind != EventType::Purchase {
             return Err(row.problem(
@@ -160,6 +162,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         credit_used,
         items,
         attributes,
+        conversion: None,
     })
 }
 

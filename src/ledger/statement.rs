@@ -126,7 +126,7 @@ impl Ledger {
         id: &str,
     ) -> Result<Option<(crate::event::Event, String)>, LedgerError> {
         self.db().query_opt(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
              FROM events WHERE id = ?1",
             args![id],
             event_of_row,
@@ -143,7 +143,7 @@ impl Ledger {
         limit: u32,
     ) -> Result<Vec<crate::event::Event>, LedgerError> {
         let rows = self.db().query(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
              FROM events
              WHERE time >= ?1 AND time < ?2
                AND type IN ('purchase', 'return', 'payment', 'custom', 'enroll')
@@ -323,6 +323,8 @@ fn event_of_row(row: &super::db::Row<'_>) -> Result<(crate::event::Event, String
     let items: Option<String> = row.get(8)?;
     let attributes: Option<String> = row.get(9)?;
     let credit: Option<String> = row.get(10)?;
+    let original_amount: Option<String> = row.get(13)?;
+    let rate: Option<String> = row.get(14)?;
     let event = crate::event::Event {
         id: row.get(12)?,
         member: row.get(0)?,
@@ -344,6 +346,13 @@ fn event_of_row(row: &super::db::Row<'_>) -> Result<(crate::event::Event, String
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default(),
+        conversion: match (original_amount, rate) {
+            (Some(original_amount), Some(rate)) => Some(crate::event::Conversion {
+                original_amount: number(&original_amount)?,
+                rate: number(&rate)?,
+            }),
+            _ => None,
+        },
     };
     Ok((event, row.get(11)?))
 }

@@ -233,6 +233,14 @@ pub fn rules_write(kind: EventType) -> bool {
     )
 }
 
+/// What an event paid in a foreign currency was, before its conversion.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Paid {
+    pub currency: String,
+    pub amount: Decimal,
+    pub rate: Decimal,
+}
+
 /// An event's explanation, as the API answers it.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
@@ -246,6 +254,10 @@ pub struct Explanation {
     /// Its day in the club's calendar.
     pub time_local: String,
     pub amount: Decimal,
+    /// For an event paid in a foreign currency: that currency, the amount as paid and the
+    /// rate `amount` was converted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Paid>,
     pub channel: Option<String>,
     pub store: Option<String>,
     pub attributes: std::collections::BTreeMap<String, String>,
@@ -378,6 +390,14 @@ impl Traced {
             time: stored(event.time),
             time_local: policy.local_date(event.time),
             amount: event.amount,
+            paid: event
+                .conversion
+                .zip(event.currency.clone())
+                .map(|(conversion, currency)| Paid {
+                    currency,
+                    amount: conversion.original_amount,
+                    rate: conversion.rate,
+                }),
             channel: event.channel.clone(),
             store: event.store.clone(),
             attributes: event

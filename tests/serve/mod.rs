@@ -9,6 +9,7 @@ pub mod console;
 mod console_members;
 mod console_overview;
 mod console_try;
+mod currencies;
 pub mod document;
 mod openapi;
 pub mod overview;
