@@ -224,7 +224,7 @@ fn a_bad_rate_file_is_reported_at_its_line_and_column() {
     let at = |line: u32| format!(" --> {}:{line}:1", file.display());
     assert_eq!(
         lines,
-        vec![
+        [
             "error: column `date`: 2025-13-01 is not a date",
             &at(3),
             "error: column `currency`: currency `DOLLAR` is not a three-letter code",
