@@ -219,7 +219,42 @@ pub struct Conversion {
     pub rate: Decimal,
 }
 
+/// What an event paid in a foreign currency was, as people and programs are shown it:
+/// the currency, the amount as paid, and the rate it was converted at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Paid {
+    pub currency: String,
+    pub amount: Decimal,
+    pub rate: Decimal,
+}
+
+impl Paid {
+    /// `currency`, `original_amount` and `rate` as the ledger keeps them, when all three
+    /// are there (an event converted from a foreign currency).
+    pub fn from_stored(
+        currency: Option<String>,
+        amount: Option<Decimal>,
+        rate: Option<Decimal>,
+    ) -> Option<Paid> {
+        Some(Paid {
+            currency: currency?,
+            amount: amount?,
+            rate: rate?,
+        })
+    }
+}
+
 impl Event {
+    /// What was paid in a foreign currency, when the event was converted.
+    pub fn paid(&self) -> Option<Paid> {
+        let conversion = self.conversion?;
+        Some(Paid {
+            currency: self.currency.clone()?,
+            amount: conversion.original_amount,
+            rate: conversion.rate,
+        })
+    }
+
     /// The amount as it was written: in `currency` when the event was converted.
     pub fn written_amount(&self) -> Decimal {
         self.conversion

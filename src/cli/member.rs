@@ -161,7 +161,20 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
             pad_end(event, event_width),
             pad_end(&line.rule, rule_width),
             pad_start(&signed(line.points), 8),
-            line.reason
+            match &line.paid {
+                // A purchase paid in another currency says what was paid and the rate.
+                Some(paid) => format!(
+                    "{}{}",
+                    line.reason,
+                    tr!(
+                        "explain-converted",
+                        paid = paid.amount,
+                        currency = &paid.currency,
+                        rate = paid.rate
+                    )
+                ),
+                None => line.reason.clone(),
+            }
         ));
     }
     out

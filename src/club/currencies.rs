@@ -170,17 +170,21 @@ pub fn compile_rates(
     rate_file: Option<(&Path, &str)>,
 ) -> Result<Rates, Vec<Diagnostic>> {
     let definition = &club.definition;
+    let mut problems = Vec::new();
     if definition.money == Some(MoneyUnit::Toman) && definition.currency != "IRR" {
-        return Err(vec![club.error_at(
+        problems.push(club.error_at(
             &[Key("money")],
             tr!("currency-toman-needs-rial", currency = &definition.currency),
-        )]);
+        ));
     }
     let Some(settings) = &definition.currencies else {
-        return Ok(Rates::default());
+        return if problems.is_empty() {
+            Ok(Rates::default())
+        } else {
+            Err(problems)
+        };
     };
     let calendar = definition.calendar;
-    let mut problems = Vec::new();
     let mut table: BTreeMap<String, BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
     let most = crate::amount::currency_decimals(&definition.currency);
     if settings.decimals > most {

@@ -18,6 +18,10 @@ pub struct StatementLine {
     pub points: Decimal,
     pub reason: String,
     pub policy_version: String,
+    /// For an event paid in a foreign currency: what was paid and the rate (`amount` is
+    /// the converted one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<crate::event::Paid>,
 }
 
 /// A member's profile and balance.
@@ -62,7 +66,7 @@ impl Ledger {
     /// The member's entries, oldest first.
     pub fn statement(&self, member: &str) -> Result<Vec<StatementLine>, LedgerError> {
         self.db().query(
-            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version
+            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version, e.currency, e.original_amount, e.rate
              FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
             args![member],
             |row| {
@@ -75,6 +79,11 @@ impl Ledger {
                     points: number(&row.get::<String>(5)?)?,
                     reason: row.get(6)?,
                     policy_version: row.get(7)?,
+                    paid: crate::event::Paid::from_stored(
+                        row.get(8)?,
+                        row.get::<Option<String>>(9)?.as_deref().map(number).transpose()?,
+                        row.get::<Option<String>>(10)?.as_deref().map(number).transpose()?,
+                    ),
                 })
             },
         )

@@ -233,14 +233,6 @@ pub fn rules_write(kind: EventType) -> bool {
     )
 }
 
-/// What an event paid in a foreign currency was, before its conversion.
-#[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct Paid {
-    pub currency: String,
-    pub amount: Decimal,
-    pub rate: Decimal,
-}
-
 /// An event's explanation, as the API answers it.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
@@ -257,7 +249,7 @@ pub struct Explanation {
     /// For an event paid in a foreign currency: that currency, the amount as paid and the
     /// rate `amount` was converted at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid: Option<Paid>,
+    pub paid: Option<crate::event::Paid>,
     pub channel: Option<String>,
     pub store: Option<String>,
     pub attributes: std::collections::BTreeMap<String, String>,
@@ -390,14 +382,7 @@ impl Traced {
             time: stored(event.time),
             time_local: policy.local_date(event.time),
             amount: event.amount,
-            paid: event
-                .conversion
-                .zip(event.currency.clone())
-                .map(|(conversion, currency)| Paid {
-                    currency,
-                    amount: conversion.original_amount,
-                    rate: conversion.rate,
-                }),
+            paid: event.paid(),
             channel: event.channel.clone(),
             store: event.store.clone(),
             attributes: event
