@@ -417,3 +417,113 @@ pub fn shown_amount(club: &super::ClubDefinition, amount: Decimal) -> (Decimal, 
         _ => (amount, club.currency.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn club(yaml: &str) -> ClubFile {
+        let source = format!("id: shop\nname: Shop\ncurrency: IRR\nrules: []\n{yaml}");
+        let (file, problems) =
+            super::super::load_club_file_anywhere(Path::new("club.yaml"), source);
+        assert!(!problems.iter().any(Diagnostic::is_error), "{problems:?}");
+        file.unwrap()
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_rate_holds_from_its_day_until_the_next_and_not_past_its_age() {
+        let file = club(
+            "currencies:\n  rates:\n    USD:\n      - {from: 2025-02-01, rate: 850000}\n      - {from: 2025-01-01, rate: 820000}\n  max_age_days: 10\n",
+        );
+        let rates = compile_rates(&file, None).unwrap();
+        assert_eq!(
+            rates.rate_on("USD", day("2024-12-31")),
+            Err(NoRate::Before(day("2025-01-01")))
+        );
+        assert_eq!(
+            rates.rate_on("USD", day("2025-01-01")),
+            Ok((day("2025-01-01"), d("820000")))
+        );
+        assert_eq!(
+            rates.rate_on("USD", day("2025-01-11")),
+            Ok((day("2025-01-01"), d("820000")))
+        );
+        assert_eq!(
+            rates.rate_on("USD", day("2025-01-12")),
+            Err(NoRate::Stale(day("2025-01-01")))
+        );
+        assert_eq!(
+            rates.rate_on("USD", day("2025-02-01")),
+            Ok((day("2025-02-01"), d("850000")))
+        );
+        assert_eq!(
+            rates.rate_on("AED", day("2025-02-01")),
+            Err(NoRate::Unknown)
+        );
+    }
+
+    #[test]
+    fn a_conversion_is_exact_then_rounded_once_as_declared() {
+        let mut rates = Rates {
+            rounding: Rounding::HalfUp,
+            ..Rates::default()
+        };
+        assert_eq!(rates.convert(d("100.01"), d("850000.5")), Ok(d("85008550")));
+        assert_eq!(rates.convert(d("0.5"), d("1")), Ok(d("1")));
+        rates.rounding = Rounding::Floor;
+        assert_eq!(rates.convert(d("0.5"), d("1")), Ok(d("0")));
+        rates.decimals = 2;
+        assert_eq!(rates.convert(d("1.005"), d("3")), Ok(d("3.01")));
+        assert!(rates
+            .convert(crate::amount::LARGEST, crate::amount::LARGEST)
+            .is_err());
+    }
+
+    #[test]
+    fn money_is_shown_as_money_says_else_as_messages_say() {
+        let rial = club("");
+        assert_eq!(
+            display_money(Lang::En, &rial.definition, d("250000")),
+            "250,000 Rial"
+        );
+        let toman = club("money: toman\n");
+        assert_eq!(
+            display_money(Lang::En, &toman.definition, d("250000")),
+            "25,000 Toman"
+        );
+        assert_eq!(
+            display_money(Lang::Fa, &toman.definition, d("250005")),
+            "۲۵٬۰۰۰٫۵ تومان"
+        );
+        assert_eq!(
+            shown_amount(&toman.definition, d("250000")),
+            (d("25000"), "Toman".to_owned())
+        );
+        let messages = club("messages:\n  money: toman\n");
+        assert_eq!(money_display(&messages.definition), MoneyUnit::Toman);
+        let both = club("money: rial\nmessages:\n  money: toman\n");
+        assert_eq!(money_display(&both.definition), MoneyUnit::Rial);
+        assert_eq!(
+            shown_amount(&both.definition, d("250000")),
+            (d("250000"), "IRR".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_rate_file_must_stay_inside_the_club_folder() {
+        assert!(is_inside("rates.csv"));
+        assert!(is_inside("./rates/2025.csv"));
+        assert!(!is_inside("../other/rates.csv"));
+        assert!(!is_inside("/etc/rates.csv"));
+        assert!(!is_inside(" "));
+    }
+}
