@@ -106,3 +106,55 @@ error: 2025-02-30 is not a date
         )
         .run();
 }
+
+/// `money: toman` alone (no `messages.money`): the statement and the members' messages
+/// both count in Toman.
+#[test]
+fn money_toman_is_followed_by_the_statement_and_the_messages() {
+    let test = Test::new()
+        .file(
+            "policies/shop/club.yaml",
+            "\
+id: shop
+name: Shop
+currency: IRR
+timezone: UTC
+money: toman
+rules:
+  - id: base
+    function: base_points
+    description: 1 point per 1,000
+credit:
+  rate: 1000
+messages:
+  channels:
+    - {id: sms, kind: file, path: sms.jsonl}
+  templates:
+    enrolled:
+      en: \"Welcome, {name}: your credit is {credit}.\"
+",
+        )
+        .file(
+            "policies/shop/earn.rhai",
+            "fn base_points(event, member) { event.amount / 1000 }\n",
+        )
+        .file("p.csv", "id,member,date,amount\nP1,M1,2025-01-15,250000\n")
+        .args(["import", "shop", "p.csv"])
+        .run();
+    let output = harness::bashgah(
+        &test.path(),
+        &["member".into(), "shop".into(), "M1".into(), "--json".into()],
+    );
+    let member: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        member["messages"][0]["text"],
+        "Welcome, M1: your credit is 0 Toman."
+    );
+    let output = harness::bashgah(&test.path(), &["member".into(), "shop".into(), "M1".into()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("joined 2025-01-15; 1 event, 25,000 Toman spent\n"),
+        "{text}"
+    );
+    assert!(text.contains("credit: 0 Toman\n"), "{text}");
+}
