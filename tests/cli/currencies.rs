@@ -158,3 +158,35 @@ messages:
     );
     assert!(text.contains("credit: 0 Toman\n"), "{text}");
 }
+
+/// Rules read what was paid and the rate beside the converted amount; for an event in the
+/// club's currency, `original_amount` is `amount` and `rate` is 1.
+#[test]
+fn rules_read_the_currency_the_amount_paid_and_the_rate() {
+    bazaar(&CLUB.replace("money: toman\n", ""))
+        .file(
+            "policies/bazaar/earn.rhai",
+            "\
+fn base_points(event, member) {
+    if event.currency == \"USD\" { event.original_amount + event.rate / 1000000 + event.amount / 100000000 }
+    else { event.original_amount / 100000 + event.rate }
+}
+",
+        )
+        .file(
+            "policies/bazaar/tests/paid.yaml",
+            "\
+- name: a dollar purchase, and one in Rials
+  when:
+    # 12.5 + 850,000 / 1,000,000 + 10,625,000 / 100,000,000
+    - event: {id: P1, member: M1, date: 2025-02-03, amount: 12.5, currency: USD}
+    # 300,000 / 100,000 + 1
+    - event: {id: P2, member: M1, date: 2025-02-03, amount: 300000}
+  then:
+    points: {P1: 13, P2: 4}
+",
+        )
+        .args(["test"])
+        .stdout("bazaar: 1 case in policies/bazaar/tests\nok      a dollar purchase, and one in Rials\n1 passed, 0 failed\n")
+        .run();
+}
