@@ -83,6 +83,7 @@ X2,M2,2024-12-31 12:00,10,,,USD
 X3,M2,2025-05-01 12:00,10,,,USD
 X4,M2,2025-02-12 12:00,10,return,P4,USD
 X5,M2,2025-02-12 12:00,10,return,P4,
+X6,M1,2025-02-12 12:00,0.01,return,P3,USD
 ";
 
 /// What the ledger must hold after [`PURCHASES`], whatever the store.
@@ -117,9 +118,14 @@ fn check_ledger(ledger: &Ledger, policy: &Policy) {
                 Some("currency"),
                 "this return is in `IRR` but its purchase was paid in `AED`: a return is given back in its purchase's currency"
             ),
+            (
+                13,
+                Some("amount"),
+                "the purchase was paid 100.01 USD; with this return 100.02 USD would have been given back"
+            ),
         ],
     );
-    assert_eq!((report.accepted, report.rejected), (6, 5));
+    assert_eq!((report.accepted, report.rejected), (6, 6));
 
     // Each amount exactly: paid × rate, rounded half up to whole Rials.
     let stored = |id: &str| ledger.stored_event(id).unwrap().expect(id).0;
@@ -171,7 +177,7 @@ fn check_ledger(ledger: &Ledger, policy: &Policy) {
     let again = import(ledger, policy, PURCHASES);
     assert_eq!(
         (again.accepted, again.duplicates, again.rejected),
-        (0, 6, 5)
+        (0, 6, 6)
     );
 }
 

@@ -16,3 +16,4 @@ currency-return-differs = this return is in `{ $currency }` but its purchase was
 currency-no-credit = `credit_used` is in the club's currency (`{ $club }`): a purchase in `{ $currency }` cannot use credit
 money-toman = Toman
 currency-toman-needs-rial = `money: toman` shows a tenth of a Rial amount: it needs `currency: IRR`, not `{ $currency }`
+currency-return-too-much = the purchase was paid { $paid } { $currency }; with this return { $returned } { $currency } would have been given back

@@ -16,3 +16,4 @@ currency-return-differs = این مرجوعی به `{ $currency }` است اما
 currency-no-credit = `credit_used` به واحد پول باشگاه (`{ $club }`) است: خریدی به `{ $currency }` نمی‌تواند از اعتبار استفاده کند
 money-toman = تومان
 currency-toman-needs-rial = `money: toman` یک‌دهم مبلغ ریالی را نشان می‌دهد: `currency: IRR` لازم دارد، نه `{ $currency }`
+currency-return-too-much = خرید { $paid } { $currency } پرداخت شده بود؛ با این مرجوعی { $returned } { $currency } پس داده می‌شد

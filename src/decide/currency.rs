@@ -91,6 +91,19 @@ pub fn convert<'e>(
                     .map_err(|_| too_large())?;
             }
             let all = crate::amount::add(paid_before, paid).map_err(|_| too_large())?;
+            // Checked as paid: rounding could hide a return a little larger than its
+            // purchase once both are converted.
+            if all > conversion.original_amount {
+                return Err(refuse(
+                    "amount",
+                    tr!(
+                        "currency-return-too-much",
+                        currency = currency,
+                        paid = conversion.original_amount.normalize().to_string(),
+                        returned = all.normalize().to_string()
+                    ),
+                ));
+            }
             let all = rates
                 .convert(all, conversion.rate)
                 .map_err(|_| too_large())?;
