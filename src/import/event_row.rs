@@ -1,7 +1,8 @@
 //! Turning a row into an [`Event`]: required columns, types, dates in the club's
 //! calendar, exact amounts no larger than [`crate::amount::LARGEST`] (so that no sum over
-//! a member's events can overflow) and no finer than the club's currency; every other
-//! column becomes an attribute scripts can read.
+//! a member's events can overflow) and no finer than their currency (the club's, or a
+//! foreign one it declares rates for: `super::currency_column`; the amount is converted
+//! when the event is decided); every other column becomes an attribute scripts can read.
 //!
 //! Every value is read into its type here, once, or the row is refused with the column's
 //! name: identifiers are text without control characters, amounts exact, `items` a list
