@@ -8,6 +8,37 @@ const EVENTS: &str = "/v1/clubs/shop/events";
 
 #[test]
 fn a_purchase_posted_in_dollars_is_converted_and_explained() {
+    posted_in_dollars(&[]);
+}
+
+/// The same with the club's ledger in PostgreSQL, whose events table keeps what was paid
+/// and the rate too.
+#[test]
+fn on_postgres_a_purchase_posted_in_dollars_is_converted_and_explained() {
+    let Some(database) = crate::pg::PgDatabase::fresh("currencies") else {
+        return;
+    };
+    posted_in_dollars(&["--database", &database.url]);
+    let mut client = postgres::Client::connect(&database.url, postgres::NoTls).unwrap();
+    let row = client
+        .query_one(
+            "SELECT amount, currency, original_amount, rate FROM club_shop.events WHERE id = 'P1'",
+            &[],
+        )
+        .unwrap();
+    let stored: (String, String, String, String) = (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert_eq!(
+        stored,
+        (
+            "10625006".to_owned(),
+            "USD".to_owned(),
+            "12.5".to_owned(),
+            "850000.5".to_owned()
+        )
+    );
+}
+
+fn posted_in_dollars(extra: &[&str]) {
     let server = Workspace::new()
         .file(
             "policies/shop/club.yaml",
@@ -18,7 +49,7 @@ fn a_purchase_posted_in_dollars_is_converted_and_explained() {
             "policies/shop/earn.rhai",
             "fn base_points(event, member) { event.amount / 100000 }\n",
         )
-        .start(&[]);
+        .start(extra);
     let posted = server.post(
         EVENTS,
         Some(TILL),
