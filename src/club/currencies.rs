@@ -398,14 +398,20 @@ pub fn display_unit(club: &super::ClubDefinition, amount: Decimal) -> (Decimal, 
 /// `12.5 EUR`.
 pub fn display_money(lang: Lang, club: &super::ClubDefinition, amount: Decimal) -> String {
     let (amount, unit) = display_unit(club, amount);
-    let unit = match (unit, lang) {
-        ("toman", Lang::Fa) => "تومان",
-        ("toman", Lang::En) => "Toman",
-        ("rial", Lang::Fa) => "ریال",
-        ("rial", Lang::En) => "Rial",
-        (other, _) => other,
-    };
+    let unit = unit_name(unit, lang == Lang::Fa);
     format!("{} {unit}", crate::locale::amount_in(lang, amount))
+}
+
+/// A unit of [`display_unit`] as a reader of Persian (or else of English) writes it:
+/// `تومان`, `Rial`; a currency code as it is.
+pub fn unit_name(unit: &str, persian: bool) -> &str {
+    match (unit, persian) {
+        ("toman", true) => "تومان",
+        ("toman", false) => "Toman",
+        ("rial", true) => "ریال",
+        ("rial", false) => "Rial",
+        (other, _) => other,
+    }
 }
 
 /// An amount of the club's currency and the unit the command line writes after it: the

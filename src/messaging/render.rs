@@ -123,12 +123,6 @@ fn digits(shown: Digits, text: &str) -> String {
 /// `250,000 Rial`, `25,000 تومان`.
 fn money(club: &ClubDefinition, shown: Digits, language: &str, amount: Decimal) -> String {
     let (amount, unit) = crate::club::currencies::display_unit(club, amount);
-    let unit = match (unit, language) {
-        ("toman", "fa") => "تومان",
-        ("toman", _) => "Toman",
-        ("rial", "fa") => "ریال",
-        ("rial", _) => "Rial",
-        (other, _) => other,
-    };
+    let unit = crate::club::currencies::unit_name(unit, language == "fa");
     format!("{} {unit}", format_in(shown, amount.normalize()))
 }
