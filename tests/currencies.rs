@@ -250,3 +250,52 @@ fn a_bad_rate_file_is_reported_at_its_line_and_column() {
         "{problems}"
     );
 }
+
+/// The ledger is the same however the rows arrive: all at once, one a transaction with
+/// rows decided two at a time, or in two files (the returns after their purchases).
+#[test]
+fn foreign_purchases_give_the_same_ledger_whatever_the_batches() {
+    let dir = crate::scratch();
+    let policy = club(dir.path(), CLUB_YAML, RATES_CSV).unwrap();
+    let whole = Ledger::open_in_memory().unwrap();
+    import(&whole, &policy, PURCHASES);
+
+    let one_by_one = Ledger::open_in_memory().unwrap();
+    let rows = read_rows(
+        std::io::Cursor::new(PURCHASES.as_bytes().to_vec()),
+        FileFormat::Csv,
+        "purchases.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    let options = ImportOptions {
+        batch_size: 1,
+        chunk: 2,
+        ..ImportOptions::default()
+    };
+    import_events(&one_by_one, &policy, rows, options).unwrap();
+    assert_eq!(one_by_one.dump().unwrap(), whole.dump().unwrap());
+
+    let split = Ledger::open_in_memory().unwrap();
+    let (header, rows) = PURCHASES.split_once('\n').unwrap();
+    let (first, second): (Vec<&str>, Vec<&str>) =
+        rows.lines().partition(|row| !row.contains(",return,"));
+    for part in [first, second] {
+        import(&split, &policy, &format!("{header}\n{}\n", part.join("\n")));
+    }
+    // The same entries and events (rows in another order are numbered otherwise).
+    for member in ["M1", "M2"] {
+        assert_eq!(
+            split.statement(member).unwrap(),
+            whole.statement(member).unwrap(),
+            "{member}"
+        );
+    }
+    for id in ["P2", "P3", "P4", "R1", "R2"] {
+        assert_eq!(
+            split.stored_event(id).unwrap(),
+            whole.stored_event(id).unwrap(),
+            "{id}"
+        );
+    }
+}
