@@ -208,6 +208,72 @@ pub struct Event {
     pub items: Vec<LineItem>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// Set once an amount in a foreign `currency` has been converted: `amount` is then in
+    /// the club's currency, and this holds what was paid and the rate used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Conversion>,
+}
+
+/// A purchase (or return) paid in another currency than the club's, as converted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Conversion {
+    /// The amount as paid, in the event's `currency`.
+    pub original_amount: Decimal,
+    /// One unit of that currency in the club's currency.
+    pub rate: Decimal,
+}
+
+/// What an event paid in a foreign currency was, as people and programs are shown it:
+/// the currency, the amount as paid, and the rate it was converted at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Paid {
+    pub currency: String,
+    pub amount: Decimal,
+    pub rate: Decimal,
+}
+
+impl Paid {
+    /// `currency`, `original_amount` and `rate` as the ledger keeps them, when all three
+    /// are there (an event converted from a foreign currency).
+    pub fn from_stored(
+        currency: Option<String>,
+        amount: Option<Decimal>,
+        rate: Option<Decimal>,
+    ) -> Option<Paid> {
+        Some(Paid {
+            currency: currency?,
+            amount: amount?,
+            rate: rate?,
+        })
+    }
+}
+
+impl Event {
+    /// What was paid in a foreign currency, when the event was converted.
+    pub fn paid(&self) -> Option<Paid> {
+        let conversion = self.conversion?;
+        Some(Paid {
+            currency: self.currency.clone()?,
+            amount: conversion.original_amount,
+            rate: conversion.rate,
+        })
+    }
+
+    /// The amount as it was written: in `currency` when the event was converted.
+    pub fn written_amount(&self) -> Decimal {
+        self.conversion
+            .map_or(self.amount, |conversion| conversion.original_amount)
+    }
+
+    /// The event as it arrived, before any conversion: what is decided again when a
+    /// stored event is replayed (under rates that may have changed).
+    pub fn as_written(&self) -> Event {
+        Event {
+            amount: self.written_amount(),
+            conversion: None,
+            ..self.clone()
+        }
+    }
 }
 
 impl Event {
@@ -235,6 +301,7 @@ impl Event {
             credit_used: None,
             items: Vec::new(),
             attributes,
+            conversion: None,
         }
     }
 
@@ -257,7 +324,8 @@ impl Event {
         field(self.member.as_bytes());
         field(self.kind.as_str().as_bytes());
         field(&self.time.timestamp().to_le_bytes());
-        number(self.amount, &mut field);
+        // What was written, so that a converted event is the same event it arrived as.
+        number(self.written_amount(), &mut field);
         for optional in [&self.original, &self.currency, &self.channel, &self.store] {
             match optional {
                 Some(text) => field(text.as_bytes()),
@@ -310,6 +378,7 @@ mod tests {
             credit_used: None,
             items: Vec::new(),
             attributes: BTreeMap::new(),
+            conversion: None,
         }
     }
 

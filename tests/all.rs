@@ -9,6 +9,7 @@ mod clock;
 mod consistency;
 mod contest_properties;
 mod contests;
+mod currencies;
 mod deals;
 mod evaluate;
 mod fake_http;

@@ -72,6 +72,7 @@ fn evaluation_is_pure_and_traced() {
         credit_used: None,
         items: Vec::new(),
         attributes: BTreeMap::new(),
+        conversion: None,
     };
     let mut member = MemberState::new(
         "M1",

@@ -309,3 +309,104 @@ proptest! {
         prop_assert_eq!(first.dump().unwrap(), replay.dump().unwrap());
     }
 }
+
+/// A purchase of `cents` / 100 dollars at `rate` (ten-thousandths), returned in parts
+/// (`parts`, in cents, the last one what is left): the stored amount, each return's and
+/// the member's balance after it all, with `rounding` declared.
+fn foreign_purchase_returned(
+    cents: u64,
+    rate: u64,
+    parts: &[u64],
+    rounding: &str,
+) -> Result<(), TestCaseError> {
+    use bashgah::event::Conversion;
+    let dir = crate::scratch();
+    let rate = Decimal::new(rate as i64, 4);
+    let club_yaml = crate::currencies::CLUB_YAML
+        .replace("rate: 820000}", &format!("rate: {rate}}}"))
+        .replace("rounding: half_up", &format!("rounding: {rounding}"));
+    let policy = crate::currencies::club(dir.path(), &club_yaml, crate::currencies::RATES_CSV)
+        .map_err(TestCaseError::fail)?;
+    let paid = Decimal::new(cents as i64, 2);
+    let mut csv = format!(
+        "id,member,date,amount,type,original,currency\nP1,M1,2025-01-05 10:00,{paid},,,USD\n"
+    );
+    let mut left = cents;
+    let mut returns = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let part = (*part).min(left);
+        if part == 0 {
+            continue;
+        }
+        left -= part;
+        returns.push(format!("R{i}"));
+        csv.push_str(&format!(
+            "R{i},M1,2025-01-{:02} 10:00,{},return,P1,USD\n",
+            6 + i,
+            Decimal::new(part as i64, 2)
+        ));
+    }
+    if left > 0 {
+        returns.push("RL".into());
+        csv.push_str(&format!(
+            "RL,M1,2025-01-20 10:00,{},return,P1,USD\n",
+            Decimal::new(left as i64, 2)
+        ));
+    }
+    let ledger = Ledger::open_in_memory().unwrap();
+    let rows = read_rows(
+        std::io::Cursor::new(csv.into_bytes()),
+        FileFormat::Csv,
+        "p.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    let report = import_events(&ledger, &policy, rows, ImportOptions::default()).unwrap();
+    prop_assert_eq!(report.rejected, 0, "{:?}", report.problems);
+
+    // The conversion, worked out here on its own: paid × rate, rounded to whole Rials.
+    let strategy = match rounding {
+        "floor" => rust_decimal::RoundingStrategy::ToNegativeInfinity,
+        "ceil" => rust_decimal::RoundingStrategy::ToPositiveInfinity,
+        _ => rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    };
+    let expected = (paid * rate).round_dp_with_strategy(0, strategy);
+    let stored = ledger.stored_event("P1").unwrap().unwrap().0;
+    prop_assert_eq!(stored.amount, expected);
+    prop_assert_eq!(
+        stored.conversion,
+        Some(Conversion {
+            original_amount: paid,
+            rate
+        })
+    );
+    let mut given_back = Decimal::ZERO;
+    for id in &returns {
+        let event = ledger.stored_event(id).unwrap().unwrap().0;
+        prop_assert_eq!(event.conversion.map(|c| c.rate), Some(rate));
+        given_back += event.amount;
+    }
+    // Everything returned converts to exactly what the purchase did, and the points it
+    // earned are all taken back.
+    prop_assert_eq!(given_back, expected);
+    prop_assert_eq!(ledger.sum_of_entries("M1").unwrap(), Decimal::ZERO);
+    let summary = ledger.member_summary("M1").unwrap().unwrap();
+    prop_assert_eq!(summary.balance, Decimal::ZERO);
+    // Lifetime spend counts the purchase, in Rials.
+    prop_assert_eq!(summary.spend_total, expected);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_foreign_purchase_converts_exactly_and_a_full_return_leaves_nothing(
+        cents in 1u64..1_000_000_000,
+        rate in 1u64..100_000_000_000,
+        parts in prop::collection::vec(0u64..500_000_000, 0..4),
+        rounding in prop::sample::select(vec!["half_up", "floor", "ceil"]),
+    ) {
+        foreign_purchase_returned(cents, rate, &parts, rounding)?;
+    }
+}

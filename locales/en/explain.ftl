@@ -15,6 +15,7 @@ explain-kind = { $kind }
 ## The event, the policy, the member.
 explain-heading = { $kind } `{ $id }` of member `{ $member }` on { $date } { $time } ({ $stored })
 explain-amount = amount { $amount } { $currency }
+explain-converted = { " " }(paid { $paid } { $currency } at { $rate })
 explain-channel = , channel { $channel }
 explain-store = , store { $store }
 explain-attribute = , { $key } { $value }

@@ -36,6 +36,7 @@ explain-kind = { $kind ->
 ## رویداد، قوانین، عضو.
 explain-heading = { $kind } `{ $id }` از عضو `{ $member }` در { $date } ساعت { $time } ({ $stored })
 explain-amount = مبلغ { $amount } { $currency }
+explain-converted = { " " }(پرداخت‌شده { $paid } { $currency } به نرخ { $rate })
 explain-channel = ، کانال { $channel }
 explain-store = ، فروشگاه { $store }
 explain-attribute = ، { $key } { $value }

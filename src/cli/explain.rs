@@ -75,7 +75,7 @@ pub fn run(
                 render(
                     &current,
                     &current,
-                    &event,
+                    run.converted.as_ref().unwrap_or(&event),
                     &run.member,
                     &run.evaluation,
                     None
@@ -246,6 +246,14 @@ fn render(
         amount = event.amount,
         currency = &policy.club.currency
     ));
+    if let (Some(conversion), Some(currency)) = (event.conversion, &event.currency) {
+        out.push_str(&tr!(
+            "explain-converted",
+            paid = conversion.original_amount,
+            currency = currency,
+            rate = conversion.rate
+        ));
+    }
     if let Some(value) = &event.channel {
         out.push_str(&tr!("explain-channel", channel = value));
     }

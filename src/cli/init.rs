@@ -49,7 +49,13 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         name: "wholesale",
-        files: template_files!("wholesale": "club.yaml", "earn.rhai", "tests/wholesale.yaml"),
+        files: template_files!(
+            "wholesale": "club.yaml",
+            "earn.rhai",
+            "rates.csv",
+            "tests/wholesale.yaml",
+            "tests/currencies.yaml"
+        ),
     },
     Template {
         name: "commitment",

@@ -90,11 +90,12 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
     if let Some(birthday) = &member.birthday {
         out.push_str(&tr!("member-birthday", date = club_date(birthday)));
     }
+    let (spent, currency) = crate::club::currencies::shown_amount(&policy.club, member.spend_total);
     out.push_str(&tr!(
         "member-activity",
         events = member.events,
-        spent = member.spend_total,
-        currency = &policy.club.currency
+        spent = spent,
+        currency = currency
     ));
     out.push('\n');
     if view.projected {
@@ -164,7 +165,20 @@ pub fn render(policy: &Policy, view: &MemberView) -> String {
             pad_end(event, event_width),
             pad_end(&line.rule, rule_width),
             pad_start(&signed(line.points), 8),
-            line.reason
+            match &line.paid {
+                // A purchase paid in another currency says what was paid and the rate.
+                Some(paid) => format!(
+                    "{}{}",
+                    line.reason,
+                    tr!(
+                        "explain-converted",
+                        paid = paid.amount,
+                        currency = &paid.currency,
+                        rate = paid.rate
+                    )
+                ),
+                None => line.reason.clone(),
+            }
         ));
     }
     out
@@ -225,11 +239,9 @@ fn balance_lines(policy: &Policy, view: &MemberView) -> String {
         out.push('\n');
     }
     if policy.club.credit.is_some() || !view.summary.credit.is_zero() {
-        out.push_str(&tr!(
-            "member-credit",
-            credit = view.summary.credit,
-            currency = &policy.club.currency
-        ));
+        let (credit, currency) =
+            crate::club::currencies::shown_amount(&policy.club, view.summary.credit);
+        out.push_str(&tr!("member-credit", credit = credit, currency = currency));
         out.push('\n');
     }
     if !b.debt.is_zero() {

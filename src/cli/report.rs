@@ -61,7 +61,8 @@ pub fn run(
 
 fn render(policy: &crate::policy::Policy, report: &Report) -> String {
     let points = &policy.club.points.name;
-    let currency = &policy.club.currency;
+    // Money as the club shows it (`money:`): its code, or Toman for a Rial club.
+    let shown = |amount| crate::club::currencies::shown_amount(&policy.club, amount);
     let mut out = tr!(
         "report-heading",
         club = &report.club,
@@ -106,7 +107,8 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
                 .unwrap_or_default();
             let money = c
                 .money
-                .map(|m| tr!("report-campaign-money", money = m, currency = currency))
+                .map(shown)
+                .map(|(m, currency)| tr!("report-campaign-money", money = m, currency = currency))
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  {:<14} {}\n",
@@ -127,9 +129,11 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
         out.push_str(&tr!("report-partners"));
         out.push('\n');
         for p in &report.partners {
+            let (amount, currency) = shown(p.amount);
             let money = p
                 .money
-                .map(|m| tr!("report-partner-money", money = m, currency = currency))
+                .map(shown)
+                .map(|(m, currency)| tr!("report-partner-money", money = m, currency = currency))
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  {:<14} {}\n",
@@ -137,7 +141,7 @@ fn render(policy: &crate::policy::Policy, report: &Report) -> String {
                 tr!(
                     "report-partner",
                     purchases = numerals(&p.purchases.to_string()),
-                    amount = p.amount,
+                    amount = amount,
                     currency = currency,
                     earned = p.points,
                     points = points,

@@ -28,6 +28,16 @@ pub struct ClubDefinition {
     pub description: Option<String>,
     /// Currency of amounts, as a three-letter code: `IRR` (Rial), `IRT` (Toman), `EUR`...
     pub currency: String,
+    /// Purchases in other currencies (AED, USD...): the declared rates they are converted
+    /// at into `currency`, and how the converted amount is rounded; and `money`, how
+    /// amounts are shown (`rial` or `toman`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currencies: Option<super::currencies::CurrencySettings>,
+    /// How amounts of money are shown everywhere (the command line, the console, the
+    /// API's texts and members' messages): `rial`, or `toman` (a tenth of the Rial
+    /// amount; only for an `IRR` club). Absent: as `messages.money` says, else Rial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<super::messaging::MoneyUnit>,
     /// Calendar that months, years and birthdays follow, and that dates may be written in.
     #[serde(default)]
     pub calendar: CalendarKind,

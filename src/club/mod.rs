@@ -5,6 +5,7 @@ mod campaigns;
 pub mod channel_template;
 mod club_file;
 mod contests;
+pub mod currencies;
 mod definition;
 mod import_profiles;
 mod load;

@@ -28,6 +28,9 @@ pub struct EventFact {
     pub time: DateTime<Utc>,
     pub amount: Decimal,
     pub original: Option<String>,
+    /// For an event paid in a foreign currency: the currency, the amount as paid and the
+    /// rate (`amount` is the converted one). A return of it converts at the same rate.
+    pub conversion: Option<(String, crate::event::Conversion)>,
 }
 
 /// A ledger entry that counts towards the points a member earned: rules' awards (`earn`)

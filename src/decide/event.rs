@@ -48,7 +48,10 @@ impl<'a> Decider<'a> {
             self.plan.tally.clone(),
             self.plan.warnings.len(),
         );
-        let result = self.event_in(book, event, fingerprint);
+        // An amount in a foreign currency is converted before anything reads it.
+        let result = super::currency::convert(self.policy, book, event)
+            .map_err(Failure::Rejected)
+            .and_then(|event| self.event_in(book, event, fingerprint));
         if result.is_err() {
             // Nothing of a failed event stays: not its catch-up either.
             self.plan.changes.truncate(changes);
@@ -65,9 +68,10 @@ impl<'a> Decider<'a> {
     fn event_in(
         &mut self,
         book: &mut MemberBook,
-        event: &'a Event,
+        written: std::borrow::Cow<'a, Event>,
         fingerprint: &str,
     ) -> Result<Decided, Failure> {
+        let event: &Event = &written;
         let policy = self.policy;
         let first_event = book.is_new && !book.posted;
         // What fell due before this event (greetings, deal checkpoints, reviews, expiry)
@@ -120,11 +124,7 @@ impl<'a> Decider<'a> {
             book.state.tier_valid_until = Some(crate::engine::tiers::next_review(policy, next));
         }
         let version = std::mem::take(&mut outcome.policy_version);
-        let mut posting = self.posting(
-            std::borrow::Cow::Borrowed(event),
-            fingerprint.to_owned(),
-            version,
-        );
+        let mut posting = self.posting(written.clone(), fingerprint.to_owned(), version);
         for award in std::mem::take(&mut outcome.awards) {
             self.post_award(book, &mut posting, award);
         }

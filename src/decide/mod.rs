@@ -18,6 +18,7 @@ mod campaigns;
 mod clock;
 pub mod codes;
 pub mod contests;
+pub mod currency;
 mod deals;
 mod event;
 mod expiry;

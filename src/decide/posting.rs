@@ -377,6 +377,10 @@ impl<'a> Decider<'a> {
                 time: event.time,
                 amount: event.amount,
                 original: event.original.clone(),
+                conversion: event
+                    .conversion
+                    .zip(event.currency.clone())
+                    .map(|(c, currency)| (currency, c)),
             });
         }
         // Checked before anything was posted (`check_room`).

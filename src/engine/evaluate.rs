@@ -156,16 +156,18 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
     }
     if let Some(credit) = event.credit_used {
         if credit > input.member.credit {
-            return Err(EvalError::input(
-                "credit_used",
+            return Err(EvalError::input("credit_used", {
+                // In the club's shown money, both amounts alike.
+                let shown = |amount| crate::club::currencies::shown_amount(&policy.club, amount);
+                let ((held, currency), (used, _)) = (shown(input.member.credit), shown(credit));
                 crate::tr!(
                     "rows-credit-short",
                     member = &event.member,
-                    credit = crate::locale::numerals(&input.member.credit.normalize().to_string()),
-                    currency = &policy.club.currency,
-                    used = crate::locale::numerals(&credit.normalize().to_string())
-                ),
-            ));
+                    credit = crate::locale::numerals(&held.normalize().to_string()),
+                    currency = currency,
+                    used = crate::locale::numerals(&used.normalize().to_string())
+                )
+            }));
         }
     }
 

@@ -1,7 +1,8 @@
 //! Turning a row into an [`Event`]: required columns, types, dates in the club's
 //! calendar, exact amounts no larger than [`crate::amount::LARGEST`] (so that no sum over
-//! a member's events can overflow) and no finer than the club's currency; every other
-//! column becomes an attribute scripts can read.
+//! a member's events can overflow) and no finer than their currency (the club's, or a
+//! foreign one it declares rates for: `super::currency_column`; the amount is converted
+//! when the event is decided); every other column becomes an attribute scripts can read.
 //!
 //! Every value is read into its type here, once, or the row is refused with the column's
 //! name: identifiers are text without control characters, amounts exact, `items` a list
@@ -49,7 +50,10 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
                 )
             })?,
     };
-    let currency_code = &policy.club.currency;
+    // A foreign currency the club declares rates for is taken (its decimals, its rate on
+    // the event's day); the amount is converted when the event is decided.
+    let currency = super::currency_column::currency(row, policy, kind, time)?;
+    let currency_code = currency.as_deref().unwrap_or(&policy.club.currency);
     let money = |column: &str| -> Result<Option<Decimal>, RowProblem> {
         row.number(column)?
             .map(|(value, written)| {
@@ -76,20 +80,19 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             tr!("rows-negative-amount", kind = kind.to_string()),
         ));
     }
-    let currency = row.id("currency")?.map(|c| c.to_ascii_uppercase());
-    if let Some(currency) = &currency {
-        if currency != currency_code {
+    let credit_used = money("credit_used")?.filter(|credit| !credit.is_zero());
+    if let (Some(_), Some(foreign)) = (credit_used, &currency) {
+        if *foreign != policy.club.currency {
             return Err(row.problem(
-                "currency",
+                "credit_used",
                 tr!(
-                    "rows-other-currency",
-                    currency = currency,
-                    club = currency_code
+                    "currency-no-credit",
+                    currency = foreign,
+                    club = &policy.club.currency
                 ),
             ));
         }
     }
-    let credit_used = money("credit_used")?.filter(|credit| !credit.is_zero());
     if let Some(credit) = credit_used {
         if credit.is_sign_negative() || credit > amount || kind != EventType::Purchase {
             return Err(row.problem(
@@ -160,6 +163,7 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
         credit_used,
         items,
         attributes,
+        conversion: None,
     })
 }
 

@@ -5,6 +5,7 @@
 //! ([`importer`]). A bad row is reported with its line and column
 //! name and the rest goes on; a row is either applied whole or not at all.
 
+mod currency_column;
 mod event_row;
 mod importer;
 pub mod json;

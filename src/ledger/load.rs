@@ -19,7 +19,7 @@ type Result<T> = std::result::Result<T, LedgerError>;
 
 // What a member's book is read from (one statement each; see `Ledger::prefetch_book`).
 const HISTORY_EVENTS: &str =
-    "SELECT id, type, time, amount, original FROM events WHERE member = ?1 ORDER BY seq";
+    "SELECT id, type, time, amount, original, currency, original_amount, rate FROM events WHERE member = ?1 ORDER BY seq";
 const HISTORY_ENTRIES: &str = "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event = e.id
      WHERE e.member = ?1 AND l.member = ?1 AND l.kind IN ('earn', 'reverse') ORDER BY l.seq";
 const RETURN_SHARES: &str = "SELECT s.return_event, s.original, s.rule, s.policy_version, s.points, s.taken, s.owed, s.forgiven, s.expired
@@ -181,6 +181,20 @@ impl Ledger {
                     time: instant(&row.get::<String>(2)?)?,
                     amount: decimal(&row.get::<String>(3)?)?,
                     original: row.get(4)?,
+                    conversion: match (
+                        row.get::<Option<String>>(5)?,
+                        row.get::<Option<String>>(6)?,
+                        row.get::<Option<String>>(7)?,
+                    ) {
+                        (Some(currency), Some(paid), Some(rate)) => Some((
+                            currency,
+                            crate::event::Conversion {
+                                original_amount: decimal(&paid)?,
+                                rate: decimal(&rate)?,
+                            },
+                        )),
+                        _ => None,
+                    },
                 });
             }
             ids.insert(event);

@@ -420,6 +420,15 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ",
     ),
     (
+        16,
+        "
+    -- A purchase or return paid in a foreign currency (issue 18): `amount` is converted
+    -- into the club's currency; the amount as paid (in `currency`) and the rate are kept.
+    ALTER TABLE events ADD COLUMN original_amount TEXT;
+    ALTER TABLE events ADD COLUMN rate TEXT;
+    ",
+    ),
+    (
         18,
         "
     -- Contests (issue 18). What each event scored in a leaderboard, or the entries it
@@ -803,6 +812,15 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     -- PostgreSQL index entry has a size limit a long profile could pass, and a search reads
     -- PostgreSQL's rows from its shared buffers anyway. The version keeps the numbering.
     SELECT 1;
+    ",
+    ),
+    (
+        16,
+        "
+    -- A purchase or return paid in a foreign currency (issue 18): `amount` is converted
+    -- into the club's currency; the amount as paid (in `currency`) and the rate are kept.
+    ALTER TABLE events ADD COLUMN original_amount CTEXT;
+    ALTER TABLE events ADD COLUMN rate CTEXT;
     ",
     ),
     (

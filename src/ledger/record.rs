@@ -34,8 +34,8 @@ pub struct Statements<'a> {
     lot: Option<CachedStatement<'a>>,
 }
 
-const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used, original_amount, rate)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 const INSERT_ENTRY: &str =
     "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -366,6 +366,8 @@ impl Ledger {
                 posting.fingerprint,
                 posting.policy_version,
                 event.credit_used.map(text),
+                event.conversion.map(|c| text(c.original_amount)),
+                event.conversion.map(|c| text(c.rate)),
             ],
         )?;
         for entry in &posting.entries {

@@ -18,6 +18,10 @@ pub struct StatementLine {
     pub points: Decimal,
     pub reason: String,
     pub policy_version: String,
+    /// For an event paid in a foreign currency: what was paid and the rate (`amount` is
+    /// the converted one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<crate::event::Paid>,
 }
 
 /// A member's profile and balance.
@@ -62,7 +66,7 @@ impl Ledger {
     /// The member's entries, oldest first.
     pub fn statement(&self, member: &str) -> Result<Vec<StatementLine>, LedgerError> {
         self.db().query(
-            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version
+            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version, e.currency, e.original_amount, e.rate
              FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
             args![member],
             |row| {
@@ -75,6 +79,11 @@ impl Ledger {
                     points: number(&row.get::<String>(5)?)?,
                     reason: row.get(6)?,
                     policy_version: row.get(7)?,
+                    paid: crate::event::Paid::from_stored(
+                        row.get(8)?,
+                        row.get::<Option<String>>(9)?.as_deref().map(number).transpose()?,
+                        row.get::<Option<String>>(10)?.as_deref().map(number).transpose()?,
+                    ),
                 })
             },
         )
@@ -126,7 +135,7 @@ impl Ledger {
         id: &str,
     ) -> Result<Option<(crate::event::Event, String)>, LedgerError> {
         self.db().query_opt(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
              FROM events WHERE id = ?1",
             args![id],
             event_of_row,
@@ -143,7 +152,7 @@ impl Ledger {
         limit: u32,
     ) -> Result<Vec<crate::event::Event>, LedgerError> {
         let rows = self.db().query(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
              FROM events
              WHERE time >= ?1 AND time < ?2
                AND type IN ('purchase', 'return', 'payment', 'custom', 'enroll')
@@ -323,6 +332,8 @@ fn event_of_row(row: &super::db::Row<'_>) -> Result<(crate::event::Event, String
     let items: Option<String> = row.get(8)?;
     let attributes: Option<String> = row.get(9)?;
     let credit: Option<String> = row.get(10)?;
+    let original_amount: Option<String> = row.get(13)?;
+    let rate: Option<String> = row.get(14)?;
     let event = crate::event::Event {
         id: row.get(12)?,
         member: row.get(0)?,
@@ -344,6 +355,13 @@ fn event_of_row(row: &super::db::Row<'_>) -> Result<(crate::event::Event, String
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default(),
+        conversion: match (original_amount, rate) {
+            (Some(original_amount), Some(rate)) => Some(crate::event::Conversion {
+                original_amount: number(&original_amount)?,
+                rate: number(&rate)?,
+            }),
+            _ => None,
+        },
     };
     Ok((event, row.get(11)?))
 }

@@ -87,6 +87,16 @@ const CATALOGUES: &[(Lang, &str, &str)] = &[
     ),
     (
         Lang::En,
+        "currencies.ftl",
+        include_str!("../../locales/en/currencies.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "currencies.ftl",
+        include_str!("../../locales/fa/currencies.ftl"),
+    ),
+    (
+        Lang::En,
         "console.ftl",
         include_str!("../../locales/en/console.ftl"),
     ),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::club::{Digits, MessagingSettings, MoneyUnit};
+use crate::club::{ClubDefinition, Digits, MessagingSettings};
 use crate::member::MemberState;
 use crate::policy::Policy;
 
@@ -81,22 +81,14 @@ pub fn render(
         ("balance", format_in(shown, member.balance.normalize())),
         (
             "credit",
-            money(
-                settings,
-                shown,
-                language,
-                &policy.club.currency,
-                member.credit,
-            ),
+            money(&policy.club, shown, language, member.credit),
         ),
     ];
     for (key, value) in &occasion.values {
         let text = match value {
             Value::Text(text) => text.clone(),
             Value::Number(number) => format_in(shown, *number),
-            Value::Money(amount) => {
-                money(settings, shown, language, &policy.club.currency, *amount)
-            }
+            Value::Money(amount) => money(&policy.club, shown, language, *amount),
             Value::Date(at) => {
                 let text = policy.local_date(*at);
                 digits(shown, text.split(' ').next().unwrap_or(&text))
@@ -127,26 +119,10 @@ fn digits(shown: Digits, text: &str) -> String {
     }
 }
 
-/// An amount in the club's currency, as the club asks: `250,000 Rial`, `25,000 تومان`.
-fn money(
-    settings: &MessagingSettings,
-    shown: Digits,
-    language: &str,
-    currency: &str,
-    amount: Decimal,
-) -> String {
-    let rial = currency == "IRR";
-    let (amount, unit) = match (settings.money, rial) {
-        (MoneyUnit::Toman, true) => (amount / Decimal::TEN, "toman"),
-        (_, true) => (amount, "rial"),
-        _ => (amount, currency),
-    };
-    let unit = match (unit, language) {
-        ("toman", "fa") => "تومان",
-        ("toman", _) => "Toman",
-        ("rial", "fa") => "ریال",
-        ("rial", _) => "Rial",
-        (other, _) => other,
-    };
+/// An amount in the club's currency, as the club asks (`money:`, else `messages.money`):
+/// `250,000 Rial`, `25,000 تومان`.
+fn money(club: &ClubDefinition, shown: Digits, language: &str, amount: Decimal) -> String {
+    let (amount, unit) = crate::club::currencies::display_unit(club, amount);
+    let unit = crate::club::currencies::unit_name(unit, language == "fa");
     format!("{} {unit}", format_in(shown, amount.normalize()))
 }

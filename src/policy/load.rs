@@ -222,6 +222,7 @@ impl Policy {
             vec![Diagnostic::error(tr!("script-unknown-timezone")).in_file(&club_path)]
         })?;
         let campaigns = compile_campaigns(&club_file, zone, &segment_scripts)?;
+        let rates = super::rates::load_rates(dir, &club_file, &mut files)?;
         let uses_member_stats = scripts.iter().any(|s| s.source.contains(".stats"))
             || plugin_files.iter().any(|f| f.text.contains(".stats"));
         files.extend(plugin_files);
@@ -238,6 +239,7 @@ impl Policy {
             uses_member_stats,
             campaigns,
             contests,
+            rates,
             segment_function,
             plugin_settings,
             engine: Arc::clone(engine),

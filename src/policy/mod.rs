@@ -11,6 +11,7 @@ pub mod descriptions;
 mod load;
 pub mod plugins;
 mod properties;
+mod rates;
 mod script_engine;
 pub mod script_values;
 mod snapshot;

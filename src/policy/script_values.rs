@@ -47,7 +47,7 @@ pub struct MemberView {
 
 /// The fields scripts can read on an event (`event.amount`); `register` registers exactly
 /// these, and `check` refuses a script reading any other (see `policy::properties`).
-pub const EVENT_FIELDS: [&str; 18] = [
+pub const EVENT_FIELDS: [&str; 20] = [
     "id",
     "member",
     "type",
@@ -62,6 +62,8 @@ pub const EVENT_FIELDS: [&str; 18] = [
     "credit_used",
     "original",
     "currency",
+    "original_amount",
+    "rate",
     "channel",
     "store",
     "attributes",
@@ -243,6 +245,15 @@ pub fn register(engine: &mut Engine) {
     });
     get(engine, "event", "currency", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.currency)
+    });
+    // A purchase paid in a foreign currency: `amount` is converted into the club's,
+    // `original_amount` is what was paid (in `currency`) and `rate` the rate used. For
+    // any other event, `original_amount` is `amount` and `rate` is 1.
+    get(engine, "event", "original_amount", |e: &mut ScriptEvent| {
+        e.0.event.written_amount()
+    });
+    get(engine, "event", "rate", |e: &mut ScriptEvent| {
+        e.0.event.conversion.map_or(Decimal::ONE, |c| c.rate)
     });
     get(engine, "event", "channel", |e: &mut ScriptEvent| {
         text_or_unit(&e.0.event.channel)

@@ -59,6 +59,8 @@ pub struct Policy {
     pub contests: super::contests::CompiledContests,
     /// The script holding `reports.segment`.
     pub segment_function: Option<usize>,
+    /// The declared rates of foreign currencies (`currencies:` and its rate file).
+    pub rates: crate::club::currencies::Rates,
     /// What `settings("<plugin>")` returns, per plugin (shared: cloning it is cheap).
     pub plugin_settings: rhai::Dynamic,
     pub engine: Arc<ScriptEngine>,

@@ -1071,7 +1071,6 @@ fn judge_code(
 /// Why a code cannot be used, for the till to show.
 fn verdict_reason(verdict: &crate::decide::codes::CodeVerdict, policy: &Policy) -> Option<String> {
     use crate::decide::codes::CodeVerdict;
-    let currency = &policy.club.currency;
     match verdict {
         CodeVerdict::Valid { .. } => None,
         CodeVerdict::Used => Some("the code was used already".to_owned()),
@@ -1080,10 +1079,14 @@ fn verdict_reason(verdict: &crate::decide::codes::CodeVerdict, policy: &Policy) 
         CodeVerdict::Expired { last_day } => {
             Some(format!("the code could be used until {last_day}"))
         }
-        CodeVerdict::BasketTooSmall { minimum } => Some(format!(
-            "the code is for a basket of at least {} {currency}",
-            crate::amount::grouped(*minimum)
-        )),
+        CodeVerdict::BasketTooSmall { minimum } => {
+            // As the club shows money (`money:`): Toman for a Rial club that says so.
+            let (minimum, unit) = crate::club::currencies::shown_amount(&policy.club, *minimum);
+            Some(format!(
+                "the code is for a basket of at least {} {unit}",
+                crate::amount::grouped(minimum)
+            ))
+        }
         CodeVerdict::BasketNeeded => {
             Some("the code has basket rules: give the basket's amount".to_owned())
         }

@@ -77,7 +77,9 @@ pub struct EventFields {
     kind: Option<EventType>,
     /// For a return: the purchase it returns. A string without control characters.
     original: Option<String>,
-    /// A string without control characters; any other JSON value is refused.
+    /// The currency `amount` is in: the club's (the default), or one of the foreign
+    /// currencies `currencies.rates` declares, converted at the rate of the event's day (a
+    /// return: at its purchase's rate). Its amount may have that currency's decimals.
     currency: Option<String>,
     /// The sales channel (`online`, `pos`...), not a message channel.
     channel: Option<String>,

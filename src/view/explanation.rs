@@ -247,6 +247,10 @@ pub struct Explanation {
     /// Its day in the club's calendar.
     pub time_local: String,
     pub amount: Decimal,
+    /// For an event paid in a foreign currency: that currency, the amount as paid and the
+    /// rate `amount` was converted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<crate::event::Paid>,
     pub channel: Option<String>,
     pub store: Option<String>,
     pub attributes: std::collections::BTreeMap<String, String>,
@@ -379,6 +383,7 @@ impl Traced {
             time: stored(event.time),
             time_local: policy.local_date(event.time),
             amount: event.amount,
+            paid: event.paid(),
             channel: event.channel.clone(),
             store: event.store.clone(),
             attributes: event

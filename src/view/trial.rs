@@ -29,6 +29,8 @@ pub struct DryRun<'a> {
     pub due: Plan<'a>,
     pub decided: Result<Plan<'a>, Failure>,
     pub evaluation: Result<Outcome, EvalError>,
+    /// The event as decided, when its amount was converted from a foreign currency.
+    pub converted: Option<Event>,
 }
 
 /// Decides `event` for its member as the ledger stands, without recording anything.
@@ -40,6 +42,13 @@ pub fn dry_run<'a>(
     let stored = ledger.load_book(&event.member, BookNeeds::all())?;
     let known = stored.is_some();
     let mut book = stored.unwrap_or_else(|| super::explanation::new_member(policy, event));
+    // Rules see the amount in the club's currency (a refused conversion is the plan's).
+    let converted = crate::decide::currency::convert(policy, &book, event);
+    let converted = match converted {
+        Ok(std::borrow::Cow::Owned(converted)) => Some(converted),
+        _ => None,
+    };
+    let evaluated = converted.as_ref().unwrap_or(event);
     let mut decider = Decider::new(policy, ledger, Ids::scratch());
     decider.catch_up(&mut book, event.time);
     let due = decider.take_plan();
@@ -52,7 +61,7 @@ pub fn dry_run<'a>(
     let evaluation = evaluate_traced(
         policy,
         EvaluationInput {
-            event,
+            event: evaluated,
             member: &member,
             original: original.as_ref(),
         },
@@ -65,6 +74,7 @@ pub fn dry_run<'a>(
         due,
         decided: decided.map(|_| plan),
         evaluation,
+        converted,
     })
 }
 

@@ -5,6 +5,7 @@ mod harness;
 mod against_ledger;
 mod bounds;
 mod catches;
+mod currencies;
 mod diagnostics;
 mod explain;
 mod export;

@@ -142,9 +142,9 @@ fn demo_imports_every_example_and_is_idempotent() {
         .stdout(
             "\
 member M001 (individual) in Café Naderi
-joined 1403-01-15, birthday 1370-10-02; 4 events, 559,000 IRR spent
+joined 1403-01-15, birthday 1370-10-02; 4 events, 55,900 Toman spent
 balance: 64 stars (64 available, 0 pending) on 1403-11-03
-credit: 0 IRR
+credit: 0 Toman
 expiring: 64 stars on 1404-01-01
 
 earned      lot of                  points      left  spendable   expires

@@ -10,6 +10,7 @@ mod console_members;
 mod console_overview;
 mod console_try;
 mod contests;
+mod currencies;
 pub mod document;
 mod openapi;
 pub mod overview;

@@ -43,6 +43,10 @@ pub async fn explanation(
             dt { (crate::tr_in!(lang, "console-event-member")) } dd dir="ltr" { a href=(member_link) { (why.member) } }
             dt { (crate::tr_in!(lang, "console-event-when")) } dd { (when) }
             dt { (crate::tr_in!(lang, "console-event-amount")) } dd id="amount" { (format::money(lang, &policy, why.amount)) }
+            @if let Some(paid) = &why.paid {
+                dt { (crate::tr_in!(lang, "console-event-paid")) }
+                dd id="paid" { (crate::tr_in!(lang, "console-event-paid-at", paid = crate::locale::amount_in(lang, paid.amount), currency = paid.currency.as_str(), rate = crate::locale::amount_in(lang, paid.rate))) }
+            }
             @if let Some(channel) = &why.channel { dt { (crate::tr_in!(lang, "console-event-channel")) } dd { (channel) } }
             @if let Some(store) = &why.store { dt { (crate::tr_in!(lang, "console-event-store")) } dd { (store) } }
             @for (key, value) in &why.attributes { dt dir="ltr" { (key) } dd { (value) } }

@@ -1,11 +1,10 @@
 //! Points, money and dates on the console's pages, as the club and the reader's language
 //! write them: Persian digits and separators in Persian, the club's calendar for dates,
-//! the club's points name, and Toman where the club's messages count in Toman.
+//! the club's points name, and Rial or Toman as the club's `money:` says.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::club::MoneyUnit;
 use crate::locale::{self, Lang};
 use crate::policy::Policy;
 
@@ -24,29 +23,10 @@ pub fn signed_points(lang: Lang, value: Decimal) -> String {
     locale::numerals_in(lang, &crate::digits::signed_grouped(value))
 }
 
-/// Money in the club's currency: `250,000 Rial`, `۲۵٬۰۰۰ تومان`, `12.5 EUR`. A Rial club
-/// whose messages count in Toman (`messages.money: toman`) is shown in Toman too.
+/// Money in the club's currency: `250,000 Rial`, `۲۵٬۰۰۰ تومان`, `12.5 EUR`, as the
+/// club's `money:` (else `messages.money`) says.
 pub fn money(lang: Lang, policy: &Policy, amount: Decimal) -> String {
-    let currency = policy.club.currency.as_str();
-    let toman = policy
-        .club
-        .messages
-        .as_ref()
-        .is_some_and(|m| matches!(m.money, MoneyUnit::Toman));
-    let (amount, unit) = match (currency, toman) {
-        ("IRR", true) => (amount / Decimal::TEN, "toman"),
-        ("IRR", false) => (amount, "rial"),
-        ("IRT", _) => (amount, "toman"),
-        _ => (amount, currency),
-    };
-    let unit = match (unit, lang) {
-        ("toman", Lang::Fa) => "تومان",
-        ("toman", Lang::En) => "Toman",
-        ("rial", Lang::Fa) => "ریال",
-        ("rial", Lang::En) => "Rial",
-        (other, _) => other,
-    };
-    format!("{} {unit}", locale::amount_in(lang, amount))
+    crate::club::currencies::display_money(lang, &policy.club, amount)
 }
 
 /// A day in the club's calendar: `1403-10-10` (in Persian digits in Persian).
