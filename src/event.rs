@@ -79,11 +79,18 @@ pub enum EventType {
     DealFailed,
     /// No purchase for `messages.inactive_after` (`event.attributes.days`).
     Inactive,
+    /// Joining a group (`groups:` in club.yaml): the `group` attribute names it, `role`
+    /// the member's role in it, `kind` its kind when the club has more than one.
+    Join,
+    /// Leaving the group the `group` attribute names.
+    Leave,
 }
 
 impl EventType {
     /// The types an import file may carry; the others are written by bashgah itself.
-    pub const IMPORTABLE: [&'static str; 5] = ["purchase", "return", "payment", "custom", "enroll"];
+    pub const IMPORTABLE: [&'static str; 7] = [
+        "purchase", "return", "payment", "custom", "enroll", "join", "leave",
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +114,8 @@ impl EventType {
             EventType::DealCompleted => "deal_completed",
             EventType::DealFailed => "deal_failed",
             EventType::Inactive => "inactive",
+            EventType::Join => "join",
+            EventType::Leave => "leave",
         }
     }
 
@@ -132,6 +141,8 @@ impl EventType {
             "deal_completed" => Some(EventType::DealCompleted),
             "deal_failed" => Some(EventType::DealFailed),
             "inactive" => Some(EventType::Inactive),
+            "join" => Some(EventType::Join),
+            "leave" => Some(EventType::Leave),
             _ => None,
         }
     }

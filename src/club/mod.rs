@@ -5,6 +5,7 @@ mod campaigns;
 pub mod channel_template;
 mod club_file;
 mod definition;
+mod groups;
 mod import_profiles;
 mod load;
 mod messaging;
@@ -16,6 +17,7 @@ pub use crate::yaml::{Node, NodeValue, PathSegment};
 pub use campaigns::*;
 pub use club_file::ClubFile;
 pub use definition::*;
+pub use groups::{GroupEarn, GroupKind, GroupRole};
 pub use import_profiles::{
     check_date_format, ImportProfile, ImportSettings, CANONICAL_COLUMNS, IGNORE,
 };

@@ -21,6 +21,7 @@ mod deals;
 mod event;
 mod expiry;
 mod facts;
+pub mod groups;
 mod manual;
 mod occasions;
 mod outbound;

@@ -103,6 +103,8 @@ pub enum EventType {
     Payment,
     Custom,
     Enroll,
+    Join,
+    Leave,
 }
 
 #[derive(JsonSchema)]
