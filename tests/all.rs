@@ -11,6 +11,7 @@ mod deals;
 mod evaluate;
 mod fake_http;
 mod fuzz;
+mod groups;
 mod hooks;
 mod ledger;
 mod lifecycle;

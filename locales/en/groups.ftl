@@ -20,3 +20,14 @@ rows-group-not-in = `{ $member }` is not in group `{ $group }`
 refuse-pool-not-member = `{ $member }` is not in group `{ $group }`, so may not spend its points
 refuse-pool-role = `{ $member }` is a { $role } of `{ $group }`, a role that may not spend the group's points
 refuse-pool-limit = `{ $member }` ({ $role }) may spend { $limit } { $points } a month from the group: { $spent } spent this month, { $cost } more is over the limit
+member-group-heading = a group: { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+}
+member-group-member = member
+member-group-role = role
+member-group-left = (left)
+member-group-since = since
+member-group-brought = brought
+member-group-spent = spent
+member-in-group = in group { $group } ({ $kind }) as { $role } since { $date }: brought { $brought } { $points } to its pool

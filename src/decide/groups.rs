@@ -270,7 +270,7 @@ impl Decider<'_> {
         book: &MemberBook,
         group: Option<&MemberBook>,
         event: &Event,
-        awards: &mut [Award],
+        awards: &mut Vec<Award>,
     ) -> Result<Option<PoolPart>, Failure> {
         let Some(group) = group else {
             return Ok(None);
@@ -321,6 +321,11 @@ impl Decider<'_> {
                 share.points = part;
                 award.points -= part;
                 pool.push(share);
+            }
+            // What went wholly to the pool is not the member's: their statement shows the
+            // purchase without it, and the pool's mirror with it.
+            if !pool.is_empty() {
+                awards.retain(|a| !(a.points.is_zero() && pool.iter().any(|p| p.rule == a.rule)));
             }
             let attributes = BTreeMap::from([
                 ("member".to_owned(), event.member.clone()),

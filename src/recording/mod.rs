@@ -372,8 +372,9 @@ impl<'a> Recorder<'a> {
         self.bound_books()?;
         // Only applied events move the clock; a rejected event never happened.
         self.latest = self.latest.max(Some(event.time));
+        // What went to a group's pool was awarded by this event too.
         Ok(Disposition::Applied {
-            points: decided.points,
+            points: decided.points + decided.pool.unwrap_or_default(),
         })
     }
 
