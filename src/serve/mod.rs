@@ -29,6 +29,7 @@ pub mod console;
 pub mod delivery;
 pub mod drafts;
 pub mod event_body;
+pub mod groups;
 pub mod incident;
 pub mod keys;
 pub mod listen;

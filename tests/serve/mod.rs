@@ -10,6 +10,7 @@ mod console_members;
 mod console_overview;
 mod console_try;
 pub mod document;
+mod groups;
 mod openapi;
 pub mod overview;
 mod policy;
