@@ -18,6 +18,11 @@ pub struct Club {
 
 /// A club earning 1 point per 10 (rounded down), with `extra` in its club.yaml.
 pub fn club(extra: &str) -> Club {
+    club_with(extra, "")
+}
+
+/// [`club`] with more Rhai functions.
+pub fn club_with(extra: &str, functions: &str) -> Club {
     let dir = crate::scratch();
     let folder = dir.path().join("shop");
     std::fs::create_dir_all(&folder).unwrap();
@@ -28,7 +33,7 @@ pub fn club(extra: &str) -> Club {
     .unwrap();
     std::fs::write(
         folder.join("earn.rhai"),
-        "fn base(event, member) { event.amount / 10 }\n",
+        format!("fn base(event, member) {{ event.amount / 10 }}\n{functions}"),
     )
     .unwrap();
     let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
@@ -58,6 +63,17 @@ impl Club {
     /// Imports events (`id,member,date,amount,type,original,group,role`); returns the
     /// problems reported.
     pub fn import(&self, csv: &str) -> Vec<String> {
+        self.import_with(csv, ImportOptions::default())
+    }
+
+    /// Imports events that must all be accepted.
+    pub fn accept(&self, csv: &str) {
+        let problems = self.import(csv);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// [`Club::import`] with `options` (batches, books held).
+    pub fn import_with(&self, csv: &str, options: ImportOptions) -> Vec<String> {
         let text = format!("id,member,date,amount,type,original,group,role\n{csv}");
         let rows = read_rows(
             std::io::Cursor::new(text.into_bytes()),
@@ -66,8 +82,7 @@ impl Club {
             &EVENT_COLUMNS,
         )
         .unwrap();
-        let report =
-            import_events(&self.ledger, &self.policy, rows, ImportOptions::default()).unwrap();
+        let report = import_events(&self.ledger, &self.policy, rows, options).unwrap();
         report
             .problems
             .iter()
@@ -112,12 +127,11 @@ fn points(text: &str) -> Decimal {
 #[test]
 fn a_split_gives_the_pool_its_share_rounded_and_the_member_the_rest() {
     let club = club(HOUSEHOLD);
-    let problems = club.import(
+    club.accept(
         "J1,M1,2025-01-01,,join,,H1,parent\n\
          P1,M1,2025-01-02,1010,purchase,,,\n\
          P2,M1,2025-01-03,90,purchase,,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     // 101 points: 70.7 rounds down to 70 for the pool, the member keeps 31; then 9:
     // 6.3 to 6 and 3.
     assert_eq!(club.balance("H1"), points("76"));
@@ -135,7 +149,7 @@ fn a_split_gives_the_pool_its_share_rounded_and_the_member_the_rest() {
 #[test]
 fn a_full_return_leaves_both_accounts_as_they_were_and_a_partial_one_takes_its_share() {
     let club = club(HOUSEHOLD);
-    let problems = club.import(
+    club.accept(
         "J1,M1,2025-01-01,,join,,H1,parent\n\
          P0,M1,2025-01-02,100,purchase,,,\n\
          P1,M1,2025-01-03,1000,purchase,,,\n\
@@ -144,7 +158,6 @@ fn a_full_return_leaves_both_accounts_as_they_were_and_a_partial_one_takes_its_s
          L1,M1,2025-01-06,,leave,,H1,\n\
          R2,M1,2025-01-07,300,return,P2,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     // P0: 7 pool, 3 member. P1 returned whole. P2: 70 pool and 30 member, of which the
     // return of 300 takes 21 and 9 (after the member left: the mirror is still the
     // group's).
@@ -162,12 +175,11 @@ fn a_full_return_leaves_both_accounts_as_they_were_and_a_partial_one_takes_its_s
 #[test]
 fn a_guest_earns_alone_and_a_member_of_no_group_too() {
     let club = club(HOUSEHOLD);
-    let problems = club.import(
+    club.accept(
         "J1,M1,2025-01-01,,join,,H1,guest\n\
          P1,M1,2025-01-02,100,purchase,,,\n\
          P2,M2,2025-01-02,100,purchase,,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(club.balance("M1"), points("10"));
     assert_eq!(club.balance("M2"), points("10"));
     assert!(club.ledger.member_state("H1").unwrap().is_none());
@@ -176,13 +188,12 @@ fn a_guest_earns_alone_and_a_member_of_no_group_too() {
 #[test]
 fn the_pools_points_expire_exactly_as_anyones() {
     let club = club(&format!("points:\n  expiry: {{after: 1m}}\n{HOUSEHOLD}"));
-    let problems = club.import(
+    club.accept(
         "J1,M1,2025-01-01,,join,,H1,parent\n\
          J2,M2,2025-01-01,,join,,H1,child\n\
          P1,M1,2025-01-02,1000,purchase,,,\n\
          P2,M2,2025-01-20,1000,purchase,,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(club.balance("H1"), points("140"));
     // P1's 70 end a month after 2 January; P2's are still there on 10 February.
     club.advance("2025-02-10");
@@ -212,14 +223,13 @@ groups:
     roles: [{id: buyer}]
 ",
     );
-    let problems = club.import(
+    club.accept(
         "J1,B1,2025-01-01,,join,,C1,buyer\n\
          J2,B2,2025-01-01,,join,,C1,buyer\n\
          P1,B1,2025-01-02,300,purchase,,,\n\
          P2,B2,2025-01-03,300,purchase,,,\n\
          P3,B1,2025-01-04,100,purchase,,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     let tier = |id: &str| club.ledger.member_state(id).unwrap().unwrap().tier;
     // 600 pooled: the company is silver; each buyer alone (300, 400) is bronze.
     assert_eq!(tier("C1").as_deref(), Some("silver"));
@@ -227,6 +237,29 @@ groups:
     // 30 + 30 at bronze, then P3 at the company's silver: 10 × 2.
     assert_eq!(club.balance("C1"), points("80"));
     assert_eq!(club.balance("B1"), points("0"));
+}
+
+#[test]
+fn a_function_says_where_each_purchases_points_go() {
+    let club = club_with(
+        "groups:\n  - {id: company, earn: function, function: to_pool, roles: [{id: buyer}]}\n",
+        "fn to_pool(event, member) { if event.amount >= 1000 { 100 } else if event.amount >= 500 { 25 } else { 101 } }\n",
+    );
+    club.accept(
+        "J1,B1,2025-01-01,,join,,C1,buyer\n\
+         P1,B1,2025-01-02,1000,purchase,,,\n\
+         P2,B1,2025-01-03,600,purchase,,,\n",
+    );
+    // P1: all 100 to the pool; P2: 25% of 60.
+    assert_eq!(club.balance("C1"), points("115"));
+    assert_eq!(club.balance("B1"), points("45"));
+    let problems = club.import("P3,B1,2025-01-04,100,purchase,,,\n");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("`to_pool` of group kind `company` failed: it must return"),
+        "{problems:?}"
+    );
+    assert_eq!(club.balance("B1"), points("45"));
 }
 
 #[test]
@@ -264,13 +297,12 @@ fn spending_the_pool_keeps_to_the_role_and_its_monthly_limit() {
     let club = club(&format!(
         "rewards:\n  - {{id: sweet, cost: 15, kind: gift}}\n{HOUSEHOLD}"
     ));
-    let problems = club.import(
+    club.accept(
         "J1,P,2025-01-01,,join,,H1,parent\n\
          J2,C,2025-01-01,,join,,H1,child\n\
          J3,G,2025-01-01,,join,,H1,guest\n\
          P1,P,2025-01-02,1000,purchase,,,\n",
     );
-    assert!(problems.is_empty(), "{problems:?}");
     let at = |day: u32| {
         chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 1, day, 12, 0, 0).unwrap()
     };
@@ -405,16 +437,8 @@ mod properties {
     }
 
     fn import(club: &Club, rows: &str, options: ImportOptions) {
-        let text = format!("id,member,date,amount,type,original,group,role\n{rows}");
-        let rows = read_rows(
-            std::io::Cursor::new(text.into_bytes()),
-            FileFormat::Csv,
-            "t.csv",
-            &EVENT_COLUMNS,
-        )
-        .unwrap();
-        let report = import_events(&club.ledger, &club.policy, rows, options).unwrap();
-        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let problems = club.import_with(rows, options);
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     fn household() -> Club {

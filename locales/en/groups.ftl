@@ -31,3 +31,7 @@ member-group-since = since
 member-group-brought = brought
 member-group-spent = spent
 member-in-group = in group { $group } ({ $kind }) as { $role } since { $date }: brought { $brought } { $points } to its pool
+club-group-function-missing = group kind `{ $kind }` says `earn: function` but names no `function`
+club-group-function-unused = group kind `{ $kind }` has a `function` but does not earn by it (`earn: function`)
+rows-group-function-failed = the earning function `{ $function }` of group kind `{ $kind }` failed: { $detail }
+rows-group-function-percent = it must return the pool's part in percent, a number from 0 to 100

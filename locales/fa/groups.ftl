@@ -28,3 +28,7 @@ member-group-since = از
 member-group-brought = آورده
 member-group-spent = خرج
 member-in-group = در گروه { $group } ({ $kind }) با نقش { $role } از { $date }: { $brought } { $points } به حساب مشترک آن آورده است
+club-group-function-missing = نوع گروه `{ $kind }` می‌گوید `earn: function` اما `function` را نام نمی‌برد
+club-group-function-unused = نوع گروه `{ $kind }` مقدار `function` دارد اما با آن امتیاز نمی‌دهد (`earn: function`)
+rows-group-function-failed = تابع امتیازدهی `{ $function }` از نوع گروه `{ $kind }` خطا داد: { $detail }
+rows-group-function-percent = باید سهم حساب مشترک را به درصد برگرداند، عددی از ۰ تا ۱۰۰

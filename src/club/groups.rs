@@ -33,6 +33,11 @@ pub struct GroupKind {
     /// With `earn: split`: the pool's part of each award, e.g. `70%` (the member keeps 30%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_share: Option<String>,
+    /// With `earn: function`: a Rhai `fn name(event, member)` in the club's scripts
+    /// returning the pool's part of the event's points in percent (0 to 100): 100 sends
+    /// them all to the pool, 0 leaves them with the member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
     /// Whether a member earns at the group's tier when it is above their own (the group's
     /// tier comes from its pool: every purchase that went to it).
     #[serde(default)]
@@ -52,6 +57,8 @@ pub enum GroupEarn {
     Group,
     /// Part to the pool (`group_share`), the rest to the member.
     Split,
+    /// As the kind's `function` says for each event.
+    Function,
 }
 
 /// A role in a group: whether its holders' purchases earn for the pool and whether, and
@@ -85,10 +92,10 @@ impl GroupKind {
     }
 
     /// The pool's part of each award, as a fraction (0.7 for `70%`): 1 for `earn: group`,
-    /// 0 for `earn: member`.
+    /// 0 for `earn: member` (and `earn: function`, which the decision asks the script).
     pub fn pool_fraction(&self) -> Decimal {
         match self.earn {
-            GroupEarn::Member => Decimal::ZERO,
+            GroupEarn::Member | GroupEarn::Function => Decimal::ZERO,
             GroupEarn::Group => Decimal::ONE,
             GroupEarn::Split => self
                 .group_share
@@ -158,6 +165,17 @@ pub(super) fn validate_groups(file: &ClubFile, out: &mut Vec<Diagnostic>) {
                 tr!("club-group-share-unused", kind = &kind.id),
             )),
             (_, None) => {}
+        }
+        match (kind.earn, &kind.function) {
+            (GroupEarn::Function, None) => out.push(file.error_at(
+                &at("earn"),
+                tr!("club-group-function-missing", kind = &kind.id),
+            )),
+            (GroupEarn::Function, Some(_)) | (_, None) => {}
+            (_, Some(_)) => out.push(file.error_at(
+                &at("function"),
+                tr!("club-group-function-unused", kind = &kind.id),
+            )),
         }
     }
 }

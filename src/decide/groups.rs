@@ -299,7 +299,12 @@ impl Decider<'_> {
             if membership.group != group.id() {
                 return Ok(None);
             }
-            let fraction = membership.kind.pool_fraction();
+            let fraction = match membership.kind.earn {
+                crate::club::GroupEarn::Function => {
+                    self.scripted_fraction(book, event, membership.kind)?
+                }
+                _ => membership.kind.pool_fraction(),
+            };
             let settings = &policy.club.points;
             let mut pool = Vec::new();
             for award in awards.iter_mut() {
@@ -498,5 +503,55 @@ impl Decider<'_> {
         group.pool_spends.push(fact.clone());
         self.plan.changes.push(Change::PoolSpend(fact));
         Ok(redeemed)
+    }
+}
+
+impl Decider<'_> {
+    /// `earn: function`: the pool's part of `event`'s points as the kind's function says
+    /// (a percentage from 0 to 100), as a fraction. Anything else rejects the event, naming
+    /// the function.
+    fn scripted_fraction(
+        &self,
+        book: &MemberBook,
+        event: &Event,
+        kind: &GroupKind,
+    ) -> Result<Decimal, Failure> {
+        let policy = self.policy;
+        let name = kind.function.as_deref().unwrap_or_default();
+        let fail = |detail: String| {
+            Failure::Rejected(EvalError::message(crate::tr!(
+                "rows-group-function-failed",
+                function = name,
+                kind = &kind.id,
+                detail = detail
+            )))
+        };
+        let script = policy
+            .club
+            .groups
+            .iter()
+            .position(|k| k.id == kind.id)
+            .and_then(|i| policy.group_functions.get(i).copied().flatten())
+            .ok_or_else(|| fail(String::new()))?;
+        let value = policy
+            .call(
+                script,
+                name,
+                (
+                    rhai::Dynamic::from(crate::policy::script_values::event_value(event, policy)),
+                    rhai::Dynamic::from(crate::engine::benefits::member_value(&book.state, policy)),
+                ),
+            )
+            .map_err(|error| fail(crate::policy::error_message(&error)))?;
+        let percent = match value.as_int() {
+            Ok(int) => Some(Decimal::from(int)),
+            Err(_) => value.read_lock::<Decimal>().map(|d| *d),
+        };
+        match percent {
+            Some(p) if p >= Decimal::ZERO && p <= Decimal::ONE_HUNDRED => {
+                Ok(p / Decimal::ONE_HUNDRED)
+            }
+            _ => Err(fail(crate::tr!("rows-group-function-percent"))),
+        }
     }
 }

@@ -57,6 +57,9 @@ pub struct Policy {
     pub campaigns: Vec<CompiledCampaign>,
     /// The script holding `reports.segment`.
     pub segment_function: Option<usize>,
+    /// For each group kind, in `club.groups` order, the script holding its `function`
+    /// (`earn: function`).
+    pub group_functions: Vec<Option<usize>>,
     /// What `settings("<plugin>")` returns, per plugin (shared: cloning it is cheap).
     pub plugin_settings: rhai::Dynamic,
     pub engine: Arc<ScriptEngine>,
