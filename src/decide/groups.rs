@@ -349,16 +349,13 @@ impl Decider<'_> {
         }))
     }
 
-    /// The group's event mirroring a member's: same type, time and amount.
-    fn mirror(
-        &self,
-        event: &Event,
-        group: &str,
-        mut attributes: BTreeMap<String, String>,
-    ) -> Event {
-        attributes
-            .entry("member".to_owned())
-            .or_insert_with(|| event.member.clone());
+    /// The group's event mirroring a member's: same type, time, amount, attributes and
+    /// items (so that it reads as the purchase did), with the member (and their role) in
+    /// its attributes.
+    fn mirror(&self, event: &Event, group: &str, ours: BTreeMap<String, String>) -> Event {
+        let mut attributes = event.attributes.clone();
+        attributes.extend(ours);
+        attributes.insert("member".to_owned(), event.member.clone());
         let mut mirror = Event::manual(
             &format!("{}{POOL_SUFFIX}", event.id),
             group,
@@ -369,6 +366,7 @@ impl Decider<'_> {
         );
         mirror.store = event.store.clone();
         mirror.channel = event.channel.clone();
+        mirror.items = event.items.clone();
         mirror
     }
 
