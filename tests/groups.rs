@@ -240,6 +240,40 @@ groups:
 }
 
 #[test]
+fn a_purchase_that_lifts_a_member_earns_at_the_groups_tier_when_that_is_higher() {
+    let club = club(
+        "\
+tiers:
+  - {id: bronze, thresholds: {individual: 0}}
+  - {id: silver, thresholds: {individual: 300}, multiplier: 2}
+  - {id: gold, thresholds: {individual: 500}, multiplier: 3}
+tiering:
+  metric: spend
+  upgrade_earns_at: new
+groups:
+  - id: company
+    earn: group
+    members_get_group_tier: true
+    roles: [{id: buyer}]
+",
+    );
+    club.accept(
+        "J1,B1,2025-01-01,,join,,C1,buyer\n\
+         J2,B2,2025-01-01,,join,,C1,buyer\n\
+         J3,B3,2025-01-01,,join,,C1,buyer\n\
+         P1,B2,2025-01-02,300,purchase,,,\n\
+         P2,B3,2025-01-03,300,purchase,,,\n\
+         P3,B1,2025-01-04,350,purchase,,,\n",
+    );
+    let tier = |id: &str| club.ledger.member_state(id).unwrap().unwrap().tier;
+    assert_eq!(tier("C1").as_deref(), Some("gold"));
+    assert_eq!(tier("B1").as_deref(), Some("silver"));
+    // P1 and P2 lift their buyers to silver: 30 × 2 each. P3 lifts B1 to silver, but the
+    // company is gold by then: 35 × 3.
+    assert_eq!(club.balance("C1"), points("225"));
+}
+
+#[test]
 fn a_function_says_where_each_purchases_points_go() {
     let club = club_with(
         "groups:\n  - {id: company, earn: function, function: to_pool, roles: [{id: buyer}]}\n",

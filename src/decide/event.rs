@@ -114,7 +114,11 @@ impl<'a> Decider<'a> {
             if policy.club.tiering.upgrade_earns_at == crate::club::UpgradeEarns::New {
                 // The purchase that lifts the member earns at the new tier's rate.
                 let mut lifted = lifted.clone().unwrap_or_else(|| book.state.clone());
-                lifted.tier = Some(policy.club.tiers[*tier].id.clone());
+                // A group's tier above the new one still counts.
+                let shared = crate::engine::benefits::tier_index(policy, lifted.tier.as_deref());
+                if shared.is_none_or(|shared| shared < *tier) {
+                    lifted.tier = Some(policy.club.tiers[*tier].id.clone());
+                }
                 outcome = evaluate(
                     policy,
                     EvaluationInput {
