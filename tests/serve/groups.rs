@@ -48,6 +48,15 @@ fn a_company_at_the_till(server: &Server) {
     let over = redeem("B1", "S2");
     assert_eq!(over.status, 422, "{}", over.body);
     assert_eq!(over.body["error"]["code"], "refused");
+    // A return of part of the buyer's purchase takes its share back from the pool.
+    let back = server.post(
+        events,
+        Some(TILL),
+        &json!({"id": "R1", "member": "B1", "type": "return", "original": "P1", "date": "1403-07-04", "amount": "100000000"}).to_string(),
+    );
+    assert_eq!(back.status, 200, "{}", back.body);
+    let pool = server.get("/v1/clubs/wholesale/members/C1", Some(TILL));
+    assert_eq!(pool.body["balances"]["available"], "70", "{}", pool.body);
     let groups = server.get("/v1/clubs/wholesale/members/C1/groups", Some(TILL));
     assert_eq!(groups.status, 200, "{}", groups.body);
     assert_eq!(groups.body["groups"], json!([]));
@@ -66,7 +75,7 @@ fn a_company_at_the_till(server: &Server) {
     assert_eq!(
         members,
         [
-            ("B1".into(), "250".into(), "80".into()),
+            ("B1".into(), "150".into(), "80".into()),
             ("O1".into(), "0".into(), "0".into())
         ]
     );
