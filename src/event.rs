@@ -81,11 +81,18 @@ pub enum EventType {
     Inactive,
     /// A contest's prize: a leaderboard place or a draw won (`event.attributes.contest`).
     Prize,
+    /// Joining a group (`groups:` in club.yaml): the `group` attribute names it, `role`
+    /// the member's role in it, `kind` its kind when the club has more than one.
+    Join,
+    /// Leaving the group the `group` attribute names.
+    Leave,
 }
 
 impl EventType {
     /// The types an import file may carry; the others are written by bashgah itself.
-    pub const IMPORTABLE: [&'static str; 5] = ["purchase", "return", "payment", "custom", "enroll"];
+    pub const IMPORTABLE: [&'static str; 7] = [
+        "purchase", "return", "payment", "custom", "enroll", "join", "leave",
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -110,6 +117,8 @@ impl EventType {
             EventType::DealFailed => "deal_failed",
             EventType::Inactive => "inactive",
             EventType::Prize => "prize",
+            EventType::Join => "join",
+            EventType::Leave => "leave",
         }
     }
 
@@ -136,6 +145,8 @@ impl EventType {
             "deal_failed" => Some(EventType::DealFailed),
             "inactive" => Some(EventType::Inactive),
             "prize" => Some(EventType::Prize),
+            "join" => Some(EventType::Join),
+            "leave" => Some(EventType::Leave),
             _ => None,
         }
     }

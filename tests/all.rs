@@ -14,6 +14,7 @@ mod deals;
 mod evaluate;
 mod fake_http;
 mod fuzz;
+mod groups;
 mod hooks;
 mod ledger;
 mod lifecycle;

@@ -88,3 +88,4 @@ script-setting-map = a map of `key: value`
 
 plugin-manifest-empty = the plugin manifest is empty
 plugin-manifest-empty-help = `plugin.yaml` gives the plugin's `name`, `version`, `description` and the `settings` it takes
+script-what-group = group kind `{ $kind }`

@@ -88,3 +88,4 @@ script-setting-map = نگاشتی از `key: value`
 
 plugin-manifest-empty = پروندهٔ معرفی افزونه خالی است
 plugin-manifest-empty-help = `plugin.yaml` نام (`name`)، نسخه (`version`)، شرح (`description`) و تنظیم‌هایی (`settings`) را که افزونه می‌گیرد می‌گوید
+script-what-group = نوع گروه `{ $kind }`

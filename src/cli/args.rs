@@ -178,6 +178,10 @@ pub enum Command {
         club: String,
         member: String,
         reward: String,
+        /// Spend the points of this group's pool, which the member's role in it must allow
+        /// (within its monthly limit), not the member's own.
+        #[arg(long, value_name = "GROUP")]
+        from_group: Option<String>,
         #[command(flatten)]
         when: WhenArgs,
     },

@@ -196,17 +196,24 @@ pub fn redeem(
     club: &str,
     member: &str,
     reward: &str,
+    group: Option<&str>,
     when: &WhenArgs,
 ) -> Result<ExitCode, CommandError> {
-    let p = prepare(workspace, club, "", when, |at| {
-        format!("redeem:{member}:{reward}:{at}")
+    let p = prepare(workspace, club, "", when, |at| match group {
+        Some(group) => format!("redeem:{group}:{member}:{reward}:{at}"),
+        None => format!("redeem:{member}:{reward}:{at}"),
     })?;
     let mut code = None;
     let result = finish(
         &p,
         |id| tr!("manual-redeemed", member = member, reward = reward, id = id),
         |id| {
-            let redemption = p.ledger.redeem(&p.policy, id, member, reward, p.at)?;
+            let redemption = match group {
+                Some(group) => p
+                    .ledger
+                    .redeem_from_group(&p.policy, id, member, group, reward, p.at)?,
+                None => p.ledger.redeem(&p.policy, id, member, reward, p.at)?,
+            };
             code = redemption.code;
             Ok(redemption.applied)
         },

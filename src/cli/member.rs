@@ -61,6 +61,10 @@ pub fn run(
         );
     } else {
         print!("{}", render(&policy, &view));
+        let groups = super::member_groups::group_lines(&policy, &ledger, id)?;
+        if !groups.is_empty() {
+            print!("\n{groups}");
+        }
     }
     Ok(ExitCode::Ok)
 }

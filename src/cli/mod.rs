@@ -18,6 +18,7 @@ mod import;
 mod init;
 mod manual;
 mod member;
+mod member_groups;
 mod migrate;
 mod report;
 mod serve;
@@ -178,8 +179,16 @@ pub fn run(cli: Cli) -> ExitCode {
             club,
             member,
             reward,
+            from_group,
             when,
-        } => manual::redeem(&workspace, &club, &member, &reward, &when),
+        } => manual::redeem(
+            &workspace,
+            &club,
+            &member,
+            &reward,
+            from_group.as_deref(),
+            &when,
+        ),
         Command::Convert {
             club,
             member,

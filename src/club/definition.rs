@@ -106,6 +106,10 @@ pub struct ClubDefinition {
     /// signed JSON, retried until it is taken.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<super::WebhookDefinition>,
+    /// Kinds of group (a household, a company) whose members share one account, the pool:
+    /// where their points go, who may spend the pool and how much, the group's tier.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<super::groups::GroupKind>,
 }
 
 /// The canary a new version passes before it goes live (besides the club's tests).

@@ -7,6 +7,7 @@ mod club_file;
 mod contests;
 pub mod currencies;
 mod definition;
+mod groups;
 mod import_profiles;
 mod load;
 mod messaging;
@@ -19,6 +20,7 @@ pub use campaigns::*;
 pub use club_file::ClubFile;
 pub use contests::*;
 pub use definition::*;
+pub use groups::{GroupEarn, GroupKind, GroupRole};
 pub use import_profiles::{
     check_date_format, ImportProfile, ImportSettings, CANONICAL_COLUMNS, IGNORE,
 };

@@ -125,6 +125,8 @@ pub struct BookNeeds {
     pub challenges: bool,
     pub campaign_spend: bool,
     pub redemptions: bool,
+    /// Memberships of groups, and what was spent from a group's pool.
+    pub groups: bool,
 }
 
 impl BookNeeds {
@@ -152,6 +154,7 @@ impl BookNeeds {
                 .iter()
                 .any(|c| c.budget.as_ref().is_some_and(|b| b.per_member.is_some())),
             redemptions: club.rewards.iter().any(|r| r.per_member.is_some()),
+            groups: !club.groups.is_empty(),
         }
     }
 
@@ -165,6 +168,7 @@ impl BookNeeds {
             challenges: true,
             campaign_spend: true,
             redemptions: true,
+            groups: true,
         }
     }
 }
@@ -210,6 +214,10 @@ pub struct MemberBook {
     pub campaign_spend: Vec<SpendFact>,
     /// The rewards the member redeemed, one per redemption.
     pub redemptions: Vec<String>,
+    /// The member's joins and leaves of groups, in the order recorded.
+    pub groups: Vec<super::groups::MembershipFact>,
+    /// For a group's account: what members spent from its pool.
+    pub pool_spends: Vec<super::groups::PoolSpendFact>,
 }
 
 impl MemberBook {
@@ -235,6 +243,8 @@ impl MemberBook {
             badges: BTreeSet::new(),
             campaign_spend: Vec::new(),
             redemptions: Vec::new(),
+            groups: Vec::new(),
+            pool_spends: Vec::new(),
         }
     }
 
@@ -379,6 +389,8 @@ impl MemberBook {
             + self.challenges.len()
             + self.campaign_spend.len()
             + self.redemptions.len()
+            + self.groups.len()
+            + self.pool_spends.len()
     }
 
     /// Lots with points left, oldest first.

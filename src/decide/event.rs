@@ -21,6 +21,8 @@ pub struct Decided {
     /// Points the event gives other members (a referrer): each is decided with that
     /// member's book ([`Decider::gift`]), in the same plan.
     pub gifts: Vec<Gift>,
+    /// The points of the group's mirror of the event (its pool's part), if it had one.
+    pub pool: Option<Decimal>,
 }
 
 /// Points an event gives another member.
@@ -42,6 +44,20 @@ impl<'a> Decider<'a> {
         event: &'a Event,
         fingerprint: &str,
     ) -> Result<Decided, Failure> {
+        self.event_with_group(book, None, event, fingerprint)
+    }
+
+    /// [`Decider::event`] with the book of the group whose pool the event earns for (or,
+    /// for a return, whose mirror of the purchase it gives back): see
+    /// [`super::groups::pool_of`]. The group's book is changed only once the event is
+    /// accepted.
+    pub fn event_with_group(
+        &mut self,
+        book: &mut MemberBook,
+        group: Option<&mut MemberBook>,
+        event: &'a Event,
+        fingerprint: &str,
+    ) -> Result<Decided, Failure> {
         self.backup = Some(None);
         let (changes, tally, warnings) = (
             self.plan.changes.len(),
@@ -51,7 +67,7 @@ impl<'a> Decider<'a> {
         // An amount in a foreign currency is converted before anything reads it.
         let result = super::currency::convert(self.policy, book, event)
             .map_err(Failure::Rejected)
-            .and_then(|event| self.event_in(book, event, fingerprint));
+            .and_then(|event| self.event_in(book, group, event, fingerprint));
         if result.is_err() {
             // Nothing of a failed event stays: not its catch-up either.
             self.plan.changes.truncate(changes);
@@ -68,6 +84,7 @@ impl<'a> Decider<'a> {
     fn event_in(
         &mut self,
         book: &mut MemberBook,
+        group: Option<&mut MemberBook>,
         written: std::borrow::Cow<'a, Event>,
         fingerprint: &str,
     ) -> Result<Decided, Failure> {
@@ -83,13 +100,16 @@ impl<'a> Decider<'a> {
                 .window_stats(event.time)
                 .map_err(|_| reject(EvalError::overflow("the member's spend")))?;
         }
+        let membership = self.membership(book, event)?;
         let original = match (&event.kind, &event.original) {
             (EventType::Return, Some(id)) => self.original(book, id)?,
             _ => None,
         };
+        // A member of a group whose kind shares its tier earns at the group's when higher.
+        let lifted = self.with_group_tier(book, group.as_deref(), event.time);
         let input = EvaluationInput {
             event,
-            member: &book.state,
+            member: lifted.as_ref().unwrap_or(&book.state),
             original: original.as_ref(),
         };
         let mut outcome = evaluate(policy, input).map_err(reject)?;
@@ -97,8 +117,12 @@ impl<'a> Decider<'a> {
         if let Some((tier, _)) = &upgrade {
             if policy.club.tiering.upgrade_earns_at == crate::club::UpgradeEarns::New {
                 // The purchase that lifts the member earns at the new tier's rate.
-                let mut lifted = book.state.clone();
-                lifted.tier = Some(policy.club.tiers[*tier].id.clone());
+                let mut lifted = lifted.clone().unwrap_or_else(|| book.state.clone());
+                // A group's tier above the new one still counts.
+                let shared = crate::engine::benefits::tier_index(policy, lifted.tier.as_deref());
+                if shared.is_none_or(|shared| shared < *tier) {
+                    lifted.tier = Some(policy.club.tiers[*tier].id.clone());
+                }
                 outcome = evaluate(
                     policy,
                     EvaluationInput {
@@ -113,6 +137,7 @@ impl<'a> Decider<'a> {
             return Err(Failure::NeedsLots);
         }
         let spend = self.budgets(book, event, &mut outcome)?;
+        let pool = self.pool_part(book, group.as_deref(), event, &mut outcome.awards)?;
         self.check_room(book, event, outcome.awards.iter().map(|a| a.points))
             .map_err(|_| reject(EvalError::overflow("the member's points or spend")))?;
 
@@ -139,6 +164,13 @@ impl<'a> Decider<'a> {
         }
         let points = self.finish_posting(book, posting);
         self.score_contests(book, event, points);
+        if let Some(fact) = membership {
+            self.record_membership(book, fact);
+        }
+        let pool = match (pool, group) {
+            (Some(part), Some(group)) => Some(self.post_pool(group, part)),
+            _ => None,
+        };
         self.record_spend(book, event, spend);
         self.enroll(book, event);
         self.progress_challenges(book, event);
@@ -160,7 +192,11 @@ impl<'a> Decider<'a> {
                 at: event.time,
             })
             .collect();
-        Ok(Decided { points, gifts })
+        Ok(Decided {
+            points,
+            gifts,
+            pool,
+        })
     }
 
     /// What a return of `id` needs: the member's own purchase, or, for an event of

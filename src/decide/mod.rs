@@ -23,6 +23,7 @@ mod deals;
 mod event;
 mod expiry;
 mod facts;
+pub mod groups;
 mod manual;
 mod occasions;
 mod outbound;

@@ -232,6 +232,10 @@ pub enum Change<'e> {
         at: DateTime<Utc>,
         reason: String,
     },
+    /// A member joined a group, or left it (`None` role), by event `event`.
+    Membership(super::groups::MembershipFact),
+    /// Points a member spent from a group's pool (the role's monthly limit counts them).
+    PoolSpend(super::groups::PoolSpendFact),
 }
 
 impl Change<'_> {
@@ -362,6 +366,8 @@ impl Change<'_> {
                 at,
                 reason,
             },
+            Change::Membership(fact) => Change::Membership(fact),
+            Change::PoolSpend(fact) => Change::PoolSpend(fact),
         }
     }
 }

@@ -60,9 +60,17 @@ pub struct EvalError {
 /// The input fields evaluation can blame for a failure, by name (for failures read back
 /// from the ledger).
 pub fn input_field(name: &str) -> Option<&'static str> {
-    ["amount", "credit_used", "deal", "original"]
-        .into_iter()
-        .find(|field| *field == name)
+    [
+        "amount",
+        "credit_used",
+        "deal",
+        "original",
+        "group",
+        "role",
+        "kind",
+    ]
+    .into_iter()
+    .find(|field| *field == name)
 }
 
 impl EvalError {
@@ -88,7 +96,7 @@ impl EvalError {
         }
     }
 
-    fn input(column: &'static str, message: impl Into<String>) -> EvalError {
+    pub(crate) fn input(column: &'static str, message: impl Into<String>) -> EvalError {
         EvalError {
             message: message.into(),
             location: None,
@@ -555,7 +563,7 @@ fn returned_too_much(policy: &Policy, rule: &CompiledRule, points: Decimal) -> E
 /// never take back more than the original gave, and a full return takes it all. How the
 /// share is taken (from the purchase's own points, forgiven if they expired, from the
 /// rest of the balance, or owed) is the decision stage's to work out.
-fn reverse_original(
+pub fn reverse_original(
     policy: &Policy,
     event: &Event,
     original: Option<&OriginalRecord>,

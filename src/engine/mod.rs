@@ -16,7 +16,8 @@ mod standing;
 pub mod tiers;
 
 pub use evaluate::{
-    evaluate, evaluate_traced, input_field, EvalError, EvaluationInput, OriginalRecord,
+    evaluate, evaluate_traced, input_field, reverse_original, EvalError, EvaluationInput,
+    OriginalRecord,
 };
 pub use lifecycle::{expiry_policy, lot_terms, start_of_day};
 pub use outcome::{Award, EntryKind, LotTerms, Outcome, RuleStatus, RuleTrace};

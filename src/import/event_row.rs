@@ -62,10 +62,10 @@ pub fn event_from_row(row: &Row, policy: &Policy) -> Result<Event, RowProblem> {
             })
             .transpose()
     };
-    // An enrolment involves no money: its amount may be left empty.
+    // An enrolment (or joining or leaving a group) involves no money: its amount may be left empty.
     let amount = match (kind, money("amount")?) {
         (_, Some(amount)) => amount,
-        (EventType::Enroll, None) => Decimal::ZERO,
+        (EventType::Enroll | EventType::Join | EventType::Leave, None) => Decimal::ZERO,
         (_, None) => return Err(row.problem("amount", tr!("rows-empty", name = "amount"))),
     };
     // A refund is often exported as a negative amount; store what was given back.

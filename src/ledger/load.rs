@@ -154,6 +154,9 @@ impl Ledger {
         if needs.redemptions {
             self.load_redemptions(&mut book)?;
         }
+        if needs.groups {
+            self.load_groups(&mut book)?;
+        }
         Ok(Some(book))
     }
 

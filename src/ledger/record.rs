@@ -331,6 +331,18 @@ impl Ledger {
                     args![redemption, event, member, stored(*at), reason],
                 )?;
             }
+            Change::Membership(fact) => {
+                self.db().write(
+                    "INSERT INTO group_memberships (member, group_id, kind, role, time, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    args![fact.member, fact.group, fact.kind, fact.role, stored(fact.at), fact.event],
+                )?;
+            }
+            Change::PoolSpend(fact) => {
+                self.db().write(
+                    "INSERT INTO group_spends (group_id, member, event, time, month, points) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    args![fact.group, fact.member, fact.event, stored(fact.at), fact.month, text(fact.points)],
+                )?;
+            }
         }
         Ok(())
     }

@@ -255,6 +255,16 @@ const CATALOGUES: &[(Lang, &str, &str)] = &[
         "scripts.ftl",
         include_str!("../../locales/fa/scripts.ftl"),
     ),
+    (
+        Lang::En,
+        "groups.ftl",
+        include_str!("../../locales/en/groups.ftl"),
+    ),
+    (
+        Lang::Fa,
+        "groups.ftl",
+        include_str!("../../locales/fa/groups.ftl"),
+    ),
 ];
 
 /// Each catalogue file's language, name and text, for the catalogue tests.

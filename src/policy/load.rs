@@ -146,6 +146,31 @@ impl Policy {
                 )
                 .map(|(script, _)| script)
             });
+        let group_functions = club_file
+            .definition
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| {
+                let name = kind.function.as_ref().filter(|_| scripts_compiled)?;
+                let path = [
+                    PathSegment::Key("groups"),
+                    PathSegment::Index(i),
+                    PathSegment::Key("function"),
+                ];
+                let what = tr!("script-what-group", kind = &kind.id);
+                bind_function(
+                    &club_file,
+                    &scripts,
+                    name,
+                    &path,
+                    &what,
+                    "event, member",
+                    &mut problems,
+                )
+                .map(|(script, _)| script)
+            })
+            .collect();
         let (rules, tier_function, deal_targets) = if scripts_compiled {
             let rules = bind_rules(&club_file, &scripts, &mut problems);
             let tier_function = club_file
@@ -241,6 +266,7 @@ impl Policy {
             contests,
             rates,
             segment_function,
+            group_functions,
             plugin_settings,
             engine: Arc::clone(engine),
         };

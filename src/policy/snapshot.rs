@@ -61,6 +61,9 @@ pub struct Policy {
     pub segment_function: Option<usize>,
     /// The declared rates of foreign currencies (`currencies:` and its rate file).
     pub rates: crate::club::currencies::Rates,
+    /// For each group kind, in `club.groups` order, the script holding its `function`
+    /// (`earn: function`).
+    pub group_functions: Vec<Option<usize>>,
     /// What `settings("<plugin>")` returns, per plugin (shared: cloning it is cheap).
     pub plugin_settings: rhai::Dynamic,
     pub engine: Arc<ScriptEngine>,

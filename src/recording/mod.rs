@@ -298,20 +298,29 @@ impl<'a> Recorder<'a> {
             // returns took.
             self.store.load_history(&mut book)?;
         }
+        let mut group = self.pool_book(&book, event)?;
         let ids = self.ids()?;
         let store = self.store.clone();
         let mut decider =
             Decider::new(self.policy, store.facts(), ids).with_messages(self.messages);
-        let mut decided = decider.event(&mut book, event, &fingerprint);
+        let mut decided =
+            decider.event_with_group(&mut book, group.as_deref_mut(), event, &fingerprint);
         if let Err(Failure::NeedsLots) = decided {
             self.store.load_lots(&mut book)?;
-            decided = decider.event(&mut book, event, &fingerprint);
+            if let Some(group) = group.as_deref_mut() {
+                self.store.load_lots(group)?;
+            }
+            decided =
+                decider.event_with_group(&mut book, group.as_deref_mut(), event, &fingerprint);
         }
         let decided = match decided {
             Ok(decided) => decided,
             Err(failure) => {
                 self.ids = Some(decider.ids());
                 self.put_book_as(key, book);
+                if let Some(group) = group {
+                    self.put_book(group);
+                }
                 if let (true, Failure::Rejected(error)) = (self.remember_any, &failure) {
                     self.store.remember_rejection(
                         &event.id,
@@ -355,14 +364,18 @@ impl<'a> Recorder<'a> {
         self.ids = Some(decider.ids());
         self.record(plan)?;
         self.put_book_as(key, book);
+        if let Some(group) = group {
+            self.put_book(group);
+        }
         for target in gifted {
             self.put_book(target);
         }
         self.bound_books()?;
         // Only applied events move the clock; a rejected event never happened.
         self.latest = self.latest.max(Some(event.time));
+        // What went to a group's pool was awarded by this event too.
         Ok(Disposition::Applied {
-            points: decided.points,
+            points: decided.points + decided.pool.unwrap_or_default(),
         })
     }
 
@@ -505,6 +518,52 @@ impl<'a> Recorder<'a> {
                 code: self.store.redemption_code(id)?,
             }),
         }
+    }
+
+    /// Redeems `reward` from the pool of `group` for `member`, under their role's
+    /// permission and monthly limit (`decide::groups`). The redemption is the group's
+    /// event, naming the member in its `by` attribute.
+    pub fn redeem_from_group(
+        &mut self,
+        id: &str,
+        member: &str,
+        group: &str,
+        reward: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Redemption, ManualError> {
+        self.revalidate()?;
+        let mut event = Decider::redemption(self.policy, id, group, reward, at)?;
+        event.attributes.insert("by".to_owned(), member.to_owned());
+        if self.check_id(&event)?.is_some() {
+            return Ok(Redemption {
+                applied: Applied::Duplicate,
+                code: self.store.redemption_code(id)?,
+            });
+        }
+        if member == group {
+            return Err(ManualError::Refused(format!(
+                "`{member}` is the group itself"
+            )));
+        }
+        let mut pool = self.existing_book(group)?;
+        let spender = match self.existing_book(member) {
+            Ok(spender) => spender,
+            Err(error) => {
+                self.put_book(pool);
+                return Err(error);
+            }
+        };
+        let result = self.decide(&mut pool, |decider, pool| {
+            decider.redeem_from_pool(pool, &spender, &event)
+        });
+        self.put_book(pool);
+        self.put_book(spender);
+        let redeemed = result?;
+        self.latest = self.latest.max(Some(at));
+        Ok(Redemption {
+            applied: Applied::Done,
+            code: redeemed.code,
+        })
     }
 
     /// Cancels redemption `redemption` of `member`: points, credit and stock back.
@@ -753,6 +812,47 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// The book of the group whose pool `event` of `book`'s member earns for, or whose
+    /// mirror of the purchase a return gives back (`decide::groups`); `None` if none.
+    fn pool_book(
+        &mut self,
+        book: &MemberBook,
+        event: &Event,
+    ) -> Result<Option<Box<MemberBook>>, LedgerError> {
+        use crate::decide::groups::{pool_of, POOL_SUFFIX};
+        if self.policy.club.groups.is_empty() {
+            return Ok(None);
+        }
+        let is_return = event.kind == crate::event::EventType::Return;
+        let group = if is_return {
+            let Some(original) = &event.original else {
+                return Ok(None);
+            };
+            let mirror = format!("{original}{POOL_SUFFIX}");
+            match self.store.facts().event_owner(&mirror) {
+                Ok(Some((group, _))) => group,
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(LedgerError::corrupt(error.0)),
+            }
+        } else {
+            match pool_of(self.policy, book, event) {
+                Some(membership) => membership.group.to_owned(),
+                None => return Ok(None),
+            }
+        };
+        if group == book.id() {
+            return Ok(None);
+        }
+        let mut group = match self.books.remove(&group) {
+            Some(group) => group,
+            None => self.load_or_new(&group, event.time)?,
+        };
+        if is_return {
+            self.store.load_history(&mut group)?;
+        }
+        Ok(Some(group))
+    }
+
     fn load_or_new(&self, id: &str, at: DateTime<Utc>) -> Result<Box<MemberBook>, LedgerError> {
         if let Some(book) = self.store.load_book(id, self.needs)? {
             return Ok(Box::new(book));
@@ -859,6 +959,23 @@ impl Ledger {
     ) -> Result<Redemption, ManualError> {
         let mut recorder = Recorder::new(self, policy);
         let redemption = recorder.redeem(id, member, reward, at)?;
+        recorder.finish()?;
+        Ok(redemption)
+    }
+
+    /// Redeems `reward` from group `group`'s pool for `member` (see
+    /// [`Recorder::redeem_from_group`]).
+    pub fn redeem_from_group(
+        &self,
+        policy: &Policy,
+        id: &str,
+        member: &str,
+        group: &str,
+        reward: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Redemption, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let redemption = recorder.redeem_from_group(id, member, group, reward, at)?;
         recorder.finish()?;
         Ok(redemption)
     }

@@ -88,6 +88,10 @@ pub fn routes() -> Vec<Route<Arc<App>>> {
         Route::get("/v1/clubs/{club}/members/{member}/statement", get_statement)
             .summary("Every ledger entry of the member, with its reason and policy version")
             .ok("The statement"),
+        Route::get("/v1/clubs/{club}/members/{member}/groups", super::groups::get_groups)
+            .summary("A member's groups (households, companies), and a group's members")
+            .description("The groups the member is in now, with their role; for a group's account (its id), everyone who joined it, with their role (null once they left), the points their events brought the pool, net of returns, and what they spent from it. The pool's balance is the group's own member answer.")
+            .ok("The groups"),
         Route::post("/v1/clubs/{club}/members/{member}/redemptions", redeem)
             .summary("Redeem a reward")
             .query::<NoQuery>()

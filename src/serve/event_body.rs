@@ -105,6 +105,8 @@ pub enum EventType {
     Payment,
     Custom,
     Enroll,
+    Join,
+    Leave,
 }
 
 #[derive(JsonSchema)]

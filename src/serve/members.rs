@@ -162,10 +162,14 @@ pub struct RedeemBody {
     pub id: Option<String>,
     /// When, in the club's calendar; default the club's clock (now if it has none).
     pub at: Option<String>,
+    /// Spend the points of this group's pool instead of the member's own (`groups:` in
+    /// club.yaml): the member's role in the group must allow it, within its monthly
+    /// limit. The balance answered is then the pool's.
+    pub group: Option<String>,
 }
 
 /// `POST …/members/{member}/redemptions` (a till of the club): spends the member's points
-/// on a reward.
+/// (or their group's pool's) on a reward.
 pub async fn redeem(
     app: &App,
     grant: &Grant,
@@ -198,14 +202,20 @@ pub async fn redeem(
                     crate::time::stored(at)
                 ))?,
             };
-            let redemption = match ledger.redeem(&policy, &id, &member, &body.reward, at) {
+            let redeemed = match &body.group {
+                Some(group) => {
+                    ledger.redeem_from_group(&policy, &id, &member, group, &body.reward, at)
+                }
+                None => ledger.redeem(&policy, &id, &member, &body.reward, at),
+            };
+            let redemption = match redeemed {
                 Ok(redemption) => redemption,
                 Err(crate::recording::ManualError::Refused(message)) => {
                     return Ok(Err(ApiError::unprocessable("refused", message)))
                 }
                 Err(crate::recording::ManualError::Ledger(error)) => return Err(error),
             };
-            let balance = ledger.balances(&member, at)?;
+            let balance = ledger.balances(body.group.as_deref().unwrap_or(&member), at)?;
             let status = match redemption.applied {
                 crate::recording::Applied::Done => answers::RedemptionStatus::Redeemed,
                 crate::recording::Applied::Duplicate => answers::RedemptionStatus::Duplicate,

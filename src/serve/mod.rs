@@ -30,6 +30,7 @@ pub mod contests;
 pub mod delivery;
 pub mod drafts;
 pub mod event_body;
+pub mod groups;
 pub mod incident;
 pub mod keys;
 pub mod listen;

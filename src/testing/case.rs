@@ -121,6 +121,10 @@ pub struct Step {
 pub struct Redeem {
     pub member: String,
     pub reward: String,
+    /// Redeem from this group's pool (the member's role must allow it), not the member's
+    /// own points.
+    #[serde(default)]
+    pub group: Option<String>,
     /// When, in the club's calendar; the clock's time if not given.
     #[serde(default)]
     pub date: Option<String>,

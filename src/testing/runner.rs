@@ -321,9 +321,14 @@ fn run_step(
     let id = format!("step:{}", n + 1);
     ledger.begin()?;
     let result = match (&step.redeem, &step.adjust) {
-        (Some(redeem), _) => ledger
-            .redeem(policy, &id, &redeem.member, &redeem.reward, at)
-            .map(|_| ()),
+        (Some(redeem), _) => match &redeem.group {
+            Some(group) => ledger
+                .redeem_from_group(policy, &id, &redeem.member, group, &redeem.reward, at)
+                .map(|_| ()),
+            None => ledger
+                .redeem(policy, &id, &redeem.member, &redeem.reward, at)
+                .map(|_| ()),
+        },
         (None, Some(adjust)) => {
             let reason = adjust.reason.as_deref().unwrap_or("test");
             ledger

@@ -25,7 +25,7 @@ E7,M2,2025-01-13
 rejected: purchases.csv:3: column `amount`: `12x` is not a number
 rejected: purchases.csv:4: column `date`: 2025-02-30 is not a date
 rejected: purchases.csv:5: column `member`: `member` is empty
-rejected: purchases.csv:6: column `type`: `refund` is not an event type; use one of purchase, return, payment, custom, enroll
+rejected: purchases.csv:6: column `type`: `refund` is not an event type; use one of purchase, return, payment, custom, enroll, join, leave
 rejected: purchases.csv:8: the row has 3 fields but the header has 5
 ",
         )

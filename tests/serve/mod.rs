@@ -12,6 +12,7 @@ mod console_try;
 mod contests;
 mod currencies;
 pub mod document;
+mod groups;
 mod openapi;
 pub mod overview;
 mod policy;

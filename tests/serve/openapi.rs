@@ -324,6 +324,14 @@ fn every_route_answers_as_the_document_says() {
     call("GET", "/v1/clubs/shop/members/M9", Some(TILL), None, 404);
     call("GET", &format!("{m1}/statement"), Some(TILL), None, 200);
     call("GET", &format!("{m1}/statement"), None, None, 401);
+    call("GET", &format!("{m1}/groups"), Some(TILL), None, 200);
+    call(
+        "GET",
+        "/v1/clubs/shop/members/nobody/groups",
+        Some(TILL),
+        None,
+        404,
+    );
     call(
         "GET",
         "/v1/clubs/shop/events/P1/explanation",

@@ -212,6 +212,7 @@ pub async fn redeem(
         reward: form.reward,
         id: given_id(form.id),
         at: None,
+        group: None,
     };
     let grant = &ctx.signed_in.grant;
     match members::redeem(&console.app, grant, &club, member.clone(), body).await {
