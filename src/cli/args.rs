@@ -242,6 +242,9 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Print one table of the value report as CSV (a header line, exact decimals).
+        #[arg(long, value_enum, value_name = "PART", conflicts_with = "json")]
+        csv: Option<super::report_value::CsvPart>,
     },
     /// Send the messages that are due (the outbox), through the club's channels; failed
     /// ones are retried at a later run, with a doubling wait.

@@ -19,6 +19,7 @@ mod manual;
 mod member;
 mod migrate;
 mod report;
+mod report_value;
 mod serve;
 mod simulate;
 mod test;
@@ -217,7 +218,12 @@ pub fn run(cli: Cli) -> ExitCode {
             at.as_deref(),
             output.as_deref(),
         ),
-        Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
+        Command::Report {
+            club,
+            at,
+            json,
+            csv,
+        } => report::run(&workspace, &club, at.as_deref(), json, csv),
         Command::Deliver { club, at, json } => deliver::run(&workspace, &club, at.as_deref(), json),
         Command::Serve(args) => serve::run(&cli_folders(&workspace, &plugins), &args),
         Command::Key {

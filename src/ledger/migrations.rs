@@ -419,6 +419,21 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX members_id_attributes ON members(id, attributes);
     ",
     ),
+    (
+        17,
+        "
+    -- Members a campaign's holdout keeps out (issue 18), once per campaign and member: the
+    -- first event the campaign would have rewarded. The value report compares what they
+    -- bought with what the rewarded members bought (the campaign's lift).
+    CREATE TABLE campaign_holdouts (
+        campaign TEXT NOT NULL,
+        member TEXT NOT NULL,
+        event TEXT NOT NULL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (campaign, member)
+    );
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -760,6 +775,18 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     -- PostgreSQL index entry has a size limit a long profile could pass, and a search reads
     -- PostgreSQL's rows from its shared buffers anyway. The version keeps the numbering.
     SELECT 1;
+    ",
+    ),
+    (
+        17,
+        "
+    CREATE TABLE campaign_holdouts (
+        campaign CTEXT NOT NULL,
+        member CTEXT NOT NULL,
+        event CTEXT NOT NULL,
+        time CTEXT NOT NULL,
+        PRIMARY KEY (campaign, member)
+    );
     ",
     ),
 ];
