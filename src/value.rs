@@ -535,3 +535,77 @@ fn profitability(
         members: rows,
     })
 }
+
+/// A rule or campaign that gave away more of the margin than `reports.max_giveaway`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Giveaway {
+    /// `rule` or `campaign`.
+    pub kind: String,
+    pub id: String,
+    /// The worth of the points it gave on purchases.
+    pub worth: Decimal,
+    /// The margin of the purchases it gave points on.
+    pub margin: Decimal,
+    /// `worth` as a percentage of `margin` (two places; absent when the margin is zero).
+    pub percent: Option<Decimal>,
+}
+
+/// The rules and campaigns of the ledger's purchases that gave away more than
+/// `reports.max_giveaway` of the margin of the purchases they rewarded (the worth of their
+/// points at [`point_value`]). Empty when the club declares no limit or no point value.
+pub fn giveaways(ledger: &Ledger, policy: &Policy) -> Result<Vec<Giveaway>> {
+    let (Some(limit), Some(value)) = (
+        policy
+            .club
+            .reports
+            .as_ref()
+            .and_then(|r| r.max_giveaway_share()),
+        point_value(policy),
+    ) else {
+        return Ok(Vec::new());
+    };
+    // (kind, id) -> (points, events rewarded with their margin)
+    let mut given: BTreeMap<(String, String), (Decimal, BTreeMap<String, Decimal>)> =
+        BTreeMap::new();
+    for (rule, points, event, amount, items) in ledger.purchase_awards()? {
+        if points <= Decimal::ZERO {
+            continue;
+        }
+        let margin = margin_of(policy, &items, amount)?;
+        let mut keys = vec![("rule".to_owned(), rule.clone())];
+        if let Some(index) = policy.campaign_of(&rule) {
+            keys.push((
+                "campaign".to_owned(),
+                policy.club.campaigns[index].id.clone(),
+            ));
+        }
+        for key in keys {
+            let slot = given.entry(key).or_default();
+            slot.0 = add(slot.0, points)?;
+            slot.1.insert(event.clone(), margin);
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, id), (points, events)) in given {
+        let worth = mul(points, value)?.normalize();
+        let mut margin = Decimal::ZERO;
+        for m in events.values() {
+            margin = add(margin, *m)?;
+        }
+        if worth > mul(margin, limit)? {
+            let percent = (!margin.is_zero())
+                .then(|| worth.checked_div(margin))
+                .flatten()
+                .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                .map(|p| p.round_dp(2).normalize());
+            out.push(Giveaway {
+                kind,
+                id,
+                worth,
+                margin: margin.normalize(),
+                percent,
+            });
+        }
+    }
+    Ok(out)
+}

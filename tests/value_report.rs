@@ -481,3 +481,36 @@ fn the_value_report_is_the_same_from_postgresql() {
     let sqlite = imported(&[]);
     assert_eq!(value, report(sqlite.path(), &[], "2025-03-31"));
 }
+
+#[test]
+fn simulate_flags_a_campaign_giving_away_more_than_the_declared_share_of_margin() {
+    let dir = workspace();
+    let club = dir.path().join("policies/val/club.yaml");
+    let text = std::fs::read_to_string(&club).unwrap();
+    std::fs::write(&club, format!("{text}  max_giveaway: 20%\n")).unwrap();
+    let output = crate::bashgah_command()
+        .args(["simulate", "val", "--events", "events.jsonl"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Counted here: what `promo` gave (worth 0.5 EUR a point) against the margin of the
+    // purchases it rewarded. `base` gives as much per purchase, but over every purchase,
+    // where the coffee's 60% and a 150 EUR line's margin keep it below 20%.
+    let e = expected("9999-12-31");
+    let margins: BTreeMap<String, Decimal> = fed().into_iter().map(|f| (f.id, f.margin)).collect();
+    let worth = e.promo_points * d("0.5");
+    let margin: Decimal = e.rewarded_events.iter().map(|id| margins[id]).sum();
+    let percent = (worth / margin * d("100")).round_dp(2).normalize();
+    assert!(percent > d("20"), "{percent}");
+    for kind in ["campaign", "rule"] {
+        let line = format!(
+            "warning: policies/val: {kind} `promo` gives away {percent}% of the margin of the purchases it rewards ({} EUR of {} EUR), more than `reports.max_giveaway` (20%)",
+            worth.normalize(),
+            margin.normalize()
+        );
+        assert!(stderr.contains(&line), "{line}\nnot in\n{stderr}");
+    }
+    assert!(!stderr.contains("rule `base`"), "{stderr}");
+}

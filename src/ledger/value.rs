@@ -163,3 +163,37 @@ impl Ledger {
         )
     }
 }
+
+impl Ledger {
+    /// Every `earn` entry on a purchase: (rule, points, event, amount, line items).
+    pub fn purchase_awards(
+        &self,
+    ) -> Result<
+        Vec<(
+            String,
+            Decimal,
+            String,
+            Decimal,
+            Vec<crate::event::LineItem>,
+        )>,
+    > {
+        self.db().query(
+            "SELECT l.rule, l.points, e.id, e.amount, e.items FROM ledger l JOIN events e ON e.id = l.event
+             WHERE e.type = 'purchase' AND l.kind = 'earn' ORDER BY l.seq",
+            args![],
+            |r| {
+                let items: Option<String> = r.get(4)?;
+                Ok((
+                    r.get(0)?,
+                    number(&r.get::<String>(1)?)?,
+                    r.get(2)?,
+                    number(&r.get::<String>(3)?)?,
+                    items
+                        .as_deref()
+                        .and_then(|t| serde_json::from_str(t).ok())
+                        .unwrap_or_default(),
+                ))
+            },
+        )
+    }
+}

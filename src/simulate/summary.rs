@@ -39,6 +39,10 @@ pub struct Simulation {
     pub deal_points: BTreeMap<String, Decimal>,
     /// Points issued per month of the club's calendar (`1403-10`), for charts.
     pub issued_by_month: BTreeMap<String, Decimal>,
+    /// Rules and campaigns that gave away more of the margin of the purchases they
+    /// rewarded than `reports.max_giveaway` (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub giveaways: Vec<crate::value::Giveaway>,
     /// Each member's balance and tier at the end (for comparisons).
     #[serde(skip)]
     pub members: BTreeMap<String, (Decimal, String)>,
@@ -228,6 +232,7 @@ fn summarise(
         }
         sim.members.insert(id, (balance, tier));
     }
+    sim.giveaways = crate::value::giveaways(ledger, policy)?;
     sim.liability = policy
         .club
         .credit
