@@ -36,6 +36,15 @@ pub struct ValueEvent {
     pub partner: Option<String>,
 }
 
+/// An award on a purchase: (rule, points, event, the purchase's amount and line items).
+pub type PurchaseAward = (
+    String,
+    Decimal,
+    String,
+    Decimal,
+    Vec<crate::event::LineItem>,
+);
+
 /// One tier change: who, from and to which tier, when (stored UTC time).
 #[derive(Debug, Clone)]
 pub struct TierStep {
@@ -166,17 +175,7 @@ impl Ledger {
 
 impl Ledger {
     /// Every `earn` entry on a purchase: (rule, points, event, amount, line items).
-    pub fn purchase_awards(
-        &self,
-    ) -> Result<
-        Vec<(
-            String,
-            Decimal,
-            String,
-            Decimal,
-            Vec<crate::event::LineItem>,
-        )>,
-    > {
+    pub fn purchase_awards(&self) -> Result<Vec<PurchaseAward>> {
         self.db().query(
             "SELECT l.rule, l.points, e.id, e.amount, e.items FROM ledger l JOIN events e ON e.id = l.event
              WHERE e.type = 'purchase' AND l.kind = 'earn' ORDER BY l.seq",
