@@ -550,21 +550,12 @@ pub struct Giveaway {
     pub percent: Option<Decimal>,
 }
 
-/// The rules and campaigns of the ledger's purchases that gave away more than
-/// `reports.max_giveaway` of the margin of the purchases they rewarded (the worth of their
-/// points at [`point_value`]). Empty when the club declares no limit or no point value.
-pub fn giveaways(ledger: &Ledger, policy: &Policy) -> Result<Vec<Giveaway>> {
-    let (Some(limit), Some(value)) = (
-        policy
-            .club
-            .reports
-            .as_ref()
-            .and_then(|r| r.max_giveaway_share()),
-        point_value(policy),
-    ) else {
-        return Ok(Vec::new());
-    };
-    // (kind, id) -> (points, events rewarded with their margin)
+/// What each rule and campaign gave on purchases: (`rule` or `campaign`, id) → (points,
+/// the margin of the purchases it gave points on, each purchase once).
+pub type GiveawayTotals = BTreeMap<(String, String), (Decimal, Decimal)>;
+
+/// [`GiveawayTotals`] of the ledger's purchases.
+pub fn giveaway_totals(ledger: &Ledger, policy: &Policy) -> Result<GiveawayTotals> {
     let mut given: BTreeMap<(String, String), (Decimal, BTreeMap<String, Decimal>)> =
         BTreeMap::new();
     for (rule, points, event, amount, items) in ledger.purchase_awards()? {
@@ -585,22 +576,53 @@ pub fn giveaways(ledger: &Ledger, policy: &Policy) -> Result<Vec<Giveaway>> {
             slot.1.insert(event.clone(), margin);
         }
     }
-    let mut out = Vec::new();
-    for ((kind, id), (points, events)) in given {
-        let worth = mul(points, value)?.normalize();
+    let mut totals = GiveawayTotals::new();
+    for (key, (points, events)) in given {
         let mut margin = Decimal::ZERO;
         for m in events.values() {
             margin = add(margin, *m)?;
         }
-        if worth > mul(margin, limit)? {
+        totals.insert(key, (points, margin));
+    }
+    Ok(totals)
+}
+
+/// Adds `more` into `totals` (the policy tests' cases, each on a ledger of its own).
+pub fn add_totals(totals: &mut GiveawayTotals, more: GiveawayTotals) -> Result<()> {
+    for (key, (points, margin)) in more {
+        let slot = totals.entry(key).or_default();
+        slot.0 = add(slot.0, points)?;
+        slot.1 = add(slot.1, margin)?;
+    }
+    Ok(())
+}
+
+/// The rules and campaigns of `totals` that gave away more than `reports.max_giveaway` of
+/// the margin of the purchases they rewarded (the worth of their points at
+/// [`point_value`]). Empty when the club declares no limit or no point value.
+pub fn flagged(policy: &Policy, totals: &GiveawayTotals) -> Result<Vec<Giveaway>> {
+    let (Some(limit), Some(value)) = (
+        policy
+            .club
+            .reports
+            .as_ref()
+            .and_then(|r| r.max_giveaway_share()),
+        point_value(policy),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for ((kind, id), (points, margin)) in totals {
+        let worth = mul(*points, value)?.normalize();
+        if worth > mul(*margin, limit)? {
             let percent = (!margin.is_zero())
-                .then(|| worth.checked_div(margin))
+                .then(|| worth.checked_div(*margin))
                 .flatten()
                 .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
                 .map(|p| p.round_dp(2).normalize());
             out.push(Giveaway {
-                kind,
-                id,
+                kind: kind.clone(),
+                id: id.clone(),
                 worth,
                 margin: margin.normalize(),
                 percent,
@@ -608,4 +630,18 @@ pub fn giveaways(ledger: &Ledger, policy: &Policy) -> Result<Vec<Giveaway>> {
         }
     }
     Ok(out)
+}
+
+/// [`flagged`] over the ledger's purchases.
+pub fn giveaways(ledger: &Ledger, policy: &Policy) -> Result<Vec<Giveaway>> {
+    if policy
+        .club
+        .reports
+        .as_ref()
+        .and_then(|r| r.max_giveaway.as_ref())
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    flagged(policy, &giveaway_totals(ledger, policy)?)
 }

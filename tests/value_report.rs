@@ -514,3 +514,44 @@ fn simulate_flags_a_campaign_giving_away_more_than_the_declared_share_of_margin(
     }
     assert!(!stderr.contains("rule `base`"), "{stderr}");
 }
+
+#[test]
+fn check_flags_a_rule_giving_away_more_than_the_declared_share_on_the_clubs_tests() {
+    let dir = workspace();
+    let club = dir.path().join("policies/val");
+    let text = std::fs::read_to_string(club.join("club.yaml")).unwrap();
+    std::fs::write(
+        club.join("club.yaml"),
+        format!("{text}  max_giveaway: 20%\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(club.join("tests")).unwrap();
+    // A purchase of 100 EUR in March (no campaign): `base` gives 10 points, worth 5 EUR,
+    // against a margin of 20% of 100 EUR: 25% of it, more than 20%. A coffee line (60%
+    // margin) in another case brings the sum to 10 EUR of 80 EUR: 12.5%, under the limit.
+    std::fs::write(
+        club.join("tests/base.yaml"),
+        "- name: a point per 10 EUR\n  when:\n    - event: {id: P1, member: M1, date: 2025-03-06, amount: 100}\n  then:\n    points: {P1: 10}\n",
+    )
+    .unwrap();
+    let check = |dir: &Path| {
+        let output = crate::bashgah_command()
+            .args(["check", "val"])
+            .current_dir(dir)
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "a warning, not a failure");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = check(dir.path());
+    assert!(
+        stderr.starts_with("warning: rule `base` gives away 25% of the margin of the purchases it rewards in the club's tests (5 EUR of 20 EUR), more than `max_giveaway` (20%)\n  --> policies/val/club.yaml:19:3\n"),
+        "{stderr}"
+    );
+    std::fs::write(
+        club.join("tests/coffee.yaml"),
+        "- name: coffee\n  when:\n    - event: {id: P1, member: M1, date: 2025-03-06, amount: 100, items: [{sku: c, category: coffee, qty: 1, price: 100}]}\n  then:\n    points: {P1: 10}\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path()), "");
+}

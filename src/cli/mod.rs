@@ -7,6 +7,7 @@
 mod advance;
 mod args;
 mod check;
+mod check_giveaway;
 mod deliver;
 mod demo;
 mod exit;
