@@ -66,14 +66,13 @@ messages
   enrolled             3 pending
 
 points held: 139 points, worth 139 EUR
-  (no tier)      3 members, 139 points, worth 139 EUR
 
 campaign value
   spring         3 purchases rewarded, 300 EUR; 1 member rewarded, 500 EUR each
 
 settlement per month (net of returns)
-  2024-06  snapp          1 purchase, 100 EUR; 0 returns, 0 EUR: 20 points, worth 20 EUR
-  2025-03  snapp          1 purchase, 100 EUR; 0 returns, 0 EUR: 20 points, worth 20 EUR
+  2024-06  snapp          1 purchase, 100 EUR: 20 points, worth 20 EUR
+  2025-03  snapp          1 purchase, 100 EUR: 20 points, worth 20 EUR
 "
     );
     let json: serde_json::Value =

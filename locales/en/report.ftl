@@ -66,10 +66,12 @@ report-settlement = settlement per month (net of returns)
 report-settlement-line = { $purchases ->
     [one] { $purchases } purchase
    *[other] { $purchases } purchases
-}, { $amount } { $currency }; { $returns ->
+}, { $amount } { $currency }{ $returns }: { $earned } { $points }{ $money }
+# After the purchases, when some of them were returned that month.
+report-settlement-returns = ; { $returns ->
     [one] { $returns } return
    *[other] { $returns } returns
-}, { $returned } { $currency }: { $earned } { $points }{ $money }
+}, { $returned } { $currency }
 report-profitability = profitability (margin less the points' worth)
 report-profit-segment-name = { $segment ->
     [loss] loss

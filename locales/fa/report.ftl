@@ -51,7 +51,8 @@ report-campaign-revenue = { $purchases } خرید پاداش‌گرفته، { $r
 report-campaign-holdout = ؛ گروه کنترل { $share }: { $members } عضو، هر یک { $each } { $currency }
 report-campaign-lift = ؛ اثر { $lift }٪
 report-settlement = تسویه ماهانه (پس از کسر مرجوعی‌ها)
-report-settlement-line = { $purchases } خرید، { $amount } { $currency }؛ { $returns } مرجوعی، { $returned } { $currency }: { $earned } { $points }{ $money }
+report-settlement-line = { $purchases } خرید، { $amount } { $currency }{ $returns }: { $earned } { $points }{ $money }
+report-settlement-returns = ؛ { $returns } مرجوعی، { $returned } { $currency }
 report-profitability = سودآوری (حاشیه سود منهای ارزش امتیازها)
 report-profit-segment-name = { $segment ->
     [loss] زیان‌ده

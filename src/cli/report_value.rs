@@ -161,7 +161,8 @@ pub fn render(policy: &Policy, report: &ValueReport) -> String {
         money = money(l.money)
     ));
     out.push('\n');
-    for t in &l.tiers {
+    // Per tier only where the club has tiers: otherwise it is the line above again.
+    for t in l.tiers.iter().filter(|_| !policy.club.tiers.is_empty()) {
         let tier = t.tier.clone().unwrap_or_else(|| tr!("report-no-tier"));
         out.push_str(&format!(
             "  {tier:<14} {}\n",
@@ -233,8 +234,16 @@ pub fn render(policy: &Policy, report: &ValueReport) -> String {
                     purchases = s.purchases,
                     amount = s.amount,
                     currency = currency,
-                    returns = s.returns,
-                    returned = s.returned,
+                    returns = if s.returns > 0 {
+                        tr!(
+                            "report-settlement-returns",
+                            returns = s.returns,
+                            returned = s.returned,
+                            currency = currency
+                        )
+                    } else {
+                        String::new()
+                    },
                     earned = s.points,
                     points = points,
                     money = money(s.money)

@@ -34,7 +34,7 @@ pub struct MemberSummary {
     pub credit: Decimal,
 }
 
-fn number(text: &str) -> Result<Decimal, LedgerError> {
+pub(super) fn number(text: &str) -> Result<Decimal, LedgerError> {
     text.parse()
         .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
 }

@@ -925,7 +925,7 @@ impl Ledger {
 }
 
 /// What [`Ledger::dump`] lists, in order: every member, event, entry, lot and use, tier
-/// change, deal, message, notice, return share, campaign spend, challenge, badge,
+/// change, deal, message, notice, return share, campaign spend and holdout, challenge, badge,
 /// redemption, code use, cancellation, outbound event, credit entry and consent, in an order both stores give alike.
 const DUMP: &[&str] = &[
     "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
@@ -940,6 +940,7 @@ const DUMP: &[&str] = &[
     "SELECT member, key, kind, at, COALESCE(due, ''), COALESCE(points, '') FROM notices ORDER BY member, key",
     "SELECT return_event, original, rule, policy_version, points, taken, owed, forgiven, expired FROM return_shares ORDER BY original, return_event, rule",
     "SELECT campaign, member, day, points, event FROM campaign_spend ORDER BY member, day, event, campaign",
+    "SELECT campaign, member, event, time FROM campaign_holdouts ORDER BY campaign, member",
     "SELECT challenge, member, period, purchases, spend, COALESCE(completed_at, '') FROM challenge_progress ORDER BY member, challenge, period",
     "SELECT member, badge, at, source FROM badges ORDER BY member, badge",
     "SELECT event, member, reward, points, COALESCE(code, ''), time FROM redemptions ORDER BY member, time, event",

@@ -8,14 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 
 use super::db::args;
+use super::statement::number;
 use super::store::{json_map, Ledger, LedgerError};
 
 type Result<T> = std::result::Result<T, LedgerError>;
-
-fn number(text: &str) -> Result<Decimal> {
-    text.parse()
-        .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
-}
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_add(b)
