@@ -59,7 +59,9 @@ pub struct PartnerSettlement {
 
 /// Builds the report as at `at`.
 pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Report, LedgerError> {
-    let members = ledger.member_balances()?;
+    let value = crate::value::build(ledger, policy, at)?;
+    // The members who had joined by then, with their balances then.
+    let members: Vec<(&String, &rust_decimal::Decimal)> = value.balances.iter().collect();
     let mut segments = BTreeMap::new();
     let mut at_risk = Vec::new();
     let mut failures = Vec::new();
@@ -71,7 +73,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
             .as_ref()
             .and_then(|r| r.segment.clone())
             .unwrap_or_default();
-        for (id, balance, _) in &members {
+        for &(id, balance) in &members {
             let Some(book) = ledger.load_book(id, crate::decide::BookNeeds::all())? else {
                 continue;
             };
@@ -121,7 +123,6 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         }
         at_risk.sort_by(|a, b| b.balance.cmp(&a.balance).then(a.member.cmp(&b.member)));
     }
-    let value = crate::value::build(ledger, policy, at)?;
     // Campaigns and partners as at the instant too: their totals are the value parts'.
     let mut campaigns = ledger.campaign_costs(policy, &crate::time::stored(at))?;
     for (cost, then) in campaigns.iter_mut().zip(&value.campaigns) {
@@ -137,7 +138,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         campaigns,
         partners: partners(&value),
         value,
-        messages: ledger.message_counts()?,
+        messages: ledger.message_counts(&crate::time::stored(at))?,
         failures,
         failures_shown,
     })

@@ -46,6 +46,10 @@ pub struct ValueReport {
     pub settlement: Vec<Settlement>,
     /// Members by margin less the worth of their points, when the club gives margins.
     pub profitability: Option<Profitability>,
+    /// Each member who had joined by then, with their balance then (for the segments).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub balances: BTreeMap<String, Decimal>,
 }
 
 /// The points members hold and their worth, in all and per tier.
@@ -237,8 +241,10 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Valu
     // Liability, per tier as held at the instant.
     let mut liability = Liability::default();
     let mut holdings: BTreeMap<Option<usize>, (usize, Decimal)> = BTreeMap::new();
+    let mut balances = BTreeMap::new();
     for member in &members {
         let balance = points.get(member).map(|p| p.balance).unwrap_or_default();
+        balances.insert(member.clone(), balance);
         let tier = tiers
             .0
             .get(member)
@@ -277,6 +283,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Valu
         campaigns,
         settlement,
         profitability,
+        balances,
     })
 }
 
