@@ -193,6 +193,10 @@ pub struct LineItem {
     pub category: Option<String>,
     pub qty: Decimal,
     pub price: Decimal,
+    /// What the line earns the shop, in the club's currency (the whole line, not a unit),
+    /// when the till knows it; the value report's margins prefer it to a category's share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<Decimal>,
 }
 
 /// An event as imported: validated, with its time resolved to an instant.
@@ -353,6 +357,12 @@ impl Event {
             field(item.category.as_deref().unwrap_or("\u{0}").as_bytes());
             number(item.qty, &mut field);
             number(item.price, &mut field);
+            // Only when given, so the fingerprints of events without margins (every event
+            // recorded before issue 18) stay what they were.
+            if let Some(margin) = item.margin {
+                field(b"margin");
+                number(margin, &mut field);
+            }
         }
         field(&(self.attributes.len() as u32).to_le_bytes());
         for (key, value) in &self.attributes {

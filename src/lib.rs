@@ -45,6 +45,7 @@ pub mod serve;
 pub mod simulate;
 pub mod testing;
 pub mod time;
+pub mod value;
 pub mod view;
 pub mod webhooks;
 pub mod yaml;

@@ -32,6 +32,8 @@ pub struct Report {
     /// result recorded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contests: Vec<crate::contests::ContestView>,
+    /// Liability, tiers, campaign revenue and holdout, settlement per month, margins.
+    pub value: crate::value::ValueReport,
     // In English, for programs; `failures_shown` says the same for people.
     /// Members whose segment could not be computed, with why.
     pub failures: Vec<String>,
@@ -47,7 +49,8 @@ pub struct AtRisk {
     pub last_visit: Option<DateTime<Utc>>,
 }
 
-/// What one partner's purchases earned: what the club settles with the partner.
+/// What one partner's purchases earned, less what returns of them took back (amount and
+/// points): what the club settles with the partner.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PartnerSettlement {
     pub partner: String,
@@ -60,7 +63,9 @@ pub struct PartnerSettlement {
 
 /// Builds the report as at `at`.
 pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Report, LedgerError> {
-    let members = ledger.member_balances()?;
+    let value = crate::value::build(ledger, policy, at)?;
+    // The members who had joined by then, with their balances then.
+    let members: Vec<(&String, &rust_decimal::Decimal)> = value.balances.iter().collect();
     let mut segments = BTreeMap::new();
     let mut at_risk = Vec::new();
     let mut failures = Vec::new();
@@ -72,7 +77,7 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
             .as_ref()
             .and_then(|r| r.segment.clone())
             .unwrap_or_default();
-        for (id, balance, _) in &members {
+        for &(id, balance) in &members {
             let Some(book) = ledger.load_book(id, crate::decide::BookNeeds::all())? else {
                 continue;
             };
@@ -122,15 +127,22 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
         }
         at_risk.sort_by(|a, b| b.balance.cmp(&a.balance).then(a.member.cmp(&b.member)));
     }
+    // Campaigns and partners as at the instant too: their totals are the value parts'.
+    let mut campaigns = ledger.campaign_costs(policy, &crate::time::stored(at))?;
+    for (cost, then) in campaigns.iter_mut().zip(&value.campaigns) {
+        cost.points = then.points;
+        cost.money = then.money;
+    }
     Ok(Report {
         club: policy.club.id.clone(),
         at,
-        members: members.len(),
+        members: value.liability.members,
         segments,
         at_risk,
-        campaigns: ledger.campaign_costs(policy)?,
-        partners: partners(ledger, policy)?,
-        messages: ledger.message_counts()?,
+        campaigns,
+        partners: partners(&value),
+        value,
+        messages: ledger.message_counts(&crate::time::stored(at))?,
         contests: crate::contests::contests(ledger, policy, at)?
             .into_iter()
             .filter(|c| !c.standings.is_empty() || !c.results.is_empty())
@@ -140,25 +152,27 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Repo
     })
 }
 
-fn partners(ledger: &Ledger, policy: &Policy) -> Result<Vec<PartnerSettlement>, LedgerError> {
-    let mut by_partner: BTreeMap<String, PartnerSettlement> = BTreeMap::new();
-    for (partner, amount, points) in ledger.partner_purchases()? {
+/// Each partner's settlement over every month up to the instant, net of returns.
+fn partners(value: &crate::value::ValueReport) -> Vec<PartnerSettlement> {
+    let mut by_partner: BTreeMap<&str, PartnerSettlement> = BTreeMap::new();
+    for line in &value.settlement {
         let entry = by_partner
-            .entry(partner.clone())
+            .entry(line.partner.as_str())
             .or_insert_with(|| PartnerSettlement {
-                partner,
+                partner: line.partner.clone(),
                 ..PartnerSettlement::default()
             });
-        entry.purchases += 1;
-        entry.amount += amount;
-        entry.points += points;
+        entry.purchases += line.purchases;
+        entry.amount = entry
+            .amount
+            .saturating_add(line.amount)
+            .saturating_sub(line.returned);
+        entry.points = entry.points.saturating_add(line.points);
+        entry.money = match (entry.money, line.money) {
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
+            (None, b) => b,
+            (a, None) => a,
+        };
     }
-    let rate = policy.club.credit.as_ref().map(|c| c.rate);
-    Ok(by_partner
-        .into_values()
-        .map(|mut p| {
-            p.money = rate.map(|r| p.points * r);
-            p
-        })
-        .collect())
+    by_partner.into_values().collect()
 }

@@ -26,6 +26,7 @@ mod report;
 mod serve;
 mod simulate;
 mod tiers;
+mod value_report;
 mod webhooks;
 
 /// A temporary folder for a test's workspace and ledgers: in memory (`/dev/shm`) where the

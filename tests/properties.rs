@@ -410,3 +410,52 @@ proptest! {
         foreign_purchase_returned(cents, rate, &parts, rounding)?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The value report's liability (issue 18) at any instant of a random history is the
+    /// sum of every member's entries up to then, each point worth `credit.rate` (100), and
+    /// its tiers add up to it.
+    #[test]
+    fn the_liability_is_every_balance_up_to_then_times_a_points_worth(
+        ops in prop::collection::vec(op(), 1..30),
+        pick in 0..1_000usize,
+    ) {
+        let (_dir, policy) = club(WhenSpent::Debt);
+        let ledger = Ledger::open_in_memory().unwrap();
+        play(&ledger, &policy, &ops);
+        let lines: Vec<(String, bashgah::ledger::StatementLine)> = MEMBERS
+            .iter()
+            .flat_map(|m| {
+                ledger
+                    .statement(m)
+                    .unwrap()
+                    .into_iter()
+                    .map(move |line| (m.to_string(), line))
+            })
+            .collect();
+        let mut times: Vec<String> = lines.iter().map(|(_, l)| l.time.clone()).collect();
+        times.sort();
+        times.dedup();
+        let mut instants: Vec<DateTime<Utc>> = times
+            .iter()
+            .filter_map(|t| bashgah::time::from_stored(t))
+            .collect();
+        instants.push(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+        let at = instants[pick % instants.len()];
+        let until = bashgah::time::stored(at);
+        let expected: Decimal = lines
+            .iter()
+            .filter(|(_, l)| l.time <= until)
+            .map(|(_, l)| l.points)
+            .sum();
+        let value = bashgah::value::build(&ledger, &policy, at).unwrap();
+        prop_assert_eq!(value.liability.points, expected);
+        prop_assert_eq!(value.liability.money, Some(expected * Decimal::from(100)));
+        let by_tier: Decimal = value.liability.tiers.iter().map(|t| t.points).sum();
+        prop_assert_eq!(by_tier, expected);
+        let members: usize = value.liability.tiers.iter().map(|t| t.members).sum();
+        prop_assert_eq!(members, value.liability.members);
+    }
+}

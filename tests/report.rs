@@ -64,6 +64,15 @@ partners (settlement)
 messages
   challenge_completed  1 pending, 1 suppressed (cap)
   enrolled             3 pending
+
+points held: 139 points, worth 139 EUR
+
+campaign value
+  spring         3 purchases rewarded, 300 EUR; 1 member rewarded, 500 EUR each
+
+settlement per month (net of returns)
+  2024-06  snapp          1 purchase, 100 EUR: 20 points, worth 20 EUR
+  2025-03  snapp          1 purchase, 100 EUR: 20 points, worth 20 EUR
 "
     );
     let json: serde_json::Value =
@@ -71,6 +80,31 @@ messages
             .expect("json");
     assert_eq!(json["partners"][0]["points"], "40");
     assert_eq!(json["campaigns"][0]["capped_awards"], 4);
+    // As at 2024-06-15 every part is as it stood then: M2 alone had joined, with the
+    // 10 points of each of B1 and B2 (100 EUR each, a point per 10 EUR, worth 1 EUR), the
+    // welcome message queued, no partner purchase yet (B3 is of the 20th) and no campaign.
+    assert_eq!(
+        run(&["report", "shop", "--at", "2024-06-15"]),
+        "\
+club shop, as at 2024-06-15: 1 member
+
+segments
+  others              1
+
+at risk of lapsing: 0 members
+
+campaigns
+  spring         0 points (0 EUR) of a budget of 25; 0 awards capped
+
+messages
+  enrolled             1 pending
+
+points held: 20 points, worth 20 EUR
+
+campaign value
+  spring         0 purchases rewarded, 0 EUR; 0 members rewarded, 0 EUR each
+"
+    );
     // A report writes nothing: the ledger is the same file, byte for byte.
     let ledger = dir.path().join("data/shop.sqlite");
     let before = std::fs::read(&ledger).expect("ledger");

@@ -26,3 +26,11 @@ check-no-club = no club in `{ $folder }`
 check-no-club-help = a club is a folder holding club.yaml
 check-no-club-folder = no club folder `{ $name }`
 did-you-mean = did you mean `{ $name }`?
+
+# A rule or campaign giving away more than `reports.max_giveaway` of the margin of the
+# purchases it rewards, on the club's policy tests (issue 18). $kind is rule or campaign.
+check-giveaway = { $kind ->
+    [campaign] campaign
+   *[rule] rule
+} `{ $id }` gives away { $percent }% of the margin of the purchases it rewards in the club's tests ({ $worth } { $currency } of { $margin } { $currency }), more than `max_giveaway` ({ $limit })
+check-giveaway-help = give less, raise `max_giveaway`, or check the margins in `reports`; `simulate` says the same on the club's history

@@ -111,6 +111,9 @@ club-challenge-no-goal-help = give `purchases: 5` and/or `spend: 1000000`
 club-canary-events = { $events } events is more than a reload can try (at most 1,000,000)
 club-not-a-percentage = `{ $text }` is not a percentage
 club-not-a-percentage-help = write a percentage above 0, e.g. `20%`
+club-not-a-share = `{ $text }` is not a share
+club-not-a-share-help = write a percentage from 0% to 100%, e.g. `30%` (a holdout below 100%)
+club-point-value-negative = a point's value cannot be below zero
 
 ## Webhooks.
 club-webhook-id-invalid = webhook id `{ $id }` must be letters, digits, `-` or `_`

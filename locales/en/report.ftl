@@ -38,3 +38,47 @@ report-message-count = { $count } { $status ->
    *[other] { $status }
 }
 report-list-separator = { ", " }
+
+## The value parts (issue 18). $money is report-worth or nothing (no point value known).
+report-worth = , worth { $money } { $currency }
+report-liability = points held: { $amount } { $points }{ $money }
+report-no-tier = (no tier)
+report-liability-tier = { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+}, { $amount } { $points }{ $money }
+report-tier-movement = tier movement
+report-tier-month = { $entered } entered, { $up } up, { $down } down
+report-campaign-value = campaign value
+report-campaign-revenue = { $purchases ->
+    [one] { $purchases } purchase
+   *[other] { $purchases } purchases
+} rewarded, { $revenue } { $currency }; { $members ->
+    [one] { $members } member rewarded
+   *[other] { $members } members rewarded
+}, { $each } { $currency } each
+report-campaign-holdout = ; held out { $share }: { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+}, { $each } { $currency } each
+report-campaign-lift = ; lift { $lift }%
+report-settlement = settlement per month (net of returns)
+report-settlement-line = { $purchases ->
+    [one] { $purchases } purchase
+   *[other] { $purchases } purchases
+}, { $amount } { $currency }{ $returns }: { $earned } { $points }{ $money }
+# After the purchases, when some of them were returned that month.
+report-settlement-returns = ; { $returns ->
+    [one] { $returns } return
+   *[other] { $returns } returns
+}, { $returned } { $currency }
+report-profitability = profitability (margin less the points' worth)
+report-profit-segment-name = { $segment ->
+    [loss] loss
+    [none] none
+   *[profitable] profitable
+}
+report-profit-segment = { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+}: margin { $margin } { $currency }, points worth { $worth } { $currency }, net { $net } { $currency }

@@ -56,3 +56,10 @@ simulate-html-chart-tiers = Members per tier
 simulate-html-migration = Tier migration (rows: under A, columns: under B)
 simulate-html-affected = Members most affected
 simulate-html-member = member
+
+# A rule or campaign giving away more than `reports.max_giveaway` of the margin (issue 18).
+# $kind is rule or campaign; $label the club folder simulated.
+simulate-giveaway = { $label }: { $kind ->
+    [campaign] campaign
+   *[rule] rule
+} `{ $id }` gives away { $percent }% of the margin of the purchases it rewards ({ $worth } { $currency } of { $margin } { $currency }), more than `reports.max_giveaway` ({ $limit })

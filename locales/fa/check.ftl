@@ -17,3 +17,9 @@ check-no-club = در `{ $folder }` باشگاهی نیست
 check-no-club-help = باشگاه پوشه‌ای است که club.yaml دارد
 check-no-club-folder = پوشهٔ باشگاهی به نام `{ $name }` نیست
 did-you-mean = منظورتان `{ $name }` بود؟
+
+check-giveaway = { $kind ->
+    [campaign] کمپین
+   *[rule] قاعده
+} `{ $id }` در آزمون‌های باشگاه { $percent }٪ از حاشیه سود خریدهایی را که پاداش می‌دهد می‌بخشد ({ $worth } { $currency } از { $margin } { $currency })، بیش از `max_giveaway` ({ $limit })
+check-giveaway-help = کمتر ببخشید، `max_giveaway` را بالا ببرید، یا حاشیه‌های سود را در `reports` بازبینی کنید؛ `simulate` همین را روی سابقهٔ باشگاه می‌گوید

@@ -111,6 +111,9 @@ club-challenge-no-goal-help = `purchases: 5` و/یا `spend: 1000000` را بن�
 club-canary-events = { $events } رویداد بیش از آن است که یک بارگذاری دوباره بتواند بیازماید (حداکثر ۱٬۰۰۰٬۰۰۰)
 club-not-a-percentage = `{ $text }` درصد نیست
 club-not-a-percentage-help = درصدی بیش از ۰ بنویسید، مثلاً `20%`
+club-not-a-share = `{ $text }` سهمی درست نیست
+club-not-a-share-help = درصدی از ۰٪ تا ۱۰۰٪ بنویسید، مثلاً `30%` (گروه کنترل کمتر از ۱۰۰٪)
+club-point-value-negative = ارزش یک امتیاز نمی‌تواند کمتر از صفر باشد
 
 ## وب‌هوک‌ها.
 club-webhook-id-invalid = شناسهٔ وب‌هوک `{ $id }` باید از حرف‌ها، رقم‌ها، `-` یا `_` باشد

@@ -38,3 +38,25 @@ report-message-count = { $count } { $status ->
    *[other] { $status }
 }
 report-list-separator = { "، " }
+
+## The value parts (issue 18).
+report-worth = ، به ارزش { $money } { $currency }
+report-liability = امتیازهای نزد اعضا: { $amount } { $points }{ $money }
+report-no-tier = (بی سطح)
+report-liability-tier = { $members } عضو، { $amount } { $points }{ $money }
+report-tier-movement = جابه‌جایی سطح‌ها
+report-tier-month = { $entered } ورود، { $up } ارتقا، { $down } تنزل
+report-campaign-value = ارزش کمپین‌ها
+report-campaign-revenue = { $purchases } خرید پاداش‌گرفته، { $revenue } { $currency }؛ { $members } عضو پاداش‌گرفته، هر یک { $each } { $currency }
+report-campaign-holdout = ؛ گروه کنترل { $share }: { $members } عضو، هر یک { $each } { $currency }
+report-campaign-lift = ؛ اثر { $lift }٪
+report-settlement = تسویه ماهانه (پس از کسر مرجوعی‌ها)
+report-settlement-line = { $purchases } خرید، { $amount } { $currency }{ $returns }: { $earned } { $points }{ $money }
+report-settlement-returns = ؛ { $returns } مرجوعی، { $returned } { $currency }
+report-profitability = سودآوری (حاشیه سود منهای ارزش امتیازها)
+report-profit-segment-name = { $segment ->
+    [loss] زیان‌ده
+    [none] بی سود
+   *[profitable] سودآور
+}
+report-profit-segment = { $members } عضو: حاشیه سود { $margin } { $currency }، ارزش امتیازها { $worth } { $currency }، خالص { $net } { $currency }

@@ -49,3 +49,8 @@ simulate-html-chart-tiers = اعضای هر سطح
 simulate-html-migration = جابه‌جایی سطح‌ها (سطرها: با A، ستون‌ها: با B)
 simulate-html-affected = اعضایی که بیشترین تغییر را دارند
 simulate-html-member = عضو
+
+simulate-giveaway = { $label }: { $kind ->
+    [campaign] کمپین
+   *[rule] قاعده
+} `{ $id }` { $percent }٪ از حاشیه سود خریدهایی را که پاداش می‌دهد می‌بخشد ({ $worth } { $currency } از { $margin } { $currency })، بیش از `reports.max_giveaway` ({ $limit })

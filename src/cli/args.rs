@@ -246,6 +246,9 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Print one table of the value report as CSV (a header line, exact decimals).
+        #[arg(long, value_enum, value_name = "PART", conflicts_with = "json")]
+        csv: Option<super::report_value::CsvPart>,
     },
     /// The club's leaderboards and prize draws: standings or entries in the current window,
     /// and the results recorded (with a draw's seed). With `--verify`, each recorded

@@ -80,6 +80,7 @@ pub fn run(
                     crate::locale::club_default(policy.club.language);
                 }
                 warnings.extend(crate::policy::descriptions::drifted(&policy));
+                warnings.extend(super::check_giveaway::warnings(&policy));
                 let (canary, canary_skipped) = if against_ledger {
                     match against(workspace, &policy)? {
                         Ok(report) => (Some(report), None),

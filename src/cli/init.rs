@@ -45,7 +45,7 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         name: "retailer",
-        files: template_files!("retailer": "club.yaml", "earn.rhai", "tests/tiers.yaml"),
+        files: template_files!("retailer": "club.yaml", "earn.rhai", "tests/tiers.yaml", "tests/value.yaml"),
     },
     Template {
         name: "wholesale",

@@ -8,6 +8,7 @@ mod advance;
 mod args;
 mod check;
 mod contest;
+mod check_giveaway;
 mod deliver;
 mod demo;
 mod exit;
@@ -21,6 +22,7 @@ mod member;
 mod member_groups;
 mod migrate;
 mod report;
+mod report_value;
 mod serve;
 mod simulate;
 mod test;
@@ -227,7 +229,12 @@ pub fn run(cli: Cli) -> ExitCode {
             at.as_deref(),
             output.as_deref(),
         ),
-        Command::Report { club, at, json } => report::run(&workspace, &club, at.as_deref(), json),
+        Command::Report {
+            club,
+            at,
+            json,
+            csv,
+        } => report::run(&workspace, &club, at.as_deref(), json, csv),
         Command::Contest {
             club,
             contest,

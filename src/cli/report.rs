@@ -14,6 +14,7 @@ pub fn run(
     club: &str,
     at: Option<&str>,
     json: bool,
+    csv: Option<super::report_value::CsvPart>,
 ) -> Result<ExitCode, CommandError> {
     let policy = workspace.load_policy(club)?;
     let db = workspace.ledger_place(&policy);
@@ -44,13 +45,18 @@ pub fn run(
     for failure in &report.failures_shown {
         eprintln!("{}: {failure}", tr!("diagnostic-error"));
     }
-    if json {
+    if let Some(part) = csv {
+        let table = super::report_value::csv(part, &report.value)
+            .map_err(|e| CommandError(format!("{}: {e}\n", tr!("diagnostic-error"))))?;
+        print!("{table}");
+    } else if json {
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
         print!("{}", render(&policy, &report));
+        print!("{}", super::report_value::render(&policy, &report.value));
     }
     Ok(if report.failures.is_empty() {
         ExitCode::Ok

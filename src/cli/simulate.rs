@@ -92,6 +92,35 @@ pub fn run(
             tr!("simulate-html-written", path = path.display().to_string())
         );
     }
+    let limit = policy
+        .club
+        .reports
+        .as_ref()
+        .and_then(|r| r.max_giveaway.clone())
+        .unwrap_or_default();
+    let sims = std::iter::once(&a).chain(comparison.as_ref().map(|c| &c.b));
+    for sim in sims {
+        for g in &sim.giveaways {
+            eprintln!(
+                "{}: {}",
+                tr!("diagnostic-warning"),
+                tr!(
+                    "simulate-giveaway",
+                    label = &sim.label,
+                    kind = &g.kind,
+                    id = &g.id,
+                    worth = g.worth,
+                    margin = g.margin,
+                    currency = &sim.currency,
+                    percent = g
+                        .percent
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "∞".into()),
+                    limit = &limit
+                )
+            );
+        }
+    }
     Ok(ExitCode::Ok)
 }
 

@@ -30,6 +30,11 @@ pub struct CampaignDefinition {
     /// and the ledger says so on the entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<Budget>,
+    /// A share of members kept out of the campaign to measure its lift, e.g. `10%`: chosen
+    /// by their id, recorded when the campaign would first have rewarded them, and compared
+    /// with the rewarded members in `report`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<String>,
 }
 
 /// Members a campaign is for.

@@ -731,4 +731,20 @@ pub struct ReportSettings {
     /// plugin); the report counts members per segment and lists those at risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
+    /// What one point is worth in the club's currency, for the points liability and the
+    /// worth of what rules give (default: `credit.rate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point_value: Option<Decimal>,
+    /// The margin of a line item's price per category, e.g. `{coffee: 60%, beans: 25%}`
+    /// (a line item's own `margin`, in money, comes first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub margins: BTreeMap<String, String>,
+    /// The margin of the rest: lines of other categories and purchases without line items,
+    /// e.g. `30%`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<String>,
+    /// The most of a purchase's margin a rule or campaign may give away, e.g. `30%`:
+    /// `check` (on the policy tests' purchases) and `simulate` flag one that gives more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_giveaway: Option<String>,
 }

@@ -13,6 +13,7 @@ mod load;
 mod messaging;
 mod span;
 mod validate;
+pub mod value;
 mod webhooks;
 
 pub use crate::yaml::{Node, NodeValue, PathSegment};

@@ -42,6 +42,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     validate_reload(file, &mut out);
     validate_webhooks(file, &mut out);
     super::groups::validate_groups(file, &mut out);
+    super::value::validate_value(file, &mut out);
 
     if club.id.is_empty()
         || !club

@@ -88,6 +88,9 @@ impl Decider<'_> {
                 continue;
             };
             let campaign = &policy.club.campaigns[index];
+            if self.hold_out(book, event, award, campaign) {
+                continue;
+            }
             let mut left = award.points;
             let mut stopped_by = None;
             if let Some(total) = budget_points(policy, index) {
@@ -166,6 +169,41 @@ impl Decider<'_> {
             }
         }
         Ok(spends)
+    }
+
+    /// Whether the campaign's holdout keeps this member out: then the award becomes a
+    /// zero entry saying so, and the member is recorded as held out (the report compares
+    /// what they buy with what the rewarded members buy).
+    fn hold_out(
+        &mut self,
+        book: &MemberBook,
+        event: &Event,
+        award: &mut Award,
+        campaign: &crate::club::CampaignDefinition,
+    ) -> bool {
+        let Some(share) = campaign
+            .holdout
+            .as_deref()
+            .and_then(crate::club::value::share_of)
+        else {
+            return false;
+        };
+        if !crate::club::value::held_out(&campaign.id, book.id(), share) {
+            return false;
+        }
+        award.reason = format!(
+            "{}: nothing, held out of campaign `{}` to measure it",
+            award.reason, campaign.id
+        );
+        award.points = Decimal::ZERO;
+        award.lot = None;
+        self.plan.changes.push(Change::Holdout {
+            campaign: campaign.id.clone(),
+            member: book.id().to_owned(),
+            event: event.id.clone(),
+            at: event.time,
+        });
+        true
     }
 
     /// Counts what campaigns gave with `event` (now posted).

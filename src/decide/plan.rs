@@ -188,6 +188,14 @@ pub enum Change<'e> {
         points: Decimal,
         event: String,
     },
+    /// A member a campaign's holdout kept out, at the first event the campaign would have
+    /// rewarded (the ledger keeps the first, once per campaign and member).
+    Holdout {
+        campaign: String,
+        member: String,
+        event: String,
+        at: DateTime<Utc>,
+    },
     /// A challenge's progress for a member and period, as it now stands.
     Challenge {
         challenge: String,
@@ -309,6 +317,17 @@ impl Change<'_> {
                 purchases,
                 spend,
                 completed_at,
+            },
+            Change::Holdout {
+                campaign,
+                member,
+                event,
+                at,
+            } => Change::Holdout {
+                campaign,
+                member,
+                event,
+                at,
             },
             Change::Badge {
                 member,

@@ -237,6 +237,10 @@ fn line_items(row: &Row) -> Result<(Vec<LineItem>, Option<Decimal>), RowProblem>
                 category: text("category")?,
                 qty: amount("qty", Some(Decimal::ONE))?,
                 price: amount("price", None)?,
+                margin: match item.get("margin") {
+                    None | Some(Field::Null) => None,
+                    Some(_) => Some(amount("margin", None)?),
+                },
             })
         })
         .collect::<Result<_, _>>()?;

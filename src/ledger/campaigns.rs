@@ -81,9 +81,10 @@ impl Ledger {
         Ok(total)
     }
 
-    /// What each campaign gave, against its budget.
-    pub fn campaign_costs(&self, policy: &Policy) -> Result<Vec<CampaignCost>> {
-        self.campaign_costs_with(policy, |campaign| self.capped_awards(campaign))
+    /// What each campaign gave, against its budget, with the awards its cap cut up to
+    /// `until` (a stored time).
+    pub fn campaign_costs(&self, policy: &Policy, until: &str) -> Result<Vec<CampaignCost>> {
+        self.campaign_costs_with(policy, |campaign| self.capped_awards(campaign, until))
     }
 
     /// [`Ledger::campaign_costs`] with the awards each campaign's cap cut counted by
@@ -110,13 +111,13 @@ impl Ledger {
 
     /// Awards of `campaign`'s rules that its cap cut or stopped: a scan of the entries'
     /// reasons.
-    fn capped_awards(&self, campaign: &CampaignDefinition) -> Result<i64> {
+    fn capped_awards(&self, campaign: &CampaignDefinition, until: &str) -> Result<i64> {
         // The reason names the campaign exactly; LIKE only narrows the rows to look at
         // (it ignores case in SQLite, not in PostgreSQL).
         let mut capped: i64 = 0;
         self.db().for_each(
-            "SELECT rule, reason FROM ledger WHERE reason LIKE '%campaign `' || ?1 || '` reached%'",
-            args![campaign.id],
+            "SELECT rule, reason FROM ledger WHERE reason LIKE '%campaign `' || ?1 || '` reached%' AND time <= ?2",
+            args![campaign.id, until],
             |r| {
                 let rule: String = r.get(0)?;
                 let reason: String = r.get(1)?;

@@ -429,6 +429,21 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ",
     ),
     (
+        17,
+        "
+    -- Members a campaign's holdout keeps out (issue 18), once per campaign and member: the
+    -- first event the campaign would have rewarded. The value report compares what they
+    -- bought with what the rewarded members bought (the campaign's lift).
+    CREATE TABLE campaign_holdouts (
+        campaign TEXT NOT NULL,
+        member TEXT NOT NULL,
+        event TEXT NOT NULL,
+        time TEXT NOT NULL,
+        PRIMARY KEY (campaign, member)
+    );
+    ",
+    ),
+    (
         18,
         "
     -- Contests (issue 18). What each event scored in a leaderboard, or the entries it
@@ -856,6 +871,18 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     -- into the club's currency; the amount as paid (in `currency`) and the rate are kept.
     ALTER TABLE events ADD COLUMN original_amount CTEXT;
     ALTER TABLE events ADD COLUMN rate CTEXT;
+    ",
+    ),
+    (
+        17,
+        "
+    CREATE TABLE campaign_holdouts (
+        campaign CTEXT NOT NULL,
+        member CTEXT NOT NULL,
+        event CTEXT NOT NULL,
+        time CTEXT NOT NULL,
+        PRIMARY KEY (campaign, member)
+    );
     ",
     ),
     (

@@ -32,6 +32,7 @@ mod statement;
 mod store;
 mod tiers;
 pub mod transfer;
+mod value;
 mod versions;
 mod webhooks;
 
@@ -50,5 +51,6 @@ pub use rewards::{CodeInfo, CodeUse};
 pub use statement::{MemberSummary, StatementLine};
 pub use store::{EventLookup, Ledger, LedgerError};
 pub use tiers::TierChange;
+pub use value::{MemberPoints, TierStep, ValueEvent};
 pub use versions::StoredVersion;
 pub use webhooks::{OutboundEvent, WebhookProgress};

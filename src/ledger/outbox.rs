@@ -144,13 +144,14 @@ impl Ledger {
         )
     }
 
-    /// Messages by occasion and what became of them.
-    pub fn message_counts(&self) -> Result<Vec<MessageCount>> {
+    /// Messages queued up to `until` (a stored time), by occasion and what became of them
+    /// (as they stand now: sent, pending, failed, suppressed).
+    pub fn message_counts(&self, until: &str) -> Result<Vec<MessageCount>> {
         // NULLs sort first in SQLite and last in PostgreSQL: said, so both agree.
         self.db().query(
             "SELECT occasion, status, CASE WHEN status = 'failed' THEN NULL ELSE reason END, COUNT(*) FROM messages
-             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 NULLS FIRST",
-            args![],
+             WHERE created_at <= ?1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 NULLS FIRST",
+            args![until],
             |r| {
                 Ok(MessageCount {
                     occasion: r.get(0)?,

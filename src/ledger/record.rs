@@ -237,6 +237,17 @@ impl Ledger {
                 ],
                 )?;
             }
+            Change::Holdout {
+                campaign,
+                member,
+                event,
+                at,
+            } => {
+                self.db().write(
+                    "INSERT INTO campaign_holdouts (campaign, member, event, time) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    args![campaign, member, event, stored(*at)],
+                )?;
+            }
             Change::Badge {
                 member,
                 badge,

@@ -38,7 +38,7 @@ pub struct MemberSummary {
     pub credit: Decimal,
 }
 
-fn number(text: &str) -> Result<Decimal, LedgerError> {
+pub(super) fn number(text: &str) -> Result<Decimal, LedgerError> {
     text.parse()
         .map_err(|_| LedgerError::corrupt(format!("`{text}` in the ledger is not a number")))
 }
@@ -288,40 +288,6 @@ impl Ledger {
             args![],
             |r| Ok((r.get(0)?, number(&r.get::<String>(1)?)?, r.get(2)?)),
         )
-    }
-
-    /// Each purchase made with a partner (attribute `partner`): the partner, the amount,
-    /// and the points its entries gave (returns included, as negative points).
-    pub fn partner_purchases(&self) -> Result<Vec<(String, Decimal, Decimal)>, LedgerError> {
-        // Purchases with attributes, each with its entries' points (one row per entry);
-        // the partner is read from the attributes here, not by the database's JSON
-        // functions, which SQLite and PostgreSQL spell differently.
-        let mut out: Vec<(String, Decimal, Decimal)> = Vec::new();
-        let mut last_event: Option<i64> = None;
-        // Whether the purchase of the rows being read named a partner (was pushed).
-        let mut counting = false;
-        self.db().for_each(
-            "SELECT e.seq, e.attributes, e.amount, l.points FROM events e LEFT JOIN ledger l ON l.event = e.id
-             WHERE e.type = 'purchase' AND e.attributes IS NOT NULL ORDER BY e.seq, l.seq",
-            args![],
-            |r| {
-                let seq: i64 = r.get(0)?;
-                if last_event != Some(seq) {
-                    last_event = Some(seq);
-                    let attributes = super::store::json_map(&r.get::<String>(1)?);
-                    counting = attributes.contains_key("partner");
-                    if let Some(partner) = attributes.get("partner") {
-                        out.push((partner.clone(), number(&r.get::<String>(2)?)?, Decimal::ZERO));
-                    }
-                }
-                let points = r.get::<Option<String>>(3)?;
-                if let (true, Some(points), Some(last)) = (counting, points, out.last_mut()) {
-                    last.2 += number(&points)?;
-                }
-                Ok(())
-            },
-        )?;
-        Ok(out)
     }
 }
 

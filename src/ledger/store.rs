@@ -925,7 +925,7 @@ impl Ledger {
 }
 
 /// What [`Ledger::dump`] lists, in order: every member, event, entry, lot and use, tier
-/// change, deal, message, notice, return share, campaign spend, challenge, badge,
+/// change, deal, message, notice, return share, campaign spend and holdout, challenge, badge,
 /// redemption, code use, cancellation, outbound event, credit entry and consent, contest
 /// score, result and prize, in an order both stores give alike.
 const DUMP: &[&str] = &[
@@ -941,6 +941,7 @@ const DUMP: &[&str] = &[
     "SELECT member, key, kind, at, COALESCE(due, ''), COALESCE(points, '') FROM notices ORDER BY member, key",
     "SELECT return_event, original, rule, policy_version, points, taken, owed, forgiven, expired FROM return_shares ORDER BY original, return_event, rule",
     "SELECT campaign, member, day, points, event FROM campaign_spend ORDER BY member, day, event, campaign",
+    "SELECT campaign, member, event, time FROM campaign_holdouts ORDER BY campaign, member",
     "SELECT challenge, member, period, purchases, spend, COALESCE(completed_at, '') FROM challenge_progress ORDER BY member, challenge, period",
     "SELECT member, badge, at, source FROM badges ORDER BY member, badge",
     "SELECT event, member, reward, points, COALESCE(code, ''), time FROM redemptions ORDER BY member, time, event",

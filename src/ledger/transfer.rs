@@ -28,6 +28,7 @@ pub(super) const TABLES: &[&str] = &[
     "delivery_attempts",
     "consents",
     "campaign_spend",
+    "campaign_holdouts",
     "challenge_progress",
     "badges",
     "rejections",

@@ -39,6 +39,10 @@ pub struct Simulation {
     pub deal_points: BTreeMap<String, Decimal>,
     /// Points issued per month of the club's calendar (`1403-10`), for charts.
     pub issued_by_month: BTreeMap<String, Decimal>,
+    /// Rules and campaigns that gave away more of the margin of the purchases they
+    /// rewarded than `reports.max_giveaway` (issue 18).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub giveaways: Vec<crate::value::Giveaway>,
     /// Each member's balance and tier at the end (for comparisons).
     #[serde(skip)]
     pub members: BTreeMap<String, (Decimal, String)>,
@@ -152,30 +156,46 @@ pub fn simulate_events(
     events: &[crate::event::Event],
     until: chrono::DateTime<chrono::Utc>,
 ) -> Result<Simulation, LedgerError> {
+    let (scratch, accepted, rejected) = scratch_ledger(policy, members, events, until)?;
+    summarise(&scratch, policy, accepted, rejected)
+}
+
+/// A scratch ledger in memory holding `events` decided by `policy` and the clock advanced
+/// to `until`, with how many events were accepted and rejected.
+pub fn scratch_ledger(
+    policy: &Policy,
+    members: &[crate::member::MemberState],
+    events: &[crate::event::Event],
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<(Ledger, u64, u64), LedgerError> {
     let scratch = Ledger::open_in_memory()?;
     scratch.record_policy(policy)?;
     scratch.begin()?;
-    let mut recorder = crate::recording::Recorder::new(&scratch, policy);
-    let first = events.first().map_or(until, |e| e.time);
-    for member in members {
-        let mut profile = member.clone();
-        profile.tier = None;
-        recorder.profile(&profile, true, &[], "simulate", first)?;
-    }
-    let (mut accepted, mut rejected) = (0, 0);
-    for event in events {
-        match recorder.event(event, event.fingerprint())? {
-            crate::recording::Disposition::Applied { .. } => accepted += 1,
-            crate::recording::Disposition::Duplicate => {}
-            _ => rejected += 1,
+    // The recorder borrows the ledger; it is done before the ledger is handed back.
+    let (accepted, rejected) = {
+        let mut recorder = crate::recording::Recorder::new(&scratch, policy);
+        let first = events.first().map_or(until, |e| e.time);
+        for member in members {
+            let mut profile = member.clone();
+            profile.tier = None;
+            recorder.profile(&profile, true, &[], "simulate", first)?;
         }
-    }
-    recorder.finish()?;
+        let (mut accepted, mut rejected) = (0, 0);
+        for event in events {
+            match recorder.event(event, event.fingerprint())? {
+                crate::recording::Disposition::Applied { .. } => accepted += 1,
+                crate::recording::Disposition::Duplicate => {}
+                _ => rejected += 1,
+            }
+        }
+        recorder.finish()?;
+        (accepted, rejected)
+    };
     scratch.commit()?;
     scratch.begin()?;
     crate::clock::advance(&scratch, policy, until)?;
     scratch.commit()?;
-    summarise(&scratch, policy, accepted, rejected)
+    Ok((scratch, accepted, rejected))
 }
 
 /// What the scratch ledger holds, summed up.
@@ -228,6 +248,7 @@ fn summarise(
         }
         sim.members.insert(id, (balance, tier));
     }
+    sim.giveaways = crate::value::giveaways(ledger, policy)?;
     sim.liability = policy
         .club
         .credit

@@ -212,6 +212,8 @@ fn the_report_in_persian() {
 پیام‌ها
   birthday             ۱ در انتظار (ساعت‌های سکوت)
   enrolled             ۱ در انتظار
+
+امتیازهای نزد اعضا: ۴۳۸ stars، به ارزش ۴۳۸٬۰۰۰ IRR
 ",
         )
         .run();
@@ -250,6 +252,15 @@ fn every_part_of_the_report_in_persian() {
 پیام‌ها
   challenge_completed  ۱ در انتظار، ۱ فرستاده‌نشده (سقف روزانه)
   enrolled             ۳ در انتظار
+
+امتیازهای نزد اعضا: ۱۳۹ points، به ارزش ۱۳۹ EUR
+
+ارزش کمپین‌ها
+  spring         ۳ خرید پاداش‌گرفته، ۳۰۰ EUR؛ ۱ عضو پاداش‌گرفته، هر یک ۵۰۰ EUR
+
+تسویه ماهانه (پس از کسر مرجوعی‌ها)
+  ۲۰۲۴-۰۶  snapp          ۱ خرید، ۱۰۰ EUR: ۲۰ points، به ارزش ۲۰ EUR
+  ۲۰۲۵-۰۳  snapp          ۱ خرید، ۱۰۰ EUR: ۲۰ points، به ارزش ۲۰ EUR
 ",
         )
         .run();

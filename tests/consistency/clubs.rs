@@ -3,7 +3,8 @@
 //! settings; together they cover every tier window kind but `anniversary_year`, every
 //! downgrade policy, every expiry kind (with `warn_before`), both `when_spent` choices,
 //! pending points, deals (joined by event and automatically, with a multiplier,
-//! claw-back, grace, a completion bonus and tier) and campaigns with budgets.
+//! claw-back, grace, a completion bonus and tier) and campaigns with budgets (one with a
+//! holdout, issue 18).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -118,6 +119,7 @@ impl Config {
                  deals:\n  - id: starter\n    enroll: auto\n    period: month\n    window: 3m\n    target: spent_300\n\
                  \x20   benefits: {{multiplier: 2}}\n    failure: {{claw_back: true}}\n\
                  campaigns:\n  - id: always\n    from: 2019-01-01\n    to: 2030-12-31\n    rules: [promo]\n\
+                 \x20   holdout: 30%\n\
                  \x20   budget: {{points: 120, per_member: {{points: 30, per: week}}}}\n{CONTESTS_AUTO}"
             ),
         };

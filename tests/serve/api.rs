@@ -1197,6 +1197,16 @@ fn the_report_is_served_to_admins() {
         serde_json::json!({
             "club": "shop", "at": "2025-03-04T00:00:00Z", "members": 2, "segments": {},
             "at_risk": [], "campaigns": [], "partners": [], "messages": [], "failures": [],
+            // Issue 18's value parts: two members holding the 10 points their purchases
+            // earned, no tiers, no point value (no `credit.rate` or `reports.point_value`).
+            "value": {
+                "point_value": null,
+                "liability": {
+                    "members": 2, "points": "10", "money": null,
+                    "tiers": [{"tier": null, "members": 2, "points": "10", "money": null}],
+                },
+                "tier_movement": [], "campaigns": [], "settlement": [], "profitability": null,
+            },
         })
     );
     let earlier = server.get("/v1/clubs/shop/report?at=2025-03-03", Some(OPS));
