@@ -307,6 +307,9 @@ pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Overflo
     values.into_iter().try_fold(Decimal::ZERO, add)
 }
 
+/// How many steps [`share`] may correct a 28-digit quotient by before giving up.
+const MAX_CORRECTION_STEPS: u32 = 4;
+
 /// `points × part / whole`, rounded towards zero to `precision` places — exactly: the
 /// product is taken before the division, and the one rounding a 28-digit division can
 /// make is corrected, so `30 × 100,000 / 300,000` is 10, never 9.99… truncated to 9.
@@ -327,11 +330,23 @@ pub fn share(
     let mut result = quotient.round_dp_with_strategy(precision, RoundingStrategy::ToZero);
     // The division rounds at its 28th digit, which can carry a quotient just below a
     // step up to it: step back down while the result is more than the exact quotient.
+    // One step corrects it; the bound is for precisions so fine that the products
+    // themselves round (28 digits), where stepping would never settle: then the answer
+    // cannot be known exactly, and saying so beats looping.
+    let mut steps = 0;
     while mul(result, whole)? > product {
         result -= step;
+        steps += 1;
+        if steps > MAX_CORRECTION_STEPS {
+            return Err(Overflow);
+        }
     }
     while mul(result + step, whole)? <= product {
         result += step;
+        steps += 1;
+        if steps > MAX_CORRECTION_STEPS {
+            return Err(Overflow);
+        }
     }
     Ok(if negative { -result } else { result }.normalize())
 }
@@ -598,6 +613,9 @@ mod tests {
             Ok(d("0"))
         );
         assert_eq!(share(LARGEST, LARGEST, Decimal::ONE, 0), Err(Overflow));
+        // At 28 digits the products round too: an answer or an error, never a hang.
+        let fine = share(d("1234.5678"), d("1"), d("3"), 28);
+        assert!(fine.is_ok() || fine == Err(Overflow));
         assert_eq!(add(Decimal::MAX, Decimal::ONE), Err(Overflow));
     }
 

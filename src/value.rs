@@ -218,7 +218,16 @@ fn month_of(policy: &Policy, stored: &str) -> String {
 pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<ValueReport> {
     let until = crate::time::stored(at);
     let value = point_value(policy);
-    let events = ledger.value_events_until(&until)?;
+    // A pool's mirror of a purchase (`decide::groups`) is the member's purchase again:
+    // counted once, as the member's, with the points it brought the pool added to it.
+    let (mirrors, events): (Vec<ValueEvent>, Vec<ValueEvent>) = ledger
+        .value_events_until(&until)?
+        .into_iter()
+        .partition(|e| e.mirror_of.is_some());
+    let mirrored: HashMap<&str, &str> = mirrors
+        .iter()
+        .filter_map(|m| Some((m.id.as_str(), m.mirror_of.as_deref()?)))
+        .collect();
     let by_id: HashMap<&str, &ValueEvent> = events.iter().map(|e| (e.id.as_str(), e)).collect();
     // A partner's purchases and the returns of them: the events whose points settlement sums.
     let partner_of = |event: &ValueEvent| -> Option<String> {
@@ -234,7 +243,15 @@ pub fn build(ledger: &Ledger, policy: &Policy, at: DateTime<Utc>) -> Result<Valu
         .filter(|e| partner_of(e).is_some())
         .map(|e| e.id.as_str())
         .collect();
-    let (points, by_event) = ledger.points_until(&until, |event| settled.contains(event))?;
+    let (points, mut by_event) = ledger.points_until(&until, |event| {
+        settled.contains(mirrored.get(event).copied().unwrap_or(event))
+    })?;
+    for (mirror, original) in &mirrored {
+        if let Some(pool) = by_event.remove(*mirror) {
+            let sum = by_event.entry((*original).to_owned()).or_default();
+            *sum = add(*sum, pool)?;
+        }
+    }
     let members = ledger.members_joined_by(&until)?;
     let tiers = tiers_at(policy, ledger, &until)?;
 

@@ -560,3 +560,100 @@ mod properties {
         }
     }
 }
+
+/// The value report counts a purchase that earned for a pool once, as the buyer's: the
+/// pool's mirror of it is neither a second purchase for the partner's settlement nor a
+/// second margin, and the points it brought the pool are the purchase's points.
+#[test]
+fn the_value_report_counts_a_pooled_purchase_once() {
+    let club = club(&format!(
+        "{HOUSEHOLD}reports:\n  point_value: 1\n  margin: 40%\n"
+    ));
+    let text = "id,member,date,amount,type,original,group,role,partner\n\
+                J1,M1,2025-01-01 09:00,,join,,H1,parent,\n\
+                P1,M1,2025-01-02 10:00,100,purchase,,,,snapp\n\
+                R1,M1,2025-01-03 10:00,50,return,P1,,,\n";
+    let rows = read_rows(
+        std::io::Cursor::new(text.as_bytes().to_vec()),
+        FileFormat::Csv,
+        "t.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    let report = import_events(&club.ledger, &club.policy, rows, ImportOptions::default()).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // 10 points: 7 to the pool, 3 to M1; half returned takes back 3 (of 3.5) and 1 (of 1.5).
+    assert_eq!(
+        (club.balance("H1"), club.balance("M1")),
+        (points("4"), points("2"))
+    );
+    let at =
+        bashgah::time::parse_event_time("2025-02-01", club.policy.club.calendar, club.policy.zone)
+            .unwrap();
+    let value = bashgah::value::build(&club.ledger, &club.policy, at).unwrap();
+    let settlement: Vec<_> = value
+        .settlement
+        .iter()
+        .map(|s| {
+            (
+                s.month.as_str(),
+                s.partner.as_str(),
+                s.purchases,
+                s.amount,
+                s.returns,
+                s.returned,
+                s.points,
+            )
+        })
+        .collect();
+    assert_eq!(
+        settlement,
+        [(
+            "2025-01",
+            "snapp",
+            1,
+            points("100"),
+            1,
+            points("50"),
+            points("6")
+        )]
+    );
+    let margins: Vec<_> = value
+        .profitability
+        .unwrap()
+        .members
+        .iter()
+        .map(|m| (m.member.clone(), m.margin))
+        .collect();
+    // 40% of 100, less 40% of the 50 returned: M1's alone; the pool brought no margin.
+    assert!(
+        margins.contains(&("M1".to_owned(), points("20"))),
+        "{margins:?}"
+    );
+    assert!(
+        margins
+            .iter()
+            .all(|(m, margin)| m != "H1" || margin.is_zero()),
+        "{margins:?}"
+    );
+}
+
+/// In a club with groups an id ending in `:group` is refused at its row: it would take the
+/// id of a purchase's pool part (`P1:group`), and the purchase could then not be recorded.
+#[test]
+fn an_event_id_ending_in_group_is_refused_in_a_club_with_groups() {
+    let club = club(HOUSEHOLD);
+    let problems = club.import(
+        "J1,M1,2025-01-01 09:00,,join,,H1,parent\n\
+         P1:group,M2,2025-01-02 10:00,100,purchase,,,\n\
+         P1,M1,2025-01-02 11:00,100,purchase,,,\n",
+    );
+    assert_eq!(
+        problems,
+        ["line 3 column id: `P1:group`: ids ending in `:group` are kept for the pools' parts of members' events; give the event another id"]
+    );
+    assert_eq!(
+        (club.balance("H1"), club.balance("M1"), club.balance("M2")),
+        (points("7"), points("3"), points("0"))
+    );
+}

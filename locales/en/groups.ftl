@@ -35,3 +35,4 @@ club-group-function-missing = group kind `{ $kind }` says `earn: function` but n
 club-group-function-unused = group kind `{ $kind }` has a `function` but does not earn by it (`earn: function`)
 rows-group-function-failed = the earning function `{ $function }` of group kind `{ $kind }` failed: { $detail }
 rows-group-function-percent = it must return the pool's part in percent, a number from 0 to 100
+rows-group-id-reserved = `{ $id }`: ids ending in `:group` are kept for the pools' parts of members' events; give the event another id

@@ -32,3 +32,4 @@ club-group-function-missing = نوع گروه `{ $kind }` می‌گوید `earn:
 club-group-function-unused = نوع گروه `{ $kind }` مقدار `function` دارد اما با آن امتیاز نمی‌دهد (`earn: function`)
 rows-group-function-failed = تابع امتیازدهی `{ $function }` از نوع گروه `{ $kind }` خطا داد: { $detail }
 rows-group-function-percent = باید سهم حساب مشترک را به درصد برگرداند، عددی از ۰ تا ۱۰۰
+rows-group-id-reserved = `{ $id }`: شناسه‌هایی که به `:group` ختم می‌شوند برای سهم صندوق گروه از رویدادهای اعضا نگه داشته شده‌اند؛ شناسه‌ی دیگری به رویداد بدهید

@@ -7,8 +7,8 @@
 mod advance;
 mod args;
 mod check;
-mod contest;
 mod check_giveaway;
+mod contest;
 mod deliver;
 mod demo;
 mod exit;

@@ -100,6 +100,7 @@ impl<'a> Decider<'a> {
                 .window_stats(event.time)
                 .map_err(|_| reject(EvalError::overflow("the member's spend")))?;
         }
+        self.check_event_id(event)?;
         let membership = self.membership(book, event)?;
         let original = match (&event.kind, &event.original) {
             (EventType::Return, Some(id)) => self.original(book, id)?,

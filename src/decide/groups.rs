@@ -64,6 +64,19 @@ pub struct Membership<'p> {
 /// The suffix of the group's mirror of a member's event.
 pub const POOL_SUFFIX: &str = ":group";
 
+/// The member's event a stored event of `owner` mirrors, when it is a pool's mirror: its
+/// id is `<event>:group` and it names, in its `member` attribute, the member whose event
+/// it mirrors (someone else). Reads that count purchases (the value report) count the
+/// member's event and skip its mirror, or add the mirror's points to it.
+pub fn mirrored_event<'a>(
+    id: &'a str,
+    owner: &str,
+    mirrored_member: Option<&str>,
+) -> Option<&'a str> {
+    let original = id.strip_suffix(POOL_SUFFIX)?;
+    mirrored_member.filter(|m| *m != owner).map(|_| original)
+}
+
 /// The groups `book`'s member is in at `at` (one per kind at most), by the kinds the club
 /// declares; a row naming a kind or role the club no longer has counts as no group.
 pub fn memberships_at<'p>(
@@ -137,6 +150,19 @@ fn problem(column: &'static str, message: String) -> Failure {
 }
 
 impl Decider<'_> {
+    /// In a club with groups, an event's id may not end in `:group`: those ids are the
+    /// pools' parts of members' events (`<event>:group`), and one taken by a row would
+    /// leave a later purchase's pool part nowhere to be written.
+    pub(super) fn check_event_id(&self, event: &Event) -> Result<(), Failure> {
+        if self.policy.club.groups.is_empty() || !event.id.ends_with(POOL_SUFFIX) {
+            return Ok(());
+        }
+        Err(problem(
+            "id",
+            crate::tr!("rows-group-id-reserved", id = &event.id),
+        ))
+    }
+
     /// Checks a `join` or `leave` event and says the row it writes; `None` for other
     /// events. A member joins one group of a kind at a time (joining the same group again
     /// changes their role); leaving names the group they are in.

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::db::args;
 use super::statement::number;
 use super::store::{json_map, Ledger, LedgerError};
+use crate::decide::groups::mirrored_event;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
@@ -30,6 +31,9 @@ pub struct ValueEvent {
     pub original: Option<String>,
     pub items: Vec<crate::event::LineItem>,
     pub partner: Option<String>,
+    /// For a pool's mirror (`decide::groups`), the member's event it mirrors: counted
+    /// there, not again here.
+    pub mirror_of: Option<String>,
 }
 
 /// An award on a purchase: (rule, points, event, the purchase's amount and line items).
@@ -126,9 +130,16 @@ impl Ledger {
             |r| {
                 let items: Option<String> = r.get(6)?;
                 let attributes: Option<String> = r.get(7)?;
+                let mut attributes = attributes.as_deref().map(json_map).unwrap_or_default();
+                let id: String = r.get(0)?;
+                let member: String = r.get(1)?;
+                let mirror_of =
+                    mirrored_event(&id, &member, attributes.get("member").map(String::as_str))
+                        .map(str::to_owned);
                 Ok(ValueEvent {
-                    id: r.get(0)?,
-                    member: r.get(1)?,
+                    id,
+                    member,
+                    mirror_of,
                     is_return: r.get::<String>(2)? == "return",
                     time: r.get(3)?,
                     amount: number(&r.get::<String>(4)?)?,
@@ -137,9 +148,7 @@ impl Ledger {
                         .as_deref()
                         .and_then(|t| serde_json::from_str(t).ok())
                         .unwrap_or_default(),
-                    partner: attributes
-                        .as_deref()
-                        .and_then(|t| json_map(t).remove("partner")),
+                    partner: attributes.remove("partner"),
                 })
             },
         )
@@ -173,15 +182,24 @@ impl Ledger {
     /// Every `earn` entry on a purchase: (rule, points, event, amount, line items).
     pub fn purchase_awards(&self) -> Result<Vec<PurchaseAward>> {
         self.db().query(
-            "SELECT l.rule, l.points, e.id, e.amount, e.items FROM ledger l JOIN events e ON e.id = l.event
+            "SELECT l.rule, l.points, e.id, e.amount, e.items, e.member, e.attributes
+             FROM ledger l JOIN events e ON e.id = l.event
              WHERE e.type = 'purchase' AND l.kind = 'earn' ORDER BY l.seq",
             args![],
             |r| {
                 let items: Option<String> = r.get(4)?;
+                let id: String = r.get(2)?;
+                let member: String = r.get(5)?;
+                let attributes: Option<String> = r.get(6)?;
+                let attributes = attributes.as_deref().map(json_map).unwrap_or_default();
+                // A pool's part of a purchase is the purchase's: its margin counts once.
+                let id = mirrored_event(&id, &member, attributes.get("member").map(String::as_str))
+                    .map(str::to_owned)
+                    .unwrap_or(id);
                 Ok((
                     r.get(0)?,
                     number(&r.get::<String>(1)?)?,
-                    r.get(2)?,
+                    id,
                     number(&r.get::<String>(3)?)?,
                     items
                         .as_deref()

@@ -196,7 +196,7 @@ fn every_template_creates_a_club_whose_tests_pass() {
     let run = crate::cli::harness::bashgah(&test.path(), &["test".into()]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}");
-    assert!(stdout.ends_with("17 passed, 0 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("20 passed, 0 failed\n"), "{stdout}");
     assert!(!stdout.contains("uncovered"), "{stdout}");
     // Each comes with sample members and purchases that import cleanly.
     for template in ["cafe", "retailer", "wholesale", "commitment"] {
