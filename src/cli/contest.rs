@@ -117,7 +117,7 @@ pub fn render(policy: &Policy, view: &ContestView) -> String {
             "contest-window-line",
             from = numerals(&window.key),
             to = numerals(&window.last_day_local),
-            decided = super::member::club_time(policy, window.decided_at)
+            decided = numerals(&policy.local_date(window.decided_at))
         ));
         out.push('\n');
     }

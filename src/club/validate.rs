@@ -41,7 +41,7 @@ pub fn validate(file: &ClubFile) -> Vec<Diagnostic> {
     super::import_profiles::validate_profiles(file, &mut out);
     validate_reload(file, &mut out);
     validate_webhooks(file, &mut out);
-    super::groups::validate_groups(file, &mut out);
+    super::groups_check::validate_groups(file, &mut out);
     super::value::validate_value(file, &mut out);
 
     if club.id.is_empty()

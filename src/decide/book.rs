@@ -215,9 +215,9 @@ pub struct MemberBook {
     /// The rewards the member redeemed, one per redemption.
     pub redemptions: Vec<String>,
     /// The member's joins and leaves of groups, in the order recorded.
-    pub groups: Vec<super::groups::MembershipFact>,
+    pub groups: Vec<super::group_facts::MembershipFact>,
     /// For a group's account: what members spent from its pool.
-    pub pool_spends: Vec<super::groups::PoolSpendFact>,
+    pub pool_spends: Vec<super::group_facts::PoolSpendFact>,
 }
 
 impl MemberBook {

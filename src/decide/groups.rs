@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
+
+pub use super::group_facts::{MembershipFact, PoolSpendFact};
 
 use super::book::MemberBook;
 use super::plan::Change;
@@ -28,30 +29,6 @@ use crate::club::{GroupKind, GroupRole};
 use crate::engine::{Award, EntryKind, EvalError, Outcome};
 use crate::event::{Event, EventType};
 use crate::policy::Policy;
-
-/// A member joining a group (with a role) or leaving it (no role).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MembershipFact {
-    pub member: String,
-    pub group: String,
-    pub kind: String,
-    pub role: Option<String>,
-    pub at: DateTime<Utc>,
-    /// The `join` or `leave` event.
-    pub event: String,
-}
-
-/// Points a member spent from a group's pool, and the calendar month it counts in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PoolSpendFact {
-    pub group: String,
-    pub member: String,
-    pub event: String,
-    pub at: DateTime<Utc>,
-    /// `YYYY-MM` in the club's calendar.
-    pub month: String,
-    pub points: Decimal,
-}
 
 /// A member's place in a group at some time.
 #[derive(Debug, Clone, Copy)]

@@ -231,7 +231,7 @@ pub enum Change<'e> {
         at: DateTime<Utc>,
     },
     /// A contest window's result and the prizes it gave.
-    ContestResult(Box<super::contests::ContestResult>),
+    ContestResult(Box<super::contest_results::ContestResult>),
     /// Redemption `redemption` cancelled by event `event`.
     RedemptionCancelled {
         redemption: String,
@@ -241,9 +241,9 @@ pub enum Change<'e> {
         reason: String,
     },
     /// A member joined a group, or left it (`None` role), by event `event`.
-    Membership(super::groups::MembershipFact),
+    Membership(super::group_facts::MembershipFact),
     /// Points a member spent from a group's pool (the role's monthly limit counts them).
-    PoolSpend(super::groups::PoolSpendFact),
+    PoolSpend(super::group_facts::PoolSpendFact),
 }
 
 impl Change<'_> {

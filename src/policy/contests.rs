@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use super::snapshot::Script;
+use super::script::Script;
 use crate::calendar::{CalendarKind, Period};
 use crate::club::{ClubFile, Metric, PathSegment, Window};
 use crate::diagnostic::Diagnostic;
@@ -349,7 +349,7 @@ fn bind(
 ) -> Option<usize> {
     let scripts = scripts?;
     let what = tr!("contest-what", id = id);
-    super::load::bind_function(club, scripts, name, path, &what, "event, member", problems)
+    super::binding::bind_function(club, scripts, name, path, &what, "event, member", problems)
         .map(|(script, _)| script)
 }
 
@@ -366,6 +366,6 @@ fn eligible(
     let mut path = at.to_vec();
     path.push(Key("function"));
     let what = tr!("contest-what", id = id);
-    super::load::bind_function(club, scripts?, name, &path, &what, "member", problems)
+    super::binding::bind_function(club, scripts?, name, &path, &what, "member", problems)
         .map(|(script, _)| script)
 }

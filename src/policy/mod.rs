@@ -4,6 +4,7 @@
 //! Every ledger entry names the policy version that produced it, so the id must change
 //! whenever any input changes and never otherwise: it hashes file names and contents only.
 
+mod binding;
 pub mod builtin_plugins;
 mod calls;
 pub mod contests;
@@ -12,6 +13,7 @@ mod load;
 pub mod plugins;
 mod properties;
 mod rates;
+mod script;
 mod script_engine;
 pub mod script_values;
 mod snapshot;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
+pub use super::script::Script;
 use super::ScriptEngine;
 use crate::club::ClubDefinition;
 
@@ -14,15 +15,6 @@ pub struct PolicyFile {
     /// Path relative to the club folder, with `/` separators.
     pub name: String,
     pub text: String,
-}
-
-/// A compiled `.rhai` file.
-#[derive(Debug, Clone)]
-pub struct Script {
-    /// Path as shown in diagnostics, e.g. `policies/cafe/earn.rhai`.
-    pub display_path: String,
-    pub source: String,
-    pub ast: rhai::AST,
 }
 
 /// A rule bound to the script function that implements it.
