@@ -377,6 +377,26 @@ fn spending_the_pool_keeps_to_the_role_and_its_monthly_limit() {
         .collect();
     assert!(spent.contains(&("C".into(), points("15"))), "{spent:?}");
     assert!(spent.contains(&("P".into(), points("15"))), "{spent:?}");
+
+    // Cancelled, the child's redemption gives its points back to the pool and to the
+    // child's limit of the month it was counted in: 15 more fit again, not 20.
+    club.ledger.begin().unwrap();
+    club.ledger
+        .cancel_redemption(&club.policy, "X1", "H1", "S1", "changed their mind", at(5))
+        .unwrap();
+    club.ledger.commit().unwrap();
+    assert_eq!(club.balance("H1"), points("55"));
+    assert_eq!(redeem("S6", "C", 6), Ok(()));
+    let over = redeem("S7", "C", 7).unwrap_err();
+    assert!(over.contains("may spend 20 points a month"), "{over}");
+    let spent: Vec<(String, Decimal)> = club
+        .ledger
+        .group_members("H1")
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.member, m.spent))
+        .collect();
+    assert!(spent.contains(&("C".into(), points("15"))), "{spent:?}");
 }
 
 mod properties {

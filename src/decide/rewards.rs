@@ -347,6 +347,19 @@ impl Decider<'_> {
                 ("balance", book.state.balance.normalize().to_string()),
             ],
         );
+        // A redemption from a group's pool gives its points back to the spender's monthly
+        // limit too, in the month it was counted in: a row of its own, the opposite of
+        // the spend, so the spends stay append-only.
+        if let Some(spend) = book.pool_spends.iter().find(|s| s.event == redemption) {
+            let given_back = super::group_facts::PoolSpendFact {
+                event: event.id.clone(),
+                at,
+                points: -spend.points,
+                ..spend.clone()
+            };
+            book.pool_spends.push(given_back.clone());
+            self.plan.changes.push(Change::PoolSpend(given_back));
+        }
         self.plan.changes.push(Change::RedemptionCancelled {
             redemption,
             event: event.id.clone(),
