@@ -435,8 +435,8 @@ impl Decider<'_> {
     /// Redeems the reward of `event` (a redemption of the group's, with the member who
     /// makes it in its `by` attribute) from the pool of `group`'s book: the member must be
     /// in the group at the time with a role that may spend, within the role's monthly
-    /// limit (what they spent from this pool in the same calendar month, cancelled
-    /// redemptions included). Then as any redemption, on the group's account.
+    /// limit (what they spent from this pool in the same calendar month, less what
+    /// cancelled redemptions gave back to it). Then as any redemption, on the group's account.
     pub fn redeem_from_pool(
         &mut self,
         group: &mut MemberBook,
