@@ -69,8 +69,14 @@ pub fn run(
         }
         None => None,
     };
+    // People (the text, the HTML report) read the liability in the money the club shows;
+    // JSON and CSV keep the club's currency.
+    let shown_a = as_shown(&policy, &a);
+    let shown = comparison
+        .as_ref()
+        .map(|c| compare(shown_a.clone(), as_shown(&policy, &c.b), MOST_AFFECTED));
     if let Some(path) = html {
-        std::fs::write(path, render_html(&a, comparison.as_ref()))?;
+        std::fs::write(path, render_html(&shown_a, shown.as_ref()))?;
     }
     if json {
         let text = match &comparison {
@@ -83,7 +89,7 @@ pub fn run(
     } else {
         print!(
             "{}",
-            render_text(&a, comparison.as_ref(), &policy.club.points.name)
+            render_text(&shown_a, shown.as_ref(), &policy.club.points.name)
         );
     }
     if let Some(path) = html {
@@ -134,6 +140,18 @@ struct Metric {
 }
 
 /// The summary's lines, under A and (when comparing) B.
+/// `sim` with its liability in the money the club shows people (`money: toman`: a tenth,
+/// in Toman), as every other amount on the command line.
+fn as_shown(policy: &crate::policy::Policy, sim: &Simulation) -> Simulation {
+    let mut sim = sim.clone();
+    if let Some(liability) = sim.liability {
+        let (amount, unit) = crate::club::currencies::shown_amount(&policy.club, liability);
+        sim.liability = Some(amount);
+        sim.currency = unit;
+    }
+    sim
+}
+
 fn metrics(a: &Simulation, b: Option<&Simulation>) -> Vec<Metric> {
     // (key, label, value)
     let rows = |sim: &Simulation| {

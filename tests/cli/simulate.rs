@@ -51,11 +51,11 @@ spent                                  0               0               0
 expired                                0               0               0
 reversed                              15              31             +16
 outstanding                          438             879            +441
-liability IRR                    438,000         879,000        +441,000
+liability Toman                   43,800          87,900         +44,100
 issued by base                       415             832            +417
 issued by birthday_month              38              78             +40
 
-B less A: +457 stars issued; liability +441,000 IRR
+B less A: +457 stars issued; liability +44,100 Toman
 
 members most affected (balance A -> B)
   M003: 300 -> 600
@@ -83,16 +83,16 @@ fn to_a_date_counts_the_events_up_to_it_only() {
     .stdout(&format!(
         "\
 simulation of club cafe over 1 event (0 rejected)
-                policy {id}
-events                       1
-rejected                     0
-issued                      14
-spent                        0
-expired                      0
-reversed                     0
-outstanding                 14
-liability IRR           14,000
-issued by base              14
+                 policy {id}
+events                        1
+rejected                      0
+issued                       14
+spent                         0
+expired                       0
+reversed                      0
+outstanding                  14
+liability Toman           1,400
+issued by base               14
 "
     ))
     .run()
