@@ -489,3 +489,24 @@ fn postgres_gives_the_same_results() {
         ok(sqlite.path(), &["member", "shop", "M1", "--json"])
     );
 }
+
+/// A row whose id is a prize's (`contest:<contest>:<window>:<member>`) is refused at its
+/// id; before, it was accepted and then the window's prizes could not be written, so
+/// `advance` failed and the clock could never pass the window's end.
+#[test]
+fn an_event_id_of_a_prizes_form_is_refused_and_the_prizes_are_given() {
+    let events = format!("{TIED}contest:visits:2025-03-01:M1,M5,2025-03-07 09:00,100\n");
+    let dir = workspace(&club(&board("earliest")), &events);
+    let (code, out) = bashgah(dir.path(), &["import", "shop", "events.csv"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "events.csv:8: column `id`: `contest:visits:2025-03-01:M1`: ids beginning with `contest:` are kept for the contests' prizes; give the event another id"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("6 accepted"), "{out}");
+    let out = ok(dir.path(), &["advance", "shop", "--to", "2025-04-01"]);
+    assert!(out.contains("1 contest decided"), "{out}");
+    assert_eq!(prize_entries(dir.path()).len(), 3);
+}

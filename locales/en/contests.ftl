@@ -53,3 +53,6 @@ test-winners-differ = winners of `{ $contest }`: expected [{ $expected }], got [
 # Ledger reasons of prizes, in the club's language (numbers as digits the ledger keeps).
 reason-contest-place = place { $place } in { $name } ({ $window }), score { $score }
 reason-contest-draw = prize { $place } of { $name } ({ $window }), entries: { $entries }
+
+# A row refused for its id.
+rows-contest-id-reserved = `{ $id }`: ids beginning with `contest:` are kept for the contests' prizes; give the event another id

@@ -44,3 +44,6 @@ test-winners-differ = برندگان `{ $contest }`: انتظار [{ $expected }
 # دلیل جایزه‌ها در دفتر، به زبان باشگاه.
 reason-contest-place = رتبهٔ { $place } در { $name } ({ $window })، امتیاز { $score }
 reason-contest-draw = جایزهٔ { $place } در { $name } ({ $window })، سهم‌ها: { $entries }
+
+# A row refused for its id.
+rows-contest-id-reserved = `{ $id }`: شناسه‌هایی که با `contest:` آغاز می‌شوند برای جایزه‌های مسابقه‌ها نگه داشته شده‌اند؛ شناسه‌ی دیگری به رویداد بدهید

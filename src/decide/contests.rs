@@ -154,9 +154,27 @@ pub fn close(
     (result, placings)
 }
 
+/// How the id of a prize's event begins (see [`prize_event`]).
+pub const PRIZE_PREFIX: &str = "contest:";
+
 /// The id of the event that gives a prize's points: `contest:<contest>:<window>:<member>`.
 fn prize_event(contest: &str, window: &ContestWindow, placing: &Placing) -> String {
-    format!("contest:{contest}:{}:{}", window.key, placing.member)
+    format!("{PRIZE_PREFIX}{contest}:{}:{}", window.key, placing.member)
+}
+
+impl Decider<'_> {
+    /// In a club with contests, an event's id may not begin with `contest:`: those ids
+    /// are the prizes' events, and a row holding one would stop the window's prizes
+    /// from being written (and the clock from passing the window's end).
+    pub(super) fn check_prize_id(&self, event: &Event) -> Result<(), super::Failure> {
+        if self.policy.club.contests.is_none() || !event.id.starts_with(PRIZE_PREFIX) {
+            return Ok(());
+        }
+        Err(super::Failure::Rejected(crate::engine::EvalError::input(
+            "id",
+            crate::tr!("rows-contest-id-reserved", id = &event.id),
+        )))
+    }
 }
 
 impl<'a> Decider<'a> {

@@ -101,6 +101,7 @@ impl<'a> Decider<'a> {
                 .map_err(|_| reject(EvalError::overflow("the member's spend")))?;
         }
         self.check_event_id(event)?;
+        self.check_prize_id(event)?;
         let membership = self.membership(book, event)?;
         let original = match (&event.kind, &event.original) {
             (EventType::Return, Some(id)) => self.original(book, id)?,
