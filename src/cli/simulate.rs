@@ -72,9 +72,14 @@ pub fn run(
     // People (the text, the HTML report) read the liability in the money the club shows;
     // JSON and CSV keep the club's currency.
     let shown_a = as_shown(&policy, &a);
-    let shown = comparison
-        .as_ref()
-        .map(|c| compare(shown_a.clone(), as_shown(&policy, &c.b), MOST_AFFECTED));
+    let shown = comparison.as_ref().map(|c| Comparison {
+        a: shown_a.clone(),
+        b: as_shown(&policy, &c.b),
+        liability_delta: c
+            .liability_delta
+            .map(|delta| crate::club::currencies::shown_amount(&policy.club, delta).0),
+        ..c.clone()
+    });
     if let Some(path) = html {
         std::fs::write(path, render_html(&shown_a, shown.as_ref()))?;
     }
