@@ -17,7 +17,7 @@ mod outcome;
 pub mod pipeline;
 mod store;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -206,12 +206,17 @@ impl<'a> Recorder<'a> {
     pub fn read_ahead<'e>(&self, next: impl Iterator<Item = (&'e str, &'e str, &'e str)>) {
         let mut events = Vec::new();
         let mut members = Vec::new();
-        let mut asked = HashSet::new();
+        let mut asked: HashMap<&str, usize> = HashMap::new();
         for (id, fingerprint, member) in next {
-            events.push((id.to_owned(), fingerprint.to_owned()));
-            if !self.books.contains_key(member) && asked.insert(member) {
-                members.push(member.to_owned());
-            }
+            let index = if self.books.contains_key(member) {
+                None
+            } else {
+                Some(*asked.entry(member).or_insert_with(|| {
+                    members.push(member.to_owned());
+                    members.len() - 1
+                }))
+            };
+            events.push((id.to_owned(), fingerprint.to_owned(), index));
         }
         self.store.read_ahead(events, members, self.needs);
     }

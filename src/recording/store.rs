@@ -18,6 +18,10 @@ use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
+/// An event told ahead ([`Store::read_ahead`]): its id, its fingerprint, and the index of
+/// its member among the members told with it (`None`: the recorder holds their book).
+pub type AheadEvent = (String, String, Option<usize>);
+
 /// The reads and writes of the write path. Reads see every write handed over before
 /// them (in the same transaction).
 pub trait Store {
@@ -53,11 +57,13 @@ pub trait Store {
     fn contest_decided(&self, contest: &str, window: &str) -> Result<bool>;
 
     /// Events and members the next operations will ask about, told ahead so that a store
-    /// on another thread reads them while this one decides. `events` are (id,
-    /// fingerprint); `members` are those whose books the recorder does not hold.
-    /// Answers must stay true to every write handed over after the question.
-    fn read_ahead(&self, _events: Vec<(String, String)>, _members: Vec<String>, _needs: BookNeeds) {
-    }
+    /// on another thread reads them while this one decides. `members` are those whose
+    /// books the recorder does not hold; `events` are (id, fingerprint, the index in
+    /// `members` of the event's member if it is there). A member's book is needed only
+    /// for an event the ledger does not hold yet: a file imported again, or an import
+    /// resumed, reads no books for the rows it skips. Answers must stay true to every
+    /// write handed over after the question.
+    fn read_ahead(&self, _events: Vec<AheadEvent>, _members: Vec<String>, _needs: BookNeeds) {}
 
     /// What was read ahead may be older than the ledger: forget the books (the recorder
     /// wrote and forgot some), or with `everything`, all of it (another connection
