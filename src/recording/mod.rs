@@ -919,6 +919,18 @@ impl<'a> Recorder<'a> {
 /// CLI, tests): a recorder for the one operation, finished at once. Call inside
 /// [`Ledger::begin`]/[`Ledger::commit`].
 impl Ledger {
+    /// Runs `operation` on a recorder of its own, finished at once.
+    fn one_operation<T>(
+        &self,
+        policy: &Policy,
+        operation: impl FnOnce(&mut Recorder<'_>) -> Result<T, ManualError>,
+    ) -> Result<T, ManualError> {
+        let mut recorder = Recorder::new(self, policy);
+        let done = operation(&mut recorder)?;
+        recorder.finish()?;
+        Ok(done)
+    }
+
     /// Adds (or, if negative, takes) `points` for `member`, for `reason`.
     pub fn adjust(
         &self,
@@ -929,10 +941,9 @@ impl Ledger {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<Applied, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let applied = recorder.adjust(id, member, points, reason, at)?;
-        recorder.finish()?;
-        Ok(applied)
+        self.one_operation(policy, |recorder| {
+            recorder.adjust(id, member, points, reason, at)
+        })
     }
 
     /// Moves `points` from `from` to `to`.
@@ -947,10 +958,9 @@ impl Ledger {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<Applied, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let applied = recorder.transfer(id, from, to, points, reason, at)?;
-        recorder.finish()?;
-        Ok(applied)
+        self.one_operation(policy, |recorder| {
+            recorder.transfer(id, from, to, points, reason, at)
+        })
     }
 
     /// Redeems `reward` for `member`.
@@ -962,10 +972,7 @@ impl Ledger {
         reward: &str,
         at: DateTime<Utc>,
     ) -> Result<Redemption, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let redemption = recorder.redeem(id, member, reward, at)?;
-        recorder.finish()?;
-        Ok(redemption)
+        self.one_operation(policy, |recorder| recorder.redeem(id, member, reward, at))
     }
 
     /// Redeems `reward` from group `group`'s pool for `member` (see
@@ -979,10 +986,9 @@ impl Ledger {
         reward: &str,
         at: DateTime<Utc>,
     ) -> Result<Redemption, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let redemption = recorder.redeem_from_group(id, member, group, reward, at)?;
-        recorder.finish()?;
-        Ok(redemption)
+        self.one_operation(policy, |recorder| {
+            recorder.redeem_from_group(id, member, group, reward, at)
+        })
     }
 
     /// Cancels redemption `redemption` of `member`.
@@ -995,10 +1001,9 @@ impl Ledger {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<Applied, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let applied = recorder.cancel_redemption(id, member, redemption, reason, at)?;
-        recorder.finish()?;
-        Ok(applied)
+        self.one_operation(policy, |recorder| {
+            recorder.cancel_redemption(id, member, redemption, reason, at)
+        })
     }
 
     /// Turns `points` of `member` into credit.
@@ -1010,9 +1015,6 @@ impl Ledger {
         points: Decimal,
         at: DateTime<Utc>,
     ) -> Result<Applied, ManualError> {
-        let mut recorder = Recorder::new(self, policy);
-        let applied = recorder.convert(id, member, points, at)?;
-        recorder.finish()?;
-        Ok(applied)
+        self.one_operation(policy, |recorder| recorder.convert(id, member, points, at))
     }
 }
