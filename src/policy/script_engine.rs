@@ -52,10 +52,14 @@ pub struct ScriptEngine {
     engine: Engine,
     limits: ScriptLimits,
     plugins: Option<std::path::PathBuf>,
-    /// Every function name the engine knows without a script (see `policy::calls`):
-    /// listed once, not on every club (re)load, as listing walks the whole library.
-    functions: std::sync::OnceLock<std::collections::BTreeSet<String>>,
 }
+
+/// Every function name an engine knows without a script (see `policy::calls`), listed
+/// once per process rather than once per engine: listing walks the whole library (a tenth
+/// of a small club's load), and every engine registers the same functions, whatever its
+/// limits and plugins folder (`ScriptEngine::new`).
+static ENGINE_FUNCTIONS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+    std::sync::OnceLock::new();
 
 impl std::fmt::Debug for ScriptEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -144,7 +148,6 @@ impl ScriptEngine {
             engine,
             limits,
             plugins: plugins.map(Path::to_path_buf),
-            functions: std::sync::OnceLock::new(),
         }
     }
 
@@ -154,8 +157,7 @@ impl ScriptEngine {
 
     /// The names scripts can call without defining or importing them.
     pub fn functions(&self) -> &std::collections::BTreeSet<String> {
-        self.functions
-            .get_or_init(|| super::calls::engine_functions(&self.engine))
+        ENGINE_FUNCTIONS.get_or_init(|| super::calls::engine_functions(&self.engine))
     }
 
     pub fn limits(&self) -> &ScriptLimits {
