@@ -31,6 +31,14 @@ url=$(sed -n 's/^listening on //p' server.out)
 echo "== baseline: GET /v1/health, ${seconds}s, $connections connections"
 MODE=health wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$url" | grep -E "^(requests|throughput|latency)"
 echo "== POST /v1/clubs/cafe/events, one event per request, ${seconds}s, $connections connections"
-wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$url" | grep -E "^(requests|throughput|latency)"
+# The café's ledger thread's CPU time (user + system, clock ticks) around the run: per
+# event, a figure that moves less with the machine's load than events/s does.
+ledger_thread=$(grep -l '^ledger-cafe$' /proc/"$server"/task/*/comm | head -1 | xargs dirname)
+ticks() { awk '{print $14 + $15}' "$ledger_thread/stat"; }
+before=$(ticks)
+wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$url" | tee wrk.out | grep -E "^(requests|throughput|latency)"
+after=$(ticks)
+posted=$(sed -n 's/^requests \([0-9]*\),.*/\1/p' wrk.out)
+echo "ledger thread CPU per event: $(( (after - before) * 1000000 / $(getconf CLK_TCK) / posted )) µs"
 events=$(sqlite3 "data/cafe.sqlite" "SELECT COUNT(*) FROM events" 2>/dev/null || echo "?")
 echo "events in the ledger: $events"

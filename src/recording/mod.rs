@@ -7,9 +7,10 @@
 //! the member's book from its cache or the ledger, has the decision stage decide, and has
 //! the ledger record the plan at once — so the next decision, and anything the caller
 //! reads, sees it. Books are kept for the rest of the transaction (a batch of an import,
-//! a group of the host process) and member rows are written when it finishes; nothing is
-//! trusted across a commit, since another process may write the same ledger between
-//! transactions.
+//! a group of the host process) and member rows are written when it finishes. Across a
+//! commit they are kept only by a caller that asks ([`Recorder::keep_books_across_commits`],
+//! [`Kept`]), and then checked before use, since another process may write the same
+//! ledger between transactions.
 
 mod contests;
 mod held;
@@ -92,6 +93,32 @@ impl Default for BookLimits {
     }
 }
 
+/// What a recorder knew of the ledger when its transaction was about to commit — the
+/// books it held, the next free ids, whether the policy row is written — handed to the
+/// recorder of the next transaction on the same connection ([`Recorder::resume`]). The
+/// host process keeps it between groups of requests, so that a member who posts again
+/// is not read back from the ledger each time (that was two fifths of the ledger
+/// thread's work at single-event posts). It is checked as the import's kept books are:
+/// the first operation asks SQLite's `data_version`, and if another connection wrote
+/// since, all of it is forgotten. Whoever holds it must drop it when anything else wrote
+/// on the connection, when the writes it went with were undone, and when the commit
+/// failed.
+pub struct Kept {
+    policy: String,
+    books: held::HeldBooks,
+    ids: Option<Ids>,
+    any_rejections: Option<bool>,
+    policy_recorded: bool,
+    kept_at: i64,
+}
+
+impl Kept {
+    /// How many member books are kept.
+    pub fn books(&self) -> usize {
+        self.books.len()
+    }
+}
+
 impl<'a> Recorder<'a> {
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
         Recorder::on(std::rc::Rc::new(Direct::new(ledger)), policy)
@@ -137,6 +164,41 @@ impl<'a> Recorder<'a> {
     pub fn keep_books_across_commits(mut self) -> Recorder<'a> {
         self.keep_books = true;
         self
+    }
+
+    /// A recorder that goes on from what the previous transaction's recorder kept on this
+    /// connection ([`Recorder::finish_keeping`]), if it decided under the same policy;
+    /// the first operation checks that nobody else wrote since. Without `kept`, or under
+    /// another policy, it starts from nothing, as [`Recorder::new`].
+    pub fn resume(ledger: &'a Ledger, policy: &'a Policy, kept: Option<Kept>) -> Recorder<'a> {
+        let mut recorder = Recorder::new(ledger, policy).keep_books_across_commits();
+        if let Some(kept) = kept.filter(|kept| kept.policy == policy.id) {
+            recorder.books = kept.books;
+            recorder.ids = kept.ids;
+            recorder.any_rejections = kept.any_rejections;
+            recorder.policy_recorded = kept.policy_recorded;
+            recorder.kept_at = Some(kept.kept_at);
+        }
+        recorder
+    }
+
+    /// [`Recorder::finish`], and what the next transaction's recorder may go on from
+    /// ([`Recorder::resume`]), valid once this transaction commits; `None` when the books
+    /// had grown past their bounds (they are forgotten then, as by `finish`).
+    pub fn finish_keeping(mut self) -> Result<Option<Kept>, LedgerError> {
+        self.keep_books = true;
+        self.finish()?;
+        let Some(kept_at) = self.kept_at else {
+            return Ok(None);
+        };
+        Ok(Some(Kept {
+            policy: self.policy.id.clone(),
+            books: std::mem::take(&mut self.books),
+            ids: self.ids,
+            any_rejections: self.any_rejections,
+            policy_recorded: self.policy_recorded,
+            kept_at,
+        }))
     }
 
     /// Holds at most this many books and facts (see [`BookLimits`]).

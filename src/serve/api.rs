@@ -32,7 +32,7 @@ use crate::event::Event;
 use crate::import::{event_from_row, Field, Row, RowProblem};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
-use crate::recording::{Disposition, Recorder};
+use crate::recording::{BookLimits, Disposition, Kept, Recorder};
 
 /// Every route: its handler, and what the OpenAPI document says of it. A route is served
 /// only from here, so none goes undescribed; the success schema is read off the handler's
@@ -364,11 +364,11 @@ async fn post_events(
         })
         .collect();
     let count = prepared.len();
-    let answers = on_ledger(&club, move |ledger| {
-        (
-            !dry_run,
-            apply_events(ledger, &policy, prepared).map_err(ApiError::from),
-        )
+    let answers = on_ledger_with_books(&club, move |ledger, kept| {
+        match apply_events(ledger, &policy, kept, prepared) {
+            Ok((answers, kept)) => (!dry_run, Ok(answers), kept),
+            Err(error) => (false, Err(ApiError::from(error)), None),
+        }
     })
     .await
     .inspect_err(|_| {
@@ -408,13 +408,22 @@ async fn post_events(
 
 type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
 
+/// The member books a club's ledger thread keeps between requests, at most: a fifth of
+/// an import's bound (some 30 to 50 MB a club), enough for the members who come back
+/// within minutes; the rest are read from the ledger when they post.
+const SERVER_BOOKS: BookLimits = BookLimits {
+    members: 10_000,
+    facts: 200_000,
+};
+
 /// The one write path of the API: the importer's, event by event, with what each did.
 fn apply_events(
     ledger: &Ledger,
     policy: &Policy,
+    kept: Option<Kept>,
     prepared: Vec<Prepared>,
-) -> Result<Vec<EventResult>, LedgerError> {
-    let mut recorder = Recorder::new(ledger, policy);
+) -> Result<(Vec<EventResult>, Option<Kept>), LedgerError> {
+    let mut recorder = Recorder::resume(ledger, policy, kept).book_limits(SERVER_BOOKS);
     recorder.discipline_messages(crate::decide::MessageDiscipline::at(
         policy,
         chrono::Utc::now(),
@@ -457,8 +466,8 @@ fn apply_events(
         };
         answers.push(answer);
     }
-    recorder.finish()?;
-    Ok(answers)
+    let kept = recorder.finish_keeping()?;
+    Ok((answers, kept))
 }
 
 fn describe(

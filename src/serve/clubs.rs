@@ -94,6 +94,17 @@ impl Club {
             .unwrap_or_else(|e| e.into_inner())
             .submit(work)
     }
+
+    /// Queues work that goes on from the ledger thread's kept books.
+    pub fn submit_with_books(
+        &self,
+        work: super::writer::BookWork,
+    ) -> Result<(), super::writer::Refused> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .submit_with_books(work)
+    }
 }
 
 /// Where the registry finds clubs and keeps ledgers.

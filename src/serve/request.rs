@@ -18,11 +18,12 @@ use super::answers::{ErrorAnswer, ErrorDetail, Reply};
 use super::clubs::{Club, Registry};
 use super::incident::{self, Incident};
 use super::keys::{Grant, KeyRing, Role};
-use super::writer::{Done, Refused, Work};
+use super::writer::{BookWork, Done, Refused};
 use crate::import::json::{self as exact_json, JsonError};
 use crate::import::{Field, EVENT_FIELDS};
 use crate::ledger::{Ledger, LedgerError};
 use crate::policy::Policy;
+use crate::recording::Kept;
 
 /// At most this many events in one batch.
 pub const MAX_BATCH: usize = 1000;
@@ -372,44 +373,79 @@ pub(super) async fn on_ledger<T: Send + 'static>(
     club: &Club,
     work: impl FnOnce(&Ledger) -> (bool, Result<T, ApiError>) + Send + 'static,
 ) -> Result<T, ApiError> {
+    run_on_ledger(club, false, move |ledger, _| {
+        let (keep, value) = work(ledger);
+        (keep, value, None)
+    })
+    .await
+}
+
+/// [`on_ledger`] for work that records events with a recorder going on from the books
+/// the ledger thread kept ([`crate::recording::Recorder::resume`]), and hands back what
+/// to keep ([`crate::recording::Recorder::finish_keeping`]).
+pub(super) async fn on_ledger_with_books<T: Send + 'static>(
+    club: &Club,
+    work: impl FnOnce(&Ledger, Option<Kept>) -> (bool, Result<T, ApiError>, Option<Kept>)
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
+    run_on_ledger(club, true, work).await
+}
+
+async fn run_on_ledger<T: Send + 'static>(
+    club: &Club,
+    with_books: bool,
+    work: impl FnOnce(&Ledger, Option<Kept>) -> (bool, Result<T, ApiError>, Option<Kept>)
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let club_id = club.id.clone();
     let budget = request_budget(club);
     let serving = club.policy().id.clone();
-    let boxed: Work = Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
+    let boxed: BookWork = Box::new(move |ledger: Result<&Ledger, &LedgerError>, kept| {
         let checked = ledger
             .map_err(|error| ApiError::unavailable(&club_id, error))
             .and_then(|ledger| same_version(ledger, &club_id, &serving).map(|()| ledger));
         let ledger = match checked {
             Ok(ledger) => ledger,
             Err(refusal) => {
-                return Done {
+                let done = Done {
                     keep: false,
                     reply: Box::new(move |_| {
                         let _ = sender.send(Ok(Err(refusal)));
                     }),
-                }
+                };
+                return (done, None);
             }
         };
         // A panic here fails this request alone, with an incident id the log line shares;
         // its writes are undone by the keep flag like any refusal's.
-        let (keep, value) = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::policy::with_time_budget(budget, || work(ledger))
-        })) {
-            Ok(done) => done,
-            Err(payload) => {
-                let incident = incident::caught(payload.as_ref());
-                (false, Err(ApiError::incident(&incident)))
-            }
-        };
-        Done {
-            keep: keep && value.is_ok(),
+        let (keep, value, kept) =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::policy::with_time_budget(budget, || work(ledger, kept))
+            })) {
+                Ok(done) => done,
+                Err(payload) => {
+                    let incident = incident::caught(payload.as_ref());
+                    (false, Err(ApiError::incident(&incident)), None)
+                }
+            };
+        let keep = keep && value.is_ok();
+        let done = Done {
+            keep,
             reply: Box::new(move |committed: Result<(), String>| {
                 let _ = sender.send(committed.map(|()| value));
             }),
-        }
+        };
+        (done, kept.filter(|_| keep))
     });
-    club.submit(boxed).map_err(|refused| match refused {
+    let submitted = if with_books {
+        club.submit_with_books(boxed)
+    } else {
+        club.submit(Box::new(move |ledger| boxed(ledger, None).0))
+    };
+    submitted.map_err(|refused| match refused {
         Refused::Busy => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",

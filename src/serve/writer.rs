@@ -5,7 +5,9 @@
 //! next transaction together (group commit): one disk sync answers many requests, which is
 //! how single-event posts stay fast with every commit synced. Each request runs inside a
 //! savepoint, so a refused request or a dry run is undone on its own; nobody is answered
-//! before the transaction holding their change has committed.
+//! before the transaction holding their change has committed. Event posts go on from the
+//! member books the thread kept ([`BookWork`]), so that a member who posts again is not
+//! read back from the ledger.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -13,6 +15,7 @@ use std::thread::JoinHandle;
 
 use super::metrics;
 use crate::ledger::{Ledger, LedgerError, LedgerPlace};
+use crate::recording::Kept;
 
 /// Work for the ledger thread: runs inside the open transaction and says whether to keep
 /// what it wrote; its reply is sent once the transaction's fate is known. When no
@@ -20,6 +23,30 @@ use crate::ledger::{Ledger, LedgerError, LedgerPlace};
 /// [`LedgerError::is_busy`]), it is handed the error instead, so that it answers at once
 /// ("busy, retry") rather than being dropped.
 pub type Work = Box<dyn FnOnce(Result<&Ledger, &LedgerError>) -> Done + Send>;
+
+/// Work that decides events with a recorder going on from the books the thread kept
+/// ([`Kept`]: members who post again are not read back from the ledger), and hands back
+/// what to keep for the next such work. The thread drops the books whenever they may no
+/// longer be the ledger's: after any other work kept writes, when this work's writes are
+/// undone, when a transaction is rolled back or its commit fails, on a new connection.
+pub type BookWork =
+    Box<dyn FnOnce(Result<&Ledger, &LedgerError>, Option<Kept>) -> (Done, Option<Kept>) + Send>;
+
+/// What the thread is sent.
+enum Job {
+    Plain(Work),
+    WithBooks(BookWork),
+}
+
+impl Job {
+    /// Runs the work with the error that kept a transaction from starting.
+    fn refused(self, error: &LedgerError) -> Done {
+        match self {
+            Job::Plain(work) => work(Err(error)),
+            Job::WithBooks(work) => work(Err(error), None).0,
+        }
+    }
+}
 
 /// How long the host process waits for another process's write transaction (an import)
 /// before answering "busy": a till waits a moment, not the ten seconds an import would.
@@ -47,7 +74,7 @@ pub enum Refused {
 
 pub struct Writer {
     club: String,
-    sender: Option<SyncSender<Work>>,
+    sender: Option<SyncSender<Job>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -55,7 +82,7 @@ impl Writer {
     /// Starts the thread that owns `ledger`, which is at `place` (opened again from
     /// there if its connection to the database is lost).
     pub fn start(club: &str, ledger: Ledger, place: LedgerPlace) -> Writer {
-        let (sender, receiver) = sync_channel::<Work>(QUEUE);
+        let (sender, receiver) = sync_channel::<Job>(QUEUE);
         let name = format!("ledger-{club}");
         let id = club.to_owned();
         let thread = std::thread::Builder::new()
@@ -70,6 +97,15 @@ impl Writer {
     }
 
     pub fn submit(&self, work: Work) -> Result<(), Refused> {
+        self.send(Job::Plain(work))
+    }
+
+    /// Queues work that goes on from the thread's kept books ([`BookWork`]).
+    pub fn submit_with_books(&self, work: BookWork) -> Result<(), Refused> {
+        self.send(Job::WithBooks(work))
+    }
+
+    fn send(&self, work: Job) -> Result<(), Refused> {
         let sender = self.sender.as_ref().ok_or(Refused::Stopped)?;
         // Counted before sending, so that the thread's count down never goes first.
         metrics::queued(&self.club);
@@ -104,6 +140,7 @@ pub fn open_for_writing(place: &LedgerPlace) -> Result<Ledger, LedgerError> {
     let ledger = place.open()?;
     ledger.read_books_in_one_trip();
     ledger.sync_every_commit()?;
+    ledger.savepoints_in_memory()?;
     ledger.wait_when_busy(BUSY_WAIT)?;
     Ok(ledger)
 }
@@ -123,7 +160,10 @@ fn reopen(club: &str, place: &LedgerPlace) -> Option<Ledger> {
     }
 }
 
-fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<Work>) {
+fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<Job>) {
+    // The books the last book work kept, true to the ledger as this connection last
+    // committed it (each use checks that no other connection wrote since).
+    let mut kept: Option<Kept> = None;
     while let Ok(first) = receiver.recv() {
         let mut group = vec![first];
         while group.len() < GROUP {
@@ -145,6 +185,7 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
             }
         }
         if let Err(error) = begun {
+            kept = None;
             if error.is_busy() {
                 tracing::warn!(
                     club,
@@ -156,7 +197,9 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
             }
             // Each work answers with the error; nothing changed.
             for work in group {
-                if let Ok(done) = std::panic::catch_unwind(AssertUnwindSafe(|| work(Err(&error)))) {
+                if let Ok(done) =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| work.refused(&error)))
+                {
                     (done.reply)(Ok(()));
                 }
             }
@@ -164,13 +207,14 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
         }
         let mut replies = Vec::with_capacity(group.len());
         for work in group {
-            match run_one(&ledger, work) {
+            match run_one(&ledger, work, &mut kept) {
                 Ok(Some(reply)) => replies.push(reply),
                 Ok(None) => {}
                 Err(error) => {
                     // The transaction is in an unknown state: give all of it up.
                     tracing::error!(club, %error, "ledger failure; the transaction is rolled back");
                     let _ = ledger.rollback();
+                    kept = None;
                     for reply in replies.drain(..) {
                         reply(Err(error.to_string()));
                     }
@@ -182,6 +226,7 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
             let committed = ledger.commit().map_err(|e| e.to_string());
             if committed.is_err() {
                 let _ = ledger.rollback();
+                kept = None;
             }
             metrics::committed(club, started.elapsed());
             for reply in replies {
@@ -191,6 +236,7 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
         if ledger.connection_lost() {
             // Lost mid-transaction: its requests were answered with the error (nothing of
             // theirs was committed); the next group gets a new connection.
+            kept = None;
             if let Some(fresh) = reopen(club, place) {
                 ledger = fresh;
             }
@@ -200,21 +246,35 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
 
 type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 
-/// Runs one work in its own savepoint. A panic in it undoes its writes and drops its
-/// reply (its request gets a 500); the thread and the other requests carry on.
-fn run_one(ledger: &Ledger, work: Work) -> Result<Option<Reply>, LedgerError> {
+/// Runs one job in its own savepoint, keeping or undoing its writes as it says; `kept`
+/// follows (see [`BookWork`]). A panic in it undoes its writes and drops its reply (its
+/// request gets a 500); the thread and the other requests carry on.
+fn run_one(
+    ledger: &Ledger,
+    job: Job,
+    kept: &mut Option<Kept>,
+) -> Result<Option<Reply>, LedgerError> {
     ledger.mark()?;
-    match std::panic::catch_unwind(AssertUnwindSafe(|| work(Ok(ledger)))) {
-        Ok(done) => {
+    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| match job {
+        Job::Plain(work) => (work(Ok(ledger)), None),
+        Job::WithBooks(work) => work(Ok(ledger), kept.take()),
+    }));
+    match ran {
+        Ok((done, books)) => {
             if done.keep {
                 ledger.keep_since_mark()?;
+                // A plain work's kept writes are not in the books (it hands back none).
+                *kept = books;
             } else {
+                // Undone: a book work's books went with it (taken above, changed perhaps);
+                // a plain work left the ledger, and the books, as they were.
                 ledger.undo_to_mark()?;
             }
             Ok(Some(done.reply))
         }
         Err(_) => {
             ledger.undo_to_mark()?;
+            *kept = None;
             Ok(None)
         }
     }

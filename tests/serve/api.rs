@@ -281,6 +281,82 @@ fn bad_requests_get_precise_answers_and_change_nothing() {
     assert_eq!(events, 0);
 }
 
+/// The ledger thread keeps members' books from one request to the next; every other
+/// writer must be seen by the next post all the same: a change by hand over HTTP, a dry
+/// run (written and undone), a redemption, and another process writing the ledger file.
+#[test]
+fn a_post_sees_what_every_other_writer_did_since_the_last_one() {
+    let server = shop();
+    let post = |id: &str, amount: u32| {
+        let answer = server.post(
+            EVENTS,
+            Some(TILL),
+            &purchase(id, "M1", "2025-03-03", amount),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer.body["balance"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(post("P1", 12_500), "12");
+    let adjusted = server.post(
+        "/v1/clubs/shop/members/M1/adjustments",
+        Some(OPS),
+        r#"{"points": 5, "reason": "goodwill", "id": "A1"}"#,
+    );
+    assert_eq!(
+        adjusted.body["balance"]["available"], "17",
+        "{}",
+        adjusted.body
+    );
+    assert_eq!(post("P2", 1_000), "18");
+    let dry = server.post(
+        &format!("{EVENTS}?dry_run=true"),
+        Some(TILL),
+        &purchase("P3", "M1", "2025-03-03", 5_000),
+    );
+    assert_eq!(dry.body["balance"], "23", "{}", dry.body);
+    assert_eq!(post("P4", 2_000), "20");
+    let redeemed = server.post(
+        "/v1/clubs/shop/members/M1/redemptions",
+        Some(TILL),
+        r#"{"reward": "coffee", "id": "R1"}"#,
+    );
+    assert_eq!(
+        redeemed.body["balance"]["available"], "17",
+        "{}",
+        redeemed.body
+    );
+    assert_eq!(post("P5", 1_000), "18");
+    // Another process, on the same ledger file, while the server runs.
+    let output = crate::bashgah_command()
+        .current_dir(server.path())
+        .args([
+            "adjust",
+            "shop",
+            "M1",
+            "10",
+            "--reason",
+            "from the office",
+            "--id",
+            "A2",
+        ])
+        .output()
+        .expect("bashgah adjust");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(post("P6", 1_000), "29");
+    let member = server.get("/v1/clubs/shop/members/M1", Some(TILL)).body;
+    assert_eq!(member["balances"]["available"], "29");
+    let points: Vec<&str> = member["statement"]
+        .as_array()
+        .expect("statement")
+        .iter()
+        .map(|e| e["points"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(points, ["12", "5", "1", "2", "-3", "1", "10", "1"]);
+}
+
 #[test]
 fn concurrent_posts_to_one_member_are_serialized() {
     let server = shop();
