@@ -89,8 +89,8 @@ fn a_viewer_sees_the_overviews_figures(server: &Server) {
             &row("spring", &["25", "25 EUR", "25", "4"]),
             "<title>spring · Budget (points): 25</title>",
             // Messages.
-            &row("Sent", &["0"]),
-            &row("Waiting", &["4"]),
+            &row("Sent", &["4"]),
+            &row("Waiting", &["0"]),
             &row("Held back", &["1"]),
             &row("Failed", &["0"]),
         ],
