@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clubs::{Club, Registry};
-use super::writer::Done;
+use super::writer::{BookWork, Done};
 use crate::delivery as deliver;
 use crate::ledger::{Ledger, LedgerError, OutboxMessage};
 
@@ -72,7 +72,10 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     })
     .await
     .map_err(|e| e.to_string())?;
-    let report = on_ledger(club, true, move |ledger| {
+    // Sent, failed or to be tried again: nothing a member's book reads. A message set
+    // aside as stale becomes `suppressed`, which the book does read (the daily cap).
+    let leaves_books = stale.is_empty();
+    let report = on_ledger_writing(club, leaves_books, move |ledger| {
         deliver::record(ledger, &policy, now, &results, &stale).map_err(|e| e.to_string())
     })
     .await?;
@@ -113,7 +116,8 @@ async fn deliver_webhooks(club: &Arc<Club>) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         let failed = results.iter().any(|r| r.failure.is_some());
-        let report = on_ledger(club, true, move |ledger| {
+        // Member books hold nothing of webhooks' deliveries.
+        let report = on_ledger_writing(club, true, move |ledger| {
             let mut report = crate::webhooks::WebhookReport::default();
             crate::webhooks::record(ledger, now, results, &mut report)
                 .map(|()| report)
@@ -131,22 +135,52 @@ async fn deliver_webhooks(club: &Arc<Club>) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `work` on the club's ledger thread; `keep` says whether its writes stay.
 async fn on_ledger<T: Send + 'static>(
     club: &Club,
     keep: bool,
     work: impl FnOnce(&Ledger) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
+    run_on_ledger(club, keep, false, work).await
+}
+
+/// Runs `work`, which writes, on the club's ledger thread. With `leaves_books`, what it
+/// writes is nothing a member's book holds, and the thread keeps its books across it
+/// (see [`super::writer::BookWork`]); else they are dropped, as after any write.
+/// Delivery writes every second that something is due: dropping the books each time
+/// would leave the event posts little of them.
+async fn on_ledger_writing<T: Send + 'static>(
+    club: &Club,
+    leaves_books: bool,
+    work: impl FnOnce(&Ledger) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    run_on_ledger(club, true, leaves_books, work).await
+}
+
+async fn run_on_ledger<T: Send + 'static>(
+    club: &Club,
+    keep: bool,
+    leaves_books: bool,
+    work: impl FnOnce(&Ledger) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    club.submit(Box::new(move |ledger: Result<&Ledger, &LedgerError>| {
+    let boxed: BookWork = Box::new(move |ledger: Result<&Ledger, &LedgerError>, kept| {
         let value = ledger.map_err(|e| e.to_string()).and_then(work);
-        Done {
-            keep: keep && value.is_ok(),
+        let keep = keep && value.is_ok();
+        let done = Done {
+            keep,
             reply: Box::new(move |committed: Result<(), String>| {
                 let _ = sender.send(committed.and(value));
             }),
-        }
-    }))
-    .map_err(|e| format!("{e:?}"))?;
+        };
+        (done, kept.filter(|_| keep))
+    });
+    let submitted = if leaves_books {
+        club.submit_with_books(boxed)
+    } else {
+        club.submit(Box::new(move |ledger| boxed(ledger, None).0))
+    };
+    submitted.map_err(|e| format!("{e:?}"))?;
     receiver
         .await
         .map_err(|_| "the ledger thread dropped the work".to_owned())?

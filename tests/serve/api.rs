@@ -357,6 +357,61 @@ fn a_post_sees_what_every_other_writer_did_since_the_last_one() {
     assert_eq!(points, ["12", "5", "1", "2", "-3", "1", "10", "1"]);
 }
 
+/// The ledger thread keeps its books across message delivery (which changes nothing a
+/// book reads): a welcome sent between two posts still counts towards the daily cap.
+#[test]
+fn a_message_sent_between_two_posts_still_counts_towards_the_daily_cap() {
+    let server = Workspace::new()
+        .file(
+            "policies/shop/club.yaml",
+            &format!(
+                "{SHOP_YAML}messages:\n  language: en\n  max_per_day: 1\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n    tier_changed: {{en: \"Now {{tier}}\"}}\ntiers:\n  - {{id: basic, thresholds: {{individual: 0}}}}\n  - {{id: gold, thresholds: {{individual: 10}}}}\ntiering: {{metric: points, window: 12m, review: year}}\n"
+            ),
+        )
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start(&[]);
+    // The outbox as the ledger has it, with why a message was held back.
+    let outbox = |server: &crate::serve::server::Server| -> Vec<(String, String, String)> {
+        let ledger =
+            rusqlite::Connection::open(server.path().join("data/shop.sqlite")).expect("ledger");
+        let mut query = ledger
+            .prepare("SELECT occasion, status, COALESCE(reason, '') FROM messages ORDER BY seq")
+            .expect("query");
+        let rows = query
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .expect("messages");
+        rows.map(|row| row.expect("a message")).collect()
+    };
+    let first = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 1000),
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The server delivers what is due every second.
+    server.wait_for(std::time::Duration::from_secs(30), |server| {
+        outbox(server)
+            .first()
+            .is_some_and(|(_, status, _)| status == "sent")
+    });
+    // The same day, the purchase that lifts M1 to gold: their one message of the day went.
+    let second = server.post(
+        EVENTS,
+        Some(TILL),
+        &purchase("P2", "M1", "2025-03-03", 20000),
+    );
+    assert_eq!(second.body["tier"], "gold", "{}", second.body);
+    let told: Vec<(String, String, String)> = outbox(&server);
+    let expected: Vec<(String, String, String)> = [
+        ("enrolled", "sent", ""),
+        ("tier_changed", "suppressed", "cap"),
+    ]
+    .iter()
+    .map(|(o, s, r)| ((*o).to_owned(), (*s).to_owned(), (*r).to_owned()))
+    .collect();
+    assert_eq!(told, expected);
+}
+
 #[test]
 fn concurrent_posts_to_one_member_are_serialized() {
     let server = shop();
