@@ -549,6 +549,16 @@ impl Ledger {
         self.db.write("SAVEPOINT request", args![])
     }
 
+    /// Rows this connection has inserted, updated or deleted since it was opened, where
+    /// the store counts them (SQLite; `None` on PostgreSQL): whether a piece of work wrote
+    /// anything, told without a savepoint around it.
+    pub fn rows_written(&self) -> Option<u64> {
+        match &self.db {
+            Db::Sqlite(conn) => Some(conn.total_changes()),
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// Keeps what was written since [`Ledger::mark`].
     pub fn keep_since_mark(&self) -> Result<()> {
         self.db.write("RELEASE request", args![])

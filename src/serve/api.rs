@@ -364,7 +364,10 @@ async fn post_events(
         })
         .collect();
     let count = prepared.len();
-    let answers = on_ledger_with_books(&club, move |ledger, kept| {
+    // One event, written for good: it needs no savepoint (a batch does, to be undone
+    // whole if it fails half-way; a dry run does, to be undone).
+    let savepoint = dry_run || count != 1;
+    let answers = on_ledger_with_books(&club, savepoint, move |ledger, kept| {
         match apply_events(ledger, &policy, kept, prepared) {
             Ok((answers, kept)) => (!dry_run, Ok(answers), kept),
             Err(error) => (false, Err(ApiError::from(error)), None),
@@ -449,6 +452,7 @@ fn apply_events(
                     ledger.last_notice_seq()?
                 };
                 let disposition = recorder.event(&event, fingerprint)?;
+                incident::fault("recorded", &event.member);
                 let mut answer = describe(
                     ledger,
                     policy,

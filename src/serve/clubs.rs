@@ -96,14 +96,17 @@ impl Club {
     }
 
     /// Queues work that goes on from the ledger thread's kept books.
+    /// Queues work that goes on from the ledger thread's kept books (see
+    /// [`super::writer::Writer::submit_with_books`] for `savepoint`).
     pub fn submit_with_books(
         &self,
         work: super::writer::BookWork,
+        savepoint: bool,
     ) -> Result<(), super::writer::Refused> {
         self.writer
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .submit_with_books(work)
+            .submit_with_books(work, savepoint)
     }
 }
 

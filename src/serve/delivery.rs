@@ -176,7 +176,7 @@ async fn run_on_ledger<T: Send + 'static>(
         (done, kept.filter(|_| keep))
     });
     let submitted = if leaves_books {
-        club.submit_with_books(boxed)
+        club.submit_with_books(boxed, true)
     } else {
         club.submit(Box::new(move |ledger| boxed(ledger, None).0))
     };

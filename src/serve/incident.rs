@@ -78,7 +78,9 @@ fn new_id() -> String {
 /// there is survived. No place panics unless asked.
 ///
 /// - `reload.build:<club folder>`: building that club's next version;
-/// - `request:<member>`: deciding an event for that member, on the club's ledger thread.
+/// - `request:<member>`: deciding an event for that member, on the club's ledger thread;
+/// - `recorded:<member>`: just after an event of that member's was written, before the
+///   request's answer is made.
 pub fn fault(kind: &str, name: &str) {
     static FAULTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let faults = FAULTS.get_or_init(|| {

@@ -373,7 +373,7 @@ pub(super) async fn on_ledger<T: Send + 'static>(
     club: &Club,
     work: impl FnOnce(&Ledger) -> (bool, Result<T, ApiError>) + Send + 'static,
 ) -> Result<T, ApiError> {
-    run_on_ledger(club, false, move |ledger, _| {
+    run_on_ledger(club, None, move |ledger, _| {
         let (keep, value) = work(ledger);
         (keep, value, None)
     })
@@ -382,19 +382,23 @@ pub(super) async fn on_ledger<T: Send + 'static>(
 
 /// [`on_ledger`] for work that records events with a recorder going on from the books
 /// the ledger thread kept ([`crate::recording::Recorder::resume`]), and hands back what
-/// to keep ([`crate::recording::Recorder::finish_keeping`]).
+/// to keep ([`crate::recording::Recorder::finish_keeping`]). Without `savepoint`, the work
+/// may run without one ([`super::writer::Writer::submit_with_books`]): for work whose
+/// writes are all kept when it succeeds.
 pub(super) async fn on_ledger_with_books<T: Send + 'static>(
     club: &Club,
+    savepoint: bool,
     work: impl FnOnce(&Ledger, Option<Kept>) -> (bool, Result<T, ApiError>, Option<Kept>)
         + Send
         + 'static,
 ) -> Result<T, ApiError> {
-    run_on_ledger(club, true, work).await
+    run_on_ledger(club, Some(savepoint), work).await
 }
 
+/// `with_books`: `None` for plain work, else whether it needs a savepoint.
 async fn run_on_ledger<T: Send + 'static>(
     club: &Club,
-    with_books: bool,
+    with_books: Option<bool>,
     work: impl FnOnce(&Ledger, Option<Kept>) -> (bool, Result<T, ApiError>, Option<Kept>)
         + Send
         + 'static,
@@ -435,13 +439,19 @@ async fn run_on_ledger<T: Send + 'static>(
         let done = Done {
             keep,
             reply: Box::new(move |committed: Result<(), String>| {
-                let _ = sender.send(committed.map(|()| value));
+                // A request that failed is answered with its own error (an incident's id),
+                // even when its transaction was then rolled back as a whole.
+                let answer = match (committed, value) {
+                    (_, Err(error)) => Ok(Err(error)),
+                    (committed, value) => committed.map(|()| value),
+                };
+                let _ = sender.send(answer);
             }),
         };
         (done, kept.filter(|_| keep))
     });
-    let submitted = if with_books {
-        club.submit_with_books(boxed)
+    let submitted = if let Some(savepoint) = with_books {
+        club.submit_with_books(boxed, savepoint)
     } else {
         club.submit(Box::new(move |ledger| boxed(ledger, None).0))
     };

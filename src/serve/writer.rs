@@ -4,7 +4,8 @@
 //! Requests that arrive while a transaction is being written wait, then all go into the
 //! next transaction together (group commit): one disk sync answers many requests, which is
 //! how single-event posts stay fast with every commit synced. Each request runs inside a
-//! savepoint, so a refused request or a dry run is undone on its own; nobody is answered
+//! savepoint, so a refused request or a dry run is undone on its own (a single event's post
+//! runs without one, see [`Writer::submit_with_books`]); nobody is answered
 //! before the transaction holding their change has committed. Event posts go on from the
 //! member books the thread kept ([`BookWork`]), so that a member who posts again is not
 //! read back from the ledger.
@@ -35,7 +36,12 @@ pub type BookWork =
 /// What the thread is sent.
 enum Job {
     Plain(Work),
-    WithBooks(BookWork),
+    /// `savepoint: false` for work that undoes nothing of its own when it succeeds (a
+    /// single event's post): see [`Writer::submit_with_books`].
+    WithBooks {
+        work: BookWork,
+        savepoint: bool,
+    },
 }
 
 impl Job {
@@ -43,7 +49,7 @@ impl Job {
     fn refused(self, error: &LedgerError) -> Done {
         match self {
             Job::Plain(work) => work(Err(error)),
-            Job::WithBooks(work) => work(Err(error), None).0,
+            Job::WithBooks { work, .. } => work(Err(error), None).0,
         }
     }
 }
@@ -100,9 +106,15 @@ impl Writer {
         self.send(Job::Plain(work))
     }
 
-    /// Queues work that goes on from the thread's kept books ([`BookWork`]).
-    pub fn submit_with_books(&self, work: BookWork) -> Result<(), Refused> {
-        self.send(Job::WithBooks(work))
+    /// Queues work that goes on from the thread's kept books ([`BookWork`]). Without
+    /// `savepoint` it runs without one where the store counts the rows it writes
+    /// ([`Ledger::rows_written`], SQLite): a savepoint copies every page a request changes
+    /// before it changes it (a sixth of a single-event post's time), and a post that fails
+    /// has almost always failed before writing (a refused event writes nothing; deciding
+    /// writes nothing). If it did write and then failed, the whole transaction is rolled
+    /// back and every request in it answered that nothing was written.
+    pub fn submit_with_books(&self, work: BookWork, savepoint: bool) -> Result<(), Refused> {
+        self.send(Job::WithBooks { work, savepoint })
     }
 
     fn send(&self, work: Job) -> Result<(), Refused> {
@@ -210,12 +222,13 @@ fn run(club: &str, mut ledger: Ledger, place: &LedgerPlace, receiver: &Receiver<
             match run_one(&ledger, work, &mut kept) {
                 Ok(Some(reply)) => replies.push(reply),
                 Ok(None) => {}
-                Err(error) => {
-                    // The transaction is in an unknown state: give all of it up.
+                Err((error, own)) => {
+                    // The transaction is in an unknown state, or holds writes of a failed
+                    // request that only its rollback can undo: give all of it up.
                     tracing::error!(club, %error, "ledger failure; the transaction is rolled back");
                     let _ = ledger.rollback();
                     kept = None;
-                    for reply in replies.drain(..) {
+                    for reply in replies.drain(..).chain(own) {
                         reply(Err(error.to_string()));
                     }
                     break;
@@ -248,34 +261,75 @@ type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 
 /// Runs one job in its own savepoint, keeping or undoing its writes as it says; `kept`
 /// follows (see [`BookWork`]). A panic in it undoes its writes and drops its reply (its
-/// request gets a 500); the thread and the other requests carry on.
+/// request gets a 500); the thread and the other requests carry on. A book work sent
+/// without a savepoint that fails after writing is an error for the whole transaction,
+/// with its own reply to be told so.
 fn run_one(
     ledger: &Ledger,
     job: Job,
     kept: &mut Option<Kept>,
-) -> Result<Option<Reply>, LedgerError> {
-    ledger.mark()?;
+) -> Result<Option<Reply>, (LedgerError, Option<Reply>)> {
+    let without_savepoint = matches!(
+        job,
+        Job::WithBooks {
+            savepoint: false,
+            ..
+        }
+    );
+    // Rows written before the work, where they can be counted; else a savepoint.
+    let before = if without_savepoint {
+        ledger.rows_written()
+    } else {
+        None
+    };
+    let savepoint = before.is_none();
+    if savepoint {
+        ledger.mark().map_err(|error| (error, None))?;
+    }
     let ran = std::panic::catch_unwind(AssertUnwindSafe(|| match job {
         Job::Plain(work) => (work(Ok(ledger)), None),
-        Job::WithBooks(work) => work(Ok(ledger), kept.take()),
+        Job::WithBooks { work, .. } => work(Ok(ledger), kept.take()),
     }));
+    let failed_after_writing =
+        |ledger: &Ledger| before.is_some() && ledger.rows_written() != before;
     match ran {
         Ok((done, books)) => {
-            if done.keep {
-                ledger.keep_since_mark()?;
+            let ended = if done.keep {
                 // A plain work's kept writes are not in the books (it hands back none).
                 *kept = books;
-            } else {
+                if savepoint {
+                    ledger.keep_since_mark()
+                } else {
+                    Ok(())
+                }
+            } else if savepoint {
                 // Undone: a book work's books went with it (taken above, changed perhaps);
                 // a plain work left the ledger, and the books, as they were.
-                ledger.undo_to_mark()?;
+                ledger.undo_to_mark()
+            } else if failed_after_writing(ledger) {
+                Err(wrote_and_failed())
+            } else {
+                Ok(())
+            };
+            match ended {
+                Ok(()) => Ok(Some(done.reply)),
+                Err(error) => Err((error, Some(done.reply))),
             }
-            Ok(Some(done.reply))
         }
         Err(_) => {
-            ledger.undo_to_mark()?;
             *kept = None;
+            if savepoint {
+                ledger.undo_to_mark().map_err(|error| (error, None))?;
+            } else if failed_after_writing(ledger) {
+                return Err((wrote_and_failed(), None));
+            }
             Ok(None)
         }
     }
+}
+
+fn wrote_and_failed() -> LedgerError {
+    LedgerError::corrupt(
+        "a request failed after writing part of its change; the transaction holding it was rolled back",
+    )
 }

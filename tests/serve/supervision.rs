@@ -149,6 +149,64 @@ fn a_request_that_panics_fails_alone_with_an_incident_id() {
     assert!(!log.contains("stack backtrace"), "{log}");
 }
 
+/// A single event's post runs without a savepoint; one that fails after its event was
+/// written takes its whole transaction with it: nothing of it stays, the request is
+/// answered with its incident, and what was committed before and what comes after stand.
+#[test]
+fn a_post_that_fails_after_writing_leaves_nothing_of_itself() {
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", SHOP_YAML)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .start_with(&[], &[("BASHGAH_FAULT", "recorded:M-late")]);
+    let events = "/v1/clubs/shop/events";
+    let before = server.post(
+        events,
+        Some(TILL),
+        &purchase("P1", "M1", "2025-03-03", 2500),
+    );
+    assert_eq!(before.body["balance"], "2", "{}", before.body);
+    let failed = server.post(
+        events,
+        Some(TILL),
+        &purchase("P2", "M-late", "2025-03-03", 9000),
+    );
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert!(
+        is_incident_id(&failed.body["error"]["incident"]),
+        "{}",
+        failed.body
+    );
+    let missing = server.get("/v1/clubs/shop/members/M-late", Some(TILL));
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    let after = server.post(
+        events,
+        Some(TILL),
+        &purchase("P3", "M1", "2025-03-04", 5000),
+    );
+    assert_eq!(after.body["balance"], "7", "{}", after.body);
+    // In the ledger: P1 and P3, and nothing of P2.
+    let ledger =
+        rusqlite::Connection::open(server.path().join("data/shop.sqlite")).expect("ledger");
+    let ids: Vec<String> = ledger
+        .prepare("SELECT id FROM events ORDER BY id")
+        .and_then(|mut query| {
+            query
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()
+        })
+        .expect("events");
+    assert_eq!(ids, ["P1", "P3"]);
+    // No entry of M-late's either.
+    let entries: i64 = ledger
+        .query_row(
+            "SELECT COUNT(*) FROM ledger WHERE member = 'M-late'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("entries");
+    assert_eq!(entries, 0);
+}
+
 /// A rule that runs away (built-ins over big arrays, forever) is stopped near its limit,
 /// and never delays another club, whose ledger thread is its own.
 #[test]
