@@ -212,3 +212,38 @@ fn importing_on_the_calling_thread_writes_what_the_threads_write() {
         }
     }
 }
+
+/// Books are most of an import's memory, and every entry names its rule and the policy
+/// version that awarded it (a 64-character hash): read back from the ledger, a book's
+/// entries share one copy of each, with the books read after it and with the entries the
+/// decisions add (issue 14).
+#[test]
+fn entries_read_back_share_their_rule_names_and_policy_version() {
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let ledger = Ledger::open_in_memory().unwrap();
+    let csv =
+        "id,member,date,amount\nP1,M1,2025-03-01,100\nP2,M2,2025-03-02,250\nP3,M1,2025-03-03,70\n";
+    let imported = import(&ledger, &policy, csv, ImportOptions::default());
+    assert_eq!(imported.accepted, 3);
+    let needs = bashgah::decide::BookNeeds::all();
+    ledger.begin().unwrap();
+    let first = ledger.load_book("M1", needs).unwrap().expect("M1");
+    let second = ledger.load_book("M2", needs).unwrap().expect("M2");
+    ledger.rollback().unwrap();
+    let entries: Vec<_> = first.entries.iter().chain(&second.entries).collect();
+    let points: Vec<String> = entries.iter().map(|e| e.points.to_string()).collect();
+    assert_eq!(points, ["10", "7", "25"]);
+    for entry in &entries {
+        assert_eq!(&*entry.rule, "base");
+        assert_eq!(&*entry.policy_version, policy.id.as_str());
+        assert!(Arc::ptr_eq(&entry.rule, &entries[0].rule));
+        assert!(Arc::ptr_eq(
+            &entry.policy_version,
+            &entries[0].policy_version
+        ));
+    }
+    // What a decision adds shares them too.
+    let added = bashgah::decide::shared_text(&policy.id);
+    assert!(Arc::ptr_eq(&added, &entries[0].policy_version));
+}

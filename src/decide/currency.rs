@@ -44,7 +44,7 @@ pub fn convert<'e>(
     let Some(currency) = event.currency.as_deref().filter(|c| *c != club.as_str()) else {
         // In the club's currency; a return of a purchase paid in another is refused
         // (which currency its amount is in would be a guess).
-        if let Some((paid_in, _)) = purchase.and_then(|p| p.conversion.as_ref()) {
+        if let Some((paid_in, _)) = purchase.and_then(|p| p.conversion.as_deref()) {
             return Err(refuse(
                 "currency",
                 tr!(
@@ -63,11 +63,11 @@ pub fn convert<'e>(
         Some(purchase) => {
             let Some(conversion) = purchase
                 .conversion
-                .as_ref()
+                .as_deref()
                 .filter(|(paid_in, _)| paid_in == currency)
                 .map(|(_, conversion)| conversion)
             else {
-                let paid_in = purchase.conversion.as_ref().map_or(club, |(c, _)| c);
+                let paid_in = purchase.conversion.as_deref().map_or(club, |(c, _)| c);
                 return Err(refuse(
                     "currency",
                     tr!(
@@ -84,7 +84,7 @@ pub fn convert<'e>(
             }) {
                 let paid = earlier
                     .conversion
-                    .as_ref()
+                    .as_deref()
                     .map_or(earlier.amount, |(_, c)| c.original_amount);
                 paid_before = crate::amount::add(paid_before, paid).map_err(|_| too_large())?;
                 converted_before = crate::amount::add(converted_before, earlier.amount)

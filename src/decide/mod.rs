@@ -39,8 +39,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 pub use book::{
-    BookNeeds, ChallengeFact, EntryFact, EventFact, LotFact, MemberBook, MessageFact, ReturnShare,
-    SpendFact,
+    shared_text, BookNeeds, ChallengeFact, EntryFact, EventFact, LotFact, MemberBook, MessageFact,
+    ReturnShare, SpendFact,
 };
 pub use campaigns::budget_points;
 pub use event::{Decided, Gift};

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::book::{EntryFact, EventFact, LotFact, MemberBook, ReturnShare};
+use super::book::{shared_text, EntryFact, EventFact, LotFact, MemberBook, ReturnShare};
 use super::plan::{Change, Entry, LotUse, NewLot, Posting, UseKind};
 use super::Decider;
 use crate::amount::Overflow;
@@ -312,8 +312,8 @@ impl<'a> Decider<'a> {
         posting.returns.push(ReturnShare {
             return_event: posting.event.id.clone(),
             original,
-            rule,
-            policy_version: version,
+            rule: shared_text(&rule),
+            policy_version: shared_text(&version),
             points: points_due,
             taken,
             owed,
@@ -329,10 +329,10 @@ impl<'a> Decider<'a> {
             book.entries.push(EntryFact {
                 event: posting.event.id.clone(),
                 time: posting.event.time,
-                rule: entry.rule.clone(),
+                rule: shared_text(&entry.rule),
                 kind: entry.kind,
                 points: entry.points,
-                policy_version: entry.policy_version.clone(),
+                policy_version: shared_text(&entry.policy_version),
             });
         }
         posting.entries.push(entry);
@@ -380,7 +380,7 @@ impl<'a> Decider<'a> {
                 conversion: event
                     .conversion
                     .zip(event.currency.clone())
-                    .map(|(c, currency)| (currency, c)),
+                    .map(|(c, currency)| Box::new((currency, c))),
             });
         }
         // Checked before anything was posted (`check_room`).

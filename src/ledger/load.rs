@@ -8,8 +8,8 @@ use chrono::DateTime;
 use super::db::args;
 use super::store::{decimal, Ledger, LedgerError};
 use crate::decide::{
-    BookNeeds, ChallengeFact, EntryFact, EventFact, Ids, LotFact, MemberBook, MessageFact,
-    ReturnShare, SpendFact,
+    shared_text, BookNeeds, ChallengeFact, EntryFact, EventFact, Ids, LotFact, MemberBook,
+    MessageFact, ReturnShare, SpendFact,
 };
 use crate::engine::EntryKind;
 use crate::event::EventType;
@@ -194,13 +194,13 @@ impl Ledger {
                         row.get::<Option<String>>(6)?,
                         row.get::<Option<String>>(7)?,
                     ) {
-                        (Some(currency), Some(paid), Some(rate)) => Some((
+                        (Some(currency), Some(paid), Some(rate)) => Some(Box::new((
                             currency,
                             crate::event::Conversion {
                                 original_amount: decimal(&paid)?,
                                 rate: decimal(&rate)?,
                             },
-                        )),
+                        ))),
                         _ => None,
                     },
                 });
@@ -219,10 +219,10 @@ impl Ledger {
             book.entries.push(EntryFact {
                 event: row.get(0)?,
                 time: instant(&row.get::<String>(1)?)?,
-                rule: row.get(2)?,
+                rule: shared_text(&row.get::<String>(2)?),
                 kind,
                 points: decimal(&row.get::<String>(4)?)?,
-                policy_version: row.get(5)?,
+                policy_version: shared_text(&row.get::<String>(5)?),
             });
             Ok(())
         })?;
@@ -232,8 +232,8 @@ impl Ledger {
             Ok(ReturnShare {
                 return_event: row.get(0)?,
                 original: row.get(1)?,
-                rule: row.get(2)?,
-                policy_version: row.get(3)?,
+                rule: shared_text(&row.get::<String>(2)?),
+                policy_version: shared_text(&row.get::<String>(3)?),
                 points: decimal(&row.get::<String>(4)?)?,
                 taken: decimal(&row.get::<String>(5)?)?,
                 owed: decimal(&row.get::<String>(6)?)?,

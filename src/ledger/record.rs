@@ -461,8 +461,8 @@ impl Ledger {
                     args![
                 share.return_event,
                 share.original,
-                share.rule,
-                share.policy_version,
+                &*share.rule,
+                &*share.policy_version,
                 text(share.points),
                 text(share.taken),
                 text(share.owed),

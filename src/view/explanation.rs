@@ -161,7 +161,7 @@ pub fn original_of(
     if let (Some(record), Some(book)) = (original.as_mut(), book.filter(|_| stored_event)) {
         record.returned_before -= event.amount;
         for share in book.returns.iter().filter(|s| s.return_event == event.id) {
-            if let Some(reversed) = record.reversed_before.get_mut(&share.rule) {
+            if let Some(reversed) = record.reversed_before.get_mut(&*share.rule) {
                 *reversed -= share.points;
             }
         }
