@@ -2,7 +2,9 @@
 # Load run of `bashgah serve` on loopback with wrk (Debian package `wrk`):
 #   1. baseline: GET /v1/health (HTTP and routing only, no ledger);
 #   2. single-event POSTs of café purchases, each committed with synchronous=FULL
-#      before it is answered.
+#      before it is answered;
+#   3. which tables and indexes the latest commits wrote (benches/wal_pages.py, with
+#      Debian's sqlite3 and python3 where the machine has them).
 # Usage: benches/serve_load.sh [SECONDS] [CONNECTIONS]
 # BASHGAH_BIN=path runs that binary instead of building this checkout (to compare builds).
 # BASHGAH_SERVE_CLUB=club or =realistic posts to the import benchmark's club of that name
@@ -50,5 +52,12 @@ wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/benches/serve_events.lua" "$u
 after=$(ticks)
 posted=$(sed -n 's/^requests \([0-9]*\),.*/\1/p' wrk.out)
 echo "ledger thread CPU per event: $(( (after - before) * 1000000 / $(getconf CLK_TCK) / posted )) µs"
+# A copy of the ledger and its log while the server still has them open (a clean
+# shutdown checkpoints the log away): which tables and indexes the latest commits wrote.
+cp "data/$CLUB.sqlite" sample.sqlite && cp "data/$CLUB.sqlite-wal" sample.sqlite-wal 2>/dev/null || true
 events=$(sqlite3 "data/$CLUB.sqlite" "SELECT COUNT(*) FROM events" 2>/dev/null || echo "?")
 echo "events in the ledger: $events"
+if command -v sqlite3 >/dev/null && command -v python3 >/dev/null && [ -f sample.sqlite-wal ]; then
+    echo "== pages the latest commits wrote, by table and index (benches/wal_pages.py)"
+    python3 "$root/benches/wal_pages.py" sample.sqlite | head -13
+fi
