@@ -70,7 +70,15 @@ pub struct Recorder<'a> {
     limits: BookLimits,
     /// Which messages are recorded but not queued.
     messages: MessageDiscipline,
+    /// The entries the last applied event wrote under its own id, kept for an answer that
+    /// shows them (the host process's); `None` when no one asked
+    /// ([`Recorder::answer_with_entries`]).
+    entries_written: Option<Vec<WrittenEntry>>,
 }
+
+/// An entry as an answer shows it, and as `Ledger::entries_of_event` reads it back: rule,
+/// points, reason, kind.
+pub type WrittenEntry = (String, rust_decimal::Decimal, String, String);
 
 /// How many member books a recorder holds at most, and how many facts in them all
 /// ([`MemberBook::weight`]; a fact takes some 120 to 200 bytes: 155 in a realistic club's
@@ -148,6 +156,7 @@ impl<'a> Recorder<'a> {
             kept_at: None,
             limits: BookLimits::default(),
             messages: MessageDiscipline::default(),
+            entries_written: None,
         }
     }
 
@@ -155,6 +164,21 @@ impl<'a> Recorder<'a> {
     /// occasions of long ago unsent ([`MessageDiscipline`]).
     pub fn discipline_messages(&mut self, discipline: MessageDiscipline) {
         self.messages = discipline;
+    }
+
+    /// Keeps the entries each applied event writes under its own id, for
+    /// [`Recorder::take_entries_written`]: the host process answers a post with them
+    /// without reading them back from the ledger it has just written (issue 14).
+    pub fn answer_with_entries(&mut self) {
+        self.entries_written = Some(Vec::new());
+    }
+
+    /// The entries the last event written by [`Recorder::event`] wrote under its own id,
+    /// in the order they were written (what `Ledger::entries_of_event` would read back);
+    /// `None` unless [`Recorder::answer_with_entries`] was asked, or when the last event
+    /// was not applied.
+    pub fn take_entries_written(&mut self) -> Option<Vec<WrittenEntry>> {
+        self.entries_written.as_mut().map(std::mem::take)
     }
 
     /// Keeps member books, the next ids and what is known of rejections from one
@@ -344,6 +368,9 @@ impl<'a> Recorder<'a> {
         event: &Event,
         fingerprint: String,
     ) -> Result<Disposition, LedgerError> {
+        if let Some(written) = &mut self.entries_written {
+            written.clear();
+        }
         self.revalidate()?;
         if let EventLookup::Present {
             fingerprint: stored,
@@ -433,6 +460,15 @@ impl<'a> Recorder<'a> {
         }
         let plan = decider.take_plan();
         self.ids = Some(decider.ids());
+        if let Some(written) = &mut self.entries_written {
+            // Every posting under the event's id, as the ledger's rows `WHERE event = id`
+            // (a gift to another member is a posting of its own id).
+            let postings = plan.postings().filter(|p| p.event.id == event.id);
+            written.extend(postings.flat_map(|p| &p.entries).map(|e| {
+                let kind = e.kind.as_str().to_owned();
+                (e.rule.clone(), e.points, e.reason.clone(), kind)
+            }));
+        }
         self.record(plan)?;
         self.put_book_as(key, book);
         if let Some(group) = group {
