@@ -357,6 +357,22 @@ fn a_post_sees_what_every_other_writer_did_since_the_last_one() {
     assert_eq!(points, ["12", "5", "1", "2", "-3", "1", "10", "1"]);
 }
 
+/// The shop's outbox as the ledger has it, in order: `column` (the occasion or the
+/// member), the status, and why a message was held back.
+fn outbox(server: &crate::serve::server::Server, column: &str) -> Vec<(String, String, String)> {
+    let ledger =
+        rusqlite::Connection::open(server.path().join("data/shop.sqlite")).expect("ledger");
+    let mut query = ledger
+        .prepare(&format!(
+            "SELECT {column}, status, COALESCE(reason, '') FROM messages ORDER BY seq"
+        ))
+        .expect("query");
+    let rows = query
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .expect("messages");
+    rows.map(|row| row.expect("a message")).collect()
+}
+
 /// The ledger thread keeps its books across message delivery (which changes nothing a
 /// book reads): a welcome sent between two posts still counts towards the daily cap.
 #[test]
@@ -370,18 +386,7 @@ fn a_message_sent_between_two_posts_still_counts_towards_the_daily_cap() {
         )
         .file("policies/shop/earn.rhai", &shop_rule(1000))
         .start(&[]);
-    // The outbox as the ledger has it, with why a message was held back.
-    let outbox = |server: &crate::serve::server::Server| -> Vec<(String, String, String)> {
-        let ledger =
-            rusqlite::Connection::open(server.path().join("data/shop.sqlite")).expect("ledger");
-        let mut query = ledger
-            .prepare("SELECT occasion, status, COALESCE(reason, '') FROM messages ORDER BY seq")
-            .expect("query");
-        let rows = query
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .expect("messages");
-        rows.map(|row| row.expect("a message")).collect()
-    };
+    let outbox = |server: &crate::serve::server::Server| outbox(server, "occasion");
     let first = server.post(
         EVENTS,
         Some(TILL),
@@ -410,6 +415,55 @@ fn a_message_sent_between_two_posts_still_counts_towards_the_daily_cap() {
     .map(|(o, s, r)| ((*o).to_owned(), (*s).to_owned(), (*r).to_owned()))
     .collect();
     assert_eq!(told, expected);
+}
+
+/// `messages.stale_after` in the host process: a welcome queued by an import of last
+/// year's history, before the club set the window, is set aside as stale by the server's
+/// own delivery (never handed to the channel), while a member who joins today is
+/// welcomed. The set-aside is written where the ledger thread's books read it.
+#[test]
+fn the_host_process_sets_aside_messages_older_than_stale_after() {
+    let club = |window: &str| {
+        format!(
+            "{SHOP_YAML}messages:\n  language: en\n{window}  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n"
+        )
+    };
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", &club(""))
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .file(
+            "purchases.csv",
+            "id,member,date,amount\nP1,M1,2025-03-03,1000\n",
+        )
+        .command(&["import", "shop", "purchases.csv"])
+        .file("policies/shop/club.yaml", &club("  stale_after: 30d\n"))
+        .start(&[]);
+    let outbox = |server: &crate::serve::server::Server| outbox(server, "member");
+    let row = |m: &str, s: &str, r: &str| (m.to_owned(), s.to_owned(), r.to_owned());
+    // The import queued M1's welcome: no window then.
+    server.wait_for(std::time::Duration::from_secs(30), |server| {
+        outbox(server) == [row("M1", "suppressed", "stale")]
+    });
+    // A member who joins today is welcomed, and M1 buys again (their book read back).
+    let today = chrono::Utc::now().date_naive().to_string();
+    for (id, member) in [("P2", "M2"), ("P3", "M1")] {
+        let answer = server.post(EVENTS, Some(TILL), &purchase(id, member, &today, 2000));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    server.wait_for(std::time::Duration::from_secs(30), |server| {
+        outbox(server).get(1) == Some(&row("M2", "sent", ""))
+    });
+    assert_eq!(
+        outbox(&server),
+        [row("M1", "suppressed", "stale"), row("M2", "sent", "")]
+    );
+    let sent = std::fs::read_to_string(server.path().join("data/sms.jsonl")).expect("sent");
+    let members: Vec<String> = sent
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a JSON line"))
+        .map(|message| message["member"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(members, ["M2"], "{sent}");
 }
 
 #[test]
