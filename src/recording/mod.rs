@@ -173,10 +173,10 @@ impl<'a> Recorder<'a> {
         self.entries_written = Some(Vec::new());
     }
 
-    /// The entries the last event written by [`Recorder::event`] wrote under its own id,
-    /// in the order they were written (what `Ledger::entries_of_event` would read back);
-    /// `None` unless [`Recorder::answer_with_entries`] was asked, or when the last event
-    /// was not applied.
+    /// The entries the last event given to [`Recorder::event`] wrote under its own id, in
+    /// the order they were written (what `Ledger::entries_of_event` would read back):
+    /// none when it was not applied (a duplicate's are in the ledger from its first
+    /// time); `None` unless [`Recorder::answer_with_entries`] was asked.
     pub fn take_entries_written(&mut self) -> Option<Vec<WrittenEntry>> {
         self.entries_written.as_mut().map(std::mem::take)
     }
