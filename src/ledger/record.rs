@@ -3,10 +3,10 @@
 //! [`Ledger::commit`] (or a mark of the host process), so a plan is written whole or not
 //! at all.
 
-use rusqlite::CachedStatement;
 use rust_decimal::Decimal;
 
 use super::db::{args, Db, Param};
+use super::hot::{HotInserts, HotStatement};
 use super::store::{Ledger, LedgerError};
 use crate::decide::{Change, MemberBook, Plan, Posting, UseKind};
 use crate::time::stored;
@@ -22,16 +22,6 @@ fn text(value: Decimal) -> String {
         }
     }
     value.normalize().to_string()
-}
-
-/// The statements every posting uses, held by a writer that records many plans (an
-/// import) so that each is found in the statement cache once, not once per row. (SQLite
-/// only: a PostgreSQL ledger keeps its prepared statements itself.)
-#[derive(Default)]
-pub struct Statements<'a> {
-    event: Option<CachedStatement<'a>>,
-    entry: Option<CachedStatement<'a>>,
-    lot: Option<CachedStatement<'a>>,
 }
 
 const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used, original_amount, rate)
@@ -51,55 +41,40 @@ const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, even
 const INSERT_LOT_USE_AFTER_ENTRY: &str = "INSERT INTO lot_uses (entry, lot, kind, points)
      VALUES (currval(pg_get_serial_sequence('ledger', 'seq')), ?2, ?3, ?4)";
 
-/// Runs `sql` with `args` through `slot`'s statement (prepared from SQLite's cache the
+/// Runs `sql` with `args` through the ledger's hot statement `slot` picks (prepared the
 /// first time), or on PostgreSQL as any statement.
-fn insert<'a>(
-    ledger: &'a Ledger,
-    slot: &mut Option<CachedStatement<'a>>,
+fn insert(
+    ledger: &Ledger,
+    slot: fn(&mut HotInserts) -> &mut Option<HotStatement>,
     sql: &'static str,
     args: &[&dyn Param],
 ) -> Result<()> {
     let Db::Sqlite(conn) = ledger.db() else {
         return ledger.db().write(sql, args);
     };
+    let mut hot = ledger.hot();
+    let slot = slot(&mut hot);
     if slot.is_none() {
-        *slot = Some(conn.prepare_cached(sql)?);
+        *slot = Some(HotStatement::prepare(conn, sql)?);
     }
     let statement = slot
         .as_mut()
         .ok_or_else(|| LedgerError::corrupt("a statement just prepared is missing"))?;
-    for (index, arg) in args.iter().enumerate() {
-        statement.raw_bind_parameter(index + 1, arg.as_sqlite())?;
-    }
-    statement.raw_execute()?;
-    Ok(())
+    Ok(statement.execute(args)?)
 }
 
 impl Ledger {
     /// Writes every change of `plan`, in order.
     pub fn record(&self, plan: &Plan<'_>) -> Result<()> {
-        self.record_with(plan, &mut Statements::default())
-    }
-
-    /// [`Ledger::record`] with statements kept between plans.
-    pub fn record_with<'a>(
-        &'a self,
-        plan: &Plan<'_>,
-        statements: &mut Statements<'a>,
-    ) -> Result<()> {
         for change in &plan.changes {
-            self.record_change(change, statements)?;
+            self.record_change(change)?;
         }
         Ok(())
     }
 
-    fn record_change<'a>(
-        &'a self,
-        change: &Change<'_>,
-        statements: &mut Statements<'a>,
-    ) -> Result<()> {
+    fn record_change(&self, change: &Change<'_>) -> Result<()> {
         match change {
-            Change::Posting(posting) => self.record_posting(posting, statements)?,
+            Change::Posting(posting) => self.record_posting(posting)?,
             Change::Tier(tier) => {
                 let time = stored(tier.at);
                 self.db().write(
@@ -359,11 +334,7 @@ impl Ledger {
     }
 
     /// An event, its entries, the lots they make and use, credit and return shares.
-    fn record_posting<'a>(
-        &'a self,
-        posting: &Posting<'_>,
-        statements: &mut Statements<'a>,
-    ) -> Result<()> {
+    fn record_posting(&self, posting: &Posting<'_>) -> Result<()> {
         let event = &posting.event;
         let time = stored(event.time);
         let items = (!event.items.is_empty())
@@ -372,7 +343,7 @@ impl Ledger {
             .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
         insert(
             self,
-            &mut statements.event,
+            |hot| &mut hot.event,
             INSERT_EVENT,
             args![
                 event.id,
@@ -404,7 +375,7 @@ impl Ledger {
                 entry.policy_version,
                 entry.kind.as_str(),
             ];
-            insert(self, &mut statements.entry, INSERT_ENTRY, entry_args)?;
+            insert(self, |hot| &mut hot.entry, INSERT_ENTRY, entry_args)?;
             // The entry's row number, for its lots and uses. PostgreSQL's writes are held
             // back (`Db::write`), so there they name it as "the entry this connection wrote
             // last" (`currval`) instead, which it is when they run.
@@ -415,7 +386,7 @@ impl Ledger {
             for lot in &entry.lots {
                 insert(
                     self,
-                    &mut statements.lot,
+                    |hot| &mut hot.lot,
                     insert_lot,
                     args![
                         lot.id,

@@ -12,6 +12,7 @@ use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 use super::db::{args, Db, Postgres};
+use super::hot::HotInserts;
 use super::migrations::{MIGRATIONS, POSTGRES_MIGRATIONS};
 use crate::member::{MemberState, MemberStats};
 use crate::policy::Policy;
@@ -131,6 +132,10 @@ pub enum EventLookup {
 
 /// An open club ledger.
 pub struct Ledger {
+    /// The inserts every event is recorded with, bound without copies (SQLite only).
+    /// Declared before `db`, so they are finalized before the connection closes: fields
+    /// drop in order.
+    hot: RefCell<HotInserts>,
     db: Db,
     /// What each campaign gave in all, as read (and since added to) in the open
     /// transaction. Every event in a campaign's window asks it; summing the campaign's
@@ -161,7 +166,7 @@ fn in_memory_template() -> Result<MutexGuard<'static, Connection>> {
         OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
         let ledger = Ledger::prepare(Connection::open_in_memory()?)?;
-        match ledger.db {
+        match ledger.into_db() {
             Db::Sqlite(conn) => Ok(Mutex::new(conn)),
             Db::Postgres(_) => Err(LedgerError::corrupt("the in-memory template is SQLite")),
         }
@@ -256,6 +261,7 @@ impl Ledger {
     fn on_session(url: &str, club: &str) -> Result<Ledger> {
         let session = super::pool::borrow(url)?;
         Ok(Ledger {
+            hot: RefCell::default(),
             db: Db::Postgres(Box::new(Postgres::new(session, club))),
             campaign_totals: RefCell::default(),
             active: RefCell::default(),
@@ -280,6 +286,7 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.busy_timeout(DEFAULT_BUSY_WAIT)?;
         let mut ledger = Ledger {
+            hot: RefCell::default(),
             db: Db::Sqlite(conn),
             campaign_totals: RefCell::default(),
             active: RefCell::default(),
@@ -901,6 +908,17 @@ impl Ledger {
 
     pub(super) fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The statements [`HotInserts`] holds (SQLite only).
+    pub(super) fn hot(&self) -> std::cell::RefMut<'_, HotInserts> {
+        self.hot.borrow_mut()
+    }
+
+    /// The connection, its statements finalized first.
+    fn into_db(self) -> Db {
+        drop(self.hot);
+        self.db
     }
 
     /// A canonical text dump of everything a ledger holds about members (without row

@@ -24,15 +24,14 @@ use super::store::{AheadEvent, Store};
 use crate::decide::{BookNeeds, Change, ClubFacts, FactsError, Ids, MemberBook, Plan};
 use crate::engine::EvalError;
 use crate::event::EventType;
-use crate::ledger::{EventLookup, Ledger, LedgerError, Statements};
+use crate::ledger::{EventLookup, Ledger, LedgerError};
 use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
 /// One thing for the writer to do with the ledger. Reads answer through a channel of
 /// their own; after a failed write, writes are skipped and reads answer the failure.
-type Work<'p> =
-    Box<dyn for<'l> FnOnce(&'l Ledger, &mut Statements<'l>, &mut Option<LedgerError>) + Send + 'p>;
+type Work<'p> = Box<dyn FnOnce(&Ledger, &mut Option<LedgerError>) + Send + 'p>;
 
 /// Writes queued before they are sent: one message per bundle, not per plan.
 const BUNDLE: usize = 256;
@@ -67,11 +66,10 @@ pub fn with_writer<'p, T: Send>(
 
 /// The writer's loop: until the decisions drop their store.
 fn write(ledger: &Ledger, receiver: Receiver<Vec<Work<'_>>>) {
-    let mut statements = Statements::default();
     let mut failure = None;
     for bundle in receiver {
         for work in bundle {
-            work(ledger, &mut statements, &mut failure);
+            work(ledger, &mut failure);
         }
     }
 }
@@ -171,13 +169,10 @@ impl<'p> Remote<'p> {
     }
 
     /// Hands over a write; it is made after everything handed before.
-    fn write(
-        &self,
-        write: impl for<'l> FnOnce(&'l Ledger, &mut Statements<'l>) -> Result<()> + Send + 'p,
-    ) -> Result<()> {
-        self.queue(Box::new(move |ledger, statements, failure| {
+    fn write(&self, write: impl FnOnce(&Ledger) -> Result<()> + Send + 'p) -> Result<()> {
+        self.queue(Box::new(move |ledger, failure| {
             if failure.is_none() {
-                if let Err(error) = write(ledger, statements) {
+                if let Err(error) = write(ledger) {
                     *failure = Some(error);
                 }
             }
@@ -191,7 +186,7 @@ impl<'p> Remote<'p> {
         read: impl FnOnce(&Ledger) -> Result<T> + Send + 'p,
     ) -> Result<Receiver<Result<T>>> {
         let (reply, answer) = sync_channel(1);
-        self.queue(Box::new(move |ledger, _, failure| {
+        self.queue(Box::new(move |ledger, failure| {
             let answer = match failure {
                 Some(error) => Err(error.clone()),
                 None => read(ledger),
@@ -218,21 +213,21 @@ impl<'p> Remote<'p> {
         self.campaign_totals.borrow_mut().clear();
         self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(true);
-        self.write(|ledger, _| ledger.begin())
+        self.write(|ledger| ledger.begin())
     }
 
     pub fn commit(&self) -> Result<()> {
         self.campaign_totals.borrow_mut().clear();
         self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(false);
-        self.write(|ledger, _| ledger.commit())
+        self.write(|ledger| ledger.commit())
     }
 
     pub fn rollback(&self) -> Result<()> {
         self.campaign_totals.borrow_mut().clear();
         self.contests_decided.borrow_mut().clear();
         self.in_transaction.set(false);
-        self.write(|ledger, _| ledger.rollback())
+        self.write(|ledger| ledger.rollback())
     }
 
     fn remember_written(&self, id: &str, written: Written) {
@@ -397,7 +392,7 @@ impl Store for Remote<'_> {
             version.to_owned(),
             error.clone(),
         );
-        self.write(move |ledger, _| ledger.remember_rejection(&id, &fingerprint, &version, &error))
+        self.write(move |ledger| ledger.remember_rejection(&id, &fingerprint, &version, &error))
     }
 
     fn load_book(&self, id: &str, needs: BookNeeds) -> Result<Option<MemberBook>> {
@@ -440,7 +435,7 @@ impl Store for Remote<'_> {
 
     fn record_policy(&self, _: &Policy) -> Result<()> {
         let policy = self.policy;
-        self.write(move |ledger, _| ledger.record_policy(policy))
+        self.write(move |ledger| ledger.record_policy(policy))
     }
 
     fn record(&self, plan: Plan<'_>) -> Result<()> {
@@ -471,7 +466,7 @@ impl Store for Remote<'_> {
             }
         }
         let plan = plan.into_owned();
-        self.write(move |ledger, statements| ledger.record_with(&plan, statements))
+        self.write(move |ledger| ledger.record(&plan))
     }
 
     fn save_book(&self, book: &MemberBook) -> Result<()> {
@@ -479,11 +474,11 @@ impl Store for Remote<'_> {
         let mut row = MemberBook::new(book.state.clone(), book.joined_known);
         row.is_new = book.is_new;
         row.profile_changed = book.profile_changed;
-        self.write(move |ledger, _| ledger.save_book(&row))
+        self.write(move |ledger| ledger.save_book(&row))
     }
 
     fn set_clock(&self, at: DateTime<Utc>) -> Result<()> {
-        self.write(move |ledger, _| ledger.set_clock(at))
+        self.write(move |ledger| ledger.set_clock(at))
     }
 
     fn data_version(&self) -> Result<i64> {

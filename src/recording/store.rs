@@ -6,14 +6,12 @@
 //! Every method takes `&self`: a decision holds the store's [`ClubFacts`] while the
 //! recorder reads lots or books through it.
 
-use std::cell::RefCell;
-
 use chrono::{DateTime, Utc};
 
 use crate::decide::{BookNeeds, ClubFacts, Ids, MemberBook, Plan};
 use crate::engine::contests::ScoreRow;
 use crate::engine::EvalError;
-use crate::ledger::{EventLookup, Ledger, LedgerError, Statements};
+use crate::ledger::{EventLookup, Ledger, LedgerError};
 use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -74,16 +72,11 @@ pub trait Store {
 /// The ledger in this thread: every call goes straight to it.
 pub struct Direct<'a> {
     ledger: &'a Ledger,
-    /// The posting statements, prepared once for the recorder's life.
-    statements: RefCell<Statements<'a>>,
 }
 
 impl<'a> Direct<'a> {
     pub fn new(ledger: &'a Ledger) -> Direct<'a> {
-        Direct {
-            ledger,
-            statements: RefCell::default(),
-        }
+        Direct { ledger }
     }
 }
 
@@ -136,8 +129,7 @@ impl Store for Direct<'_> {
     }
 
     fn record(&self, plan: Plan<'_>) -> Result<()> {
-        self.ledger
-            .record_with(&plan, &mut self.statements.borrow_mut())
+        self.ledger.record(&plan)
     }
 
     fn save_book(&self, book: &MemberBook) -> Result<()> {
