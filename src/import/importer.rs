@@ -64,7 +64,12 @@ pub fn import_events(
     rows: impl Iterator<Item = Result<Row, RowProblem>> + Send,
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
-    std::thread::scope(|scope| {
+    // A new ledger's first import writes the file directly (see `ledger::bulk`).
+    let bulk = match options.dry_run {
+        true => None,
+        false => ledger.start_bulk_load()?,
+    };
+    let report = std::thread::scope(|scope| {
         // Chunks keep the channel cheap; the bound keeps memory flat on huge files.
         let (sender, receiver) =
             std::sync::mpsc::sync_channel::<Vec<PreparedRow>>(CHUNKS_IN_FLIGHT);
@@ -94,7 +99,15 @@ pub fn import_events(
                 options,
             )
         })
-    })
+    });
+    if let Some(bulk) = bulk {
+        let ended = ledger.end_bulk_load(bulk);
+        // The import's own failure is the one to report.
+        if report.is_ok() {
+            ended?;
+        }
+    }
+    report
 }
 
 /// Imports `rows` like [`import_events`] — the same row checks, decisions, batches and

@@ -10,6 +10,7 @@
 //! version, and every policy version is stored with the text of its files, so any point
 //! can be explained.
 
+mod bulk;
 mod campaigns;
 mod contests;
 pub(crate) mod db;
@@ -39,6 +40,7 @@ mod value;
 mod versions;
 mod webhooks;
 
+pub use bulk::BulkLoad;
 pub use campaigns::{capping_campaigns, CampaignCost, ChallengeProgress};
 pub use contests::MemberScore;
 pub use deals::Checkpoint;

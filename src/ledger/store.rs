@@ -209,7 +209,18 @@ impl Ledger {
         // with 4 KiB, while writes favour larger pages (the 3-rule club: 25.0, 22.8 and
         // 26.2 s). Issue 14, docs/PERFORMANCE.md.
         conn.pragma_update(None, "page_size", 8_192)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            // Another process is writing a new ledger's first import straight into the
+            // file (`ledger::bulk`) and switches it back to WAL when done: this
+            // connection works in either mode meanwhile, and waits for that import's
+            // lock as it would for any writer's.
+            Err(error)
+                if matches!(
+                    error.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) => {}
+            result => result?,
+        }
         // WAL + NORMAL is durable across application crashes; only an OS crash or power
         // loss can lose the last transactions, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
