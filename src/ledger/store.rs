@@ -130,6 +130,9 @@ pub enum EventLookup {
     Present { fingerprint: String },
 }
 
+/// Whether an event is in the ledger, and its content's fingerprint.
+const LOOKUP_EVENT: &str = "SELECT fingerprint FROM events WHERE id = ?1";
+
 /// An open club ledger.
 pub struct Ledger {
     /// The inserts every event is recorded with, bound without copies (SQLite only).
@@ -699,8 +702,25 @@ impl Ledger {
 
     /// [`Ledger::lookup_event`] for each of `ids`, in order: on PostgreSQL in one round trip.
     pub fn lookup_events(&self, ids: &[&str]) -> Result<Vec<EventLookup>> {
-        let Db::Postgres(pg) = &self.db else {
-            return ids.iter().map(|id| self.lookup_event(id)).collect();
+        let pg = match &self.db {
+            Db::Postgres(pg) => pg,
+            Db::Sqlite(conn) => {
+                // One statement for the whole list, not one trip through the statement
+                // cache per id: an import asks this for every event it reads.
+                let mut statement = conn.prepare_cached(LOOKUP_EVENT)?;
+                return ids
+                    .iter()
+                    .map(|id| {
+                        let mut rows = statement.query([id])?;
+                        Ok(match rows.next()? {
+                            Some(row) => EventLookup::Present {
+                                fingerprint: row.get(0)?,
+                            },
+                            None => EventLookup::Absent,
+                        })
+                    })
+                    .collect();
+            }
         };
         let rows =
             pg.query_text_array("SELECT id, fingerprint FROM events WHERE id = ANY($1)", ids)?;
@@ -720,11 +740,7 @@ impl Ledger {
     }
 
     pub fn lookup_event(&self, id: &str) -> Result<EventLookup> {
-        let found: Option<String> = self.db.query_opt(
-            "SELECT fingerprint FROM events WHERE id = ?1",
-            args![id],
-            |r| r.get(0),
-        )?;
+        let found: Option<String> = self.db.query_opt(LOOKUP_EVENT, args![id], |r| r.get(0))?;
         Ok(match found {
             Some(fingerprint) => EventLookup::Present { fingerprint },
             None => EventLookup::Absent,
