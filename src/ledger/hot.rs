@@ -18,8 +18,6 @@ use rusqlite::ffi;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::Connection;
 
-use super::db::Param;
-
 /// One prepared statement on one SQLite connection, finalized when dropped.
 pub(super) struct HotStatement {
     statement: NonNull<ffi::sqlite3_stmt>,
@@ -85,22 +83,28 @@ impl HotStatement {
         }
     }
 
-    /// Runs the statement once with `args` as its parameters `?1`, `?2`, …, which must
-    /// produce no rows.
-    pub(super) fn execute(&mut self, args: &[&dyn Param]) -> rusqlite::Result<()> {
-        // Converted first and kept until the row is written: the bindings point into them.
-        let mut values: [ToSqlOutput<'_>; 16] =
+    /// Runs the statement once with `values` (rusqlite's `ToSql::to_sql` of each argument)
+    /// as its parameters `?1`, `?2`, …; it must produce no rows. Parameters not given
+    /// are NULL.
+    pub(super) fn execute<'v>(
+        &mut self,
+        values: impl IntoIterator<Item = rusqlite::Result<ToSqlOutput<'v>>>,
+    ) -> rusqlite::Result<()> {
+        // Kept until the row is written: the bindings point into them.
+        let mut held: [ToSqlOutput<'v>; 16] =
             std::array::from_fn(|_| ToSqlOutput::Owned(Value::Null));
-        if args.len() > values.len() {
-            return Err(rusqlite::Error::InvalidParameterCount(
-                args.len(),
-                values.len(),
-            ));
+        let mut count = 0;
+        for value in values {
+            let Some(slot) = held.get_mut(count) else {
+                return Err(rusqlite::Error::InvalidParameterCount(
+                    count + 1,
+                    held.len(),
+                ));
+            };
+            *slot = value?;
+            count += 1;
         }
-        for (slot, arg) in values.iter_mut().zip(args) {
-            *slot = arg.as_sqlite().to_sql()?;
-        }
-        let result = self.bind_and_step(&values[..args.len()]);
+        let result = self.bind_and_step(&held[..count]);
         // SAFETY: the statement is ours; reset readies it for the next row and clearing
         // the bindings lets go of every pointer into `values` before they are dropped.
         unsafe {
@@ -196,6 +200,11 @@ mod tests {
 
     const INSERT: &str = "INSERT INTO t (id, n, r, b, o) VALUES (?1, ?2, ?3, ?4, ?5)";
 
+    /// As the ledger's inserts call it.
+    fn run(insert: &mut HotStatement, args: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<()> {
+        insert.execute(args.iter().map(|arg| arg.to_sql()))
+    }
+
     type Row = (
         String,
         Option<i64>,
@@ -227,17 +236,17 @@ mod tests {
             let id = String::from("سلام\u{0}world");
             let blob = vec![0u8, 1, 2, 255];
             let other: Option<String> = Some("x".repeat(10_000));
-            insert
-                .execute(&[&id, &i64::MIN, &1.5f64, &blob, &other])
-                .expect("first row");
+            run(&mut insert, &[&id, &i64::MIN, &1.5f64, &blob, &other]).expect("first row");
         }
         let none: Option<String> = None;
-        insert
-            .execute(&[&"", &i64::MAX, &none, &Vec::<u8>::new(), &none])
-            .expect("second row, NULLs and empty values");
+        run(
+            &mut insert,
+            &[&"", &i64::MAX, &none, &Vec::<u8>::new(), &none],
+        )
+        .expect("second row, NULLs and empty values");
         // The third row binds fewer values than the statement has parameters: the ones
         // left out are NULL, not what the previous row bound.
-        insert.execute(&[&"third"]).expect("third row");
+        run(&mut insert, &[&"third"]).expect("third row");
         assert_eq!(
             rows(&connection),
             vec![
@@ -258,10 +267,8 @@ mod tests {
     fn a_failed_insert_says_why_as_rusqlite_would_and_the_statement_goes_on() {
         let connection = table();
         let mut insert = HotStatement::prepare(&connection, INSERT).expect("prepared");
-        insert.execute(&[&"a", &1i64]).expect("first row");
-        let error = insert
-            .execute(&[&"a", &2i64])
-            .expect_err("the same id again");
+        run(&mut insert, &[&"a", &1i64]).expect("first row");
+        let error = run(&mut insert, &[&"a", &2i64]).expect_err("the same id again");
         assert_eq!(
             error.sqlite_error_code(),
             Some(rusqlite::ErrorCode::ConstraintViolation)
@@ -270,15 +277,13 @@ mod tests {
             error.to_string().contains("UNIQUE constraint failed: t.id"),
             "{error}"
         );
-        insert.execute(&[&"b", &3i64]).expect("the next row");
+        run(&mut insert, &[&"b", &3i64]).expect("the next row");
         let ids: Vec<String> = rows(&connection).into_iter().map(|r| r.0).collect();
         assert_eq!(ids, ["a", "b"]);
         // Too many values, or a statement that is not SQL, are errors too, not panics.
-        let too_many: Vec<&dyn Param> = vec![&1i64; 17];
-        assert!(insert.execute(&too_many).is_err());
-        assert!(insert
-            .execute(&[&"c", &1i64, &1.0f64, &"b", &"o", &6i64])
-            .is_err());
+        let too_many: Vec<&dyn rusqlite::ToSql> = vec![&1i64; 17];
+        assert!(run(&mut insert, &too_many).is_err());
+        assert!(run(&mut insert, &[&"c", &1i64, &1.0f64, &"b", &"o", &6i64]).is_err());
         assert!(HotStatement::prepare(&connection, "INSERT INTO nowhere VALUES (1)").is_err());
         assert!(HotStatement::prepare(&connection, "").is_err());
         assert_eq!(rows(&connection).len(), 2);

@@ -60,7 +60,7 @@ fn insert(
     let statement = slot
         .as_mut()
         .ok_or_else(|| LedgerError::corrupt("a statement just prepared is missing"))?;
-    Ok(statement.execute(args)?)
+    Ok(statement.execute(args.iter().map(|arg| arg.as_sqlite().to_sql()))?)
 }
 
 impl Ledger {
