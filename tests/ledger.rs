@@ -86,15 +86,19 @@ fn club(dir: &Path) -> Policy {
     Policy::load(&club, &engine).unwrap().0
 }
 
-fn import(ledger: &Ledger, policy: &Policy, file: &Path) -> bashgah::import::ImportReport {
-    let rows = read_rows(
+/// The rows of the purchases file `file`.
+fn rows_of(file: &Path) -> bashgah::import::Rows {
+    read_rows(
         std::fs::File::open(file).unwrap(),
         FileFormat::Csv,
         "purchases.csv",
         &EVENT_COLUMNS,
     )
-    .unwrap();
-    import_events(ledger, policy, rows, ImportOptions::default()).unwrap()
+    .unwrap()
+}
+
+fn import(ledger: &Ledger, policy: &Policy, file: &Path) -> bashgah::import::ImportReport {
+    import_events(ledger, policy, rows_of(file), ImportOptions::default()).unwrap()
 }
 
 #[test]
@@ -382,4 +386,57 @@ fn postgres_a_ledger_dropped_mid_transaction_hands_on_no_lock() {
     drop(next);
     raw.batch_execute(&format!("DROP SCHEMA \"club_{club}\" CASCADE"))
         .unwrap();
+}
+
+/// Imports `file` into `ledger` and says whether the ledger's write-ahead log was on disk
+/// while the rows were being read (checked as the 100th row is handed over, once the
+/// import has started).
+fn import_watching_the_log(ledger: &Ledger, policy: &Policy, file: &Path, db: &Path) -> bool {
+    let rows = rows_of(file);
+    let wal = db.with_extension("sqlite-wal");
+    let seen = std::sync::Mutex::new(None);
+    let rows = rows.enumerate().map(|(index, row)| {
+        if index == 100 {
+            *seen.lock().unwrap() = Some(wal.exists());
+        }
+        row
+    });
+    import_events(ledger, policy, rows, ImportOptions::default()).unwrap();
+    let seen = seen.lock().unwrap().expect("the 100th row was read");
+    seen
+}
+
+#[test]
+fn a_new_ledgers_first_import_writes_the_file_itself_and_leaves_it_in_wal_mode() {
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let file = dir.path().join("purchases.csv");
+    std::fs::write(&file, purchases(2_000)).unwrap();
+    let db = dir.path().join("shop.sqlite");
+    let ledger = Ledger::open(&db).unwrap();
+    assert!(
+        !import_watching_the_log(&ledger, &policy, &file, &db),
+        "the first import into an empty ledger went through the write-ahead log"
+    );
+    let journal = |path: &Path| -> String {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(journal(&db), "wal");
+    let first = ledger.dump().unwrap();
+    // The ledger now has events: the same file again goes through the log, and changes
+    // nothing.
+    assert!(import_watching_the_log(&ledger, &policy, &file, &db));
+    assert_eq!(ledger.dump().unwrap(), first);
+    // The same file into a ledger that another connection holds open (the host
+    // process): through the log, to the same ledger.
+    let other_db = dir.path().join("held.sqlite");
+    let held = Ledger::open(&other_db).unwrap();
+    let holder = Ledger::open(&other_db).unwrap();
+    assert!(import_watching_the_log(&held, &policy, &file, &other_db));
+    drop(holder);
+    assert_eq!(held.dump().unwrap(), first);
+    assert_eq!(journal(&other_db), "wal");
 }

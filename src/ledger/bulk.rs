@@ -10,7 +10,7 @@
 //! journal needs to survive a power loss (WAL is safe with NORMAL). The ledger goes back
 //! to WAL when the import ends, however it ends; a ledger left in rollback mode (the
 //! process was killed) rolls back its open batch, as a WAL ledger would, and is switched
-//! back by the next [`Ledger::open`]. 0.86x the time of a 100,000-purchase import into a
+//! back by the next [`Ledger::open`]. 0.87x the time of a 100,000-purchase import into a
 //! new ledger, 0.88x at a million (docs/PERFORMANCE.md, ninth stop).
 //!
 //! Only when nothing else has the ledger open: the switch needs the file to itself, and
@@ -18,10 +18,24 @@
 //! ledger open) writes through the log as any other. While the switch holds, others wait
 //! for the import as they would for any write lock, and a reader waits too.
 
+use rusqlite::Connection;
+
 use super::db::Db;
 use super::store::{Ledger, LedgerError};
 
 type Result<T> = std::result::Result<T, LedgerError>;
+
+/// Asks `conn` to change its journal to `mode` without waiting for other connections:
+/// whether it did (a refusal, busy or not, leaves the journal as it was). The busy
+/// timeout is put back whatever happens.
+fn switch_journal(conn: &Connection, mode: &str) -> Result<bool> {
+    let wait: i64 = conn.pragma_query_value(None, "busy_timeout", |r| r.get(0))?;
+    conn.pragma_update(None, "busy_timeout", 0)?;
+    let switched =
+        conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get::<_, String>(0));
+    conn.pragma_update(None, "busy_timeout", wait)?;
+    Ok(switched.is_ok_and(|now| now.eq_ignore_ascii_case(mode)))
+}
 
 /// A ledger switched to a rollback journal for one import: give it back to
 /// [`Ledger::end_bulk_load`].
@@ -56,14 +70,8 @@ impl Ledger {
         // process), idle or writing, makes SQLite refuse the switch, and the import then
         // simply goes through the log. SQLite refuses at once without asking the busy
         // handler (the unit test below checks the time); the zero timeout keeps it so.
-        let wait: i64 = conn.pragma_query_value(None, "busy_timeout", |r| r.get(0))?;
-        conn.pragma_update(None, "busy_timeout", 0)?;
-        let switched =
-            conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0));
-        conn.pragma_update(None, "busy_timeout", wait)?;
-        match switched {
-            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
-            _ => return Ok(None),
+        if !switch_journal(conn, "DELETE")? {
+            return Ok(None);
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Some(BulkLoad { synchronous }))
@@ -78,13 +86,8 @@ impl Ledger {
             return Ok(());
         };
         conn.pragma_update(None, "synchronous", bulk.synchronous)?;
-        let wait: i64 = conn.pragma_query_value(None, "busy_timeout", |r| r.get(0))?;
-        conn.pragma_update(None, "busy_timeout", 0)?;
-        let switched =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0));
-        conn.pragma_update(None, "busy_timeout", wait)?;
-        // A refusal (busy) is not the import's failure: see above.
-        let _ = switched;
+        // A refusal is not the import's failure: see above.
+        switch_journal(conn, "WAL")?;
         Ok(())
     }
 }

@@ -130,6 +130,16 @@ pub enum EventLookup {
     Present { fingerprint: String },
 }
 
+impl EventLookup {
+    /// What finding `fingerprint` (or nothing) under an event's id says.
+    fn of(fingerprint: Option<String>) -> EventLookup {
+        match fingerprint {
+            Some(fingerprint) => EventLookup::Present { fingerprint },
+            None => EventLookup::Absent,
+        }
+    }
+}
+
 /// Whether an event is in the ledger, and its content's fingerprint.
 const LOOKUP_EVENT: &str = "SELECT fingerprint FROM events WHERE id = ?1";
 
@@ -712,12 +722,8 @@ impl Ledger {
                     .iter()
                     .map(|id| {
                         let mut rows = statement.query([id])?;
-                        Ok(match rows.next()? {
-                            Some(row) => EventLookup::Present {
-                                fingerprint: row.get(0)?,
-                            },
-                            None => EventLookup::Absent,
-                        })
+                        let found = rows.next()?.map(|row| row.get(0)).transpose()?;
+                        Ok(EventLookup::of(found))
                     })
                     .collect();
             }
@@ -730,21 +736,13 @@ impl Ledger {
         }
         Ok(ids
             .iter()
-            .map(|id| match found.get(*id) {
-                Some(fingerprint) => EventLookup::Present {
-                    fingerprint: fingerprint.clone(),
-                },
-                None => EventLookup::Absent,
-            })
+            .map(|id| EventLookup::of(found.get(*id).cloned()))
             .collect())
     }
 
     pub fn lookup_event(&self, id: &str) -> Result<EventLookup> {
         let found: Option<String> = self.db.query_opt(LOOKUP_EVENT, args![id], |r| r.get(0))?;
-        Ok(match found {
-            Some(fingerprint) => EventLookup::Present { fingerprint },
-            None => EventLookup::Absent,
-        })
+        Ok(EventLookup::of(found))
     }
 
     /// `base` if no event has that id yet, else the first of `base#2`, `base#3`, … that is
