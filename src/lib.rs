@@ -35,6 +35,7 @@ pub mod digits;
 pub mod engine;
 pub mod event;
 pub mod export;
+pub mod hex;
 pub mod import;
 pub mod ledger;
 pub mod locale;

@@ -272,8 +272,7 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
         .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
     mac.update(format!("{timestamp}.{body}").as_bytes());
     let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={timestamp},v1={hex}")
+    format!("t={timestamp},v1={}", crate::hex::encode(&digest))
 }
 
 fn post(

@@ -312,7 +312,7 @@ pub fn draw_seed(
     for (member, count) in entries {
         text.push_str(&format!("{member} {count}\n"));
     }
-    hex(&Sha256::digest(text.as_bytes()))
+    crate::hex::encode(&Sha256::digest(text.as_bytes()))
 }
 
 /// The winners, one per prize in order, drawn from `entries` by `seed`: for the k-th
@@ -350,8 +350,4 @@ pub fn draw_winners(seed: &str, entries: &[(String, u64)], prizes: &[Prize]) -> 
         });
     }
     winners
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

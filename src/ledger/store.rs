@@ -986,7 +986,7 @@ impl Ledger {
             })?;
             hash.update(b"--\n");
         }
-        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(crate::hex::encode(&hash.finalize()))
     }
 }
 

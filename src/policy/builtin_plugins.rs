@@ -60,12 +60,7 @@ fn write_folder() -> Option<PathBuf> {
             digest.update([0]);
         }
     }
-    let hex: String = digest
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = crate::hex::encode(&digest.finalize()[..8]);
     let folder = std::env::temp_dir().join(format!("bashgah-plugins-{hex}"));
     if holds_the_builtins(&folder) {
         return Some(folder);

@@ -70,7 +70,7 @@ fn new_id() -> String {
             .unwrap_or_default();
         bytes.copy_from_slice(&nanos.to_le_bytes()[..6]);
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&bytes)
 }
 
 /// Named places that panic on purpose when `BASHGAH_FAULT` lists them (comma-separated,

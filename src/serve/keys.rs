@@ -143,18 +143,14 @@ pub struct Keys {
 
 /// Hex SHA-256 of a key, as the keys file stores it.
 pub fn hash(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(key.as_bytes()))
 }
 
 /// A new random key: `bk_` and 64 hex digits.
 pub fn generate() -> Result<String, String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness available: {e}"))?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("bk_{hex}"))
+    Ok(format!("bk_{}", crate::hex::encode(&bytes)))
 }
 
 impl Keys {

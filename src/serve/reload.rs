@@ -30,11 +30,7 @@ pub fn fingerprint(club_dir: &Path, plugins: &Path) -> String {
         hasher.update(std::fs::read(&file).unwrap_or_default());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&hasher.finalize())
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
