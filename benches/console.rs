@@ -244,7 +244,7 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
             .prepare("INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6)")
             .expect("events");
         let mut entry = tx
-            .prepare("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+            .prepare("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .expect("entries");
         let mut spend = tx
             .prepare("INSERT INTO campaign_spend (campaign, member, day, points, event) VALUES ('spring', ?1, ?2, ?3, ?4)")
@@ -277,6 +277,7 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
                         version
                     ])
                     .expect("event");
+                let event_seq = tx.last_insert_rowid();
                 let base = amount / 10_000;
                 balance += base;
                 entry
@@ -288,7 +289,8 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
                         base.to_string(),
                         "1 point per 10,000 IRR",
                         version,
-                        "earn"
+                        "earn",
+                        event_seq
                     ])
                     .expect("entry");
                 if rng.below(4) == 0 {
@@ -301,7 +303,8 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
                             (base / 2).to_string(),
                             "weekend bonus",
                             version,
-                            "earn"
+                            "earn",
+                            event_seq
                         ])
                         .expect("entry");
                     balance += base / 2;
@@ -317,7 +320,8 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
                             points.to_string(),
                             "spring double",
                             version,
-                            "earn"
+                            "earn",
+                            event_seq
                         ])
                         .expect("entry");
                     spend

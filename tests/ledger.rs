@@ -440,3 +440,122 @@ fn a_new_ledgers_first_import_writes_the_file_itself_and_leaves_it_in_wal_mode()
     assert_eq!(held.dump().unwrap(), first);
     assert_eq!(journal(&other_db), "wal");
 }
+
+/// Purchases, then returns of some of them in a second file: what the two tests of
+/// migration 22 below import before it and after it.
+fn before_and_after_files(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let first = dir.join("first.csv");
+    std::fs::write(
+        &first,
+        "id,member,date,amount,type,original,store\n\
+         P1,M1,2025-03-01 10:00,120,purchase,,s1\n\
+         P2,M2,2025-03-02 10:00,300,purchase,,s2\n\
+         P3,M1,2025-03-03 10:00,80,purchase,,s1\n\
+         P4,M2,2025-03-04 10:00,45,purchase,,s2\n",
+    )
+    .unwrap();
+    // Returns of purchases the first file wrote: their lots are found by event.
+    let second = dir.join("second.csv");
+    std::fs::write(
+        &second,
+        "id,member,date,amount,type,original,store\n\
+         R1,M1,2025-04-01 10:00,120,return,P1,s1\n\
+         P5,M2,2025-04-02 10:00,200,purchase,,s2\n\
+         R2,M2,2025-04-03 10:00,100,return,P2,s2\n",
+    )
+    .unwrap();
+    (first, second)
+}
+
+type ReadBack = (
+    Vec<bashgah::ledger::StatementLine>,
+    Vec<bashgah::ledger::StatementLine>,
+    Vec<bashgah::ledger::Lot>,
+    Vec<bashgah::ledger::Lot>,
+    rust_decimal::Decimal,
+    String,
+);
+
+/// What is read of a ledger by event: statements, open lots, one event's points, the dump.
+fn read_back(ledger: &Ledger) -> ReadBack {
+    (
+        ledger.statement("M1").unwrap(),
+        ledger.statement("M2").unwrap(),
+        ledger.open_lots("M1").unwrap(),
+        ledger.open_lots("M2").unwrap(),
+        ledger.sum_of_event("P2").unwrap(),
+        ledger.dump().unwrap(),
+    )
+}
+
+/// Undoes migration 22, as the previous build left a ledger: no row numbers, the indexes
+/// on event ids (the same SQL in both stores).
+const BEFORE_MIGRATION_22: &str = "DROP INDEX ledger_event_seq;
+     DROP INDEX lots_event_seq;
+     ALTER TABLE ledger DROP COLUMN event_seq;
+     ALTER TABLE lots DROP COLUMN event_seq;
+     CREATE INDEX ledger_event ON ledger(event);
+     CREATE INDEX lots_event ON lots(event);
+     DELETE FROM schema_migrations WHERE version = 22;";
+
+/// A ledger written before migration 22 (entries and lots found by their event's id)
+/// is the same ledger after it: every entry and lot gets its event's row number, and what
+/// is read and written afterwards is what a ledger made by this build gives.
+#[test]
+fn a_ledger_from_before_event_row_numbers_reads_and_goes_on_as_a_new_one() {
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let (first, second) = before_and_after_files(dir.path());
+    let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).unwrap();
+    import(&fresh, &policy, &first);
+    let old_db = dir.path().join("old.sqlite");
+    let old = Ledger::open(&old_db).unwrap();
+    import(&old, &policy, &first);
+    let before = read_back(&old);
+    assert_eq!(before.4, rust_decimal::Decimal::from(30), "P2's points");
+    drop(old);
+    rusqlite::Connection::open(&old_db)
+        .unwrap()
+        .execute_batch(BEFORE_MIGRATION_22)
+        .unwrap();
+
+    let migrated = Ledger::open(&old_db).unwrap();
+    assert_eq!(read_back(&migrated), before, "read after the migration");
+    import(&migrated, &policy, &second);
+    import(&fresh, &policy, &second);
+    assert_eq!(read_back(&migrated), read_back(&fresh), "written after it");
+    assert_eq!(
+        migrated.sum_of_event("R1").unwrap(),
+        rust_decimal::Decimal::from(-12),
+        "R1 took back P1's points, found by event"
+    );
+}
+
+/// The same on PostgreSQL, where the append-only trigger is set aside for the backfill.
+#[test]
+fn postgres_a_ledger_from_before_event_row_numbers_reads_and_goes_on_as_a_new_one() {
+    let Some(pg) = crate::pg::PgLedger::fresh("before22") else {
+        return;
+    };
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let (first, second) = before_and_after_files(dir.path());
+    let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).unwrap();
+    import(&fresh, &policy, &first);
+    import(&pg, &policy, &first);
+    let before = read_back(&pg);
+    assert_eq!(read_back(&fresh), before);
+    pg.raw().batch_execute(BEFORE_MIGRATION_22).unwrap();
+
+    let migrated = pg.open_again();
+    assert_eq!(read_back(&migrated), before, "read after the migration");
+    import(&migrated, &policy, &second);
+    import(&fresh, &policy, &second);
+    assert_eq!(read_back(&migrated), read_back(&fresh), "written after it");
+    // Still append-only once the trigger is back.
+    let update = pg.raw().batch_execute("UPDATE ledger SET points = '0'");
+    assert!(
+        update.is_err(),
+        "the ledger took an update after migration 22"
+    );
+}

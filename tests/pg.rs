@@ -54,6 +54,11 @@ impl PgLedger {
         })
     }
 
+    /// The same ledger opened again (its migrations run, if any are new).
+    pub fn open_again(&self) -> Ledger {
+        Ledger::open_postgres(&self.url, &self.club).expect("the PostgreSQL ledger again")
+    }
+
     /// A plain connection to the ledger's schema, to try what bashgah never does.
     pub fn raw(&self) -> postgres::Client {
         let mut client = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();

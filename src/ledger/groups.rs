@@ -100,7 +100,7 @@ impl Ledger {
         // member whose event it mirrors (the mirror's `member` attribute).
         let pattern = format!("%{POOL_SUFFIX}");
         let entries: Vec<(Option<String>, String)> = self.db().query(
-            "SELECT e.attributes, l.points FROM events e JOIN ledger l ON l.event = e.id
+            "SELECT e.attributes, l.points FROM events e JOIN ledger l ON l.event_seq = e.seq
              WHERE e.member = ?1 AND l.member = ?1 AND e.id LIKE ?2 AND l.kind IN ('earn', 'reverse')",
             args![id, pattern.as_str()],
             |row| Ok((row.get(0)?, row.get(1)?)),

@@ -20,20 +20,20 @@ type Result<T> = std::result::Result<T, LedgerError>;
 // What a member's book is read from (one statement each; see `Ledger::prefetch_book`).
 const HISTORY_EVENTS: &str =
     "SELECT id, type, time, amount, original, currency, original_amount, rate FROM events WHERE member = ?1 ORDER BY seq";
-const HISTORY_ENTRIES: &str = "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event = e.id
+const HISTORY_ENTRIES: &str = "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event_seq = e.seq
      WHERE e.member = ?1 AND l.member = ?1 AND l.kind IN ('earn', 'reverse') ORDER BY l.seq";
 const RETURN_SHARES: &str = "SELECT s.return_event, s.original, s.rule, s.policy_version, s.points, s.taken, s.owed, s.forgiven, s.expired
      FROM events e JOIN return_shares s ON s.original = e.id WHERE e.member = ?1";
-// A member's lots are found through their events (`events_member_time`, then `lots_event`),
+// A member's lots are found through their events (`events_member_time`, then `lots_event_seq`),
 // as their entries are: a lot is written for every award, and an index ordered by member
 // would cost each one a b-tree insert scattered over the whole index (see migration 21).
 const OPEN_LOTS: &str =
     "SELECT l.seq, l.event, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at
-     FROM events ev JOIN lots l ON l.event = ev.id
+     FROM events ev JOIN lots l ON l.event_seq = ev.seq
      WHERE ev.member = ?1 AND l.member = ?1 AND l.remaining != '0' ORDER BY l.earned_at, l.seq";
 const ALL_LOTS: &str =
     "SELECT l.seq, l.event, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at
-     FROM events ev JOIN lots l ON l.event = ev.id
+     FROM events ev JOIN lots l ON l.event_seq = ev.seq
      WHERE ev.member = ?1 AND l.member = ?1 ORDER BY l.earned_at, l.seq";
 const NOTICES: &str = "SELECT key FROM notices WHERE member = ?1";
 const MESSAGES: &str =

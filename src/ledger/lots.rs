@@ -90,7 +90,7 @@ impl Ledger {
     pub fn open_lots(&self, member: &str) -> Result<Vec<Lot>> {
         self.db().query(
             "SELECT l.seq, l.event, l.points, l.remaining, l.earned_at, l.pending_until, l.expires_at, e.rule
-             FROM events ev JOIN lots l ON l.event = ev.id JOIN ledger e ON e.seq = l.entry
+             FROM events ev JOIN lots l ON l.event_seq = ev.seq JOIN ledger e ON e.seq = l.entry
              WHERE ev.member = ?1 AND l.member = ?1 AND l.remaining != '0' ORDER BY l.earned_at, l.seq",
             args![member],
             |r| {

@@ -534,6 +534,28 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX lots_event ON lots(event);
     ",
     ),
+    (
+        22,
+        "
+    -- Issue 14: entries and lots are found by their event's row number, not its id. An
+    -- event's id is whatever the till or the file says (receipt numbers of several stores,
+    -- UUIDs), so `ledger_event` and `lots_event` took each insert somewhere in the middle:
+    -- a third of the pages an HTTP post's commit wrote. Row numbers grow as events arrive,
+    -- so the indexes on them are only ever appended to. Every entry and lot is written
+    -- right after its event (`Ledger::record`), so the row number is always there.
+    ALTER TABLE ledger ADD COLUMN event_seq INTEGER;
+    ALTER TABLE lots ADD COLUMN event_seq INTEGER;
+    DROP TRIGGER ledger_is_append_only_update;
+    UPDATE ledger SET event_seq = (SELECT seq FROM events WHERE events.id = ledger.event);
+    CREATE TRIGGER ledger_is_append_only_update BEFORE UPDATE ON ledger
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    UPDATE lots SET event_seq = (SELECT seq FROM events WHERE events.id = lots.event);
+    DROP INDEX ledger_event;
+    DROP INDEX lots_event;
+    CREATE INDEX ledger_event_seq ON ledger(event_seq);
+    CREATE INDEX lots_event_seq ON lots(event_seq);
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -977,6 +999,22 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     -- As SQLite's 21: a member's lots are read through their events. PostgreSQL keeps
     -- `lots_member` (its clock scan for lots with points left reads it).
     CREATE INDEX lots_event ON lots(event);
+    ",
+    ),
+    (
+        22,
+        "
+    -- As SQLite's 22: entries and lots found by their event's row number.
+    ALTER TABLE ledger ADD COLUMN event_seq BIGINT;
+    ALTER TABLE lots ADD COLUMN event_seq BIGINT;
+    ALTER TABLE ledger DISABLE TRIGGER ledger_is_append_only;
+    UPDATE ledger SET event_seq = (SELECT seq FROM events WHERE events.id = ledger.event);
+    ALTER TABLE ledger ENABLE TRIGGER ledger_is_append_only;
+    UPDATE lots SET event_seq = (SELECT seq FROM events WHERE events.id = lots.event);
+    DROP INDEX ledger_event;
+    DROP INDEX lots_event;
+    CREATE INDEX ledger_event_seq ON ledger(event_seq);
+    CREATE INDEX lots_event_seq ON lots(event_seq);
     ",
     ),
 ];

@@ -34,7 +34,7 @@ pub struct MemberThen {
 
 // Each lot earned by ?2 with each of its uses and the time of the entry that made the use.
 const LOTS_AND_USES: &str = "SELECT l.seq, l.event, l.points, l.earned_at, l.pending_until, l.expires_at, e.rule, u.points, x.time
-     FROM events ev JOIN lots l ON l.event = ev.id JOIN ledger e ON e.seq = l.entry
+     FROM events ev JOIN lots l ON l.event_seq = ev.seq JOIN ledger e ON e.seq = l.entry
      LEFT JOIN lot_uses u ON u.lot = l.seq LEFT JOIN ledger x ON x.seq = u.entry
      WHERE ev.member = ?1 AND l.member = ?1 AND l.earned_at <= ?2
      ORDER BY l.earned_at, l.seq";

@@ -26,18 +26,26 @@ fn text(value: Decimal) -> String {
 
 const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used, original_amount, rate)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+// Entries and lots name their event twice: by its id (what people and the API read) and
+// by its row number (`event_seq`, what the indexes that find them hold; see migration 22).
 const INSERT_ENTRY: &str =
-    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)";
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at, event_seq)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)";
+/// [`INSERT_ENTRY`] for PostgreSQL, whose writes are held back (`Db::write`): the event's
+/// row number is not known when they are queued, so it is looked up when they run, after
+/// the event's own insert (the parameter that would carry it is left unused).
+const INSERT_ENTRY_AFTER_EVENT: &str =
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT seq FROM events WHERE id = ?2))";
 const INSERT_LOT_USE: &str =
     "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)";
 /// [`INSERT_LOT`] and [`INSERT_LOT_USE`] for PostgreSQL, where they run right after their
 /// entry's insert and name it as the entry this connection wrote last (the parameter that
 /// would say it is left unused).
-const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at)
-     VALUES (?1, ?2, currval(pg_get_serial_sequence('ledger', 'seq')), ?4, ?5, ?5, ?6, ?7, ?8)";
+const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at, event_seq)
+     VALUES (?1, ?2, currval(pg_get_serial_sequence('ledger', 'seq')), ?4, ?5, ?5, ?6, ?7, ?8, (SELECT seq FROM events WHERE id = ?4))";
 const INSERT_LOT_USE_AFTER_ENTRY: &str = "INSERT INTO lot_uses (entry, lot, kind, points)
      VALUES (currval(pg_get_serial_sequence('ledger', 'seq')), ?2, ?3, ?4)";
 
@@ -364,6 +372,12 @@ impl Ledger {
                 event.conversion.map(|c| text(c.rate)),
             ],
         )?;
+        // The event's row number, for its entries and lots (on PostgreSQL looked up by
+        // the statements themselves, see [`INSERT_ENTRY_AFTER_EVENT`]).
+        let (event_seq, insert_entry) = match self.db() {
+            Db::Sqlite(conn) => (conn.last_insert_rowid(), INSERT_ENTRY),
+            Db::Postgres(_) => (0, INSERT_ENTRY_AFTER_EVENT),
+        };
         for entry in &posting.entries {
             let entry_args = args![
                 event.member,
@@ -374,8 +388,9 @@ impl Ledger {
                 entry.reason,
                 entry.policy_version,
                 entry.kind.as_str(),
+                event_seq,
             ];
-            insert(self, |hot| &mut hot.entry, INSERT_ENTRY, entry_args)?;
+            insert(self, |hot| &mut hot.entry, insert_entry, entry_args)?;
             // The entry's row number, for its lots and uses. PostgreSQL's writes are held
             // back (`Db::write`), so there they name it as "the entry this connection wrote
             // last" (`currval`) instead, which it is when they run.
@@ -396,7 +411,8 @@ impl Ledger {
                         text(lot.points),
                         lot.earned_at.timestamp(),
                         lot.terms.pending_until.timestamp(),
-                        lot.terms.expires_at.map(|t| t.timestamp())
+                        lot.terms.expires_at.map(|t| t.timestamp()),
+                        event_seq
                     ],
                 )?;
             }

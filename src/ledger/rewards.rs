@@ -163,7 +163,7 @@ impl Ledger {
         // The lots its redeem entry spent, in the order it spent them.
         self.db().for_each(
             "SELECT u.points, l.expires_at FROM lot_uses u JOIN ledger e ON e.seq = u.entry
-             JOIN lots l ON l.seq = u.lot WHERE e.event = ?1 AND e.kind = 'redeem' ORDER BY u.lot",
+             JOIN lots l ON l.seq = u.lot WHERE e.event_seq = (SELECT seq FROM events WHERE id = ?1) AND e.kind = 'redeem' ORDER BY u.lot",
             args![id],
             |r| {
                 let expires_at = r

@@ -67,7 +67,7 @@ impl Ledger {
     pub fn statement(&self, member: &str) -> Result<Vec<StatementLine>, LedgerError> {
         self.db().query(
             "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version, e.currency, e.original_amount, e.rate
-             FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
+             FROM events e JOIN ledger l ON l.event_seq = e.seq WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
             args![member],
             |row| {
                 Ok(StatementLine {
@@ -92,7 +92,7 @@ impl Ledger {
     /// The sum of all of a member's entries: what the balance must always equal.
     pub fn sum_of_entries(&self, member: &str) -> Result<Decimal, LedgerError> {
         self.sum_points(
-            "SELECT l.points FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1",
+            "SELECT l.points FROM events e JOIN ledger l ON l.event_seq = e.seq WHERE e.member = ?1 AND l.member = ?1",
             &[&member],
         )
     }
@@ -124,7 +124,10 @@ impl Ledger {
 impl Ledger {
     /// The sum of the entries one event wrote (for any member).
     pub fn sum_of_event(&self, event: &str) -> Result<Decimal, LedgerError> {
-        self.sum_points("SELECT points FROM ledger WHERE event = ?1", &[&event])
+        self.sum_points(
+            "SELECT points FROM ledger WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
+            &[&event],
+        )
     }
 }
 
@@ -219,7 +222,7 @@ impl Ledger {
         event: &str,
     ) -> Result<Vec<(String, Decimal, String, String)>, LedgerError> {
         self.db().query(
-            "SELECT rule, points, reason, kind FROM ledger WHERE event = ?1 ORDER BY seq",
+            "SELECT rule, points, reason, kind FROM ledger WHERE event_seq = (SELECT seq FROM events WHERE id = ?1) ORDER BY seq",
             args![event],
             |r| {
                 Ok((
@@ -240,8 +243,8 @@ impl Ledger {
         time: &str,
     ) -> Result<Decimal, LedgerError> {
         self.sum_points(
-            "SELECT l.points FROM events e JOIN ledger l ON l.event = e.id WHERE e.member = ?1 AND l.member = ?1
-             AND l.seq < COALESCE((SELECT MIN(seq) FROM ledger WHERE event = ?2), (SELECT MAX(seq) + 1 FROM ledger WHERE time <= ?3), 0)",
+            "SELECT l.points FROM events e JOIN ledger l ON l.event_seq = e.seq WHERE e.member = ?1 AND l.member = ?1
+             AND l.seq < COALESCE((SELECT MIN(seq) FROM ledger WHERE event_seq = (SELECT seq FROM events WHERE id = ?2)), (SELECT MAX(seq) + 1 FROM ledger WHERE time <= ?3), 0)",
             &[&member, &event, &time],
         )
     }

@@ -183,7 +183,7 @@ impl Ledger {
     pub fn purchase_awards(&self) -> Result<Vec<PurchaseAward>> {
         self.db().query(
             "SELECT l.rule, l.points, e.id, e.amount, e.items, e.member, e.attributes
-             FROM ledger l JOIN events e ON e.id = l.event
+             FROM ledger l JOIN events e ON e.seq = l.event_seq
              WHERE e.type = 'purchase' AND l.kind = 'earn' ORDER BY l.seq",
             args![],
             |r| {
