@@ -176,12 +176,15 @@ impl Drop for HotStatement {
     }
 }
 
-/// The statements [`HotStatement`] serves, prepared the first time each is used.
+/// The statements [`HotStatement`] serves, prepared the first time each is used: the
+/// inserts of every event, and the update of a returning member's row (every post on
+/// the HTTP path writes one).
 #[derive(Default)]
-pub(super) struct HotInserts {
+pub(super) struct HotWrites {
     pub event: Option<HotStatement>,
     pub entry: Option<HotStatement>,
     pub lot: Option<HotStatement>,
+    pub member_totals: Option<HotStatement>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::db::{args, Db, Param};
-use super::hot::{HotInserts, HotStatement};
+use super::hot::{HotStatement, HotWrites};
 use super::store::{Ledger, LedgerError};
 use crate::decide::{Change, MemberBook, Plan, Posting, UseKind};
 use crate::time::stored;
@@ -49,11 +49,15 @@ const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, even
 const INSERT_LOT_USE_AFTER_ENTRY: &str = "INSERT INTO lot_uses (entry, lot, kind, points)
      VALUES (currval(pg_get_serial_sequence('ledger', 'seq')), ?2, ?3, ?4)";
 
+/// A returning member's row after an event, when their profile did not change.
+const UPDATE_MEMBER_TOTALS: &str = "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
+     tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1";
+
 /// Runs `sql` with `args` through the ledger's hot statement `slot` picks (prepared the
 /// first time), or on PostgreSQL as any statement.
-fn insert(
+fn write_hot(
     ledger: &Ledger,
-    slot: fn(&mut HotInserts) -> &mut Option<HotStatement>,
+    slot: fn(&mut HotWrites) -> &mut Option<HotStatement>,
     sql: &'static str,
     args: &[&dyn Param],
 ) -> Result<()> {
@@ -349,7 +353,7 @@ impl Ledger {
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
             .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
-        insert(
+        write_hot(
             self,
             |hot| &mut hot.event,
             INSERT_EVENT,
@@ -390,7 +394,7 @@ impl Ledger {
                 entry.kind.as_str(),
                 event_seq,
             ];
-            insert(self, |hot| &mut hot.entry, insert_entry, entry_args)?;
+            write_hot(self, |hot| &mut hot.entry, insert_entry, entry_args)?;
             // The entry's row number, for its lots and uses. PostgreSQL's writes are held
             // back (`Db::write`), so there they name it as "the entry this connection wrote
             // last" (`currval`) instead, which it is when they run.
@@ -399,7 +403,7 @@ impl Ledger {
                 Db::Postgres(_) => (0, INSERT_LOT_AFTER_ENTRY, INSERT_LOT_USE_AFTER_ENTRY),
             };
             for lot in &entry.lots {
-                insert(
+                write_hot(
                     self,
                     |hot| &mut hot.lot,
                     insert_lot,
@@ -489,12 +493,12 @@ impl Ledger {
             greeted_through,
         ];
         if !book.is_new && !book.profile_changed {
-            self.db().write(
-                "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
-                 tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1",
+            return write_hot(
+                self,
+                |hot| &mut hot.member_totals,
+                UPDATE_MEMBER_TOTALS,
                 totals,
-            )?;
-            return Ok(());
+            );
         }
         let sql = if book.is_new {
             "INSERT INTO members (id, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until,

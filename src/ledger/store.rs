@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 use super::db::{args, Db, Postgres};
-use super::hot::HotInserts;
+use super::hot::HotWrites;
 use super::migrations::{MIGRATIONS, POSTGRES_MIGRATIONS};
 use crate::member::{MemberState, MemberStats};
 use crate::policy::Policy;
@@ -148,7 +148,7 @@ pub struct Ledger {
     /// The inserts every event is recorded with, bound without copies (SQLite only).
     /// Declared before `db`, so they are finalized before the connection closes: fields
     /// drop in order.
-    hot: RefCell<HotInserts>,
+    hot: RefCell<HotWrites>,
     db: Db,
     /// What each campaign gave in all, as read (and since added to) in the open
     /// transaction. Every event in a campaign's window asks it; summing the campaign's
@@ -935,8 +935,8 @@ impl Ledger {
         &self.db
     }
 
-    /// The statements [`HotInserts`] holds (SQLite only).
-    pub(super) fn hot(&self) -> std::cell::RefMut<'_, HotInserts> {
+    /// The statements [`HotWrites`] holds (SQLite only).
+    pub(super) fn hot(&self) -> std::cell::RefMut<'_, HotWrites> {
         self.hot.borrow_mut()
     }
 
