@@ -218,6 +218,10 @@ pub struct MemberBook {
     /// Whether type, joining date, birthday or attributes changed since the book was read
     /// (the store writes them only then).
     pub profile_changed: bool,
+    /// The tier the member's row holds (as read, or as last written). The store writes
+    /// `tier` only when it differs: SQLite rewrites an index entry for every column an
+    /// UPDATE assigns, changed or not, and `members_tier` would cost a page a write.
+    pub stored_tier: Option<String>,
     /// Whether the member's lots are here (the unspent ones at least). A club that only
     /// earns does not read them for most events; a decision that must take points asks
     /// for them ([`super::Failure::NeedsLots`]).
@@ -254,6 +258,7 @@ impl MemberBook {
     /// A member the ledger has never seen.
     pub fn new(state: MemberState, joined_known: bool) -> MemberBook {
         MemberBook {
+            stored_tier: state.tier.clone(),
             state,
             is_new: true,
             joined_known,

@@ -185,6 +185,7 @@ pub(super) struct HotWrites {
     pub entry: Option<HotStatement>,
     pub lot: Option<HotStatement>,
     pub member_totals: Option<HotStatement>,
+    pub member_totals_and_tier: Option<HotStatement>,
 }
 
 #[cfg(test)]

@@ -49,8 +49,11 @@ const INSERT_LOT_AFTER_ENTRY: &str = "INSERT INTO lots (seq, member, entry, even
 const INSERT_LOT_USE_AFTER_ENTRY: &str = "INSERT INTO lot_uses (entry, lot, kind, points)
      VALUES (currval(pg_get_serial_sequence('ledger', 'seq')), ?2, ?3, ?4)";
 
-/// A returning member's row after an event, when their profile did not change.
+/// A returning member's row after an event, when their profile did not change; `tier`
+/// only when it did ([`MemberBook::stored_tier`]).
 const UPDATE_MEMBER_TOTALS: &str = "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
+     tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1";
+const UPDATE_MEMBER_TOTALS_AND_TIER: &str = "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
      tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1";
 
 /// Runs `sql` with `args` through the ledger's hot statement `slot` picks (prepared the
@@ -493,10 +496,18 @@ impl Ledger {
             greeted_through,
         ];
         if !book.is_new && !book.profile_changed {
+            if member.tier == book.stored_tier {
+                return write_hot(
+                    self,
+                    |hot| &mut hot.member_totals,
+                    UPDATE_MEMBER_TOTALS,
+                    totals,
+                );
+            }
             return write_hot(
                 self,
-                |hot| &mut hot.member_totals,
-                UPDATE_MEMBER_TOTALS,
+                |hot| &mut hot.member_totals_and_tier,
+                UPDATE_MEMBER_TOTALS_AND_TIER,
                 totals,
             );
         }

@@ -263,6 +263,7 @@ impl<'a> Recorder<'a> {
                 book.is_new = false;
                 book.posted = false;
                 book.profile_changed = false;
+                book.stored_tier.clone_from(&book.state.tier);
             }
         }
         Ok(())

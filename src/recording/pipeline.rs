@@ -474,6 +474,7 @@ impl Store for Remote<'_> {
         let mut row = MemberBook::new(book.state.clone(), book.joined_known);
         row.is_new = book.is_new;
         row.profile_changed = book.profile_changed;
+        row.stored_tier.clone_from(&book.stored_tier);
         self.write(move |ledger| ledger.save_book(&row))
     }
 
