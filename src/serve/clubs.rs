@@ -95,7 +95,6 @@ impl Club {
             .submit(work)
     }
 
-    /// Queues work that goes on from the ledger thread's kept books.
     /// Queues work that goes on from the ledger thread's kept books (see
     /// [`super::writer::Writer::submit_with_books`] for `savepoint`).
     pub fn submit_with_books(
