@@ -1,10 +1,13 @@
 //! The member books a recorder holds between operations, with a running count of the
 //! facts in them all, so that the bound on memory is checked after every event in
 //! constant time. (Summing every book's weight walked up to 50,000 books every 1,024
-//! events: 5 % of the deciding thread's time at a million purchases.)
+//! events: 5 % of the deciding thread's time at a million purchases.) Books forgotten
+//! past the bound are kept compact ([`ColdBook`]) up to a bound of their own, and come
+//! back from there rather than from the ledger.
 
 use std::collections::HashMap;
 
+use super::cold::ColdBook;
 use crate::decide::MemberBook;
 
 /// A held book: when it was last put back (a count of puts, for forgetting the least
@@ -20,6 +23,11 @@ pub(super) struct HeldBooks {
     weight: usize,
     /// Books put back so far: the stamp of the latest.
     puts: u64,
+    /// Forgotten books, compact, with the stamp they were forgotten with.
+    cold: HashMap<String, (u64, ColdBook)>,
+    /// What the cold books cost ([`ColdBook::cost`]), and the most they may.
+    cold_bytes: usize,
+    cold_limit: usize,
 }
 
 impl HeldBooks {
@@ -32,15 +40,30 @@ impl HeldBooks {
         self.weight
     }
 
-    pub fn contains_key(&self, id: &str) -> bool {
-        self.books.contains_key(id)
+    /// Books kept compact, and what they cost in bytes.
+    #[cfg(test)]
+    pub fn cold(&self) -> (usize, usize) {
+        (self.cold.len(), self.cold_bytes)
     }
 
+    /// How many bytes of forgotten books to keep compact (0: none).
+    pub fn set_cold_limit(&mut self, bytes: usize) {
+        self.cold_limit = bytes;
+        self.bound_cold();
+    }
+
+    /// Whether the book is here, held or cold.
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.books.contains_key(id) || self.cold.contains_key(id)
+    }
+
+    /// A held book (not a cold one: those are the ledger's, as it now stands).
     pub fn get(&self, id: &str) -> Option<&MemberBook> {
         self.books.get(id).map(|(_, _, book)| &**book)
     }
 
-    /// A held book, for changing its flags (what was written of it), not its facts.
+    /// A held book, for changing its flags (what was written of it), not its facts. Cold
+    /// books were written before they were forgotten.
     pub fn flags_mut(&mut self, id: &str) -> Option<&mut MemberBook> {
         self.books.get_mut(id).map(|(_, _, book)| &mut **book)
     }
@@ -49,11 +72,16 @@ impl HeldBooks {
         self.remove_entry(id).map(|(_, book)| book)
     }
 
-    /// The book and the key it was kept under (the import reuses the key's allocation).
+    /// The book and the key it was kept under (the import reuses the key's allocation),
+    /// held or cold.
     pub fn remove_entry(&mut self, id: &str) -> Option<(String, Box<MemberBook>)> {
-        let (key, (_, weight, book)) = self.books.remove_entry(id)?;
-        self.weight -= weight;
-        Some((key, book))
+        if let Some((key, (_, weight, book))) = self.books.remove_entry(id) {
+            self.weight -= weight;
+            return Some((key, book));
+        }
+        let (key, (_, cold)) = self.cold.remove_entry(id)?;
+        self.cold_bytes -= cold.cost();
+        Some((key, cold.thaw()?))
     }
 
     /// Holds `book` under `key`, as the one used most recently.
@@ -69,6 +97,8 @@ impl HeldBooks {
     pub fn clear(&mut self) {
         self.books.clear();
         self.weight = 0;
+        self.cold.clear();
+        self.cold_bytes = 0;
     }
 
     /// Forgets the books used least recently, half of them (all of one).
@@ -80,15 +110,67 @@ impl HeldBooks {
         // The last of the older half: it and every book used before it go.
         let middle = (uses.len() / 2).saturating_sub(1);
         let (_, &mut cut, _) = uses.select_nth_unstable(middle);
-        let mut forgotten = 0;
-        self.books.retain(|_, (used, weight, _)| {
+        if self.cold_limit == 0 {
+            let mut forgotten = 0;
+            self.books.retain(|_, (used, weight, _)| {
+                let keep = *used > cut;
+                if !keep {
+                    forgotten += *weight;
+                }
+                keep
+            });
+            self.weight -= forgotten;
+            return;
+        }
+        // Moved, not cloned and looked up again: a map of the kept ones is built anew.
+        let all = std::mem::take(&mut self.books);
+        self.books.reserve(all.len() - middle);
+        for (key, (used, weight, book)) in all {
+            if used > cut {
+                self.books.insert(key, (used, weight, book));
+                continue;
+            }
+            self.weight -= weight;
+            let cold = ColdBook::freeze(book);
+            self.cold_bytes += cold.cost();
+            if let Some((_, replaced)) = self.cold.insert(key, (used, cold)) {
+                self.cold_bytes -= replaced.cost();
+            }
+        }
+        self.bound_cold();
+    }
+
+    /// Past the cold bound, forgets the cold books forgotten earliest until the rest take
+    /// three quarters of it (so that it is not done again at the next book).
+    fn bound_cold(&mut self) {
+        if self.cold_bytes <= self.cold_limit {
+            return;
+        }
+        let mut stamps: Vec<(u64, usize)> = self
+            .cold
+            .values()
+            .map(|(used, cold)| (*used, cold.cost()))
+            .collect();
+        stamps.sort_unstable();
+        let target = self.cold_limit / 4 * 3;
+        let mut cut = 0;
+        let mut bytes = self.cold_bytes;
+        for (used, cost) in stamps {
+            if bytes <= target {
+                break;
+            }
+            bytes -= cost;
+            cut = used;
+        }
+        let mut dropped = 0;
+        self.cold.retain(|_, (used, cold)| {
             let keep = *used > cut;
             if !keep {
-                forgotten += *weight;
+                dropped += cold.cost();
             }
             keep
         });
-        self.weight -= forgotten;
+        self.cold_bytes -= dropped;
     }
 }
 
@@ -147,5 +229,56 @@ mod tests {
         check(&held);
         held.forget_older_half();
         assert_eq!((held.len(), held.weight()), (0, 0));
+    }
+
+    /// With a cold bound, forgotten books are kept compact: still found, taken out whole
+    /// and equal to what was forgotten, not counted in the held weight; past the bound
+    /// the ones forgotten earliest go for good; `clear` empties both.
+    #[test]
+    fn forgotten_books_come_back_from_the_cold_until_its_bound() {
+        let mut held = HeldBooks::default();
+        held.set_cold_limit(1 << 20);
+        for id in ["a", "b", "c", "d"] {
+            held.insert(id.into(), book(id, 4));
+        }
+        held.forget_older_half();
+        check(&held);
+        assert_eq!((held.len(), held.weight()), (2, 10));
+        let (cold, bytes) = held.cold();
+        assert_eq!(cold, 2);
+        assert!(bytes > 0);
+        assert!(["a", "b", "c", "d"].iter().all(|id| held.contains_key(id)));
+        assert!(
+            held.get("a").is_none(),
+            "a cold book is not lent out in place"
+        );
+        let (key, a) = held.remove_entry("a").expect("cold");
+        assert_eq!((key.as_str(), &a), ("a", &book("a", 4)));
+        assert_eq!(held.cold().0, 1);
+        assert!(!held.contains_key("a"));
+        held.insert(key, a);
+        check(&held);
+
+        // A bound of one and a half cold books: c, used least recently of c, d and a,
+        // goes cold, and b, forgotten first, goes for good.
+        let one = held.cold().1;
+        held.set_cold_limit(one + one / 2);
+        held.forget_older_half();
+        check(&held);
+        assert_eq!((held.len(), held.cold().0), (2, 1));
+        assert!(!held.contains_key("b"));
+        assert!(["a", "c", "d"].iter().all(|id| held.contains_key(id)));
+        assert_eq!(held.remove("c"), Some(book("c", 4)));
+
+        held.clear();
+        assert_eq!(held.cold(), (0, 0));
+        assert!(!held.contains_key("a") && !held.contains_key("d"));
+        // No cold bound: forgotten books are gone.
+        held.set_cold_limit(0);
+        held.insert("x".into(), book("x", 1));
+        held.insert("y".into(), book("y", 1));
+        held.forget_older_half();
+        assert!(!held.contains_key("x") && held.contains_key("y"));
+        assert_eq!(held.cold(), (0, 0));
     }
 }

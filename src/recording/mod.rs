@@ -12,6 +12,7 @@
 //! [`Kept`]), and then checked before use, since another process may write the same
 //! ledger between transactions.
 
+mod cold;
 mod contests;
 mod held;
 mod outcome;
@@ -85,22 +86,42 @@ pub type WrittenEntry = (String, rust_decimal::Decimal, String, String);
 /// books, issue 14). Past either, books are
 /// written and the half used least recently forgotten (within a transaction too), so
 /// memory stays flat whatever the batch size, the number of members and the length of
-/// their histories; a member seen again is read back from the ledger.
+/// their histories. Forgotten books are kept compact up to `cold_bytes` (see
+/// `recording::cold`); a member seen again comes back from there, or else is read back
+/// from the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookLimits {
     pub members: usize,
     pub facts: usize,
+    pub cold_bytes: usize,
+}
+
+/// The bytes of forgotten books kept compact: only for clubs whose books carry the
+/// member's history. Reading such a book back is dozens of pages scattered through the
+/// ledger; reading back a book of unspent lots alone (a club that only earns) is the
+/// member's row, cheaper than the memory its compact copy would take.
+fn cold_limit(limits: BookLimits, needs: BookNeeds) -> usize {
+    if needs.history {
+        limits.cold_bytes
+    } else {
+        0
+    }
 }
 
 impl Default for BookLimits {
-    /// About 150 to 250 MB of books at most. A realistic club's books took 196 bytes a
-    /// fact before entries shared their rule names and versions, 155 since (issue 14);
-    /// the bound on facts grew with that, so that the same memory holds a quarter more
-    /// books.
+    /// Some 50 MB of books held whole, and up to 192 MiB of forgotten ones kept compact
+    /// (about two kilobytes a member of ten purchases in a realistic club: a hundred
+    /// thousand members). Held whole, a realistic club's fact took some 150 bytes by
+    /// count and nearer 280 in the process's memory; compact, a book is a sixth of that.
+    /// At a million purchases by 100,000 members the realistic club imported in 66 s
+    /// with these bounds (481 MB resident) against 182 s with 1,250,000 facts held whole
+    /// and none compact (445 MB); the three-rule club no slower and in no more memory
+    /// (issue 14, docs/PERFORMANCE.md).
     fn default() -> Self {
         BookLimits {
             members: 50_000,
-            facts: 1_250_000,
+            facts: 160_000,
+            cold_bytes: 192 << 20,
         }
     }
 }
@@ -138,23 +159,27 @@ impl<'a> Recorder<'a> {
 
     /// A recorder writing through `store` (see [`pipeline`]).
     pub fn on(store: std::rc::Rc<dyn Store + 'a>, policy: &'a Policy) -> Recorder<'a> {
+        let limits = BookLimits::default();
+        let needs = BookNeeds::of(policy);
+        let mut books = held::HeldBooks::default();
+        books.set_cold_limit(cold_limit(limits, needs));
         Recorder {
             store,
             policy,
-            books: held::HeldBooks::default(),
+            books,
             dirty: HashSet::new(),
             ids: None,
             latest: None,
             policy_recorded: false,
             warnings: Vec::new(),
             tally: Tally::default(),
-            needs: BookNeeds::of(policy),
+            needs,
             remember_rejections: false,
             remember_any: false,
             any_rejections: None,
             keep_books: false,
             kept_at: None,
-            limits: BookLimits::default(),
+            limits,
             messages: MessageDiscipline::default(),
             entries_written: None,
         }
@@ -232,6 +257,7 @@ impl<'a> Recorder<'a> {
     /// Holds at most this many books and facts (see [`BookLimits`]).
     pub fn book_limits(mut self, limits: BookLimits) -> Recorder<'a> {
         self.limits = limits;
+        self.books.set_cold_limit(cold_limit(limits, self.needs));
         self
     }
 

@@ -417,6 +417,7 @@ type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
 const SERVER_BOOKS: BookLimits = BookLimits {
     members: 10_000,
     facts: 200_000,
+    cold_bytes: 0,
 };
 
 /// The one write path of the API: the importer's, event by event, with what each did.

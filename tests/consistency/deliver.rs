@@ -22,8 +22,8 @@ pub enum Mode {
     /// ledger): the reference.
     Reference,
     /// Batches of `batch_size` with at most two member books and a few dozen facts held
-    /// in memory: books written and forgotten mid-batch, and kept across commits; rows
-    /// two at a time.
+    /// in memory: books written and forgotten mid-batch (a few kept compact, the rest
+    /// read back), and kept across commits; rows two at a time.
     FewBooks(usize),
     /// Each run split at these percentages of its rows, the pieces imported one after
     /// the other.
@@ -177,6 +177,9 @@ pub fn deliver(ledger: &Ledger, policy: &Policy, history: &History, mode: &Mode)
                     books: BookLimits {
                         members: 2,
                         facts: 40,
+                        // Forgotten books kept compact, a few: some come back from
+                        // there, the rest are read back from the ledger.
+                        cold_bytes: 6_000,
                     },
                     // Books read ahead for the next chunk while this one writes and
                     // forgets some: what was read ahead must not be trusted then.
