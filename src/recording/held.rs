@@ -40,6 +40,11 @@ impl HeldBooks {
         self.weight
     }
 
+    /// What the books kept compact cost, in bytes ([`ColdBook::cost`]).
+    pub fn cold_bytes(&self) -> usize {
+        self.cold_bytes
+    }
+
     /// Books kept compact, and what they cost in bytes.
     #[cfg(test)]
     pub fn cold(&self) -> (usize, usize) {

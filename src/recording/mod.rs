@@ -108,19 +108,22 @@ fn cold_limit(limits: BookLimits, needs: BookNeeds) -> usize {
     }
 }
 
+/// What a fact of a book held whole costs in memory, as the bound on held books counts
+/// it: some 150 bytes by their structs (a realistic club's books, issue 14).
+const HELD_FACT_BYTES: usize = 150;
+
 impl Default for BookLimits {
-    /// Some 50 MB of books held whole, and up to 192 MiB of forgotten ones kept compact
-    /// (about two kilobytes a member of ten purchases in a realistic club: a hundred
-    /// thousand members). Held whole, a realistic club's fact took some 150 bytes by
-    /// count and nearer 280 in the process's memory; compact, a book is a sixth of that.
-    /// At a million purchases by 100,000 members the realistic club imported in 66 s
-    /// with these bounds (481 MB resident) against 182 s with 1,250,000 facts held whole
-    /// and none compact (445 MB); the three-rule club no slower and in no more memory
-    /// (issue 14, docs/PERFORMANCE.md).
+    /// About 190 MB of books held whole (1,250,000 facts at some 150 bytes), and up to 192
+    /// MiB of forgotten ones kept compact (about two kilobytes a member of ten purchases in
+    /// a realistic club: a hundred thousand members), whose memory comes out of the bound
+    /// on whole ones down to an eighth of it. At a million purchases by 100,000 members
+    /// the realistic club imported in about half the time it took with no compact books
+    /// (issue 14, docs/PERFORMANCE.md, eleventh stop); where every book fits whole (the
+    /// benchmark's 100,000 purchases by 5,000 members) nothing changes.
     fn default() -> Self {
         BookLimits {
             members: 50_000,
-            facts: 160_000,
+            facts: 1_250_000,
             cold_bytes: 192 << 20,
         }
     }
@@ -295,9 +298,18 @@ impl<'a> Recorder<'a> {
         Ok(())
     }
 
-    /// Whether the books held are past the limits.
+    /// Whether the books held are past the limits. Compact books take their memory from
+    /// the bound on whole ones ([`HELD_FACT_BYTES`] a fact), down to an eighth of it: a
+    /// club whose books all fit whole never pays for compacting them, and one whose books
+    /// do not ends with few held whole (the members of the moment) and many compact.
     fn too_many_books(&self) -> bool {
-        self.books.len() > self.limits.members || self.books.weight() > self.limits.facts
+        let lent = self.books.cold_bytes() / HELD_FACT_BYTES;
+        let facts = self
+            .limits
+            .facts
+            .saturating_sub(lent)
+            .max(self.limits.facts / 8);
+        self.books.len() > self.limits.members || self.books.weight() > facts
     }
 
     /// Past the bounds, writes the books and forgets the half used least recently (the
