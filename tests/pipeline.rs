@@ -37,9 +37,20 @@ fn base_points(event, member) {
 ";
 
 fn club(dir: &std::path::Path) -> Policy {
-    let club = dir.join("policies/shop");
+    club_with(dir, "shop", CLUB_YAML)
+}
+
+/// The same club with points that expire after a year (none do in these rows): its
+/// books carry the members' history, which is what forgotten books are kept compact for.
+fn club_with_history(dir: &std::path::Path) -> Policy {
+    let yaml = format!("{CLUB_YAML}points:\n  expiry:\n    after: 12m\n");
+    club_with(&dir.join("expiring"), "shop", &yaml)
+}
+
+fn club_with(dir: &std::path::Path, folder: &str, yaml: &str) -> Policy {
+    let club = dir.join("policies").join(folder);
     std::fs::create_dir_all(&club).unwrap();
-    std::fs::write(club.join("club.yaml"), CLUB_YAML).unwrap();
+    std::fs::write(club.join("club.yaml"), yaml).unwrap();
     std::fs::write(club.join("earn.rhai"), CLUB_RHAI).unwrap();
     let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
     Policy::load(&club, &engine).unwrap().0
@@ -143,24 +154,31 @@ fn import_with(
 #[test]
 fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
     let dir = crate::scratch();
-    let policy = club(dir.path());
+    let plain = club(dir.path());
+    let with_history = club_with_history(dir.path());
     let (csv, expected) = rows();
+    let few = BookLimits {
+        members: 1,
+        facts: 3,
+        cold_bytes: 0,
+    };
     for chunk in [1, 2, 3, 5, 8, 256] {
         for batch_size in [1, 4, 1_000] {
-            for books in [
-                BookLimits::default(),
-                BookLimits {
-                    members: 1,
-                    facts: 3,
-                    cold_bytes: 0,
-                },
-                // Forgotten books kept compact: some come back from there, the ones
-                // forgotten earliest are dropped and read back from the ledger.
-                BookLimits {
-                    members: 1,
-                    facts: 3,
-                    cold_bytes: 4_000,
-                },
+            for (club, policy, books) in [
+                ("plain", &plain, BookLimits::default()),
+                ("plain", &plain, few),
+                ("with history", &with_history, few),
+                // Forgotten books kept compact (only for books with history): some
+                // come back from there, the ones forgotten earliest are dropped and
+                // read back from the ledger.
+                (
+                    "with history",
+                    &with_history,
+                    BookLimits {
+                        cold_bytes: 4_000,
+                        ..few
+                    },
+                ),
             ] {
                 let ledger = Ledger::open_in_memory().unwrap();
                 let options = ImportOptions {
@@ -169,14 +187,14 @@ fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
                     books,
                     ..ImportOptions::default()
                 };
-                let got = import(&ledger, &policy, &csv, options);
+                let got = import(&ledger, policy, &csv, options);
                 assert_eq!(
                     got, expected,
-                    "chunk {chunk}, batch {batch_size}, {books:?}"
+                    "{club}: chunk {chunk}, batch {batch_size}, {books:?}"
                 );
                 // The same file again: every row is a duplicate, a conflict, or a row
                 // rejected before and rejected again; nothing changes.
-                let again = import(&ledger, &policy, &csv, options);
+                let again = import(&ledger, policy, &csv, options);
                 assert_eq!(again.accepted, 0, "chunk {chunk}, batch {batch_size}");
                 assert_eq!(again.duplicates + again.conflicts + again.rejected, 300);
                 assert_eq!(again.balances, expected.balances);
