@@ -25,7 +25,8 @@ use crate::member::{MemberState, MemberStats};
 /// windows, returns and deal periods are counted from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFact {
-    pub id: String,
+    /// Shared with the member's entries and lots of the event (one copy of the text).
+    pub id: Arc<str>,
     pub kind: EventType,
     pub time: DateTime<Utc>,
     pub amount: Decimal,
@@ -41,7 +42,8 @@ pub struct EventFact {
 /// and what returns took back of them (`reverse`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryFact {
-    pub event: String,
+    /// The event's id: the same copy as its [`EventFact`]'s where the book has one.
+    pub event: Arc<str>,
     pub time: DateTime<Utc>,
     /// Shared ([`shared_text`]): a club has a few rules and versions, a book many entries.
     pub rule: Arc<str>,
@@ -80,8 +82,8 @@ pub fn shared_text(text: &str) -> Arc<str> {
 pub struct LotFact {
     /// The lot's number in the ledger.
     pub id: i64,
-    /// The event whose entry made the lot.
-    pub event: String,
+    /// The event whose entry made the lot (the same copy as the event's id).
+    pub event: Arc<str>,
     pub points: Decimal,
     pub remaining: Decimal,
     /// Of `points`, how many expired.
@@ -381,7 +383,7 @@ impl MemberBook {
     /// What a return of this member's event `id` needs to know; `None` if the member has
     /// no purchase, return or payment of that id.
     pub fn original(&self, id: &str) -> Result<Option<OriginalRecord>, Overflow> {
-        let Some(event) = self.events.iter().find(|e| e.id == id) else {
+        let Some(event) = self.events.iter().find(|e| &*e.id == id) else {
             return Ok(None);
         };
         let returned_before = crate::amount::sum(
@@ -393,7 +395,7 @@ impl MemberBook {
         let awards = self
             .entries
             .iter()
-            .filter(|e| e.event == id && e.kind == EntryKind::Earn)
+            .filter(|e| &*e.event == id && e.kind == EntryKind::Earn)
             .map(|e| (e.rule.to_string(), e.points, e.policy_version.to_string()))
             .collect();
         let mut reversed_before: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -426,6 +428,22 @@ impl MemberBook {
             + self.redemptions.len()
             + self.groups.len()
             + self.pool_spends.len()
+    }
+
+    /// `id` as the text an event fact, entry or lot of the book shares: the copy the
+    /// newest event, entry or lot already has (an event's entries and lots are recorded
+    /// with it), or else a new one.
+    pub fn event_text(&self, id: &str) -> Arc<str> {
+        let newest = [
+            self.events.last().map(|e| &e.id),
+            self.entries.last().map(|e| &e.event),
+            self.lots.last().map(|l| &l.event),
+        ];
+        newest
+            .into_iter()
+            .flatten()
+            .find(|text| &***text == id)
+            .map_or_else(|| Arc::from(id), Arc::clone)
     }
 
     /// Lots with points left, oldest first.

@@ -38,7 +38,7 @@ pub fn convert<'e>(
         ..EvalError::message(message)
     };
     let purchase = match (&event.kind, &event.original) {
-        (EventType::Return, Some(original)) => book.events.iter().find(|e| &e.id == original),
+        (EventType::Return, Some(original)) => book.events.iter().find(|e| *e.id == **original),
         _ => None,
     };
     let Some(currency) = event.currency.as_deref().filter(|c| *c != club.as_str()) else {

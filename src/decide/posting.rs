@@ -130,8 +130,8 @@ impl<'a> Decider<'a> {
                 // Only a return looks lots up by their event, and a return reads the
                 // whole history first.
                 event: match book.history {
-                    true => posting.event.id.clone(),
-                    false => String::new(),
+                    true => book.event_text(&posting.event.id),
+                    false => shared_text(""),
                 },
                 points: part,
                 remaining: part,
@@ -244,7 +244,7 @@ impl<'a> Decider<'a> {
             let expired: Decimal = book
                 .lots
                 .iter()
-                .filter(|l| l.event == original)
+                .filter(|l| *l.event == *original)
                 .map(|l| l.expired)
                 .sum();
             let handled: Decimal = book
@@ -326,8 +326,9 @@ impl<'a> Decider<'a> {
     fn push_entry(&mut self, book: &mut MemberBook, posting: &mut Posting<'a>, entry: Entry) {
         // A book without its history keeps none: the club's decisions do not read it.
         if book.history && matches!(entry.kind, EntryKind::Earn | EntryKind::Reverse) {
+            let event = book.event_text(&posting.event.id);
             book.entries.push(EntryFact {
-                event: posting.event.id.clone(),
+                event,
                 time: posting.event.time,
                 rule: shared_text(&entry.rule),
                 kind: entry.kind,
@@ -371,8 +372,9 @@ impl<'a> Decider<'a> {
             }
         }
         if book.history && event.kind.importable() {
+            let id = book.event_text(&event.id);
             book.events.push(EventFact {
-                id: event.id.clone(),
+                id,
                 kind: event.kind,
                 time: event.time,
                 amount: event.amount,
@@ -494,14 +496,14 @@ pub(super) fn plan_take(
         match take {
             Take::Available => alive && lot.pending_until <= at,
             Take::Any { .. } => alive,
-            Take::Own(event) => alive && lot.event == event,
+            Take::Own(event) => alive && *lot.event == *event,
         }
     };
     let candidates: Vec<&LotFact> = match take {
         Take::Any { first: Some(first) } => book
             .open_lots()
-            .filter(|l| l.event == first)
-            .chain(book.open_lots().filter(|l| l.event != first))
+            .filter(|l| *l.event == *first)
+            .chain(book.open_lots().filter(|l| *l.event != *first))
             .filter(usable)
             .collect(),
         _ => book.open_lots().filter(usable).collect(),

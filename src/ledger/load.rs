@@ -2,6 +2,7 @@
 //! numbers for lots and deal enrolments.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use chrono::DateTime;
 
@@ -184,7 +185,7 @@ impl Ledger {
             let kind = EventType::parse(&kind);
             if let Some(kind) = kind.filter(|k| k.importable()) {
                 book.events.push(EventFact {
-                    id: event.clone(),
+                    id: Arc::from(event.as_str()),
                     kind,
                     time: instant(&row.get::<String>(2)?)?,
                     amount: decimal(&row.get::<String>(3)?)?,
@@ -217,7 +218,7 @@ impl Ledger {
                 return Ok(());
             };
             book.entries.push(EntryFact {
-                event: row.get(0)?,
+                event: Arc::from(row.get::<String>(0)?),
                 time: instant(&row.get::<String>(1)?)?,
                 rule: shared_text(&row.get::<String>(2)?),
                 kind,
@@ -259,7 +260,7 @@ impl Ledger {
         let lots = self.db().query(sql, args![book.state.id.as_str()], |row| {
             Ok(LotFact {
                 id: row.get(0)?,
-                event: row.get(1)?,
+                event: Arc::from(row.get::<String>(1)?),
                 points: decimal(&row.get::<String>(2)?)?,
                 remaining: decimal(&row.get::<String>(3)?)?,
                 expired: decimal(&row.get::<String>(4)?)?,

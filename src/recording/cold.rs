@@ -398,11 +398,20 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
         let index = reader.count()?;
         table.get(index).map(|t| (*t).to_owned())
     };
+    // Events' ids, one copy each, shared by the event, its entries and its lots.
+    let mut ids_at: Vec<Option<Arc<str>>> = vec![None; table.len()];
+    let mut event_text = |reader: &mut Reader| -> Option<Arc<str>> {
+        let index = reader.count()?;
+        let slot = ids_at.get_mut(index)?;
+        Some(Arc::clone(
+            slot.get_or_insert_with(|| Arc::from(table[index])),
+        ))
+    };
 
     let events = reader.count()?;
     let mut list = Vec::with_capacity(events.min(bytes.len()));
     for _ in 0..events {
-        let id = text(&mut reader, &table)?;
+        let id = event_text(&mut reader)?;
         let kind = *EVENT_TYPES.get(usize::from(reader.byte()?))?;
         let time = reader.time()?;
         let amount = reader.decimal()?;
@@ -448,7 +457,7 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     let entries = reader.count()?;
     let mut list = Vec::with_capacity(entries.min(bytes.len()));
     for _ in 0..entries {
-        let event = text(&mut reader, &table)?;
+        let event = event_text(&mut reader)?;
         let time = reader.time()?;
         let rule = shared_at(reader.count()?)?;
         let kind = *ENTRY_KINDS.get(usize::from(reader.byte()?))?;
@@ -475,7 +484,7 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
         }
         let id = last_lot.wrapping_add(reader.int()?);
         last_lot = id;
-        let event = text(&mut reader, &table)?;
+        let event = event_text(&mut reader)?;
         let points = reader.decimal()?;
         let remaining = if flags & LOT_UNSPENT != 0 {
             points
@@ -548,7 +557,7 @@ struct Writer<'a> {
     /// their events mostly in the same order, so the next one is looked for there before
     /// the map (hashing every text was a tenth of the deciding thread's time at a
     /// million purchases).
-    events: Vec<(&'a str, usize)>,
+    events: Vec<(&'a Arc<str>, usize)>,
     next_event: usize,
     /// Shared texts (rule names, policy versions) by address: a book has a few.
     shared: Vec<((*const u8, usize), usize)>,
@@ -594,18 +603,19 @@ impl<'a> Writer<'a> {
     }
 
     /// An event's own id, remembered for [`Writer::text_of_event`].
-    fn event_id(&mut self, id: &'a str) {
+    fn event_id(&mut self, id: &'a Arc<str>) {
         let index = self.place(id);
         self.events.push((id, index));
         self.count(index);
     }
 
     /// The id of an event an entry or lot belongs to: the event after the one named
-    /// last, the same one again, or else looked up.
-    fn text_of_event(&mut self, id: &'a str) {
+    /// last, the same one again (the same copy, mostly: [`MemberBook::event_text`]), or
+    /// else looked up.
+    fn text_of_event(&mut self, id: &'a Arc<str>) {
         for at in [self.next_event, self.next_event.wrapping_sub(1)] {
             if let Some(&(event, index)) = self.events.get(at) {
-                if event == id {
+                if Arc::ptr_eq(event, id) || event == id {
                     self.next_event = at + 1;
                     self.count(index);
                     return;
@@ -753,8 +763,11 @@ mod tests {
         ];
         for (n, amount) in decimals.iter().enumerate() {
             let n = n as i64;
+            // The event's id shared with its first lot (as a decision records them), and
+            // a copy of its own in its entry and second lot (as read from the ledger).
+            let id: Arc<str> = Arc::from(format!("e{n}"));
             book.events.push(EventFact {
-                id: format!("e{n}"),
+                id: Arc::clone(&id),
                 kind: EVENT_TYPES[n as usize % EVENT_TYPES.len()],
                 time: at(1_740_000_000 + n * 3_600 - (n % 3) * 86_400, (n as u32) * 7),
                 amount: *amount,
@@ -772,7 +785,7 @@ mod tests {
             book.ids.insert(format!("e{n}"));
             book.ids.insert(format!("tier:m0000042:{n}"));
             book.entries.push(EntryFact {
-                event: format!("e{n}"),
+                event: Arc::from(format!("e{n}")),
                 time: at(1_740_000_000 - n, 0),
                 rule: shared_text(if n % 2 == 0 { "base" } else { "weekend" }),
                 kind: ENTRY_KINDS[n as usize % ENTRY_KINDS.len()],
@@ -781,7 +794,7 @@ mod tests {
             });
             book.lots.push(LotFact {
                 id: 1_000 - n * 17,
-                event: format!("e{n}"),
+                event: id,
                 points: *amount,
                 remaining: Decimal::new(n, 1),
                 expired: Decimal::ZERO,
@@ -794,7 +807,7 @@ mod tests {
             let earned = at(1_740_000_000 + n * 60, 0);
             book.lots.push(LotFact {
                 id: 2_000 + n,
-                event: format!("e{n}"),
+                event: Arc::from(format!("e{n}")),
                 points: *amount,
                 remaining: if n == 1 { Decimal::new(-0, 3) } else { *amount },
                 expired: match n {

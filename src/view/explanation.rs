@@ -128,7 +128,7 @@ pub fn member_then(
         events: book
             .events
             .iter()
-            .take_while(|e| e.id != event.id)
+            .take_while(|e| *e.id != *event.id)
             .cloned()
             .collect(),
         ..book.clone()
