@@ -77,6 +77,15 @@ pub fn shared_text(text: &str) -> Arc<str> {
     })
 }
 
+/// An empty text, one copy per thread: the event of a lot in a book without history
+/// (nothing looks it up), given without hashing or allocating at every lot.
+pub fn no_text() -> Arc<str> {
+    thread_local! {
+        static EMPTY: Arc<str> = Arc::from("");
+    }
+    EMPTY.with(Arc::clone)
+}
+
 /// A lot: points awarded together, and what is left of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LotFact {

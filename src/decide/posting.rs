@@ -131,7 +131,7 @@ impl<'a> Decider<'a> {
                 // whole history first.
                 event: match book.history {
                     true => book.event_text(&posting.event.id),
-                    false => shared_text(""),
+                    false => super::book::no_text(),
                 },
                 points: part,
                 remaining: part,
