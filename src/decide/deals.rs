@@ -55,12 +55,14 @@ impl Decider<'_> {
     pub(super) fn deal_checkpoints(&mut self, book: &mut MemberBook, to: DateTime<Utc>) {
         for position in 0..book.state.deals.len() {
             loop {
-                let status = book.state.deals[position].clone();
+                // Looked at in place: most members' deals have nothing due at most events,
+                // and a copy of the status (its deal's id) was an allocation each time.
+                let status = &book.state.deals[position];
                 if status.state == DealState::Completed {
                     if status.tier_until.is_some_and(|until| until <= to) {
                         // The tier a completed deal gave has run out.
+                        let mut ended = status.clone();
                         self.touch(book);
-                        let mut ended = status;
                         ended.tier_until = None;
                         self.plan.changes.push(Change::DealUpdated(ended.clone()));
                         book.state.deals[position] = ended;

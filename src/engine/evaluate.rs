@@ -1,7 +1,7 @@
 //! [`evaluate`]: run a policy's rules on one event. Pure: its only inputs are its
 //! arguments, its only output the returned [`Outcome`] or [`EvalError`].
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use rhai::{Dynamic, EvalAltResult};
@@ -12,6 +12,7 @@ use super::{lot_terms, Award, EntryKind, Outcome, RuleStatus, RuleTrace};
 use crate::amount::{Overflow, LARGEST};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::event::{Event, EventType};
+use crate::locale::Lang;
 use crate::member::MemberState;
 use crate::policy::script_values::event_value;
 use crate::policy::{CompiledRule, Policy};
@@ -146,6 +147,54 @@ pub fn evaluate_traced(policy: &Policy, input: EvaluationInput) -> Result<Outcom
     result
 }
 
+/// How many tier-multiplied reasons a thread remembers ([`multiplied_reason`]).
+const MULTIPLIED_REASONS: usize = 8;
+
+/// A reason made: the language, multiplier, reason and tier it was made from, and the text.
+type MadeReason = (Lang, Decimal, String, String, String);
+
+thread_local! {
+    /// The tier-multiplied reasons made last, newest last.
+    static MADE_REASONS: RefCell<Vec<MadeReason>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `reason (×1.5 gold)`, in the club's language. The same few are made for every award
+/// of a member in a tier with a multiplier: formatting each through Fluent was a
+/// fiftieth of the deciding thread's time at a million purchases (issue 14), so the
+/// last few are remembered (the text depends on nothing else).
+fn multiplied_reason(lang: Lang, reason: &str, multiplier: Decimal, tier: &str) -> String {
+    let known = MADE_REASONS.with(|made| {
+        made.borrow()
+            .iter()
+            .find(|(l, m, r, t, _)| *l == lang && *m == multiplier && r == reason && t == tier)
+            .map(|(.., text)| text.clone())
+    });
+    if let Some(text) = known {
+        return text;
+    }
+    let text = crate::tr_in!(
+        lang,
+        "reason-tier-multiplied",
+        reason = reason,
+        multiplier = crate::locale::numerals_in(lang, &multiplier.normalize().to_string()),
+        tier = tier
+    );
+    MADE_REASONS.with(|made| {
+        let mut made = made.borrow_mut();
+        if made.len() == MULTIPLIED_REASONS {
+            made.remove(0);
+        }
+        made.push((
+            lang,
+            multiplier,
+            reason.to_owned(),
+            tier.to_owned(),
+            text.clone(),
+        ));
+    });
+    text
+}
+
 /// Evaluates `input` under `policy`.
 pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, EvalError> {
     let event = input.event;
@@ -274,14 +323,7 @@ pub fn evaluate(policy: &Policy, input: EvaluationInput) -> Result<Outcome, Eval
             let raw = match tier_multiplier {
                 Some((multiplier, tier)) if raw.is_sign_positive() => {
                     let lang = policy.club.language.unwrap_or_default();
-                    reason = crate::tr_in!(
-                        lang,
-                        "reason-tier-multiplied",
-                        reason = reason,
-                        multiplier =
-                            crate::locale::numerals_in(lang, &multiplier.normalize().to_string()),
-                        tier = tier
-                    );
+                    reason = multiplied_reason(lang, &reason, multiplier, tier);
                     crate::amount::mul(raw, multiplier)
                         .map_err(|_| EvalError::overflow(&format!("rule `{}`", definition.id)))?
                 }
@@ -663,4 +705,49 @@ pub fn reverse_original(
         }
     }
     Ok(awards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A remembered reason is the one made afresh, in either language, for more kinds
+    /// than are remembered, asked in an order that evicts them.
+    #[test]
+    fn remembered_multiplied_reasons_are_made_afresh_the_same() {
+        let made = |lang, reason: &str, multiplier: Decimal, tier: &str| {
+            crate::tr_in!(
+                lang,
+                "reason-tier-multiplied",
+                reason = reason,
+                multiplier = crate::locale::numerals_in(lang, &multiplier.normalize().to_string()),
+                tier = tier
+            )
+        };
+        let multipliers = [
+            Decimal::new(15, 1),
+            Decimal::new(150, 2),
+            Decimal::new(2, 0),
+        ];
+        for round in 0..3 {
+            for lang in [Lang::En, Lang::Fa] {
+                for (n, multiplier) in multipliers.iter().enumerate() {
+                    for reason in ["base", "weekend bonus", "سبد بزرگ"] {
+                        let tier = if (n + round) % 2 == 0 {
+                            "gold"
+                        } else {
+                            "silver"
+                        };
+                        assert_eq!(
+                            multiplied_reason(lang, reason, *multiplier, tier),
+                            made(lang, reason, *multiplier, tier)
+                        );
+                    }
+                }
+            }
+        }
+        // 1.5 and 1.50 are the same multiplier, written the same way.
+        let text = multiplied_reason(Lang::En, "base", Decimal::new(150, 2), "gold");
+        assert!(text.contains("1.5") && !text.contains("1.50"), "{text}");
+    }
 }
