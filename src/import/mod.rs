@@ -7,6 +7,7 @@
 
 mod currency_column;
 mod event_row;
+mod header_map;
 mod importer;
 pub mod json;
 mod member_row;
@@ -15,11 +16,12 @@ mod report;
 mod rows;
 
 pub use event_row::{event_from_row, KNOWN as EVENT_FIELDS, REQUIRED as EVENT_COLUMNS};
+pub use header_map::HeaderMap;
 pub use importer::{import_events, import_events_here, ImportOptions};
 pub use json::Field;
 pub use member_row::{
     import_members, import_members_dry_run, MemberImportReport, REQUIRED as MEMBER_COLUMNS,
 };
-pub use profile::{HeaderMap, Profile};
+pub use profile::Profile;
 pub use report::{render_problems, ImportReport, ProblemKind, RowProblem};
 pub use rows::{read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};

@@ -8,50 +8,16 @@
 //! anyway ([`Profile::apply`]): a row then goes through the same parsing as any other, so
 //! a profile cannot make an import accept what the canonical format would refuse.
 
-use std::collections::BTreeMap;
-
 use chrono::format::{parse, Parsed, StrftimeItems};
 use chrono::NaiveTime;
 use rust_decimal::Decimal;
 
+use super::header_map::HeaderMap;
 use super::json::Field;
 use super::report::RowProblem;
 use super::rows::{Row, Rows};
 use crate::calendar::CalendarKind;
 use crate::club::{ImportProfile, IGNORE};
-
-/// The file's column names → bashgah's, case-insensitive. A name it does not list is kept.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderMap {
-    /// Lower-cased file column → bashgah column, or `None` for a dropped column.
-    names: BTreeMap<String, Option<String>>,
-}
-
-impl HeaderMap {
-    /// What the file's column `name` is called in bashgah (lower-cased), or `None` if the
-    /// profile drops it.
-    pub fn column(&self, name: &str) -> Option<String> {
-        let lower = name.to_lowercase();
-        match self.names.get(&lower) {
-            Some(target) => target.clone(),
-            None => Some(lower),
-        }
-    }
-
-    /// Whether the map renames or drops anything (a file without a profile: no).
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// The file's columns that become `column`, for messages.
-    pub fn sources_of(&self, column: &str) -> Vec<&str> {
-        self.names
-            .iter()
-            .filter(|(_, target)| target.as_deref() == Some(column))
-            .map(|(source, _)| source.as_str())
-            .collect()
-    }
-}
 
 /// A profile ready to apply to one club's rows.
 #[derive(Debug, Clone)]
@@ -84,7 +50,7 @@ impl Profile {
             .collect();
         Profile {
             name: name.to_owned(),
-            headers: HeaderMap { names },
+            headers: HeaderMap::new(names),
             date_format: profile.date_format.clone(),
             file_calendar: profile.calendar.unwrap_or(club_calendar),
             club_calendar,

@@ -12,8 +12,8 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use super::header_map::HeaderMap;
 use super::json::{self, Field};
-use super::profile::HeaderMap;
 use super::report::RowProblem;
 use crate::locale::numerals;
 use crate::tr;

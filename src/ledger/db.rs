@@ -19,8 +19,8 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::error::LedgerError;
 use super::pool::Borrowed;
-use super::store::LedgerError;
 
 type Result<T> = std::result::Result<T, LedgerError>;
 

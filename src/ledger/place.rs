@@ -6,7 +6,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::store::{quoted_identifier, without_password, Ledger, LedgerError};
+use super::error::without_password;
+use super::names::schema_name;
+use super::store::{Ledger, LedgerError};
 
 /// A club's ledger's address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,16 +69,6 @@ impl LedgerPlace {
             }
         }
     }
-}
-
-/// The PostgreSQL schema holding club `club`'s tables.
-pub fn schema_name(club: &str) -> String {
-    format!("club_{club}")
-}
-
-/// [`schema_name`], quoted for SQL.
-pub fn quoted_schema(club: &str) -> String {
-    quoted_identifier(&schema_name(club))
 }
 
 /// A URL of a database bashgah can keep ledgers in, or why not.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use super::store::{without_password, LedgerError};
+use super::error::{without_password, LedgerError};
 
 /// How many connections one process opens to one database at most, unless
 /// `BASHGAH_DATABASE_CONNECTIONS` says otherwise: one per served club's writer plus the

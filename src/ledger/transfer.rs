@@ -4,43 +4,8 @@
 //! commits: the copy's [`Ledger::dump`] (every member, event, entry, lot and use) must be
 //! the source's, else nothing is written.
 
+use super::migrations::TABLES;
 use super::store::{Ledger, LedgerError};
-
-/// Every table a ledger holds, in an order where what a row names is copied before it.
-/// `schema_migrations` is not copied: each ledger keeps its own.
-pub(super) const TABLES: &[&str] = &[
-    "policy_versions",
-    "activations",
-    "members",
-    "events",
-    "ledger",
-    "lots",
-    "lot_uses",
-    "return_shares",
-    "notices",
-    "clock",
-    "redemptions",
-    "credit",
-    "tier_changes",
-    "deal_enrollments",
-    "deal_checkpoints",
-    "messages",
-    "delivery_attempts",
-    "consents",
-    "campaign_spend",
-    "campaign_holdouts",
-    "challenge_progress",
-    "badges",
-    "rejections",
-    "code_uses",
-    "redemption_cancels",
-    "outbound",
-    "webhook_progress",
-    "webhook_failures",
-    "contest_scores",
-    "contest_results",
-    "contest_prizes",
-];
 
 /// What was copied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -66,11 +66,13 @@ pub fn rebuild(
         return Err(RebuildError::NoFiles(version.to_owned()));
     };
     // Unique per call: the server may rebuild the same version for two requests at once.
-    let unique = crate::serve::keys::generate().unwrap_or_default();
+    let mut random = [0u8; 6];
+    // Randomness fails only where the system has none; the process id then stands alone.
+    let _ = getrandom::fill(&mut random);
     let root = std::env::temp_dir().join(format!(
         "bashgah-policy-{version}-{}-{}",
         std::process::id(),
-        unique.get(3..15).unwrap_or("")
+        crate::hex::encode(&random)
     ));
     let dir = root.join(&current.club.id);
     std::fs::create_dir_all(&dir)?;
