@@ -242,8 +242,12 @@ pub struct MemberBook {
     pub history: bool,
     /// The member's own events (the kinds an import file carries), in the order recorded.
     pub events: Vec<EventFact>,
-    /// The id of every event of the member's (purchases and what bashgah wrote alike).
-    pub ids: HashSet<String>,
+    /// The ids of the member's events that are not in `events` (what bashgah wrote for
+    /// them: tier changes, greetings, expiries...); with `events`' ids, every event id of
+    /// theirs ([`MemberBook::has_event_id`]). Purchases' ids are not repeated here: a
+    /// copy of each was a string and a hash at every event, every time a compact book
+    /// was made and decoded (issue 14).
+    pub other_ids: HashSet<String>,
     /// Earn and reverse entries, in the order recorded.
     pub entries: Vec<EntryFact>,
     /// Every lot, oldest first (by time earned, then number).
@@ -278,7 +282,7 @@ impl MemberBook {
             lots_loaded: true,
             history: true,
             events: Vec::new(),
-            ids: HashSet::new(),
+            other_ids: HashSet::new(),
             entries: Vec::new(),
             lots: Vec::new(),
             returns: Vec::new(),
@@ -301,13 +305,18 @@ impl MemberBook {
     /// An event id of this member's based on `base` that is not taken yet: `base`, then
     /// `base:2`, `base:3`... (two tier changes, or two expiries, can fall on one instant).
     pub fn fresh_id(&self, base: String) -> String {
-        if !self.ids.contains(&base) {
+        if !self.has_event_id(&base) {
             return base;
         }
         (2..)
             .map(|n| format!("{base}:{n}"))
-            .find(|id| !self.ids.contains(id))
+            .find(|id| !self.has_event_id(id))
             .unwrap_or(base)
+    }
+
+    /// Whether the member has an event of this id (in their history, when it is here).
+    pub fn has_event_id(&self, id: &str) -> bool {
+        self.other_ids.contains(id) || self.events.iter().rev().any(|event| &*event.id == id)
     }
 
     /// The member's purchases, returns and points from `from` (or ever) to before `to`.
@@ -426,7 +435,7 @@ impl MemberBook {
     /// keeping it costs in memory (some 120 to 200 bytes a fact).
     pub fn weight(&self) -> usize {
         1 + self.events.len()
-            + self.ids.len()
+            + self.other_ids.len()
             + self.entries.len()
             + self.lots.len()
             + self.returns.len()

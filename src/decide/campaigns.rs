@@ -296,7 +296,7 @@ impl Decider<'_> {
                 .name
                 .clone()
                 .unwrap_or_else(|| challenge.id.clone());
-            if challenge.bonus > Decimal::ZERO && !book.ids.contains(&id) {
+            if challenge.bonus > Decimal::ZERO && !book.has_event_id(&id) {
                 let bonus = Event::manual(
                     &id,
                     book.id(),

@@ -71,7 +71,7 @@ impl Decider<'_> {
                 at,
                 Default::default(),
             );
-            if book.ids.contains(&event.id) {
+            if book.has_event_id(&event.id) {
                 continue;
             }
             let id = event.id.clone();

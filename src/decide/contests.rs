@@ -302,7 +302,7 @@ impl<'a> Decider<'a> {
                     expires_at: crate::engine::lot_terms(policy, None, at).expires_at,
                 }),
             };
-            if book.ids.contains(&event.id) {
+            if book.has_event_id(&event.id) {
                 return;
             }
             match self.post_event(book, &event, &[award]) {

@@ -32,7 +32,7 @@ impl Decider<'_> {
             .iter()
             .any(|r| r.enabled && r.events.contains(&kind));
         let id = format!("{}:award", occasion.key);
-        if listens && !book.ids.contains(&id) {
+        if listens && !book.has_event_id(&id) {
             let attributes = occasion
                 .values
                 .iter()

@@ -359,8 +359,9 @@ impl<'a> Decider<'a> {
     ) -> Decimal {
         let event = &posting.event;
         book.posted = true;
-        if book.history {
-            book.ids.insert(event.id.clone());
+        if book.history && !event.kind.importable() {
+            // An importable event's id is its entry in `events`, below.
+            book.other_ids.insert(event.id.clone());
         }
         if !book.joined_known && event.kind.importable() {
             // Not given: the member joined on the day of their first event (until an

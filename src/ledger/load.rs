@@ -183,7 +183,12 @@ impl Ledger {
             let event: String = row.get(0)?;
             let kind: String = row.get(1)?;
             let kind = EventType::parse(&kind);
-            if let Some(kind) = kind.filter(|k| k.importable()) {
+            let Some(kind) = kind.filter(|k| k.importable()) else {
+                // Not in `events`: its id is kept apart.
+                ids.insert(event);
+                return Ok(());
+            };
+            {
                 book.events.push(EventFact {
                     id: Arc::from(event.as_str()),
                     kind,
@@ -206,10 +211,9 @@ impl Ledger {
                     },
                 });
             }
-            ids.insert(event);
             Ok(())
         })?;
-        book.ids.extend(ids);
+        book.other_ids.extend(ids);
 
         book.entries.clear();
         self.db().for_each(HISTORY_ENTRIES, args![id], |row| {

@@ -6,10 +6,13 @@
 //! through the file (issue 14; 42 % of a realistic club's import of 300,000 purchases by
 //! 30,000 members, 2.2 million page reads). The bound on held books cannot simply grow:
 //! as structs a book costs some 100 bytes a fact. A forgotten book's long lists — its
-//! events, every event id, its entries and lots, its notices and campaign awards — are
-//! therefore encoded into bytes (each text once in a table, integers of variable length,
-//! times as differences from the one before, a lot's usual values as flags), a sixth to
-//! a seventh of the structs, and decoded when the member comes back. Of the rest only
+//! events, its other event ids, its entries and lots, its notices and campaign awards —
+//! are therefore encoded into bytes (each text once in a table, integers of variable
+//! length, times as differences from the one before, a lot's usual values as flags,
+//! events named by their place), a sixth to a seventh of the structs, and decoded when
+//! the member comes back. Events and entries, which are only ever added to, are kept
+//! encoded while the book is held again ([`Past`]): compacting it once more encodes
+//! only the ones added since, as a segment after the others. Of the rest only
 //! the member's state and the book's flags are kept, unless one of the book's rarer
 //! lists (messages, consents, challenges, badges, redemptions, groups, returns) holds
 //! something: then the whole remaining struct is.
@@ -33,6 +36,12 @@ use crate::member::MemberState;
 pub(super) struct ColdBook {
     head: Head,
     facts: Box<[u8]>,
+    /// Where the segments of events and entries end in `facts`, and how many there are.
+    past: usize,
+    segments: u8,
+    /// How many events and entries the segments hold together (their lists are made at
+    /// their size at once, not grown segment by segment).
+    lengths: (usize, usize),
 }
 
 /// What a cold book keeps as structs.
@@ -53,9 +62,11 @@ struct SlimHead {
 }
 
 impl ColdBook {
-    /// Encodes `book`'s long lists, and keeps the rest as small as it can be.
-    pub fn freeze(mut book: Box<MemberBook>) -> ColdBook {
-        let facts = encode(&book);
+    /// Encodes `book`'s long lists, and keeps the rest as small as it can be. `past`:
+    /// what the book kept of its compact bytes when it was last thawed, if it was.
+    pub fn freeze(mut book: Box<MemberBook>, past: Option<Past>) -> ColdBook {
+        let (facts, past, segments) = encode(&book, past);
+        let (book_events, book_entries) = (book.events.len(), book.entries.len());
         // Named field by field, without `..`: a list added to the book does not compile
         // until it is either encoded or kept here.
         let MemberBook {
@@ -68,7 +79,7 @@ impl ColdBook {
             lots_loaded,
             history,
             events: _,
-            ids: _,
+            other_ids: _,
             entries: _,
             lots: _,
             notices: _,
@@ -109,19 +120,32 @@ impl ColdBook {
             }))
         } else {
             book.events = Vec::new();
-            book.ids = Default::default();
+            book.other_ids = Default::default();
             book.entries = Vec::new();
             book.lots = Vec::new();
             book.notices = Default::default();
             book.campaign_spend = Vec::new();
             Head::Whole(book)
         };
-        ColdBook { head, facts }
+        ColdBook {
+            lengths: (book_events, book_entries),
+            head,
+            facts,
+            past,
+            segments,
+        }
     }
 
-    /// The book as it was frozen; `None` if the bytes do not decode.
-    pub fn thaw(self) -> Option<Box<MemberBook>> {
-        let ColdBook { head, facts } = self;
+    /// The book as it was frozen, and what it keeps of its bytes for the next freeze
+    /// ([`Past`]); `None` if the bytes do not decode.
+    pub fn thaw(self) -> Option<(Box<MemberBook>, Past)> {
+        let ColdBook {
+            head,
+            facts,
+            past,
+            segments,
+            lengths,
+        } = self;
         let mut book = match head {
             Head::Whole(book) => book,
             Head::Slim(slim) => {
@@ -140,8 +164,22 @@ impl ColdBook {
                 book
             }
         };
-        decode(&facts, &mut book)?;
-        Some(book)
+        let decoded = decode(&facts, past, lengths, &mut book)?;
+        if decoded.segments != segments {
+            return None;
+        }
+        let past = Past {
+            texts: decoded.texts,
+            shared: decoded.shared,
+            events: book.events.len(),
+            entries: book.entries.len(),
+            last_event: book.events.last().map(|e| Arc::clone(&e.id)),
+            last_entry: book.entries.last().map(|e| (Arc::clone(&e.event), e.time)),
+            bytes: facts,
+            len: past,
+            segments,
+        };
+        Some((book, past))
     }
 
     /// Roughly what holding it costs, in bytes: the encoded lists, the structs kept and
@@ -168,6 +206,12 @@ impl ColdBook {
             + state.tier.as_ref().map_or(0, String::len)
             + state.deals.len() * std::mem::size_of::<crate::member::DealStatus>()
             + PLACE
+    }
+
+    /// How many segments of events and entries it has.
+    #[cfg(test)]
+    pub fn segments(&self) -> u8 {
+        self.segments
     }
 
     /// Whether only the member's state and the book's flags are kept as structs.
@@ -271,12 +315,123 @@ const LOT_NONE_EXPIRED: u8 = 2;
 const LOT_NOT_PENDING: u8 = 4;
 const LOT_EXPIRES: u8 = 8;
 
-/// The lists as bytes: the text table (count, then each text), then the body.
-fn encode(book: &MemberBook) -> Box<[u8]> {
-    let mut body = Writer::default();
-    body.count(book.events.len());
-    for event in &book.events {
-        body.event_id(&event.id);
+/// How many segments of events and entries a compact book gathers before they are
+/// encoded again as one (each costs a table count and its times' first value in full).
+const MOST_SEGMENTS: u8 = 8;
+
+/// What a thawed book keeps of its compact bytes while it is held whole: its events and
+/// entries up to then, already encoded. A book's events and entries are only ever added
+/// to, so compacting it again encodes the ones added since as one more segment and
+/// copies these (issue 14: re-encoding a member's whole history at every purchase was
+/// most of compacting, itself a sixth of the deciding thread's time at a million
+/// purchases by 100,000 members).
+pub(super) struct Past {
+    /// The compact book's bytes; the past is the first `len`.
+    bytes: Box<[u8]>,
+    len: usize,
+    segments: u8,
+    /// How many texts the segments' tables hold together (a new segment's continue
+    /// from there), and the shared ones among them (rule names, policy versions) with
+    /// their places: a new segment names them by place instead of writing them again.
+    texts: usize,
+    shared: Vec<(Arc<str>, usize)>,
+    /// How many events and entries the past holds, and the last of each as decoded
+    /// (the same copies: a book read again from the ledger, or replaced, has others).
+    events: usize,
+    entries: usize,
+    last_event: Option<Arc<str>>,
+    last_entry: Option<(Arc<str>, DateTime<Utc>)>,
+}
+
+impl Past {
+    /// What keeping it costs, in bytes.
+    pub fn cost(&self) -> usize {
+        self.bytes.len() + self.shared.len() * std::mem::size_of::<(Arc<str>, usize)>()
+    }
+
+    /// Whether `book` is the book this past was thawed into, with only events and
+    /// entries added: the same copies of the last event and entry at the same places.
+    fn is_past_of(&self, book: &MemberBook) -> bool {
+        let same_event = match (&self.last_event, self.events.checked_sub(1)) {
+            (None, None) => true,
+            (Some(last), Some(at)) => book
+                .events
+                .get(at)
+                .is_some_and(|e| Arc::ptr_eq(&e.id, last)),
+            _ => false,
+        };
+        let same_entry = match (&self.last_entry, self.entries.checked_sub(1)) {
+            (None, None) => true,
+            (Some((event, time)), Some(at)) => book
+                .entries
+                .get(at)
+                .is_some_and(|e| Arc::ptr_eq(&e.event, event) && e.time == *time),
+            _ => false,
+        };
+        same_event && same_entry
+    }
+}
+
+/// The encoded book: its events and entries as segments, then the rest. A segment holds
+/// the events and entries added between two compactions: the texts new to it (their
+/// places continue from the segments before), its events (each with its id written
+/// out), its entries (naming their events by place in the book). The rest, with a table
+/// of its own: the other event ids, lots, notices, campaign awards. Returns the bytes, where
+/// the segments end, and how many there are. `past`, if it is the past of `book`
+/// ([`Past::is_past_of`]), is copied rather than encoded again.
+fn encode(book: &MemberBook, past: Option<Past>) -> (Box<[u8]>, usize, u8) {
+    let past = past.filter(|past| past.segments < MOST_SEGMENTS && past.is_past_of(book));
+    let empty: &[u8] = &[];
+    let (kept, from_event, from_entry, segments) = match &past {
+        Some(past) => (
+            &past.bytes[..past.len],
+            past.events,
+            past.entries,
+            past.segments,
+        ),
+        None => (empty, 0, 0, 0),
+    };
+    let added = from_event < book.events.len() || from_entry < book.entries.len();
+    let new_segment = added || past.is_none();
+    // About what the new facts take, so that the buffer is not grown as it is written.
+    let new_facts = book.events.len() - from_event + book.entries.len() - from_entry;
+    let mut out = Vec::with_capacity(
+        kept.len() + 24 * new_facts + 20 * book.lots.len() + 16 * book.other_ids.len() + 64,
+    );
+    out.extend_from_slice(kept);
+    if new_segment {
+        let mut writer = Writer::for_events(&book.events, from_event);
+        writer.bytes.reserve(24 * new_facts + 8);
+        if let Some(past) = &past {
+            writer.base = past.texts;
+            writer.shared = past
+                .shared
+                .iter()
+                .map(|(text, at)| ((text.as_ptr(), text.len()), *at))
+                .collect();
+        }
+        encode_segment(writer, book, from_event, from_entry, &mut out);
+    }
+    let len = out.len();
+    encode_rest(book, &mut out);
+    let segments = segments + u8::from(new_segment);
+    (out.into_boxed_slice(), len, segments)
+}
+
+/// The events from `from_event` and the entries from `from_entry` as one segment.
+fn encode_segment<'a>(
+    mut body: Writer<'a>,
+    book: &'a MemberBook,
+    from_event: usize,
+    from_entry: usize,
+    out: &mut Vec<u8>,
+) {
+    let events = &book.events[from_event..];
+    let entries = &book.entries[from_entry..];
+    body.count(events.len());
+    for event in events {
+        body.count(event.id.len());
+        body.bytes.extend_from_slice(event.id.as_bytes());
         body.byte(event_code(event.kind));
         body.time(event.time);
         body.decimal(event.amount);
@@ -292,18 +447,28 @@ fn encode(book: &MemberBook) -> Box<[u8]> {
             }
         }
     }
-    body.count(book.ids.len());
-    for id in &book.ids {
-        body.text(id);
-    }
-    body.count(book.entries.len());
-    for entry in &book.entries {
-        body.text_of_event(&entry.event);
+    body.count(entries.len());
+    for entry in entries {
+        body.event(&entry.event);
         body.time(entry.time);
         body.shared(&entry.rule);
         body.byte(entry_code(entry.kind));
         body.decimal(entry.points);
         body.shared(&entry.policy_version);
+    }
+    body.finish_into(out);
+}
+
+/// The ids of events not in the book's list, the lots, the notices and the campaign
+/// awards, with a table of their own. A lot's event that is one of the book's events is
+/// named by its place among them.
+fn encode_rest(book: &MemberBook, out: &mut Vec<u8>) {
+    let mut body = Writer::for_events(&book.events, 0);
+    body.bytes
+        .reserve(20 * book.lots.len() + 8 * book.other_ids.len() + 16);
+    body.count(book.other_ids.len());
+    for id in &book.other_ids {
+        body.text(id);
     }
     body.count(book.lots.len());
     let mut last_lot = 0i64;
@@ -326,7 +491,7 @@ fn encode(book: &MemberBook) -> Box<[u8]> {
         body.byte(flags);
         body.int(lot.id.wrapping_sub(last_lot));
         last_lot = lot.id;
-        body.text_of_event(&lot.event);
+        body.event(&lot.event);
         body.decimal(lot.points);
         if !unspent {
             body.decimal(lot.remaining);
@@ -352,78 +517,116 @@ fn encode(book: &MemberBook) -> Box<[u8]> {
         body.int(i64::from(spend.day.num_days_from_ce()));
         body.decimal(spend.points);
     }
-
-    // The table, then the body, in one allocation of the size they take.
-    let mut head = Writer::default();
-    head.count(body.table.len());
-    let table_bytes: usize = body.table.iter().map(|t| t.len() + 2).sum();
-    let mut out = Vec::with_capacity(head.bytes.len() + table_bytes + body.bytes.len());
-    out.append(&mut head.bytes);
-    for text in &body.table {
-        head.count(text.len());
-        out.append(&mut head.bytes);
-        out.extend_from_slice(text.as_bytes());
-    }
-    out.extend_from_slice(&body.bytes);
-    out.into_boxed_slice()
+    body.finish_into(out);
 }
 
-/// Fills `book`'s encoded lists from `bytes` ([`encode`]'s); `None` if they do not
-/// decode.
-fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
-    let mut reader = Reader {
-        bytes,
-        at: 0,
-        last_time: 0,
-    };
+/// What decoding a book's segments found, for its [`Past`].
+struct Decoded {
+    segments: u8,
+    texts: usize,
+    shared: Vec<(Arc<str>, usize)>,
+}
+
+/// Fills `book`'s encoded lists from `bytes` ([`encode`]'s, whose segments end at
+/// `past`); `None` if they do not decode.
+fn decode(
+    bytes: &[u8],
+    past: usize,
+    (events, entries): (usize, usize),
+    book: &mut MemberBook,
+) -> Option<Decoded> {
+    let (segments_bytes, rest) = bytes.split_at_checked(past)?;
+    // Each fact takes a byte at least: lengths beyond that are not what was encoded.
+    book.events = Vec::with_capacity(events.min(past));
+    book.entries = Vec::with_capacity(entries.min(past));
+    // The segments' texts, one table across them, and the shared copies made of them.
+    let mut table: Vec<&str> = Vec::with_capacity(16);
+    let mut shared: Vec<(Arc<str>, usize)> = Vec::with_capacity(8);
+    let mut segments = 0u8;
+    let mut at = 0;
+    while at < segments_bytes.len() {
+        at += decode_segment(&segments_bytes[at..], &mut table, &mut shared, book)?;
+        segments = segments.checked_add(1)?;
+    }
+    if (book.events.len(), book.entries.len()) != (events, entries) {
+        return None;
+    }
+    decode_rest(rest, book)?;
+    Some(Decoded {
+        segments,
+        texts: table.len(),
+        shared,
+    })
+}
+
+/// A text table's texts (their count, then each one's length and bytes), added to
+/// `table`.
+fn read_table<'b>(reader: &mut Reader<'b>, table: &mut Vec<&'b str>) -> Option<()> {
     let texts = reader.count()?;
-    let mut table: Vec<&str> = Vec::with_capacity(texts.min(bytes.len()));
+    table.reserve(texts.min(reader.bytes.len()));
     for _ in 0..texts {
         let len = reader.count()?;
         let text = reader.take(len)?;
         table.push(std::str::from_utf8(text).ok()?);
     }
+    Some(())
+}
+
+/// An event named by its place among `events` (from 1), or (0) by a text of `table`.
+fn read_event(reader: &mut Reader, events: &[EventFact], table: &[&str]) -> Option<Arc<str>> {
+    match reader.count()? {
+        0 => Some(Arc::from(*table.get(reader.count()?)?)),
+        at => Some(Arc::clone(&events.get(at - 1)?.id)),
+    }
+}
+
+/// Adds one segment's events and entries to `book`, and its texts to `table`; how many
+/// bytes it took.
+fn decode_segment<'b>(
+    bytes: &'b [u8],
+    table: &mut Vec<&'b str>,
+    shared: &mut Vec<(Arc<str>, usize)>,
+    book: &mut MemberBook,
+) -> Option<usize> {
+    let mut reader = Reader {
+        bytes,
+        at: 0,
+        last_time: 0,
+    };
+    read_table(&mut reader, table)?;
+    let table = &*table;
     // Rule names and policy versions are shared copies (`shared_text`), one per text;
     // a book has a few of them, so a short list finds them.
-    let mut shared: Vec<(usize, Arc<str>)> = Vec::new();
     let mut shared_at = |index: usize| -> Option<Arc<str>> {
-        if let Some((_, text)) = shared.iter().find(|(at, _)| *at == index) {
+        if let Some((text, _)) = shared.iter().find(|(_, at)| *at == index) {
             return Some(Arc::clone(text));
         }
         let text = shared_text(table.get(index)?);
-        shared.push((index, Arc::clone(&text)));
+        shared.push((Arc::clone(&text), index));
         Some(text)
     };
-    let text = |reader: &mut Reader, table: &[&str]| -> Option<String> {
+    let text = |reader: &mut Reader| -> Option<String> {
         let index = reader.count()?;
         table.get(index).map(|t| (*t).to_owned())
     };
-    // Events' ids, one copy each, shared by the event, its entries and its lots.
-    let mut ids_at: Vec<Option<Arc<str>>> = vec![None; table.len()];
-    let mut event_text = |reader: &mut Reader| -> Option<Arc<str>> {
-        let index = reader.count()?;
-        let slot = ids_at.get_mut(index)?;
-        Some(Arc::clone(
-            slot.get_or_insert_with(|| Arc::from(table[index])),
-        ))
-    };
 
     let events = reader.count()?;
-    let mut list = Vec::with_capacity(events.min(bytes.len()));
+    book.events.reserve(events.min(bytes.len()));
     for _ in 0..events {
-        let id = event_text(&mut reader)?;
+        let len = reader.count()?;
+        let id: Arc<str> = Arc::from(std::str::from_utf8(reader.take(len)?).ok()?);
         let kind = *EVENT_TYPES.get(usize::from(reader.byte()?))?;
         let time = reader.time()?;
         let amount = reader.decimal()?;
         let original = match reader.byte()? {
             0 => None,
-            1 => Some(text(&mut reader, &table)?),
+            1 => Some(text(&mut reader)?),
             _ => return None,
         };
         let conversion = match reader.byte()? {
             0 => None,
             1 => {
-                let currency = text(&mut reader, &table)?;
+                let currency = text(&mut reader)?;
                 let original_amount = reader.decimal()?;
                 let rate = reader.decimal()?;
                 Some(Box::new((
@@ -436,7 +639,7 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
             }
             _ => return None,
         };
-        list.push(EventFact {
+        book.events.push(EventFact {
             id,
             kind,
             time,
@@ -445,25 +648,17 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
             conversion,
         });
     }
-    book.events = list;
-
-    let ids = reader.count()?;
-    let mut set = std::collections::HashSet::with_capacity(ids.min(bytes.len()));
-    for _ in 0..ids {
-        set.insert(text(&mut reader, &table)?);
-    }
-    book.ids = set;
 
     let entries = reader.count()?;
-    let mut list = Vec::with_capacity(entries.min(bytes.len()));
+    book.entries.reserve(entries.min(bytes.len()));
     for _ in 0..entries {
-        let event = event_text(&mut reader)?;
+        let event = read_event(&mut reader, &book.events, table)?;
         let time = reader.time()?;
         let rule = shared_at(reader.count()?)?;
         let kind = *ENTRY_KINDS.get(usize::from(reader.byte()?))?;
         let points = reader.decimal()?;
         let policy_version = shared_at(reader.count()?)?;
-        list.push(EntryFact {
+        book.entries.push(EntryFact {
             event,
             time,
             rule,
@@ -472,7 +667,29 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
             policy_version,
         });
     }
-    book.entries = list;
+    Some(reader.at)
+}
+
+/// The rest of `book` ([`encode_rest`]), after its events.
+fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
+    let mut reader = Reader {
+        bytes,
+        at: 0,
+        last_time: 0,
+    };
+    let mut table = Vec::new();
+    read_table(&mut reader, &mut table)?;
+    let text = |reader: &mut Reader, table: &[&str]| -> Option<String> {
+        let index = reader.count()?;
+        table.get(index).map(|t| (*t).to_owned())
+    };
+
+    let ids = reader.count()?;
+    let mut set = std::collections::HashSet::with_capacity(ids.min(bytes.len()));
+    for _ in 0..ids {
+        set.insert(text(&mut reader, &table)?);
+    }
+    book.other_ids = set;
 
     let lots = reader.count()?;
     let mut list = Vec::with_capacity(lots.min(bytes.len()));
@@ -484,7 +701,7 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
         }
         let id = last_lot.wrapping_add(reader.int()?);
         last_lot = id;
-        let event = event_text(&mut reader)?;
+        let event = read_event(&mut reader, &book.events, &table)?;
         let points = reader.decimal()?;
         let remaining = if flags & LOT_UNSPENT != 0 {
             points
@@ -546,25 +763,57 @@ fn decode(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     (reader.at == bytes.len()).then_some(())
 }
 
-#[derive(Default)]
 struct Writer<'a> {
     bytes: Vec<u8>,
-    /// Texts in the order first met; `index` finds a text's place in it (with a fast
+    /// Texts in the order first met, at places from `base` on (a segment's continue
+    /// those of the segments before it); `index` finds a text's place (with a fast
     /// hash: SipHash was a fifth of compacting a book).
     table: Vec<&'a str>,
+    base: usize,
     index: rustc_hash::FxHashMap<&'a str, usize>,
-    /// The events' ids in order, with their places in the table: entries and lots name
-    /// their events mostly in the same order, so the next one is looked for there before
-    /// the map (hashing every text was a tenth of the deciding thread's time at a
-    /// million purchases).
-    events: Vec<(&'a Arc<str>, usize)>,
+    /// The book's events: entries and lots name theirs by place, mostly in the same
+    /// order, so the next one is looked for first (hashing every text was a tenth of
+    /// the deciding thread's time at a million purchases).
+    events: &'a [EventFact],
     next_event: usize,
-    /// Shared texts (rule names, policy versions) by address: a book has a few.
+    /// Shared texts (rule names, policy versions) by address, with their places: a book
+    /// has a few.
     shared: Vec<((*const u8, usize), usize)>,
     last_time: i64,
 }
 
 impl<'a> Writer<'a> {
+    /// A writer whose entries or lots belong to `events`, the first of them looked for
+    /// at `next_event`.
+    fn for_events(events: &'a [EventFact], next_event: usize) -> Writer<'a> {
+        Writer {
+            bytes: Vec::new(),
+            table: Vec::new(),
+            base: 0,
+            index: Default::default(),
+            events,
+            next_event,
+            shared: Vec::new(),
+            last_time: 0,
+        }
+    }
+
+    /// The table (its count, then each text's length and bytes), then the body, added
+    /// to `out`.
+    fn finish_into(self, out: &mut Vec<u8>) {
+        let mut head = Writer::for_events(&[], 0);
+        head.count(self.table.len());
+        let table_bytes: usize = self.table.iter().map(|t| t.len() + 2).sum();
+        out.reserve(head.bytes.len() + table_bytes + self.bytes.len());
+        out.append(&mut head.bytes);
+        for text in &self.table {
+            head.count(text.len());
+            out.append(&mut head.bytes);
+            out.extend_from_slice(text.as_bytes());
+        }
+        out.extend_from_slice(&self.bytes);
+    }
+
     fn byte(&mut self, value: u8) {
         self.bytes.push(value);
     }
@@ -587,9 +836,9 @@ impl<'a> Writer<'a> {
         self.wide(((value << 1) ^ (value >> 63)) as u64 as u128);
     }
 
-    /// The text's place in the table, added if new.
+    /// The text's place, added to the table if new.
     fn place(&mut self, text: &'a str) -> usize {
-        let next = self.table.len();
+        let next = self.base + self.table.len();
         let index = *self.index.entry(text).or_insert(next);
         if index == next {
             self.table.push(text);
@@ -602,27 +851,33 @@ impl<'a> Writer<'a> {
         self.count(index);
     }
 
-    /// An event's own id, remembered for [`Writer::text_of_event`].
-    fn event_id(&mut self, id: &'a Arc<str>) {
-        let index = self.place(id);
-        self.events.push((id, index));
-        self.count(index);
-    }
-
-    /// The id of an event an entry or lot belongs to: the event after the one named
-    /// last, the same one again (the same copy, mostly: [`MemberBook::event_text`]), or
-    /// else looked up.
-    fn text_of_event(&mut self, id: &'a Arc<str>) {
-        for at in [self.next_event, self.next_event.wrapping_sub(1)] {
-            if let Some(&(event, index)) = self.events.get(at) {
-                if Arc::ptr_eq(event, id) || event == id {
-                    self.next_event = at + 1;
-                    self.count(index);
-                    return;
-                }
+    /// The event an entry or lot belongs to: its place among the book's events, from 1
+    /// (the one after the event named last, or the same one again: the same copy of its
+    /// id, mostly, [`MemberBook::event_text`]), or 0 and its text.
+    fn event(&mut self, id: &'a Arc<str>) {
+        let candidates = [self.next_event, self.next_event.wrapping_sub(1)];
+        // The same copy first, anywhere (an address is cheaper to compare than a text:
+        // ids are mostly of one length, so texts that differ are compared whole), then
+        // the same text where it is expected.
+        let found = candidates
+            .into_iter()
+            .find(|&at| self.events.get(at).is_some_and(|e| Arc::ptr_eq(&e.id, id)))
+            .or_else(|| self.events.iter().rposition(|e| Arc::ptr_eq(&e.id, id)))
+            .or_else(|| {
+                candidates
+                    .into_iter()
+                    .find(|&at| self.events.get(at).is_some_and(|e| e.id == *id))
+            });
+        match found {
+            Some(at) => {
+                self.next_event = at + 1;
+                self.count(at + 1);
+            }
+            None => {
+                self.count(0);
+                self.text(id);
             }
         }
-        self.text(id);
     }
 
     /// A shared text ([`shared_text`]): the same address is the same text.
@@ -741,6 +996,11 @@ mod tests {
     use crate::decide::{ChallengeFact, MessageFact, ReturnShare};
     use chrono::TimeZone;
 
+    /// Frozen afresh and thawed: the book only.
+    fn round_trip(book: Box<MemberBook>) -> Option<Box<MemberBook>> {
+        ColdBook::freeze(book, None).thaw().map(|(book, _)| book)
+    }
+
     fn at(seconds: i64, nanos: u32) -> DateTime<Utc> {
         Utc.timestamp_opt(seconds, nanos).single().expect("a time")
     }
@@ -782,8 +1042,7 @@ mod tests {
                     ))
                 }),
             });
-            book.ids.insert(format!("e{n}"));
-            book.ids.insert(format!("tier:m0000042:{n}"));
+            book.other_ids.insert(format!("tier:m0000042:{n}"));
             book.entries.push(EntryFact {
                 event: Arc::from(format!("e{n}")),
                 time: at(1_740_000_000 - n, 0),
@@ -885,12 +1144,12 @@ mod tests {
     #[test]
     fn a_frozen_book_thaws_to_the_same_book() {
         for (original, slim) in [(book(), true), (book_with_everything(), false)] {
-            let cold = ColdBook::freeze(original.clone());
+            let cold = ColdBook::freeze(original.clone(), None);
             assert_eq!(cold.is_slim(), slim);
             if let Head::Whole(rest) = &cold.head {
                 assert!(rest.events.is_empty() && rest.lots.is_empty() && rest.notices.is_empty());
             }
-            let thawed = cold.thaw().expect("decodes");
+            let (thawed, _) = cold.thaw().expect("decodes");
             assert_eq!(thawed, original);
             for (a, b) in thawed.events.iter().zip(&original.events) {
                 // `Decimal`'s equality ignores scale and the sign of zero; the bytes do not.
@@ -914,22 +1173,22 @@ mod tests {
         flagged.history = false;
         flagged.joined_known = false;
         flagged.stored_tier = Some("bronze".into());
-        let cold = ColdBook::freeze(flagged.clone());
+        let cold = ColdBook::freeze(flagged.clone(), None);
         assert!(cold.is_slim());
-        assert_eq!(cold.thaw(), Some(flagged));
+        assert_eq!(cold.thaw().map(|(book, _)| book), Some(flagged));
         let joined = NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date");
         let empty = Box::new(MemberBook::new(
             MemberState::new("m", "individual", joined),
             false,
         ));
-        assert_eq!(ColdBook::freeze(empty.clone()).thaw(), Some(empty));
+        assert_eq!(round_trip(empty.clone()), Some(empty));
     }
 
     /// A slim book costs less than a whole one: the struct kept is the member's state.
     #[test]
     fn a_slim_book_costs_less_than_a_whole_one() {
-        let slim = ColdBook::freeze(book());
-        let whole = ColdBook::freeze(book_with_everything());
+        let slim = ColdBook::freeze(book(), None);
+        let whole = ColdBook::freeze(book_with_everything(), None);
         // The same lists encoded (sets iterate in another order in another copy).
         assert_eq!(slim.facts.len(), whole.facts.len());
         let struct_saving = std::mem::size_of::<MemberBook>() - std::mem::size_of::<SlimHead>();
@@ -945,7 +1204,7 @@ mod tests {
     #[test]
     fn a_frozen_book_is_much_smaller_than_the_book() {
         let original = book();
-        let cold = ColdBook::freeze(original.clone());
+        let cold = ColdBook::freeze(original.clone(), None);
         let structs = original.events.len() * std::mem::size_of::<EventFact>()
             + original.entries.len() * std::mem::size_of::<EntryFact>()
             + original.lots.len() * std::mem::size_of::<LotFact>();
@@ -960,21 +1219,169 @@ mod tests {
     /// wrong book.
     #[test]
     fn damaged_bytes_do_not_thaw() {
-        let cold = ColdBook::freeze(book());
+        let cold = ColdBook::freeze(book(), None);
         for len in 0..cold.facts.len() {
             let cut = ColdBook {
-                head: ColdBook::freeze(book()).head,
+                head: ColdBook::freeze(book(), None).head,
                 facts: cold.facts[..len].into(),
+                past: cold.past,
+                segments: cold.segments,
+                lengths: cold.lengths,
             };
             assert!(cut.thaw().is_none(), "cut at {len}");
+        }
+        // The end of the segments in the wrong place, or counts that do not match.
+        let (events, entries) = cold.lengths;
+        for (past, segments, lengths) in [
+            (cold.past - 1, cold.segments, cold.lengths),
+            (cold.past + 1, cold.segments, cold.lengths),
+            (cold.past, cold.segments + 1, cold.lengths),
+            (0, 0, cold.lengths),
+            (cold.past, cold.segments, (events + 1, entries)),
+            (cold.past, cold.segments, (events, entries - 1)),
+            (cold.past, cold.segments, (usize::MAX, usize::MAX)),
+        ] {
+            let moved = ColdBook {
+                head: ColdBook::freeze(book(), None).head,
+                facts: cold.facts.clone(),
+                past,
+                segments,
+                lengths,
+            };
+            assert!(
+                moved.thaw().is_none(),
+                "segments end at {past}, {segments} of them, {lengths:?} facts"
+            );
         }
         let mut longer = cold.facts.to_vec();
         longer.push(0);
         let longer = ColdBook {
             head: cold.head,
             facts: longer.into(),
+            past: cold.past,
+            segments: cold.segments,
+            lengths: cold.lengths,
         };
         assert!(longer.thaw().is_none());
+    }
+
+    /// What a member's next purchase adds to their book: an event, an entry and a lot
+    /// for it, its id; and it spends from their first lot and raises a notice.
+    fn add_purchase(book: &mut MemberBook, n: i64) {
+        let id: Arc<str> = Arc::from(format!("p{n}"));
+        let time = at(1_760_000_000 + n * 86_400, 0);
+        book.events.push(EventFact {
+            id: Arc::clone(&id),
+            kind: EventType::Purchase,
+            time,
+            amount: Decimal::new(150_000 + n, 0),
+            original: None,
+            conversion: None,
+        });
+        book.entries.push(EntryFact {
+            event: Arc::clone(&id),
+            time,
+            rule: shared_text("base"),
+            kind: EntryKind::Earn,
+            points: Decimal::new(15, 0),
+            // A policy version as long as a real one: a segment that wrote it again
+            // would show in its size.
+            policy_version: shared_text(&"f".repeat(64)),
+        });
+        book.lots.push(LotFact {
+            id: 5_000 + n,
+            event: id,
+            points: Decimal::new(15, 0),
+            remaining: Decimal::new(15, 0),
+            expired: Decimal::ZERO,
+            earned_at: time,
+            pending_until: time,
+            expires_at: Some(time + chrono::Duration::days(365)),
+        });
+        if let Some(first) = book.lots.first_mut() {
+            first.remaining -= Decimal::ONE;
+        }
+        book.notices.insert(format!("expiring:p{n}"));
+    }
+
+    /// A book compacted again after a purchase keeps the segments it had and adds the
+    /// new events and entries as one more, up to [`MOST_SEGMENTS`], then starts again
+    /// from one; each time it thaws to the book that was frozen, lots changed in place
+    /// included. A purchase that added nothing adds no segment.
+    #[test]
+    fn a_book_compacted_again_encodes_only_what_was_added() {
+        for original in [book(), book_with_everything()] {
+            let (mut held, mut past) = ColdBook::freeze(original.clone(), None)
+                .thaw()
+                .expect("decodes");
+            assert_eq!(held, original);
+            let mut segments_seen = vec![1];
+            for n in 0..2 * i64::from(MOST_SEGMENTS) {
+                add_purchase(&mut held, n);
+                let expected = held.clone();
+                let cold = ColdBook::freeze(held, Some(past));
+                segments_seen.push(cold.segments);
+                let fresh = ColdBook::freeze(expected.clone(), None);
+                assert_eq!(fresh.segments, 1);
+                // A segment costs a few bytes of its own, not the rule names and policy
+                // versions again.
+                assert!(
+                    cold.facts.len() <= fresh.facts.len() + 12 * usize::from(cold.segments),
+                    "{} bytes in {} segments against {} in one",
+                    cold.facts.len(),
+                    cold.segments,
+                    fresh.facts.len()
+                );
+                (held, past) = cold.thaw().expect("decodes");
+                assert!(held == expected, "after purchase {n}");
+                for (a, b) in held.lots.iter().zip(&expected.lots) {
+                    assert_eq!(a.remaining.serialize(), b.remaining.serialize());
+                }
+            }
+            let expected_segments: Vec<u8> = (0..=2 * MOST_SEGMENTS)
+                .map(|n| n % MOST_SEGMENTS + 1)
+                .collect();
+            assert_eq!(segments_seen, expected_segments);
+            // Thawed and compacted again with nothing added: the same segments.
+            let segments = past.segments;
+            let again = ColdBook::freeze(held.clone(), Some(past));
+            assert_eq!(again.segments, segments);
+            assert!(again.thaw().is_some_and(|(book, _)| book == held));
+        }
+    }
+
+    /// A past is used only for the book it was thawed into: another member's book, the
+    /// same book read again (other copies of its texts), or a book whose events were
+    /// taken back is encoded afresh, and still thaws to itself.
+    #[test]
+    fn a_past_serves_only_its_own_book() {
+        let (_, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+        let mut other = book_with_everything();
+        add_purchase(&mut other, 1);
+        let cold = ColdBook::freeze(other.clone(), Some(past));
+        assert_eq!(cold.segments, 1);
+        assert!(cold.thaw().is_some_and(|(book, _)| book == other));
+
+        // The same content, read again: equal, but not the copies the past holds.
+        let (thawed, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+        let reread = round_trip(thawed.clone()).expect("decodes");
+        assert!(reread == thawed);
+        let cold = ColdBook::freeze(reread.clone(), Some(past));
+        assert_eq!(cold.segments, 1);
+        assert!(cold.thaw().is_some_and(|(book, _)| book == reread));
+
+        // Fewer events or entries than the past holds.
+        for shorten in [0, 1] {
+            let (mut thawed, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+            if shorten == 0 {
+                thawed.events.pop();
+            } else {
+                thawed.entries.pop();
+            }
+            let cold = ColdBook::freeze(thawed.clone(), Some(past));
+            assert_eq!(cold.segments, 1);
+            assert!(cold.thaw().is_some_and(|(book, _)| book == thawed));
+        }
     }
 
     #[test]

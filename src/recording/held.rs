@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::cold::ColdBook;
+use super::cold::{ColdBook, Past};
 use crate::decide::MemberBook;
 
 /// A held book: when it was last put back (a count of puts, for forgetting the least
@@ -25,7 +25,11 @@ pub(super) struct HeldBooks {
     puts: u64,
     /// Forgotten books, compact, with the stamp they were forgotten with.
     cold: HashMap<String, (u64, ColdBook)>,
-    /// What the cold books cost ([`ColdBook::cost`]), and the most they may.
+    /// What thawed books kept of their compact bytes, by member, until they are
+    /// compacted again ([`Past`]): counted with the cold books.
+    pasts: HashMap<String, Past>,
+    /// What the cold books and the pasts cost ([`ColdBook::cost`], [`Past::cost`]), and
+    /// the most they may.
     cold_bytes: usize,
     cold_limit: usize,
 }
@@ -86,7 +90,19 @@ impl HeldBooks {
         }
         let (key, (_, cold)) = self.cold.remove_entry(id)?;
         self.cold_bytes -= cold.cost();
-        Some((key, cold.thaw()?))
+        let (book, past) = cold.thaw()?;
+        self.cold_bytes += past.cost();
+        if let Some(stale) = self.pasts.insert(key.clone(), past) {
+            self.cold_bytes -= stale.cost();
+        }
+        Some((key, book))
+    }
+
+    /// What the book of `key` kept when it was thawed, taken out.
+    fn take_past(&mut self, key: &str) -> Option<Past> {
+        let past = self.pasts.remove(key)?;
+        self.cold_bytes -= past.cost();
+        Some(past)
     }
 
     /// Holds `book` under `key`, as the one used most recently.
@@ -103,6 +119,7 @@ impl HeldBooks {
         self.books.clear();
         self.weight = 0;
         self.cold.clear();
+        self.pasts.clear();
         self.cold_bytes = 0;
     }
 
@@ -117,14 +134,18 @@ impl HeldBooks {
         let (_, &mut cut, _) = uses.select_nth_unstable(middle);
         if self.cold_limit == 0 {
             let mut forgotten = 0;
-            self.books.retain(|_, (used, weight, _)| {
+            let pasts = &mut self.pasts;
+            let mut past_bytes = 0;
+            self.books.retain(|key, (used, weight, _)| {
                 let keep = *used > cut;
                 if !keep {
                     forgotten += *weight;
+                    past_bytes += pasts.remove(key).map_or(0, |past| past.cost());
                 }
                 keep
             });
             self.weight -= forgotten;
+            self.cold_bytes -= past_bytes;
             return;
         }
         // Moved, not cloned and looked up again: a map of the kept ones is built anew.
@@ -136,7 +157,8 @@ impl HeldBooks {
                 continue;
             }
             self.weight -= weight;
-            let cold = ColdBook::freeze(book);
+            let past = self.take_past(&key);
+            let cold = ColdBook::freeze(book, past);
             self.cold_bytes += cold.cost();
             if let Some((_, replaced)) = self.cold.insert(key, (used, cold)) {
                 self.cold_bytes -= replaced.cost();
@@ -188,7 +210,7 @@ mod tests {
     fn book(id: &str, events: usize) -> Box<MemberBook> {
         let joined = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
         let mut book = MemberBook::new(MemberState::new(id, "individual", joined), false);
-        book.ids = (0..events).map(|n| format!("{id}-{n}")).collect();
+        book.other_ids = (0..events).map(|n| format!("{id}-{n}")).collect();
         Box::new(book)
     }
 
@@ -234,6 +256,80 @@ mod tests {
         check(&held);
         held.forget_older_half();
         assert_eq!((held.len(), held.weight()), (0, 0));
+    }
+
+    /// A book taken out of the cold keeps its past (counted with the cold books) until
+    /// it is compacted again, which uses it; `clear` and forgetting without a cold bound
+    /// drop it. Every time, the book comes back as it was put back.
+    #[test]
+    fn a_thawed_book_keeps_its_past_until_compacted_again() {
+        use crate::decide::EventFact;
+        let with_events = |id: &str, events: i64| {
+            let mut book = book(id, 2);
+            for n in 0..events {
+                book.events.push(EventFact {
+                    id: std::sync::Arc::from(format!("{id}-e{n}")),
+                    kind: crate::event::EventType::Purchase,
+                    time: chrono::DateTime::from_timestamp(1_760_000_000 + n, 0)
+                        .unwrap_or_default(),
+                    amount: rust_decimal::Decimal::new(100 + n, 0),
+                    original: None,
+                    conversion: None,
+                });
+            }
+            book
+        };
+        let mut held = HeldBooks::default();
+        held.set_cold_limit(1 << 20);
+        for id in ["a", "b", "c", "d"] {
+            held.insert(id.into(), with_events(id, 3));
+        }
+        held.forget_older_half();
+        let (cold, cold_bytes) = held.cold();
+        assert_eq!(cold, 2);
+        let (key, mut a) = held.remove_entry("a").expect("cold");
+        assert_eq!(held.pasts.len(), 1);
+        let past_cost = held.pasts["a"].cost();
+        assert!(past_cost > 0);
+        // The cold book's cost went, its past's came.
+        assert!(held.cold().1 < cold_bytes && held.cold().1 >= past_cost);
+        a.events.extend(with_events("a", 5).events.split_off(3));
+        let expected = a.clone();
+        held.insert(key, a);
+        // Used in the order a, e, f, c, d: a and e go, a compacted with its past, and
+        // it comes back as it was put back.
+        held.insert("e".into(), with_events("e", 1));
+        held.insert("f".into(), with_events("f", 1));
+        for id in ["c", "d"] {
+            let book = held.remove(id).expect("held");
+            held.insert(id.into(), book);
+        }
+        held.forget_older_half();
+        assert!(!held.books.contains_key("a"));
+        assert_eq!(held.cold.get("a").map(|(_, cold)| cold.segments()), Some(2));
+        assert!(held.pasts.is_empty());
+        let (_, a) = held.remove_entry("a").expect("cold");
+        assert!(a == expected);
+        check(&held);
+
+        held.clear();
+        assert!(held.pasts.is_empty());
+        assert_eq!(held.cold(), (0, 0));
+
+        // Without a cold bound a forgotten book's past goes with it.
+        held.set_cold_limit(1 << 20);
+        held.insert("x".into(), with_events("x", 2));
+        held.insert("y".into(), with_events("y", 2));
+        held.forget_older_half();
+        let (key, x) = held.remove_entry("x").expect("cold");
+        held.insert(key, x);
+        held.set_cold_limit(0);
+        held.insert("z".into(), with_events("z", 2));
+        held.insert("w".into(), with_events("w", 2));
+        held.insert("v".into(), with_events("v", 2));
+        held.forget_older_half();
+        assert!(!held.contains_key("x"));
+        assert!(held.pasts.is_empty());
     }
 
     /// With a cold bound, forgotten books are kept compact: still found, taken out whole
