@@ -606,6 +606,12 @@ fn read_table<'b>(reader: &mut Reader<'b>, table: &mut Vec<&'b str>) -> Option<(
     Some(())
 }
 
+/// A text named by its place in `table`, as an owned string.
+fn read_text(reader: &mut Reader, table: &[&str]) -> Option<String> {
+    let index = reader.count()?;
+    table.get(index).map(|t| (*t).to_owned())
+}
+
 /// An event named by its place among `events` (from 1), or (0) by a text of `table`.
 fn read_event(reader: &mut Reader, events: &[EventFact], table: &[&str]) -> Option<Arc<str>> {
     match reader.count()? {
@@ -639,10 +645,6 @@ fn decode_segment<'b>(
         shared.push((Arc::clone(&text), index));
         Some(text)
     };
-    let text = |reader: &mut Reader| -> Option<String> {
-        let index = reader.count()?;
-        table.get(index).map(|t| (*t).to_owned())
-    };
 
     let events = reader.count()?;
     book.events.reserve(events.min(bytes.len()));
@@ -654,13 +656,13 @@ fn decode_segment<'b>(
         let amount = reader.decimal()?;
         let original = match reader.byte()? {
             0 => None,
-            1 => Some(text(&mut reader)?),
+            1 => Some(read_text(&mut reader, table)?),
             _ => return None,
         };
         let conversion = match reader.byte()? {
             0 => None,
             1 => {
-                let currency = text(&mut reader)?;
+                let currency = read_text(&mut reader, table)?;
                 let original_amount = reader.decimal()?;
                 let rate = reader.decimal()?;
                 Some(Box::new((
@@ -713,15 +715,11 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     };
     let mut table = Vec::new();
     read_table(&mut reader, &mut table)?;
-    let text = |reader: &mut Reader, table: &[&str]| -> Option<String> {
-        let index = reader.count()?;
-        table.get(index).map(|t| (*t).to_owned())
-    };
 
     let ids = reader.count()?;
     let mut set = std::collections::HashSet::with_capacity(ids.min(bytes.len()));
     for _ in 0..ids {
-        set.insert(text(&mut reader, &table)?);
+        set.insert(read_text(&mut reader, &table)?);
     }
     book.other_ids = set;
 
@@ -774,14 +772,14 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     let notices = reader.count()?;
     let mut set = std::collections::HashSet::with_capacity(notices.min(bytes.len()));
     for _ in 0..notices {
-        set.insert(text(&mut reader, &table)?);
+        set.insert(read_text(&mut reader, &table)?);
     }
     book.notices = set;
 
     let spends = reader.count()?;
     let mut list = Vec::with_capacity(spends.min(bytes.len()));
     for _ in 0..spends {
-        let campaign = text(&mut reader, &table)?;
+        let campaign = read_text(&mut reader, &table)?;
         let day = i32::try_from(reader.int()?).ok()?;
         let day = NaiveDate::from_num_days_from_ce_opt(day)?;
         let points = reader.decimal()?;
