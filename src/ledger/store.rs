@@ -142,7 +142,9 @@ impl Ledger {
         // loss can lose the last transactions, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -65_536)?;
-        Ledger::prepare(conn)
+        let ledger = Ledger::prepare(conn)?;
+        ledger.build_indexes_an_import_left()?;
+        Ok(ledger)
     }
 
     /// A ledger that lives in memory: policy tests, simulations, dry runs. Each one is a
