@@ -209,6 +209,15 @@ mod tests {
         DEFERRED_INDEXES.iter().map(|(name, _)| *name).collect()
     }
 
+    /// `indexes` less the deferred ones.
+    fn without_deferred(indexes: &[(String, String)]) -> Vec<(String, String)> {
+        indexes
+            .iter()
+            .filter(|(name, _)| !deferred_names().contains(&name.as_str()))
+            .cloned()
+            .collect()
+    }
+
     #[test]
     fn the_console_indexes_are_dropped_for_a_first_import_and_built_again_as_migrated() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -219,15 +228,7 @@ mod tests {
             assert!(migrated.iter().any(|(n, _)| n == name), "{name} migrated");
         }
         let bulk = ledger.start_bulk_load().expect("start").expect("switched");
-        let during = indexes(&ledger);
-        assert_eq!(
-            during,
-            migrated
-                .iter()
-                .filter(|(name, _)| !deferred_names().contains(&name.as_str()))
-                .cloned()
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(indexes(&ledger), without_deferred(&migrated));
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.commit().expect("commit");
@@ -269,12 +270,7 @@ mod tests {
             .expect("the importer writes");
         let meanwhile = Ledger::open(&path).expect("opened meanwhile");
         assert_eq!(journal_mode(&meanwhile), "delete");
-        let without: Vec<_> = migrated
-            .iter()
-            .filter(|(name, _)| !deferred_names().contains(&name.as_str()))
-            .cloned()
-            .collect();
-        assert_eq!(indexes(&meanwhile), without);
+        assert_eq!(indexes(&meanwhile), without_deferred(&migrated));
         drop(meanwhile);
         importer.execute_batch("ROLLBACK").expect("rollback");
         drop(importer);
