@@ -67,7 +67,7 @@ pub fn import_events(
     // A new ledger's first import writes the file directly (see `ledger::bulk`).
     let bulk = match options.dry_run {
         true => None,
-        false => ledger.start_bulk_load()?,
+        false => ledger.start_bulk_load(crate::decide::BookNeeds::of(policy).history)?,
     };
     let report = std::thread::scope(|scope| {
         // Chunks keep the channel cheap; the bound keeps memory flat on huge files.

@@ -21,7 +21,12 @@
 //! thread's: 0.91x in the 3-rule club (its import 0.90x the wall time), 0.86x in the
 //! realistic club (docs/PERFORMANCE.md, fourteenth stop). Decisions never
 //! read these indexes; a query that would (the overview's count of members seen
-//! lately, a list of a tier's members) still answers meanwhile, by a scan. An import
+//! lately, a list of a tier's members) still answers meanwhile, by a scan. A club whose
+//! decisions read no member's history (`BookNeeds::history`: the 3-rule club) defers
+//! [`MEMBER_ORDER`] too, an entry a purchase scattered over an index ordered by member;
+//! the first decision that reads a history anyway (a return, the lots a spending takes)
+//! builds it ([`Ledger::member_order`]). Both together: the 3-rule club's writer 0.83x
+//! its time against the deciding thread's, its import 0.87x the wall time. An import
 //! that is killed leaves them missing, and the next [`Ledger::open`] builds them.
 //!
 //! Only when nothing else has the ledger open: the switch needs the file to itself, and
@@ -51,25 +56,43 @@ pub(super) const DEFERRED_INDEXES: [(&str, &str); 3] = [
     ),
 ];
 
-/// Drops [`DEFERRED_INDEXES`] from `conn`'s ledger.
-fn drop_deferred_indexes(conn: &Connection) -> Result<()> {
-    for (name, _) in DEFERRED_INDEXES {
+/// The index a member's history is read through: their events in time order, and their
+/// entries and lots through those. Deferred only for a club whose decisions read no
+/// history (`BookNeeds::history`); a decision that reads one anyway (a return's, the
+/// lots a spending takes) builds it first ([`Ledger::member_order`]).
+pub(super) const MEMBER_ORDER: (&str, &str) = (
+    "events_member_time",
+    "CREATE INDEX events_member_time ON events(member, time)",
+);
+
+/// Drops `indexes` from `conn`'s ledger.
+fn drop_indexes<'i>(
+    conn: &Connection,
+    indexes: impl IntoIterator<Item = &'i (&'i str, &'i str)>,
+) -> Result<()> {
+    for (name, _) in indexes {
         conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
     }
     Ok(())
 }
 
-/// Builds those of [`DEFERRED_INDEXES`] that `conn`'s ledger lacks.
-pub(super) fn build_deferred_indexes(conn: &Connection) -> Result<()> {
-    for (name, sql) in DEFERRED_INDEXES {
-        let present: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if !present {
-            conn.execute_batch(sql)?;
-        }
+/// Builds `index` (its name and statement) if `conn`'s ledger lacks it.
+fn build_index(conn: &Connection, (name, sql): (&str, &str)) -> Result<()> {
+    let present: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?;
+    if !present {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+/// Builds those of [`DEFERRED_INDEXES`] and [`MEMBER_ORDER`] that `conn`'s ledger lacks.
+fn build_deferred_indexes(conn: &Connection) -> Result<()> {
+    for index in DEFERRED_INDEXES.into_iter().chain([MEMBER_ORDER]) {
+        build_index(conn, index)?;
     }
     Ok(())
 }
@@ -98,7 +121,9 @@ impl Ledger {
     /// Switches a SQLite ledger file that holds no events, and that no other connection
     /// has open, to a rollback journal for an import; `None` (nothing changed) otherwise:
     /// PostgreSQL, a ledger in memory, a ledger with events, inside a transaction.
-    pub fn start_bulk_load(&self) -> Result<Option<BulkLoad>> {
+    /// `histories_read`: whether the club's decisions read members' histories
+    /// ([`crate::decide::BookNeeds::history`]); if not, [`MEMBER_ORDER`] is deferred too.
+    pub fn start_bulk_load(&self, histories_read: bool) -> Result<Option<BulkLoad>> {
         let Db::Sqlite(conn) = self.db() else {
             return Ok(None);
         };
@@ -123,12 +148,28 @@ impl Ledger {
             return Ok(None);
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        if let Err(error) = drop_deferred_indexes(conn) {
+        let member_order = (!histories_read).then_some(&MEMBER_ORDER);
+        if let Err(error) = drop_indexes(conn, DEFERRED_INDEXES.iter().chain(member_order)) {
             conn.pragma_update(None, "synchronous", synchronous)?;
             switch_journal(conn, "WAL")?;
             return Err(error);
         }
+        self.member_order_deferred.set(member_order.is_some());
         Ok(Some(BulkLoad { synchronous }))
+    }
+
+    /// Builds [`MEMBER_ORDER`] if this import deferred it and it is not there yet: before
+    /// anything reads a member's history (without it, each such read is a scan of every
+    /// event). Looked for again each time until the import ends, since a batch rolled
+    /// back takes an index built in it with it.
+    pub(super) fn member_order(&self) -> Result<()> {
+        if !self.member_order_deferred.get() {
+            return Ok(());
+        }
+        let Db::Sqlite(conn) = self.db() else {
+            return Ok(());
+        };
+        build_index(conn, MEMBER_ORDER)
     }
 
     /// Puts the ledger back in WAL mode after [`Ledger::start_bulk_load`]. If the switch
@@ -143,6 +184,7 @@ impl Ledger {
         // cannot be (a full disk), the ledger still goes back to WAL, and the next
         // `Ledger::open` tries again.
         let built = build_deferred_indexes(conn);
+        self.member_order_deferred.set(false);
         conn.pragma_update(None, "synchronous", bulk.synchronous)?;
         // A refusal is not the import's failure: see above.
         switch_journal(conn, "WAL")?;
@@ -209,11 +251,12 @@ mod tests {
         DEFERRED_INDEXES.iter().map(|(name, _)| *name).collect()
     }
 
-    /// `indexes` less the deferred ones.
-    fn without_deferred(indexes: &[(String, String)]) -> Vec<(String, String)> {
+    /// `indexes` less the deferred ones, and [`MEMBER_ORDER`] with `member_order`.
+    fn without_deferred(indexes: &[(String, String)], member_order: bool) -> Vec<(String, String)> {
         indexes
             .iter()
             .filter(|(name, _)| !deferred_names().contains(&name.as_str()))
+            .filter(|(name, _)| !(member_order && name == MEMBER_ORDER.0))
             .cloned()
             .collect()
     }
@@ -227,8 +270,11 @@ mod tests {
         for name in deferred_names() {
             assert!(migrated.iter().any(|(n, _)| n == name), "{name} migrated");
         }
-        let bulk = ledger.start_bulk_load().expect("start").expect("switched");
-        assert_eq!(indexes(&ledger), without_deferred(&migrated));
+        let bulk = ledger
+            .start_bulk_load(true)
+            .expect("start")
+            .expect("switched");
+        assert_eq!(indexes(&ledger), without_deferred(&migrated, false));
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.commit().expect("commit");
@@ -249,13 +295,66 @@ mod tests {
         assert!(plan.contains("members_last_visit"), "{plan}");
     }
 
+    fn has_index(ledger: &Ledger, name: &str) -> bool {
+        indexes(ledger).iter().any(|(n, _)| n == name)
+    }
+
+    #[test]
+    fn a_club_that_reads_no_histories_defers_their_index_until_one_is_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("club.sqlite");
+        let ledger = Ledger::open(&path).expect("ledger");
+        let migrated = indexes(&ledger);
+        let (member_order, _) = MEMBER_ORDER;
+        let bulk = ledger
+            .start_bulk_load(false)
+            .expect("start")
+            .expect("switched");
+        assert!(!has_index(&ledger, member_order));
+        ledger.begin().expect("begin");
+        add_event(&ledger);
+        let state = crate::member::MemberState::new("m1", "individual", chrono::NaiveDate::MIN);
+        let mut book = crate::decide::MemberBook::new(state, true);
+        // As a book read back from the ledger is: neither its lots nor its history yet.
+        book.is_new = false;
+        book.lots_loaded = false;
+        book.history = false;
+        // Reading a member's lots (a spending) builds it, in the open batch...
+        ledger.load_lots(&mut book).expect("lots");
+        assert!(has_index(&ledger, member_order));
+        // ...which a rollback takes back: the next reader builds it again.
+        ledger.rollback().expect("rollback");
+        assert!(!has_index(&ledger, member_order));
+        ledger.begin().expect("begin");
+        add_event(&ledger);
+        ledger.load_history(&mut book).expect("history");
+        assert_eq!(book.events.len(), 1);
+        assert!(has_index(&ledger, member_order));
+        ledger.commit().expect("commit");
+        ledger.end_bulk_load(bulk).expect("end");
+        assert_eq!(indexes(&ledger), migrated);
+        // A club that reads histories keeps it throughout.
+        let other = tempfile::tempdir().expect("temp dir");
+        let ledger = Ledger::open(&other.path().join("club.sqlite")).expect("ledger");
+        let bulk = ledger
+            .start_bulk_load(true)
+            .expect("start")
+            .expect("switched");
+        assert!(has_index(&ledger, member_order));
+        ledger.end_bulk_load(bulk).expect("end");
+        assert_eq!(indexes(&ledger), migrated);
+    }
+
     #[test]
     fn an_import_killed_midway_leaves_the_indexes_to_the_next_open() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("club.sqlite");
         let ledger = Ledger::open(&path).expect("ledger");
         let migrated = indexes(&ledger);
-        let bulk = ledger.start_bulk_load().expect("start").expect("switched");
+        let bulk = ledger
+            .start_bulk_load(false)
+            .expect("start")
+            .expect("switched");
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.commit().expect("commit");
@@ -270,7 +369,7 @@ mod tests {
             .expect("the importer writes");
         let meanwhile = Ledger::open(&path).expect("opened meanwhile");
         assert_eq!(journal_mode(&meanwhile), "delete");
-        assert_eq!(indexes(&meanwhile), without_deferred(&migrated));
+        assert_eq!(indexes(&meanwhile), without_deferred(&migrated, true));
         drop(meanwhile);
         importer.execute_batch("ROLLBACK").expect("rollback");
         drop(importer);
@@ -287,7 +386,10 @@ mod tests {
         let path = dir.path().join("club.sqlite");
         let ledger = Ledger::open(&path).expect("ledger");
         assert_eq!(journal_mode(&ledger), "wal");
-        let bulk = ledger.start_bulk_load().expect("start").expect("switched");
+        let bulk = ledger
+            .start_bulk_load(true)
+            .expect("start")
+            .expect("switched");
         assert_eq!(journal_mode(&ledger), "delete");
         ledger.begin().expect("begin");
         add_event(&ledger);
@@ -300,7 +402,7 @@ mod tests {
         assert_eq!(journal_mode(&again), "wal");
         assert_eq!(again.counts().expect("counts").1, 1);
         // Now it holds an event: the next import goes through the log.
-        assert!(again.start_bulk_load().expect("asked").is_none());
+        assert!(again.start_bulk_load(true).expect("asked").is_none());
         assert_eq!(journal_mode(&again), "wal");
     }
 
@@ -312,21 +414,24 @@ mod tests {
         // The host process holding the ledger open, idle or in the middle of a write:
         // refused at once, not after the ledger's busy wait (10 s).
         let other = Ledger::open(&path).expect("a second connection");
-        assert!(ledger.start_bulk_load().expect("asked").is_none());
+        assert!(ledger.start_bulk_load(true).expect("asked").is_none());
         other.begin().expect("the other connection writes");
         let asked = std::time::Instant::now();
-        assert!(ledger.start_bulk_load().expect("asked").is_none());
+        assert!(ledger.start_bulk_load(true).expect("asked").is_none());
         assert!(asked.elapsed() < std::time::Duration::from_secs(2));
         other.rollback().expect("rollback");
         assert_eq!(journal_mode(&ledger), "wal");
         drop(other);
         ledger.begin().expect("begin");
-        assert!(ledger.start_bulk_load().expect("asked").is_none());
+        assert!(ledger.start_bulk_load(true).expect("asked").is_none());
         ledger.rollback().expect("rollback");
         let memory = Ledger::open_in_memory().expect("in memory");
-        assert!(memory.start_bulk_load().expect("asked").is_none());
+        assert!(memory.start_bulk_load(true).expect("asked").is_none());
         // And once nothing stands in the way, it switches.
-        let bulk = ledger.start_bulk_load().expect("start").expect("switched");
+        let bulk = ledger
+            .start_bulk_load(true)
+            .expect("start")
+            .expect("switched");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(journal_mode(&ledger), "wal");
     }

@@ -99,6 +99,7 @@ impl Ledger {
         // The pool's entries of its mirrors of members' events (`<event>:group`), by the
         // member whose event it mirrors (the mirror's `member` attribute).
         let pattern = format!("%{POOL_SUFFIX}");
+        self.member_order()?;
         let entries: Vec<(Option<String>, String)> = self.db().query(
             "SELECT e.attributes, l.points FROM events e JOIN ledger l ON l.event_seq = e.seq
              WHERE e.member = ?1 AND l.member = ?1 AND e.id LIKE ?2 AND l.kind IN ('earn', 'reverse')",

@@ -172,6 +172,7 @@ impl Ledger {
         if book.history {
             return Ok(());
         }
+        self.member_order()?;
         let id = book.state.id.clone();
         let id = id.as_str();
 
@@ -260,6 +261,7 @@ impl Ledger {
     }
 
     fn read_lots(&self, book: &mut MemberBook, open_only: bool) -> Result<()> {
+        self.member_order()?;
         let sql = if open_only { OPEN_LOTS } else { ALL_LOTS };
         let lots = self.db().query(sql, args![book.state.id.as_str()], |row| {
             Ok(LotFact {

@@ -66,6 +66,9 @@ pub struct Ledger {
     /// version known committed is not sent again; the host process would otherwise send
     /// its files (kilobytes) with every request.
     policies: RefCell<StoredPolicies>,
+    /// Whether a first import dropped the index members' histories are read through
+    /// (`ledger::bulk`): reading one builds it first.
+    pub(super) member_order_deferred: std::cell::Cell<bool>,
 }
 
 #[derive(Default)]
@@ -196,6 +199,7 @@ impl Ledger {
             campaign_totals: RefCell::default(),
             active: RefCell::default(),
             policies: RefCell::default(),
+            member_order_deferred: std::cell::Cell::default(),
         })
     }
 
@@ -221,6 +225,7 @@ impl Ledger {
             campaign_totals: RefCell::default(),
             active: RefCell::default(),
             policies: RefCell::default(),
+            member_order_deferred: std::cell::Cell::default(),
         };
         ledger.migrate()?;
         Ok(ledger)
