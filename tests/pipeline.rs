@@ -273,3 +273,50 @@ fn entries_read_back_share_their_rule_names_and_policy_version() {
     let added = bashgah::decide::shared_text(&policy.id);
     assert!(Arc::ptr_eq(&added, &entries[0].policy_version));
 }
+
+/// A members file is one transaction of profiles: the books it touches are bounded as an
+/// event import's are (every profile's book stayed held to its end: a kilobyte a member,
+/// a gigabyte for a million), and the members forgotten midway are all written.
+#[test]
+fn a_members_file_holds_no_more_books_than_the_bound_and_writes_every_member() {
+    use bashgah::member::MemberState;
+    use bashgah::recording::{ProfileOutcome, Recorder};
+    use chrono::NaiveDate;
+
+    let dir = tempfile::tempdir().unwrap();
+    let policy = club(dir.path());
+    let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
+    let at = "2025-01-01T00:00:00Z".parse().unwrap();
+    let profile = |i: u32| {
+        let mut member = MemberState::new(
+            &format!("m{i:03}"),
+            "individual",
+            NaiveDate::from_ymd_opt(2024, 1, 1 + i % 28).unwrap(),
+        );
+        member.birthday = NaiveDate::from_ymd_opt(1990, 1 + i % 12, 1);
+        member
+    };
+    ledger.begin().unwrap();
+    let mut recorder = Recorder::new(&ledger, &policy).book_limits(BookLimits {
+        members: 8,
+        ..BookLimits::default()
+    });
+    let mut most_held = 0;
+    for i in 0..100 {
+        let outcome = recorder.profile(&profile(i), true, &[], "members file", at);
+        assert_eq!(outcome.unwrap(), ProfileOutcome::Created);
+        most_held = most_held.max(recorder.held_books());
+    }
+    recorder.finish().unwrap();
+    ledger.commit().unwrap();
+    assert!(most_held <= 8, "{most_held} books held");
+    let reader = Recorder::new(&ledger, &policy);
+    for i in 0..100 {
+        let (member, joined_known) = reader.member_state(&profile(i).id).unwrap().unwrap();
+        assert!(joined_known);
+        assert_eq!(
+            (member.joined, member.birthday),
+            (profile(i).joined, profile(i).birthday)
+        );
+    }
+}

@@ -65,11 +65,21 @@ pub fn import_events(
     options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
     // A new ledger's first import writes the file directly (see `ledger::bulk`).
-    let bulk = match options.dry_run {
-        true => None,
-        false => ledger.start_bulk_load(crate::decide::BookNeeds::of(policy).history)?,
-    };
-    let report = std::thread::scope(|scope| {
+    let histories_read = crate::decide::BookNeeds::of(policy).history;
+    ledger.import_in_bulk(histories_read, options.dry_run, || {
+        import_through_pipeline(ledger, policy, rows, options)
+    })
+}
+
+/// [`import_events`] once the ledger is ready for it: the reading, deciding and writing
+/// threads.
+fn import_through_pipeline(
+    ledger: &Ledger,
+    policy: &Policy,
+    rows: impl Iterator<Item = Result<Row, RowProblem>> + Send,
+    options: ImportOptions,
+) -> Result<ImportReport, LedgerError> {
+    std::thread::scope(|scope| {
         // Chunks keep the channel cheap; the bound keeps memory flat on huge files.
         let (sender, receiver) =
             std::sync::mpsc::sync_channel::<Vec<PreparedRow>>(CHUNKS_IN_FLIGHT);
@@ -99,15 +109,7 @@ pub fn import_events(
                 options,
             )
         })
-    });
-    if let Some(bulk) = bulk {
-        let ended = ledger.end_bulk_load(bulk);
-        // The import's own failure is the one to report.
-        if report.is_ok() {
-            ended?;
-        }
-    }
-    report
+    })
 }
 
 /// Imports `rows` like [`import_events`] — the same row checks, decisions, batches and

@@ -73,6 +73,21 @@ fn members(
     at: chrono::DateTime<chrono::Utc>,
     dry_run: bool,
 ) -> Result<MemberImportReport, LedgerError> {
+    // A new ledger's first import writes the file directly, and builds the console's
+    // indexes at its end (see `ledger::bulk`): a members file is often that import.
+    let histories_read = crate::decide::BookNeeds::of(policy).history;
+    ledger.import_in_bulk(histories_read, dry_run, || {
+        members_in_one_transaction(ledger, policy, rows, at, dry_run)
+    })
+}
+
+fn members_in_one_transaction(
+    ledger: &Ledger,
+    policy: &Policy,
+    rows: impl Iterator<Item = Result<Row, RowProblem>>,
+    at: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<MemberImportReport, LedgerError> {
     let mut report = MemberImportReport::default();
     ledger.begin()?;
     let mut recorder = Recorder::new(ledger, policy);

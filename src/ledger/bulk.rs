@@ -158,6 +158,29 @@ impl Ledger {
         Ok(Some(BulkLoad { synchronous }))
     }
 
+    /// Runs `import` as a bulk load when [`Ledger::start_bulk_load`] allows one (never for
+    /// a dry run), and ends it however `import` ends; `import`'s own failure is the one
+    /// reported.
+    pub fn import_in_bulk<T>(
+        &self,
+        histories_read: bool,
+        dry_run: bool,
+        import: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let bulk = match dry_run {
+            true => None,
+            false => self.start_bulk_load(histories_read)?,
+        };
+        let outcome = import();
+        if let Some(bulk) = bulk {
+            let ended = self.end_bulk_load(bulk);
+            if outcome.is_ok() {
+                ended?;
+            }
+        }
+        outcome
+    }
+
     /// Builds [`MEMBER_ORDER`] if this import deferred it and it is not there yet: before
     /// anything reads a member's history (without it, each such read is a scan of every
     /// event). Looked for again each time until the import ends, since a batch rolled

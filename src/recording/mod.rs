@@ -156,6 +156,11 @@ impl Kept {
 }
 
 impl<'a> Recorder<'a> {
+    /// How many member books are held whole now (within [`BookLimits::members`]).
+    pub fn held_books(&self) -> usize {
+        self.books.len()
+    }
+
     pub fn new(ledger: &'a Ledger, policy: &'a Policy) -> Recorder<'a> {
         Recorder::on(std::rc::Rc::new(Direct::new(ledger)), policy)
     }
@@ -817,6 +822,9 @@ impl<'a> Recorder<'a> {
         self.record(plan)?;
         self.dirty.insert(profile.id.clone());
         self.put_book(book);
+        // A members file is one transaction: without the bound, every profile's book
+        // stayed held to its end (a kilobyte a member: 1 GB for a million).
+        self.bound_books()?;
         Ok(if created {
             ProfileOutcome::Created
         } else {
