@@ -51,7 +51,12 @@ pub fn import_members(
     rows: impl Iterator<Item = Result<Row, RowProblem>>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<MemberImportReport, LedgerError> {
-    members(ledger, policy, rows, at, false)
+    // A new ledger's first import writes the file directly, and builds the console's
+    // indexes at its end (see `ledger::bulk`): a members file is often that import.
+    let histories_read = crate::decide::BookNeeds::of(policy).history;
+    ledger.import_in_bulk(histories_read, false, || {
+        members(ledger, policy, rows, at, false)
+    })
 }
 
 /// Reads and decides the members in `rows` as [`import_members`] does, reports the
@@ -67,21 +72,6 @@ pub fn import_members_dry_run(
 }
 
 fn members(
-    ledger: &Ledger,
-    policy: &Policy,
-    rows: impl Iterator<Item = Result<Row, RowProblem>>,
-    at: chrono::DateTime<chrono::Utc>,
-    dry_run: bool,
-) -> Result<MemberImportReport, LedgerError> {
-    // A new ledger's first import writes the file directly, and builds the console's
-    // indexes at its end (see `ledger::bulk`): a members file is often that import.
-    let histories_read = crate::decide::BookNeeds::of(policy).history;
-    ledger.import_in_bulk(histories_read, dry_run, || {
-        members_in_one_transaction(ledger, policy, rows, at, dry_run)
-    })
-}
-
-fn members_in_one_transaction(
     ledger: &Ledger,
     policy: &Policy,
     rows: impl Iterator<Item = Result<Row, RowProblem>>,
