@@ -320,3 +320,66 @@ fn a_members_file_holds_no_more_books_than_the_bound_and_writes_every_member() {
         );
     }
 }
+
+/// A new ledger's first import that stops on a database failure (a trigger refuses the
+/// 150th event) still gives the ledger back as it takes it: in WAL mode, with every index
+/// the migrations made (those the import deferred built again), and with the batches
+/// committed before the failure.
+#[test]
+fn a_first_import_that_fails_gives_the_ledger_back_in_wal_with_every_index() {
+    let dir = crate::scratch();
+    let policy = club(dir.path());
+    let path = dir.path().join("failing.sqlite");
+    let indexes = |conn: &rusqlite::Connection| -> Vec<(String, String)> {
+        let mut statement = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
+        rows.unwrap().map(Result::unwrap).collect()
+    };
+    drop(Ledger::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let migrated = indexes(&conn);
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.id = 'P150'
+         BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut csv = String::from("id,member,date,amount\n");
+    for i in 0..300 {
+        writeln!(
+            csv,
+            "P{i},M{},2025-03-{:02} 10:00,{}",
+            i % 5,
+            1 + i % 28,
+            20 + i
+        )
+        .unwrap();
+    }
+    let rows = read_rows(
+        std::io::Cursor::new(csv.into_bytes()),
+        FileFormat::Csv,
+        "rows.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    let options = ImportOptions {
+        batch_size: 100,
+        ..ImportOptions::default()
+    };
+    let failed = import_events(&ledger, &policy, rows, options);
+    assert!(failed.unwrap_err().to_string().contains("refused"));
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(indexes(&conn), migrated);
+    let events: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 100);
+}
