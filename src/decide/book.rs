@@ -61,7 +61,9 @@ pub fn shared_text(text: &str) -> Arc<str> {
     /// still gather many versions, so the copies are let go past this many.
     const AT_MOST: usize = 4_096;
     thread_local! {
-        static SHARED: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+        // A fast hash: this is asked for each rule name and version of every book
+        // thawed (a 64-character hash, under SipHash a hundredth of the deciding thread).
+        static SHARED: RefCell<rustc_hash::FxHashSet<Arc<str>>> = RefCell::default();
     }
     SHARED.with(|shared| {
         let mut shared = shared.borrow_mut();

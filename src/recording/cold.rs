@@ -24,7 +24,10 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Timelike, Utc};
+
+/// Seconds in a day of UTC (times are kept as seconds since 1970 and nanoseconds).
+const SECONDS_A_DAY: i64 = 86_400;
 use rust_decimal::Decimal;
 
 use crate::decide::{shared_text, EntryFact, EventFact, LotFact, MemberBook, SpendFact};
@@ -175,8 +178,10 @@ impl ColdBook {
             entries: book.entries.len(),
             last_event: book.events.last().map(|e| Arc::clone(&e.id)),
             last_entry: book.entries.last().map(|e| (Arc::clone(&e.event), e.time)),
-            // The segments only: the rest is encoded afresh each time.
-            bytes: Box::from(&facts[..past]),
+            // The compact bytes themselves, of which only the segments are used again
+            // (the rest is encoded afresh each time): a copy of the segments was an
+            // allocation and a copy at every book thawed.
+            bytes: facts,
             len: past,
             segments,
         };
@@ -327,7 +332,7 @@ const MOST_SEGMENTS: u8 = 8;
 /// most of compacting, itself a sixth of the deciding thread's time at a million
 /// purchases by 100,000 members).
 pub(super) struct Past {
-    /// The compact book's segments (`len` bytes).
+    /// The compact book's bytes, whose first `len` are its segments.
     bytes: Box<[u8]>,
     len: usize,
     segments: u8,
@@ -628,11 +633,7 @@ fn decode_segment<'b>(
     shared: &mut Vec<(Arc<str>, usize)>,
     book: &mut MemberBook,
 ) -> Option<usize> {
-    let mut reader = Reader {
-        bytes,
-        at: 0,
-        last_time: 0,
-    };
+    let mut reader = Reader::new(bytes);
     read_table(&mut reader, table)?;
     let table = &*table;
     // Rule names and policy versions are shared copies (`shared_text`), one per text;
@@ -708,11 +709,7 @@ fn decode_segment<'b>(
 
 /// The rest of `book` ([`encode_rest`]), after its events.
 fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
-    let mut reader = Reader {
-        bytes,
-        at: 0,
-        last_time: 0,
-    };
+    let mut reader = Reader::new(bytes);
     let mut table = Vec::new();
     read_table(&mut reader, &mut table)?;
 
@@ -812,6 +809,8 @@ struct Writer<'a> {
     /// has a few.
     shared: Vec<((*const u8, usize), usize)>,
     last_time: i64,
+    /// The day of the time written last, and its first second ([`Writer::time`]).
+    last_day: (NaiveDate, i64),
 }
 
 impl<'a> Writer<'a> {
@@ -827,6 +826,13 @@ impl<'a> Writer<'a> {
             next_event,
             shared: Vec::new(),
             last_time: 0,
+            last_day: (
+                NaiveDate::MIN,
+                NaiveDate::MIN
+                    .and_time(NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp(),
+            ),
         }
     }
 
@@ -939,7 +945,23 @@ impl<'a> Writer<'a> {
 
     /// Seconds as the difference from the time written before, then nanoseconds.
     fn time(&mut self, time: DateTime<Utc>) {
-        let seconds = time.timestamp();
+        let naive = time.naive_utc();
+        let date = naive.date();
+        // The day's first second, kept from the time before when it fell on the same
+        // day (an event's entries share its time): a count of days from a date is a few
+        // divisions and a table look-up.
+        if date != self.last_day.0 {
+            let (last_date, last_first) = self.last_day;
+            let first = if date.year() == last_date.year() {
+                // Within a year the days between are the difference of the days' ordinals.
+                let days = i64::from(date.ordinal()) - i64::from(last_date.ordinal());
+                last_first + days * SECONDS_A_DAY
+            } else {
+                date.and_time(NaiveTime::MIN).and_utc().timestamp()
+            };
+            self.last_day = (date, first);
+        }
+        let seconds = self.last_day.1 + i64::from(naive.time().num_seconds_from_midnight());
         self.int(seconds.wrapping_sub(self.last_time));
         self.last_time = seconds;
         self.count(time.timestamp_subsec_nanos() as usize);
@@ -960,9 +982,22 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     last_time: i64,
+    /// The day of the time read last, as days since 1970 and as a date: an event's
+    /// entries share its time, so most times read fall on the day before them (a date
+    /// from a count of days is a few divisions and a table look-up).
+    last_day: (i64, NaiveDate),
 }
 
 impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader {
+            bytes,
+            at: 0,
+            last_time: 0,
+            last_day: (0, NaiveDate::default()),
+        }
+    }
+
     fn byte(&mut self) -> Option<u8> {
         let byte = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -977,6 +1012,11 @@ impl<'a> Reader<'a> {
     }
 
     fn wide(&mut self) -> Option<u128> {
+        // Most are counts, places and small differences: one byte.
+        if let Some(&byte) = self.bytes.get(self.at).filter(|&&b| b < 0x80) {
+            self.at += 1;
+            return Some(u128::from(byte));
+        }
         let mut value = 0u128;
         for shift in (0..128).step_by(7) {
             let byte = self.byte()?;
@@ -1001,7 +1041,36 @@ impl<'a> Reader<'a> {
         let seconds = self.last_time.checked_add(self.int()?)?;
         self.last_time = seconds;
         let nanos = u32::try_from(self.count()?).ok()?;
-        DateTime::from_timestamp(seconds, nanos)
+        let (days, of_day) = (
+            seconds.div_euclid(SECONDS_A_DAY),
+            seconds.rem_euclid(SECONDS_A_DAY),
+        );
+        let date = if days == self.last_day.0 {
+            self.last_day.1
+        } else {
+            // Counted from the day before: within its year that is a sum (the lots and
+            // events of a book fall mostly in one year or two), else the full reckoning.
+            let (last_days, last_date) = self.last_day;
+            let after = days
+                .checked_sub(last_days)
+                .map(|d| (d.unsigned_abs(), d > 0));
+            let date = match after {
+                Some((by, true)) => last_date.checked_add_days(Days::new(by)),
+                Some((by, false)) => last_date.checked_sub_days(Days::new(by)),
+                None => None,
+            };
+            let date = match date {
+                Some(date) => date,
+                None => DateTime::from_timestamp(days.checked_mul(SECONDS_A_DAY)?, 0)?.date_naive(),
+            };
+            self.last_day = (days, date);
+            date
+        };
+        // As `DateTime::from_timestamp(seconds, nanos)` would make it (a leap second's
+        // nanoseconds past a billion included).
+        let time =
+            NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(of_day).ok()?, nanos)?;
+        Some(date.and_time(time).and_utc())
     }
 
     fn decimal(&mut self) -> Option<Decimal> {
@@ -1173,6 +1242,59 @@ mod tests {
     /// Every value a book's lists can hold comes back exactly: the sign of zero, the
     /// scale, the largest decimals, nanoseconds, times before 1970, lot numbers that go
     /// down, texts used many times, and an empty book.
+    /// Times around midnight, before 1970, a leap second and the ends of chrono's range,
+    /// in an order where consecutive ones share a day and then do not: the day each
+    /// side keeps from the time before must never be used for another day.
+    #[test]
+    fn times_thaw_exactly_whatever_their_day() {
+        let leap = DateTime::from_timestamp(1_483_228_799, 1_500_000_000).expect("a leap second");
+        let times = [
+            at(0, 0),
+            at(86_399, 999_999_999),
+            at(86_400, 0),
+            at(-1, 5),
+            at(-86_400, 0),
+            at(-86_401, 0),
+            leap,
+            at(1_483_228_799, 0),
+            at(1_483_228_800, 0),
+            DateTime::<Utc>::MIN_UTC,
+            DateTime::<Utc>::MAX_UTC,
+            at(1_483_228_800, 1),
+        ];
+        let mut book = book();
+        book.events.truncate(1);
+        book.entries.clear();
+        book.lots.clear();
+        for (n, time) in times.into_iter().enumerate() {
+            let id: Arc<str> = Arc::from(format!("t{n}"));
+            book.events.push(EventFact {
+                id: Arc::clone(&id),
+                kind: EventType::Purchase,
+                time,
+                amount: Decimal::ONE,
+                original: None,
+                conversion: None,
+            });
+            book.entries.push(EntryFact {
+                event: id,
+                time,
+                rule: shared_text("base"),
+                kind: EntryKind::Earn,
+                points: Decimal::ONE,
+                policy_version: shared_text("v"),
+            });
+        }
+        let (thawed, _) = ColdBook::freeze(book.clone(), None)
+            .thaw()
+            .expect("decodes");
+        let times_of = |book: &MemberBook| -> Vec<DateTime<Utc>> {
+            let events = book.events.iter().map(|e| e.time);
+            events.chain(book.entries.iter().map(|e| e.time)).collect()
+        };
+        assert_eq!(times_of(&thawed), times_of(&book));
+    }
+
     #[test]
     fn a_frozen_book_thaws_to_the_same_book() {
         for (original, slim) in [(book(), true), (book_with_everything(), false)] {

@@ -5,9 +5,8 @@
 //! past the bound are kept compact ([`ColdBook`]) up to a bound of their own, and come
 //! back from there rather than from the ledger.
 
-use std::collections::HashMap;
-
 use super::cold::{ColdBook, Past};
+use super::IdMap;
 use crate::decide::MemberBook;
 
 /// A held book: when it was last put back (a count of puts, for forgetting the least
@@ -18,16 +17,16 @@ type Held = (u64, usize, Box<MemberBook>);
 
 #[derive(Default)]
 pub(super) struct HeldBooks {
-    books: HashMap<String, Held>,
+    books: IdMap<String, Held>,
     /// The sum of the recorded weights of `books`.
     weight: usize,
     /// Books put back so far: the stamp of the latest.
     puts: u64,
     /// Forgotten books, compact, with the stamp they were forgotten with.
-    cold: HashMap<String, (u64, ColdBook)>,
+    cold: IdMap<String, (u64, ColdBook)>,
     /// What thawed books kept of their compact bytes, by member, until they are
     /// compacted again ([`Past`]): counted with the cold books.
-    pasts: HashMap<String, Past>,
+    pasts: IdMap<String, Past>,
     /// What the cold books and the pasts cost ([`ColdBook::cost`], [`Past::cost`]), and
     /// the most they may.
     cold_bytes: usize,

@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::store::{AheadEvent, Store};
+use super::IdMap;
 use crate::decide::{BookNeeds, Change, ClubFacts, FactsError, Ids, MemberBook, Plan};
 use crate::engine::EvalError;
 use crate::event::EventType;
@@ -78,12 +79,12 @@ fn write(ledger: &Ledger, receiver: Receiver<Vec<Work<'_>>>) {
 /// What the writer read ahead for the next chunk.
 #[derive(Default)]
 struct Answer {
-    events: HashMap<String, EventLookup>,
+    events: IdMap<String, EventLookup>,
     /// By (id, fingerprint): the rejection remembered for that content, if any. Empty
     /// when the ledger remembers none.
     rejections: HashMap<(String, String), Option<EvalError>>,
     /// `None`: not in the ledger.
-    books: HashMap<String, Option<MemberBook>>,
+    books: IdMap<String, Option<MemberBook>>,
 }
 
 /// What became of an event id after a question about it was asked.
@@ -108,8 +109,8 @@ struct ReadAhead {
     /// The answer for the chunk being decided.
     current: Answer,
     /// Ids written since `current`'s question was asked: in this chunk and the one before.
-    newer: HashMap<String, Written>,
-    older: HashMap<String, Written>,
+    newer: IdMap<String, Written>,
+    older: IdMap<String, Written>,
 }
 
 impl ReadAhead {
