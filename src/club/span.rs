@@ -46,6 +46,14 @@ impl Span {
         }
     }
 
+    /// The most days this span can be in any calendar: a month is at most 31 days.
+    pub fn longest_days(self) -> u32 {
+        match self {
+            Span::Days(days) => days,
+            Span::Months(months) => months.saturating_mul(31),
+        }
+    }
+
     /// `date` minus this span, months counted in `calendar`.
     ///
     /// Exact within the same bounds as [`Span::after`]; a result before what the calendars
