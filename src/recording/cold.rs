@@ -25,9 +25,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Timelike, Utc};
-
-/// Seconds in a day of UTC (times are kept as seconds since 1970 and nanoseconds).
-const SECONDS_A_DAY: i64 = 86_400;
 use rust_decimal::Decimal;
 
 use crate::decide::{shared_text, EntryFact, EventFact, LotFact, MemberBook, SpendFact};
@@ -226,6 +223,9 @@ impl ColdBook {
         matches!(self.head, Head::Slim(_))
     }
 }
+
+/// Seconds in a day of UTC (times are kept as seconds since 1970 and nanoseconds).
+const SECONDS_A_DAY: i64 = 86_400;
 
 /// Every kind of event, in the order of their codes. [`event_code`] is its inverse (an
 /// exhaustive match: a new kind does not compile until it has a code here).
@@ -983,8 +983,8 @@ struct Reader<'a> {
     at: usize,
     last_time: i64,
     /// The day of the time read last, as days since 1970 and as a date: an event's
-    /// entries share its time, so most times read fall on the day before them (a date
-    /// from a count of days is a few divisions and a table look-up).
+    /// entries share its time, so most times read fall on the day of the one before (a
+    /// date from a count of days is a few divisions and a table look-up).
     last_day: (i64, NaiveDate),
 }
 
