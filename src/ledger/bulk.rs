@@ -234,6 +234,15 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    /// A new, migrated ledger in a folder of its own (kept while the folder is), and its
+    /// path for other connections.
+    fn new_ledger() -> (tempfile::TempDir, std::path::PathBuf, Ledger) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("club.sqlite");
+        let ledger = Ledger::open(&path).expect("ledger");
+        (dir, path, ledger)
+    }
+
     fn journal_mode(ledger: &Ledger) -> String {
         let Db::Sqlite(conn) = ledger.db() else {
             panic!("a SQLite ledger");
@@ -286,9 +295,7 @@ mod tests {
 
     #[test]
     fn the_console_indexes_are_dropped_for_a_first_import_and_built_again_as_migrated() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("club.sqlite");
-        let ledger = Ledger::open(&path).expect("ledger");
+        let (_dir, _, ledger) = new_ledger();
         let migrated = indexes(&ledger);
         for name in deferred_names() {
             assert!(migrated.iter().any(|(n, _)| n == name), "{name} migrated");
@@ -324,9 +331,7 @@ mod tests {
 
     #[test]
     fn a_club_that_reads_no_histories_defers_their_index_until_one_is_read() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("club.sqlite");
-        let ledger = Ledger::open(&path).expect("ledger");
+        let (_dir, _, ledger) = new_ledger();
         let migrated = indexes(&ledger);
         let (member_order, _) = MEMBER_ORDER;
         let bulk = ledger
@@ -370,9 +375,7 @@ mod tests {
 
     #[test]
     fn an_import_killed_midway_leaves_the_indexes_to_the_next_open() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("club.sqlite");
-        let ledger = Ledger::open(&path).expect("ledger");
+        let (_dir, path, ledger) = new_ledger();
         let migrated = indexes(&ledger);
         let bulk = ledger
             .start_bulk_load(false)
@@ -405,9 +408,7 @@ mod tests {
 
     #[test]
     fn a_ledger_with_no_events_and_no_other_connection_is_written_directly_then_back_to_wal() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("club.sqlite");
-        let ledger = Ledger::open(&path).expect("ledger");
+        let (_dir, path, ledger) = new_ledger();
         assert_eq!(journal_mode(&ledger), "wal");
         let bulk = ledger
             .start_bulk_load(true)
@@ -431,9 +432,7 @@ mod tests {
 
     #[test]
     fn another_connection_a_transaction_or_a_ledger_in_memory_keeps_the_log() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("club.sqlite");
-        let ledger = Ledger::open(&path).expect("ledger");
+        let (_dir, path, ledger) = new_ledger();
         // The host process holding the ledger open, idle or in the middle of a write:
         // refused at once, not after the ledger's busy wait (10 s).
         let other = Ledger::open(&path).expect("a second connection");

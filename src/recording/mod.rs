@@ -21,14 +21,6 @@ mod store;
 
 use std::collections::{HashMap, HashSet};
 
-/// A map keyed by member or event ids, looked up at every event of an import: foldhash,
-/// seeded at random per map, instead of the standard SipHash (a twentieth of the deciding
-/// thread at a million purchases, issue 14). The seed keeps ids chosen to collide (by an
-/// API client, say) from making lookups slow.
-pub(crate) type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-/// A set of member or event ids ([`IdMap`]).
-pub(crate) type IdSet<K> = HashSet<K, foldhash::fast::RandomState>;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -42,6 +34,14 @@ use crate::policy::Policy;
 
 pub use outcome::{AdvanceReport, Applied, Disposition, ManualError, ProfileOutcome, Redemption};
 pub use store::{Direct, Store};
+
+/// A map keyed by member or event ids, looked up at every event of an import: foldhash,
+/// seeded at random per map, instead of the standard SipHash (a twentieth of the deciding
+/// thread at a million purchases, issue 14). The seed keeps ids chosen to collide (by an
+/// API client, say) from making lookups slow.
+pub(crate) type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A set of member or event ids ([`IdMap`]).
+pub(crate) type IdSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// The one write path, for one policy, inside one transaction at a time.
 pub struct Recorder<'a> {
