@@ -9,6 +9,7 @@
 //! is what the ledger will hold once the plan is recorded. A book and the ledger agree
 //! after every recorded plan; that is the invariant the recorder keeps.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
@@ -20,6 +21,8 @@ use crate::amount::Overflow;
 use crate::engine::{EntryKind, OriginalRecord, Standing};
 use crate::event::EventType;
 use crate::member::{MemberState, MemberStats};
+
+use super::lots::{LotSummary, Lots};
 
 /// An event the member brought (a purchase, return, payment, custom or enrol event): what
 /// windows, returns and deal periods are counted from.
@@ -252,8 +255,9 @@ pub struct MemberBook {
     pub other_ids: HashSet<String>,
     /// Earn and reverse entries, in the order recorded.
     pub entries: Vec<EntryFact>,
-    /// Every lot, oldest first (by time earned, then number).
-    pub lots: Vec<LotFact>,
+    /// Every lot, oldest first (by time earned, then number); the older ones may still be
+    /// sealed in their compact form ([`Lots`]: read them through [`MemberBook::lots`]).
+    pub lots: Lots,
     pub returns: Vec<ReturnShare>,
     /// Keys of the notices raised (expiring soon, for clubs without messages).
     pub notices: HashSet<String>,
@@ -286,7 +290,7 @@ impl MemberBook {
             events: Vec::new(),
             other_ids: HashSet::new(),
             entries: Vec::new(),
-            lots: Vec::new(),
+            lots: Lots::default(),
             returns: Vec::new(),
             notices: HashSet::new(),
             messages: Vec::new(),
@@ -457,7 +461,7 @@ impl MemberBook {
         let newest = [
             self.events.last().map(|e| &e.id),
             self.entries.last().map(|e| &e.event),
-            self.lots.last().map(|l| &l.event),
+            self.lots.decoded().last().map(|l| &l.event),
         ];
         newest
             .into_iter()
@@ -466,30 +470,39 @@ impl MemberBook {
             .map_or_else(|| Arc::from(id), Arc::clone)
     }
 
-    /// Lots with points left, oldest first.
-    pub fn open_lots(&self) -> impl Iterator<Item = &LotFact> {
-        self.lots.iter().filter(|l| !l.remaining.is_zero())
+    /// Every lot, oldest first: decoded for the caller if some are sealed.
+    pub fn lots(&self) -> Cow<'_, [LotFact]> {
+        self.lots.all(&self.events)
+    }
+
+    /// The lots a question needs: only those decoded already, if `sealed_answer_nothing`
+    /// says from the sealed lots' summary that none of them can answer it; else every lot.
+    pub fn lots_unless(
+        &self,
+        sealed_answer_nothing: impl FnOnce(&LotSummary) -> bool,
+    ) -> Cow<'_, [LotFact]> {
+        self.lots.unless(&self.events, sealed_answer_nothing)
+    }
+
+    /// Every lot, decoded, to change.
+    pub fn lots_mut(&mut self) -> &mut Vec<LotFact> {
+        self.lots.all_mut(&self.events)
+    }
+
+    /// Decodes the sealed lots, if any: before the book's events are replaced (the bytes
+    /// name lots' events by their place among them), or to compare books.
+    pub fn unseal_lots(&mut self) {
+        self.lots.unseal(&self.events);
     }
 
     /// Adds a new lot where it belongs in the oldest-first order.
     pub fn add_lot(&mut self, lot: LotFact) {
-        // Events mostly arrive in time order, so a new lot is mostly the newest: checking
-        // the last one spares a binary search whose every step is a cache miss in a book
-        // of many lots.
-        let newest = |l: &LotFact| (l.earned_at, l.id) <= (lot.earned_at, lot.id);
-        if self.lots.last().is_none_or(newest) {
-            self.lots.push(lot);
-            return;
-        }
-        let at = self
-            .lots
-            .partition_point(|l| (l.earned_at, l.id) <= (lot.earned_at, lot.id));
-        self.lots.insert(at, lot);
+        self.lots.add(lot, &self.events);
     }
 
     /// The lot numbered `id`.
     pub fn lot_mut(&mut self, id: i64) -> Option<&mut LotFact> {
-        self.lots.iter_mut().find(|l| l.id == id)
+        self.lots.get_mut(id, &self.events)
     }
 
     /// The member's points by state at `at`: (available, pending). Lots due to expire
@@ -497,7 +510,7 @@ impl MemberBook {
     pub fn balances(&self, at: DateTime<Utc>) -> (Decimal, Decimal) {
         let mut available = Decimal::ZERO;
         let mut pending = Decimal::ZERO;
-        for lot in self.open_lots() {
+        for lot in self.lots().iter().filter(|l| !l.remaining.is_zero()) {
             if lot.expires_at.is_some_and(|e| e <= at) {
                 continue;
             }

@@ -116,7 +116,9 @@ impl Decider<'_> {
         // deciding thread at a million purchases, issue 14).
         let reach = notice_reach(warn);
         let mut by_date: Vec<(DateTime<Utc>, Decimal)> = Vec::new();
-        for lot in book.open_lots() {
+        // Sealed lots are not decoded when none of them can be in reach.
+        let lots = book.lots_unless(|sealed| sealed.earliest_expiry.is_none_or(|e| e - to > reach));
+        for lot in lots.iter().filter(|l| !l.remaining.is_zero()) {
             let Some(expires) = lot.expires_at else {
                 continue;
             };
@@ -132,6 +134,7 @@ impl Decider<'_> {
                 }
             }
         }
+        drop(lots);
         for (expires, points) in by_date {
             let key = format!("expiring:{}:{}", book.id(), stored(expires));
             if book.notices.contains(&key) {
@@ -205,7 +208,13 @@ fn due_expiries(policy: &Policy, book: &MemberBook, to: DateTime<Utc>) -> Vec<Du
             start_of_day(policy, span.after(last_activity, policy.club.calendar))
         });
     let mut due: Vec<Due> = Vec::new();
-    for lot in book.open_lots() {
+    // Sealed lots are not decoded when none of them can be due: none expires by `to`,
+    // and none was earned before an inactivity deadline that has passed.
+    let lots = book.lots_unless(|sealed| {
+        sealed.earliest_expiry.is_none_or(|e| e > to)
+            && deadline.is_none_or(|d| d > to || sealed.oldest_open.is_none_or(|o| o >= d))
+    });
+    for lot in lots.iter().filter(|l| !l.remaining.is_zero()) {
         let own = lot.expires_at;
         let inactive = deadline.filter(|d| lot.earned_at < *d && own.is_none_or(|o| *d < o));
         let (at, inactivity) = match (inactive, own) {
@@ -239,6 +248,102 @@ mod tests {
     use crate::club::Span;
     use chrono::{Duration, TimeZone};
     use chrono_tz::Tz;
+
+    /// A club whose points expire after 60 days, or after 45 days without a purchase,
+    /// with a notice 10 days before; 1 point per 10 spent.
+    fn expiring_club() -> (tempfile::TempDir, Policy) {
+        crate::policy::scratch_club(
+            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: Asia/Tehran\n\
+             points:\n  expiry: {after: 60d, inactivity: 45d, warn_before: 10d}\n\
+             rules:\n  - {id: base, function: base_points}\n",
+            "fn base_points(event, member) { event.amount / 10 }\n",
+        )
+    }
+
+    /// A member's book with its lots sealed (as a forgotten book brings them back) is
+    /// caught up to the very same plan and book as with them decoded, at every point of
+    /// a year: lots expiring by date and by inactivity, notices before both, and new lots
+    /// added after the sealed ones.
+    #[test]
+    fn sealed_lots_expire_and_warn_as_decoded_ones_do() {
+        use super::super::{Ids, NoFacts};
+        let (_dir, policy) = expiring_club();
+        let joined = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
+        let state = crate::member::MemberState::new("M1", "individual", joined);
+        let mut book = MemberBook::new(state, true);
+        let start = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
+        // Purchases every few days, with gaps long enough for inactivity to strike.
+        let days = [
+            0, 3, 5, 9, 20, 22, 80, 81, 85, 140, 150, 151, 152, 230, 231, 300,
+        ];
+        let events: Vec<Event> = days
+            .into_iter()
+            .enumerate()
+            .map(|(n, day)| {
+                let at = start + Duration::days(day) + Duration::hours(n as i64 % 7);
+                let amount = Decimal::from(100 + n);
+                let id = format!("P{n}");
+                Event::manual(
+                    &id,
+                    "M1",
+                    EventType::Purchase,
+                    amount,
+                    at,
+                    Default::default(),
+                )
+            })
+            .collect();
+        let mut decider = Decider::new(&policy, &NoFacts, Ids::scratch());
+        let (mut compared, mut expiries_seen, mut notices_seen) = (0, 0, 0);
+        for (n, event) in events.iter().enumerate() {
+            let at = event.time;
+            // Before each purchase, every six hours since the one before: the same
+            // catch-up with the lots decoded and sealed.
+            let mut to = book.events.last().map_or(start, |e| e.time);
+            while to < at {
+                to += Duration::hours(6);
+                let mut decoded = book.clone();
+                decoded.unseal_lots();
+                let mut sealed = decoded.clone();
+                let lots = std::mem::take(&mut sealed.lots).seal(&sealed.events);
+                if let Some(lots) = lots {
+                    sealed.lots = crate::decide::lots::Lots::sealed(lots);
+                }
+                let mut first = Decider::new(&policy, &NoFacts, Ids::scratch());
+                let mut second = Decider::new(&policy, &NoFacts, Ids::scratch());
+                first.catch_up(&mut decoded, to);
+                second.catch_up(&mut sealed, to);
+                let plan = first.take_plan();
+                assert_eq!(
+                    format!("{plan:?}"),
+                    format!("{:?}", second.take_plan()),
+                    "at {to}"
+                );
+                (expiries_seen, notices_seen) = (
+                    expiries_seen + plan.tally.expiries,
+                    notices_seen + plan.tally.notices,
+                );
+                sealed.unseal_lots();
+                assert!(sealed == decoded, "at {to}");
+                compared += 1;
+            }
+            decider
+                .event(&mut book, event, &format!("f{n}"))
+                .expect("a purchase");
+            // Forgotten and brought back: the lots sealed for the next purchase.
+            let lots = std::mem::take(&mut book.lots).seal(&book.events);
+            if let Some(lots) = lots {
+                book.lots = crate::decide::lots::Lots::sealed(lots);
+            }
+        }
+        assert!(decider.take_plan().tally.expiries >= 4);
+        assert!(
+            expiries_seen > 100 && notices_seen > 100,
+            "{expiries_seen}, {notices_seen}"
+        );
+        assert!(compared > 1_000, "{compared}");
+        assert_eq!(crate::decide::lots::take_unseal_failures(), 0);
+    }
 
     /// Whatever the zone (the furthest ahead and behind UTC, one with summer time, one a
     /// half hour off), the calendar and the warning, a lot's notice falls no further before

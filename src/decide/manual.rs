@@ -216,7 +216,7 @@ impl Decider<'_> {
             .iter()
             .map(|used| {
                 let expires_at = giver
-                    .lots
+                    .lots()
                     .iter()
                     .find(|l| l.id == used.lot)
                     .and_then(|l| l.expires_at);

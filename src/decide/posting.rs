@@ -242,7 +242,7 @@ impl<'a> Decider<'a> {
         apply_uses(book, &own);
         let expired_left = {
             let expired: Decimal = book
-                .lots
+                .lots()
                 .iter()
                 .filter(|l| *l.event == *original)
                 .map(|l| l.expired)
@@ -481,7 +481,7 @@ impl EntryLine {
 /// Which lots `points` (positive) would come from, in order; less than `points` in all if
 /// the member does not have them.
 pub(super) fn plan_take(
-    book: &MemberBook,
+    book: &mut MemberBook,
     points: Decimal,
     at: DateTime<Utc>,
     take: Take,
@@ -500,14 +500,16 @@ pub(super) fn plan_take(
             Take::Own(event) => alive && *lot.event == *event,
         }
     };
+    // The lots taken from change next (`apply_uses`): decoded once, here.
+    let lots: &[LotFact] = book.lots_mut();
+    let open = || lots.iter().filter(|l| !l.remaining.is_zero());
     let candidates: Vec<&LotFact> = match take {
-        Take::Any { first: Some(first) } => book
-            .open_lots()
+        Take::Any { first: Some(first) } => open()
             .filter(|l| *l.event == *first)
-            .chain(book.open_lots().filter(|l| *l.event != *first))
+            .chain(open().filter(|l| *l.event != *first))
             .filter(usable)
             .collect(),
-        _ => book.open_lots().filter(usable).collect(),
+        _ => open().filter(usable).collect(),
     };
     for lot in candidates {
         if needed.is_zero() {
@@ -540,37 +542,21 @@ pub(super) fn apply_uses(book: &mut MemberBook, uses: &[LotUse]) {
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
-    use std::sync::Arc;
 
     use chrono::{NaiveDate, TimeZone};
 
     use super::super::{Failure, Ids, NoFacts};
     use super::*;
     use crate::member::MemberState;
-    use crate::policy::{Policy, ScriptEngine, ScriptLimits};
+    use crate::policy::Policy;
 
     /// A club of one rule, 1 point per 1,000, that reads the member's statistics (so that
     /// deciding an event works them out too).
     fn shop() -> (tempfile::TempDir, Policy) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let club = dir.path().join("shop");
-        std::fs::create_dir(&club).expect("club folder");
-        std::fs::write(
-            club.join("club.yaml"),
+        crate::policy::scratch_club(
             "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\nrules:\n  - {id: base, function: base_points}\n",
-        )
-        .expect("club.yaml");
-        std::fs::write(
-            club.join("earn.rhai"),
             "fn base_points(event, member) {\n    if member.stats.spend_30d > 0 { 0 } else { event.amount / 1000 }\n}\n",
         )
-        .expect("earn.rhai");
-        let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
-        let policy = Policy::load(&club, &engine)
-            .map_err(|problems| crate::diagnostic::render_all(&problems))
-            .expect("the club loads")
-            .0;
-        (dir, policy)
     }
 
     fn purchase(id: &str, amount: &str) -> Event {

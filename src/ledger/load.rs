@@ -177,7 +177,9 @@ impl Ledger {
         let id = id.as_str();
 
         // Everything recorded so far is in the ledger: what is read replaces what the
-        // book held.
+        // book held. Sealed lots name their events by place among the book's: decoded
+        // before those are replaced (every lot is read again below in any case).
+        book.unseal_lots();
         book.events.clear();
         let mut ids = HashSet::new();
         self.db().for_each(HISTORY_EVENTS, args![id], |row| {
@@ -275,7 +277,7 @@ impl Ledger {
                 expires_at: row.get::<Option<i64>>(7)?.map(seconds).transpose()?,
             })
         })?;
-        book.lots = lots;
+        book.lots = crate::decide::lots::Lots::from(lots);
         book.lots_loaded = true;
         Ok(())
     }

@@ -24,3 +24,20 @@ pub use script_engine::{
     BUDGET_SPENT,
 };
 pub use snapshot::{CompiledCampaign, CompiledRule, Policy, PolicyFile, Script};
+
+/// A club of one `club.yaml` and one `earn.rhai` in a scratch folder, loaded: for unit
+/// tests that decide events under a small policy of their own.
+#[cfg(test)]
+pub(crate) fn scratch_club(club_yaml: &str, earn_rhai: &str) -> (tempfile::TempDir, Policy) {
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let club = dir.path().join("shop");
+    std::fs::create_dir(&club).expect("a club folder");
+    std::fs::write(club.join("club.yaml"), club_yaml).expect("club.yaml");
+    std::fs::write(club.join("earn.rhai"), earn_rhai).expect("earn.rhai");
+    let engine = std::sync::Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+    let policy = Policy::load(&club, &engine)
+        .map_err(|problems| crate::diagnostic::render_all(&problems))
+        .expect("the club loads")
+        .0;
+    (dir, policy)
+}

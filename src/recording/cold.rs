@@ -9,10 +9,12 @@
 //! events, its other event ids, its entries and lots, its notices and campaign awards —
 //! are therefore encoded into bytes (each text once in a table, integers of variable
 //! length, times as differences from the one before, a lot's usual values as flags,
-//! events named by their place), a sixth to a seventh of the structs, and decoded when
-//! the member comes back. Events and entries, which are only ever added to, are kept
-//! encoded while the book is held again ([`Past`]): compacting it once more encodes
-//! only the ones added since, as a segment after the others. Of the rest only
+//! events named by their place: [`crate::decide::compact`]), a sixth to a seventh of the
+//! structs, and decoded when the member comes back. Events and entries, which are only
+//! ever added to, are kept encoded while the book is held again ([`Past`]): compacting
+//! it once more encodes only the ones added since, as a segment after the others. Lots
+//! stay sealed in the thawed book until a decision reads them
+//! ([`crate::decide::lots`]). Of the rest only
 //! the member's state and the book's flags are kept, unless one of the book's rarer
 //! lists (messages, consents, challenges, badges, redemptions, groups, returns) holds
 //! something: then the whole remaining struct is.
@@ -24,13 +26,13 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Timelike, Utc};
-use rust_decimal::Decimal;
-
-use crate::decide::{shared_text, EntryFact, EventFact, LotFact, MemberBook, SpendFact};
+use crate::decide::compact::{read_event, read_table, read_text, Reader, Writer};
+use crate::decide::lots::{Lots, SealedLots};
+use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, SpendFact};
 use crate::engine::EntryKind;
 use crate::event::{Conversion, EventType};
 use crate::member::MemberState;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// A forgotten book: what is kept of it as it was, and its long lists as bytes.
 pub(super) struct ColdBook {
@@ -42,6 +44,9 @@ pub(super) struct ColdBook {
     /// How many events and entries the segments hold together (their lists are made at
     /// their size at once, not grown segment by segment).
     lengths: (usize, usize),
+    /// The lots, sealed: they stay so when the book is thawed, until a decision reads
+    /// them ([`crate::decide::lots`]).
+    lots: Option<SealedLots>,
 }
 
 /// What a cold book keeps as structs.
@@ -65,6 +70,7 @@ impl ColdBook {
     /// Encodes `book`'s long lists, and keeps the rest as small as it can be. `past`:
     /// what the book kept of its compact bytes when it was last thawed, if it was.
     pub fn freeze(mut book: Box<MemberBook>, past: Option<Past>) -> ColdBook {
+        let lots = std::mem::take(&mut book.lots).seal(&book.events);
         let (facts, past, segments) = encode(&book, past);
         let (book_events, book_entries) = (book.events.len(), book.entries.len());
         // Named field by field, without `..`: a list added to the book does not compile
@@ -122,7 +128,6 @@ impl ColdBook {
             book.events = Vec::new();
             book.other_ids = Default::default();
             book.entries = Vec::new();
-            book.lots = Vec::new();
             book.notices = Default::default();
             book.campaign_spend = Vec::new();
             Head::Whole(book)
@@ -133,6 +138,7 @@ impl ColdBook {
             facts,
             past,
             segments,
+            lots,
         }
     }
 
@@ -145,6 +151,7 @@ impl ColdBook {
             past,
             segments,
             lengths,
+            lots,
         } = self;
         let mut book = match head {
             Head::Whole(book) => book,
@@ -165,6 +172,9 @@ impl ColdBook {
             }
         };
         let decoded = decode(&facts, past, lengths, &mut book)?;
+        if let Some(lots) = lots {
+            book.lots = Lots::sealed(lots);
+        }
         if decoded.segments != segments {
             return None;
         }
@@ -203,12 +213,22 @@ impl ColdBook {
             ),
         };
         self.facts.len()
+            + self.lots.as_ref().map_or(0, SealedLots::cost)
             + structs
             + 2 * state.id.len()
             + state.member_type.len()
             + state.tier.as_ref().map_or(0, String::len)
             + state.deals.len() * std::mem::size_of::<crate::member::DealStatus>()
             + PLACE
+    }
+
+    /// [`ColdBook::thaw`] with the lots decoded too: the book as it was frozen, field
+    /// for field.
+    #[cfg(test)]
+    fn thaw_whole(self) -> Option<(Box<MemberBook>, Past)> {
+        let (mut book, past) = self.thaw()?;
+        book.unseal_lots();
+        Some((book, past))
     }
 
     /// How many segments of events and entries it has.
@@ -223,9 +243,6 @@ impl ColdBook {
         matches!(self.head, Head::Slim(_))
     }
 }
-
-/// Seconds in a day of UTC (times are kept as seconds since 1970 and nanoseconds).
-const SECONDS_A_DAY: i64 = 86_400;
 
 /// Every kind of event, in the order of their codes. [`event_code`] is its inverse (an
 /// exhaustive match: a new kind does not compile until it has a code here).
@@ -312,15 +329,6 @@ fn entry_code(kind: EntryKind) -> u8 {
     }
 }
 
-/// A lot's usual values, as bits of one byte: `remaining` is `points` (nothing spent),
-/// `expired` is zero, `pending_until` is `earned_at` (no pending period), and whether it
-/// expires. Equality is of the decimals' bytes, so a scale or a sign of zero that
-/// differs is written out.
-const LOT_UNSPENT: u8 = 1;
-const LOT_NONE_EXPIRED: u8 = 2;
-const LOT_NOT_PENDING: u8 = 4;
-const LOT_EXPIRES: u8 = 8;
-
 /// How many segments of events and entries a compact book gathers before they are
 /// encoded again as one (each costs a table count and its times' first value in full).
 const MOST_SEGMENTS: u8 = 8;
@@ -382,7 +390,7 @@ impl Past {
 /// the events and entries added between two compactions: the texts new to it (their
 /// places continue from the segments before), its events (each with its id written
 /// out), its entries (naming their events by place in the book). The rest, with a table
-/// of its own: the other event ids, lots, notices, campaign awards. Returns the bytes, where
+/// of its own: the other event ids, notices, campaign awards. Returns the bytes, where
 /// the segments end, and how many there are. `past`, if it is the past of `book`
 /// ([`Past::is_past_of`]), is copied rather than encoded again.
 fn encode(book: &MemberBook, past: Option<Past>) -> (Box<[u8]>, usize, u8) {
@@ -498,53 +506,15 @@ fn encode_segment<'a>(
     body.finish_into(out);
 }
 
-/// The ids of events not in the book's list, the lots, the notices and the campaign
+/// The ids of events not in the book's list, the notices and the campaign
 /// awards, with a table of their own. A lot's event that is one of the book's events is
 /// named by its place among them.
 fn encode_rest(book: &MemberBook, out: &mut Vec<u8>) {
     let mut body = Writer::for_events(&book.events, 0);
-    body.bytes
-        .reserve(20 * book.lots.len() + 8 * book.other_ids.len() + 16);
+    body.bytes.reserve(8 * book.other_ids.len() + 16);
     body.count(book.other_ids.len());
     for id in &book.other_ids {
         body.text(id);
-    }
-    body.count(book.lots.len());
-    let mut last_lot = 0i64;
-    let zero = Decimal::ZERO.serialize();
-    for lot in &book.lots {
-        let mut flags = 0;
-        let unspent = lot.remaining.serialize() == lot.points.serialize();
-        let none_expired = lot.expired.serialize() == zero;
-        let not_pending = lot.pending_until == lot.earned_at;
-        for (set, flag) in [
-            (unspent, LOT_UNSPENT),
-            (none_expired, LOT_NONE_EXPIRED),
-            (not_pending, LOT_NOT_PENDING),
-            (lot.expires_at.is_some(), LOT_EXPIRES),
-        ] {
-            if set {
-                flags |= flag;
-            }
-        }
-        body.byte(flags);
-        body.int(lot.id.wrapping_sub(last_lot));
-        last_lot = lot.id;
-        body.event(&lot.event);
-        body.decimal(lot.points);
-        if !unspent {
-            body.decimal(lot.remaining);
-        }
-        if !none_expired {
-            body.decimal(lot.expired);
-        }
-        body.time(lot.earned_at);
-        if !not_pending {
-            body.time(lot.pending_until);
-        }
-        if let Some(at) = lot.expires_at {
-            body.time(at);
-        }
     }
     body.count(book.notices.len());
     for notice in &book.notices {
@@ -596,33 +566,6 @@ fn decode(
         texts: table.len(),
         shared,
     })
-}
-
-/// A text table's texts (their count, then each one's length and bytes), added to
-/// `table`.
-fn read_table<'b>(reader: &mut Reader<'b>, table: &mut Vec<&'b str>) -> Option<()> {
-    let texts = reader.count()?;
-    table.reserve(texts.min(reader.bytes.len()));
-    for _ in 0..texts {
-        let len = reader.count()?;
-        let text = reader.take(len)?;
-        table.push(std::str::from_utf8(text).ok()?);
-    }
-    Some(())
-}
-
-/// A text named by its place in `table`, as an owned string.
-fn read_text(reader: &mut Reader, table: &[&str]) -> Option<String> {
-    let index = reader.count()?;
-    table.get(index).map(|t| (*t).to_owned())
-}
-
-/// An event named by its place among `events` (from 1), or (0) by a text of `table`.
-fn read_event(reader: &mut Reader, events: &[EventFact], table: &[&str]) -> Option<Arc<str>> {
-    match reader.count()? {
-        0 => Some(Arc::from(*table.get(reader.count()?)?)),
-        at => Some(Arc::clone(&events.get(at - 1)?.id)),
-    }
 }
 
 /// Adds one segment's events and entries to `book`, and its texts to `table`; how many
@@ -720,52 +663,6 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     }
     book.other_ids = set;
 
-    let lots = reader.count()?;
-    let mut list = Vec::with_capacity(lots.min(bytes.len()));
-    let mut last_lot = 0i64;
-    for _ in 0..lots {
-        let flags = reader.byte()?;
-        if flags & !(LOT_UNSPENT | LOT_NONE_EXPIRED | LOT_NOT_PENDING | LOT_EXPIRES) != 0 {
-            return None;
-        }
-        let id = last_lot.wrapping_add(reader.int()?);
-        last_lot = id;
-        let event = read_event(&mut reader, &book.events, &table)?;
-        let points = reader.decimal()?;
-        let remaining = if flags & LOT_UNSPENT != 0 {
-            points
-        } else {
-            reader.decimal()?
-        };
-        let expired = if flags & LOT_NONE_EXPIRED != 0 {
-            Decimal::ZERO
-        } else {
-            reader.decimal()?
-        };
-        let earned_at = reader.time()?;
-        let pending_until = if flags & LOT_NOT_PENDING != 0 {
-            earned_at
-        } else {
-            reader.time()?
-        };
-        let expires_at = if flags & LOT_EXPIRES != 0 {
-            Some(reader.time()?)
-        } else {
-            None
-        };
-        list.push(LotFact {
-            id,
-            event,
-            points,
-            remaining,
-            expired,
-            earned_at,
-            pending_until,
-            expires_at,
-        });
-    }
-    book.lots = list;
-
     let notices = reader.count()?;
     let mut set = std::collections::HashSet::with_capacity(notices.min(bytes.len()));
     for _ in 0..notices {
@@ -792,314 +689,18 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
     (reader.at == bytes.len()).then_some(())
 }
 
-struct Writer<'a> {
-    bytes: Vec<u8>,
-    /// Texts in the order first met, at places from `base` on (a segment's continue
-    /// those of the segments before it); `index` finds a text's place (with a fast
-    /// hash: SipHash was a fifth of compacting a book).
-    table: Vec<&'a str>,
-    base: usize,
-    index: rustc_hash::FxHashMap<&'a str, usize>,
-    /// The book's events: entries and lots name theirs by place, mostly in the same
-    /// order, so the next one is looked for first (hashing every text was a tenth of
-    /// the deciding thread's time at a million purchases).
-    events: &'a [EventFact],
-    next_event: usize,
-    /// Shared texts (rule names, policy versions) by address, with their places: a book
-    /// has a few.
-    shared: Vec<((*const u8, usize), usize)>,
-    last_time: i64,
-    /// The day of the time written last, and its first second ([`Writer::time`]).
-    last_day: (NaiveDate, i64),
-}
-
-impl<'a> Writer<'a> {
-    /// A writer whose entries or lots belong to `events`, the first of them looked for
-    /// at `next_event`.
-    fn for_events(events: &'a [EventFact], next_event: usize) -> Writer<'a> {
-        Writer {
-            bytes: Vec::new(),
-            table: Vec::new(),
-            base: 0,
-            index: Default::default(),
-            events,
-            next_event,
-            shared: Vec::new(),
-            last_time: 0,
-            last_day: (
-                NaiveDate::MIN,
-                NaiveDate::MIN
-                    .and_time(NaiveTime::MIN)
-                    .and_utc()
-                    .timestamp(),
-            ),
-        }
-    }
-
-    /// The table (its count, then each text's length and bytes), then the body, added
-    /// to `out`.
-    fn finish_into(self, out: &mut Vec<u8>) {
-        let mut head = Writer::for_events(&[], 0);
-        head.count(self.table.len());
-        let table_bytes: usize = self.table.iter().map(|t| t.len() + 2).sum();
-        out.reserve(head.bytes.len() + table_bytes + self.bytes.len());
-        out.append(&mut head.bytes);
-        for text in &self.table {
-            head.count(text.len());
-            out.append(&mut head.bytes);
-            out.extend_from_slice(text.as_bytes());
-        }
-        out.extend_from_slice(&self.bytes);
-    }
-
-    fn byte(&mut self, value: u8) {
-        self.bytes.push(value);
-    }
-
-    /// Seven bits a byte, low first; the top bit says another byte follows.
-    fn wide(&mut self, mut value: u128) {
-        while value >= 0x80 {
-            self.bytes.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.bytes.push(value as u8);
-    }
-
-    fn count(&mut self, value: usize) {
-        self.wide(value as u128);
-    }
-
-    /// Zig-zag: small negative numbers stay short too.
-    fn int(&mut self, value: i64) {
-        self.wide(((value << 1) ^ (value >> 63)) as u64 as u128);
-    }
-
-    /// The text's place, added to the table if new.
-    fn place(&mut self, text: &'a str) -> usize {
-        let next = self.base + self.table.len();
-        let index = *self.index.entry(text).or_insert(next);
-        if index == next {
-            self.table.push(text);
-        }
-        index
-    }
-
-    fn text(&mut self, text: &'a str) {
-        let index = self.place(text);
-        self.count(index);
-    }
-
-    /// The event an entry or lot belongs to: its place among the book's events, from 1
-    /// (the one after the event named last, or the same one again: the same copy of its
-    /// id, mostly, [`MemberBook::event_text`]), or 0 and its text.
-    fn event(&mut self, id: &'a Arc<str>) {
-        let candidates = [self.next_event, self.next_event.wrapping_sub(1)];
-        // The same copy first, anywhere (an address is cheaper to compare than a text:
-        // ids are mostly of one length, so texts that differ are compared whole), then
-        // the same text where it is expected.
-        let found = candidates
-            .into_iter()
-            .find(|&at| self.events.get(at).is_some_and(|e| Arc::ptr_eq(&e.id, id)))
-            .or_else(|| self.events.iter().rposition(|e| Arc::ptr_eq(&e.id, id)))
-            .or_else(|| {
-                candidates
-                    .into_iter()
-                    .find(|&at| self.events.get(at).is_some_and(|e| e.id == *id))
-            });
-        match found {
-            Some(at) => {
-                self.next_event = at + 1;
-                self.count(at + 1);
-            }
-            None => {
-                self.count(0);
-                self.text(id);
-            }
-        }
-    }
-
-    /// A shared text ([`shared_text`]): the same address is the same text.
-    fn shared(&mut self, text: &'a Arc<str>) {
-        let address = (text.as_ptr(), text.len());
-        let found = self.shared.iter().find(|(known, _)| *known == address);
-        let index = match found {
-            Some(&(_, index)) => index,
-            None => {
-                let index = self.place(text);
-                self.shared.push((address, index));
-                index
-            }
-        };
-        self.count(index);
-    }
-
-    fn optional_text(&mut self, text: Option<&'a str>) {
-        match text {
-            None => self.byte(0),
-            Some(text) => {
-                self.byte(1);
-                self.text(text);
-            }
-        }
-    }
-
-    /// Seconds as the difference from the time written before, then nanoseconds.
-    fn time(&mut self, time: DateTime<Utc>) {
-        let naive = time.naive_utc();
-        let date = naive.date();
-        // The day's first second, kept from the time before when it fell on the same
-        // day (an event's entries share its time): a count of days from a date is a few
-        // divisions and a table look-up.
-        if date != self.last_day.0 {
-            let (last_date, last_first) = self.last_day;
-            let first = if date.year() == last_date.year() {
-                // Within a year the days between are the difference of the days' ordinals.
-                let days = i64::from(date.ordinal()) - i64::from(last_date.ordinal());
-                last_first + days * SECONDS_A_DAY
-            } else {
-                date.and_time(NaiveTime::MIN).and_utc().timestamp()
-            };
-            self.last_day = (date, first);
-        }
-        let seconds = self.last_day.1 + i64::from(naive.time().num_seconds_from_midnight());
-        self.int(seconds.wrapping_sub(self.last_time));
-        self.last_time = seconds;
-        self.count(time.timestamp_subsec_nanos() as usize);
-    }
-
-    /// The scale and sign in one byte, then the 96-bit mantissa: exact, sign of zero and
-    /// trailing zeros included.
-    fn decimal(&mut self, value: Decimal) {
-        let raw = value.serialize();
-        self.byte(raw[2] | (raw[3] & 0x80));
-        let mut mantissa = [0u8; 16];
-        mantissa[..12].copy_from_slice(&raw[4..16]);
-        self.wide(u128::from_le_bytes(mantissa));
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    last_time: i64,
-    /// The day of the time read last, as days since 1970 and as a date: an event's
-    /// entries share its time, so most times read fall on the day of the one before (a
-    /// date from a count of days is a few divisions and a table look-up).
-    last_day: (i64, NaiveDate),
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader {
-            bytes,
-            at: 0,
-            last_time: 0,
-            last_day: (0, NaiveDate::default()),
-        }
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        let byte = *self.bytes.get(self.at)?;
-        self.at += 1;
-        Some(byte)
-    }
-
-    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(len)?;
-        let slice = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(slice)
-    }
-
-    fn wide(&mut self) -> Option<u128> {
-        // Most are counts, places and small differences: one byte.
-        if let Some(&byte) = self.bytes.get(self.at).filter(|&&b| b < 0x80) {
-            self.at += 1;
-            return Some(u128::from(byte));
-        }
-        let mut value = 0u128;
-        for shift in (0..128).step_by(7) {
-            let byte = self.byte()?;
-            value |= u128::from(byte & 0x7f).checked_shl(shift)?;
-            if byte < 0x80 {
-                return Some(value);
-            }
-        }
-        None
-    }
-
-    fn count(&mut self) -> Option<usize> {
-        usize::try_from(self.wide()?).ok()
-    }
-
-    fn int(&mut self) -> Option<i64> {
-        let zigzag = u64::try_from(self.wide()?).ok()?;
-        Some(((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64))
-    }
-
-    fn time(&mut self) -> Option<DateTime<Utc>> {
-        let seconds = self.last_time.checked_add(self.int()?)?;
-        self.last_time = seconds;
-        let nanos = u32::try_from(self.count()?).ok()?;
-        let (days, of_day) = (
-            seconds.div_euclid(SECONDS_A_DAY),
-            seconds.rem_euclid(SECONDS_A_DAY),
-        );
-        let date = if days == self.last_day.0 {
-            self.last_day.1
-        } else {
-            // Counted from the day before: within its year that is a sum (the lots and
-            // events of a book fall mostly in one year or two), else the full reckoning.
-            let (last_days, last_date) = self.last_day;
-            let after = days
-                .checked_sub(last_days)
-                .map(|d| (d.unsigned_abs(), d > 0));
-            let date = match after {
-                Some((by, true)) => last_date.checked_add_days(Days::new(by)),
-                Some((by, false)) => last_date.checked_sub_days(Days::new(by)),
-                None => None,
-            };
-            let date = match date {
-                Some(date) => date,
-                None => DateTime::from_timestamp(days.checked_mul(SECONDS_A_DAY)?, 0)?.date_naive(),
-            };
-            self.last_day = (days, date);
-            date
-        };
-        // As `DateTime::from_timestamp(seconds, nanos)` would make it (a leap second's
-        // nanoseconds past a billion included).
-        let time =
-            NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(of_day).ok()?, nanos)?;
-        Some(date.and_time(time).and_utc())
-    }
-
-    fn decimal(&mut self) -> Option<Decimal> {
-        let flags = self.byte()?;
-        let scale = flags & 0x7f;
-        if scale > 28 {
-            return None;
-        }
-        let mantissa = self.wide()?;
-        if mantissa >> 96 != 0 {
-            return None;
-        }
-        let mut raw = [0u8; 16];
-        raw[2] = scale;
-        raw[3] = flags & 0x80;
-        raw[4..16].copy_from_slice(&mantissa.to_le_bytes()[..12]);
-        Some(Decimal::deserialize(raw))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decide::{ChallengeFact, MessageFact, ReturnShare};
+    use crate::decide::{ChallengeFact, LotFact, MessageFact, ReturnShare};
     use chrono::TimeZone;
+    use rust_decimal::Decimal;
 
     /// Frozen afresh and thawed: the book only.
     fn round_trip(book: Box<MemberBook>) -> Option<Box<MemberBook>> {
-        ColdBook::freeze(book, None).thaw().map(|(book, _)| book)
+        ColdBook::freeze(book, None)
+            .thaw_whole()
+            .map(|(book, _)| book)
     }
 
     fn at(seconds: i64, nanos: u32) -> DateTime<Utc> {
@@ -1152,7 +753,7 @@ mod tests {
                 points: -*amount,
                 policy_version: shared_text("a1b2c3"),
             });
-            book.lots.push(LotFact {
+            book.lots_mut().push(LotFact {
                 id: 1_000 - n * 17,
                 event: id,
                 points: *amount,
@@ -1165,7 +766,7 @@ mod tests {
             // A lot whose usual values are flags: unspent, nothing expired, never
             // pending; and ones that differ from them by a scale or the sign of zero.
             let earned = at(1_740_000_000 + n * 60, 0);
-            book.lots.push(LotFact {
+            book.lots_mut().push(LotFact {
                 id: 2_000 + n,
                 event: Arc::from(format!("e{n}")),
                 points: *amount,
@@ -1265,7 +866,7 @@ mod tests {
         let mut book = book();
         book.events.truncate(1);
         book.entries.clear();
-        book.lots.clear();
+        book.lots_mut().clear();
         for (n, time) in times.into_iter().enumerate() {
             let id: Arc<str> = Arc::from(format!("t{n}"));
             book.events.push(EventFact {
@@ -1286,7 +887,7 @@ mod tests {
             });
         }
         let (thawed, _) = ColdBook::freeze(book.clone(), None)
-            .thaw()
+            .thaw_whole()
             .expect("decodes");
         let times_of = |book: &MemberBook| -> Vec<DateTime<Utc>> {
             let events = book.events.iter().map(|e| e.time);
@@ -1303,13 +904,13 @@ mod tests {
             if let Head::Whole(rest) = &cold.head {
                 assert!(rest.events.is_empty() && rest.lots.is_empty() && rest.notices.is_empty());
             }
-            let (thawed, _) = cold.thaw().expect("decodes");
+            let (thawed, _) = cold.thaw_whole().expect("decodes");
             assert_eq!(thawed, original);
             for (a, b) in thawed.events.iter().zip(&original.events) {
                 // `Decimal`'s equality ignores scale and the sign of zero; the bytes do not.
                 assert_eq!(a.amount.serialize(), b.amount.serialize());
             }
-            for (a, b) in thawed.lots.iter().zip(&original.lots) {
+            for (a, b) in thawed.lots().iter().zip(original.lots().iter()) {
                 assert_eq!(a.remaining.serialize(), b.remaining.serialize());
                 assert_eq!(a.expired.serialize(), b.expired.serialize());
             }
@@ -1329,7 +930,7 @@ mod tests {
         flagged.stored_tier = Some("bronze".into());
         let cold = ColdBook::freeze(flagged.clone(), None);
         assert!(cold.is_slim());
-        assert_eq!(cold.thaw().map(|(book, _)| book), Some(flagged));
+        assert_eq!(cold.thaw_whole().map(|(book, _)| book), Some(flagged));
         let joined = NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date");
         let empty = Box::new(MemberBook::new(
             MemberState::new("m", "individual", joined),
@@ -1362,10 +963,10 @@ mod tests {
         let structs = original.events.len() * std::mem::size_of::<EventFact>()
             + original.entries.len() * std::mem::size_of::<EntryFact>()
             + original.lots.len() * std::mem::size_of::<LotFact>();
+        let encoded = cold.facts.len() + cold.lots.as_ref().map_or(0, SealedLots::encoded_len);
         assert!(
-            cold.facts.len() * 3 < structs,
-            "{} bytes encoded against {structs} in structs",
-            cold.facts.len()
+            encoded * 3 < structs,
+            "{encoded} bytes encoded against {structs} in structs"
         );
     }
 
@@ -1381,8 +982,9 @@ mod tests {
                 past: cold.past,
                 segments: cold.segments,
                 lengths: cold.lengths,
+                lots: None,
             };
-            assert!(cut.thaw().is_none(), "cut at {len}");
+            assert!(cut.thaw_whole().is_none(), "cut at {len}");
         }
         // The end of the segments in the wrong place, or counts that do not match.
         let (events, entries) = cold.lengths;
@@ -1401,9 +1003,10 @@ mod tests {
                 past,
                 segments,
                 lengths,
+                lots: None,
             };
             assert!(
-                moved.thaw().is_none(),
+                moved.thaw_whole().is_none(),
                 "segments end at {past}, {segments} of them, {lengths:?} facts"
             );
         }
@@ -1415,8 +1018,9 @@ mod tests {
             past: cold.past,
             segments: cold.segments,
             lengths: cold.lengths,
+            lots: None,
         };
-        assert!(longer.thaw().is_none());
+        assert!(longer.thaw_whole().is_none());
     }
 
     /// What a member's next purchase adds to their book: an event, an entry and a lot
@@ -1442,7 +1046,7 @@ mod tests {
             // would show in its size.
             policy_version: shared_text(&"f".repeat(64)),
         });
-        book.lots.push(LotFact {
+        book.lots_mut().push(LotFact {
             id: 5_000 + n,
             event: id,
             points: Decimal::new(15, 0),
@@ -1452,7 +1056,7 @@ mod tests {
             pending_until: time,
             expires_at: Some(time + chrono::Duration::days(365)),
         });
-        if let Some(first) = book.lots.first_mut() {
+        if let Some(first) = book.lots_mut().first_mut() {
             first.remaining -= Decimal::ONE;
         }
         book.notices.insert(format!("expiring:p{n}"));
@@ -1466,7 +1070,7 @@ mod tests {
     fn a_book_compacted_again_encodes_only_what_was_added() {
         for original in [book(), book_with_everything()] {
             let (mut held, mut past) = ColdBook::freeze(original.clone(), None)
-                .thaw()
+                .thaw_whole()
                 .expect("decodes");
             assert_eq!(held, original);
             let mut segments_seen = vec![1];
@@ -1486,9 +1090,9 @@ mod tests {
                     cold.segments,
                     fresh.facts.len()
                 );
-                (held, past) = cold.thaw().expect("decodes");
+                (held, past) = cold.thaw_whole().expect("decodes");
                 assert!(held == expected, "after purchase {n}");
-                for (a, b) in held.lots.iter().zip(&expected.lots) {
+                for (a, b) in held.lots().iter().zip(expected.lots().iter()) {
                     assert_eq!(a.remaining.serialize(), b.remaining.serialize());
                 }
             }
@@ -1500,7 +1104,7 @@ mod tests {
             let segments = past.segments;
             let again = ColdBook::freeze(held.clone(), Some(past));
             assert_eq!(again.segments, segments);
-            assert!(again.thaw().is_some_and(|(book, _)| book == held));
+            assert!(again.thaw_whole().is_some_and(|(book, _)| book == held));
         }
     }
 
@@ -1509,24 +1113,30 @@ mod tests {
     /// taken back is encoded afresh, and still thaws to itself.
     #[test]
     fn a_past_serves_only_its_own_book() {
-        let (_, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+        let (_, past) = ColdBook::freeze(book(), None)
+            .thaw_whole()
+            .expect("decodes");
         let mut other = book_with_everything();
         add_purchase(&mut other, 1);
         let cold = ColdBook::freeze(other.clone(), Some(past));
         assert_eq!(cold.segments, 1);
-        assert!(cold.thaw().is_some_and(|(book, _)| book == other));
+        assert!(cold.thaw_whole().is_some_and(|(book, _)| book == other));
 
         // The same content, read again: equal, but not the copies the past holds.
-        let (thawed, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+        let (thawed, past) = ColdBook::freeze(book(), None)
+            .thaw_whole()
+            .expect("decodes");
         let reread = round_trip(thawed.clone()).expect("decodes");
         assert!(reread == thawed);
         let cold = ColdBook::freeze(reread.clone(), Some(past));
         assert_eq!(cold.segments, 1);
-        assert!(cold.thaw().is_some_and(|(book, _)| book == reread));
+        assert!(cold.thaw_whole().is_some_and(|(book, _)| book == reread));
 
         // Fewer events or entries than the past holds.
         for shorten in [0, 1] {
-            let (mut thawed, past) = ColdBook::freeze(book(), None).thaw().expect("decodes");
+            let (mut thawed, past) = ColdBook::freeze(book(), None)
+                .thaw_whole()
+                .expect("decodes");
             if shorten == 0 {
                 thawed.events.pop();
             } else {
@@ -1534,7 +1144,7 @@ mod tests {
             }
             let cold = ColdBook::freeze(thawed.clone(), Some(past));
             assert_eq!(cold.segments, 1);
-            assert!(cold.thaw().is_some_and(|(book, _)| book == thawed));
+            assert!(cold.thaw_whole().is_some_and(|(book, _)| book == thawed));
         }
     }
 
