@@ -31,6 +31,8 @@ pub(super) struct HeldBooks {
     /// the most they may.
     cold_bytes: usize,
     cold_limit: usize,
+    /// How many books were let go entirely (neither held nor cold any more) so far.
+    dropped: u64,
 }
 
 impl HeldBooks {
@@ -41,6 +43,12 @@ impl HeldBooks {
     /// The facts held in all books ([`MemberBook::weight`]).
     pub fn weight(&self) -> usize {
         self.weight
+    }
+
+    /// How many books were let go entirely so far: forgotten with no room to keep them
+    /// compact, dropped from the compact ones, or whose compact bytes did not decode.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     /// What the books kept compact cost, in bytes ([`ColdBook::cost`]).
@@ -89,7 +97,10 @@ impl HeldBooks {
         }
         let (key, (_, cold)) = self.cold.remove_entry(id)?;
         self.cold_bytes -= cold.cost();
-        let (book, past) = cold.thaw()?;
+        let Some((book, past)) = cold.thaw() else {
+            self.dropped += 1;
+            return None;
+        };
         self.cold_bytes += past.cost();
         if let Some(stale) = self.pasts.insert(key.clone(), past) {
             self.cold_bytes -= stale.cost();
@@ -135,9 +146,11 @@ impl HeldBooks {
             let mut forgotten = 0;
             let pasts = &mut self.pasts;
             let mut past_bytes = 0;
+            let mut dropped = 0;
             self.books.retain(|key, (used, weight, _)| {
                 let keep = *used > cut;
                 if !keep {
+                    dropped += 1;
                     forgotten += *weight;
                     past_bytes += pasts.remove(key).map_or(0, |past| past.cost());
                 }
@@ -145,6 +158,7 @@ impl HeldBooks {
             });
             self.weight -= forgotten;
             self.cold_bytes -= past_bytes;
+            self.dropped += dropped;
             return;
         }
         // Moved, not cloned and looked up again: a map of the kept ones is built anew.
@@ -188,15 +202,17 @@ impl HeldBooks {
             bytes -= cost;
             cut = used;
         }
-        let mut dropped = 0;
+        let (mut dropped, mut books) = (0, 0);
         self.cold.retain(|_, (used, cold)| {
             let keep = *used > cut;
             if !keep {
                 dropped += cold.cost();
+                books += 1;
             }
             keep
         });
         self.cold_bytes -= dropped;
+        self.dropped += books;
     }
 }
 
@@ -217,6 +233,37 @@ mod tests {
     fn check(held: &HeldBooks) {
         let sum: usize = held.books.values().map(|(_, _, b)| b.weight()).sum();
         assert_eq!(held.weight(), sum);
+    }
+
+    /// Books moved to the compact ones are not let go; books forgotten with no room
+    /// for them, or dropped from the compact ones past their bound, are, and counted:
+    /// the recorder forgets what was read ahead only then.
+    #[test]
+    fn only_books_let_go_entirely_are_counted_dropped() {
+        let ids = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let mut held = HeldBooks::default();
+        held.set_cold_limit(1 << 20);
+        for id in ids {
+            held.insert(id.into(), book(id, 20));
+        }
+        held.forget_older_half();
+        assert_eq!((held.dropped(), held.cold().0), (0, 4));
+        assert!(ids.iter().all(|id| held.contains_key(id)));
+        // Room for about two compact books: the ones forgotten earliest go.
+        let (_, cold_bytes) = held.cold();
+        held.set_cold_limit(cold_bytes / 2);
+        let dropped = held.dropped();
+        assert!(dropped >= 2, "{dropped}");
+        let gone = ids.iter().filter(|id| !held.contains_key(id)).count();
+        assert_eq!(gone as u64, dropped);
+        // No room at all: forgetting lets them go.
+        let mut held = HeldBooks::default();
+        for id in ids {
+            held.insert(id.into(), book(id, 20));
+        }
+        held.forget_older_half();
+        assert_eq!(held.dropped(), 4);
+        assert_eq!(ids.iter().filter(|id| held.contains_key(id)).count(), 4);
     }
 
     #[test]
