@@ -495,6 +495,13 @@ impl MemberBook {
         self.lots.unseal(&self.events);
     }
 
+    /// Seals every lot, as a book forgotten and brought back has them.
+    #[cfg(test)]
+    pub fn seal_lots(&mut self) {
+        let lots = std::mem::take(&mut self.lots).seal(&self.events);
+        self.lots = lots.map_or_else(Lots::default, Lots::sealed);
+    }
+
     /// Adds a new lot where it belongs in the oldest-first order.
     pub fn add_lot(&mut self, lot: LotFact) {
         self.lots.add(lot, &self.events);

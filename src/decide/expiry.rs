@@ -305,10 +305,7 @@ mod tests {
                 let mut decoded = book.clone();
                 decoded.unseal_lots();
                 let mut sealed = decoded.clone();
-                let lots = std::mem::take(&mut sealed.lots).seal(&sealed.events);
-                if let Some(lots) = lots {
-                    sealed.lots = crate::decide::lots::Lots::sealed(lots);
-                }
+                sealed.seal_lots();
                 let mut first = Decider::new(&policy, &NoFacts, Ids::scratch());
                 let mut second = Decider::new(&policy, &NoFacts, Ids::scratch());
                 first.catch_up(&mut decoded, to);
@@ -331,10 +328,7 @@ mod tests {
                 .event(&mut book, event, &format!("f{n}"))
                 .expect("a purchase");
             // Forgotten and brought back: the lots sealed for the next purchase.
-            let lots = std::mem::take(&mut book.lots).seal(&book.events);
-            if let Some(lots) = lots {
-                book.lots = crate::decide::lots::Lots::sealed(lots);
-            }
+            book.seal_lots();
         }
         assert!(decider.take_plan().tally.expiries >= 4);
         assert!(
