@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Timelike, Utc};
 use rust_decimal::Decimal;
 
-use super::EventFact;
+use super::history::EventFact;
 
 /// Seconds in a day of UTC (times are kept as seconds since 1970 and nanoseconds).
 pub(crate) const SECONDS_A_DAY: i64 = 86_400;

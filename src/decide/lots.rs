@@ -22,8 +22,8 @@ use std::cell::Cell;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::book::{EventFact, LotFact};
 use super::compact::{read_event, read_table, Reader, Writer};
+use super::history::{EventFact, LotFact};
 
 /// How many chunks sealed lots gather before sealing decodes and encodes them as one.
 const MOST_CHUNKS: u32 = 8;

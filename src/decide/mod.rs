@@ -27,6 +27,7 @@ mod expiry;
 mod facts;
 pub mod group_facts;
 pub mod groups;
+mod history;
 pub mod lots;
 mod manual;
 mod occasions;
