@@ -102,7 +102,8 @@ impl Lots {
     }
 
     /// Whether some lots are still sealed.
-    pub fn is_sealed(&self) -> bool {
+    #[cfg(test)]
+    fn is_sealed(&self) -> bool {
         self.sealed.is_some()
     }
 
@@ -264,11 +265,6 @@ impl SealedLots {
     /// What keeping them costs, in bytes.
     pub fn cost(&self) -> usize {
         self.encoded_len() + std::mem::size_of::<SealedLots>()
-    }
-
-    /// How many lots.
-    pub fn count(&self) -> usize {
-        self.summary.count
     }
 
     /// How many bytes encode them.
@@ -465,7 +461,7 @@ mod tests {
             assert_eq!(lots.len(), expected.len());
             let sealed = lots.seal(&events[..=n as usize]).expect("lots");
             chunks_seen.push(sealed.chunks);
-            assert_eq!(sealed.count(), expected.len());
+            assert_eq!(sealed.summary.count, expected.len());
             lots = Lots::sealed(sealed);
             assert_eq!(lots.all(&events[..=n as usize]).as_ref(), &expected[..]);
         }
