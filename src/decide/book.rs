@@ -173,6 +173,14 @@ impl BookNeeds {
     }
 }
 
+/// What a book costs in memory before its facts, counted as facts of its history
+/// ([`MemberBook::weight`]): its struct (824 bytes), the member's id and its place among
+/// the held books, some 900 bytes, as much as six facts. Counted as one fact, the books
+/// of a club that only earns (the member's row and little else) were held back by the
+/// bound on the number of books instead, which made most of its purchases a read of the
+/// member's row on the writer (issue 14).
+pub const BOOK_WEIGHT: usize = 6;
+
 /// One member's facts, as the decision stage reads and updates them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberBook {
@@ -391,10 +399,12 @@ impl MemberBook {
         }))
     }
 
-    /// Roughly how many facts the book holds (events, ids, entries, lots, ...): what
-    /// keeping it costs in memory (some 120 to 200 bytes a fact).
+    /// Roughly how many facts the book holds (events, ids, entries, lots, ...), and the
+    /// book itself as [`BOOK_WEIGHT`] of them: what keeping it costs in memory (some 120
+    /// to 200 bytes a fact).
     pub fn weight(&self) -> usize {
-        1 + self.events.len()
+        BOOK_WEIGHT
+            + self.events.len()
             + self.other_ids.len()
             + self.entries.len()
             + self.lots.len()

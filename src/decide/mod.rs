@@ -43,7 +43,7 @@ use rust_decimal::Decimal;
 
 pub use book::{
     shared_text, BookNeeds, ChallengeFact, EntryFact, EventFact, LotFact, MemberBook, MessageFact,
-    ReturnShare, SpendFact,
+    ReturnShare, SpendFact, BOOK_WEIGHT,
 };
 pub use campaigns::budget_points;
 pub use event::{Decided, Gift};

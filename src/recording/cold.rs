@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use crate::decide::compact::{read_event, read_table, read_text, Reader, Writer};
 use crate::decide::lots::{Lots, SealedLots};
-use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, SpendFact};
+use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, SpendFact, BOOK_WEIGHT};
 use crate::engine::EntryKind;
 use crate::event::{Conversion, EventType};
 use crate::member::MemberState;
@@ -206,10 +206,10 @@ impl ColdBook {
                 &slim.state,
                 std::mem::size_of::<SlimHead>() + slim.stored_tier.as_ref().map_or(0, String::len),
             ),
-            // `weight` counts the book itself as a fact; its struct is counted apart.
+            // `weight` counts the book itself as facts; its struct is counted apart.
             Head::Whole(book) => (
                 &book.state,
-                std::mem::size_of::<MemberBook>() + (book.weight() - 1) * FACT,
+                std::mem::size_of::<MemberBook>() + (book.weight() - BOOK_WEIGHT) * FACT,
             ),
         };
         self.facts.len()

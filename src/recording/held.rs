@@ -219,6 +219,7 @@ impl HeldBooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::BOOK_WEIGHT;
     use crate::member::MemberState;
     use chrono::NaiveDate;
 
@@ -273,13 +274,13 @@ mod tests {
         held.insert("b".into(), book("b", 0));
         held.insert("c".into(), book("c", 10));
         check(&held);
-        assert_eq!(held.weight(), 4 + 1 + 11);
+        assert_eq!(held.weight(), 3 * BOOK_WEIGHT + 3 + 10);
         // Put back under the same key with more facts: the old weight is replaced.
         held.insert("a".into(), book("a", 5));
         check(&held);
-        assert_eq!(held.weight(), 6 + 1 + 11);
+        assert_eq!(held.weight(), 3 * BOOK_WEIGHT + 5 + 10);
         let (key, taken) = held.remove_entry("c").expect("held");
-        assert_eq!((key.as_str(), taken.weight()), ("c", 11));
+        assert_eq!((key.as_str(), taken.weight()), ("c", BOOK_WEIGHT + 10));
         check(&held);
         assert!(held.remove("c").is_none());
         held.insert("d".into(), book("d", 2));
@@ -291,7 +292,7 @@ mod tests {
         check(&held);
         let kept: Vec<bool> = ["a", "b", "d", "e"].map(|id| held.contains_key(id)).into();
         assert_eq!(kept, [false, false, true, true]);
-        assert_eq!(held.weight(), 3 + 2);
+        assert_eq!(held.weight(), 2 * BOOK_WEIGHT + 2 + 1);
         // One book left: it goes.
         held.remove("e");
         held.forget_older_half();
@@ -390,7 +391,7 @@ mod tests {
         }
         held.forget_older_half();
         check(&held);
-        assert_eq!((held.len(), held.weight()), (2, 10));
+        assert_eq!((held.len(), held.weight()), (2, 2 * (BOOK_WEIGHT + 4)));
         let (cold, bytes) = held.cold();
         assert_eq!(cold, 2);
         assert!(bytes > 0);

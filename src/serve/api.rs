@@ -411,8 +411,8 @@ async fn post_events(
 
 type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
 
-/// The member books a club's ledger thread keeps between requests, at most: a fifth of
-/// an import's bound (some 30 to 50 MB a club), enough for the members who come back
+/// The member books a club's ledger thread keeps between requests, at most: a sixth of
+/// an import's bound on facts (some 30 to 50 MB a club), enough for the members who come back
 /// within minutes; the rest are read from the ledger when they post.
 const SERVER_BOOKS: BookLimits = BookLimits {
     members: 10_000,
