@@ -383,3 +383,79 @@ fn a_first_import_that_fails_gives_the_ledger_back_in_wal_with_every_index() {
         .unwrap();
     assert_eq!(events, 100);
 }
+
+/// `count` purchases by `members` members through 2025 and into 2026, in time order, of
+/// amounts that take many of them to silver or gold within the year (IRR, the realistic
+/// benchmark club's currency), drawn from a fixed seed.
+fn purchases_over_a_year(members: u64, count: u64) -> String {
+    let mut csv = String::from("id,member,date,amount,type,original,store\n");
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        seed >> 33
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for n in 0..count {
+        // 450 days in all, so that the year is reviewed and the first lots expire.
+        let day = start + chrono::Days::new(n * 450 / count);
+        let member = next() % members;
+        let amount = 500_000 + (next() % 40) * 250_000;
+        writeln!(csv, "P{n},M{member},{day} 10:00,{amount},purchase,,s1").unwrap();
+    }
+    csv
+}
+
+/// A new ledger file's first import writes straight into the file, and leaves out the
+/// index members' histories are read through until a history must be read
+/// (`ledger::bulk`): a member it has written nothing for is read without one, since the
+/// ledger had no events. Whatever books are held (every one, or one at a time with the
+/// rest let go and read back through the index built then), the ledger is the one an
+/// import into a ledger in memory, never in bulk, writes: tiers over the year, the
+/// year's review, the deal, expiry and its notices included.
+#[test]
+fn a_first_import_into_a_new_file_writes_what_an_import_in_memory_writes() {
+    let dir = crate::scratch();
+    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+    let realistic = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/realistic");
+    let csv = purchases_over_a_year(40, 800);
+    let one_at_a_time = BookLimits {
+        members: 1,
+        facts: 3,
+        cold_bytes: 0,
+    };
+    // The realistic club, and one whose only history is its lots (no tier changes, whose
+    // events would also say which members have some).
+    let clubs = [
+        (Policy::load(&realistic, &engine).unwrap().0, "\"gold\""),
+        (club_with_history(dir.path()), "\"expire\""),
+    ];
+    for (policy, shown) in &clubs {
+        let reference = Ledger::open_in_memory().unwrap();
+        import(&reference, policy, &csv, ImportOptions::default());
+        let expected = reference.dump().unwrap();
+        assert!(expected.contains(shown), "{shown} in {expected}");
+        for (n, books) in [BookLimits::default(), one_at_a_time]
+            .into_iter()
+            .enumerate()
+        {
+            for chunk in [1, 256] {
+                let file = format!("{}-{n}-{chunk}.sqlite", policy.club.id);
+                let ledger = Ledger::open(&dir.path().join(file)).unwrap();
+                let options = ImportOptions {
+                    chunk,
+                    books,
+                    ..ImportOptions::default()
+                };
+                import(&ledger, policy, &csv, options);
+                let club = &policy.club.id;
+                assert_eq!(
+                    ledger.dump().unwrap(),
+                    expected,
+                    "{club}: {books:?}, chunk {chunk}"
+                );
+            }
+        }
+    }
+}

@@ -21,13 +21,23 @@
 //! thread's: 0.91x in the 3-rule club (its import 0.90x the wall time), 0.86x in the
 //! realistic club (docs/PERFORMANCE.md, fourteenth stop). Decisions never
 //! read these indexes; a query that would (the overview's count of members seen
-//! lately, a list of a tier's members) still answers meanwhile, by a scan. A club whose
-//! decisions read no member's history (`BookNeeds::history`: the 3-rule club) defers
-//! [`MEMBER_ORDER`] too, an entry a purchase scattered over an index ordered by member;
-//! the first decision that reads a history anyway (a return, the lots a spending takes)
-//! builds it ([`Ledger::member_order`]). Both together: the 3-rule club's writer 0.83x
-//! its time against the deciding thread's, its import 0.87x the wall time. An import
-//! that is killed leaves them missing, and the next [`Ledger::open`] builds them.
+//! lately, a list of a tier's members) still answers meanwhile, by a scan.
+//!
+//! [`MEMBER_ORDER`] is deferred too, an entry a purchase scattered over an index ordered
+//! by member; the first read of a member's history (a book read back after the recorder
+//! let it go, a return, the lots a spending takes) builds it ([`Ledger::member_order`]).
+//! The 3-rule club reads none (`BookNeeds::history`): its writer 0.83x its time against
+//! the deciding thread's, its import 0.87x the wall time. A club that reads histories
+//! reads a book at each member's first event, but the ledger had no events when the
+//! import began: the members it has written an event for are kept, and any other's book
+//! is read without a history, which they do not have ([`Ledger::has_no_events`]). So
+//! while the recorder holds every book it wrote (a million purchases by 100,000 members
+//! in the realistic club) the index is built once, at the end: its writer 0.78-0.84x the
+//! CPU (issue 14, docs/PERFORMANCE.md, seventeenth stop). The indexes are built with a
+//! page cache of 16 MiB, not the ledger's 64: SQLite sorts within the page cache's
+//! size, and the sort's memory, on top of the import's, was its peak (292 MiB against
+//! 250 at a million purchases in the 3-rule club). An import that is killed leaves them
+//! missing, and the next [`Ledger::open`] builds them.
 //!
 //! Only when nothing else has the ledger open: the switch needs the file to itself, and
 //! is tried without waiting, so an import beside a running host process (which holds the
@@ -37,7 +47,7 @@
 use rusqlite::Connection;
 
 use super::db::Db;
-use super::store::{Ledger, LedgerError};
+use super::store::{Ledger, LedgerError, MemberSet};
 
 type Result<T> = std::result::Result<T, LedgerError>;
 
@@ -57,13 +67,16 @@ pub(super) const DEFERRED_INDEXES: [(&str, &str); 3] = [
 ];
 
 /// The index a member's history is read through: their events in time order, and their
-/// entries and lots through those. Deferred only for a club whose decisions read no
-/// history (`BookNeeds::history`); a decision that reads one anyway (a return's, the
-/// lots a spending takes) builds it first ([`Ledger::member_order`]).
+/// entries and lots through those. Deferred in a first import; a decision that reads a
+/// history builds it first ([`Ledger::member_order`]).
 pub(super) const MEMBER_ORDER: (&str, &str) = (
     "events_member_time",
     "CREATE INDEX events_member_time ON events(member, time)",
 );
+
+/// The page cache the deferred indexes are built with, in KiB (SQLite's negative
+/// `cache_size`): SQLite sorts an index's entries within it before merging.
+const SORTING_CACHE: i64 = -16_384;
 
 /// Drops `indexes` from `conn`'s ledger.
 fn drop_indexes<'i>(
@@ -121,8 +134,10 @@ impl Ledger {
     /// Switches a SQLite ledger file that holds no events, and that no other connection
     /// has open, to a rollback journal for an import; `None` (nothing changed) otherwise:
     /// PostgreSQL, a ledger in memory, a ledger with events, inside a transaction.
-    /// `histories_read`: whether the club's decisions read members' histories
-    /// ([`crate::decide::BookNeeds::history`]); if not, [`MEMBER_ORDER`] is deferred too.
+    /// [`MEMBER_ORDER`] is deferred too. `histories_read`: whether the club's decisions
+    /// read members' histories ([`crate::decide::BookNeeds::history`]); if so, the
+    /// members written an event for are kept, so that any other member's book is read
+    /// without a history, which they do not have ([`Ledger::has_no_events`]).
     pub fn start_bulk_load(&self, histories_read: bool) -> Result<Option<BulkLoad>> {
         let Db::Sqlite(conn) = self.db() else {
             return Ok(None);
@@ -148,13 +163,13 @@ impl Ledger {
             return Ok(None);
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        let member_order = (!histories_read).then_some(&MEMBER_ORDER);
-        if let Err(error) = drop_indexes(conn, DEFERRED_INDEXES.iter().chain(member_order)) {
+        if let Err(error) = drop_indexes(conn, DEFERRED_INDEXES.iter().chain([&MEMBER_ORDER])) {
             conn.pragma_update(None, "synchronous", synchronous)?;
             switch_journal(conn, "WAL")?;
             return Err(error);
         }
-        self.member_order_deferred.set(member_order.is_some());
+        self.member_order_deferred.set(true);
+        *self.members_with_events.borrow_mut() = histories_read.then(MemberSet::default);
         Ok(Some(BulkLoad { synchronous }))
     }
 
@@ -189,10 +204,32 @@ impl Ledger {
         if !self.member_order_deferred.get() {
             return Ok(());
         }
+        // Read through the index from now on: the members written for are not needed.
+        self.members_with_events.take();
         let Db::Sqlite(conn) = self.db() else {
             return Ok(());
         };
         build_index(conn, MEMBER_ORDER)
+    }
+
+    /// Whether member `id` has no event in the ledger, known without reading it: the
+    /// ledger had none when this first import began, and none has been written for them
+    /// since. `false` when it is not known.
+    pub(super) fn has_no_events(&self, id: &str) -> bool {
+        self.members_with_events
+            .borrow()
+            .as_ref()
+            .is_some_and(|written| !written.contains(id))
+    }
+
+    /// Notes that an event of member `id` was written, while [`Ledger::has_no_events`]
+    /// answers from what was written.
+    pub(super) fn events_written_for(&self, id: &str) {
+        if let Some(written) = self.members_with_events.borrow_mut().as_mut() {
+            if !written.contains(id) {
+                written.insert(id.to_owned());
+            }
+        }
     }
 
     /// Puts the ledger back in WAL mode after [`Ledger::start_bulk_load`]. If the switch
@@ -206,8 +243,13 @@ impl Ledger {
         // Built while the file is still the import's alone, straight into it; if they
         // cannot be (a full disk), the ledger still goes back to WAL, and the next
         // `Ledger::open` tries again.
+        // Sorted within a smaller page cache than the import's (see the module's notes).
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", SORTING_CACHE)?;
         let built = build_deferred_indexes(conn);
+        conn.pragma_update(None, "cache_size", cache)?;
         self.member_order_deferred.set(false);
+        self.members_with_events.take();
         conn.pragma_update(None, "synchronous", bulk.synchronous)?;
         // A refusal is not the import's failure: see above.
         switch_journal(conn, "WAL")?;
@@ -304,7 +346,7 @@ mod tests {
             .start_bulk_load(true)
             .expect("start")
             .expect("switched");
-        assert_eq!(indexes(&ledger), without_deferred(&migrated, false));
+        assert_eq!(indexes(&ledger), without_deferred(&migrated, true));
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.commit().expect("commit");
@@ -361,14 +403,60 @@ mod tests {
         ledger.commit().expect("commit");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(indexes(&ledger), migrated);
-        // A club that reads histories keeps it throughout.
-        let other = tempfile::tempdir().expect("temp dir");
-        let ledger = Ledger::open(&other.path().join("club.sqlite")).expect("ledger");
+    }
+
+    /// A club that reads histories defers the index too: a member with no event written
+    /// in the import is read without a history (the ledger had none), without building
+    /// it; a member with one is read through it, built then; from then on every member
+    /// is read through it. (`tests/pipeline.rs` checks that recording notes every event's
+    /// member, against the ledger an import that is never in bulk writes.)
+    #[test]
+    fn a_club_that_reads_histories_reads_none_for_members_with_no_event_yet() {
+        let (_dir, _, ledger) = new_ledger();
+        let migrated = indexes(&ledger);
+        let (member_order, _) = MEMBER_ORDER;
+        let needs = crate::decide::BookNeeds {
+            history: true,
+            deals: false,
+            messages: false,
+            notices: false,
+            challenges: false,
+            campaign_spend: false,
+            redemptions: false,
+            groups: false,
+        };
         let bulk = ledger
             .start_bulk_load(true)
             .expect("start")
             .expect("switched");
+        assert!(!has_index(&ledger, member_order));
+        ledger.begin().expect("begin");
+        add_event(&ledger);
+        ledger.events_written_for("m1");
+        let Db::Sqlite(conn) = ledger.db() else {
+            panic!("a SQLite ledger");
+        };
+        conn.execute_batch(
+            "INSERT INTO members (id, type, joined) VALUES ('m2', 'individual', '2025-01-01')",
+        )
+        .expect("a member");
+        let read = |id: &str| {
+            ledger
+                .load_book(id, needs)
+                .expect("read")
+                .expect("a member")
+        };
+        let unwritten = read("m2");
+        assert!(unwritten.history && unwritten.lots_loaded && unwritten.events.is_empty());
+        assert!(!has_index(&ledger, member_order));
+        let written = read("m1");
+        assert_eq!(written.events.len(), 1);
         assert!(has_index(&ledger, member_order));
+        assert!(
+            !ledger.has_no_events("m2"),
+            "read through the index from now on"
+        );
+        ledger.commit().expect("commit");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(indexes(&ledger), migrated);
     }

@@ -143,7 +143,14 @@ impl Ledger {
         book.history = false;
         book.lots_loaded = false;
         if needs.history {
-            self.load_history(&mut book)?;
+            if self.has_no_events(id) {
+                // What reading their history would give: no events, entries, lots or
+                // return shares (a new ledger's first import; `ledger::bulk`).
+                book.history = true;
+                book.lots_loaded = true;
+            } else {
+                self.load_history(&mut book)?;
+            }
         }
         if needs.notices {
             self.load_notices(&mut book)?;

@@ -92,6 +92,7 @@ impl Ledger {
             Change::Posting(posting) => self.record_posting(posting)?,
             Change::Tier(tier) => {
                 let time = stored(tier.at);
+                self.events_written_for(&tier.member);
                 self.db().write(
                     "INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, 'tier', ?3, '0', ?1, ?4)",
                     args![tier.event, tier.member, time, tier.policy_version],
@@ -356,6 +357,7 @@ impl Ledger {
             .then(|| serde_json::to_string(&event.items).unwrap_or_default());
         let attributes = (!event.attributes.is_empty())
             .then(|| serde_json::to_string(&event.attributes).unwrap_or_default());
+        self.events_written_for(&event.member);
         write_hot(
             self,
             |hot| &mut hot.event,

@@ -69,7 +69,16 @@ pub struct Ledger {
     /// Whether a first import dropped the index members' histories are read through
     /// (`ledger::bulk`): reading one builds it first.
     pub(super) member_order_deferred: std::cell::Cell<bool>,
+    /// While that index is deferred in a club whose decisions read histories: the members
+    /// the import has written an event for ([`Ledger::has_no_events`]). The ledger held
+    /// no events when the import began, so every other member has none, and their book is
+    /// read without the queries of a history (each a scan without the index). `None`
+    /// otherwise, and from the first history read on (the index is built then).
+    pub(super) members_with_events: RefCell<Option<MemberSet>>,
 }
+
+/// Member ids, hashed as the recorder's maps are (`recording::IdMap`).
+pub(super) type MemberSet = HashSet<String, foldhash::fast::RandomState>;
 
 #[derive(Default)]
 struct StoredPolicies {
@@ -200,6 +209,7 @@ impl Ledger {
             active: RefCell::default(),
             policies: RefCell::default(),
             member_order_deferred: std::cell::Cell::default(),
+            members_with_events: RefCell::default(),
         })
     }
 
@@ -226,6 +236,7 @@ impl Ledger {
             active: RefCell::default(),
             policies: RefCell::default(),
             member_order_deferred: std::cell::Cell::default(),
+            members_with_events: RefCell::default(),
         };
         ledger.migrate()?;
         Ok(ledger)
