@@ -415,16 +415,7 @@ mod tests {
         let (_dir, _, ledger) = new_ledger();
         let migrated = indexes(&ledger);
         let (member_order, _) = MEMBER_ORDER;
-        let needs = crate::decide::BookNeeds {
-            history: true,
-            deals: false,
-            messages: false,
-            notices: false,
-            challenges: false,
-            campaign_spend: false,
-            redemptions: false,
-            groups: false,
-        };
+        let needs = crate::decide::BookNeeds::all();
         let bulk = ledger
             .start_bulk_load(true)
             .expect("start")
