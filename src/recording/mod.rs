@@ -77,6 +77,8 @@ pub struct Recorder<'a> {
     /// operation of the next transaction checks that no other connection wrote since.
     kept_at: Option<i64>,
     limits: BookLimits,
+    /// Past a bound, one held book in this many is forgotten ([`Recorder::forget_in_parts`]).
+    forget_part: usize,
     /// Which messages are recorded but not queued.
     messages: MessageDiscipline,
     /// The entries the last applied event wrote under its own id, kept for an answer that
@@ -201,6 +203,7 @@ impl<'a> Recorder<'a> {
             keep_books: false,
             kept_at: None,
             limits,
+            forget_part: 2,
             messages: MessageDiscipline::default(),
             entries_written: None,
         }
@@ -282,6 +285,14 @@ impl<'a> Recorder<'a> {
         self
     }
 
+    /// Past a bound, forgets one held book in `part` (those used least recently) rather
+    /// than half of them, and so bounds again sooner: for the host process, whose request
+    /// that reaches a bound waits while the books it forgets are compacted.
+    pub fn forget_in_parts(mut self, part: usize) -> Recorder<'a> {
+        self.forget_part = part.max(2);
+        self
+    }
+
     /// Forgets what was kept at the last commit if another connection wrote since.
     fn revalidate(&mut self) -> Result<(), LedgerError> {
         if let Some(kept_at) = self.kept_at.take() {
@@ -330,20 +341,21 @@ impl<'a> Recorder<'a> {
         self.books.len() > self.limits.members || self.books.weight() > facts
     }
 
-    /// Past the bounds, writes the books and forgets the half used least recently (the
-    /// transaction goes on; a member seen again is read back).
+    /// Past the bounds, writes the books and forgets the half used least recently, or the
+    /// part [`Recorder::forget_in_parts`] set (the transaction goes on; a member seen
+    /// again comes back compact or is read back).
     fn bound_books(&mut self) -> Result<(), LedgerError> {
         if self.too_many_books() {
             self.save_dirty()?;
-            self.forget_older_half();
+            self.forget_least_used();
         }
         Ok(())
     }
 
-    /// Forgets the books used least recently, half of them (all written already).
-    fn forget_older_half(&mut self) {
+    /// Forgets the books used least recently (all written already).
+    fn forget_least_used(&mut self) {
         let dropped = self.books.dropped();
-        self.books.forget_older_half();
+        self.books.forget_least_used(self.forget_part);
         // A book read ahead is used only for a member the recorder does not hold, held
         // or compact, and it may predate what was written of a member let go since. Only
         // then are they forgotten: a blanket forgetting at every bound made each member

@@ -412,13 +412,22 @@ async fn post_events(
 type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
 
 /// The member books a club's ledger thread keeps between requests, at most: a sixth of
-/// an import's bound on facts (some 30 to 50 MB a club), enough for the members who come back
-/// within minutes; the rest are read from the ledger when they post.
+/// an import's bound on facts, enough for the members who come back within minutes; the
+/// rest are read from the ledger when they post. Where the club's decisions read
+/// histories, forgotten books are kept compact up to 32 MiB, which the bound on whole
+/// ones lends (`recording::cold`: some 40 MB a club either way). Reading a café member's
+/// history back was a third of the ledger thread's time at single-event posts by 10,000
+/// members; kept compact, the thread spent a fifth less an event (issue 14,
+/// docs/PERFORMANCE.md).
 const SERVER_BOOKS: BookLimits = BookLimits {
     members: 10_000,
     facts: 200_000,
-    cold_bytes: 0,
+    cold_bytes: 32 << 20,
 };
+
+/// Past a bound, the ledger thread forgets one book in this many: compacting half of
+/// them took 6 to 33 ms at 10,000 books, a pause for every request waiting behind it.
+const SERVER_FORGET_PART: usize = 16;
 
 /// The one write path of the API: the importer's, event by event, with what each did.
 fn apply_events(
@@ -427,7 +436,9 @@ fn apply_events(
     kept: Option<Kept>,
     prepared: Vec<Prepared>,
 ) -> Result<(Vec<EventResult>, Option<Kept>), LedgerError> {
-    let mut recorder = Recorder::resume(ledger, policy, kept).book_limits(SERVER_BOOKS);
+    let mut recorder = Recorder::resume(ledger, policy, kept)
+        .book_limits(SERVER_BOOKS)
+        .forget_in_parts(SERVER_FORGET_PART);
     recorder.discipline_messages(crate::decide::MessageDiscipline::at(
         policy,
         chrono::Utc::now(),
