@@ -93,8 +93,8 @@ pub type WrittenEntry = (String, rust_decimal::Decimal, String, String);
 
 /// How many member books a recorder holds at most, and how many facts in them all
 /// ([`MemberBook::weight`]; a fact takes some 120 to 200 bytes: 155 in a realistic club's
-/// books, issue 14). Past either, books are
-/// written and the half used least recently forgotten (within a transaction too), so
+/// books, issue 14). Past either, books are written and the half used least recently
+/// forgotten (or the part [`Recorder::forget_in_parts`] sets; within a transaction too), so
 /// memory stays flat whatever the batch size, the number of members and the length of
 /// their histories. Forgotten books are kept compact up to `cold_bytes` (see
 /// `recording::cold`); a member seen again comes back from there, or else is read back
