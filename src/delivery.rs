@@ -117,7 +117,7 @@ pub fn deliver_due(
     data: &Path,
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, LedgerError> {
-    let (due, stale) = set_aside_stale(policy, ledger.due_messages(now)?, now);
+    let (due, stale) = set_aside_stale(policy, ledger.due_messages(now, usize::MAX)?, now);
     let contacts = contacts(ledger, policy, &due)?;
     let results: Vec<(OutboxMessage, Sent)> = due
         .into_iter()

@@ -43,12 +43,13 @@ pub struct MessageCount {
 }
 
 impl Ledger {
-    /// Messages waiting to go out at `now`, oldest first.
-    pub fn due_messages(&self, now: DateTime<Utc>) -> Result<Vec<OutboxMessage>> {
+    /// Messages waiting to go out at `now`, oldest first, at most `most` of them.
+    pub fn due_messages(&self, now: DateTime<Utc>, most: usize) -> Result<Vec<OutboxMessage>> {
+        let most = i64::try_from(most).unwrap_or(i64::MAX);
         self.db().query(
             "SELECT seq, key, channel, member, occasion, created_at, deliver_after, language, text, status, reason, attempts FROM messages
-             WHERE status = 'pending' AND deliver_after <= ?1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY seq",
-            args![stored(now)],
+             WHERE status = 'pending' AND deliver_after <= ?1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY seq LIMIT ?2",
+            args![stored(now), most],
             message,
         )
     }

@@ -36,7 +36,28 @@ pub fn spawn(registry: Arc<Registry>, data: PathBuf) {
     });
 }
 
+/// At most this many messages are read, sent and recorded in one job on the club's
+/// ledger thread, and at most [`MESSAGE_BATCHES`] such jobs run a tick: every post waits
+/// while a job runs, and one job for a backlog (a day's messages held by quiet hours, the
+/// welcomes of a first busy minute) held them all for as long as it took: 30 to 40 ms
+/// for the café's 10,000 welcomes (issue 14, docs/PERFORMANCE.md).
+const MESSAGE_BATCH: usize = 500;
+const MESSAGE_BATCHES: usize = 20;
+
+/// Delivers what is due, a batch at a time, until none is left or the tick's batches
+/// are used up (the next tick goes on).
 async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), String> {
+    for _ in 0..MESSAGE_BATCHES {
+        if !deliver_batch(club, data).await? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Delivers up to [`MESSAGE_BATCH`] due messages; whether there were that many (more may
+/// be waiting).
+async fn deliver_batch(club: &Arc<Club>, data: &std::path::Path) -> Result<bool, String> {
     let now = chrono::Utc::now();
     // With several processes on one PostgreSQL database, one of them sends (each message
     // once); the others look again every tick, and take over if it stops.
@@ -46,18 +67,21 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
             if !ledger.lead_clock().map_err(|e| e.to_string())? {
                 return Ok(None);
             }
-            let due = ledger.due_messages(now).map_err(|e| e.to_string())?;
+            let due = ledger
+                .due_messages(now, MESSAGE_BATCH)
+                .map_err(|e| e.to_string())?;
             // The addresses the `http` channels need, read with the messages.
             let contacts = deliver::contacts(ledger, &reading, &due).map_err(|e| e.to_string())?;
             Ok(Some((due, contacts)))
         })
         .await?;
     let Some((due, contacts)) = due else {
-        return Ok(());
+        return Ok(false);
     };
     if due.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
+    let full = due.len() == MESSAGE_BATCH;
     let policy = club.policy();
     let (due, stale) = deliver::set_aside_stale(&policy, due, now);
     let data = data.to_owned();
@@ -87,7 +111,8 @@ async fn deliver_club(club: &Arc<Club>, data: &std::path::Path) -> Result<(), St
     ] {
         super::metrics::messages(&club.id, outcome, count);
     }
-    Ok(())
+    // Messages to be tried again wait for their time: the next batch holds others.
+    Ok(full)
 }
 
 /// Sends the club's webhooks what is due, a batch at a time (read on the ledger thread,

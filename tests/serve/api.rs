@@ -466,6 +466,53 @@ fn the_host_process_sets_aside_messages_older_than_stale_after() {
     assert_eq!(members, ["M2"], "{sent}");
 }
 
+/// A backlog of messages (here 1,200 welcomes queued by an import) goes out in batches
+/// of at most 500, each its own job on the club's ledger thread, so that posts wait for
+/// one batch at most, never for the whole backlog (issue 14: the café's 10,000 welcomes
+/// in one job held every post for 30 to 40 ms). Every message is sent once, in order.
+#[test]
+fn a_backlog_of_messages_goes_out_in_batches_each_message_once_in_order() {
+    let yaml = format!(
+        "{SHOP_YAML}messages:\n  language: en\n  channels:\n    - {{id: sms, kind: file, path: sms.jsonl}}\n  templates:\n    enrolled: {{en: \"Welcome\"}}\n"
+    );
+    let today = chrono::Utc::now().date_naive();
+    let mut csv = String::from("id,member,date,amount\n");
+    for n in 0..1_200 {
+        csv.push_str(&format!("P{n},M{n:04},{today},1000\n"));
+    }
+    let server = Workspace::new()
+        .file("policies/shop/club.yaml", &yaml)
+        .file("policies/shop/earn.rhai", &shop_rule(1000))
+        .file("purchases.csv", &csv)
+        .command(&["import", "shop", "purchases.csv"])
+        .start(&[]);
+    let sent_file = server.path().join("data/sms.jsonl");
+    let sent = || -> Vec<String> {
+        std::fs::read_to_string(&sent_file)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a JSON line"))
+            .map(|message| message["member"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    server.wait_for(std::time::Duration::from_secs(30), |_| {
+        sent().len() >= 1_200
+    });
+    let expected: Vec<String> = (0..1_200).map(|n| format!("M{n:04}")).collect();
+    assert_eq!(sent(), expected);
+    // Three batches (500, 500, 200), none larger.
+    let log = server.log();
+    let batches: Vec<u64> = log
+        .lines()
+        .filter(|line| line.contains("messages delivered"))
+        .filter_map(|line| line.split("sent=").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(batches.iter().sum::<u64>(), 1_200, "{log}");
+    assert!(batches.iter().all(|sent| *sent <= 500), "{batches:?}");
+    assert!(batches.len() >= 3, "{batches:?}");
+}
+
 #[test]
 fn concurrent_posts_to_one_member_are_serialized() {
     let server = shop();
