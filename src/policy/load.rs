@@ -370,6 +370,7 @@ fn compile_scripts(
                 scripts.push(Script {
                     display_path: path.display().to_string(),
                     source,
+                    native: super::native::NativeFunctions::translate(&ast, engine.limits()),
                     ast,
                 });
             }

@@ -10,6 +10,7 @@ mod calls;
 pub mod contests;
 pub mod descriptions;
 mod load;
+pub mod native;
 pub mod plugins;
 mod properties;
 mod rates;

@@ -8,4 +8,7 @@ pub struct Script {
     pub display_path: String,
     pub source: String,
     pub ast: rhai::AST,
+    /// The functions simple enough to run without Rhai's interpreter
+    /// ([`super::native`]).
+    pub native: super::native::NativeFunctions,
 }

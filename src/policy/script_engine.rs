@@ -290,7 +290,7 @@ fn register_helpers(engine: &mut Engine) {
     );
 }
 
-fn award(points: Dynamic, reason: &str) -> Map {
+pub(super) fn award(points: Dynamic, reason: &str) -> Map {
     let mut map = Map::new();
     map.insert("points".into(), points);
     map.insert("reason".into(), reason.into());

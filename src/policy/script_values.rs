@@ -169,115 +169,138 @@ pub fn record_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     (result, reads)
 }
 
-/// Registers a getter that also notes the read when a trace is being recorded.
-fn get<T, R>(
-    engine: &mut Engine,
-    owner: &'static str,
-    name: &'static str,
-    getter: impl Fn(&mut T) -> R + Send + Sync + 'static,
-) where
-    T: Clone + Send + Sync + 'static,
-    R: Clone + Send + Sync + 'static,
-{
-    debug_assert!(
-        match owner {
-            "event" => EVENT_FIELDS.contains(&name),
-            _ => MEMBER_FIELDS.contains(&name),
-        },
-        "`{owner}.{name}` is missing from the list of {owner} fields"
-    );
-    engine.register_get(name, move |value: &mut T| {
-        READS.with(|r| {
-            if let Some(reads) = r.borrow_mut().as_mut() {
-                let field = format!("{owner}.{name}");
-                if !reads.contains(&field) {
-                    reads.push(field);
-                }
+/// Notes that a script read `owner.name`, when a trace is being recorded on this thread.
+fn note_read(owner: &str, name: &str) {
+    READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            let field = format!("{owner}.{name}");
+            if !reads.contains(&field) {
+                reads.push(field);
             }
-        });
-        getter(value)
+        }
     });
 }
 
-/// Registers the `Event` and `Member` types and their fields; see the README's
-/// "What scripts see" for the list.
+/// `event.<name>` as scripts read it (noting the read when a trace is being recorded), or
+/// `None` for a name that is not one of [`EVENT_FIELDS`]. The one place the fields are
+/// made: the engine's getters and [`super::native`] both read them here.
+pub fn event_field(e: &ScriptEvent, name: &str) -> Option<Dynamic> {
+    let e = &e.0;
+    let value: Dynamic = match name {
+        "id" => e.event.id.clone().into(),
+        "member" => e.event.member.clone().into(),
+        "type" => e.event.kind.as_str().into(),
+        "time" => crate::time::stored(e.event.time).into(),
+        "date" => local_date_text(e.local).into(),
+        "year" => INT::from(e.local.year).into(),
+        "month" => INT::from(e.local.month).into(),
+        "day" => INT::from(e.local.day).into(),
+        "weekday" => e.weekday.into(),
+        "hour" => INT::from(e.hour).into(),
+        "amount" => Dynamic::from_decimal(e.event.amount),
+        // The part of a purchase paid from the credit wallet: zero when none was.
+        "credit_used" => Dynamic::from_decimal(e.event.credit_used.unwrap_or_default()),
+        "original" => text_or_unit(&e.event.original),
+        "currency" => text_or_unit(&e.event.currency),
+        // A purchase paid in a foreign currency: `amount` is converted into the club's,
+        // `original_amount` is what was paid (in `currency`) and `rate` the rate used. For
+        // any other event, `original_amount` is `amount` and `rate` is 1.
+        "original_amount" => Dynamic::from_decimal(e.event.written_amount()),
+        "rate" => Dynamic::from_decimal(e.event.conversion.map_or(Decimal::ONE, |c| c.rate)),
+        "channel" => text_or_unit(&e.event.channel),
+        "store" => text_or_unit(&e.event.store),
+        "attributes" => string_map(&e.event.attributes).into(),
+        "items" => {
+            let items: Array = e
+                .event
+                .items
+                .iter()
+                .map(|item| {
+                    let mut m = Map::new();
+                    m.insert("sku".into(), item.sku.as_str().into());
+                    m.insert("category".into(), text_or_unit(&item.category));
+                    m.insert("qty".into(), Dynamic::from_decimal(item.qty));
+                    m.insert("price".into(), Dynamic::from_decimal(item.price));
+                    m.into()
+                })
+                .collect();
+            items.into()
+        }
+        _ => return None,
+    };
+    note_read("event", name);
+    Some(value)
+}
+
+/// `member.<name>` as scripts read it, or `None` for a name not in [`MEMBER_FIELDS`]; see
+/// [`event_field`].
+pub fn member_field(m: &ScriptMember, name: &str) -> Option<Dynamic> {
+    let m = &m.0;
+    let value: Dynamic = match name {
+        "id" => m.member.id.clone().into(),
+        "type" => m.member.member_type.clone().into(),
+        "kind" => match m.kind {
+            PersonKind::Natural => "natural",
+            PersonKind::Legal => "legal",
+        }
+        .into(),
+        "joined" => m.calendar.format(m.member.joined).into(),
+        "birthday" => m
+            .member
+            .birthday
+            .map_or(Dynamic::UNIT, |b| m.calendar.format(b).into()),
+        "birthday_month" => {
+            let local = m.member.birthday.map(|b| m.calendar.to_local(b));
+            local.map_or(Dynamic::UNIT, |l| INT::from(l.month).into())
+        }
+        "birthday_day" => {
+            let local = m.member.birthday.map(|b| m.calendar.to_local(b));
+            local.map_or(Dynamic::UNIT, |l| INT::from(l.day).into())
+        }
+        "attributes" => string_map(&m.member.attributes).into(),
+        "balance" => Dynamic::from_decimal(m.member.balance),
+        "credit" => Dynamic::from_decimal(m.member.credit),
+        "tier" => text_or_unit(&m.member.tier),
+        "perks" => {
+            let perks: Array = m.perks.iter().map(|p| Dynamic::from(p.clone())).collect();
+            perks.into()
+        }
+        "tier_multiplier" => Dynamic::from_decimal(m.multiplier),
+        "stats" => {
+            let stats = &m.member.stats;
+            let decimal = |d: Decimal| Dynamic::from_decimal(d);
+            let mut s = Map::new();
+            s.insert("spend_total".into(), decimal(stats.spend_total));
+            s.insert("visits_total".into(), stats.visits_total.into());
+            s.insert(
+                "last_visit".into(),
+                stats
+                    .last_visit
+                    .map_or(Dynamic::UNIT, |t| crate::time::stored(t).into()),
+            );
+            s.insert("spend_30d".into(), decimal(stats.spend_30d));
+            s.insert("visits_30d".into(), stats.visits_30d.into());
+            s.insert("spend_90d".into(), decimal(stats.spend_90d));
+            s.insert("visits_90d".into(), stats.visits_90d.into());
+            s.insert("spend_365d".into(), decimal(stats.spend_365d));
+            s.insert("visits_365d".into(), stats.visits_365d.into());
+            s.into()
+        }
+        _ => return None,
+    };
+    note_read("member", name);
+    Some(value)
+}
+
+/// Registers the `Event` and `Member` types and their fields (each a getter reading
+/// [`event_field`] or [`member_field`]); see the README's "What scripts see" for the list.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<ScriptEvent>("Event");
-    get(engine, "event", "id", |e: &mut ScriptEvent| {
-        e.0.event.id.clone()
-    });
-    get(engine, "event", "member", |e: &mut ScriptEvent| {
-        e.0.event.member.clone()
-    });
-    get(engine, "event", "type", |e: &mut ScriptEvent| {
-        e.0.event.kind.as_str()
-    });
-    get(engine, "event", "time", |e: &mut ScriptEvent| {
-        crate::time::stored(e.0.event.time)
-    });
-    get(engine, "event", "date", |e: &mut ScriptEvent| {
-        local_date_text(e.0.local)
-    });
-    get(engine, "event", "year", |e: &mut ScriptEvent| {
-        INT::from(e.0.local.year)
-    });
-    get(engine, "event", "month", |e: &mut ScriptEvent| {
-        INT::from(e.0.local.month)
-    });
-    get(engine, "event", "day", |e: &mut ScriptEvent| {
-        INT::from(e.0.local.day)
-    });
-    get(engine, "event", "weekday", |e: &mut ScriptEvent| {
-        e.0.weekday
-    });
-    get(engine, "event", "hour", |e: &mut ScriptEvent| {
-        INT::from(e.0.hour)
-    });
-    get(engine, "event", "amount", |e: &mut ScriptEvent| {
-        e.0.event.amount
-    });
-    // The part of a purchase paid from the credit wallet: zero when none was.
-    get(engine, "event", "credit_used", |e: &mut ScriptEvent| {
-        e.0.event.credit_used.unwrap_or_default()
-    });
-    get(engine, "event", "original", |e: &mut ScriptEvent| {
-        text_or_unit(&e.0.event.original)
-    });
-    get(engine, "event", "currency", |e: &mut ScriptEvent| {
-        text_or_unit(&e.0.event.currency)
-    });
-    // A purchase paid in a foreign currency: `amount` is converted into the club's,
-    // `original_amount` is what was paid (in `currency`) and `rate` the rate used. For
-    // any other event, `original_amount` is `amount` and `rate` is 1.
-    get(engine, "event", "original_amount", |e: &mut ScriptEvent| {
-        e.0.event.written_amount()
-    });
-    get(engine, "event", "rate", |e: &mut ScriptEvent| {
-        e.0.event.conversion.map_or(Decimal::ONE, |c| c.rate)
-    });
-    get(engine, "event", "channel", |e: &mut ScriptEvent| {
-        text_or_unit(&e.0.event.channel)
-    });
-    get(engine, "event", "store", |e: &mut ScriptEvent| {
-        text_or_unit(&e.0.event.store)
-    });
-    get(engine, "event", "attributes", |e: &mut ScriptEvent| {
-        string_map(&e.0.event.attributes)
-    });
-    get(engine, "event", "items", |e: &mut ScriptEvent| -> Array {
-        e.0.event
-            .items
-            .iter()
-            .map(|item| {
-                let mut m = Map::new();
-                m.insert("sku".into(), item.sku.as_str().into());
-                m.insert("category".into(), text_or_unit(&item.category));
-                m.insert("qty".into(), Dynamic::from_decimal(item.qty));
-                m.insert("price".into(), Dynamic::from_decimal(item.price));
-                m.into()
-            })
-            .collect()
-    });
+    for name in EVENT_FIELDS {
+        engine.register_get(name, move |e: &mut ScriptEvent| {
+            event_field(e, name).unwrap_or(Dynamic::UNIT)
+        });
+    }
     engine.register_fn("to_string", |e: &mut ScriptEvent| {
         format!(
             "{} event `{}` of member `{}`",
@@ -287,80 +310,11 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |e: &mut ScriptEvent| format!("{:?}", e.0.event));
 
     engine.register_type_with_name::<ScriptMember>("Member");
-    get(engine, "member", "id", |m: &mut ScriptMember| {
-        m.0.member.id.clone()
-    });
-    get(engine, "member", "type", |m: &mut ScriptMember| {
-        m.0.member.member_type.clone()
-    });
-    get(engine, "member", "kind", |m: &mut ScriptMember| {
-        match m.0.kind {
-            PersonKind::Natural => "natural",
-            PersonKind::Legal => "legal",
-        }
-    });
-    get(engine, "member", "joined", |m: &mut ScriptMember| {
-        m.0.calendar.format(m.0.member.joined)
-    });
-    get(engine, "member", "birthday", |m: &mut ScriptMember| {
-        m.0.member
-            .birthday
-            .map_or(Dynamic::UNIT, |b| m.0.calendar.format(b).into())
-    });
-    get(
-        engine,
-        "member",
-        "birthday_month",
-        |m: &mut ScriptMember| {
-            let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
-            local.map_or(Dynamic::UNIT, |l| INT::from(l.month).into())
-        },
-    );
-    get(engine, "member", "birthday_day", |m: &mut ScriptMember| {
-        let local = m.0.member.birthday.map(|b| m.0.calendar.to_local(b));
-        local.map_or(Dynamic::UNIT, |l| INT::from(l.day).into())
-    });
-    get(engine, "member", "attributes", |m: &mut ScriptMember| {
-        string_map(&m.0.member.attributes)
-    });
-    get(engine, "member", "balance", |m: &mut ScriptMember| {
-        m.0.member.balance
-    });
-    get(engine, "member", "credit", |m: &mut ScriptMember| {
-        m.0.member.credit
-    });
-    get(engine, "member", "tier", |m: &mut ScriptMember| {
-        text_or_unit(&m.0.member.tier)
-    });
-    get(engine, "member", "perks", |m: &mut ScriptMember| -> Array {
-        m.0.perks.iter().map(|p| Dynamic::from(p.clone())).collect()
-    });
-    get(
-        engine,
-        "member",
-        "tier_multiplier",
-        |m: &mut ScriptMember| m.0.multiplier,
-    );
-    get(engine, "member", "stats", |m: &mut ScriptMember| {
-        let stats = &m.0.member.stats;
-        let decimal = |d: Decimal| Dynamic::from_decimal(d);
-        let mut s = Map::new();
-        s.insert("spend_total".into(), decimal(stats.spend_total));
-        s.insert("visits_total".into(), stats.visits_total.into());
-        s.insert(
-            "last_visit".into(),
-            stats
-                .last_visit
-                .map_or(Dynamic::UNIT, |t| crate::time::stored(t).into()),
-        );
-        s.insert("spend_30d".into(), decimal(stats.spend_30d));
-        s.insert("visits_30d".into(), stats.visits_30d.into());
-        s.insert("spend_90d".into(), decimal(stats.spend_90d));
-        s.insert("visits_90d".into(), stats.visits_90d.into());
-        s.insert("spend_365d".into(), decimal(stats.spend_365d));
-        s.insert("visits_365d".into(), stats.visits_365d.into());
-        s
-    });
+    for name in MEMBER_FIELDS {
+        engine.register_get(name, move |m: &mut ScriptMember| {
+            member_field(m, name).unwrap_or(Dynamic::UNIT)
+        });
+    }
     engine.register_fn("to_string", |m: &mut ScriptMember| {
         format!("member `{}`", m.0.member.id)
     });

@@ -79,12 +79,31 @@ impl Policy {
     /// bashgah runs a club's Rhai. Every caller — earning rules, campaign segments, deal
     /// targets, the tier function, report segments — gets the same options (the script's
     /// top level runs first, so its `import`s resolve; plugin settings travel as the call's
-    /// tag) and the same limits (operations, depth, sizes, and the wall-time limit).
+    /// tag) and the same limits (operations, depth, sizes, and the wall-time limit). A
+    /// function simple enough runs without the interpreter, to the same value
+    /// ([`super::native`]); whatever it does not decide itself, Rhai does.
     pub fn call(
         &self,
         script: usize,
         function: &str,
         args: impl rhai::FuncArgs,
+    ) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
+        let mut values: Vec<rhai::Dynamic> = Vec::new();
+        args.parse(&mut values);
+        let native = self.scripts.get(script).map(|s| &s.native);
+        if let Some(value) = native.and_then(|n| n.call(function, &values)) {
+            return Ok(value);
+        }
+        self.call_in_rhai(script, function, values)
+    }
+
+    /// Calls `function` as [`Policy::call`] does, always through Rhai's interpreter: the
+    /// reference the functions run without it are compared with.
+    pub(crate) fn call_in_rhai(
+        &self,
+        script: usize,
+        function: &str,
+        values: Vec<rhai::Dynamic>,
     ) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
         let Some(script) = self.scripts.get(script) else {
             return Err(Box::new(rhai::EvalAltResult::ErrorFunctionNotFound(
@@ -101,7 +120,7 @@ impl Policy {
                 &mut rhai::Scope::new(),
                 &script.ast,
                 function,
-                args,
+                values,
             )
         })
     }
