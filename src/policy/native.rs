@@ -978,6 +978,30 @@ mod tests {
         assert!(constant.scripts[0].native.is_empty());
     }
 
+    /// A request whose script budget is spent has every later call stopped, translated or
+    /// not: the translated function does not answer in Rhai's place.
+    #[test]
+    fn a_spent_budget_stops_translated_functions_too() {
+        let (_dir, policy) = club("fn simple(a, b) { a + b }\n");
+        let args = (Dynamic::from_int(1), Dynamic::from_int(2));
+        assert!(policy.scripts[0].native.has("simple", 2));
+        let within = crate::policy::with_time_budget(std::time::Duration::from_secs(60), || {
+            policy.call(0, "simple", args.clone())
+        });
+        assert_eq!(within.unwrap().as_int(), Ok(3));
+        let spent = crate::policy::with_time_budget(std::time::Duration::ZERO, || {
+            policy.call(0, "simple", args.clone())
+        });
+        let error = spent.expect_err("the budget is spent");
+        let rhai::EvalAltResult::ErrorTerminated(token, _) = error.unwrap_inner() else {
+            panic!("stopped by the budget, not {error}");
+        };
+        assert_eq!(
+            token.clone().into_immutable_string().ok().as_deref(),
+            Some(crate::policy::BUDGET_SPENT)
+        );
+    }
+
     fn purchase(day: i64, amount: &str, attributes: &[(&str, &str)]) -> Event {
         let mut event = Event::manual(
             &format!("P{day}"),

@@ -104,6 +104,15 @@ pub fn with_time_budget<T>(budget: Duration, work: impl FnOnce() -> T) -> T {
     work()
 }
 
+/// Whether the budget of the work running on this thread is spent ([`with_time_budget`]):
+/// then no script call may answer, not even one that needs no interpreter
+/// ([`super::native`]).
+pub fn budget_spent() -> bool {
+    BUDGET_ENDS
+        .with(Cell::get)
+        .is_some_and(|end| Instant::now() >= end)
+}
+
 impl ScriptEngine {
     /// Builds the engine. `plugins` is the folder `import "name"` statements load from.
     pub fn new(limits: ScriptLimits, plugins: Option<&Path>) -> ScriptEngine {
@@ -171,10 +180,7 @@ impl ScriptEngine {
 
     /// Runs `call` with the wall-time limit armed for this thread.
     pub fn timed<T>(&self, call: impl FnOnce(&Engine) -> T) -> T {
-        if BUDGET_ENDS
-            .with(Cell::get)
-            .is_some_and(|end| Instant::now() >= end)
-        {
+        if budget_spent() {
             // The budget is spent: check at the call's first operation, so that it stops
             // there rather than after 32.
             SINCE_TIME_CHECK.with(|since| since.set(TIME_CHECK_EVERY - 1));

@@ -90,7 +90,9 @@ impl Policy {
     ) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
         let mut values: Vec<rhai::Dynamic> = Vec::new();
         args.parse(&mut values);
+        // A spent budget stops every call at its first operation: Rhai says so.
         let native = self.scripts.get(script).map(|s| &s.native);
+        let native = native.filter(|_| !super::script_engine::budget_spent());
         if let Some(value) = native.and_then(|n| n.call(function, &values)) {
             return Ok(value);
         }
