@@ -21,7 +21,8 @@
 //! again through Rhai, which then gives the exact answer or the exact error. Running
 //! twice is harmless: a script call is pure (deciding writes nothing), and the fields it
 //! read are noted once for a trace whichever way they were read. The tests compare both
-//! ways on the shipped clubs' functions and on generated events.
+//! ways: every operator on every pair of kinds, the shipped clubs' rules over a grid of
+//! events and members, and generated functions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -157,24 +158,6 @@ impl NativeFunctions {
             array: limits.max_array_size,
             map: limits.max_map_size,
         };
-        let mut translation = Translation {
-            defined: ast
-                .iter_fn_def()
-                .filter(|f| f.this_type.is_none())
-                .map(|f| {
-                    (
-                        (f.name.clone(), f.params.len()),
-                        body_of(ast, &f.name, f.params.len()),
-                    )
-                })
-                .collect(),
-            params: ast
-                .iter_fn_def()
-                .map(|f| ((f.name.clone(), f.params.len()), f.params.to_vec()))
-                .collect(),
-            done: HashMap::new(),
-            visiting: Vec::new(),
-        };
         let limits_allow = limits.max_operations as usize > MOST_NODES * 4
             && limits.max_call_levels > DEEPEST_CALLS;
         if !ast.statements().is_empty() || !limits_allow {
@@ -183,6 +166,19 @@ impl NativeFunctions {
                 sizes,
             };
         }
+        let mut translation = Translation {
+            defined: ast
+                .iter_fn_def()
+                .filter(|f| f.this_type.is_none())
+                .map(|f| {
+                    let key = (f.name.clone(), f.params.len());
+                    let body = body_of(ast, &f.name, f.params.len());
+                    (key, (body, f.params.to_vec()))
+                })
+                .collect(),
+            done: HashMap::new(),
+            visiting: Vec::new(),
+        };
         let keys: Vec<_> = translation.defined.keys().cloned().collect();
         let mut functions: HashMap<String, Vec<Arc<Function>>> = HashMap::new();
         for key in keys {
@@ -194,11 +190,6 @@ impl NativeFunctions {
             }
         }
         NativeFunctions { functions, sizes }
-    }
-
-    /// How many of the script's functions run without Rhai.
-    pub fn len(&self) -> usize {
-        self.functions.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -226,20 +217,22 @@ impl NativeFunctions {
     }
 }
 
+/// A script function's name and number of parameters.
+type Key = (ImmutableString, usize);
+
 /// A translated function, the nodes it reaches through its calls, and its depth of calls.
 type Translated = (Arc<Function>, usize, usize);
 
 /// What translating one script keeps track of.
 struct Translation {
-    /// The script's functions' bodies, by name and number of parameters.
-    defined: HashMap<(ImmutableString, usize), Arc<[Stmt]>>,
-    /// Their parameters' names.
-    params: HashMap<(ImmutableString, usize), Vec<ImmutableString>>,
+    /// The script's functions' bodies and parameters' names, by name and number of
+    /// parameters.
+    defined: HashMap<Key, (Arc<[Stmt]>, Vec<ImmutableString>)>,
     /// Each function tried, translated (with its size and depth of calls) or not.
-    done: HashMap<(ImmutableString, usize), Option<Translated>>,
+    done: HashMap<Key, Option<Translated>>,
     /// The functions being translated: a call back to one of them is recursion, which is
     /// left to Rhai.
-    visiting: Vec<(ImmutableString, usize)>,
+    visiting: Vec<Key>,
 }
 
 /// Names in scope while a function's body is translated, and what it has cost so far.
@@ -250,15 +243,14 @@ struct Scope {
 }
 
 impl Translation {
-    fn function(&mut self, key: &(ImmutableString, usize)) -> Option<Translated> {
+    fn function(&mut self, key: &Key) -> Option<Translated> {
         if let Some(done) = self.done.get(key) {
             return done.clone();
         }
         if self.visiting.contains(key) {
             return None;
         }
-        let body = self.defined.get(key)?.clone();
-        let params = self.params.get(key)?.clone();
+        let (body, params) = self.defined.get(key)?.clone();
         self.visiting.push(key.clone());
         let mut scope = Scope {
             names: params,
