@@ -1102,6 +1102,23 @@ mod tests {
         }
     }
 
+    /// Every field scripts may read is made by `event_field` / `member_field` (the engine
+    /// registers a getter for each listed name, which would otherwise read `()`).
+    #[test]
+    fn every_listed_field_is_made() {
+        use crate::policy::script_values::{EVENT_FIELDS, MEMBER_FIELDS};
+        let (_dir, policy) = club("");
+        let event = event_value(&purchase(0, "5", &[]), &policy);
+        let member = member_value(&member(&policy, "x", None), &policy, vec![], Decimal::ONE);
+        for name in EVENT_FIELDS {
+            assert!(event_field(&event, name).is_some(), "event.{name}");
+        }
+        for name in MEMBER_FIELDS {
+            assert!(member_field(&member, name).is_some(), "member.{name}");
+        }
+        assert!(event_field(&event, "amonut").is_none());
+    }
+
     /// A request whose script budget is spent has every later call stopped, translated or
     /// not: the translated function does not answer in Rhai's place.
     #[test]
