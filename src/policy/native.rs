@@ -709,7 +709,6 @@ fn binary(operator: Operator, a: &Dynamic, b: &Dynamic) -> Outcome<Dynamic> {
                 Add => Some(x.checked_add(y)),
                 Subtract => Some(x.checked_sub(y)),
                 Multiply => Some(x.checked_mul(y)),
-                Divide if y.is_zero() => return Err(GiveUp),
                 Divide => Some(x.checked_div(y)),
                 Remainder => Some(x.checked_rem(y)),
                 _ => None,
