@@ -681,6 +681,27 @@ fn kind(value: &Dynamic) -> Kind {
     }
 }
 
+/// What an arithmetic operator gives for two numbers of one kind through that kind's
+/// checked operations (`checked`: add, subtract, multiply, divide, remainder, in that
+/// order): `None` for an operator that is not arithmetic, `Some(None)` for an overflow
+/// or a division by zero.
+fn arithmetic<T>(
+    operator: Operator,
+    x: T,
+    y: T,
+    checked: [fn(T, T) -> Option<T>; 5],
+) -> Option<Option<T>> {
+    let at = match operator {
+        Operator::Add => 0,
+        Operator::Subtract => 1,
+        Operator::Multiply => 2,
+        Operator::Divide => 3,
+        Operator::Remainder => 4,
+        _ => return None,
+    };
+    Some(checked[at](x, y))
+}
+
 /// `a operator b` as Rhai's built-in operators compute it: integers with checked
 /// arithmetic, decimals (an integer beside a decimal becomes one), texts, booleans and
 /// `()` compared, and two different kinds never equal.
@@ -689,15 +710,14 @@ fn binary(operator: Operator, a: &Dynamic, b: &Dynamic) -> Outcome<Dynamic> {
     use Operator::*;
     let ordering: Option<Ordering> = match (kind(a), kind(b)) {
         (Kind::Int(x), Kind::Int(y)) => {
-            let arithmetic = match operator {
-                Add => Some(x.checked_add(y)),
-                Subtract => Some(x.checked_sub(y)),
-                Multiply => Some(x.checked_mul(y)),
-                Divide => Some(x.checked_div(y)),
-                Remainder => Some(x.checked_rem(y)),
-                _ => None,
-            };
-            if let Some(result) = arithmetic {
+            let checked = [
+                INT::checked_add,
+                INT::checked_sub,
+                INT::checked_mul,
+                INT::checked_div,
+                INT::checked_rem,
+            ];
+            if let Some(result) = arithmetic(operator, x, y, checked) {
                 return result.map(Dynamic::from_int).ok_or(GiveUp);
             }
             Some(x.cmp(&y))
@@ -705,15 +725,14 @@ fn binary(operator: Operator, a: &Dynamic, b: &Dynamic) -> Outcome<Dynamic> {
         (Kind::Int(_) | Kind::Decimal, Kind::Int(_) | Kind::Decimal) => {
             let x = number(a)?;
             let y = number(b)?;
-            let arithmetic = match operator {
-                Add => Some(x.checked_add(y)),
-                Subtract => Some(x.checked_sub(y)),
-                Multiply => Some(x.checked_mul(y)),
-                Divide => Some(x.checked_div(y)),
-                Remainder => Some(x.checked_rem(y)),
-                _ => None,
-            };
-            if let Some(result) = arithmetic {
+            let checked = [
+                Decimal::checked_add,
+                Decimal::checked_sub,
+                Decimal::checked_mul,
+                Decimal::checked_div,
+                Decimal::checked_rem,
+            ];
+            if let Some(result) = arithmetic(operator, x, y, checked) {
                 return result.map(Dynamic::from_decimal).ok_or(GiveUp);
             }
             Some(x.cmp(&y))
