@@ -185,6 +185,17 @@ impl<'a> Writer<'a> {
         self.count(index);
     }
 
+    /// `None` as a zero byte, or a one and what `write` writes.
+    pub(crate) fn optional<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut Self, T)) {
+        match value {
+            None => self.byte(0),
+            Some(value) => {
+                self.byte(1);
+                write(self, value);
+            }
+        }
+    }
+
     pub(crate) fn optional_text(&mut self, text: Option<&'a str>) {
         match text {
             None => self.byte(0),
@@ -282,6 +293,19 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn count(&mut self) -> Option<usize> {
         usize::try_from(self.wide()?).ok()
+    }
+
+    /// What [`Writer::optional`] wrote, with `read` reading the value; `None` if the
+    /// bytes are not that.
+    pub(crate) fn optional<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(read(self)?)),
+            _ => None,
+        }
     }
 
     pub(crate) fn int(&mut self) -> Option<i64> {

@@ -262,6 +262,52 @@ impl LotSummary {
 }
 
 impl SealedLots {
+    /// Them as they are, written out whole (their bytes, chunks and summary): the form a
+    /// forgotten book's lots take in the recorder's spill file.
+    pub(crate) fn write_whole(&self, out: &mut Writer) {
+        let SealedLots {
+            bytes,
+            chunks,
+            summary,
+        } = self;
+        out.count(bytes.len());
+        out.bytes.extend_from_slice(bytes);
+        out.count(*chunks as usize);
+        let LotSummary {
+            count,
+            newest: (newest, newest_lot),
+            earliest_expiry,
+            oldest_open,
+        } = summary;
+        out.count(*count);
+        out.time(*newest);
+        out.int(*newest_lot);
+        for time in [earliest_expiry, oldest_open] {
+            out.optional(*time, Writer::time);
+        }
+    }
+
+    /// What [`SealedLots::write_whole`] wrote; `None` if the bytes are not that.
+    pub(crate) fn read_whole(reader: &mut Reader) -> Option<SealedLots> {
+        let len = reader.count()?;
+        let bytes = Box::from(reader.take(len)?);
+        let chunks = u32::try_from(reader.count()?).ok()?;
+        let count = reader.count()?;
+        let newest = (reader.time()?, reader.int()?);
+        let earliest_expiry = reader.optional(Reader::time)?;
+        let oldest_open = reader.optional(Reader::time)?;
+        Some(SealedLots {
+            bytes,
+            chunks,
+            summary: LotSummary {
+                count,
+                newest,
+                earliest_expiry,
+                oldest_open,
+            },
+        })
+    }
+
     /// What keeping them costs, in bytes.
     pub fn cost(&self) -> usize {
         self.encoded_len() + std::mem::size_of::<SealedLots>()

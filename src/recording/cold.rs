@@ -36,21 +36,21 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// A forgotten book: what is kept of it as it was, and its long lists as bytes.
 pub(super) struct ColdBook {
-    head: Head,
-    facts: Box<[u8]>,
+    pub(super) head: Head,
+    pub(super) facts: Box<[u8]>,
     /// Where the segments of events and entries end in `facts`, and how many there are.
-    past: usize,
-    segments: u8,
+    pub(super) past: usize,
+    pub(super) segments: u8,
     /// How many events and entries the segments hold together (their lists are made at
     /// their size at once, not grown segment by segment).
-    lengths: (usize, usize),
+    pub(super) lengths: (usize, usize),
     /// The lots, sealed: they stay so when the book is thawed, until a decision reads
     /// them ([`crate::decide::lots`]).
-    lots: Option<SealedLots>,
+    pub(super) lots: Option<SealedLots>,
 }
 
 /// What a cold book keeps as structs.
-enum Head {
+pub(super) enum Head {
     /// The member's state and the book's flags: every list that is not encoded was empty
     /// (most members: a book struct is some 750 bytes, mostly empty collections, a third
     /// of a realistic member's compact copy).
@@ -59,11 +59,11 @@ enum Head {
     Whole(Box<MemberBook>),
 }
 
-struct SlimHead {
-    state: MemberState,
-    stored_tier: Option<String>,
+pub(super) struct SlimHead {
+    pub(super) state: MemberState,
+    pub(super) stored_tier: Option<String>,
     /// `is_new`, `joined_known`, `posted`, `profile_changed`, `lots_loaded`, `history`.
-    flags: [bool; 6],
+    pub(super) flags: [bool; 6],
 }
 
 impl ColdBook {
@@ -225,7 +225,7 @@ impl ColdBook {
     /// [`ColdBook::thaw`] with the lots decoded too: the book as it was frozen, field
     /// for field.
     #[cfg(test)]
-    fn thaw_whole(self) -> Option<(Box<MemberBook>, Past)> {
+    pub(super) fn thaw_whole(self) -> Option<(Box<MemberBook>, Past)> {
         let (mut book, past) = self.thaw()?;
         book.unseal_lots();
         Some((book, past))
@@ -690,7 +690,7 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::decide::{ChallengeFact, LotFact, MessageFact, ReturnShare};
     use chrono::TimeZone;
@@ -707,7 +707,7 @@ mod tests {
         Utc.timestamp_opt(seconds, nanos).single().expect("a time")
     }
 
-    fn book() -> Box<MemberBook> {
+    pub(in crate::recording) fn book() -> Box<MemberBook> {
         let joined = NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date");
         let mut book = MemberBook::new(MemberState::new("m0000042", "individual", joined), true);
         book.is_new = false;
@@ -808,7 +808,7 @@ mod tests {
     }
 
     /// The same book with something in each list that is not encoded (a whole head).
-    fn book_with_everything() -> Box<MemberBook> {
+    pub(in crate::recording) fn book_with_everything() -> Box<MemberBook> {
         let mut book = book();
         book.returns.push(ReturnShare {
             return_event: "e1".into(),
@@ -1025,7 +1025,7 @@ mod tests {
 
     /// What a member's next purchase adds to their book: an event, an entry and a lot
     /// for it, its id; and it spends from their first lot and raises a notice.
-    fn add_purchase(book: &mut MemberBook, n: i64) {
+    pub(in crate::recording) fn add_purchase(book: &mut MemberBook, n: i64) {
         let id: Arc<str> = Arc::from(format!("p{n}"));
         let time = at(1_760_000_000 + n * 86_400, 0);
         book.events.push(EventFact {

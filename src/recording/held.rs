@@ -3,9 +3,11 @@
 //! constant time. (Summing every book's weight walked up to 50,000 books every 1,024
 //! events: 5 % of the deciding thread's time at a million purchases.) Books forgotten
 //! past the bound are kept compact ([`ColdBook`]) up to a bound of their own, and come
-//! back from there rather than from the ledger.
+//! back from there rather than from the ledger; past that bound they are written to a
+//! scratch file ([`Spill`]) and come back from there.
 
 use super::cold::{ColdBook, Past};
+use super::spill::{Put, Spill, SPILLED_PLACE};
 use super::IdMap;
 use crate::decide::MemberBook;
 
@@ -28,9 +30,11 @@ pub(super) struct HeldBooks {
     /// compacted again ([`Past`]): counted with the cold books.
     pasts: IdMap<String, Past>,
     /// What the cold books and the pasts cost ([`ColdBook::cost`], [`Past::cost`]), and
-    /// the most they may.
+    /// the most they may, with the places of the books spilled ([`Spill::places`]).
     cold_bytes: usize,
     cold_limit: usize,
+    /// Cold books forgotten past the bound, in a scratch file.
+    spill: Spill,
     /// How many books were let go entirely (neither held nor cold any more) so far.
     dropped: u64,
 }
@@ -51,15 +55,22 @@ impl HeldBooks {
         self.dropped
     }
 
-    /// What the books kept compact cost, in bytes ([`ColdBook::cost`]).
+    /// What the books kept compact cost in memory, in bytes ([`ColdBook::cost`]), with
+    /// the places of those spilled ([`Spill::places`]).
     pub fn cold_bytes(&self) -> usize {
-        self.cold_bytes
+        self.cold_bytes + self.spill.places()
     }
 
     /// Books kept compact, and what they cost in bytes.
     #[cfg(test)]
     pub fn cold(&self) -> (usize, usize) {
-        (self.cold.len(), self.cold_bytes)
+        (self.cold.len(), self.cold_bytes())
+    }
+
+    /// How many books are spilled.
+    #[cfg(test)]
+    pub fn spilled(&self) -> usize {
+        self.spill.len()
     }
 
     /// How many bytes of forgotten books to keep compact (0: none).
@@ -68,9 +79,9 @@ impl HeldBooks {
         self.bound_cold();
     }
 
-    /// Whether the book is here, held or cold.
+    /// Whether the book is here, held, cold or spilled.
     pub fn contains_key(&self, id: &str) -> bool {
-        self.books.contains_key(id) || self.cold.contains_key(id)
+        self.books.contains_key(id) || self.cold.contains_key(id) || self.spill.contains(id)
     }
 
     /// A held book (not a cold one: those are the ledger's, as it now stands).
@@ -95,8 +106,19 @@ impl HeldBooks {
             self.weight -= weight;
             return Some((key, book));
         }
-        let (key, (_, cold)) = self.cold.remove_entry(id)?;
-        self.cold_bytes -= cold.cost();
+        let (key, cold) = match self.cold.remove_entry(id) {
+            Some((key, (_, cold))) => {
+                self.cold_bytes -= cold.cost();
+                (key, cold)
+            }
+            None => match self.spill.take(id)? {
+                Some(cold) => (id.to_owned(), cold),
+                None => {
+                    self.dropped += 1;
+                    return None;
+                }
+            },
+        };
         let Some((book, past)) = cold.thaw() else {
             self.dropped += 1;
             return None;
@@ -131,6 +153,7 @@ impl HeldBooks {
         self.cold.clear();
         self.pasts.clear();
         self.cold_bytes = 0;
+        self.spill.clear();
     }
 
     /// Forgets the books used least recently, one in `part` of them (at least one): half
@@ -184,10 +207,12 @@ impl HeldBooks {
         self.bound_cold();
     }
 
-    /// Past the cold bound, forgets the cold books forgotten earliest until the rest take
-    /// three quarters of it (so that it is not done again at the next book).
+    /// Past the cold bound, spills the cold books forgotten earliest until the rest take
+    /// three quarters of it (so that it is not done again at the next book). The places
+    /// of spilled books may take half of it; past that, and for books that cannot be
+    /// spilled, they are let go.
     fn bound_cold(&mut self) {
-        if self.cold_bytes <= self.cold_limit {
+        if self.cold_bytes() <= self.cold_limit {
             return;
         }
         let mut stamps: Vec<(u64, usize)> = self
@@ -198,7 +223,7 @@ impl HeldBooks {
         stamps.sort_unstable();
         let target = self.cold_limit / 4 * 3;
         let mut cut = 0;
-        let mut bytes = self.cold_bytes;
+        let mut bytes = self.cold_bytes();
         for (used, cost) in stamps {
             if bytes <= target {
                 break;
@@ -207,16 +232,32 @@ impl HeldBooks {
             cut = used;
         }
         let (mut dropped, mut books) = (0, 0);
-        self.cold.retain(|_, (used, cold)| {
+        let spill_room = self.cold_limit / 2;
+        let spill = &mut self.spill;
+        self.cold.retain(|key, (used, cold)| {
             let keep = *used > cut;
             if !keep {
                 dropped += cold.cost();
-                books += 1;
+                let put = if spill.places() < spill_room {
+                    spill.put(key, cold)
+                } else {
+                    Put::Refused
+                };
+                books += match put {
+                    Put::Written { replaced } => u64::from(replaced),
+                    Put::Refused => 1,
+                };
             }
             keep
         });
         self.cold_bytes -= dropped;
         self.dropped += books;
+        // A bound lowered since they were spilled (a recorder resumed with smaller
+        // limits): their places may not take more than half of it either.
+        if self.spill.places() > spill_room {
+            self.dropped += self.spill.places() as u64 / SPILLED_PLACE as u64;
+            self.spill.clear();
+        }
     }
 }
 
@@ -254,13 +295,18 @@ mod tests {
         held.forget_least_used(2);
         assert_eq!((held.dropped(), held.cold().0), (0, 4));
         assert!(ids.iter().all(|id| held.contains_key(id)));
-        // Room for about two compact books: the ones forgotten earliest go.
+        // Room for about two compact books: the ones forgotten earliest are spilled,
+        // not let go.
         let (_, cold_bytes) = held.cold();
         held.set_cold_limit(cold_bytes / 2);
-        let dropped = held.dropped();
-        assert!(dropped >= 2, "{dropped}");
-        let gone = ids.iter().filter(|id| !held.contains_key(id)).count();
-        assert_eq!(gone as u64, dropped);
+        assert_eq!(held.dropped(), 0);
+        assert!(held.spilled() >= 2, "{}", held.spilled());
+        assert!(ids.iter().all(|id| held.contains_key(id)));
+        // Room for no spilled book's place: the compact ones and the spilled go.
+        held.set_cold_limit(SPILLED_PLACE);
+        assert_eq!(held.dropped(), 4);
+        assert_eq!(held.cold(), (0, 0));
+        assert_eq!(ids.iter().filter(|id| !held.contains_key(id)).count(), 4);
         // No room at all: forgetting lets them go.
         let mut held = HeldBooks::default();
         for id in ids {
@@ -446,19 +492,30 @@ mod tests {
         check(&held);
 
         // A bound of one and a half cold books: c, used least recently of c, d and a,
-        // goes cold, and b, forgotten first, goes for good.
+        // goes cold, and b, forgotten first, is spilled: it comes back from the file,
+        // whole, and is no more there.
         let one = held.cold().1;
         held.set_cold_limit(one + one / 2);
         held.forget_least_used(2);
         check(&held);
-        assert_eq!((held.len(), held.cold().0), (2, 1));
-        assert!(!held.contains_key("b"));
-        assert!(["a", "c", "d"].iter().all(|id| held.contains_key(id)));
+        assert_eq!((held.len(), held.cold().0, held.spilled()), (2, 1, 1));
+        assert!(["a", "b", "c", "d"].iter().all(|id| held.contains_key(id)));
         assert_eq!(held.remove("c"), Some(book("c", 4)));
+        let (key, b) = held.remove_entry("b").expect("spilled");
+        assert_eq!((key.as_str(), &b), ("b", &book("b", 4)));
+        assert_eq!((held.spilled(), held.dropped()), (0, 0));
+        assert!(!held.contains_key("b"));
+        held.insert(key, b);
+        held.insert("e".into(), book("e", 4));
+        held.forget_least_used(2);
+        assert!(held.spilled() > 0);
 
         held.clear();
         assert_eq!(held.cold(), (0, 0));
-        assert!(!held.contains_key("a") && !held.contains_key("d"));
+        assert_eq!(held.spilled(), 0);
+        assert!(["a", "b", "c", "d", "e"]
+            .iter()
+            .all(|id| !held.contains_key(id)));
         // No cold bound: forgotten books are gone.
         held.set_cold_limit(0);
         held.insert("x".into(), book("x", 1));

@@ -17,6 +17,7 @@ mod contests;
 mod held;
 mod outcome;
 pub mod pipeline;
+mod spill;
 mod store;
 
 use std::collections::{HashMap, HashSet};
