@@ -19,8 +19,8 @@
 //! go, as before.
 //!
 //! In memory each book written here keeps its place (a hash of the member's id, its
-//! offset and length): [`SPILLED_PLACE`] bytes, counted with the compact books, up to half
-//! of their bound. The record starts with the member's id, so a book read back for
+//! offset and length): [`SPILLED_PLACE`] bytes, counted with the compact books, up to
+//! all of their bound. The record starts with the member's id, so a book read back for
 //! another member whose id has the same hash is not taken for theirs: it is let go, and
 //! that member read from the ledger. A file that cannot be made or written ends spilling
 //! for the recorder's life: books are let go, as without it. What is written here is
@@ -39,9 +39,9 @@ use crate::member::{DealState, DealStatus, MemberState, MemberStats};
 use chrono::{Datelike, NaiveDate};
 
 /// What a book written to the file costs in memory, as the bound on compact books counts
-/// it: its key and slot in the map (24 bytes), with the map's control bytes and spare
-/// room.
-pub(super) const SPILLED_PLACE: usize = 48;
+/// it: its key and slot in the map (16 bytes) with the map's control byte and spare room
+/// (from 7/8 full to 7/16 just after it grew: 19 to 39 bytes).
+pub(super) const SPILLED_PLACE: usize = 40;
 
 /// The smallest and largest slots, as powers of two: 128 bytes to 1 MiB. A book larger
 /// than that (a group's account with years of history) is let go.
@@ -49,13 +49,23 @@ const SMALLEST_SLOT: u32 = 7;
 const LARGEST_SLOT: u32 = 20;
 const SLOT_SIZES: usize = (LARGEST_SLOT - SMALLEST_SLOT + 1) as usize;
 
-/// Where a book's record lies in the file.
+/// Where a book's record lies in the file: at which of the file's units of the smallest
+/// slot's size it starts (a file of up to 512 GiB), and its length, which gives its
+/// slot's size ([`slot_size`]).
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    offset: u64,
+    unit: u32,
     len: u32,
-    /// Its size, as a power of two from [`SMALLEST_SLOT`].
-    size: u8,
+}
+
+impl Slot {
+    fn offset(self) -> u64 {
+        u64::from(self.unit) << SMALLEST_SLOT
+    }
+
+    fn size(self) -> usize {
+        slot_size(self.len as usize).map_or(0, usize::from)
+    }
 }
 
 /// The books written out, by a hash of their member's id.
@@ -65,9 +75,9 @@ pub(super) struct Spill {
     /// The file could not be made, written or read: nothing more is written.
     failed: bool,
     slots: FxHashMap<u64, Slot>,
-    /// Slots free for reuse, by size.
-    free: [Vec<u64>; SLOT_SIZES],
-    /// Where the file ends.
+    /// Slots free for reuse (their first units), by size.
+    free: [Vec<u32>; SLOT_SIZES],
+    /// Where the file ends, in units of the smallest slot.
     end: u64,
     /// The record being written or read.
     buffer: Vec<u8>,
@@ -126,28 +136,27 @@ impl Spill {
         // reused if it is of the size.
         let replaced = self.slots.remove(&key);
         if let Some(old) = replaced {
-            self.free[usize::from(old.size)].push(old.offset);
+            self.free[old.size()].push(old.unit);
         }
-        let offset = match self.free[usize::from(size)].pop() {
-            Some(offset) => offset,
+        let unit = match self.free[usize::from(size)].pop() {
+            Some(unit) => unit,
             None => {
-                let offset = self.end;
-                self.end += 1 << (SMALLEST_SLOT + u32::from(size));
-                offset
+                let Ok(unit) = u32::try_from(self.end) else {
+                    return Put::Refused;
+                };
+                self.end += 1 << size;
+                unit
             }
         };
-        if !self.write_at(offset) {
+        let slot = Slot {
+            unit,
+            len: len as u32,
+        };
+        if !self.write_at(slot.offset()) {
             self.fail();
             return Put::Refused;
         }
-        self.slots.insert(
-            key,
-            Slot {
-                offset,
-                len: len as u32,
-                size,
-            },
-        );
+        self.slots.insert(key, slot);
         Put::Written {
             replaced: replaced.is_some(),
         }
@@ -157,12 +166,12 @@ impl Spill {
     /// `Some(None)` if it held one that is not theirs or did not read back (let go).
     pub fn take(&mut self, id: &str) -> Option<Option<ColdBook>> {
         let slot = self.slots.remove(&self.key(id))?;
-        self.free[usize::from(slot.size)].push(slot.offset);
+        self.free[slot.size()].push(slot.unit);
         let Some(file) = &self.file else {
             return Some(None);
         };
         self.buffer.resize(slot.len as usize, 0);
-        if read_at(file, &mut self.buffer, slot.offset).is_err() {
+        if read_at(file, &mut self.buffer, slot.offset()).is_err() {
             self.fail();
             return Some(None);
         }
@@ -638,7 +647,7 @@ mod tests {
         assert!(write_record("a", &book, &mut record));
         let slot = 1u64 << (SMALLEST_SLOT + u32::from(slot_size(record.len()).expect("fits")));
         assert!(slot >= record.len() as u64 && slot < 2 * record.len() as u64);
-        assert_eq!(spill.end, 3 * slot);
+        assert_eq!(spill.end << SMALLEST_SLOT, 3 * slot);
     }
 
     #[test]
