@@ -495,20 +495,25 @@ fn a_backlog_of_messages_goes_out_in_batches_each_message_once_in_order() {
             .map(|message| message["member"].as_str().unwrap_or_default().to_owned())
             .collect()
     };
-    server.wait_for(std::time::Duration::from_secs(30), |_| {
-        sent().len() >= 1_200
+    let batches = |server: &crate::serve::server::Server| -> Vec<u64> {
+        server
+            .log()
+            .lines()
+            .filter(|line| line.contains("messages delivered"))
+            .filter_map(|line| line.split("sent=").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+            .collect()
+    };
+    // A batch's messages are in the file before its line is in the log: both are waited
+    // for (the file alone once raced the last batch's line).
+    server.wait_for(std::time::Duration::from_secs(30), |server| {
+        sent().len() >= 1_200 && batches(server).iter().sum::<u64>() >= 1_200
     });
     let expected: Vec<String> = (0..1_200).map(|n| format!("M{n:04}")).collect();
     assert_eq!(sent(), expected);
     // Three batches (500, 500, 200), none larger.
-    let log = server.log();
-    let batches: Vec<u64> = log
-        .lines()
-        .filter(|line| line.contains("messages delivered"))
-        .filter_map(|line| line.split("sent=").nth(1))
-        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
-        .collect();
-    assert_eq!(batches.iter().sum::<u64>(), 1_200, "{log}");
+    let batches = batches(&server);
+    assert_eq!(batches.iter().sum::<u64>(), 1_200, "{}", server.log());
     assert!(batches.iter().all(|sent| *sent <= 500), "{batches:?}");
     assert!(batches.len() >= 3, "{batches:?}");
 }
