@@ -50,9 +50,10 @@ impl HeldBooks {
     }
 
     /// How many books were let go entirely so far: forgotten with no room to keep them
-    /// compact, dropped from the compact ones, or whose compact bytes did not decode.
+    /// compact or spill them, dropped from the compact ones, whose compact bytes did not
+    /// decode, or let go by the spill file ([`Spill::lost`]).
     pub fn dropped(&self) -> u64 {
-        self.dropped
+        self.dropped + self.spill.lost()
     }
 
     /// What the books kept compact cost in memory, in bytes ([`ColdBook::cost`]), with
@@ -111,13 +112,8 @@ impl HeldBooks {
                 self.cold_bytes -= cold.cost();
                 (key, cold)
             }
-            None => match self.spill.take(id)? {
-                Some(cold) => (id.to_owned(), cold),
-                None => {
-                    self.dropped += 1;
-                    return None;
-                }
-            },
+            // Not theirs or unreadable: counted by the spill.
+            None => (id.to_owned(), self.spill.take(id)??),
         };
         let Some((book, past)) = cold.thaw() else {
             self.dropped += 1;
@@ -247,10 +243,10 @@ impl HeldBooks {
                 } else {
                     Put::Refused
                 };
-                books += match put {
-                    Put::Written { replaced } => u64::from(replaced),
-                    Put::Refused => 1,
-                };
+                // A book replaced under the same key is counted by the spill.
+                if put == Put::Refused {
+                    books += 1;
+                }
             }
             keep
         });
@@ -259,7 +255,7 @@ impl HeldBooks {
         // A bound lowered since they were spilled (a recorder resumed with smaller
         // limits): their places may not take more than it either.
         if self.spill.places() > spill_room {
-            self.dropped += self.spill.places() as u64 / SPILLED_PLACE as u64;
+            self.dropped += (self.spill.places() / SPILLED_PLACE) as u64;
             self.spill.clear();
         }
     }

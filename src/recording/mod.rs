@@ -1001,7 +1001,15 @@ impl<'a> Recorder<'a> {
         id: &str,
         at: DateTime<Utc>,
     ) -> Result<(String, Box<MemberBook>), LedgerError> {
-        match self.books.remove_entry(id) {
+        let dropped = self.books.dropped();
+        let found = self.books.remove_entry(id);
+        if self.books.dropped() != dropped {
+            // A compact or spilled book that did not come back (this member's, or, under
+            // the same key in the spill file, another's): a book read ahead of the ledger
+            // for it may predate what was written of it ([`Recorder::forget_least_used`]).
+            self.store.forget_read_ahead(false);
+        }
+        match found {
             Some((key, book)) => Ok((key, book)),
             None => Ok((id.to_owned(), self.load_or_new(id, at)?)),
         }

@@ -79,6 +79,11 @@ pub(super) struct Spill {
     free: [Vec<u32>; SLOT_SIZES],
     /// Where the file ends, in units of the smallest slot.
     end: u64,
+    /// Books written here and then let go without being taken back (another member's
+    /// under the same key, a record that did not read back, every one when the file
+    /// failed): the recorder must then distrust what was read ahead of the ledger, as for
+    /// any book let go.
+    lost: u64,
     /// The record being written or read.
     buffer: Vec<u8>,
     /// Hashes ids into keys, seeded at random: ids chosen to share a key would only
@@ -90,7 +95,7 @@ pub(super) struct Spill {
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Put {
     /// Written; `replaced`: the book of another member whose id has the same hash was
-    /// there, and is let go.
+    /// there, and is let go (counted in [`Spill::lost`]).
     Written { replaced: bool },
     /// Not written (a whole book, too large, or the file failed): let go.
     Refused,
@@ -105,6 +110,11 @@ impl Spill {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.slots.len()
+    }
+
+    /// How many books it let go so far, unasked.
+    pub fn lost(&self) -> u64 {
+        self.lost
     }
 
     /// What their places cost in memory ([`SPILLED_PLACE`] each).
@@ -137,6 +147,7 @@ impl Spill {
         let replaced = self.slots.remove(&key);
         if let Some(old) = replaced {
             self.free[old.size()].push(old.unit);
+            self.lost += 1;
         }
         let unit = match self.free[usize::from(size)].pop() {
             Some(unit) => unit,
@@ -168,17 +179,24 @@ impl Spill {
         let slot = self.slots.remove(&self.key(id))?;
         self.free[slot.size()].push(slot.unit);
         let Some(file) = &self.file else {
+            self.lost += 1;
             return Some(None);
         };
         self.buffer.resize(slot.len as usize, 0);
         if read_at(file, &mut self.buffer, slot.offset()).is_err() {
+            self.lost += 1;
             self.fail();
             return Some(None);
         }
-        Some(read_record(&self.buffer, id))
+        let book = read_record(&self.buffer, id);
+        if book.is_none() {
+            self.lost += 1;
+        }
+        Some(book)
     }
 
     /// Lets every book go, and the file's contents with them (the file is kept, empty).
+    /// Not counted as lost: whoever clears drops every book, read ahead or not.
     pub fn clear(&mut self) {
         self.slots.clear();
         self.free.iter_mut().for_each(Vec::clear);
@@ -204,6 +222,7 @@ impl Spill {
     /// Ends spilling: every book written is let go, and nothing more is written.
     fn fail(&mut self) {
         self.failed = true;
+        self.lost += self.slots.len() as u64;
         self.slots.clear();
         self.free.iter_mut().for_each(Vec::clear);
         self.file = None;
@@ -699,11 +718,13 @@ mod tests {
         spill.slots.insert(spill.key("m2"), slot);
         assert_eq!(spill.take("m2").map(|book| book.is_some()), Some(false));
         assert!(spill.take("m1").is_none());
+        assert_eq!(spill.lost(), 1);
         let (_, second) = cold("m2");
         assert!(matches!(spill.put("m2", &second), Put::Written { .. }));
         let slot = *spill.slots.get(&spill.key("m2")).expect("written");
         spill.slots.insert(spill.key("m1"), slot);
         assert_eq!(spill.put("m1", &first), Put::Written { replaced: true });
+        assert_eq!(spill.lost(), 2);
     }
 
     /// Clearing lets every book go and empties the file.
@@ -731,17 +752,19 @@ mod tests {
     #[test]
     fn a_failed_file_ends_spilling() {
         let mut spill = Spill::default();
+        for id in ["a", "b", "c"] {
+            let (_, book) = cold(id);
+            assert!(matches!(spill.put(id, &book), Put::Written { .. }));
+        }
         let (_, book) = cold("a");
-        assert!(matches!(spill.put("a", &book), Put::Written { .. }));
-        // Cut short under the record: it no longer reads.
-        spill
-            .file
-            .as_ref()
-            .expect("a file")
-            .set_len(1)
-            .expect("cut");
+        // Cut short under the records: they no longer read. The two others are let go
+        // with the one asked for, and all three are counted.
+        let file = spill.file.as_ref().expect("a file");
+        file.set_len(1).expect("cut");
         assert_eq!(spill.take("a").map(|book| book.is_some()), Some(false));
         assert!(spill.failed);
+        assert_eq!(spill.lost(), 3);
+        assert!(!spill.contains("b") && !spill.contains("c"));
         assert_eq!(spill.put("a", &book), Put::Refused);
         assert_eq!(spill.len(), 0);
     }
