@@ -315,7 +315,12 @@ impl<'a> Recorder<'a> {
 
     /// Writes the rows of the members touched since the last write.
     fn save_dirty(&mut self) -> Result<(), LedgerError> {
-        for id in self.dirty.drain() {
+        // In the order of their ids, which is the members table's own (its key): each of
+        // its pages is then read and written once, where hash order went back and forth
+        // over a table larger than the page cache (issue 14).
+        let mut dirty: Vec<String> = self.dirty.drain().collect();
+        dirty.sort_unstable();
+        for id in dirty {
             if let Some(book) = self.books.flags_mut(&id) {
                 self.store.save_book(book)?;
                 // As the ledger now has it: what reading the book back would give.
