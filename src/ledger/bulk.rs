@@ -54,7 +54,7 @@ type Result<T> = std::result::Result<T, LedgerError>;
 /// The ledger's indexes that decisions never read (the console's and the reports'), by
 /// name, with the statement that builds each, exactly as its migration wrote it (a
 /// rebuilt index's schema matches a migrated ledger's: tested below).
-pub(super) const DEFERRED_INDEXES: [(&str, &str); 3] = [
+pub(super) const DEFERRED_INDEXES: [(&str, &str); 5] = [
     ("members_tier", "CREATE INDEX members_tier ON members(tier)"),
     (
         "members_last_visit",
@@ -63,6 +63,16 @@ pub(super) const DEFERRED_INDEXES: [(&str, &str); 3] = [
     (
         "members_id_attributes",
         "CREATE INDEX members_id_attributes ON members(id, attributes)",
+    ),
+    // A member's tier changes and deal checkpoints, for the member's page and the
+    // explanations: each insert was a seek into an index ordered by member.
+    (
+        "tier_changes_member",
+        "CREATE INDEX tier_changes_member ON tier_changes(member, seq)",
+    ),
+    (
+        "deal_checkpoints_enrollment",
+        "CREATE INDEX deal_checkpoints_enrollment ON deal_checkpoints(enrollment, seq)",
     ),
 ];
 
