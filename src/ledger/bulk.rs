@@ -23,14 +23,16 @@
 //! read these indexes; a query that would (the overview's count of members seen
 //! lately, a list of a tier's members) still answers meanwhile, by a scan.
 //!
-//! [`MEMBER_ORDER`] is deferred too, an entry a purchase scattered over an index ordered
-//! by member; the first read of a member's history (a book read back after the recorder
-//! let it go, a return, the lots a spending takes) builds it ([`Ledger::member_order`]).
+//! [`MEMBER_ORDER`] is deferred too, an entry a purchase (or a deal joined) scattered over
+//! an index ordered by member; the first read of a member's history or deals (a book read
+//! back after the recorder let it go, a return, the lots a spending takes) builds it
+//! ([`Ledger::member_order`]).
 //! The 3-rule club reads none (`BookNeeds::history`): its writer 0.83x its time against
 //! the deciding thread's, its import 0.87x the wall time. A club that reads histories
 //! reads a book at each member's first event, but the ledger had no events when the
 //! import began: the members it has written an event for are kept, and any other's book
-//! is read without a history, which they do not have ([`Ledger::has_no_events`]). So
+//! is read without a history or deals, which they do not have ([`Ledger::has_no_events`];
+//! a club with deals reads histories). So
 //! while the recorder holds every book it wrote (a million purchases by 100,000 members
 //! in the realistic club) the index is built once, at the end: its writer 0.78-0.84x the
 //! CPU (issue 14, docs/PERFORMANCE.md, seventeenth stop). The indexes are built with a
@@ -76,13 +78,22 @@ pub(super) const DEFERRED_INDEXES: [(&str, &str); 5] = [
     ),
 ];
 
-/// The index a member's history is read through: their events in time order, and their
-/// entries and lots through those. Deferred in a first import; a decision that reads a
-/// history builds it first ([`Ledger::member_order`]).
-pub(super) const MEMBER_ORDER: (&str, &str) = (
-    "events_member_time",
-    "CREATE INDEX events_member_time ON events(member, time)",
-);
+/// The indexes a member's book is read through when it is read back from the ledger:
+/// their events in time order (and their entries and lots through those), and their deal
+/// enrolments. Deferred in a first import; a decision that reads a history or a member's
+/// deals builds them first ([`Ledger::member_order`]). A member with no event yet has no
+/// deal either (an enrolment is written with the event that made it, of the same member),
+/// so the book of a member the import has not written for is read without either.
+pub(super) const MEMBER_ORDER: [(&str, &str); 2] = [
+    (
+        "events_member_time",
+        "CREATE INDEX events_member_time ON events(member, time)",
+    ),
+    (
+        "deal_enrollments_member",
+        "CREATE INDEX deal_enrollments_member ON deal_enrollments(member, deal)",
+    ),
+];
 
 /// The page cache the deferred indexes are built with, in KiB (SQLite's negative
 /// `cache_size`): SQLite sorts an index's entries within it before merging.
@@ -114,7 +125,7 @@ fn build_index(conn: &Connection, (name, sql): (&str, &str)) -> Result<()> {
 
 /// Builds those of [`DEFERRED_INDEXES`] and [`MEMBER_ORDER`] that `conn`'s ledger lacks.
 fn build_deferred_indexes(conn: &Connection) -> Result<()> {
-    for index in DEFERRED_INDEXES.into_iter().chain([MEMBER_ORDER]) {
+    for index in DEFERRED_INDEXES.into_iter().chain(MEMBER_ORDER) {
         build_index(conn, index)?;
     }
     Ok(())
@@ -147,7 +158,7 @@ impl Ledger {
     /// [`MEMBER_ORDER`] is deferred too. `histories_read`: whether the club's decisions
     /// read members' histories ([`crate::decide::BookNeeds::history`]); if so, the
     /// members written an event for are kept, so that any other member's book is read
-    /// without a history, which they do not have ([`Ledger::has_no_events`]).
+    /// without a history or deals, which they do not have ([`Ledger::has_no_events`]).
     pub fn start_bulk_load(&self, histories_read: bool) -> Result<Option<BulkLoad>> {
         let Db::Sqlite(conn) = self.db() else {
             return Ok(None);
@@ -173,7 +184,7 @@ impl Ledger {
             return Ok(None);
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        if let Err(error) = drop_indexes(conn, DEFERRED_INDEXES.iter().chain([&MEMBER_ORDER])) {
+        if let Err(error) = drop_indexes(conn, DEFERRED_INDEXES.iter().chain(&MEMBER_ORDER)) {
             conn.pragma_update(None, "synchronous", synchronous)?;
             switch_journal(conn, "WAL")?;
             return Err(error);
@@ -207,9 +218,9 @@ impl Ledger {
     }
 
     /// Builds [`MEMBER_ORDER`] if this import deferred it and it is not there yet: before
-    /// anything reads a member's history (without it, each such read is a scan of every
-    /// event). Looked for again each time until the import ends, since a batch rolled
-    /// back takes an index built in it with it.
+    /// anything reads a member's history or deals (without it, each such read is a scan
+    /// of every event or enrolment). Looked for again each time until the import ends,
+    /// since a batch rolled back takes an index built in it with it.
     pub(super) fn member_order(&self) -> Result<()> {
         if !self.member_order_deferred.get() {
             return Ok(());
@@ -219,7 +230,10 @@ impl Ledger {
         let Db::Sqlite(conn) = self.db() else {
             return Ok(());
         };
-        build_index(conn, MEMBER_ORDER)
+        for index in MEMBER_ORDER {
+            build_index(conn, index)?;
+        }
+        Ok(())
     }
 
     /// Whether member `id` has no event in the ledger, known without reading it: the
@@ -340,7 +354,7 @@ mod tests {
         indexes
             .iter()
             .filter(|(name, _)| !deferred_names().contains(&name.as_str()))
-            .filter(|(name, _)| !(member_order && name == MEMBER_ORDER.0))
+            .filter(|(name, _)| !(member_order && MEMBER_ORDER.iter().any(|(n, _)| n == name)))
             .cloned()
             .collect()
     }
@@ -385,7 +399,7 @@ mod tests {
     fn a_club_that_reads_no_histories_defers_their_index_until_one_is_read() {
         let (_dir, _, ledger) = new_ledger();
         let migrated = indexes(&ledger);
-        let (member_order, _) = MEMBER_ORDER;
+        let [(member_order, _), (member_deals, _)] = MEMBER_ORDER;
         let bulk = ledger
             .start_bulk_load(false)
             .expect("start")
@@ -401,10 +415,15 @@ mod tests {
         book.history = false;
         // Reading a member's lots (a spending) builds it, in the open batch...
         ledger.load_lots(&mut book).expect("lots");
-        assert!(has_index(&ledger, member_order));
+        assert!(has_index(&ledger, member_order) && has_index(&ledger, member_deals));
         // ...which a rollback takes back: the next reader builds it again.
         ledger.rollback().expect("rollback");
-        assert!(!has_index(&ledger, member_order));
+        assert!(!has_index(&ledger, member_order) && !has_index(&ledger, member_deals));
+        // So does reading a member's deals (a book read back from the ledger).
+        ledger.begin().expect("begin");
+        assert!(ledger.deal_statuses("m1").expect("deals").is_empty());
+        assert!(has_index(&ledger, member_order) && has_index(&ledger, member_deals));
+        ledger.rollback().expect("rollback");
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.load_history(&mut book).expect("history");
@@ -424,7 +443,7 @@ mod tests {
     fn a_club_that_reads_histories_reads_none_for_members_with_no_event_yet() {
         let (_dir, _, ledger) = new_ledger();
         let migrated = indexes(&ledger);
-        let (member_order, _) = MEMBER_ORDER;
+        let [(member_order, _), (member_deals, _)] = MEMBER_ORDER;
         let needs = crate::decide::BookNeeds::all();
         let bulk = ledger
             .start_bulk_load(true)
@@ -438,9 +457,11 @@ mod tests {
             panic!("a SQLite ledger");
         };
         conn.execute_batch(
-            "INSERT INTO members (id, type, joined) VALUES ('m2', 'individual', '2025-01-01')",
+            "INSERT INTO members (id, type, joined) VALUES ('m2', 'individual', '2025-01-01');
+             INSERT INTO deal_enrollments (seq, member, deal, event, enrolled_at, starts_at, periods, next_checkpoint)
+             VALUES (1, 'm1', 'monthly', 'e1', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', 3, '2025-02-01T00:00:00Z');",
         )
-        .expect("a member");
+        .expect("a member, and the deal m1's event joined");
         let read = |id: &str| {
             ledger
                 .load_book(id, needs)
@@ -449,10 +470,12 @@ mod tests {
         };
         let unwritten = read("m2");
         assert!(unwritten.history && unwritten.lots_loaded && unwritten.events.is_empty());
-        assert!(!has_index(&ledger, member_order));
+        assert!(unwritten.state.deals.is_empty());
+        assert!(!has_index(&ledger, member_order) && !has_index(&ledger, member_deals));
         let written = read("m1");
         assert_eq!(written.events.len(), 1);
-        assert!(has_index(&ledger, member_order));
+        assert_eq!(written.state.deals.len(), 1);
+        assert!(has_index(&ledger, member_order) && has_index(&ledger, member_deals));
         assert!(
             !ledger.has_no_events("m2"),
             "read through the index from now on"

@@ -40,6 +40,7 @@ fn instant(text: &str) -> Result<DateTime<Utc>> {
 impl Ledger {
     /// The member's deal enrolments, oldest first.
     pub fn deal_statuses(&self, member: &str) -> Result<Vec<DealStatus>> {
+        self.member_order()?;
         self.db().query(DEAL_STATUSES, args![member], |r| {
             let state: String = r.get(2)?;
             Ok(DealStatus {

@@ -843,7 +843,10 @@ impl Ledger {
             tier_valid_until: tier_valid_until.as_deref().and_then(from_stored),
             tier_reviewed_at: tier_reviewed_at.as_deref().and_then(from_stored),
             greeted_through: greeted_through.as_deref().and_then(from_stored),
-            deals: if deals {
+            // A member the first import has written no event for has joined no deal
+            // (`ledger::bulk`): not asked, with the index it would be asked through
+            // deferred.
+            deals: if deals && !self.has_no_events(id) {
                 self.deal_statuses(id)?
             } else {
                 Vec::new()
