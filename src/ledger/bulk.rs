@@ -243,6 +243,8 @@ impl Ledger {
         self.members_with_events
             .borrow()
             .as_ref()
+            // A member whose id shares a hash with one written for is read as if written
+            // for: through the index, built then (`MemberSet`).
             .is_some_and(|written| !written.contains(id))
     }
 
@@ -250,9 +252,7 @@ impl Ledger {
     /// answers from what was written.
     pub(super) fn events_written_for(&self, id: &str) {
         if let Some(written) = self.members_with_events.borrow_mut().as_mut() {
-            if !written.contains(id) {
-                written.insert(id.to_owned());
-            }
+            written.insert(id);
         }
     }
 
