@@ -206,3 +206,30 @@ fn an_enrolment_must_name_a_deal_of_the_club() {
         )
     );
 }
+
+/// A member who joins a deal has room kept for that one status, not for the four a first
+/// push makes room for: a book keeps its deals while it is held and while it is kept
+/// compact, and three empty statuses were a fifth of a realistic member's compact book
+/// (issue 14).
+#[test]
+fn a_joined_deal_takes_the_room_of_one_status() {
+    let (_dir, policy, ledger) = club(0);
+    let text = "id,member,date,amount,type,deal\nj1,m1,1404-01-01,0,enroll,monthly\n";
+    let rows = read_rows(
+        std::io::Cursor::new(text.as_bytes().to_vec()),
+        FileFormat::Csv,
+        "e.csv",
+        &EVENT_COLUMNS,
+    )
+    .unwrap();
+    let row = rows.into_iter().next().unwrap().unwrap();
+    let event = bashgah::import::event_from_row(&row, &policy).unwrap();
+    ledger.begin().unwrap();
+    let mut recorder = bashgah::recording::Recorder::new(&ledger, &policy);
+    recorder.event(&event, event.fingerprint()).unwrap();
+    let deals = &recorder.member("m1").unwrap().state.deals;
+    assert_eq!((deals.len(), deals.capacity()), (1, 1));
+    recorder.finish().unwrap();
+    ledger.commit().unwrap();
+    assert_eq!(state(&ledger, "m1"), (DealState::Active, 0, 0));
+}

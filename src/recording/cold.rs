@@ -218,7 +218,8 @@ impl ColdBook {
             + 2 * state.id.len()
             + state.member_type.len()
             + state.tier.as_ref().map_or(0, String::len)
-            + state.deals.len() * std::mem::size_of::<crate::member::DealStatus>()
+            + state.deals.capacity() * std::mem::size_of::<crate::member::DealStatus>()
+            + state.deals.iter().map(|d| d.deal.capacity()).sum::<usize>()
             + PLACE
     }
 
@@ -952,6 +953,39 @@ pub(super) mod tests {
             "{} against {}",
             slim.cost(),
             whole.cost()
+        );
+    }
+
+    /// A book's deals cost what their list holds room for, not only what is in it: room
+    /// for four statuses where one is used was a fifth of a realistic member's compact
+    /// book, and went uncounted (issue 14).
+    #[test]
+    fn deals_cost_the_room_their_list_takes() {
+        let deal = crate::member::DealStatus {
+            enrollment: 7,
+            deal: "weekly".to_owned(),
+            state: crate::member::DealState::Active,
+            enrolled_at: at(1_740_000_000, 0),
+            starts_at: at(1_740_000_000, 0),
+            periods: 4,
+            kept: 0,
+            missed: 0,
+            next_checkpoint: at(1_740_604_800, 0),
+            ended_at: None,
+            tier_until: None,
+        };
+        let with_deals = |deals: Vec<crate::member::DealStatus>| {
+            let mut book = book();
+            book.state.deals = deals;
+            ColdBook::freeze(book, None).cost()
+        };
+        let mut roomy = Vec::with_capacity(4);
+        roomy.push(deal.clone());
+        let exact = vec![deal];
+        assert_eq!(exact.capacity(), 1);
+        assert_eq!(
+            with_deals(roomy),
+            with_deals(exact) + 3 * std::mem::size_of::<crate::member::DealStatus>()
         );
     }
 
