@@ -52,16 +52,20 @@ deals:
     (dir, policy, Ledger::open_in_memory().unwrap())
 }
 
-fn import(ledger: &Ledger, policy: &Policy, csv: &str) {
+/// Rows of events with a deal column, after the header.
+fn rows(csv: &str) -> bashgah::import::Rows {
     let text = format!("id,member,date,amount,type,deal\n{csv}");
-    let rows = read_rows(
+    read_rows(
         std::io::Cursor::new(text.into_bytes()),
         FileFormat::Csv,
         "e.csv",
         &EVENT_COLUMNS,
     )
-    .unwrap();
-    let report = import_events(ledger, policy, rows, ImportOptions::default()).unwrap();
+    .unwrap()
+}
+
+fn import(ledger: &Ledger, policy: &Policy, csv: &str) {
+    let report = import_events(ledger, policy, rows(csv), ImportOptions::default()).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
 
@@ -187,14 +191,7 @@ fn a_grace_period_forgives_one_missed_month() {
 #[test]
 fn an_enrolment_must_name_a_deal_of_the_club() {
     let (_dir, policy, ledger) = club(0);
-    let text = "id,member,date,amount,type,deal\nE1,M1,1403-06-20,,enroll,monthy\n";
-    let rows = read_rows(
-        std::io::Cursor::new(text.as_bytes().to_vec()),
-        FileFormat::Csv,
-        "e.csv",
-        &EVENT_COLUMNS,
-    )
-    .unwrap();
+    let rows = rows("E1,M1,1403-06-20,,enroll,monthy\n");
     let report = import_events(&ledger, &policy, rows, ImportOptions::default()).unwrap();
     assert_eq!(report.problems.len(), 1);
     let problem = &report.problems[0];
@@ -214,15 +211,10 @@ fn an_enrolment_must_name_a_deal_of_the_club() {
 #[test]
 fn a_joined_deal_takes_the_room_of_one_status() {
     let (_dir, policy, ledger) = club(0);
-    let text = "id,member,date,amount,type,deal\nj1,m1,1404-01-01,0,enroll,monthly\n";
-    let rows = read_rows(
-        std::io::Cursor::new(text.as_bytes().to_vec()),
-        FileFormat::Csv,
-        "e.csv",
-        &EVENT_COLUMNS,
-    )
-    .unwrap();
-    let row = rows.into_iter().next().unwrap().unwrap();
+    let row = rows("j1,m1,1404-01-01,0,enroll,monthly\n")
+        .next()
+        .unwrap()
+        .unwrap();
     let event = bashgah::import::event_from_row(&row, &policy).unwrap();
     ledger.begin().unwrap();
     let mut recorder = bashgah::recording::Recorder::new(&ledger, &policy);
