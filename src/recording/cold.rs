@@ -14,9 +14,9 @@
 //! ever added to, are kept encoded while the book is held again ([`Past`]): compacting
 //! it once more encodes only the ones added since, as a segment after the others. Lots
 //! stay sealed in the thawed book until a decision reads them
-//! ([`crate::decide::lots`]). Of the rest only
-//! the member's state and the book's flags are kept, unless one of the book's rarer
-//! lists (messages, consents, challenges, badges, redemptions, groups, returns) holds
+//! ([`crate::decide::lots`]). Of the rest only the member's state and the book's flags
+//! are kept, as bytes too ([`super::head`]), unless one of the book's rarer lists
+//! (messages, consents, challenges, badges, redemptions, groups, returns) holds
 //! something: then the whole remaining struct is.
 //!
 //! A cold book is exactly the book that was forgotten: the recorder forgets only books
@@ -26,12 +26,12 @@
 
 use std::sync::Arc;
 
+use super::head::{self, SlimHead};
 use crate::decide::compact::{read_event, read_table, read_text, Reader, Writer};
 use crate::decide::lots::{Lots, SealedLots};
 use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, SpendFact, BOOK_WEIGHT};
 use crate::engine::EntryKind;
 use crate::event::{Conversion, EventType};
-use crate::member::MemberState;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// A forgotten book: what is kept of it as it was, and its long lists as bytes.
@@ -49,21 +49,14 @@ pub(super) struct ColdBook {
     pub(super) lots: Option<SealedLots>,
 }
 
-/// What a cold book keeps as structs.
+/// What a cold book keeps besides its encoded lists.
 pub(super) enum Head {
-    /// The member's state and the book's flags: every list that is not encoded was empty
-    /// (most members: a book struct is some 750 bytes, mostly empty collections, a third
-    /// of a realistic member's compact copy).
-    Slim(Box<SlimHead>),
+    /// The member's state and the book's flags, as bytes ([`super::head`]): every list
+    /// that is not encoded was empty (most members: a book struct is some 750 bytes,
+    /// mostly empty collections, a third of a realistic member's compact copy).
+    Slim(Box<[u8]>),
     /// The book without its encoded lists: one of the others held something.
     Whole(Box<MemberBook>),
-}
-
-pub(super) struct SlimHead {
-    pub(super) state: MemberState,
-    pub(super) stored_tier: Option<String>,
-    /// `is_new`, `joined_known`, `posted`, `profile_changed`, `lots_loaded`, `history`.
-    pub(super) flags: [bool; 6],
 }
 
 impl ColdBook {
@@ -119,7 +112,7 @@ impl ColdBook {
             let MemberBook {
                 state, stored_tier, ..
             } = *book;
-            Head::Slim(Box::new(SlimHead {
+            Head::Slim(head::encode(&SlimHead {
                 state,
                 stored_tier,
                 flags,
@@ -155,12 +148,12 @@ impl ColdBook {
         } = self;
         let mut book = match head {
             Head::Whole(book) => book,
-            Head::Slim(slim) => {
+            Head::Slim(bytes) => {
                 let SlimHead {
                     state,
                     stored_tier,
                     flags: [is_new, joined_known, posted, profile_changed, lots_loaded, history],
-                } = *slim;
+                } = head::decode(&bytes)?;
                 let mut book = Box::new(MemberBook::new(state, joined_known));
                 book.stored_tier = stored_tier;
                 book.is_new = is_new;
@@ -201,26 +194,22 @@ impl ColdBook {
     pub fn cost(&self) -> usize {
         const FACT: usize = 128;
         const PLACE: usize = 96;
-        let (state, structs) = match &self.head {
-            Head::Slim(slim) => (
-                &slim.state,
-                std::mem::size_of::<SlimHead>() + slim.stored_tier.as_ref().map_or(0, String::len),
-            ),
+        let kept = match &self.head {
+            // The head's bytes, and the map's key: the member's id again.
+            Head::Slim(bytes) => bytes.len() + head::id_len(bytes),
             // `weight` counts the book itself as facts; its struct is counted apart.
-            Head::Whole(book) => (
-                &book.state,
-                std::mem::size_of::<MemberBook>() + (book.weight() - BOOK_WEIGHT) * FACT,
-            ),
+            Head::Whole(book) => {
+                let state = &book.state;
+                std::mem::size_of::<MemberBook>()
+                    + (book.weight() - BOOK_WEIGHT) * FACT
+                    + 2 * state.id.len()
+                    + state.member_type.len()
+                    + state.tier.as_ref().map_or(0, String::len)
+                    + state.deals.capacity() * std::mem::size_of::<crate::member::DealStatus>()
+                    + state.deals.iter().map(|d| d.deal.capacity()).sum::<usize>()
+            }
         };
-        self.facts.len()
-            + self.lots.as_ref().map_or(0, SealedLots::cost)
-            + structs
-            + 2 * state.id.len()
-            + state.member_type.len()
-            + state.tier.as_ref().map_or(0, String::len)
-            + state.deals.capacity() * std::mem::size_of::<crate::member::DealStatus>()
-            + state.deals.iter().map(|d| d.deal.capacity()).sum::<usize>()
-            + PLACE
+        self.facts.len() + self.lots.as_ref().map_or(0, SealedLots::cost) + kept + PLACE
     }
 
     /// [`ColdBook::thaw`] with the lots decoded too: the book as it was frozen, field
@@ -694,6 +683,7 @@ fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
 pub(super) mod tests {
     use super::*;
     use crate::decide::{ChallengeFact, LotFact, MessageFact, ReturnShare};
+    use crate::member::MemberState;
     use chrono::TimeZone;
     use rust_decimal::Decimal;
 
@@ -956,9 +946,9 @@ pub(super) mod tests {
         );
     }
 
-    /// A book's deals cost what their list holds room for, not only what is in it: room
-    /// for four statuses where one is used was a fifth of a realistic member's compact
-    /// book, and went uncounted (issue 14).
+    /// A whole book's deals cost what their list holds room for, not only what is in it:
+    /// room for four statuses where one is used was a fifth of a realistic member's
+    /// compact book, and went uncounted (issue 14).
     #[test]
     fn deals_cost_the_room_their_list_takes() {
         let deal = crate::member::DealStatus {
@@ -974,8 +964,9 @@ pub(super) mod tests {
             ended_at: None,
             tier_until: None,
         };
+        // A whole book's state stays a struct (a slim one's is bytes: see below).
         let with_deals = |deals: Vec<crate::member::DealStatus>| {
-            let mut book = book();
+            let mut book = book_with_everything();
             book.state.deals = deals;
             ColdBook::freeze(book, None).cost()
         };

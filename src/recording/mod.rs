@@ -14,6 +14,7 @@
 
 mod cold;
 mod contests;
+mod head;
 mod held;
 mod outcome;
 pub mod pipeline;

@@ -32,11 +32,10 @@ use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
 
-use super::cold::{ColdBook, Head, SlimHead};
+use super::cold::{ColdBook, Head};
+use super::head::{raw_text, read_raw_text};
 use crate::decide::compact::{Reader, Writer};
 use crate::decide::lots::SealedLots;
-use crate::member::{DealState, DealStatus, MemberState, MemberStats};
-use chrono::{Datelike, NaiveDate};
 
 /// What a book written to the file costs in memory, as the bound on compact books counts
 /// it: its key and slot in the map (16 bytes) with the map's control byte and spare room
@@ -261,24 +260,14 @@ fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
 /// `book` of member `id` as one record, added to `out`; `false` (nothing usable written)
 /// for a whole book, whose rarer lists this record does not hold.
 fn write_record(id: &str, book: &ColdBook, out: &mut Vec<u8>) -> bool {
-    let Head::Slim(slim) = &book.head else {
+    let Head::Slim(head) = &book.head else {
         return false;
     };
-    let SlimHead {
-        state,
-        stored_tier,
-        flags,
-    } = &**slim;
     let mut writer = Writer::for_events(&[], 0);
     writer.bytes = std::mem::take(out);
     raw_text(&mut writer, id);
-    let mut bits = 0u8;
-    for (n, flag) in flags.iter().enumerate() {
-        bits |= u8::from(*flag) << n;
-    }
-    writer.byte(bits);
-    write_state(&mut writer, state);
-    writer.optional(stored_tier.as_deref(), raw_text);
+    writer.count(head.len());
+    writer.bytes.extend_from_slice(head);
     writer.count(book.lengths.0);
     writer.count(book.lengths.1);
     writer.count(book.past);
@@ -302,13 +291,9 @@ fn read_record(bytes: &[u8], id: &str) -> Option<ColdBook> {
     if read_raw_text(&mut reader)? != id {
         return None;
     }
-    let bits = reader.byte()?;
-    if bits >> 6 != 0 {
-        return None;
-    }
-    let flags = std::array::from_fn(|n| bits & (1 << n) != 0);
-    let state = read_state(&mut reader)?;
-    let stored_tier = reader.optional(read_raw_text)?;
+    // Kept as bytes, as it was in memory: decoded when the book is thawed.
+    let head_len = reader.count()?;
+    let head: Box<[u8]> = Box::from(reader.take(head_len)?);
     let lengths = (reader.count()?, reader.count()?);
     let past = reader.count()?;
     let segments = reader.byte()?;
@@ -324,11 +309,7 @@ fn read_record(bytes: &[u8], id: &str) -> Option<ColdBook> {
         return None;
     }
     Some(ColdBook {
-        head: Head::Slim(Box::new(SlimHead {
-            state,
-            stored_tier,
-            flags,
-        })),
+        head: Head::Slim(head),
         facts,
         past,
         segments,
@@ -337,203 +318,12 @@ fn read_record(bytes: &[u8], id: &str) -> Option<ColdBook> {
     })
 }
 
-fn raw_text(writer: &mut Writer, text: &str) {
-    writer.count(text.len());
-    writer.bytes.extend_from_slice(text.as_bytes());
-}
-
-fn read_raw_text(reader: &mut Reader) -> Option<String> {
-    let len = reader.count()?;
-    Some(std::str::from_utf8(reader.take(len)?).ok()?.to_owned())
-}
-
-fn date(writer: &mut Writer, date: NaiveDate) {
-    writer.int(i64::from(date.num_days_from_ce()));
-}
-
-fn read_date(reader: &mut Reader) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(i32::try_from(reader.int()?).ok()?)
-}
-
-/// A member's state, field by field. Named without `..`: a field added to the state
-/// does not compile until it is written here.
-fn write_state(writer: &mut Writer, state: &MemberState) {
-    let MemberState {
-        id,
-        member_type,
-        joined,
-        birthday,
-        attributes,
-        balance,
-        debt,
-        credit,
-        tier,
-        tier_valid_until,
-        tier_reviewed_at,
-        greeted_through,
-        deals,
-        stats,
-    } = state;
-    raw_text(writer, id);
-    raw_text(writer, member_type);
-    date(writer, *joined);
-    writer.optional(*birthday, date);
-    writer.count(attributes.len());
-    for (name, value) in attributes {
-        raw_text(writer, name);
-        raw_text(writer, value);
-    }
-    for amount in [balance, debt, credit] {
-        writer.decimal(*amount);
-    }
-    writer.optional(tier.as_deref(), raw_text);
-    for time in [tier_valid_until, tier_reviewed_at, greeted_through] {
-        writer.optional(*time, Writer::time);
-    }
-    writer.count(deals.len());
-    for deal in deals {
-        write_deal(writer, deal);
-    }
-    let MemberStats {
-        spend_total,
-        visits_total,
-        last_visit,
-        spend_30d,
-        visits_30d,
-        spend_90d,
-        visits_90d,
-        spend_365d,
-        visits_365d,
-    } = stats;
-    for (spend, visits) in [
-        (spend_total, visits_total),
-        (spend_30d, visits_30d),
-        (spend_90d, visits_90d),
-        (spend_365d, visits_365d),
-    ] {
-        writer.decimal(*spend);
-        writer.int(*visits);
-    }
-    writer.optional(*last_visit, Writer::time);
-}
-
-fn read_state(reader: &mut Reader) -> Option<MemberState> {
-    let id = read_raw_text(reader)?;
-    let member_type = read_raw_text(reader)?;
-    let joined = read_date(reader)?;
-    let birthday = reader.optional(read_date)?;
-    let mut attributes = std::collections::BTreeMap::new();
-    for _ in 0..reader.count()? {
-        let name = read_raw_text(reader)?;
-        attributes.insert(name, read_raw_text(reader)?);
-    }
-    let (balance, debt, credit) = (reader.decimal()?, reader.decimal()?, reader.decimal()?);
-    let tier = reader.optional(read_raw_text)?;
-    let tier_valid_until = reader.optional(Reader::time)?;
-    let tier_reviewed_at = reader.optional(Reader::time)?;
-    let greeted_through = reader.optional(Reader::time)?;
-    let count = reader.count()?;
-    let mut deals = Vec::with_capacity(count.min(reader.bytes.len()));
-    for _ in 0..count {
-        deals.push(read_deal(reader)?);
-    }
-    let mut figures = || Some((reader.decimal()?, reader.int()?));
-    let (spend_total, visits_total) = figures()?;
-    let (spend_30d, visits_30d) = figures()?;
-    let (spend_90d, visits_90d) = figures()?;
-    let (spend_365d, visits_365d) = figures()?;
-    let last_visit = reader.optional(Reader::time)?;
-    Some(MemberState {
-        id,
-        member_type,
-        joined,
-        birthday,
-        attributes,
-        balance,
-        debt,
-        credit,
-        tier,
-        tier_valid_until,
-        tier_reviewed_at,
-        greeted_through,
-        deals,
-        stats: MemberStats {
-            spend_total,
-            visits_total,
-            last_visit,
-            spend_30d,
-            visits_30d,
-            spend_90d,
-            visits_90d,
-            spend_365d,
-            visits_365d,
-        },
-    })
-}
-
-fn write_deal(writer: &mut Writer, deal: &DealStatus) {
-    let DealStatus {
-        enrollment,
-        deal,
-        state,
-        enrolled_at,
-        starts_at,
-        periods,
-        kept,
-        missed,
-        next_checkpoint,
-        ended_at,
-        tier_until,
-    } = deal;
-    writer.int(*enrollment);
-    raw_text(writer, deal);
-    writer.byte(match state {
-        DealState::Active => 0,
-        DealState::Completed => 1,
-        DealState::Failed => 2,
-    });
-    for time in [enrolled_at, starts_at, next_checkpoint] {
-        writer.time(*time);
-    }
-    for count in [periods, kept, missed] {
-        writer.count(*count as usize);
-    }
-    writer.optional(*ended_at, Writer::time);
-    writer.optional(*tier_until, Writer::time);
-}
-
-fn read_deal(reader: &mut Reader) -> Option<DealStatus> {
-    let enrollment = reader.int()?;
-    let deal = read_raw_text(reader)?;
-    let state = match reader.byte()? {
-        0 => DealState::Active,
-        1 => DealState::Completed,
-        2 => DealState::Failed,
-        _ => return None,
-    };
-    let (enrolled_at, starts_at, next_checkpoint) =
-        (reader.time()?, reader.time()?, reader.time()?);
-    let mut count = || u32::try_from(reader.count()?).ok();
-    let (periods, kept, missed) = (count()?, count()?, count()?);
-    Some(DealStatus {
-        enrollment,
-        deal,
-        state,
-        enrolled_at,
-        starts_at,
-        periods,
-        kept,
-        missed,
-        next_checkpoint,
-        ended_at: reader.optional(Reader::time)?,
-        tier_until: reader.optional(Reader::time)?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::member::{DealState, DealStatus, MemberState, MemberStats};
     use crate::recording::cold::tests::{add_purchase, book, book_with_everything};
+    use chrono::NaiveDate;
     use chrono::{DateTime, TimeZone, Utc};
     use rust_decimal::Decimal;
 
