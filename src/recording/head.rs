@@ -26,15 +26,31 @@ pub(super) fn encode(head: &SlimHead) -> Box<[u8]> {
         stored_tier,
         flags,
     } = head;
-    let mut writer = Writer::for_events(&[], 0);
-    write_state(&mut writer, state);
-    writer.optional(stored_tier.as_deref(), raw_text);
-    let mut bits = 0u8;
-    for (n, flag) in flags.iter().enumerate() {
-        bits |= u8::from(*flag) << n;
-    }
-    writer.byte(bits);
-    writer.bytes.into_boxed_slice()
+    // Written into this thread's scratch buffer, then copied into an allocation of its
+    // size: one allocation a book frozen, where a buffer grown from empty was several.
+    SCRATCH.with_borrow_mut(|scratch| {
+        let mut writer = Writer::for_events(&[], 0);
+        writer.bytes = std::mem::take(scratch);
+        writer.bytes.clear();
+        write_state(&mut writer, state);
+        writer.optional(stored_tier.as_deref(), raw_text);
+        let mut bits = 0u8;
+        for (n, flag) in flags.iter().enumerate() {
+            bits |= u8::from(*flag) << n;
+        }
+        writer.byte(bits);
+        let bytes = Box::from(writer.bytes.as_slice());
+        // A member with a very large profile does not keep its size here.
+        if writer.bytes.capacity() <= 1 << 16 {
+            *scratch = writer.bytes;
+        }
+        bytes
+    })
+}
+
+thread_local! {
+    /// Where [`encode`] writes a head before copying it out.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The head [`encode`] wrote, if `bytes` are one and nothing more.
