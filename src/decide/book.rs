@@ -11,10 +11,10 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
 use crate::amount::Overflow;
@@ -24,6 +24,8 @@ use crate::member::{MemberState, MemberStats};
 
 pub use super::history::{EntryFact, EventFact, LotFact};
 use super::lots::{LotSummary, Lots};
+use super::rest::Rest;
+pub use super::rest::SpendFact;
 
 /// `text` as one shared copy per thread: rule names and policy versions (a 64-character
 /// hash) are repeated in every entry of every held book, and held books are most of an
@@ -98,14 +100,6 @@ pub struct ChallengeFact {
     pub purchases: i64,
     pub spend: Decimal,
     pub completed_at: Option<DateTime<Utc>>,
-}
-
-/// Points a campaign gave the member on one local day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpendFact {
-    pub campaign: String,
-    pub day: NaiveDate,
-    pub points: Decimal,
 }
 
 /// Which of a member's facts a club's decisions read: a club that only earns points on
@@ -209,26 +203,20 @@ pub struct MemberBook {
     pub history: bool,
     /// The member's own events (the kinds an import file carries), in the order recorded.
     pub events: Vec<EventFact>,
-    /// The ids of the member's events that are not in `events` (what bashgah wrote for
-    /// them: tier changes, greetings, expiries...); with `events`' ids, every event id of
-    /// theirs ([`MemberBook::has_event_id`]). Purchases' ids are not repeated here: a
-    /// copy of each was a string and a hash at every event, every time a compact book
-    /// was made and decoded (issue 14).
-    pub other_ids: HashSet<String>,
     /// Earn and reverse entries, in the order recorded.
     pub entries: Vec<EntryFact>,
     /// Every lot, oldest first (by time earned, then number); the older ones may still be
     /// sealed in their compact form ([`Lots`]: read them through [`MemberBook::lots`]).
     pub lots: Lots,
     pub returns: Vec<ReturnShare>,
-    /// Keys of the notices raised (expiring soon, for clubs without messages).
-    pub notices: HashSet<String>,
+    /// The ids of events bashgah wrote for the member, the notices raised and the
+    /// campaigns' awards, of which the older may still be sealed ([`Rest`]).
+    pub rest: Rest,
     pub messages: Vec<MessageFact>,
     /// Consent per channel, where the member said yes or no.
     pub consents: BTreeMap<String, bool>,
     pub challenges: Vec<ChallengeFact>,
     pub badges: BTreeSet<String>,
-    pub campaign_spend: Vec<SpendFact>,
     /// The rewards the member redeemed, one per redemption.
     pub redemptions: Vec<String>,
     /// The member's joins and leaves of groups, in the order recorded.
@@ -250,16 +238,14 @@ impl MemberBook {
             lots_loaded: true,
             history: true,
             events: Vec::new(),
-            other_ids: HashSet::new(),
             entries: Vec::new(),
             lots: Lots::default(),
             returns: Vec::new(),
-            notices: HashSet::new(),
+            rest: Rest::default(),
             messages: Vec::new(),
             consents: BTreeMap::new(),
             challenges: Vec::new(),
             badges: BTreeSet::new(),
-            campaign_spend: Vec::new(),
             redemptions: Vec::new(),
             groups: Vec::new(),
             pool_spends: Vec::new(),
@@ -284,7 +270,7 @@ impl MemberBook {
 
     /// Whether the member has an event of this id (in their history, when it is here).
     pub fn has_event_id(&self, id: &str) -> bool {
-        self.other_ids.contains(id) || self.events.iter().rev().any(|event| &*event.id == id)
+        self.events.iter().rev().any(|event| &*event.id == id) || self.rest.has_other_id(id)
     }
 
     /// The member's purchases, returns and points from `from` (or ever) to before `to`.
@@ -405,14 +391,12 @@ impl MemberBook {
     pub fn weight(&self) -> usize {
         BOOK_WEIGHT
             + self.events.len()
-            + self.other_ids.len()
+            + self.rest.len()
             + self.entries.len()
             + self.lots.len()
             + self.returns.len()
-            + self.notices.len()
             + self.messages.len()
             + self.challenges.len()
-            + self.campaign_spend.len()
             + self.redemptions.len()
             + self.groups.len()
             + self.pool_spends.len()

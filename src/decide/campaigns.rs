@@ -112,7 +112,8 @@ impl Decider<'_> {
             if let Some(cap) = campaign.budget.as_ref().and_then(|b| b.per_member.as_ref()) {
                 let days = period_days(policy.club.calendar, cap.per, day);
                 let given_before: Decimal = book
-                    .campaign_spend
+                    .rest
+                    .campaign_spend()
                     .iter()
                     .filter(|s| s.campaign == campaign.id)
                     .filter(|s| days.is_none_or(|(from, to)| s.day >= from && s.day < to))
@@ -215,7 +216,7 @@ impl Decider<'_> {
     ) {
         let day = event.time.with_timezone(&self.policy.zone).date_naive();
         for spend in spends {
-            book.campaign_spend.push(SpendFact {
+            book.rest.add_spend(SpendFact {
                 campaign: spend.campaign.clone(),
                 day,
                 points: spend.points,

@@ -137,12 +137,12 @@ impl Decider<'_> {
         drop(lots);
         for (expires, points) in by_date {
             let key = format!("expiring:{}:{}", book.id(), stored(expires));
-            if book.notices.contains(&key) {
+            if book.rest.has_notice(&key) {
                 // Raised before: its award and message were dealt with then.
                 continue;
             }
             self.touch(book);
-            book.notices.insert(key.clone());
+            book.rest.add_notice(key.clone());
             self.plan.tally.notices += 1;
             self.plan.changes.push(Change::Notice {
                 key: key.clone(),

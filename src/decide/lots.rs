@@ -74,14 +74,14 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// How many times sealed lots failed to decode on this thread since the last call (never,
-/// unless the codec is at fault): the recorder refuses to record a plan decided on lots
-/// that may be missing.
+/// How many times sealed lots, or a book's sealed rarer facts ([`super::rest`]), failed to
+/// decode on this thread since the last call (never, unless the codec is at fault): the
+/// recorder refuses to record a plan decided on facts that may be missing.
 pub fn take_unseal_failures() -> u64 {
     UNSEAL_FAILURES.with(|failures| failures.replace(0))
 }
 
-fn count_failure() {
+pub(super) fn count_failure() {
     UNSEAL_FAILURES.with(|failures| failures.set(failures.get().saturating_add(1)));
 }
 

@@ -34,6 +34,7 @@ mod occasions;
 mod outbound;
 mod plan;
 mod posting;
+pub mod rest;
 mod rewards;
 mod tiers;
 

@@ -361,7 +361,7 @@ impl<'a> Decider<'a> {
         book.posted = true;
         if book.history && !event.kind.importable() {
             // An importable event's id is its entry in `events`, below.
-            book.other_ids.insert(event.id.clone());
+            book.rest.add_other_id(event.id.clone());
         }
         if !book.joined_known && event.kind.importable() {
             // Not given: the member joined on the day of their first event (until an

@@ -76,7 +76,7 @@ impl Decider<'_> {
         let policy = self.policy;
         let id = book.fresh_id(format!("tier:{}:{}", book.id(), crate::time::stored(at)));
         let new = to.map(|i| policy.club.tiers[i].id.clone());
-        book.other_ids.insert(id.clone());
+        book.rest.add_other_id(id.clone());
         self.plan.changes.push(Change::Tier(TierMove {
             event: id.clone(),
             member: book.id().to_owned(),

@@ -223,7 +223,9 @@ impl Ledger {
             }
             Ok(())
         })?;
-        book.other_ids.extend(ids);
+        for id in ids {
+            book.rest.add_other_id(id);
+        }
 
         book.entries.clear();
         self.db().for_each(HISTORY_ENTRIES, args![id], |row| {
@@ -296,7 +298,9 @@ impl Ledger {
                 notices.insert(r.get(0)?);
                 Ok(())
             })?;
-        book.notices = notices;
+        for key in notices {
+            book.rest.add_notice(key);
+        }
         Ok(())
     }
 
@@ -351,7 +355,7 @@ impl Ledger {
         let id = book.state.id.clone();
         self.db().for_each(CAMPAIGN_SPEND, args![id], |row| {
             let day: String = row.get(1)?;
-            book.campaign_spend.push(SpendFact {
+            book.rest.add_spend(SpendFact {
                 campaign: row.get(0)?,
                 day: super::store::date(&day)?,
                 points: decimal(&row.get::<String>(2)?)?,

@@ -14,7 +14,8 @@
 //! ever added to, are kept encoded while the book is held again ([`Past`]): compacting
 //! it once more encodes only the ones added since, as a segment after the others. Lots
 //! stay sealed in the thawed book until a decision reads them
-//! ([`crate::decide::lots`]). Of the rest only the member's state and the book's flags
+//! ([`crate::decide::lots`]), and so do the other event ids, notices and campaign awards,
+//! which decisions read in place ([`crate::decide::rest`]). Of the rest only the member's state and the book's flags
 //! are kept, as bytes too ([`super::head`]), unless one of the book's rarer lists
 //! (messages, consents, challenges, badges, redemptions, groups, returns) holds
 //! something: then the whole remaining struct is.
@@ -29,10 +30,11 @@ use std::sync::Arc;
 use super::head::{self, SlimHead};
 use crate::decide::compact::{read_event, read_table, read_text, Reader, Writer};
 use crate::decide::lots::{Lots, SealedLots};
-use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, SpendFact, BOOK_WEIGHT};
+use crate::decide::rest::Rest;
+use crate::decide::{shared_text, EntryFact, EventFact, MemberBook, BOOK_WEIGHT};
 use crate::engine::EntryKind;
 use crate::event::{Conversion, EventType};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 /// A forgotten book: what is kept of it as it was, and its long lists as bytes.
 pub(super) struct ColdBook {
@@ -78,11 +80,9 @@ impl ColdBook {
             lots_loaded,
             history,
             events: _,
-            other_ids: _,
             entries: _,
             lots: _,
-            notices: _,
-            campaign_spend: _,
+            rest: _,
             returns,
             messages,
             consents,
@@ -119,10 +119,8 @@ impl ColdBook {
             }))
         } else {
             book.events = Vec::new();
-            book.other_ids = Default::default();
             book.entries = Vec::new();
-            book.notices = Default::default();
-            book.campaign_spend = Vec::new();
+            book.rest = Rest::default();
             Head::Whole(book)
         };
         ColdBook {
@@ -218,6 +216,8 @@ impl ColdBook {
     pub(super) fn thaw_whole(self) -> Option<(Box<MemberBook>, Past)> {
         let (mut book, past) = self.thaw()?;
         book.unseal_lots();
+        // Every sealed fact decoded, or no book.
+        book.rest = Rest::from(book.rest.decoded()?.into_owned());
         Some((book, past))
     }
 
@@ -451,7 +451,7 @@ fn encode_into(
         encode_segment(writer, book, from_event, from_entry, out);
     }
     let len = out.len();
-    encode_rest(book, out);
+    book.rest.encode_into(out);
     len
 }
 
@@ -496,29 +496,6 @@ fn encode_segment<'a>(
     body.finish_into(out);
 }
 
-/// The ids of events not in the book's list, the notices and the campaign
-/// awards, with a table of their own. A lot's event that is one of the book's events is
-/// named by its place among them.
-fn encode_rest(book: &MemberBook, out: &mut Vec<u8>) {
-    let mut body = Writer::for_events(&book.events, 0);
-    body.bytes.reserve(8 * book.other_ids.len() + 16);
-    body.count(book.other_ids.len());
-    for id in &book.other_ids {
-        body.text(id);
-    }
-    body.count(book.notices.len());
-    for notice in &book.notices {
-        body.text(notice);
-    }
-    body.count(book.campaign_spend.len());
-    for spend in &book.campaign_spend {
-        body.text(&spend.campaign);
-        body.int(i64::from(spend.day.num_days_from_ce()));
-        body.decimal(spend.points);
-    }
-    body.finish_into(out);
-}
-
 /// What decoding a book's segments found, for its [`Past`].
 struct Decoded {
     segments: u8,
@@ -550,7 +527,7 @@ fn decode(
     if (book.events.len(), book.entries.len()) != (events, entries) {
         return None;
     }
-    decode_rest(rest, book)?;
+    book.rest = Rest::sealed(rest)?;
     Some(Decoded {
         segments,
         texts: table.len(),
@@ -640,50 +617,12 @@ fn decode_segment<'b>(
     Some(reader.at)
 }
 
-/// The rest of `book` ([`encode_rest`]), after its events.
-fn decode_rest(bytes: &[u8], book: &mut MemberBook) -> Option<()> {
-    let mut reader = Reader::new(bytes);
-    let mut table = Vec::new();
-    read_table(&mut reader, &mut table)?;
-
-    let ids = reader.count()?;
-    let mut set = std::collections::HashSet::with_capacity(ids.min(bytes.len()));
-    for _ in 0..ids {
-        set.insert(read_text(&mut reader, &table)?);
-    }
-    book.other_ids = set;
-
-    let notices = reader.count()?;
-    let mut set = std::collections::HashSet::with_capacity(notices.min(bytes.len()));
-    for _ in 0..notices {
-        set.insert(read_text(&mut reader, &table)?);
-    }
-    book.notices = set;
-
-    let spends = reader.count()?;
-    let mut list = Vec::with_capacity(spends.min(bytes.len()));
-    for _ in 0..spends {
-        let campaign = read_text(&mut reader, &table)?;
-        let day = i32::try_from(reader.int()?).ok()?;
-        let day = NaiveDate::from_num_days_from_ce_opt(day)?;
-        let points = reader.decimal()?;
-        list.push(SpendFact {
-            campaign,
-            day,
-            points,
-        });
-    }
-    book.campaign_spend = list;
-
-    // Every byte read: anything left over means the bytes are not what `encode` wrote.
-    (reader.at == bytes.len()).then_some(())
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::decide::{ChallengeFact, LotFact, MessageFact, ReturnShare};
+    use crate::decide::{ChallengeFact, LotFact, MessageFact, ReturnShare, SpendFact};
     use crate::member::MemberState;
+    use chrono::NaiveDate;
     use chrono::TimeZone;
     use rust_decimal::Decimal;
 
@@ -735,7 +674,7 @@ pub(super) mod tests {
                     ))
                 }),
             });
-            book.other_ids.insert(format!("tier:m0000042:{n}"));
+            book.rest.add_other_id(format!("tier:m0000042:{n}"));
             book.entries.push(EntryFact {
                 event: Arc::from(format!("e{n}")),
                 time: at(1_740_000_000 - n, 0),
@@ -776,9 +715,9 @@ pub(super) mod tests {
                 },
                 expires_at: (n % 3 == 0).then(|| earned + chrono::Duration::days(365)),
             });
-            book.notices.insert(format!("expiring:e{n}"));
+            book.rest.add_notice(format!("expiring:e{n}"));
         }
-        book.campaign_spend = vec![
+        for spend in [
             SpendFact {
                 campaign: "spring".into(),
                 day: NaiveDate::from_ymd_opt(2025, 3, 21).expect("a date"),
@@ -794,7 +733,9 @@ pub(super) mod tests {
                 day: NaiveDate::MAX,
                 points: Decimal::MAX,
             },
-        ];
+        ] {
+            book.rest.add_spend(spend);
+        }
         Box::new(book)
     }
 
@@ -893,7 +834,7 @@ pub(super) mod tests {
             let cold = ColdBook::freeze(original.clone(), None);
             assert_eq!(cold.is_slim(), slim);
             if let Head::Whole(rest) = &cold.head {
-                assert!(rest.events.is_empty() && rest.lots.is_empty() && rest.notices.is_empty());
+                assert!(rest.events.is_empty() && rest.lots.is_empty() && rest.rest.is_empty());
             }
             let (thawed, _) = cold.thaw_whole().expect("decodes");
             assert_eq!(thawed, original);
@@ -905,7 +846,12 @@ pub(super) mod tests {
                 assert_eq!(a.remaining.serialize(), b.remaining.serialize());
                 assert_eq!(a.expired.serialize(), b.expired.serialize());
             }
-            for (a, b) in thawed.campaign_spend.iter().zip(&original.campaign_spend) {
+            for (a, b) in thawed
+                .rest
+                .campaign_spend()
+                .iter()
+                .zip(original.rest.campaign_spend().iter())
+            {
                 assert_eq!(a.points.serialize(), b.points.serialize());
             }
         }
@@ -1084,7 +1030,7 @@ pub(super) mod tests {
         if let Some(first) = book.lots_mut().first_mut() {
             first.remaining -= Decimal::ONE;
         }
-        book.notices.insert(format!("expiring:p{n}"));
+        book.rest.add_notice(format!("expiring:p{n}"));
     }
 
     /// A book compacted again after a purchase keeps the segments it had and adds the

@@ -972,9 +972,10 @@ impl<'a> Recorder<'a> {
     fn record(&mut self, mut plan: Plan<'_>) -> Result<(), LedgerError> {
         if crate::decide::lots::take_unseal_failures() > 0 {
             // Never, unless the codec is at fault: the plan may have been decided without
-            // some of a member's lots, so it is not recorded, and the batch fails whole.
+            // some of a member's lots or other facts, so it is not recorded, and the
+            // batch fails whole.
             return Err(LedgerError::corrupt(
-                "a member's lots kept compact in memory did not decode",
+                "a member's lots or facts kept compact in memory did not decode",
             ));
         }
         if !self.policy_recorded {
@@ -1234,7 +1235,9 @@ mod tests {
         for n in 0..count {
             let id = format!("{prefix}{n}");
             let mut book = MemberBook::new(MemberState::new(&id, "individual", joined), history);
-            book.other_ids = (0..facts).map(|f| format!("{id}-{f}")).collect();
+            for f in 0..facts {
+                book.rest.add_other_id(format!("{id}-{f}"));
+            }
             recorder.books.insert(id, Box::new(book));
         }
     }
