@@ -164,6 +164,7 @@ fn rows_that_refer_back_come_out_the_same_whatever_the_chunk_batch_and_books() {
     let few = BookLimits {
         members: 1,
         facts: 3,
+        history_facts: 3,
         cold_bytes: 0,
     };
     for chunk in [1, 2, 3, 5, 8, 256] {
@@ -433,6 +434,7 @@ fn a_first_import_into_a_new_file_writes_what_an_import_in_memory_writes() {
     let one_at_a_time = BookLimits {
         members: 1,
         facts: 3,
+        history_facts: 3,
         cold_bytes: 0,
     };
     // The realistic club, and one whose only history is its lots (no tier changes, whose
@@ -497,6 +499,7 @@ fn posting_group_by_group_with_books_kept_compact_writes_what_an_import_writes()
             let limits = BookLimits {
                 members: 8,
                 facts: 400,
+                history_facts: 400,
                 cold_bytes,
             };
             let ledger = Ledger::open_in_memory().unwrap();

@@ -98,13 +98,15 @@ pub type WrittenEntry = (String, rust_decimal::Decimal, String, String);
 /// books, issue 14). Past either, books are written and the half used least recently
 /// forgotten (or the part [`Recorder::forget_in_parts`] sets; within a transaction too), so
 /// memory stays flat whatever the batch size, the number of members and the length of
-/// their histories. Forgotten books are kept compact up to `cold_bytes` (see
-/// `recording::cold`); a member seen again comes back from there, or else is read back
-/// from the ledger.
+/// their histories. Where the club's books carry the member's history, the bound on facts
+/// is `history_facts`, and forgotten books are kept compact up to `cold_bytes`, then
+/// written to a scratch file (see `recording::cold` and `recording::spill`); a member seen
+/// again comes back from there, or else is read back from the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookLimits {
     pub members: usize,
     pub facts: usize,
+    pub history_facts: usize,
     pub cold_bytes: usize,
 }
 
@@ -125,23 +127,30 @@ fn cold_limit(limits: BookLimits, needs: BookNeeds) -> usize {
 const HELD_FACT_BYTES: usize = 150;
 
 impl Default for BookLimits {
-    /// About 190 MB of books held whole (1,250,000 facts at some 150 bytes), and up to 192
-    /// MiB of forgotten ones kept compact (about two kilobytes a member of ten purchases in
-    /// a realistic club: a hundred thousand members), whose memory comes out of the bound
-    /// on whole ones down to an eighth of it. At a million purchases by 100,000 members
-    /// the realistic club imported in about half the time it took with no compact books
-    /// (issue 14, docs/PERFORMANCE.md, eleventh stop); where every book fits whole (the
-    /// benchmark's 100,000 purchases by 5,000 members) nothing changes. Each book counts
-    /// itself as facts ([`crate::decide::BOOK_WEIGHT`]), so the bound on facts also bounds
-    /// the smallest books (a club that only earns: the member's row and little else) to
-    /// about 200,000; the bound on books is above that. At 50,000 books, such a club read
-    /// six members' rows back in ten purchases at a million purchases by 100,000 members,
-    /// a fifth of its writer's time (issue 14).
+    /// A club whose books are the member and their unspent lots: about 190 MB of books
+    /// held whole (1,250,000 facts at some 150 bytes). Each book counts itself as facts
+    /// ([`crate::decide::BOOK_WEIGHT`]), so this bounds the smallest books to about
+    /// 200,000; the bound on books is above that. At 50,000 books, such a club read six
+    /// members' rows back in ten purchases at a million purchases by 100,000 members, a
+    /// fifth of its writer's time, and at 156,250 facts its import took 1.3–1.45× the time
+    /// (issue 14).
+    ///
+    /// A club whose books carry histories: 156,250 facts held whole (some 23 MB) and 48
+    /// MiB of forgotten books kept compact, whose memory comes out of the bound on whole
+    /// ones down to an eighth of it; past that they are written to a scratch file, and
+    /// their places in it (40 bytes a member) count within the 48 MiB. Thawing a compact
+    /// book or reading one back from the file costs about the same, so the bounds are
+    /// memory, not speed: at a million purchases by 100,000 members the realistic club
+    /// imported in the same time at 198–242 MiB as with 1,250,000 facts and 192 MiB at
+    /// 414–424 MiB, and at ten million by a million at 287 MiB against 536
+    /// (docs/PERFORMANCE.md, twenty-fourth stop). Where every book fits whole (the
+    /// benchmark's 100,000 purchases by 5,000 members) nothing changes.
     fn default() -> Self {
         BookLimits {
             members: 250_000,
             facts: 1_250_000,
-            cold_bytes: 192 << 20,
+            history_facts: 156_250,
+            cold_bytes: 48 << 20,
         }
     }
 }
@@ -339,12 +348,13 @@ impl<'a> Recorder<'a> {
     /// club whose books all fit whole never pays for compacting them, and one whose books
     /// do not ends with few held whole (the members of the moment) and many compact.
     fn too_many_books(&self) -> bool {
+        let bound = if self.needs.history {
+            self.limits.history_facts
+        } else {
+            self.limits.facts
+        };
         let lent = self.books.cold_bytes() / HELD_FACT_BYTES;
-        let facts = self
-            .limits
-            .facts
-            .saturating_sub(lent)
-            .max(self.limits.facts / 8);
+        let facts = bound.saturating_sub(lent).max(bound / 8);
         self.books.len() > self.limits.members || self.books.weight() > facts
     }
 
@@ -1227,6 +1237,7 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::BOOK_WEIGHT;
     use crate::member::MemberState;
 
     /// `count` books of members named `prefix` and a number, each with `facts` facts.
@@ -1269,5 +1280,39 @@ mod tests {
         let mut recorder = Recorder::new(&ledger, &policy);
         books(&mut recorder, "M", 100_000, 30, true);
         assert!(recorder.too_many_books());
+    }
+
+    /// A club whose books carry histories holds whole only what its own bound on facts
+    /// allows (its forgotten books are kept compact, then spilled, at about the cost of
+    /// holding them): 4,000 books of thirty facts, but not 5,000, which a club that only
+    /// earns holds.
+    #[test]
+    fn a_club_that_reads_histories_holds_fewer_facts_whole() {
+        let (_dir, policy) = crate::policy::scratch_club(
+            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
+             rules:\n  - {id: base, function: base_points}\n\
+             tiers:\n  - {id: bronze, thresholds: {individual: 0}}\n",
+            "fn base_points(event, member) { event.amount / 10 }\n",
+        );
+        let ledger = Ledger::open_in_memory().expect("a ledger");
+        let limits = BookLimits::default();
+        assert!(limits.history_facts < 5_000 * (BOOK_WEIGHT + 30));
+        assert!(limits.history_facts > 4_000 * (BOOK_WEIGHT + 30));
+        let mut recorder = Recorder::new(&ledger, &policy);
+        assert!(recorder.needs.history);
+        books(&mut recorder, "M", 4_000, 30, true);
+        assert!(!recorder.too_many_books());
+        books(&mut recorder, "N", 1_000, 30, true);
+        assert!(recorder.too_many_books());
+
+        let (_dir, plain) = crate::policy::scratch_club(
+            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
+             rules:\n  - {id: base, function: base_points}\n",
+            "fn base_points(event, member) { event.amount / 10 }\n",
+        );
+        let mut recorder = Recorder::new(&ledger, &plain);
+        assert!(!recorder.needs.history);
+        books(&mut recorder, "M", 5_000, 30, true);
+        assert!(!recorder.too_many_books());
     }
 }

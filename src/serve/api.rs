@@ -422,6 +422,7 @@ type Prepared = Result<(Event, String), (Option<String>, RowProblem)>;
 const SERVER_BOOKS: BookLimits = BookLimits {
     members: 10_000,
     facts: 200_000,
+    history_facts: 200_000,
     cold_bytes: 32 << 20,
 };
 

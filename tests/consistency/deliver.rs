@@ -177,6 +177,7 @@ pub fn deliver(ledger: &Ledger, policy: &Policy, history: &History, mode: &Mode)
                     books: BookLimits {
                         members: 2,
                         facts: 40,
+                        history_facts: 40,
                         // Forgotten books kept compact, a few: some come back from
                         // there, the rest are read back from the ledger.
                         cold_bytes: 6_000,
