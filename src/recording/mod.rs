@@ -98,10 +98,11 @@ pub type WrittenEntry = (String, rust_decimal::Decimal, String, String);
 /// books, issue 14). Past either, books are written and the half used least recently
 /// forgotten (or the part [`Recorder::forget_in_parts`] sets; within a transaction too), so
 /// memory stays flat whatever the batch size, the number of members and the length of
-/// their histories. Where the club's books carry the member's history, the bound on facts
-/// is `history_facts`, and forgotten books are kept compact up to `cold_bytes`, then
-/// written to a scratch file (see `recording::cold` and `recording::spill`); a member seen
-/// again comes back from there, or else is read back from the ledger.
+/// their histories. Where the club's books carry the member's history, forgotten books are
+/// kept compact up to `cold_bytes`, then written to a scratch file (see `recording::cold`
+/// and `recording::spill`), and once one is forgotten the bound on facts held whole is
+/// `history_facts`; a member seen again comes back from there, or else is read back from
+/// the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookLimits {
     pub members: usize,
@@ -135,16 +136,18 @@ impl Default for BookLimits {
     /// fifth of its writer's time, and at 156,250 facts its import took 1.3–1.45× the time
     /// (issue 14).
     ///
-    /// A club whose books carry histories: 156,250 facts held whole (some 23 MB) and 48
-    /// MiB of forgotten books kept compact, whose memory comes out of the bound on whole
-    /// ones down to an eighth of it; past that they are written to a scratch file, and
-    /// their places in it (40 bytes a member) count within the 48 MiB. Thawing a compact
-    /// book or reading one back from the file costs about the same, so the bounds are
-    /// memory, not speed: at a million purchases by 100,000 members the realistic club
-    /// imported in the same time at 198–242 MiB as with 1,250,000 facts and 192 MiB at
-    /// 414–424 MiB, and at ten million by a million at 287 MiB against 536
-    /// (docs/PERFORMANCE.md, twenty-fourth stop). Where every book fits whole (the
-    /// benchmark's 100,000 purchases by 5,000 members) nothing changes.
+    /// A club whose books carry histories: the same while its books fit whole (the
+    /// benchmark's 100,000 purchases by 5,000 members never compacts one). Once some do
+    /// not, 156,250 facts held whole (some 23 MB) and 48 MiB of forgotten books kept
+    /// compact, whose memory comes out of the bound on whole ones down to an eighth of
+    /// it; past that they are written to a scratch file, and their places in it (40 bytes
+    /// a member) count within the 48 MiB. Thawing a compact book or reading one back from
+    /// the file costs about the same, so past the first bound these bounds are memory,
+    /// not speed: ten million purchases by a million members through the realistic club
+    /// took 431.3 s at 437 MiB against 434.8 s at 540 MiB with 192 MiB kept compact
+    /// (docs/PERFORMANCE.md, twenty-fourth stop). The peak is now the first fill of whole
+    /// books; holding few from the start took it to 288 MiB, but made the benchmark's
+    /// realistic import 1.2–1.5× slower.
     fn default() -> Self {
         BookLimits {
             members: 250_000,
@@ -348,7 +351,9 @@ impl<'a> Recorder<'a> {
     /// club whose books all fit whole never pays for compacting them, and one whose books
     /// do not ends with few held whole (the members of the moment) and many compact.
     fn too_many_books(&self) -> bool {
-        let bound = if self.needs.history {
+        // Books that fit whole stay so (no compacting at all); once some did not (a book
+        // is compact or spilled), a club whose books carry histories holds few whole.
+        let bound = if self.needs.history && self.books.cold_bytes() > 0 {
             self.limits.history_facts
         } else {
             self.limits.facts
@@ -1282,12 +1287,13 @@ mod tests {
         assert!(recorder.too_many_books());
     }
 
-    /// A club whose books carry histories holds whole only what its own bound on facts
-    /// allows (its forgotten books are kept compact, then spilled, at about the cost of
-    /// holding them): 4,000 books of thirty facts, but not 5,000, which a club that only
-    /// earns holds.
+    /// A club whose books carry histories holds its books whole while they fit; once
+    /// some did not (a book is kept compact), it holds whole only what its own bound on
+    /// facts allows (forgotten books are kept compact, then spilled, at about the cost
+    /// of holding them): 4,000 books of thirty facts, but not 5,000, which a club that
+    /// only earns holds.
     #[test]
-    fn a_club_that_reads_histories_holds_fewer_facts_whole() {
+    fn a_club_that_reads_histories_holds_fewer_facts_whole_once_some_did_not_fit() {
         let (_dir, policy) = crate::policy::scratch_club(
             "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
              rules:\n  - {id: base, function: base_points}\n\
@@ -1300,10 +1306,16 @@ mod tests {
         assert!(limits.history_facts > 4_000 * (BOOK_WEIGHT + 30));
         let mut recorder = Recorder::new(&ledger, &policy);
         assert!(recorder.needs.history);
-        books(&mut recorder, "M", 4_000, 30, true);
-        assert!(!recorder.too_many_books());
-        books(&mut recorder, "N", 1_000, 30, true);
+        books(&mut recorder, "M", 5_000, 30, true);
+        assert!(!recorder.too_many_books(), "all fit whole");
+        // One book forgotten, kept compact: the rest no longer fit.
+        recorder.books.forget_least_used(5_000);
+        assert_eq!(recorder.books.cold().0, 1);
         assert!(recorder.too_many_books());
+        // A fifth of the 4,999 held: 4,000 are left, within the bound.
+        recorder.books.forget_least_used(5);
+        assert_eq!(recorder.held_books(), 4_000);
+        assert!(!recorder.too_many_books());
 
         let (_dir, plain) = crate::policy::scratch_club(
             "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
