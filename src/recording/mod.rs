@@ -351,8 +351,9 @@ impl<'a> Recorder<'a> {
     /// club whose books all fit whole never pays for compacting them, and one whose books
     /// do not ends with few held whole (the members of the moment) and many compact.
     fn too_many_books(&self) -> bool {
-        // Books that fit whole stay so (no compacting at all); once some did not (a book
-        // is compact or spilled), a club whose books carry histories holds few whole.
+        // Books that fit whole stay so (no compacting at all); while some did not (books
+        // are kept compact or spilled), a club whose books carry histories holds few
+        // whole, and its bound comes back should every one come back.
         let bound = if self.needs.history && self.books.cold_bytes() > 0 {
             self.limits.history_facts
         } else {
