@@ -219,12 +219,13 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
     )
     .expect("pragmas");
     let tx = conn.transaction().expect("transaction");
-    let version = &policy.id;
     tx.execute(
-        "INSERT INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, '{}')",
-        params![version, policy.club.id, stored(now)],
+        "INSERT INTO policy_versions (id, club, first_used, files, number) VALUES (?1, ?2, ?3, '{}', 1)",
+        params![policy.id, policy.club.id, stored(now)],
     )
     .expect("version");
+    // Events and entries name the version by its number (migration 23).
+    let version = 1_i64;
     let two_years = 2 * 365 * 86_400;
     let start = now.timestamp() - two_years;
     let spring = (
@@ -241,10 +242,10 @@ fn build(path: &Path, policy: &Policy, members: usize, now: DateTime<Utc>) {
             .prepare("INSERT INTO members (id, type, joined, balance, spend_total, visits, last_visit, tier) VALUES (?1, 'individual', ?2, ?3, ?4, ?5, ?6, ?7)")
             .expect("members");
         let mut event = tx
-            .prepare("INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6)")
+            .prepare("INSERT INTO events (id, member, type, time, amount, fingerprint, policy) VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6)")
             .expect("events");
         let mut entry = tx
-            .prepare("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+            .prepare("INSERT INTO ledger (member, event, time, rule, points, reason, policy, kind, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .expect("entries");
         let mut spend = tx
             .prepare("INSERT INTO campaign_spend (campaign, member, day, points, event) VALUES ('spring', ?1, ?2, ?3, ?4)")

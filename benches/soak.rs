@@ -276,7 +276,9 @@ fn main() {
     let mut duplicates = 0;
     {
         let mut statement = ledger
-            .prepare("SELECT id, policy_version FROM events")
+            .prepare(
+                "SELECT e.id, p.id FROM events e JOIN policy_versions p ON p.number = e.policy",
+            )
             .expect("query");
         let rows = statement
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))

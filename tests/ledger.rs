@@ -234,9 +234,11 @@ fn ledger_entries_cannot_be_changed_or_deleted() {
         "{delete}"
     );
     let version: String = raw
-        .query_row("SELECT policy_version FROM ledger LIMIT 1", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT p.id FROM ledger l JOIN policy_versions p ON p.number = l.policy LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(version, policy.id);
     let stored: String = raw
@@ -499,7 +501,8 @@ fn read_back(ledger: &Ledger) -> ReadBack {
 }
 
 /// Undoes migration 22, as the previous build left a ledger: no row numbers, the indexes
-/// on event ids (the same SQL in both stores).
+/// on event ids (the same SQL in both stores). Run after undoing migration 23, which came
+/// later.
 const BEFORE_MIGRATION_22: &str = "DROP INDEX ledger_event_seq;
      DROP INDEX lots_event_seq;
      ALTER TABLE ledger DROP COLUMN event_seq;
@@ -526,7 +529,9 @@ fn a_ledger_from_before_event_row_numbers_reads_and_goes_on_as_a_new_one() {
     drop(old);
     rusqlite::Connection::open(&old_db)
         .unwrap()
-        .execute_batch(BEFORE_MIGRATION_22)
+        .execute_batch(&format!(
+            "{BEFORE_MIGRATION_23_SQLITE}\n{BEFORE_MIGRATION_22}"
+        ))
         .unwrap();
 
     let migrated = Ledger::open(&old_db).unwrap();
@@ -555,7 +560,11 @@ fn postgres_a_ledger_from_before_event_row_numbers_reads_and_goes_on_as_a_new_on
     import(&pg, &policy, &first);
     let before = read_back(&pg);
     assert_eq!(read_back(&fresh), before);
-    pg.raw().batch_execute(BEFORE_MIGRATION_22).unwrap();
+    pg.raw()
+        .batch_execute(&format!(
+            "{BEFORE_MIGRATION_23_POSTGRES}\n{BEFORE_MIGRATION_22}"
+        ))
+        .unwrap();
 
     let migrated = pg.open_again();
     assert_eq!(read_back(&migrated), before, "read after the migration");
@@ -567,5 +576,151 @@ fn postgres_a_ledger_from_before_event_row_numbers_reads_and_goes_on_as_a_new_on
     assert!(
         update.is_err(),
         "the ledger took an update after migration 22"
+    );
+}
+
+/// Undoes migration 23 on SQLite, as the previous build left a ledger: events and entries
+/// naming their policy version by its id, `policy_versions` without numbers.
+const BEFORE_MIGRATION_23_SQLITE: &str = "DROP TRIGGER ledger_is_append_only_update;
+     ALTER TABLE events ADD COLUMN policy_version TEXT NOT NULL DEFAULT '';
+     UPDATE events SET policy_version = (SELECT id FROM policy_versions WHERE number = events.policy);
+     ALTER TABLE events DROP COLUMN policy;
+     ALTER TABLE ledger ADD COLUMN policy_version TEXT NOT NULL DEFAULT '';
+     UPDATE ledger SET policy_version = (SELECT id FROM policy_versions WHERE number = ledger.policy);
+     ALTER TABLE ledger DROP COLUMN policy;
+     CREATE TRIGGER ledger_is_append_only_update BEFORE UPDATE ON ledger
+         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+     DROP INDEX policy_versions_number;
+     ALTER TABLE policy_versions DROP COLUMN number;
+     DELETE FROM schema_migrations WHERE version = 23;";
+
+/// [`BEFORE_MIGRATION_23_SQLITE`] on PostgreSQL.
+const BEFORE_MIGRATION_23_POSTGRES: &str = "ALTER TABLE events ADD COLUMN policy_version TEXT COLLATE \"C\";
+     UPDATE events SET policy_version = (SELECT id FROM policy_versions WHERE number = events.policy);
+     ALTER TABLE events DROP COLUMN policy;
+     ALTER TABLE ledger ADD COLUMN policy_version TEXT COLLATE \"C\";
+     ALTER TABLE ledger DISABLE TRIGGER ledger_is_append_only;
+     UPDATE ledger SET policy_version = (SELECT id FROM policy_versions WHERE number = ledger.policy);
+     ALTER TABLE ledger ENABLE TRIGGER ledger_is_append_only;
+     ALTER TABLE ledger DROP COLUMN policy;
+     DROP INDEX policy_versions_number;
+     ALTER TABLE policy_versions DROP COLUMN number;
+     DELETE FROM schema_migrations WHERE version = 23;";
+
+/// The shop club again with its script changed (a comment): another policy version.
+fn club_changed(dir: &Path) -> Policy {
+    let club = dir.join("policies/shop");
+    std::fs::write(
+        club.join("earn.rhai"),
+        format!("{CLUB_RHAI}\n// changed: another version\n"),
+    )
+    .unwrap();
+    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
+    Policy::load(&club, &engine).unwrap().0
+}
+
+/// Purchases and a return after [`before_and_after_files`]'s, under the first version
+/// again (which the ledger already numbered).
+fn third_file(dir: &Path) -> std::path::PathBuf {
+    let third = dir.join("third.csv");
+    std::fs::write(
+        &third,
+        "id,member,date,amount,type,original,store\n\
+         P6,M1,2025-05-01 10:00,500,purchase,,s1\n\
+         R3,M1,2025-05-02 10:00,80,return,P3,s1\n",
+    )
+    .unwrap();
+    third
+}
+
+/// The ids of the versions the entries of `ledger` were decided under, oldest entry first.
+fn entry_versions(ledger: &Ledger) -> Vec<String> {
+    ledger
+        .statement("M1")
+        .unwrap()
+        .into_iter()
+        .map(|line| line.policy_version)
+        .collect()
+}
+
+/// A ledger written before migration 23 (events and entries naming their policy version
+/// by its 64-character id) is the same ledger after it, with two versions, one of whose
+/// entries a later version reverses; and what is written afterwards, under either version,
+/// is what a ledger made by this build gives.
+#[test]
+fn a_ledger_from_before_policy_numbers_reads_and_goes_on_as_a_new_one() {
+    let dir = crate::scratch();
+    let first_policy = club(dir.path());
+    let (first, second) = before_and_after_files(dir.path());
+    let second_policy = club_changed(dir.path());
+    assert_ne!(first_policy.id, second_policy.id);
+    let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).unwrap();
+    let old_db = dir.path().join("old.sqlite");
+    let old = Ledger::open(&old_db).unwrap();
+    for ledger in [&fresh, &old] {
+        import(ledger, &first_policy, &first);
+        import(ledger, &second_policy, &second);
+    }
+    let before = read_back(&old);
+    // M1's purchases under the first version, R1's reversal of P1 under it too (an
+    // entry taken back keeps the version that gave it).
+    assert!(entry_versions(&old).contains(&first_policy.id));
+    drop(old);
+    rusqlite::Connection::open(&old_db)
+        .unwrap()
+        .execute_batch(BEFORE_MIGRATION_23_SQLITE)
+        .unwrap();
+
+    let migrated = Ledger::open(&old_db).unwrap();
+    assert_eq!(read_back(&migrated), before, "read after the migration");
+    let third = third_file(dir.path());
+    import(&migrated, &first_policy, &third);
+    import(&fresh, &first_policy, &third);
+    assert_eq!(read_back(&migrated), read_back(&fresh), "written after it");
+    let numbers: Vec<(String, i64)> = rusqlite::Connection::open(&old_db)
+        .unwrap()
+        .prepare("SELECT id, number FROM policy_versions ORDER BY number")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        numbers,
+        vec![(first_policy.id.clone(), 1), (second_policy.id.clone(), 2)]
+    );
+}
+
+/// The same on PostgreSQL, where the append-only trigger is set aside for the backfill.
+#[test]
+fn postgres_a_ledger_from_before_policy_numbers_reads_and_goes_on_as_a_new_one() {
+    let Some(pg) = crate::pg::PgLedger::fresh("before23") else {
+        return;
+    };
+    let dir = crate::scratch();
+    let first_policy = club(dir.path());
+    let (first, second) = before_and_after_files(dir.path());
+    let second_policy = club_changed(dir.path());
+    let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).unwrap();
+    for ledger in [&fresh, &*pg] {
+        import(ledger, &first_policy, &first);
+        import(ledger, &second_policy, &second);
+    }
+    let before = read_back(&pg);
+    assert_eq!(read_back(&fresh), before);
+    pg.raw()
+        .batch_execute(BEFORE_MIGRATION_23_POSTGRES)
+        .unwrap();
+
+    let migrated = pg.open_again();
+    assert_eq!(read_back(&migrated), before, "read after the migration");
+    let third = third_file(dir.path());
+    import(&migrated, &first_policy, &third);
+    import(&fresh, &first_policy, &third);
+    assert_eq!(read_back(&migrated), read_back(&fresh), "written after it");
+    let update = pg.raw().batch_execute("UPDATE ledger SET points = '0'");
+    assert!(
+        update.is_err(),
+        "the ledger took an update after migration 23"
     );
 }

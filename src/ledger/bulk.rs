@@ -322,10 +322,10 @@ mod tests {
             panic!("a SQLite ledger");
         };
         conn.execute_batch(
-            "INSERT INTO policy_versions (id, club, first_used, files) VALUES ('v', 'c', '2025-01-01T00:00:00Z', '{}');
+            "INSERT INTO policy_versions (id, club, first_used, files, number) VALUES ('v', 'c', '2025-01-01T00:00:00Z', '{}', 1);
              INSERT INTO members (id, type, joined) VALUES ('m1', 'individual', '2025-01-01');
-             INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version)
-             VALUES ('e1', 'm1', 'purchase', '2025-01-01T00:00:00Z', '1', 'f', 'v');",
+             INSERT INTO events (id, member, type, time, amount, fingerprint, policy)
+             VALUES ('e1', 'm1', 'purchase', '2025-01-01T00:00:00Z', '1', 'f', 1);",
         )
         .expect("an event");
     }

@@ -108,7 +108,7 @@ const MEMBERS_AT: &str = "SELECT m.id, m.type, m.joined, m.birthday,
      WHERE m.joined <= ?1
      ORDER BY m.id";
 
-const ENTRIES: &str = "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
+const ENTRIES: &str = "SELECT seq, member, event, time, rule, kind, points, reason, (SELECT p.id FROM policy_versions p WHERE p.number = ledger.policy) AS policy_version
      FROM ledger WHERE time <= ?1 ORDER BY seq";
 
 const LOTS: &str =
@@ -155,7 +155,7 @@ const MEMBER_SEARCH_POSTGRES: &str =
      ORDER BY id LIMIT ?6";
 
 const CHANGE_PAGE: &str =
-    "SELECT seq, member, event, time, rule, kind, points, reason, policy_version
+    "SELECT seq, member, event, time, rule, kind, points, reason, (SELECT p.id FROM policy_versions p WHERE p.number = ledger.policy) AS policy_version
      FROM ledger WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
 const LOT_PAGE: &str =

@@ -21,7 +21,7 @@ type Result<T> = std::result::Result<T, LedgerError>;
 // What a member's book is read from (one statement each; see `Ledger::prefetch_book`).
 const HISTORY_EVENTS: &str =
     "SELECT id, type, time, amount, original, currency, original_amount, rate FROM events WHERE member = ?1 ORDER BY seq";
-const HISTORY_ENTRIES: &str = "SELECT l.event, l.time, l.rule, l.kind, l.points, l.policy_version FROM events e JOIN ledger l ON l.event_seq = e.seq
+const HISTORY_ENTRIES: &str = "SELECT l.event, l.time, l.rule, l.kind, l.points, (SELECT p.id FROM policy_versions p WHERE p.number = l.policy) AS policy_version FROM events e JOIN ledger l ON l.event_seq = e.seq
      WHERE e.member = ?1 AND l.member = ?1 AND l.kind IN ('earn', 'reverse') ORDER BY l.seq";
 const RETURN_SHARES: &str = "SELECT s.return_event, s.original, s.rule, s.policy_version, s.points, s.taken, s.owed, s.forgiven, s.expired
      FROM events e JOIN return_shares s ON s.original = e.id WHERE e.member = ?1";

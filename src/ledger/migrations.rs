@@ -592,6 +592,31 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX lots_event_seq ON lots(event_seq);
     ",
     ),
+    (
+        23,
+        "
+    -- Issue 14: events and entries name their policy version by a small number, not by
+    -- its 64-character id (the SHA-256 of its files): some 130 bytes less for a purchase
+    -- and its entries, a quarter of the file, and fewer pages written an event. The id
+    -- stays in `policy_versions`, beside its number; readers join the two. The rarer
+    -- rows that name a version (return shares, contest results, rejections) keep its id.
+    -- Numbers are given in the order versions were stored and never change.
+    ALTER TABLE policy_versions ADD COLUMN number INTEGER;
+    UPDATE policy_versions SET number = rowid;
+    CREATE UNIQUE INDEX policy_versions_number ON policy_versions(number);
+    -- A row whose version was never stored fails the migration (NOT NULL), which then
+    -- changes nothing: no row loses the version it was decided under.
+    ALTER TABLE events ADD COLUMN policy INTEGER NOT NULL DEFAULT 0;
+    UPDATE events SET policy = (SELECT number FROM policy_versions WHERE id = events.policy_version);
+    ALTER TABLE events DROP COLUMN policy_version;
+    DROP TRIGGER ledger_is_append_only_update;
+    ALTER TABLE ledger ADD COLUMN policy INTEGER NOT NULL DEFAULT 0;
+    UPDATE ledger SET policy = (SELECT number FROM policy_versions WHERE id = ledger.policy_version);
+    ALTER TABLE ledger DROP COLUMN policy_version;
+    CREATE TRIGGER ledger_is_append_only_update BEFORE UPDATE ON ledger
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    ",
+    ),
 ];
 
 /// The PostgreSQL store's migrations: (version, SQL), append only, numbered as SQLite's so
@@ -1051,6 +1076,27 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     DROP INDEX lots_event;
     CREATE INDEX ledger_event_seq ON ledger(event_seq);
     CREATE INDEX lots_event_seq ON lots(event_seq);
+    ",
+    ),
+    (
+        23,
+        "
+    -- As SQLite's 23: events and entries name their policy version by its number.
+    ALTER TABLE policy_versions ADD COLUMN number BIGINT;
+    UPDATE policy_versions p SET number = r.n
+        FROM (SELECT id, row_number() OVER (ORDER BY first_used, id) AS n FROM policy_versions) r
+        WHERE r.id = p.id;
+    CREATE UNIQUE INDEX policy_versions_number ON policy_versions(number);
+    ALTER TABLE events ADD COLUMN policy BIGINT;
+    UPDATE events e SET policy = p.number FROM policy_versions p WHERE p.id = e.policy_version;
+    ALTER TABLE events ALTER COLUMN policy SET NOT NULL;
+    ALTER TABLE events DROP COLUMN policy_version;
+    ALTER TABLE ledger ADD COLUMN policy BIGINT;
+    ALTER TABLE ledger DISABLE TRIGGER ledger_is_append_only;
+    UPDATE ledger l SET policy = p.number FROM policy_versions p WHERE p.id = l.policy_version;
+    ALTER TABLE ledger ENABLE TRIGGER ledger_is_append_only;
+    ALTER TABLE ledger ALTER COLUMN policy SET NOT NULL;
+    ALTER TABLE ledger DROP COLUMN policy_version;
     ",
     ),
 ];

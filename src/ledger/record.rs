@@ -24,12 +24,12 @@ fn text(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
-const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy_version, credit_used, original_amount, rate)
+const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy, credit_used, original_amount, rate)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 // Entries and lots name their event twice: by its id (what people and the API read) and
 // by its row number (`event_seq`, what the indexes that find them hold; see migration 22).
 const INSERT_ENTRY: &str =
-    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq)
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy, kind, event_seq)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, remaining, earned_at, pending_until, expires_at, event_seq)
      VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)";
@@ -37,7 +37,7 @@ const INSERT_LOT: &str = "INSERT INTO lots (seq, member, entry, event, points, r
 /// row number is not known when they are queued, so it is looked up when they run, after
 /// the event's own insert (the parameter that would carry it is left unused).
 const INSERT_ENTRY_AFTER_EVENT: &str =
-    "INSERT INTO ledger (member, event, time, rule, points, reason, policy_version, kind, event_seq)
+    "INSERT INTO ledger (member, event, time, rule, points, reason, policy, kind, event_seq)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT seq FROM events WHERE id = ?2))";
 const INSERT_LOT_USE: &str =
     "INSERT INTO lot_uses (entry, lot, kind, points) VALUES (?1, ?2, ?3, ?4)";
@@ -94,8 +94,8 @@ impl Ledger {
                 let time = stored(tier.at);
                 self.events_written_for(&tier.member);
                 self.db().write(
-                    "INSERT INTO events (id, member, type, time, amount, fingerprint, policy_version) VALUES (?1, ?2, 'tier', ?3, '0', ?1, ?4)",
-                    args![tier.event, tier.member, time, tier.policy_version],
+                    "INSERT INTO events (id, member, type, time, amount, fingerprint, policy) VALUES (?1, ?2, 'tier', ?3, '0', ?1, ?4)",
+                    args![tier.event, tier.member, time, self.policy_number(&tier.policy_version)?],
                 )?;
                 self.db().write(
                     "INSERT INTO tier_changes (member, event, time, from_tier, to_tier, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -375,7 +375,7 @@ impl Ledger {
                 items,
                 attributes,
                 posting.fingerprint,
-                posting.policy_version,
+                self.policy_number(&posting.policy_version)?,
                 event.credit_used.map(text),
                 event.conversion.map(|c| text(c.original_amount)),
                 event.conversion.map(|c| text(c.rate)),
@@ -395,7 +395,7 @@ impl Ledger {
                 entry.rule,
                 text(entry.points),
                 entry.reason,
-                entry.policy_version,
+                self.policy_number(&entry.policy_version)?,
                 entry.kind.as_str(),
                 event_seq,
             ];

@@ -66,7 +66,7 @@ impl Ledger {
     /// The member's entries, oldest first.
     pub fn statement(&self, member: &str) -> Result<Vec<StatementLine>, LedgerError> {
         self.db().query(
-            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, l.policy_version, e.currency, e.original_amount, e.rate
+            "SELECT l.time, l.event, e.type, e.amount, l.rule, l.points, l.reason, (SELECT p.id FROM policy_versions p WHERE p.number = l.policy) AS policy_version, e.currency, e.original_amount, e.rate
              FROM events e JOIN ledger l ON l.event_seq = e.seq WHERE e.member = ?1 AND l.member = ?1 ORDER BY l.time, l.seq",
             args![member],
             |row| {
@@ -138,7 +138,7 @@ impl Ledger {
         id: &str,
     ) -> Result<Option<(crate::event::Event, String)>, LedgerError> {
         self.db().query_opt(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, (SELECT p.id FROM policy_versions p WHERE p.number = events.policy) AS policy_version, id, original_amount, rate
              FROM events WHERE id = ?1",
             args![id],
             event_of_row,
@@ -155,7 +155,7 @@ impl Ledger {
         limit: u32,
     ) -> Result<Vec<crate::event::Event>, LedgerError> {
         let rows = self.db().query(
-            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, policy_version, id, original_amount, rate
+            "SELECT member, type, time, amount, original, currency, channel, store, items, attributes, credit_used, (SELECT p.id FROM policy_versions p WHERE p.number = events.policy) AS policy_version, id, original_amount, rate
              FROM events
              WHERE time >= ?1 AND time < ?2
                AND type IN ('purchase', 'return', 'payment', 'custom', 'enroll')

@@ -104,10 +104,26 @@ impl MemberSet {
     }
 }
 
+/// The policy versions this connection knows stored, with the numbers events and entries
+/// name them by (migration 23). A ledger sees one version, or a few across reloads, so
+/// the lists are scanned: cheaper than hashing a 64-character id for every row written.
 #[derive(Default)]
 struct StoredPolicies {
-    in_transaction: HashSet<String>,
-    committed: HashSet<String>,
+    /// Stored, or found stored, in the open transaction: forgotten if it is undone.
+    in_transaction: Vec<(String, i64)>,
+    committed: Vec<(String, i64)>,
+}
+
+impl StoredPolicies {
+    fn number(&self, id: &str) -> Option<i64> {
+        // Newest first: rows nearly always name the version stored last.
+        self.committed
+            .iter()
+            .rev()
+            .chain(self.in_transaction.iter().rev())
+            .find(|(known, _)| known == id)
+            .map(|&(_, number)| number)
+    }
 }
 
 /// The empty, migrated ledger every in-memory ledger is copied from, made on first use.
@@ -632,28 +648,48 @@ impl Ledger {
         Ok(version)
     }
 
-    /// Stores `policy`'s files under its id, once.
+    /// Stores `policy`'s files under its id, once, with the next number (see
+    /// [`Ledger::policy_number`]).
     pub fn record_policy(&self, policy: &Policy) -> Result<()> {
-        {
-            let stored = self.policies.borrow();
-            if stored.committed.contains(&policy.id) || stored.in_transaction.contains(&policy.id) {
-                return Ok(());
-            }
+        if self.policies.borrow().number(&policy.id).is_some() {
+            return Ok(());
         }
         let files = serde_json::to_string(&policy.files).unwrap_or_default();
-        // Held back with the request's other writes on PostgreSQL: the host process
-        // stores the version with every request, and it is nearly always there already.
+        // The next number is taken under the club's write lock (SQLite's, or PostgreSQL's
+        // advisory lock, both held to the commit), so two writers never give the same.
+        // `WHERE true` tells SQLite's parser that `ON CONFLICT` is not a join's.
         self.db.write(
-            "INSERT INTO policy_versions (id, club, first_used, files) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            "INSERT INTO policy_versions (id, club, first_used, files, number)
+             SELECT ?1, ?2, ?3, ?4, COALESCE(MAX(number), 0) + 1 FROM policy_versions WHERE true
+             ON CONFLICT DO NOTHING",
             args![policy.id, policy.club.id, stored(Utc::now()), files],
         )?;
-        if self.is_in_transaction() {
-            self.policies
-                .borrow_mut()
-                .in_transaction
-                .insert(policy.id.clone());
+        self.policy_number(&policy.id).map(|_| ())
+    }
+
+    /// The number version `id` is stored under in `policy_versions`, which events and
+    /// entries name it by: read once a connection (a version's number never changes).
+    pub(super) fn policy_number(&self, id: &str) -> Result<i64> {
+        if let Some(number) = self.policies.borrow().number(id) {
+            return Ok(number);
         }
-        Ok(())
+        let number: Option<i64> = self.db.query_opt(
+            "SELECT number FROM policy_versions WHERE id = ?1",
+            args![id],
+            |r| r.get(0),
+        )?;
+        let number = number.ok_or_else(|| {
+            LedgerError::corrupt(format!(
+                "policy version `{id}` is written before it is stored"
+            ))
+        })?;
+        let mut policies = self.policies.borrow_mut();
+        if self.is_in_transaction() {
+            policies.in_transaction.push((id.to_owned(), number));
+        } else {
+            policies.committed.push((id.to_owned(), number));
+        }
+        Ok(number)
     }
 
     /// [`Ledger::lookup_event`] for each of `ids`, in order: on PostgreSQL in one round trip.
@@ -945,8 +981,8 @@ impl Ledger {
 /// score, result and prize, in an order both stores give alike.
 const DUMP: &[&str] = &[
     "SELECT id, type, joined, COALESCE(birthday, ''), attributes, balance, spend_total, visits, COALESCE(last_visit, ''), debt, credit, COALESCE(tier, ''), COALESCE(tier_valid_until, ''), COALESCE(tier_reviewed_at, '') FROM members ORDER BY id",
-    "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, policy_version FROM events ORDER BY member, time, id",
-    "SELECT l.member, l.event, l.time, l.rule, l.points, l.reason, l.policy_version, l.kind FROM ledger l ORDER BY l.member, l.time, l.event, l.seq",
+    "SELECT id, member, type, time, amount, COALESCE(original, ''), fingerprint, (SELECT p.id FROM policy_versions p WHERE p.number = events.policy) AS policy_version FROM events ORDER BY member, time, id",
+    "SELECT l.member, l.event, l.time, l.rule, l.points, l.reason, (SELECT p.id FROM policy_versions p WHERE p.number = l.policy) AS policy_version, l.kind FROM ledger l ORDER BY l.member, l.time, l.event, l.seq",
     "SELECT l.member, l.event, e.rule, l.points, l.remaining, l.expired, l.earned_at, l.pending_until, l.expires_at FROM lots l JOIN ledger e ON e.seq = l.entry ORDER BY l.member, l.earned_at, l.event, e.rule, l.points, l.remaining",
     "SELECT l.member, l.event, e.event, e.rule, u.kind, u.points FROM lot_uses u JOIN lots l ON l.seq = u.lot JOIN ledger e ON e.seq = u.entry ORDER BY l.member, e.time, e.event, l.event, e.rule, u.kind, u.points",
     "SELECT member, event, time, COALESCE(from_tier, ''), COALESCE(to_tier, ''), reason FROM tier_changes ORDER BY member, time, event",
@@ -1016,7 +1052,7 @@ mod tests {
             )
             .unwrap();
         let update = conn(&copied)
-            .execute_batch("INSERT INTO ledger (member, event, time, rule, points, reason, policy_version) VALUES ('M1', 'P1', '', 'base', '1', '', 'v'); UPDATE ledger SET points = '2'")
+            .execute_batch("INSERT INTO ledger (member, event, time, rule, points, reason, policy) VALUES ('M1', 'P1', '', 'base', '1', '', 1); UPDATE ledger SET points = '2'")
             .unwrap_err();
         assert!(update.to_string().contains("append-only"), "{update}");
     }
