@@ -82,8 +82,12 @@ fn club(dir: &Path) -> Policy {
     std::fs::create_dir_all(&club).unwrap();
     std::fs::write(club.join("club.yaml"), CLUB_YAML).unwrap();
     std::fs::write(club.join("earn.rhai"), CLUB_RHAI).unwrap();
+    load_club(&club)
+}
+
+fn load_club(club: &Path) -> Policy {
     let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
-    Policy::load(&club, &engine).unwrap().0
+    Policy::load(club, &engine).unwrap().0
 }
 
 /// The rows of the purchases file `file`.
@@ -615,8 +619,7 @@ fn club_changed(dir: &Path) -> Policy {
         format!("{CLUB_RHAI}\n// changed: another version\n"),
     )
     .unwrap();
-    let engine = Arc::new(ScriptEngine::new(ScriptLimits::default(), None));
-    Policy::load(&club, &engine).unwrap().0
+    load_club(&club)
 }
 
 /// Purchases and a return after [`before_and_after_files`]'s, under the first version
