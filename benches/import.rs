@@ -250,7 +250,12 @@ fn run_bashgah(
         &EVENT_COLUMNS,
     )
     .unwrap();
-    let report = import_events(&ledger, policy, rows, options()).unwrap();
+    // As `bashgah import` does, which counts the file's lines ahead.
+    let options = ImportOptions {
+        expected_rows: Some(n as u64),
+        ..options()
+    };
+    let report = import_events(&ledger, policy, rows, options).unwrap();
     drop(ledger);
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(

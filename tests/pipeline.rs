@@ -472,6 +472,46 @@ fn a_first_import_into_a_new_file_writes_what_an_import_in_memory_writes() {
     }
 }
 
+/// An import told how many rows are coming (`ImportOptions::expected_rows`, the file's
+/// lines counted ahead) holds few books whole from early on when the club's books carry
+/// histories and will not all fit, instead of finding out when the larger bound is full.
+/// What it is told changes only memory: told nothing, the right number, or far too many
+/// (so that books are compacted and thawed from the first few purchases), the realistic
+/// club writes the same ledger.
+#[test]
+fn what_an_import_expects_of_its_file_changes_no_row_of_the_ledger() {
+    let csv = purchases_over_a_year(40, 800);
+    let policy = realistic_club();
+    let reference = Ledger::open_in_memory().unwrap();
+    import(&reference, &policy, &csv, ImportOptions::default());
+    let expected = reference.dump().unwrap();
+    assert!(expected.contains("\"gold\""), "tier moves in {expected}");
+    // Forty books fit whole under `facts`; the smaller bound holds a few of them.
+    let books = BookLimits {
+        members: 1_000,
+        facts: 1_000_000,
+        history_facts: 300,
+        cold_bytes: 64 << 10,
+    };
+    for expected_rows in [None, Some(800), Some(1_000_000_000)] {
+        for batch_size in [50, 1_000] {
+            let ledger = Ledger::open_in_memory().unwrap();
+            let options = ImportOptions {
+                batch_size,
+                books,
+                expected_rows,
+                ..ImportOptions::default()
+            };
+            import(&ledger, &policy, &csv, options);
+            assert_eq!(
+                ledger.dump().unwrap(),
+                expected,
+                "expecting {expected_rows:?}, batch {batch_size}"
+            );
+        }
+    }
+}
+
 /// The host process records each group of posted events in a transaction of its own and
 /// hands its books on to the next group (`Recorder::resume`, `finish_keeping`). Where a
 /// club's decisions read histories, it keeps forgotten books compact, and past a bound

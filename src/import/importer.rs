@@ -37,6 +37,10 @@ pub struct ImportOptions {
     pub chunk: usize,
     /// Which messages are recorded but not queued (history's old news; `--quiet`).
     pub messages: crate::decide::MessageDiscipline,
+    /// About how many rows the file holds, if known (its lines, counted ahead): lets a
+    /// club whose members' books will not all fit in memory hold few whole from early
+    /// on ([`Recorder::expect_events`]). Any value gives the same ledger.
+    pub expected_rows: Option<u64>,
 }
 
 impl Default for ImportOptions {
@@ -48,6 +52,7 @@ impl Default for ImportOptions {
             books: BookLimits::default(),
             chunk: 256,
             messages: crate::decide::MessageDiscipline::default(),
+            expected_rows: None,
         }
     }
 }
@@ -206,7 +211,8 @@ fn apply_rows<'p>(
     let mut recorder = Recorder::on(store, policy)
         .remember_rejections(options.retry_rejected)
         .keep_books_across_commits()
-        .book_limits(options.books);
+        .book_limits(options.books)
+        .expect_events(options.expected_rows);
     recorder.discipline_messages(options.messages);
     let mut next = chunks.next();
     read_ahead(&recorder, next.as_deref());

@@ -81,6 +81,12 @@ pub struct Recorder<'a> {
     limits: BookLimits,
     /// Past a bound, one held book in this many is forgotten ([`Recorder::forget_in_parts`]).
     forget_part: usize,
+    /// How many events the caller expects to give [`Recorder::event`], if it knows
+    /// ([`Recorder::expect_events`]), and how many it gave so far.
+    events_expected: Option<u64>,
+    events_seen: u64,
+    /// The books are known not to fit whole (see [`Recorder::foresee_overflow`]).
+    books_will_not_fit: bool,
     /// Which messages are recorded but not queued.
     messages: MessageDiscipline,
     /// The entries the last applied event wrote under its own id, kept for an answer that
@@ -145,9 +151,11 @@ impl Default for BookLimits {
     /// the file costs about the same, so past the first bound these bounds are memory,
     /// not speed: ten million purchases by a million members through the realistic club
     /// took 431.3 s at 437 MiB against 434.8 s at 540 MiB with 192 MiB kept compact
-    /// (docs/PERFORMANCE.md, twenty-fourth stop). The peak is now the first fill of whole
-    /// books; holding few from the start took it to 288 MiB, but made the benchmark's
-    /// realistic import 1.2–1.5× slower.
+    /// (docs/PERFORMANCE.md, twenty-fourth stop). Holding few from the start made the
+    /// benchmark's realistic import 1.2–1.5× slower (its books fit whole), so an import
+    /// that knows how many rows are coming holds few only once it foresees that they
+    /// will not fit ([`Recorder::expect_events`]): a million purchases by 100,000
+    /// members then peak at 221–240 MiB instead of 390–393 (twenty-sixth stop).
     fn default() -> Self {
         BookLimits {
             members: 250_000,
@@ -218,6 +226,9 @@ impl<'a> Recorder<'a> {
             kept_at: None,
             limits,
             forget_part: 2,
+            events_expected: None,
+            events_seen: 0,
+            books_will_not_fit: false,
             messages: MessageDiscipline::default(),
             entries_written: None,
         }
@@ -299,6 +310,15 @@ impl<'a> Recorder<'a> {
         self
     }
 
+    /// Tells the recorder how many events it is about to be given (an import's rows,
+    /// counted ahead): a club whose books carry histories and will not all fit whole
+    /// then holds few whole from early on ([`Recorder::foresee_overflow`]). Only memory
+    /// depends on it, never what is written.
+    pub fn expect_events(mut self, events: Option<u64>) -> Recorder<'a> {
+        self.events_expected = events;
+        self
+    }
+
     /// Past a bound, forgets one held book in `part` (those used least recently) rather
     /// than half of them, and so bounds again sooner: for the host process, whose request
     /// that reaches a bound waits while the books it forgets are compacted.
@@ -354,11 +374,12 @@ impl<'a> Recorder<'a> {
         // Books that fit whole stay so (no compacting at all); while some did not (books
         // are kept compact or spilled), a club whose books carry histories holds few
         // whole, and its bound comes back should every one come back.
-        let bound = if self.needs.history && self.books.cold_bytes() > 0 {
-            self.limits.history_facts
-        } else {
-            self.limits.facts
-        };
+        let bound =
+            if self.needs.history && (self.books.cold_bytes() > 0 || self.books_will_not_fit) {
+                self.limits.history_facts
+            } else {
+                self.limits.facts
+            };
         let lent = self.books.cold_bytes() / HELD_FACT_BYTES;
         let facts = bound.saturating_sub(lent).max(bound / 8);
         self.books.len() > self.limits.members || self.books.weight() > facts
@@ -368,11 +389,37 @@ impl<'a> Recorder<'a> {
     /// part [`Recorder::forget_in_parts`] set (the transaction goes on; a member seen
     /// again comes back compact or is read back).
     fn bound_books(&mut self) -> Result<(), LedgerError> {
+        self.foresee_overflow();
         if self.too_many_books() {
             self.save_dirty()?;
             self.forget_least_used();
         }
         Ok(())
+    }
+
+    /// Whether the books held whole, grown past the bound a club that reads histories
+    /// keeps once they do not fit, will not fit at all: their weight so far, at the rate
+    /// it grew an event, over the events still expected, is past the bound on facts. Then
+    /// they are bounded by the smaller bound at once. Filling the larger bound first, to
+    /// find out at its end, was the peak of an import whose books do not fit (some 190
+    /// MB of books held whole at ten million purchases by a million members, issue 14);
+    /// a club whose books do fit (the benchmark's) still never compacts one. The growth
+    /// so far counts each new member's book whole, so it over-estimates: a club near the
+    /// bound may be held smaller than it needed, which costs time, never results.
+    fn foresee_overflow(&mut self) {
+        if self.books_will_not_fit || !self.needs.history || self.events_seen == 0 {
+            return;
+        }
+        let Some(expected) = self.events_expected else {
+            return;
+        };
+        let weight = self.books.weight();
+        if weight <= self.limits.history_facts {
+            return;
+        }
+        let projected = weight as u128 * u128::from(expected.max(self.events_seen))
+            / u128::from(self.events_seen);
+        self.books_will_not_fit = projected > self.limits.facts as u128;
     }
 
     /// Forgets the books used least recently (all written already).
@@ -471,6 +518,7 @@ impl<'a> Recorder<'a> {
         if let Some(written) = &mut self.entries_written {
             written.clear();
         }
+        self.events_seen += 1;
         self.revalidate()?;
         if let EventLookup::Present {
             fingerprint: stored,
@@ -1246,6 +1294,23 @@ mod tests {
     use crate::decide::BOOK_WEIGHT;
     use crate::member::MemberState;
 
+    /// A corner shop's club that earns a point per ten euros, and with `tiers` a tier
+    /// (whose decisions read members' histories).
+    fn shop(tiers: bool) -> (tempfile::TempDir, Policy) {
+        let tiers = if tiers {
+            "tiers:\n  - {id: bronze, thresholds: {individual: 0}}\n"
+        } else {
+            ""
+        };
+        crate::policy::scratch_club(
+            &format!(
+                "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
+                 rules:\n  - {{id: base, function: base_points}}\n{tiers}"
+            ),
+            "fn base_points(event, member) { event.amount / 10 }\n",
+        )
+    }
+
     /// `count` books of members named `prefix` and a number, each with `facts` facts.
     fn books(recorder: &mut Recorder<'_>, prefix: &str, count: usize, facts: usize, history: bool) {
         let joined = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
@@ -1268,11 +1333,7 @@ mod tests {
     /// a history of thirty facts each.
     #[test]
     fn the_default_bound_holds_a_hundred_thousand_books_of_a_club_that_only_earns() {
-        let (_dir, policy) = crate::policy::scratch_club(
-            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
-             rules:\n  - {id: base, function: base_points}\n",
-            "fn base_points(event, member) { event.amount / 10 }\n",
-        );
+        let (_dir, policy) = shop(false);
         let ledger = Ledger::open_in_memory().expect("a ledger");
         let mut recorder = Recorder::new(&ledger, &policy);
         assert!(!recorder.needs.history);
@@ -1288,6 +1349,52 @@ mod tests {
         assert!(recorder.too_many_books());
     }
 
+    /// Told how many events are coming, a club whose books carry histories finds out,
+    /// once the books held pass its smaller bound, whether at the rate they grew they
+    /// will pass the larger one, and if so holds no more than the smaller bound from
+    /// then on, though no book was forgotten yet; told fewer, or nothing, it goes on
+    /// filling the larger bound. A club whose books do not carry histories is not asked.
+    #[test]
+    fn a_club_whose_books_will_not_fit_holds_few_whole_before_any_is_forgotten() {
+        let (_dir, policy) = shop(true);
+        let ledger = Ledger::open_in_memory().expect("a ledger");
+        let limits = BookLimits::default();
+        // 4,000 books of forty facts, after 10,000 events: 184,000 facts, past the
+        // smaller bound and within the larger.
+        let held = 4_000 * (BOOK_WEIGHT + 40);
+        assert!(held > limits.history_facts && held < limits.facts);
+        let projected = |expected: u64| held as u64 * expected / 10_000;
+        assert!(projected(100_000) > limits.facts as u64);
+        assert!(projected(60_000) < limits.facts as u64);
+        for (expected, will_not_fit) in
+            [(Some(100_000), true), (Some(60_000), false), (None, false)]
+        {
+            let mut recorder = Recorder::new(&ledger, &policy).expect_events(expected);
+            books(&mut recorder, "M", 4_000, 40, true);
+            recorder.events_seen = 10_000;
+            recorder.foresee_overflow();
+            assert_eq!(recorder.books.cold_bytes(), 0, "none forgotten yet");
+            assert_eq!(
+                recorder.too_many_books(),
+                will_not_fit,
+                "expecting {expected:?}"
+            );
+        }
+        // Under the smaller bound, far fewer books would have to be held.
+        let mut recorder = Recorder::new(&ledger, &policy).expect_events(Some(100_000));
+        books(&mut recorder, "M", 1_000, 40, true);
+        recorder.events_seen = 2_500;
+        recorder.foresee_overflow();
+        assert!(!recorder.books_will_not_fit, "46,000 facts: not asked yet");
+
+        let (_dir, plain) = shop(false);
+        let mut recorder = Recorder::new(&ledger, &plain).expect_events(Some(100_000));
+        books(&mut recorder, "M", 4_000, 40, true);
+        recorder.events_seen = 10_000;
+        recorder.foresee_overflow();
+        assert!(!recorder.too_many_books());
+    }
+
     /// A club whose books carry histories holds its books whole while they fit; once
     /// some did not (a book is kept compact), it holds whole only what its own bound on
     /// facts allows (forgotten books are kept compact, then spilled, at about the cost
@@ -1295,12 +1402,7 @@ mod tests {
     /// only earns holds.
     #[test]
     fn a_club_that_reads_histories_holds_fewer_facts_whole_once_some_did_not_fit() {
-        let (_dir, policy) = crate::policy::scratch_club(
-            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
-             rules:\n  - {id: base, function: base_points}\n\
-             tiers:\n  - {id: bronze, thresholds: {individual: 0}}\n",
-            "fn base_points(event, member) { event.amount / 10 }\n",
-        );
+        let (_dir, policy) = shop(true);
         let ledger = Ledger::open_in_memory().expect("a ledger");
         let limits = BookLimits::default();
         assert!(limits.history_facts < 5_000 * (BOOK_WEIGHT + 30));
@@ -1318,11 +1420,7 @@ mod tests {
         assert_eq!(recorder.held_books(), 4_000);
         assert!(!recorder.too_many_books());
 
-        let (_dir, plain) = crate::policy::scratch_club(
-            "id: shop\nname: Corner Shop\ncurrency: EUR\ntimezone: UTC\n\
-             rules:\n  - {id: base, function: base_points}\n",
-            "fn base_points(event, member) { event.amount / 10 }\n",
-        );
+        let (_dir, plain) = shop(false);
         let mut recorder = Recorder::new(&ledger, &plain);
         assert!(!recorder.needs.history);
         books(&mut recorder, "M", 5_000, 30, true);
