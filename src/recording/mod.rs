@@ -417,9 +417,10 @@ impl<'a> Recorder<'a> {
         if weight <= self.limits.history_facts {
             return;
         }
-        let projected = weight as u128 * u128::from(expected.max(self.events_seen))
-            / u128::from(self.events_seen);
-        self.books_will_not_fit = projected > self.limits.facts as u128;
+        // weight / seen × expected > facts, without a division on every event.
+        let projected = weight as u128 * u128::from(expected.max(self.events_seen));
+        self.books_will_not_fit =
+            projected > self.limits.facts as u128 * u128::from(self.events_seen);
     }
 
     /// Forgets the books used least recently (all written already).
