@@ -510,6 +510,16 @@ fn what_an_import_expects_of_its_file_changes_no_row_of_the_ledger() {
             );
         }
     }
+    // Told by the rows themselves (a file opened by the command line says its lines):
+    // far too many, the same ledger.
+    let ledger = Ledger::open_in_memory().unwrap();
+    let rows = bashgah::import::at_most(csv_rows(&csv), Some(1_000_000_000));
+    let options = ImportOptions {
+        books,
+        ..ImportOptions::default()
+    };
+    bashgah::import::import_events(&ledger, &policy, rows, options).unwrap();
+    assert_eq!(ledger.dump().unwrap(), expected, "told by the rows");
 }
 
 /// The host process records each group of posted events in a transaction of its own and

@@ -71,7 +71,6 @@ pub fn run(workspace: &Workspace, args: &ImportArgs) -> Result<ExitCode, Command
             dry_run: args.dry_run,
             retry_rejected: args.retry_rejected,
             messages,
-            expected_rows: lines_in(file),
             ..ImportOptions::default()
         };
         let report = import::import_events(&ledger, &policy, rows, options)?;
@@ -169,30 +168,6 @@ fn find_profile(policy: &Policy, name: &str) -> Result<Profile, CommandError> {
     }
 }
 
-/// The lines of a regular file: about its rows (a header and line breaks inside quoted
-/// fields are counted too). An import counts them ahead so that a club whose members'
-/// books will not all fit in memory knows it early ([`ImportOptions::expected_rows`]);
-/// reading a file of ten million rows this way takes a fraction of a second and leaves
-/// it in the operating system's cache for the import. `None` for anything but a regular
-/// file, or when it cannot be read (the import itself then says why).
-fn lines_in(path: &Path) -> Option<u64> {
-    let mut file = File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut lines = 0u64;
-    loop {
-        let read = match file.read(&mut buffer) {
-            Ok(0) => return Some(lines),
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return None,
-        };
-        lines += memchr::memchr_iter(b'\n', &buffer[..read]).count() as u64;
-    }
-}
-
 /// [`open_rows`] read through an import profile, if one is given.
 fn open_rows_with(
     path: &Path,
@@ -257,11 +232,9 @@ fn open_mapped(
         } else {
             Box::new(file)
         };
-    Ok(import::read_rows_mapped(
-        reader,
-        format,
-        &path.display().to_string(),
-        required,
-        names,
-    )?)
+    let rows =
+        import::read_rows_mapped(reader, format, &path.display().to_string(), required, names)?;
+    // The file's lines bound its rows: an import of events can then tell early whether
+    // members' books will fit in memory (`ImportOptions::expected_rows`).
+    Ok(import::at_most(rows, import::lines_in(path)))
 }

@@ -37,9 +37,10 @@ pub struct ImportOptions {
     pub chunk: usize,
     /// Which messages are recorded but not queued (history's old news; `--quiet`).
     pub messages: crate::decide::MessageDiscipline,
-    /// About how many rows the file holds, if known (its lines, counted ahead): lets a
-    /// club whose members' books will not all fit in memory hold few whole from early
-    /// on ([`Recorder::expect_events`]). Any value gives the same ledger.
+    /// About how many rows are coming, if known: lets a club whose members' books will
+    /// not all fit in memory hold few whole from early on ([`Recorder::expect_events`]).
+    /// `None`: the rows' own [`Iterator::size_hint`] is asked (a file opened by the
+    /// command line says its lines, [`super::at_most`]). Any value gives the same ledger.
     pub expected_rows: Option<u64>,
 }
 
@@ -67,8 +68,11 @@ pub fn import_events(
     ledger: &Ledger,
     policy: &Policy,
     rows: impl Iterator<Item = Result<Row, RowProblem>> + Send,
-    options: ImportOptions,
+    mut options: ImportOptions,
 ) -> Result<ImportReport, LedgerError> {
+    if options.expected_rows.is_none() {
+        options.expected_rows = rows.size_hint().1.map(|rows| rows as u64);
+    }
     // A new ledger's first import writes the file directly (see `ledger::bulk`).
     let histories_read = crate::decide::BookNeeds::of(policy).history;
     ledger.import_in_bulk(histories_read, options.dry_run, || {

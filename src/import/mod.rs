@@ -24,4 +24,4 @@ pub use member_row::{
 };
 pub use profile::Profile;
 pub use report::{render_problems, ImportReport, ProblemKind, RowProblem};
-pub use rows::{read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};
+pub use rows::{at_most, lines_in, read_rows, read_rows_mapped, FileFormat, InputError, Row, Rows};
