@@ -7,7 +7,9 @@ use super::workspace::{CommandError, Workspace};
 use super::ExitCode;
 use crate::import::EVENT_COLUMNS;
 use crate::locale::{amount as grouped, numerals};
-use crate::simulate::{compare, difference, render_html, simulate_until, Comparison, Simulation};
+use crate::simulate::{
+    compare, difference, render_html, simulate_until, Comparison, MembersFile, Simulation,
+};
 use crate::tr;
 
 /// Members listed as most affected.
@@ -22,15 +24,49 @@ pub struct Files<'a> {
 }
 
 impl Files<'_> {
-    fn open(&self) -> Result<(Option<crate::import::Rows>, crate::import::Rows), CommandError> {
+    /// The members file (read at `members_read_at`, see [`MembersFile`]) and the events.
+    fn open(
+        &self,
+        members_read_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Option<MembersFile>, crate::import::Rows), CommandError> {
         let members = self
             .members
             .map(|m| super::import::open_rows(m, None, &crate::import::MEMBER_COLUMNS))
-            .transpose()?;
+            .transpose()?
+            .map(|rows| MembersFile {
+                rows,
+                read_at: members_read_at,
+            });
         Ok((
             members,
             super::import::open_rows(self.events, None, &EVENT_COLUMNS)?,
         ))
+    }
+
+    /// When the members file is taken to be read: at the end of what is simulated (`--to`,
+    /// else the last event in the file), so that a profile without a joining date joins
+    /// on the day of its first event, as an import of the same files today would have it.
+    fn members_read_at(
+        &self,
+        policy: &crate::policy::Policy,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<chrono::DateTime<chrono::Utc>, CommandError> {
+        match (until, self.members) {
+            (Some(until), _) => return Ok(until),
+            // No profiles to read: any time will do.
+            (None, None) => return Ok(chrono::DateTime::UNIX_EPOCH),
+            (None, Some(_)) => {}
+        }
+        // One pass over the file for its dates alone: rows that cannot be read are
+        // rejected by the simulation itself, with their line and column.
+        let (calendar, zone) = (policy.club.calendar, policy.zone);
+        let last = super::import::open_rows(self.events, None, &EVENT_COLUMNS)?
+            .filter_map(|row| {
+                let text = row.ok()?.label("date")?;
+                crate::time::parse_event_time(&text, calendar, zone).ok()
+            })
+            .max();
+        Ok(last.unwrap_or(chrono::DateTime::UNIX_EPOCH))
     }
 }
 
@@ -56,13 +92,14 @@ pub fn run(
             })
         })
         .transpose()?;
-    let (members, events) = files.open()?;
+    let members_read_at = files.members_read_at(&policy, until)?;
+    let (members, events) = files.open(members_read_at)?;
     let mut a = simulate_until(&policy, members, events, until)?;
     a.label = policy.dir.display().to_string();
     let comparison = match against {
         Some(dir) => {
             let other = workspace.load_policy(&dir.display().to_string())?;
-            let (members, events) = files.open()?;
+            let (members, events) = files.open(members_read_at)?;
             let mut b = simulate_until(&other, members, events, until)?;
             b.label = dir.display().to_string();
             Some(compare(a.clone(), b, MOST_AFFECTED))

@@ -12,4 +12,6 @@ mod summary;
 
 pub use compare::{compare, Comparison};
 pub use html::{difference, render_html};
-pub use summary::{scratch_ledger, simulate, simulate_events, simulate_until, Simulation};
+pub use summary::{
+    scratch_ledger, simulate, simulate_events, simulate_until, MembersFile, Simulation,
+};

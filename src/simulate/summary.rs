@@ -85,11 +85,25 @@ fn number(text: &str) -> Result<Decimal, LedgerError> {
     Decimal::from_str(text).map_err(|_| LedgerError::corrupt(format!("`{text}` is not a number")))
 }
 
+/// A members file for a simulation, and when it is taken to be read.
+///
+/// A profile with no `joined` column joins on the day of the member's first event, or on
+/// the day the file is read if that comes first (as `bashgah import --members` does: it
+/// reads the file now). So a simulation reads its members file at the *end* of what it
+/// simulates — the command line passes `--to`, else the file's last event — and every
+/// member joins on their first event's day, as an import of the same files today would
+/// have it. Read at the start of time instead (until issue 14 found it), every member
+/// joined in 1970 and collected fifty-five years of anniversaries.
+pub struct MembersFile {
+    pub rows: Rows,
+    pub read_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Replays `rows` (after the member profiles in `members`, if any) under `policy` into a
 /// scratch ledger and sums it up.
 pub fn simulate(
     policy: &Policy,
-    members: Option<Rows>,
+    members: Option<MembersFile>,
     rows: Rows,
 ) -> Result<Simulation, LedgerError> {
     simulate_until(policy, members, rows, None)
@@ -99,7 +113,7 @@ pub fn simulate(
 /// (what fell due by that day — expiry, reviews, checkpoints — has happened).
 pub fn simulate_until(
     policy: &Policy,
-    members: Option<Rows>,
+    members: Option<MembersFile>,
     rows: Rows,
     until: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Simulation, LedgerError> {
@@ -126,9 +140,7 @@ pub fn simulate_until(
     let _ = std::fs::remove_file(&scratch.0);
     let ledger = Ledger::open(&scratch.0)?;
     if let Some(members) = members {
-        // Profiles without a joining date join on the day of their first event; the time
-        // the file is read at is fixed, so that two simulations of the same files agree.
-        crate::import::import_members(&ledger, policy, members, chrono::DateTime::UNIX_EPOCH)?;
+        crate::import::import_members(&ledger, policy, members.rows, members.read_at)?;
     }
     let report = import_events(&ledger, policy, rows, ImportOptions::default())?;
     // Let the clock run to the last event (or to `until`), so that what fell due by then

@@ -108,3 +108,106 @@ issued by base               14
     .status(2)
     .run();
 }
+
+/// A club that gives on birthdays and on the anniversary of joining, for members whose
+/// file says no joining date: they join on the day of their first purchase.
+const OCCASIONS: &str = "\
+id: occasions
+name: Occasions
+currency: IRR
+calendar: gregorian
+timezone: UTC
+rules:
+  - {id: base, function: base}
+  - {id: birthday, function: birthday, events: [birthday]}
+  - {id: anniversary, function: anniversary, events: [anniversary]}
+";
+
+const OCCASION_RULES: &str = "\
+fn base(event, member) { event.amount / 1000 }
+fn birthday(event, member) { award(100, \"happy birthday\") }
+fn anniversary(event, member) { award(200, \"a year with us\") }
+";
+
+/// Issue 14 found `simulate --members` reading the members file at the start of time:
+/// every member without a `joined` date joined in 1970 and was given fifty-five years of
+/// birthdays and anniversaries (and the simulation took ten times as long as an import).
+/// It now gives what importing the same files and moving the clock to the last event
+/// gives, rule by rule, and the anniversaries counted here from the first purchases.
+#[test]
+fn members_without_a_joining_date_join_on_their_first_purchase_as_an_import_has_it() {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+
+    // Twelve members, the first purchase of member i on day 20 of month i+1 of 2024, then
+    // one a month until June 2025: those who joined by June 2024 have an anniversary.
+    let mut members = String::from("id,birthday\n");
+    let mut purchases = String::from("id,member,date,amount\n");
+    let mut n = 0;
+    for i in 0..12u32 {
+        writeln!(members, "M{i:02},1990-{:02}-{:02}", 12 - i, 1 + i).unwrap();
+        for month in (i + 1)..=18 {
+            let (year, month) = if month > 12 {
+                (2025, month - 12)
+            } else {
+                (2024, month)
+            };
+            n += 1;
+            writeln!(
+                purchases,
+                "P{n},M{i:02},{year}-{month:02}-20 10:00,{}",
+                1000 * (i + 1) + n
+            )
+            .unwrap();
+        }
+    }
+    let test = Test::new()
+        .file("policies/occasions/club.yaml", OCCASIONS)
+        .file("policies/occasions/earn.rhai", OCCASION_RULES)
+        .file("members.csv", &members)
+        .file("purchases.csv", &purchases);
+    let run = |args: &[&str]| {
+        let output = crate::cli::harness::bashgah(
+            &test.path(),
+            &args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
+        );
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let simulated: serde_json::Value = serde_json::from_str(&run(&[
+        "simulate",
+        "occasions",
+        "--events",
+        "purchases.csv",
+        "--members",
+        "members.csv",
+        "--json",
+    ]))
+    .unwrap();
+    let by_rule: BTreeMap<String, i64> = simulated["issued_by_rule"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(rule, points)| (rule.clone(), points.as_str().unwrap().parse().unwrap()))
+        .collect();
+    // Joined 2024-01-20 … 2024-06-20: a year later is before the last purchase
+    // (2025-06-20 10:00); joined 2024-07-20 or later: not yet.
+    assert_eq!(by_rule["anniversary"], 6 * 200, "{by_rule:?}");
+
+    // The same files imported, and the clock moved to the last purchase.
+    run(&["import", "occasions", "--members", "members.csv"]);
+    run(&["import", "occasions", "purchases.csv"]);
+    run(&["advance", "occasions", "--to", "2025-06-20 10:00"]);
+    let entries = run(&["export", "occasions", "entries"]);
+    let mut imported: BTreeMap<String, i64> = BTreeMap::new();
+    let mut lines = entries.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let (rule, points) = (column("rule"), column("points"));
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        *imported.entry(fields[rule].to_owned()).or_default() +=
+            fields[points].parse::<i64>().unwrap();
+    }
+    assert_eq!(by_rule, imported);
+}
