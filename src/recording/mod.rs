@@ -144,10 +144,13 @@ impl Default for BookLimits {
     ///
     /// A club whose books carry histories: the same while its books fit whole (the
     /// benchmark's 100,000 purchases by 5,000 members never compacts one). Once some do
-    /// not, 156,250 facts held whole (some 23 MB) and 48 MiB of forgotten books kept
+    /// not, 156,250 facts held whole (some 23 MB) and 32 MiB of forgotten books kept
     /// compact, whose memory comes out of the bound on whole ones down to an eighth of
-    /// it; past that they are written to a scratch file, and their places in it (40 bytes
-    /// a member) count within the 48 MiB. Thawing a compact book or reading one back from
+    /// it; past that they are written to a scratch file, and their places in it (20 bytes
+    /// a member: 1.6 million members' fit) count within the 32 MiB (it was 48 MiB with
+    /// places of 40 bytes; at ten million purchases by a million members the import then
+    /// peaked at 284–289 MiB, and at 239 MiB with this, twenty-eighth stop). Thawing a
+    /// compact book or reading one back from
     /// the file costs about the same, so past the first bound these bounds are memory,
     /// not speed: ten million purchases by a million members through the realistic club
     /// took 431.3 s at 437 MiB against 434.8 s at 540 MiB with 192 MiB kept compact
@@ -161,7 +164,7 @@ impl Default for BookLimits {
             members: 250_000,
             facts: 1_250_000,
             history_facts: 156_250,
-            cold_bytes: 48 << 20,
+            cold_bytes: 32 << 20,
         }
     }
 }
