@@ -187,11 +187,13 @@ impl ColdBook {
     }
 
     /// Roughly what holding it costs, in bytes: the encoded lists, the structs kept and
-    /// the member's texts and deals, the facts left in a whole one at struct size, and
-    /// its place in the map that holds it (key, stamp, pointers, the map's spare room).
+    /// the member's texts and deals, the facts left in a whole one at struct size, this
+    /// struct (boxed), and its place in the map that holds it (key, stamp and pointer:
+    /// 41 bytes a bucket with the map's control byte, up to 94 with its spare room from
+    /// 7/8 full to 7/16).
     pub fn cost(&self) -> usize {
         const FACT: usize = 128;
-        const PLACE: usize = 96;
+        const PLACE: usize = 96 + std::mem::size_of::<ColdBook>();
         let kept = match &self.head {
             // The head's bytes, and the map's key: the member's id again.
             Head::Slim(bytes) => bytes.len() + head::id_len(bytes),
