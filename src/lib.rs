@@ -52,4 +52,5 @@ pub mod time;
 pub mod value;
 pub mod view;
 pub mod webhooks;
+pub(crate) mod word_table;
 pub mod yaml;

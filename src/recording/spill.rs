@@ -39,12 +39,14 @@ use super::cold::{ColdBook, Head};
 use super::head::raw_text;
 use crate::decide::compact::{Reader, Writer};
 use crate::decide::lots::SealedLots;
+use crate::word_table::WordTable;
 
 /// What a book written to the file costs in memory, as the bound on compact books counts
-/// it: its key and slot in the map (8 bytes) with the map's control byte and spare room
-/// (from 7/8 full to 7/16 just after it grew: 10 to 21 bytes). With a 64-bit key and
-/// the record's length beside its start (16 bytes, counted 40), a million members'
-/// places took 36 MB at ten million purchases (issue 14, twenty-seventh stop).
+/// it: its key and slot, one word of a table 4/5 to 16/25 full (10 to 12.5 bytes), with
+/// room for the table's old places beside its new ones as it grows. With a 64-bit key
+/// and the record's length beside its start in a `HashMap` (16 bytes, counted 40), a
+/// million members' places took 36 MB at ten million purchases (issue 14,
+/// twenty-seventh stop).
 pub(super) const SPILLED_PLACE: usize = 20;
 
 /// The smallest and largest slots, as powers of two: 128 bytes to 1 MiB. A book larger
@@ -86,6 +88,53 @@ impl Slot {
     }
 }
 
+/// The places of books by a 32-bit key, each one word of a [`WordTable`]: the key above
+/// the slot (plus one, so that no word is 0, the table's empty place: a slot's size is
+/// at most 13, so its word is never `u32::MAX`). A `HashMap` of a million of them
+/// doubled to 19 MB at the import's peak.
+#[derive(Debug)]
+struct Places(WordTable);
+
+impl Default for Places {
+    fn default() -> Self {
+        Places(WordTable::new(32))
+    }
+}
+
+impl Places {
+    fn word(key: u32, slot: Slot) -> u64 {
+        u64::from(key) << 32 | (u64::from(slot.0) + 1)
+    }
+
+    fn slot(word: u64) -> Slot {
+        Slot((word as u32).wrapping_sub(1))
+    }
+
+    fn get(&self, key: u32) -> Option<Slot> {
+        self.0.get(u64::from(key)).map(Places::slot)
+    }
+
+    fn insert(&mut self, key: u32, slot: Slot) {
+        self.0.insert(Places::word(key, slot));
+    }
+
+    fn remove(&mut self, key: u32) -> Option<Slot> {
+        self.0.remove(u64::from(key)).map(Places::slot)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// The bytes before a record in its slot: the record's length.
 const LENGTH_BYTES: usize = 4;
 
@@ -96,7 +145,7 @@ pub(super) struct Spill {
     /// The file could not be made, written or read: nothing more is written.
     failed: bool,
     /// The places of books by the low 32 bits of their member's hash.
-    slots: FxHashMap<u32, Slot>,
+    slots: Places,
     /// The books of members whose 32-bit key held another member's book when theirs
     /// was written, by the whole 64-bit hash of their id: a few hundred among a million
     /// members. (Letting them go instead read their books back from the ledger, whose
@@ -158,7 +207,7 @@ impl Spill {
             return false;
         }
         let hash = self.hash(id);
-        self.slots.contains_key(&(hash as u32))
+        self.slots.get(hash as u32).is_some()
             || (!self.shared.is_empty() && self.shared.contains_key(&hash))
     }
 
@@ -174,7 +223,7 @@ impl Spill {
         // shared. One that is theirs after all, or that does not read, is replaced.
         let mut replaced = false;
         let mut shared = false;
-        if let Some(&old) = self.slots.get(&key) {
+        if let Some(old) = self.slots.get(key) {
             let whose = self
                 .read_slot(old)
                 .map(|record| record_member(record).map(|member| member == id.as_bytes()));
@@ -182,7 +231,7 @@ impl Spill {
                 None => return Put::Refused,
                 Some(Some(false)) => shared = true,
                 Some(theirs) => {
-                    self.slots.remove(&key);
+                    self.slots.remove(key);
                     self.free[old.size()].push(old.unit());
                     if theirs.is_none() {
                         self.lost += 1;
@@ -245,7 +294,7 @@ impl Spill {
     pub fn take(&mut self, id: &str) -> Option<Option<ColdBook>> {
         let hash = self.hash(id);
         let key = hash as u32;
-        if let Some(&slot) = self.slots.get(&key) {
+        if let Some(slot) = self.slots.get(key) {
             // A failed read let go of every book, this one with them, and counted them.
             let Some(record) = self.read_slot(slot) else {
                 return Some(None);
@@ -256,7 +305,7 @@ impl Spill {
                 // Theirs, or not readable (let go).
                 _ => {
                     let book = read_record(record, id);
-                    self.slots.remove(&key);
+                    self.slots.remove(key);
                     self.free[slot.size()].push(slot.unit());
                     self.lost += u64::from(book.is_none());
                     return Some(book);
@@ -720,7 +769,7 @@ mod tests {
         assert_eq!(spill.put("m1", &newer), Put::Written { replaced: false });
         assert_eq!((spill.len(), spill.lost()), (1, 0));
         // A record whose id does not read: its length byte says more than follows.
-        let slot = spill.slots[&(spill.hash("m1") as u32)];
+        let slot = spill.slots.get(spill.hash("m1") as u32).expect("written");
         let file = spill.file.as_ref().expect("a file");
         write_at(file, &[0xff], slot.offset() + LENGTH_BYTES as u64).expect("written");
         assert_eq!(spill.put("m1", &newer), Put::Written { replaced: true });
