@@ -144,27 +144,29 @@ impl Default for BookLimits {
     ///
     /// A club whose books carry histories: the same while its books fit whole (the
     /// benchmark's 100,000 purchases by 5,000 members never compacts one). Once some do
-    /// not, 156,250 facts held whole (some 23 MB) and 32 MiB of forgotten books kept
+    /// not, 156,250 facts held whole (some 23 MB) and 24 MiB of forgotten books kept
     /// compact, whose memory comes out of the bound on whole ones down to an eighth of
-    /// it; past that they are written to a scratch file, and their places in it (20 bytes
-    /// a member: 1.6 million members' fit) count within the 32 MiB (it was 48 MiB with
-    /// places of 40 bytes; at ten million purchases by a million members the import then
-    /// peaked at 284–289 MiB, and at 239 MiB with this, twenty-eighth stop). Thawing a
-    /// compact book or reading one back from
-    /// the file costs about the same, so past the first bound these bounds are memory,
+    /// it; past that they are written to a scratch file, and their places in it (counted
+    /// 20 bytes a member: 1.26 million members' fit) count within the 24 MiB. It was 48
+    /// MiB with places of 40 bytes: ten million purchases by a million members then
+    /// peaked at 284 MiB, and at 185 MiB with this, each thread's CPU time unchanged in
+    /// every pair run in the same hour (docs/PERFORMANCE.md, twenty-eighth stop).
+    /// Thawing a compact book or reading one back from the file costs about the same,
+    /// so past the first bound these bounds are memory,
     /// not speed: ten million purchases by a million members through the realistic club
     /// took 431.3 s at 437 MiB against 434.8 s at 540 MiB with 192 MiB kept compact
     /// (docs/PERFORMANCE.md, twenty-fourth stop). Holding few from the start made the
     /// benchmark's realistic import 1.2–1.5× slower (its books fit whole), so an import
     /// that knows how many rows are coming holds few only once it foresees that they
     /// will not fit ([`Recorder::expect_events`]): a million purchases by 100,000
-    /// members then peak at 221–240 MiB instead of 390–393 (twenty-sixth stop).
+    /// members then peak at 221–240 MiB instead of 390–393 (twenty-sixth stop), and at
+    /// 177–184 MiB with the bounds above (twenty-eighth).
     fn default() -> Self {
         BookLimits {
             members: 250_000,
             facts: 1_250_000,
             history_facts: 156_250,
-            cold_bytes: 32 << 20,
+            cold_bytes: 24 << 20,
         }
     }
 }
