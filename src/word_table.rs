@@ -22,6 +22,7 @@ const SMALLEST: usize = 16;
 /// keys of a table whose key is 32 bits are small numbers as 64-bit ones.
 const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// `Default` is a table of keys alone (`shift` 0).
 #[derive(Debug, Default)]
 pub(crate) struct WordTable {
     words: Box<[u64]>,
