@@ -49,6 +49,7 @@
 use rusqlite::Connection;
 
 use super::db::Db;
+use super::held_rows::HeldRows;
 use super::store::{Ledger, LedgerError, MemberSet};
 
 type Result<T> = std::result::Result<T, LedgerError>;
@@ -191,6 +192,7 @@ impl Ledger {
         }
         self.member_order_deferred.set(true);
         *self.members_with_events.borrow_mut() = histories_read.then(MemberSet::default);
+        *self.held_rows.borrow_mut() = Some(HeldRows::default());
         Ok(Some(BulkLoad { synchronous }))
     }
 
@@ -264,6 +266,8 @@ impl Ledger {
         let Db::Sqlite(conn) = self.db() else {
             return Ok(());
         };
+        // Every commit wrote what it held; a rolled back batch forgot it.
+        self.held_rows.take();
         // Built while the file is still the import's alone, straight into it; if they
         // cannot be (a full disk), the ledger still goes back to WAL, and the next
         // `Ledger::open` tries again.
@@ -568,5 +572,119 @@ mod tests {
             .expect("switched");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(journal_mode(&ledger), "wal");
+    }
+}
+
+#[cfg(test)]
+mod held_rows_tests {
+    use super::*;
+    use crate::decide::MemberBook;
+    use crate::member::MemberState;
+    use rust_decimal::Decimal;
+
+    fn balance(ledger: &Ledger, id: &str) -> String {
+        let Db::Sqlite(conn) = ledger.db() else {
+            panic!("a SQLite ledger");
+        };
+        conn.query_row("SELECT balance FROM members WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("a member's row")
+    }
+
+    fn book(id: &str, points: i64) -> MemberBook {
+        let joined = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
+        let mut state = MemberState::new(id, "individual", joined);
+        state.balance = Decimal::from(points);
+        let mut book = MemberBook::new(state, true);
+        book.is_new = false;
+        book
+    }
+
+    /// A first import holds members' totals back; whatever reads a member's row, commits
+    /// or undoes sees what writing each at once would have left.
+    #[test]
+    fn members_totals_held_back_are_written_before_reads_profiles_and_commits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ledger = Ledger::open(&dir.path().join("club.sqlite")).expect("ledger");
+        let Db::Sqlite(conn) = ledger.db() else {
+            panic!("a SQLite ledger");
+        };
+        conn.execute_batch(
+            "INSERT INTO members (id, type, joined) VALUES ('m1', 'individual', '2025-01-01'), ('m2', 'individual', '2025-01-01');",
+        )
+        .expect("members");
+        let bulk = ledger
+            .start_bulk_load(false)
+            .expect("bulk")
+            .expect("a bulk load");
+
+        ledger.begin().expect("begin");
+        ledger.save_book(&book("m1", 10)).expect("held");
+        assert_eq!(balance(&ledger, "m1"), "0", "held, not written yet");
+        let read = ledger.member_state("m1").expect("read").expect("m1");
+        assert_eq!(read.balance, Decimal::from(10), "a read sees what is held");
+        assert_eq!(balance(&ledger, "m1"), "0", "and leaves it held");
+        // Read back as written and read again: no trailing zeros, times to the second.
+        let mut exact = book("m1", 0);
+        exact.state.balance = Decimal::new(250, 2);
+        exact.state.stats.last_visit = chrono::DateTime::from_timestamp(1_750_000_000, 500_000_000);
+        ledger.save_book(&exact).expect("held");
+        let read = ledger.member_state("m1").expect("read").expect("m1");
+        assert_eq!(read.balance.to_string(), "2.5");
+        assert_eq!(
+            read.stats.last_visit,
+            chrono::DateTime::from_timestamp(1_750_000_000, 0)
+        );
+        ledger.save_book(&book("m1", 10)).expect("held");
+        // What reads many members' rows has them written first.
+        ledger.members_with_something_due(true).expect("due");
+        assert_eq!(balance(&ledger, "m1"), "10");
+
+        // Undone with its transaction.
+        ledger.save_book(&book("m2", 5)).expect("held");
+        ledger.rollback().expect("rollback");
+        assert_eq!(balance(&ledger, "m2"), "0");
+        assert_eq!(balance(&ledger, "m1"), "0");
+
+        ledger.begin().expect("begin");
+        ledger.save_book(&book("m1", 20)).expect("held");
+        ledger.save_book(&book("m2", 7)).expect("held");
+        // A profile held goes with the member's later totals.
+        let mut profile = book("m1", 25);
+        profile.profile_changed = true;
+        profile.state.member_type = "business".to_owned();
+        ledger.save_book(&profile).expect("profile");
+        let mut later = book("m1", 26);
+        later.state.member_type = "business".to_owned();
+        ledger.save_book(&later).expect("held");
+        ledger.save_book(&book("m2", 8)).expect("held again");
+        assert_eq!(balance(&ledger, "m1"), "0", "held, not written yet");
+        let read = ledger.member_state("m1").expect("read").expect("m1");
+        assert_eq!(
+            (read.balance, read.member_type.as_str()),
+            (Decimal::from(26), "business"),
+            "read back with the profile held before"
+        );
+        ledger.commit().expect("commit");
+        assert_eq!(balance(&ledger, "m1"), "26");
+        assert_eq!(balance(&ledger, "m2"), "8", "a member's last row held");
+        let m1 = ledger.member_state("m1").expect("read").expect("m1");
+        assert_eq!(m1.member_type, "business");
+
+        // A new member's row is written at once.
+        ledger.begin().expect("begin");
+        let mut new = book("m3", 4);
+        new.is_new = true;
+        ledger.save_book(&new).expect("inserted");
+        assert_eq!(balance(&ledger, "m3"), "4");
+        ledger.commit().expect("commit");
+
+        ledger.end_bulk_load(bulk).expect("end");
+        // Past the import, rows are written at once.
+        ledger.begin().expect("begin");
+        ledger.save_book(&book("m2", 9)).expect("written");
+        assert_eq!(balance(&ledger, "m2"), "9");
+        ledger.commit().expect("commit");
     }
 }

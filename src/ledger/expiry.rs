@@ -45,6 +45,8 @@ impl Ledger {
     /// The members the clock may have work for: points that may expire, a tier to
     /// review, and (when `everyone`) greetings.
     pub fn members_with_something_due(&self, everyone: bool) -> Result<Vec<String>> {
+        // Tiers are read from the members' rows.
+        self.write_held_rows()?;
         let sql = if everyone {
             "SELECT id FROM members ORDER BY id"
         } else {

@@ -77,6 +77,9 @@ impl Ledger {
                 balances.available += lot.remaining;
             }
         }
+        if self.may_hold_row(member) {
+            self.write_held_rows()?;
+        }
         let debt: Option<String> = self.db().query_opt(
             "SELECT debt FROM members WHERE id = ?1",
             args![member],

@@ -20,6 +20,7 @@ mod expiry;
 pub mod export;
 mod facts;
 mod groups;
+mod held_rows;
 // The crate's only unsafe code (see its header, and src/lib.rs).
 #[allow(unsafe_code)]
 mod hot;

@@ -3,26 +3,13 @@
 //! [`Ledger::commit`] (or a mark of the host process), so a plan is written whole or not
 //! at all.
 
-use rust_decimal::Decimal;
-
 use super::db::{args, Db, Param};
 use super::hot::{HotStatement, HotWrites};
-use super::store::{Ledger, LedgerError};
+use super::store::{text, Ledger, LedgerError};
 use crate::decide::{Change, MemberBook, Plan, Posting, UseKind};
 use crate::time::stored;
 
 type Result<T> = std::result::Result<T, LedgerError>;
-
-/// A decimal as stored: no trailing zeros. Whole numbers (nearly every amount of points)
-/// take a fast path: formatting a `Decimal` costs far more than an integer.
-fn text(value: Decimal) -> String {
-    if value.scale() == 0 {
-        if let Some(whole) = rust_decimal::prelude::ToPrimitive::to_i64(&value) {
-            return whole.to_string();
-        }
-    }
-    value.normalize().to_string()
-}
 
 const INSERT_EVENT: &str = "INSERT INTO events (id, member, type, time, amount, original, currency, channel, store, items, attributes, fingerprint, policy, credit_used, original_amount, rate)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
@@ -55,6 +42,90 @@ const UPDATE_MEMBER_TOTALS: &str = "UPDATE members SET balance = ?2, spend_total
      tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1";
 const UPDATE_MEMBER_TOTALS_AND_TIER: &str = "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
      tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11 WHERE id = ?1";
+/// A returning member's whole row: their profile changed.
+const UPDATE_MEMBER_ROW: &str = "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
+     tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11, type = ?12, joined = ?13,
+     birthday = ?14, attributes = ?15, joined_known = ?16 WHERE id = ?1";
+
+/// A member's attributes as their row stores them.
+fn attributes_text(member: &crate::member::MemberState) -> String {
+    serde_json::to_string(&member.attributes).unwrap_or_default()
+}
+
+impl Ledger {
+    /// Whether a row of member `id` may be held back (`ledger::held_rows`).
+    pub(super) fn may_hold_row(&self, id: &str) -> bool {
+        self.held_rows
+            .borrow()
+            .as_ref()
+            .is_some_and(|held| held.may_hold(id))
+    }
+
+    /// Writes the members' rows held back, in the order of their ids: before a commit,
+    /// and before anything reads what they change.
+    pub(super) fn write_held_rows(&self) -> Result<()> {
+        let Some(mut held) = self.held_rows.borrow_mut().take() else {
+            return Ok(());
+        };
+        let written = held.write_in_order(
+            |row| {
+                let balance = text(row.balance);
+                let spend_total = text(row.spend_total);
+                let last_visit = row.last_visit.map(stored);
+                let debt = text(row.debt);
+                let credit = text(row.credit);
+                let tier_valid_until = row.tier_valid_until.map(stored);
+                let tier_reviewed_at = row.tier_reviewed_at.map(stored);
+                let greeted_through = row.greeted_through.map(stored);
+                let totals = args![
+                    row.id,
+                    balance,
+                    spend_total,
+                    row.visits,
+                    last_visit,
+                    debt,
+                    credit,
+                    row.tier,
+                    tier_valid_until,
+                    tier_reviewed_at,
+                    greeted_through,
+                ];
+                let Some(profile) = &row.profile else {
+                    // The tier always: a member's rows held may differ in it, and the
+                    // index on it is deferred through a first import (`ledger::bulk`).
+                    return write_hot(
+                        self,
+                        |hot| &mut hot.member_totals_and_tier,
+                        UPDATE_MEMBER_TOTALS_AND_TIER,
+                        totals,
+                    );
+                };
+                let joined = profile.joined.to_string();
+                let birthday = profile.birthday.map(|d| d.to_string());
+                let joined_known = i64::from(profile.joined_known);
+                let mut all: Vec<&dyn Param> = totals.to_vec();
+                all.extend(args![
+                    profile.member_type,
+                    joined,
+                    birthday,
+                    profile.attributes,
+                    joined_known
+                ]);
+                self.db().write(UPDATE_MEMBER_ROW, &all)
+            },
+            || LedgerError::corrupt("a member's row held back does not read back"),
+        );
+        *self.held_rows.borrow_mut() = Some(held);
+        written
+    }
+
+    /// Forgets the rows held back: what they were written for was undone.
+    pub(super) fn forget_held_rows(&self) {
+        if let Some(held) = self.held_rows.borrow_mut().as_mut() {
+            held.clear();
+        }
+    }
+}
 
 /// Runs `sql` with `args` through the ledger's hot statement `slot` picks (prepared the
 /// first time), or on PostgreSQL as any statement.
@@ -474,6 +545,26 @@ impl Ledger {
     /// profile changed, else balance, activity, tier and cursors.
     pub fn save_book(&self, book: &MemberBook) -> Result<()> {
         let member = &book.state;
+        let held_full = match self.held_rows.borrow_mut().as_mut() {
+            Some(held) if !book.is_new => {
+                let attributes = book.profile_changed.then(|| attributes_text(member));
+                held.hold(
+                    member,
+                    attributes.as_deref().map(|text| (text, book.joined_known)),
+                );
+                Some(held.is_full())
+            }
+            _ => None,
+        };
+        match held_full {
+            Some(false) => return Ok(()),
+            Some(true) => return self.write_held_rows(),
+            None => {}
+        }
+        // Rows held for this member are older than this one: written first.
+        if self.may_hold_row(&member.id) {
+            self.write_held_rows()?;
+        }
         let stats = &member.stats;
         let balance = text(member.balance);
         let spend_total = text(stats.spend_total);
@@ -518,13 +609,11 @@ impl Ledger {
              tier_reviewed_at, greeted_through, type, joined, birthday, attributes, joined_known)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         } else {
-            "UPDATE members SET balance = ?2, spend_total = ?3, visits = ?4, last_visit = ?5, debt = ?6, credit = ?7,
-             tier = ?8, tier_valid_until = ?9, tier_reviewed_at = ?10, greeted_through = ?11, type = ?12, joined = ?13,
-             birthday = ?14, attributes = ?15, joined_known = ?16 WHERE id = ?1"
+            UPDATE_MEMBER_ROW
         };
         let joined = member.joined.to_string();
         let birthday = member.birthday.map(|d| d.to_string());
-        let attributes = serde_json::to_string(&member.attributes).unwrap_or_default();
+        let attributes = attributes_text(member);
         let joined_known = i64::from(book.joined_known);
         let mut all: Vec<&dyn Param> = totals.to_vec();
         all.extend(args![

@@ -6,13 +6,14 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 use super::db::{args, Db, Postgres};
 pub use super::error::LedgerError;
+use super::held_rows::{Held, HeldRows};
 use super::hot::HotWrites;
 use super::migrations::{MIGRATIONS, POSTGRES_MIGRATIONS};
 use crate::member::{MemberState, MemberStats};
@@ -76,6 +77,9 @@ pub struct Ledger {
     /// read without the queries of a history (each a scan without the index). `None`
     /// otherwise, and from the first history read on (the index is built then).
     pub(super) members_with_events: RefCell<Option<MemberSet>>,
+    /// During a first import, members' totals held back and written in passes in id
+    /// order (`ledger::held_rows`); `None` otherwise.
+    pub(super) held_rows: RefCell<Option<HeldRows>>,
 }
 
 /// A set of member ids kept as 64-bit hashes of them (seeded at random), not as the ids:
@@ -150,6 +154,17 @@ fn in_memory_template() -> Result<MutexGuard<'static, Connection>> {
         Ok(template) => Ok(template.lock().unwrap_or_else(PoisonError::into_inner)),
         Err(error) => Err(error.clone()),
     }
+}
+
+/// A decimal as stored: no trailing zeros. Whole numbers (nearly every amount of points)
+/// take a fast path: formatting a `Decimal` costs far more than an integer.
+pub(super) fn text(value: Decimal) -> String {
+    if value.scale() == 0 {
+        if let Some(whole) = rust_decimal::prelude::ToPrimitive::to_i64(&value) {
+            return whole.to_string();
+        }
+    }
+    value.normalize().to_string()
 }
 
 pub(super) fn decimal(text: &str) -> Result<Decimal> {
@@ -255,6 +270,7 @@ impl Ledger {
             policies: RefCell::default(),
             member_order_deferred: std::cell::Cell::default(),
             members_with_events: RefCell::default(),
+            held_rows: RefCell::default(),
         })
     }
 
@@ -282,6 +298,7 @@ impl Ledger {
             policies: RefCell::default(),
             member_order_deferred: std::cell::Cell::default(),
             members_with_events: RefCell::default(),
+            held_rows: RefCell::default(),
         };
         ledger.migrate()?;
         Ok(ledger)
@@ -461,6 +478,7 @@ impl Ledger {
     }
 
     pub fn commit(&self) -> Result<()> {
+        self.write_held_rows()?;
         let stored = std::mem::take(&mut self.policies.borrow_mut().in_transaction);
         self.forget_totals();
         let committed = self.db.batch("COMMIT");
@@ -476,6 +494,7 @@ impl Ledger {
 
     pub fn rollback(&self) -> Result<()> {
         self.forget_totals();
+        self.forget_held_rows();
         if self.db.in_transaction() {
             let rolled_back = self.db.batch("ROLLBACK");
             if let Db::Postgres(pg) = &self.db {
@@ -544,6 +563,8 @@ impl Ledger {
     /// On PostgreSQL the savepoint and its release are held back with the writes
     /// ([`Db::write`]) and go with the next round trip: two trips fewer per request.
     pub fn mark(&self) -> Result<()> {
+        // Rows held from now on are what an undo forgets.
+        self.write_held_rows()?;
         self.db.write("SAVEPOINT request", args![])
     }
 
@@ -565,12 +586,14 @@ impl Ledger {
     /// Undoes everything written since [`Ledger::mark`].
     pub fn undo_to_mark(&self) -> Result<()> {
         self.forget_totals();
+        self.forget_held_rows();
         self.db.batch("ROLLBACK TO request; RELEASE request")
     }
 
     /// Starts a projection: what follows is written only to be read back, then undone by
     /// [`Ledger::end_projection`] (inside or outside a transaction).
     pub fn begin_projection(&self) -> Result<()> {
+        self.write_held_rows()?;
         match &self.db {
             Db::Sqlite(_) => self.db.batch("SAVEPOINT projection"),
             // Outside a transaction PostgreSQL has no savepoints: the projection is one.
@@ -586,6 +609,7 @@ impl Ledger {
     /// Undoes everything written since [`Ledger::begin_projection`].
     pub fn end_projection(&self) -> Result<()> {
         self.forget_totals();
+        self.forget_held_rows();
         match &self.db {
             Db::Postgres(pg) if pg.projection_began_transaction() => {
                 pg.set_projection_began_transaction(false);
@@ -850,6 +874,15 @@ impl Ledger {
     /// The member's row (and, with `deals`, their deal enrolments), and whether their
     /// joining date is known.
     pub(super) fn member_row(&self, id: &str, deals: bool) -> Result<Option<(MemberState, bool)>> {
+        // A member two held share a key with: what is held is written first.
+        let unknown = self
+            .held_rows
+            .borrow()
+            .as_ref()
+            .is_some_and(|held| matches!(held.latest(id), Held::Unknown));
+        if unknown {
+            self.write_held_rows()?;
+        }
         let row = self.db.query_opt(MEMBER_ROW, args![id], |r| {
             Ok((
                 r.get::<String>(0)?,
@@ -895,7 +928,7 @@ impl Ledger {
             last_visit: last_visit.as_deref().and_then(from_stored),
             ..MemberStats::default()
         };
-        let state = MemberState {
+        let mut state = MemberState {
             id: id.to_owned(),
             member_type,
             joined: date(&joined)?,
@@ -918,6 +951,34 @@ impl Ledger {
             },
             stats,
         };
+        let mut joined_known = joined_known;
+        // The row as written, then what is held back for it (`ledger::held_rows`), as
+        // writing it and reading it back would give (decimals without trailing zeros,
+        // times to the second).
+        if let Some(held) = self.held_rows.borrow().as_ref() {
+            if let Held::Row(row) = held.latest(id) {
+                let number = |value| decimal(&text(value));
+                let time =
+                    |at: Option<DateTime<Utc>>| at.map(stored).as_deref().and_then(from_stored);
+                state.balance = number(row.balance)?;
+                state.stats.spend_total = number(row.spend_total)?;
+                state.stats.visits_total = row.visits;
+                state.stats.last_visit = time(row.last_visit);
+                state.debt = number(row.debt)?;
+                state.credit = number(row.credit)?;
+                state.tier = row.tier.map(str::to_owned);
+                state.tier_valid_until = time(row.tier_valid_until);
+                state.tier_reviewed_at = time(row.tier_reviewed_at);
+                state.greeted_through = time(row.greeted_through);
+                if let Some(profile) = row.profile {
+                    profile.member_type.clone_into(&mut state.member_type);
+                    state.joined = date(&profile.joined.to_string())?;
+                    state.birthday = profile.birthday.map(|d| date(&d.to_string())).transpose()?;
+                    state.attributes = json_map(profile.attributes);
+                    joined_known = profile.joined_known;
+                }
+            }
+        }
         Ok(Some((state, joined_known)))
     }
 
