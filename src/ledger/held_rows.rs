@@ -43,6 +43,33 @@ pub(super) struct HeldRow<'a> {
     pub profile: Option<HeldProfile<'a>>,
 }
 
+impl<'a> HeldRow<'a> {
+    /// `state`'s row, with `profile` (its attributes as stored, and whether the joining
+    /// date is known) its profile too.
+    pub(super) fn of(state: &'a MemberState, profile: Option<(&'a str, bool)>) -> HeldRow<'a> {
+        HeldRow {
+            id: &state.id,
+            balance: state.balance,
+            spend_total: state.stats.spend_total,
+            visits: state.stats.visits_total,
+            last_visit: state.stats.last_visit,
+            debt: state.debt,
+            credit: state.credit,
+            tier: state.tier.as_deref(),
+            tier_valid_until: state.tier_valid_until,
+            tier_reviewed_at: state.tier_reviewed_at,
+            greeted_through: state.greeted_through,
+            profile: profile.map(|(attributes, joined_known)| HeldProfile {
+                member_type: &state.member_type,
+                joined: state.joined,
+                birthday: state.birthday,
+                attributes,
+                joined_known,
+            }),
+        }
+    }
+}
+
 /// A member's profile as their row holds it.
 pub(super) struct HeldProfile<'a> {
     pub member_type: &'a str,

@@ -4,6 +4,7 @@
 //! at all.
 
 use super::db::{args, Db, Param};
+use super::held_rows::HeldRow;
 use super::hot::{HotStatement, HotWrites};
 use super::store::{text, Ledger, LedgerError};
 use crate::decide::{Change, MemberBook, Plan, Posting, UseKind};
@@ -68,51 +69,9 @@ impl Ledger {
             return Ok(());
         };
         let written = held.write_in_order(
-            |row| {
-                let balance = text(row.balance);
-                let spend_total = text(row.spend_total);
-                let last_visit = row.last_visit.map(stored);
-                let debt = text(row.debt);
-                let credit = text(row.credit);
-                let tier_valid_until = row.tier_valid_until.map(stored);
-                let tier_reviewed_at = row.tier_reviewed_at.map(stored);
-                let greeted_through = row.greeted_through.map(stored);
-                let totals = args![
-                    row.id,
-                    balance,
-                    spend_total,
-                    row.visits,
-                    last_visit,
-                    debt,
-                    credit,
-                    row.tier,
-                    tier_valid_until,
-                    tier_reviewed_at,
-                    greeted_through,
-                ];
-                let Some(profile) = &row.profile else {
-                    // The tier always: a member's rows held may differ in it, and the
-                    // index on it is deferred through a first import (`ledger::bulk`).
-                    return write_hot(
-                        self,
-                        |hot| &mut hot.member_totals_and_tier,
-                        UPDATE_MEMBER_TOTALS_AND_TIER,
-                        totals,
-                    );
-                };
-                let joined = profile.joined.to_string();
-                let birthday = profile.birthday.map(|d| d.to_string());
-                let joined_known = i64::from(profile.joined_known);
-                let mut all: Vec<&dyn Param> = totals.to_vec();
-                all.extend(args![
-                    profile.member_type,
-                    joined,
-                    birthday,
-                    profile.attributes,
-                    joined_known
-                ]);
-                self.db().write(UPDATE_MEMBER_ROW, &all)
-            },
+            // The tier always: a member's rows held may differ in it, and the index on it
+            // is deferred through a first import (`ledger::bulk`).
+            |row| self.write_member_row(row, false, false),
             || LedgerError::corrupt("a member's row held back does not read back"),
         );
         *self.held_rows.borrow_mut() = Some(held);
@@ -565,31 +524,40 @@ impl Ledger {
         if self.may_hold_row(&member.id) {
             self.write_held_rows()?;
         }
-        let stats = &member.stats;
-        let balance = text(member.balance);
-        let spend_total = text(stats.spend_total);
-        let last_visit = stats.last_visit.map(stored);
-        let debt = text(member.debt);
-        let credit = text(member.credit);
-        let tier_valid_until = member.tier_valid_until.map(stored);
-        let tier_reviewed_at = member.tier_reviewed_at.map(stored);
-        let greeted_through = member.greeted_through.map(stored);
-        let visits = stats.visits_total;
+        let attributes = (book.is_new || book.profile_changed).then(|| attributes_text(member));
+        let row = HeldRow::of(
+            member,
+            attributes.as_deref().map(|text| (text, book.joined_known)),
+        );
+        self.write_member_row(&row, book.is_new, member.tier == book.stored_tier)
+    }
+
+    /// Writes a member's row: inserted (`new`) or updated whole when it carries a
+    /// profile, else its totals, with the tier unless `tier_unchanged`.
+    fn write_member_row(&self, row: &HeldRow, new: bool, tier_unchanged: bool) -> Result<()> {
+        let balance = text(row.balance);
+        let spend_total = text(row.spend_total);
+        let last_visit = row.last_visit.map(stored);
+        let debt = text(row.debt);
+        let credit = text(row.credit);
+        let tier_valid_until = row.tier_valid_until.map(stored);
+        let tier_reviewed_at = row.tier_reviewed_at.map(stored);
+        let greeted_through = row.greeted_through.map(stored);
         let totals = args![
-            member.id,
+            row.id,
             balance,
             spend_total,
-            visits,
+            row.visits,
             last_visit,
             debt,
             credit,
-            member.tier,
+            row.tier,
             tier_valid_until,
             tier_reviewed_at,
             greeted_through,
         ];
-        if !book.is_new && !book.profile_changed {
-            if member.tier == book.stored_tier {
+        let Some(profile) = &row.profile else {
+            if tier_unchanged {
                 return write_hot(
                     self,
                     |hot| &mut hot.member_totals,
@@ -603,24 +571,23 @@ impl Ledger {
                 UPDATE_MEMBER_TOTALS_AND_TIER,
                 totals,
             );
-        }
-        let sql = if book.is_new {
+        };
+        let sql = if new {
             "INSERT INTO members (id, balance, spend_total, visits, last_visit, debt, credit, tier, tier_valid_until,
              tier_reviewed_at, greeted_through, type, joined, birthday, attributes, joined_known)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         } else {
             UPDATE_MEMBER_ROW
         };
-        let joined = member.joined.to_string();
-        let birthday = member.birthday.map(|d| d.to_string());
-        let attributes = attributes_text(member);
-        let joined_known = i64::from(book.joined_known);
+        let joined = profile.joined.to_string();
+        let birthday = profile.birthday.map(|d| d.to_string());
+        let joined_known = i64::from(profile.joined_known);
         let mut all: Vec<&dyn Param> = totals.to_vec();
         all.extend(args![
-            member.member_type,
+            profile.member_type,
             joined,
             birthday,
-            attributes,
+            profile.attributes,
             joined_known
         ]);
         self.db().write(sql, &all)?;
