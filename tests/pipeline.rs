@@ -1,8 +1,8 @@
-//! The import decides on one thread and writes on another, the writer reading one chunk
-//! of rows ahead (src/recording/pipeline.rs). Rows that refer back to rows a chunk or
-//! two before them — the same event again, the same id with other content, a rejected
-//! row again, a member whose book was forgotten — must come out exactly as the rules say,
-//! whatever the chunk, the batch and the books held. The same import on the calling
+//! The import decides on one thread and writes on another, the writer reading a chunk of
+//! rows ahead (src/recording/pipeline.rs). Rows that refer back to rows up to some
+//! chunks before them — the same event again, the same id with other content, a
+//! rejected row again, a member whose book was forgotten — must come out exactly as the
+//! rules say, whatever the chunk, the batch and the books held. The same import on the calling
 //! thread (`import_events_here`, what policy tests use) must write the same ledger.
 
 use std::collections::BTreeMap;
@@ -67,7 +67,8 @@ struct Expected {
 }
 
 /// 300 rows over 5 members: new purchases, and every few rows one that repeats a row
-/// 1 to 9 rows back — exactly (a duplicate, or a rejection again), or with another
+/// 1 to 23 rows back (with chunks of one and two rows, from inside the chunks read
+/// ahead to past them) — exactly (a duplicate, or a rejection again), or with another
 /// amount (a conflict) — and baskets of 13 that fail.
 fn rows() -> (String, Expected) {
     let mut csv = String::from("id,member,date,amount\n");
@@ -76,7 +77,7 @@ fn rows() -> (String, Expected) {
     let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
     let mut expected = Expected::default();
     for i in 0..300u32 {
-        let back = 1 + (i as usize * 7) % 9;
+        let back = 1 + (i as usize * 7) % 23;
         let (id, member, day, amount) = if i % 4 == 3 && written.len() >= back {
             let (id, member, day, amount) = written[written.len() - back].clone();
             // Every other repeat changes the amount: the same id with other content.
