@@ -36,10 +36,11 @@
 //! while the recorder holds every book it wrote (a million purchases by 100,000 members
 //! in the realistic club) the index is built once, at the end: its writer 0.78-0.84x the
 //! CPU (issue 14, docs/PERFORMANCE.md, seventeenth stop). The indexes are built with a
-//! page cache of 16 MiB, not the ledger's 64: SQLite sorts within the page cache's
-//! size, and the sort's memory, on top of the import's, was its peak (292 MiB against
-//! 250 at a million purchases in the 3-rule club). An import that is killed leaves them
-//! missing, and the next [`Ledger::open`] builds them.
+//! page cache of 16 MiB, not the ledger's 64 (nor the import's 52, [`IMPORT_CACHE`]):
+//! SQLite sorts within the page cache's size, and the sort's memory, on top of the
+//! import's, was its peak (292 MiB against 250 at a million purchases in the 3-rule
+//! club). An import that is killed leaves them missing, and the next [`Ledger::open`]
+//! builds them.
 //!
 //! Only when nothing else has the ledger open: the switch needs the file to itself, and
 //! is tried without waiting, so an import beside a running host process (which holds the
@@ -100,6 +101,12 @@ pub(super) const MEMBER_ORDER: [(&str, &str); 2] = [
 /// `cache_size`): SQLite sorts an index's entries within it before merging.
 const SORTING_CACHE: i64 = -16_384;
 
+/// The page cache while the import has the file, in KiB: 52 MiB instead of the ledger's
+/// 64, the difference given to the members' rows held back ([`super::held_rows`]), which
+/// do what the cache did for the members table (keep a member's row between updates)
+/// with fewer bytes a row.
+const IMPORT_CACHE: i64 = -53_248;
+
 /// Drops `indexes` from `conn`'s ledger.
 fn drop_indexes<'i>(
     conn: &Connection,
@@ -150,6 +157,8 @@ fn switch_journal(conn: &Connection, mode: &str) -> Result<bool> {
 pub struct BulkLoad {
     /// `PRAGMA synchronous` before the switch.
     synchronous: i64,
+    /// `PRAGMA cache_size` before the switch.
+    cache: i64,
 }
 
 impl Ledger {
@@ -190,10 +199,12 @@ impl Ledger {
             switch_journal(conn, "WAL")?;
             return Err(error);
         }
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", IMPORT_CACHE)?;
         self.member_order_deferred.set(true);
         *self.members_with_events.borrow_mut() = histories_read.then(MemberSet::default);
         *self.held_rows.borrow_mut() = Some(HeldRows::default());
-        Ok(Some(BulkLoad { synchronous }))
+        Ok(Some(BulkLoad { synchronous, cache }))
     }
 
     /// Runs `import` as a bulk load when [`Ledger::start_bulk_load`] allows one (never for
@@ -272,10 +283,9 @@ impl Ledger {
         // cannot be (a full disk), the ledger still goes back to WAL, and the next
         // `Ledger::open` tries again.
         // Sorted within a smaller page cache than the import's (see the module's notes).
-        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", SORTING_CACHE)?;
         let built = build_deferred_indexes(conn);
-        conn.pragma_update(None, "cache_size", cache)?;
+        conn.pragma_update(None, "cache_size", bulk.cache)?;
         self.member_order_deferred.set(false);
         self.members_with_events.take();
         conn.pragma_update(None, "synchronous", bulk.synchronous)?;
@@ -525,17 +535,28 @@ mod tests {
     #[test]
     fn a_ledger_with_no_events_and_no_other_connection_is_written_directly_then_back_to_wal() {
         let (_dir, path, ledger) = new_ledger();
+        let cache_size = |ledger: &Ledger| -> i64 {
+            let Db::Sqlite(conn) = ledger.db() else {
+                panic!("a SQLite ledger")
+            };
+            conn.pragma_query_value(None, "cache_size", |r| r.get(0))
+                .expect("cache_size")
+        };
         assert_eq!(journal_mode(&ledger), "wal");
+        assert_eq!(cache_size(&ledger), -65_536);
         let bulk = ledger
             .start_bulk_load(true)
             .expect("start")
             .expect("switched");
         assert_eq!(journal_mode(&ledger), "delete");
+        // Part of the page cache goes to the members' rows held back meanwhile.
+        assert_eq!(cache_size(&ledger), IMPORT_CACHE);
         ledger.begin().expect("begin");
         add_event(&ledger);
         ledger.commit().expect("commit");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(journal_mode(&ledger), "wal");
+        assert_eq!(cache_size(&ledger), -65_536);
         drop(ledger);
         // What was written is there for the next opener, in WAL mode.
         let again = Ledger::open(&path).expect("opened again");
