@@ -313,6 +313,7 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::store::LEDGER_CACHE;
 
     /// A new, migrated ledger in a folder of its own (kept while the folder is), and its
     /// path for other connections.
@@ -543,7 +544,7 @@ mod tests {
                 .expect("cache_size")
         };
         assert_eq!(journal_mode(&ledger), "wal");
-        assert_eq!(cache_size(&ledger), -65_536);
+        assert_eq!(cache_size(&ledger), LEDGER_CACHE);
         let bulk = ledger
             .start_bulk_load(true)
             .expect("start")
@@ -556,7 +557,7 @@ mod tests {
         ledger.commit().expect("commit");
         ledger.end_bulk_load(bulk).expect("end");
         assert_eq!(journal_mode(&ledger), "wal");
-        assert_eq!(cache_size(&ledger), -65_536);
+        assert_eq!(cache_size(&ledger), LEDGER_CACHE);
         drop(ledger);
         // What was written is there for the next opener, in WAL mode.
         let again = Ledger::open(&path).expect("opened again");

@@ -23,14 +23,14 @@ use crate::member::MemberState;
 use crate::word_table::WordTable;
 
 /// The bytes of rows held before they are written (some 60 bytes a row: about 280,000
-/// rows). A pass at a million members touches most pages of the members table however
-/// many rows it writes, so passes are made few: at 16 MiB a batch of the default size
-/// writes its held rows once, at its commit. With 4 MiB the ten-million import made 154
-/// passes (82–112 s of the writer's 430–510) and the deciding thread waited through each;
-/// the ledger's page cache gives 12 MiB of its 64 back for the difference while the file
-/// is the import's ([`super::bulk`]): at two million purchases by a million members the
-/// import took 0.87–0.90x the time at the same peak (issue 14, docs/PERFORMANCE.md,
-/// thirtieth stop).
+/// rows), so that a batch of the default size writes its held rows once, at its commit,
+/// and a member touched several times in it is written once. The ledger's page cache
+/// gives 12 MiB of its 64 back for the difference while the file is the import's
+/// ([`super::bulk`]). Against 4 MiB: at two million purchases by a million members 11
+/// passes instead of 34 and 0.87–0.90x the time at the same peak; at ten million the
+/// same time (113–115 s of passes either way: a batch there touches most of a million
+/// members, so fewer, larger passes write about as many rows) (issue 14,
+/// docs/PERFORMANCE.md, thirtieth stop).
 pub(super) const HELD_ROW_BYTES: usize = 16 << 20;
 
 /// A member's row as `UPDATE members` writes it ([`super::record`]).

@@ -49,6 +49,10 @@ impl EventLookup {
 /// Whether an event is in the ledger, and its content's fingerprint.
 const LOOKUP_EVENT: &str = "SELECT fingerprint FROM events WHERE id = ?1";
 
+/// A SQLite ledger's page cache, in KiB (SQLite's negative `cache_size`): 64 MiB. A first
+/// import runs with less while it has the file (`super::bulk`).
+pub(super) const LEDGER_CACHE: i64 = -65_536;
+
 /// An open club ledger.
 pub struct Ledger {
     /// The inserts every event is recorded with, bound without copies (SQLite only).
@@ -213,7 +217,7 @@ impl Ledger {
         // WAL + NORMAL is durable across application crashes; only an OS crash or power
         // loss can lose the last transactions, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "cache_size", LEDGER_CACHE)?;
         let ledger = Ledger::prepare(conn)?;
         ledger.build_indexes_an_import_left()?;
         Ok(ledger)
