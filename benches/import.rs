@@ -131,7 +131,7 @@ fn write_members(path: &Path, members: u64) {
 }
 
 fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(name));
@@ -223,7 +223,8 @@ fn run_bashgah(
     policy: &Policy,
     n: usize,
     expected_points: Option<Decimal>,
-) -> f64 {
+    floor_db: &Path,
+) -> (f64, f64) {
     remove_db(db_path);
     if let Some(members_path) = members_path {
         // Profiles first (birthdays), untimed: what is measured is the events' import.
@@ -278,8 +279,152 @@ fn run_bashgah(
             "the benchmark club's rules awarded other points than expected"
         );
     }
+    let floor = write_floor(db_path, floor_db, n).seconds;
     remove_db(db_path);
-    seconds
+    (seconds, floor)
+}
+
+/// The write floor under an import: every row of the finished ledger at `source`, copied
+/// into a new ledger at `db_path` by plain rusqlite inserts, as the baseline writes its
+/// one table. The same schema and settings as a new ledger's first import (8 KiB pages, a
+/// rollback journal with `synchronous = FULL`, the import's 52 MiB page cache, WAL after),
+/// as many commits as the import made for `events` events, the same indexes kept and the
+/// same built at the end in one sort each, and the cheapest order: table by table, in row
+/// order.
+/// Only the inserts, commits and index builds are timed; the rows are read from `source`
+/// in chunks between them, untimed. So no import of the same events can write its rows in
+/// less time on this machine: it must also decide them, interleave the tables and update
+/// members' rows.
+fn write_floor(source: &Path, db_path: &Path, events: usize) -> Floor {
+    use rusqlite::types::Value;
+    const CHUNK: usize = 65_536;
+    remove_db(db_path);
+    drop(Ledger::open(db_path).unwrap());
+    let conn = Connection::open(db_path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    // `ledger::bulk::IMPORT_CACHE`.
+    conn.pragma_update(None, "cache_size", -53_248).unwrap();
+    let deferred: Vec<&str> = Ledger::indexes_deferred_by_first_import().collect();
+    let indexes: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+        .into_iter()
+        .filter(|(name, _): &(String, String)| deferred.contains(&name.as_str()))
+        .collect();
+    assert_eq!(indexes.len(), deferred.len(), "a deferred index is missing");
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))
+            .unwrap();
+    }
+    conn.execute("ATTACH DATABASE ?1 AS source", [source.to_str().unwrap()])
+        .unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut total = 0u64;
+    for table in &tables {
+        // What the migrations wrote into the new ledger is the source's too.
+        conn.execute_batch(&format!("DELETE FROM main.\"{table}\""))
+            .unwrap();
+        total += conn
+            .query_row(
+                &format!("SELECT COUNT(*) FROM source.\"{table}\""),
+                [],
+                |r| r.get::<_, u64>(0),
+            )
+            .unwrap();
+    }
+    let commits = events.div_ceil(options().batch_size.max(1)).max(1) as u64;
+    let rows_per_commit = total.div_ceil(commits).max(1);
+    let mut timed = std::time::Duration::ZERO;
+    let mut tables_timed = Vec::new();
+    let mut in_transaction = 0u64;
+    let mut chunk: Vec<Vec<Value>> = Vec::with_capacity(CHUNK);
+    for table in &tables {
+        let width = conn
+            .prepare(&format!("SELECT * FROM source.\"{table}\""))
+            .unwrap()
+            .column_count();
+        let placeholders = vec!["?"; width].join(", ");
+        let insert_sql = format!("INSERT INTO main.\"{table}\" VALUES ({placeholders})");
+        let read_sql = format!(
+            "SELECT rowid, * FROM source.\"{table}\" WHERE rowid > ?1 ORDER BY rowid LIMIT {CHUNK}"
+        );
+        let mut after = i64::MIN;
+        let (mut table_time, mut table_rows) = (std::time::Duration::ZERO, 0u64);
+        loop {
+            chunk.clear();
+            {
+                let mut read = conn.prepare_cached(&read_sql).unwrap();
+                let mut rows = read.query([after]).unwrap();
+                while let Some(row) = rows.next().unwrap() {
+                    after = row.get(0).unwrap();
+                    chunk.push((1..=width).map(|i| row.get(i).unwrap()).collect());
+                }
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let started = Instant::now();
+            let mut insert = conn.prepare_cached(&insert_sql).unwrap();
+            for row in &chunk {
+                if in_transaction == 0 {
+                    conn.execute_batch("BEGIN").unwrap();
+                }
+                insert.execute(rusqlite::params_from_iter(row)).unwrap();
+                in_transaction += 1;
+                if in_transaction == rows_per_commit {
+                    conn.execute_batch("COMMIT").unwrap();
+                    in_transaction = 0;
+                }
+            }
+            table_time += started.elapsed();
+            table_rows += chunk.len() as u64;
+        }
+        timed += table_time;
+        tables_timed.push((table.clone(), table_rows, table_time.as_secs_f64()));
+    }
+    let started = Instant::now();
+    if in_transaction > 0 {
+        conn.execute_batch("COMMIT").unwrap();
+    }
+    conn.execute_batch("DETACH DATABASE source").unwrap();
+    let commit = started.elapsed();
+    for (_, sql) in &indexes {
+        conn.execute_batch(sql).unwrap();
+    }
+    let indexes_built = started.elapsed() - commit;
+    // As `Ledger::end_bulk_load` leaves a ledger.
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    drop(conn);
+    timed += started.elapsed();
+    remove_db(db_path);
+    Floor {
+        seconds: timed.as_secs_f64(),
+        tables: tables_timed,
+        indexes: indexes_built.as_secs_f64(),
+    }
+}
+
+/// What [`write_floor`] timed.
+struct Floor {
+    seconds: f64,
+    /// Each table's name, rows and seconds of inserts (with the commits among them).
+    tables: Vec<(String, u64, f64)>,
+    /// The seconds building the indexes at the end.
+    indexes: f64,
 }
 
 /// bashgah's default import options, with `BASHGAH_BENCH_BATCH` events per transaction
@@ -338,6 +483,27 @@ fn load(club: &Path, engine: &Arc<ScriptEngine>) -> Policy {
 
 fn main() {
     let n = env_number("BASHGAH_BENCH_EVENTS", DEFAULT_EVENTS);
+    if let Some(ledger) = std::env::var_os("BASHGAH_BENCH_FLOOR_OF") {
+        // The write floor of a ledger an import of `n` events left (`bashgah import`, at
+        // any scale), beside it: nothing else is run.
+        let ledger = PathBuf::from(ledger);
+        let floor_db = ledger.with_extension("floor.db");
+        let floor = write_floor(&ledger, &floor_db, n);
+        println!(
+            "write floor of {}: its rows by plain inserts in {:.2} s ({n} events, batch {})",
+            ledger.display(),
+            floor.seconds,
+            options().batch_size
+        );
+        for (table, rows, seconds) in floor.tables.iter().filter(|t| t.1 > 0) {
+            println!("  {table:<28}{rows:>12} rows {seconds:>9.2} s");
+        }
+        println!(
+            "  {:<28}{:>17} {:>9.2} s",
+            "indexes built at the end", "", floor.indexes
+        );
+        return;
+    }
     let rounds = env_number("BASHGAH_BENCH_ROUNDS", DEFAULT_ROUNDS);
     let members = env_number("BASHGAH_BENCH_MEMBERS", DEFAULT_MEMBERS) as u64;
     let only = std::env::var("BASHGAH_BENCH_ONLY").ok();
@@ -358,8 +524,10 @@ fn main() {
     write_members(&members_path, members);
     let baseline_db = dir.path().join("baseline.db");
     let bashgah_db = dir.path().join("ledger.db");
+    let floor_db = dir.path().join("floor.db");
 
     let (mut baseline, mut peer, mut ours, mut real) = (vec![], vec![], vec![], vec![]);
+    let (mut ours_floor, mut real_floor) = (vec![], vec![]);
     for round in 1..=rounds {
         baseline.push(run_baseline(&csv_path, &baseline_db, n, false).0);
         if run_simple {
@@ -370,32 +538,40 @@ fn main() {
                 "the SQL peer computed other points than the rules should give"
             );
             peer.push(seconds);
-            ours.push(run_bashgah(
+            let (seconds, floor) = run_bashgah(
                 &csv_path,
                 None,
                 &bashgah_db,
                 &simple,
                 n,
                 Some(expected_points),
-            ));
+                &floor_db,
+            );
+            ours.push(seconds);
+            ours_floor.push(floor);
         }
         if run_realistic {
-            real.push(run_bashgah(
+            let (seconds, floor) = run_bashgah(
                 &csv_path,
                 Some(&members_path),
                 &bashgah_db,
                 &realistic,
                 n,
                 None,
-            ));
+                &floor_db,
+            );
+            real.push(seconds);
+            real_floor.push(floor);
         }
         let last = |v: &Vec<f64>| v.last().map_or("-".into(), |s| format!("{s:.2} s"));
         eprintln!(
-            "round {round}/{rounds}: baseline {}, SQL peer {}, 3-rule club {}, realistic club {}",
+            "round {round}/{rounds}: baseline {}, SQL peer {}, 3-rule club {} (its rows {}), realistic club {} (its rows {})",
             last(&baseline),
             last(&peer),
             last(&ours),
-            last(&real)
+            last(&ours_floor),
+            last(&real),
+            last(&real_floor)
         );
     }
 
@@ -411,6 +587,12 @@ fn main() {
             seconds / base
         );
     };
+    let ratio = |name: &str, value: f64| println!("{name:<40}{value:>7.2}x");
+    let floor_lines = |club: &str, seconds: f64, floors: &[f64]| {
+        let floor = median(floors);
+        line("  its rows alone (plain inserts)", floor, "events");
+        ratio(&format!("ratio {club} / its rows alone"), seconds / floor);
+    };
     line("baseline (plain rusqlite inserts)", base, "rows");
     if run_simple {
         let (peer, ours) = (median(&peer), median(&ours));
@@ -420,21 +602,15 @@ fn main() {
             ours,
             "events",
         );
-        println!(
-            "{:<40}{:>7.2}x",
-            "ratio 3-rule club / SQL peer",
-            ours / peer
-        );
+        ratio("ratio 3-rule club / SQL peer", ours / peer);
+        floor_lines("3-rule club", ours, &ours_floor);
     }
     if run_realistic {
         let real = median(&real);
         line("bashgah, realistic club", real, "events");
+        floor_lines("realistic club", real, &real_floor);
         if run_simple {
-            println!(
-                "{:<40}{:>7.2}x",
-                "rate realistic / 3-rule club",
-                median(&ours) / real
-            );
+            ratio("rate realistic / 3-rule club", median(&ours) / real);
         }
     }
 }
