@@ -17,8 +17,8 @@
 //! then times each variant on fresh database files, in turn, for `BASHGAH_BENCH_ROUNDS`
 //! rounds (default 3), and prints the medians and their ratios. `BASHGAH_BENCH_ONLY=club`
 //! (or `realistic`) times only that club and the baseline. Every variant uses the
-//! ledger's SQLite settings for a new ledger's first import: 8 KiB pages, a 64 MiB page
-//! cache, a rollback journal with `synchronous = FULL` while it writes and WAL after
+//! ledger's SQLite settings for a new ledger's first import: 8 KiB pages, the import's
+//! 52 MiB page cache (`ledger::IMPORT_CACHE`), a rollback journal with `synchronous = FULL` while it writes and WAL after
 //! (`ledger::bulk`), and bashgah's default import batch as its transaction size
 //! (`BASHGAH_BENCH_BATCH` sets another).
 
@@ -32,7 +32,7 @@ use bashgah::import::{
     import_events, import_members, read_rows, FileFormat, ImportOptions, EVENT_COLUMNS,
     MEMBER_COLUMNS,
 };
-use bashgah::ledger::Ledger;
+use bashgah::ledger::{Ledger, IMPORT_CACHE};
 use bashgah::policy::{Policy, ScriptEngine, ScriptLimits};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{params, Connection};
@@ -151,7 +151,8 @@ fn run_baseline(csv_path: &Path, db_path: &Path, n: usize, peer: bool) -> (f64, 
     conn.pragma_update(None, "page_size", 8_192).unwrap();
     conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "cache_size", -65_536).unwrap();
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE)
+        .unwrap();
     conn.execute_batch(
         "CREATE TABLE events (id TEXT PRIMARY KEY, member TEXT, time TEXT, amount TEXT, channel TEXT, store TEXT)",
     )
@@ -303,8 +304,8 @@ fn write_floor(source: &Path, db_path: &Path, events: usize) -> Floor {
     let conn = Connection::open(db_path).unwrap();
     conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    // `ledger::bulk::IMPORT_CACHE`.
-    conn.pragma_update(None, "cache_size", -53_248).unwrap();
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE)
+        .unwrap();
     let deferred: Vec<&str> = Ledger::indexes_deferred_by_first_import().collect();
     let indexes: Vec<(String, String)> = conn
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")

@@ -117,8 +117,9 @@ const SORTING_CACHE: i64 = -16_384;
 /// The page cache while the import has the file, in KiB: 52 MiB instead of the ledger's
 /// 64, the difference given to the members' rows held back ([`super::held_rows`]), which
 /// do what the cache did for the members table (keep a member's row between updates)
-/// with fewer bytes a row.
-const IMPORT_CACHE: i64 = -53_248;
+/// with fewer bytes a row. Public for the import benchmark, whose baseline and write
+/// floor write with the import's settings (benches/import.rs).
+pub const IMPORT_CACHE: i64 = -53_248;
 
 /// Drops `indexes` from `conn`'s ledger.
 fn drop_indexes<'i>(

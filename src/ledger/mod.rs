@@ -43,7 +43,7 @@ mod value;
 mod versions;
 mod webhooks;
 
-pub use bulk::BulkLoad;
+pub use bulk::{BulkLoad, IMPORT_CACHE};
 pub use campaigns::{capping_campaigns, CampaignCost, ChallengeProgress};
 pub use contests::MemberScore;
 pub use deals::Checkpoint;
